@@ -1,0 +1,110 @@
+"""The one settings object, read from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Where everything local lives: the SQLite store, raw span files, DAGSTER_HOME, exported artifacts.
+    evalforge_home: Path = Field(default=Path(".evalforge"), alias="EVALFORGE_HOME")
+    store_url: str | None = Field(default=None, alias="EVALFORGE_STORE")
+
+    # Capture
+    span_source: str | None = Field(
+        default=None,
+        alias="EVALFORGE_SPAN_SOURCE",
+        description="sample | datadog | a file or folder path; default: datadog when keys are set, else sample.",
+    )
+    partition_start: str = Field(default="2026-01-01-00:00", alias="EVALFORGE_PARTITION_START")
+    sample_seed: int = Field(default=7, alias="EVALFORGE_SAMPLE_SEED")
+    sample_spans_per_hour: int = Field(default=120, alias="EVALFORGE_SAMPLE_SPANS_PER_HOUR")
+    bootstrap_hours: int = Field(default=6, alias="EVALFORGE_BOOTSTRAP_HOURS")
+    quality_threshold: float = Field(default=0.5, alias="QUALITY_THRESHOLD")
+    trace_lookback_hours: int = Field(default=24, alias="TRACE_LOOKBACK_HOURS")
+    ingest_lag_minutes: int = Field(default=5, alias="EVALFORGE_INGEST_LAG_MINUTES")
+    hash_secret: SecretStr = Field(default=SecretStr("evalforge-local-only"), alias="EVALFORGE_HASH_SECRET")
+    raw_spans_gcs_bucket: str | None = Field(default=None, alias="EVALFORGE_RAW_GCS_BUCKET")
+
+    # Datadog
+    dd_api_key: SecretStr | None = Field(default=None, alias="DD_API_KEY")
+    dd_app_key: SecretStr | None = Field(default=None, alias="DD_APP_KEY")
+    dd_site: str = Field(default="datadoghq.com", alias="DD_SITE")
+    dd_api_host: str | None = Field(
+        default=None, alias="DD_API_HOST", description="Override the API base URL (tests, proxies)."
+    )
+    dd_ml_app: str | None = Field(default=None, alias="DD_ML_APP")
+    dd_page_size: int = Field(default=500, alias="DD_PAGE_SIZE", ge=1, le=5000)
+    dd_max_retries: int = Field(default=5, alias="DD_MAX_RETRIES", ge=0)
+
+    # API
+    api_keys: SecretStr | None = Field(default=None, alias="EVALFORGE_API_KEYS")
+    webhook_secret: SecretStr | None = Field(default=None, alias="EVALFORGE_WEBHOOK_SECRET")
+    rate_limit_per_minute: int = Field(default=100, alias="EVALFORGE_RATE_LIMIT_PER_MINUTE")
+    dagster_url: str = Field(default="http://127.0.0.1:3000", alias="EVALFORGE_DAGSTER_URL")
+
+    # Recovery
+    error_rate_threshold: float = Field(default=0.05, alias="ERROR_RATE_THRESHOLD")
+    latency_threshold_ms: float = Field(default=1500.0, alias="LATENCY_THRESHOLD_MS")
+    recurrence_cooldown_seconds: int = Field(default=300, alias="RECURRENCE_COOLDOWN_SECONDS")
+    demo_app_url: str = Field(default="http://127.0.0.1:8001", alias="DEMO_APP_URL")
+    dd_service: str = Field(default="demo-app", alias="DD_SERVICE")
+    dd_env: str = Field(default="local", alias="DD_ENV")
+    datadog_mcp_url: str | None = Field(default=None, alias="DATADOG_MCP_URL")
+    testsprite_api_key: SecretStr | None = Field(default=None, alias="TESTSPRITE_API_KEY")
+
+    # LLM
+    minimax_api_key: SecretStr | None = Field(default=None, alias="MINIMAX_API_KEY")
+    minimax_model: str = Field(default="MiniMax-M2.5", alias="MINIMAX_MODEL")
+    minimax_base_url: str = Field(default="https://api.minimax.io/v1", alias="MINIMAX_BASE_URL")
+
+    # Exports and notifications
+    export_webhook_url: str | None = Field(default=None, alias="EVALFORGE_EXPORT_WEBHOOK_URL")
+    export_webhook_secret: SecretStr | None = Field(default=None, alias="EVALFORGE_EXPORT_WEBHOOK_SECRET")
+    export_gcs_bucket: str | None = Field(default=None, alias="EVALFORGE_EXPORT_GCS_BUCKET")
+    slack_webhook_url: SecretStr | None = Field(default=None, alias="SLACK_WEBHOOK_URL")
+
+    @property
+    def datadog_configured(self) -> bool:
+        return self.dd_api_key is not None and self.dd_app_key is not None
+
+    @property
+    def resolved_store_url(self) -> str:
+        return self.store_url or f"sqlite:///{(self.evalforge_home / 'evalforge.db').resolve()}"
+
+    @property
+    def resolved_span_source(self) -> str:
+        if self.span_source:
+            return self.span_source
+        return "datadog" if self.datadog_configured else "sample"
+
+    @property
+    def dagster_home(self) -> Path:
+        return (self.evalforge_home / "dagster").resolve()
+
+    @property
+    def raw_spans_dir(self) -> Path:
+        return (self.evalforge_home / "raw_spans").resolve()
+
+    @property
+    def exports_dir(self) -> Path:
+        return (self.evalforge_home / "exports").resolve()
+
+    @property
+    def datadog_api_base(self) -> str:
+        return self.dd_api_host or f"https://api.{self.dd_site}"
+
+    def secret_value(self, name: str) -> str | None:
+        value = getattr(self, name)
+        return value.get_secret_value() if value is not None else None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

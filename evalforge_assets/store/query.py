@@ -1,0 +1,149 @@
+"""Backend-neutral query shapes and the collection catalogue both store implementations share."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Op = Literal["==", "in", ">=", "<=", ">", "<"]
+
+
+@dataclass(frozen=True)
+class Filter:
+    field: str
+    op: Op
+    value: Any
+
+
+@dataclass(frozen=True)
+class Query:
+    """Equality/`in` filters, at most one ranged field, an order (the document id breaks ties), a page."""
+
+    collection: str
+    filters: tuple[Filter, ...] = ()
+    order_by: tuple[tuple[str, bool], ...] = ()  # (field, descending)
+    limit: int | None = None
+    start_after: tuple[Any, ...] | None = None  # order values of the last row seen, then its id
+
+    @property
+    def descending(self) -> bool:
+        return self.order_by[-1][1] if self.order_by else False
+
+
+@dataclass(frozen=True)
+class CollectionSpec:
+    """A collection: the model field that is its id, and the fields copied out of the body to filter/sort on.
+
+    `fields` maps a flat column name to a dotted path in the document, so nested values (lineage.partition_key)
+    can be queried the same way in SQLite columns and Firestore top-level fields.
+    """
+
+    name: str
+    key: str
+    fields: dict[str, str] = field(default_factory=dict)
+    indexes: tuple[tuple[str, ...], ...] = ()  # SQLite composite indexes; Firestore's live in firestore.indexes.json
+
+
+CAPTURE_FILTERS = ("severity", "agent", "ml_app", "failure_kind", "status", "signature_id", "assignee")
+
+COLLECTIONS: dict[str, CollectionSpec] = {
+    spec.name: spec
+    for spec in (
+        CollectionSpec(
+            "captures",
+            "capture_id",
+            {
+                **{name: name for name in CAPTURE_FILTERS},
+                "occurred_at": "occurred_at",
+                "partition_key": "lineage.partition_key",
+            },
+            indexes=(("occurred_at",), ("partition_key",))
+            + tuple((name, "occurred_at") for name in CAPTURE_FILTERS),
+        ),
+        CollectionSpec(
+            "signatures",
+            "signature_id",
+            {
+                "ml_app": "ml_app",
+                "agent": "agent",
+                "failure_kind": "failure_kind",
+                "severity": "severity",
+                "severity_rank": "severity_rank",
+                "status": "status",
+                "count": "count",
+                "first_seen": "first_seen",
+                "last_seen": "last_seen",
+                "merged_into": "merged_into",
+            },
+            indexes=(("count",), ("last_seen",), ("severity_rank",), ("status", "count"), ("merged_into",)),
+        ),
+        CollectionSpec(
+            "exports",
+            "export_id",
+            {"requested_at": "requested_at", "overall_status": "overall_status", "requested_by": "requested_by"},
+            indexes=(("requested_at",), ("overall_status", "requested_at")),
+        ),
+        CollectionSpec(
+            "audit",
+            "audit_id",
+            {"at": "at", "actor": "actor", "action": "action", "resource_id": "resource_id",
+             "resource_type": "resource_type"},
+            indexes=(("at",), ("resource_id", "at"), ("actor", "at")),
+        ),
+        CollectionSpec(
+            "incidents",
+            "incident_id",
+            {"service": "service", "open": "open", "state": "state", "detected_at": "card.detected_at"},
+            indexes=(("service", "open"), ("detected_at",)),
+        ),
+        CollectionSpec("test_runs", "run_id", {"incident_id": "incident_id", "started_at": "started_at"},
+                       indexes=(("incident_id", "started_at"),)),
+        CollectionSpec("status", "status_id"),
+        CollectionSpec(
+            "requests",
+            "request_id",
+            {"kind": "kind", "status": "status", "created_at": "created_at"},
+            indexes=(("kind", "status", "created_at"),),
+        ),
+        CollectionSpec(
+            "quarantine",
+            "quarantine_id",
+            {"partition_key": "partition_key", "quarantined_at": "quarantined_at"},
+            indexes=(("partition_key",), ("quarantined_at",)),
+        ),
+    )
+}
+
+
+def extract(document: dict[str, Any], path: str) -> Any:
+    value: Any = document
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def index_values(spec: CollectionSpec, document: dict[str, Any]) -> dict[str, Any]:
+    return {column: extract(document, path) for column, path in spec.fields.items()}
+
+
+def encode_cursor(values: tuple[Any, ...]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values), separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def decode_cursor(cursor: str) -> tuple[Any, ...]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError) as exc:
+        raise InvalidCursor("cursor is not one this API issued; start again without a cursor") from exc
+    if not isinstance(values, list) or not values:
+        raise InvalidCursor("cursor is not one this API issued; start again without a cursor")
+    return tuple(values)

@@ -1,0 +1,169 @@
+"""SQLite store: the embedded default. One table per collection (id, JSON body, indexed columns), WAL mode."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from evalforge_assets.store.base import Store, StoreUnavailable
+from evalforge_assets.store.query import COLLECTIONS, CollectionSpec, Filter, Query, index_values
+
+_SQL_OPS = {"==": "=", ">=": ">=", "<=": "<=", ">": ">", "<": "<"}
+_CHUNK = 500  # stays under SQLite's bound-parameter limit
+
+
+def _to_sql(value: Any) -> Any:
+    # Booleans and nested values are stored in a form that compares the same way they were written.
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True)
+    return value
+
+
+class SqliteStore(Store):
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.url = f"sqlite:///{self.path}"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # One shared connection guarded by a lock: FastAPI's thread pool and Dagster steps both use it.
+            self._conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30.0,
+                                         isolation_level=None)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA busy_timeout=30000")
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(
+                f"Cannot open the SQLite store at {self.path}: {exc}. Check that the folder is writable "
+                "or point EVALFORGE_STORE at another sqlite:///PATH."
+            ) from exc
+        self._lock = threading.RLock()
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        with self._lock:
+            for spec in COLLECTIONS.values():
+                columns = "".join(f", {name}" for name in spec.fields)
+                self._conn.execute(
+                    f"CREATE TABLE IF NOT EXISTS {spec.name} (id TEXT PRIMARY KEY, body TEXT NOT NULL{columns})"
+                )
+                for index in spec.indexes:
+                    name = f"ix_{spec.name}_{'_'.join(index)}"
+                    self._conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {spec.name} ({', '.join(index)}, id)")
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, "
+                "payload TEXT NOT NULL, ts TEXT NOT NULL)"
+            )
+
+    # ---- primitives -------------------------------------------------------------------------------------
+    def _put_many(self, spec: CollectionSpec, documents: Sequence[dict[str, Any]]) -> None:
+        columns = ["id", "body", *spec.fields]
+        sql = (f"INSERT OR REPLACE INTO {spec.name} ({', '.join(columns)}) "
+               f"VALUES ({', '.join('?' for _ in columns)})")
+        rows = [
+            (doc[spec.key], json.dumps(doc, separators=(",", ":")),
+             *(_to_sql(v) for v in index_values(spec, doc).values()))
+            for doc in documents
+        ]
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(sql, rows)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def _get_many(self, spec: CollectionSpec, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        unique = list(dict.fromkeys(ids))
+        with self._lock:
+            for start in range(0, len(unique), _CHUNK):
+                chunk = unique[start:start + _CHUNK]
+                marks = ", ".join("?" for _ in chunk)
+                for doc_id, body in self._conn.execute(
+                    f"SELECT id, body FROM {spec.name} WHERE id IN ({marks})", chunk
+                ):
+                    found[doc_id] = json.loads(body)
+        return found
+
+    @staticmethod
+    def _where(filters: tuple[Filter, ...]) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for flt in filters:
+            if flt.op == "in":
+                clauses.append(f"{flt.field} IN ({', '.join('?' for _ in flt.value)})")
+                params.extend(_to_sql(v) for v in flt.value)
+            elif flt.value is None and flt.op == "==":
+                clauses.append(f"{flt.field} IS NULL")
+            else:
+                clauses.append(f"{flt.field} {_SQL_OPS[flt.op]} ?")
+                params.append(_to_sql(flt.value))
+        return clauses, params
+
+    def _query(self, spec: CollectionSpec, query: Query) -> list[dict[str, Any]]:
+        clauses, params = self._where(query.filters)
+        order = [*query.order_by, ("id", query.descending)]
+        if query.start_after is not None:
+            # Keyset pagination: rows strictly after the cursor in (order fields..., id) order.
+            alternatives = []
+            for depth in range(len(order)):
+                parts = [f"{order[i][0]} = ?" for i in range(depth)]
+                parts.append(f"{order[depth][0]} {'<' if order[depth][1] else '>'} ?")
+                alternatives.append("(" + " AND ".join(parts) + ")")
+                params.extend(_to_sql(v) for v in query.start_after[: depth + 1])
+            clauses.append("(" + " OR ".join(alternatives) + ")")
+        sql = f"SELECT body FROM {spec.name}"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY " + ", ".join(f"{name} {'DESC' if desc else 'ASC'}" for name, desc in order)
+        if query.limit is not None:
+            sql += f" LIMIT {int(query.limit)}"
+        with self._lock:
+            return [json.loads(body) for (body,) in self._conn.execute(sql, params)]
+
+    def _count(self, spec: CollectionSpec, filters: tuple[Filter, ...]) -> int:
+        clauses, params = self._where(filters)
+        sql = f"SELECT COUNT(*) FROM {spec.name}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        with self._lock:
+            return int(self._conn.execute(sql, params).fetchone()[0])
+
+    def _delete(self, spec: CollectionSpec, doc_id: str) -> None:
+        with self._lock:
+            self._conn.execute(f"DELETE FROM {spec.name} WHERE id = ?", (doc_id,))
+
+    def _append_event(self, event_type: str, payload: dict[str, Any], ts: str) -> int:
+        with self._lock:
+            cursor = self._conn.execute(
+                "INSERT INTO events (type, payload, ts) VALUES (?, ?, ?)",
+                (event_type, json.dumps(payload, separators=(",", ":")), ts),
+            )
+            return int(cursor.lastrowid)
+
+    def _events_after(self, seq: int, limit: int) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT seq, type, payload, ts FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+            ).fetchall()
+        return [{"seq": s, "type": t, "payload": json.loads(p), "ts": ts} for s, t, p, ts in rows]
+
+    def last_event_seq(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0])
+
+    def ping(self) -> None:
+        try:
+            with self._lock:
+                self._conn.execute("SELECT 1").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"The SQLite store at {self.path} does not answer: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
