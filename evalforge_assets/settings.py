@@ -9,6 +9,9 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+LOCAL_HASH_SECRET = "evalforge-local-only"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -29,7 +32,7 @@ class Settings(BaseSettings):
     quality_threshold: float = Field(default=0.5, alias="QUALITY_THRESHOLD")
     trace_lookback_hours: int = Field(default=24, alias="TRACE_LOOKBACK_HOURS")
     ingest_lag_minutes: int = Field(default=5, alias="EVALFORGE_INGEST_LAG_MINUTES")
-    hash_secret: SecretStr = Field(default=SecretStr("evalforge-local-only"), alias="EVALFORGE_HASH_SECRET")
+    hash_secret: SecretStr | None = Field(default=None, alias="EVALFORGE_HASH_SECRET")
     raw_spans_gcs_bucket: str | None = Field(default=None, alias="EVALFORGE_RAW_GCS_BUCKET")
 
     # Datadog
@@ -99,6 +102,11 @@ class Settings(BaseSettings):
     @property
     def datadog_api_base(self) -> str:
         return self.dd_api_host or f"https://api.{self.dd_site}"
+
+    @property
+    def user_hash_secret(self) -> str:
+        # Without a configured secret the pseudonyms are still keyed, just not secret: fine for local use only.
+        return self.secret_value("hash_secret") or LOCAL_HASH_SECRET
 
     def secret_value(self, name: str) -> str | None:
         value = getattr(self, name)

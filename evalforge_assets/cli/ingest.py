@@ -1,0 +1,87 @@
+"""`evalforge ingest PATH`: the capture assets over a file or folder of Datadog export data, as Dagster runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from evalforge_assets.cli import main, store_option
+from evalforge_assets.runtime import prepare_dagster_home
+from evalforge_assets.settings import get_settings
+
+
+def contiguous_ranges(keys: list[str], all_keys: list[str]) -> list[tuple[str, str]]:
+    """Group partition keys into runs of consecutive partitions, one Dagster run each."""
+    position = {key: i for i, key in enumerate(all_keys)}
+    ranges: list[tuple[str, str]] = []
+    for key in sorted(keys, key=position.__getitem__):
+        if ranges and position[key] == position[ranges[-1][1]] + 1:
+            ranges[-1] = (ranges[-1][0], key)
+        else:
+            ranges.append((key, key))
+    return ranges
+
+
+def _metadata_value(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+@main.command()
+@store_option
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def ingest(path: Path) -> None:
+    """Ingest a file or folder of Datadog LLM Observability export data (JSONL items or JSON pages)."""
+    os.environ["EVALFORGE_SPAN_SOURCE"] = str(path.resolve())
+    get_settings.cache_clear()
+    settings = get_settings()
+    os.environ["DAGSTER_HOME"] = str(prepare_dagster_home(settings))
+
+    from dagster import DagsterInstance
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    from evalforge_assets.defs.partitions import HOUR_FORMAT, hourly_partitions
+    from evalforge_assets.definitions import defs
+    from evalforge_assets.sources.files import FileSpanSource
+
+    hours = [hour.strftime(HOUR_FORMAT) for hour in FileSpanSource(path).hours()]
+    if not hours:
+        raise click.ClickException(f"No spans found in {path}: expected JSONL of Datadog span items or JSON pages.")
+    all_keys = hourly_partitions.get_partition_keys()
+    outside = [key for key in hours if key not in set(all_keys)]
+    if outside:
+        raise click.ClickException(
+            f"{len(outside)} hour(s) of spans ({outside[0]} ..) fall outside the partitions "
+            f"{all_keys[0]} .. {all_keys[-1]}. Set EVALFORGE_PARTITION_START earlier, or wait until the hour closes."
+        )
+    job = defs.resolve_job_def("capture_job")
+    totals: dict[str, int] = {}
+    pii: dict[str, int] = {}
+    with DagsterInstance.get() as instance:
+        for start, end in contiguous_ranges(hours, all_keys):
+            result = job.execute_in_process(
+                instance=instance,
+                tags={ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end,
+                      "evalforge/source": str(path)},
+                raise_on_error=False,
+            )
+            status = "succeeded" if result.success else "FAILED"
+            click.echo(f"run {result.run_id} for {start} .. {end}: {status}")
+            for event in result.get_asset_materialization_events():
+                mat = event.event_specific_data.materialization
+                if mat.asset_key.to_user_string() != "failure_captures":
+                    continue
+                for name in ("spans", "captured", "inserted", "quarantined", "deduplicated", "skipped_healthy"):
+                    totals[name] = totals.get(name, 0) + int(_metadata_value(mat.metadata.get(name, 0)))
+                for entity, count in _metadata_value(mat.metadata.get("pii_removed", {})).items():
+                    pii[entity] = pii.get(entity, 0) + count
+            if not result.success:
+                raise click.ClickException(f"Run {result.run_id} failed; open it in the Dagster UI for details.")
+    click.echo(
+        f"read {totals.get('spans', 0)} spans in {len(hours)} hour(s): captured {totals.get('captured', 0)} "
+        f"({totals.get('inserted', 0)} new), skipped {totals.get('skipped_healthy', 0)} healthy, "
+        f"deduplicated {totals.get('deduplicated', 0)}, quarantined {totals.get('quarantined', 0)}"
+    )
+    click.echo("redacted: " + (", ".join(f"{k} {v}" for k, v in sorted(pii.items())) or "nothing"))

@@ -1,0 +1,83 @@
+"""`evalforge up`: Dagster (webserver + daemon) on :3000 and the API on :8000, on the embedded defaults."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta, timezone
+
+import click
+
+from evalforge_assets.cli import main, store_option
+from evalforge_assets.cli.supervisor import ManagedProcess, Supervisor
+from evalforge_assets.orchestration import DagsterClient, DagsterRequestFailed, DagsterUnavailable
+from evalforge_assets.runtime import child_environment, prepare_dagster_home
+from evalforge_assets.settings import get_settings
+
+BOOTSTRAP_ASSETS = ("raw_llm_spans", "failure_captures", "failure_signatures")
+
+
+def bootstrap_partitions(hours: int, lag_minutes: int, now: datetime | None = None) -> list[str]:
+    from evalforge_assets.defs.partitions import closed_hours
+
+    return closed_hours(now or datetime.now(timezone.utc), timedelta(minutes=lag_minutes), hours)
+
+
+
+def _has_any_run(dagster_home: str) -> bool:
+    from dagster import DagsterInstance
+
+    with DagsterInstance.from_config(dagster_home) as instance:
+        return bool(instance.get_run_records(limit=1))
+
+
+def _asset_keys_in_code() -> list[str]:
+    from evalforge_assets.definitions import defs
+
+    known = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
+    return [key for key in BOOTSTRAP_ASSETS if key in known]
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface the servers listen on.")
+@click.option("--dagster-port", default=3000, show_default=True)
+@click.option("--api-port", default=8000, show_default=True)
+@click.option("--bootstrap/--no-bootstrap", default=True, show_default=True,
+              help="On a fresh data directory, backfill the sample's recent hours.")
+def up(host: str, dagster_port: int, api_port: int, bootstrap: bool) -> None:
+    """Start Dagster and the API; Ctrl-C or SIGTERM stops everything it started."""
+    settings = get_settings()
+    dagster_home = prepare_dagster_home(settings)
+    env = child_environment(settings)
+    fresh = not _has_any_run(str(dagster_home))
+    processes = [
+        ManagedProcess(
+            "dagster",
+            [sys.executable, "-m", "dagster", "dev", "-w", str(dagster_home / "workspace.yaml"),
+             "-h", host, "-p", str(dagster_port)],
+            ready_url=f"http://{host}:{dagster_port}/server_info",
+        ),
+        ManagedProcess(
+            "api",
+            [sys.executable, "-m", "uvicorn", "evalforge_api.main:app", "--host", host, "--port", str(api_port),
+             "--no-access-log"],
+            ready_url=f"http://{host}:{api_port}/health",
+        ),
+    ]
+    supervisor = Supervisor(processes, env)
+    click.echo(f"evalforge: data in {settings.evalforge_home.resolve()}, store {settings.resolved_store_url}")
+    supervisor.start_all()
+    click.echo(f"evalforge: Dagster UI  http://{host}:{dagster_port}")
+    click.echo(f"evalforge: API         http://{host}:{api_port}  (docs at /docs)")
+    if bootstrap and fresh:
+        keys = bootstrap_partitions(settings.bootstrap_hours, settings.ingest_lag_minutes)
+        try:
+            backfill_id = DagsterClient(f"http://{host}:{dagster_port}").launch_backfill(
+                _asset_keys_in_code(), keys, title="evalforge up: load the sample's recent hours"
+            )
+            click.echo(f"evalforge: backfilling {len(keys)} hour(s) {keys[0]} .. {keys[-1]} "
+                       f"(backfill {backfill_id}); watch it under Backfills in the UI.")
+        except (DagsterUnavailable, DagsterRequestFailed) as exc:
+            click.echo(f"evalforge: could not start the bootstrap backfill: {exc}", err=True)
+    click.echo("evalforge: running; press Ctrl-C to stop.")
+    raise SystemExit(supervisor.wait())

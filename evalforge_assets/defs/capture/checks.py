@@ -1,0 +1,49 @@
+"""The blocking PII check: nothing downstream runs while a stored capture still holds personal data."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+
+from evalforge_assets.defs.capture.assets import failure_captures
+from evalforge_assets.defs.partitions import hourly_partitions
+from evalforge_assets.defs.resources import StoreResource
+from evalforge_assets.pipeline.pii import contains_pii
+from evalforge_assets.store import CaptureFilter
+
+# Every stored free-text field; the capture model keeps all user-visible text in these.
+SCANNED_FIELDS = ("input_text", "output_text", "error_message", "error_stack")
+
+
+def leaked_fields(capture_json: dict) -> list[str]:
+    """Names of the capture's fields that still contain PII, scanning nested values as JSON text too."""
+    leaks = [name for name in SCANNED_FIELDS if capture_json.get(name) and contains_pii(capture_json[name])]
+    for name in ("input_messages", "output_messages", "metadata", "tags", "evaluations", "reasons"):
+        if capture_json.get(name) and contains_pii(json.dumps(capture_json[name])):
+            leaks.append(name)
+    return leaks
+
+
+@dg.asset_check(asset=failure_captures, blocking=True, partitions_def=hourly_partitions)
+def captures_are_pii_free(context: dg.AssetCheckExecutionContext, store: StoreResource) -> dg.AssetCheckResult:
+    """Rescan the partition's stored captures with the PII detector; any hit fails the run."""
+    scanned = 0
+    leaks: dict[str, list[str]] = {}
+    for partition_key in context.partition_keys:
+        for capture in store.get().iter_captures(CaptureFilter(partition_key=partition_key)):
+            scanned += 1
+            fields = leaked_fields(capture.model_dump(mode="json"))
+            if fields:
+                leaks[capture.capture_id] = fields
+    return dg.AssetCheckResult(
+        passed=not leaks,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "scanned": scanned,
+            "captures_with_pii": len(leaks),
+            # Ids and field names only: the check must not copy the leaked values into Dagster's event log.
+            "leaks": dg.MetadataValue.json(dict(list(leaks.items())[:50])),
+        },
+        description=None if not leaks else f"{len(leaks)} stored capture(s) still contain PII; see 'leaks'.",
+    )
