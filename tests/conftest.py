@@ -1,0 +1,8 @@
+"""Shared fixtures: stores (SQLite and the Firestore emulator), the Datadog test double and its OpenAPI spec."""
+
+pytest_plugins = [
+    "tests.fixtures.firestore_emulator",
+    "tests.fixtures.stores",
+    "tests.doubles.datadog_double",
+    "tests.doubles.datadog_spec",
+]

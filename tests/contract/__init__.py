@@ -1,0 +1,1 @@
+"""Contract tests: Evalforge against the wire formats and specs of the services it talks to."""

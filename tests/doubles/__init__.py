@@ -1,0 +1,1 @@
+"""Local stand-ins for external services (Datadog, ...) that speak their real wire formats."""
