@@ -8,16 +8,22 @@ from evalforge_assets.defs.capture.assets import failure_captures, raw_llm_spans
 from evalforge_assets.defs.capture.checks import captures_are_pii_free
 from evalforge_assets.defs.capture.jobs import capture_job
 from evalforge_assets.defs.capture.schedules import hourly_capture_schedule
+from evalforge_assets.defs.grouping.assets import failure_signatures
 from evalforge_assets.defs.resources import build_resources
 from evalforge_assets.logs import configure_logging
-from evalforge_assets.settings import get_settings
+from evalforge_assets.settings import Settings, get_settings
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    """Everything in the code location, wired to the resources these settings choose."""
+    return dg.Definitions(
+        assets=[raw_llm_spans, failure_captures, failure_signatures],
+        asset_checks=[captures_are_pii_free],
+        jobs=[capture_job],
+        schedules=[hourly_capture_schedule],
+        resources=build_resources(settings),
+    )
+
 
 configure_logging()
-
-defs = dg.Definitions(
-    assets=[raw_llm_spans, failure_captures],
-    asset_checks=[captures_are_pii_free],
-    jobs=[capture_job],
-    schedules=[hourly_capture_schedule],
-    resources=build_resources(get_settings()),
-)
+defs = build_definitions(get_settings())

@@ -134,12 +134,20 @@ class FailureSignature(Record):
     count: int = 0
     first_seen: str
     last_seen: str
-    counts_by_hour: dict[str, int] = Field(default_factory=dict)
+    counts_by_hour: dict[str, int] = Field(
+        default_factory=dict, description="Captures per hour, including those of merged children."
+    )
+    own_counts_by_hour: dict[str, int] = Field(
+        default_factory=dict, description="Captures per hour of this fingerprint alone; what unmerge restores."
+    )
     status: SignatureStatus = SignatureStatus.new
     sample_capture_ids: list[str] = Field(default_factory=list)
     merged_into: str | None = None
     merged_children: list[str] = Field(default_factory=list)
     resolved_in_version: str | None = None
+    resolved_at: str | None = None
+    regressed_at: str | None = None
+    max_version: str | None = None
     schema_version: int = SCHEMA_VERSION
 
 

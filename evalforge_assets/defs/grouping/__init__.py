@@ -1,0 +1,1 @@
+"""Grouping: hourly, incremental failure signatures over stored captures."""

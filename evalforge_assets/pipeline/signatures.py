@@ -1,0 +1,154 @@
+"""Grouping captures into signatures, one hour at a time, so re-running an hour never double counts.
+
+Each signature stores its own captures per hour (`own_counts_by_hour`). Re-processing an hour *sets* that
+hour's count instead of adding to it, and `count` is always the sum over hours: history is never recomputed
+and never counted twice. A parent that absorbed merged children shows their hours in `counts_by_hour`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from evalforge_assets.models import (
+    SEVERITY_RANK,
+    FailureCapture,
+    FailureSignature,
+    SignatureStatus,
+)
+from evalforge_assets.pipeline.fingerprint import fingerprint_of, signature_id_of, title_of
+
+SAMPLE_SIZE = 5
+
+
+def hour_key_of(timestamp: str) -> str:
+    """`2026-01-01T13:05:00.000000Z` → `2026-01-01-13:00`, the hourly partition key format."""
+    return f"{timestamp[:10]}-{timestamp[11:13]}:00"
+
+
+def version_tuple(version: str) -> tuple[tuple[int, str], ...]:
+    """Orderable form of versions like 2.10.1 or v3.0.0-rc1 (numbers compare as numbers)."""
+    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"[.\-+_]", version.lstrip("vV")) if p)
+
+
+def version_at_least(version: str | None, floor: str | None) -> bool:
+    """Regressions count for versions at or after the one a fix shipped in; unknown versions count."""
+    if not version or not floor:
+        return True
+    return version_tuple(version) >= version_tuple(floor)
+
+
+@dataclass
+class GroupingResult:
+    signatures: dict[str, FailureSignature] = field(default_factory=dict)
+    regrouped_captures: list[FailureCapture] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    regressed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _HourGroup:
+    captures: list[FailureCapture] = field(default_factory=list)
+    fingerprint: dict | None = None
+
+
+def effective_counts(signature: FailureSignature, children: Sequence[FailureSignature]) -> dict[str, int]:
+    """A signature's hours plus those of the children merged into it."""
+    total = dict(signature.own_counts_by_hour)
+    for child in children:
+        for hour, n in child.own_counts_by_hour.items():
+            total[hour] = total.get(hour, 0) + n
+    return dict(sorted(total.items()))
+
+
+def group_hour(
+    captures_by_hour: Mapping[str, Sequence[FailureCapture]],
+    known: Mapping[str, FailureSignature],
+    now: str,
+) -> GroupingResult:
+    """Update signatures with the captures of the given hours; `known` holds every signature the captures
+    map to, their merge parents and those parents' children (the caller loads them from the store)."""
+    result = GroupingResult()
+    signatures = dict(known)
+    touched: set[str] = set()
+
+    for hour, captures in sorted(captures_by_hour.items()):
+        groups: dict[str, _HourGroup] = defaultdict(_HourGroup)
+        for capture in captures:
+            fingerprint = fingerprint_of(capture)
+            group = groups[signature_id_of(fingerprint)]
+            group.fingerprint = fingerprint
+            group.captures.append(capture)
+        for signature_id, group in sorted(groups.items()):
+            signature = signatures.get(signature_id)
+            if signature is None:
+                signature = _new_signature(signature_id, group.fingerprint or {}, group.captures[0])
+                result.created.append(signature_id)
+            signature = _absorb(signature, hour, group.captures, now, result)
+            signatures[signature_id] = signature
+            touched.add(signature_id)
+            owner = signature.merged_into or signature_id
+            for capture in group.captures:
+                if capture.signature_id != owner:
+                    result.regrouped_captures.append(capture.model_copy(update={"signature_id": owner}))
+
+    # Parents of touched children and the touched signatures themselves get their effective counts redone.
+    for signature_id in sorted(touched | {signatures[s].merged_into for s in touched if signatures[s].merged_into}):
+        signature = signatures.get(signature_id)
+        if signature is None:
+            continue
+        children = [signatures[c] for c in signature.merged_children if c in signatures]
+        counts = effective_counts(signature, children)
+        severity = min([signature.severity, *(c.severity for c in children)], key=SEVERITY_RANK.__getitem__)
+        firsts = [signature.first_seen, *(c.first_seen for c in children)]
+        lasts = [signature.last_seen, *(c.last_seen for c in children)]
+        signatures[signature_id] = signature.model_copy(update={
+            "counts_by_hour": counts, "count": sum(counts.values()), "severity": severity,
+            "first_seen": min(firsts), "last_seen": max(lasts),
+        })
+        result.signatures[signature_id] = signatures[signature_id]
+    return result
+
+
+def _new_signature(signature_id: str, fingerprint: dict, first: FailureCapture) -> FailureSignature:
+    return FailureSignature(
+        signature_id=signature_id,
+        title=title_of(fingerprint),
+        fingerprint=fingerprint,
+        fingerprint_version=fingerprint["version"],
+        ml_app=first.ml_app,
+        agent=fingerprint.get("agent"),
+        failure_kind=first.failure_kind,
+        error_type=fingerprint.get("error_type"),
+        severity=first.severity,
+        first_seen=first.occurred_at,
+        last_seen=first.occurred_at,
+    )
+
+
+def _absorb(signature: FailureSignature, hour: str, captures: list[FailureCapture], now: str,
+            result: GroupingResult) -> FailureSignature:
+    ordered = sorted(captures, key=lambda c: (c.occurred_at, c.capture_id))
+    own = {**signature.own_counts_by_hour, hour: len(captures)}  # set, never add: re-runs are idempotent
+    samples = list(dict.fromkeys([*signature.sample_capture_ids, *(c.capture_id for c in ordered)]))[:SAMPLE_SIZE]
+    severity = min([signature.severity, *(c.severity for c in captures)], key=SEVERITY_RANK.__getitem__)
+    versions = [c.source.version for c in captures if c.source.version]
+    max_version = max([*versions, *([signature.max_version] if signature.max_version else [])],
+                      key=version_tuple, default=None)
+    update: dict = {
+        "own_counts_by_hour": dict(sorted(own.items())),
+        "first_seen": min(signature.first_seen, ordered[0].occurred_at),
+        "last_seen": max(signature.last_seen, ordered[-1].occurred_at),
+        "sample_capture_ids": samples,
+        "severity": severity,
+        "max_version": max_version,
+    }
+    if signature.status is SignatureStatus.resolved and signature.resolved_at:
+        returning = [c for c in captures if c.occurred_at > signature.resolved_at
+                     and version_at_least(c.source.version, signature.resolved_in_version)]
+        if returning:
+            update.update(status=SignatureStatus.regressed, regressed_at=now)
+            result.regressed.append(signature.signature_id)
+    return signature.model_copy(update=update)
