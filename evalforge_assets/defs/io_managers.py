@@ -4,7 +4,6 @@ The asset value is `{partition_key: [items]}` so a single-run backfill over many
 downstream step reads) one file per hour, exactly as hour-by-hour runs do.
 """
 
-from __future__ import annotations
 
 import gzip
 import io

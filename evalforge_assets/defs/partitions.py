@@ -1,6 +1,5 @@
 """Partition definitions shared by the capture and grouping assets."""
 
-from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 

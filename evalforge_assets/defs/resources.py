@@ -1,6 +1,5 @@
 """Resources: each chooses its real or local implementation from configuration, never from `if`s in assets."""
 
-from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path

@@ -33,7 +33,9 @@ _PARAMETERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("date", r"\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?\b"
                  r"|\b\d{2}:\d{2}:\d{2}(?:\.\d+)?\b"),
         ("duration", r"\b\d+(?:\.\d+)?\s?(?:ns|us|µs|ms|s|sec|secs|seconds?|mins?|minutes?|h|hrs?|hours?)\b"),
-        ("hex", r"\b0x[0-9a-f]+\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b"),
+        # No leading \b: prefixed ids such as ch_3f9a0c1d or req_00ab12cd hide their hex behind "_".
+        ("hex", r"\b0x[0-9a-f]+\b|(?<![0-9a-z])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b"),
+        ("money", r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?"),
         ("float", r"(?<![\w.])-?\d+\.\d+\b"),
         ("int", r"(?<![\w<])-?\d+\b"),
         ("quoted", r"'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"|`[^`\n]{0,200}`"),

@@ -1,6 +1,5 @@
 """The hourly capture assets: fetch raw spans, then classify, sanitize, deduplicate and store failures."""
 
-from __future__ import annotations
 
 from typing import Any
 

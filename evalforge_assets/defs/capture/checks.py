@@ -1,6 +1,5 @@
 """The blocking PII check: nothing downstream runs while a stored capture still holds personal data."""
 
-from __future__ import annotations
 
 import json
 

@@ -1,6 +1,5 @@
 """The capture job: one hour (or a range of hours) from raw spans to stored, grouped failures."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Hourly ingestion: each closed hour once its lag margin has passed, catching up on missed hours."""
 
-from __future__ import annotations
 
 from datetime import timedelta
 

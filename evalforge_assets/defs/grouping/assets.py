@@ -1,6 +1,5 @@
 """The failure_signatures asset: each hour's captures folded into stable, versioned signatures."""
 
-from __future__ import annotations
 
 import dagster as dg
 
