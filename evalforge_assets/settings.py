@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     dd_env: str = Field(default="local", alias="DD_ENV")
     datadog_mcp_url: str | None = Field(default=None, alias="DATADOG_MCP_URL")
     testsprite_api_key: SecretStr | None = Field(default=None, alias="TESTSPRITE_API_KEY")
+    testsprite_project_id: str | None = Field(default=None, alias="TESTSPRITE_PROJECT_ID")
 
     # LLM
     minimax_api_key: SecretStr | None = Field(default=None, alias="MINIMAX_API_KEY")

@@ -43,7 +43,7 @@ def ingest(path: Path) -> None:
     from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
     from evalforge_assets.defs.partitions import HOUR_FORMAT, hourly_partitions
-    from evalforge_assets.definitions import defs
+    from evalforge_assets.definitions import build_definitions
     from evalforge_assets.sources.files import FileSpanSource
 
     hours = [hour.strftime(HOUR_FORMAT) for hour in FileSpanSource(path).hours()]
@@ -56,7 +56,7 @@ def ingest(path: Path) -> None:
             f"{len(outside)} hour(s) of spans ({outside[0]} ..) fall outside the partitions "
             f"{all_keys[0]} .. {all_keys[-1]}. Set EVALFORGE_PARTITION_START earlier, or wait until the hour closes."
         )
-    job = defs.resolve_job_def("capture_job")
+    job = build_definitions(settings).resolve_job_def("capture_job")
     totals: dict[str, int] = {}
     pii: dict[str, int] = {}
     with DagsterInstance.get() as instance:

@@ -85,7 +85,7 @@ def failure_captures(
     store: StoreResource,
 ) -> dg.MaterializeResult:
     """Failing spans of each hour, sanitized and stored once each as FailureCapture records."""
-    result, inserted, updated = ingest_partitions(raw_llm_spans, capture_rules, store, context.run_id, "raw_llm_spans")
+    result, inserted, updated = ingest_partitions(raw_llm_spans, capture_rules, store, context.run.run_id, "raw_llm_spans")
     return dg.MaterializeResult(metadata={
         "spans": result.spans,
         "captured": len(result.captures),
