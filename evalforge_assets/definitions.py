@@ -9,6 +9,9 @@ from evalforge_assets.defs.capture.checks import captures_are_pii_free
 from evalforge_assets.defs.capture.jobs import capture_job
 from evalforge_assets.defs.capture.schedules import hourly_capture_schedule
 from evalforge_assets.defs.grouping.assets import failure_signatures
+from evalforge_assets.defs.incidents.assets import incident_context, recovery_plan, validation_runs
+from evalforge_assets.defs.incidents.jobs import incident_job, validation_job
+from evalforge_assets.defs.incidents.sensors import recovery_requests_sensor, service_health_sensor
 from evalforge_assets.defs.resources import build_resources
 from evalforge_assets.logs import configure_logging
 from evalforge_assets.settings import Settings, get_settings
@@ -17,10 +20,12 @@ from evalforge_assets.settings import Settings, get_settings
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Everything in the code location, wired to the resources these settings choose."""
     return dg.Definitions(
-        assets=[raw_llm_spans, failure_captures, failure_signatures],
+        assets=[raw_llm_spans, failure_captures, failure_signatures,
+                incident_context, recovery_plan, validation_runs],
         asset_checks=[captures_are_pii_free],
-        jobs=[capture_job],
+        jobs=[capture_job, incident_job, validation_job],
         schedules=[hourly_capture_schedule],
+        sensors=[service_health_sensor, recovery_requests_sensor],
         resources=build_resources(settings),
     )
 

@@ -58,14 +58,16 @@ class DagsterRequestFailed(RuntimeError):
 
 
 class DagsterClient:
-    def __init__(self, url: str, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, timeout: float = 10.0, transport: httpx.BaseTransport | None = None) -> None:
+        """`transport` replaces the network (tests pass an `httpx.MockTransport` speaking Dagster's GraphQL)."""
         self.url = url.rstrip("/")
         self._timeout = timeout
+        self._transport = transport
 
     def _graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         try:
-            response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables},
-                                  timeout=self._timeout)
+            with httpx.Client(transport=self._transport, timeout=self._timeout) as client:
+                response = client.post(f"{self.url}/graphql", json={"query": query, "variables": variables})
         except httpx.HTTPError as exc:
             raise DagsterUnavailable(
                 f"Dagster is not reachable at {self.url} ({exc.__class__.__name__}). Start it with "

@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     error_rate_threshold: float = Field(default=0.05, alias="ERROR_RATE_THRESHOLD")
     latency_threshold_ms: float = Field(default=1500.0, alias="LATENCY_THRESHOLD_MS")
     recurrence_cooldown_seconds: int = Field(default=300, alias="RECURRENCE_COOLDOWN_SECONDS")
+    recent_window_seconds: float = Field(
+        default=10.0, alias="EVALFORGE_RECENT_WINDOW_SECONDS",
+        description="Short error-rate window that opens and closes incidents (the 5m rate lags a fix).",
+    )
+    poll_interval_seconds: int = Field(default=2, alias="EVALFORGE_POLL_INTERVAL_SECONDS", ge=1, le=5)
+    traffic_rate_per_second: float = Field(default=5.0, alias="EVALFORGE_TRAFFIC_RATE")
     demo_app_url: str = Field(default="http://127.0.0.1:8001", alias="DEMO_APP_URL")
     dd_service: str = Field(default="demo-app", alias="DD_SERVICE")
     dd_env: str = Field(default="local", alias="DD_ENV")

@@ -16,7 +16,7 @@ import httpx
 class ManagedProcess:
     name: str
     argv: list[str]
-    ready_url: str
+    ready_url: str | None  # None: ready as soon as it is running
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     def start(self, env: dict[str, str]) -> None:
@@ -31,6 +31,8 @@ class ManagedProcess:
         while time.monotonic() < deadline:
             if not self.running():
                 return False
+            if self.ready_url is None:
+                return True
             try:
                 if httpx.get(self.ready_url, timeout=1.0).status_code < 500:
                     return True

@@ -42,13 +42,20 @@ def _asset_keys_in_code() -> list[str]:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface the servers listen on.")
 @click.option("--dagster-port", default=3000, show_default=True)
 @click.option("--api-port", default=8000, show_default=True)
+@click.option("--demo-port", default=8001, show_default=True)
 @click.option("--bootstrap/--no-bootstrap", default=True, show_default=True,
               help="On a fresh data directory, backfill the sample's recent hours.")
-def up(host: str, dagster_port: int, api_port: int, bootstrap: bool) -> None:
+@click.option("--demo/--no-demo", default=True, show_default=True,
+              help="Also run the demo app and a light traffic generator (the service under watch).")
+def up(host: str, dagster_port: int, api_port: int, demo_port: int, bootstrap: bool, demo: bool) -> None:
     """Start Dagster and the API; Ctrl-C or SIGTERM stops everything it started."""
     settings = get_settings()
     dagster_home = prepare_dagster_home(settings)
     env = child_environment(settings)
+    demo_url = f"http://{host}:{demo_port}"
+    if demo:
+        env["DEMO_APP_URL"] = demo_url
+    env["EVALFORGE_DAGSTER_URL"] = f"http://{host}:{dagster_port}"
     fresh = not _has_any_run(str(dagster_home))
     processes = [
         ManagedProcess(
@@ -64,11 +71,21 @@ def up(host: str, dagster_port: int, api_port: int, bootstrap: bool) -> None:
             ready_url=f"http://{host}:{api_port}/health",
         ),
     ]
+    if demo:
+        processes[:0] = [
+            ManagedProcess("demo app", [sys.executable, "-m", "uvicorn", "demo_app.main:app", "--host", host,
+                                        "--port", str(demo_port), "--no-access-log"],
+                           ready_url=f"{demo_url}/health"),
+            ManagedProcess("traffic", [sys.executable, "-m", "demo_app.traffic", "--url", demo_url,
+                                       "--rate", str(settings.traffic_rate_per_second)], ready_url=None),
+        ]
     supervisor = Supervisor(processes, env)
     click.echo(f"evalforge: data in {settings.evalforge_home.resolve()}, store {settings.resolved_store_url}")
     supervisor.start_all()
     click.echo(f"evalforge: Dagster UI  http://{host}:{dagster_port}")
-    click.echo(f"evalforge: API         http://{host}:{api_port}  (docs at /docs)")
+    click.echo(f"evalforge: API         http://{host}:{api_port}  (docs at /docs, live events at /ws)")
+    if demo:
+        click.echo(f"evalforge: demo app    {demo_url}  (switch its bug: POST /api/demo/bug on the API)")
     if bootstrap and fresh:
         keys = bootstrap_partitions(settings.bootstrap_hours, settings.ingest_lag_minutes)
         try:

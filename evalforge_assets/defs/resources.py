@@ -89,6 +89,7 @@ def _secret(settings: Settings, field: str, env_name: str) -> str | dg.EnvVar | 
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
+    from evalforge_assets.defs.incidents.resources import build_recovery_resource
     from evalforge_assets.defs.io_managers import RawSpansIOManager
 
     return {
@@ -110,6 +111,7 @@ def build_resources(settings: Settings) -> dict[str, object]:
             dd_site=settings.dd_site,
             hash_secret=_secret(settings, "hash_secret", "EVALFORGE_HASH_SECRET") or LOCAL_HASH_SECRET,
         ),
+        "recovery": build_recovery_resource(settings),
         "raw_spans_io_manager": RawSpansIOManager(
             base_dir=str(settings.raw_spans_dir), gcs_bucket=settings.raw_spans_gcs_bucket
         ),

@@ -65,6 +65,16 @@ class SignalReading:
                       top_error=self.top_error)
 
 
+def _meaningfully_changed(previous: SystemStatus | None, current: SystemStatus) -> bool:
+    """State changes always count; rate jitter under a point (or 10% latency) does not flood the event log."""
+    if previous is None or (previous.status, previous.active_incident_id) != (current.status,
+                                                                              current.active_incident_id):
+        return True
+    latency_moved = abs(current.p95_latency_ms_5m - previous.p95_latency_ms_5m) > 0.1 * max(
+        previous.p95_latency_ms_5m, 1.0)
+    return abs(current.error_rate_5m - previous.error_rate_5m) >= 0.01 or latency_moved
+
+
 def incident_id_for(service: str, detected_at: str) -> str:
     return "inc_" + hashlib.sha256(f"{service}|{detected_at}".encode()).hexdigest()[:16]
 
@@ -105,9 +115,7 @@ class IncidentService:
             updated_at=self.clock(),
         )
         self.store.save_status(status)
-        changed = previous is None or previous.model_dump(exclude={"updated_at"}) != status.model_dump(
-            exclude={"updated_at"})
-        if emit or (emit is None and changed):
+        if emit or (emit is None and _meaningfully_changed(previous, status)):
             self.emit("system.status", status.model_dump(mode="json"))
         return status
 
@@ -193,8 +201,10 @@ class IncidentService:
         self.emit("plan.generated", {"incident_id": incident_id, "plan": plan.model_dump(mode="json")})
         return incident
 
-    def request_test_run(self, incident_id: str, actor: str) -> TestRun:
-        """Queue a validation run of the incident's plan; the validation sensor turns it into a Dagster run."""
+    def request_test_run(self, incident_id: str, actor: str, *, enqueue: bool = True) -> TestRun:
+        """Queue a validation run of the incident's plan; the validation sensor turns it into a Dagster run.
+
+        `enqueue=False` when the caller runs it itself (the first run, in the same Dagster run as the plan)."""
         incident = self._require(incident_id)
         now = self.clock()
         run = TestRun(
@@ -205,9 +215,10 @@ class IncidentService:
         )
         self.store.save_test_run(run)
         self.store.save_incident(incident.model_copy(update={"latest_run_id": run.run_id}))
-        self.store.add_request(PendingRequest(request_id=f"test_run-{run.run_id}", kind=RequestKind.test_run,
-                                              payload={"incident_id": incident_id, "run_id": run.run_id,
-                                                       "actor": actor}, created_at=now))
+        if enqueue:
+            self.store.add_request(PendingRequest(request_id=f"test_run-{run.run_id}", kind=RequestKind.test_run,
+                                                  payload={"incident_id": incident_id, "run_id": run.run_id,
+                                                           "actor": actor}, created_at=now))
         self.emit("tests.updated", run.model_dump(mode="json"))
         return run
 

@@ -149,6 +149,8 @@ class Store(abc.ABC):
         start_after = decode_cursor(cursor) if cursor else None
         if start_after is not None and len(start_after) != len(order_by) + 1:
             raise InvalidCursor("cursor belongs to a different sort order; start again without a cursor")
+        if start_after is not None and not isinstance(start_after[-1], str):
+            raise InvalidCursor("cursor is not one this API issued; start again without a cursor")
         rows = self._query(spec, Query(collection, filters, order_by, limit + 1, start_after))
         items = [model.model_validate(row) for row in rows[:limit]]
         next_cursor = None
