@@ -7,7 +7,7 @@ downstream step reads) one file per hour, exactly as hour-by-hour runs do.
 
 import gzip
 import io
-import json
+from evalforge_assets import fastjson
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,11 @@ _MALFORMED = "__evalforge_malformed__"
 
 def encode_items(items: list[Any]) -> bytes:
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=5, mtime=0) as gz:
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=3, mtime=0) as gz:
         for item in items:
             if isinstance(item, MalformedItem):
                 item = {_MALFORMED: {"raw_text": item.raw_text, "reason": item.reason, "origin": item.origin}}
-            gz.write(json.dumps(item, separators=(",", ":")).encode())
+            gz.write(fastjson.dumps(item))
             gz.write(b"\n")
     return buffer.getvalue()
 
@@ -32,7 +32,7 @@ def encode_items(items: list[Any]) -> bytes:
 def decode_items(data: bytes) -> list[Any]:
     items: list[Any] = []
     for line in gzip.decompress(data).splitlines():
-        item = json.loads(line)
+        item = fastjson.loads(line)
         if isinstance(item, dict) and _MALFORMED in item:
             item = MalformedItem(**item[_MALFORMED])
         items.append(item)

@@ -18,6 +18,7 @@ from evalforge_assets.models import (
     iso,
 )
 from evalforge_assets.pipeline.classify import FailureRules, primary_kind, severity_of
+from evalforge_assets.pipeline.fingerprint import fingerprint_of, signature_id_of
 from evalforge_assets.pipeline.pii import redact_text, sanitize_value
 from evalforge_assets.pipeline.spans import LLMSpan
 
@@ -132,7 +133,7 @@ def build_capture(
         for label, evaluation in sorted(span.evaluation.items())
         if isinstance(evaluation, dict)
     ]
-    return FailureCapture(
+    capture = FailureCapture(
         capture_id=capture_id_for(span.trace_id, span.span_id),
         source=SourceTraceReference(
             trace_id=span.trace_id,
@@ -172,3 +173,6 @@ def build_capture(
         lineage=lineage,
         schema_version=SCHEMA_VERSION,
     )
+    # Grouped at capture time so each capture is written once; failure_signatures only remaps merged groups.
+    capture.signature_id = signature_id_of(fingerprint_of(capture))
+    return capture

@@ -18,6 +18,8 @@ from __future__ import annotations
 import gzip
 import io
 import json
+
+from evalforge_assets import fastjson
 import math
 import threading
 import zlib
@@ -134,7 +136,7 @@ def _not_a_span(value: Any, origin: str) -> MalformedItem:
 
 
 def _compact(item: dict[str, Any]) -> bytes:
-    return json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return fastjson.dumps(item)
 
 
 class _SpanFileReader:
@@ -199,7 +201,7 @@ class _SpanFileReader:
                 continue
             origin = f"{self.display}:{line_number}"
             try:
-                value = json.loads(text)
+                value = fastjson.loads(text)
             except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
                 yield None, MalformedItem(raw_text=text.decode("utf-8", "replace"), origin=origin,
                                           reason=f"line {line_number} is not valid JSON: {_describe(exc)}")
@@ -284,7 +286,7 @@ class FileSpanSource:
             for item_start, payload in index[hour_ns]:
                 moment = hour_ns if item_start is None else item_start
                 if start_ns <= moment < end_ns:
-                    items.append(payload if isinstance(payload, MalformedItem) else json.loads(payload))
+                    items.append(payload if isinstance(payload, MalformedItem) else fastjson.loads(payload))
         return SpanFetch(items=items, stats=FetchStats())
 
     def span_files(self) -> list[Path]:

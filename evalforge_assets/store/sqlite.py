@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+
+from evalforge_assets import fastjson
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -66,7 +68,7 @@ class SqliteStore(Store):
         sql = (f"INSERT OR REPLACE INTO {spec.name} ({', '.join(columns)}) "
                f"VALUES ({', '.join('?' for _ in columns)})")
         rows = [
-            (doc[spec.key], json.dumps(doc, separators=(",", ":")),
+            (doc[spec.key], fastjson.dumps(doc).decode(),
              *(_to_sql(v) for v in index_values(spec, doc).values()))
             for doc in documents
         ]
@@ -89,7 +91,7 @@ class SqliteStore(Store):
                 for doc_id, body in self._conn.execute(
                     f"SELECT id, body FROM {spec.name} WHERE id IN ({marks})", chunk
                 ):
-                    found[doc_id] = json.loads(body)
+                    found[doc_id] = fastjson.loads(body)
         return found
 
     @staticmethod
@@ -126,7 +128,7 @@ class SqliteStore(Store):
         if query.limit is not None:
             sql += f" LIMIT {int(query.limit)}"
         with self._lock:
-            return [json.loads(body) for (body,) in self._conn.execute(sql, params)]
+            return [fastjson.loads(body) for (body,) in self._conn.execute(sql, params)]
 
     def _count(self, spec: CollectionSpec, filters: tuple[Filter, ...]) -> int:
         clauses, params = self._where(filters)
