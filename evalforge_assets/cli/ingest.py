@@ -69,14 +69,15 @@ def ingest(path: Path) -> None:
             )
             status = "succeeded" if result.success else "FAILED"
             click.echo(f"run {result.run_id} for {start} .. {end}: {status}")
-            for event in result.get_asset_materialization_events():
-                mat = event.event_specific_data.materialization
-                if mat.asset_key.to_user_string() != "failure_captures":
-                    continue
-                for name in ("spans", "captured", "inserted", "quarantined", "deduplicated", "skipped_healthy"):
-                    totals[name] = totals.get(name, 0) + int(_metadata_value(mat.metadata.get(name, 0)))
-                for entity, count in _metadata_value(mat.metadata.get("pii_removed", {})).items():
-                    pii[entity] = pii.get(entity, 0) + count
+            # A ranged run reports the run's totals on each partition's materialization: read one of them.
+            metadata = next((e.event_specific_data.materialization.metadata
+                             for e in result.get_asset_materialization_events()
+                             if e.event_specific_data.materialization.asset_key.to_user_string()
+                             == "failure_captures"), {})
+            for name in ("spans", "captured", "inserted", "quarantined", "deduplicated", "skipped_healthy"):
+                totals[name] = totals.get(name, 0) + int(_metadata_value(metadata.get(name, 0)))
+            for entity, count in _metadata_value(metadata.get("pii_removed", {})).items():
+                pii[entity] = pii.get(entity, 0) + count
             if not result.success:
                 raise click.ClickException(f"Run {result.run_id} failed; open it in the Dagster UI for details.")
     click.echo(

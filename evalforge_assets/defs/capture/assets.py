@@ -51,10 +51,11 @@ def raw_llm_spans(context: dg.AssetExecutionContext, span_source: SpanSourceReso
 
 def ingest_partitions(
     raw: dict[str, list[Any]], rules: CaptureRulesResource, store: StoreResource, run_id: str, source: str,
-) -> tuple[IngestResult, int, int]:
+) -> tuple[IngestResult, int, int, dict[str, dict[str, int]]]:
     """Run the pure core on each hour and upsert; returns the merged result and (inserted, updated) counts."""
     merged = IngestResult()
     inserted = updated = 0
+    per_partition: dict[str, dict[str, int]] = {}
     detected_at = now_iso()
     for partition_key, items in sorted(raw.items()):
         context = IngestContext(
@@ -64,6 +65,8 @@ def ingest_partitions(
         result = ingest_items(items, rules.rules, rules.hasher, context)
         written = store.get().upsert_captures(result.captures)
         store.get().save_quarantined(result.quarantined)
+        per_partition[partition_key] = {"spans": result.spans, "captured": len(result.captures),
+                                         "quarantined": len(result.quarantined)}
         inserted += len(written.inserted)
         updated += len(written.updated)
         merged.captures.extend(result.captures)
@@ -73,7 +76,7 @@ def ingest_partitions(
         merged.deduplicated += result.deduplicated
         merged.by_kind.update(result.by_kind)
         merged.pii.update(result.pii)
-    return merged, inserted, updated
+    return merged, inserted, updated, per_partition
 
 
 @dg.asset(partitions_def=hourly_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name="capture",
@@ -85,7 +88,9 @@ def failure_captures(
     store: StoreResource,
 ) -> dg.MaterializeResult:
     """Failing spans of each hour, sanitized and stored once each as FailureCapture records."""
-    result, inserted, updated = ingest_partitions(raw_llm_spans, capture_rules, store, context.run.run_id, "raw_llm_spans")
+    # In a ranged (backfill) run Dagster attaches this metadata to every partition: the counts are the run's
+    # totals, and `by_partition` breaks them down.
+    result, inserted, updated, per_partition = ingest_partitions(raw_llm_spans, capture_rules, store, context.run.run_id, "raw_llm_spans")
     return dg.MaterializeResult(metadata={
         "spans": result.spans,
         "captured": len(result.captures),
@@ -97,4 +102,5 @@ def failure_captures(
         "by_kind": dg.MetadataValue.json(dict(sorted(result.by_kind.items()))),
         "pii_removed": dg.MetadataValue.json(dict(sorted(result.pii.items()))),
         "store": store.url,
+        "by_partition": dg.MetadataValue.json(per_partition),
     })
