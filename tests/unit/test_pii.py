@@ -1,0 +1,329 @@
+"""The PII detector and redactor: each entity type, the identifiers it must leave alone, the labeled set."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+
+import pytest
+
+from evalforge_assets.corpora.pii import PERSON, labeled_pii_corpus, score
+from evalforge_assets.pipeline.pii import (
+    PII_ENTITIES,
+    PiiMatch,
+    contains_pii,
+    find_pii,
+    iban_valid,
+    luhn_valid,
+    redact_tag,
+    redact_text,
+    sanitize_value,
+)
+
+JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ"
+    ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+)
+
+# (entity, text, the exact value that must disappear)
+POSITIVES = [
+    ("EMAIL", "Contact me at alice.chen+orders@example.co.uk today.", "alice.chen+orders@example.co.uk"),
+    ("PHONE", "Call (415) 555-0132 after 5pm.", "(415) 555-0132"),
+    ("PHONE", "My number is 415.555.0132.", "415.555.0132"),
+    ("PHONE", "Dial +1-415-555-0132 now", "+1-415-555-0132"),
+    ("PHONE", "UK office +44 20 7946 0958, ask for billing", "+44 20 7946 0958"),
+    ("PHONE", "Berlin: +49 30 90182044", "+49 30 90182044"),
+    ("PHONE", "Paris +33 1 42 68 53 00 works", "+33 1 42 68 53 00"),
+    ("PHONE", "Mumbai +91 98765 43210.", "+91 98765 43210"),
+    ("PHONE", "call me at 4155550132 tomorrow", "4155550132"),
+    ("CREDIT_CARD", "Visa 4111 1111 1111 1111 was declined", "4111 1111 1111 1111"),
+    ("CREDIT_CARD", "Mastercard 5555-5555-5555-4444 charged", "5555-5555-5555-4444"),
+    ("CREDIT_CARD", "amex 3782 822463 10005 on file", "3782 822463 10005"),
+    ("CREDIT_CARD", "card=4012888888881881", "4012888888881881"),
+    ("IBAN", "Refund to DE89 3704 0044 0532 0130 00 please", "DE89 3704 0044 0532 0130 00"),
+    ("IBAN", "IBAN GB82WEST12345698765432.", "GB82WEST12345698765432"),
+    ("IBAN", "to FR14 2004 1010 0505 0001 3M02 606 ok", "FR14 2004 1010 0505 0001 3M02 606"),
+    ("US_SSN", "SSN 123-45-6789 on the form", "123-45-6789"),
+    ("US_SSN", "ssn: 234567890", "234567890"),
+    ("IP_ADDRESS", "login from 203.0.113.42 failed", "203.0.113.42"),
+    ("IP_ADDRESS", "peer 2001:db8::8a2e:370:7334 reset", "2001:db8::8a2e:370:7334"),
+    ("IP_ADDRESS", "client fe80::1ff:fe23:4567:890a dropped", "fe80::1ff:fe23:4567:890a"),
+    ("AWS_ACCESS_KEY", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
+    (
+        "API_KEY",
+        "OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz012345",
+        "sk-proj-abcdefghijklmnopqrstuvwxyz012345",
+    ),
+    ("API_KEY", "stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc in env", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+    (
+        "GITHUB_TOKEN",
+        "GH_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+    ),
+    ("JWT", f"token {JWT} expired", JWT),
+    (
+        "BEARER_TOKEN",
+        "Authorization: Bearer 8f2a9c1e4b7d6a3f0e9d8c7b6a5f4e3d",
+        "8f2a9c1e4b7d6a3f0e9d8c7b6a5f4e3d",
+    ),
+    ("PASSWORD", "DB_PASSWORD=S3cr3t!pw ready", "S3cr3t!pw"),
+    ("PASSWORD", '{"password": "correct horse battery staple"}', "correct horse battery staple"),
+    ("PASSWORD", "I reset my password to Summer2024! yesterday", "Summer2024!"),
+    ("SECRET", 'client_secret: "9d8c7b6a5f4e3d2c1b0a"', "9d8c7b6a5f4e3d2c1b0a"),
+    ("SECRET", "x-api-key: 0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef"),
+    ("SECRET", "Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA=="),
+    (
+        "URL_CREDENTIALS",
+        "could not connect to postgres://app_user:S3cret@db.internal:5432/orders",
+        "app_user:S3cret",
+    ),
+    ("PERSON", "Hi, my name is Alice Chen and I need help.", "Alice Chen"),
+    ("PERSON", "Name: José Müller\nEmail: none", "José Müller"),
+    ("PERSON", "Dear Siobhan,\nyour refund is on its way.", "Siobhan"),
+    ("PERSON", "Best regards,\nMaria O'Brien", "Maria O'Brien"),
+    ("PERSON", "signed, Kwame Mensah", "Kwame Mensah"),
+    ("PERSON", "Please contact Priya Patel at the front desk.", "Priya Patel"),
+    ("PERSON", "Dear Dr. Tanaka, thank you.", "Tanaka"),
+    ("PERSON", "From: Lars Johansson <lj>", "Lars Johansson"),
+]
+
+# Operational identifiers and look-alikes that must come out exactly as they went in.
+HARD_NEGATIVES = [
+    "Looking up order 4411 for you.",
+    "Order ORD-2024-88123 shipped.",
+    "request 123e4567-e89b-12d3-a456-426614174000 failed",
+    "upgraded to 2.3.1 from v1.14.0-rc.2",
+    "the plan costs $19.99 per month, or €1,299.00 a year",
+    "at 2024-05-01T10:22:13.123Z and 2024-05-01 10:22:13 and +02:00",
+    "epoch 1714557733123 ms, seconds 1714557733",
+    "took 8423ms (p95 12034 ms, 1.52s)",
+    "reference 4111 1111 1111 1112 is not a card",  # fails Luhn
+    "ref 4111111111111112",
+    "trace 4bf92f3577b34da6a3ce929d0e0e4736 span 1234567890123456789",
+    "span_id=16646781264553640286",
+    "invalid IBAN DE00 3704 0044 0532 0130 00",
+    "invalid IBAN GB00WEST12345698765432",
+    "not SSNs: 000-12-3456, 666-12-3456, 912-34-5678, 123-00-4567, 123-45-0000",
+    "Welcome to Evalforge Pro, powered by Acme Cloud.",
+    "Hi Team, Dear Valued Customer, Hi there!",
+    "Please contact Acme Cloud Support at the help center.",
+    "Thanks,\nThe Evalforge Team",
+    "prompt_tokens=812 max_tokens: 1024 tokens used: 1532 token_count=3",
+    "token_type=bearer expires_in=3600",
+    "Password must be at least 12 characters; your password is too short",
+    "password = getpass(); api_key=settings.API_KEY",
+    "ISBN 978-3-16-148410-0, clause 252.227-7013, build 10.0.19045.3803",
+    "section 7.1.3.4 and version 1.2.3.4",
+    "pod checkout-7d9f8b6c5-x2x8q restarted, HTTP 503 on port 5432",
+]
+
+
+@pytest.mark.parametrize(
+    ("entity", "text", "value"), POSITIVES, ids=[f"{e}-{i}" for i, (e, _, _) in enumerate(POSITIVES)]
+)
+def test_each_entity_is_replaced_by_its_placeholder_and_counted(entity: str, text: str, value: str) -> None:
+    counts: dict[str, int] = {}
+    redacted = redact_text(text, counts)
+    assert value not in redacted
+    assert f"<{entity}>" in redacted
+    assert counts.get(entity) == 1
+    assert text.replace(value, f"<{entity}>") == redacted
+
+
+def test_every_entity_type_in_the_public_list_is_covered_by_a_test() -> None:
+    tested = {entity for entity, _, _ in POSITIVES}
+    assert tested | {"USER_ID"} == set(PII_ENTITIES)
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_operational_identifiers_and_lookalikes_are_left_untouched(text: str) -> None:
+    assert find_pii(text) == []
+    assert redact_text(text) == text
+
+
+def test_find_pii_returns_sorted_non_overlapping_matches_with_their_values() -> None:
+    text = "Mail bob@example.com, card 4111 1111 1111 1111, ip 10.0.0.7"
+    matches = find_pii(text)
+    assert [m.entity for m in matches] == ["EMAIL", "CREDIT_CARD", "IP_ADDRESS"]
+    assert all(text[m.start : m.end] == m.value for m in matches)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(matches))
+    assert isinstance(matches[0], PiiMatch)
+
+
+def test_a_specific_token_wins_over_the_generic_secret_key_rule() -> None:
+    assert [(m.entity, m.value) for m in find_pii("api_key=sk-abcdefghijklmnopqrstuvwxyz0123")] == [
+        ("API_KEY", "sk-abcdefghijklmnopqrstuvwxyz0123")
+    ]
+    assert [m.entity for m in find_pii(f"Authorization: Bearer {JWT}")] == ["JWT"]
+
+
+def test_counts_accumulate_across_calls() -> None:
+    counts = {"EMAIL": 2}
+    redact_text("a@example.com and b@example.org", counts)
+    redact_text("call (212) 555-0199", counts)
+    assert counts == {"EMAIL": 4, "PHONE": 1}
+
+
+def test_luhn_decides_whether_a_sixteen_digit_number_is_a_card() -> None:
+    assert luhn_valid("4111111111111111")
+    assert not luhn_valid("4111111111111112")
+    assert redact_text("pay 4111111111111111") == "pay <CREDIT_CARD>"
+    assert redact_text("pay 4111111111111112") == "pay 4111111111111112"
+    # Luhn-valid but no issuer starts with 1: an id, not a card.
+    assert luhn_valid("1234567812345670")
+    assert redact_text("id 1234567812345670") == "id 1234567812345670"
+
+
+def test_iban_checksum_and_country_length_are_enforced() -> None:
+    assert iban_valid("DE89370400440532013000")
+    assert not iban_valid("DE88370400440532013000")  # check digits off by one
+    assert not iban_valid("DE8937040044053201300")  # one character short for Germany
+    assert redact_text("iban DE88370400440532013000") == "iban DE88370400440532013000"
+    assert redact_text("iban DE89370400440532013000") == "iban <IBAN>"
+
+
+def test_url_credentials_keep_scheme_host_port_and_path() -> None:
+    redacted = redact_text("retry https://deploy:t0ps3cret@git.example.com:8443/acme/repo.git?ref=main")
+    assert redacted == "retry https://<URL_CREDENTIALS>@git.example.com:8443/acme/repo.git?ref=main"
+    assert (
+        redact_text("redis://:pw-123456@cache.internal:6379/0")
+        == "redis://<URL_CREDENTIALS>@cache.internal:6379/0"
+    )
+
+
+def test_sanitize_value_walks_nested_values_and_hides_secret_like_keys() -> None:
+    value = {
+        "input": "my email is carol@example.com",
+        "metadata": {
+            "Password": "hunter22",
+            "X-Api-Key": "abc",
+            "clientSecret": {"nested": "anything"},
+            "token_count": 12,
+            "notes": ["ssn 123-45-6789", 42, None, True],
+            "order_id": "ORD-2024-88123",
+        },
+        "tags": [
+            "env:prod",
+            "user_id:u-81723",
+            "email:dave@example.com",
+            "api_key:xyz",
+            "note:call 415-555-0132",
+        ],
+        "user_id": "u-81723",
+        "empty_secret": "",
+        "auth": None,
+    }
+    original = copy.deepcopy(value)
+    counts: dict[str, int] = {}
+    clean = sanitize_value(value, counts)
+
+    assert value == original, "sanitize_value must return a new object and leave its input alone"
+    assert clean["input"] == "my email is <EMAIL>"
+    assert clean["metadata"] == {
+        "Password": "<PASSWORD>",
+        "X-Api-Key": "<SECRET>",
+        "clientSecret": "<SECRET>",
+        "token_count": 12,
+        "notes": ["ssn <US_SSN>", 42, None, True],
+        "order_id": "ORD-2024-88123",
+    }
+    assert clean["tags"] == [
+        "env:prod",
+        "user_id:<USER_ID>",
+        "email:<EMAIL>",
+        "api_key:<SECRET>",
+        "note:call <PHONE>",
+    ]
+    assert clean["user_id"] == "<USER_ID>"
+    assert clean["empty_secret"] == "" and clean["auth"] is None
+    assert counts == {"EMAIL": 2, "PASSWORD": 1, "SECRET": 3, "US_SSN": 1, "USER_ID": 2, "PHONE": 1}
+
+
+def test_values_are_scanned_with_their_key_as_context() -> None:
+    # Bare digits only count as an SSN or a phone number when a label says so; the key is that label.
+    assert sanitize_value({"ssn": "234567890", "phone_number": 4155550132, "count": 234567890}) == {
+        "ssn": "<US_SSN>",
+        "phone_number": "<PHONE>",
+        "count": 234567890,
+    }
+    assert sanitize_value({"customer_name": "Alice Chen", "tool_name": "lookup_order"}) == {
+        "customer_name": "<PERSON>",
+        "tool_name": "lookup_order",
+    }
+
+
+def test_numbers_that_are_cards_become_placeholders() -> None:
+    counts: dict[str, int] = {}
+    assert sanitize_value({"amount": 4111111111111111, "latency_ms": 8423}, counts) == {
+        "amount": "<CREDIT_CARD>",
+        "latency_ms": 8423,
+    }
+    assert counts == {"CREDIT_CARD": 1}
+
+
+def test_redact_tag_hides_values_of_secret_and_user_keys() -> None:
+    assert redact_tag("session_token:abc") == "session_token:<SECRET>"
+    assert redact_tag("usr.id:12345") == "usr.id:<USER_ID>"
+    assert redact_tag("service:checkout") == "service:checkout"
+    assert redact_tag("owner:bob@example.com") == "owner:<EMAIL>"
+
+
+def test_contains_pii_ignores_placeholders_and_catches_a_planted_leak() -> None:
+    redacted = redact_text(
+        "Dear Alice, card 4111 1111 1111 1111, Authorization: Bearer 8f2a9c1e4b7d6a3f0e9d8c7b6a5f4e3d, "
+        "password=hunter22, postgres://u:p4ss@db/x"
+    )
+    assert "<" in redacted and not contains_pii(redacted)
+    assert not contains_pii(json.dumps({"text": redacted, "tags": ["user_id:<USER_ID>"]}))
+    assert contains_pii(redacted + " reach me at eve@example.com")
+
+
+def test_labeled_corpus_is_deterministic_and_covers_every_entity_type() -> None:
+    first, again, other = (
+        labeled_pii_corpus(seed=3, size=50),
+        labeled_pii_corpus(seed=3, size=50),
+        labeled_pii_corpus(seed=4, size=50),
+    )
+    assert first == again
+    assert first != other
+    planted = {entity for sample in labeled_pii_corpus() for entity, _ in sample.entities}
+    assert planted == set(PII_ENTITIES) - {"USER_ID"}
+
+
+def test_full_labeled_set_has_no_structured_leak_and_no_damaged_negative() -> None:
+    corpus = labeled_pii_corpus()
+    scores = score(corpus)
+    leaks = {entity: s.leaks for entity, s in scores.items() if entity not in (PERSON, "ALL") and s.leaks}
+    damaged = {entity: s.damaged_negatives for entity, s in scores.items() if s.damaged_negatives}
+    assert leaks == {}
+    assert damaged == {}
+    assert sum(len(sample.negatives) for sample in corpus) > 1000
+    assert scores["ALL"].tp > 4000
+
+
+def test_redacted_corpus_never_matches_again_even_as_json() -> None:
+    for sample in labeled_pii_corpus(seed=1, size=500):
+        redacted = redact_text(sample.text)
+        assert not contains_pii(redacted), redacted
+        assert not contains_pii(json.dumps({"text": redacted}))
+        assert redact_text(redacted) == redacted
+
+
+def test_scorer_counts_misses_and_leaks_of_a_detector_that_finds_nothing() -> None:
+    corpus = labeled_pii_corpus(seed=2, size=100)
+    scores = score(corpus, find=lambda text: [])
+    planted = sum(len(sample.entities) for sample in corpus)
+    structured = sum(1 for sample in corpus for entity, _ in sample.entities if entity != PERSON)
+    assert scores["ALL"].tp == 0 and scores["ALL"].fn == planted and scores["ALL"].recall == 0.0
+    assert scores["ALL"].leaks == structured
+
+
+def test_scorer_counts_a_negative_damaged_by_an_overeager_detector() -> None:
+    corpus = labeled_pii_corpus(seed=2, size=100)
+
+    def everything(text: str) -> list[PiiMatch]:
+        return [PiiMatch("SECRET", 0, len(text), text)]
+
+    scores = score(corpus, find=everything)
+    assert scores["SECRET"].damaged_negatives == sum(len(sample.negatives) for sample in corpus)
