@@ -1,0 +1,87 @@
+"""End to end with real processes: `evalforge up` (Dagster webserver + daemon, API, demo app, traffic).
+
+One stack serves both tests: the sample backfill a newcomer sees, and the whole recovery loop:
+bug on → incident detected by polling → a plan of 5 → a run with checkout FAIL → bug off → automatic rerun →
+RECOVERED, with the WebSocket events in order. Then SIGTERM must stop every process.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from evalforge_assets.store import open_store
+from tests.e2e.stack import Stack, start_stack, wait_until
+from tests.e2e.ws_recorder import WsRecorder, checkout_failed, status_is
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    stack = start_stack(tmp_path_factory.mktemp("evalforge-up"))
+    yield stack
+    stack.stop()
+
+
+def _port_open(url: str) -> bool:
+    host, port = url.removeprefix("http://").split(":")
+    with socket.socket() as sock:
+        return sock.connect_ex((host, int(port))) == 0
+
+
+def test_up_backfills_the_sample_into_dagster_and_the_store(stack: Stack) -> None:
+    store = open_store(f"sqlite:///{stack.home.resolve() / 'evalforge.db'}")
+    wait_until(lambda: store.count_captures() > 0 and next(store.iter_signatures(), None), 150,
+               "the bootstrap backfill to store captures and signatures")
+    query = '{ assetNodes { assetKey { path } partitionStats { numMaterialized } } }'
+
+    def materialized() -> dict[str, int]:
+        nodes = httpx.post(f"{stack.dagster_url}/graphql", json={"query": query}, timeout=10).json()["data"]
+        return {"/".join(n["assetKey"]["path"]): (n["partitionStats"] or {}).get("numMaterialized", 0)
+                for n in nodes["assetNodes"]}
+
+    def two_hours_done() -> dict[str, int] | None:
+        counts = materialized()
+        return counts if counts.get("failure_signatures", 0) >= 2 else None
+
+    counts = wait_until(two_hours_done, 150, "two hourly partitions materialized in Dagster")
+    assert counts["raw_llm_spans"] >= 2 and counts["failure_captures"] >= 2
+    listed = httpx.get(f"{stack.api_url}/health", timeout=10).json()
+    assert listed["store"]["ok"] is True
+
+
+def test_recovery_loop_from_bug_to_recovered_over_the_websocket(stack: Stack) -> None:
+    with WsRecorder(stack.ws_url) as ws:
+        first = ws.wait_for(lambda e: True, 15, "the first message")
+        assert first.type == "system.status"
+        assert httpx.post(f"{stack.api_url}/api/demo/bug", json={"enabled": True}, timeout=10).status_code == 200
+
+        created = ws.wait_for(lambda e: e.type == "incident.created", 90, "incident.created (polling detection)")
+        plan = ws.wait_for(lambda e: e.type == "plan.generated", 90, "plan.generated")
+        items = plan.payload["plan"]["items"]
+        assert len(items) == 5 and sorted(i["priority"] for i in items) == [1, 2, 3, 4, 5]
+        failed = ws.wait_for(checkout_failed, 90, "a tests.updated with checkout FAIL")
+
+        assert httpx.post(f"{stack.api_url}/api/demo/bug", json={"enabled": False}, timeout=10).status_code == 200
+        recovered = ws.wait_for(status_is("RECOVERED"), 120, "system.status RECOVERED")
+
+        assert created.at <= plan.at <= failed.at <= recovered.at
+        incident_id = created.payload["incident_id"]
+        assert plan.payload["incident_id"] == incident_id
+        runs = {e.payload["run_id"] for e in ws.snapshot() if e.type == "tests.updated"}
+        assert len(runs) >= 2, "switching the bug off must rerun validation automatically"
+        card = httpx.get(f"{stack.api_url}/api/incidents/current", timeout=10).json()
+        assert card is None or card["incident_id"] == incident_id
+        status = httpx.get(f"{stack.api_url}/api/status", timeout=10).json()
+        assert status["status"] in ("RECOVERED", "HEALTHY")
+
+
+def test_sigterm_stops_every_process_up_started(stack: Stack) -> None:
+    assert stack.stop() == 0, stack.log_tail()
+    for url in (stack.api_url, stack.demo_url, stack.dagster_url):
+        wait_until(lambda url=url: not _port_open(url), 30, f"{url} to stop listening")
