@@ -186,6 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=None, help="stop after this many requests")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request would drown the stack's output
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -8,6 +8,9 @@ from evalforge_assets.defs.capture.assets import failure_captures, raw_llm_spans
 from evalforge_assets.defs.capture.checks import captures_are_pii_free
 from evalforge_assets.defs.capture.jobs import capture_job
 from evalforge_assets.defs.capture.schedules import hourly_capture_schedule
+from evalforge_assets.defs.exports.assets import export_packages
+from evalforge_assets.defs.exports.resources import build_export_resources
+from evalforge_assets.defs.exports.sensors import export_job, export_request_sensor
 from evalforge_assets.defs.grouping.assets import failure_signatures
 from evalforge_assets.defs.incidents.assets import incident_context, recovery_plan, validation_runs
 from evalforge_assets.defs.incidents.jobs import incident_job, validation_job
@@ -21,12 +24,12 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """Everything in the code location, wired to the resources these settings choose."""
     return dg.Definitions(
         assets=[raw_llm_spans, failure_captures, failure_signatures,
-                incident_context, recovery_plan, validation_runs],
+                incident_context, recovery_plan, validation_runs, export_packages],
         asset_checks=[captures_are_pii_free],
-        jobs=[capture_job, incident_job, validation_job],
+        jobs=[capture_job, incident_job, validation_job, export_job],
         schedules=[hourly_capture_schedule],
-        sensors=[service_health_sensor, recovery_requests_sensor],
-        resources=build_resources(settings),
+        sensors=[service_health_sensor, recovery_requests_sensor, export_request_sensor],
+        resources={**build_resources(settings), **build_export_resources(settings)},
     )
 
 

@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     latency_threshold_ms: float = Field(default=1500.0, alias="LATENCY_THRESHOLD_MS")
     recurrence_cooldown_seconds: int = Field(default=300, alias="RECURRENCE_COOLDOWN_SECONDS")
     recent_window_seconds: float = Field(
-        default=10.0, alias="EVALFORGE_RECENT_WINDOW_SECONDS",
+        default=6.0, alias="EVALFORGE_RECENT_WINDOW_SECONDS",
         description="Short error-rate window that opens and closes incidents (the 5m rate lags a fix).",
     )
     poll_interval_seconds: int = Field(default=2, alias="EVALFORGE_POLL_INTERVAL_SECONDS", ge=1, le=5)

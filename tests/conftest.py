@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.stores",
     "tests.doubles.datadog_double",
     "tests.doubles.datadog_spec",
+    "tests.doubles.datadog_datasets",
 ]

@@ -1,4 +1,4 @@
-"""Review rules: which status changes reviewers may make, what each change records, and merge/unmerge arithmetic.
+"""Review rules: which status changes reviewers may make, what each change records, merge/unmerge arithmetic.
 
 Everything here is pure: records in, new records and audit entries out. The API decides who may call what and
 writes the results; keeping the rules here lets the same table drive the API, the docs and the unit tests.
@@ -40,8 +40,10 @@ SIGNATURE_TRANSITIONS: dict[SignatureStatus, frozenset[SignatureStatus]] = {
     SignatureStatus.new: frozenset({SignatureStatus.triaged, SignatureStatus.ignored}),
     SignatureStatus.ongoing: frozenset({SignatureStatus.triaged, SignatureStatus.ignored}),
     SignatureStatus.regressed: frozenset({SignatureStatus.triaged, SignatureStatus.ignored}),
-    SignatureStatus.triaged: frozenset({SignatureStatus.ready, SignatureStatus.resolved, SignatureStatus.ignored}),
-    SignatureStatus.ready: frozenset({SignatureStatus.exported, SignatureStatus.resolved, SignatureStatus.ignored}),
+    SignatureStatus.triaged: frozenset({SignatureStatus.ready, SignatureStatus.resolved,
+                                        SignatureStatus.ignored}),
+    SignatureStatus.ready: frozenset({SignatureStatus.exported, SignatureStatus.resolved,
+                                      SignatureStatus.ignored}),
     SignatureStatus.exported: frozenset({SignatureStatus.resolved, SignatureStatus.ignored}),
     SignatureStatus.resolved: frozenset({SignatureStatus.ignored}),
     SignatureStatus.ignored: frozenset({SignatureStatus.new}),
@@ -93,8 +95,9 @@ class CapturePatch:
 
 def audit_entry(actor: str, action: str, resource_type: str, resource_id: str, at: str,
                 status: str | None = None, detail: dict[str, Any] | None = None) -> AuditEntry:
-    return AuditEntry(audit_id=uuid.uuid4().hex, at=at, actor=actor, action=action, resource_type=resource_type,
-                      resource_id=resource_id, status=status, detail=detail or {})
+    return AuditEntry(audit_id=uuid.uuid4().hex, at=at, actor=actor, action=action,
+                      resource_type=resource_type, resource_id=resource_id, status=status,
+                      detail=detail or {})
 
 
 def _allowed_list(allowed: Iterable[Enum]) -> str:
@@ -175,8 +178,8 @@ def apply_signature_status(signature: FailureSignature, target: SignatureStatus,
     detail: dict[str, Any] = {"from": signature.status.value, "to": target.value}
     if note:
         detail["note"] = note
-    entry = audit_entry(actor, "signature.status", "signature", signature.signature_id, now, status=target.value,
-                        detail=detail)
+    entry = audit_entry(actor, "signature.status", "signature", signature.signature_id, now,
+                        status=target.value, detail=detail)
     return signature.model_copy(update={"status": target}), [entry]
 
 
@@ -197,8 +200,8 @@ def cascade_to_captures(captures: Iterable[FailureCapture], signature_id: str, t
     for capture in captures:
         steps = cascade_steps(capture.status, capture_target)
         if steps is None:
-            reason = (f"a capture in status '{capture.status.value}' is not moved to '{capture_target.value}' "
-                      "by a signature decision")
+            reason = (f"a capture in status '{capture.status.value}' is not moved to "
+                      f"'{capture_target.value}' by a signature decision")
             result.skipped.append((capture, reason))
             continue
         if not steps:
@@ -211,15 +214,15 @@ def cascade_to_captures(captures: Iterable[FailureCapture], signature_id: str, t
     return result
 
 
-# ---- window counts ------------------------------------------------------------------------------------------
+# ---- window counts -----------------------------------------------------------------------------------------
 def hour_key(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0).strftime(HOUR_KEY_FORMAT)
 
 
 def count_in_window(counts_by_hour: dict[str, int], start: datetime | None, end: datetime | None) -> int:
-    """Captures counted in the hours that overlap [start, end); counts are hourly, so partial hours count whole.
+    """Captures counted in the hours that overlap [start, end); counts are hourly, so partial hours count.
 
-    Hour keys are compared as strings (fast for long histories), so the bounds are clamped to four-digit years.
+    Hour keys are compared as strings (fast for long histories), so bounds are clamped to four-digit years.
     """
     first = hour_key(max(start, _EARLIEST_HOUR)) if start is not None else None
     before: str | None = None  # keys below this start before `end`
@@ -231,7 +234,7 @@ def count_in_window(counts_by_hour: dict[str, int], start: datetime | None, end:
                if (first is None or key >= first) and (before is None or key < before))
 
 
-# ---- merge and unmerge --------------------------------------------------------------------------------------
+# ---- merge and unmerge -------------------------------------------------------------------------------------
 # The grouping model (pipeline/signatures.py): each signature keeps its own hours in `own_counts_by_hour`;
 # `counts_by_hour` adds those of the children merged into it, `count` is their sum, and severity, first and
 # last seen cover the children too. A capture's own signature is always the one its fingerprint names;
@@ -266,8 +269,8 @@ def merge_signatures(parent: FailureSignature,
     level deep, so every unmerge is exact).
     """
     if parent.merged_into is not None:
-        raise MergeError(f"Signature {parent.signature_id} is itself merged into {parent.merged_into}; merge into "
-                         f"{parent.merged_into} instead.")
+        raise MergeError(f"Signature {parent.signature_id} is itself merged into {parent.merged_into}; merge "
+                         f"into {parent.merged_into} instead.")
     seen: set[str] = set()
     for child in children:
         if child.signature_id == parent.signature_id:

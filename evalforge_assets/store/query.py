@@ -77,7 +77,9 @@ COLLECTIONS: dict[str, CollectionSpec] = {
                 "last_seen": "last_seen",
                 "merged_into": "merged_into",
             },
-            indexes=(("count",), ("last_seen",), ("severity_rank",), ("status", "count"), ("merged_into",)),
+            # The queue hides merged signatures (merged_into IS NULL) and sorts: one index per sort order.
+            indexes=(("count",), ("last_seen",), ("severity_rank",), ("status", "count"), ("merged_into",),
+                     ("merged_into", "count"), ("merged_into", "last_seen"), ("merged_into", "severity_rank")),
         ),
         CollectionSpec(
             "exports",

@@ -37,7 +37,7 @@ class RecoveryResource(dg.ConfigurableResource):
     service_url: str = "http://127.0.0.1:8001"
     error_rate_threshold: float = 0.05
     cooldown_seconds: int = 300
-    recent_window_seconds: float = 10.0
+    recent_window_seconds: float = 6.0
     dagster_url: str = "http://127.0.0.1:3000"
 
     def incident_service(self, store: Store) -> IncidentService:

@@ -1,0 +1,255 @@
+"""API keys, roles and per-key rate limits.
+
+`EVALFORGE_API_KEYS` is `key=role,key=role`. Roles are ordered: a `lead` may do everything a `reviewer` may,
+and a `reviewer` everything a `viewer` may. Keys are kept only as SHA-256 digests, compared in constant time,
+and never logged; a key is named in logs and audit entries by a short fingerprint of its digest.
+
+With no keys configured the API is open, but only to loopback clients: anyone else gets a 403 saying keys must
+be configured before the API can be reached from another machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from evalforge_assets.settings import Settings
+
+logger = logging.getLogger("evalforge.api.auth")
+
+LOCAL_ACTOR = "local"
+
+
+class Role(str, Enum):
+    viewer = "viewer"
+    reviewer = "reviewer"
+    lead = "lead"
+
+    @property
+    def rank(self) -> int:
+        return _ROLE_RANK[self]
+
+    def allows(self, needed: Role) -> bool:
+        return self.rank >= needed.rank
+
+
+_ROLE_RANK = {Role.viewer: 0, Role.reviewer: 1, Role.lead: 2}
+
+
+class ApiKeyConfigError(ValueError):
+    """EVALFORGE_API_KEYS cannot be read; the message names the entry by position, never the key."""
+
+
+@dataclass(frozen=True)
+class ConfiguredKey:
+    digest: bytes
+    role: Role
+
+    @property
+    def key_id(self) -> str:
+        return "key-" + self.digest.hex()[:10]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a configured key (by fingerprint) or, with no keys configured, the local user."""
+
+    role: Role
+    key_id: str | None
+
+    @property
+    def actor(self) -> str:
+        return self.key_id or LOCAL_ACTOR
+
+    def allows(self, needed: Role) -> bool:
+        return self.role.allows(needed)
+
+
+def _digest(key: str) -> bytes:
+    return hashlib.sha256(key.encode()).digest()
+
+
+def parse_api_keys(raw: str | None) -> list[ConfiguredKey]:
+    """Read `key=role,key=role`; an empty or missing value means no keys (open on loopback only)."""
+    if raw is None or not raw.strip():
+        return []
+    keys: dict[bytes, ConfiguredKey] = {}
+    roles = ", ".join(role.value for role in Role)
+    for position, entry in enumerate(raw.split(","), start=1):
+        entry = entry.strip()
+        if not entry:
+            continue
+        key, separator, role_name = entry.rpartition("=")
+        key, role_name = key.strip(), role_name.strip()
+        if not separator or not key:
+            raise ApiKeyConfigError(f"EVALFORGE_API_KEYS entry {position} is not of the form key=role; "
+                                    f"write it as key=role with a role among {roles}.")
+        try:
+            role = Role(role_name)
+        except ValueError:
+            raise ApiKeyConfigError(f"EVALFORGE_API_KEYS entry {position} has the role {role_name!r}, which "
+                                    f"is not one of {roles}.") from None
+        digest = _digest(key)
+        if digest in keys and keys[digest].role != role:
+            raise ApiKeyConfigError(f"EVALFORGE_API_KEYS entry {position} repeats an earlier key with a "
+                                    "different role; give each key one role.")
+        keys[digest] = ConfiguredKey(digest, role)
+    return list(keys.values())
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+@dataclass
+class RateLimiter:
+    """A token bucket per key: `per_minute` requests in a burst, refilled evenly over a minute."""
+
+    per_minute: int
+    clock: Callable[[], float] = time.monotonic
+    _buckets: dict[str, _Bucket] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def acquire(self, key_id: str) -> float | None:
+        """Take one request's token; None when allowed, else the seconds until a token is available."""
+        rate = self.per_minute / 60.0
+        with self._lock:
+            now = self.clock()
+            bucket = self._buckets.get(key_id)
+            if bucket is None:
+                bucket = self._buckets[key_id] = _Bucket(tokens=float(self.per_minute), updated=now)
+            bucket.tokens = min(float(self.per_minute), bucket.tokens + (now - bucket.updated) * rate)
+            bucket.updated = now
+            if bucket.tokens >= 1.0:
+                bucket.tokens -= 1.0
+                return None
+            return (1.0 - bucket.tokens) / rate
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host is None:
+        return False
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+_bearer = HTTPBearer(auto_error=False,
+                     description="An API key from EVALFORGE_API_KEYS, sent as a bearer token.")
+
+
+class Authenticator:
+    def __init__(self, keys: list[ConfiguredKey], rate_limit_per_minute: int) -> None:
+        self._keys = keys
+        self.limiter = RateLimiter(rate_limit_per_minute)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Authenticator:
+        return cls(parse_api_keys(settings.secret_value("api_keys")), settings.rate_limit_per_minute)
+
+    @property
+    def open(self) -> bool:
+        return not self._keys
+
+    def describe(self) -> str:
+        """One start-up line saying how the API is protected (never which keys)."""
+        if self.open:
+            return ("EVALFORGE_API_KEYS is not set: the API runs without keys and answers only requests from "
+                    "127.0.0.1 (loopback); set EVALFORGE_API_KEYS=key=role,... to serve other machines.")
+        per_role = {role.value: sum(1 for key in self._keys if key.role == role) for role in Role}
+        roles = ", ".join(f"{count} {name}" for name, count in per_role.items() if count)
+        return (f"API keys configured: {len(self._keys)} ({roles}); rate limit "
+                f"{self.limiter.per_minute} requests per minute per key.")
+
+    def _match(self, presented: str) -> ConfiguredKey | None:
+        # Every configured key is compared, so the time taken says nothing about which one (if any) matched.
+        candidate = _digest(presented)
+        found = None
+        for key in self._keys:
+            if hmac.compare_digest(candidate, key.digest):
+                found = key
+        return found
+
+    def authenticate(self, request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+        if self.open:
+            client = request.client.host if request.client else None
+            if not _is_loopback(client):
+                raise HTTPException(
+                    status.HTTP_403_FORBIDDEN,
+                    "This API has no keys configured, so it only answers requests from 127.0.0.1. Configure "
+                    "EVALFORGE_API_KEYS (key=role,...) on the server and send `Authorization: Bearer <key>`.",
+                )
+            return Principal(Role.lead, None)
+        challenge = {"WWW-Authenticate": "Bearer"}
+        if credentials is None:
+            sent = request.headers.get("authorization")
+            problem = ("The Authorization header is missing" if not sent
+                       else "The Authorization header is not of the form `Bearer <key>`")
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED,
+                                f"{problem}: send `Authorization: Bearer <key>` with a key from "
+                                "EVALFORGE_API_KEYS.", headers=challenge)
+        key = self._match(credentials.credentials)
+        if key is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED,
+                                "The API key is not recognised: send a key listed in EVALFORGE_API_KEYS as "
+                                "`Authorization: Bearer <key>`.", headers=challenge)
+        return Principal(key.role, key.key_id)
+
+    def check_rate(self, principal: Principal) -> None:
+        if principal.key_id is None:
+            return  # open mode serves the local user only; limits are per key
+        wait = self.limiter.acquire(principal.key_id)
+        if wait is not None:
+            retry_after = max(1, math.ceil(wait))
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                f"Rate limit of {self.limiter.per_minute} requests per minute for this key exceeded; retry "
+                f"after {retry_after} s.",
+                headers={"Retry-After": str(retry_after)},
+            )
+
+
+def require_role(role: Role) -> Callable[..., Principal]:
+    """A dependency that authenticates the caller and checks `role` and the key's rate limit."""
+
+    def dependency(
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        authenticator: Authenticator = request.app.state.auth
+        principal = authenticator.authenticate(request, credentials)
+        if not principal.allows(role):
+            raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                f"This action needs the {role.value} role (or higher); your key has the "
+                                f"{principal.role.value} role.")
+        authenticator.check_rate(principal)
+        return principal
+
+    dependency.__name__ = f"require_{role.value}"
+    return dependency
+
+
+Viewer = Annotated[Principal, Depends(require_role(Role.viewer))]
+Reviewer = Annotated[Principal, Depends(require_role(Role.reviewer))]
+Lead = Annotated[Principal, Depends(require_role(Role.lead))]
+
+
+def log_auth_mode(authenticator: Authenticator) -> None:
+    if authenticator.open:
+        logger.warning(authenticator.describe())
+    else:
+        logger.info(authenticator.describe())

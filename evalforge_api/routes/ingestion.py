@@ -1,0 +1,65 @@
+"""The seed contract: launch ingestion of the latest closed hour(s) as Dagster runs (no Dagster import)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import httpx
+from fastapi import APIRouter, Body, Request, status
+
+from evalforge_api.auth import Lead
+from evalforge_api.routes.captures import AUTH_RESPONSES
+from evalforge_api.schemas import ErrorBody, RunOnceRequest, RunOnceResponse
+from evalforge_assets.orchestration import DagsterClient, DagsterRequestFailed, DagsterUnavailable
+from evalforge_assets.pipeline.review import hour_key
+from evalforge_assets.settings import Settings
+
+CAPTURE_JOB = "capture_job"
+PARTITION_TAG = "dagster/partition"
+LAUNCH_TIMEOUT_SECONDS = 10.0
+
+router = APIRouter(tags=["ingestion"], responses=AUTH_RESPONSES)
+
+
+def latest_closed_hours(now: datetime, lag: timedelta, count: int) -> list[str]:
+    """Keys of the newest `count` hours that closed at least `lag` ago, oldest first.
+
+    The same arithmetic as the hourly schedule's, kept here because the API must not import Dagster.
+    """
+    newest_end = (now - lag).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return [hour_key(newest_end - timedelta(hours=n)) for n in range(count, 0, -1)]
+
+
+def dagster_client(request: Request, timeout: float) -> DagsterClient:
+    settings: Settings = request.app.state.settings
+    transport: httpx.BaseTransport | None = request.app.state.http_transport
+    return DagsterClient(settings.dagster_url, timeout=timeout, transport=transport)
+
+
+@router.post(
+    "/ingestion/run-once", response_model=RunOnceResponse, status_code=status.HTTP_202_ACCEPTED,
+    summary="Ingest the latest closed hour(s) now, as Dagster runs",
+    responses={502: {"model": ErrorBody, "description": "Dagster refused the run; its reason is quoted."},
+               503: {"model": ErrorBody, "description": "Dagster (or the store) is not reachable."}},
+)
+def run_once(request: Request, _principal: Lead,
+             body: Annotated[RunOnceRequest | None, Body()] = None) -> RunOnceResponse:
+    """Launches one `capture_job` run per hour (fetch, capture and group its failures) for the newest
+    closed hours, after the ingestion lag. Watch the runs in the Dagster UI. Needs the lead role."""
+    settings: Settings = request.app.state.settings
+    hours = (body or RunOnceRequest()).hours
+    partitions = latest_closed_hours(datetime.now(UTC), timedelta(minutes=settings.ingest_lag_minutes),
+                                     hours)
+    client = dagster_client(request, LAUNCH_TIMEOUT_SECONDS)
+    run_ids: list[str] = []
+    for partition in partitions:
+        try:
+            run_ids.append(client.launch_run(CAPTURE_JOB, tags={PARTITION_TAG: partition}))
+        except (DagsterUnavailable, DagsterRequestFailed) as exc:
+            if not run_ids:
+                raise
+            launched = ", ".join(f"{key} (run {run_id})"
+                                 for key, run_id in zip(partitions, run_ids, strict=False))
+            raise type(exc)(f"{exc} Already launched before this failure: {launched}.") from exc
+    return RunOnceResponse(run_ids=run_ids, partitions=partitions)
