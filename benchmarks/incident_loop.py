@@ -40,20 +40,26 @@ def measure(api_url: str, rounds: int) -> list[dict[str, float]]:
             time.sleep(2)
             bug_on = time.monotonic()
             httpx.post(f"{api_url}/api/demo/bug", json={"enabled": True}, timeout=10).raise_for_status()
-            created = ws.wait_for(lambda e: e.type == "incident.created" and e.at >= bug_on, 120, "incident.created")
+            # A new incident announces itself with incident.created; a recurrence within the cooldown reopens the
+            # last one, which shows as system.status INCIDENT_ACTIVE. Either is the moment of detection.
+            created = ws.wait_for(lambda e: e.at >= bug_on and (e.type == "incident.created" or status_is(
+                "INCIDENT_ACTIVE")(e)), 120, "detection (incident.created or INCIDENT_ACTIVE)")
             plan = ws.wait_for(lambda e: e.type == "plan.generated" and e.at >= created.at, 120, "plan.generated")
             failed = ws.wait_for(lambda e: any_failure(e) and e.at >= plan.at, 120, "a FAIL result")
             bug_off = time.monotonic()
             httpx.post(f"{api_url}/api/demo/bug", json={"enabled": False}, timeout=10).raise_for_status()
             recovered = ws.wait_for(lambda e: status_is("RECOVERED")(e) and e.at >= bug_off, 180, "RECOVERED")
-            results.append({
+            row = {
                 "detect": created.at - bug_on,
                 "plan": plan.at - created.at,
                 "first_fail": failed.at - created.at,
                 "recover": recovered.at - bug_off,
-            })
-        # Close it so the next round starts from HEALTHY rather than a recurrence within the cooldown.
+            }
+            results.append(row)
+            print(f"round {len(results)}: " + ", ".join(f"{k} {v:.1f}s" for k, v in row.items()), flush=True)
+        # Close it so the next round starts from HEALTHY, past the cooldown.
         httpx.post(f"{api_url}/api/incidents/simulate", json={"mode": "INCIDENT_OFF"}, timeout=10)
+        time.sleep(5)
     return results
 
 
@@ -66,7 +72,9 @@ def main() -> None:
     if args.api:
         api = args.api.rstrip("/")
     else:
-        stack = start_stack(Path(tempfile.mkdtemp(prefix="evalforge-bench-")), bootstrap=False)
+        # A short cooldown so each round opens a new incident instead of reopening the last one.
+        stack = start_stack(Path(tempfile.mkdtemp(prefix="evalforge-bench-")), bootstrap=False,
+                            extra_env={"RECURRENCE_COOLDOWN_SECONDS": "3"})
         api = stack.api_url
     try:
         rows = measure(api, args.rounds)

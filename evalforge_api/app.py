@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -61,6 +62,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         owned = store is None
         if owned:
             app.state.store = open_store(settings.resolved_store_url)
+        # Everything alive now (modules, schemas, clients) lives as long as the process. Freezing it keeps the
+        # garbage collector's full passes from walking it under load: they caused 50+ ms p99 spikes on lists.
+        gc.freeze()
         async with event_stream_running(app):
             yield
         if owned:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
+
+from evalforge_assets.models import PendingRequest
 
 LOCATION_NAME = "evalforge"
 REPOSITORY_NAME = "__repository__"
@@ -117,3 +119,19 @@ def _reason(result: dict[str, Any]) -> str:
     if "errors" in result:
         return "; ".join(e["message"] for e in result["errors"])
     return str(result.get("message") or {k: v for k, v in result.items() if k != "__typename"})
+
+
+def validation_run_launcher(client: DagsterClient) -> Callable[[PendingRequest], str | None]:
+    """Launch a requested validation run right away; None (the sensor takes over) when Dagster refuses."""
+
+    def launch(request: PendingRequest) -> str | None:
+        try:
+            return client.launch_run(
+                "validation_job",
+                tags={"dagster/partition": request.payload["incident_id"], "evalforge/request": request.request_id},
+                run_config={"ops": {"validation_runs": {"config": {"run_id": request.payload["run_id"]}}}},
+            )
+        except (DagsterUnavailable, DagsterRequestFailed):
+            return None
+
+    return launch

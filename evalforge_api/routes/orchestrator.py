@@ -26,6 +26,7 @@ from evalforge_api.errors import invalid_field
 from evalforge_api.routes.captures import AUTH_RESPONSES, NOT_FOUND, StoreDep, WriteLock
 from evalforge_api.schemas import ErrorBody, ValidationErrorBody
 from evalforge_assets.incidents import IncidentService, SignalReading
+from evalforge_assets.orchestration import DagsterClient, validation_run_launcher
 from evalforge_assets.models import (
     CopilotAnswer,
     IncidentCard,
@@ -124,7 +125,11 @@ _WEBHOOK_BODY_EXAMPLE = {
 
 # ---- dependencies -----------------------------------------------------------------------------------------
 def incident_service(request: Request) -> IncidentService:
-    return IncidentService.from_settings(request.app.state.store, request.app.state.settings)
+    settings = request.app.state.settings
+    client = DagsterClient(settings.dagster_url, timeout=3.0, transport=request.app.state.http_transport)
+    service = IncidentService.from_settings(request.app.state.store, settings)
+    service.launcher = validation_run_launcher(client)
+    return service
 
 
 ServiceDep = Annotated[IncidentService, Depends(incident_service)]

@@ -82,13 +82,17 @@ def incident_id_for(service: str, detected_at: str) -> str:
 class IncidentService:
     def __init__(self, store: Store, *, service: str, error_rate_threshold: float = 0.05,
                  cooldown_seconds: int = 300, dagster_url: str | None = None,
-                 clock: Callable[[], str] = now_iso) -> None:
+                 clock: Callable[[], str] = now_iso,
+                 launcher: Callable[[PendingRequest], str | None] | None = None) -> None:
+        """`launcher` starts a requested validation run at once (the API passes a Dagster GraphQL launcher) and
+        returns its run id, or None to leave the request to the sensor, whose next tick may be 5 s away."""
         self.store = store
         self.service = service
         self.threshold = error_rate_threshold
         self.cooldown_seconds = cooldown_seconds
         self.dagster_url = dagster_url
         self.clock = clock
+        self.launcher = launcher
 
     @classmethod
     def from_settings(cls, store: Store, settings: Any) -> IncidentService:
@@ -216,11 +220,21 @@ class IncidentService:
         self.store.save_test_run(run)
         self.store.save_incident(incident.model_copy(update={"latest_run_id": run.run_id}))
         if enqueue:
-            self.store.add_request(PendingRequest(request_id=f"test_run-{run.run_id}", kind=RequestKind.test_run,
-                                                  payload={"incident_id": incident_id, "run_id": run.run_id,
-                                                           "actor": actor}, created_at=now))
+            self._enqueue(PendingRequest(request_id=f"test_run-{run.run_id}", kind=RequestKind.test_run,
+                                         payload={"incident_id": incident_id, "run_id": run.run_id, "actor": actor},
+                                         created_at=now))
         self.emit("tests.updated", run.model_dump(mode="json"))
         return run
+
+    def _enqueue(self, request: PendingRequest) -> None:
+        if self.launcher is None:
+            self.store.add_request(request)
+            return
+        # "launching" is invisible to the sensor, so the run cannot start twice; a failed launch falls back to it.
+        self.store.add_request(request.model_copy(update={"status": "launching"}))
+        run_id = self.launcher(request)
+        self.store.save_request(request.model_copy(update={"status": "launched" if run_id else "pending",
+                                                           "run_id": run_id}))
 
     def start_validation(self, run: TestRun, actor: str) -> TestRun:
         """The run begins: the incident enters VALIDATING (from INCIDENT_ACTIVE) and the run is RUNNING."""

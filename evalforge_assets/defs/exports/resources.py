@@ -2,7 +2,6 @@
 
 
 import dagster as dg
-from dagster_gcp import GCSResource
 
 from evalforge_assets.exports import ExportSinks, artifact_generator_for
 from evalforge_assets.exports.datadog_datasets import DatadogDatasetPublisher
@@ -42,6 +41,9 @@ class ExportDeliveryResource(dg.ConfigurableResource):
 
     def storage(self) -> ArtifactStorage:
         if self.gcs_bucket:
+            # Imported here: dagster_gcp pulls in BigQuery and pandas (~3 s), which no local run needs.
+            from dagster_gcp import GCSResource
+
             client = GCSResource(project=self.gcs_project).get_client()
             return GcsArtifactStorage(client, self.gcs_bucket, self.gcs_prefix)
         return LocalArtifactStorage(self.exports_dir)
