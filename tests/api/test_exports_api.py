@@ -16,7 +16,6 @@ from schemathesis.checks import negative_data_rejection, positive_data_acceptanc
 from schemathesis.core.parameters import ParameterLocation
 
 from evalforge_api.app import create_app
-from evalforge_api.routes import exports as export_routes
 from evalforge_assets.models import RequestKind
 from evalforge_assets.store import Store
 from evalforge_assets.store.sqlite import SqliteStore
@@ -25,9 +24,7 @@ from tests.fixtures.factories import make_audit, make_capture, make_export, make
 
 
 def export_app(store: Store | None, tmp_path: Path) -> FastAPI:
-    app = create_app(make_settings(tmp_path), store)
-    app.include_router(export_routes.router)
-    return app
+    return create_app(make_settings(tmp_path), store)
 
 
 @pytest.fixture

@@ -32,12 +32,14 @@ def fake_dagster(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json={"data": {"version": "1.13.27"}})
 
 
-# Schemathesis reads the schema when the module is collected, so the app exists before any fixture runs; the
-# fixture below gives it a seeded store for each test. (Schemathesis' fixture-based loader needs pytest < 9.)
-APP = create_app(make_settings(Path("never-written"), EVALFORGE_DAGSTER_URL="http://dagster.test",
+# Schemathesis reads the schema when the module is collected, so the app exists before any fixture runs (over
+# an in-memory placeholder store, so loading the schema writes no file); the fixture below gives it a seeded
+# store for each test. (Schemathesis' fixture-based loader needs pytest < 9.)
+PLACEHOLDER_STORE = SqliteStore(":memory:")
+APP = create_app(make_settings(Path("unused"), EVALFORGE_DAGSTER_URL="http://dagster.test",
                                DD_API_KEY=None, DD_APP_KEY=None),
-                 http_transport=httpx.MockTransport(fake_dagster))
-# The reviewer API's own endpoints; the orchestrator routes installed beside them have their own suite.
+                 PLACEHOLDER_STORE, http_transport=httpx.MockTransport(fake_dagster))
+# The reviewer API's own endpoints; the routes other modules install beside them have their own suites.
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP).include(
     path_regex=r"^/(v1/captures|v1/signatures|ingestion/|health$)")
 # Every request carries a lead key, so Schemathesis must not also generate (and then see overridden) requests
@@ -57,7 +59,7 @@ def seeded_store(tmp_path: Path) -> Iterator[SqliteStore]:
     ])
     APP.state.store = store
     yield store
-    APP.state.store = None
+    APP.state.store = PLACEHOLDER_STORE
     store.close()
 
 

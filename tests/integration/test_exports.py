@@ -22,7 +22,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from evalforge_api.app import create_app
-from evalforge_api.routes import exports as export_routes
 from evalforge_assets.defs.exports.assets import export_packages
 from evalforge_assets.defs.exports.resources import (
     ArtifactGeneratorResource,
@@ -208,7 +207,6 @@ def build_world(store: Store, tmp_path: Path, **delivery: Any) -> Iterator[Expor
     defs = dg.Definitions(assets=[export_packages], jobs=[export_job], sensors=[export_request_sensor],
                           resources=resources)
     app = create_app(settings, store)
-    app.include_router(export_routes.router)
     with TestClient(app, client=("127.0.0.1", 50000)) as api, dg.DagsterInstance.ephemeral() as instance:
         yield ExportWorld(store, api, defs, instance, exports_dir, resources)
 
