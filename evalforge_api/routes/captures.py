@@ -21,7 +21,8 @@ from evalforge_api.schemas import (
 )
 from evalforge_assets.models import AuditEntry, CaptureStatus, FailureCapture, now_iso
 from evalforge_assets.pipeline.review import UNSET, CapturePatch, apply_capture_patch
-from evalforge_assets.store import CaptureFilter, Filter, Store
+from evalforge_assets.store import CaptureFilter, Filter, InvalidCursor, Store
+from evalforge_assets.store.query import decode_cursor
 
 HISTORY_ENTRIES = 20
 CaptureId = Annotated[str, Path(min_length=1, max_length=200, examples=["9f2c4d1e7a6b43c58e0d2f1a3b4c5d6e"])]
@@ -63,6 +64,19 @@ def require_lead_for_export(principal: Principal, exporting: bool) -> None:
                             f"{principal.role.value} role.")
 
 
+_STORABLE_INT = range(-(2**63), 2**63)
+
+
+def checked_cursor(cursor: str | None) -> str | None:
+    """The cursor, once its values are ones a store can compare (a forged one could overflow SQLite's ints)."""
+    if not cursor:
+        return None
+    for value in decode_cursor(cursor):
+        if isinstance(value, int) and not isinstance(value, bool) and value not in _STORABLE_INT:
+            raise InvalidCursor("it is not one this API issued; start again without a cursor")
+    return cursor
+
+
 def history_of(store: Store, resource_id: str) -> list[AuditEntry]:
     return store.list_audit((Filter("resource_id", "==", resource_id),), limit=HISTORY_ENTRIES).items
 
@@ -93,7 +107,7 @@ def list_captures(query: Annotated[CaptureListQuery, Query()], store: StoreDep,
         agent=tuple(query.agent), ml_app=tuple(query.ml_app), failure_kind=tuple(query.failure_kind),
         status=tuple(query.status), signature_id=tuple(query.signature_id), assignee=tuple(query.assignee),
     )
-    page = store.list_captures(where, limit=query.limit, cursor=query.cursor)
+    page = store.list_captures(where, limit=query.limit, cursor=checked_cursor(query.cursor))
     return ListResponse[CaptureSummary](items=[CaptureSummary.of(c) for c in page.items],
                                         next_cursor=page.next_cursor)
 

@@ -15,6 +15,7 @@ from evalforge_api.routes.captures import (
     StoreDep,
     WriteLock,
     batched,
+    checked_cursor,
     history_of,
     require_lead_for_export,
 )
@@ -78,7 +79,7 @@ def _unwrap_cursor(sort: str, cursor: str | None) -> str | None:
     if issued_for != sort:
         raise InvalidCursor(f"it was issued for sort={issued_for}, not sort={sort}; start again without a "
                             "cursor")
-    return store_cursor
+    return checked_cursor(store_cursor)
 
 
 def _filters(query: SignatureListQuery) -> tuple[Filter, ...]:
@@ -159,7 +160,7 @@ def get_signature(signature_id: SignatureId, query: Annotated[PageQuery, Query()
     review history. A signature merged into another shows `merged_into`; its captures are listed there."""
     signature = _load(store, signature_id)
     page = store.list_captures(CaptureFilter(signature_id=(signature_id,)), limit=query.limit,
-                               cursor=query.cursor)
+                               cursor=checked_cursor(query.cursor))
     row = _rows(store, [(signature, None)])[0]
     return SignatureDetail(
         **row.model_dump(), counts_by_hour=signature.counts_by_hour,

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from evalforge_assets.models import FailureCapture
 from evalforge_assets.store import Filter, Store
+from evalforge_assets.store.query import encode_cursor
 from tests.api.conftest import auth
 from tests.fixtures.factories import make_capture
 
@@ -152,8 +153,9 @@ def test_bad_input_is_a_422_naming_the_field_and_reason(api: TestClient, store: 
         assert word in reasons[0]
 
 
-def test_a_cursor_this_api_did_not_issue_is_a_400(api: TestClient, store: Store) -> None:
-    response = api.get("/v1/captures", params={"cursor": "not-a-cursor"}, headers=VIEWER)
+@pytest.mark.parametrize("cursor", ["not-a-cursor", encode_cursor((10**30, "cap-1"))])
+def test_a_cursor_this_api_did_not_issue_is_a_400(api: TestClient, store: Store, cursor: str) -> None:
+    response = api.get("/v1/captures", params={"cursor": cursor}, headers=VIEWER)
     assert response.status_code == 400
     assert "start again without a cursor" in response.json()["detail"]
 
