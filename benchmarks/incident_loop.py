@@ -20,8 +20,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.e2e.stack import start_stack, wait_until  # noqa: E402
-from tests.e2e.ws_recorder import WsRecorder, status_is  # noqa: E402
+from tests.e2e.stack import start_stack, wait_until
+from tests.e2e.ws_recorder import WsRecorder, status_is
 
 
 def any_failure(event) -> bool:

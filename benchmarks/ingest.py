@@ -18,18 +18,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # sibling benchmark modules
 
-from evalforge_assets.models import Lineage  # noqa: E402
-from evalforge_assets.pipeline.capture import UserHasher  # noqa: E402
-from evalforge_assets.pipeline.classify import FailureRules  # noqa: E402
-from evalforge_assets.pipeline.ingest import IngestContext, ingest_items  # noqa: E402
-from evalforge_assets.sources.sample import generate_spans  # noqa: E402
+from evalforge_assets.models import Lineage
+from evalforge_assets.pipeline.capture import UserHasher
+from evalforge_assets.pipeline.classify import FailureRules
+from evalforge_assets.pipeline.ingest import IngestContext, ingest_items
+from evalforge_assets.sources.sample import generate_spans
 
-START = datetime(2026, 2, 1, tzinfo=timezone.utc)
+START = datetime(2026, 2, 1, tzinfo=UTC)
 CHUNK = 5_000
 
 
@@ -84,12 +84,11 @@ def end_to_end_rate(count: int, workdir: Path) -> tuple[float, int, int]:
     with export.open("w") as handle:
         for span in generate_spans(count, seed=13, start=START, spans_per_hour=5000):
             hours.add(datetime.fromtimestamp(span["attributes"]["start_ns"] / 1e9 if span["attributes"][
-                "start_ns"] > 10**15 else span["attributes"]["start_ns"] / 1e3, tz=timezone.utc)
+                "start_ns"] > 10**15 else span["attributes"]["start_ns"] / 1e3, tz=UTC)
                 .strftime("%Y-%m-%d-%H:00"))
             handle.write(json.dumps(span) + "\n")
     ordered = sorted(hours)
-    settings = Settings(**{"EVALFORGE_HOME": str(workdir / "home"), "EVALFORGE_SPAN_SOURCE": str(export),
-                           "EVALFORGE_STORE": f"sqlite:///{workdir / 'bench.db'}"})
+    settings = Settings(EVALFORGE_HOME=str(workdir / "home"), EVALFORGE_SPAN_SOURCE=str(export), EVALFORGE_STORE=f"sqlite:///{workdir / 'bench.db'}")
     job = build_definitions(settings).resolve_job_def("capture_job")
     started = time.perf_counter()
     result = job.execute_in_process(

@@ -8,7 +8,6 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
 LOCAL_HASH_SECRET = "evalforge-local-only"
 
 

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Body, Request, status
 from evalforge_api.auth import Lead
 from evalforge_api.routes.captures import AUTH_RESPONSES
 from evalforge_api.schemas import ErrorBody, RunOnceRequest, RunOnceResponse
+from evalforge_assets.hours import closed_hours
 from evalforge_assets.orchestration import DagsterClient, DagsterRequestFailed, DagsterUnavailable
-from evalforge_assets.pipeline.review import hour_key
 from evalforge_assets.settings import Settings
 
 CAPTURE_JOB = "capture_job"
@@ -21,14 +21,6 @@ LAUNCH_TIMEOUT_SECONDS = 10.0
 
 router = APIRouter(tags=["ingestion"], responses=AUTH_RESPONSES)
 
-
-def latest_closed_hours(now: datetime, lag: timedelta, count: int) -> list[str]:
-    """Keys of the newest `count` hours that closed at least `lag` ago, oldest first.
-
-    The same arithmetic as the hourly schedule's, kept here because the API must not import Dagster.
-    """
-    newest_end = (now - lag).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    return [hour_key(newest_end - timedelta(hours=n)) for n in range(count, 0, -1)]
 
 
 def dagster_client(request: Request, timeout: float) -> DagsterClient:
@@ -49,7 +41,7 @@ def run_once(request: Request, _principal: Lead,
     closed hours, after the ingestion lag. Watch the runs in the Dagster UI. Needs the lead role."""
     settings: Settings = request.app.state.settings
     hours = (body or RunOnceRequest()).hours
-    partitions = latest_closed_hours(datetime.now(UTC), timedelta(minutes=settings.ingest_lag_minutes),
+    partitions = closed_hours(datetime.now(UTC), timedelta(minutes=settings.ingest_lag_minutes),
                                      hours)
     client = dagster_client(request, LAUNCH_TIMEOUT_SECONDS)
     run_ids: list[str] = []

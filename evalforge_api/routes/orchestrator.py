@@ -26,7 +26,6 @@ from evalforge_api.errors import invalid_field
 from evalforge_api.routes.captures import AUTH_RESPONSES, NOT_FOUND, StoreDep, WriteLock
 from evalforge_api.schemas import ErrorBody, ValidationErrorBody
 from evalforge_assets.incidents import IncidentService, SignalReading
-from evalforge_assets.orchestration import DagsterClient, validation_run_launcher
 from evalforge_assets.models import (
     CopilotAnswer,
     IncidentCard,
@@ -39,6 +38,7 @@ from evalforge_assets.models import (
     TestRunStatus,
     TimelineEntry,
 )
+from evalforge_assets.orchestration import DagsterClient, validation_run_launcher
 from evalforge_assets.settings import Settings
 from evalforge_assets.sources.webhooks import (
     WEBHOOK_SECRET_HEADER,

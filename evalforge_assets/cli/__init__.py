@@ -35,6 +35,6 @@ def store_option(command: click.Command) -> click.Command:
                         callback=apply, is_eager=True, help="Store URL (overrides EVALFORGE_STORE).")(command)
 
 
-from evalforge_assets.cli import captures, ingest, up  # noqa: E402  (registers subcommands)
+from evalforge_assets.cli import captures, ingest, up
 
-__all__ = ["main", "store_option", "captures", "ingest", "up"]
+__all__ = ["captures", "ingest", "main", "store_option", "up"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Iterable
 from contextlib import nullcontext
 from pathlib import Path
-from collections.abc import Iterable
 from typing import IO
 
 import click

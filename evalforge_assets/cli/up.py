@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import click
 
@@ -19,7 +19,7 @@ BOOTSTRAP_ASSETS = ("raw_llm_spans", "failure_captures", "failure_signatures")
 def bootstrap_partitions(hours: int, lag_minutes: int, now: datetime | None = None) -> list[str]:
     from evalforge_assets.defs.partitions import closed_hours
 
-    return closed_hours(now or datetime.now(timezone.utc), timedelta(minutes=lag_minutes), hours)
+    return closed_hours(now or datetime.now(UTC), timedelta(minutes=lag_minutes), hours)
 
 
 

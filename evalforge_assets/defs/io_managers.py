@@ -7,12 +7,12 @@ downstream step reads) one file per hour, exactly as hour-by-hour runs do.
 
 import gzip
 import io
-from evalforge_assets import fastjson
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
+from evalforge_assets import fastjson
 from evalforge_assets.sources.base import MalformedItem
 
 _MALFORMED = "__evalforge_malformed__"

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 
+from evalforge_assets.hours import hour_key_of
 from evalforge_assets.models import FailureSignature, parse_iso
-from evalforge_assets.pipeline.signatures import hour_key_of
 
 
 class RelatedSignature(BaseModel):

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
 
+from evalforge_assets.hours import HOUR_FORMAT, hour_key
 from evalforge_assets.models import (
     SEVERITY_RANK,
     AuditEntry,
@@ -60,7 +61,6 @@ SIGNATURE_TO_CAPTURE_STATUS: dict[SignatureStatus, CaptureStatus] = {
 
 _CAPTURE_WORKFLOW = (CaptureStatus.new, CaptureStatus.triaged, CaptureStatus.ready, CaptureStatus.exported)
 
-HOUR_KEY_FORMAT = "%Y-%m-%d-%H:%M"  # the hourly partition key format, also used by counts_by_hour
 _EARLIEST_HOUR = datetime(1000, 1, 1, tzinfo=UTC)
 _LATEST_HOUR = datetime(9999, 12, 31, 22, tzinfo=UTC)  # an hour after it still fits in a datetime
 
@@ -215,8 +215,6 @@ def cascade_to_captures(captures: Iterable[FailureCapture], signature_id: str, t
 
 
 # ---- window counts -----------------------------------------------------------------------------------------
-def hour_key(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0).strftime(HOUR_KEY_FORMAT)
 
 
 def count_in_window(counts_by_hour: dict[str, int], start: datetime | None, end: datetime | None) -> int:
@@ -334,8 +332,8 @@ class KeptCaptures:
 def _bounds_from_hours(counts_by_hour: dict[str, int]) -> tuple[str, str] | None:
     if not counts_by_hour:
         return None
-    first = datetime.strptime(min(counts_by_hour), HOUR_KEY_FORMAT).replace(tzinfo=UTC)
-    last = datetime.strptime(max(counts_by_hour), HOUR_KEY_FORMAT).replace(tzinfo=UTC)
+    first = datetime.strptime(min(counts_by_hour), HOUR_FORMAT).replace(tzinfo=UTC)
+    last = datetime.strptime(max(counts_by_hour), HOUR_FORMAT).replace(tzinfo=UTC)
     return iso(first), iso(last + timedelta(hours=1) - timedelta(microseconds=1))
 
 

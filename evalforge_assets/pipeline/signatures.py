@@ -23,11 +23,6 @@ from evalforge_assets.pipeline.fingerprint import fingerprint_of, signature_id_o
 SAMPLE_SIZE = 5
 
 
-def hour_key_of(timestamp: str) -> str:
-    """`2026-01-01T13:05:00.000000Z` → `2026-01-01-13:00`, the hourly partition key format."""
-    return f"{timestamp[:10]}-{timestamp[11:13]}:00"
-
-
 def version_tuple(version: str) -> tuple[tuple[int, str], ...]:
     """Orderable form of versions like 2.10.1 or v3.0.0-rc1 (numbers compare as numbers)."""
     return tuple((int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"[.\-+_]", version.lstrip("vV")) if p)

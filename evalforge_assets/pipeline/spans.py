@@ -6,7 +6,7 @@ object only sometimes), so parsing is lenient where Datadog is and strict only o
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -94,7 +94,7 @@ class LLMSpan(BaseModel):
 
     @property
     def start_time(self) -> datetime:
-        return datetime.fromtimestamp(self.start_ns / 1e9, tz=timezone.utc)
+        return datetime.fromtimestamp(self.start_ns / 1e9, tz=UTC)
 
     @property
     def tag_map(self) -> dict[str, str]:

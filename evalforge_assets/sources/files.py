@@ -18,8 +18,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-
-from evalforge_assets import fastjson
 import math
 import threading
 import zlib
@@ -30,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from evalforge_assets import fastjson
 from evalforge_assets.sources.base import FetchStats, MalformedItem, SpanFetch
 
 SPAN_FILE_SUFFIXES = (".jsonl", ".json", ".jsonl.gz", ".json.gz")

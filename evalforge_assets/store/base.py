@@ -123,7 +123,7 @@ class Store(abc.ABC):
     def ping(self) -> None:
         """Raise StoreUnavailable when the store cannot be reached."""
 
-    def close(self) -> None:  # noqa: B027 - optional hook
+    def close(self) -> None:
         """Release connections; the default holds none."""
 
     # ---- generic helpers --------------------------------------------------------------------------------

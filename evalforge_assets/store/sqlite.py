@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-
-from evalforge_assets import fastjson
 import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from evalforge_assets import fastjson
 from evalforge_assets.store.base import Store, StoreUnavailable
 from evalforge_assets.store.query import COLLECTIONS, CollectionSpec, Filter, Query, index_values
 

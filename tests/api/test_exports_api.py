@@ -3,6 +3,7 @@ audit trail; validation, roles and errors. Runs on SQLite and the Firestore emul
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -243,7 +244,7 @@ def test_the_audit_trail_shows_who_did_what_when_where_and_with_what_status(api:
 
 
 # ---- generated requests --------------------------------------------------------------------------------------------
-FUZZ_APP = export_app(None, Path("never-written"))
+FUZZ_APP = export_app(None, Path(tempfile.mkdtemp(prefix="evalforge-fuzz-")))
 schema = schemathesis.openapi.from_asgi("/openapi.json", FUZZ_APP).include(path_regex=r"^/v1/(exports|audit)")
 
 

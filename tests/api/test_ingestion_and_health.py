@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from evalforge_api.routes.ingestion import latest_closed_hours
+from evalforge_assets.hours import closed_hours
 from evalforge_assets.store import Store
 from evalforge_assets.store.sqlite import SqliteStore
 from tests.api.conftest import ClientFactory, auth, closed_port_url
@@ -66,8 +66,8 @@ def tags_of(params: dict) -> dict[str, str]:
 
 def test_latest_closed_hours_wait_for_the_lag() -> None:
     now = datetime(2026, 1, 15, 10, 3, tzinfo=UTC)
-    assert latest_closed_hours(now, timedelta(minutes=5), 1) == ["2026-01-15-08:00"]
-    assert latest_closed_hours(now + timedelta(minutes=3), timedelta(minutes=5), 3) == [
+    assert closed_hours(now, timedelta(minutes=5), 1) == ["2026-01-15-08:00"]
+    assert closed_hours(now + timedelta(minutes=3), timedelta(minutes=5), 3) == [
         "2026-01-15-07:00", "2026-01-15-08:00", "2026-01-15-09:00"]
 
 
@@ -80,8 +80,8 @@ def test_run_once_launches_one_capture_run_per_closed_hour(client_factory: Clien
     assert body["run_ids"] == ["run-1", "run-2", "run-3"]
     now = datetime.now(UTC)
     lag = timedelta(minutes=5)
-    assert body["partitions"] in (latest_closed_hours(now, lag, 3),
-                                  latest_closed_hours(now - timedelta(minutes=1), lag, 3))  # an hour may turn
+    assert body["partitions"] in (closed_hours(now, lag, 3),
+                                  closed_hours(now - timedelta(minutes=1), lag, 3))  # an hour may turn
     assert [tags_of(p) for p in dagster.launches] == [{"dagster/partition": k} for k in body["partitions"]]
     assert {p["selector"]["jobName"] for p in dagster.launches} == {"capture_job"}
     assert {p["selector"]["repositoryLocationName"] for p in dagster.launches} == {"evalforge"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -25,7 +25,7 @@ def test_the_code_location_loads_with_every_job_sensor_and_schedule() -> None:
 
 
 def test_closed_hours_respect_the_lag() -> None:
-    now = datetime(2026, 3, 2, 12, 3, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 2, 12, 3, tzinfo=UTC)
     assert closed_hours(now, timedelta(minutes=5), 3) == ["2026-03-02-08:00", "2026-03-02-09:00", "2026-03-02-10:00"]
     assert closed_hours(now + timedelta(minutes=3), timedelta(minutes=5), 1) == ["2026-03-02-11:00"]
 
@@ -39,7 +39,7 @@ def test_schedule_catches_up_on_missing_hours_only(tmp_path: Path) -> None:
 def _check_catch_up(tmp_path: Path, settings, instance: dg.DagsterInstance) -> None:
     from evalforge_assets.store import open_store
 
-    tick = datetime(2026, 3, 2, 12, settings.ingest_lag_minutes, tzinfo=timezone.utc)
+    tick = datetime(2026, 3, 2, 12, settings.ingest_lag_minutes, tzinfo=UTC)
     expected = closed_hours(tick, timedelta(minutes=settings.ingest_lag_minutes), settings.trace_lookback_hours)
     store = open_store(f"sqlite:///{tmp_path / 's.db'}")
     assert run_capture(capture_settings(tmp_path, store.url), expected[-1], instance=instance).success

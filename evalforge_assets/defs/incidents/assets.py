@@ -10,6 +10,7 @@ from evalforge_assets.defs.resources import StoreResource
 from evalforge_assets.models import Link, TestResult, TestRunStatus, now_iso
 from evalforge_assets.pipeline.related import rising_signatures
 from evalforge_assets.sources.incident_context import MetricsContextSource
+from evalforge_assets.sources.mcp_context import context_source_for
 
 
 @dg.asset(partitions_def=incident_partitions, group_name="recovery", kinds={"python"})
@@ -23,9 +24,9 @@ def incident_context(context: dg.AssetExecutionContext, store: StoreResource,
         raise dg.Failure(f"Incident {context.partition_key} is not in the store {db.url}; it may have been "
                          "created against another store. Check EVALFORGE_STORE for the API and Dagster.")
     settings = recovery.settings()
-    source = MetricsContextSource(recovery.metrics_source(), recovery.service_url,
-                                  site=settings.dd_site if settings.datadog_configured else None, env=settings.dd_env)
-    gathered = source.gather(incident)
+    metrics = MetricsContextSource(recovery.metrics_source(), recovery.service_url,
+                                   site=settings.dd_site if settings.datadog_configured else None, env=settings.dd_env)
+    gathered = context_source_for(settings, metrics).gather(incident)
     related = rising_signatures(db.iter_signatures(), incident.card.detected_at)
     links = [*incident.card.datadog_summary.evidence_links, *gathered.evidence_links,
              Link(label="Dagster run", url=f"{recovery.dagster_url.rstrip('/')}/runs/{context.run.run_id}"),
@@ -39,6 +40,7 @@ def incident_context(context: dg.AssetExecutionContext, store: StoreResource,
     db.save_incident(incident)
     return dg.MaterializeResult(metadata={
         "source": gathered.source,
+        "notes": dg.MetadataValue.json(gathered.notes),
         "error_rate_5m": gathered.signal.error_rate_5m,
         "p95_latency_ms_5m": gathered.signal.p95_latency_ms_5m,
         "top_error": gathered.signal.top_error or "",
@@ -113,7 +115,7 @@ def validation_runs(context: dg.AssetExecutionContext, config: ValidationConfig,
     try:
         recovery.test_runner().run(incident.card.plan, on_update)
         final_status = TestRunStatus.COMPLETED
-    except Exception as exc:  # the run must end FAILED, not RUNNING forever, whatever broke
+    except Exception as exc:  # noqa: BLE001 - the run must end FAILED, not RUNNING forever, whatever broke
         context.log.error(f"Validation run {run.run_id} could not finish: {exc}")
         final_status = TestRunStatus.FAILED
     run = run.model_copy(update={"status": final_status})
