@@ -3,10 +3,10 @@
 Datadog renames and reshapes its MCP tools between versions, so nothing here names a tool. At run time the
 source lists the server's tools and, for each question it has to ask, picks the tool that fits best:
 
-- Questions. `metrics`: the service's APM trace metrics over the last five minutes (hits, errors by resource
-  and status, p95 latency; the same queries as `DatadogMetricsSource`). `monitor`: the incident's monitor, only
-  when the incident has a `monitor_id`. `errors`: the service's error logs or error spans over the last five
-  minutes, for the top error.
+- Questions. `METRICS`: the service's APM trace metrics over the last five minutes (hits, errors by
+  resource and status, p95 latency; the queries of `DatadogMetricsSource`). `MONITOR`: the incident's
+  monitor, only when the incident has a `monitor_id`. `ERRORS`: the service's error logs or error spans over
+  the last five minutes, for the top error.
 - Scoring. The tool's name and description are split into words; each wanted keyword of the question that
   begins a word adds its weight (twice as much in the name), each unwanted one subtracts it. A tool that looks
   like it changes anything (create, delete, mute, ... or `destructiveHint` / `readOnlyHint: false`) is never
@@ -38,8 +38,8 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import anyio
@@ -56,11 +56,9 @@ from evalforge_assets.sources.service_metrics import (
     DEFAULT_SPAN_NAME,
     DatadogQueries,
     MetricSeries,
+    MetricsUnavailableError,
     parse_query_series,
 )
-
-if TYPE_CHECKING:
-    from evalforge_assets.settings import Settings
 
 logger = logging.getLogger("evalforge.mcp_context")
 
@@ -76,8 +74,8 @@ _T = TypeVar("_T")
 # -- choosing tools ----------------------------------------------------------------------------------------
 
 _MUTATING_WORDS = frozenset({
-    "create", "update", "delete", "remove", "mute", "unmute", "edit", "write", "submit", "send", "post", "patch",
-    "set", "add", "schedule", "cancel", "resolve", "acknowledge", "trigger", "modify",
+    "create", "update", "delete", "remove", "mute", "unmute", "edit", "write", "submit", "send", "post",
+    "patch", "set", "add", "schedule", "cancel", "resolve", "acknowledge", "trigger", "modify",
 })
 
 
@@ -90,7 +88,7 @@ class Question:
 
 
 METRICS = Question(
-    wanted={"metric": 4, "timeseries": 3, "query": 2, "points": 1, "get": 1},
+    wanted={"metric": 4, "timeseries": 3, "quer": 2, "points": 1, "get": 1},
     unwanted={"metadata": 4, "context": 3, "tag": 2, "list": 2, "names": 2, "search": 1, "monitor": 3,
               "log": 3, "span": 2},
 )
@@ -159,12 +157,14 @@ def score_tool(tool: mcp_types.Tool, question: Question) -> int:
         return 0
     name_words = _words(tool.name)
     description_words = _words(f"{tool.title or ''} {tool.description or ''}")
-    return (2 * _keyword_score(name_words, question.wanted) + _keyword_score(description_words, question.wanted)
-            - 2 * _keyword_score(name_words, question.unwanted)
-            - _keyword_score(description_words, question.unwanted))
+    def fit(weights: Mapping[str, int]) -> int:
+        return 2 * _keyword_score(name_words, weights) + _keyword_score(description_words, weights)
+
+    return fit(question.wanted) - fit(question.unwanted)
 
 
-def choose_tool(tools: Iterable[mcp_types.Tool], question: Question, values: ArgumentValues) -> ToolCall | None:
+def choose_tool(tools: Iterable[mcp_types.Tool], question: Question,
+                values: ArgumentValues) -> ToolCall | None:
     """The best-scoring tool for `question` whose required arguments can all be filled, with its arguments."""
     best: ToolCall | None = None
     for tool in tools:
@@ -178,10 +178,10 @@ def choose_tool(tools: Iterable[mcp_types.Tool], question: Question, values: Arg
 
 
 # Argument roles, by normalised property name.
-_QUERY_NAMES = frozenset({"query", "queries", "q", "filter", "filters", "search", "query_string", "search_query",
-                          "filter_query", "querystring"})
-_FROM_NAMES = frozenset({"from", "start", "from_ts", "start_ts", "from_time", "start_time", "time_from", "since",
-                         "from_timestamp", "start_timestamp"})
+_QUERY_NAMES = frozenset({"query", "queries", "q", "filter", "filters", "search", "query_string",
+                          "search_query", "filter_query", "querystring"})
+_FROM_NAMES = frozenset({"from", "start", "from_ts", "start_ts", "from_time", "start_time", "time_from",
+                         "since", "from_timestamp", "start_timestamp"})
 _TO_NAMES = frozenset({"to", "end", "to_ts", "end_ts", "to_time", "end_time", "time_to", "until",
                        "to_timestamp", "end_timestamp"})
 _SERVICE_NAMES = frozenset({"service", "service_name", "services"})
@@ -272,7 +272,9 @@ def _typed(value: str | int | None, prop: Mapping[str, Any]) -> Any:
 
 
 def _time_value(epoch_seconds: float, name: str, prop: Mapping[str, Any], relative: str) -> Any:
-    """A time for a `from`/`to` argument, in the form its type and description suggest."""
+    """A time for a `from`/`to` argument, in the form its type and description suggest: epoch seconds or
+    milliseconds for numbers; for strings Datadog's relative `now-5m`, unless only ISO-8601 or epoch is
+    named."""
     hint = f"{name} {prop.get('description') or ''} {prop.get('format') or ''}".lower()
     in_ms = bool(re.search(r"\bms\b|milli", hint))
     types = _json_types(prop)
@@ -280,9 +282,11 @@ def _time_value(epoch_seconds: float, name: str, prop: Mapping[str, Any], relati
         return int(epoch_seconds * 1000) if in_ms else int(epoch_seconds)
     if "array" in types or (types and "string" not in types):
         return None
-    if "date-time" in hint or "iso" in hint or "rfc" in hint:
-        return datetime.fromtimestamp(epoch_seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if "epoch" in hint or "unix" in hint:
+    if re.search(r"\bnow\b", hint):  # Datadog's relative syntax: the same window whatever the clocks say
+        return relative
+    if re.search(r"date-time|\biso\b|iso.?8601|rfc.?3339", hint):
+        return datetime.fromtimestamp(epoch_seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if re.search(r"epoch|unix", hint):
         return str(int(epoch_seconds * 1000) if in_ms else int(epoch_seconds))
     return relative
 
@@ -316,7 +320,8 @@ def parse_text(text: str) -> Any:
 
 def result_payloads(result: mcp_types.CallToolResult) -> list[Any]:
     payloads: list[Any] = [result.structured_content] if result.structured_content else []
-    payloads += [parse_text(block.text) for block in result.content if isinstance(block, mcp_types.TextContent)]
+    payloads += [parse_text(block.text) for block in result.content
+                 if isinstance(block, mcp_types.TextContent)]
     return payloads
 
 
@@ -396,7 +401,8 @@ def series_in(payload: Any) -> list[MetricSeries] | None:
         if not isinstance(node, Mapping):
             continue
         for key in ("points", "pointlist", "datapoints", "values", "data"):
-            points = [p for p in map(_point, node.get(key) or ()) if p] if isinstance(node.get(key), list) else []
+            candidates = node.get(key) if isinstance(node.get(key), list) else []
+            points = [point for point in map(_point, candidates) if point]
             if points:
                 found.append(MetricSeries(tags=_tags(node), points=points))
                 break
@@ -411,7 +417,8 @@ def _columnar_series(attributes: Mapping[str, Any]) -> list[MetricSeries]:
     for index, column in enumerate(attributes["values"]):
         if not isinstance(column, list):
             continue
-        points = [(at, value) for at, value in zip(times, map(_number, column)) if at is not None and value is not None]
+        points = [(at, value) for at, value in zip(times, map(_number, column), strict=False)
+                  if at is not None and value is not None]
         meta = described[index] if index < len(described) and isinstance(described[index], Mapping) else {}
         result.append(MetricSeries(tags=_tags(meta), points=points))
     return result
@@ -440,9 +447,9 @@ def error_records_in(payload: Any) -> list[Mapping[str, Any]]:
     """The log or span records in one parsed tool result: the outermost list of dictionaries of which at
     least one says what failed (see `error_label`)."""
     for node in _walk(payload):
-        if isinstance(node, list) and node and all(isinstance(item, Mapping) for item in node):
-            if any(error_label(item) for item in node):
-                return node
+        if (isinstance(node, list) and node and all(isinstance(item, Mapping) for item in node)
+                and any(error_label(item) for item in node)):
+            return node
     return []
 
 
@@ -481,7 +488,7 @@ def top_error_of_series(errors: Iterable[MetricSeries]) -> str | None:
     return label or None
 
 
-# -- the source -----------------------------------------------------------------------------------------------
+# -- the source ------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -494,6 +501,8 @@ class Finding:
 
 @dataclass
 class McpFindings:
+    """What one conversation with the server found; a field left None is answered by the fallback."""
+
     error_rate_5m: Finding | None = None
     p95_latency_ms_5m: Finding | None = None
     top_error: Finding | None = None
@@ -553,7 +562,7 @@ class McpContextSource:
     def __repr__(self) -> str:
         return f"McpContextSource(url={self.url!r}, service={self.service!r}, env={self.env!r})"
 
-    # ---- sync entry point ------------------------------------------------------------------------------------
+    # ---- sync entry point --------------------------------------------------------------------------------
     def gather(self, incident: IncidentRecord) -> GatheredContext:
         try:
             findings = run_blocking(self._ask_server, incident)
@@ -580,36 +589,40 @@ class McpContextSource:
             if fallback is None and fallback_error is None:
                 try:
                     fallback = self.fallback.gather(incident)
-                except Exception as error:  # any fallback failure leaves the incident's own signal
+                except MetricsUnavailableError as error:  # then the incident's own signal stays
                     fallback_error = f"{type(error).__name__}: {error}"
             if fallback is not None:
                 values[field_name] = getattr(fallback.signal, field_name)
                 notes.append(f"{field_name}: the Datadog MCP server had no answer; from {fallback.source}.")
             else:
                 values[field_name] = getattr(incident.card.datadog_summary.signal, field_name)
-                notes.append(f"{field_name}: neither the Datadog MCP server nor {self.fallback.name} could say "
-                             f"({fallback_error}); kept the value the incident was detected with.")
-        links = [*findings.links, *self._datadog_app_links(incident), *(fallback.evidence_links if fallback else ())]
-        return GatheredContext(signal=Signal(**values), evidence_links=list({l.url: l for l in links}.values()),
-                               source=self.name, notes=notes)
+                notes.append(f"{field_name}: neither the Datadog MCP server nor {self.fallback.name} could "
+                             f"say ({fallback_error}); kept the value the incident was detected with.")
+        links = [*findings.links, *self._datadog_app_links(incident),
+                 *(fallback.evidence_links if fallback else ())]
+        unique_links = list({link.url: link for link in links}.values())
+        return GatheredContext(signal=Signal(**values), evidence_links=unique_links, source=self.name,
+                               notes=notes)
 
     def _datadog_app_links(self, incident: IncidentRecord) -> list[Link]:
         app = f"https://app.{self.site}"
         service = incident.service or self.service
         now = self._clock()
         window = f"from_ts={int((now - WINDOW_SECONDS) * 1000)}&to_ts={int(now * 1000)}"
-        links = [Link(label="Datadog APM service", url=f"{app}/apm/services/{quote(service)}?env={quote(self.env)}"),
+        links = [Link(label="Datadog APM service",
+                      url=f"{app}/apm/services/{quote(service)}?env={quote(self.env)}"),
                  Link(label="Datadog error logs (last 5 minutes)",
                       url=f"{app}/logs?query={quote(self._error_query(service))}&{window}")]
         monitor = incident.card.datadog_summary.monitor_id
         if monitor:
-            links.insert(0, Link(label=f"Datadog monitor {monitor}", url=f"{app}/monitors/{quote(str(monitor))}"))
+            links.insert(0, Link(label=f"Datadog monitor {monitor}",
+                                 url=f"{app}/monitors/{quote(str(monitor))}"))
         return links
 
     def _error_query(self, service: str) -> str:
         return f"service:{service} env:{self.env} status:error"
 
-    # ---- async conversation ----------------------------------------------------------------------------------
+    # ---- async conversation ------------------------------------------------------------------------------
     async def _ask_server(self, incident: IncidentRecord) -> McpFindings:
         """Everything the server can tell about the incident. Raises `McpUnavailableError` when the server
         cannot be used at all; a tool that fails only leaves its fields empty, with a note."""
@@ -622,8 +635,8 @@ class McpContextSource:
         try:
             with anyio.fail_after(self.timeout_seconds):
                 async with httpx2.AsyncClient(
-                    headers=self._headers, timeout=httpx2.Timeout(self.timeout_seconds), follow_redirects=True,
-                    event_hooks={"response": [remember_refusal]},
+                    headers=self._headers, timeout=httpx2.Timeout(self.timeout_seconds),
+                    follow_redirects=True, event_hooks={"response": [remember_refusal]},
                 ) as http, Client(streamable_http_client(self.url, http_client=http), cache=None,
                                   read_timeout_seconds=self.timeout_seconds) as client:
                     return await self._ask_tools(client, incident)
@@ -631,7 +644,8 @@ class McpContextSource:
             if refused:
                 raise McpUnavailableError(
                     f"The Datadog MCP server at {self.url} refused the keys (HTTP {refused[0]}): check that "
-                    "DD_API_KEY and DD_APP_KEY are valid for DD_SITE and that the application key may use MCP."
+                    "DD_API_KEY and DD_APP_KEY are valid for DD_SITE and that the application key may use "
+                    "MCP."
                 ) from error
             if isinstance(error, TimeoutError):
                 raise McpUnavailableError(
@@ -646,7 +660,8 @@ class McpContextSource:
 
     async def _ask_tools(self, client: Client, incident: IncidentRecord) -> McpFindings:
         tools = await _list_all_tools(client)
-        findings = McpFindings(notes=[f"Datadog MCP server listed {len(tools)} tools."])
+        plural = "" if len(tools) == 1 else "s"
+        findings = McpFindings(notes=[f"Datadog MCP server listed {len(tools)} tool{plural}."])
         service = incident.service or self.service
         now = self._clock()
         window = (now - WINDOW_SECONDS, now)
@@ -710,12 +725,14 @@ class McpContextSource:
         for node in (n for payload in payloads or () for n in _walk(payload)):
             if isinstance(node, Mapping) and str(node.get("id")) == monitor_id and node.get("name"):
                 state = node.get("overall_state") or node.get("status") or node.get("state")
-                findings.notes.append(f"Monitor {monitor_id} ({node['name']}) is {state or 'in an unknown state'}.")
+                state = state or "in an unknown state"
+                findings.notes.append(f"Monitor {monitor_id} ({node['name']}) is {state}.")
                 break
 
     async def _ask_errors(self, client: Client, tools: list[mcp_types.Tool], service: str,
                           window: tuple[float, float], findings: McpFindings) -> None:
-        call = choose_tool(tools, ERRORS, ArgumentValues(self._error_query(service), service, self.env, window))
+        values = ArgumentValues(self._error_query(service), service, self.env, window)
+        call = choose_tool(tools, ERRORS, values)
         if call is None:
             findings.notes.append("No Datadog MCP tool could search error logs or spans.")
             return
@@ -725,7 +742,8 @@ class McpContextSource:
         if top:  # records name the failing request better than metric tags do
             findings.top_error = Finding(top, call.name)
         elif payloads is not None:
-            findings.notes.append(f"Datadog MCP tool {call.name} found no error records in the last 5 minutes.")
+            findings.notes.append(f"Datadog MCP tool {call.name} found no error records in the last "
+                                  "5 minutes.")
 
 
 async def _list_all_tools(client: Client) -> list[mcp_types.Tool]:
@@ -738,21 +756,3 @@ async def _list_all_tools(client: Client) -> list[mcp_types.Tool]:
         if not cursor:
             break
     return tools
-
-
-# -- choosing the source --------------------------------------------------------------------------------------
-
-
-def context_source_for(settings: Settings, metrics_source: ContextSource) -> ContextSource:
-    """The Datadog MCP server when DATADOG_MCP_URL is set (with `metrics_source` as its fallback), else
-    `metrics_source` itself (Datadog's metrics API when DD keys are set, else the service's own metrics)."""
-    if not settings.datadog_mcp_url:
-        return metrics_source
-    api_key, app_key = settings.secret_value("dd_api_key"), settings.secret_value("dd_app_key")
-    if not (api_key and app_key):
-        raise ValueError(
-            "DATADOG_MCP_URL is set but DD_API_KEY and DD_APP_KEY are not both set; the Datadog MCP server "
-            "needs both keys. Set them, or unset DATADOG_MCP_URL to use Datadog's API or the service's metrics."
-        )
-    return McpContextSource(settings.datadog_mcp_url, api_key, app_key, settings.dd_service, settings.dd_env,
-                            fallback=metrics_source, site=settings.dd_site)

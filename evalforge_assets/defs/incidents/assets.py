@@ -9,8 +9,7 @@ from evalforge_assets.defs.incidents.resources import RecoveryResource
 from evalforge_assets.defs.resources import StoreResource
 from evalforge_assets.models import Link, TestResult, TestRunStatus, now_iso
 from evalforge_assets.pipeline.related import rising_signatures
-from evalforge_assets.sources.incident_context import MetricsContextSource
-from evalforge_assets.sources.mcp_context import context_source_for
+from evalforge_assets.sources.incident_context import MetricsContextSource, context_source_for
 
 
 @dg.asset(partitions_def=incident_partitions, group_name="recovery", kinds={"python"})
