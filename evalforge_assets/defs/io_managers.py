@@ -7,6 +7,7 @@ downstream step reads) one file per hour, exactly as hour-by-hour runs do.
 
 import gzip
 import io
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,27 @@ class RawSpansIOManager(dg.ConfigurableIOManager):
         written = {key: self._write(self._blob_name(asset, key), encode_items(items)) for key, items in obj.items()}
         context.add_output_metadata({"files": dg.MetadataValue.json(sorted(written.values()))})
 
-    def load_input(self, context: dg.InputContext) -> dict[str, list[Any]]:
+    def load_input(self, context: dg.InputContext) -> Mapping[str, list[Any]]:
         asset = context.asset_key.to_user_string()
-        return {key: decode_items(self._read(self._blob_name(asset, key))) for key in context.asset_partition_keys}
+        return LazyPartitions(list(context.asset_partition_keys),
+                              lambda key: decode_items(self._read(self._blob_name(asset, key))))
+
+
+class LazyPartitions(Mapping[str, list[Any]]):
+    """Partition key → items, read when asked for and not kept: a backfill over weeks of hours holds one
+    hour of raw spans in memory at a time instead of all of them."""
+
+    def __init__(self, keys: list[str], load: Callable[[str], list[Any]]) -> None:
+        self._keys = keys
+        self._load = load
+
+    def __getitem__(self, key: str) -> list[Any]:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._load(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)

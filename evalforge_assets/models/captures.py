@@ -102,7 +102,10 @@ class FailureCapture(Record):
     model_name: str | None = None
     user_hash: str | None = None
     pii: dict[str, int] = Field(default_factory=dict)
-    signature_id: str | None = None
+    signature_id: str | None = Field(default=None, description="The signature the capture is queued under "
+                                     "(a merge parent once its own signature is merged).")
+    fingerprint_id: str | None = Field(default=None, description="The capture's own signature: the hash of its "
+                                       "fingerprint, which never changes.")
     status: CaptureStatus = CaptureStatus.new
     assignee: str | None = None
     notes: list[dict[str, Any]] = Field(default_factory=list)

@@ -174,5 +174,5 @@ def build_capture(
         schema_version=SCHEMA_VERSION,
     )
     # Grouped at capture time so each capture is written once; failure_signatures only remaps merged groups.
-    capture.signature_id = signature_id_of(fingerprint_of(capture))
+    capture.fingerprint_id = capture.signature_id = signature_id_of(fingerprint_of(capture))
     return capture

@@ -43,11 +43,10 @@ class IngestContext:
 
 def _decision(decision: str, context: IngestContext, trace_id: str | None, span_id: str | None, **extra: Any) -> None:
     level = logging.DEBUG if decision == "skipped" else logging.INFO
-    if log.isEnabledFor(level):
-        log.log(level, decision, extra={
-            "decision": decision, "trace_id": trace_id, "span_id": span_id,
-            "partition": context.lineage.partition_key, "run_id": context.lineage.run_id, **extra,
-        })
+    log.log(level, decision, extra={
+        "decision": decision, "trace_id": trace_id, "span_id": span_id,
+        "partition": context.lineage.partition_key, "run_id": context.lineage.run_id, **extra,
+    })
 
 
 def quarantine_record(item: Any, reason: str, context: IngestContext) -> QuarantineRecord:
@@ -77,36 +76,43 @@ def ingest_items(
     """Parse, classify, sanitize and deduplicate; malformed items are quarantined and the rest carry on."""
     result = IngestResult()
     seen: set[str] = set()
+    # Decisions are logged only when someone listens: building each line's fields costs as much as a parse.
+    log_skips, log_decisions = log.isEnabledFor(logging.DEBUG), log.isEnabledFor(logging.INFO)
     for item in items:
         result.spans += 1
         if isinstance(item, MalformedItem):
             result.quarantined.append(quarantine_record(item, item.reason, context))
-            _decision("quarantined", context, None, None, reason=item.reason, origin=item.origin)
+            if log_decisions:
+                _decision("quarantined", context, None, None, reason=item.reason, origin=item.origin)
             continue
         try:
             span = parse_span(item)
         except SpanError as exc:
             record = quarantine_record(item, exc.reason, context)
             result.quarantined.append(record)
-            _decision("quarantined", context, record.trace_id, record.span_id, reason=exc.reason)
+            if log_decisions:
+                _decision("quarantined", context, record.trace_id, record.span_id, reason=exc.reason)
             continue
         reasons = failure_reasons(span, rules)
         if not reasons:
             result.skipped += 1
-            _decision("skipped", context, span.trace_id, span.span_id, reason="no failure signal")
+            if log_skips:
+                _decision("skipped", context, span.trace_id, span.span_id, reason="no failure signal")
             continue
         capture_id = capture_id_for(span.trace_id, span.span_id)
         if capture_id in seen:
             result.deduplicated += 1
-            _decision("deduplicated", context, span.trace_id, span.span_id, capture_id=capture_id,
-                      reason="same trace_id and span_id earlier in this batch")
+            if log_decisions:
+                _decision("deduplicated", context, span.trace_id, span.span_id, capture_id=capture_id,
+                          reason="same trace_id and span_id earlier in this batch")
             continue
         seen.add(capture_id)
         capture = build_capture(span, reasons, rules, hasher, context.lineage, context.detected_at, context.site)
         result.captures.append(capture)
         result.by_kind[capture.failure_kind.value] += 1
         result.pii.update(capture.pii)
-        _decision("captured", context, span.trace_id, span.span_id, capture_id=capture_id,
-                  kind=capture.failure_kind.value, severity=capture.severity.value,
-                  reasons=[r.rule for r in capture.reasons])
+        if log_decisions:
+            _decision("captured", context, span.trace_id, span.span_id, capture_id=capture_id,
+                      kind=capture.failure_kind.value, severity=capture.severity.value,
+                      reasons=[r.rule for r in capture.reasons])
     return result

@@ -11,11 +11,13 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from evalforge_assets.models import (
     SEVERITY_RANK,
     FailureCapture,
     FailureSignature,
+    Severity,
     SignatureStatus,
 )
 from evalforge_assets.pipeline.fingerprint import fingerprint_of, signature_id_of, title_of
@@ -43,10 +45,41 @@ class GroupingResult:
     regressed: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class CaptureFacts:
+    """What grouping reads from a capture. Built from a stored document without validating the whole
+    FailureCapture (the costliest step at ingestion rates); the full record is validated only when a new
+    signature needs its fingerprint or the capture must be moved to a merge parent."""
+
+    capture_id: str
+    fingerprint_id: str
+    signature_id: str | None
+    occurred_at: str
+    severity: Severity
+    version: str | None
+    source: FailureCapture | Mapping[str, Any]
+
+    @classmethod
+    def of(cls, capture: FailureCapture | CaptureFacts | Mapping[str, Any]) -> CaptureFacts:
+        if isinstance(capture, CaptureFacts):
+            return capture
+        if isinstance(capture, FailureCapture):
+            return cls(capture.capture_id, capture.fingerprint_id or signature_id_of(fingerprint_of(capture)),
+                       capture.signature_id, capture.occurred_at, capture.severity, capture.source.version,
+                       capture)
+        fingerprint_id = capture.get("fingerprint_id")
+        if not fingerprint_id:  # stored before fingerprint_id existed
+            return cls.of(FailureCapture.model_validate(capture))
+        return cls(capture["capture_id"], fingerprint_id, capture.get("signature_id"), capture["occurred_at"],
+                   Severity(capture["severity"]), (capture.get("source") or {}).get("version"), capture)
+
+    def capture(self) -> FailureCapture:
+        return self.source if isinstance(self.source, FailureCapture) else FailureCapture.model_validate(self.source)
+
+
 @dataclass
 class _HourGroup:
-    captures: list[FailureCapture] = field(default_factory=list)
-    fingerprint: dict | None = None
+    captures: list[CaptureFacts] = field(default_factory=list)
 
 
 def effective_counts(signature: FailureSignature, children: Sequence[FailureSignature]) -> dict[str, int]:
@@ -59,7 +92,7 @@ def effective_counts(signature: FailureSignature, children: Sequence[FailureSign
 
 
 def group_hour(
-    captures_by_hour: Mapping[str, Sequence[FailureCapture]],
+    captures_by_hour: Mapping[str, Sequence[FailureCapture | CaptureFacts | Mapping[str, Any]]],
     known: Mapping[str, FailureSignature],
     now: str,
 ) -> GroupingResult:
@@ -72,22 +105,20 @@ def group_hour(
     for hour, captures in sorted(captures_by_hour.items()):
         groups: dict[str, _HourGroup] = defaultdict(_HourGroup)
         for capture in captures:
-            fingerprint = fingerprint_of(capture)
-            group = groups[signature_id_of(fingerprint)]
-            group.fingerprint = fingerprint
-            group.captures.append(capture)
+            facts = CaptureFacts.of(capture)
+            groups[facts.fingerprint_id].captures.append(facts)
         for signature_id, group in sorted(groups.items()):
             signature = signatures.get(signature_id)
             if signature is None:
-                signature = _new_signature(signature_id, group.fingerprint or {}, group.captures[0])
+                signature = _new_signature(signature_id, group.captures[0].capture())
                 result.created.append(signature_id)
             signature = _absorb(signature, hour, group.captures, now, result)
             signatures[signature_id] = signature
             touched.add(signature_id)
             owner = signature.merged_into or signature_id
-            for capture in group.captures:
-                if capture.signature_id != owner:
-                    result.regrouped_captures.append(capture.model_copy(update={"signature_id": owner}))
+            for facts in group.captures:
+                if facts.signature_id != owner:
+                    result.regrouped_captures.append(facts.capture().model_copy(update={"signature_id": owner}))
 
     # Parents of touched children and the touched signatures themselves get their effective counts redone.
     for signature_id in sorted(touched | {signatures[s].merged_into for s in touched if signatures[s].merged_into}):
@@ -107,7 +138,8 @@ def group_hour(
     return result
 
 
-def _new_signature(signature_id: str, fingerprint: dict, first: FailureCapture) -> FailureSignature:
+def _new_signature(signature_id: str, first: FailureCapture) -> FailureSignature:
+    fingerprint = fingerprint_of(first)
     return FailureSignature(
         signature_id=signature_id,
         title=title_of(fingerprint),
@@ -123,13 +155,13 @@ def _new_signature(signature_id: str, fingerprint: dict, first: FailureCapture) 
     )
 
 
-def _absorb(signature: FailureSignature, hour: str, captures: list[FailureCapture], now: str,
+def _absorb(signature: FailureSignature, hour: str, captures: list[CaptureFacts], now: str,
             result: GroupingResult) -> FailureSignature:
     ordered = sorted(captures, key=lambda c: (c.occurred_at, c.capture_id))
     own = {**signature.own_counts_by_hour, hour: len(captures)}  # set, never add: re-runs are idempotent
     samples = list(dict.fromkeys([*signature.sample_capture_ids, *(c.capture_id for c in ordered)]))[:SAMPLE_SIZE]
     severity = min([signature.severity, *(c.severity for c in captures)], key=SEVERITY_RANK.__getitem__)
-    versions = [c.source.version for c in captures if c.source.version]
+    versions = [c.version for c in captures if c.version]
     max_version = max([*versions, *([signature.max_version] if signature.max_version else [])],
                       key=version_tuple, default=None)
     update: dict = {
@@ -142,7 +174,7 @@ def _absorb(signature: FailureSignature, hour: str, captures: list[FailureCaptur
     }
     if signature.status is SignatureStatus.resolved and signature.resolved_at:
         returning = [c for c in captures if c.occurred_at > signature.resolved_at
-                     and version_at_least(c.source.version, signature.resolved_in_version)]
+                     and version_at_least(c.version, signature.resolved_in_version)]
         if returning:
             update.update(status=SignatureStatus.regressed, regressed_at=now)
             result.regressed.append(signature.signature_id)

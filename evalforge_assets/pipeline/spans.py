@@ -7,6 +7,7 @@ object only sometimes), so parsing is lenient where Datadog is and strict only o
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -96,7 +97,7 @@ class LLMSpan(BaseModel):
     def start_time(self) -> datetime:
         return datetime.fromtimestamp(self.start_ns / 1e9, tz=UTC)
 
-    @property
+    @cached_property
     def tag_map(self) -> dict[str, str]:
         """Tags as key → value (the last value wins); bare tags map to an empty string."""
         found: dict[str, str] = {}

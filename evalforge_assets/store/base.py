@@ -160,15 +160,22 @@ class Store(abc.ABC):
             next_cursor = encode_cursor(values)
         return Page(items, next_cursor)
 
+    def _documents(self, collection: str, filters: tuple[Filter, ...] = (),
+                   order_by: tuple[tuple[str, bool], ...] = (), batch: int = 500) -> Iterator[dict[str, Any]]:
+        """Every matching stored document, unvalidated, walking keyset pages of `batch`."""
+        spec = COLLECTIONS[collection]
+        start_after: tuple[Any, ...] | None = None
+        while True:
+            rows = self._query(spec, Query(collection, filters, order_by, batch, start_after))
+            yield from rows
+            if len(rows) < batch:
+                return
+            last = rows[-1]
+            start_after = tuple(extract(last, spec.fields[name]) for name, _ in order_by) + (last[spec.key],)
+
     def _all(self, collection: str, model: type[M], filters: tuple[Filter, ...] = (),
              order_by: tuple[tuple[str, bool], ...] = (), batch: int = 500) -> Iterator[M]:
-        cursor: str | None = None
-        while True:
-            page = self._page(collection, model, filters, order_by, batch, cursor)
-            yield from page.items
-            if page.next_cursor is None:
-                return
-            cursor = page.next_cursor
+        return (model.model_validate(row) for row in self._documents(collection, filters, order_by, batch))
 
     # ---- captures ---------------------------------------------------------------------------------------
     def upsert_captures(self, captures: Sequence[FailureCapture]) -> UpsertResult:
@@ -214,6 +221,11 @@ class Store(abc.ABC):
 
     def iter_captures(self, where: CaptureFilter = CaptureFilter()) -> Iterator[FailureCapture]:
         return self._all("captures", FailureCapture, where.filters(), (("occurred_at", True),))
+
+    def iter_capture_documents(self, where: CaptureFilter = CaptureFilter()) -> Iterator[dict[str, Any]]:
+        """Captures as stored JSON documents, skipping model validation: for bulk scans (the PII check,
+        grouping) that read a few fields of every capture in an hour."""
+        return self._documents("captures", where.filters(), (("occurred_at", True),))
 
     def count_captures(self, where: CaptureFilter = CaptureFilter()) -> int:
         return self._count(COLLECTIONS["captures"], where.filters())

@@ -59,7 +59,7 @@ COLLECTIONS: dict[str, CollectionSpec] = {
                 "occurred_at": "occurred_at",
                 "partition_key": "lineage.partition_key",
             },
-            indexes=(("occurred_at",), ("partition_key",))
+            indexes=(("occurred_at",), ("partition_key", "occurred_at"))
             + tuple((name, "occurred_at") for name in CAPTURE_FILTERS),
         ),
         CollectionSpec(

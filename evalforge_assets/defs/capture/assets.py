@@ -1,6 +1,9 @@
 """The hourly capture assets: fetch raw spans, then classify, sanitize, deduplicate and store failures."""
 
 
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import dagster as dg
@@ -9,11 +12,26 @@ from evalforge_assets.defs.partitions import hour_window, hourly_partitions
 from evalforge_assets.defs.resources import CaptureRulesResource, SpanSourceResource, StoreResource
 from evalforge_assets.models import Lineage, now_iso
 from evalforge_assets.pipeline.ingest import IngestContext, IngestResult, ingest_items
-from evalforge_assets.sources.base import FetchStats
+from evalforge_assets.store import UpsertResult
+from evalforge_assets.gc_tuning import bulk_allocation
+from evalforge_assets.sources.base import FetchStats, SpanSource
 
 DATADOG_FETCH_RETRY = dg.RetryPolicy(
     max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )
+
+
+def fetch_hours(source: SpanSource, partition_keys: Sequence[str]) -> tuple[dict[str, list[Any]], FetchStats]:
+    """Each hour's raw items from the source, and what fetching them cost in total."""
+    by_partition: dict[str, list[Any]] = {}
+    total = FetchStats()
+    with bulk_allocation():
+        for partition_key in partition_keys:
+            fetched = source.fetch(*hour_window(partition_key))
+            by_partition[partition_key] = fetched.items
+            for name in ("pages", "api_calls", "rate_limit_waits", "retries", "waited_seconds"):
+                setattr(total, name, getattr(total, name) + getattr(fetched.stats, name))
+    return by_partition, total
 
 
 @dg.asset(
@@ -27,15 +45,7 @@ DATADOG_FETCH_RETRY = dg.RetryPolicy(
 def raw_llm_spans(context: dg.AssetExecutionContext, span_source: SpanSourceResource) -> dict[str, list[Any]]:
     """LLM Observability spans of each hour, exactly as the source exported them (gzipped JSONL per hour)."""
     source = span_source.build()
-    by_partition: dict[str, list[Any]] = {}
-    total = FetchStats()
-    for partition_key in context.partition_keys:
-        start, end = hour_window(partition_key)
-        fetched = source.fetch(start, end)
-        by_partition[partition_key] = fetched.items
-        for name in ("pages", "api_calls", "rate_limit_waits", "retries"):
-            setattr(total, name, getattr(total, name) + getattr(fetched.stats, name))
-        total.waited_seconds += fetched.stats.waited_seconds
+    by_partition, total = fetch_hours(source, context.partition_keys)
     context.add_output_metadata({
         "source": source.name,
         "partitions": len(by_partition),
@@ -49,58 +59,77 @@ def raw_llm_spans(context: dg.AssetExecutionContext, span_source: SpanSourceReso
     return by_partition
 
 
-def ingest_partitions(
-    raw: dict[str, list[Any]], rules: CaptureRulesResource, store: StoreResource, run_id: str, source: str,
-) -> tuple[IngestResult, int, int, dict[str, dict[str, int]]]:
-    """Run the pure core on each hour and upsert; returns the merged result and (inserted, updated) counts."""
-    merged = IngestResult()
-    inserted = updated = 0
-    per_partition: dict[str, dict[str, int]] = {}
+@dataclass
+class CaptureTotals:
+    """What one run of failure_captures did, summed over its hours (captures themselves are not kept)."""
+
+    spans: int = 0
+    captured: int = 0
+    inserted: int = 0
+    updated: int = 0
+    skipped: int = 0
+    deduplicated: int = 0
+    quarantined: int = 0
+    by_kind: Counter[str] = field(default_factory=Counter)
+    pii: Counter[str] = field(default_factory=Counter)
+    by_partition: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, partition_key: str, result: IngestResult, written: UpsertResult) -> None:
+        self.spans += result.spans
+        self.captured += len(result.captures)
+        self.inserted += len(written.inserted)
+        self.updated += len(written.updated)
+        self.skipped += result.skipped
+        self.deduplicated += result.deduplicated
+        self.quarantined += len(result.quarantined)
+        self.by_kind.update(result.by_kind)
+        self.pii.update(result.pii)
+        self.by_partition[partition_key] = {"spans": result.spans, "captured": len(result.captures),
+                                            "quarantined": len(result.quarantined)}
+
+
+def ingest_partitions(raw: Mapping[str, list[Any]], rules: CaptureRulesResource, store: StoreResource,
+                      run_id: str, source: str) -> CaptureTotals:
+    """Run the pure core on each hour and upsert it, one hour in memory at a time."""
+    totals = CaptureTotals()
     detected_at = now_iso()
-    for partition_key, items in sorted(raw.items()):
-        context = IngestContext(
-            lineage=Lineage(run_id=run_id, partition_key=partition_key, asset="failure_captures"),
-            detected_at=detected_at, source=source, site=rules.dd_site,
-        )
-        result = ingest_items(items, rules.rules, rules.hasher, context)
-        written = store.get().upsert_captures(result.captures)
-        store.get().save_quarantined(result.quarantined)
-        per_partition[partition_key] = {"spans": result.spans, "captured": len(result.captures),
-                                         "quarantined": len(result.quarantined)}
-        inserted += len(written.inserted)
-        updated += len(written.updated)
-        merged.captures.extend(result.captures)
-        merged.quarantined.extend(result.quarantined)
-        merged.spans += result.spans
-        merged.skipped += result.skipped
-        merged.deduplicated += result.deduplicated
-        merged.by_kind.update(result.by_kind)
-        merged.pii.update(result.pii)
-    return merged, inserted, updated, per_partition
+    with bulk_allocation():
+        for partition_key in sorted(raw):
+            context = IngestContext(
+                lineage=Lineage(run_id=run_id, partition_key=partition_key, asset="failure_captures"),
+                detected_at=detected_at, source=source, site=rules.dd_site,
+            )
+            result = ingest_items(raw[partition_key], rules.rules, rules.hasher, context)
+            written = store.get().upsert_captures(result.captures)
+            store.get().save_quarantined(result.quarantined)
+            totals.add(partition_key, result, written)
+    return totals
 
 
 @dg.asset(partitions_def=hourly_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name="capture",
-          kinds={"python", "sqlite"})
+          kinds={"python", "sqlite"},
+          # The IO manager hands over a lazy mapping (one hour decoded at a time), not a dict.
+          ins={"raw_llm_spans": dg.AssetIn(dagster_type=dg.Any)})
 def failure_captures(
     context: dg.AssetExecutionContext,
-    raw_llm_spans: dict[str, list[Any]],
+    raw_llm_spans: Mapping[str, list[Any]],
     capture_rules: CaptureRulesResource,
     store: StoreResource,
 ) -> dg.MaterializeResult:
     """Failing spans of each hour, sanitized and stored once each as FailureCapture records."""
     # In a ranged (backfill) run Dagster attaches this metadata to every partition: the counts are the run's
     # totals, and `by_partition` breaks them down.
-    result, inserted, updated, per_partition = ingest_partitions(raw_llm_spans, capture_rules, store, context.run.run_id, "raw_llm_spans")
+    totals = ingest_partitions(raw_llm_spans, capture_rules, store, context.run.run_id, "raw_llm_spans")
     return dg.MaterializeResult(metadata={
-        "spans": result.spans,
-        "captured": len(result.captures),
-        "inserted": inserted,
-        "updated": updated,
-        "skipped_healthy": result.skipped,
-        "deduplicated": result.deduplicated,
-        "quarantined": len(result.quarantined),
-        "by_kind": dg.MetadataValue.json(dict(sorted(result.by_kind.items()))),
-        "pii_removed": dg.MetadataValue.json(dict(sorted(result.pii.items()))),
+        "spans": totals.spans,
+        "captured": totals.captured,
+        "inserted": totals.inserted,
+        "updated": totals.updated,
+        "skipped_healthy": totals.skipped,
+        "deduplicated": totals.deduplicated,
+        "quarantined": totals.quarantined,
+        "by_kind": dg.MetadataValue.json(dict(sorted(totals.by_kind.items()))),
+        "pii_removed": dg.MetadataValue.json(dict(sorted(totals.pii.items()))),
         "store": store.url,
-        "by_partition": dg.MetadataValue.json(per_partition),
+        "by_partition": dg.MetadataValue.json(totals.by_partition),
     })

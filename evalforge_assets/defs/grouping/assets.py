@@ -6,15 +6,15 @@ import dagster as dg
 from evalforge_assets.defs.capture.assets import failure_captures
 from evalforge_assets.defs.partitions import hourly_partitions
 from evalforge_assets.defs.resources import StoreResource
-from evalforge_assets.models import FailureCapture, FailureSignature, now_iso
-from evalforge_assets.pipeline.fingerprint import fingerprint_of, signature_id_of
-from evalforge_assets.pipeline.signatures import group_hour
+from evalforge_assets.gc_tuning import bulk_allocation
+from evalforge_assets.models import FailureSignature, now_iso
+from evalforge_assets.pipeline.signatures import CaptureFacts, group_hour
 from evalforge_assets.store import CaptureFilter, Store
 
 
-def related_signatures(store: Store, captures: list[FailureCapture]) -> dict[str, FailureSignature]:
+def related_signatures(store: Store, captures: list[CaptureFacts]) -> dict[str, FailureSignature]:
     """The signatures these captures map to, plus their merge parents and those parents' other children."""
-    ids = {signature_id_of(fingerprint_of(c)) for c in captures}
+    ids = {c.fingerprint_id for c in captures}
     known = store.get_signatures(sorted(ids))
     parents = {s.merged_into for s in known.values() if s.merged_into} - known.keys()
     known.update(store.get_signatures(sorted(parents)))
@@ -33,7 +33,13 @@ def related_signatures(store: Store, captures: list[FailureCapture]) -> dict[str
 def failure_signatures(context: dg.AssetExecutionContext, store: StoreResource) -> dg.MaterializeResult:
     """Failure signatures with recurrence counts, updated from each hour's captures without recounting."""
     db = store.get()
-    by_hour = {key: list(db.iter_captures(CaptureFilter(partition_key=key))) for key in context.partition_keys}
+    with bulk_allocation():
+        return _group(context, db)
+
+
+def _group(context: dg.AssetExecutionContext, db: Store) -> dg.MaterializeResult:
+    by_hour = {key: [CaptureFacts.of(doc) for doc in db.iter_capture_documents(CaptureFilter(partition_key=key))]
+               for key in context.partition_keys}
     captures = [c for hour in by_hour.values() for c in hour]
     result = group_hour(by_hour, related_signatures(db, captures), now_iso())
     db.save_signatures(list(result.signatures.values()))
