@@ -13,6 +13,6 @@ loads = orjson.loads
 
 def dumps(value: Any) -> bytes:
     try:
-        return orjson.dumps(value)
+        return orjson.dumps(value, default=str)
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str).encode()

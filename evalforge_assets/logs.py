@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
+import time
 from typing import Any
+
+from evalforge_assets import fastjson
 
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per line. Ingestion logs a line per captured span, so this stays cheap (orjson)."""
+
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        line.update({k: v for k, v in record.__dict__.items() if k not in _RESERVED})
+        for key, value in record.__dict__.items():
+            if key not in _RESERVED:
+                line[key] = value
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str, separators=(",", ":"))
+        return fastjson.dumps(line).decode()
 
 
 def configure_logging(level: str | None = None) -> None:
