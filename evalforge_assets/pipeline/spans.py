@@ -12,8 +12,29 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 REQUIRED_FIELDS = ("span_id", "trace_id", "name", "span_kind", "ml_app", "start_ns", "status")
 SPAN_KINDS = frozenset({"llm", "agent", "workflow", "tool", "task", "embedding", "retrieval"})
+
+
+def scale_to_ns(value: int) -> int:
+    """Epoch time in ns from a value that may be in s, ms, µs or ns, judged by magnitude: the documented unit
+    is ns, but some real exports carry milliseconds."""
+    if value < 10**11:
+        return value * 10**9
+    if value < 10**14:
+        return value * 10**6
+    if value < 10**17:
+        return value * 10**3
+    return value
+
+
+def epoch_ns(moment: datetime) -> int:
+    """Nanoseconds since the epoch, exactly (no float rounding); naive datetimes are taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 10**9 + delta.microseconds * 1_000
 
 
 class SpanError(ValueError):
@@ -76,12 +97,7 @@ class LLMSpan(BaseModel):
         if isinstance(value, float):
             value = int(value)
         if isinstance(value, int) and not isinstance(value, bool):
-            if value < 10**11:
-                return value * 10**9
-            if value < 10**14:
-                return value * 10**6
-            if value < 10**17:
-                return value * 10**3
+            return scale_to_ns(value)
         return value
 
     @field_validator("tags", mode="before")

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from evalforge_assets import fastjson
+from evalforge_assets.pipeline.spans import epoch_ns, scale_to_ns
 from evalforge_assets.sources.base import FetchStats, MalformedItem, SpanFetch
 
 SPAN_FILE_SUFFIXES = (".jsonl", ".json", ".jsonl.gz", ".json.gz")
@@ -61,12 +62,7 @@ def export_start_ns(value: Any) -> int | None:
         value = int(value)
     if not isinstance(value, int) or value <= 0:
         return None
-    if value < 10**11:
-        value *= 10**9
-    elif value < 10**14:
-        value *= 10**6
-    elif value < 10**17:
-        value *= 10**3
+    value = scale_to_ns(value)
     return value if value < _LATEST_NS else None
 
 
@@ -78,13 +74,6 @@ def item_start_ns(item: Any) -> int | None:
     if not isinstance(attributes, dict):
         return None
     return export_start_ns(attributes.get("start_ns"))
-
-
-def _to_utc_ns(moment: datetime) -> int:
-    """Nanoseconds since the epoch; naive datetimes are taken as UTC, as every partition key is."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (moment - _EPOCH) // timedelta(microseconds=1) * 1_000
 
 
 def _hour_datetime(hour_ns: int) -> datetime:
@@ -276,7 +265,7 @@ class FileSpanSource:
     def fetch(self, start: datetime, end: datetime) -> SpanFetch:
         """Every item whose start is in [start, end); an undatable item counts as starting at its hour's start."""
         index = self._ensure_index()
-        start_ns, end_ns = _to_utc_ns(start), _to_utc_ns(end)
+        start_ns, end_ns = epoch_ns(start), epoch_ns(end)
         items: list[Any] = []
         position = bisect_left(self._hours, start_ns - start_ns % HOUR_NS)
         for hour_ns in self._hours[position:]:

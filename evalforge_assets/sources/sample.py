@@ -30,6 +30,7 @@ from itertools import accumulate
 from typing import Any
 from urllib.parse import quote
 
+from evalforge_assets.pipeline.spans import epoch_ns
 from evalforge_assets.sources.base import FetchStats, MalformedItem, SpanFetch
 
 HOUR_NS = 3_600 * 10**9
@@ -1306,14 +1307,6 @@ def _malform(item: dict[str, Any], rng: random.Random, origin: str) -> dict[str,
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _to_utc_ns(moment: datetime) -> int:
-    """Nanoseconds since the epoch; naive datetimes are taken as UTC, as every partition key is."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 10**9 + delta.microseconds * 1_000
-
-
 class SampleSpanSource:
     """Deterministic sample spans: the default source when no Datadog keys are configured."""
 
@@ -1330,7 +1323,7 @@ class SampleSpanSource:
 
     def fetch(self, start: datetime, end: datetime) -> SpanFetch:
         """Every sample span whose start time is in [start, end), hour by hour, in generation order."""
-        start_ns, end_ns = _to_utc_ns(start), _to_utc_ns(end)
+        start_ns, end_ns = epoch_ns(start), epoch_ns(end)
         items: list[Any] = []
         hour_ns = start_ns - start_ns % HOUR_NS
         while hour_ns < end_ns:
@@ -1360,7 +1353,7 @@ def generate_spans(count: int, seed: int = 0, start: datetime | None = None,
     if count < 0 or spans_per_hour <= 0:
         raise ValueError(f"count must be 0 or more and spans_per_hour more than 0, got {count} and "
                          f"{spans_per_hour}.")
-    start_ns = _to_utc_ns(start or DEFAULT_START)
+    start_ns = epoch_ns(start or DEFAULT_START)
     hour_ns = start_ns - start_ns % HOUR_NS
     produced = 0
     while produced < count:
@@ -1382,7 +1375,7 @@ def generate_labeled_failures(count: int, seed: int = 0) -> Iterator[tuple[dict[
     """
     if count < 0:
         raise ValueError(f"count must be 0 or more, got {count}.")
-    hour_ns = _to_utc_ns(DEFAULT_START)
+    hour_ns = epoch_ns(DEFAULT_START)
     produced = 0
     while produced < count:
         for _start, item, label in _hour_records(seed, hour_ns, 5000, error_object_rate=1.0):

@@ -36,6 +36,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
+from evalforge_assets.pipeline.spans import scale_to_ns
+
 DEFAULT_API_KEY = "double-api-key"
 DEFAULT_APP_KEY = "double-app-key"
 EMPTY_ORG_DETAIL = "No valid indexes specified"
@@ -535,14 +537,7 @@ def _span_matches(span: Mapping[str, Any], query: _SpanQuery) -> bool:
 
 def _span_start_ns(span: Mapping[str, Any]) -> int:
     """`start_ns`, normalised: real exports sometimes carry ms (or s, µs) where ns is documented."""
-    value = int((span.get("attributes") or {}).get("start_ns") or 0)
-    if value < 10**11:
-        return value * 10**9
-    if value < 10**14:
-        return value * 10**6
-    if value < 10**17:
-        return value * 10**3
-    return value
+    return scale_to_ns(int((span.get("attributes") or {}).get("start_ns") or 0))
 
 
 _RELATIVE_TIME = re.compile(r"now(?:-(\d+)([smhd]))?")

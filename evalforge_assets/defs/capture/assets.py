@@ -10,11 +10,11 @@ import dagster as dg
 
 from evalforge_assets.defs.partitions import hour_window, hourly_partitions
 from evalforge_assets.defs.resources import CaptureRulesResource, SpanSourceResource, StoreResource
+from evalforge_assets.gc_tuning import bulk_allocation
 from evalforge_assets.models import Lineage, now_iso
 from evalforge_assets.pipeline.ingest import IngestContext, IngestResult, ingest_items
-from evalforge_assets.store import UpsertResult
-from evalforge_assets.gc_tuning import bulk_allocation
 from evalforge_assets.sources.base import FetchStats, SpanSource
+from evalforge_assets.store import UpsertResult
 
 DATADOG_FETCH_RETRY = dg.RetryPolicy(
     max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
