@@ -42,13 +42,13 @@ def measure(api_url: str, rounds: int) -> list[dict[str, float]]:
             httpx.post(f"{api_url}/api/demo/bug", json={"enabled": True}, timeout=10).raise_for_status()
             # A new incident announces itself with incident.created; a recurrence within the cooldown reopens the
             # last one, which shows as system.status INCIDENT_ACTIVE. Either is the moment of detection.
-            created = ws.wait_for(lambda e: e.at >= bug_on and (e.type == "incident.created" or status_is(
+            created = ws.wait_for(lambda e, t=bug_on: e.at >= t and (e.type == "incident.created" or status_is(
                 "INCIDENT_ACTIVE")(e)), 120, "detection (incident.created or INCIDENT_ACTIVE)")
-            plan = ws.wait_for(lambda e: e.type == "plan.generated" and e.at >= created.at, 120, "plan.generated")
-            failed = ws.wait_for(lambda e: any_failure(e) and e.at >= plan.at, 120, "a FAIL result")
+            plan = ws.wait_for(lambda e, t=created.at: e.type == "plan.generated" and e.at >= t, 120, "plan.generated")
+            failed = ws.wait_for(lambda e, t=plan.at: any_failure(e) and e.at >= t, 120, "a FAIL result")
             bug_off = time.monotonic()
             httpx.post(f"{api_url}/api/demo/bug", json={"enabled": False}, timeout=10).raise_for_status()
-            recovered = ws.wait_for(lambda e: status_is("RECOVERED")(e) and e.at >= bug_off, 180, "RECOVERED")
+            recovered = ws.wait_for(lambda e, t=bug_off: status_is("RECOVERED")(e) and e.at >= t, 180, "RECOVERED")
             row = {
                 "detect": created.at - bug_on,
                 "plan": plan.at - created.at,

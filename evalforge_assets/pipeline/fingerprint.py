@@ -33,8 +33,8 @@ _PARAMETERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("uuid", r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
         ("sha1", r"\b[0-9a-f]{40}\b"),
         ("md5", r"\b[0-9a-f]{32}\b"),
-        ("date", r"\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?\b"
-                 r"|\b\d{2}:\d{2}:\d{2}(?:\.\d+)?\b"),
+        ("date", (r"\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?\b"
+                  r"|\b\d{2}:\d{2}:\d{2}(?:\.\d+)?\b")),
         ("duration", r"\b\d+(?:\.\d+)?\s?(?:ns|us|µs|ms|s|sec|secs|seconds?|mins?|minutes?|h|hrs?|hours?)\b"),
         # No leading \b: prefixed ids such as ch_3f9a0c1d or req_00ab12cd hide their hex behind "_".
         ("hex", r"\b0x[0-9a-f]+\b|(?<![0-9a-z])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b"),

@@ -6,7 +6,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from websockets.sync.client import connect
 
@@ -27,7 +27,7 @@ class WsRecorder:
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def __enter__(self) -> WsRecorder:
+    def __enter__(self) -> Self:
         ready = threading.Event()
 
         def run() -> None:

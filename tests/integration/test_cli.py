@@ -23,7 +23,7 @@ def evalforge(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "EVALFORGE_HOME": str(home), "EVALFORGE_LOG_LEVEL": "WARNING"}
     env.pop("EVALFORGE_STORE", None)
     return subprocess.run([sys.executable, "-m", "evalforge_assets.cli", *args], env=env, text=True,
-                          capture_output=True, timeout=240)
+                          capture_output=True, timeout=240, check=False)
 
 
 @pytest.fixture
