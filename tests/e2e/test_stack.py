@@ -54,6 +54,32 @@ def test_up_backfills_the_sample_into_dagster_and_the_store(stack: Stack) -> Non
     assert listed["store"]["ok"] is True
 
 
+def test_a_lead_exports_a_reviewed_signature_to_files_on_disk(stack: Stack) -> None:
+    """No credentials at all: eval cases, a guardrail rule and a runbook land under EVALFORGE_HOME/exports."""
+    signatures = wait_until(lambda: httpx.get(f"{stack.api_url}/v1/signatures", params={"limit": 1},
+                                              timeout=10).json()["items"], 150, "a signature in the queue")
+    signature_id = signatures[0]["signature_id"]
+    triaged = httpx.patch(f"{stack.api_url}/v1/signatures/{signature_id}", json={"status": "triaged"}, timeout=10)
+    assert triaged.status_code == 200, triaged.text
+    accepted = httpx.post(f"{stack.api_url}/v1/exports", timeout=10, json={
+        "signature_ids": [signature_id], "destinations": ["eval_dataset", "guardrail", "runbook"]})
+    assert accepted.status_code == 202, accepted.text
+    export_id = accepted.json()["export_id"]
+
+    def delivered() -> dict | None:
+        package = httpx.get(f"{stack.api_url}/v1/exports/{export_id}", timeout=10).json()
+        return package if package["overall_status"] in ("delivered", "failed") else None
+
+    package = wait_until(delivered, 120, f"export {export_id} to be delivered by the export sensor's run")
+    assert package["overall_status"] == "delivered", package
+    files = sorted(p.name for p in (stack.home / "exports").rglob("*") if p.is_file())
+    assert any(name.endswith(".jsonl") for name in files), files
+    assert any(name.endswith(".md") for name in files), files
+    assert any(name.endswith((".json", ".yaml")) for name in files), files
+    audit = httpx.get(f"{stack.api_url}/v1/audit", params={"resource_id": export_id}, timeout=10).json()["items"]
+    assert audit, "deliveries must be on the audit trail"
+
+
 def test_recovery_loop_from_bug_to_recovered_over_the_websocket(stack: Stack) -> None:
     with WsRecorder(stack.ws_url) as ws:
         first = ws.wait_for(lambda e: True, 15, "the first message")
