@@ -9,18 +9,17 @@ import click
 
 from evalforge_assets.cli import main, store_option
 from evalforge_assets.cli.supervisor import ManagedProcess, Supervisor
+from evalforge_assets.hours import closed_hours
 from evalforge_assets.orchestration import DagsterClient, DagsterRequestFailed, DagsterUnavailable
 from evalforge_assets.runtime import child_environment, prepare_dagster_home
 from evalforge_assets.settings import get_settings
 
+# The capture job's assets; test_definitions_and_schedule checks they exist in the code location.
 BOOTSTRAP_ASSETS = ("raw_llm_spans", "failure_captures", "failure_signatures")
 
 
 def bootstrap_partitions(hours: int, lag_minutes: int, now: datetime | None = None) -> list[str]:
-    from evalforge_assets.defs.partitions import closed_hours
-
     return closed_hours(now or datetime.now(UTC), timedelta(minutes=lag_minutes), hours)
-
 
 
 def _has_any_run(dagster_home: str) -> bool:
@@ -28,13 +27,6 @@ def _has_any_run(dagster_home: str) -> bool:
 
     with DagsterInstance.from_config(dagster_home) as instance:
         return bool(instance.get_run_records(limit=1))
-
-
-def _asset_keys_in_code() -> list[str]:
-    from evalforge_assets.definitions import defs
-
-    known = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
-    return [key for key in BOOTSTRAP_ASSETS if key in known]
 
 
 @main.command()
@@ -90,7 +82,7 @@ def up(host: str, dagster_port: int, api_port: int, demo_port: int, bootstrap: b
         keys = bootstrap_partitions(settings.bootstrap_hours, settings.ingest_lag_minutes)
         try:
             backfill_id = DagsterClient(f"http://{host}:{dagster_port}").launch_backfill(
-                _asset_keys_in_code(), keys, title="evalforge up: load the sample's recent hours"
+                BOOTSTRAP_ASSETS, keys, title="evalforge up: load the sample's recent hours"
             )
             click.echo(f"evalforge: backfilling {len(keys)} hour(s) {keys[0]} .. {keys[-1]} "
                        f"(backfill {backfill_id}); watch it under Backfills in the UI.")

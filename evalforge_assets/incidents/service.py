@@ -81,7 +81,7 @@ def incident_id_for(service: str, detected_at: str) -> str:
 
 class IncidentService:
     def __init__(self, store: Store, *, service: str, error_rate_threshold: float = 0.05,
-                 cooldown_seconds: int = 300, dagster_url: str | None = None,
+                 cooldown_seconds: int = 300,
                  clock: Callable[[], str] = now_iso,
                  launcher: Callable[[PendingRequest], str | None] | None = None) -> None:
         """`launcher` starts a requested validation run at once (the API passes a Dagster GraphQL launcher) and
@@ -90,14 +90,13 @@ class IncidentService:
         self.service = service
         self.threshold = error_rate_threshold
         self.cooldown_seconds = cooldown_seconds
-        self.dagster_url = dagster_url
         self.clock = clock
         self.launcher = launcher
 
     @classmethod
     def from_settings(cls, store: Store, settings: Any) -> IncidentService:
         return cls(store, service=settings.dd_service, error_rate_threshold=settings.error_rate_threshold,
-                   cooldown_seconds=settings.recurrence_cooldown_seconds, dagster_url=settings.dagster_url)
+                   cooldown_seconds=settings.recurrence_cooldown_seconds)
 
     # ---- events and status --------------------------------------------------------------------------------
     def emit(self, event_type: str, payload: dict[str, Any]) -> None:
@@ -275,9 +274,9 @@ class IncidentService:
         incident = self.current()
         high = reading.acting_error_rate >= self.threshold
         if high and (incident is None or incident.state is SystemState.RECOVERED):
-            if incident is None and self._recent_resolution_reopens():
-                incident = self._reopen_last_resolved(reading, actor)
-                return incident
+            recurring = self._resolved_within_cooldown() if incident is None else None
+            if recurring is not None:
+                return self._reopen(recurring, reading, actor)
             incident, _ = self.open_or_join(reading, source=reading.source, actor=actor)
             return incident
         if incident is None:
@@ -299,21 +298,24 @@ class IncidentService:
         self.refresh_status(reading)
         return incident
 
-    def _recent_resolution_reopens(self) -> bool:
+    def _resolved_within_cooldown(self) -> IncidentRecord | None:
+        """The service's latest incident when it was resolved less than the cooldown ago, else None."""
         last = self.store.list_incidents(limit=1).items
-        return bool(last) and last[0].service == self.service and is_recurrence(
-            last[0].resolved_at, self.clock(), self.cooldown_seconds)
+        if last and last[0].service == self.service and is_recurrence(
+                last[0].resolved_at, self.clock(), self.cooldown_seconds):
+            return last[0]
+        return None
 
-    def _reopen_last_resolved(self, reading: SignalReading, actor: str) -> IncidentRecord:
-        incident = self.store.list_incidents(limit=1).items[0]
+    def _reopen(self, incident: IncidentRecord, reading: SignalReading, actor: str) -> IncidentRecord:
+        now = self.clock()
         incident = transition(incident, SystemState.INCIDENT_ACTIVE, actor,
                               {"reason": "recurrence within the cooldown", "error_rate": reading.acting_error_rate},
-                              self.clock())
+                              now)
         self.store.save_incident(incident)
         self.refresh_status(reading)
-        self.store.add_request(PendingRequest(request_id=f"incident-{incident.incident_id}-{self.clock()}",
+        self.store.add_request(PendingRequest(request_id=f"incident-{incident.incident_id}-{now}",
                                               kind=RequestKind.incident,
-                                              payload={"incident_id": incident.incident_id}, created_at=self.clock()))
+                                              payload={"incident_id": incident.incident_id}, created_at=now))
         return incident
 
     def _require(self, incident_id: str) -> IncidentRecord:

@@ -92,6 +92,12 @@ class CaptureFilter:
         return tuple(found)
 
 
+def _position_of(row: dict[str, Any], spec: CollectionSpec,
+                 order_by: tuple[tuple[str, bool], ...]) -> tuple[Any, ...]:
+    """Where a row sits in a keyset walk: its order-by values, then its id (what a cursor carries)."""
+    return tuple(extract(row, spec.fields[name]) for name, _ in order_by) + (row[spec.key],)
+
+
 class Store(abc.ABC):
     """Every read and write Evalforge makes. Subclasses implement the `_`-prefixed primitives."""
 
@@ -155,9 +161,7 @@ class Store(abc.ABC):
         items = [model.model_validate(row) for row in rows[:limit]]
         next_cursor = None
         if len(rows) > limit:
-            last = rows[limit - 1]
-            values = tuple(extract(last, spec.fields[name]) for name, _ in order_by) + (last[spec.key],)
-            next_cursor = encode_cursor(values)
+            next_cursor = encode_cursor(_position_of(rows[limit - 1], spec, order_by))
         return Page(items, next_cursor)
 
     def _documents(self, collection: str, filters: tuple[Filter, ...] = (),
@@ -170,8 +174,7 @@ class Store(abc.ABC):
             yield from rows
             if len(rows) < batch:
                 return
-            last = rows[-1]
-            start_after = tuple(extract(last, spec.fields[name]) for name, _ in order_by) + (last[spec.key],)
+            start_after = _position_of(rows[-1], spec, order_by)
 
     def _all(self, collection: str, model: type[M], filters: tuple[Filter, ...] = (),
              order_by: tuple[tuple[str, bool], ...] = (), batch: int = 500) -> Iterator[M]:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from evalforge_assets.cli.up import BOOTSTRAP_ASSETS
 from evalforge_assets.defs.capture.schedules import hourly_capture_schedule
-from evalforge_assets.defs.partitions import closed_hours
+from evalforge_assets.hours import closed_hours
 from evalforge_assets.settings import get_settings
 from tests.integration.dagster_helpers import capture_settings, run_capture
 
@@ -20,6 +21,7 @@ def test_the_code_location_loads_with_every_job_sensor_and_schedule() -> None:
     assert {j.name for j in defs.resolve_all_job_defs()} >= {"capture_job", "incident_job", "validation_job"}
     assert defs.resolve_schedule_def("hourly_capture_schedule").default_status == dg.DefaultScheduleStatus.RUNNING
     keys = {k.to_user_string() for k in defs.resolve_all_asset_keys()}
+    assert set(BOOTSTRAP_ASSETS) <= keys, "evalforge up backfills these on a fresh data directory"
     assert {"raw_llm_spans", "failure_captures", "failure_signatures", "incident_context", "recovery_plan",
             "validation_runs"} <= keys
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import dagster as dg
 
 from evalforge_assets.defs.capture.jobs import capture_job
-from evalforge_assets.defs.partitions import closed_hours
+from evalforge_assets.hours import closed_hours
 from evalforge_assets.settings import get_settings
 
 

@@ -42,7 +42,7 @@ class RecoveryResource(dg.ConfigurableResource):
 
     def incident_service(self, store: Store) -> IncidentService:
         return IncidentService(store, service=self.service, error_rate_threshold=self.error_rate_threshold,
-                               cooldown_seconds=self.cooldown_seconds, dagster_url=self.dagster_url)
+                               cooldown_seconds=self.cooldown_seconds)
 
     def metrics_source(self) -> ServiceMetricsSource:
         return _metrics_source(self.service_url, self.recent_window_seconds, get_settings().datadog_configured)
