@@ -39,7 +39,7 @@ from evalforge_assets.models import (
     Severity,
     iso,
 )
-from evalforge_assets.pipeline.review import hour_key
+from evalforge_assets.review.rules import hour_key
 from evalforge_assets.store import Store, open_store
 
 API_KEY = "benchmark-lead-key"

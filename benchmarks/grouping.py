@@ -6,10 +6,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
-from evalforge_assets.corpora.grouping import score_grouping
-from evalforge_assets.sources.sample import generate_labeled_failures
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the labeled corpora live with the tests
+
+from evalforge_assets.capture.sources.sample import generate_labeled_failures
+from tests.corpora.grouping import score_grouping
 
 
 def main() -> None:

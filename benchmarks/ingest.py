@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # sibling benchmark modules
 
+from evalforge_assets.capture.build import UserHasher
+from evalforge_assets.capture.classify import FailureRules
+from evalforge_assets.capture.ingest import IngestContext, ingest_items
+from evalforge_assets.capture.sources.sample import generate_spans
 from evalforge_assets.gc_tuning import bulk_allocation
 from evalforge_assets.models import Lineage
-from evalforge_assets.pipeline.capture import UserHasher
-from evalforge_assets.pipeline.classify import FailureRules
-from evalforge_assets.pipeline.ingest import IngestContext, ingest_items
-from evalforge_assets.sources.sample import generate_spans
 
 START = datetime(2026, 2, 1, tzinfo=UTC)
 CHUNK = 5_000

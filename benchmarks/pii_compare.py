@@ -15,10 +15,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from evalforge_assets.corpora.pii import EntityScore, LabeledText, labeled_pii_corpus, score
-from evalforge_assets.pipeline.pii import PiiMatch, find_pii, forget_known_clean
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the labeled corpora live with the tests
+
+from evalforge_assets.capture.pii import PiiMatch, find_pii, forget_known_clean
+from tests.corpora.pii import EntityScore, LabeledText, labeled_pii_corpus, score
 
 # Presidio's entity names for the types both detectors know.
 PRESIDIO_ENTITIES: dict[str, str] = {

@@ -9,7 +9,7 @@ Run it with `uvicorn demo_app.main:app --port 8001`. Endpoints:
   a negative case and an auth case to check.
 - `POST /admin/bug {"enabled": bool}` / `GET /admin/bug` switch and read the bug.
 - `GET /metrics` exposes Prometheus metrics (requests by route, method and status; latency histogram by route
-  and method) that `evalforge_assets.sources.service_metrics.PrometheusMetricsSource` turns into an error
+  and method) that `evalforge_assets.recovery.service_metrics.PrometheusMetricsSource` turns into an error
   rate and a p95 when no Datadog is configured.
 
 The bug lives in process memory: one process is one service instance, and restarting it clears the bug.

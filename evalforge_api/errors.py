@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from evalforge_assets.orchestration import DagsterRequestFailed, DagsterUnavailable
-from evalforge_assets.pipeline.review import ReviewError
+from evalforge_assets.review.rules import ReviewError
 from evalforge_assets.store import InvalidCursor, StoreUnavailable
 
 logger = logging.getLogger("evalforge.api")

@@ -31,7 +31,6 @@ from starlette.websockets import WebSocketDisconnect, WebSocketDisconnected
 
 from evalforge_api.auth import Authenticator
 from evalforge_api.routes.orchestrator import current_status
-from evalforge_assets.incidents import IncidentService
 from evalforge_assets.models import (
     Contract,
     CopilotAnswer,
@@ -43,6 +42,7 @@ from evalforge_assets.models import (
     TestRun,
     now_iso,
 )
+from evalforge_assets.recovery.service import IncidentService
 from evalforge_assets.store import Store
 
 logger = logging.getLogger("evalforge.api.ws")

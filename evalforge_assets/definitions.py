@@ -11,11 +11,11 @@ from evalforge_assets.defs.capture.schedules import hourly_capture_schedule
 from evalforge_assets.defs.exports.assets import export_packages
 from evalforge_assets.defs.exports.resources import build_export_resources
 from evalforge_assets.defs.exports.sensors import export_job, export_request_sensor
-from evalforge_assets.defs.grouping.assets import failure_signatures
-from evalforge_assets.defs.incidents.assets import incident_context, recovery_plan, validation_runs
-from evalforge_assets.defs.incidents.jobs import incident_job, validation_job
-from evalforge_assets.defs.incidents.sensors import recovery_requests_sensor, service_health_sensor
+from evalforge_assets.defs.recovery.assets import incident_context, recovery_plan, validation_runs
+from evalforge_assets.defs.recovery.jobs import incident_job, validation_job
+from evalforge_assets.defs.recovery.sensors import recovery_requests_sensor, service_health_sensor
 from evalforge_assets.defs.resources import build_resources
+from evalforge_assets.defs.review.assets import failure_signatures
 from evalforge_assets.logs import configure_logging
 from evalforge_assets.settings import Settings, get_settings
 

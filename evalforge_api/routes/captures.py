@@ -20,7 +20,7 @@ from evalforge_api.schemas import (
     ValidationErrorBody,
 )
 from evalforge_assets.models import AuditEntry, CaptureStatus, FailureCapture, now_iso
-from evalforge_assets.pipeline.review import UNSET, CapturePatch, apply_capture_patch
+from evalforge_assets.review.rules import UNSET, CapturePatch, apply_capture_patch
 from evalforge_assets.store import CaptureFilter, Filter, InvalidCursor, Store
 from evalforge_assets.store.query import decode_cursor
 

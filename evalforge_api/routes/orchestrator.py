@@ -25,7 +25,6 @@ from evalforge_api.auth import Reviewer, Viewer
 from evalforge_api.errors import invalid_field
 from evalforge_api.routes.captures import AUTH_RESPONSES, NOT_FOUND, StoreDep, WriteLock
 from evalforge_api.schemas import ErrorBody, ValidationErrorBody
-from evalforge_assets.incidents import IncidentService, SignalReading
 from evalforge_assets.models import (
     CopilotAnswer,
     IncidentCard,
@@ -39,8 +38,8 @@ from evalforge_assets.models import (
     TimelineEntry,
 )
 from evalforge_assets.orchestration import DagsterClient, validation_run_launcher
-from evalforge_assets.settings import Settings
-from evalforge_assets.sources.webhooks import (
+from evalforge_assets.recovery.service import IncidentService, SignalReading
+from evalforge_assets.recovery.webhooks import (
     WEBHOOK_SECRET_HEADER,
     AlertAction,
     MonitorAlert,
@@ -49,6 +48,7 @@ from evalforge_assets.sources.webhooks import (
     parse_monitor_webhook,
     verify_webhook_secret,
 )
+from evalforge_assets.settings import Settings
 from evalforge_assets.store import Store
 
 DEMO_APP_TIMEOUT_SECONDS = 3.0
@@ -138,7 +138,7 @@ RunIdPath = Annotated[str, Path(min_length=1, max_length=200, examples=[EXAMPLE_
 
 def default_copilot(store: Store, settings: Settings, incident_id: str | None, question: str) -> CopilotAnswer:
     """The real copilot, imported on first use: agents pull in the LLM stack, which the rest of the API never needs."""
-    from evalforge_assets.agents.copilot import answer_question
+    from evalforge_assets.recovery.copilot import answer_question
 
     return answer_question(store, settings, incident_id, question)
 

@@ -33,7 +33,7 @@ from evalforge_api.schemas import (
     SkippedCapture,
 )
 from evalforge_assets.models import FailureCapture, FailureSignature, SignatureStatus, now_iso
-from evalforge_assets.pipeline.review import (
+from evalforge_assets.review.rules import (
     KeptCaptures,
     apply_signature_status,
     audit_entry,

@@ -42,10 +42,10 @@ def ingest(path: Path) -> None:
     from dagster import DagsterInstance
     from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+    from evalforge_assets.capture.sources.files import FileSpanSource
     from evalforge_assets.definitions import build_definitions
     from evalforge_assets.defs.partitions import hourly_partitions
     from evalforge_assets.hours import HOUR_FORMAT
-    from evalforge_assets.sources.files import FileSpanSource
 
     hours = [hour.strftime(HOUR_FORMAT) for hour in FileSpanSource(path).hours()]
     if not hours:

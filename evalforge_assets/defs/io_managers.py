@@ -14,7 +14,7 @@ from typing import Any
 import dagster as dg
 
 from evalforge_assets import fastjson
-from evalforge_assets.sources.base import MalformedItem
+from evalforge_assets.capture.sources.base import MalformedItem
 
 _MALFORMED = "__evalforge_malformed__"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import dagster as dg
 from pydantic import PrivateAttr
 
-from evalforge_assets.pipeline.capture import UserHasher
-from evalforge_assets.pipeline.classify import FailureRules
+from evalforge_assets.capture.build import UserHasher
+from evalforge_assets.capture.classify import FailureRules
+from evalforge_assets.capture.sources.base import SpanSource
 from evalforge_assets.settings import LOCAL_HASH_SECRET, Settings
-from evalforge_assets.sources.base import SpanSource
 from evalforge_assets.store import Store, open_store
 
 
@@ -47,11 +47,11 @@ class SpanSourceResource(dg.ConfigurableResource):
 
     def build(self) -> SpanSource:
         if self.kind == "sample":
-            from evalforge_assets.sources.sample import SampleSpanSource
+            from evalforge_assets.capture.sources.sample import SampleSpanSource
 
             return SampleSpanSource(seed=self.sample_seed, spans_per_hour=self.sample_spans_per_hour)
         if self.kind == "datadog":
-            from evalforge_assets.sources.datadog_spans import DatadogSpanSource
+            from evalforge_assets.capture.sources.datadog import DatadogSpanSource
 
             if not (self.dd_api_key and self.dd_app_key):
                 raise dg.Failure(
@@ -62,7 +62,7 @@ class SpanSourceResource(dg.ConfigurableResource):
                 api_key=self.dd_api_key, app_key=self.dd_app_key, site=self.dd_site, host=self.dd_api_host,
                 ml_app=self.dd_ml_app, page_size=self.dd_page_size, max_retries=self.dd_max_retries,
             )
-        from evalforge_assets.sources.files import FileSpanSource
+        from evalforge_assets.capture.sources.files import FileSpanSource
 
         return FileSpanSource(Path(self.kind))
 
@@ -89,8 +89,8 @@ def _secret(settings: Settings, field: str, env_name: str) -> str | dg.EnvVar | 
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
-    from evalforge_assets.defs.incidents.resources import build_recovery_resource
     from evalforge_assets.defs.io_managers import RawSpansIOManager
+    from evalforge_assets.defs.recovery.resources import build_recovery_resource
 
     return {
         "store": StoreResource(url=settings.resolved_store_url),

@@ -6,8 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from evalforge_assets.models import Destination, ExportPackage, FailureCapture, FailureSignature
-from evalforge_assets.pipeline.artifacts import (
+from evalforge_assets.exports.artifacts import (
     ArtifactGenerator,
     DeterministicArtifactGenerator,
     EvalCase,
@@ -16,12 +15,13 @@ from evalforge_assets.pipeline.artifacts import (
     Runbook,
     sanitized_capture,
 )
+from evalforge_assets.models import Destination, ExportPackage, FailureCapture, FailureSignature
 from evalforge_assets.store import Store
 
 if TYPE_CHECKING:
     from evalforge_assets.settings import Settings
 
-_GENERATORS_MODULE = "evalforge_assets.agents.generators"
+_GENERATORS_MODULE = "evalforge_assets.exports.generators"
 
 # The webhook carries the whole package, so asking for it means generating every kind of artifact.
 _KINDS_FOR: dict[Destination, frozenset[str]] = {
@@ -52,11 +52,11 @@ class ExportContent:
 
 
 def artifact_generator_for(settings: Settings) -> ArtifactGenerator:
-    """The configured generator: `evalforge_assets.agents.generators.artifact_generator_from_settings` when that
+    """The configured generator: `evalforge_assets.exports.generators.artifact_generator_from_settings` when that
     module exists (it decides between its LLM generator and the deterministic one), wrapped so any artifact it
     fails on comes from the deterministic generator; the deterministic generator alone otherwise."""
     try:
-        from evalforge_assets.agents.generators import artifact_generator_from_settings
+        from evalforge_assets.exports.generators import artifact_generator_from_settings
     except ModuleNotFoundError as error:
         # Only the module's absence means "no LLM generator"; a missing dependency inside it is a real error.
         if error.name not in (_GENERATORS_MODULE, _GENERATORS_MODULE.rpartition(".")[0]):

@@ -42,10 +42,10 @@ from datadog_api_client.v2.model.llm_obs_project_request import LLMObsProjectReq
 from datadog_api_client.v2.model.llm_obs_project_type import LLMObsProjectType
 from datadog_api_client.v2.model.llm_obs_record_type import LLMObsRecordType
 
+from evalforge_assets.datadog_client import DatadogConnection, open_api_client
+from evalforge_assets.exports.artifacts import EvalCase
+from evalforge_assets.exports.delivery import DeliveryError, PermanentDeliveryError
 from evalforge_assets.models import Artifact, Destination
-from evalforge_assets.pipeline.artifacts import EvalCase
-from evalforge_assets.pipeline.delivery import DeliveryError, PermanentDeliveryError
-from evalforge_assets.sources.datadog_client import DatadogConnection, open_api_client
 
 log = logging.getLogger("evalforge.exports.datadog")
 

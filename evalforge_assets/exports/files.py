@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
+from evalforge_assets.exports.artifacts import ARTIFACT_SCHEMA_VERSION, EvalCase, GuardrailRule, Runbook
+from evalforge_assets.exports.delivery import ArtifactFile
 from evalforge_assets.models import Artifact, Destination, ExportPackage
-from evalforge_assets.pipeline.artifacts import ARTIFACT_SCHEMA_VERSION, EvalCase, GuardrailRule, Runbook
-from evalforge_assets.pipeline.delivery import ArtifactFile
 
 EVAL_CASES_JSONL = "eval_cases.jsonl"
 EVAL_CASES_CSV = "eval_cases.csv"

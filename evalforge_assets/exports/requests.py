@@ -23,7 +23,7 @@ from evalforge_assets.models import (
     RequestKind,
     now_iso,
 )
-from evalforge_assets.pipeline.review import ReviewError, audit_entry, cascade_steps
+from evalforge_assets.review.rules import ReviewError, audit_entry, cascade_steps
 from evalforge_assets.store import CaptureFilter, Store
 
 MAX_EXPORT_CAPTURES = 5000

@@ -18,7 +18,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from evalforge_assets.exports.artifacts import ArtifactGenerator, EvalCase
 from evalforge_assets.exports.content import ExportContent, generate_content, load_inputs
+from evalforge_assets.exports.delivery import (
+    ArtifactFile,
+    ArtifactStorage,
+    DeliveryOutcome,
+    RetryPolicy,
+    WebhookSender,
+    deliver_with_retries,
+    json_bytes,
+    require_webhook,
+)
 from evalforge_assets.exports.files import eval_case_files, guardrail_files, package_document, runbook_files
 from evalforge_assets.exports.requests import EXPORT_RESOURCE, pending_export_requests
 from evalforge_assets.models import (
@@ -31,18 +42,7 @@ from evalforge_assets.models import (
     PendingRequest,
     now_iso,
 )
-from evalforge_assets.pipeline.artifacts import ArtifactGenerator, EvalCase
-from evalforge_assets.pipeline.delivery import (
-    ArtifactFile,
-    ArtifactStorage,
-    DeliveryOutcome,
-    RetryPolicy,
-    WebhookSender,
-    deliver_with_retries,
-    json_bytes,
-    require_webhook,
-)
-from evalforge_assets.pipeline.review import audit_entry
+from evalforge_assets.review.rules import audit_entry
 from evalforge_assets.store import Store
 
 log = logging.getLogger("evalforge.exports")

@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from demo_app.main import BugSwitch
 from demo_app.main import create_app as create_demo_app
 from evalforge_api.routes.orchestrator import webhook_request_id
-from evalforge_assets.incidents import IncidentService
 from evalforge_assets.models import CopilotAnswer, Link, RequestKind, now_iso
-from evalforge_assets.pipeline.plan import deterministic_plan
-from evalforge_assets.sources.webhooks import WEBHOOK_SECRET_HEADER, parse_monitor_webhook
+from evalforge_assets.recovery.plan import deterministic_plan
+from evalforge_assets.recovery.service import IncidentService
+from evalforge_assets.recovery.webhooks import WEBHOOK_SECRET_HEADER, parse_monitor_webhook
 from evalforge_assets.store import Store
 from tests.api.conftest import ClientFactory, auth, closed_port_url
 from tests.api.uvicorn_server import serving

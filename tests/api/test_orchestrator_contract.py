@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 
-from evalforge_assets.incidents import IncidentService
 from evalforge_assets.models import CopilotAnswer, Link, now_iso
-from evalforge_assets.pipeline.plan import deterministic_plan
-from evalforge_assets.sources.webhooks import WEBHOOK_SECRET_HEADER
+from evalforge_assets.recovery.plan import deterministic_plan
+from evalforge_assets.recovery.service import IncidentService
+from evalforge_assets.recovery.webhooks import WEBHOOK_SECRET_HEADER
 from evalforge_assets.store import Store
 from tests.api.conftest import ClientFactory, auth
 

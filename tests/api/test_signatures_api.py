@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from evalforge_assets.hours import hour_key_of
 from evalforge_assets.models import FailureCapture, FailureSignature
-from evalforge_assets.pipeline.signatures import group_hour
+from evalforge_assets.review.signatures import group_hour
 from evalforge_assets.store import CaptureFilter, Filter, Store
 from tests.api.conftest import auth
 from tests.fixtures.factories import make_capture

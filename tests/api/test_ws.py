@@ -25,9 +25,9 @@ from websockets.sync.client import ClientConnection, connect
 
 from evalforge_api.app import create_app
 from evalforge_api.ws import EventHub
-from evalforge_assets.incidents import IncidentService, SignalReading
 from evalforge_assets.models import CopilotAnswer, now_iso
-from evalforge_assets.pipeline.plan import deterministic_plan
+from evalforge_assets.recovery.plan import deterministic_plan
+from evalforge_assets.recovery.service import IncidentService, SignalReading
 from evalforge_assets.store.sqlite import SqliteStore
 from tests.api.conftest import KEYS, auth, make_settings
 from tests.api.uvicorn_server import serving

@@ -15,10 +15,10 @@ from typing import Any
 import httpx
 import pytest
 
+from evalforge_assets.capture.sources.base import SpanSource
+from evalforge_assets.capture.sources.datadog import DatadogAuthError, DatadogFetchError, DatadogSpanSource
+from evalforge_assets.datadog_client import DatadogConfigError
 from evalforge_assets.settings import Settings
-from evalforge_assets.sources.base import SpanSource
-from evalforge_assets.sources.datadog_client import DatadogConfigError
-from evalforge_assets.sources.datadog_spans import DatadogAuthError, DatadogFetchError, DatadogSpanSource
 from tests.doubles import datadog_double as double_module
 from tests.doubles import datadog_spec as spec_module
 from tests.doubles.datadog_double import DEFAULT_API_KEY, DEFAULT_APP_KEY, DatadogDouble

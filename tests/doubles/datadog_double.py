@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
-from evalforge_assets.pipeline.spans import scale_to_ns
+from evalforge_assets.capture.spans import scale_to_ns
 
 DEFAULT_API_KEY = "double-api-key"
 DEFAULT_APP_KEY = "double-app-key"

@@ -1,7 +1,7 @@
 """A local MiniMax double: answers `POST /v1/chat/completions` in the OpenAI-compatible streaming wire format.
 
 It sits behind `httpx.MockTransport`, so the real `openai.AsyncOpenAI` client and Strands' `OpenAIModel`
-(through `evalforge_assets.agents.llm.MiniMaxModel`) run unchanged and every request they send is recorded
+(through `evalforge_assets.llm.MiniMaxModel`) run unchanged and every request they send is recorded
 as MiniMax would receive it: URL, headers and JSON body. Replies are server-sent events: a role chunk, the
 text in small pieces (so `<think>` tags arrive split across chunks, as they do from MiniMax), tool calls with
 their arguments in pieces, the finish reason, a usage chunk and `[DONE]`.

@@ -12,8 +12,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from evalforge_assets.capture.sources.sample import SampleSpanSource
 from evalforge_assets.models import FailureCapture
-from evalforge_assets.sources.sample import SampleSpanSource
 from evalforge_assets.store import open_store
 
 START = "2026-03-02T10:00:00+00:00"

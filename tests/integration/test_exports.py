@@ -31,7 +31,7 @@ from evalforge_assets.defs.exports.resources import (
 from evalforge_assets.defs.exports.sensors import export_job, export_request_sensor
 from evalforge_assets.defs.resources import build_resources
 from evalforge_assets.exports.datadog_datasets import RECORD_KEY
-from evalforge_assets.pipeline.delivery import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
+from evalforge_assets.exports.delivery import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 from evalforge_assets.settings import Settings
 from evalforge_assets.store import Store
 from tests.doubles.datadog_datasets import LLMObsDatasets, datadog_datasets  # noqa: F401 - fixture

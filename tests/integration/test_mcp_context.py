@@ -14,18 +14,16 @@ import httpx
 import pytest
 from mcp import types
 
-from evalforge_assets.defs.incidents.assets import incident_context, recovery_plan, validation_runs
-from evalforge_assets.defs.incidents.resources import _metrics_source
+from evalforge_assets.defs.recovery.assets import incident_context, recovery_plan, validation_runs
+from evalforge_assets.defs.recovery.resources import _metrics_source
 from evalforge_assets.defs.resources import build_resources
-from evalforge_assets.incidents import IncidentService, SignalReading
 from evalforge_assets.models import IncidentRecord, Signal
-from evalforge_assets.settings import Settings, get_settings
-from evalforge_assets.sources.incident_context import (
+from evalforge_assets.recovery.context import (
     GatheredContext,
     MetricsContextSource,
     context_source_for,
 )
-from evalforge_assets.sources.mcp_context import (
+from evalforge_assets.recovery.mcp_context import (
     ERRORS,
     METRICS,
     ArgumentValues,
@@ -33,7 +31,9 @@ from evalforge_assets.sources.mcp_context import (
     choose_tool,
     fill_arguments,
 )
-from evalforge_assets.sources.service_metrics import PrometheusMetricsSource
+from evalforge_assets.recovery.service import IncidentService, SignalReading
+from evalforge_assets.recovery.service_metrics import PrometheusMetricsSource
+from evalforge_assets.settings import Settings, get_settings
 from evalforge_assets.store.sqlite import SqliteStore
 from tests.doubles.datadog_mcp import DEFAULT_API_KEY, DEFAULT_APP_KEY, DatadogMcpDouble, Scenario
 from tests.integration.dagster_helpers import materialization_metadata

@@ -9,9 +9,6 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from evalforge_assets.agents import copilot
-from evalforge_assets.agents.copilot import answer_question
-from evalforge_assets.incidents import IncidentService, SignalReading
 from evalforge_assets.models import (
     FailureKind,
     FailureSignature,
@@ -20,7 +17,10 @@ from evalforge_assets.models import (
     TestRunStatus,
     TestStatus,
 )
-from evalforge_assets.pipeline.plan import deterministic_plan
+from evalforge_assets.recovery import copilot
+from evalforge_assets.recovery.copilot import answer_question
+from evalforge_assets.recovery.plan import deterministic_plan
+from evalforge_assets.recovery.service import IncidentService, SignalReading
 from evalforge_assets.settings import Settings
 from evalforge_assets.store.sqlite import SqliteStore
 from tests.doubles.minimax import MiniMaxDouble, Reply

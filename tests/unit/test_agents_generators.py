@@ -7,18 +7,18 @@ from typing import Any
 
 import pytest
 
-from evalforge_assets.agents.generators import (
-    LlmArtifactGenerator,
-    artifact_generator_from_settings,
-)
-from evalforge_assets.agents.llm import build_model
-from evalforge_assets.models import FailureCapture, FailureSignature
-from evalforge_assets.pipeline.artifacts import (
+from evalforge_assets.exports.artifacts import (
     ArtifactGenerator,
     DeterministicArtifactGenerator,
     runbook_evidence,
     signature_evidence,
 )
+from evalforge_assets.exports.generators import (
+    LlmArtifactGenerator,
+    artifact_generator_from_settings,
+)
+from evalforge_assets.llm import build_model
+from evalforge_assets.models import FailureCapture, FailureSignature
 from evalforge_assets.settings import Settings
 from tests.doubles.minimax import MiniMaxDouble, RecordedRequest, Reply, ToolCallReply
 from tests.doubles.scripted_model import ScriptedModel, call

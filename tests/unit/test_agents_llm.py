@@ -6,7 +6,7 @@ import pytest
 from pydantic import BaseModel
 from strands import tool
 
-from evalforge_assets.agents.llm import (
+from evalforge_assets.llm import (
     MAX_COMPLETION_TOKENS,
     MiniMaxModel,
     ThinkFilter,

@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 
 from demo_app.main import create_app
-from evalforge_assets.agents import planner
-from evalforge_assets.agents.planner import (
+from evalforge_assets.models import FailureKind, FailureSignature, Link, Severity, Signal
+from evalforge_assets.recovery import planner
+from evalforge_assets.recovery.plan import PlanDraft, deterministic_plan, validate_plan
+from evalforge_assets.recovery.planner import (
     MAX_REPROMPTS,
     PlanningContext,
     RelatedSignature,
     generate_plan,
 )
-from evalforge_assets.models import FailureKind, FailureSignature, Link, Severity, Signal
-from evalforge_assets.pipeline.plan import PlanDraft, deterministic_plan, validate_plan
 from tests.doubles.scripted_model import ScriptedModel, call, say
 
 BASE = "http://127.0.0.1:8001"

@@ -9,9 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from evalforge_assets.capture.build import UserHasher
+from evalforge_assets.capture.classify import FailureRules
+from evalforge_assets.capture.ingest import IngestContext, ingest_items
+from evalforge_assets.capture.sources.sample import SampleSpanSource
 from evalforge_assets.exports import artifact_generator_for
-from evalforge_assets.models import FailureCapture, FailureSignature, Lineage
-from evalforge_assets.pipeline.artifacts import (
+from evalforge_assets.exports.artifacts import (
     MAX_SAMPLE_TRACES,
     ArtifactGenerator,
     DeterministicArtifactGenerator,
@@ -23,13 +26,10 @@ from evalforge_assets.pipeline.artifacts import (
     message_pattern,
     sanitized_capture,
 )
-from evalforge_assets.pipeline.capture import UserHasher
-from evalforge_assets.pipeline.classify import FailureRules
-from evalforge_assets.pipeline.fingerprint import fingerprint_of, parameterize
-from evalforge_assets.pipeline.ingest import IngestContext, ingest_items
-from evalforge_assets.pipeline.signatures import group_hour
+from evalforge_assets.models import FailureCapture, FailureSignature, Lineage
+from evalforge_assets.review.fingerprint import fingerprint_of, parameterize
+from evalforge_assets.review.signatures import group_hour
 from evalforge_assets.settings import Settings
-from evalforge_assets.sources.sample import SampleSpanSource
 from tests.fixtures.factories import make_capture, make_signature
 
 GENERATOR = DeterministicArtifactGenerator()
@@ -339,9 +339,9 @@ def test_without_an_llm_configured_exports_use_the_deterministic_generator(tmp_p
 
 
 def test_an_llm_generator_is_wrapped_so_each_failed_artifact_falls_back(monkeypatch, tmp_path) -> None:
-    module = types.ModuleType("evalforge_assets.agents.generators")
+    module = types.ModuleType("evalforge_assets.exports.generators")
     module.artifact_generator_from_settings = lambda settings: BrokenGenerator()  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "evalforge_assets.agents.generators", module)
+    monkeypatch.setitem(sys.modules, "evalforge_assets.exports.generators", module)
     generator = artifact_generator_for(Settings(_env_file=None, EVALFORGE_HOME=str(tmp_path)))  # type: ignore[call-arg]
     assert isinstance(generator, FallbackArtifactGenerator) and generator.name == "llm:broken"
     capture = timeout_capture()

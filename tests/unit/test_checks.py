@@ -23,14 +23,14 @@ from pydantic import BaseModel, Field
 from evalforge_assets import models
 from evalforge_assets.models import CheckTarget, HttpMethod, Plan, PlanItem, PlanItemType
 from evalforge_assets.models import TestStatus as Status  # aliased so pytest does not try to collect it
-from evalforge_assets.pipeline.checks import (
+from evalforge_assets.recovery.checks import (
     HttpxTestRunner,
     TestSpriteRunner,
     backend_test_code,
     runner_from_settings,
     verdict_from_cli,
 )
-from evalforge_assets.pipeline.plan import deterministic_plan
+from evalforge_assets.recovery.plan import deterministic_plan
 from evalforge_assets.settings import Settings
 
 NOW = "2026-01-15T10:00:00.000000Z"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from evalforge_assets.capture.classify import FailureRules, failure_reasons, primary_kind, severity_of
+from evalforge_assets.capture.spans import SpanError, parse_span
 from evalforge_assets.models import FailureKind, Severity
-from evalforge_assets.pipeline.classify import FailureRules, failure_reasons, primary_kind, severity_of
-from evalforge_assets.pipeline.spans import SpanError, parse_span
 
 RULES = FailureRules(quality_threshold=0.5)
 

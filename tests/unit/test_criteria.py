@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evalforge_assets.pipeline.criteria import (
+from evalforge_assets.recovery.criteria import (
     NOT_JSON,
     And,
     Condition,

@@ -13,10 +13,8 @@ import httpx
 import pytest
 import yaml
 
-from evalforge_assets.exports.files import eval_case_files, guardrail_files, package_document, runbook_files
-from evalforge_assets.models import Artifact, DeliveryStatus, Destination
-from evalforge_assets.pipeline.artifacts import DeterministicArtifactGenerator
-from evalforge_assets.pipeline.delivery import (
+from evalforge_assets.exports.artifacts import DeterministicArtifactGenerator
+from evalforge_assets.exports.delivery import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
@@ -33,6 +31,8 @@ from evalforge_assets.pipeline.delivery import (
     verify_webhook_signature,
     webhook_signature,
 )
+from evalforge_assets.exports.files import eval_case_files, guardrail_files, package_document, runbook_files
+from evalforge_assets.models import Artifact, DeliveryStatus, Destination
 from tests.fixtures.factories import make_capture, make_export, make_signature
 
 SECRET = "s3cret-for-tests"

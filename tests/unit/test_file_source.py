@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from evalforge_assets.pipeline.spans import SpanError, parse_span
-from evalforge_assets.sources.base import MalformedItem, SpanSource
-from evalforge_assets.sources.files import FileSpanSource, SpanFileError, export_start_ns
+from evalforge_assets.capture.sources.base import MalformedItem, SpanSource
+from evalforge_assets.capture.sources.files import FileSpanSource, SpanFileError, export_start_ns
+from evalforge_assets.capture.spans import SpanError, parse_span
 
 H0 = datetime(2026, 1, 5, 10, tzinfo=UTC)
 H1, H2 = H0 + timedelta(hours=1), H0 + timedelta(hours=2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evalforge_assets.pipeline.fingerprint import (
+from evalforge_assets.review.fingerprint import (
     normalize_stack,
     parameterize,
     signature_id_of,

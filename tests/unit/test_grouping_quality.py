@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from evalforge_assets.corpora.grouping import pairwise_scores, score_grouping
-from evalforge_assets.sources.sample import generate_labeled_failures
+from evalforge_assets.capture.sources.sample import generate_labeled_failures
+from tests.corpora.grouping import pairwise_scores, score_grouping
 
 
 def test_pairwise_scores_count_pairs() -> None:

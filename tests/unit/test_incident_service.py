@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from evalforge_assets.incidents import IncidentService, SignalReading
 from evalforge_assets.models import SystemState, TestRunStatus, TestStatus
-from evalforge_assets.pipeline.plan import deterministic_plan
+from evalforge_assets.recovery.plan import deterministic_plan
+from evalforge_assets.recovery.service import IncidentService, SignalReading
 from evalforge_assets.store.sqlite import SqliteStore
 
 HIGH = SignalReading(error_rate_5m=0.4, p95_latency_ms_5m=120.0, top_error="POST /checkout 500", error_rate_recent=0.5)

@@ -10,7 +10,7 @@ import pytest
 from evalforge_assets.models import IncidentRecord, SystemState
 from evalforge_assets.models import TestRunStatus as RunStatus  # aliased so pytest does not try to collect it
 from evalforge_assets.models import TestStatus as Status  # aliased so pytest does not try to collect it
-from evalforge_assets.pipeline.incident_state import (
+from evalforge_assets.recovery.states import (
     ALLOWED_TRANSITIONS,
     InvalidTransition,
     allowed_next_states,

@@ -8,8 +8,7 @@ import json
 
 import pytest
 
-from evalforge_assets.corpora.pii import PERSON, labeled_pii_corpus, score
-from evalforge_assets.pipeline.pii import (
+from evalforge_assets.capture.pii import (
     PII_ENTITIES,
     PiiMatch,
     contains_pii,
@@ -20,6 +19,7 @@ from evalforge_assets.pipeline.pii import (
     redact_text,
     sanitize_value,
 )
+from tests.corpora.pii import PERSON, labeled_pii_corpus, score
 
 JWT = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ"

@@ -9,8 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from evalforge_assets.models import CheckTarget, HttpMethod, PlanItem, PlanItemType
-from evalforge_assets.pipeline.criteria import parse_criteria
-from evalforge_assets.pipeline.plan import (
+from evalforge_assets.recovery.criteria import parse_criteria
+from evalforge_assets.recovery.plan import (
     REQUIRED_COVERAGE,
     OpenApiDocument,
     PlanDraft,

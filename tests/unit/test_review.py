@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from evalforge_assets.models import CaptureStatus, FailureSignature, Severity, SignatureStatus
-from evalforge_assets.pipeline.fingerprint import fingerprint_of, signature_id_of
-from evalforge_assets.pipeline.review import (
+from evalforge_assets.review.fingerprint import fingerprint_of, signature_id_of
+from evalforge_assets.review.rules import (
     CAPTURE_TRANSITIONS,
     SIGNATURE_TRANSITIONS,
     UNSET,

@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 
-from evalforge_assets.pipeline.spans import SpanError, parse_span
-from evalforge_assets.sources.base import MalformedItem, SpanSource
-from evalforge_assets.sources.sample import (
+from evalforge_assets.capture.sources.base import MalformedItem, SpanSource
+from evalforge_assets.capture.sources.sample import (
     FAILURE_TEMPLATES,
     LABEL_SEPARATOR,
     SampleSpanSource,
@@ -24,6 +23,7 @@ from evalforge_assets.sources.sample import (
     generate_spans,
     label_template_id,
 )
+from evalforge_assets.capture.spans import SpanError, parse_span
 
 HOUR = datetime(2026, 1, 5, 14, tzinfo=UTC)
 DAY = datetime(2026, 1, 5, tzinfo=UTC)

@@ -12,10 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from demo_app.main import BugSwitch, create_app
+from evalforge_assets.datadog_client import DatadogConnection, open_api_client
 from evalforge_assets.models import Signal
-from evalforge_assets.settings import Settings
-from evalforge_assets.sources.datadog_client import DatadogConnection, open_api_client
-from evalforge_assets.sources.service_metrics import (
+from evalforge_assets.recovery.service_metrics import (
     DatadogMetricsSource,
     DatadogQueries,
     MetricsUnavailableError,
@@ -26,6 +25,7 @@ from evalforge_assets.sources.service_metrics import (
     http_text_fetcher,
     metrics_source_from_settings,
 )
+from evalforge_assets.settings import Settings
 from tests.doubles.datadog_double import (
     DEFAULT_API_KEY,
     DEFAULT_APP_KEY,

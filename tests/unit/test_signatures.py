@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from evalforge_assets.models import FailureCapture, SignatureStatus
-from evalforge_assets.pipeline.fingerprint import fingerprint_of, signature_id_of
-from evalforge_assets.pipeline.signatures import group_hour, version_at_least
+from evalforge_assets.review.fingerprint import fingerprint_of, signature_id_of
+from evalforge_assets.review.signatures import group_hour, version_at_least
 from tests.fixtures.factories import make_capture
 
 NOW = "2026-01-15T12:00:00.000000Z"

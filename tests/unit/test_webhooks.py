@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from evalforge_assets.sources.webhooks import (
+from evalforge_assets.recovery.webhooks import (
     AlertTransition,
     MonitorAlert,
     WebhookPayloadError,

@@ -8,13 +8,13 @@ from typing import Any
 
 import dagster as dg
 
+from evalforge_assets.capture.ingest import IngestContext, IngestResult, ingest_items
+from evalforge_assets.capture.sources.base import FetchStats, SpanSource
 from evalforge_assets.defs.partitions import hourly_partitions
 from evalforge_assets.defs.resources import CaptureRulesResource, SpanSourceResource, StoreResource
 from evalforge_assets.gc_tuning import bulk_allocation
 from evalforge_assets.hours import hour_window
 from evalforge_assets.models import Lineage, now_iso
-from evalforge_assets.pipeline.ingest import IngestContext, IngestResult, ingest_items
-from evalforge_assets.sources.base import FetchStats, SpanSource
 from evalforge_assets.store import UpsertResult
 
 DATADOG_FETCH_RETRY = dg.RetryPolicy(

@@ -5,11 +5,11 @@ import json
 
 import dagster as dg
 
+from evalforge_assets.capture.pii import contains_pii
 from evalforge_assets.defs.capture.assets import failure_captures
 from evalforge_assets.defs.partitions import hourly_partitions
 from evalforge_assets.defs.resources import StoreResource
 from evalforge_assets.gc_tuning import bulk_allocation
-from evalforge_assets.pipeline.pii import contains_pii
 from evalforge_assets.store import CaptureFilter
 
 # Every stored free-text field; the capture model keeps all user-visible text in these.

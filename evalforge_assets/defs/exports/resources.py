@@ -3,10 +3,11 @@
 
 import dagster as dg
 
+from evalforge_assets.datadog_client import DatadogConnection
 from evalforge_assets.exports import ExportSinks, artifact_generator_for
+from evalforge_assets.exports.artifacts import ArtifactGenerator, DeterministicArtifactGenerator
 from evalforge_assets.exports.datadog_datasets import DatadogDatasetPublisher
-from evalforge_assets.pipeline.artifacts import ArtifactGenerator, DeterministicArtifactGenerator
-from evalforge_assets.pipeline.delivery import (
+from evalforge_assets.exports.delivery import (
     ArtifactStorage,
     GcsArtifactStorage,
     LocalArtifactStorage,
@@ -14,7 +15,6 @@ from evalforge_assets.pipeline.delivery import (
     WebhookSender,
 )
 from evalforge_assets.settings import Settings, get_settings
-from evalforge_assets.sources.datadog_client import DatadogConnection
 
 
 class ExportDeliveryResource(dg.ConfigurableResource):
@@ -68,7 +68,7 @@ class ExportDeliveryResource(dg.ConfigurableResource):
 
 
 class ArtifactGeneratorResource(dg.ConfigurableResource):
-    """`auto`: the LLM generator when `evalforge_assets.agents.generators` provides one for the environment's
+    """`auto`: the LLM generator when `evalforge_assets.exports.generators` provides one for the environment's
     settings (deterministic for any artifact it fails on); `deterministic`: never call a model."""
 
     kind: str = "auto"

@@ -1,0 +1,1 @@
+"""Capture: span parsing and bounds, failure classification, PII redaction, capture building, span sources."""

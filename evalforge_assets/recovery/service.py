@@ -1,0 +1,325 @@
+"""The incident service: open or join an incident, attach plans, track validation runs, decide recovery.
+
+Every detection path (monitor webhook, metric polling, simulate) calls `open_or_join`, so deduplication,
+recurrence and events behave the same whichever noticed the problem first. Every state change goes through
+`pipeline.incident_state.transition` (validated, timestamped, with actor and evidence) and is appended to
+the store's event log, which the API's WebSocket fans out in order. No Dagster import: the API uses this too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from evalforge_assets.models import (
+    DatadogSummary,
+    IncidentCard,
+    IncidentRecord,
+    Link,
+    PendingRequest,
+    Plan,
+    RequestKind,
+    Signal,
+    SystemState,
+    SystemStatus,
+    TestResult,
+    TestRun,
+    TestRunStatus,
+    TestStatus,
+    now_iso,
+)
+from evalforge_assets.recovery.states import (
+    is_recurrence,
+    open_timeline,
+    recovery_decision,
+    transition,
+)
+from evalforge_assets.store import Store
+
+log = logging.getLogger("evalforge.incidents")
+
+
+@dataclass(frozen=True)
+class SignalReading:
+    """What a detector saw: the contract's 5-minute numbers plus the short window detection acts on."""
+
+    error_rate_5m: float
+    p95_latency_ms_5m: float
+    top_error: str | None = None
+    error_rate_recent: float | None = None
+    source: str = "polling"
+
+    @property
+    def acting_error_rate(self) -> float:
+        """The rate that opens and closes incidents: the recent one when there is recent traffic.
+
+        The 5-minute rate lags a fix by up to five minutes; the short window shows recovery within seconds.
+        """
+        return self.error_rate_recent if self.error_rate_recent is not None else self.error_rate_5m
+
+    def to_signal(self) -> Signal:
+        return Signal(error_rate_5m=self.error_rate_5m, p95_latency_ms_5m=self.p95_latency_ms_5m,
+                      top_error=self.top_error)
+
+
+def _meaningfully_changed(previous: SystemStatus | None, current: SystemStatus) -> bool:
+    """State changes always count; rate jitter under a point (or 10% latency) does not flood the event log."""
+    if previous is None or (previous.status, previous.active_incident_id) != (current.status,
+                                                                              current.active_incident_id):
+        return True
+    latency_moved = abs(current.p95_latency_ms_5m - previous.p95_latency_ms_5m) > 0.1 * max(
+        previous.p95_latency_ms_5m, 1.0)
+    return abs(current.error_rate_5m - previous.error_rate_5m) >= 0.01 or latency_moved
+
+
+def incident_id_for(service: str, detected_at: str) -> str:
+    return "inc_" + hashlib.sha256(f"{service}|{detected_at}".encode()).hexdigest()[:16]
+
+
+class IncidentService:
+    def __init__(self, store: Store, *, service: str, error_rate_threshold: float = 0.05,
+                 cooldown_seconds: int = 300,
+                 clock: Callable[[], str] = now_iso,
+                 launcher: Callable[[PendingRequest], str | None] | None = None) -> None:
+        """`launcher` starts a requested validation run at once (the API passes a Dagster GraphQL launcher) and
+        returns its run id, or None to leave the request to the sensor, whose next tick may be 5 s away."""
+        self.store = store
+        self.service = service
+        self.threshold = error_rate_threshold
+        self.cooldown_seconds = cooldown_seconds
+        self.clock = clock
+        self.launcher = launcher
+
+    @classmethod
+    def from_settings(cls, store: Store, settings: Any) -> IncidentService:
+        return cls(store, service=settings.dd_service, error_rate_threshold=settings.error_rate_threshold,
+                   cooldown_seconds=settings.recurrence_cooldown_seconds)
+
+    # ---- events and status --------------------------------------------------------------------------------
+    def emit(self, event_type: str, payload: dict[str, Any]) -> None:
+        self.store.append_event(event_type, payload)
+
+    def current(self) -> IncidentRecord | None:
+        return self.store.open_incident(self.service)
+
+    def refresh_status(self, reading: SignalReading | None = None, *, emit: bool | None = None) -> SystemStatus:
+        """Write the status document from the open incident and the latest reading; emit it when it changed."""
+        previous = self.store.get_status()
+        incident = self.current()
+        status = SystemStatus(
+            status=incident.state if incident else SystemState.HEALTHY,
+            error_rate_5m=reading.error_rate_5m if reading else (previous.error_rate_5m if previous else 0.0),
+            p95_latency_ms_5m=reading.p95_latency_ms_5m if reading else (
+                previous.p95_latency_ms_5m if previous else 0.0),
+            active_incident_id=incident.incident_id if incident else None,
+            updated_at=self.clock(),
+        )
+        self.store.save_status(status)
+        if emit or (emit is None and _meaningfully_changed(previous, status)):
+            self.emit("system.status", status.model_dump(mode="json"))
+        return status
+
+    # ---- detection ------------------------------------------------------------------------------------------
+    def open_or_join(
+        self,
+        reading: SignalReading,
+        *,
+        source: str,
+        actor: str,
+        monitor_id: str | None = None,
+        alert_key: str | None = None,
+        title: str | None = None,
+        evidence_links: Sequence[Link] = (),
+    ) -> tuple[IncidentRecord, bool]:
+        """The one way an incident starts. Returns (incident, created); a repeat alert joins the open one."""
+        now = self.clock()
+        evidence = {"source": source, "error_rate_5m": reading.error_rate_5m,
+                    "error_rate_recent": reading.error_rate_recent, "top_error": reading.top_error,
+                    "monitor_id": monitor_id, "alert_key": alert_key}
+        incident = self.current()
+        if incident is not None:
+            if alert_key and alert_key in incident.alert_keys:
+                return incident, False  # the same alert cycle again (a webhook retry or a re-trigger)
+            if incident.state is SystemState.RECOVERED:
+                incident = transition(incident, SystemState.INCIDENT_ACTIVE, actor,
+                                      {**evidence, "reason": "recurrence within the cooldown"}, now)
+            keys = [*incident.alert_keys, *([alert_key] if alert_key else [])]
+            incident = incident.model_copy(update={"alert_keys": keys})
+            self.store.save_incident(incident)
+            self.refresh_status(reading)
+            return incident, False
+
+        card = IncidentCard(
+            incident_id=incident_id_for(self.service, now),
+            title=title or self._title(reading),
+            detected_at=now,
+            datadog_summary=DatadogSummary(monitor_id=monitor_id, service=self.service,
+                                           signal=reading.to_signal(), evidence_links=list(evidence_links)),
+            plan=Plan(plan_id="", generated_at=now, items=[]),
+        )
+        incident = IncidentRecord(
+            incident_id=card.incident_id, service=self.service, card=card, state=SystemState.INCIDENT_ACTIVE,
+            alert_keys=[alert_key] if alert_key else [], timeline=open_timeline(actor, evidence, now),
+            source=source,
+        )
+        self.store.save_incident(incident)
+        self.emit("incident.created", card.model_dump(mode="json"))
+        self.refresh_status(reading)
+        # The incident sensor picks this up and materializes context → plan → first validation run.
+        self.store.add_request(PendingRequest(request_id=f"incident-{incident.incident_id}",
+                                              kind=RequestKind.incident,
+                                              payload={"incident_id": incident.incident_id}, created_at=now))
+        log.info("incident opened", extra={"incident_id": incident.incident_id, "source": source,
+                                           "error_rate": reading.acting_error_rate})
+        return incident, True
+
+    def _title(self, reading: SignalReading) -> str:
+        what = reading.top_error or "errors"
+        return f"{self.service}: {what} at {reading.acting_error_rate:.0%} error rate"
+
+    def resolve_by_operator(self, actor: str) -> IncidentRecord | None:
+        """`simulate INCIDENT_OFF`: walk the open incident through the remaining states to HEALTHY."""
+        incident = self.current()
+        if incident is None:
+            return None
+        now = self.clock()
+        path = {SystemState.INCIDENT_ACTIVE: [SystemState.VALIDATING, SystemState.RECOVERED, SystemState.HEALTHY],
+                SystemState.VALIDATING: [SystemState.RECOVERED, SystemState.HEALTHY],
+                SystemState.RECOVERED: [SystemState.HEALTHY]}.get(incident.state, [])
+        for state in path:
+            incident = transition(incident, state, actor, {"reason": "closed by simulate INCIDENT_OFF"}, now)
+        self.store.save_incident(incident)
+        self.refresh_status()
+        return incident
+
+    # ---- plan and validation ----------------------------------------------------------------------------------
+    def attach_plan(self, incident_id: str, plan: Plan) -> IncidentRecord:
+        incident = self._require(incident_id)
+        card = incident.card.model_copy(update={"plan": plan})
+        incident = incident.model_copy(update={"card": card})
+        self.store.save_incident(incident)
+        self.emit("plan.generated", {"incident_id": incident_id, "plan": plan.model_dump(mode="json")})
+        return incident
+
+    def request_test_run(self, incident_id: str, actor: str, *, enqueue: bool = True) -> TestRun:
+        """Queue a validation run of the incident's plan; the validation sensor turns it into a Dagster run.
+
+        `enqueue=False` when the caller runs it itself (the first run, in the same Dagster run as the plan)."""
+        incident = self._require(incident_id)
+        now = self.clock()
+        run = TestRun(
+            run_id="run_" + hashlib.sha256(f"{incident_id}|{now}".encode()).hexdigest()[:16],
+            incident_id=incident_id, started_at=now, status=TestRunStatus.QUEUED,
+            tests=[TestResult(test_id=item.test_id, name=item.name, status=TestStatus.PENDING, last_update_at=now,
+                              details=None) for item in incident.card.plan.items],
+        )
+        self.store.save_test_run(run)
+        self.store.save_incident(incident.model_copy(update={"latest_run_id": run.run_id}))
+        if enqueue:
+            self._enqueue(PendingRequest(request_id=f"test_run-{run.run_id}", kind=RequestKind.test_run,
+                                         payload={"incident_id": incident_id, "run_id": run.run_id, "actor": actor},
+                                         created_at=now))
+        self.emit("tests.updated", run.model_dump(mode="json"))
+        return run
+
+    def _enqueue(self, request: PendingRequest) -> None:
+        if self.launcher is None:
+            self.store.add_request(request)
+            return
+        # "launching" is invisible to the sensor, so the run cannot start twice; a failed launch falls back to it.
+        self.store.add_request(request.model_copy(update={"status": "launching"}))
+        run_id = self.launcher(request)
+        self.store.save_request(request.model_copy(update={"status": "launched" if run_id else "pending",
+                                                           "run_id": run_id}))
+
+    def start_validation(self, run: TestRun, actor: str) -> TestRun:
+        """The run begins: the incident enters VALIDATING (from INCIDENT_ACTIVE) and the run is RUNNING."""
+        incident = self._require(run.incident_id)
+        if incident.state is SystemState.INCIDENT_ACTIVE:
+            incident = transition(incident, SystemState.VALIDATING, actor, {"run_id": run.run_id}, self.clock())
+            self.store.save_incident(incident)
+            self.refresh_status()
+        running = run.model_copy(update={"status": TestRunStatus.RUNNING})
+        self.update_test_run(running)
+        return running
+
+    def update_test_run(self, run: TestRun) -> None:
+        self.store.save_test_run(run)
+        self.emit("tests.updated", run.model_dump(mode="json"))
+
+    def finish_validation(self, run: TestRun, reading: SignalReading, actor: str) -> IncidentRecord:
+        """Apply the recovery rule. Failing checks send the incident back to INCIDENT_ACTIVE; passing checks
+        with the signal still high keep it VALIDATING until `observe` sees the signal fall."""
+        self.update_test_run(run)
+        incident = self._require(run.incident_id)
+        decision = recovery_decision(run, reading.acting_error_rate, self.threshold)
+        now = self.clock()
+        if incident.state is not SystemState.VALIDATING:
+            return incident
+        if decision.recovered:
+            incident = transition(incident, SystemState.RECOVERED, actor, decision.model_dump(), now)
+        elif any(t.status is TestStatus.FAIL for t in run.tests) or run.status is TestRunStatus.FAILED:
+            incident = transition(incident, SystemState.INCIDENT_ACTIVE, actor, decision.model_dump(), now)
+        self.store.save_incident(incident)
+        self.refresh_status(reading)
+        return incident
+
+    # ---- the polling loop's decisions --------------------------------------------------------------------------
+    def observe(self, reading: SignalReading, actor: str = "metrics-poller") -> IncidentRecord | None:
+        """One detector tick: open an incident on a high error rate, finish a recovery once the signal falls,
+        and close a recovered incident once its cooldown passed quietly."""
+        incident = self.current()
+        high = reading.acting_error_rate >= self.threshold
+        if high and (incident is None or incident.state is SystemState.RECOVERED):
+            recurring = self._resolved_within_cooldown() if incident is None else None
+            if recurring is not None:
+                return self._reopen(recurring, reading, actor)
+            incident, _ = self.open_or_join(reading, source=reading.source, actor=actor)
+            return incident
+        if incident is None:
+            self.refresh_status(reading)
+            return None
+        now = self.clock()
+        if incident.state is SystemState.VALIDATING and not high and incident.latest_run_id:
+            run = self.store.get_test_run(incident.latest_run_id)
+            if run is not None and run.status is TestRunStatus.COMPLETED:
+                decision = recovery_decision(run, reading.acting_error_rate, self.threshold)
+                if decision.recovered:
+                    incident = transition(incident, SystemState.RECOVERED, actor, decision.model_dump(), now)
+                    self.store.save_incident(incident)
+        elif incident.state is SystemState.RECOVERED and not high and incident.resolved_at \
+                and not is_recurrence(incident.resolved_at, now, self.cooldown_seconds):
+            incident = transition(incident, SystemState.HEALTHY, actor,
+                                  {"reason": f"quiet for {self.cooldown_seconds}s after recovery"}, now)
+            self.store.save_incident(incident)
+        self.refresh_status(reading)
+        return incident
+
+    def _resolved_within_cooldown(self) -> IncidentRecord | None:
+        """The service's latest incident when it was resolved less than the cooldown ago, else None."""
+        last = self.store.list_incidents(limit=1).items
+        if last and last[0].service == self.service and is_recurrence(
+                last[0].resolved_at, self.clock(), self.cooldown_seconds):
+            return last[0]
+        return None
+
+    def _reopen(self, incident: IncidentRecord, reading: SignalReading, actor: str) -> IncidentRecord:
+        now = self.clock()
+        incident = transition(incident, SystemState.INCIDENT_ACTIVE, actor,
+                              {"reason": "recurrence within the cooldown", "error_rate": reading.acting_error_rate},
+                              now)
+        self.store.save_incident(incident)
+        self.refresh_status(reading)
+        self.store.add_request(PendingRequest(request_id=f"incident-{incident.incident_id}-{now}",
+                                              kind=RequestKind.incident,
+                                              payload={"incident_id": incident.incident_id}, created_at=now))
+        return incident
+
+    def _require(self, incident_id: str) -> IncidentRecord:
+        incident = self.store.get_incident(incident_id)
+        if incident is None:
+            raise KeyError(f"No incident {incident_id!r}; list incidents with GET /api/incidents/current.")
+        return incident

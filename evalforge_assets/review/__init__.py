@@ -1,0 +1,1 @@
+"""Group and review: fingerprints, signatures, review rules and the review service."""
