@@ -15,12 +15,11 @@ from evalforge_api.auth import Authenticator, log_auth_mode
 from evalforge_api.errors import install_error_handlers
 from evalforge_api.routes import captures, exports, health, ingestion, signatures
 from evalforge_api.routes.orchestrator import install_orchestrator
+from evalforge_api.version import VERSION
 from evalforge_api.ws import event_stream_running, install_event_stream
 from evalforge_assets.logs import configure_logging
 from evalforge_assets.settings import Settings, get_settings
 from evalforge_assets.store import Store, open_store
-
-VERSION = "0.1.0"
 
 DESCRIPTION = """\
 Failure captures, signatures and the reviewer queue.

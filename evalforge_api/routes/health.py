@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from evalforge_api.routes.ingestion import dagster_client
+from evalforge_api.version import VERSION
 from evalforge_assets.orchestration import DagsterRequestFailed, DagsterUnavailable
 from evalforge_assets.settings import Settings
 from evalforge_assets.store import StoreUnavailable
@@ -86,8 +87,6 @@ def _datadog_health(request: Request) -> DependencyHealth | None:
 def get_health(request: Request) -> Health:
     """Always answers 200 (so process supervisors can tell the API is up); `status` says whether every
     checked dependency is reachable. Needs no API key."""
-    from evalforge_api.app import VERSION
-
     store = _store_health(request)
     dagster = _dagster_health(request)
     datadog = _datadog_health(request)
