@@ -3,28 +3,16 @@ the Datadog MCP server when DATADOG_MCP_URL is set, else Datadog's API, else the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
-
-from evalforge_assets.models import IncidentRecord, Link, Signal
+from evalforge_assets.models import IncidentRecord, Link
+from evalforge_assets.recovery.context_types import ContextSource, GatheredContext
 from evalforge_assets.recovery.service_metrics import ServiceMetricsSource
 
 if TYPE_CHECKING:
     from evalforge_assets.settings import Settings
 
-
-class GatheredContext(BaseModel):
-    signal: Signal
-    evidence_links: list[Link]
-    source: str
-    notes: list[str] = []
-
-
-class ContextSource(Protocol):
-    name: str
-
-    def gather(self, incident: IncidentRecord) -> GatheredContext: ...
+__all__ = ["ContextSource", "GatheredContext", "MetricsContextSource", "context_source_for"]
 
 
 class MetricsContextSource:

@@ -51,7 +51,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
 from evalforge_assets.models import IncidentRecord, Link, Signal
-from evalforge_assets.recovery.context import ContextSource, GatheredContext
+from evalforge_assets.recovery.context_types import ContextSource, GatheredContext
 from evalforge_assets.recovery.service_metrics import (
     DEFAULT_SPAN_NAME,
     DatadogQueries,
