@@ -12,8 +12,8 @@ from typing import Any
 
 from evalforge_assets.capture.build import UserHasher, build_capture, capture_id_for
 from evalforge_assets.capture.classify import FailureRules, failure_reasons
+from evalforge_assets.capture.malformed import MalformedItem
 from evalforge_assets.capture.pii import redact_text, sanitize_value
-from evalforge_assets.capture.sources.base import MalformedItem
 from evalforge_assets.capture.spans import SpanError, parse_span, span_identity
 from evalforge_assets.models import FailureCapture, Lineage, QuarantineRecord
 

@@ -6,14 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
+# Re-exported: sources and their callers have long imported MalformedItem from here.
+from evalforge_assets.capture.malformed import MalformedItem
 
-@dataclass(frozen=True)
-class MalformedItem:
-    """Input that is not even a JSON object (a broken JSON line): kept as text with the reason."""
-
-    raw_text: str
-    reason: str
-    origin: str  # e.g. "spans.jsonl:17"
+__all__ = ["FetchStats", "MalformedItem", "SpanFetch", "SpanSource"]
 
 
 @dataclass

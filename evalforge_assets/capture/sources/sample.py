@@ -30,7 +30,8 @@ from itertools import accumulate
 from typing import Any
 from urllib.parse import quote
 
-from evalforge_assets.capture.sources.base import FetchStats, MalformedItem, SpanFetch
+from evalforge_assets.capture.malformed import MalformedItem
+from evalforge_assets.capture.sources.base import FetchStats, SpanFetch
 from evalforge_assets.capture.spans import epoch_ns
 
 HOUR_NS = 3_600 * 10**9
