@@ -5,8 +5,16 @@ Tests swap any of these through `app.dependency_overrides`, never by editing `ap
 
 from __future__ import annotations
 
-from fastapi import Request
+from collections.abc import Callable
+from typing import Annotated
 
+import httpx
+from fastapi import Depends, Request
+
+from evalforge_assets.models import CopilotAnswer
+from evalforge_assets.orchestration import DagsterClient, validation_run_launcher
+from evalforge_assets.recovery.demo_switch import DemoAppSwitch
+from evalforge_assets.recovery.service import IncidentService
 from evalforge_assets.settings import Settings
 from evalforge_assets.store import Store
 
@@ -19,3 +27,46 @@ def get_settings(request: Request) -> Settings:
 def get_store(request: Request) -> Store:
     """The store the app opened (or was given) at start-up."""
     return request.app.state.store
+
+
+# ---- the incident service and the parts its routes use (recovery) ---------------------------------------------
+CopilotAnswerer = Callable[[Store, Settings, str | None, str], CopilotAnswer]
+DemoBugSwitch = Callable[[bool], None]
+
+
+def get_http_transport(request: Request) -> httpx.BaseTransport | None:
+    """The transport outgoing calls (Dagster) use: None for the network; tests pass one to create_app."""
+    return request.app.state.http_transport
+
+
+def incident_service_for(settings: Settings, store: Store,
+                         transport: httpx.BaseTransport | None = None) -> IncidentService:
+    """The API's IncidentService: validation runs it queues are launched in Dagster at once (the sensor is the
+    fallback). The WebSocket's opening status uses this too, so both see one service."""
+    service = IncidentService.from_settings(store, settings)
+    service.launcher = validation_run_launcher(DagsterClient(settings.dagster_url, timeout=3.0, transport=transport))
+    return service
+
+
+def get_incident_service(settings: Annotated[Settings, Depends(get_settings)],
+                         store: Annotated[Store, Depends(get_store)],
+                         transport: Annotated[httpx.BaseTransport | None, Depends(get_http_transport)]
+                         ) -> IncidentService:
+    return incident_service_for(settings, store, transport)
+
+
+def _default_copilot(store: Store, settings: Settings, incident_id: str | None, question: str) -> CopilotAnswer:
+    # Imported on first use: the copilot pulls in the LLM stack, which the rest of the API never needs.
+    from evalforge_assets.recovery.copilot import answer_question
+
+    return answer_question(store, settings, incident_id, question)
+
+
+def get_copilot() -> CopilotAnswerer:
+    """The question answerer behind POST /api/copilot/ask (the agent, or its deterministic fallback)."""
+    return _default_copilot
+
+
+def get_demo_bug_switch(settings: Annotated[Settings, Depends(get_settings)]) -> DemoBugSwitch:
+    """The demo app's bug switch at DEMO_APP_URL."""
+    return DemoAppSwitch(settings.demo_app_url)

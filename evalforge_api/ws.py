@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.websockets import WebSocketDisconnect, WebSocketDisconnected
 
 from evalforge_api.auth import Authenticator
-from evalforge_api.routes.orchestrator import current_status
+from evalforge_api.deps import incident_service_for
 from evalforge_assets.models import (
     Contract,
     CopilotAnswer,
@@ -42,7 +42,6 @@ from evalforge_assets.models import (
     TestRun,
     now_iso,
 )
-from evalforge_assets.recovery.service import IncidentService
 from evalforge_assets.store import Store
 
 logger = logging.getLogger("evalforge.api.ws")
@@ -214,8 +213,8 @@ def status_opening(app: FastAPI) -> Callable[[], str]:
     """The first message of every connection: the current status as a `system.status` envelope."""
 
     def opening() -> str:
-        service = IncidentService.from_settings(app.state.store, app.state.settings)
-        status = current_status(service, announce=False)
+        service = incident_service_for(app.state.settings, app.state.store, app.state.http_transport)
+        status = service.current_status(announce=False)
         return EventEnvelope(type="system.status", payload=status.model_dump(mode="json"), ts=now_iso()).model_dump_json()
 
     return opening

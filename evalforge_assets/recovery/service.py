@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from evalforge_assets.models import (
@@ -22,7 +21,6 @@ from evalforge_assets.models import (
     PendingRequest,
     Plan,
     RequestKind,
-    Signal,
     SystemState,
     SystemStatus,
     TestResult,
@@ -31,38 +29,29 @@ from evalforge_assets.models import (
     TestStatus,
     now_iso,
 )
+from evalforge_assets.recovery.alerts import (
+    WEBHOOK_SOURCE,
+    AlertOutcome,
+    alert_actor,
+    alert_record,
+    incident_title,
+    with_recovery_note,
+)
+from evalforge_assets.recovery.errors import IncidentNotFound, PlanNotReady, ValidationRefused
+from evalforge_assets.recovery.readings import SignalReading, SimulateMode, simulated_reading
 from evalforge_assets.recovery.states import (
     is_recurrence,
     open_timeline,
     recovery_decision,
     transition,
 )
+from evalforge_assets.recovery.webhooks import MonitorAlert, alert_action
 from evalforge_assets.store import Store
 
 log = logging.getLogger("evalforge.incidents")
 
-
-@dataclass(frozen=True)
-class SignalReading:
-    """What a detector saw: the contract's 5-minute numbers plus the short window detection acts on."""
-
-    error_rate_5m: float
-    p95_latency_ms_5m: float
-    top_error: str | None = None
-    error_rate_recent: float | None = None
-    source: str = "polling"
-
-    @property
-    def acting_error_rate(self) -> float:
-        """The rate that opens and closes incidents: the recent one when there is recent traffic.
-
-        The 5-minute rate lags a fix by up to five minutes; the short window shows recovery within seconds.
-        """
-        return self.error_rate_recent if self.error_rate_recent is not None else self.error_rate_5m
-
-    def to_signal(self) -> Signal:
-        return Signal(error_rate_5m=self.error_rate_5m, p95_latency_ms_5m=self.p95_latency_ms_5m,
-                      top_error=self.top_error)
+# A run in one of these states will still check the service, so a new request returns it instead of queueing.
+ACTIVE_RUN_STATUSES = (TestRunStatus.QUEUED, TestRunStatus.RUNNING)
 
 
 def _meaningfully_changed(previous: SystemStatus | None, current: SystemStatus) -> bool:
@@ -195,6 +184,107 @@ class IncidentService:
         self.refresh_status()
         return incident
 
+    # ---- use cases behind the API --------------------------------------------------------------------------
+    def current_status(self, *, announce: bool = True) -> SystemStatus:
+        """The status document, written first from the incidents when no detector has written one yet.
+
+        A first write is announced as `system.status` unless `announce` is false: a WebSocket client's opening
+        status is that status already, and the event would reach it a second time.
+        """
+        return self.store.get_status() or self.refresh_status(emit=None if announce else False)
+
+    def simulate(self, mode: SimulateMode, actor: str) -> IncidentRecord | None:
+        """INCIDENT_ON opens an incident from a synthetic reading (or joins the open one) and returns it;
+        INCIDENT_OFF walks the open incident through the remaining states to HEALTHY and returns None."""
+        if mode is SimulateMode.INCIDENT_ON:
+            incident, _created = self.open_or_join(simulated_reading(self.threshold), source="simulate", actor=actor,
+                                                   title=f"Simulated incident: {self.service} checkout failing")
+            return incident
+        self.resolve_by_operator(actor=actor)
+        return self.current()
+
+    def apply_alert(self, alert: MonitorAlert) -> AlertOutcome:
+        """A Datadog monitor notification: open (or join, deduplicated by the alert cycle key), note a recovery
+        and queue validation, or only record it. Every notification is stored, whatever it led to."""
+        action = alert_action(alert)
+        if alert.service is not None and alert.service != self.service:
+            current = self.current()
+            self.store.add_request(alert_record(
+                alert, "record", None, "recorded", self.clock(),
+                note=f"The alert is for service {alert.service!r}, not the watched {self.service!r}."))
+            return AlertOutcome(action="record", incident_id=current.incident_id if current else None)
+        if action == "open":
+            links = [Link(label="Datadog monitor alert", url=alert.link)] if alert.link else []
+            incident, _created = self.open_or_join(
+                self._reading_from_alert(), source=WEBHOOK_SOURCE, actor=alert_actor(alert),
+                monitor_id=alert.monitor_id, alert_key=alert.alert_cycle_key, title=incident_title(alert),
+                evidence_links=links)
+            self.store.add_request(alert_record(alert, action, incident.incident_id, "processed", self.clock()))
+            return AlertOutcome(action=action, incident_id=incident.incident_id)
+        current = self.current()
+        if action == "recover" and current is not None:
+            noted = self._note_monitor_recovery(current, alert)
+            self.revalidate(noted, actor=f"{alert_actor(alert)} recovered")
+            self.store.add_request(alert_record(alert, action, current.incident_id, "processed", self.clock()))
+            return AlertOutcome(action=action, incident_id=current.incident_id)
+        incident_id = current.incident_id if current else None
+        self.store.add_request(alert_record(alert, action, incident_id, "recorded", self.clock()))
+        return AlertOutcome(action=action, incident_id=incident_id)
+
+    def _reading_from_alert(self) -> SignalReading:
+        """A monitor alert carries no numbers, so the incident starts from the last known ones."""
+        known = self.store.get_status()
+        return SignalReading(error_rate_5m=known.error_rate_5m if known else 0.0,
+                             p95_latency_ms_5m=known.p95_latency_ms_5m if known else 0.0,
+                             top_error=None, source=WEBHOOK_SOURCE)
+
+    def _note_monitor_recovery(self, incident: IncidentRecord, alert: MonitorAlert) -> IncidentRecord:
+        noted = with_recovery_note(incident, alert, self.clock())
+        self.store.save_incident(noted)
+        return noted
+
+    def switch_demo_bug(self, switch: Callable[[bool], None], enabled: bool, actor: str) -> SystemStatus:
+        """Flip the demo app's bug (raises DemoAppUnreachable, changing nothing, when it cannot) and announce the
+        status. Switching it off while an incident with a plan is open queues a validation run, so the fix is
+        checked without another click."""
+        switch(enabled)
+        status = self.refresh_status(emit=True)
+        incident = self.current()
+        if not enabled and incident is not None:
+            self.revalidate(incident, actor=actor)
+        return status
+
+    def request_validation(self, incident_id: str, actor: str) -> TestRun:
+        """Queue a validation run of the incident's plan, or return the one already QUEUED or RUNNING.
+
+        Raises IncidentNotFound, ValidationRefused (RECOVERED or closed) or PlanNotReady.
+        """
+        incident = self.store.get_incident(incident_id)
+        if incident is None:
+            raise IncidentNotFound(incident_id)
+        if not incident.open or incident.state is SystemState.RECOVERED:
+            raise ValidationRefused(incident.incident_id, incident.state, incident.open)
+        if not incident.card.plan.items:
+            raise PlanNotReady(incident.incident_id)
+        active = self._active_run(incident)
+        if active is not None:
+            return active
+        return self.request_test_run(incident.incident_id, actor=actor)
+
+    def revalidate(self, incident: IncidentRecord, actor: str) -> TestRun | None:
+        """After a fix or a monitor's recovery: the run that will check it, or None when there is nothing to
+        validate yet (no plan) or any more (RECOVERED or closed)."""
+        try:
+            return self.request_validation(incident.incident_id, actor)
+        except (ValidationRefused, PlanNotReady):
+            return None
+
+    def _active_run(self, incident: IncidentRecord) -> TestRun | None:
+        latest = self.store.get_test_run(incident.latest_run_id) if incident.latest_run_id else None
+        if latest is not None and latest.status in ACTIVE_RUN_STATUSES:
+            return latest
+        return None
+
     # ---- plan and validation ----------------------------------------------------------------------------------
     def attach_plan(self, incident_id: str, plan: Plan) -> IncidentRecord:
         incident = self._require(incident_id)
@@ -321,5 +411,5 @@ class IncidentService:
     def _require(self, incident_id: str) -> IncidentRecord:
         incident = self.store.get_incident(incident_id)
         if incident is None:
-            raise KeyError(f"No incident {incident_id!r}; list incidents with GET /api/incidents/current.")
+            raise IncidentNotFound(incident_id)
         return incident

@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 
 from demo_app.main import BugSwitch
 from demo_app.main import create_app as create_demo_app
-from evalforge_api.routes.orchestrator import webhook_request_id
+from evalforge_api.deps import get_copilot
 from evalforge_assets.models import CopilotAnswer, Link, RequestKind, now_iso
+from evalforge_assets.recovery.alerts import webhook_request_id
 from evalforge_assets.recovery.plan import deterministic_plan
 from evalforge_assets.recovery.service import IncidentService
 from evalforge_assets.recovery.webhooks import WEBHOOK_SECRET_HEADER, parse_monitor_webhook
@@ -250,7 +251,7 @@ def fake_copilot(store: Store, _settings: Any, incident_id: str | None, question
 
 
 def test_copilot_answers_and_emits_the_answer(api: TestClient, store: Store) -> None:
-    api.app.state.copilot = fake_copilot
+    api.app.dependency_overrides[get_copilot] = lambda: fake_copilot
     card = api.post("/api/incidents/simulate", json={"mode": "INCIDENT_ON"}, headers=auth("reviewer")).json()
     response = api.post("/api/copilot/ask", json={"incident_id": card["incident_id"], "question": "Why?"},
                         headers=auth("viewer"))
@@ -275,7 +276,7 @@ def test_the_real_copilot_answers_by_default(client_factory: ClientFactory, stor
 
 def test_copilot_on_an_unknown_incident_is_404_and_asks_nothing(api: TestClient, store: Store) -> None:
     asked: list[str] = []
-    api.app.state.copilot = lambda *args: asked.append(args[-1])
+    api.app.dependency_overrides[get_copilot] = lambda: lambda *args: asked.append(args[-1])
     response = api.post("/api/copilot/ask", json={"incident_id": "inc_nope", "question": "Why?"},
                         headers=auth("viewer"))
     assert response.status_code == 404

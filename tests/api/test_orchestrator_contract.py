@@ -15,7 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 
+from evalforge_api.deps import get_copilot, get_demo_bug_switch
 from evalforge_assets.models import CopilotAnswer, Link, now_iso
+from evalforge_assets.recovery.demo_switch import DemoAppSwitch
 from evalforge_assets.recovery.plan import deterministic_plan
 from evalforge_assets.recovery.service import IncidentService
 from evalforge_assets.recovery.webhooks import WEBHOOK_SECRET_HEADER
@@ -126,7 +128,7 @@ def fake_copilot(_store: Store, _settings: Any, incident_id: str | None, questio
 @pytest.fixture
 def api(client_factory: ClientFactory) -> TestClient:
     client = client_factory(EVALFORGE_WEBHOOK_SECRET=SECRET)
-    client.app.state.copilot = fake_copilot
+    client.app.dependency_overrides[get_copilot] = lambda: fake_copilot
     return client
 
 
@@ -177,7 +179,8 @@ def demo_app_bug_switch(request: httpx.Request) -> httpx.Response:
 
 
 def test_the_bug_switch_answers_a_system_status(api: TestClient) -> None:
-    api.app.state.demo_app_transport = httpx.MockTransport(demo_app_bug_switch)
+    api.app.dependency_overrides[get_demo_bug_switch] = lambda: DemoAppSwitch(
+        DEMO_URL, transport=httpx.MockTransport(demo_app_bug_switch))
     for enabled in (True, False):
         response = api.post("/api/demo/bug", json={"enabled": enabled}, headers=auth("reviewer"))
         assert response.status_code == 200, response.text
