@@ -1,6 +1,8 @@
 """Error responses: every 4xx/5xx body says what was wrong and what to do, in one of two shapes.
 
-- `{"detail": "sentence"}` for everything but validation (401, 403, 404, 409, 429, 502, 503, ...).
+- `{"detail": "sentence"}` for everything but validation (401, 403, 404, 409, 429, 502, 503, ...). Services
+  raise domain errors (RecordNotFound: 404, ReviewError: 409); the handlers here turn them into answers, so
+  routes only parse and call.
 - `{"message": "sentence", "detail": [{"field": "query.limit", "reason": "..."}]}` for 422, naming each field.
 """
 
@@ -17,13 +19,29 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from evalforge_api.schemas import ErrorBody, ValidationErrorBody
 from evalforge_assets.orchestration import DagsterRequestFailed, DagsterUnavailable
-from evalforge_assets.review.rules import ReviewError
+from evalforge_assets.review.rules import RecordNotFound, ReviewError
 from evalforge_assets.store import InvalidCursor, StoreUnavailable
+from evalforge_assets.store.base import VersionConflict
 
 logger = logging.getLogger("evalforge.api")
 
 _MAX_SHOWN_INPUT = 80
+
+# Documented on every authenticated endpoint, so clients (and Schemathesis) know every answer they may get.
+AUTH_RESPONSES: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorBody, "description": "A cursor the list did not issue, or an unreadable body."},
+    401: {"model": ErrorBody, "description": "No API key, or one that is not configured."},
+    403: {"model": ErrorBody, "description": "The key's role is too low, or the API serves 127.0.0.1 only."},
+    422: {"model": ValidationErrorBody, "description": "A parameter or body field is invalid; each named."},
+    429: {"model": ErrorBody, "description": "The key's rate limit is used up; see Retry-After.",
+          "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}},
+    503: {"model": ErrorBody, "description": "The store is not reachable."},
+}
+NOT_FOUND: dict[int | str, dict[str, object]] = {404: {"model": ErrorBody, "description": "No such record."}}
+CONFLICT: dict[int | str, dict[str, object]] = {
+    409: {"model": ErrorBody, "description": "The change is not allowed from the record's current state."}}
 
 
 def not_found(kind: str, identifier: str) -> NoReturn:
@@ -91,6 +109,16 @@ async def _review_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=status.HTTP_409_CONFLICT, content={"detail": str(exc)})
 
 
+async def _version_conflict(_request: Request, exc: Exception) -> JSONResponse:
+    # Another writer kept changing the record; the message names it and says to try again.
+    return JSONResponse(status_code=status.HTTP_409_CONFLICT, content={"detail": str(exc)},
+                        headers={"Retry-After": "1"})
+
+
+async def _record_not_found(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(status_code=status.HTTP_404_NOT_FOUND, content={"detail": str(exc)})
+
+
 async def _store_unavailable(_request: Request, exc: Exception) -> JSONResponse:
     logger.error("store unavailable", extra={"error": str(exc)})
     return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
@@ -130,6 +158,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(InvalidCursor, _invalid_cursor)
     app.add_exception_handler(ReviewError, _review_error)
+    app.add_exception_handler(RecordNotFound, _record_not_found)
+    app.add_exception_handler(VersionConflict, _version_conflict)
     app.add_exception_handler(StoreUnavailable, _store_unavailable)
     app.add_exception_handler(DagsterUnavailable, _dagster_unavailable)
     app.add_exception_handler(DagsterRequestFailed, _dagster_refused)

@@ -5,21 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, Path, Query, status
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from evalforge_api.auth import Lead, Viewer
-from evalforge_api.errors import not_found
-from evalforge_api.routes.captures import AUTH_RESPONSES, CONFLICT, NOT_FOUND, StoreDep, WriteLock
+from evalforge_api.deps import ExportServiceDep
+from evalforge_api.errors import AUTH_RESPONSES, CONFLICT, NOT_FOUND
 from evalforge_api.schemas import ListResponse, PageQuery
-from evalforge_assets.exports import (
-    MAX_EXPORT_CAPTURES,
-    ExportReferenceNotFound,
-    create_export,
-    request_rerun,
-)
+from evalforge_assets.exports import MAX_EXPORT_CAPTURES
 from evalforge_assets.models import Artifact, AuditEntry, DeliveryStatus, Destination, ExportPackage
-from evalforge_assets.store import Filter
 
 MAX_SIGNATURES_PER_EXPORT = 200
 MAX_FILTER_VALUES = 10
@@ -183,17 +177,13 @@ router = APIRouter(tags=["exports"], responses=AUTH_RESPONSES)
 
 @router.post("/v1/exports", response_model=ExportAccepted, status_code=status.HTTP_202_ACCEPTED,
              responses={**NOT_FOUND, **CONFLICT}, summary="Request an export (runs in Dagster)")
-def request_export(body: ExportCreateRequest, store: StoreDep, lock: WriteLock, principal: Lead) -> ExportAccepted:
+def request_export(body: ExportCreateRequest, exports: ExportServiceDep, principal: Lead) -> ExportAccepted:
     """Marks the captures `ready`, records the export (status pending) and a request the export sensor turns
     into a run of `export_packages`; follow it at `url`. Needs the lead role. An unknown id is a 404 naming
     the field; listing an ignored capture or a merged signature is a 409; captures of a listed signature that
     were ignored are skipped and reported."""
-    with lock:
-        try:
-            package, selection = create_export(store, capture_ids=body.capture_ids, signature_ids=body.signature_ids,
-                                               destinations=body.destinations, actor=principal.actor)
-        except ExportReferenceNotFound as error:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from error
+    package, selection = exports.create(capture_ids=body.capture_ids, signature_ids=body.signature_ids,
+                                        destinations=body.destinations, actor=principal.actor)
     return ExportAccepted(export_id=package.export_id, status=package.overall_status,
                           destinations=package.destinations, capture_ids=package.capture_ids,
                           signature_ids=package.signature_ids,
@@ -202,52 +192,35 @@ def request_export(body: ExportCreateRequest, store: StoreDep, lock: WriteLock, 
 
 
 @router.get("/v1/exports", response_model=ListResponse[ExportView], summary="List exports, newest first")
-def list_exports(query: Annotated[ExportListQuery, Query()], store: StoreDep,
+def list_exports(query: Annotated[ExportListQuery, Query()], exports: ExportServiceDep,
                  _principal: Viewer) -> ListResponse[ExportView]:
     """Filter by overall status; follow `next_cursor` until it is null."""
-    statuses = [value.value for value in dict.fromkeys(query.status)]
-    filters: tuple[Filter, ...] = ()
-    if len(statuses) == 1:
-        filters = (Filter("overall_status", "==", statuses[0]),)
-    elif statuses:
-        filters = (Filter("overall_status", "in", statuses),)
-    page = store.list_exports(filters, limit=query.limit, cursor=query.cursor)
+    page = exports.list(query.status, limit=query.limit, cursor=query.cursor)
     return ListResponse[ExportView](items=[ExportView.of(p) for p in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/v1/exports/{export_id}", response_model=ExportView, responses=NOT_FOUND,
             summary="One export: status, artifacts and errors per destination")
-def get_export(export_id: ExportId, store: StoreDep, _principal: Viewer) -> ExportView:
-    package = store.get_export(export_id)
-    if package is None:
-        not_found("export", export_id)
-    return ExportView.of(package)
+def get_export(export_id: ExportId, exports: ExportServiceDep, _principal: Viewer) -> ExportView:
+    return ExportView.of(exports.get(export_id))
 
 
 @router.post("/v1/exports/{export_id}/retry", response_model=RerunAccepted, status_code=status.HTTP_202_ACCEPTED,
              responses=NOT_FOUND, summary="Run an export again")
-def retry_export(export_id: ExportId, store: StoreDep, lock: WriteLock, principal: Lead) -> RerunAccepted:
+def retry_export(export_id: ExportId, exports: ExportServiceDep, principal: Lead) -> RerunAccepted:
     """Delivers every destination again (after fixing what failed) without duplicating files, dataset records or,
     for receivers that de-duplicate on X-Evalforge-Delivery, webhook deliveries. Needs the lead role."""
-    with lock:
-        try:
-            request = request_rerun(store, export_id, principal.actor)
-        except LookupError:
-            not_found("export", export_id)
+    request = exports.rerun(export_id, principal.actor)
     return RerunAccepted(export_id=export_id, request_id=request.request_id, status=DeliveryStatus.pending,
                          url=f"/v1/exports/{export_id}")
 
 
 @router.get("/v1/audit", response_model=ListResponse[AuditEntry], summary="The audit trail, newest first")
-def list_audit(query: Annotated[AuditListQuery, Query()], store: StoreDep,
+def list_audit(query: Annotated[AuditListQuery, Query()], exports: ExportServiceDep,
                _principal: Viewer) -> ListResponse[AuditEntry]:
     """Who (`actor`) did what (`action`), when (`at`), to which resource and destination, with what status.
     Export deliveries are recorded by the pipeline (`evalforge:export_packages`) with the requester in
     `detail.requested_by`."""
-    filters: list[Filter] = []
-    if query.actor:
-        filters.append(Filter("actor", "==", query.actor))
-    if query.resource_id:
-        filters.append(Filter("resource_id", "==", query.resource_id))
-    page = store.list_audit(tuple(filters), limit=query.limit, cursor=query.cursor)
+    page = exports.audit_trail(actor=query.actor, resource_id=query.resource_id, limit=query.limit,
+                               cursor=query.cursor)
     return ListResponse[AuditEntry](items=page.items, next_cursor=page.next_cursor)

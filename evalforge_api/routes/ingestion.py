@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import httpx
-from fastapi import APIRouter, Body, Request, status
+from fastapi import APIRouter, Body, Depends, Request, status
 
 from evalforge_api.auth import Lead
-from evalforge_api.routes.captures import AUTH_RESPONSES
+from evalforge_api.deps import get_http_transport, get_settings
+from evalforge_api.errors import AUTH_RESPONSES
 from evalforge_api.schemas import ErrorBody, RunOnceRequest, RunOnceResponse
 from evalforge_assets.hours import closed_hours
 from evalforge_assets.orchestration import DagsterClient, DagsterRequestFailed, DagsterUnavailable
@@ -22,10 +23,12 @@ LAUNCH_TIMEOUT_SECONDS = 10.0
 router = APIRouter(tags=["ingestion"], responses=AUTH_RESPONSES)
 
 
-
 def dagster_client(request: Request, timeout: float) -> DagsterClient:
-    settings: Settings = request.app.state.settings
-    transport: httpx.BaseTransport | None = request.app.state.http_transport
+    """A Dagster client for the app serving `request` (its settings, and its test transport if any)."""
+    return _client(get_settings(request), get_http_transport(request), timeout)
+
+
+def _client(settings: Settings, transport: httpx.BaseTransport | None, timeout: float) -> DagsterClient:
     return DagsterClient(settings.dagster_url, timeout=timeout, transport=transport)
 
 
@@ -35,15 +38,14 @@ def dagster_client(request: Request, timeout: float) -> DagsterClient:
     responses={502: {"model": ErrorBody, "description": "Dagster refused the run; its reason is quoted."},
                503: {"model": ErrorBody, "description": "Dagster (or the store) is not reachable."}},
 )
-def run_once(request: Request, _principal: Lead,
+def run_once(settings: Annotated[Settings, Depends(get_settings)],
+             transport: Annotated[httpx.BaseTransport | None, Depends(get_http_transport)], _principal: Lead,
              body: Annotated[RunOnceRequest | None, Body()] = None) -> RunOnceResponse:
     """Launches one `capture_job` run per hour (fetch, capture and group its failures) for the newest
     closed hours, after the ingestion lag. Watch the runs in the Dagster UI. Needs the lead role."""
-    settings: Settings = request.app.state.settings
     hours = (body or RunOnceRequest()).hours
-    partitions = closed_hours(datetime.now(UTC), timedelta(minutes=settings.ingest_lag_minutes),
-                                     hours)
-    client = dagster_client(request, LAUNCH_TIMEOUT_SECONDS)
+    partitions = closed_hours(datetime.now(UTC), timedelta(minutes=settings.ingest_lag_minutes), hours)
+    client = _client(settings, transport, LAUNCH_TIMEOUT_SECONDS)
     run_ids: list[str] = []
     for partition in partitions:
         try:

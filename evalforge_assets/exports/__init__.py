@@ -9,6 +9,7 @@ from evalforge_assets.exports.content import (
 from evalforge_assets.exports.requests import (
     MAX_EXPORT_CAPTURES,
     ExportConflict,
+    ExportNotFound,
     ExportReferenceNotFound,
     ExportSelection,
     create_export,
@@ -17,7 +18,6 @@ from evalforge_assets.exports.requests import (
 )
 from evalforge_assets.exports.runner import (
     EXPORT_ACTOR,
-    ExportNotFound,
     ExportRunResult,
     ExportSinks,
     deliver_all,

@@ -3,7 +3,9 @@
 Requesting an export resolves the captures (listed ones plus every capture of the listed signatures), marks
 them `ready`, stores the `ExportPackage` (status pending) and a `PendingRequest` the sensor turns into a run,
 and writes audit entries for all of it. The request record is written last, so the sensor never sees an
-export whose package or capture changes are not stored yet.
+export whose package or capture changes are not stored yet. Captures move to `ready` one by one through
+`Store.update`, from their status as it is then, so a reviewer's or the grouping asset's concurrent change to
+them is never overwritten.
 """
 
 from __future__ import annotations
@@ -23,23 +25,28 @@ from evalforge_assets.models import (
     RequestKind,
     now_iso,
 )
-from evalforge_assets.review.rules import ReviewError, audit_entry, cascade_steps
+from evalforge_assets.review.rules import RecordNotFound, ReviewError, audit_entry, cascade_steps
 from evalforge_assets.store import CaptureFilter, Store
 
 MAX_EXPORT_CAPTURES = 5000
 EXPORT_RESOURCE = "export"
 
 
-class ExportReferenceNotFound(LookupError):
+class ExportReferenceNotFound(RecordNotFound):
     """The request names a capture or signature that does not exist; `field` says where, e.g.
     `body.capture_ids[2]`, and the message is a full sentence for the API to show."""
 
     def __init__(self, kind: str, identifier: str, field: str) -> None:
-        super().__init__(f"No {kind} with id {identifier!r} exists ({field}); list them at /v1/{kind}s to find "
-                         "valid ids.")
-        self.kind = kind
-        self.identifier = identifier
+        super().__init__(kind, identifier, f"No {kind} with id {identifier!r} exists ({field}); list them at "
+                                           f"/v1/{kind}s to find valid ids.")
         self.field = field
+
+
+class ExportNotFound(RecordNotFound):
+    """No export with this id exists; the message says what to check."""
+
+    def __init__(self, export_id: str, message: str | None = None) -> None:
+        super().__init__("export", export_id, message)
 
 
 class ExportConflict(ReviewError):
@@ -107,21 +114,39 @@ def resolve_selection(store: Store, capture_ids: Sequence[str], signature_ids: S
     return selection
 
 
-def mark_ready(captures: Sequence[FailureCapture], export_id: str, actor: str,
-               now: str) -> tuple[list[FailureCapture], list[AuditEntry]]:
-    """Captures moved forward to `ready` (through `triaged` when new), one audit entry each; exported ones stay."""
-    changed: list[FailureCapture] = []
-    entries: list[AuditEntry] = []
-    for capture in captures:
-        steps = cascade_steps(capture.status, CaptureStatus.ready)
-        if not steps:
-            continue  # already ready, or exported (a re-export does not move it back)
-        changed.append(capture.model_copy(update={"status": CaptureStatus.ready}))
-        entries.append(audit_entry(actor, "capture.status", "capture", capture.capture_id, now,
-                                   status=CaptureStatus.ready.value,
-                                   detail={"from": capture.status.value, "to": CaptureStatus.ready.value,
-                                           "steps": [step.value for step in steps], "via_export": export_id}))
-    return changed, entries
+def ready_step(capture: FailureCapture, export_id: str, actor: str,
+               now: str) -> tuple[FailureCapture, AuditEntry] | None:
+    """The capture moved forward to `ready` (through `triaged` when new) and its audit entry; None to leave it
+    (already ready, exported, since a re-export does not move it back, or ignored by a reviewer meanwhile)."""
+    steps = cascade_steps(capture.status, CaptureStatus.ready)
+    if not steps:
+        return None
+    entry = audit_entry(actor, "capture.status", "capture", capture.capture_id, now,
+                        status=CaptureStatus.ready.value,
+                        detail={"from": capture.status.value, "to": CaptureStatus.ready.value,
+                                "steps": [step.value for step in steps], "via_export": export_id})
+    return capture.model_copy(update={"status": CaptureStatus.ready}), entry
+
+
+def _mark_one_ready(store: Store, capture_id: str, export_id: str, actor: str, now: str) -> AuditEntry | None:
+    decided: list[AuditEntry] = []  # what the stored attempt of `change` did (update may run it again)
+
+    def change(current: FailureCapture | None) -> FailureCapture | None:
+        decided.clear()
+        step = ready_step(current, export_id, actor, now) if current is not None else None
+        if step is None:
+            return None
+        decided.append(step[1])
+        return step[0]
+
+    store.update("captures", FailureCapture, capture_id, change)
+    return decided[0] if decided else None
+
+
+def mark_ready(store: Store, capture_ids: Sequence[str], export_id: str, actor: str, now: str) -> list[AuditEntry]:
+    """Move each capture to `ready` from its status as stored now (one update each); the audit entries."""
+    entries = (_mark_one_ready(store, capture_id, export_id, actor, now) for capture_id in capture_ids)
+    return [entry for entry in entries if entry is not None]
 
 
 def export_request(export_id: str, now: str) -> PendingRequest:
@@ -137,7 +162,6 @@ def create_export(store: Store, *, capture_ids: Sequence[str], signature_ids: Se
     selection = resolve_selection(store, capture_ids, signature_ids)
     export_id = new_export_id()
     wanted = list(dict.fromkeys(destinations))
-    ready, entries = mark_ready(selection.captures, export_id, actor, now)
     request = export_request(export_id, now)
     package = ExportPackage(
         export_id=export_id,
@@ -151,14 +175,14 @@ def create_export(store: Store, *, capture_ids: Sequence[str], signature_ids: Se
         requested_at=now,
         request_id=request.request_id,
     )
+    entries = mark_ready(store, package.capture_ids, export_id, actor, now)
     entries.append(audit_entry(actor, "export.request", EXPORT_RESOURCE, export_id, now,
                                status=DeliveryStatus.pending.value,
                                detail={"destinations": [d.value for d in wanted], "captures": len(package.capture_ids),
                                        "signature_ids": package.signature_ids,
                                        "skipped": len(selection.skipped)}))
     store.add_audit(entries)
-    store.save_captures(ready)
-    store.save_export(package)
+    store.create("exports", package)  # a fresh random id: nothing else can hold it
     store.add_request(request)
     return package, selection
 
@@ -174,12 +198,11 @@ def request_rerun(store: Store, export_id: str, actor: str, now: str | None = No
     Every destination is delivered again; files are overwritten and dataset records de-duplicated, and the
     webhook repeats the same X-Evalforge-Delivery id so its receiver can de-duplicate. A request still marked
     pending (its run may never have started, e.g. a resource failed to initialise) is superseded rather than
-    left to block the export. Raises LookupError when the export does not exist.
+    left to block the export. Raises ExportNotFound (a LookupError) when the export does not exist.
     """
     now = now or now_iso()
-    package = store.get_export(export_id)
-    if package is None:
-        raise LookupError(export_id)
+    if store.get_export(export_id) is None:
+        raise ExportNotFound(export_id)
     superseded = pending_export_requests(store, export_id)
     request = export_request(export_id, now)
     store.add_audit([audit_entry(actor, "export.rerun", EXPORT_RESOURCE, export_id, now,
@@ -187,9 +210,18 @@ def request_rerun(store: Store, export_id: str, actor: str, now: str | None = No
                                  detail={"request_id": request.request_id,
                                          "superseded": [r.request_id for r in superseded]})])
     for old in superseded:
-        store.save_request(old.model_copy(update={"status": "superseded"}))
-    # Per-destination statuses and errors of the last run stay visible until the new run replaces them.
-    store.save_export(ExportPackage.model_validate({**package.model_dump(mode="json"), "request_id": request.request_id,
-                                                    "overall_status": DeliveryStatus.pending.value}))
+        # Only a request still pending is superseded; one a sensor launched meanwhile keeps its status.
+        store.update("requests", PendingRequest, old.request_id,
+                     lambda current: current.model_copy(update={"status": "superseded"})
+                     if current is not None and current.status == "pending" else None)
+
+    def point_at_request(current: ExportPackage | None) -> ExportPackage | None:
+        if current is None:
+            raise ExportNotFound(export_id)
+        # Per-destination statuses and errors of the last run stay visible until the new run replaces them.
+        return ExportPackage.model_validate({**current.model_dump(mode="json"), "request_id": request.request_id,
+                                             "overall_status": DeliveryStatus.pending.value})
+
+    store.update("exports", ExportPackage, export_id, point_at_request)
     store.add_request(request)
     return request

@@ -31,7 +31,7 @@ from evalforge_assets.exports.delivery import (
     require_webhook,
 )
 from evalforge_assets.exports.files import eval_case_files, guardrail_files, package_document, runbook_files
-from evalforge_assets.exports.requests import EXPORT_RESOURCE, pending_export_requests
+from evalforge_assets.exports.requests import EXPORT_RESOURCE, ExportNotFound, pending_export_requests
 from evalforge_assets.models import (
     Artifact,
     AuditEntry,
@@ -39,6 +39,7 @@ from evalforge_assets.models import (
     DeliveryStatus,
     Destination,
     ExportPackage,
+    FailureCapture,
     PendingRequest,
     now_iso,
 )
@@ -69,10 +70,6 @@ class ExportSinks:
     webhook_factory: Callable[[str, str], WebhookSender] = WebhookSender
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Callable[[float], None] = time.sleep
-
-
-class ExportNotFound(LookupError):
-    """The export a run was asked for is not in the store; the message says what to check."""
 
 
 def _write_files(storage: ArtifactStorage, files: list[ArtifactFile]) -> list[Artifact]:
@@ -143,25 +140,39 @@ def _delivery_audit(package: ExportPackage, outcome: DeliveryOutcome, run_id: st
     return entry.model_copy(update={"destination": outcome.destination.value})
 
 
+def _mark_one_exported(store: Store, capture_id: str, export_id: str, now: str) -> AuditEntry | None:
+    decided: list[AuditEntry] = []  # what the stored attempt of `change` did (update may run it again)
+
+    def change(current: FailureCapture | None) -> FailureCapture | None:
+        decided.clear()
+        if current is None or current.status is not CaptureStatus.ready:
+            return None
+        decided.append(audit_entry(EXPORT_ACTOR, "capture.status", "capture", current.capture_id, now,
+                                   status=CaptureStatus.exported.value,
+                                   detail={"from": CaptureStatus.ready.value, "to": CaptureStatus.exported.value,
+                                           "via_export": export_id}))
+        return current.model_copy(update={"status": CaptureStatus.exported})
+
+    store.update("captures", FailureCapture, capture_id, change)
+    return decided[0] if decided else None
+
+
 def _mark_exported(store: Store, package: ExportPackage, now: str) -> int:
-    """Move the export's `ready` captures to `exported` (audit first); returns how many moved."""
-    captures = store.get_captures(package.capture_ids)
-    moved = [c.model_copy(update={"status": CaptureStatus.exported}) for c in captures
-             if c.status is CaptureStatus.ready]
-    entries = [audit_entry(EXPORT_ACTOR, "capture.status", "capture", c.capture_id, now,
-                           status=CaptureStatus.exported.value,
-                           detail={"from": CaptureStatus.ready.value, "to": CaptureStatus.exported.value,
-                                   "via_export": package.export_id})
-               for c in moved]
+    """Move the export's `ready` captures to `exported`, each from its status as stored now (one update each, so
+    a reviewer's concurrent change is never overwritten); returns how many moved."""
+    entries = [entry for capture_id in package.capture_ids
+               if (entry := _mark_one_exported(store, capture_id, package.export_id, now)) is not None]
     store.add_audit(entries)
-    store.save_captures(moved)
-    return len(moved)
+    return len(entries)
 
 
 def _close_requests(store: Store, export_id: str, run_id: str | None) -> None:
     for request in pending_export_requests(store, export_id):
-        store.save_request(PendingRequest.model_validate({**request.model_dump(mode="json"), "status": "done",
-                                                          "run_id": run_id}))
+        # Only a request still pending is closed: one a re-run superseded meanwhile keeps saying so.
+        store.update("requests", PendingRequest, request.request_id,
+                     lambda current: PendingRequest.model_validate({**current.model_dump(mode="json"),
+                                                                    "status": "done", "run_id": run_id})
+                     if current is not None and current.status == "pending" else None)
 
 
 def run_export(store: Store, export_id: str, generator: ArtifactGenerator, sinks: ExportSinks, *,
@@ -173,8 +184,8 @@ def run_export(store: Store, export_id: str, generator: ArtifactGenerator, sinks
     """
     package = store.get_export(export_id)
     if package is None:
-        raise ExportNotFound(f"No export with id {export_id!r} exists; it may have been requested against another "
-                             "store (check EVALFORGE_STORE).")
+        raise ExportNotFound(export_id, f"No export with id {export_id!r} exists; it may have been requested "
+                                        "against another store (check EVALFORGE_STORE).")
     started = now()
     package = _with(package, status={d.value: DeliveryStatus.running.value for d in package.destinations},
                     overall_status=DeliveryStatus.running.value, run_id=run_id, error={}, started_at=started)

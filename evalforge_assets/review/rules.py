@@ -77,6 +77,16 @@ class MergeError(ReviewError):
     """A merge or unmerge that would leave signatures inconsistent."""
 
 
+class RecordNotFound(LookupError):
+    """A record a review or export action names does not exist; the message is a sentence for the user."""
+
+    def __init__(self, kind: str, identifier: str, message: str | None = None) -> None:
+        super().__init__(message or f"No {kind} with id {identifier!r} exists; list them at /v1/{kind}s to find "
+                                    "valid ids.")
+        self.kind = kind
+        self.identifier = identifier
+
+
 class _Unset(Enum):
     UNSET = "UNSET"
 
@@ -183,6 +193,33 @@ def apply_signature_status(signature: FailureSignature, target: SignatureStatus,
     return signature.model_copy(update={"status": target}), [entry]
 
 
+@dataclass(frozen=True)
+class CaptureCascade:
+    """What a signature decision does to one capture: its new record and audit entry, or why it is left."""
+
+    changed: FailureCapture | None = None
+    audit: AuditEntry | None = None
+    skipped_because: str | None = None
+
+
+def cascade_to_capture(capture: FailureCapture, signature_id: str, target: SignatureStatus, actor: str,
+                       now: str) -> CaptureCascade:
+    """Carry a signature's new status to one capture (see `cascade_steps`); nothing when it already is there."""
+    capture_target = SIGNATURE_TO_CAPTURE_STATUS.get(target)
+    if capture_target is None:
+        return CaptureCascade()
+    steps = cascade_steps(capture.status, capture_target)
+    if steps is None:
+        return CaptureCascade(skipped_because=f"a capture in status '{capture.status.value}' is not moved to "
+                                              f"'{capture_target.value}' by a signature decision")
+    if not steps:
+        return CaptureCascade()
+    entry = audit_entry(actor, "capture.status", "capture", capture.capture_id, now, status=capture_target.value,
+                        detail={"from": capture.status.value, "to": capture_target.value,
+                                "steps": [step.value for step in steps], "via_signature": signature_id})
+    return CaptureCascade(changed=capture.model_copy(update={"status": capture_target}), audit=entry)
+
+
 @dataclass
 class CascadeResult:
     changed: list[FailureCapture] = field(default_factory=list)
@@ -194,23 +231,13 @@ def cascade_to_captures(captures: Iterable[FailureCapture], signature_id: str, t
                         actor: str, now: str) -> CascadeResult:
     """Carry a signature's new status to its captures (see `cascade_steps`), one audit entry per change."""
     result = CascadeResult()
-    capture_target = SIGNATURE_TO_CAPTURE_STATUS.get(target)
-    if capture_target is None:
-        return result
     for capture in captures:
-        steps = cascade_steps(capture.status, capture_target)
-        if steps is None:
-            reason = (f"a capture in status '{capture.status.value}' is not moved to "
-                      f"'{capture_target.value}' by a signature decision")
-            result.skipped.append((capture, reason))
-            continue
-        if not steps:
-            continue
-        result.changed.append(capture.model_copy(update={"status": capture_target}))
-        result.audit.append(audit_entry(
-            actor, "capture.status", "capture", capture.capture_id, now, status=capture_target.value,
-            detail={"from": capture.status.value, "to": capture_target.value,
-                    "steps": [step.value for step in steps], "via_signature": signature_id}))
+        outcome = cascade_to_capture(capture, signature_id, target, actor, now)
+        if outcome.skipped_because is not None:
+            result.skipped.append((capture, outcome.skipped_because))
+        elif outcome.changed is not None and outcome.audit is not None:
+            result.changed.append(outcome.changed)
+            result.audit.append(outcome.audit)
     return result
 
 
