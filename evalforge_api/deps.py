@@ -11,10 +11,12 @@ from typing import Annotated
 import httpx
 from fastapi import Depends, Request
 
+from evalforge_assets.exports.service import ExportService
 from evalforge_assets.models import CopilotAnswer
 from evalforge_assets.orchestration import DagsterClient, validation_run_launcher
 from evalforge_assets.recovery.demo_switch import DemoAppSwitch
 from evalforge_assets.recovery.service import IncidentService
+from evalforge_assets.review.service import ReviewService
 from evalforge_assets.settings import Settings
 from evalforge_assets.store import Store
 
@@ -70,3 +72,21 @@ def get_copilot() -> CopilotAnswerer:
 def get_demo_bug_switch(settings: Annotated[Settings, Depends(get_settings)]) -> DemoBugSwitch:
     """The demo app's bug switch at DEMO_APP_URL."""
     return DemoAppSwitch(settings.demo_app_url)
+
+
+# ---- review and exports ---------------------------------------------------------------------------------------
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def get_review_service(store: StoreDep) -> ReviewService:
+    """Triage, assignment, notes, merge and unmerge over the app's store."""
+    return ReviewService(store)
+
+
+def get_export_service(store: StoreDep) -> ExportService:
+    """Export requests, re-runs, the export list and the audit trail over the app's store."""
+    return ExportService(store)
+
+
+ReviewServiceDep = Annotated[ReviewService, Depends(get_review_service)]
+ExportServiceDep = Annotated[ExportService, Depends(get_export_service)]
