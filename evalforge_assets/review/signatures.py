@@ -3,13 +3,17 @@
 Each signature stores its own captures per hour (`own_counts_by_hour`). Re-processing an hour *sets* that
 hour's count instead of adding to it, and `count` is always the sum over hours: history is never recomputed
 and never counted twice. A parent that absorbed merged children shows their hours in `counts_by_hour`.
+
+Grouping owns a signature's counts, hours, bounds, samples, severity and versions (and `regressed`, when a
+resolved signature recurs), and a capture's `signature_id`; reviewers own the rest (status, merges, notes).
+`store_grouping` writes each signature through `Store.update`, re-applying this run's hours to the record as
+it is then, so a reviewer's concurrent change and this run never overwrite each other.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +25,7 @@ from evalforge_assets.models import (
     SignatureStatus,
 )
 from evalforge_assets.review.fingerprint import fingerprint_of, signature_id_of, title_of
+from evalforge_assets.store import CaptureFilter, Store
 
 SAMPLE_SIZE = 5
 
@@ -78,8 +83,51 @@ class CaptureFacts:
 
 
 @dataclass
-class _HourGroup:
-    captures: list[CaptureFacts] = field(default_factory=list)
+class SignatureFold:
+    """What one grouping run adds to one signature: its captures of each hour the run covers."""
+
+    signature_id: str
+    hours: dict[str, list[CaptureFacts]] = field(default_factory=dict)
+
+    def captures(self) -> list[CaptureFacts]:
+        return [facts for hour in sorted(self.hours) for facts in self.hours[hour]]
+
+
+def plan_folds(
+    captures_by_hour: Mapping[str, Sequence[FailureCapture | CaptureFacts | Mapping[str, Any]]],
+) -> dict[str, SignatureFold]:
+    """The captures of each hour, grouped by the signature their fingerprint names."""
+    folds: dict[str, SignatureFold] = {}
+    for hour, captures in sorted(captures_by_hour.items()):
+        for capture in captures:
+            facts = CaptureFacts.of(capture)
+            fold = folds.setdefault(facts.fingerprint_id, SignatureFold(facts.fingerprint_id))
+            fold.hours.setdefault(hour, []).append(facts)
+    return folds
+
+
+def fold_signature(signature: FailureSignature | None, fold: SignatureFold,
+                   now: str) -> tuple[FailureSignature, bool]:
+    """`signature` (a new one when None) with the fold's hours absorbed, and whether it regressed."""
+    regressed = False
+    for hour, captures in sorted(fold.hours.items()):
+        if signature is None:
+            signature = _new_signature(fold.signature_id, captures[0].capture())
+        signature, regressed_now = _absorb(signature, hour, captures, now)
+        regressed = regressed or regressed_now
+    assert signature is not None, "a fold always holds at least one capture"
+    return signature, regressed
+
+
+def with_children(signature: FailureSignature, children: Sequence[FailureSignature]) -> FailureSignature:
+    """The signature's effective counts, severity and bounds: its own plus its merged children's."""
+    counts = effective_counts(signature, children)
+    return signature.model_copy(update={
+        "counts_by_hour": counts, "count": sum(counts.values()),
+        "severity": min([signature.severity, *(c.severity for c in children)], key=SEVERITY_RANK.__getitem__),
+        "first_seen": min([signature.first_seen, *(c.first_seen for c in children)]),
+        "last_seen": max([signature.last_seen, *(c.last_seen for c in children)]),
+    })
 
 
 def effective_counts(signature: FailureSignature, children: Sequence[FailureSignature]) -> dict[str, int]:
@@ -100,42 +148,32 @@ def group_hour(
     map to, their merge parents and those parents' children (the caller loads them from the store)."""
     result = GroupingResult()
     signatures = dict(known)
-    touched: set[str] = set()
-
-    for hour, captures in sorted(captures_by_hour.items()):
-        groups: dict[str, _HourGroup] = defaultdict(_HourGroup)
-        for capture in captures:
-            facts = CaptureFacts.of(capture)
-            groups[facts.fingerprint_id].captures.append(facts)
-        for signature_id, group in sorted(groups.items()):
-            signature = signatures.get(signature_id)
-            if signature is None:
-                signature = _new_signature(signature_id, group.captures[0].capture())
-                result.created.append(signature_id)
-            signature = _absorb(signature, hour, group.captures, now, result)
-            signatures[signature_id] = signature
-            touched.add(signature_id)
-            owner = signature.merged_into or signature_id
-            for facts in group.captures:
-                if facts.signature_id != owner:
-                    result.regrouped_captures.append(facts.capture().model_copy(update={"signature_id": owner}))
+    folds = plan_folds(captures_by_hour)
+    for signature_id, fold in sorted(folds.items()):
+        before = signatures.get(signature_id)
+        if before is None:
+            result.created.append(signature_id)
+        signature, regressed = fold_signature(before, fold, now)
+        if regressed:
+            result.regressed.append(signature_id)
+        signatures[signature_id] = signature
+        owner = signature.merged_into or signature_id
+        result.regrouped_captures += [facts.capture().model_copy(update={"signature_id": owner})
+                                      for facts in fold.captures() if facts.signature_id != owner]
 
     # Parents of touched children and the touched signatures themselves get their effective counts redone.
-    for signature_id in sorted(touched | {signatures[s].merged_into for s in touched if signatures[s].merged_into}):
+    for signature_id in sorted(_with_parents(folds.keys(), signatures)):
         signature = signatures.get(signature_id)
         if signature is None:
             continue
         children = [signatures[c] for c in signature.merged_children if c in signatures]
-        counts = effective_counts(signature, children)
-        severity = min([signature.severity, *(c.severity for c in children)], key=SEVERITY_RANK.__getitem__)
-        firsts = [signature.first_seen, *(c.first_seen for c in children)]
-        lasts = [signature.last_seen, *(c.last_seen for c in children)]
-        signatures[signature_id] = signature.model_copy(update={
-            "counts_by_hour": counts, "count": sum(counts.values()), "severity": severity,
-            "first_seen": min(firsts), "last_seen": max(lasts),
-        })
-        result.signatures[signature_id] = signatures[signature_id]
+        signatures[signature_id] = result.signatures[signature_id] = with_children(signature, children)
     return result
+
+
+def _with_parents(touched: Iterable[str], signatures: Mapping[str, FailureSignature]) -> set[str]:
+    ids = set(touched)
+    return ids | {parent for s in ids if s in signatures and (parent := signatures[s].merged_into)}
 
 
 def _new_signature(signature_id: str, first: FailureCapture) -> FailureSignature:
@@ -155,8 +193,8 @@ def _new_signature(signature_id: str, first: FailureCapture) -> FailureSignature
     )
 
 
-def _absorb(signature: FailureSignature, hour: str, captures: list[CaptureFacts], now: str,
-            result: GroupingResult) -> FailureSignature:
+def _absorb(signature: FailureSignature, hour: str, captures: list[CaptureFacts],
+            now: str) -> tuple[FailureSignature, bool]:
     ordered = sorted(captures, key=lambda c: (c.occurred_at, c.capture_id))
     own = {**signature.own_counts_by_hour, hour: len(captures)}  # set, never add: re-runs are idempotent
     samples = list(dict.fromkeys([*signature.sample_capture_ids, *(c.capture_id for c in ordered)]))[:SAMPLE_SIZE]
@@ -172,10 +210,106 @@ def _absorb(signature: FailureSignature, hour: str, captures: list[CaptureFacts]
         "severity": severity,
         "max_version": max_version,
     }
+    regressed = False
     if signature.status is SignatureStatus.resolved and signature.resolved_at:
         returning = [c for c in captures if c.occurred_at > signature.resolved_at
                      and version_at_least(c.version, signature.resolved_in_version)]
         if returning:
             update.update(status=SignatureStatus.regressed, regressed_at=now)
-            result.regressed.append(signature.signature_id)
-    return signature.model_copy(update=update)
+            regressed = True
+    return signature.model_copy(update=update), regressed
+
+
+# ---- storing a grouping run ------------------------------------------------------------------------------------
+def related_signatures(store: Store, captures: Sequence[CaptureFacts]) -> dict[str, FailureSignature]:
+    """The signatures these captures map to, plus their merge parents and those parents' other children."""
+    ids = {c.fingerprint_id for c in captures}
+    known = store.get_signatures(sorted(ids))
+    parents = {s.merged_into for s in known.values() if s.merged_into} - known.keys()
+    known.update(store.get_signatures(sorted(parents)))
+    children = {c for s in known.values() for c in s.merged_children} - known.keys()
+    known.update(store.get_signatures(sorted(children)))
+    return known
+
+
+@dataclass
+class StoredGrouping:
+    """What a grouping run wrote: signatures created and updated, those that regressed, captures moved."""
+
+    captures: int = 0
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    regressed: list[str] = field(default_factory=list)
+    captures_regrouped: int = 0
+
+
+def store_grouping(store: Store, partition_keys: Sequence[str], now: str) -> StoredGrouping:
+    """Group the captures of the given hourly partitions and write the result, field by field.
+
+    A first pass in memory (`group_hour`) says which signatures this run changes; only those are written,
+    each through `Store.update` re-applying this run's hours to the stored record (its reviewer fields, and
+    hours another run stored meanwhile, are kept). New signatures are inserted with `Store.create`; parents
+    get their effective counts from their children as stored after the children were written. Captures get
+    their `signature_id` one update each, so a reviewer's concurrent status or assignee change stays.
+    """
+    by_hour = {key: [CaptureFacts.of(doc) for doc in store.iter_capture_documents(CaptureFilter(partition_key=key))]
+               for key in partition_keys}
+    captures = [facts for hour in by_hour.values() for facts in hour]
+    known = related_signatures(store, captures)
+    preview = group_hour(by_hour, known, now)
+    folds = plan_folds(by_hour)
+    written = StoredGrouping(captures=len(captures))
+    changed = [sid for sid, signature in preview.signatures.items() if known.get(sid) != signature]
+    # Folded signatures first, so a parent written after them reads its children as they are now.
+    for signature_id in sorted(changed, key=lambda sid: (sid not in folds, sid)):
+        fold = folds.get(signature_id)
+        if signature_id not in known and fold is not None and store.create("signatures",
+                                                                           preview.signatures[signature_id]):
+            written.created.append(signature_id)
+            continue
+        if _update_signature(store, signature_id, fold, now):
+            written.regressed.append(signature_id)
+        written.updated.append(signature_id)
+    for signature_id, fold in sorted(folds.items()):
+        stored = store.get_signature(signature_id)
+        owner = (stored.merged_into if stored else None) or signature_id
+        written.captures_regrouped += sum(_move_to(store, facts, owner) for facts in fold.captures()
+                                          if facts.signature_id != owner)
+    return written
+
+
+def _update_signature(store: Store, signature_id: str, fold: SignatureFold | None, now: str) -> bool:
+    """Re-apply the fold (if any) and the effective counts to the stored signature; True when it regressed."""
+    regressed: list[bool] = []
+
+    def change(current: FailureSignature | None) -> FailureSignature | None:
+        regressed.clear()
+        if current is None and fold is None:
+            return None  # a parent that no longer exists has nothing to recount
+        folded = current
+        if fold is not None:
+            folded, did_regress = fold_signature(current, fold, now)
+            regressed.append(did_regress)
+        assert folded is not None
+        # Read inside `change` on purpose: each retry sees the children as they are at that attempt.
+        children = list(store.get_signatures(folded.merged_children).values()) if folded.merged_children else []
+        updated = with_children(folded, children)
+        return None if updated == current else updated
+
+    store.update("signatures", FailureSignature, signature_id, change)
+    return any(regressed)
+
+
+def _move_to(store: Store, facts: CaptureFacts, owner: str) -> bool:
+    """Queue one capture under `owner`, touching no other field; True when it moved."""
+    moved: list[bool] = []
+
+    def change(current: FailureCapture | None) -> FailureCapture | None:
+        moved.clear()
+        if current is None or current.signature_id == owner:
+            return None
+        moved.append(True)
+        return current.model_copy(update={"signature_id": owner})
+
+    store.update("captures", FailureCapture, facts.capture_id, change)
+    return bool(moved)
