@@ -310,8 +310,23 @@ def _find_us_phones(text: str, start: int, end: int) -> Iterator[Candidate]:
 
 def _find_international_phones(text: str, start: int, end: int) -> Iterator[Candidate]:
     for match in _PHONE_INTERNATIONAL.finditer(text, start, end):
-        if 8 <= sum(char.isdigit() for char in match.group()) <= 15:
-            yield "PHONE", match.start(), match.end()
+        value = match.group()
+        count = sum(char.isdigit() for char in value)
+        if count > 15:
+            # The pattern also took in a number after the phone ("+49 151 48271108 401 Unauthorized"): E.164
+            # allows 15 digits, so keep the longest part that ends at a separator and fits.
+            value = _within_phone_length(value)
+            count = sum(char.isdigit() for char in value)
+        if 8 <= count <= 15:
+            yield "PHONE", match.start(), match.start() + len(value)
+
+
+def _within_phone_length(value: str) -> str:
+    """The longest prefix of `value` that ends before a separator and holds at most 15 digits, or ""."""
+    for cut in range(len(value) - 1, 0, -1):
+        if value[cut] in " .-" and sum(char.isdigit() for char in value[:cut]) <= 15:
+            return value[:cut].rstrip(" .-(")
+    return ""
 
 
 def _find_ipv4(text: str, start: int, end: int) -> Iterator[Candidate]:

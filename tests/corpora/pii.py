@@ -19,7 +19,9 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from evalforge_assets.capture.pii import IBAN_LENGTHS, PiiMatch, find_pii, luhn_valid, placeholder
+from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid
+from evalforge_assets.capture.pii import PiiMatch, find_pii, placeholder
+from evalforge_assets.capture.sources import sample_values
 
 # Every type except PERSON is a structured identifier: none of them may survive redaction.
 PERSON = "PERSON"
@@ -143,6 +145,19 @@ EMAIL_DOMAINS = (
     "shop.example.de",
 )
 _ASCII_FOLD = str.maketrans("éèüöäíáóúñçÉ", "eeuoaiaounce")
+# Wider than the sample spans' formats (`sample_values.INTL_PHONE_FORMATS`); each `#` is a random digit.
+_INTL_PHONE_FORMATS = (
+    "+44 20 #### ####",
+    "+44 7700 ######",
+    "+44 (0)20 #### ####",
+    "+49 30 ########",
+    "+49 151 ########",
+    "+49-89-#######",
+    "+33 1 ## ## ## ##",
+    "+33 6 ## ## ## ##",
+    "+91 9#### #####",
+    "+91-9#########",
+)
 
 
 class _Values:
@@ -150,6 +165,24 @@ class _Values:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
+        # The product's generators make the numbers (check digits included); the corpus asks for more brands
+        # and IBAN countries than the sample spans use, letters inside the account part included.
+        upper, alnum = string.ascii_uppercase, string.ascii_uppercase + string.digits
+        brands = (("4", 16), ("4", 16), ("51", 16), ("55", 16), ("2221", 16), ("34", 15), ("37", 15), ("6011", 16))
+        self._card_brands = tuple(
+            ((index + 1) / len(brands), lambda rng, p=prefix, n=length: p + self.digits(n - len(p) - 1))
+            for index, (prefix, length) in enumerate(brands)
+        )
+        self._iban_layouts = (
+            ("DE", lambda rng: self.digits(18)),
+            ("GB", lambda rng: self.chars(4, upper) + self.digits(14)),
+            ("FR", lambda rng: self.digits(10) + self.chars(11, alnum) + self.digits(2)),
+            ("NL", lambda rng: self.chars(4, upper) + self.digits(10)),
+            ("ES", lambda rng: self.digits(20)),
+            ("IT", lambda rng: self.chars(1, upper) + self.digits(10) + self.chars(12, alnum)),
+            ("CH", lambda rng: self.digits(5) + self.chars(12, alnum)),
+            ("BE", lambda rng: self.digits(12)),
+        )
 
     def digits(self, count: int, first: str = string.digits) -> str:
         return self.rng.choice(first) + "".join(self.rng.choice(string.digits) for _ in range(count - 1))
@@ -200,34 +233,15 @@ class _Values:
         return self.digits(3, "23456789") + self.digits(3, "23456789") + self.digits(4)
 
     def phone_intl(self) -> str:
-        d = self.digits
-        return self.rng.choice(
-            (
-                f"+44 20 {d(4)} {d(4)}",
-                f"+44 7700 {d(6)}",
-                f"+44 (0)20 {d(4)} {d(4)}",
-                f"+49 30 {d(8)}",
-                f"+49 151 {d(8)}",
-                f"+49-89-{d(7)}",
-                f"+33 1 {d(2)} {d(2)} {d(2)} {d(2)}",
-                f"+33 6 {d(2)} {d(2)} {d(2)} {d(2)}",
-                f"+91 {d(5, '6789')} {d(5)}",
-                f"+91-{d(10, '6789')}",
-            )
-        )
+        return sample_values.intl_phone(self.rng, _INTL_PHONE_FORMATS)
 
     # Payment and identity numbers
 
     def card_number(self) -> str:
-        prefix, length = self.rng.choice(
-            (("4", 16), ("4", 16), ("51", 16), ("55", 16), ("2221", 16), ("34", 15), ("37", 15), ("6011", 16))
-        )
-        body = prefix + self.digits(length - len(prefix) - 1)
-        check = next(str(digit) for digit in range(10) if luhn_valid(body + str(digit)))
-        return body + check
+        return sample_values.card_number(self.rng, self._card_brands)
 
     def card(self) -> str:
-        return self._format_card(self.card_number())
+        return sample_values.format_card(self.rng, self.card_number())
 
     def bad_card(self) -> str:
         number = self.card_number()
@@ -235,71 +249,26 @@ class _Values:
             number = "4" + number[1:] + self.digits(1)
         while luhn_valid(number):
             number = number[:-1] + str((int(number[-1]) + 1) % 10)
-        return self._format_card(number)
-
-    def _format_card(self, number: str) -> str:
-        style = self.rng.choice(("plain", "spaces", "dashes"))
-        if style == "plain":
-            return number
-        groups = (
-            (number[:4], number[4:10], number[10:])
-            if len(number) == 15
-            else tuple(number[i : i + 4] for i in range(0, len(number), 4))
-        )
-        return (" " if style == "spaces" else "-").join(groups)
+        return sample_values.format_card(self.rng, number)
 
     def iban_compact(self, valid: bool = True) -> str:
-        country, bban = self.rng.choice(
-            (
-                ("DE", lambda: self.digits(18)),
-                ("GB", lambda: self.chars(4, string.ascii_uppercase) + self.digits(14)),
-                (
-                    "FR",
-                    lambda: (
-                        self.digits(10)
-                        + self.chars(11, string.ascii_uppercase + string.digits)
-                        + self.digits(2)
-                    ),
-                ),
-                ("NL", lambda: self.chars(4, string.ascii_uppercase) + self.digits(10)),
-                ("ES", lambda: self.digits(20)),
-                (
-                    "IT",
-                    lambda: (
-                        self.chars(1, string.ascii_uppercase)
-                        + self.digits(10)
-                        + self.chars(12, string.ascii_uppercase + string.digits)
-                    ),
-                ),
-                ("CH", lambda: self.digits(5) + self.chars(12, string.ascii_uppercase + string.digits)),
-                ("BE", lambda: self.digits(12)),
-            )
-        )
-        basic = bban()
-        if len(country) + 2 + len(basic) != IBAN_LENGTHS[country]:
+        compact = sample_values.iban_compact(self.rng, self._iban_layouts)
+        if len(compact) != IBAN_LENGTHS[compact[:2]]:
             raise ValueError(
-                f"the {country} account layout here does not give a {IBAN_LENGTHS[country]}-character IBAN"
+                f"the {compact[:2]} account layout here does not give a {IBAN_LENGTHS[compact[:2]]}-character IBAN"
             )
-        # ISO 13616: the check digits make (account + country + check) mod 97 equal 1.
-        check = 98 - _mod97(basic + country + "00")
-        while not valid and _mod97(f"{basic}{country}{check:02d}") == 1:
-            check = self.rng.randint(0, 99)
-        return f"{country}{check:02d}{basic}"
+        while not valid and iban_valid(compact):
+            compact = f"{compact[:2]}{self.rng.randint(0, 99):02d}{compact[4:]}"
+        return compact
 
     def iban(self) -> str:
-        return self._format_iban(self.iban_compact())
+        return sample_values.format_iban(self.rng, self.iban_compact())
 
     def bad_iban(self) -> str:
-        return self._format_iban(self.iban_compact(valid=False))
-
-    def _format_iban(self, compact: str) -> str:
-        if self.rng.random() < 0.5:
-            return compact
-        return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+        return sample_values.format_iban(self.rng, self.iban_compact(valid=False))
 
     def _ssn_parts(self) -> tuple[str, str, str]:
-        area = self.rng.choice([n for n in range(1, 900) if n != 666])
-        return f"{area:03d}", f"{self.rng.randint(1, 99):02d}", f"{self.rng.randint(1, 9999):04d}"
+        return sample_values.ssn_parts(self.rng)
 
     def ssn(self) -> str:
         separator = "-" if self.rng.random() < 0.8 else " "
@@ -476,10 +445,6 @@ class _Values:
 
     def product(self) -> str:
         return self.rng.choice(PRODUCTS)
-
-
-def _mod97(digits_and_letters: str) -> int:
-    return int("".join(str(int(char, 36)) for char in digits_and_letters)) % 97
 
 
 # ------------------------------------------------------------------------------------------- templates

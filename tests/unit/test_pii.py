@@ -36,6 +36,8 @@ POSITIVES = [
     ("PHONE", "Berlin: +49 30 90182044", "+49 30 90182044"),
     ("PHONE", "Paris +33 1 42 68 53 00 works", "+33 1 42 68 53 00"),
     ("PHONE", "Mumbai +91 98765 43210.", "+91 98765 43210"),
+    # A number right after the phone is not part of it (the whole run has more digits than E.164 allows).
+    ("PHONE", "office +49 151 48271108 401 Unauthorized", "+49 151 48271108"),
     ("PHONE", "call me at 4155550132 tomorrow", "4155550132"),
     ("CREDIT_CARD", "Visa 4111 1111 1111 1111 was declined", "4111 1111 1111 1111"),
     ("CREDIT_CARD", "Mastercard 5555-5555-5555-4444 charged", "5555-5555-5555-4444"),
