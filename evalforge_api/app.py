@@ -17,9 +17,10 @@ from evalforge_api.routes import captures, exports, health, ingestion, signature
 from evalforge_api.routes.orchestrator import install_orchestrator
 from evalforge_api.version import VERSION
 from evalforge_api.ws import event_stream_running, install_event_stream
+from evalforge_assets import parts
 from evalforge_assets.logs import configure_logging
 from evalforge_assets.settings import Settings, get_settings
-from evalforge_assets.store import Store, open_store
+from evalforge_assets.store import Store
 
 DESCRIPTION = """\
 Failure captures, signatures and the reviewer queue.
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         log_auth_mode(authenticator)
         owned = store is None
         if owned:
-            app.state.store = open_store(settings.resolved_store_url)
+            app.state.store = parts.store(settings)
         # Everything alive now (modules, schemas, clients) lives as long as the process. Freezing it keeps the
         # garbage collector's full passes from walking it under load: they caused 50+ ms p99 spikes on lists.
         gc.freeze()

@@ -1,4 +1,13 @@
-"""Talking to a running Dagster webserver over GraphQL (plain httpx: the API uses this without importing Dagster)."""
+"""How a request becomes a Dagster run, and talking to a running Dagster webserver over GraphQL (plain httpx:
+the API uses this without importing Dagster).
+
+One mechanism for every request (incident, validation run, export): the API or a detector records a
+`PendingRequest`; `run_spec` says which run serves it (job, partition, run key = request id, the request tag);
+the request sensors in defs/ turn pending requests into those runs, and the API may launch the same run at
+once through `launch_request` (same run key and tag, so the sensor sees it and does not launch a second);
+the run itself closes its request with `close_request` when it finishes. A request is never marked as
+launched before Dagster has the run.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +15,18 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
+from pydantic import BaseModel, Field
 
-from evalforge_assets.models import PendingRequest
+from evalforge_assets.models import PendingRequest, RequestKind, now_iso
+from evalforge_assets.store import Store
 
 LOCATION_NAME = "evalforge"
 REPOSITORY_NAME = "__repository__"
+# Every run that serves a request carries its id under this tag (and as its run key).
+REQUEST_TAG = "evalforge/request"
+PARTITION_TAG = "dagster/partition"
+# Requests still open: recorded (pending) or, for an API that marks its own direct launches, launching/launched.
+OPEN_REQUEST_STATUSES = ("pending", "launching", "launched")
 
 _LAUNCH_BACKFILL = """
 mutation LaunchBackfill($params: LaunchBackfillParams!) {
@@ -121,17 +137,74 @@ def _reason(result: dict[str, Any]) -> str:
     return str(result.get("message") or {k: v for k, v in result.items() if k != "__typename"})
 
 
+class RunSpec(BaseModel):
+    """The run that serves one request."""
+
+    request_id: str
+    job_name: str
+    partition_key: str
+    partitions_name: str = Field(description="The dynamic partitions the partition key must exist in.")
+    tags: dict[str, str]
+    run_config: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def run_key(self) -> str:
+        return self.request_id
+
+
+def run_spec(request: PendingRequest) -> RunSpec:
+    """The one mapping from a request to its run; the sensors and the API's direct launch both use it.
+
+    Raises ValueError for a request kind no run serves (webhook events are recorded, not run)."""
+    tags = {REQUEST_TAG: request.request_id}
+    payload = request.payload
+    if request.kind is RequestKind.incident:
+        return RunSpec(request_id=request.request_id, job_name="incident_job", partitions_name="incidents",
+                       partition_key=str(payload["incident_id"]), tags=tags)
+    if request.kind is RequestKind.test_run:
+        return RunSpec(request_id=request.request_id, job_name="validation_job", partitions_name="incidents",
+                       partition_key=str(payload["incident_id"]), tags=tags,
+                       run_config={"ops": {"validation_runs": {"config": {"run_id": payload["run_id"]}}}})
+    if request.kind is RequestKind.export:
+        return RunSpec(request_id=request.request_id, job_name="export_job", partitions_name="exports",
+                       partition_key=str(payload["export_id"]),
+                       tags={**tags, "evalforge/export_id": str(payload["export_id"])})
+    raise ValueError(f"No Dagster run serves a {request.kind.value!r} request ({request.request_id}); only incident, "
+                     "test_run and export requests become runs.")
+
+
+def launch_request(client: DagsterClient, request: PendingRequest) -> str:
+    """Launch the run that serves `request` now (its partition must exist), with the run key and request tag
+    the sensor checks, so the sensor does not launch it again. Returns Dagster's run id; raises
+    DagsterUnavailable or DagsterRequestFailed."""
+    spec = run_spec(request)
+    tags = {**spec.tags, PARTITION_TAG: spec.partition_key, "dagster/run_key": spec.run_key}
+    return client.launch_run(spec.job_name, tags=tags, run_config=spec.run_config)
+
+
 def validation_run_launcher(client: DagsterClient) -> Callable[[PendingRequest], str | None]:
     """Launch a requested validation run right away; None (the sensor takes over) when Dagster refuses."""
 
     def launch(request: PendingRequest) -> str | None:
         try:
-            return client.launch_run(
-                "validation_job",
-                tags={"dagster/partition": request.payload["incident_id"], "evalforge/request": request.request_id},
-                run_config={"ops": {"validation_runs": {"config": {"run_id": request.payload["run_id"]}}}},
-            )
+            return launch_request(client, request)
         except (DagsterUnavailable, DagsterRequestFailed):
             return None
 
     return launch
+
+
+def close_request(store: Store, request_id: str, *, run_id: str, error: str | None = None) -> PendingRequest | None:
+    """The run that served a request marks it `done` (or `failed`, with the error) and records its run id.
+
+    A request already closed (done, failed, superseded) is left as it is, so a re-executed run or a late
+    duplicate cannot reopen or relabel it. Returns the stored request (None when there is none)."""
+
+    def change(current: PendingRequest | None) -> PendingRequest | None:
+        if current is None or current.status not in OPEN_REQUEST_STATUSES:
+            return None
+        closed = {"status": "failed" if error else "done", "run_id": run_id, "closed_at": now_iso()}
+        return PendingRequest.model_validate({**current.model_dump(mode="json"), **closed,
+                                              **({"error": error} if error else {})})
+
+    return store.update("requests", PendingRequest, request_id, change)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -117,6 +118,22 @@ class Settings(BaseSettings):
     def secret_value(self, name: str) -> str | None:
         value = getattr(self, name)
         return value.get_secret_value() if value is not None else None
+
+    @classmethod
+    def of(cls, **values: Any) -> Settings:
+        """Settings from these values (keyed by field name; None means the default) and defaults for the rest,
+        without reading the environment or `.env`: what a Dagster resource rebuilds from its own config."""
+        given = {cls.model_fields[name].alias or name: value for name, value in values.items() if value is not None}
+        return _ExplicitSettings(**given)
+
+
+class _ExplicitSettings(Settings):
+    """Settings that come only from the values passed in (see `Settings.of`)."""
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: Any, *_others: Any,
+                                   **_named: Any) -> tuple[Any, ...]:
+        return (init_settings,)
 
 
 @lru_cache(maxsize=1)

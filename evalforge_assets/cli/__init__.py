@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 from dotenv import load_dotenv
 
-from evalforge_assets.settings import get_settings
+from evalforge_assets.settings import Settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store_url", envvar="EVALFORGE_STORE", default=None, metavar="URL",
               help="Store URL: sqlite:///PATH or firestore://PROJECT (default: SQLite in EVALFORGE_HOME).")
-def main(store_url: str | None) -> None:
+@click.pass_context
+def main(ctx: click.Context, store_url: str | None) -> None:
     """Evalforge: turn production LLM failures and incidents into evals, guardrails, runbooks and recoveries."""
     # Secrets reach Dagster resources as EnvVar, which reads os.environ: make .env values visible there too.
     load_dotenv(".env", override=False)
-    if store_url:
-        os.environ["EVALFORGE_STORE"] = store_url
-    get_settings.cache_clear()
+    settings = Settings()
+    ctx.obj = settings.model_copy(update={"store_url": store_url}) if store_url else settings
+
+
+def cli_settings() -> Settings:
+    """The settings this invocation runs with: the environment, `.env`, and any --store given."""
+    return click.get_current_context().find_root().obj
 
 
 def store_option(command: click.Command) -> click.Command:
@@ -27,14 +30,14 @@ def store_option(command: click.Command) -> click.Command:
 
     def apply(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
         if value:
-            os.environ["EVALFORGE_STORE"] = value
-            get_settings.cache_clear()
+            root = ctx.find_root()
+            root.obj = root.obj.model_copy(update={"store_url": value})
         return value
 
     return click.option("--store", "store_url", default=None, metavar="URL", expose_value=False,
-                        callback=apply, is_eager=True, help="Store URL (overrides EVALFORGE_STORE).")(command)
+                        callback=apply, help="Store URL (overrides EVALFORGE_STORE).")(command)
 
 
 from evalforge_assets.cli import captures, ingest, up
 
-__all__ = ["captures", "ingest", "main", "store_option", "up"]
+__all__ = ["captures", "cli_settings", "ingest", "main", "store_option", "up"]

@@ -12,10 +12,9 @@ from typing import IO
 
 import click
 
-from evalforge_assets.cli import main, store_option
+from evalforge_assets import parts
+from evalforge_assets.cli import cli_settings, main, store_option
 from evalforge_assets.models import FailureCapture
-from evalforge_assets.settings import get_settings
-from evalforge_assets.store import open_store
 
 CSV_COLUMNS = (
     "capture_id", "signature_id", "occurred_at", "detected_at", "ml_app", "agent", "failure_kind", "severity",
@@ -66,7 +65,7 @@ def captures() -> None:
               help="File to write (default: standard output).")
 def export_captures(fmt: str, out: Path | None) -> None:
     """Write every stored capture, newest first: one FailureCapture per line (JSONL) or a CSV row each."""
-    store = open_store(get_settings().resolved_store_url)
+    store = parts.store(cli_settings())
     try:
         with (out.open("w", newline="", encoding="utf-8") if out else nullcontext(sys.stdout)) as handle:
             count = write_captures(store.iter_captures(), handle, fmt)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import click
 
-from evalforge_assets.cli import main, store_option
+from evalforge_assets.cli import cli_settings, main, store_option
 from evalforge_assets.runtime import prepare_dagster_home
-from evalforge_assets.settings import get_settings
 
 
 def contiguous_ranges(keys: list[str], all_keys: list[str]) -> list[tuple[str, str]]:
@@ -34,10 +32,8 @@ def _metadata_value(value: Any) -> Any:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def ingest(path: Path) -> None:
     """Ingest a file or folder of Datadog LLM Observability export data (JSONL items or JSON pages)."""
-    os.environ["EVALFORGE_SPAN_SOURCE"] = str(path.resolve())
-    get_settings.cache_clear()
-    settings = get_settings()
-    os.environ["DAGSTER_HOME"] = str(prepare_dagster_home(settings))
+    settings = cli_settings().model_copy(update={"span_source": str(path.resolve())})
+    dagster_home = prepare_dagster_home(settings)
 
     from dagster import DagsterInstance
     from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
@@ -50,7 +46,7 @@ def ingest(path: Path) -> None:
     hours = [hour.strftime(HOUR_FORMAT) for hour in FileSpanSource(path).hours()]
     if not hours:
         raise click.ClickException(f"No spans found in {path}: expected JSONL of Datadog span items or JSON pages.")
-    all_keys = hourly_partitions.get_partition_keys()
+    all_keys = hourly_partitions(settings).get_partition_keys()
     outside = [key for key in hours if key not in set(all_keys)]
     if outside:
         raise click.ClickException(
@@ -60,7 +56,7 @@ def ingest(path: Path) -> None:
     job = build_definitions(settings).resolve_job_def("capture_job")
     totals: dict[str, int] = {}
     pii: dict[str, int] = {}
-    with DagsterInstance.get() as instance:
+    with DagsterInstance.from_config(str(dagster_home)) as instance:
         for start, end in contiguous_ranges(hours, all_keys):
             result = job.execute_in_process(
                 instance=instance,

@@ -7,12 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
-from evalforge_assets.cli import main, store_option
+from evalforge_assets.cli import cli_settings, main, store_option
 from evalforge_assets.cli.supervisor import ManagedProcess, Supervisor
 from evalforge_assets.hours import closed_hours
 from evalforge_assets.orchestration import DagsterClient, DagsterRequestFailed, DagsterUnavailable
 from evalforge_assets.runtime import child_environment, prepare_dagster_home
-from evalforge_assets.settings import get_settings
 
 # The capture job's assets; test_definitions_and_schedule checks they exist in the code location.
 BOOTSTRAP_ASSETS = ("raw_llm_spans", "failure_captures", "failure_signatures")
@@ -41,7 +40,7 @@ def _has_any_run(dagster_home: str) -> bool:
               help="Also run the demo app and a light traffic generator (the service under watch).")
 def up(host: str, dagster_port: int, api_port: int, demo_port: int, bootstrap: bool, demo: bool) -> None:
     """Start Dagster and the API; Ctrl-C or SIGTERM stops everything it started."""
-    settings = get_settings()
+    settings = cli_settings()
     dagster_home = prepare_dagster_home(settings)
     env = child_environment(settings)
     demo_url = f"http://{host}:{demo_port}"

@@ -1,17 +1,48 @@
-"""Resources: each chooses its real or local implementation from configuration, never from `if`s in assets."""
+"""Resources: configured from the Settings build_definitions was given, building their parts through the
+composition root (evalforge_assets/parts.py), never choosing real or local parts themselves."""
 
 
 from functools import cached_property
-from pathlib import Path
+from typing import Any, Self
 
 import dagster as dg
-from pydantic import PrivateAttr
+from pydantic import PrivateAttr, SecretStr
 
+from evalforge_assets import parts
 from evalforge_assets.capture.build import UserHasher
 from evalforge_assets.capture.classify import FailureRules
 from evalforge_assets.capture.sources.base import SpanSource
+from evalforge_assets.datadog_client import DatadogConfigError
 from evalforge_assets.settings import LOCAL_HASH_SECRET, Settings
 from evalforge_assets.store import Store, open_store
+
+
+def secret(settings: Settings, field: str) -> dg.EnvVar | None:
+    """A secret setting as a reference to its environment variable, so Dagster resolves it at launch and never
+    shows its value in run config or the UI; None when the setting is not set."""
+    if settings.secret_value(field) is None:
+        return None
+    return dg.EnvVar(Settings.model_fields[field].alias or field.upper())
+
+
+class SettingsResource(dg.ConfigurableResource):
+    """A resource whose fields are Settings fields of the same name (secrets as EnvVar), so it can hand the
+    composition root the settings it was built from: `settings()` rebuilds them without reading the
+    environment again."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> Self:
+        values: dict[str, Any] = {}
+        for name in cls.model_fields:
+            if name in overrides or name not in Settings.model_fields:
+                continue
+            value = getattr(settings, name)
+            values[name] = secret(settings, name) if isinstance(value, SecretStr) else value
+        return cls(**values, **overrides)
+
+    def settings(self) -> Settings:
+        return Settings.of(**{name: getattr(self, name) for name in type(self).model_fields
+                              if name in Settings.model_fields})
 
 
 class StoreResource(dg.ConfigurableResource):
@@ -31,10 +62,10 @@ class StoreResource(dg.ConfigurableResource):
             self._store = None
 
 
-class SpanSourceResource(dg.ConfigurableResource):
+class SpanSourceResource(SettingsResource):
     """Where spans come from: `datadog`, `sample`, or a path to a file/folder of Datadog export data."""
 
-    kind: str = "sample"
+    span_source: str = "sample"
     sample_seed: int = 7
     sample_spans_per_hour: int = 120
     dd_api_key: str | None = None
@@ -46,25 +77,10 @@ class SpanSourceResource(dg.ConfigurableResource):
     dd_max_retries: int = 5
 
     def build(self) -> SpanSource:
-        if self.kind == "sample":
-            from evalforge_assets.capture.sources.sample import SampleSpanSource
-
-            return SampleSpanSource(seed=self.sample_seed, spans_per_hour=self.sample_spans_per_hour)
-        if self.kind == "datadog":
-            from evalforge_assets.capture.sources.datadog import DatadogSpanSource
-
-            if not (self.dd_api_key and self.dd_app_key):
-                raise dg.Failure(
-                    "The span source is 'datadog' but DD_API_KEY and DD_APP_KEY are not both set. "
-                    "Set them, or set EVALFORGE_SPAN_SOURCE=sample to use the bundled sample."
-                )
-            return DatadogSpanSource(
-                api_key=self.dd_api_key, app_key=self.dd_app_key, site=self.dd_site, host=self.dd_api_host,
-                ml_app=self.dd_ml_app, page_size=self.dd_page_size, max_retries=self.dd_max_retries,
-            )
-        from evalforge_assets.capture.sources.files import FileSpanSource
-
-        return FileSpanSource(Path(self.kind))
+        try:
+            return parts.span_source(self.settings())
+        except DatadogConfigError as error:
+            raise dg.Failure(f"The span source is 'datadog', but it cannot be built: {error}") from error
 
 
 class CaptureRulesResource(dg.ConfigurableResource):
@@ -83,35 +99,20 @@ class CaptureRulesResource(dg.ConfigurableResource):
         return UserHasher(self.hash_secret)
 
 
-def _secret(settings: Settings, field: str, env_name: str) -> str | dg.EnvVar | None:
-    """Secrets reach resources as EnvVar so Dagster resolves them at launch and never shows them in the UI."""
-    return dg.EnvVar(env_name) if settings.secret_value(field) is not None else None
-
-
 def build_resources(settings: Settings) -> dict[str, object]:
+    """The resources the capture, grouping and recovery assets need, keyed as the assets name them."""
     from evalforge_assets.defs.io_managers import RawSpansIOManager
-    from evalforge_assets.defs.recovery.resources import build_recovery_resource
+    from evalforge_assets.defs.recovery.resources import RecoveryResource
 
     return {
         "store": StoreResource(url=settings.resolved_store_url),
-        "span_source": SpanSourceResource(
-            kind=settings.resolved_span_source,
-            sample_seed=settings.sample_seed,
-            sample_spans_per_hour=settings.sample_spans_per_hour,
-            dd_api_key=_secret(settings, "dd_api_key", "DD_API_KEY"),
-            dd_app_key=_secret(settings, "dd_app_key", "DD_APP_KEY"),
-            dd_site=settings.dd_site,
-            dd_api_host=settings.dd_api_host,
-            dd_ml_app=settings.dd_ml_app,
-            dd_page_size=settings.dd_page_size,
-            dd_max_retries=settings.dd_max_retries,
-        ),
+        "span_source": SpanSourceResource.from_settings(settings, span_source=settings.resolved_span_source),
         "capture_rules": CaptureRulesResource(
             quality_threshold=settings.quality_threshold,
             dd_site=settings.dd_site,
-            hash_secret=_secret(settings, "hash_secret", "EVALFORGE_HASH_SECRET") or LOCAL_HASH_SECRET,
+            hash_secret=secret(settings, "hash_secret") or LOCAL_HASH_SECRET,
         ),
-        "recovery": build_recovery_resource(settings),
+        "recovery": RecoveryResource.from_settings(settings),
         "raw_spans_io_manager": RawSpansIOManager(
             base_dir=str(settings.raw_spans_dir), gcs_bucket=settings.raw_spans_gcs_bucket
         ),

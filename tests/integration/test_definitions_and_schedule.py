@@ -8,9 +8,9 @@ from pathlib import Path
 import dagster as dg
 
 from evalforge_assets.cli.up import BOOTSTRAP_ASSETS
-from evalforge_assets.defs.capture.schedules import hourly_capture_schedule
+from evalforge_assets.definitions import build_definitions
 from evalforge_assets.hours import closed_hours
-from evalforge_assets.settings import get_settings
+from evalforge_assets.settings import Settings
 from tests.integration.dagster_helpers import capture_settings, run_capture
 
 
@@ -33,21 +33,42 @@ def test_closed_hours_respect_the_lag() -> None:
 
 
 def test_schedule_catches_up_on_missing_hours_only(tmp_path: Path) -> None:
-    settings = get_settings()
+    # Settings unlike the defaults, so the test fails if the schedule read them from anywhere but its factory.
+    settings = capture_settings(tmp_path, f"sqlite:///{tmp_path / 's.db'}", EVALFORGE_INGEST_LAG_MINUTES="17",
+                                TRACE_LOOKBACK_HOURS="5")
     with dg.instance_for_test() as instance:
-        _check_catch_up(tmp_path, settings, instance)
+        _check_catch_up(settings, instance)
 
 
-def _check_catch_up(tmp_path: Path, settings, instance: dg.DagsterInstance) -> None:
-    from evalforge_assets.store import open_store
-
+def _check_catch_up(settings: Settings, instance: dg.DagsterInstance) -> None:
     tick = datetime(2026, 3, 2, 12, settings.ingest_lag_minutes, tzinfo=UTC)
     expected = closed_hours(tick, timedelta(minutes=settings.ingest_lag_minutes), settings.trace_lookback_hours)
-    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
-    assert run_capture(capture_settings(tmp_path, store.url), expected[-1], instance=instance).success
+    assert len(expected) == 5
+    assert run_capture(settings, expected[-1], instance=instance).success
 
+    schedule = build_definitions(settings).resolve_schedule_def("hourly_capture_schedule")
+    assert schedule.cron_schedule == "17 * * * *"
     context = dg.build_schedule_context(instance=instance, scheduled_execution_time=tick)
-    requests = hourly_capture_schedule(context)
+    requests = schedule(context)
     keys = [r.partition_key for r in requests]
     assert keys == expected[:-1]
     assert all(r.run_key == r.partition_key for r in requests)
+
+
+def test_partitions_and_sensors_follow_the_settings_they_are_built_from(tmp_path: Path) -> None:
+    settings = capture_settings(tmp_path, f"sqlite:///{tmp_path / 's.db'}",
+                                EVALFORGE_PARTITION_START="2025-06-01-00:00", EVALFORGE_POLL_INTERVAL_SECONDS="4")
+    defs = build_definitions(settings)
+    hourly = defs.resolve_job_def("capture_job").partitions_def
+    assert hourly.get_first_partition_key() == "2025-06-01-00:00"
+    assert defs.resolve_sensor_def("service_health_sensor").minimum_interval_seconds == 4
+    recovery = defs.resources["recovery"]
+    assert recovery.settings().partition_start == "2026-01-01-00:00"  # not a recovery setting: the default
+    assert recovery.dd_service == settings.dd_service
+
+
+def test_no_dagster_wiring_reads_settings_on_its_own() -> None:
+    """build_definitions(settings) passes settings down; definitions.py is the one place that reads them."""
+    root = Path(__file__).resolve().parents[2] / "evalforge_assets" / "defs"
+    readers = [str(path.relative_to(root)) for path in root.rglob("*.py") if "get_settings" in path.read_text()]
+    assert readers == []

@@ -32,6 +32,7 @@ from evalforge_assets.defs.exports.sensors import export_job, export_request_sen
 from evalforge_assets.defs.resources import build_resources
 from evalforge_assets.exports.datadog_datasets import RECORD_KEY
 from evalforge_assets.exports.delivery import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
+from evalforge_assets.orchestration import REQUEST_TAG
 from evalforge_assets.settings import Settings
 from evalforge_assets.store import Store
 from tests.doubles.datadog_datasets import LLMObsDatasets, datadog_datasets  # noqa: F401 - fixture
@@ -237,7 +238,8 @@ def test_an_export_goes_from_api_request_to_files_statuses_captures_and_audit(wo
     tick = world.tick()
     [run_request] = tick.run_requests
     assert run_request.partition_key == export_id
-    assert run_request.run_key == f"export:{world.store.get_export(export_id).model_extra['request_id']}"
+    request_id = world.store.get_export(export_id).model_extra["request_id"]
+    assert run_request.run_key == request_id and run_request.tags[REQUEST_TAG] == request_id
     [run] = world.launch(tick)
     assert run.success
 

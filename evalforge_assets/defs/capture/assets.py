@@ -10,7 +10,6 @@ import dagster as dg
 
 from evalforge_assets.capture.ingest import IngestContext, IngestResult, ingest_items
 from evalforge_assets.capture.sources.base import FetchStats, SpanSource
-from evalforge_assets.defs.partitions import hourly_partitions
 from evalforge_assets.defs.resources import CaptureRulesResource, SpanSourceResource, StoreResource
 from evalforge_assets.gc_tuning import bulk_allocation
 from evalforge_assets.hours import hour_window
@@ -35,14 +34,6 @@ def fetch_hours(source: SpanSource, partition_keys: Sequence[str]) -> tuple[dict
     return by_partition, total
 
 
-@dg.asset(
-    partitions_def=hourly_partitions,
-    io_manager_key="raw_spans_io_manager",
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    retry_policy=DATADOG_FETCH_RETRY,
-    group_name="capture",
-    kinds={"datadog", "json"},
-)
 def raw_llm_spans(context: dg.AssetExecutionContext, span_source: SpanSourceResource) -> dict[str, list[Any]]:
     """LLM Observability spans of each hour, exactly as the source exported them (gzipped JSONL per hour)."""
     source = span_source.build()
@@ -107,10 +98,6 @@ def ingest_partitions(raw: Mapping[str, list[Any]], rules: CaptureRulesResource,
     return totals
 
 
-@dg.asset(partitions_def=hourly_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name="capture",
-          kinds={"python", "sqlite"},
-          # The IO manager hands over a lazy mapping (one hour decoded at a time), not a dict.
-          ins={"raw_llm_spans": dg.AssetIn(dagster_type=dg.Any)})
 def failure_captures(
     context: dg.AssetExecutionContext,
     raw_llm_spans: Mapping[str, list[Any]],
@@ -134,3 +121,15 @@ def failure_captures(
         "store": store.url,
         "by_partition": dg.MetadataValue.json(totals.by_partition),
     })
+
+
+def capture_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+    """raw_llm_spans and failure_captures over the hourly partitions build_definitions makes from settings."""
+    spans = dg.asset(partitions_def=partitions, io_manager_key="raw_spans_io_manager",
+                     backfill_policy=dg.BackfillPolicy.single_run(), retry_policy=DATADOG_FETCH_RETRY,
+                     group_name="capture", kinds={"datadog", "json"})(raw_llm_spans)
+    captures = dg.asset(partitions_def=partitions, backfill_policy=dg.BackfillPolicy.single_run(),
+                        group_name="capture", kinds={"python", "sqlite"},
+                        # The IO manager hands over a lazy mapping (one hour decoded at a time), not a dict.
+                        ins={"raw_llm_spans": dg.AssetIn(dagster_type=dg.Any)})(failure_captures)
+    return [spans, captures]

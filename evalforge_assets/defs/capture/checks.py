@@ -6,8 +6,6 @@ import json
 import dagster as dg
 
 from evalforge_assets.capture.pii import contains_pii
-from evalforge_assets.defs.capture.assets import failure_captures
-from evalforge_assets.defs.partitions import hourly_partitions
 from evalforge_assets.defs.resources import StoreResource
 from evalforge_assets.gc_tuning import bulk_allocation
 from evalforge_assets.store import CaptureFilter
@@ -34,7 +32,6 @@ def leaked_fields(capture_json: dict) -> list[str]:
     return leaks
 
 
-@dg.asset_check(asset=failure_captures, blocking=True, partitions_def=hourly_partitions)
 def captures_are_pii_free(context: dg.AssetCheckExecutionContext, store: StoreResource) -> dg.AssetCheckResult:
     """Rescan the partition's stored captures with the PII detector; any hit fails the run."""
     scanned = 0
@@ -57,3 +54,9 @@ def captures_are_pii_free(context: dg.AssetCheckExecutionContext, store: StoreRe
         },
         description=None if not leaks else f"{len(leaks)} stored capture(s) still contain PII; see 'leaks'.",
     )
+
+
+def pii_check(partitions: dg.PartitionsDefinition) -> dg.AssetChecksDefinition:
+    """captures_are_pii_free over the same hourly partitions as failure_captures; blocking, so nothing
+    downstream of a leaking hour runs."""
+    return dg.asset_check(asset="failure_captures", blocking=True, partitions_def=partitions)(captures_are_pii_free)

@@ -5,15 +5,24 @@ import dagster as dg
 
 from evalforge_assets.defs.exports.partitions import export_partitions
 from evalforge_assets.defs.exports.resources import ArtifactGeneratorResource, ExportDeliveryResource
+from evalforge_assets.defs.lineage import FROM_CURRENT_SIGNATURES
+from evalforge_assets.defs.requests import closing_request
 from evalforge_assets.defs.resources import StoreResource
 from evalforge_assets.exports import ExportNotFound, run_export
 
 
-@dg.asset(partitions_def=export_partitions, group_name="exports", kinds={"python", "json"})
+@dg.asset(partitions_def=export_partitions, group_name="exports", kinds={"python", "json"},
+          deps=[FROM_CURRENT_SIGNATURES])
 def export_packages(context: dg.AssetExecutionContext, store: StoreResource,
                     export_delivery: ExportDeliveryResource,
                     artifact_generator: ArtifactGeneratorResource) -> dg.MaterializeResult:
     """An export's eval cases, guardrail rules and runbooks, delivered to each requested destination."""
+    with closing_request(context, store.get(), last_step=True):
+        return _export(context, store, export_delivery, artifact_generator)
+
+
+def _export(context: dg.AssetExecutionContext, store: StoreResource, export_delivery: ExportDeliveryResource,
+            artifact_generator: ArtifactGeneratorResource) -> dg.MaterializeResult:
     export_id = context.partition_key
     generator = artifact_generator.build()
     try:

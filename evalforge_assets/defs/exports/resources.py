@@ -3,8 +3,10 @@
 
 import dagster as dg
 
+from evalforge_assets import parts
 from evalforge_assets.datadog_client import DatadogConnection
-from evalforge_assets.exports import ExportSinks, artifact_generator_for
+from evalforge_assets.defs.resources import SettingsResource, secret
+from evalforge_assets.exports import ExportSinks
 from evalforge_assets.exports.artifacts import ArtifactGenerator, DeterministicArtifactGenerator
 from evalforge_assets.exports.datadog_datasets import DatadogDatasetPublisher
 from evalforge_assets.exports.delivery import (
@@ -14,7 +16,7 @@ from evalforge_assets.exports.delivery import (
     RetryPolicy,
     WebhookSender,
 )
-from evalforge_assets.settings import Settings, get_settings
+from evalforge_assets.settings import Settings
 
 
 class ExportDeliveryResource(dg.ConfigurableResource):
@@ -67,23 +69,21 @@ class ExportDeliveryResource(dg.ConfigurableResource):
         )
 
 
-class ArtifactGeneratorResource(dg.ConfigurableResource):
-    """`auto`: the LLM generator when `evalforge_assets.exports.generators` provides one for the environment's
-    settings (deterministic for any artifact it fails on); `deterministic`: never call a model."""
+class ArtifactGeneratorResource(SettingsResource):
+    """`auto`: the generator the composition root picks for these settings (the LLM one when MiniMax is
+    configured, deterministic for any artifact it fails on); `deterministic`: never call a model."""
 
     kind: str = "auto"
+    minimax_api_key: str | None = None
+    minimax_model: str = "MiniMax-M2.5"
+    minimax_base_url: str = "https://api.minimax.io/v1"
 
     def build(self) -> ArtifactGenerator:
         if self.kind == "deterministic":
             return DeterministicArtifactGenerator()
         if self.kind == "auto":
-            return artifact_generator_for(get_settings())
+            return parts.artifact_generator(self.settings())
         raise dg.Failure(f"The artifact generator kind {self.kind!r} is unknown; use 'auto' or 'deterministic'.")
-
-
-def _secret(settings: Settings, field: str, env_name: str) -> str | dg.EnvVar | None:
-    """Secrets reach resources as EnvVar so Dagster resolves them at launch and never shows them in the UI."""
-    return dg.EnvVar(env_name) if settings.secret_value(field) is not None else None
 
 
 def build_export_resources(settings: Settings) -> dict[str, object]:
@@ -93,11 +93,11 @@ def build_export_resources(settings: Settings) -> dict[str, object]:
             exports_dir=str(settings.exports_dir),
             gcs_bucket=settings.export_gcs_bucket,
             webhook_url=settings.export_webhook_url,
-            webhook_secret=_secret(settings, "export_webhook_secret", "EVALFORGE_EXPORT_WEBHOOK_SECRET"),
-            dd_api_key=_secret(settings, "dd_api_key", "DD_API_KEY"),
-            dd_app_key=_secret(settings, "dd_app_key", "DD_APP_KEY"),
+            webhook_secret=secret(settings, "export_webhook_secret"),
+            dd_api_key=secret(settings, "dd_api_key"),
+            dd_app_key=secret(settings, "dd_app_key"),
             dd_site=settings.dd_site,
             dd_api_host=settings.dd_api_host,
         ),
-        "artifact_generator": ArtifactGeneratorResource(),
+        "artifact_generator": ArtifactGeneratorResource.from_settings(settings),
     }

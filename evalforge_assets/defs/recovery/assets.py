@@ -4,28 +4,33 @@ import threading
 
 import dagster as dg
 
+from evalforge_assets.defs.lineage import FROM_CURRENT_SIGNATURES
 from evalforge_assets.defs.recovery.partitions import incident_partitions
 from evalforge_assets.defs.recovery.resources import RecoveryResource
+from evalforge_assets.defs.requests import closing_request
 from evalforge_assets.defs.resources import StoreResource
 from evalforge_assets.models import Link, TestResult, TestRunStatus, now_iso
-from evalforge_assets.recovery.context import MetricsContextSource, context_source_for
 from evalforge_assets.recovery.related import rising_signatures
 
 
-@dg.asset(partitions_def=incident_partitions, group_name="recovery", kinds={"python"})
+@dg.asset(partitions_def=incident_partitions, group_name="recovery", kinds={"python"},
+          deps=[FROM_CURRENT_SIGNATURES])
 def incident_context(context: dg.AssetExecutionContext, store: StoreResource,
                      recovery: RecoveryResource) -> dg.MaterializeResult:
     """The incident's signal, top error, evidence links and the failure signatures that rose with it."""
+    with closing_request(context, store.get(), last_step=False):
+        return _incident_context(context, store, recovery)
+
+
+def _incident_context(context: dg.AssetExecutionContext, store: StoreResource,
+                      recovery: RecoveryResource) -> dg.MaterializeResult:
     db = store.get()
     service = recovery.incident_service(db)
     incident = service.store.get_incident(context.partition_key)
     if incident is None:
         raise dg.Failure(f"Incident {context.partition_key} is not in the store {db.url}; it may have been "
                          "created against another store. Check EVALFORGE_STORE for the API and Dagster.")
-    settings = recovery.settings()
-    metrics = MetricsContextSource(recovery.metrics_source(), recovery.service_url,
-                                   site=settings.dd_site if settings.datadog_configured else None, env=settings.dd_env)
-    gathered = context_source_for(settings, metrics).gather(incident)
+    gathered = recovery.context_source().gather(incident)
     related = rising_signatures(db.iter_signatures(), incident.card.detected_at)
     links = [*incident.card.datadog_summary.evidence_links, *gathered.evidence_links,
              Link(label="Dagster run", url=f"{recovery.dagster_url.rstrip('/')}/runs/{context.run.run_id}"),
@@ -52,7 +57,12 @@ def incident_context(context: dg.AssetExecutionContext, store: StoreResource,
 def recovery_plan(context: dg.AssetExecutionContext, store: StoreResource,
                   recovery: RecoveryResource) -> dg.MaterializeResult:
     """A five-check recovery validation plan, from the planner agent or, without a model, the deterministic one."""
-    from evalforge_assets.llm import build_model
+    with closing_request(context, store.get(), last_step=False):
+        return _recovery_plan(context, store, recovery)
+
+
+def _recovery_plan(context: dg.AssetExecutionContext, store: StoreResource,
+                   recovery: RecoveryResource) -> dg.MaterializeResult:
     from evalforge_assets.recovery.planner import PlanningContext, generate_plan
 
     db = store.get()
@@ -68,7 +78,7 @@ def recovery_plan(context: dg.AssetExecutionContext, store: StoreResource,
         related_signatures=[{"title": link.label, "url": link.url} for link in summary.evidence_links
                             if link.url.startswith("/v1/signatures/")],
     )
-    outcome = generate_plan(planning, model=build_model(recovery.settings()))
+    outcome = generate_plan(planning, model=recovery.llm_model())
     service.attach_plan(incident.incident_id, outcome.plan)
     # The first validation runs in this same Dagster run (see validation_runs), so it is not enqueued.
     service.request_test_run(incident.incident_id, actor="recovery_plan", enqueue=False)
@@ -90,7 +100,14 @@ class ValidationConfig(dg.Config):
 def validation_runs(context: dg.AssetExecutionContext, config: ValidationConfig, store: StoreResource,
                     recovery: RecoveryResource) -> dg.MaterializeResult:
     """One validation run of the incident's plan: each check's status written as it changes, then the
-    recovery rule applied (every check passes and the error signal is back under its threshold)."""
+    recovery rule applied (every check passes and the error signal is back under its threshold). The last step
+    of both incident_job and validation_job, so it closes the request the run serves."""
+    with closing_request(context, store.get(), last_step=True):
+        return _validation_run(context, config, store, recovery)
+
+
+def _validation_run(context: dg.AssetExecutionContext, config: ValidationConfig, store: StoreResource,
+                    recovery: RecoveryResource) -> dg.MaterializeResult:
     db = store.get()
     service = recovery.incident_service(db)
     incident = db.get_incident(context.partition_key)

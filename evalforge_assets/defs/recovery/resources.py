@@ -1,51 +1,71 @@
 """The recovery resource: the watched service, its thresholds, and the parts that talk to it.
 
-Secrets (Datadog, MiniMax, TestSprite keys) are read from the environment by Settings inside the factories,
-so they never enter Dagster's run config or UI; whether a real or local part is used follows from them.
+Secrets (Datadog, MiniMax, TestSprite keys) reach it as EnvVar, so they never enter Dagster's run config or UI;
+every part is built by the composition root (evalforge_assets/parts.py) from the settings the resource holds.
 """
 
 from functools import lru_cache
 from typing import Any
 
-import dagster as dg
 import httpx
 
-from evalforge_assets.recovery.checks import TestRunner, runner_from_settings
+from evalforge_assets import parts
+from evalforge_assets.defs.resources import SettingsResource
+from evalforge_assets.recovery.checks import TestRunner
+from evalforge_assets.recovery.context_types import ContextSource
 from evalforge_assets.recovery.service import IncidentService, SignalReading
-from evalforge_assets.recovery.service_metrics import (
-    PrometheusMetricsSource,
-    ServiceMetricsSource,
-    metrics_source_from_settings,
-)
-from evalforge_assets.settings import Settings, get_settings
+from evalforge_assets.recovery.service_metrics import ServiceMetricsSource
+from evalforge_assets.settings import Settings
 from evalforge_assets.store import Store
 
 
 @lru_cache(maxsize=8)
-def _metrics_source(service_url: str, recent_window_seconds: float, use_datadog: bool) -> ServiceMetricsSource:
-    # Cached per process: the Prometheus source keeps a ring of scrapes that rates are computed from, so the
-    # sensor's evaluations in the long-lived code server must share one instance.
-    if use_datadog:
-        return metrics_source_from_settings(get_settings())
-    return PrometheusMetricsSource(f"{service_url.rstrip('/')}/metrics", recent_window_seconds=recent_window_seconds)
+def _metrics_source(config: tuple[tuple[str, Any], ...]) -> ServiceMetricsSource:
+    # Cached per process and per configuration: the Prometheus source keeps a ring of scrapes that rates are
+    # computed from, so the sensor's evaluations in the long-lived code server must share one instance.
+    return parts.metrics_source(Settings.of(**dict(config)))
 
 
-class RecoveryResource(dg.ConfigurableResource):
-    """The service under watch (the bundled demo app by default) and the recovery rule's thresholds."""
+class RecoveryResource(SettingsResource):
+    """The service under watch (the bundled demo app by default), the recovery rule's thresholds, and the
+    keys of the parts that read it (Datadog, the Datadog MCP server, MiniMax, TestSprite)."""
 
-    service: str = "demo-app"
-    service_url: str = "http://127.0.0.1:8001"
+    dd_service: str = "demo-app"
+    dd_env: str = "local"
+    demo_app_url: str = "http://127.0.0.1:8001"
     error_rate_threshold: float = 0.05
-    cooldown_seconds: int = 300
+    recurrence_cooldown_seconds: int = 300
     recent_window_seconds: float = 6.0
     dagster_url: str = "http://127.0.0.1:3000"
+    dd_api_key: str | None = None
+    dd_app_key: str | None = None
+    dd_site: str = "datadoghq.com"
+    dd_api_host: str | None = None
+    datadog_mcp_url: str | None = None
+    minimax_api_key: str | None = None
+    minimax_model: str = "MiniMax-M2.5"
+    minimax_base_url: str = "https://api.minimax.io/v1"
+    testsprite_api_key: str | None = None
+    testsprite_project_id: str | None = None
+
+    @property
+    def service(self) -> str:
+        return self.dd_service
+
+    @property
+    def service_url(self) -> str:
+        return self.demo_app_url
 
     def incident_service(self, store: Store) -> IncidentService:
-        return IncidentService(store, service=self.service, error_rate_threshold=self.error_rate_threshold,
-                               cooldown_seconds=self.cooldown_seconds)
+        return parts.build_incident_service(self.settings(), store)
 
     def metrics_source(self) -> ServiceMetricsSource:
-        return _metrics_source(self.service_url, self.recent_window_seconds, get_settings().datadog_configured)
+        # The resource's own fields are the cache key (secrets included, in memory only), so a changed
+        # configuration builds a new source.
+        return _metrics_source(tuple(sorted((name, getattr(self, name)) for name in type(self).model_fields)))
+
+    def context_source(self) -> ContextSource:
+        return parts.context_source(self.settings(), self.metrics_source())
 
     def read_signal(self) -> SignalReading:
         signal = self.metrics_source().read(self.service)
@@ -54,10 +74,10 @@ class RecoveryResource(dg.ConfigurableResource):
                              source=f"polling:{signal.source}")
 
     def test_runner(self) -> TestRunner:
-        return runner_from_settings(get_settings())
+        return parts.check_runner(self.settings())
 
-    def settings(self) -> Settings:
-        return get_settings()
+    def llm_model(self) -> Any:
+        return parts.llm_model(self.settings())
 
     def service_openapi(self) -> dict[str, Any] | None:
         """The service's OpenAPI description, which grounds the plan; None when it publishes none."""
@@ -66,14 +86,3 @@ class RecoveryResource(dg.ConfigurableResource):
         except httpx.HTTPError:
             return None
         return response.json() if response.status_code == 200 else None
-
-
-def build_recovery_resource(settings: Settings) -> RecoveryResource:
-    return RecoveryResource(
-        service=settings.dd_service,
-        service_url=settings.demo_app_url,
-        error_rate_threshold=settings.error_rate_threshold,
-        cooldown_seconds=settings.recurrence_cooldown_seconds,
-        recent_window_seconds=settings.recent_window_seconds,
-        dagster_url=settings.dagster_url,
-    )

@@ -1,0 +1,111 @@
+"""The composition root: every part that is real or local is built here, from one `Settings`.
+
+Each function makes its part's one choice between the real implementation (Datadog, Firestore, MiniMax,
+TestSprite, the Datadog MCP server) and the local one (sample spans, SQLite, the service's own metrics, the
+httpx check runner, the deterministic generators), so no other module decides with an `if` on settings.
+The API (evalforge_api/app.py, deps.py) and the Dagster resources (evalforge_assets/defs/) both build their
+parts through these functions. Heavy or optional clients are imported inside the function that needs them,
+so importing this module stays cheap and Dagster-free.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from evalforge_assets.settings import Settings
+from evalforge_assets.store import Store, open_store
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from strands.models import Model
+
+    from evalforge_assets.capture.sources.base import SpanSource
+    from evalforge_assets.exports.artifacts import ArtifactGenerator
+    from evalforge_assets.models import PendingRequest
+    from evalforge_assets.recovery.checks import TestRunner
+    from evalforge_assets.recovery.context_types import ContextSource
+    from evalforge_assets.recovery.service import IncidentService
+    from evalforge_assets.recovery.service_metrics import ServiceMetricsSource
+
+
+def store(settings: Settings) -> Store:
+    """SQLite (`sqlite:///PATH`, the default file in EVALFORGE_HOME) or Firestore (`firestore://PROJECT`)."""
+    return open_store(settings.resolved_store_url)
+
+
+def span_source(settings: Settings) -> SpanSource:
+    """Datadog's export API, the bundled sample, or a file/folder of exported spans (EVALFORGE_SPAN_SOURCE).
+
+    Raises DatadogConfigError naming the missing key when the source is `datadog` without both keys.
+    """
+    kind = settings.resolved_span_source
+    if kind == "sample":
+        from evalforge_assets.capture.sources.sample import SampleSpanSource
+
+        return SampleSpanSource(seed=settings.sample_seed, spans_per_hour=settings.sample_spans_per_hour)
+    if kind == "datadog":
+        from evalforge_assets.capture.sources.datadog import DatadogSpanSource
+
+        return DatadogSpanSource.from_settings(settings)
+    from evalforge_assets.capture.sources.files import FileSpanSource
+
+    return FileSpanSource(Path(kind))
+
+
+def metrics_source(settings: Settings) -> ServiceMetricsSource:
+    """Datadog metrics for DD_SERVICE in DD_ENV when both Datadog keys are set, else the watched service's own
+    Prometheus endpoint at `{DEMO_APP_URL}/metrics` (rates over EVALFORGE_RECENT_WINDOW_SECONDS)."""
+    from evalforge_assets.recovery.service_metrics import (
+        PrometheusMetricsSource,
+        metrics_source_from_settings,
+    )
+
+    if settings.datadog_configured:
+        return metrics_source_from_settings(settings)
+    return PrometheusMetricsSource(f"{settings.demo_app_url.rstrip('/')}/metrics",
+                                   recent_window_seconds=settings.recent_window_seconds)
+
+
+def check_runner(settings: Settings) -> TestRunner:
+    """TestSprite when its key and project are set, else the local httpx runner."""
+    from evalforge_assets.recovery.checks import runner_from_settings
+
+    return runner_from_settings(settings)
+
+
+def context_source(settings: Settings, metrics: ServiceMetricsSource) -> ContextSource:
+    """The Datadog MCP server when DATADOG_MCP_URL is set (falling back field by field to `metrics`), else the
+    metrics source itself. Raises ValueError when DATADOG_MCP_URL is set without both Datadog keys."""
+    from evalforge_assets.recovery.context import MetricsContextSource, context_source_for
+
+    site = settings.dd_site if settings.datadog_configured else None
+    fallback = MetricsContextSource(metrics, settings.demo_app_url, site=site, env=settings.dd_env)
+    return context_source_for(settings, fallback)
+
+
+def llm_model(settings: Settings) -> Model | None:
+    """MiniMax when MINIMAX_API_KEY is set; None means the agents run their deterministic fallbacks."""
+    from evalforge_assets.llm import build_model
+
+    return build_model(settings)
+
+
+def artifact_generator(settings: Settings) -> ArtifactGenerator:
+    """The LLM artifact generator (deterministic for any artifact it fails on) when MiniMax is configured,
+    else the deterministic generator."""
+    from evalforge_assets.exports import artifact_generator_for
+
+    return artifact_generator_for(settings)
+
+
+def build_incident_service(settings: Settings, store: Store, *,
+                           launcher: Callable[[PendingRequest], str | None] | None = None) -> IncidentService:
+    """The incident service for the watched service (DD_SERVICE) and its thresholds; `launcher` (the API's
+    direct Dagster launch, see orchestration.validation_run_launcher) starts requested runs without waiting
+    for the sensor."""
+    from evalforge_assets.recovery.service import IncidentService
+
+    return IncidentService(store, service=settings.dd_service, error_rate_threshold=settings.error_rate_threshold,
+                           cooldown_seconds=settings.recurrence_cooldown_seconds, launcher=launcher)
