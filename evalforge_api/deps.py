@@ -11,6 +11,7 @@ from typing import Annotated
 import httpx
 from fastapi import Depends, Request
 
+from evalforge_assets import parts
 from evalforge_assets.exports.service import ExportService
 from evalforge_assets.models import CopilotAnswer
 from evalforge_assets.orchestration import DagsterClient, validation_run_launcher
@@ -45,9 +46,8 @@ def incident_service_for(settings: Settings, store: Store,
                          transport: httpx.BaseTransport | None = None) -> IncidentService:
     """The API's IncidentService: validation runs it queues are launched in Dagster at once (the sensor is the
     fallback). The WebSocket's opening status uses this too, so both see one service."""
-    service = IncidentService.from_settings(store, settings)
-    service.launcher = validation_run_launcher(DagsterClient(settings.dagster_url, timeout=3.0, transport=transport))
-    return service
+    launcher = validation_run_launcher(DagsterClient(settings.dagster_url, timeout=3.0, transport=transport))
+    return parts.build_incident_service(settings, store, launcher=launcher)
 
 
 def get_incident_service(settings: Annotated[Settings, Depends(get_settings)],
