@@ -270,9 +270,9 @@ def store_grouping(store: Store, partition_keys: Sequence[str], now: str) -> Sto
         if _update_signature(store, signature_id, fold, now):
             written.regressed.append(signature_id)
         written.updated.append(signature_id)
+    stored = store.get_signatures(sorted(folds))  # as written above, with any merge a reviewer made meanwhile
     for signature_id, fold in sorted(folds.items()):
-        stored = store.get_signature(signature_id)
-        owner = (stored.merged_into if stored else None) or signature_id
+        owner = (stored[signature_id].merged_into if signature_id in stored else None) or signature_id
         written.captures_regrouped += sum(_move_to(store, facts, owner) for facts in fold.captures()
                                           if facts.signature_id != owner)
     return written
