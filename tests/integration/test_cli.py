@@ -89,3 +89,21 @@ def test_store_option_points_every_command_at_another_store(tmp_path: Path, expo
     assert open_store(f"sqlite:///{other}").count_captures() > 0
     exported = evalforge(tmp_path / "home", "captures", "export", "--store", f"sqlite:///{other}")
     assert exported.stdout.count("\n") == open_store(f"sqlite:///{other}").count_captures()
+
+
+def test_the_store_option_reaches_commands_as_settings_not_through_the_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from evalforge_assets.cli import main
+    from tests.fixtures.factories import make_capture
+
+    monkeypatch.setenv("EVALFORGE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("EVALFORGE_STORE", raising=False)
+    other = open_store(f"sqlite:///{tmp_path / 'other.db'}")
+    other.save_captures([make_capture(capture_id="cap-elsewhere")])
+    other.close()
+    result = CliRunner().invoke(main, ["captures", "export", "--store", f"sqlite:///{tmp_path / 'other.db'}"])
+    assert result.exit_code == 0, result.output
+    assert "cap-elsewhere" in result.output
+    assert "EVALFORGE_STORE" not in os.environ

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from evalforge_assets.cli.up import BOOTSTRAP_ASSETS
 from evalforge_assets.definitions import build_definitions
@@ -72,3 +73,21 @@ def test_no_dagster_wiring_reads_settings_on_its_own() -> None:
     root = Path(__file__).resolve().parents[2] / "evalforge_assets" / "defs"
     readers = [str(path.relative_to(root)) for path in root.rglob("*.py") if "get_settings" in path.read_text()]
     assert readers == []
+
+
+def test_secrets_reach_resources_as_environment_references_and_parts_get_their_values(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {"DD_API_KEY": "dd-api-secret", "DD_APP_KEY": "dd-app-secret",
+                        "MINIMAX_API_KEY": "mm-secret", "TESTSPRITE_API_KEY": "ts-secret"}.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(_env_file=None, EVALFORGE_HOME=str(tmp_path), EVALFORGE_SPAN_SOURCE="sample")  # type: ignore[call-arg]
+    resources = build_definitions(settings).resources
+    shown = repr(resources["recovery"]) + repr(resources["span_source"]) + repr(resources["artifact_generator"])
+    assert not [value for value in ("dd-api-secret", "dd-app-secret", "mm-secret", "ts-secret") if value in shown]
+    assert resources["recovery"].dd_api_key == dg.EnvVar("DD_API_KEY")
+    assert resources["artifact_generator"].minimax_api_key == dg.EnvVar("MINIMAX_API_KEY")
+    # At run time Dagster resolves the references; the settings the resource rebuilds carry the values.
+    with dg.build_resources({"recovery": resources["recovery"]}) as built:
+        rebuilt = built.recovery.settings()
+    assert rebuilt.secret_value("dd_api_key") == "dd-api-secret" and rebuilt.datadog_configured
+    assert rebuilt.secret_value("minimax_api_key") == "mm-secret"
