@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from evalforge_assets.capture.checksums import iban_check_digits, luhn_check_digit
 from evalforge_assets.capture.pii import (
     PII_ENTITIES,
     PiiMatch,
@@ -175,6 +176,17 @@ def test_luhn_decides_whether_a_sixteen_digit_number_is_a_card() -> None:
     # Luhn-valid but no issuer starts with 1: an id, not a card.
     assert luhn_valid("1234567812345670")
     assert redact_text("id 1234567812345670") == "id 1234567812345670"
+
+
+def test_check_digits_made_for_generators_are_the_ones_validation_accepts() -> None:
+    # Published examples: the Visa test card and the IBAN of ISO 13616's German example.
+    assert luhn_check_digit("411111111111111") == "1"
+    assert iban_check_digits("DE", "370400440532013000") == "89"
+    assert iban_check_digits("GB", "WEST12345698765432") == "82"
+    for body in ("7992739871", "37828224631000", "601111111111111"):
+        digit = luhn_check_digit(body)
+        assert luhn_valid(body + digit)
+        assert not luhn_valid(body + str((int(digit) + 1) % 10))
 
 
 def test_iban_checksum_and_country_length_are_enforced() -> None:

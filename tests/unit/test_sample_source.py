@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
+import random
 import re
 import string
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from importlib.resources import files
 from itertools import islice
 from typing import Any
 
 import pytest
 
+from evalforge_assets.capture.sources import sample_values
 from evalforge_assets.capture.sources.base import MalformedItem, SpanSource
 from evalforge_assets.capture.sources.sample import (
     FAILURE_TEMPLATES,
@@ -23,6 +27,7 @@ from evalforge_assets.capture.sources.sample import (
     generate_spans,
     label_template_id,
 )
+from evalforge_assets.capture.sources.sample_catalog import CATALOG, CATALOG_FILE, load_catalog
 from evalforge_assets.capture.spans import SpanError, parse_span
 
 HOUR = datetime(2026, 1, 5, 14, tzinfo=UTC)
@@ -236,6 +241,7 @@ def test_most_error_spans_carry_an_error_object_and_some_do_not() -> None:
 # ---- personal data and identifiers that must survive -------------------------------------------------------
 
 
+# Written out here on purpose: an oracle independent of `capture.checksums`, which the generators use.
 def luhn_valid(digits: str) -> bool:
     total = 0
     for position, char in enumerate(reversed(digits)):
@@ -412,3 +418,60 @@ def test_labeled_groups_are_realistically_hard() -> None:
 def test_labeled_failures_are_deterministic_per_seed() -> None:
     assert list(islice(generate_labeled_failures(50, seed=11), 50)) == list(labeled()[:50])
     assert list(generate_labeled_failures(50, seed=12)) != list(labeled()[:50])
+
+
+# ---- the catalog as data, and the value generators ----------------------------------------------------------
+
+# sha256 over the first 2,000 spans of `generate_spans` (each as sorted-key JSON and a newline), taken before
+# the catalog moved from Python into sample_catalog.json. A change here changes every seeded dataset: update the
+# digests only when that is the intent.
+SPAN_DIGESTS = {
+    1: "fdda62c7cc4876cd82fb98355f19712eeb78459118552c3108896f479b59d18f",
+    7: "a73558007269155e6c93f5cdd8b6bb7a7d4ca269c8c7952172bef20cd87618e1",
+}
+
+
+@pytest.mark.parametrize("seed", sorted(SPAN_DIGESTS))
+def test_spans_for_a_seed_are_byte_for_byte_those_of_the_python_catalog(seed: int) -> None:
+    digest = hashlib.sha256()
+    for span in generate_spans(2000, seed=seed):
+        digest.update(json.dumps(span, sort_keys=True).encode())
+        digest.update(b"\n")
+    assert digest.hexdigest() == SPAN_DIGESTS[seed]
+
+
+def test_the_packaged_catalog_loads_whole() -> None:
+    assert {app.ml_app for app in CATALOG.apps} == {"support-bot", "checkout-assistant", "search-rag", "claims-triage"}
+    assert len(CATALOG.failure_templates) == len(FAILURE_TEMPLATES) > 20
+    assert {t.evaluation for t in CATALOG.failure_templates.values() if t.evaluation} <= set(CATALOG.evaluations)
+
+
+def _catalog_json() -> dict[str, Any]:
+    return json.loads(files("evalforge_assets.capture.sources").joinpath(CATALOG_FILE).read_text(encoding="utf-8"))
+
+
+def test_a_catalog_missing_a_field_is_refused_with_a_sentence_naming_the_file() -> None:
+    raw = _catalog_json()
+    del raw["failure_templates"][0]["sites"]
+    with pytest.raises(ValueError, match=r"failure_templates\[0\] \(err.tool_timeout\) lacks the field 'sites'"):
+        load_catalog(json.dumps(raw))
+
+
+def test_a_catalog_repeating_a_template_id_is_refused() -> None:
+    raw = _catalog_json()
+    raw["failure_templates"].append(raw["failure_templates"][0])
+    with pytest.raises(ValueError, match="repeats a failure template id"):
+        load_catalog(json.dumps(raw))
+
+
+def test_generated_cards_and_ibans_pass_their_checks_in_every_layout() -> None:
+    rng = random.Random(5)
+    cards = [sample_values.card(rng) for _ in range(300)]
+    ibans = [sample_values.iban(rng) for _ in range(300)]
+    assert all(luhn_valid(re.sub(r"\D", "", card)) for card in cards)
+    assert all(iban_valid(iban) for iban in ibans)
+    assert {len(re.sub(r"\D", "", card)) for card in cards} == {15, 16}
+    assert {iban[:2] for iban in ibans} == {country for country, _ in sample_values.IBAN_LAYOUTS}
+    # A caller's own layouts are honoured, letters in the account part included.
+    layouts = (("IT", lambda r: "X" + sample_values.digits(r, 10) + "AB12CD34EF56"),)
+    assert all(iban_valid(sample_values.iban_compact(rng, layouts)) for _ in range(50))

@@ -15,9 +15,10 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
-from typing import Any
+from typing import Any, TypeVar
 
 CATALOG_FILE = "sample_catalog.json"
+_T = TypeVar("_T")
 
 FailureKind = str  # "error" | "eval_fail" | "low_quality" | "user_feedback"
 
@@ -156,21 +157,33 @@ class Catalog:
     failure_templates: dict[str, FailureTemplate]  # in file order, which decides how failures are drawn
 
 
+def _entry(section: str, index: int, raw: Any, build: Callable[[Any], _T]) -> _T:
+    try:
+        return build(raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        name = raw.get("template_id") or raw.get("ml_app") if isinstance(raw, dict) else None
+        where = f"{section}[{index}]" + (f" ({name})" if name else "")
+        problem = f"lacks the field {exc}" if isinstance(exc, KeyError) else f"is invalid: {exc}"
+        raise ValueError(f"The sample catalog ({CATALOG_FILE}): {where} {problem}. Compare it with the other "
+                         f"entries of {section} in the file.") from exc
+
+
 def load_catalog(text: str | None = None) -> Catalog:
     """The catalog from `text` (JSON), or from the packaged `sample_catalog.json`.
 
-    Raises ValueError naming the entry when the file does not have the expected shape.
+    Raises ValueError naming the section and entry when the file does not have the expected shape.
     """
     if text is None:
         text = files(__package__).joinpath(CATALOG_FILE).read_text(encoding="utf-8")
     raw = json.loads(text)
-    try:
-        apps = tuple(_app(app) for app in raw["apps"])
-        evaluations = {name: _evaluation(spec) for name, spec in raw["evaluations"].items()}
-        templates = [_template(template) for template in raw["failure_templates"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"The sample catalog ({CATALOG_FILE}) is malformed: {type(exc).__name__}: {exc}. "
-                         "Compare the entry with the others of its kind in the file.") from exc
+    missing = [key for key in ("apps", "evaluations", "failure_templates") if key not in raw]
+    if missing:
+        raise ValueError(f"The sample catalog ({CATALOG_FILE}) lacks the sections {missing}; it needs apps, "
+                         "evaluations and failure_templates.")
+    apps = tuple(_entry("apps", i, app, _app) for i, app in enumerate(raw["apps"]))
+    evaluations = {name: _entry("evaluations", i, spec, _evaluation)
+                   for i, (name, spec) in enumerate(raw["evaluations"].items())}
+    templates = [_entry("failure_templates", i, t, _template) for i, t in enumerate(raw["failure_templates"])]
     by_id = {template.template_id: template for template in templates}
     if len(by_id) != len(templates):
         raise ValueError(f"The sample catalog ({CATALOG_FILE}) repeats a failure template id; each must be unique.")
