@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -15,6 +17,8 @@ from evalforge_assets.review.rules import (
     CapturePatch,
     KeptCaptures,
     MergeError,
+    RecordNotFound,
+    ReviewError,
     TransitionError,
     apply_capture_patch,
     apply_signature_status,
@@ -28,6 +32,8 @@ from evalforge_assets.review.rules import (
     own_signature_id,
     unmerge_signature,
 )
+from evalforge_assets.review.service import ReviewService
+from evalforge_assets.store import Filter, Store
 from tests.fixtures.factories import make_capture, make_signature
 
 NOW = "2026-01-15T12:00:00.000000Z"
@@ -230,3 +236,136 @@ def test_a_capture_belongs_to_the_signature_its_fingerprint_names() -> None:
     assert own_signature_id(capture) == signature_id_of(fingerprint_of(capture))
     moved = move_captures([capture, make_capture(signature_id="p")], "p")
     assert [c.signature_id for c in moved] == ["p"] and moved[0].capture_id == capture.capture_id
+
+
+# ---- the review service over a real store ------------------------------------------------------------------------
+def interleave(monkeypatch: pytest.MonkeyPatch, store: Store, collection: str,
+               other_writer: Callable[[], None]) -> list[int]:
+    """Make the first `store.update` of `collection` meet another writer between its read and its write.
+
+    Returns a list that counts how often the update's change ran (2 means it was re-run on the fresh record).
+    """
+    original = store.update
+    runs: list[int] = []
+
+    def update(coll: str, model: Any, doc_id: str, change: Callable[[Any], Any], **kwargs: Any) -> Any:
+        if coll != collection or runs:
+            return original(coll, model, doc_id, change, **kwargs)
+
+        def racing(current: Any) -> Any:
+            runs.append(1)
+            result = change(current)
+            if len(runs) == 1:
+                other_writer()
+            return result
+
+        return original(coll, model, doc_id, racing, **kwargs)
+
+    monkeypatch.setattr(store, "update", update)
+    return runs
+
+
+def actions(store: Store, resource_id: str) -> list[str]:
+    return sorted(e.action for e in store.list_audit((Filter("resource_id", "==", resource_id),)).items)
+
+
+def test_service_patches_a_capture_and_audits_each_change(store: Store) -> None:
+    store.save_captures([make_capture(capture_id="cap-1", signature_id="sig-1")])
+    service = ReviewService(store, clock=lambda: NOW)
+    updated = service.update_capture("cap-1", CapturePatch(status=CaptureStatus.triaged, assignee="ana",
+                                                            note="tool timeout"), "key-abc")
+    assert (updated.status, updated.assignee, updated.notes[0]["text"]) == (CaptureStatus.triaged, "ana",
+                                                                            "tool timeout")
+    assert store.get_capture("cap-1") == updated
+    assert actions(store, "cap-1") == ["capture.assign", "capture.note", "capture.status"]
+    assert service.assign_capture("cap-1", None, "key-abc").assignee is None
+    assert len(service.note_capture("cap-1", "second look", "key-abc").notes) == 2
+
+
+def test_service_refusals_write_nothing(store: Store) -> None:
+    store.save_captures([make_capture(capture_id="cap-1")])
+    service = ReviewService(store)
+    version = store.version("captures", "cap-1")
+    with pytest.raises(TransitionError, match="'new' cannot move to 'ready'"):
+        service.update_capture("cap-1", CapturePatch(status=CaptureStatus.ready, note="skip ahead"), "key-abc")
+    with pytest.raises(RecordNotFound, match="No capture with id 'nope' exists; list them at /v1/captures"):
+        service.update_capture("nope", CapturePatch(note="x"), "key-abc")
+    with pytest.raises(RecordNotFound, match="No signature with id 'nope'"):
+        service.triage_signature("nope", SignatureStatus.triaged, "key-abc")
+    assert store.version("captures", "cap-1") == version
+    assert actions(store, "cap-1") == []
+
+
+def test_a_patch_is_applied_to_the_capture_as_another_writer_left_it(store: Store,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    store.save_captures([make_capture(capture_id="cap-1", signature_id=None)])
+    grouped = make_capture(capture_id="cap-1", signature_id="sig-grouped")
+    runs = interleave(monkeypatch, store, "captures", lambda: store.save_captures([grouped]))
+    ReviewService(store).update_capture("cap-1", CapturePatch(assignee="ana"), "key-abc")
+    stored = store.get_capture("cap-1")
+    assert stored is not None
+    assert (stored.signature_id, stored.assignee) == ("sig-grouped", "ana")  # neither write lost
+    assert len(runs) == 2
+    assert actions(store, "cap-1") == ["capture.assign"]  # only the stored attempt is audited
+
+
+def test_triage_carries_the_status_to_each_capture_as_it_is_now(store: Store) -> None:
+    store.save_signatures([make_signature(signature_id="sig-1")])
+    store.save_captures([make_capture(capture_id=f"cap-{i}", signature_id="sig-1") for i in range(3)])
+    store.save_captures([make_capture(capture_id="cap-2", signature_id="sig-1", status="ignored"),
+                         make_capture(capture_id="other", signature_id="sig-2")])
+    outcome = ReviewService(store, clock=lambda: NOW).triage_signature("sig-1", SignatureStatus.triaged,
+                                                                       "key-abc", note="known")
+    assert outcome.signature.status is SignatureStatus.triaged
+    assert (outcome.captures_changed, outcome.captures_skipped) == (2, 1)
+    assert outcome.skipped[0][0].capture_id == "cap-2" and "ignored" in outcome.skipped[0][1]
+    statuses = {c.capture_id: c.status.value for c in store.iter_captures()}
+    assert statuses == {"cap-0": "triaged", "cap-1": "triaged", "cap-2": "ignored", "other": "new"}
+    assert actions(store, "sig-1") == ["signature.status"]
+    with pytest.raises(TransitionError, match="'triaged' cannot move to 'new'"):
+        ReviewService(store).triage_signature("sig-1", SignatureStatus.new, "key-abc")
+
+
+def test_a_triage_keeps_counts_grouping_wrote_meanwhile(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.save_signatures([make_signature(signature_id="sig-1", count=1)])
+    recounted = make_signature(signature_id="sig-1", count=7, own_counts_by_hour={"2026-01-15-10:00": 7})
+    interleave(monkeypatch, store, "signatures", lambda: store.save_signatures([recounted]))
+    ReviewService(store).triage_signature("sig-1", SignatureStatus.triaged, "key-abc")
+    stored = store.get_signature("sig-1")
+    assert stored is not None and (stored.status, stored.count) == (SignatureStatus.triaged, 7)
+
+
+def test_triaging_a_merged_signature_names_its_parent(store: Store) -> None:
+    store.save_signatures([make_signature(signature_id="child", merged_into="parent")])
+    with pytest.raises(ReviewError, match="merged into parent; triage that one instead"):
+        ReviewService(store).triage_signature("child", SignatureStatus.triaged, "key-abc")
+
+
+def test_merge_and_unmerge_through_the_service_move_captures_and_counts(store: Store) -> None:
+    capture = make_capture(capture_id="c1a")
+    child_id = own_signature_id(capture)  # unmerge sends a capture to the signature its fingerprint names
+    store.save_signatures([PARENT, EARLY_CHILD.model_copy(update={"signature_id": child_id})])
+    store.save_captures([capture.model_copy(update={"signature_id": child_id})])
+    service = ReviewService(store, clock=lambda: NOW)
+    versions = [store.version("signatures", "p"), store.version("signatures", child_id)]
+    with pytest.raises(RecordNotFound, match="'ghost' exists; nothing was changed on p"):
+        service.merge("p", [child_id, "ghost"], "key-lead")
+    assert [store.version("signatures", "p"), store.version("signatures", child_id)] == versions
+    merged = service.merge("p", [child_id], "key-lead")
+    assert (merged.parent.count, merged.parent.merged_children, merged.captures_moved) == (7, [child_id], 1)
+    assert store.get_capture("c1a").signature_id == "p"  # type: ignore[union-attr]
+    store.save_signatures([PARENT.model_copy(update={"signature_id": "p2"})])
+    with pytest.raises(MergeError, match="already merged into p"):
+        service.merge("p2", [child_id], "key-lead")
+    restored = service.unmerge("p", [child_id], "key-lead")
+    assert (restored.parent.count, restored.parent.merged_children, restored.captures_moved) == (3, [], 1)
+    assert store.get_capture("c1a").signature_id == child_id  # type: ignore[union-attr]
+    assert store.get_signature(child_id).merged_into is None  # type: ignore[union-attr]
+
+
+def test_a_merge_interrupted_after_marking_a_child_finishes_when_sent_again(store: Store) -> None:
+    half_done = EARLY_CHILD.model_copy(update={"merged_into": "p"})  # the parent never absorbed it
+    store.save_signatures([PARENT, half_done])
+    merged = ReviewService(store).merge("p", ["c1"], "key-lead")
+    assert merged.parent.count == PARENT.count + EARLY_CHILD.count
+    assert merged.parent.merged_children == ["c1"]

@@ -1,11 +1,18 @@
-"""Signature grouping: incremental per hour, idempotent on re-runs, regressions and merged parents."""
+"""Signature grouping: incremental per hour, idempotent on re-runs, regressions and merged parents; stored field by
+field so reviewers' changes survive it."""
 
 from __future__ import annotations
 
+import pytest
+
 from evalforge_assets.models import FailureCapture, SignatureStatus
 from evalforge_assets.review.fingerprint import fingerprint_of, signature_id_of
-from evalforge_assets.review.signatures import group_hour, version_at_least
+from evalforge_assets.review.rules import CapturePatch
+from evalforge_assets.review.service import ReviewService
+from evalforge_assets.review.signatures import group_hour, store_grouping, version_at_least
+from evalforge_assets.store import Store
 from tests.fixtures.factories import make_capture
+from tests.unit.test_review import interleave
 
 NOW = "2026-01-15T12:00:00.000000Z"
 
@@ -79,3 +86,59 @@ def test_version_comparison_is_numeric() -> None:
     assert version_at_least("2.10.0", "2.9.1")
     assert not version_at_least("2.9.1", "2.10.0")
     assert version_at_least(None, "1.0")
+
+
+# ---- storing a grouping run: only grouping's fields, re-applied to the stored record ----------------------------
+HOUR_10, HOUR_11 = "2026-01-15-10:00", "2026-01-15-11:00"
+
+
+def stored_timeout(capture_id: str, hour: str, minute: int) -> FailureCapture:
+    capture = timeout(capture_id, f"{hour[:10]}T{hour[11:13]}:{minute:02d}:00.000000Z", minute)
+    return capture.model_copy(update={"lineage": capture.lineage.model_copy(update={"partition_key": hour})})
+
+
+def test_grouping_keeps_what_reviewers_wrote_and_adds_its_own_fields(store: Store) -> None:
+    store.upsert_captures([stored_timeout("a", HOUR_10, 1), stored_timeout("b", HOUR_10, 2)])
+    written = store_grouping(store, [HOUR_10], NOW)
+    (signature_id,) = written.created
+    assert written.captures_regrouped == 2
+    review = ReviewService(store)
+    review.triage_signature(signature_id, SignatureStatus.triaged, "key-abc")
+    review.update_capture("a", CapturePatch(assignee="ana", note="seen"), "key-abc")
+    store.upsert_captures([stored_timeout("c", HOUR_11, 3)])
+    again = store_grouping(store, [HOUR_11], NOW)
+    assert (again.created, again.updated, again.captures_regrouped) == ([], [signature_id], 1)
+    signature = store.get_signature(signature_id)
+    assert signature is not None
+    assert signature.status is SignatureStatus.triaged
+    assert signature.own_counts_by_hour == {HOUR_10: 2, HOUR_11: 1} and signature.count == 3
+    a, c = store.get_capture("a"), store.get_capture("c")
+    assert a is not None and c is not None
+    assert (a.status.value, a.assignee, len(a.notes), a.signature_id) == ("triaged", "ana", 1, signature_id)
+    assert c.signature_id == signature_id
+
+
+def test_regrouping_an_hour_again_writes_nothing(store: Store) -> None:
+    store.upsert_captures([stored_timeout("a", HOUR_10, 1)])
+    (signature_id,) = store_grouping(store, [HOUR_10], NOW).created
+    versions = (store.version("signatures", signature_id), store.version("captures", "a"))
+    again = store_grouping(store, [HOUR_10], NOW)
+    assert (again.created, again.updated, again.captures_regrouped) == ([], [], 0)
+    assert (store.version("signatures", signature_id), store.version("captures", "a")) == versions
+
+
+def test_grouping_applies_its_hour_to_the_signature_as_a_reviewer_left_it(store: Store,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    store.upsert_captures([stored_timeout("a", HOUR_10, 1)])
+    (signature_id,) = store_grouping(store, [HOUR_10], NOW).created
+    store.upsert_captures([stored_timeout("b", HOUR_11, 2)])
+
+    def reviewer_triages() -> None:
+        ReviewService(store).triage_signature(signature_id, SignatureStatus.ignored, "key-abc")
+
+    runs = interleave(monkeypatch, store, "signatures", reviewer_triages)
+    store_grouping(store, [HOUR_11], NOW)
+    signature = store.get_signature(signature_id)
+    assert signature is not None
+    assert (signature.status, signature.count) == (SignatureStatus.ignored, 2)
+    assert len(runs) == 2
