@@ -16,6 +16,7 @@ from evalforge_assets.models.captures import (
     SignatureStatus,
     SourceTraceReference,
 )
+from evalforge_assets.models.claims import Claim
 from evalforge_assets.models.exports import (
     Artifact,
     AuditEntry,

@@ -8,6 +8,7 @@ from evalforge_assets.store.base import (
     Store,
     StoreUnavailable,
     UpsertResult,
+    VersionConflict,
 )
 from evalforge_assets.store.query import Filter, InvalidCursor, Query
 

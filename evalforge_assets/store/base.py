@@ -1,13 +1,33 @@
 """The `Store`: typed reads and writes of every record, over a few primitives each backend implements.
 
-All record logic (idempotent upserts that keep review state, cursor pagination, the event log) lives here
-once; `SqliteStore` and `FirestoreStore` only move documents.
+All record logic (idempotent upserts that keep review state, cursor pagination, the event log, optimistic
+concurrency) lives here once; `SqliteStore` and `FirestoreStore` only move documents.
+
+Versions. Every stored document carries a version the store maintains next to the record body (a `_version`
+column in SQLite, a `_version` field beside `body` in Firestore), never inside the record, so records
+round-trip unchanged and callers never set it. It is 1 when a document is created and grows by one on every
+write: `update`, and the blind `save_*`/`upsert_*`/`add_*` writes too, so an `update` racing a blind write
+notices it. Documents written before versions existed count as version 0.
+
+Concurrency. `update(collection, model, doc_id, change)` is a read-modify-write that never loses another
+writer's change, across threads and processes: it reads the record and its version, calls `change`, and
+writes only if the version is still the one it read (SQLite: one `BEGIN IMMEDIATE` transaction; Firestore:
+a transaction that reads the document). Otherwise it re-reads and calls `change` again after a short
+jittered pause, so `change` must be pure: it may run several times and only its last result is stored.
+`create(collection, record)` inserts only if no document with that id exists.
+
+Claims. The `claims` collection (model `Claim`, document id = a uniqueness key such as
+"open-incident:checkout", body {key, owner, claimed_at}) gives services "at most one X" guarantees: whoever
+`create`s a key, or `update`s an absent or released (owner None) claim to name itself, holds it until it
+updates `owner` back to None.
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Sequence
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -44,9 +64,39 @@ M = TypeVar("M", bound=BaseModel)
 CAPTURE_REVIEW_FIELDS = ("detected_at", "lineage", "signature_id", "status", "assignee", "notes")
 STATUS_DOC_ID = "current"
 
+# Pauses between update attempts grow from RETRY_BASE_SECONDS and are capped, each drawn at random below the
+# bound, so writers that collided once spread out instead of colliding again in lockstep.
+RETRY_BASE_SECONDS = 0.002
+RETRY_CAP_SECONDS = 0.1
+
 
 class StoreUnavailable(RuntimeError):
     """The store could not be reached; the message says which store and what to check."""
+
+
+class VersionConflict(RuntimeError):
+    """The record changed between read and write (after all retries)."""
+
+
+def _severity_rank(document: dict[str, Any]) -> dict[str, Any]:
+    # The queue sorts signatures by severity; a stored rank lets both backends sort by a plain number.
+    return {**document, "severity_rank": SEVERITY_RANK[document["severity"]]}
+
+
+# Stored fields computed from a record, per collection, added on every write path alike.
+_DERIVED: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {"signatures": _severity_rank}
+
+
+def _spec(collection: str) -> CollectionSpec:
+    try:
+        return COLLECTIONS[collection]
+    except KeyError:
+        raise ValueError(f"{collection!r} is not a store collection; use one of: "
+                         f"{', '.join(sorted(COLLECTIONS))}.") from None
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(random.uniform(0, min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2 ** attempt)))
 
 
 @dataclass
@@ -120,6 +170,19 @@ class Store(abc.ABC):
     def _delete(self, spec: CollectionSpec, doc_id: str) -> None: ...
 
     @abc.abstractmethod
+    def _get_versioned(self, spec: CollectionSpec, doc_id: str) -> tuple[dict[str, Any] | None, int | None]:
+        """The document and its version, or (None, None) when absent."""
+
+    @abc.abstractmethod
+    def _put_if_version(self, spec: CollectionSpec, document: dict[str, Any], expected: int | None) -> bool:
+        """Write `document` at version expected+1 (1 when expected is None) in one atomic step, only if the
+        stored version is still `expected` (None: only if absent). False, writing nothing, otherwise."""
+
+    @abc.abstractmethod
+    def _insert(self, spec: CollectionSpec, document: dict[str, Any]) -> bool:
+        """Insert `document` at version 1 unless its id exists, atomically; False when it existed."""
+
+    @abc.abstractmethod
     def _append_event(self, event_type: str, payload: dict[str, Any], ts: str) -> int: ...
 
     @abc.abstractmethod
@@ -132,15 +195,86 @@ class Store(abc.ABC):
     def close(self) -> None:
         """Release connections; the default holds none."""
 
+    # ---- optimistic concurrency ---------------------------------------------------------------------------
+    def update(self, collection: str, model: type[M], doc_id: str,
+               change: Callable[[M | None], M | None], *, attempts: int = 20) -> M | None:
+        """Read-modify-write one record without losing a concurrent writer's change.
+
+        `change` receives the stored record (None when absent) and returns the record to store, or None to
+        leave the store as it is (then the current record is returned). When another writer changed the
+        record between the read and the write, the record is read again and `change` called again (so it
+        must be pure), after a short jittered pause; after `attempts` tries VersionConflict is raised.
+        Returns what is now stored.
+        """
+        spec = _spec(collection)
+        if attempts < 1:
+            raise ValueError(f"attempts={attempts} would never write; give update at least one attempt.")
+        for attempt in range(attempts):
+            if attempt:
+                _pause(attempt)
+            found, version = self._get_versioned(spec, doc_id)
+            current = self._as_model(spec, model, found) if found is not None else None
+            wanted = change(current)
+            if wanted is None:
+                return current
+            document = self._document(spec, wanted, doc_id)
+            if self._put_if_version(spec, document, version):
+                return self._as_model(spec, model, document)
+        raise VersionConflict(
+            f"{collection}/{doc_id} was changed by another writer between read and write on each of "
+            f"{attempts} attempts, so this change was not stored; try again, or give update more attempts "
+            "if this record is written this often."
+        )
+
+    def create(self, collection: str, record: BaseModel) -> bool:
+        """Insert `record` only if no record with its id exists, atomically across processes.
+
+        True when this call inserted it; False when one existed (which is left untouched).
+        """
+        spec = _spec(collection)
+        document = record.model_dump(mode="json")
+        doc_id = document.get(spec.key)
+        if not doc_id:
+            raise ValueError(f"A {collection} record needs its id field {spec.key!r} set to be created; "
+                             f"this {type(record).__name__} has {spec.key}={doc_id!r}.")
+        return self._insert(spec, self._document(spec, record, str(doc_id)))
+
+    def version(self, collection: str, doc_id: str) -> int | None:
+        """The stored version of a record (1 after its creation, +1 per write), None when absent."""
+        return self._get_versioned(_spec(collection), doc_id)[1]
+
     # ---- generic helpers --------------------------------------------------------------------------------
+    @staticmethod
+    def _document(spec: CollectionSpec, record: BaseModel, doc_id: str) -> dict[str, Any]:
+        """The stored form of `record` under `doc_id`: its JSON, its id field, fields derived from it."""
+        document = record.model_dump(mode="json")
+        key = document.setdefault(spec.key, doc_id)
+        if key != doc_id:
+            raise ValueError(f"The {spec.name} record returned for id {doc_id!r} carries "
+                             f"{spec.key}={key!r}; a record cannot change its id, so return one with "
+                             f"{spec.key}={doc_id!r}.")
+        derive = _DERIVED.get(spec.name)
+        return derive(document) if derive else document
+
+    @staticmethod
+    def _as_model(spec: CollectionSpec, model: type[M], document: dict[str, Any]) -> M:
+        # Collections whose id is not a field of their model (the status document) keep it out of the record.
+        if spec.key not in model.model_fields:
+            document = {name: value for name, value in document.items() if name != spec.key}
+        return model.model_validate(document)
+
     def _save(self, collection: str, records: Iterable[BaseModel]) -> None:
         documents = [record.model_dump(mode="json") for record in records]
+        derive = _DERIVED.get(collection)
+        if derive:
+            documents = [derive(document) for document in documents]
         if documents:
             self._put_many(COLLECTIONS[collection], documents)
 
     def _load(self, collection: str, model: type[M], doc_id: str) -> M | None:
-        found = self._get_many(COLLECTIONS[collection], [doc_id]).get(doc_id)
-        return model.model_validate(found) if found is not None else None
+        spec = COLLECTIONS[collection]
+        found = self._get_many(spec, [doc_id]).get(doc_id)
+        return self._as_model(spec, model, found) if found is not None else None
 
     def _page(
         self,
@@ -235,13 +369,7 @@ class Store(abc.ABC):
 
     # ---- signatures -------------------------------------------------------------------------------------
     def save_signatures(self, signatures: Sequence[FailureSignature]) -> None:
-        documents = []
-        for signature in signatures:
-            document = signature.model_dump(mode="json")
-            document["severity_rank"] = SEVERITY_RANK[signature.severity]
-            documents.append(document)
-        if documents:
-            self._put_many(COLLECTIONS["signatures"], documents)
+        self._save("signatures", signatures)
 
     def get_signature(self, signature_id: str) -> FailureSignature | None:
         return self._load("signatures", FailureSignature, signature_id)
@@ -324,14 +452,11 @@ class Store(abc.ABC):
         return page.items[0] if page.items else None
 
     def get_status(self) -> SystemStatus | None:
-        found = self._get_many(COLLECTIONS["status"], [STATUS_DOC_ID]).get(STATUS_DOC_ID)
-        if found is None:
-            return None
-        found.pop("status_id", None)
-        return SystemStatus.model_validate(found)
+        return self._load("status", SystemStatus, STATUS_DOC_ID)
 
     def save_status(self, status: SystemStatus) -> None:
-        self._put_many(COLLECTIONS["status"], [{**status.model_dump(mode="json"), "status_id": STATUS_DOC_ID}])
+        spec = COLLECTIONS["status"]
+        self._put_many(spec, [self._document(spec, status, STATUS_DOC_ID)])
 
     # ---- events -----------------------------------------------------------------------------------------
     def append_event(self, event_type: str, payload: dict[str, Any]) -> StoredEvent:

@@ -6,6 +6,15 @@ copied next to it as top-level native fields for filtering and sorting. Span met
 may hold nested arrays or keys Firestore rejects or rewrites (`__x__`, dotted or empty keys), so storing
 records natively would need escaping on the way in and out. One JSON serialization keeps every round trip
 exact and byte-for-byte the same as SQLite's, and `body` is exempted from indexing in firestore.indexes.json.
+A `_version` field beside them counts the document's writes: blind writes merge with a server-side
+increment. `create` uses the document's `create()`, which Firestore refuses when the document exists.
+
+`update`'s compare-and-set is one commit guarded by a precondition on the document's update time, read
+together with the version it checks: Firestore applies the write only if nothing wrote the document since,
+atomically on the server. It is not a read-write transaction because those take a lock on every document
+they read: two writers that both read a document each wait for the other's lock at commit, and the emulator
+breaks that deadlock only after about 2 s (measured: 4 processes x 50 increments of one counter took 144 s
+and starved a writer through 20 attempts; with the precondition, 2 x 20 increments take about 2 s).
 
 Collections keep the `CollectionSpec` names. A `namespace` puts them under `evalforge_namespaces/{namespace}`
 instead of at the root, so tests or tenants can share a project; the collection id (the "collection group"
@@ -29,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from google.api_core.exceptions import GoogleAPIError
+from google.api_core.exceptions import AlreadyExists, FailedPrecondition, GoogleAPIError, NotFound
 from google.auth.exceptions import GoogleAuthError
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
@@ -54,6 +63,12 @@ EVENTS_COLLECTION = "events"
 COUNTERS_COLLECTION = "counters"
 EVENT_COUNTER_DOC = "events"
 EVENT_ID_DIGITS = 20  # zero-padded so document-id order is sequence order
+VERSION_FIELD = "_version"
+
+
+def _version_of(snapshot: Any) -> int:
+    # Documents written before versions existed have no field: they count as version 0.
+    return int((snapshot.to_dict() or {}).get(VERSION_FIELD, 0))
 
 
 def _stored_value(value: Any) -> Any:
@@ -253,22 +268,61 @@ class FirestoreStore(Store):
             self.recorded_queries.append(query)
 
     # ---- primitives -------------------------------------------------------------------------------------
+    @staticmethod
+    def _stored(spec: CollectionSpec, document: dict[str, Any]) -> dict[str, Any]:
+        """The Firestore fields of a record: its JSON body and its index fields (every one, even when None)."""
+        fields = {name: _stored_value(value) for name, value in index_values(spec, document).items()}
+        return {"body": json.dumps(document, separators=(",", ":")), **fields}
+
     def _put_many(self, spec: CollectionSpec, documents: Sequence[dict[str, Any]]) -> None:
         collection = self._collection(spec.name)
         batch = self._client.batch()
         pending = pending_bytes = 0
         for document in documents:
-            body = json.dumps(document, separators=(",", ":"))
-            fields = {name: _stored_value(value) for name, value in index_values(spec, document).items()}
-            if pending and (pending >= MAX_BATCH_WRITES or pending_bytes + len(body) > MAX_BATCH_BYTES):
+            stored = self._stored(spec, document)
+            size = len(stored["body"])
+            if pending and (pending >= MAX_BATCH_WRITES or pending_bytes + size > MAX_BATCH_BYTES):
                 batch.commit()
                 batch = self._client.batch()
                 pending = pending_bytes = 0
-            batch.set(collection.document(self._document_id(spec, document)), {"body": body, **fields})
+            # A merge that names every field replaces the record yet keeps `_version` for the increment, so a
+            # blind write bumps it (from nothing to 1 on creation) and an update that read the old one retries.
+            batch.set(collection.document(self._document_id(spec, document)),
+                      {**stored, VERSION_FIELD: firestore.Increment(1)}, merge=True)
             pending += 1
-            pending_bytes += len(body)
+            pending_bytes += size
         if pending:
             batch.commit()
+
+    def _get_versioned(self, spec: CollectionSpec, doc_id: str) -> tuple[dict[str, Any] | None, int | None]:
+        snapshot = self._collection(spec.name).document(doc_id).get()
+        if not snapshot.exists:
+            return None, None
+        return json.loads(snapshot.get("body")), _version_of(snapshot)
+
+    def _put_if_version(self, spec: CollectionSpec, document: dict[str, Any], expected: int | None) -> bool:
+        if expected is None:
+            return self._insert(spec, document)
+        reference = self._collection(spec.name).document(self._document_id(spec, document))
+        snapshot = reference.get()
+        if not snapshot.exists or _version_of(snapshot) != expected:
+            return False
+        # Every write moves both the version and the update time, so "unchanged since this read" is
+        # "still at the expected version"; the server checks it and writes in one step.
+        unchanged = self._client.write_option(last_update_time=snapshot.update_time)
+        try:
+            reference.update({**self._stored(spec, document), VERSION_FIELD: expected + 1}, option=unchanged)
+        except (FailedPrecondition, NotFound):
+            return False
+        return True
+
+    def _insert(self, spec: CollectionSpec, document: dict[str, Any]) -> bool:
+        reference = self._collection(spec.name).document(self._document_id(spec, document))
+        try:
+            reference.create({**self._stored(spec, document), VERSION_FIELD: 1})
+        except AlreadyExists:
+            return False
+        return True
 
     @staticmethod
     def _document_id(spec: CollectionSpec, document: dict[str, Any]) -> str:

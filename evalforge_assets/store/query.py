@@ -115,6 +115,8 @@ COLLECTIONS: dict[str, CollectionSpec] = {
             {"partition_key": "partition_key", "quarantined_at": "quarantined_at"},
             indexes=(("partition_key",), ("quarantined_at",)),
         ),
+        # Uniqueness keys ("open-incident:checkout"), read and written only by id through create/update.
+        CollectionSpec("claims", "key", {"owner": "owner"}),
     )
 }
 

@@ -1,11 +1,18 @@
-"""SQLite store: the embedded default. One table per collection (id, JSON body, indexed columns), WAL mode."""
+"""SQLite store: the embedded default. One table per collection (id, JSON body, indexed columns, version),
+WAL mode.
+
+Several processes (API workers, Dagster steps) share one database file. Every write takes the database's
+write lock with `BEGIN IMMEDIATE`, and the busy timeout makes a writer wait for another process's
+transaction instead of failing; a compare-and-set reads the version and writes inside that one transaction.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +22,7 @@ from evalforge_assets.store.query import COLLECTIONS, CollectionSpec, Filter, Qu
 
 _SQL_OPS = {"==": "=", ">=": ">=", "<=": "<=", ">": ">", "<": "<"}
 _CHUNK = 500  # stays under SQLite's bound-parameter limit
+BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for another process's transaction before giving up
 
 
 def _to_sql(value: Any) -> Any:
@@ -33,11 +41,11 @@ class SqliteStore(Store):
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # One shared connection guarded by a lock: FastAPI's thread pool and Dagster steps both use it.
-            self._conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30.0,
+            self._conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000,
                                          isolation_level=None)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute("PRAGMA busy_timeout=30000")
+            self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(
                 f"Cannot open the SQLite store at {self.path}: {exc}. Check that the folder is writable "
@@ -47,12 +55,18 @@ class SqliteStore(Store):
         self._create_schema()
 
     def _create_schema(self) -> None:
-        with self._lock:
+        # One transaction, so processes opening a new or older database at once never half-migrate it.
+        with self._transaction():
             for spec in COLLECTIONS.values():
                 columns = "".join(f", {name}" for name in spec.fields)
                 self._conn.execute(
-                    f"CREATE TABLE IF NOT EXISTS {spec.name} (id TEXT PRIMARY KEY, body TEXT NOT NULL{columns})"
+                    f"CREATE TABLE IF NOT EXISTS {spec.name} (id TEXT PRIMARY KEY, body TEXT NOT NULL{columns}, "
+                    "_version INTEGER NOT NULL DEFAULT 0)"
                 )
+                existing = {row[1] for row in self._conn.execute(f"PRAGMA table_info({spec.name})")}
+                if "_version" not in existing:
+                    # Tables from before versions: their rows start at 0 and the next write makes them 1.
+                    self._conn.execute(f"ALTER TABLE {spec.name} ADD COLUMN _version INTEGER NOT NULL DEFAULT 0")
                 for index in spec.indexes:
                     name = f"ix_{spec.name}_{'_'.join(index)}"
                     self._conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {spec.name} ({', '.join(index)}, id)")
@@ -61,24 +75,64 @@ class SqliteStore(Store):
                 "payload TEXT NOT NULL, ts TEXT NOT NULL)"
             )
 
-    # ---- primitives -------------------------------------------------------------------------------------
-    def _put_many(self, spec: CollectionSpec, documents: Sequence[dict[str, Any]]) -> None:
-        columns = ["id", "body", *spec.fields]
-        sql = (f"INSERT OR REPLACE INTO {spec.name} ({', '.join(columns)}) "
-               f"VALUES ({', '.join('?' for _ in columns)})")
-        rows = [
-            (doc[spec.key], fastjson.dumps(doc).decode(),
-             *(_to_sql(v) for v in index_values(spec, doc).values()))
-            for doc in documents
-        ]
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Hold this connection and the database's write lock; commit on success, roll back on any error."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                self._conn.executemany(sql, rows)
-                self._conn.execute("COMMIT")
+                yield
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            self._conn.execute("COMMIT")
+
+    @staticmethod
+    def _row(spec: CollectionSpec, document: dict[str, Any]) -> tuple[Any, ...]:
+        return (document[spec.key], fastjson.dumps(document).decode(),
+                *(_to_sql(v) for v in index_values(spec, document).values()))
+
+    # ---- primitives -------------------------------------------------------------------------------------
+    @staticmethod
+    def _insert_sql(spec: CollectionSpec) -> str:
+        columns = ["id", "body", *spec.fields]
+        return (f"INSERT INTO {spec.name} ({', '.join(columns)}, _version) "
+                f"VALUES ({', '.join('?' for _ in columns)}, 1)")
+
+    def _put_many(self, spec: CollectionSpec, documents: Sequence[dict[str, Any]]) -> None:
+        # A blind write still bumps the version, so an update that read the old one notices and retries.
+        assignments = ", ".join(f"{name} = excluded.{name}" for name in ["body", *spec.fields])
+        sql = (f"{self._insert_sql(spec)} ON CONFLICT(id) DO UPDATE SET {assignments}, "
+               f"_version = {spec.name}._version + 1")
+        rows = [self._row(spec, doc) for doc in documents]
+        with self._transaction():
+            self._conn.executemany(sql, rows)
+
+    def _get_versioned(self, spec: CollectionSpec, doc_id: str) -> tuple[dict[str, Any] | None, int | None]:
+        with self._lock:
+            found = self._conn.execute(f"SELECT body, _version FROM {spec.name} WHERE id = ?", (doc_id,)).fetchone()
+        return (None, None) if found is None else (fastjson.loads(found[0]), int(found[1]))
+
+    def _put_if_version(self, spec: CollectionSpec, document: dict[str, Any], expected: int | None) -> bool:
+        with self._transaction():
+            found = self._conn.execute(f"SELECT _version FROM {spec.name} WHERE id = ?",
+                                       (document[spec.key],)).fetchone()
+            if (None if found is None else int(found[0])) != expected:
+                return False
+            if expected is None:
+                self._conn.execute(self._insert_sql(spec), self._row(spec, document))
+            else:
+                assignments = ", ".join(f"{name} = ?" for name in ["body", *spec.fields])
+                doc_id, *values = self._row(spec, document)
+                self._conn.execute(f"UPDATE {spec.name} SET {assignments}, _version = ? WHERE id = ?",
+                                   (*values, expected + 1, doc_id))
+            return True
+
+    def _insert(self, spec: CollectionSpec, document: dict[str, Any]) -> bool:
+        with self._transaction():
+            cursor = self._conn.execute(f"{self._insert_sql(spec)} ON CONFLICT(id) DO NOTHING",
+                                        self._row(spec, document))
+            return cursor.rowcount == 1
 
     def _get_many(self, spec: CollectionSpec, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}

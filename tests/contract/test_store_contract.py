@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from evalforge_assets.models import FailureCapture, FailureSignature
-from evalforge_assets.store import CaptureFilter, Filter, InvalidCursor, Store
+from evalforge_assets.models import Claim, FailureCapture, FailureSignature, SystemStatus
+from evalforge_assets.store import CaptureFilter, Filter, InvalidCursor, Store, VersionConflict
 from evalforge_assets.store.query import COLLECTIONS, encode_cursor
 from tests.fixtures.factories import (
     make_audit,
@@ -623,3 +623,150 @@ def test_a_second_handle_sees_the_same_data(store_backend: StoreBackend) -> None
 
 def test_ping_answers_when_the_store_is_up(store: Store) -> None:
     store.ping()
+
+
+# ---- optimistic concurrency: update, create, versions ------------------------------------------------------
+def bump(signature: FailureSignature | None) -> FailureSignature | None:
+    return None if signature is None else revise(signature, count=signature.count + 1)
+
+
+def test_update_of_an_absent_record_stores_what_change_returns(store: Store) -> None:
+    seen: list[FailureSignature | None] = []
+    created = make_signature(signature_id="sig-new", count=1)
+
+    def create_it(current: FailureSignature | None) -> FailureSignature:
+        seen.append(current)
+        return created
+
+    stored = store.update("signatures", FailureSignature, "sig-new", create_it)
+    assert seen == [None]
+    assert signature_fields(stored) == signature_fields(created)
+    assert signature_fields(store.get_signature("sig-new")) == signature_fields(created)
+    assert store.version("signatures", "sig-new") == 1
+
+
+def test_update_of_a_present_record_sees_it_and_stores_the_change(store: Store) -> None:
+    store.save_signatures([make_signature(signature_id="sig-up", count=4)])
+    stored = store.update("signatures", FailureSignature, "sig-up", bump)
+    assert stored.count == 5
+    assert store.get_signature("sig-up").count == 5
+    assert store.version("signatures", "sig-up") == 2
+
+
+def test_update_keeps_the_fields_the_store_derives(store: Store) -> None:
+    store.save_signatures([make_signature(signature_id="sig-a", severity="low"),
+                           make_signature(signature_id="sig-b", severity="medium")])
+    store.update("signatures", FailureSignature, "sig-a", lambda s: revise(s, severity="critical"))
+    ranked = store.list_signatures(order_by=(("severity_rank", False),)).items
+    assert [s.signature_id for s in ranked] == ["sig-a", "sig-b"]
+
+
+def test_change_returning_none_leaves_the_store_as_it_is(store: Store) -> None:
+    original = make_signature(signature_id="sig-same", count=3)
+    store.save_signatures([original])
+    assert store.update("signatures", FailureSignature, "sig-same", lambda current: None).count == 3
+    assert store.version("signatures", "sig-same") == 1
+
+    assert store.update("signatures", FailureSignature, "sig-absent", lambda current: None) is None
+    assert store.get_signature("sig-absent") is None
+    assert store.version("signatures", "sig-absent") is None
+
+
+def test_every_write_path_increments_the_version(store: Store) -> None:
+    capture = make_capture(capture_id="cap-v")
+    assert store.version("captures", "cap-v") is None
+    assert store.create("captures", capture)
+    assert store.version("captures", "cap-v") == 1
+    store.save_captures([revise(capture, status="triaged")])
+    assert store.version("captures", "cap-v") == 2
+    store.upsert_captures([revise(capture, error_message="changed upstream")])
+    assert store.version("captures", "cap-v") == 3
+    store.upsert_captures([revise(capture, error_message="changed upstream")])  # unchanged: not written
+    assert store.version("captures", "cap-v") == 3
+    store.update("captures", FailureCapture, "cap-v", lambda c: revise(c, assignee="ann"))
+    assert store.version("captures", "cap-v") == 4
+    assert store.get_capture("cap-v").assignee == "ann"
+    # The version is the store's, never part of the record a reader gets back.
+    assert "_version" not in store.get_capture("cap-v").model_dump()
+
+    store.save_status(make_status())
+    store.save_status(make_status(status="INCIDENT_ACTIVE"))
+    assert store.version("status", "current") == 2
+
+
+def test_update_retries_after_a_concurrent_write_and_keeps_both_changes(store_backend: StoreBackend) -> None:
+    store, other = store_backend.open(), store_backend.open()
+    store.save_captures([make_capture(capture_id="cap-race")])
+    calls: list[str | None] = []
+
+    def assign(capture: FailureCapture | None) -> FailureCapture:
+        calls.append(capture.status.value)
+        if len(calls) == 1:  # another process triages it after this read and before this write
+            other.save_captures([revise(capture, status="triaged")])
+        return revise(capture, assignee="ann")
+
+    stored = store.update("captures", FailureCapture, "cap-race", assign)
+    assert calls == ["new", "triaged"]
+    assert (stored.status.value, stored.assignee) == ("triaged", "ann")
+    reread = other.get_capture("cap-race")
+    assert (reread.status.value, reread.assignee) == ("triaged", "ann")
+    assert store.version("captures", "cap-race") == 3
+
+
+def test_update_gives_up_with_version_conflict_when_a_writer_always_interferes(
+        store_backend: StoreBackend) -> None:
+    store, other = store_backend.open(), store_backend.open()
+    store.save_signatures([make_signature(signature_id="sig-hot", count=0)])
+    calls = 0
+
+    def contended(signature: FailureSignature | None) -> FailureSignature:
+        nonlocal calls
+        calls += 1
+        other.save_signatures([revise(signature, count=1000 + calls)])
+        return revise(signature, count=-1)
+
+    with pytest.raises(VersionConflict) as caught:
+        store.update("signatures", FailureSignature, "sig-hot", contended, attempts=4)
+    assert calls == 4
+    assert "signatures/sig-hot" in str(caught.value) and "4 attempts" in str(caught.value)
+    assert store.get_signature("sig-hot").count == 1004  # the interfering writes all stand, ours never landed
+
+
+def test_create_inserts_once_and_never_overwrites(store: Store) -> None:
+    first = Claim(key="open-incident:checkout", owner="inc-1")
+    assert store.create("claims", first) is True
+    assert store.create("claims", Claim(key="open-incident:checkout", owner="inc-2")) is False
+    assert store.update("claims", Claim, "open-incident:checkout", lambda current: None) == first
+    assert store.version("claims", "open-incident:checkout") == 1
+
+
+def test_a_released_claim_is_taken_through_update_by_one_owner(store: Store) -> None:
+    key = "active-run:inc-7"
+
+    def take(owner: str):
+        def change(claim: Claim | None) -> Claim | None:
+            if claim is None or claim.owner is None:
+                return Claim(key=key, owner=owner, claimed_at="2026-01-15T10:00:00.000000Z")
+            return None
+        return change
+
+    assert store.update("claims", Claim, key, take("run-1")).owner == "run-1"
+    assert store.update("claims", Claim, key, take("run-2")).owner == "run-1"  # held: run-2 learns who
+    store.update("claims", Claim, key, lambda claim: revise(claim, owner=None))
+    assert store.update("claims", Claim, key, take("run-2")).owner == "run-2"
+    assert store.version("claims", key) == 3
+
+
+def test_update_of_the_status_document_whose_id_is_not_a_record_field(store: Store) -> None:
+    store.save_status(make_status())
+    stored = store.update("status", SystemStatus, "current", lambda s: revise(s, status="VALIDATING"))
+    assert stored == store.get_status() == make_status(status="VALIDATING")
+
+
+def test_update_refuses_a_change_of_id_and_an_unknown_collection(store: Store) -> None:
+    store.save_signatures([make_signature(signature_id="sig-keep")])
+    with pytest.raises(ValueError, match="cannot change its id"):
+        store.update("signatures", FailureSignature, "sig-keep", lambda s: revise(s, signature_id="sig-other"))
+    assert store.get_signature("sig-other") is None
+    with pytest.raises(ValueError, match="not a store collection"):
+        store.update("nonsense", FailureSignature, "x", lambda s: s)
