@@ -7,8 +7,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from evalforge_api.deps import get_review_service
 from evalforge_assets.models import FailureCapture
+from evalforge_assets.review.rules import CapturePatch
+from evalforge_assets.review.service import ReviewService
 from evalforge_assets.store import Filter, Store
+from evalforge_assets.store.base import VersionConflict
 from evalforge_assets.store.query import encode_cursor
 from tests.api.conftest import auth
 from tests.fixtures.factories import make_capture
@@ -257,3 +261,32 @@ def test_bad_patch_bodies_are_422_naming_the_field(api: TestClient, store: Store
 def test_patching_an_unknown_capture_is_a_404(api: TestClient, store: Store) -> None:
     response = api.patch("/v1/captures/nope", json={"status": "triaged"}, headers=REVIEWER)
     assert response.status_code == 404
+
+
+# ---- the review service behind the routes ------------------------------------------------------------------------
+FIXED_TIME = "2026-02-01T09:00:00.000000Z"
+
+
+def test_the_review_service_is_a_dependency_tests_can_swap(api: TestClient, store: Store) -> None:
+    store.upsert_captures([make_capture(capture_id="cap-1")])
+    api.app.dependency_overrides[get_review_service] = lambda: ReviewService(store, clock=lambda: FIXED_TIME)
+    response = api.patch("/v1/captures/cap-1", json={"note": "clock from the override"}, headers=REVIEWER)
+    assert response.status_code == 200, response.text
+    assert response.json()["notes"][0]["at"] == FIXED_TIME
+    assert response.json()["history"][0]["at"] == FIXED_TIME
+
+
+class _AlwaysOutpaced(ReviewService):
+    def update_capture(self, capture_id: str, patch: CapturePatch, actor: str) -> FailureCapture:
+        raise VersionConflict(f"captures/{capture_id} was changed by another writer between read and write on "
+                              "each of 20 attempts, so this change was not stored; try again.")
+
+
+def test_a_change_outpaced_by_other_writers_is_a_409_saying_to_try_again(api: TestClient, store: Store) -> None:
+    store.upsert_captures([make_capture(capture_id="cap-1")])
+    api.app.dependency_overrides[get_review_service] = lambda: _AlwaysOutpaced(store)
+    response = api.patch("/v1/captures/cap-1", json={"assignee": "ana"}, headers=REVIEWER)
+    assert response.status_code == 409
+    assert "captures/cap-1" in response.json()["detail"] and "try again" in response.json()["detail"]
+    assert response.headers["Retry-After"] == "1"
+    assert store.get_capture("cap-1").assignee is None  # type: ignore[union-attr]

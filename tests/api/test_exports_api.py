@@ -17,6 +17,8 @@ from schemathesis.checks import negative_data_rejection, positive_data_acceptanc
 from schemathesis.core.parameters import ParameterLocation
 
 from evalforge_api.app import create_app
+from evalforge_api.deps import get_export_service
+from evalforge_assets.exports.service import ExportService
 from evalforge_assets.models import RequestKind
 from evalforge_assets.store import Store
 from evalforge_assets.store.sqlite import SqliteStore
@@ -276,3 +278,11 @@ def checks_not_applicable(case: schemathesis.Case) -> list:
 def test_generated_export_requests_get_documented_answers_and_never_a_5xx(case: schemathesis.Case,
                                                                            fuzz_store: SqliteStore) -> None:
     case.call_and_validate(headers=auth("lead"), excluded_checks=checks_not_applicable(case))
+
+
+def test_the_export_service_is_a_dependency_tests_can_swap(api: TestClient, seeded: Store) -> None:
+    fixed = "2026-02-01T09:00:00.000000Z"
+    api.app.dependency_overrides[get_export_service] = lambda: ExportService(seeded, clock=lambda: fixed)
+    answer = post_export(api, capture_ids=["cap-new"], destinations=["runbook"])
+    assert answer.status_code == 202, answer.text
+    assert api.get(answer.json()["url"], headers=auth("viewer")).json()["requested_at"] == fixed
