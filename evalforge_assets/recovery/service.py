@@ -2,8 +2,13 @@
 
 Every detection path (monitor webhook, metric polling, simulate) calls `open_or_join`, so deduplication,
 recurrence and events behave the same whichever noticed the problem first. Every state change goes through
-`pipeline.incident_state.transition` (validated, timestamped, with actor and evidence) and is appended to
-the store's event log, which the API's WebSocket fans out in order. No Dagster import: the API uses this too.
+`states.transition` (validated, timestamped, with actor and evidence) and is appended to the store's event log,
+which the API's WebSocket fans out in order. No Dagster import: the API uses this too.
+
+Several processes (API workers, Dagster runs, sensors) write the same incidents, so every write of an incident
+is a read-modify-write through `Store.update`, and two guarantees hold across processes: at most one open
+incident per service (the `OpenIncidentSlot` claim) and at most one QUEUED or RUNNING validation run per
+incident (run ids chained per incident, created with insert-if-absent; see `runs.py`).
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ from evalforge_assets.models import (
     RequestKind,
     SystemState,
     SystemStatus,
-    TestResult,
     TestRun,
     TestRunStatus,
     TestStatus,
@@ -37,21 +41,25 @@ from evalforge_assets.recovery.alerts import (
     incident_title,
     with_recovery_note,
 )
+from evalforge_assets.recovery.claims import OpenIncidentSlot
 from evalforge_assets.recovery.errors import IncidentNotFound, PlanNotReady, ValidationRefused
 from evalforge_assets.recovery.readings import SignalReading, SimulateMode, simulated_reading
-from evalforge_assets.recovery.states import (
-    is_recurrence,
-    open_timeline,
-    recovery_decision,
-    transition,
-)
+from evalforge_assets.recovery.runs import ACTIVE_RUN_STATUSES, next_run_id, queued_run
+from evalforge_assets.recovery.states import is_recurrence, open_timeline, recovery_decision, transition
 from evalforge_assets.recovery.webhooks import MonitorAlert, alert_action
 from evalforge_assets.store import Store
 
 log = logging.getLogger("evalforge.incidents")
 
-# A run in one of these states will still check the service, so a new request returns it instead of queueing.
-ACTIVE_RUN_STATUSES = (TestRunStatus.QUEUED, TestRunStatus.RUNNING)
+__all__ = ["ACTIVE_RUN_STATUSES", "IncidentService", "SignalReading", "incident_id_for"]
+
+# Rounds of read → decide → compare-and-set before giving up; each round only repeats when another process
+# changed the same incident or run in between, so a handful is plenty.
+RACE_ROUNDS = 20
+# The remaining path of `simulate INCIDENT_OFF` from each state to HEALTHY.
+_CLOSING_PATH = {SystemState.INCIDENT_ACTIVE: (SystemState.VALIDATING, SystemState.RECOVERED, SystemState.HEALTHY),
+                 SystemState.VALIDATING: (SystemState.RECOVERED, SystemState.HEALTHY),
+                 SystemState.RECOVERED: (SystemState.HEALTHY,)}
 
 
 def _meaningfully_changed(previous: SystemStatus | None, current: SystemStatus) -> bool:
@@ -81,13 +89,14 @@ class IncidentService:
         self.cooldown_seconds = cooldown_seconds
         self.clock = clock
         self.launcher = launcher
+        self.slot = OpenIncidentSlot(store, service, clock=clock)
 
     @classmethod
     def from_settings(cls, store: Store, settings: Any) -> IncidentService:
         return cls(store, service=settings.dd_service, error_rate_threshold=settings.error_rate_threshold,
                    cooldown_seconds=settings.recurrence_cooldown_seconds)
 
-    # ---- events and status --------------------------------------------------------------------------------
+    # ---- events, status and the one way incidents are written -------------------------------------------------
     def emit(self, event_type: str, payload: dict[str, Any]) -> None:
         self.store.append_event(event_type, payload)
 
@@ -95,21 +104,80 @@ class IncidentService:
         return self.store.open_incident(self.service)
 
     def refresh_status(self, reading: SignalReading | None = None, *, emit: bool | None = None) -> SystemStatus:
-        """Write the status document from the open incident and the latest reading; emit it when it changed."""
-        previous = self.store.get_status()
-        incident = self.current()
-        status = SystemStatus(
-            status=incident.state if incident else SystemState.HEALTHY,
-            error_rate_5m=reading.error_rate_5m if reading else (previous.error_rate_5m if previous else 0.0),
-            p95_latency_ms_5m=reading.p95_latency_ms_5m if reading else (
-                previous.p95_latency_ms_5m if previous else 0.0),
-            active_incident_id=incident.incident_id if incident else None,
-            updated_at=self.clock(),
-        )
-        self.store.save_status(status)
-        if emit or (emit is None and _meaningfully_changed(previous, status)):
+        """Write the status document from the open incident and the latest reading; emit it when it changed.
+
+        Recomputed inside the compare-and-set, so a writer that read the incidents before another process
+        changed them never puts its older picture back over the newer one. A status identical to the stored
+        one is not written again (unless `emit` is true), so many processes agreeing on it do not contend for
+        the document: `updated_at` is when the status last changed.
+        """
+        seen: list[SystemStatus | None] = []
+
+        def recompute(previous: SystemStatus | None) -> SystemStatus | None:
+            seen.append(previous)
+            incident = self.current()
+            fresh = SystemStatus(
+                status=incident.state if incident else SystemState.HEALTHY,
+                error_rate_5m=reading.error_rate_5m if reading else (previous.error_rate_5m if previous else 0.0),
+                p95_latency_ms_5m=reading.p95_latency_ms_5m if reading else (
+                    previous.p95_latency_ms_5m if previous else 0.0),
+                active_incident_id=incident.incident_id if incident else None,
+                updated_at=previous.updated_at if previous else "",
+            )
+            if previous is not None and not emit and fresh == previous:
+                return None
+            return fresh.model_copy(update={"updated_at": self.clock()})
+
+        status = self.store.update("status", SystemStatus, "current", recompute)
+        assert status is not None  # recompute always returns a status to store
+        if emit or (emit is None and _meaningfully_changed(seen[-1], status)):
             self.emit("system.status", status.model_dump(mode="json"))
         return status
+
+    def current_status(self, *, announce: bool = True) -> SystemStatus:
+        """The status document, written first from the incidents when no detector has written one yet.
+
+        A first write is announced as `system.status` unless `announce` is false: a WebSocket client's opening
+        status is that status already, and the event would reach it a second time.
+        """
+        return self.store.get_status() or self.refresh_status(emit=None if announce else False)
+
+    def _change(self, incident_id: str,
+                change: Callable[[IncidentRecord], IncidentRecord | None]) -> IncidentRecord:
+        """Read-modify-write one incident (`change` returns None to leave it); raises IncidentNotFound."""
+
+        def guarded(current: IncidentRecord | None) -> IncidentRecord | None:
+            if current is None:
+                raise IncidentNotFound(incident_id)
+            return change(current)
+
+        stored = self.store.update("incidents", IncidentRecord, incident_id, guarded)
+        if stored is None:
+            raise IncidentNotFound(incident_id)
+        return stored
+
+    def _require(self, incident_id: str) -> IncidentRecord:
+        incident = self.store.get_incident(incident_id)
+        if incident is None:
+            raise IncidentNotFound(incident_id)
+        return incident
+
+    def _close(self, incident_id: str, actor: str, reason: str, *, only_from: SystemState | None = None
+               ) -> IncidentRecord:
+        """Walk the incident to HEALTHY (closed) and free the service's slot for the next incident."""
+
+        def walk(current: IncidentRecord) -> IncidentRecord | None:
+            if not current.open or (only_from is not None and current.state is not only_from):
+                return None
+            now = self.clock()
+            for state in _CLOSING_PATH.get(current.state, ()):
+                current = transition(current, state, actor, {"reason": reason}, now)
+            return current
+
+        closed = self._change(incident_id, walk)
+        if not closed.open:
+            self.slot.release(incident_id)
+        return closed
 
     # ---- detection ------------------------------------------------------------------------------------------
     def open_or_join(
@@ -123,26 +191,61 @@ class IncidentService:
         title: str | None = None,
         evidence_links: Sequence[Link] = (),
     ) -> tuple[IncidentRecord, bool]:
-        """The one way an incident starts. Returns (incident, created); a repeat alert joins the open one."""
-        now = self.clock()
+        """The one way an incident starts. Returns (incident, created); a repeat alert joins the open one.
+
+        Across processes only the holder of the service's open-incident claim creates; everyone else joins it.
+        """
         evidence = {"source": source, "error_rate_5m": reading.error_rate_5m,
                     "error_rate_recent": reading.error_rate_recent, "top_error": reading.top_error,
                     "monitor_id": monitor_id, "alert_key": alert_key}
-        incident = self.current()
-        if incident is not None:
-            if alert_key and alert_key in incident.alert_keys:
-                return incident, False  # the same alert cycle again (a webhook retry or a re-trigger)
-            if incident.state is SystemState.RECOVERED:
-                incident = transition(incident, SystemState.INCIDENT_ACTIVE, actor,
-                                      {**evidence, "reason": "recurrence within the cooldown"}, now)
-            keys = [*incident.alert_keys, *([alert_key] if alert_key else [])]
-            incident = incident.model_copy(update={"alert_keys": keys})
-            self.store.save_incident(incident)
-            self.refresh_status(reading)
-            return incident, False
+        for _ in range(RACE_ROUNDS):
+            incident = self.current()
+            if incident is None:
+                now = self.clock()
+                candidate = incident_id_for(self.service, now)
+                holder = self.slot.acquire(candidate)
+                if holder == candidate:
+                    created = self._create(candidate, reading, source=source, actor=actor, evidence=evidence,
+                                           now=now, monitor_id=monitor_id, alert_key=alert_key, title=title,
+                                           evidence_links=evidence_links)
+                    if created is not None:
+                        return created, True
+                incident = self.store.get_incident(holder)
+            if incident is not None:
+                joined = self._join(incident.incident_id, actor, evidence, alert_key)
+                if joined is not None:
+                    self.refresh_status(reading)
+                    return joined, False
+        raise RuntimeError(f"Could not open or join an incident for {self.service} in {RACE_ROUNDS} rounds: other "
+                           "processes kept opening and closing incidents at the same moment; try again.")
 
+    def _join(self, incident_id: str, actor: str, evidence: dict[str, Any],
+              alert_key: str | None) -> IncidentRecord | None:
+        """Add an alert to the open incident (a RECOVERED one becomes active again); None if it closed meanwhile."""
+
+        def join(current: IncidentRecord) -> IncidentRecord | None:
+            # Nothing to write when it closed meanwhile, or for the same alert cycle again (a webhook retry or
+            # a re-trigger), or for a plain repeat: writing anyway would only make joiners contend.
+            if not current.open or (alert_key and alert_key in current.alert_keys):
+                return None
+            if current.state is not SystemState.RECOVERED and not alert_key:
+                return None
+            if current.state is SystemState.RECOVERED:
+                current = transition(current, SystemState.INCIDENT_ACTIVE, actor,
+                                     {**evidence, "reason": "recurrence within the cooldown"}, self.clock())
+            if alert_key:
+                current = current.model_copy(update={"alert_keys": [*current.alert_keys, alert_key]})
+            return current
+
+        joined = self._change(incident_id, join)
+        return joined if joined.open else None
+
+    def _create(self, incident_id: str, reading: SignalReading, *, source: str, actor: str,
+                evidence: dict[str, Any], now: str, monitor_id: str | None, alert_key: str | None,
+                title: str | None, evidence_links: Sequence[Link]) -> IncidentRecord | None:
+        """Write the new incident the caller holds the claim for; None when an incident with its id exists."""
         card = IncidentCard(
-            incident_id=incident_id_for(self.service, now),
+            incident_id=incident_id,
             title=title or self._title(reading),
             detected_at=now,
             datadog_summary=DatadogSummary(monitor_id=monitor_id, service=self.service,
@@ -150,20 +253,20 @@ class IncidentService:
             plan=Plan(plan_id="", generated_at=now, items=[]),
         )
         incident = IncidentRecord(
-            incident_id=card.incident_id, service=self.service, card=card, state=SystemState.INCIDENT_ACTIVE,
+            incident_id=incident_id, service=self.service, card=card, state=SystemState.INCIDENT_ACTIVE,
             alert_keys=[alert_key] if alert_key else [], timeline=open_timeline(actor, evidence, now),
             source=source,
         )
-        self.store.save_incident(incident)
+        if not self.store.create("incidents", incident):
+            return None  # another process picked the same id in the same microsecond: join it instead
         self.emit("incident.created", card.model_dump(mode="json"))
         self.refresh_status(reading)
         # The incident sensor picks this up and materializes context → plan → first validation run.
-        self.store.add_request(PendingRequest(request_id=f"incident-{incident.incident_id}",
-                                              kind=RequestKind.incident,
-                                              payload={"incident_id": incident.incident_id}, created_at=now))
-        log.info("incident opened", extra={"incident_id": incident.incident_id, "source": source,
+        self.store.add_request(PendingRequest(request_id=f"incident-{incident_id}", kind=RequestKind.incident,
+                                              payload={"incident_id": incident_id}, created_at=now))
+        log.info("incident opened", extra={"incident_id": incident_id, "source": source,
                                            "error_rate": reading.acting_error_rate})
-        return incident, True
+        return incident
 
     def _title(self, reading: SignalReading) -> str:
         what = reading.top_error or "errors"
@@ -174,25 +277,11 @@ class IncidentService:
         incident = self.current()
         if incident is None:
             return None
-        now = self.clock()
-        path = {SystemState.INCIDENT_ACTIVE: [SystemState.VALIDATING, SystemState.RECOVERED, SystemState.HEALTHY],
-                SystemState.VALIDATING: [SystemState.RECOVERED, SystemState.HEALTHY],
-                SystemState.RECOVERED: [SystemState.HEALTHY]}.get(incident.state, [])
-        for state in path:
-            incident = transition(incident, state, actor, {"reason": "closed by simulate INCIDENT_OFF"}, now)
-        self.store.save_incident(incident)
+        closed = self._close(incident.incident_id, actor, "closed by simulate INCIDENT_OFF")
         self.refresh_status()
-        return incident
+        return closed
 
     # ---- use cases behind the API --------------------------------------------------------------------------
-    def current_status(self, *, announce: bool = True) -> SystemStatus:
-        """The status document, written first from the incidents when no detector has written one yet.
-
-        A first write is announced as `system.status` unless `announce` is false: a WebSocket client's opening
-        status is that status already, and the event would reach it a second time.
-        """
-        return self.store.get_status() or self.refresh_status(emit=None if announce else False)
-
     def simulate(self, mode: SimulateMode, actor: str) -> IncidentRecord | None:
         """INCIDENT_ON opens an incident from a synthetic reading (or joins the open one) and returns it;
         INCIDENT_OFF walks the open incident through the remaining states to HEALTHY and returns None."""
@@ -223,7 +312,7 @@ class IncidentService:
             return AlertOutcome(action=action, incident_id=incident.incident_id)
         current = self.current()
         if action == "recover" and current is not None:
-            noted = self._note_monitor_recovery(current, alert)
+            noted = self._change(current.incident_id, lambda fresh: with_recovery_note(fresh, alert, self.clock()))
             self.revalidate(noted, actor=f"{alert_actor(alert)} recovered")
             self.store.add_request(alert_record(alert, action, current.incident_id, "processed", self.clock()))
             return AlertOutcome(action=action, incident_id=current.incident_id)
@@ -237,11 +326,6 @@ class IncidentService:
         return SignalReading(error_rate_5m=known.error_rate_5m if known else 0.0,
                              p95_latency_ms_5m=known.p95_latency_ms_5m if known else 0.0,
                              top_error=None, source=WEBHOOK_SOURCE)
-
-    def _note_monitor_recovery(self, incident: IncidentRecord, alert: MonitorAlert) -> IncidentRecord:
-        noted = with_recovery_note(incident, alert, self.clock())
-        self.store.save_incident(noted)
-        return noted
 
     def switch_demo_bug(self, switch: Callable[[bool], None], enabled: bool, actor: str) -> SystemStatus:
         """Flip the demo app's bug (raises DemoAppUnreachable, changing nothing, when it cannot) and announce the
@@ -259,17 +343,12 @@ class IncidentService:
 
         Raises IncidentNotFound, ValidationRefused (RECOVERED or closed) or PlanNotReady.
         """
-        incident = self.store.get_incident(incident_id)
-        if incident is None:
-            raise IncidentNotFound(incident_id)
+        incident = self._require(incident_id)
         if not incident.open or incident.state is SystemState.RECOVERED:
             raise ValidationRefused(incident.incident_id, incident.state, incident.open)
         if not incident.card.plan.items:
             raise PlanNotReady(incident.incident_id)
-        active = self._active_run(incident)
-        if active is not None:
-            return active
-        return self.request_test_run(incident.incident_id, actor=actor)
+        return self.request_test_run(incident_id, actor=actor)
 
     def revalidate(self, incident: IncidentRecord, actor: str) -> TestRun | None:
         """After a fix or a monitor's recovery: the run that will check it, or None when there is nothing to
@@ -279,41 +358,46 @@ class IncidentService:
         except (ValidationRefused, PlanNotReady):
             return None
 
-    def _active_run(self, incident: IncidentRecord) -> TestRun | None:
-        latest = self.store.get_test_run(incident.latest_run_id) if incident.latest_run_id else None
-        if latest is not None and latest.status in ACTIVE_RUN_STATUSES:
-            return latest
-        return None
-
     # ---- plan and validation ----------------------------------------------------------------------------------
     def attach_plan(self, incident_id: str, plan: Plan) -> IncidentRecord:
-        incident = self._require(incident_id)
-        card = incident.card.model_copy(update={"plan": plan})
-        incident = incident.model_copy(update={"card": card})
-        self.store.save_incident(incident)
+        incident = self._change(incident_id, lambda current: current.model_copy(
+            update={"card": current.card.model_copy(update={"plan": plan})}))
         self.emit("plan.generated", {"incident_id": incident_id, "plan": plan.model_dump(mode="json")})
         return incident
 
     def request_test_run(self, incident_id: str, actor: str, *, enqueue: bool = True) -> TestRun:
-        """Queue a validation run of the incident's plan; the validation sensor turns it into a Dagster run.
+        """Queue a validation run of the incident's plan, or return the run already QUEUED or RUNNING; the
+        validation sensor (or the launcher) turns a new one into a Dagster run.
 
         `enqueue=False` when the caller runs it itself (the first run, in the same Dagster run as the plan)."""
-        incident = self._require(incident_id)
-        now = self.clock()
-        run = TestRun(
-            run_id="run_" + hashlib.sha256(f"{incident_id}|{now}".encode()).hexdigest()[:16],
-            incident_id=incident_id, started_at=now, status=TestRunStatus.QUEUED,
-            tests=[TestResult(test_id=item.test_id, name=item.name, status=TestStatus.PENDING, last_update_at=now,
-                              details=None) for item in incident.card.plan.items],
-        )
-        self.store.save_test_run(run)
-        self.store.save_incident(incident.model_copy(update={"latest_run_id": run.run_id}))
-        if enqueue:
-            self._enqueue(PendingRequest(request_id=f"test_run-{run.run_id}", kind=RequestKind.test_run,
-                                         payload={"incident_id": incident_id, "run_id": run.run_id, "actor": actor},
-                                         created_at=now))
-        self.emit("tests.updated", run.model_dump(mode="json"))
-        return run
+        for _ in range(RACE_ROUNDS):
+            incident = self._require(incident_id)
+            previous_id = incident.latest_run_id
+            previous = self.store.get_test_run(previous_id) if previous_id else None
+            if previous is not None and previous.status in ACTIVE_RUN_STATUSES:
+                return previous
+            run = queued_run(incident, next_run_id(incident_id, previous_id), self.clock())
+            created = self.store.create("test_runs", run)
+            if not created:
+                # Another process created this very run first: point the incident at it (it may have died
+                # before doing so) and look again; it is usually still QUEUED, and then it is the answer.
+                self._point_at_run(incident_id, previous_id, run.run_id)
+                continue
+            self._point_at_run(incident_id, previous_id, run.run_id)
+            if enqueue:
+                self._enqueue(PendingRequest(request_id=f"test_run-{run.run_id}", kind=RequestKind.test_run,
+                                             payload={"incident_id": incident_id, "run_id": run.run_id,
+                                                      "actor": actor},
+                                             created_at=run.started_at))
+            self.emit("tests.updated", run.model_dump(mode="json"))
+            return run
+        raise RuntimeError(f"Could not queue a validation run for incident {incident_id} in {RACE_ROUNDS} rounds: "
+                           "its runs kept changing underneath; try again.")
+
+    def _point_at_run(self, incident_id: str, previous_id: str | None, run_id: str) -> None:
+        """Move the incident's latest run from `previous_id` to `run_id` (a no-op if it already moved on)."""
+        self._change(incident_id, lambda current: current.model_copy(update={"latest_run_id": run_id})
+                     if current.latest_run_id == previous_id else None)
 
     def _enqueue(self, request: PendingRequest) -> None:
         if self.launcher is None:
@@ -327,10 +411,14 @@ class IncidentService:
 
     def start_validation(self, run: TestRun, actor: str) -> TestRun:
         """The run begins: the incident enters VALIDATING (from INCIDENT_ACTIVE) and the run is RUNNING."""
-        incident = self._require(run.incident_id)
-        if incident.state is SystemState.INCIDENT_ACTIVE:
-            incident = transition(incident, SystemState.VALIDATING, actor, {"run_id": run.run_id}, self.clock())
-            self.store.save_incident(incident)
+
+        def begin(current: IncidentRecord) -> IncidentRecord | None:
+            if current.state is not SystemState.INCIDENT_ACTIVE:
+                return None
+            return transition(current, SystemState.VALIDATING, actor, {"run_id": run.run_id}, self.clock())
+
+        before = self._require(run.incident_id)
+        if self._change(run.incident_id, begin).state is not before.state:
             self.refresh_status()
         running = run.model_copy(update={"status": TestRunStatus.RUNNING})
         self.update_test_run(running)
@@ -344,17 +432,22 @@ class IncidentService:
         """Apply the recovery rule. Failing checks send the incident back to INCIDENT_ACTIVE; passing checks
         with the signal still high keep it VALIDATING until `observe` sees the signal fall."""
         self.update_test_run(run)
-        incident = self._require(run.incident_id)
         decision = recovery_decision(run, reading.acting_error_rate, self.threshold)
-        now = self.clock()
-        if incident.state is not SystemState.VALIDATING:
-            return incident
-        if decision.recovered:
-            incident = transition(incident, SystemState.RECOVERED, actor, decision.model_dump(), now)
-        elif any(t.status is TestStatus.FAIL for t in run.tests) or run.status is TestRunStatus.FAILED:
-            incident = transition(incident, SystemState.INCIDENT_ACTIVE, actor, decision.model_dump(), now)
-        self.store.save_incident(incident)
-        self.refresh_status(reading)
+        failed = any(t.status is TestStatus.FAIL for t in run.tests) or run.status is TestRunStatus.FAILED
+
+        def decide(current: IncidentRecord) -> IncidentRecord | None:
+            if current.state is not SystemState.VALIDATING:
+                return None
+            if decision.recovered:
+                return transition(current, SystemState.RECOVERED, actor, decision.model_dump(), self.clock())
+            if failed:
+                return transition(current, SystemState.INCIDENT_ACTIVE, actor, decision.model_dump(), self.clock())
+            return None
+
+        before = self._require(run.incident_id)
+        incident = self._change(run.incident_id, decide)
+        if before.state is SystemState.VALIDATING:
+            self.refresh_status(reading)
         return incident
 
     # ---- the polling loop's decisions --------------------------------------------------------------------------
@@ -372,21 +465,28 @@ class IncidentService:
         if incident is None:
             self.refresh_status(reading)
             return None
-        now = self.clock()
         if incident.state is SystemState.VALIDATING and not high and incident.latest_run_id:
             run = self.store.get_test_run(incident.latest_run_id)
             if run is not None and run.status is TestRunStatus.COMPLETED:
-                decision = recovery_decision(run, reading.acting_error_rate, self.threshold)
-                if decision.recovered:
-                    incident = transition(incident, SystemState.RECOVERED, actor, decision.model_dump(), now)
-                    self.store.save_incident(incident)
+                incident = self._recover_on_low_signal(incident.incident_id, run, reading, actor)
         elif incident.state is SystemState.RECOVERED and not high and incident.resolved_at \
-                and not is_recurrence(incident.resolved_at, now, self.cooldown_seconds):
-            incident = transition(incident, SystemState.HEALTHY, actor,
-                                  {"reason": f"quiet for {self.cooldown_seconds}s after recovery"}, now)
-            self.store.save_incident(incident)
+                and not is_recurrence(incident.resolved_at, self.clock(), self.cooldown_seconds):
+            incident = self._close(incident.incident_id, actor, f"quiet for {self.cooldown_seconds}s after recovery",
+                                   only_from=SystemState.RECOVERED)
         self.refresh_status(reading)
         return incident
+
+    def _recover_on_low_signal(self, incident_id: str, run: TestRun, reading: SignalReading,
+                               actor: str) -> IncidentRecord:
+        decision = recovery_decision(run, reading.acting_error_rate, self.threshold)
+
+        def recover(current: IncidentRecord) -> IncidentRecord | None:
+            if not decision.recovered or current.state is not SystemState.VALIDATING \
+                    or current.latest_run_id != run.run_id:
+                return None
+            return transition(current, SystemState.RECOVERED, actor, decision.model_dump(), self.clock())
+
+        return self._change(incident_id, recover)
 
     def _resolved_within_cooldown(self) -> IncidentRecord | None:
         """The service's latest incident when it was resolved less than the cooldown ago, else None."""
@@ -397,19 +497,17 @@ class IncidentService:
         return None
 
     def _reopen(self, incident: IncidentRecord, reading: SignalReading, actor: str) -> IncidentRecord:
-        now = self.clock()
-        incident = transition(incident, SystemState.INCIDENT_ACTIVE, actor,
-                              {"reason": "recurrence within the cooldown", "error_rate": reading.acting_error_rate},
-                              now)
-        self.store.save_incident(incident)
+        """A recurrence within the cooldown reopens the closed incident, if it can claim the service's slot;
+        when another process opened or reopened one first, this joins that one instead."""
+        if self.slot.acquire(incident.incident_id) != incident.incident_id:
+            joined, _ = self.open_or_join(reading, source=reading.source, actor=actor)
+            return joined
+        evidence = {"reason": "recurrence within the cooldown", "error_rate": reading.acting_error_rate}
+        reopened = self._change(incident.incident_id, lambda current: None if current.open else transition(
+            current, SystemState.INCIDENT_ACTIVE, actor, evidence, self.clock()))
         self.refresh_status(reading)
+        now = self.clock()
         self.store.add_request(PendingRequest(request_id=f"incident-{incident.incident_id}-{now}",
                                               kind=RequestKind.incident,
                                               payload={"incident_id": incident.incident_id}, created_at=now))
-        return incident
-
-    def _require(self, incident_id: str) -> IncidentRecord:
-        incident = self.store.get_incident(incident_id)
-        if incident is None:
-            raise IncidentNotFound(incident_id)
-        return incident
+        return reopened
