@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import gc
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -77,7 +76,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.state.store = store
     app.state.auth = authenticator
     app.state.http_transport = http_transport
-    app.state.write_lock = threading.Lock()
     install_error_handlers(app)
     app.include_router(captures.router)
     app.include_router(signatures.router)
