@@ -130,6 +130,19 @@ def _with(package: ExportPackage, **changes: object) -> ExportPackage:
     return ExportPackage.model_validate({**package.model_dump(mode="json"), **changes})
 
 
+def _record_run(store: Store, export_id: str, **changes: object) -> ExportPackage:
+    """Write the run's own fields onto the export as stored now, so a re-run the API requested meanwhile (its
+    `request_id`) is kept rather than overwritten."""
+    def change(current: ExportPackage | None) -> ExportPackage:
+        if current is None:
+            raise ExportNotFound(export_id, f"Export {export_id!r} disappeared from the store while it ran.")
+        return _with(current, **changes)
+
+    stored = store.update("exports", ExportPackage, export_id, change)
+    assert stored is not None  # change never returns None
+    return stored
+
+
 def _delivery_audit(package: ExportPackage, outcome: DeliveryOutcome, run_id: str | None, now: str) -> AuditEntry:
     entry = audit_entry(EXPORT_ACTOR, "export.deliver", EXPORT_RESOURCE, package.export_id, now,
                         status=outcome.status.value,
@@ -187,22 +200,21 @@ def run_export(store: Store, export_id: str, generator: ArtifactGenerator, sinks
         raise ExportNotFound(export_id, f"No export with id {export_id!r} exists; it may have been requested "
                                         "against another store (check EVALFORGE_STORE).")
     started = now()
-    package = _with(package, status={d.value: DeliveryStatus.running.value for d in package.destinations},
-                    overall_status=DeliveryStatus.running.value, run_id=run_id, error={}, started_at=started)
-    store.save_export(package)
+    package = _record_run(store, export_id,
+                          status={d.value: DeliveryStatus.running.value for d in package.destinations},
+                          overall_status=DeliveryStatus.running.value, run_id=run_id, error={}, started_at=started)
     _close_requests(store, export_id, run_id)
     try:
         captures, signatures = load_inputs(store, package)
         content = generate_content(package, captures, signatures, generator)
     except Exception as error:
         message = f"Generating the artifacts failed: {type(error).__name__}: {error}"
-        failed = _with(package, status={d.value: DeliveryStatus.failed.value for d in package.destinations},
-                       overall_status=DeliveryStatus.failed.value,
-                       error={d.value: message for d in package.destinations}, finished_at=now())
         store.add_audit([audit_entry(EXPORT_ACTOR, "export.generate", EXPORT_RESOURCE, export_id, now(),
                                      status=DeliveryStatus.failed.value, detail={"error": message,
                                                                                   "run_id": run_id})])
-        store.save_export(failed)
+        _record_run(store, export_id, status={d.value: DeliveryStatus.failed.value for d in package.destinations},
+                    overall_status=DeliveryStatus.failed.value,
+                    error={d.value: message for d in package.destinations}, finished_at=now())
         raise
 
     outcomes = deliver_all(package, content, sinks)
@@ -213,28 +225,27 @@ def run_export(store: Store, export_id: str, generator: ArtifactGenerator, sinks
     if all_delivered:
         exported = _mark_exported(store, package, finished)
     overall = DeliveryStatus.delivered if all_delivered else DeliveryStatus.failed
-    package = _with(
-        package,
-        status={o.destination.value: o.status.value for o in outcomes},
-        error={o.destination.value: o.error for o in outcomes if o.error},
-        attempts={o.destination.value: o.attempts for o in outcomes},
-        artifacts=[artifact.model_dump(mode="json") for o in outcomes for artifact in o.artifacts],
-        overall_status=overall.value,
-        delivered_at=finished if all_delivered else None,
-        finished_at=finished,
-        generator=content.generator,
-        generator_fallbacks=content.fallbacks,
-        generator_fallback_reasons=content.fallback_reasons[:20],
-        counts={"eval_cases": len(content.eval_cases), "guardrails": len(content.guardrails),
+    run_fields: dict[str, object] = {
+        "status": {o.destination.value: o.status.value for o in outcomes},
+        "error": {o.destination.value: o.error for o in outcomes if o.error},
+        "attempts": {o.destination.value: o.attempts for o in outcomes},
+        "artifacts": [artifact.model_dump(mode="json") for o in outcomes for artifact in o.artifacts],
+        "overall_status": overall.value,
+        "delivered_at": finished if all_delivered else None,
+        "finished_at": finished,
+        "generator": content.generator,
+        "generator_fallbacks": content.fallbacks,
+        "generator_fallback_reasons": content.fallback_reasons[:20],
+        "counts": {"eval_cases": len(content.eval_cases), "guardrails": len(content.guardrails),
                 "runbooks": len(content.runbooks)},
-    )
+    }
     entries.append(audit_entry(EXPORT_ACTOR, "export.complete", EXPORT_RESOURCE, export_id, finished,
                                status=overall.value,
                                detail={"delivered": [o.destination.value for o in outcomes if o.delivered],
                                        "failed": [o.destination.value for o in outcomes if not o.delivered],
                                        "captures_exported": exported, "run_id": run_id}))
     store.add_audit(entries)
-    store.save_export(package)
+    package = _record_run(store, export_id, **run_fields)
     log.info("export finished", extra={"export_id": export_id, "status": overall.value, "run_id": run_id,
                                        "captures_exported": exported})
     return ExportRunResult(package, outcomes, exported, content)
