@@ -1,16 +1,33 @@
-"""The incident service: one path to open or join, validation runs, the recovery rule, recurrence."""
+"""The incident service: one path to open or join, validation runs, the recovery rule, recurrence, and the use
+cases behind the API (alerts, simulate, validation requests, the bug switch) with their cross-writer guarantees."""
 
 from __future__ import annotations
 
 import itertools
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from evalforge_assets.models import SystemState, TestRunStatus, TestStatus
+from evalforge_assets.models import SystemState, TestRunStatus, TestStatus, now_iso
+from evalforge_assets.recovery.alerts import webhook_request_id
+from evalforge_assets.recovery.errors import (
+    DemoAppUnreachable,
+    IncidentNotFound,
+    PlanNotReady,
+    ValidationRefused,
+)
 from evalforge_assets.recovery.plan import deterministic_plan
+from evalforge_assets.recovery.readings import SimulateMode
 from evalforge_assets.recovery.service import IncidentService, SignalReading
+from evalforge_assets.recovery.states import transition
+from evalforge_assets.recovery.webhooks import MonitorAlert, parse_monitor_webhook
+from evalforge_assets.store import Store
 from evalforge_assets.store.sqlite import SqliteStore
+from tests.fixtures.stores import StoreBackend
 
 HIGH = SignalReading(error_rate_5m=0.4, p95_latency_ms_5m=120.0, top_error="POST /checkout 500", error_rate_recent=0.5)
 LOW = SignalReading(error_rate_5m=0.2, p95_latency_ms_5m=90.0, top_error=None, error_rate_recent=0.0)
@@ -90,3 +107,163 @@ def test_simulate_off_walks_to_healthy(service: IncidentService) -> None:
     assert closed.state is SystemState.HEALTHY and not closed.open
     assert service.current() is None
     assert service.store.get_status().status is SystemState.HEALTHY
+
+
+# ---- the use cases behind the API, on both stores ------------------------------------------------------------
+PLAN_URL = "http://127.0.0.1:8001"
+
+
+@pytest.fixture
+def incidents(store: Store) -> IncidentService:
+    return IncidentService(store, service="demo-app", cooldown_seconds=300)
+
+
+def alert(transition: str, cycle_key: str = "cycle-1", **fields: Any) -> MonitorAlert:
+    return parse_monitor_webhook({
+        "alert_id": "77", "alert_cycle_key": cycle_key, "alert_transition": transition,
+        "title": f"[{transition} on {{service:demo-app}}] [P1] demo-app errors", "tags": "service:demo-app",
+        "link": "https://app.datadoghq.com/monitors/77", **fields})
+
+
+def with_plan(service: IncidentService) -> str:
+    incident = service.simulate(SimulateMode.INCIDENT_ON, actor="tester")
+    assert incident is not None
+    service.attach_plan(incident.incident_id, deterministic_plan(PLAN_URL, None, None, now_iso()))
+    return incident.incident_id
+
+
+def test_an_alert_opens_once_per_cycle_and_is_stored_with_what_it_did(incidents: IncidentService) -> None:
+    first = incidents.apply_alert(alert("Triggered"))
+    again = incidents.apply_alert(alert("Re-Triggered"))
+    assert first.action == again.action == "open"
+    assert first.incident_id == again.incident_id
+    incident = incidents.store.get_incident(first.incident_id)
+    assert incident.card.title == "demo-app errors"  # Datadog's [markers] stripped
+    assert incident.alert_keys == ["cycle-1"]
+    stored = incidents.store.get_request(webhook_request_id(alert("Triggered")))
+    assert (stored.status, stored.payload["incident_id"]) == ("processed", first.incident_id)
+    assert [e.type for e in incidents.store.events_after(0)].count("incident.created") == 1
+
+
+def test_an_alert_for_another_service_or_a_warning_opens_nothing(incidents: IncidentService) -> None:
+    other = incidents.apply_alert(alert("Triggered", tags="service:billing"))
+    warn = incidents.apply_alert(alert("Warn"))
+    assert (other.action, other.incident_id, warn.action, warn.incident_id) == ("record", None, "record", None)
+    assert incidents.current() is None
+    assert "billing" in incidents.store.get_request(
+        webhook_request_id(alert("Triggered", tags="service:billing"))).payload["note"]
+
+
+def test_a_monitor_recovery_is_noted_and_queues_validation_without_recovering(incidents: IncidentService) -> None:
+    incident_id = with_plan(incidents)
+    outcome = incidents.apply_alert(alert("Recovered"))
+    assert (outcome.action, outcome.incident_id) == ("recover", incident_id)
+    incident = incidents.store.get_incident(incident_id)
+    assert incident.state is SystemState.INCIDENT_ACTIVE
+    assert incident.timeline[-1].evidence["event"] == "monitor recovered"
+    run = incidents.store.get_test_run(incident.latest_run_id)
+    assert run.status is TestRunStatus.QUEUED
+
+
+def test_simulate_off_frees_the_service_for_a_new_incident(incidents: IncidentService) -> None:
+    first = incidents.simulate(SimulateMode.INCIDENT_ON, actor="tester")
+    assert incidents.simulate(SimulateMode.INCIDENT_OFF, actor="tester") is None
+    second = incidents.simulate(SimulateMode.INCIDENT_ON, actor="tester")
+    assert second.incident_id != first.incident_id
+    assert incidents.slot.holder() == second.incident_id
+    assert incidents.store.get_incident(first.incident_id).open is False
+
+
+def test_validation_is_refused_for_unknown_planless_recovered_and_closed_incidents(incidents: IncidentService) -> None:
+    with pytest.raises(IncidentNotFound, match="inc_nope"):
+        incidents.request_validation("inc_nope", actor="tester")
+    planless = incidents.simulate(SimulateMode.INCIDENT_ON, actor="tester")
+    with pytest.raises(PlanNotReady, match="no validation plan"):
+        incidents.request_validation(planless.incident_id, actor="tester")
+    incidents.simulate(SimulateMode.INCIDENT_OFF, actor="tester")
+
+    incident_id = with_plan(incidents)
+    run = incidents.start_validation(incidents.request_validation(incident_id, actor="tester"), "validator")
+    incidents.finish_validation(finish(incidents, run, TestStatus.PASS), LOW, "validator")
+    with pytest.raises(ValidationRefused, match="RECOVERED"):
+        incidents.request_validation(incident_id, actor="tester")
+    incidents.simulate(SimulateMode.INCIDENT_OFF, actor="tester")
+    with pytest.raises(ValidationRefused, match=r"closed \(HEALTHY\)"):
+        incidents.request_validation(incident_id, actor="tester")
+    assert len(incidents.store.pending_requests("test_run")) == 1
+
+
+def test_a_queued_or_running_run_is_the_answer_until_it_finishes(incidents: IncidentService) -> None:
+    incident_id = with_plan(incidents)
+    queued = incidents.request_validation(incident_id, actor="a")
+    assert incidents.request_validation(incident_id, actor="b") == queued
+    running = incidents.start_validation(queued, "validator")
+    assert incidents.request_validation(incident_id, actor="c").run_id == queued.run_id
+    incidents.finish_validation(finish(incidents, running, TestStatus.FAIL), HIGH, "validator")
+    fresh = incidents.request_validation(incident_id, actor="d")
+    assert fresh.run_id != queued.run_id and fresh.status is TestRunStatus.QUEUED
+    assert [r.payload["actor"] for r in incidents.store.pending_requests("test_run")] == ["a", "d"]
+
+
+def test_the_bug_switch_changes_nothing_when_the_demo_app_refuses(incidents: IncidentService) -> None:
+    incident_id = with_plan(incidents)
+    before = incidents.store.last_event_seq()
+
+    def refuse(_enabled: bool) -> None:
+        raise DemoAppUnreachable("The demo app at http://x answered HTTP 500 to POST /admin/bug.")
+
+    with pytest.raises(DemoAppUnreachable):
+        incidents.switch_demo_bug(refuse, False, actor="bug-switch")
+    assert incidents.store.last_event_seq() == before
+    switched: list[bool] = []
+    incidents.switch_demo_bug(switched.append, False, actor="bug-switch")
+    assert switched == [False]
+    assert incidents.store.get_incident(incident_id).latest_run_id is not None
+
+
+def test_a_claim_left_by_a_closed_incident_is_taken_over_at_once(store: Store) -> None:
+    service = IncidentService(store, service="demo-app")
+    service.slot.wait_seconds = 30.0  # far longer than the test may take: a closed holder must not be waited for
+    closed = service.simulate(SimulateMode.INCIDENT_ON, actor="tester")
+    # Walk it to HEALTHY behind the service's back, as a process dying before releasing its claim leaves it.
+    for state in (SystemState.VALIDATING, SystemState.RECOVERED, SystemState.HEALTHY):
+        closed = transition(closed, state, "crashed-process", {}, now_iso())
+    store.save_incident(closed)
+    assert service.slot.holder() == closed.incident_id
+    started = time.monotonic()
+    fresh = service.simulate(SimulateMode.INCIDENT_ON, actor="tester")
+    assert time.monotonic() - started < service.slot.wait_seconds
+    assert fresh.incident_id != closed.incident_id and fresh.open
+    assert service.slot.holder() == fresh.incident_id
+
+
+def test_a_claim_whose_incident_never_appears_is_taken_over_after_the_wait(store: Store) -> None:
+    service = IncidentService(store, service="demo-app")
+    service.slot.wait_seconds = 0.3
+    assert service.slot.acquire("inc_never_written") == "inc_never_written"  # its opener died right after
+    started = time.monotonic()
+    fresh = service.simulate(SimulateMode.INCIDENT_ON, actor="tester")
+    assert time.monotonic() - started >= service.slot.wait_seconds
+    assert fresh.incident_id != "inc_never_written" and service.slot.holder() == fresh.incident_id
+
+
+def test_threads_racing_to_open_and_to_run_get_one_incident_and_one_run(store_backend: StoreBackend) -> None:
+    services = [IncidentService(store_backend.open(), service="demo-app") for _ in range(8)]
+    gate = threading.Barrier(len(services))
+
+    def open_one(service: IncidentService) -> str:
+        gate.wait()
+        return service.simulate(SimulateMode.INCIDENT_ON, actor="racer").incident_id
+
+    with ThreadPoolExecutor(len(services)) as pool:
+        opened = set(pool.map(open_one, services))
+    assert len(opened) == 1
+    [incident_id] = opened
+    services[0].attach_plan(incident_id, deterministic_plan(PLAN_URL, None, None, now_iso()))
+
+    def run_one(service: IncidentService) -> str:
+        gate.wait()
+        return service.request_validation(incident_id, actor="racer").run_id
+
+    with ThreadPoolExecutor(len(services)) as pool:
+        assert len(set(pool.map(run_one, services))) == 1
