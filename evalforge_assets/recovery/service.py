@@ -13,14 +13,12 @@ incident (run ids chained per incident, created with insert-if-absent; see `runs
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from evalforge_assets.models import (
     DatadogSummary,
-    IncidentCard,
     IncidentRecord,
     Link,
     PendingRequest,
@@ -44,8 +42,9 @@ from evalforge_assets.recovery.alerts import (
 from evalforge_assets.recovery.claims import OpenIncidentSlot
 from evalforge_assets.recovery.errors import IncidentNotFound, PlanNotReady, ValidationRefused
 from evalforge_assets.recovery.readings import SignalReading, SimulateMode, simulated_reading
+from evalforge_assets.recovery.records import incident_id_for, meaningfully_changed, new_incident, status_from
 from evalforge_assets.recovery.runs import ACTIVE_RUN_STATUSES, next_run_id, queued_run
-from evalforge_assets.recovery.states import is_recurrence, open_timeline, recovery_decision, transition
+from evalforge_assets.recovery.states import is_recurrence, recovery_decision, transition
 from evalforge_assets.recovery.webhooks import MonitorAlert, alert_action
 from evalforge_assets.store import Store
 
@@ -60,20 +59,6 @@ RACE_ROUNDS = 20
 _CLOSING_PATH = {SystemState.INCIDENT_ACTIVE: (SystemState.VALIDATING, SystemState.RECOVERED, SystemState.HEALTHY),
                  SystemState.VALIDATING: (SystemState.RECOVERED, SystemState.HEALTHY),
                  SystemState.RECOVERED: (SystemState.HEALTHY,)}
-
-
-def _meaningfully_changed(previous: SystemStatus | None, current: SystemStatus) -> bool:
-    """State changes always count; rate jitter under a point (or 10% latency) does not flood the event log."""
-    if previous is None or (previous.status, previous.active_incident_id) != (current.status,
-                                                                              current.active_incident_id):
-        return True
-    latency_moved = abs(current.p95_latency_ms_5m - previous.p95_latency_ms_5m) > 0.1 * max(
-        previous.p95_latency_ms_5m, 1.0)
-    return abs(current.error_rate_5m - previous.error_rate_5m) >= 0.01 or latency_moved
-
-
-def incident_id_for(service: str, detected_at: str) -> str:
-    return "inc_" + hashlib.sha256(f"{service}|{detected_at}".encode()).hexdigest()[:16]
 
 
 class IncidentService:
@@ -115,22 +100,15 @@ class IncidentService:
 
         def recompute(previous: SystemStatus | None) -> SystemStatus | None:
             seen.append(previous)
-            incident = self.current()
-            fresh = SystemStatus(
-                status=incident.state if incident else SystemState.HEALTHY,
-                error_rate_5m=reading.error_rate_5m if reading else (previous.error_rate_5m if previous else 0.0),
-                p95_latency_ms_5m=reading.p95_latency_ms_5m if reading else (
-                    previous.p95_latency_ms_5m if previous else 0.0),
-                active_incident_id=incident.incident_id if incident else None,
-                updated_at=previous.updated_at if previous else "",
-            )
-            if previous is not None and not emit and fresh == previous:
-                return None
-            return fresh.model_copy(update={"updated_at": self.clock()})
+            now = self.clock()
+            fresh = status_from(previous, self.current(), reading, now)
+            if fresh != previous:
+                return fresh
+            return fresh.model_copy(update={"updated_at": now}) if emit else None
 
         status = self.store.update("status", SystemStatus, "current", recompute)
-        assert status is not None  # recompute always returns a status to store
-        if emit or (emit is None and _meaningfully_changed(seen[-1], status)):
+        assert status is not None  # recompute leaves the store unchanged only when a status is stored
+        if emit or (emit is None and meaningfully_changed(seen[-1], status)):
             self.emit("system.status", status.model_dump(mode="json"))
         return status
 
@@ -244,22 +222,12 @@ class IncidentService:
                 evidence: dict[str, Any], now: str, monitor_id: str | None, alert_key: str | None,
                 title: str | None, evidence_links: Sequence[Link]) -> IncidentRecord | None:
         """Write the new incident the caller holds the claim for; None when an incident with its id exists."""
-        card = IncidentCard(
-            incident_id=incident_id,
-            title=title or self._title(reading),
-            detected_at=now,
-            datadog_summary=DatadogSummary(monitor_id=monitor_id, service=self.service,
-                                           signal=reading.to_signal(), evidence_links=list(evidence_links)),
-            plan=Plan(plan_id="", generated_at=now, items=[]),
-        )
-        incident = IncidentRecord(
-            incident_id=incident_id, service=self.service, card=card, state=SystemState.INCIDENT_ACTIVE,
-            alert_keys=[alert_key] if alert_key else [], timeline=open_timeline(actor, evidence, now),
-            source=source,
-        )
+        incident = new_incident(incident_id, self.service, reading, title=title or self._title(reading), source=source,
+                                actor=actor, evidence=evidence, now=now, monitor_id=monitor_id, alert_key=alert_key,
+                                evidence_links=evidence_links)
         if not self.store.create("incidents", incident):
             return None  # another process picked the same id in the same microsecond: join it instead
-        self.emit("incident.created", card.model_dump(mode="json"))
+        self.emit("incident.created", incident.card.model_dump(mode="json"))
         self.refresh_status(reading)
         # The incident sensor picks this up and materializes context → plan → first validation run.
         self.store.add_request(PendingRequest(request_id=f"incident-{incident_id}", kind=RequestKind.incident,
@@ -364,6 +332,12 @@ class IncidentService:
             update={"card": current.card.model_copy(update={"plan": plan})}))
         self.emit("plan.generated", {"incident_id": incident_id, "plan": plan.model_dump(mode="json")})
         return incident
+
+    def set_datadog_summary(self, incident_id: str, summary: DatadogSummary) -> IncidentRecord:
+        """Replace only the card's Datadog summary (the context asset's finding): a state change another process
+        made while the context was gathered is kept."""
+        return self._change(incident_id, lambda current: current.model_copy(
+            update={"card": current.card.model_copy(update={"datadog_summary": summary})}))
 
     def request_test_run(self, incident_id: str, actor: str, *, enqueue: bool = True) -> TestRun:
         """Queue a validation run of the incident's plan, or return the run already QUEUED or RUNNING; the

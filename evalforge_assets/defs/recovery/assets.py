@@ -40,8 +40,7 @@ def _incident_context(context: dg.AssetExecutionContext, store: StoreResource,
         "signal": gathered.signal if gathered.signal.error_rate_5m else incident.card.datadog_summary.signal,
         "evidence_links": unique_links,
     })
-    incident = incident.model_copy(update={"card": incident.card.model_copy(update={"datadog_summary": summary})})
-    db.save_incident(incident)
+    service.set_datadog_summary(incident.incident_id, summary)
     return dg.MaterializeResult(metadata={
         "source": gathered.source,
         "notes": dg.MetadataValue.json(gathered.notes),
