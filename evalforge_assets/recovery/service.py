@@ -380,8 +380,10 @@ class IncidentService:
         # "launching" is invisible to the sensor, so the run cannot start twice; a failed launch falls back to it.
         self.store.add_request(request.model_copy(update={"status": "launching"}))
         run_id = self.launcher(request)
-        self.store.save_request(request.model_copy(update={"status": "launched" if run_id else "pending",
-                                                           "run_id": run_id}))
+        outcome = {"status": "launched" if run_id else "pending", "run_id": run_id}
+        # Only from "launching": a fast run may already have closed its request, which must stay closed.
+        self.store.update("requests", PendingRequest, request.request_id, lambda current: current.model_copy(
+            update=outcome) if current is not None and current.status == "launching" else None)
 
     def start_validation(self, run: TestRun, actor: str) -> TestRun:
         """The run begins: the incident enters VALIDATING (from INCIDENT_ACTIVE) and the run is RUNNING."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from evalforge_assets.models import SystemState, TestRunStatus, TestStatus, now_iso
+from evalforge_assets.models import PendingRequest, SystemState, TestRunStatus, TestStatus, now_iso
 from evalforge_assets.recovery.alerts import webhook_request_id
 from evalforge_assets.recovery.errors import (
     DemoAppUnreachable,
@@ -267,3 +267,23 @@ def test_threads_racing_to_open_and_to_run_get_one_incident_and_one_run(store_ba
 
     with ThreadPoolExecutor(len(services)) as pool:
         assert len(set(pool.map(run_one, services))) == 1
+
+
+def test_a_launched_run_that_already_closed_its_request_keeps_it_closed(store: Store) -> None:
+    def launch_and_finish_at_once(request: PendingRequest) -> str:
+        # The run starts and closes its own request before the launch call even returns.
+        store.update("requests", PendingRequest, request.request_id,
+                     lambda current: current.model_copy(update={"status": "done", "run_id": "dagster-1"}))
+        return "dagster-1"
+
+    service = IncidentService(store, service="demo-app", launcher=launch_and_finish_at_once)
+    incident_id = with_plan(service)
+    run = service.request_validation(incident_id, actor="tester")
+    request = store.get_request(f"test_run-{run.run_id}")
+    assert (request.status, request.run_id) == ("done", "dagster-1")
+
+    unlaunched = IncidentService(store, service="demo-app", launcher=lambda _request: None)
+    service.start_validation(run, "validator")
+    unlaunched.finish_validation(finish(unlaunched, run, TestStatus.FAIL), HIGH, "validator")
+    again = unlaunched.request_validation(incident_id, actor="tester")
+    assert store.get_request(f"test_run-{again.run_id}").status == "pending"  # the sensor takes it from here
