@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from demo_app.main import BugSwitch
 from demo_app.main import create_app as create_demo_app
 from evalforge_api.deps import get_copilot
-from evalforge_assets.models import CopilotAnswer, Link, RequestKind, now_iso
+from evalforge_assets.models import CopilotAnswer, Link, RequestKind, TestRunStatus, TestStatus, now_iso
 from evalforge_assets.recovery.alerts import webhook_request_id
 from evalforge_assets.recovery.plan import deterministic_plan
-from evalforge_assets.recovery.service import IncidentService
+from evalforge_assets.recovery.service import IncidentService, SignalReading
 from evalforge_assets.recovery.webhooks import WEBHOOK_SECRET_HEADER, parse_monitor_webhook
 from evalforge_assets.store import Store
 from tests.api.conftest import ClientFactory, auth, closed_port_url
@@ -233,6 +233,25 @@ def test_tests_run_needs_a_plan_then_queues_a_run(api: TestClient, store: Store)
     assert {test["status"] for test in run["tests"]} == {"PENDING"}
     assert api.get(f"/api/tests/runs/{run['run_id']}", headers=auth("viewer")).json() == run
     assert event_types(store)[-1] == "tests.updated"
+
+
+def test_a_run_request_while_one_is_queued_answers_it_and_a_recovered_incident_is_409(api: TestClient,
+                                                                                        store: Store) -> None:
+    card = api.post("/api/incidents/simulate", json={"mode": "INCIDENT_ON"}, headers=auth("reviewer")).json()
+    attach_plan(api, store, card["incident_id"])
+    first = api.post("/api/tests/run", json={"incident_id": card["incident_id"]}, headers=auth("reviewer")).json()
+    second = api.post("/api/tests/run", json={"incident_id": card["incident_id"]}, headers=auth("reviewer"))
+    assert second.status_code == 202 and second.json() == first
+    assert len(store.pending_requests("test_run")) == 1
+
+    service = IncidentService.from_settings(store, api.app.state.settings)
+    run = service.start_validation(store.get_test_run(first["run_id"]), actor="validator")
+    passed = run.model_copy(update={"status": TestRunStatus.COMPLETED, "tests": [
+        test.model_copy(update={"status": TestStatus.PASS}) for test in run.tests]})
+    service.finish_validation(passed, SignalReading(error_rate_5m=0.0, p95_latency_ms_5m=90.0), actor="validator")
+    refused = api.post("/api/tests/run", json={"incident_id": card["incident_id"]}, headers=auth("reviewer"))
+    assert refused.status_code == 409
+    assert f"Incident {card['incident_id']} is RECOVERED" in refused.json()["detail"]
 
 
 def test_an_unknown_test_run_is_404(api: TestClient) -> None:
