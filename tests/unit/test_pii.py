@@ -341,3 +341,19 @@ def test_scorer_counts_a_negative_damaged_by_an_overeager_detector() -> None:
 
     scores = score(corpus, find=everything)
     assert scores["SECRET"].damaged_negatives == sum(len(sample.negatives) for sample in corpus)
+
+
+# ------------------------------------------------------------------------ the frozen foreign-data corpus
+
+FOREIGN_CORPUS_SHA256 = "1cb0f4c638c7198721bb97dbb8a3d0b377304c788bf2855f9830f48c58f6f45d"
+
+
+def test_the_foreign_pii_corpus_is_frozen() -> None:
+    """The evaluation corpus is not edited to fit the detector: regenerating it is a deliberate, reviewed act
+    that changes this pin."""
+    from tests.corpora.pii_foreign import corpus_sha256, load
+
+    assert corpus_sha256() == FOREIGN_CORPUS_SHA256
+    samples = load()
+    assert len(samples) == 3600
+    assert {form for sample in samples for form in [sample.form]} >= {"base64", "fullwidth", "zerowidth", "query"}
