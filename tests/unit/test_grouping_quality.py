@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from evalforge_assets.capture.sources.sample import generate_labeled_failures
 from tests.corpora.grouping import pairwise_scores, score_grouping
+from tests.corpora.grouping_corpus import CORPUS_DIR, TEMPLATES, load
 
 
 def test_pairwise_scores_count_pairs() -> None:
@@ -19,3 +23,22 @@ def test_grouping_f1_on_labeled_corpus_meets_target() -> None:
     score = score_grouping(generate_labeled_failures(3000, seed=3))
     assert score.f1 >= 0.95, score
     assert score.precision >= 0.99, score  # merging two real problems hides one: worse than a split
+
+
+# ---- the frozen corpus: generated once, before the v2 fingerprint was tuned, and never edited to fit -------------
+FROZEN_SHA256 = {
+    "spans.jsonl.gz": "195fac5905cdc1c7d11eecaf6f19f134c04f121087c016e4e73ba434fcba36c6",
+    "labels.json": "2e0f5f2aa6c4f28cd803033e6b46eed5d108fa52c50b8670cdc3b7c99cd8e7de",
+}
+
+
+def test_frozen_grouping_corpus_is_unchanged() -> None:
+    found = {name: hashlib.sha256((CORPUS_DIR / name).read_bytes()).hexdigest() for name in FROZEN_SHA256}
+    assert found == FROZEN_SHA256, "the frozen grouping corpus changed: regenerate it only on purpose, and say why"
+
+
+def test_frozen_corpus_labels_come_from_templates_not_from_spans() -> None:
+    corpus = load()
+    assert len(corpus) == 9_000 and len({label for _, label in corpus}) == len(TEMPLATES)
+    for item, label in corpus[:500]:
+        assert label not in json.dumps(item), "a span must not carry its true group"
