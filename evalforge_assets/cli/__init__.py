@@ -38,6 +38,6 @@ def store_option(command: click.Command) -> click.Command:
                         callback=apply, help="Store URL (overrides EVALFORGE_STORE).")(command)
 
 
-from evalforge_assets.cli import captures, ingest, up
+from evalforge_assets.cli import captures, datadog, ingest, up
 
-__all__ = ["captures", "cli_settings", "ingest", "main", "store_option", "up"]
+__all__ = ["captures", "cli_settings", "datadog", "ingest", "main", "store_option", "up"]

@@ -10,6 +10,10 @@ Growing it: write a handler `(DoubleRequest) -> DoubleResponse` and register a `
 path template, error style) in a `register_*_routes(double)` function like `register_llm_obs_span_routes`
 below; `DatadogDouble.__init__` calls each registration function. Handlers keep their state on the double
 (add attributes and clear them in `reset()`).
+
+Permissions: a `Route` may name the permission Datadog's spec lists for it (`x-permission`); when
+`app_key_permissions` is set and lacks it, the double answers 403 "Failed permission authorization checks" as
+Datadog does for an application key without that permission (wrong keys stay a bare "Forbidden").
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from evalforge_assets.capture.spans import scale_to_ns
 
 DEFAULT_API_KEY = "double-api-key"
 DEFAULT_APP_KEY = "double-app-key"
+PERMISSION_DENIED_DETAIL = "Failed permission authorization checks"
 EMPTY_ORG_DETAIL = "No valid indexes specified"
 _SERVER_START_TIMEOUT_SECONDS = 10.0
 
@@ -124,6 +129,7 @@ class Route:
     path: str  # template with {name} segments, e.g. "/api/v2/llm-obs/v1/{project_id}/datasets"
     handler: Handler
     error_style: ErrorStyle = "jsonapi"
+    permission: str | None = None  # Datadog's permission for the operation; see `app_key_permissions`
 
     def match(self, method: str, path: str) -> dict[str, str] | None:
         if method.upper() != self.method.upper():
@@ -184,11 +190,18 @@ class DatadogDouble:
         self._exchanges: list[Exchange] = []
         self.spans: list[dict[str, Any]] = []
         self.end_of_results: EndOfResults = "empty"
+        # None: the application key has every permission; a set: only these (see `Route.permission`).
+        self.app_key_permissions: frozenset[str] | None = None
+        self.monitors: dict[int, dict[str, Any]] = {}
+        self.webhooks: dict[str, dict[str, Any]] = {}
+        self._next_monitor_id = MONITOR_FIRST_ID
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self.base_url = ""
         register_llm_obs_span_routes(self)
+        register_monitor_routes(self)
+        register_webhook_routes(self)
 
     # -- routes and state -------------------------------------------------------------------------------
 
@@ -212,6 +225,10 @@ class DatadogDouble:
             self._exchanges.clear()
             self.spans = []
             self.end_of_results = "empty"
+            self.app_key_permissions = None
+            self.monitors = {}
+            self.webhooks = {}
+            self._next_monitor_id = MONITOR_FIRST_ID
             for hook in self._reset_hooks:
                 hook()
 
@@ -333,6 +350,9 @@ class DatadogDouble:
             return route.operation, DoubleResponse(
                 403, error_body(route.error_style, 403, "Forbidden", "Forbidden")
             )
+        permissions = self.app_key_permissions
+        if route.permission is not None and permissions is not None and route.permission not in permissions:
+            return route.operation, DoubleResponse(403, {"errors": ["Forbidden", PERMISSION_DENIED_DETAIL]})
         fault = self._take_fault(route.operation)
         if fault is not None:
             return route.operation, DoubleResponse(fault.status, fault.body, fault.headers)
@@ -614,6 +634,199 @@ def _decode_cursor(cursor: str, fingerprint: str) -> int:
             400, "Bad Request", "page[cursor] belongs to a query with different filters.", "page[cursor]"
         )
     return offset
+
+
+# -- Monitors (v1) ---------------------------------------------------------------------------------------
+
+MONITORS_PATH = "/api/v1/monitor"
+MONITOR_PATH = "/api/v1/monitor/{monitor_id}"
+MONITOR_FIRST_ID = 4_000_001
+MAX_MONITOR_PAGE_SIZE = 1000
+# What Datadog fills into `options` when a client leaves them out (its answers and documented defaults).
+MONITOR_OPTION_DEFAULTS: dict[str, Any] = {
+    "notify_audit": False,
+    "notify_no_data": False,
+    "include_tags": True,
+    "new_host_delay": 300,
+    "silenced": {},
+}
+_QUERY_THRESHOLD = re.compile(r"(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+def register_monitor_routes(double: DatadogDouble) -> None:
+    """MonitorsApi.list_monitors / create_monitor / get_monitor / update_monitor over `double.monitors`."""
+    routes = (
+        ("list_monitors", "GET", MONITORS_PATH, _list_monitors, "monitors_read"),
+        ("create_monitor", "POST", MONITORS_PATH, _create_monitor, "monitors_write"),
+        ("get_monitor", "GET", MONITOR_PATH, _get_monitor, "monitors_read"),
+        ("update_monitor", "PUT", MONITOR_PATH, _update_monitor, "monitors_write"),
+    )
+    for operation, method, path, handler, permission in routes:
+        route = Route(operation, method, path, _locked_handler(double, handler), "plain", permission)
+        double.add_route(route)
+
+
+def _locked_handler(
+    double: DatadogDouble, handler: Callable[[DatadogDouble, DoubleRequest], DoubleResponse]
+) -> Handler:
+    def handle(request: DoubleRequest) -> DoubleResponse:
+        with double.lock:
+            return handler(double, request)
+
+    return handle
+
+
+def _json_object(request: DoubleRequest) -> dict[str, Any]:
+    try:
+        payload = request.recorded.json()
+    except ValueError:
+        raise DoubleHTTPError(400, "Bad Request", "The request body is not valid JSON.") from None
+    if not isinstance(payload, dict):
+        raise DoubleHTTPError(400, "Bad Request", "The request body must be a JSON object.")
+    return payload
+
+
+def _now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _list_monitors(double: DatadogDouble, request: DoubleRequest) -> DoubleResponse:
+    query = request.recorded.query_dict()
+    wanted_tags = [tag.strip() for tag in query.get("monitor_tags", "").split(",") if tag.strip()]
+    name = query.get("name", "").lower()
+    found = [
+        monitor for _id, monitor in sorted(double.monitors.items())
+        if all(tag in monitor["tags"] for tag in wanted_tags) and name in monitor["name"].lower()
+    ]
+    if "page" in query:  # Datadog pages only when `page` is given; otherwise it answers every monitor
+        page = _parse_non_negative(query["page"], "page")
+        size = _parse_non_negative(query.get("page_size", "100"), "page_size")
+        if not 1 <= size <= MAX_MONITOR_PAGE_SIZE:
+            raise DoubleHTTPError(
+                400, "Bad Request", f"page_size must be between 1 and {MAX_MONITOR_PAGE_SIZE}."
+            )
+        found = found[page * size : (page + 1) * size]
+    return DoubleResponse(200, json.loads(json.dumps(found)))
+
+
+def _parse_non_negative(value: str, parameter: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise DoubleHTTPError(400, "Bad Request", f"{parameter} must be an integer; got {value!r}.") from None
+    if number < 0:
+        raise DoubleHTTPError(400, "Bad Request", f"{parameter} must not be negative; got {number}.")
+    return number
+
+
+def _create_monitor(double: DatadogDouble, request: DoubleRequest) -> DoubleResponse:
+    body = _json_object(request)
+    for required in ("type", "query"):
+        if not body.get(required):
+            raise DoubleHTTPError(400, "Bad Request", f"The parameter '{required}' is required.")
+    now = _now_text()
+    monitor = {
+        "id": double._next_monitor_id, "name": body.get("name") or body["query"], "type": body["type"],
+        "query": body["query"], "message": body.get("message", ""), "tags": list(body.get("tags") or []),
+        "options": {**MONITOR_OPTION_DEFAULTS, **(body.get("options") or {})},
+        "priority": body.get("priority"), "created": now, "modified": now, "deleted": None, "multi": False,
+        "creator": {"email": "double@example.com", "handle": "double@example.com", "name": "Datadog Double"},
+        "overall_state": "No Data", "restricted_roles": None, "draft_status": "published",
+    }  # fmt: skip
+    _check_threshold_matches_query(monitor)
+    double._next_monitor_id += 1
+    double.monitors[monitor["id"]] = monitor
+    return DoubleResponse(200, json.loads(json.dumps(monitor)))
+
+
+def _monitor_of(double: DatadogDouble, request: DoubleRequest) -> dict[str, Any]:
+    text = request.path_params["monitor_id"]
+    monitor = double.monitors.get(int(text)) if text.isdigit() else None
+    if monitor is None:
+        raise DoubleHTTPError(404, "Not Found", "Monitor not found")
+    return monitor
+
+
+def _get_monitor(double: DatadogDouble, request: DoubleRequest) -> DoubleResponse:
+    return DoubleResponse(200, json.loads(json.dumps(_monitor_of(double, request))))
+
+
+def _update_monitor(double: DatadogDouble, request: DoubleRequest) -> DoubleResponse:
+    monitor = _monitor_of(double, request)
+    body = _json_object(request)
+    updated = dict(monitor)
+    for name in ("name", "type", "query", "message", "tags", "priority"):
+        if name in body:
+            updated[name] = body[name]
+    if "options" in body:  # Datadog replaces the options object and fills its defaults in again
+        updated["options"] = {**MONITOR_OPTION_DEFAULTS, **(body["options"] or {})}
+    _check_threshold_matches_query(updated)
+    updated["modified"] = _now_text()
+    double.monitors[monitor["id"]] = updated
+    return DoubleResponse(200, json.loads(json.dumps(updated)))
+
+
+def _check_threshold_matches_query(monitor: Mapping[str, Any]) -> None:
+    """Datadog refuses a metric monitor whose critical threshold differs from the one in its query."""
+    found = _QUERY_THRESHOLD.search(monitor["query"])
+    critical = (monitor.get("options") or {}).get("thresholds", {}).get("critical")
+    if found and critical is not None and float(found.group(2)) != float(critical):
+        raise DoubleHTTPError(
+            400, "Bad Request",
+            f"The value provided for parameter 'query' is invalid: critical threshold ({float(critical)}) "
+            f"does not match that used in the query ({float(found.group(2))}).",
+        )  # fmt: skip
+
+
+# -- Webhooks integration (v1) ---------------------------------------------------------------------------
+
+WEBHOOKS_PATH = "/api/v1/integration/webhooks/configuration/webhooks"
+WEBHOOK_PATH = "/api/v1/integration/webhooks/configuration/webhooks/{webhook_name}"
+_WEBHOOK_FIELDS = ("name", "url", "encode_as", "payload", "custom_headers")
+
+
+def register_webhook_routes(double: DatadogDouble) -> None:
+    """WebhooksIntegrationApi create / get / update over `double.webhooks` (name -> integration)."""
+    routes = (
+        ("create_webhooks_integration", "POST", WEBHOOKS_PATH, _create_webhook, "create_webhooks"),
+        ("get_webhooks_integration", "GET", WEBHOOK_PATH, _get_webhook, "integrations_read"),
+        ("update_webhooks_integration", "PUT", WEBHOOK_PATH, _update_webhook, "manage_integrations"),
+    )
+    for operation, method, path, handler, permission in routes:
+        route = Route(operation, method, path, _locked_handler(double, handler), "plain", permission)
+        double.add_route(route)
+
+
+def _create_webhook(double: DatadogDouble, request: DoubleRequest) -> DoubleResponse:
+    body = _json_object(request)
+    if not body.get("name") or not body.get("url"):
+        raise DoubleHTTPError(400, "Bad Request", "A webhook needs a name and a url.")
+    if body["name"] in double.webhooks:
+        raise DoubleHTTPError(400, "Bad Request", f"A webhook named {body['name']!r} already exists.")
+    webhook = {"encode_as": "json", "payload": None, "custom_headers": None}
+    webhook.update({name: body[name] for name in _WEBHOOK_FIELDS if name in body})
+    double.webhooks[webhook["name"]] = webhook
+    return DoubleResponse(201, dict(webhook))
+
+
+def _webhook_of(double: DatadogDouble, request: DoubleRequest) -> dict[str, Any]:
+    webhook = double.webhooks.get(request.path_params["webhook_name"])
+    if webhook is None:
+        raise DoubleHTTPError(404, "Not Found", "Webhook not found")
+    return webhook
+
+
+def _get_webhook(double: DatadogDouble, request: DoubleRequest) -> DoubleResponse:
+    return DoubleResponse(200, dict(_webhook_of(double, request)))
+
+
+def _update_webhook(double: DatadogDouble, request: DoubleRequest) -> DoubleResponse:
+    webhook = _webhook_of(double, request)
+    body = _json_object(request)
+    updated = {**webhook, **{name: body[name] for name in _WEBHOOK_FIELDS if name in body}}
+    del double.webhooks[webhook["name"]]
+    double.webhooks[updated["name"]] = updated
+    return DoubleResponse(200, dict(updated))
 
 
 # -- pytest fixtures -----------------------------------------------------------------------------------

@@ -52,8 +52,12 @@ _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tr
 EVALFORGE_OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "v1": {
         "/api/v1/query": ("get",),  # MetricsApi.query_metrics
-        "/api/v1/monitor/{monitor_id}": ("get",),  # MonitorsApi.get_monitor
+        "/api/v1/monitor/{monitor_id}": ("get", "put"),  # MonitorsApi.get_monitor, update_monitor
         "/api/v1/monitor/search": ("get",),  # MonitorsApi.search_monitors
+        "/api/v1/monitor": ("get", "post"),  # MonitorsApi.list_monitors, create_monitor (datadog setup)
+        # WebhooksIntegrationApi.create/get/update_webhooks_integration (datadog setup)
+        "/api/v1/integration/webhooks/configuration/webhooks": ("post",),
+        "/api/v1/integration/webhooks/configuration/webhooks/{webhook_name}": ("get", "put"),
     },
     "v2": {
         "/api/v2/llm-obs/v1/spans/events": ("get",),  # list_llm_obs_spans
