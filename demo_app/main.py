@@ -4,9 +4,11 @@ Run it with `uvicorn demo_app.main:app --port 8001`. Endpoints:
 
 - `GET /health` answers 200 whatever the bug does, like a shallow health check that misses real failures.
 - `GET /catalog` lists products.
-- `POST /checkout` places an order. It needs `Authorization: Bearer <DEMO_APP_TOKEN>` (401 otherwise) and a
-  valid body (422 otherwise), and answers 500 while the bug is on. These give recovery plans a happy path,
-  a negative case and an auth case to check.
+- `POST /checkout` places an order and answers 500 while the bug is on. With no Authorization header it is a
+  guest checkout, and with `{}` or no body it buys one of the first catalog item, so any client that follows
+  the incident contract gets 200 while healthy and 500 while broken. An Authorization header that is present
+  must carry `Bearer <DEMO_APP_TOKEN>` (401 otherwise: the recovery plan's auth case), and a body that is
+  present must be a valid order (422 otherwise: the plan's negative case).
 - `POST /admin/bug {"enabled": bool}` / `GET /admin/bug` switch and read the bug.
 - `GET /metrics` exposes Prometheus metrics (requests by route, method and status; latency histogram by route
   and method) that `evalforge_assets.recovery.service_metrics.PrometheusMetricsSource` turns into an error
@@ -81,12 +83,6 @@ BUG_SWITCH = BugSwitch()
 # -- API models ---------------------------------------------------------------------------------------------
 
 
-class Product(BaseModel):
-    sku: str = Field(description="Stock keeping unit; what POST /checkout takes.", examples=["SKU-1001"])
-    name: str = Field(examples=["Trail running shoes"])
-    price: float = Field(description="Unit price in USD.", examples=[89.5])
-
-
 class Catalog(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -97,15 +93,38 @@ class Catalog(BaseModel):
     items: list[Product]
 
 
+class Product(BaseModel):
+    sku: str = Field(description="Stock keeping unit; what POST /checkout takes.", examples=["SKU-1001"])
+    name: str = Field(examples=["Trail running shoes"])
+    price: float = Field(description="Unit price in USD.", examples=[89.5])
+
+
+CATALOG: tuple[Product, ...] = (
+    Product(sku="SKU-1001", name="Trail running shoes", price=89.5),
+    Product(sku="SKU-1002", name="Merino wool socks", price=14.0),
+    Product(sku="SKU-1003", name="Insulated water bottle", price=24.99),
+    Product(sku="SKU-1004", name="Packable rain jacket", price=129.0),
+)
+
+
 class CheckoutRequest(BaseModel):
+    # Every field has a default so that `{}` (or no body) is a complete guest order, as the incident contract
+    # promises; unknown fields are refused so a misspelt field is a 422 instead of a silent default.
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"sku": "SKU-1001", "quantity": 1, "payment_token": "tok_visa_4242"}]}
+        extra="forbid",
+        json_schema_extra={"examples": [{"sku": "SKU-1001", "quantity": 1, "payment_token": "tok_visa_4242"}]},
     )
 
-    sku: str = Field(min_length=1, description="A sku from GET /catalog.", examples=["SKU-1001"])
-    quantity: int = Field(gt=0, le=100, description="How many units; 1 to 100.", examples=[1])
-    payment_token: str = Field(
-        min_length=1, description="An opaque payment token; any non-empty string.", examples=["tok_visa_4242"]
+    sku: str = Field(
+        default=CATALOG[0].sku, min_length=1, description="A sku from GET /catalog; the first product if left out.",
+        examples=["SKU-1001"],
+    )
+    quantity: int = Field(default=1, gt=0, le=100, description="How many units; 1 to 100.", examples=[1])
+    payment_token: str | None = Field(
+        default=None,
+        min_length=1,
+        description="An opaque payment token, any non-empty string; a guest may leave it out (pay on delivery).",
+        examples=["tok_visa_4242"],
     )
 
 
@@ -120,6 +139,7 @@ class Order(BaseModel):
                     "unit_price": 89.5,
                     "total": 89.5,
                     "status": "confirmed",
+                    "buyer": "guest",
                     "created_at": "2026-01-15T10:00:00.000Z",
                 }
             ]
@@ -132,6 +152,9 @@ class Order(BaseModel):
     unit_price: float
     total: float
     status: Literal["confirmed"]
+    buyer: Literal["guest", "account"] = Field(
+        description="`guest` when the request had no Authorization header, `account` with a valid bearer token."
+    )
     created_at: str = Field(description="ISO-8601 UTC time the order was placed.")
 
 
@@ -151,14 +174,6 @@ class BugState(BaseModel):
     bug_enabled: bool
 
 
-CATALOG: tuple[Product, ...] = (
-    Product(sku="SKU-1001", name="Trail running shoes", price=89.5),
-    Product(sku="SKU-1002", name="Merino wool socks", price=14.0),
-    Product(sku="SKU-1003", name="Insulated water bottle", price=24.99),
-    Product(sku="SKU-1004", name="Packable rain jacket", price=129.0),
-)
-
-
 def _error_response_doc(description: str, message: str) -> dict[str, Any]:
     return {
         "model": ErrorBody,
@@ -173,15 +188,20 @@ _CHECKOUT_EXAMPLES = {
         "description": "Answers 200 with an order while the bug is off, 500 while it is on.",
         "value": {"sku": "SKU-1001", "quantity": 1, "payment_token": "tok_visa_4242"},
     },
+    "guest_default": {
+        "summary": "An empty body: one of the first catalog item",
+        "description": "Like sending no body at all: 200 while the bug is off, 500 while it is on.",
+        "value": {},
+    },
     "zero_quantity": {
         "summary": "Invalid: quantity 0 (negative case)",
         "description": "Answers 422 naming the field, bug or no bug.",
         "value": {"sku": "SKU-1001", "quantity": 0, "payment_token": "tok_visa_4242"},
     },
-    "missing_payment_token": {
-        "summary": "Invalid: no payment_token (negative case)",
-        "description": "Answers 422 naming the missing field.",
-        "value": {"sku": "SKU-1001", "quantity": 1},
+    "unknown_field": {
+        "summary": "Invalid: a field the order does not have (negative case)",
+        "description": "Answers 422 naming the field, so a misspelt field never falls back to a default.",
+        "value": {"sku": "SKU-1001", "qty": 2},
     },
     "unknown_sku": {
         "summary": "Unknown sku",
@@ -280,8 +300,31 @@ class _BugTriggered(Exception):
 _bearer = HTTPBearer(
     auto_error=False,
     scheme_name="DemoBearer",
-    description=f"`Authorization: Bearer <token>`; the token is ${TOKEN_ENV} (default `{DEFAULT_TOKEN}`).",
+    description=(
+        f"`Authorization: Bearer <token>`; the token is ${TOKEN_ENV} (default `{DEFAULT_TOKEN}`). Optional on "
+        "POST /checkout: without the header the order is a guest checkout; with a wrong token it is a 401."
+    ),
 )
+# OpenAPI's way to say that credentials are optional: an empty requirement beside the bearer one.
+_OPTIONAL_BEARER: dict[str, Any] = {"security": [{}]}
+Buyer = Literal["guest", "account"]
+
+
+def _identify_buyer(
+    request: Request,
+    _documented: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Buyer:
+    """`guest` without an Authorization header, `account` with the app's bearer token, 401 for anything else."""
+    # The raw header decides, not HTTPBearer: it reads a `Basic ...` or empty header as "no credentials", and a
+    # client that sends credentials of any kind must learn they are wrong rather than quietly become a guest.
+    header = request.headers.get("authorization")
+    if header is None:
+        return "guest"
+    scheme, _, presented = header.strip().partition(" ")
+    valid_token: str = request.app.state.token
+    if scheme.lower() != "bearer" or not hmac.compare_digest(presented.strip().encode(), valid_token.encode()):
+        raise _Unauthorized()
+    return "account"
 
 
 def create_app(
@@ -301,7 +344,8 @@ def create_app(
         version="1.0.0",
         description=(
             "A small shop that Evalforge monitors. POST /admin/bug switches a bug that makes POST /checkout "
-            "answer 500; GET /health stays 200 regardless. POST /checkout needs a bearer token."
+            "answer 500; GET /health stays 200 regardless. POST /checkout takes guests (no Authorization "
+            "header) and refuses a wrong bearer token with 401."
         ),
         openapi_tags=[
             {"name": "shop", "description": "What customers call."},
@@ -310,20 +354,15 @@ def create_app(
         ],
     )
     app.state.bug_switch = switch
+    app.state.token = valid_token
     app.state.metrics = metrics
     app.add_middleware(MetricsMiddleware, metrics=metrics)
-
-    def require_token(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> None:
-        presented = credentials.credentials if credentials is not None else ""
-        if not hmac.compare_digest(presented.encode(), valid_token.encode()):
-            raise _Unauthorized()
 
     @app.exception_handler(_Unauthorized)
     async def unauthorized(_request: Request, _error: _Unauthorized) -> JSONResponse:
         return JSONResponse(
-            {"error": "Missing or invalid bearer token: send the header `Authorization: Bearer <token>`."},
+            {"error": "Invalid bearer token: send `Authorization: Bearer <token>` with the shop's token, or "
+                      "no Authorization header at all to check out as a guest."},
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
         )
@@ -341,23 +380,30 @@ def create_app(
         tags=["shop"],
         summary="Place an order",
         description=(
-            "Needs `Authorization: Bearer <token>`. Validation comes after authentication: an invalid body "
-            "answers 422 naming the field, an unknown sku 404, and while the bug is on a valid order answers "
-            "500 with an `error`."
+            "Without an Authorization header the order is a guest checkout, and `{}` or no body buys one of the "
+            "first catalog item. An Authorization header that is present must be `Bearer <token>` with the "
+            "shop's token (401 otherwise). Validation comes after authentication: a body that is present but "
+            "invalid answers 422 naming the field, an unknown sku 404, and while the bug is on a valid order "
+            "answers 500 with an `error`."
         ),
         responses={
             401: _error_response_doc(
-                "No or a wrong bearer token.",
-                "Missing or invalid bearer token: send the header `Authorization: Bearer <token>`.",
+                "An Authorization header with a wrong token or scheme (no header at all is a guest checkout).",
+                "Invalid bearer token: send `Authorization: Bearer <token>` with the shop's token, or no "
+                "Authorization header at all to check out as a guest.",
             ),
             404: _error_response_doc(
                 "The sku is not in the catalog.", "No product has sku 'SKU-0000'; GET /catalog lists them."
             ),
             500: _error_response_doc("The bug is on.", BUG_ERROR_MESSAGE),
         },
-        dependencies=[Depends(require_token)],
+        openapi_extra=_OPTIONAL_BEARER,
     )
-    def checkout(order: Annotated[CheckoutRequest, Body(openapi_examples=_CHECKOUT_EXAMPLES)]) -> Order:
+    def checkout(
+        buyer: Annotated[Buyer, Depends(_identify_buyer)],
+        body: Annotated[CheckoutRequest | None, Body(openapi_examples=_CHECKOUT_EXAMPLES)] = None,
+    ) -> Order:
+        order = body if body is not None else CheckoutRequest()  # no body (or JSON null) is the guest default
         product = next((item for item in CATALOG if item.sku == order.sku), None)
         if product is None:
             raise _NotFound(f"No product has sku {order.sku!r}; GET /catalog lists them.")
@@ -370,6 +416,7 @@ def create_app(
             unit_price=product.price,
             total=round(product.price * order.quantity, 2),
             status="confirmed",
+            buyer=buyer,
             created_at=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         )
 

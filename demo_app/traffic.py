@@ -2,8 +2,10 @@
 
     python -m demo_app.traffic --url http://127.0.0.1:8001 --rate 5
 
-Requests go round a fixed mix: GET /health, GET /catalog and valid, authenticated POST /checkout, with
-checkout making half of all requests. While the bug is on, every checkout answers 500, so the error rate seen
+Requests go round a fixed mix: GET /health, GET /catalog and valid POST /checkout, with checkout making half of
+all requests. Checkouts are guest checkouts (no Authorization header, as the incident contract allows) unless a
+token is given, so the traffic never depends on knowing the app's token: a wrong one would turn every checkout
+into a 401 and hide the bug from the error rate. While the bug is on, every checkout answers 500, so the error rate seen
 in the metrics jumps to about 50% and falls back to 0 after the fix.
 
 It is deliberately polite: it only calls the given base URL (no redirects followed), never more than
@@ -57,10 +59,10 @@ class TrafficStats:
 class _Shopper:
     """Sends the next request of the mix and remembers the skus the catalog offers."""
 
-    def __init__(self, client: httpx.Client, base_url: str, token: str) -> None:
+    def __init__(self, client: httpx.Client, base_url: str, token: str | None) -> None:
         self._client = client
         self._base_url = base_url.rstrip("/")
-        self._auth = {"Authorization": f"Bearer {token}"}
+        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
         self._skus: list[str] = [FALLBACK_SKU]
         self._checkouts = 0
 
@@ -105,7 +107,7 @@ def run_traffic(
 ) -> TrafficStats:
     """Send the traffic mix to `base_url` at `rate_per_second` until stopped; returns what happened.
 
-    token: the bearer token for POST /checkout (default $DEMO_APP_TOKEN or "demo-token").
+    token: a bearer token to check out with; without one every checkout is a guest checkout.
     client: an `httpx.Client` to send through (e.g. a FastAPI `TestClient`); by default one is made and closed.
     """
     if not base_url.startswith(("http://", "https://")):
@@ -118,7 +120,6 @@ def run_traffic(
     if max_requests is not None and max_requests < 0:
         raise ValueError(f"max_requests must be 0 or more; got {max_requests}.")
     stop = stop_event if stop_event is not None else threading.Event()
-    bearer = token if token is not None else os.environ.get("DEMO_APP_TOKEN") or "demo-token"
     owned_client = client is None
     http = (
         client
@@ -127,7 +128,7 @@ def run_traffic(
     )
     stats = TrafficStats()
     try:
-        _loop(_Shopper(http, base_url, bearer), rate_per_second, stop, stats, max_requests, duration_seconds)
+        _loop(_Shopper(http, base_url, token), rate_per_second, stop, stats, max_requests, duration_seconds)
     finally:
         if owned_client:
             http.close()
@@ -181,7 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="base URL of the demo app (default: $DEMO_APP_URL or http://127.0.0.1:8001)",
     )
     parser.add_argument("--rate", type=float, default=5.0, help="requests per second (default 5)")
-    parser.add_argument("--token", default=None, help="bearer token for checkout (default: $DEMO_APP_TOKEN)")
+    parser.add_argument(
+        "--token", default=None, help="bearer token to check out with (default: none, guest checkouts)"
+    )
     parser.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
     parser.add_argument("--max-requests", type=int, default=None, help="stop after this many requests")
     args = parser.parse_args(argv)

@@ -110,6 +110,12 @@ class OpenApiDocument:
     def _alternatives(self, schema: Mapping[str, Any]) -> list[Any]:
         return list(schema.get("anyOf") or schema.get("oneOf") or [])
 
+    def _non_null_alternative(self, schema: Mapping[str, Any]) -> Any | None:
+        """The one non-null shape of a nullable schema (`anyOf: [X, null]`, as FastAPI writes an optional
+        body), else None."""
+        options = [option for option in self._alternatives(schema) if self._types(self.flatten(option)) != ["null"]]
+        return options[0] if len(options) == 1 and len(self._alternatives(schema)) == 2 else None
+
     def schema_problems(self, schema: Any, value: Any, where: str = "", depth: int = 0) -> list[str]:
         """Why `value` does not fit `schema`, as sentences naming the field; empty when it fits."""
         flat = self.flatten(schema)
@@ -118,6 +124,10 @@ class OpenApiDocument:
             return []
         alternatives = self._alternatives(flat)
         if alternatives and all(self.schema_problems(option, value, where, depth + 1) for option in alternatives):
+            # A non-null value that misses a nullable schema is best explained by the non-null shape's problems.
+            shape = self._non_null_alternative(flat) if value is not None else None
+            if shape is not None:
+                return self.schema_problems(shape, value, where, depth + 1)
             return [f"{label} matches none of the allowed shapes"]
         if "const" in flat and value != flat["const"]:
             return [f"{label} must be {show_value(flat['const'])} but is {show_value(value)}"]
@@ -142,6 +152,9 @@ class OpenApiDocument:
         for name in flat.get("required", []):
             if name not in value:
                 problems.append(f"{prefix}{name} is required but missing")
+        if flat.get("additionalProperties") is False:
+            known = flat.get("properties") or {}
+            problems += [f"{prefix}{name} is not a field this body accepts" for name in value if name not in known]
         for name, subschema in (flat.get("properties") or {}).items():
             if name in value:
                 problems += self.schema_problems(subschema, value[name], prefix + name, depth + 1)
@@ -387,6 +400,9 @@ class OpenApiDocument:
     def _violations(self, schema: Any, valid: dict[str, Any]) -> Iterable[dict[str, Any]]:
         """Candidate bodies breaking one rule each, from the most to the least telling."""
         flat = self.flatten(schema)
+        shape = self._non_null_alternative(flat)
+        if shape is not None:
+            flat = self.flatten(shape)
         properties = flat.get("properties") or {}
         for name, prop in properties.items():
             prop = self.flatten(prop)
@@ -410,13 +426,21 @@ class OpenApiDocument:
 
     # -- auth
 
+    def _requirements(self, operation: Operation) -> list[Mapping[str, Any]]:
+        requirements = operation.spec.get("security", self.document.get("security")) or []
+        return [requirement for requirement in requirements if isinstance(requirement, Mapping)]
+
+    def _schemes(self, operation: Operation) -> list[str]:
+        """Names of every security scheme the operation accepts, required or optional."""
+        return sorted({name for requirement in self._requirements(operation) for name in requirement})
+
+    def credentials_optional(self, operation: Operation) -> bool:
+        """Whether the operation declares an empty security requirement (`{}`): callers may send none."""
+        return any(not requirement for requirement in self._requirements(operation))
+
     def _security(self, operation: Operation) -> list[str]:
         """Names of the security schemes the operation requires; [] when none (or `{}`: auth optional)."""
-        requirements = operation.spec.get("security", self.document.get("security")) or []
-        if any(isinstance(requirement, Mapping) and not requirement for requirement in requirements):
-            return []
-        return sorted({name for requirement in requirements if isinstance(requirement, Mapping)
-                       for name in requirement})
+        return [] if self.credentials_optional(operation) else self._schemes(operation)
 
     def _has_authorization_parameter(self, operation: Operation) -> bool:
         return any(
@@ -426,8 +450,13 @@ class OpenApiDocument:
         )
 
     def requires_auth(self, operation: Operation) -> bool:
-        return bool(self._security(operation) or self.declared_statuses(operation) & AUTH_STATUSES
+        """Whether the operation checks credentials at all: it refuses wrong ones even where none are needed."""
+        return bool(self._schemes(operation) or self.declared_statuses(operation) & AUTH_STATUSES
                     or self._has_authorization_parameter(operation))
+
+    def needs_credentials(self, operation: Operation) -> bool:
+        """Whether a call without credentials would be refused (auth checked and not declared optional)."""
+        return self.requires_auth(operation) and not self.credentials_optional(operation)
 
     def protected_operation(self, prefer: Operation | None) -> Operation | None:
         """`prefer` when it needs credentials, else the first operation (by path) that does."""
@@ -437,9 +466,10 @@ class OpenApiDocument:
 
     def auth_reason(self, operation: Operation) -> str:
         reasons = []
-        schemes = self._security(operation)
+        schemes = self._schemes(operation)
         if schemes:
-            reasons.append(f"requires {', '.join(schemes)} security")
+            kind = "accepts optional" if self.credentials_optional(operation) else "requires"
+            reasons.append(f"{kind} {', '.join(schemes)} security")
         declared = sorted(self.declared_statuses(operation) & AUTH_STATUSES)
         if declared:
             reasons.append(f"documents a {' and a '.join(map(str, declared))} response")

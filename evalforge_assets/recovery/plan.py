@@ -1,11 +1,13 @@
-"""Recovery validation plans: the strict schema a planner must fill, its validator, and the deterministic planner.
+"""Recovery validation plans: the strict schema a planner must fill (`PlanDraft`) and the deterministic planner.
 
-A plan is exactly five HTTP checks of the service under watch, priorities 1..5, that together cover the
-incident contract: GET /health, GET /catalog, a valid POST /checkout, a checkout the service must reject (a 4xx),
-and an auth/mock case. The LLM planner returns a `PlanDraft`; every problem `validate_plan` finds becomes a
-validation error sentence that Strands hands back to the model as a tool error, so the model can fix it and
-retry. `deterministic_plan` is the planner used without an LLM (and the fallback when the LLM fails): it reads
-the service's OpenAPI document so the checks call real paths with bodies the service really accepts or rejects.
+The rules a plan obeys (five checks covering the incident contract) live in plan_rules.py and are re-exported
+here. The LLM planner returns a `PlanDraft`; every problem `validate_plan` finds becomes a validation error
+sentence that Strands hands back to the model as a tool error, so the model can fix it and retry.
+`deterministic_plan` is the planner used without an LLM (and the fallback when the LLM fails): it reads the
+service's OpenAPI document so the checks call real paths with bodies the service really accepts or rejects.
+The contract's checkout takes guests (no Authorization header) and refuses a token that is present but wrong,
+so the auth case sends a wrong bearer token: that is refused whether or not the service lets guests in, while a
+request with no credentials at all proves nothing about such a service.
 """
 
 from __future__ import annotations
@@ -13,192 +15,49 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from evalforge_assets.models import CheckTarget, HttpMethod, Plan, PlanItem, PlanItemType, Signal
-from evalforge_assets.recovery.criteria import CriteriaError, parse_criteria
 
 # OpenApiDocument is re-exported: callers have long imported it from here.
 from evalforge_assets.recovery.openapi import AUTH_STATUSES, OpenApiDocument, Operation, show_value
 
-PLAN_SIZE = 5
-DEFAULT_TOKEN = "demo-token"
-DEFAULT_LATENCY_BUDGET_MS = 1500
-
-COVERAGE_HEALTH = "health"
-COVERAGE_CATALOG = "catalog"
-COVERAGE_CHECKOUT = "checkout"
-COVERAGE_CHECKOUT_NEGATIVE = "checkout_negative"
-COVERAGE_AUTH = "auth"
-REQUIRED_COVERAGE: tuple[str, ...] = (
-    COVERAGE_HEALTH, COVERAGE_CATALOG, COVERAGE_CHECKOUT, COVERAGE_CHECKOUT_NEGATIVE, COVERAGE_AUTH,
+# The rules are re-exported: callers import the plan vocabulary from this module.
+from evalforge_assets.recovery.plan_rules import (
+    CONTRACT_CHECKOUT_BODY,
+    CONTRACT_PATHS,
+    COVERAGE_ADVICE,
+    COVERAGE_AUTH,
+    COVERAGE_CATALOG,
+    COVERAGE_CHECKOUT,
+    COVERAGE_CHECKOUT_NEGATIVE,
+    COVERAGE_HEALTH,
+    DEFAULT_LATENCY_BUDGET_MS,
+    DEFAULT_TOKEN,
+    PLAN_SIZE,
+    REQUIRED_COVERAGE,
+    WRONG_TOKEN,
+    count_problem,
+    coverage_of,
+    is_absolute_http_url,
+    validate_plan,
 )
-# What each missing coverage asks the planner to add; shown verbatim in validation errors.
-COVERAGE_ADVICE: dict[str, str] = {
-    COVERAGE_HEALTH: "a GET check of the /health path whose pass_criteria only accepts a 2xx status "
-                     "(for example `status == 200`)",
-    COVERAGE_CATALOG: "a GET check of the /catalog path whose pass_criteria only accepts a 2xx status "
-                      "(for example `status == 200 and json.items.length > 0`)",
-    COVERAGE_CHECKOUT: "a POST check of the /checkout path with a valid body and valid credentials whose "
-                       "pass_criteria only accepts a 2xx status (for example `status == 200`)",
-    COVERAGE_CHECKOUT_NEGATIVE: "a POST check of the /checkout path with an invalid body whose pass_criteria only "
-                                "accepts a 4xx other than 401/403 (for example `status == 422`)",
-    COVERAGE_AUTH: "an auth check: a request without valid credentials whose pass_criteria only accepts 401 or "
-                   "403 (for example `status == 401`), or a check that sets an X-Mock-* header to mock a "
-                   "dependency",
-}
-_MOCK_HEADER_PREFIX = "x-mock"
 
-# The contract's endpoints, used when the OpenAPI document is missing or does not describe them.
-CONTRACT_PATHS = {COVERAGE_HEALTH: "/health", COVERAGE_CATALOG: "/catalog", COVERAGE_CHECKOUT: "/checkout"}
-CONTRACT_CHECKOUT_BODY: dict[str, Any] = {"sku": "SKU-1001", "quantity": 1, "payment_token": "tok_visa_4242"}
-
-
-# ------------------------------------------------------------------------------------------------- coverage
-
-
-def _last_segment(url: str) -> str:
-    return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1].lower()
-
-
-def _item_coverage(item: PlanItem) -> set[str]:
-    try:
-        accepted = parse_criteria(item.pass_criteria).accepted_statuses()
-    except CriteriaError:
-        return set()
-    method, endpoint = item.target.method, _last_segment(item.target.url)
-    success = bool(accepted) and all(200 <= code < 300 for code in accepted)
-    client_error = bool(accepted) and all(400 <= code < 500 for code in accepted)
-    auth_rejection = bool(accepted) and accepted <= AUTH_STATUSES
-
-    covered: set[str] = set()
-    if method is HttpMethod.GET and endpoint == CONTRACT_PATHS[COVERAGE_HEALTH].strip("/") and success:
-        covered.add(COVERAGE_HEALTH)
-    if method is HttpMethod.GET and endpoint == CONTRACT_PATHS[COVERAGE_CATALOG].strip("/") and success:
-        covered.add(COVERAGE_CATALOG)
-    if method is HttpMethod.POST and endpoint == CONTRACT_PATHS[COVERAGE_CHECKOUT].strip("/"):
-        if success:
-            covered.add(COVERAGE_CHECKOUT)
-        if client_error and not auth_rejection:
-            covered.add(COVERAGE_CHECKOUT_NEGATIVE)
-    if auth_rejection or any(name.lower().startswith(_MOCK_HEADER_PREFIX) for name in item.target.headers):
-        covered.add(COVERAGE_AUTH)
-    return covered
-
-
-def coverage_of(items: Iterable[PlanItem]) -> set[str]:
-    """Which of the contract's five coverage names (REQUIRED_COVERAGE) these checks provide.
-
-    Judged from the method, the URL's last path segment, the statuses the pass_criteria can accept and the
-    headers: a check only counts as a positive check when its criteria rejects every non-2xx status.
-    """
-    covered: set[str] = set()
-    for item in items:
-        covered |= _item_coverage(item)
-    return covered
-
-
-# ------------------------------------------------------------------------------------------------- validation
-
-
-def _count_problem(count: int) -> str:
-    change = f"add {PLAN_SIZE - count}" if count < PLAN_SIZE else f"remove {count - PLAN_SIZE}"
-    return (
-        f"A plan must have exactly {PLAN_SIZE} checks, but this one has {count}; {change} so that there is one "
-        "check each for GET /health, GET /catalog, a valid POST /checkout, an invalid checkout that must be "
-        "rejected with a 4xx, and an auth/mock case."
-    )
-
-
-def _names(test_ids: Iterable[str]) -> str:
-    quoted = [f"'{test_id}'" for test_id in test_ids]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-def _priority_problems(items: Sequence[PlanItem]) -> list[str]:
-    by_priority: dict[int, list[str]] = {}
-    for item in items:
-        by_priority.setdefault(item.priority, []).append(item.test_id)
-    if sorted(by_priority) == list(range(1, PLAN_SIZE + 1)) and len(items) == PLAN_SIZE:
-        return []
-    details = [f"priority {priority} is used by {_names(ids)}"
-               for priority, ids in sorted(by_priority.items()) if len(ids) > 1]
-    unused = [str(priority) for priority in range(1, PLAN_SIZE + 1) if priority not in by_priority]
-    if unused:
-        details.append(f"priority {', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not used")
-    summary = "; ".join(details)
-    return [f"Priorities must be 1, 2, 3, 4 and 5, each used by exactly one check (1 = most important); {summary}."]
-
-
-def _duplicate_id_problems(items: Sequence[PlanItem]) -> list[str]:
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.test_id] = counts.get(item.test_id, 0) + 1
-    return [f"test_id '{test_id}' is used by {count} checks; give every check its own test_id."
-            for test_id, count in counts.items() if count > 1]
-
-
-def _is_absolute_http_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def _item_problems(item: PlanItem, base_url: str | None) -> list[str]:
-    label = f"Check '{item.test_id}'"
-    problems: list[str] = []
-    if not item.test_id.strip():
-        problems.append("Every check needs a non-empty test_id, such as 'checkout-valid-order'.")
-    if not item.name.strip():
-        problems.append(f"{label} needs a name saying what it checks in a few words.")
-    if not item.what_it_checks.strip():
-        problems.append(f"{label} needs a what_it_checks sentence saying why this check matters for the incident.")
-    try:
-        parse_criteria(item.pass_criteria)
-    except CriteriaError as error:
-        problems.append(
-            f"{label} has a pass_criteria that does not parse: {error.problem} (position {error.position} of "
-            f"{item.pass_criteria!r}). Write conditions such as `status == 200 and json.items.length > 0`."
-        )
-    url = item.target.url
-    if not _is_absolute_http_url(url):
-        problems.append(f"{label} has target.url {url!r}, which is not an absolute http(s) URL; write the full "
-                        f"address, such as {(base_url or 'http://127.0.0.1:8001').rstrip('/')}/health.")
-    elif base_url is not None and not url.startswith(base_url.rstrip("/") + "/"):
-        problems.append(f"{label} calls {url!r}, outside the service under test; every check must call "
-                        f"{base_url.rstrip('/')}.")
-    return problems
-
-
-def validate_plan(plan: PlanDraft | Plan | Sequence[PlanItem], *, base_url: str | None = None) -> list[str]:
-    """Every problem with a plan, each a sentence a person or an LLM can act on; empty when the plan is valid.
-
-    With `base_url`, every check must also call that service.
-    """
-    items = list(plan.items) if isinstance(plan, (PlanDraft, Plan)) else list(plan)
-    problems: list[str] = []
-    if len(items) != PLAN_SIZE:
-        problems.append(_count_problem(len(items)))
-    problems += _duplicate_id_problems(items)
-    problems += _priority_problems(items)
-    for item in items:
-        problems += _item_problems(item, base_url)
-    covered = coverage_of(items)
-    for name in REQUIRED_COVERAGE:
-        if name not in covered:
-            problems.append(f"The plan has no {name.replace('_', ' ')} check; add {COVERAGE_ADVICE[name]}.")
-    return problems
+__all__ = [
+    "COVERAGE_ADVICE", "COVERAGE_CHECKOUT_NEGATIVE", "DEFAULT_TOKEN", "PLAN_SIZE", "REQUIRED_COVERAGE",
+    "OpenApiDocument", "PlanDraft", "coverage_of", "deterministic_plan", "validate_plan",
+]
 
 
 class PlanDraft(BaseModel):
     """A recovery validation plan: exactly 5 HTTP checks of the service under test, priorities 1 to 5 (1 = most
     important, each used once), unique test_ids and absolute URLs. Together the checks must cover GET /health,
     GET /catalog, a valid POST /checkout expecting 2xx, an invalid POST /checkout expecting a 4xx such as 422,
-    and a request without valid credentials expecting 401/403. pass_criteria is an expression such as
+    and a request with a wrong bearer token expecting 401/403. pass_criteria is an expression such as
     `status == 200 and json.items.length > 0 and latency_ms < 1500` over status, latency_ms, json.<path>,
     header.<name> and body, with == != < <= > >= contains matches exists in [...] and/or/not."""
 
@@ -215,7 +74,7 @@ class PlanDraft(BaseModel):
     def _exactly_five(cls, value: Any) -> Any:
         # Runs before the length constraint so the model reads a sentence instead of "List should have...".
         if isinstance(value, list) and len(value) != PLAN_SIZE:
-            raise ValueError(_count_problem(len(value)))
+            raise ValueError(count_problem(len(value)))
         return value
 
     @model_validator(mode="after")
@@ -354,7 +213,19 @@ def _checkout_body(doc: OpenApiDocument, endpoints: _Endpoints) -> dict[str, Any
     return body if isinstance(body, dict) else dict(CONTRACT_CHECKOUT_BODY)
 
 
-def _checkout_check(doc: OpenApiDocument, endpoints: _Endpoints, body: dict[str, Any], token: str,
+def _credentials(doc: OpenApiDocument, endpoints: _Endpoints, token: str) -> dict[str, str]:
+    """The token for checkout only where the document says a call without it is refused: the contract's
+    checkout takes guests, and a check that needs no secret cannot fail over a stale one."""
+    if endpoints.checkout is None or not doc.needs_credentials(endpoints.checkout):
+        return {}
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _as_whom(headers: Mapping[str, str]) -> str:
+    return "with a valid bearer token" if headers else "as a guest (no Authorization header)"
+
+
+def _checkout_check(doc: OpenApiDocument, endpoints: _Endpoints, body: dict[str, Any], headers: dict[str, str],
                     budget: int) -> _Check:
     operation, path = endpoints.checkout, endpoints.path(COVERAGE_CHECKOUT)
     code = doc.success_status(operation) if operation else 200
@@ -363,14 +234,15 @@ def _checkout_check(doc: OpenApiDocument, endpoints: _Endpoints, body: dict[str,
     answer = f"{code} with an {id_field}" if id_field else str(code)
     return _Check(
         key=COVERAGE_CHECKOUT, test_id="checkout-valid-order", name="Checkout accepts a valid order",
-        method=HttpMethod.POST, path=path, route=COVERAGE_CHECKOUT, body=body,
-        headers={"Authorization": f"Bearer {token}"}, criteria=" and ".join(clauses),
-        why=f"A valid order {show_value(body)} with a valid bearer token must answer {answer} within {budget} ms: "
+        method=HttpMethod.POST, path=path, route=COVERAGE_CHECKOUT, body=body, headers=dict(headers),
+        criteria=" and ".join(clauses),
+        why=f"A valid order {show_value(body)} sent {_as_whom(headers)} must answer {answer} within {budget} ms: "
             "checkout is the route that earns money, so it has to work for recovery to count.",
     )
 
 
-def _negative_check(doc: OpenApiDocument, endpoints: _Endpoints, body: dict[str, Any], token: str) -> _Check:
+def _negative_check(doc: OpenApiDocument, endpoints: _Endpoints, body: dict[str, Any],
+                    headers: dict[str, str]) -> _Check:
     operation, path = endpoints.checkout, endpoints.path(COVERAGE_CHECKOUT)
     codes: Sequence[int]
     if operation is None:
@@ -383,32 +255,33 @@ def _negative_check(doc: OpenApiDocument, endpoints: _Endpoints, body: dict[str,
     return _Check(
         key=COVERAGE_CHECKOUT_NEGATIVE, test_id="checkout-rejects-invalid-body",
         name="Checkout rejects an invalid order", method=HttpMethod.POST, path=path, route=COVERAGE_CHECKOUT,
-        body=invalid, headers={"Authorization": f"Bearer {token}"}, criteria=_status_expectation(codes),
+        body=invalid, headers=dict(headers), criteria=_status_expectation(codes),
         why=f"An invalid order must be refused with {' or '.join(map(str, codes))}, not a 5xx: {reason}. A fix "
             "that crashes on bad input would keep the error rate up and page people again.",
     )
 
 
-def _auth_check(doc: OpenApiDocument, endpoints: _Endpoints, body: dict[str, Any]) -> _Check:
+def _auth_check(doc: OpenApiDocument, endpoints: _Endpoints, body: dict[str, Any], token: str) -> _Check:
     protected = doc.protected_operation(prefer=endpoints.checkout)
     codes: Sequence[int]
     if protected is None:
         path, method, request_body, codes = endpoints.path(COVERAGE_CHECKOUT), HttpMethod.POST, body, (401, 403)
-        reason = ("the OpenAPI document declares no security for it, but the contract says checkout needs a "
-                  "bearer token" if doc.present else "the contract says checkout needs a bearer token")
+        reason = ("the OpenAPI document declares no security for it, but the contract says checkout refuses a "
+                  "wrong bearer token" if doc.present else "the contract says checkout refuses a wrong bearer token")
     else:
         path, method = protected.path, HttpMethod(protected.method.upper())
         request_body = body if protected == endpoints.checkout else doc.valid_request_example(protected, {})
         codes = sorted(doc.declared_statuses(protected) & AUTH_STATUSES) or (401, 403)
         reason = doc.auth_reason(protected)
     endpoint = path.rstrip("/").rsplit("/", 1)[-1] or "root"
+    wrong = WRONG_TOKEN if token != WRONG_TOKEN else WRONG_TOKEN + "-2"
     return _Check(
-        key=COVERAGE_AUTH, test_id=f"{endpoint}-requires-auth", name=f"{method.value} {path} refuses missing "
-        "credentials", method=method, path=path,
+        key=COVERAGE_AUTH, test_id=f"{endpoint}-requires-auth", name=f"{method.value} {path} refuses a wrong "
+        "bearer token", method=method, path=path, headers={"Authorization": f"Bearer {wrong}"},
         route=COVERAGE_CHECKOUT if path == endpoints.path(COVERAGE_CHECKOUT) else "",
         body=request_body if isinstance(request_body, dict) else {}, criteria=_status_expectation(codes),
-        why=f"{method.value} {path} without an Authorization header must be refused with "
-            f"{' or '.join(map(str, codes))} because {reason}: a fix must not open the route to anyone.",
+        why=f"{method.value} {path} with a wrong bearer token must be refused with "
+            f"{' or '.join(map(str, codes))} because {reason}: a fix must not let made-up credentials in.",
     )
 
 
@@ -449,11 +322,13 @@ def deterministic_plan(
     """The five-check plan for the service at `base_url`, grounded in its OpenAPI document when given.
 
     Paths, success statuses, response fields and request bodies come from the document (falling back to the
-    contract's /health, /catalog and /checkout); the negative case sends a body the request schema forbids and
-    the auth case omits the bearer token of an operation that declares security or a 401. Checks of the route
+    contract's /health, /catalog and /checkout); checkout checks send `token` only where the document says
+    calls without credentials are refused (the contract's checkout takes guests); the negative case sends a
+    body the request schema forbids and the auth case a wrong bearer token to an operation that declares
+    security or a 401 (the contract's checkout without a document). Checks of the route
     the signal's top error names come first. The same inputs always give the same plan; `plan_id` hashes them.
     """
-    if not _is_absolute_http_url(base_url):
+    if not is_absolute_http_url(base_url):
         raise ValueError(f"base_url {base_url!r} is not an absolute http(s) URL; pass the service's address, "
                          "such as http://127.0.0.1:8001.")
     doc = OpenApiDocument(openapi)
@@ -463,13 +338,13 @@ def deterministic_plan(
         checkout=doc.find_operation("post", CONTRACT_PATHS[COVERAGE_CHECKOUT]),
     )
     incident = _IncidentSignal.of(signal)
-    body = _checkout_body(doc, endpoints)
+    body, headers = _checkout_body(doc, endpoints), _credentials(doc, endpoints, token)
     checks = [
         _health_check(doc, endpoints, latency_budget_ms),
         _catalog_check(doc, endpoints, latency_budget_ms),
-        _checkout_check(doc, endpoints, body, token, latency_budget_ms),
-        _negative_check(doc, endpoints, body, token),
-        _auth_check(doc, endpoints, body),
+        _checkout_check(doc, endpoints, body, headers, latency_budget_ms),
+        _negative_check(doc, endpoints, body, headers),
+        _auth_check(doc, endpoints, body, token),
     ]
     failing = _failing_route(incident, endpoints)
     checks = [_with_incident_context(check, failing, incident) for check in checks]

@@ -28,7 +28,13 @@ from strands.types.content import Messages
 from evalforge_assets.capture.pii import redact_text
 from evalforge_assets.llm import AgentDeadlineExceeded, invoke, new_agent
 from evalforge_assets.models import FailureSignature, IncidentRecord, Link, Plan, Signal, now_iso
-from evalforge_assets.recovery.plan import DEFAULT_TOKEN, PlanDraft, deterministic_plan, validate_plan
+from evalforge_assets.recovery.plan import (
+    DEFAULT_TOKEN,
+    WRONG_TOKEN,
+    PlanDraft,
+    deterministic_plan,
+    validate_plan,
+)
 
 log = logging.getLogger("evalforge.agents.planner")
 
@@ -135,8 +141,11 @@ get_service_openapi (the service's API). Then call the {tool} tool once with exa
 - every target.url is an absolute URL under {base_url} that exists in the OpenAPI document;
 - priorities 1 to 5, each used once, 1 for the check closest to the failing route;
 - together they cover GET /health, GET /catalog, a valid POST /checkout expecting 2xx, an invalid POST /checkout \
-the API must reject with a 4xx such as 422, and a request without credentials expecting 401 or 403;
-- requests that need valid credentials send the header "Authorization: Bearer {token}";
+the API must reject with a 4xx such as 422, and a request with a wrong bearer token (the header \
+"Authorization: Bearer {wrong_token}") expecting 401 or 403;
+- a request with no Authorization header is a guest where the OpenAPI document marks credentials optional (an \
+empty security requirement), so it is not an auth check; only requests that need valid credentials send the \
+header "Authorization: Bearer {token}";
 - request bodies follow the OpenAPI schemas and examples; pass_criteria uses the expression language the tool \
 describes;
 - what_it_checks says in one sentence why the check matters for this incident.
@@ -159,7 +168,8 @@ def _context_tools(context: PlanningContext) -> list[Any]:
     incident = json.dumps(context.incident_view(), sort_keys=True)
     openapi = json.dumps(context.openapi, sort_keys=True) if context.openapi else json.dumps(
         {"available": False, "note": "The service publishes no OpenAPI document; use GET /health, GET /catalog "
-                                     "and POST /checkout with a JSON body {sku, quantity, payment_token}."})
+                                     "and POST /checkout with a JSON body {sku, quantity, payment_token} and no "
+                                     "Authorization header (a guest checkout; a wrong bearer token is a 401)."})
 
     @tool
     def get_incident_context() -> str:
@@ -210,7 +220,8 @@ def _draft_round(agent: Agent, prompt: str, deadline: float) -> PlanDraft:
 
 
 def _planner_agent(context: PlanningContext, model: Model) -> Agent:
-    system_prompt = SYSTEM_PROMPT.format(tool=PLAN_TOOL_NAME, base_url=context.base_url, token=context.auth_token)
+    system_prompt = SYSTEM_PROMPT.format(tool=PLAN_TOOL_NAME, base_url=context.base_url, token=context.auth_token,
+                                         wrong_token=WRONG_TOKEN)
     return new_agent(model, system_prompt=system_prompt, tools=_context_tools(context))
 
 

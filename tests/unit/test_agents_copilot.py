@@ -158,7 +158,7 @@ def test_which_checks_fail_lists_each_failure_with_its_details(
     assert answer.answer.splitlines() == [
         f"2 of 5 checks of validation run {run.run_id} fail:",
         "- Checkout accepts a valid order (checkout-valid-order): expected status == 200, got 500",
-        "- POST /checkout refuses missing credentials (checkout-requires-auth): expected status in [401], got 500",
+        "- POST /checkout refuses a wrong bearer token (checkout-requires-auth): expected status in [401], got 500",
     ]
     assert urls(answer)[:2] == [f"/api/tests/runs/{run.run_id}", f"{DAGSTER}/runs/dg-run-7"]
 

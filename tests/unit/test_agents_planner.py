@@ -11,7 +11,7 @@ import pytest
 from demo_app.main import create_app
 from evalforge_assets.models import FailureKind, FailureSignature, Link, Severity, Signal
 from evalforge_assets.recovery import planner
-from evalforge_assets.recovery.plan import PlanDraft, deterministic_plan, validate_plan
+from evalforge_assets.recovery.plan import WRONG_TOKEN, PlanDraft, deterministic_plan, validate_plan
 from evalforge_assets.recovery.planner import (
     MAX_REPROMPTS,
     PlanningContext,
@@ -174,6 +174,26 @@ def test_a_model_that_only_talks_falls_back(context: PlanningContext) -> None:
     assert outcome.source == "deterministic" and outcome.attempts == 0
     assert "StructuredOutputException" in (outcome.fallback_reason or "")
     assert model.requests[-1].tool_names == ["PlanDraft"]  # Strands' forced retry offered only the plan tool
+
+
+def test_an_auth_check_without_credentials_is_sent_back_then_fixed(context: PlanningContext) -> None:
+    # The demo contract takes guests: a check that omits the header would see 200/500, never the 401 it expects.
+    draft = draft_for()
+    unauthenticated = as_input(draft)
+    for check in unauthenticated["items"]:
+        if check["test_id"] == "checkout-requires-auth":
+            check["target"]["headers"] = {}
+    model = ScriptedModel([call("PlanDraft", unauthenticated), call("PlanDraft", as_input(draft))])
+
+    outcome = generate_plan(context, model, now=NOW)
+
+    assert outcome.source == "llm" and outcome.attempts == 2
+    refusal = model.requests[1].tool_results()[-1]
+    assert refusal["status"] == "error"
+    assert "The plan has no auth check; add an auth check: a request that sends wrong credentials" in (
+        refusal["content"][0]["text"])
+    prompt = model.requests[0].system_prompt or ""
+    assert f"Authorization: Bearer {WRONG_TOKEN}" in prompt and "is a guest" in prompt
 
 
 def test_without_a_model_the_deterministic_plan_is_used(context: PlanningContext) -> None:

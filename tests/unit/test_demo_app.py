@@ -1,4 +1,5 @@
-"""The demo app: endpoints, bug switch, auth, validation, metrics, OpenAPI, tracing opt-in, traffic generator."""
+"""The demo app: endpoints, the checkout contract (guests, wrong tokens, invalid bodies), bug switch, metrics,
+OpenAPI, tracing opt-in, traffic generator."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import types
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -58,6 +60,19 @@ def latency_count(client: TestClient, route: str, method: str) -> float:
     return 0.0
 
 
+def record_checkout_orders(client: TestClient) -> list[dict]:
+    """The orders checkout answers through `client` from now on."""
+    orders: list[dict] = []
+
+    def keep(response: httpx.Response) -> None:
+        if response.request.url.path == "/checkout":
+            response.read()
+            orders.append(response.json())
+
+    client.event_hooks["response"].append(keep)
+    return orders
+
+
 # -- endpoints ----------------------------------------------------------------------------------------------
 
 
@@ -92,21 +107,82 @@ def test_checkout_returns_an_order_when_healthy(client: TestClient) -> None:
     assert order["order_id"].startswith("ord_")
 
 
+# How a client that follows the incident contract calls checkout: no token, and `{}` or no body at all.
+GUEST_REQUESTS = {
+    "no body": {},
+    "empty object": {"json": {}},
+    "json null": {"content": b"null", "headers": {"content-type": "application/json"}},
+    "empty json body": {"content": b"", "headers": {"content-type": "application/json"}},
+}
+
+
+@pytest.mark.parametrize("request_kwargs", GUEST_REQUESTS.values(), ids=GUEST_REQUESTS.keys())
+def test_a_guest_checkout_without_token_or_body_buys_one_of_the_first_item(
+    client: TestClient, request_kwargs: dict
+) -> None:
+    response = client.post("/checkout", **request_kwargs)
+
+    assert response.status_code == 200, response.text
+    order = response.json()
+    assert (order["sku"], order["quantity"], order["buyer"]) == (CATALOG[0].sku, 1, "guest")
+    assert order["total"] == pytest.approx(CATALOG[0].price)
+
+
+@pytest.mark.parametrize("request_kwargs", GUEST_REQUESTS.values(), ids=GUEST_REQUESTS.keys())
+def test_a_guest_checkout_is_500_while_the_bug_is_on_and_200_after_the_fix(
+    client: TestClient, request_kwargs: dict
+) -> None:
+    client.post("/admin/bug", json={"enabled": True})
+    broken = client.post("/checkout", **request_kwargs)
+    client.post("/admin/bug", json={"enabled": False})
+    fixed = client.post("/checkout", **request_kwargs)
+
+    assert broken.status_code == 500 and "demo bug is on" in broken.json()["error"]
+    assert fixed.status_code == 200
+
+
+def test_a_guest_may_name_the_item_and_quantity(client: TestClient) -> None:
+    response = client.post("/checkout", json={"sku": "SKU-1003", "quantity": 2})
+
+    assert response.status_code == 200
+    assert (response.json()["sku"], response.json()["quantity"], response.json()["buyer"]) == ("SKU-1003", 2, "guest")
+
+
+def test_the_right_token_checks_out_as_an_account(client: TestClient) -> None:
+    response = client.post("/checkout", json={}, headers=AUTH)
+
+    assert response.status_code == 200
+    assert response.json()["buyer"] == "account"
+
+
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": "Bearer wrong-token"}, {"Authorization": "Basic ZGVtbzpkZW1v"}],
-    ids=["no header", "wrong token", "not bearer"],
+    [
+        {"Authorization": "Bearer wrong-token"},
+        {"Authorization": "Basic ZGVtbzpkZW1v"},
+        {"Authorization": "Bearer"},
+        {"Authorization": ""},
+        {"Authorization": "demo-token"},
+    ],
+    ids=["wrong token", "not bearer", "bearer without token", "empty header", "token without scheme"],
 )
-def test_checkout_without_the_right_bearer_token_is_401(client: TestClient, headers: dict[str, str]) -> None:
+def test_a_token_that_is_present_but_wrong_is_401(client: TestClient, headers: dict[str, str]) -> None:
     response = client.post("/checkout", json=VALID_ORDER, headers=headers)
 
     assert response.status_code == 401
-    assert "bearer token" in response.json()["error"]
+    assert "Invalid bearer token" in response.json()["error"]
+    assert "no Authorization header at all to check out as a guest" in response.json()["error"]
     assert response.headers["www-authenticate"] == "Bearer"
 
 
+def test_a_wrong_token_is_401_even_while_the_bug_is_on(client: TestClient) -> None:
+    client.post("/admin/bug", json={"enabled": True})
+
+    assert client.post("/checkout", json={}, headers={"Authorization": "Bearer wrong-token"}).status_code == 401
+
+
 def test_authentication_is_checked_before_the_body(client: TestClient) -> None:
-    response = client.post("/checkout", json={"quantity": "lots"})
+    response = client.post("/checkout", json={"quantity": "lots"}, headers={"Authorization": "Bearer wrong"})
 
     assert response.status_code == 401
 
@@ -117,7 +193,8 @@ def test_token_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
 
     assert client.post("/checkout", json=VALID_ORDER, headers=AUTH).status_code == 401
     accepted = client.post("/checkout", json=VALID_ORDER, headers={"Authorization": "Bearer rotated-token"})
-    assert accepted.status_code == 200
+    assert accepted.status_code == 200 and accepted.json()["buyer"] == "account"
+    assert client.post("/checkout", json=VALID_ORDER).json()["buyer"] == "guest"
 
 
 @pytest.mark.parametrize(
@@ -126,15 +203,32 @@ def test_token_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
         ({"sku": "SKU-1001", "quantity": 0, "payment_token": "tok"}, "quantity"),
         ({"sku": "SKU-1001", "quantity": -2, "payment_token": "tok"}, "quantity"),
         ({"sku": "SKU-1001", "quantity": "two", "payment_token": "tok"}, "quantity"),
-        ({"sku": "SKU-1001", "quantity": 1}, "payment_token"),
+        ({"quantity": 101}, "quantity"),
+        ({"sku": "SKU-1001", "payment_token": ""}, "payment_token"),
         ({"sku": "", "quantity": 1, "payment_token": "tok"}, "sku"),
+        ({"sku": "SKU-1001", "qty": 2}, "qty"),
     ],
 )
-def test_invalid_checkout_body_is_422_naming_the_field(client: TestClient, body: dict, field: str) -> None:
-    response = client.post("/checkout", json=body, headers=AUTH)
+@pytest.mark.parametrize("headers", [{}, AUTH], ids=["guest", "account"])
+def test_invalid_checkout_body_is_422_naming_the_field(
+    client: TestClient, body: dict, field: str, headers: dict[str, str]
+) -> None:
+    response = client.post("/checkout", json=body, headers=headers)
 
     assert response.status_code == 422
     assert [error["loc"][-1] for error in response.json()["detail"]] == [field]
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [{"json": []}, {"json": "SKU-1001"}, {"content": b"sku=SKU-1001"},
+     {"content": b"{not json", "headers": {"content-type": "application/json"}}],
+    ids=["json array", "json string", "form text", "broken json"],
+)
+def test_a_body_that_is_present_but_not_an_order_is_422(client: TestClient, request_kwargs: dict) -> None:
+    client.post("/admin/bug", json={"enabled": True})  # the negative case holds whatever the bug does
+
+    assert client.post("/checkout", **request_kwargs).status_code == 422
 
 
 def test_invalid_body_is_still_422_while_the_bug_is_on(client: TestClient) -> None:
@@ -201,7 +295,7 @@ def test_request_counter_moves_by_route_method_and_status(client: TestClient) ->
     client.get("/health")
     client.get("/catalog")
     client.post("/checkout", json=VALID_ORDER, headers=AUTH)
-    client.post("/checkout", json=VALID_ORDER)  # 401
+    client.post("/checkout", json=VALID_ORDER, headers={"Authorization": "Bearer wrong"})  # 401
     client.post("/admin/bug", json={"enabled": True})
     client.post("/checkout", json=VALID_ORDER, headers=AUTH)  # 500
     client.post("/checkout", json=VALID_ORDER, headers=AUTH)  # 500
@@ -278,24 +372,39 @@ def test_openapi_describes_every_route() -> None:
     assert all(spec["paths"][path][method.lower()].get("summary") for path, method in documented)
 
 
-def test_openapi_checkout_has_schema_examples_auth_and_error_answers() -> None:
+def test_openapi_checkout_has_schema_examples_optional_auth_and_error_answers() -> None:
     spec = TestClient(create_app(bug_switch=BugSwitch())).get("/openapi.json").json()
     checkout = spec["paths"]["/checkout"]["post"]
 
+    assert not checkout["requestBody"].get("required", False)  # no body is a guest order of the first item
     body = checkout["requestBody"]["content"]["application/json"]
-    assert body["schema"] == {"$ref": "#/components/schemas/CheckoutRequest"}
+    assert {"$ref": "#/components/schemas/CheckoutRequest"} in body["schema"]["anyOf"]
     assert body["examples"]["valid"]["value"] == {
         "sku": "SKU-1001",
         "quantity": 1,
         "payment_token": "tok_visa_4242",
     }
+    assert body["examples"]["guest_default"]["value"] == {}
     assert body["examples"]["zero_quantity"]["value"]["quantity"] == 0
     request_schema = spec["components"]["schemas"]["CheckoutRequest"]
-    assert set(request_schema["required"]) == {"sku", "quantity", "payment_token"}
+    assert request_schema.get("required", []) == []
+    assert request_schema["properties"]["sku"]["default"] == CATALOG[0].sku
     assert request_schema["properties"]["quantity"]["exclusiveMinimum"] == 0
+    assert request_schema["additionalProperties"] is False
     assert {"200", "401", "404", "422", "500"} <= set(checkout["responses"])
-    assert checkout["security"] == [{"DemoBearer": []}]
+    # OpenAPI's "credentials optional": the bearer scheme or the empty requirement.
+    assert sorted(checkout["security"], key=len) == [{}, {"DemoBearer": []}]
     assert spec["components"]["securitySchemes"]["DemoBearer"]["scheme"] == "bearer"
+
+
+def test_every_documented_checkout_example_gets_the_answer_it_promises(client: TestClient) -> None:
+    examples = client.get("/openapi.json").json()["paths"]["/checkout"]["post"]["requestBody"]["content"][
+        "application/json"]["examples"]
+    promised = {"valid": 200, "guest_default": 200, "zero_quantity": 422, "unknown_field": 422, "unknown_sku": 404}
+
+    assert set(examples) == set(promised)
+    assert {name: client.post("/checkout", json=example["value"]).status_code
+            for name, example in examples.items()} == promised
 
 
 def test_openapi_bug_switch_has_schema_and_examples() -> None:
@@ -348,7 +457,9 @@ def test_tracing_requested_without_ddtrace_only_warns(
 # -- traffic generator ----------------------------------------------------------------------------------------
 
 
-def test_traffic_mixes_health_catalog_and_authenticated_checkout(client: TestClient) -> None:
+def test_traffic_mixes_health_catalog_and_guest_checkout(client: TestClient) -> None:
+    orders = record_checkout_orders(client)
+
     stats = run_traffic("http://testserver", rate_per_second=50, client=client, max_requests=8)
 
     assert stats.sent == 8
@@ -357,6 +468,26 @@ def test_traffic_mixes_health_catalog_and_authenticated_checkout(client: TestCli
     assert counts[("GET", "/health", "200")] == 2
     assert counts[("GET", "/catalog", "200")] == 2
     assert counts[("POST", "/checkout", "200")] == 4
+    assert {order["buyer"] for order in orders} == {"guest"}
+
+
+def test_traffic_does_not_depend_on_the_apps_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A stack whose traffic generator and demo app disagree on the token must still show the bug.
+    monkeypatch.setenv("DEMO_APP_TOKEN", "a-token-the-app-does-not-use")
+    client = TestClient(create_app(bug_switch=BugSwitch(enabled=True), token="the-apps-token"))
+
+    stats = run_traffic("http://testserver", rate_per_second=50, client=client, max_requests=4)
+
+    assert stats.by_status == {"200": 2, "500": 2}
+
+
+def test_traffic_with_a_token_checks_out_as_an_account(client: TestClient) -> None:
+    orders = record_checkout_orders(client)
+
+    stats = run_traffic("http://testserver", rate_per_second=50, client=client, max_requests=4, token="demo-token")
+
+    assert stats.by_status == {"200": 4}
+    assert [order["buyer"] for order in orders] == ["account", "account"]
 
 
 def test_traffic_error_rate_reflects_the_bug(client: TestClient) -> None:

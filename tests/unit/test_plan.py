@@ -1,4 +1,5 @@
-"""Recovery plans: the strict PlanDraft schema, its messages, coverage, and the deterministic planner."""
+"""Recovery plans: the strict PlanDraft schema, its messages, coverage, and the deterministic planner, including
+its verdicts against the real demo app (the incident contract's checkout: guests, wrong tokens, invalid bodies)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import copy
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from evalforge_assets.models import CheckTarget, HttpMethod, PlanItem, PlanItemType
+from demo_app.main import BugSwitch, create_app
+from evalforge_assets.models import CheckTarget, HttpMethod, PlanItem, PlanItemType, TestStatus
+from evalforge_assets.recovery.checks import HttpxTestRunner
 from evalforge_assets.recovery.criteria import parse_criteria
 from evalforge_assets.recovery.plan import (
     REQUIRED_COVERAGE,
+    WRONG_TOKEN,
     OpenApiDocument,
     PlanDraft,
     coverage_of,
@@ -29,7 +34,8 @@ def _error_response(description: str) -> dict[str, Any]:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
 
 
-# An OpenAPI 3.1 document shaped like the one FastAPI writes for the demo shop.
+# An OpenAPI 3.1 document shaped like the one FastAPI writes for a shop whose checkout requires a bearer token
+# (the demo shop itself takes guests; its own document is tested against the real app below).
 SHOP_OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "Demo shop", "version": "1.0.0"},
@@ -106,7 +112,8 @@ def good_items() -> list[PlanItem]:
         item("checkout-ok", "POST", "/checkout", "status == 200 and json.order_id exists", 1, headers=auth,
              body={"sku": "SKU-1001", "quantity": 1, "payment_token": "tok"}),
         item("checkout-bad-body", "POST", "/checkout", "status == 422", 2, headers=auth, body={"quantity": 0}),
-        item("checkout-no-auth", "POST", "/checkout", "status == 401", 3, body={"sku": "SKU-1001"}),
+        item("checkout-no-auth", "POST", "/checkout", "status == 401", 3, body={"sku": "SKU-1001"},
+             headers={"Authorization": "Bearer wrong-token"}),
         item("health", "GET", "/health", "status == 200", 4),
         item("catalog", "GET", "/catalog", "status == 200 and json.items.length > 0", 5),
     ]
@@ -190,6 +197,22 @@ def test_an_auth_rejection_does_not_count_as_the_negative_checkout_case() -> Non
     assert "checkout_negative" not in coverage_of(items)
 
 
+def test_an_auth_check_that_sends_no_credentials_does_not_count() -> None:
+    # Against a service that takes guests, a request without credentials is a guest order, not a refusal.
+    items = good_items()
+    items[2] = item("checkout-no-auth", "POST", "/checkout", "status == 401", 3, body={"sku": "SKU-1001"})
+    assert "auth" not in coverage_of(items)
+    problems = validate_plan(items)
+    assert any(problem.startswith("The plan has no auth check; add an auth check: a request that sends wrong "
+                                  "credentials (for example the header `Authorization: Bearer ") for problem in problems)
+
+
+@pytest.mark.parametrize("header", ["Authorization", "X-API-Key", "X-Auth-Token"])
+def test_wrong_credentials_in_any_credential_header_count_as_the_auth_case(header: str) -> None:
+    check = item("wrong-key", "POST", "/checkout", "status in [401, 403]", 3, headers={header: "nope"})
+    assert coverage_of([check]) == {"auth"}
+
+
 def test_a_mock_header_counts_as_the_auth_or_mock_case() -> None:
     mocked = item("payment-declined", "POST", "/checkout", "status == 402", 3,
                   headers={"X-Mock-Payment": "decline"})
@@ -240,7 +263,8 @@ def test_checks_come_from_the_openapi_document() -> None:
     assert "'zero_quantity'" in negative.what_it_checks
     assert "quantity must be greater than 0 but is 0" in negative.what_it_checks
     auth = checks["checkout-requires-auth"]
-    assert auth.target.headers == {}
+    assert auth.target.headers == {"Authorization": f"Bearer {WRONG_TOKEN}"}
+    assert auth.name == "POST /checkout refuses a wrong bearer token"
     assert auth.pass_criteria == "status == 401"
     assert "requires DemoBearer security and documents a 401 response" in auth.what_it_checks
     assert checks["health-up"].pass_criteria == "status == 200 and json.status == 'ok' and latency_ms < 1500"
@@ -279,11 +303,22 @@ def test_without_openapi_the_contract_endpoints_are_used() -> None:
     checks = by_id(plan)
     assert checks["checkout-rejects-invalid-body"].pass_criteria == "status in [400, 422]"
     assert checks["checkout-requires-auth"].pass_criteria == "status in [401, 403]"
+    # The contract's checkout takes guests, so without a document no check depends on knowing the token.
+    assert checks["checkout-valid-order"].target.headers == {}
+    assert checks["checkout-rejects-invalid-body"].target.headers == {}
+    assert checks["checkout-requires-auth"].target.headers == {"Authorization": f"Bearer {WRONG_TOKEN}"}
+    assert "refuses a wrong bearer token" in checks["checkout-requires-auth"].what_it_checks
 
 
 def test_token_is_an_argument() -> None:
     plan = deterministic_plan(BASE, SHOP_OPENAPI, None, NOW, token="s3cret")
     assert by_id(plan)["checkout-valid-order"].target.headers == {"Authorization": "Bearer s3cret"}
+    assert by_id(plan)["checkout-rejects-invalid-body"].target.headers == {"Authorization": "Bearer s3cret"}
+
+
+def test_the_wrong_token_never_equals_the_real_one() -> None:
+    auth = by_id(deterministic_plan(BASE, SHOP_OPENAPI, None, NOW, token=WRONG_TOKEN))["checkout-requires-auth"]
+    assert auth.target.headers["Authorization"] != f"Bearer {WRONG_TOKEN}"
 
 
 def test_without_examples_bodies_are_built_from_the_schema_and_the_catalog() -> None:
@@ -327,9 +362,70 @@ def test_a_relative_base_url_is_refused() -> None:
     ({"type": "string", "pattern": "^SKU-"}, "X-1", "must match '^SKU-'"),
     ({"enum": ["a", "b"]}, "c", 'must be one of ["a", "b"]'),
     ({"type": "array", "items": {"type": "integer"}}, [1, "x"], 'the body[1] must be of type integer'),
-    ({"anyOf": [{"type": "string"}, {"type": "null"}]}, 3, "matches none of the allowed shapes"),
+    ({"anyOf": [{"type": "string"}, {"type": "boolean"}]}, 3, "matches none of the allowed shapes"),
+    # A nullable schema is explained by its non-null shape, as FastAPI writes an optional body.
+    ({"anyOf": [{"type": "string"}, {"type": "null"}]}, 3, "the body must be of type string but is 3"),
     ({"type": "object", "required": ["a"]}, {}, "a is required but missing"),
 ])
 def test_schema_problems_cover_the_request_body_subset(schema: dict, value: Any, problem: str) -> None:
     problems = OpenApiDocument(None).schema_problems(schema, value)
     assert problems and problem in problems[0]
+
+
+# ------------------------------------------------------------------------------------------------- the demo app
+
+
+@pytest.fixture(scope="module")
+def demo_openapi() -> dict[str, Any]:
+    return create_app(bug_switch=BugSwitch()).openapi()
+
+
+def test_the_demo_apps_plan_checks_out_as_a_guest_and_presents_a_wrong_token(demo_openapi: dict[str, Any]) -> None:
+    checks = by_id(deterministic_plan(BASE, demo_openapi, CHECKOUT_SIGNAL, NOW))
+    valid, negative = checks["checkout-valid-order"], checks["checkout-rejects-invalid-body"]
+    auth = checks["checkout-requires-auth"]
+    assert valid.target.headers == {} and "as a guest (no Authorization header)" in valid.what_it_checks
+    assert negative.target.headers == {}
+    assert negative.target.body_json == {"sku": "SKU-1001", "quantity": 0, "payment_token": "tok_visa_4242"}
+    assert "quantity must be greater than 0 but is 0" in negative.what_it_checks  # read through the nullable body
+    assert auth.target.headers == {"Authorization": f"Bearer {WRONG_TOKEN}"}
+    assert "accepts optional DemoBearer security and documents a 401 response" in auth.what_it_checks
+
+
+def test_without_examples_the_demo_apps_negative_body_is_built_through_its_nullable_schema(
+    demo_openapi: dict[str, Any],
+) -> None:
+    document = copy.deepcopy(demo_openapi)
+    del document["paths"]["/checkout"]["post"]["requestBody"]["content"]["application/json"]["examples"]
+    negative = by_id(deterministic_plan(BASE, document, None, NOW))["checkout-rejects-invalid-body"]
+    assert negative.target.body_json["quantity"] == 0
+    assert "quantity must be greater than 0 but is 0" in negative.what_it_checks
+
+
+def test_a_field_the_body_does_not_accept_is_a_schema_problem() -> None:
+    schema = {"type": "object", "properties": {"sku": {"type": "string"}}, "additionalProperties": False}
+    assert OpenApiDocument(None).schema_problems(schema, {"sku": "a", "qty": 2}) == [
+        "qty is not a field this body accepts"]
+
+
+def verdicts(app_client: TestClient, plan: Any) -> dict[str, TestStatus]:
+    return {result.test_id: result.status for result in HttpxTestRunner(app_client).run(plan, lambda _: None)}
+
+
+@pytest.mark.parametrize("with_openapi", [True, False], ids=["from its OpenAPI", "from the contract alone"])
+@pytest.mark.parametrize("planner_token", ["demo-token", "a-stale-token"], ids=["right token", "stale token"])
+def test_against_the_demo_app_only_checkout_fails_while_the_bug_is_on(with_openapi: bool,
+                                                                       planner_token: str) -> None:
+    switch = BugSwitch()
+    app = create_app(bug_switch=switch, token="demo-token")
+    with TestClient(app, base_url=BASE) as shop:
+        plan = deterministic_plan(BASE, app.openapi() if with_openapi else None, CHECKOUT_SIGNAL, NOW,
+                                  token=planner_token)
+        switch.set(True)
+        broken = verdicts(shop, plan)
+        switch.set(False)
+        fixed = verdicts(shop, plan)
+
+    assert broken == {check.test_id: TestStatus.FAIL if check.test_id == "checkout-valid-order" else TestStatus.PASS
+                      for check in plan.items}
+    assert set(fixed.values()) == {TestStatus.PASS}
