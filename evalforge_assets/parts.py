@@ -69,10 +69,21 @@ def metrics_source(settings: Settings) -> ServiceMetricsSource:
 
 
 def check_runner(settings: Settings) -> TestRunner:
-    """TestSprite when its key and project are set, else the local httpx runner."""
-    from evalforge_assets.recovery.checks import runner_from_settings
+    """TestSprite, through its MCP server, when TESTSPRITE_API_KEY is set (one TestSprite project per watched
+    service, run folders under EVALFORGE_HOME/testsprite), else the local httpx runner."""
+    from evalforge_assets.recovery.checks import HttpxTestRunner
 
-    return runner_from_settings(settings)
+    api_key = settings.secret_value("testsprite_api_key")
+    if not api_key:
+        return HttpxTestRunner()
+    import shlex
+
+    from evalforge_assets.recovery.testsprite import DEFAULT_COMMAND, TestSpriteRunner
+
+    command = shlex.split(settings.testsprite_mcp_command) if settings.testsprite_mcp_command else DEFAULT_COMMAND
+    return TestSpriteRunner(api_key, project_name=settings.dd_service, command=command,
+                            timeout_seconds=settings.testsprite_timeout_seconds,
+                            workdir=(settings.evalforge_home / "testsprite").resolve())
 
 
 def context_source(settings: Settings, metrics: ServiceMetricsSource) -> ContextSource:

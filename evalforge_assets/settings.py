@@ -67,7 +67,14 @@ class Settings(BaseSettings):
     dd_env: str = Field(default="local", alias="DD_ENV")
     datadog_mcp_url: str | None = Field(default=None, alias="DATADOG_MCP_URL")
     testsprite_api_key: SecretStr | None = Field(default=None, alias="TESTSPRITE_API_KEY")
-    testsprite_project_id: str | None = Field(default=None, alias="TESTSPRITE_PROJECT_ID")
+    testsprite_mcp_command: str | None = Field(
+        default=None, alias="TESTSPRITE_MCP_COMMAND",
+        description="Command line of TestSprite's MCP server; default: npx -y @testsprite/testsprite-mcp@<pinned>.",
+    )
+    testsprite_timeout_seconds: float = Field(
+        default=1500.0, alias="TESTSPRITE_TIMEOUT_SECONDS", gt=0,
+        description="How long a TestSprite run may take before it is stopped and the validation run fails.",
+    )
 
     # LLM
     minimax_api_key: SecretStr | None = Field(default=None, alias="MINIMAX_API_KEY")

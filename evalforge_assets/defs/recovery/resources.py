@@ -46,7 +46,8 @@ class RecoveryResource(SettingsResource):
     minimax_model: str = "MiniMax-M2.5"
     minimax_base_url: str = "https://api.minimax.io/v1"
     testsprite_api_key: str | None = None
-    testsprite_project_id: str | None = None
+    testsprite_mcp_command: str | None = None
+    testsprite_timeout_seconds: float = 1500.0
 
     @property
     def service(self) -> str:
