@@ -24,7 +24,9 @@ from functools import lru_cache
 from typing import Any
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
+from evalforge_assets.capture.pii_decode import prepare
 from evalforge_assets.capture.pii_finders import _candidates
+from evalforge_assets.capture.pii_library import library_candidates
 from evalforge_assets.capture.pii_patterns import (
     _PLACEHOLDER,
     _RANK,
@@ -86,7 +88,7 @@ def forget_known_clean() -> None:
 def _find(text: str) -> list[PiiMatch]:
     if len(text) < 3:
         return []
-    candidates = _candidates(text)
+    candidates = _candidates(text) + library_candidates(text)
     if not candidates:
         return []
     if "<" in text:
@@ -103,8 +105,12 @@ def _find(text: str) -> list[PiiMatch]:
 
 
 def contains_pii(text: str) -> bool:
-    """True when `text` still holds a finding; placeholders such as `<EMAIL>` are not findings."""
-    return bool(find_pii(text))
+    """True when `text` still holds a finding, also once normalized and decoded; placeholders such as
+    `<EMAIL>` are not findings."""
+    if find_pii(text):
+        return True
+    found: dict[str, int] = {}
+    return bool(find_pii(prepare(text, redact_text, found))) or bool(found)
 
 
 def _apply(text: str, matches: list[PiiMatch], counts: dict[str, int] | None) -> str:
@@ -121,7 +127,10 @@ def _apply(text: str, matches: list[PiiMatch], counts: dict[str, int] | None) ->
 
 
 def redact_text(text: str, counts: dict[str, int] | None = None) -> str:
-    """`text` with every finding replaced by its placeholder; `counts[entity]` grows by one per finding."""
+    """`text` normalized (NFKC, no zero-width characters), with encoded segments that hide findings decoded,
+    and every finding replaced by its placeholder; `counts[entity]` grows by one per finding."""
+    if not text.isascii() or "%" in text or len(text) >= 16:
+        text = prepare(text, redact_text, counts)
     matches = find_pii(text)
     return _apply(text, matches, counts) if matches else text
 
@@ -195,6 +204,8 @@ def _redact_in_context(text: str, prefix: str, counts: dict[str, int] | None) ->
     The blocking check rescans captures as JSON, where a value reads `"ssn": "123456789"`; scanning the value
     with the same context here means anything the check would flag has already been removed.
     """
+    if not text.isascii() or "%" in text or len(text) >= 16:
+        text = prepare(text, redact_text, counts)
     matches = find_pii(prefix + text)
     if not matches:
         return text

@@ -1,0 +1,76 @@
+"""Undoing the disguises personal data travels in before it is scanned: Unicode compatibility forms
+(full-width `ｅｘａｍｐｌｅ＠…`, ligatures), zero-width characters inside a value, URL-encoding
+(`?email=erin.url%40example.com`) and base64 segments (`payload=eyJlbWFpbCI6…`).
+
+`prepare` returns the text to scan and to store: normalized (NFKC, zero-width characters removed), and with
+each encoded segment that hides a finding replaced by its decoded, redacted form. Encoded segments that hide
+nothing are kept as they were, so ordinary URLs and blobs stay byte for byte.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+from collections.abc import Callable
+from urllib.parse import unquote
+
+# Zero-width and invisible formatting characters that split a value without showing: ZWSP, ZWNJ, ZWJ, LRM,
+# RLM, word joiner and invisible operators, BOM, soft hyphen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad"))
+_PERCENT_RUN = re.compile(r"[^\s\"'<>&?=]*%[0-9A-Fa-f]{2}[^\s\"'<>&?=]*")
+_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
+# Decoded bytes count as text when nearly all of them are printable.
+_PRINTABLE_SHARE = 0.95
+
+Redactor = Callable[[str, "dict[str, int] | None"], str]
+
+
+def normalize(text: str) -> str:
+    """NFKC with invisible characters removed; ASCII text is returned as it is (nothing to fold)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+
+
+def _decode_base64(segment: str) -> str | None:
+    padded = segment + "=" * (-len(segment) % 4)
+    try:
+        raw = base64.urlsafe_b64decode(padded) if ("-" in segment or "_" in segment) else base64.b64decode(padded)
+        decoded = raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    if len(decoded) < 6:
+        return None
+    printable = sum(char.isprintable() or char in "\n\t" for char in decoded)
+    return decoded if printable >= _PRINTABLE_SHARE * len(decoded) else None
+
+
+def prepare(text: str, redact: Redactor, counts: dict[str, int] | None) -> str:
+    """`text` normalized, with every URL-encoded or base64 segment that hides a finding replaced by its
+    decoded form passed through `redact` (which counts what it removes in `counts`)."""
+    text = normalize(text)
+    if "%" in text:
+        text = _PERCENT_RUN.sub(lambda match: _decoded_if_hiding(match.group(), unquote(match.group()), redact, counts), text)
+    if len(text) >= 16 and _BASE64_RUN.search(text):
+        text = _BASE64_RUN.sub(lambda match: _base64_if_hiding(match.group(), redact, counts), text)
+    return text
+
+
+def _decoded_if_hiding(original: str, decoded: str, redact: Redactor, counts: dict[str, int] | None) -> str:
+    if decoded == original:
+        return original
+    found: dict[str, int] = {}
+    redacted = redact(normalize(decoded), found)
+    if not found:
+        return original
+    if counts is not None:
+        for entity, count in found.items():
+            counts[entity] = counts.get(entity, 0) + count
+    return redacted
+
+
+def _base64_if_hiding(segment: str, redact: Redactor, counts: dict[str, int] | None) -> str:
+    decoded = _decode_base64(segment)
+    return segment if decoded is None else _decoded_if_hiding(segment, decoded, redact, counts)

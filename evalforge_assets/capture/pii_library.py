@@ -1,0 +1,337 @@
+"""Finders backed by the libraries made for each job, beside the hand-written ones of `pii_finders`:
+`phonenumbers` decides whether a digit run is a telephone number in some numbering plan (international and
+national formats), `python-stdnum` supplies every country's IBAN length, and `detect-secrets`' Shannon entropy
+tells a random key from a word. Also here: the shapes the older finders missed (IDN and punycode e-mails,
+IPv4-mapped IPv6, an IPv6 address with a port, card numbers of every issuer range and two cards in a row,
+dotted SSNs, token formats of more providers, values after a password or key word in running text).
+
+Each finder yields (entity, start, end) candidates that `pii.find_pii` settles with the others; each runs only
+when a cheap test says it could match, because ingestion scans several texts per span.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import string
+from collections.abc import Iterator
+from functools import lru_cache
+
+import phonenumbers
+from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString
+from stdnum import iban as stdnum_iban
+
+from evalforge_assets.capture.checksums import luhn_valid, mod97, ssn_valid
+from evalforge_assets.capture.pii_patterns import Candidate
+
+_IBAN_LENGTHS: dict[str, int] = {}
+
+
+def _load_iban_lengths() -> dict[str, int]:
+    """Every country's IBAN length from python-stdnum's registry (4 + the BBAN's field widths), read once."""
+    if not _IBAN_LENGTHS:
+        for code in (f"{a}{b}" for a in string.ascii_uppercase for b in string.ascii_uppercase):
+            bban = stdnum_iban._ibandb.info(code)[0][1].get("bban")
+            if bban:
+                _IBAN_LENGTHS[code] = 4 + sum(int(width) for width in re.findall(r"(\d+)!", bban))
+    return _IBAN_LENGTHS
+
+
+# ----------------------------------------------------------------------------------------------- e-mail
+# Unicode local parts and domains (hans@bücher.de, 用户@例子.广告) and punycode labels (a@xn--d1acufc.xn--p1ai).
+_EMAIL_UNICODE = re.compile(
+    r"(?<![\w.%+-])[\w][\w.%+-]*@[\w](?:[\w-]*[\w])?(?:\.[\w](?:[\w-]*[\w])?)*\.(?:xn--[a-z0-9-]{2,59}|[^\W\d_]{2,24})"
+    r"(?![\w-])"
+)
+
+
+def find_unicode_emails(text: str) -> Iterator[Candidate]:
+    for match in _EMAIL_UNICODE.finditer(text):
+        yield "EMAIL", match.start(), match.end()
+
+
+# ---------------------------------------------------------------------------------------------- IP addresses
+_IPV6_WITH_V4 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,6}(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
+# An IPv6 address followed by `:port`, as connection errors print it: eight groups, then the port.
+_IPV6_PORT = re.compile(r"(?<![\w:.])((?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}):\d{1,5}(?!\w)")
+
+
+def find_ipv6_extra(text: str) -> Iterator[Candidate]:
+    for match in _IPV6_WITH_V4.finditer(text):
+        try:
+            ipaddress.IPv6Address(match.group())
+        except ValueError:
+            continue
+        yield "IP_ADDRESS", match.start(), match.end()
+    for match in _IPV6_PORT.finditer(text):
+        yield "IP_ADDRESS", match.start(1), match.end(1)
+
+
+# -------------------------------------------------------------------------------------------------- cards
+# Issuer ranges (prefix, lengths): Visa, Mastercard (51-55, 2221-2720), Amex, Discover, JCB, Diners, UATP,
+# Dankort, Maestro (incl. Maestro UK 6759/676770/676774), UnionPay, Mir, RuPay, Verve, Troy.
+_CARD_PREFIXES: tuple[tuple[tuple[str, ...], frozenset[int]], ...] = (
+    (("4",), frozenset({13, 16, 19})),
+    (("51", "52", "53", "54", "55", "22", "23", "24", "25", "26", "27"), frozenset({16})),
+    (("34", "37"), frozenset({15})),
+    (("6011", "644", "645", "646", "647", "648", "649", "65"), frozenset({16, 19})),
+    (("35",), frozenset({16, 17, 18, 19})),
+    (("36", "38", "39", "300", "301", "302", "303", "304", "305", "309"), frozenset({14, 16, 19})),
+    (("1",), frozenset({15})),
+    (("5019", "4571"), frozenset({16})),
+    (("50", "56", "57", "58", "6"), frozenset({16, 17, 18, 19})),
+    (("62", "81"), frozenset({16, 17, 18, 19})),
+    (("2200", "2201", "2202", "2203", "2204"), frozenset({16, 17, 18, 19})),
+    (("9792",), frozenset({16})),
+)
+_DIGIT_GROUPS = re.compile(r"(?<![\w.,$€£/:-])\d+(?:[ -]\d+)*(?![\w-]|[.,]\d)")
+
+
+def _issuer_accepts(digits: str) -> bool:
+    return any(digits.startswith(prefixes) and len(digits) in lengths for prefixes, lengths in _CARD_PREFIXES)
+
+
+def _card(digits: str) -> bool:
+    # 15-digit UATP numbers start with 1; other numbers starting with 1 or 0 are no card.
+    return 12 <= len(digits) <= 19 and _issuer_accepts(digits) and luhn_valid(digits)
+
+
+def find_cards(text: str) -> Iterator[Candidate]:
+    """Card numbers as printed: unseparated, or in groups with one kind of separator; a run of groups may
+    hold two cards side by side (`4111-1111-1111-1111 5555-5555-5555-4444`), so windows of groups are tried."""
+    for run in _DIGIT_GROUPS.finditer(text):
+        value = run.group()
+        if sum(char.isdigit() for char in value) < 12:
+            continue
+        groups = [(m.start() + run.start(), m.end() + run.start()) for m in _DIGIT_RUN.finditer(value)]
+        index = 0
+        while index < len(groups):
+            found = None
+            for last in range(min(len(groups), index + 6) - 1, index - 1, -1):
+                start, end = groups[index][0], groups[last][1]
+                chunk = text[start:end]
+                if last > index and len({text[groups[i][1]] for i in range(index, last)}) > 1:
+                    continue  # a card uses one separator throughout
+                if last == index and len(chunk) > 16 and not chunk.startswith("62"):
+                    continue  # longer unseparated runs are span ids and counters (UnionPay's 19 aside)
+                digits = chunk.replace(" ", "").replace("-", "")
+                if _card(digits) and (last > index or len(groups) == 1 or len(digits) >= 13):
+                    found = (start, end, last)
+                    break
+            if not found:
+                break  # groups inside a longer grouped number (a reference, an account) are no card
+            yield "CREDIT_CARD", found[0], found[1]
+            index = found[2] + 1
+
+
+# --------------------------------------------------------------------------------------------------- IBAN
+_IBAN_LOOSE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2})(\d{2})((?:[ -]?[A-Z0-9]){8,32})")
+
+
+def find_ibans(text: str) -> Iterator[Candidate]:
+    lengths = _load_iban_lengths()
+    for match in _IBAN_LOOSE.finditer(text):
+        length = lengths.get(match.group(1))
+        if length is None:
+            continue
+        kept, end = 0, match.start()
+        for offset, char in enumerate(match.group()):
+            if char.isalnum():
+                kept += 1
+                if kept == length:
+                    end = match.start() + offset + 1
+                    break
+        if kept != length or (end < len(text) and text[end].isalnum()):
+            continue
+        compact = _SEPARATORS.sub("", text[match.start() : end])
+        if mod97(compact[4:] + compact[:4]) == 1:
+            yield "IBAN", match.start(), end
+
+
+# ---------------------------------------------------------------------------------------------------- SSN
+_SSN_ANY = re.compile(r"(?<![\w.,-])(\d{3})([-. ])(\d{2})\2(\d{4})(?![\w-]|[.,]\d)")
+
+
+def find_ssns(text: str) -> Iterator[Candidate]:
+    for match in _SSN_ANY.finditer(text):
+        if ssn_valid(match.group(1), match.group(3), match.group(4)):
+            yield "US_SSN", match.start(), match.end()
+
+
+# -------------------------------------------------------------------------------------------------- phones
+_PHONE_CANDIDATE = re.compile(
+    r"(?<![\w+.,:/$€£#=-])(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.,:/-]\d)"
+)
+_DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d+\.\d+\.\d+\.\d+$")
+# Numbering plans tried for numbers written without a country code, most common first.
+_REGIONS = ("US", "GB", "DE", "FR", "JP", "CN", "BR", "ES", "IT", "NL", "TR", "PH", "IL", "IN", "AU", "MX",
+            "PL", "SE", "CH", "AT", "BE", "KR", "RU", "ZA")
+
+
+_SSN_SHAPE = re.compile(r"\d{3}([-. ])\d{2}\1\d{4}")
+_EXTENSION = re.compile(r"[ ]?(?:x|ext\.?|#)[ ]?(?=\d+$)")
+_DIGIT_RUN = re.compile(r"\d+")
+_PASSWORD_TOKEN = re.compile(r"[^\s\"',;&(){}\[\]]+")
+_SEPARATORS = re.compile(r"[ -]")
+
+
+@lru_cache(maxsize=8192)
+def _phone_valid(candidate: str) -> bool:
+    main = _EXTENSION.split(candidate)[0]
+    digits = "".join(char for char in main if char.isdigit())
+    if not 7 <= len(digits) <= 15 or _DATE_OR_TIME.match(main) or _SSN_SHAPE.fullmatch(main):
+        return False
+    if "." in main and ("-" in main or " " in main):
+        return False  # 252.227-7013 is a clause reference, 10.0.19045 a build
+    if "." in main and any(len(part.strip("() ")) < 2 for part in main.split(".")):
+        return False  # 6.1.18.4433 is a version
+    if main.startswith(("+", "00")):
+        text = "+" + main[2:] if main.startswith("00") else main
+        try:
+            return phonenumbers.is_valid_number(phonenumbers.parse(text, None))
+        except phonenumbers.NumberParseException:
+            return False
+    separated = main != digits
+    if not main.startswith("0") and len(digits) not in (10, 11):
+        # Without a trunk or country prefix a number is an id, a status and a duration ("302 11521") far
+        # more often, unless it has a subscriber number's full length.
+        return False
+    regions = _REGIONS if separated or main.startswith("0") else ("US", "CN")
+    for region in regions:
+        try:
+            if phonenumbers.is_valid_number(phonenumbers.parse(main, region)):
+                return True
+        except phonenumbers.NumberParseException:
+            continue
+    return False
+
+
+_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}(?:[ -][A-Z0-9]{4})*[ -]$")
+
+
+def find_phones(text: str) -> Iterator[Candidate]:
+    for match in _PHONE_CANDIDATE.finditer(text):
+        value = match.group()
+        if _IBAN_HEAD.search(text, max(0, match.start() - 30), match.start()):
+            continue  # the tail of an IBAN-shaped number whose checksum failed
+        if _phone_valid(value.strip()):
+            yield "PHONE", match.start(), match.end()
+
+
+# ------------------------------------------------------------------------------------------------ secrets
+_TOKEN_FORMATS = re.compile(
+    r"(?<![\w-])(?:glpat-[A-Za-z0-9_-]{20,}|ya29\.[A-Za-z0-9_-]{30,}|npm_[A-Za-z0-9]{36}"
+    r"|SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,64}|sk-ant-[A-Za-z0-9_-]{20,}|hf_[A-Za-z0-9]{30,}"
+    r"|shpat_[a-fA-F0-9]{32}|dop_v1_[a-f0-9]{64}|pypi-[A-Za-z0-9_-]{50,})(?![\w-])"
+)
+# A bare AWS secret access key: 40 characters of base64 with both cases (a SHA-1 is lowercase hex).
+_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_LONG_TOKEN = re.compile(r"(?<![\w/+=.:-])[A-Za-z0-9_\-+]{16,}={0,2}(?![\w/+=.:-])")
+# Code that assigns a secret from elsewhere names none: `api_key=settings.API_KEY`, `password=db_password`.
+_CODE_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[a-z]+_[a-z_]+|\w+\(.*")
+_ENTROPY = Base64HighEntropyString()
+# Identifiers that follow "key" or "token" without being one: UUIDs, SHA-1 and SHA-256 digests.
+_NOT_A_KEY = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-f]{40}|[0-9a-f]{64}")
+
+# Words after which the next token is a password, in the languages of the data Evalforge sees.
+_PASSWORD_WORDS = re.compile(
+    r"(?i)\b(?:password|passwort|passwd|passphrase|pass|pwd|pw|kennwort|wachtwoord|contraseña|senha|"
+    r"parola|şifre|mot de passe|passcode)\b|パスワード|密码"
+)
+_SECRET_WORDS = re.compile(r"(?i)\b(?:key|token|secret|apikey|api_key|credential|credentials|auth)\b")
+_VALUE_AFTER = re.compile(r"""[\s"':=]*(?:(?:is|was|to|set|now|de|:|=)[\s"':=]+)*["']?([^\s"',;&<>(){}\[\]]{6,128})""")
+
+
+def _entropy(value: str) -> float:
+    return _ENTROPY.calculate_shannon_entropy(value)
+
+
+def _mixed(value: str) -> bool:
+    return any(c.isupper() for c in value) and any(c.islower() for c in value) and any(c.isdigit() for c in value)
+
+
+def _looks_like_password(value: str) -> bool:
+    if "@" in value or "://" in value or value.startswith("<") or value.lower() in _NOT_PASSWORDS or "=" in value:
+        return False
+    if _CODE_REFERENCE.fullmatch(value):
+        return False
+    has_digit = any(c.isdigit() for c in value)
+    has_symbol = any(not c.isalnum() for c in value)
+    inner_upper = any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    return has_alpha and (has_digit or has_symbol or inner_upper)
+
+
+_NOT_PASSWORDS = frozenset({"reset", "expired", "required", "invalid", "changed", "incorrect", "provided"})
+
+
+_TOKEN_PREFIXES = ("glpat-", "ya29.", "npm_", "SG.", "sk-ant", "hf_", "shpat_", "dop_v1", "pypi-")
+_PASSWORD_STEMS = ("pass", "pw", "kennwort", "wachtwoord", "contrase", "senha", "parola", "şifre", "パスワード", "密码")
+_SECRET_STEMS = ("key", "token", "secret", "credential", "auth")
+
+
+def find_secrets(text: str) -> Iterator[Candidate]:
+    if any(prefix in text for prefix in _TOKEN_PREFIXES):
+        for match in _TOKEN_FORMATS.finditer(text):
+            yield "API_KEY", match.start(), match.end()
+    if len(text) >= 40:
+        for match in _AWS_SECRET.finditer(text):
+            value = match.group()
+            if _mixed(value) and _entropy(value) > 4.0:
+                yield "SECRET", match.start(), match.end()
+    lowered = text.lower()
+    if any(stem in lowered for stem in _PASSWORD_STEMS):
+        for word in _PASSWORD_WORDS.finditer(text):
+            if word.start() and text[word.start() - 1] == "<":
+                continue
+            # The value is one of the next few tokens: "the password I set was X", "pw X", "password: X".
+            window_end = min(len(text), word.end() + 48)
+            for token in _PASSWORD_TOKEN.finditer(text[word.end() : window_end]):
+                value = token.group().strip(".:=")
+                if value.startswith("<") or "\\" in value or _DATE_OR_TIME.match(value):
+                    break  # already redacted, an escaped line break or a timestamp: the sentence has moved on
+                if len(value) >= 6 and _looks_like_password(value):
+                    start = word.end() + token.start() + token.group().find(value)
+                    yield "PASSWORD", start, start + len(value)
+                    break
+    if any(stem in lowered for stem in _SECRET_STEMS):
+        for word in _SECRET_WORDS.finditer(text):
+            if word.start() and text[word.start() - 1] == "<":
+                continue  # the type inside a placeholder such as <SECRET>
+            window_end = min(len(text), word.end() + 40)
+            placeholder_at = text.find("<", word.end(), window_end)
+            if placeholder_at != -1:
+                window_end = placeholder_at  # the value after this word was already redacted
+            # The token must start within the window but may run past it, so it is seen whole.
+            for token in _LONG_TOKEN.finditer(text, word.end(), min(len(text), window_end + 256)):
+                if token.start() >= window_end:
+                    break
+                value = token.group()
+                if _NOT_A_KEY.fullmatch(value):
+                    continue
+                if any(c.isdigit() for c in value) and any(c.isalpha() for c in value) and _entropy(value) > 3.0:
+                    yield "SECRET", token.start(), token.end()
+                    break
+
+
+_IBAN_START = re.compile(r"[A-Z]{2}\d{2}")
+_LONG_DIGITS = re.compile(r"\d[\d -]{10,}\d")
+
+
+def library_candidates(text: str) -> list[Candidate]:
+    """Every finding of the finders above, each run only when a cheap test says it may match."""
+    found: list[Candidate] = []
+    if "@" in text and (not text.isascii() or "xn--" in text):
+        found += find_unicode_emails(text)
+    if text.count(":") >= 2:
+        found += find_ipv6_extra(text)
+    has_digits = _LONG_DIGITS.search(text) is not None
+    if has_digits:
+        found += find_cards(text)
+    if _IBAN_START.search(text):
+        found += find_ibans(text)
+    if has_digits or "." in text or "-" in text:
+        found += find_ssns(text)
+    found += find_phones(text)
+    found += find_secrets(text)
+    return found
