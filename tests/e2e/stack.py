@@ -13,11 +13,72 @@ from pathlib import Path
 
 import httpx
 
+RUNNING_LINE = b"running; press Ctrl-C"
+
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def port_open(url: str) -> bool:
+    host, port = url.removeprefix("http://").split(":")
+    with socket.socket() as sock:
+        return sock.connect_ex((host, int(port))) == 0
+
+
+# A process is its pid plus its start time (field 22 of /proc/PID/stat), so a recycled pid is never mistaken
+# for a process the stack started.
+ProcessId = tuple[int, int]
+
+
+def _stat(pid: int) -> tuple[int, int, str] | None:
+    """(parent pid, start time, state) of a live process, or None once it is gone or a zombie."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = raw[raw.rindex(")") + 2:].split()  # the name in parentheses may hold spaces
+    state, ppid, start = fields[0], int(fields[1]), int(fields[19])
+    return None if state in ("Z", "X") else (ppid, start, state)
+
+
+def process_tree(root: int) -> set[ProcessId]:
+    """The live descendants of `root` (not `root` itself), found by parent pid in /proc."""
+    parents: dict[int, list[int]] = {}
+    starts: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))):
+            parents.setdefault(stat[0], []).append(int(entry.name))
+            starts[int(entry.name)] = stat[1]
+    found: set[ProcessId] = set()
+    todo = list(parents.get(root, []))
+    while todo:
+        pid = todo.pop()
+        found.add((pid, starts[pid]))
+        todo.extend(parents.get(pid, []))
+    return found
+
+
+def alive(processes: set[ProcessId]) -> set[ProcessId]:
+    return {(pid, start) for pid, start in processes if (stat := _stat(pid)) and stat[1] == start}
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return "?"
+
+
+def kill_survivors(processes: set[ProcessId]) -> None:
+    """Clean up after a failed expectation: SIGKILL each listed process that still lives, by pid."""
+    for pid, _start in alive(processes):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            continue  # it ended between the check and the kill
 
 
 @dataclass
@@ -36,6 +97,18 @@ class Stack:
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
+    def wait_running(self, timeout: float = 180.0) -> None:
+        try:
+            wait_until(lambda: self.process.poll() is None and RUNNING_LINE in self.log_path.read_bytes(),
+                       timeout, "evalforge up to report it is running", interval=0.1)
+        except TimeoutError:
+            self.stop()
+            raise RuntimeError(f"evalforge up did not start:\n{self.log_tail()}") from None
+
+    def processes(self) -> set[ProcessId]:
+        """Everything `evalforge up` started that is still running (its watchdog included)."""
+        return process_tree(self.process.pid)
+
     def stop(self, timeout: float = 60.0) -> int:
         """SIGTERM to `evalforge up` itself: it must stop everything it started."""
         if self.process.poll() is None:
@@ -46,6 +119,11 @@ class Stack:
                 os.killpg(self.process.pid, signal.SIGKILL)  # only our own process group, never by name
                 self.process.wait()
         return self.process.returncode
+
+    def kill(self) -> None:
+        """SIGKILL to `evalforge up` alone, as an OOM killer or `kill -9` would: no chance to clean up."""
+        self.process.kill()
+        self.process.wait()
 
 
 def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
@@ -62,13 +140,18 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
     raise TimeoutError(f"Timed out after {timeout:.0f}s waiting for {what} (last error: {last_error})")
 
 
-def start_stack(home: Path, *, bootstrap: bool = True, extra_env: dict[str, str] | None = None,
-                ready_timeout: float = 180.0) -> Stack:
-    ports = {"dagster": free_port(), "api": free_port(), "demo": free_port()}
+def stack_environment(home: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
     env = {**os.environ, "EVALFORGE_HOME": str(home), "EVALFORGE_BOOTSTRAP_HOURS": "2",
            "EVALFORGE_LOG_LEVEL": "WARNING", **(extra_env or {})}
     for name in ("EVALFORGE_STORE", "DAGSTER_HOME", "DEMO_APP_URL", "DD_API_KEY", "DD_APP_KEY", "MINIMAX_API_KEY"):
         env.pop(name, None)
+    return env
+
+
+def launch_stack(home: Path, *, bootstrap: bool = True, extra_env: dict[str, str] | None = None,
+                 ports: dict[str, int] | None = None) -> Stack:
+    """Start `evalforge up` and return at once (see `Stack.wait_running`)."""
+    ports = ports or {"dagster": free_port(), "api": free_port(), "demo": free_port()}
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "up.log"
     argv = [sys.executable, "-m", "evalforge_assets.cli", "up", "--dagster-port", str(ports["dagster"]),
@@ -76,13 +159,14 @@ def start_stack(home: Path, *, bootstrap: bool = True, extra_env: dict[str, str]
     if not bootstrap:
         argv.append("--no-bootstrap")
     with log_path.open("wb") as log:
-        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    stack = Stack(home, process, f"http://127.0.0.1:{ports['dagster']}", f"http://127.0.0.1:{ports['api']}",
-                  f"http://127.0.0.1:{ports['demo']}", log_path)
-    try:
-        wait_until(lambda: process.poll() is None and b"running; press Ctrl-C" in log_path.read_bytes(),
-                   ready_timeout, "evalforge up to report it is running")
-    except TimeoutError:
-        stack.stop()
-        raise RuntimeError(f"evalforge up did not start:\n{stack.log_tail()}") from None
+        process = subprocess.Popen(argv, env=stack_environment(home, extra_env), stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    return Stack(home, process, f"http://127.0.0.1:{ports['dagster']}", f"http://127.0.0.1:{ports['api']}",
+                 f"http://127.0.0.1:{ports['demo']}", log_path)
+
+
+def start_stack(home: Path, *, bootstrap: bool = True, extra_env: dict[str, str] | None = None,
+                ready_timeout: float = 180.0) -> Stack:
+    stack = launch_stack(home, bootstrap=bootstrap, extra_env=extra_env)
+    stack.wait_running(ready_timeout)
     return stack
