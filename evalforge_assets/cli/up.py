@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime, timedelta
 
 import click
 
 from evalforge_assets.cli import cli_settings, main, store_option
+from evalforge_assets.cli.bootstrap import BOOTSTRAP_ASSETS, BOOTSTRAP_TAG, bootstrap_partitions
+from evalforge_assets.cli.ports import ports_in_use
+from evalforge_assets.cli.sensor_ready import sensor_has_ticked
 from evalforge_assets.cli.supervisor import ManagedProcess, Supervisor
-from evalforge_assets.hours import closed_hours
-from evalforge_assets.orchestration import DagsterClient, DagsterRequestFailed, DagsterUnavailable
 from evalforge_assets.runtime import child_environment, prepare_dagster_home
 
-# The capture job's assets; test_definitions_and_schedule checks they exist in the code location.
-BOOTSTRAP_ASSETS = ("raw_llm_spans", "failure_captures", "failure_signatures")
+__all__ = ["BOOTSTRAP_ASSETS", "bootstrap_partitions", "up"]
 
-
-def bootstrap_partitions(hours: int, lag_minutes: int, now: datetime | None = None) -> list[str]:
-    return closed_hours(now or datetime.now(UTC), timedelta(minutes=lag_minutes), hours)
+# uvicorn waits this long for open connections (WebSocket clients, keep-alives) before closing them on a stop.
+GRACEFUL_SHUTDOWN_SECONDS = 1
+HEALTH_SENSOR = "service_health_sensor"
+SENSOR_READY_TIMEOUT_SECONDS = 60.0
 
 
 def _has_any_run(dagster_home: str) -> bool:
@@ -28,6 +28,11 @@ def _has_any_run(dagster_home: str) -> bool:
         return bool(instance.get_run_records(limit=1))
 
 
+def _uvicorn(app: str, host: str, port: int) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", app, "--host", host, "--port", str(port), "--no-access-log",
+            "--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)]
+
+
 @main.command()
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface the servers listen on.")
@@ -35,57 +40,62 @@ def _has_any_run(dagster_home: str) -> bool:
 @click.option("--api-port", default=8000, show_default=True)
 @click.option("--demo-port", default=8001, show_default=True)
 @click.option("--bootstrap/--no-bootstrap", default=True, show_default=True,
-              help="On a fresh data directory, backfill the sample's recent hours.")
+              help="On a fresh data directory, capture the span source's recent hours at once.")
 @click.option("--demo/--no-demo", default=True, show_default=True,
               help="Also run the demo app and a light traffic generator (the service under watch).")
 def up(host: str, dagster_port: int, api_port: int, demo_port: int, bootstrap: bool, demo: bool) -> None:
     """Start Dagster and the API; Ctrl-C or SIGTERM stops everything it started."""
+    ports = {"the Dagster UI": (dagster_port, "--dagster-port"), "the API": (api_port, "--api-port")}
+    if demo:
+        ports["the demo app"] = (demo_port, "--demo-port")
+    taken = ports_in_use(host, ports)
+    if taken:  # before anything starts, so nothing half-started is left to clean up
+        raise click.ClickException("\n".join(taken))
     settings = cli_settings()
     dagster_home = prepare_dagster_home(settings)
     env = child_environment(settings)
     demo_url = f"http://{host}:{demo_port}"
     if demo:
         env["DEMO_APP_URL"] = demo_url
-    env["EVALFORGE_DAGSTER_URL"] = f"http://{host}:{dagster_port}"
+    dagster_url = f"http://{host}:{dagster_port}"
+    env["EVALFORGE_DAGSTER_URL"] = dagster_url
     fresh = not _has_any_run(str(dagster_home))
     processes = [
         ManagedProcess(
             "dagster",
             [sys.executable, "-m", "dagster", "dev", "-w", str(dagster_home / "workspace.yaml"),
              "-h", host, "-p", str(dagster_port)],
-            ready_url=f"http://{host}:{dagster_port}/server_info",
+            ready_url=f"{dagster_url}/server_info",
         ),
-        ManagedProcess(
-            "api",
-            [sys.executable, "-m", "uvicorn", "evalforge_api.main:app", "--host", host, "--port", str(api_port),
-             "--no-access-log"],
-            ready_url=f"http://{host}:{api_port}/health",
-        ),
+        ManagedProcess("api", _uvicorn("evalforge_api.main:app", host, api_port),
+                       ready_url=f"http://{host}:{api_port}/health"),
     ]
     if demo:
         processes[:0] = [
-            ManagedProcess("demo app", [sys.executable, "-m", "uvicorn", "demo_app.main:app", "--host", host,
-                                        "--port", str(demo_port), "--no-access-log"],
-                           ready_url=f"{demo_url}/health"),
+            ManagedProcess("demo app", _uvicorn("demo_app.main:app", host, demo_port), ready_url=f"{demo_url}/health"),
             ManagedProcess("traffic", [sys.executable, "-m", "demo_app.traffic", "--url", demo_url,
                                        "--rate", str(settings.traffic_rate_per_second)], ready_url=None),
         ]
-    supervisor = Supervisor(processes, env)
+    if bootstrap and fresh:
+        # Beside the servers, not after them: the sample's signatures are stored while Dagster is still loading.
+        processes.insert(0, ManagedProcess(
+            "bootstrap", [sys.executable, "-m", "evalforge_assets.cli", "bootstrap",
+                          "--hours", str(settings.bootstrap_hours)], ready_url=None, oneshot=True))
+    # The traffic generator's keep-alive connections would hold the demo app's graceful shutdown open.
+    supervisor = Supervisor(processes, env, first_to_stop=("traffic", "bootstrap"))
     click.echo(f"evalforge: data in {settings.evalforge_home.resolve()}, store {settings.resolved_store_url}")
     supervisor.start_all()
-    click.echo(f"evalforge: Dagster UI  http://{host}:{dagster_port}")
+    click.echo(f"evalforge: Dagster UI  {dagster_url}")
     click.echo(f"evalforge: API         http://{host}:{api_port}  (docs at /docs, live events at /ws)")
     if demo:
         click.echo(f"evalforge: demo app    {demo_url}  (switch its bug: POST /api/demo/bug on the API)")
     if bootstrap and fresh:
-        keys = bootstrap_partitions(settings.bootstrap_hours, settings.ingest_lag_minutes)
-        try:
-            backfill_id = DagsterClient(f"http://{host}:{dagster_port}").launch_backfill(
-                BOOTSTRAP_ASSETS, keys, title="evalforge up: load the sample's recent hours"
-            )
-            click.echo(f"evalforge: backfilling {len(keys)} hour(s) {keys[0]} .. {keys[-1]} "
-                       f"(backfill {backfill_id}); watch it under Backfills in the UI.")
-        except (DagsterUnavailable, DagsterRequestFailed) as exc:
-            click.echo(f"evalforge: could not start the bootstrap backfill: {exc}", err=True)
+        click.echo(f"evalforge: loading the last {settings.bootstrap_hours} closed hour(s) now; the run is under "
+                   f"Runs in the UI (tag {BOOTSTRAP_TAG}).")
+    # "Running" means watching: a bug switched on from now on is caught by the sensor's next evaluation.
+    if not supervisor.wait_for(lambda: sensor_has_ticked(dagster_url, HEALTH_SENSOR),
+                               SENSOR_READY_TIMEOUT_SECONDS):
+        click.echo(f"evalforge: {HEALTH_SENSOR} has not been evaluated within {SENSOR_READY_TIMEOUT_SECONDS:.0f} s; "
+                   "incidents are detected once the Dagster daemon runs it (see Automation in the UI).", err=True)
     click.echo("evalforge: running; press Ctrl-C to stop.")
     raise SystemExit(supervisor.wait())

@@ -1,20 +1,20 @@
 """End to end with real processes: `evalforge up` (Dagster webserver + daemon, API, demo app, traffic).
 
-One stack serves both tests: the sample backfill a newcomer sees, and the whole recovery loop:
+One stack serves these tests: the sample a newcomer sees loaded at start, and the whole recovery loop:
 bug on → incident detected by polling → a plan of 5 → a run with checkout FAIL → bug off → automatic rerun →
 RECOVERED, with the WebSocket events in order. Then SIGTERM must stop every process.
 """
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
+from evalforge_assets.cli.bootstrap import BOOTSTRAP_TAG
 from evalforge_assets.store import open_store
-from tests.e2e.stack import Stack, start_stack, wait_until
+from tests.e2e.stack import ProcessId, Stack, alive, port_open, start_stack, wait_until
 from tests.e2e.ws_recorder import WsRecorder, checkout_failed, status_is
 
 pytestmark = pytest.mark.e2e
@@ -27,13 +27,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack.stop()
 
 
-def _port_open(url: str) -> bool:
-    host, port = url.removeprefix("http://").split(":")
-    with socket.socket() as sock:
-        return sock.connect_ex((host, int(port))) == 0
+_BOOTSTRAP_RUNS = """
+query Runs($filter: RunsFilter) {
+  runsOrError(filter: $filter) { ... on Runs { results { runId status jobName } } }
+}"""
 
 
-def test_up_backfills_the_sample_into_dagster_and_the_store(stack: Stack) -> None:
+def test_up_loads_the_sample_as_a_run_shown_in_dagster_and_into_the_store(stack: Stack) -> None:
     store = open_store(f"sqlite:///{stack.home.resolve() / 'evalforge.db'}")
     wait_until(lambda: store.count_captures() > 0 and next(store.iter_signatures(), None), 150,
                "the bootstrap backfill to store captures and signatures")
@@ -50,6 +50,10 @@ def test_up_backfills_the_sample_into_dagster_and_the_store(stack: Stack) -> Non
 
     counts = wait_until(two_hours_done, 150, "two hourly partitions materialized in Dagster")
     assert counts["raw_llm_spans"] >= 2 and counts["failure_captures"] >= 2
+    runs = httpx.post(f"{stack.dagster_url}/graphql", timeout=10, json={
+        "query": _BOOTSTRAP_RUNS, "variables": {"filter": {"tags": [{"key": BOOTSTRAP_TAG, "value": "true"}]}},
+    }).json()["data"]["runsOrError"]["results"]
+    assert [(run["jobName"], run["status"]) for run in runs] == [("capture_job", "SUCCESS")], runs
     listed = httpx.get(f"{stack.api_url}/health", timeout=10).json()
     assert listed["store"]["ok"] is True
 
@@ -107,6 +111,11 @@ def test_recovery_loop_from_bug_to_recovered_over_the_websocket(stack: Stack) ->
 
 
 def test_sigterm_stops_every_process_up_started(stack: Stack) -> None:
+    started: set[ProcessId] = stack.processes()
+    assert len(started) >= 7, "demo app, traffic, dagster dev (webserver, daemon, code server), API, watchdog"
+
     assert stack.stop() == 0, stack.log_tail()
+
+    assert not alive(started), "evalforge up must not exit before everything it started has"
     for url in (stack.api_url, stack.demo_url, stack.dagster_url):
-        wait_until(lambda url=url: not _port_open(url), 30, f"{url} to stop listening")
+        assert not port_open(url), f"{url} still listening"
