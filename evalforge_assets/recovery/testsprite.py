@@ -20,9 +20,10 @@ every check FAIL with the reason and raises `TestSpriteError`, so the validation
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,6 +40,7 @@ from evalforge_assets.recovery.testsprite_files import (
     LOG_FILE,
     RESULTS_FILE,
     TestSpriteError,
+    TestSpriteResult,
     read_results,
     verdicts,
     write_project,
@@ -70,6 +72,7 @@ INSTRUCTION = ("Run every test exactly as its steps describe: send only the requ
                "body given, and judge it only by the pass condition given. Do not add authentication, retries or "
                "other requests.")
 _OUTPUT_TAIL_CHARS = 600
+_UNSAFE_IN_FOLDER_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def _text_of(result: types.CallToolResult) -> str:
@@ -171,12 +174,13 @@ class TestSpriteRunner:
             self.workdir.mkdir(parents=True, exist_ok=True)
         return self.workdir
 
-    def _run_in_project(self, plan: Plan, started: Any) -> list[Any]:
+    def _run_in_project(self, plan: Plan, started: Callable[[], object]) -> list[TestSpriteResult | None]:
         if not self.api_key:
             raise TestSpriteError("TestSprite needs an API key: set TESTSPRITE_API_KEY (TestSprite dashboard → "
                                   "API keys), or unset it to run checks with the local runner.")
         folder = Path(tempfile.mkdtemp(prefix="evalforge-testsprite-", dir=self._workdir()))
-        project = folder / self.project_name
+        # The folder's name is the projectName TestSprite is given; keep it a plain path segment.
+        project = folder / (_UNSAFE_IN_FOLDER_NAMES.sub("-", self.project_name).strip(".-") or "evalforge")
         try:
             write_project(project, plan, self.project_name)
             started()

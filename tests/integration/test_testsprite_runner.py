@@ -84,8 +84,9 @@ def record(tmp_path: Path) -> Path:
 
 def runner(tmp_path: Path, record: Path, *, api_key: str | None = KEY, mode: str = "normal",
            failing: dict[str, str] | None = None, command: list[str] | None = None,
-           timeout: float = 120.0, start_timeout: float = START_SECONDS) -> TestSpriteRunner:
-    return TestSpriteRunner(api_key, project_name="demo-app", command=command or DOUBLE, timeout_seconds=timeout,
+           timeout: float = 120.0, start_timeout: float = START_SECONDS,
+           project_name: str = "demo-app") -> TestSpriteRunner:
+    return TestSpriteRunner(api_key, project_name=project_name, command=command or DOUBLE, timeout_seconds=timeout,
                             start_timeout_seconds=start_timeout, workdir=tmp_path / "runs", environment={
                                 "TESTSPRITE_DOUBLE_MODE": mode, "TESTSPRITE_DOUBLE_RECORD": str(record),
                                 "TESTSPRITE_DOUBLE_FAILING": json.dumps(failing or {})})
@@ -233,4 +234,15 @@ def test_a_plan_against_another_machine_fails_before_starting_testsprite(tmp_pat
         runner(tmp_path, record).run(plan, recorder)
     assert recorder.statuses("health-up") == [Status.PENDING, Status.FAIL]
     assert calls(record) == []
+    assert_cleaned(tmp_path)
+
+
+@pytest.mark.timeout(240)
+def test_a_service_name_that_is_no_folder_name_still_names_the_project(service: int, tmp_path: Path,
+                                                                        record: Path) -> None:
+    results = runner(tmp_path, record, project_name="../shop eu/west").run(plan_for(service), Recorder())
+    assert {result.status for result in results} == {Status.PASS}
+    [call] = calls(record)
+    assert call["arguments"]["projectName"] == "shop-eu-west"
+    assert Path(call["arguments"]["projectPath"]).parent.parent == (tmp_path / "runs").resolve()
     assert_cleaned(tmp_path)
