@@ -12,6 +12,7 @@ import httpx
 from fastapi import Depends, Request
 
 from evalforge_assets import parts
+from evalforge_assets.capture.pii import redact_text
 from evalforge_assets.exports.service import ExportService
 from evalforge_assets.models import CopilotAnswer
 from evalforge_assets.orchestration import DagsterClient, validation_run_launcher
@@ -79,8 +80,8 @@ StoreDep = Annotated[Store, Depends(get_store)]
 
 
 def get_review_service(store: StoreDep) -> ReviewService:
-    """Triage, assignment, notes, merge and unmerge over the app's store."""
-    return ReviewService(store)
+    """Triage, assignment, notes, merge and unmerge over the app's store; notes are redacted before storing."""
+    return ReviewService(store, redact=redact_text)
 
 
 def get_export_service(store: StoreDep) -> ExportService:

@@ -12,6 +12,7 @@ Errors: RecordNotFound (404 in the API), ReviewError and its subclasses (409), n
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,7 +29,7 @@ from evalforge_assets.review.rules import (
     cascade_to_capture,
     merge_signatures,
     own_hours,
-    own_signature_id,
+    home_among,
     unmerge_signature,
 )
 from evalforge_assets.store import CaptureFilter, Filter, Store
@@ -69,9 +70,13 @@ class _Recorder:
 class ReviewService:
     """Reviewer actions on captures and signatures over one store."""
 
-    def __init__(self, store: Store, clock: Callable[[], str] = now_iso) -> None:
+    def __init__(self, store: Store, clock: Callable[[], str] = now_iso,
+                 redact: Callable[[str], str] | None = None) -> None:
         self._store = store
         self._clock = clock
+        # Notes are free text a reviewer may paste personal data into; the API passes capture's redactor
+        # (review sits below capture, so it is handed in rather than imported).
+        self._redact = redact or (lambda text: text)
 
     # ---- reads ------------------------------------------------------------------------------------------
     def capture(self, capture_id: str) -> FailureCapture:
@@ -98,6 +103,8 @@ class ReviewService:
         """
         now = self._clock()
         recorded = _Recorder()
+        if patch.note:
+            patch = dataclasses.replace(patch, note=self._redact(patch.note))
 
         def change(current: FailureCapture | None) -> FailureCapture | None:
             if current is None:
@@ -131,6 +138,7 @@ class ReviewService:
         """
         now = self._clock()
         recorded = _Recorder()
+        note = self._redact(note) if note else note
 
         def change(current: FailureSignature | None) -> FailureSignature | None:
             if current is None:
@@ -266,9 +274,10 @@ class ReviewService:
         returning: list[tuple[str, str]] = []  # (capture id, the child it goes back to)
         for capture in self._store.iter_captures(CaptureFilter(signature_id=(parent_id,))):
             # Each capture's own fingerprint names the signature it belongs to, also for captures grouping
-            # added to the parent after the merge.
-            owner = own_signature_id(capture)
-            if owner in leaving:
+            # added to the parent after the merge; a capture grouping placed (no message or no type) goes back
+            # to the leaving child it joins.
+            owner = home_among(capture, children)
+            if owner is not None and owner in leaving:
                 returning.append((capture.capture_id, owner))
             else:
                 batch_kept = KeptCaptures.of([capture])

@@ -406,3 +406,28 @@ def test_the_foreign_corpus_leaks_no_structured_value_but_phones_and_passwords_m
     for entity in ("EMAIL", "IBAN", "CREDIT_CARD", "US_SSN", "IP_ADDRESS", "TOKEN", "AWS_SECRET_KEY"):
         assert result.types[entity].leaked == 0, [leak for leak in result.leaks if leak[0] == entity][:5]
     assert result.over_redaction <= 0.02
+
+
+# -------------------------------------------------------------------------------------- reviewer notes
+
+
+def test_notes_written_through_the_api_service_are_redacted_before_they_are_stored(tmp_path) -> None:  # noqa: ANN001
+    from evalforge_api.deps import get_review_service
+    from evalforge_assets.models import SignatureStatus
+    from evalforge_assets.store import open_store
+    from tests.fixtures.factories import make_capture, make_signature
+
+    store = open_store(f"sqlite:///{tmp_path / 'notes.db'}")
+    store.save_captures([make_capture(capture_id="cap-1", signature_id="sig-1")])
+    store.save_signatures([make_signature(signature_id="sig-1")])
+    service = get_review_service(store)
+    noted = service.note_capture("cap-1", "customer is zed.note@example.com 4111 1111 1111 1111", "key-abc")
+    text = noted.notes[-1]["text"]
+    assert "zed.note@example.com" not in text and "4111 1111 1111 1111" not in text
+    assert "<EMAIL>" in text and "<CREDIT_CARD>" in text
+    stored = store.get_capture("cap-1")
+    assert stored is not None and "zed.note" not in str(stored.notes)
+    audit = store.list_audit(limit=10).items
+    assert audit and all("zed.note" not in str(entry.detail) for entry in audit)
+    service.triage_signature("sig-1", SignatureStatus.triaged, "key-abc", note="call +44 20 7946 0958")
+    assert all("7946 0958" not in str(entry.detail) for entry in store.list_audit(limit=20).items)
