@@ -51,7 +51,8 @@ def span_source(settings: Settings) -> SpanSource:
         return DatadogSpanSource.from_settings(settings)
     from evalforge_assets.capture.sources.files import FileSpanSource
 
-    return FileSpanSource(Path(kind))
+    # Spans outside the closed partitions are quarantined on their own line instead of refusing the file.
+    return FileSpanSource(Path(kind), *settings.partition_range())
 
 
 def metrics_source(settings: Settings) -> ServiceMetricsSource:

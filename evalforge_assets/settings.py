@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from evalforge_assets.hours import HOUR_FORMAT
 
 LOCAL_HASH_SECRET = "evalforge-local-only"
 
@@ -34,6 +37,14 @@ class Settings(BaseSettings):
     ingest_lag_minutes: int = Field(default=5, alias="EVALFORGE_INGEST_LAG_MINUTES")
     hash_secret: SecretStr | None = Field(default=None, alias="EVALFORGE_HASH_SECRET")
     raw_spans_gcs_bucket: str | None = Field(default=None, alias="EVALFORGE_RAW_GCS_BUCKET")
+    raw_retention_hours: int = Field(
+        default=72, alias="EVALFORGE_RAW_RETENTION_HOURS", ge=1,
+        description="Raw span files older than this (by when they were written) are deleted by a schedule.",
+    )
+    raw_encryption_key: SecretStr | None = Field(
+        default=None, alias="EVALFORGE_RAW_ENCRYPTION_KEY",
+        description="A Fernet key: raw span files are encrypted with it instead of being written redacted.",
+    )
 
     # Datadog
     dd_api_key: SecretStr | None = Field(default=None, alias="DD_API_KEY")
@@ -112,6 +123,12 @@ class Settings(BaseSettings):
     @property
     def exports_dir(self) -> Path:
         return (self.evalforge_home / "exports").resolve()
+
+    def partition_range(self, now: datetime | None = None) -> tuple[datetime, datetime]:
+        """[first partition's start, start of the current hour): the closed hourly partitions at `now`."""
+        first = datetime.strptime(self.partition_start, HOUR_FORMAT).replace(tzinfo=UTC)
+        current = (now or datetime.now(UTC)).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        return first, max(first, current)
 
     @property
     def datadog_api_base(self) -> str:

@@ -8,13 +8,23 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from evalforge_assets.capture.build import UserHasher, build_capture, capture_id_for
 from evalforge_assets.capture.classify import FailureRules, failure_reasons
 from evalforge_assets.capture.malformed import MalformedItem
 from evalforge_assets.capture.pii import redact_text, sanitize_value
-from evalforge_assets.capture.spans import SpanError, parse_span, span_identity
+from evalforge_assets.capture.raw_protection import pop_raw_counts
+from evalforge_assets.capture.span_bounds import (
+    DEFAULT_LIMITS,
+    SpanLimits,
+    bound_violation,
+    json_preview,
+    start_outside,
+)
+from evalforge_assets.capture.spans import SpanError, epoch_ns, parse_span, span_identity
+from evalforge_assets.hours import hour_window
 from evalforge_assets.models import FailureCapture, Lineage, QuarantineRecord
 
 log = logging.getLogger("evalforge.ingest")
@@ -39,6 +49,21 @@ class IngestContext:
     detected_at: str
     source: str
     site: str = "datadoghq.com"
+    limits: SpanLimits = DEFAULT_LIMITS
+
+
+# When the partition key is not an hour (benchmarks, ad-hoc batches), a span must at least start in this era:
+# 1970 or 9999 is never a real LLM call, and a start past year 9999 cannot even become a datetime.
+_ANY_HOUR_NS = (epoch_ns(datetime(2000, 1, 1, tzinfo=UTC)), epoch_ns(datetime(2200, 1, 1, tzinfo=UTC)))
+
+
+def start_window(partition_key: str) -> tuple[tuple[int, int], str]:
+    """The [start, end) in ns a span of this partition must start in, and how to name it in a reason."""
+    try:
+        start, end = hour_window(partition_key)
+    except ValueError:
+        return _ANY_HOUR_NS, "the years Evalforge reads"
+    return (epoch_ns(start), epoch_ns(end)), f"the hour {partition_key} this run reads"
 
 
 def _decision(decision: str, context: IngestContext, trace_id: str | None, span_id: str | None, **extra: Any) -> None:
@@ -49,18 +74,33 @@ def _decision(decision: str, context: IngestContext, trace_id: str | None, span_
     })
 
 
-def quarantine_record(item: Any, reason: str, context: IngestContext) -> QuarantineRecord:
-    """A sanitized copy of unreadable input with its reason; the id is deterministic so re-runs overwrite it."""
+def quarantine_record(item: Any, reason: str, context: IngestContext,
+                      seen: Counter[str] | None = None) -> QuarantineRecord:
+    """A sanitized copy of unreadable input with its reason.
+
+    The id is deterministic so re-runs overwrite the row, and it derives from the source line (a
+    MalformedItem's origin) and the content; `seen` counts identical (origin, reason, content) triples earlier
+    in the batch, so the same bad line twice in a file is two rows, not one row reported twice.
+    """
     if isinstance(item, MalformedItem):
-        sanitized, (trace_id, span_id) = redact_text(item.raw_text), (None, None)
+        sanitized = redact_text(item.raw_text)
+        trace_id, span_id = item.identity if item.identity else (None, None)
+        origin = item.origin
     else:
         sanitized = json.dumps(sanitize_value(item), sort_keys=True, default=str)
         trace_id, span_id = span_identity(item)
-    key = f"{context.lineage.partition_key}|{reason}|{sanitized}"
+        origin = ""
+    key = f"{context.lineage.partition_key}|{reason}|{sanitized}" + (f"|{origin}" if origin else "")
+    occurrence = 0
+    if seen is not None:
+        occurrence = seen[key]
+        seen[key] += 1
+    if occurrence:
+        key += f"|#{occurrence}"
     return QuarantineRecord(
         quarantine_id=hashlib.sha256(key.encode()).hexdigest()[:32],
         partition_key=context.lineage.partition_key,
-        source=item.origin if isinstance(item, MalformedItem) else context.source,
+        source=origin or context.source,
         reason=reason,
         sanitized_payload=sanitized,
         trace_id=trace_id,
@@ -76,22 +116,39 @@ def ingest_items(
     """Parse, classify, sanitize and deduplicate; malformed items are quarantined and the rest carry on."""
     result = IngestResult()
     seen: set[str] = set()
+    quarantine_keys: Counter[str] = Counter()
+    window, window_name = start_window(context.lineage.partition_key)
     # Decisions are logged only when someone listens: building each line's fields costs as much as a parse.
     log_skips, log_decisions = log.isEnabledFor(logging.DEBUG), log.isEnabledFor(logging.INFO)
+
+    def quarantine(bad: Any, reason: str) -> None:
+        record = quarantine_record(bad, reason, context, quarantine_keys)
+        result.quarantined.append(record)
+        if log_decisions:
+            _decision("quarantined", context, record.trace_id, record.span_id, reason=reason,
+                      origin=record.source)
+
     for item in items:
         result.spans += 1
         if isinstance(item, MalformedItem):
-            result.quarantined.append(quarantine_record(item, item.reason, context))
-            if log_decisions:
-                _decision("quarantined", context, None, None, reason=item.reason, origin=item.origin)
+            quarantine(item, item.reason)
+            continue
+        redacted_at_rest = pop_raw_counts(item)
+        # Before anything recursive (pydantic, the sanitizer, JSON encoders) touches the item.
+        problem = bound_violation(item, context.limits)
+        if problem is not None:
+            reason = f"span out of bounds: {problem}"
+            quarantine(MalformedItem(raw_text=json_preview(item), reason=reason, origin=context.source,
+                                     identity=span_identity(item)), reason)
             continue
         try:
             span = parse_span(item)
         except SpanError as exc:
-            record = quarantine_record(item, exc.reason, context)
-            result.quarantined.append(record)
-            if log_decisions:
-                _decision("quarantined", context, record.trace_id, record.span_id, reason=exc.reason)
+            quarantine(item, exc.reason)
+            continue
+        late_or_early = start_outside(span.start_ns, window, window_name)
+        if late_or_early is not None:
+            quarantine(item, late_or_early)
             continue
         reasons = failure_reasons(span, rules)
         if not reasons:
@@ -108,6 +165,8 @@ def ingest_items(
             continue
         seen.add(capture_id)
         capture = build_capture(span, reasons, rules, hasher, context.lineage, context.detected_at, context.site)
+        for entity, count in redacted_at_rest.items():
+            capture.pii[entity] = capture.pii.get(entity, 0) + count
         result.captures.append(capture)
         result.by_kind[capture.failure_kind.value] += 1
         result.pii.update(capture.pii)

@@ -11,8 +11,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class MalformedItem:
-    """Input that is not even a JSON object (a broken JSON line): kept as text with the reason."""
+    """Input that cannot be read as a span (a broken JSON line, a span past the bounds of span_bounds): kept as
+    bounded text with the reason and where it came from."""
 
     raw_text: str
     reason: str
     origin: str  # e.g. "spans.jsonl:17"
+    # (trace_id, span_id) when the input was an object that named them (a span out of bounds), for the
+    # quarantine record; None for text that never parsed.
+    identity: tuple[str | None, str | None] | None = None

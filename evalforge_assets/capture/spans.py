@@ -92,6 +92,9 @@ class LLMSpan(BaseModel):
     @classmethod
     def _start_in_ns(cls, value: Any) -> Any:
         # Some real exports carry milliseconds (or seconds) where the schema says nanoseconds.
+        if isinstance(value, bool):
+            # pydantic would read `true` as 1 ns after the epoch: a span dated 1970 in a current partition.
+            raise ValueError("expected a time in nanoseconds since the epoch, got a boolean")
         if isinstance(value, str) and value.isdigit():
             value = int(value)
         if isinstance(value, float):
@@ -148,11 +151,21 @@ def parse_span(item: Any) -> LLMSpan:
         raise SpanError(f"wrong type(s): {problems}") from exc
 
 
+_IDENTITY_CHARS = 256  # longer "ids" are not ids; they are not copied into quarantine records or logs
+
+
+def _identity_value(value: Any) -> str | None:
+    # Only scalars: str() of a poison value (a deeply nested object, a huge string) is itself poison.
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = str(value) if isinstance(value, str) or value.bit_length() < 128 else None
+    return text if text is not None and len(text) <= _IDENTITY_CHARS else None
+
+
 def span_identity(item: Any) -> tuple[str | None, str | None]:
     """Best-effort (trace_id, span_id) of even a malformed item, for quarantine records and logs."""
     try:
         attributes = span_attributes(item)
     except SpanError:
         return None, None
-    trace_id, span_id = attributes.get("trace_id"), attributes.get("span_id")
-    return (str(trace_id) if trace_id is not None else None, str(span_id) if span_id is not None else None)
+    return _identity_value(attributes.get("trace_id")), _identity_value(attributes.get("span_id"))

@@ -38,21 +38,27 @@ def ingest(path: Path) -> None:
     from dagster import DagsterInstance
     from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+    from evalforge_assets import parts
     from evalforge_assets.capture.sources.files import FileSpanSource
     from evalforge_assets.definitions import build_definitions
     from evalforge_assets.defs.partitions import hourly_partitions
     from evalforge_assets.hours import HOUR_FORMAT
 
-    hours = [hour.strftime(HOUR_FORMAT) for hour in FileSpanSource(path).hours()]
+    all_keys = hourly_partitions(settings).get_partition_keys()
+    if not all_keys:
+        raise click.ClickException(
+            f"There are no closed hourly partitions yet (EVALFORGE_PARTITION_START is {settings.partition_start}). "
+            "Set EVALFORGE_PARTITION_START to an hour that has closed.")
+    # The source is built as the runs build it: spans outside the partitions come back as quarantined lines
+    # inside hours that exist, so every hour listed here can run and the rest of the file is stored.
+    source = parts.span_source(settings)
+    if not isinstance(source, FileSpanSource):
+        raise click.ClickException(f"{path} was not read as a span file; give a .jsonl or .json file or a folder.")
+    known = set(all_keys)
+    # An hour can close between listing the partitions and indexing the file; such an hour waits for next time.
+    hours = [key for key in (hour.strftime(HOUR_FORMAT) for hour in source.hours()) if key in known]
     if not hours:
         raise click.ClickException(f"No spans found in {path}: expected JSONL of Datadog span items or JSON pages.")
-    all_keys = hourly_partitions(settings).get_partition_keys()
-    outside = [key for key in hours if key not in set(all_keys)]
-    if outside:
-        raise click.ClickException(
-            f"{len(outside)} hour(s) of spans ({outside[0]} ..) fall outside the partitions "
-            f"{all_keys[0]} .. {all_keys[-1]}. Set EVALFORGE_PARTITION_START earlier, or wait until the hour closes."
-        )
     job = build_definitions(settings).resolve_job_def("capture_job")
     totals: dict[str, int] = {}
     pii: dict[str, int] = {}

@@ -80,7 +80,7 @@ def test_captures_export_jsonl_and_csv(tmp_path: Path, export_file: Path) -> Non
     out = tmp_path / "captures.csv"
     assert evalforge(home, "captures", "export", "--format", "csv", "--out", str(out)).returncode == 0
     rows = list(csv.DictReader(out.open()))
-    assert len(rows) == stored and rows[0]["signature_id"].startswith("sig_v1_")
+    assert len(rows) == stored and rows[0]["signature_id"].startswith("sig_v")
 
 
 def test_store_option_points_every_command_at_another_store(tmp_path: Path, export_file: Path) -> None:

@@ -165,17 +165,57 @@ def test_a_broken_json_line_belongs_to_the_hour_of_the_item_before_it(tmp_path: 
     assert ids(hour_of(source, H1)) == ["3"]
 
 
-def test_an_undatable_item_is_returned_as_is_in_the_preceding_items_hour(tmp_path: Path) -> None:
+def test_an_item_without_a_start_is_returned_as_is_in_the_preceding_items_hour(tmp_path: Path) -> None:
     no_start = span("nostart", H0)
     del no_start["attributes"]["start_ns"]
-    text_start = span("text", H0, start_ns="yesterday")
-    source = FileSpanSource(write_jsonl(tmp_path / "s.jsonl", [C, no_start, text_start, D]))
+    source = FileSpanSource(write_jsonl(tmp_path / "s.jsonl", [C, no_start, D]))
     second_hour = hour_of(source, H1)
-    assert ids(second_hour) == ["3", "nostart", "text"]
-    for item in second_hour[1:]:
-        with pytest.raises(SpanError):
-            parse_span(item)
+    assert ids(second_hour) == ["3", "nostart"]
+    with pytest.raises(SpanError, match="start_ns"):
+        parse_span(second_hour[1])
     assert source.hours() == [H1, H2]
+
+
+@pytest.mark.parametrize("start_ns", ["yesterday", "12abc", True, -5, 0, 10**40, ns(H0) * 10**4])
+def test_a_start_that_is_no_time_is_a_malformed_item_on_its_line(tmp_path: Path, start_ns: Any) -> None:
+    bad = span("bad", H0, start_ns=start_ns)
+    source = FileSpanSource(write_jsonl(tmp_path / "s.jsonl", [C, bad, D]))
+    second_hour = hour_of(source, H1)
+    assert ids(second_hour) == ["3", "malformed@s.jsonl:2"]
+    assert "start_ns" in second_hour[1].reason and second_hour[1].identity == (
+        "68f0a1c200000000b3e9d4f1a2c3d4e5", "bad")
+    assert source.hours() == [H1, H2]
+
+
+def test_starts_outside_the_given_range_are_malformed_items_and_their_hours_are_not_listed(tmp_path: Path) -> None:
+    early, late = span("early", H0 - timedelta(days=400)), span("late", H2 + timedelta(days=3))
+    source = FileSpanSource(write_jsonl(tmp_path / "s.jsonl", [early, A, C, late, D]), earliest=H0,
+                            latest=H2)
+    assert source.hours() == [H0, H1]
+    assert ids(hour_of(source, H0)) == ["malformed@s.jsonl:1", "1"]
+    assert ids(hour_of(source, H1)) == ["3", "malformed@s.jsonl:4", "malformed@s.jsonl:5"]
+    assert all("outside the partitions" in i.reason for i in hour_of(source, H1)[1:])
+
+
+def test_a_file_wholly_outside_the_range_is_still_reported_in_a_readable_hour(tmp_path: Path) -> None:
+    old = span("old", H0 - timedelta(days=400))
+    source = FileSpanSource(write_jsonl(tmp_path / "s.jsonl", [old]), earliest=H0, latest=H2)
+    [hour] = source.hours()
+    assert H0 <= hour < H2
+    assert ids(hour_of(source, hour)) == ["malformed@s.jsonl:1"]
+
+
+def test_an_item_past_the_span_bounds_is_a_malformed_item_with_a_short_preview(tmp_path: Path) -> None:
+    deep: Any = "x"
+    for _ in range(300):
+        deep = {"k": deep}
+    bad = span("deep", H0 + timedelta(minutes=20))
+    bad["attributes"]["metadata"] = deep
+    path = tmp_path / "page.json"  # a JSON document: the item is re-serialized, which used to overflow
+    path.write_text(json.dumps(page([A, bad, B])))
+    items = hour_of(FileSpanSource(path), H0)
+    assert ids(items) == ["1", "malformed@page.json", "2"]
+    assert "nested more than" in items[1].reason and len(items[1].raw_text) < 11_000
 
 
 def test_undatable_items_before_any_datable_one_go_to_the_files_earliest_hour(tmp_path: Path) -> None:

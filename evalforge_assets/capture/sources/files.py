@@ -8,9 +8,12 @@ The files are scanned once, on first use, into an index of UTC hour -> items, so
 file does not re-parse it per hour. The index keeps each item as its compact JSON text (about the size of the file)
 and parses it again only when its hour is fetched, which also means every fetch hands out fresh dicts.
 
-Items that cannot be dated (a broken JSON line, an object whose `start_ns` is missing or unreadable) still have to
-be reported exactly once, so each is attributed to the hour of the nearest preceding datable item in the same file,
-or to the file's earliest hour when none precedes it.
+Items that cannot be dated (a broken JSON line, an object without `start_ns`) still have to be reported exactly
+once, so each is attributed to the hour of the nearest preceding datable item in the same file, or to the file's
+earliest hour when none precedes it. Poison is screened here, where the line number is known: an item past the
+bounds of `span_bounds`, a `start_ns` that is no time (true, 0, -5, 10**40, year 9999) and, when the source is
+given the partition range, a start outside it each become a MalformedItem naming its line, attributed the same
+way, so the file's other spans are read and the bad one is quarantined on its own.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from typing import Any
 
 from evalforge_assets import fastjson
 from evalforge_assets.capture.sources.base import FetchStats, MalformedItem, SpanFetch
-from evalforge_assets.capture.spans import epoch_ns, scale_to_ns
+from evalforge_assets.capture.span_bounds import PREVIEW_CHARS, bound_violation, describe_ns, json_preview
+from evalforge_assets.capture.spans import epoch_ns, scale_to_ns, span_identity
 
 SPAN_FILE_SUFFIXES = (".jsonl", ".json", ".jsonl.gz", ".json.gz")
 HOUR_NS = 3_600 * 10**9
@@ -74,6 +78,24 @@ def item_start_ns(item: Any) -> int | None:
     if not isinstance(attributes, dict):
         return None
     return export_start_ns(attributes.get("start_ns"))
+
+
+def _start_problem(item: dict[str, Any], bounds: tuple[int, int] | None) -> tuple[int | None, str | None]:
+    """(start in ns, None) for a datable item, (None, None) for one without a start (parsing will say it is
+    missing), (None, reason) for a start that is no time or lies outside `bounds`."""
+    attributes = item.get("attributes", item) if "attributes" in item else item
+    if not isinstance(attributes, dict) or attributes.get("start_ns") in (None, ""):
+        return None, None
+    value = attributes["start_ns"]
+    start = export_start_ns(value)
+    if start is None:
+        return None, (f"start_ns {json_preview(value, 60)} is not a time in nanoseconds since the epoch between "
+                      f"1970 and 9999")
+    if bounds is not None and not bounds[0] <= start < bounds[1]:
+        return None, (f"start_ns {start} ({describe_ns(start)}) is outside the partitions this run can read "
+                      f"[{describe_ns(bounds[0])}, {describe_ns(bounds[1])}); set EVALFORGE_PARTITION_START "
+                      f"earlier if it is real, or ingest it again after its hour has closed")
+    return start, None
 
 
 def _hour_datetime(hour_ns: int) -> datetime:
@@ -130,9 +152,10 @@ def _compact(item: dict[str, Any]) -> bytes:
 class _SpanFileReader:
     """Reads one file into (start, payload) entries in file order."""
 
-    def __init__(self, path: Path, display: str) -> None:
+    def __init__(self, path: Path, display: str, bounds: tuple[int, int] | None = None) -> None:
         self.path = path
         self.display = display
+        self.bounds = bounds
         name = path.name.lower()
         self.compressed = name.endswith(".gz")
         self.is_document = (name[:-3] if self.compressed else name).endswith(".json")
@@ -191,17 +214,28 @@ class _SpanFileReader:
             try:
                 value = fastjson.loads(text)
             except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
-                yield None, MalformedItem(raw_text=text.decode("utf-8", "replace"), origin=origin,
+                yield None, MalformedItem(raw_text=text[:PREVIEW_CHARS * 10].decode("utf-8", "replace"),
+                                          origin=origin,
                                           reason=f"line {line_number} is not valid JSON: {_describe(exc)}")
                 continue
             if isinstance(value, dict) and not _is_page(value):
-                yield item_start_ns(value), text  # the line already is the item's JSON: keep it as is
+                yield self._entry(value, origin, text)  # the line already is the item's JSON: keep it as is
                 continue
             for item in _expand(value, origin):
-                if isinstance(item, MalformedItem):
-                    yield None, item
-                else:
-                    yield item_start_ns(item), _compact(item)
+                yield (None, item) if isinstance(item, MalformedItem) else self._entry(item, origin)
+
+    def _entry(self, item: dict[str, Any], origin: str, text: bytes | None = None) -> _Entry:
+        """An item's (start, JSON text), or (None, MalformedItem) when it is poison: past the span bounds, or
+        starting at no real time or outside the partitions."""
+        problem = bound_violation(item)
+        if problem is not None:
+            reason = f"span out of bounds: {problem}"
+        else:
+            start, reason = _start_problem(item, self.bounds)
+            if reason is None:
+                return start, text if text is not None else _compact(item)
+        preview = text[:PREVIEW_CHARS].decode("utf-8", "replace") if text is not None else json_preview(item)
+        return None, MalformedItem(raw_text=preview, reason=reason, origin=origin, identity=span_identity(item))
 
     def _document_entries(self, data: bytes) -> Iterator[_Entry]:
         try:
@@ -217,10 +251,7 @@ class _SpanFileReader:
                        + ("its first 100000 characters are kept" if len(text) > 100_000 else "it is kept whole"))
             return
         for item in _expand(value, self.display):
-            if isinstance(item, MalformedItem):
-                yield None, item
-            else:
-                yield item_start_ns(item), _compact(item)
+            yield (None, item) if isinstance(item, MalformedItem) else self._entry(item, self.display)
 
 
 def _describe(exc: ValueError) -> str:
@@ -247,8 +278,13 @@ class FileSpanSource:
 
     name = "file"
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, earliest: datetime | None = None, latest: datetime | None = None) -> None:
+        """`earliest` and `latest` bound the starts read ([earliest, latest), usually the closed hourly
+        partitions): a span outside them is a MalformedItem on its own line, not an hour nobody fetches."""
         self.path = Path(path).expanduser()
+        if (earliest is None) != (latest is None):
+            raise ValueError("Give FileSpanSource both earliest and latest, or neither.")
+        self._bounds = (epoch_ns(earliest), epoch_ns(latest)) if earliest and latest else None
         if not self.path.exists():
             raise SpanFileError(
                 f"Span path {self.path} does not exist. Give a Datadog export file (.jsonl, .json, optionally "
@@ -302,7 +338,7 @@ class FileSpanSource:
         undated_files: list[tuple[Path, list[_Entry]]] = []
         for path in self.span_files():
             display = path.name if path == self.path else path.relative_to(self.path).as_posix()
-            entries = list(_SpanFileReader(path, display).entries())
+            entries = list(_SpanFileReader(path, display, self._bounds).entries())
             hours = [start - start % HOUR_NS for start, _payload in entries if start is not None]
             if not hours:
                 undated_files.append((path, entries))
@@ -319,6 +355,15 @@ class FileSpanSource:
                 hour_ns = min(index)
             else:
                 modified_ns = path.stat().st_mtime_ns
-                hour_ns = modified_ns - modified_ns % HOUR_NS
+                hour_ns = self._readable_hour(modified_ns - modified_ns % HOUR_NS)
             index[hour_ns].extend(entries)
         return dict(index)
+
+    def _readable_hour(self, hour_ns: int) -> int:
+        """`hour_ns` moved into the partitions this source may be read for, so its items are reported."""
+        if self._bounds is None:
+            return hour_ns
+        earliest, latest = self._bounds
+        last_hour = latest - HOUR_NS - (latest - HOUR_NS) % HOUR_NS
+        first_hour = earliest - earliest % HOUR_NS
+        return max(first_hour, min(hour_ns, last_hour))
