@@ -6,8 +6,8 @@ import dagster as dg
 
 from evalforge_assets.defs.capture.assets import capture_assets
 from evalforge_assets.defs.capture.checks import pii_check
-from evalforge_assets.defs.capture.jobs import capture_job
-from evalforge_assets.defs.capture.schedules import hourly_capture_schedule
+from evalforge_assets.defs.capture.jobs import capture_job, raw_retention_job
+from evalforge_assets.defs.capture.schedules import hourly_capture_schedule, raw_retention_schedule
 from evalforge_assets.defs.exports.assets import export_packages
 from evalforge_assets.defs.exports.resources import build_export_resources
 from evalforge_assets.defs.exports.sensors import export_job, export_request_sensor
@@ -29,8 +29,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=[*capture_assets(hours), failure_signatures_asset(hours),
                 incident_context, recovery_plan, validation_runs, export_packages],
         asset_checks=[pii_check(hours)],
-        jobs=[capture_job, incident_job, validation_job, export_job],
-        schedules=[hourly_capture_schedule(settings)],
+        jobs=[capture_job, raw_retention_job, incident_job, validation_job, export_job],
+        schedules=[hourly_capture_schedule(settings), raw_retention_schedule(settings)],
         sensors=[service_health_sensor(settings), export_request_sensor],
         resources={**build_resources(settings), **build_export_resources(settings)},
     )

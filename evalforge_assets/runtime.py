@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from evalforge_assets.private_files import ensure_private_dir
 from evalforge_assets.settings import Settings
 
 # Dequeue every second and keep concurrency low: SQLite instance storage locks under many concurrent runs.
@@ -34,9 +35,11 @@ load_from:
 
 
 def prepare_dagster_home(settings: Settings) -> Path:
-    """Create the data directory and DAGSTER_HOME (keeping an existing dagster.yaml a user may have edited)."""
-    home = settings.dagster_home
-    home.mkdir(parents=True, exist_ok=True)
+    """Create the data directory and DAGSTER_HOME owner-only (keeping an existing dagster.yaml a user may have
+    edited)."""
+    # The data directory holds the store and raw spans: owner-only, tightened if an older version made it 0755.
+    ensure_private_dir(settings.evalforge_home.resolve(), tighten_existing=True)
+    home = ensure_private_dir(settings.dagster_home, tighten_existing=True)
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(DAGSTER_YAML)

@@ -14,6 +14,7 @@ import click
 
 from evalforge_assets import parts
 from evalforge_assets.cli import cli_settings, main, store_option
+from evalforge_assets.csv_cells import neutralize_row
 from evalforge_assets.models import FailureCapture
 
 CSV_COLUMNS = (
@@ -44,7 +45,7 @@ def write_captures(captures: Iterable[FailureCapture], out: IO[str], fmt: str) -
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for capture in captures:
-            writer.writerow(capture_row(capture))
+            writer.writerow(neutralize_row(capture_row(capture)))  # cells are user text: no formulas
             count += 1
         return count
     for capture in captures:

@@ -114,6 +114,8 @@ def build_resources(settings: Settings) -> dict[str, object]:
         ),
         "recovery": RecoveryResource.from_settings(settings),
         "raw_spans_io_manager": RawSpansIOManager(
-            base_dir=str(settings.raw_spans_dir), gcs_bucket=settings.raw_spans_gcs_bucket
+            base_dir=str(settings.raw_spans_dir), gcs_bucket=settings.raw_spans_gcs_bucket,
+            encryption_key=secret(settings, "raw_encryption_key"),
+            hash_secret=secret(settings, "hash_secret") or LOCAL_HASH_SECRET,
         ),
     }

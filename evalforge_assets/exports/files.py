@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from evalforge_assets.csv_cells import neutralize_row
 from evalforge_assets.exports.artifacts import ARTIFACT_SCHEMA_VERSION, EvalCase, GuardrailRule, Runbook
 from evalforge_assets.exports.delivery import ArtifactFile
 from evalforge_assets.models import Artifact, Destination, ExportPackage
@@ -57,7 +58,7 @@ def eval_case_files(export_id: str, cases: Sequence[EvalCase]) -> list[ArtifactF
     writer.writeheader()
     for case in ordered:
         meta = case.metadata
-        writer.writerow({
+        writer.writerow(neutralize_row({  # cells are captured user and model text: no formulas
             "case_id": case.case_id, "capture_id": case.capture_id, "signature_id": meta.signature_id or "",
             "ml_app": meta.ml_app, "agent": meta.agent or "", "span_name": meta.span_name,
             "failure_kind": meta.failure_kind.value, "severity": meta.severity.value,
@@ -66,7 +67,7 @@ def eval_case_files(export_id: str, cases: Sequence[EvalCase]) -> list[ArtifactF
             "failed_output": case.failed_output, "expected": case.expected,
             "criteria": "\n".join(case.criteria), "source_url": meta.source_url or "", "trace_id": meta.trace_id,
             "span_id": meta.span_id, "occurred_at": meta.occurred_at, "generator": meta.generator,
-        })
+        }))
     base = _safe(export_id)
     return [
         ArtifactFile(Destination.eval_dataset, "eval_cases_jsonl", f"{base}/{EVAL_CASES_JSONL}", jsonl.encode(),

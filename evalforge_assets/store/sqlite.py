@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from evalforge_assets import fastjson
+from evalforge_assets.private_files import create_private_file, ensure_private_dir, tighten
 from evalforge_assets.store.base import Store, StoreUnavailable
 from evalforge_assets.store.query import COLLECTIONS, CollectionSpec, Filter, Query, index_values
 
@@ -39,13 +40,21 @@ class SqliteStore(Store):
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Owner-only: the store holds captured production text. SQLite gives the -wal and -shm files the
+            # database file's permissions, so creating it 0600 before SQLite does covers all three.
+            in_memory = str(path) == ":memory:"
+            if not in_memory:
+                ensure_private_dir(self.path.parent)
+                create_private_file(self.path)
             # One shared connection guarded by a lock: FastAPI's thread pool and Dagster steps both use it.
             self._conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000,
                                          isolation_level=None)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            for companion in ("-wal", "-shm") if not in_memory else ():
+                # Left wider by an older version, from before the database file was created 0600.
+                tighten(self.path.with_name(self.path.name + companion))
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(
                 f"Cannot open the SQLite store at {self.path}: {exc}. Check that the folder is writable "
