@@ -47,6 +47,7 @@ from evalforge_assets.models import (
     TestRun,
     now_iso,
 )
+from evalforge_assets.store.capture_refresh import CaptureRefresh, versioned_writes, with_review_fields
 from evalforge_assets.store.query import (
     COLLECTIONS,
     CollectionSpec,
@@ -60,8 +61,6 @@ from evalforge_assets.store.query import (
 
 M = TypeVar("M", bound=BaseModel)
 
-# Fields a reviewer or a later asset owns: re-ingesting a span must never reset them.
-CAPTURE_REVIEW_FIELDS = ("detected_at", "lineage", "signature_id", "status", "assignee", "notes")
 STATUS_DOC_ID = "current"
 
 # Pauses between update attempts grow from RETRY_BASE_SECONDS and are capped, each drawn at random below the
@@ -177,6 +176,16 @@ class Store(abc.ABC):
     def _put_if_version(self, spec: CollectionSpec, document: dict[str, Any], expected: int | None) -> bool:
         """Write `document` at version expected+1 (1 when expected is None) in one atomic step, only if the
         stored version is still `expected` (None: only if absent). False, writing nothing, otherwise."""
+
+    def _get_many_versioned(self, spec: CollectionSpec, ids: Sequence[str]) -> dict[str, tuple[dict[str, Any], int]]:
+        """The present documents among `ids` with their versions (a backend may read them in one go)."""
+        found = {doc_id: self._get_versioned(spec, doc_id) for doc_id in dict.fromkeys(ids)}
+        return {doc_id: (doc, version) for doc_id, (doc, version) in found.items() if doc is not None and
+                version is not None}
+
+    def _put_many_if_version(self, spec: CollectionSpec, writes: Sequence[tuple[dict[str, Any], int]]) -> list[bool]:
+        """`_put_if_version` for each (document, expected version), in order; a backend may batch them."""
+        return [self._put_if_version(spec, document, expected) for document, expected in writes]
 
     @abc.abstractmethod
     def _insert(self, spec: CollectionSpec, document: dict[str, Any]) -> bool:
@@ -316,28 +325,45 @@ class Store(abc.ABC):
 
     # ---- captures ---------------------------------------------------------------------------------------
     def upsert_captures(self, captures: Sequence[FailureCapture]) -> UpsertResult:
-        """Insert new captures; refresh content of known ones while keeping their review state and lineage."""
+        """Insert new captures; refresh content of known ones while keeping their review state and lineage.
+
+        New captures are written in one batch (nobody can review a capture that does not exist yet). A known
+        capture whose content changed is written by compare-and-set on the version it was read at (batched
+        where the backend can), carrying the review fields of that read; one written meanwhile goes through
+        `update`, which reads its review fields again, so a reviewer's change that lands between this call's
+        read and its write is kept rather than overwritten. Unchanged captures are not written.
+        """
         result = UpsertResult()
         spec = COLLECTIONS["captures"]
         existing = self._get_many(spec, [c.capture_id for c in captures])
-        to_write: list[dict[str, Any]] = []
+        to_insert: list[dict[str, Any]] = []
+        changed: list[FailureCapture] = []
         for capture in captures:
             document = capture.model_dump(mode="json")
             previous = existing.get(capture.capture_id)
             if previous is None:
                 result.inserted.append(capture.capture_id)
-                to_write.append(document)
-                continue
-            for name in CAPTURE_REVIEW_FIELDS:
-                if name in previous:
-                    document[name] = previous[name]
-            if document == previous:
+                to_insert.append(document)
+            elif with_review_fields(document, previous) == previous:
                 result.unchanged.append(capture.capture_id)
             else:
-                result.updated.append(capture.capture_id)
-                to_write.append(document)
-        if to_write:
-            self._put_many(spec, to_write)
+                changed.append(capture)
+        if to_insert:
+            self._put_many(spec, to_insert)
+        # Changed captures: one compare-and-set per capture on the version read here (batched where the backend
+        # can); a capture written meanwhile goes through `update`, which reads its review fields again.
+        current = self._get_many_versioned(spec, [c.capture_id for c in changed])
+        writes, unchanged, contended = versioned_writes(changed, current)
+        result.unchanged += unchanged
+        for (document, _), written in zip(writes, self._put_many_if_version(spec, writes), strict=True):
+            if written:
+                result.updated.append(document["capture_id"])
+            else:
+                contended.append(FailureCapture.model_validate(document))
+        for capture in contended:
+            refreshed = CaptureRefresh(capture)
+            self.update("captures", FailureCapture, capture.capture_id, refreshed)
+            (result.updated if refreshed.wrote else result.unchanged).append(capture.capture_id)
         return result
 
     def save_captures(self, captures: Sequence[FailureCapture]) -> None:
@@ -418,8 +444,9 @@ class Store(abc.ABC):
     def get_request(self, request_id: str) -> PendingRequest | None:
         return self._load("requests", PendingRequest, request_id)
 
-    def pending_requests(self, kind: str, limit: int = 100) -> list[PendingRequest]:
-        filters = (Filter("kind", "==", kind), Filter("status", "==", "pending"))
+    def pending_requests(self, kind: str, limit: int = 100, status: str = "pending") -> list[PendingRequest]:
+        """Requests of `kind` in `status` (by default waiting for a sensor), oldest first."""
+        filters = (Filter("kind", "==", kind), Filter("status", "==", status))
         return self._page("requests", PendingRequest, filters, (("created_at", False),), limit, None).items
 
     def save_request(self, request: PendingRequest) -> None:

@@ -137,6 +137,31 @@ class SqliteStore(Store):
                                    (*values, expected + 1, doc_id))
             return True
 
+    def _get_many_versioned(self, spec: CollectionSpec, ids: Sequence[str]) -> dict[str, tuple[dict[str, Any], int]]:
+        found: dict[str, tuple[dict[str, Any], int]] = {}
+        unique = list(dict.fromkeys(ids))
+        with self._lock:
+            for start in range(0, len(unique), _CHUNK):
+                chunk = unique[start:start + _CHUNK]
+                marks = ", ".join("?" for _ in chunk)
+                for doc_id, body, version in self._conn.execute(
+                    f"SELECT id, body, _version FROM {spec.name} WHERE id IN ({marks})", chunk
+                ):
+                    found[doc_id] = (fastjson.loads(body), int(version))
+        return found
+
+    def _put_many_if_version(self, spec: CollectionSpec, writes: Sequence[tuple[dict[str, Any], int]]) -> list[bool]:
+        # One transaction for the batch (a commit per document would cost far more than the writes); each row
+        # is written only while its version is still the one given.
+        assignments = ", ".join(f"{name} = ?" for name in ["body", *spec.fields])
+        sql = f"UPDATE {spec.name} SET {assignments}, _version = _version + 1 WHERE id = ? AND _version = ?"
+        written: list[bool] = []
+        with self._transaction():
+            for document, expected in writes:
+                doc_id, *values = self._row(spec, document)
+                written.append(self._conn.execute(sql, (*values, doc_id, expected)).rowcount == 1)
+        return written
+
     def _insert(self, spec: CollectionSpec, document: dict[str, Any]) -> bool:
         with self._transaction():
             cursor = self._conn.execute(f"{self._insert_sql(spec)} ON CONFLICT(id) DO NOTHING",

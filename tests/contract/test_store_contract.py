@@ -141,6 +141,54 @@ def test_upsert_keeps_review_fields_of_known_captures(store: Store) -> None:
     assert store.upsert_captures([reingested]).unchanged == ["cap-r"]
 
 
+@pytest.mark.parametrize("review_lands_after", ["_get_many", "_get_many_versioned"])
+def test_a_review_landing_between_an_upserts_read_and_write_survives(
+        store_backend: StoreBackend, review_lands_after: str) -> None:
+    """A capture re-run races a reviewer's PATCH (another process): whether the review lands after the
+    upsert's batch read or after the versioned read its compare-and-set checks (so that write is refused and
+    the review fields are read again), both the new content and the review fields are stored."""
+    store, reviewer = store_backend.open(), store_backend.open()
+    store.upsert_captures([make_capture(capture_id="cap-race")])
+    reads: list[str] = []
+    read = getattr(store, review_lands_after)
+
+    def read_then_review(spec: Any, ids: Any) -> Any:
+        found = read(spec, ids)
+        if spec.name == "captures":
+            reads.append(review_lands_after)
+            if len(reads) == 1:
+                reviewer.update("captures", FailureCapture, "cap-race", lambda current: revise(
+                    current, status="triaged", assignee="ann", notes=[{"by": "ann", "text": "upstream 503s"}]))
+        return found
+
+    setattr(store, review_lands_after, read_then_review)
+    result = store.upsert_captures([make_capture(capture_id="cap-race", error_message="model returned 503")])
+
+    assert result.updated == ["cap-race"]
+    stored = reviewer.get_capture("cap-race")
+    assert stored.error_message == "model returned 503"
+    assert (stored.status.value, stored.assignee) == ("triaged", "ann")
+    assert stored.notes == [{"by": "ann", "text": "upstream 503s"}]
+    assert reads == [review_lands_after]  # the review really landed inside the upsert
+    assert reviewer.version("captures", "cap-race") == 3  # created, reviewed, refreshed: nothing written twice
+
+
+def test_an_upsert_of_a_capture_deleted_since_its_read_stores_it_again(store: Store) -> None:
+    store.upsert_captures([make_capture(capture_id="cap-gone")])
+    read = store._get_many
+
+    def read_then_delete(spec: Any, ids: Any) -> Any:
+        found = read(spec, ids)
+        store._delete(spec, "cap-gone")
+        return found
+
+    store._get_many = read_then_delete  # type: ignore[method-assign]
+    result = store.upsert_captures([make_capture(capture_id="cap-gone", error_message="again")])
+
+    assert result.updated == ["cap-gone"]
+    assert store.get_capture("cap-gone").error_message == "again"
+
+
 def test_records_round_trip_exactly_including_awkward_metadata(store: Store) -> None:
     capture = make_capture(
         capture_id="cap-odd",
