@@ -7,19 +7,28 @@ launched itself are found by their tag and not sent at all. Nothing is written t
 tick loses nothing, because the request stays pending until the run that served it closes it
 (`closing_request`). A run that died without closing its request (a killed process) is noticed here and the
 request marked failed, naming the run.
+
+The API marks a request it launches itself "launching" while it calls Dagster, so this tick leaves it alone
+meanwhile. If the API process dies mid-launch the mark would stay forever; so a request still "launching"
+LAUNCH_GRACE_SECONDS after it was made is treated as pending: its run is found by its tag when the launch got
+through, and launched here when it did not, and either way the run closes it.
 """
 
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 
 import dagster as dg
 
-from evalforge_assets.models import PendingRequest, RequestKind
+from evalforge_assets.models import PendingRequest, RequestKind, iso, utc_now
 from evalforge_assets.orchestration import REQUEST_TAG, close_request, run_spec
 from evalforge_assets.store import Store
 
 MAX_REQUESTS_PER_TICK = 200
+# How long an API-side launch may hold a request as "launching": far above the API's 3 s Dagster timeout, so
+# a launch still in flight is never sent a second time.
+LAUNCH_GRACE_SECONDS = 30.0
 _ENDED_UNCLOSED = (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED)
 
 
@@ -56,12 +65,23 @@ def _close_abandoned(db: Store, pending: dict[str, PendingRequest], runs: dict[s
     return closed
 
 
+def _open_requests(db: Store, kinds: Sequence[RequestKind]) -> dict[str, PendingRequest]:
+    """Pending requests of `kinds`, and those left "launching" for longer than the grace period."""
+    # Stored times are one ISO form whose string order is time order (models.iso).
+    stale = iso(utc_now() - timedelta(seconds=LAUNCH_GRACE_SECONDS))
+    found: dict[str, PendingRequest] = {}
+    for kind in kinds:
+        found.update((r.request_id, r) for r in db.pending_requests(kind.value, limit=MAX_REQUESTS_PER_TICK))
+        found.update((r.request_id, r) for r in db.pending_requests(kind.value, limit=MAX_REQUESTS_PER_TICK,
+                                                                    status="launching") if r.created_at < stale)
+    return found
+
+
 def request_tick(context: dg.SensorEvaluationContext, db: Store, kinds: Sequence[RequestKind],
                  skip_reason: str) -> dg.SensorResult:
-    """RunRequests for the pending requests of `kinds` not yet sent, with the partitions they need, and the
-    cursor that remembers what was sent."""
-    pending = {r.request_id: r for kind in kinds
-               for r in db.pending_requests(kind.value, limit=MAX_REQUESTS_PER_TICK)}
+    """RunRequests for the pending requests of `kinds` (and launches abandoned mid-way) not yet sent, with the
+    partitions they need, and the cursor that remembers what was sent."""
+    pending = _open_requests(db, kinds)
     sent = _sent(context.cursor) & pending.keys()
     runs = _runs_by_request(context.instance, sorted(pending))
     closed = _close_abandoned(db, {i: pending[i] for i in sent}, runs)

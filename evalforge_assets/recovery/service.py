@@ -377,7 +377,8 @@ class IncidentService:
         if self.launcher is None:
             self.store.add_request(request)
             return
-        # "launching" is invisible to the sensor, so the run cannot start twice; a failed launch falls back to it.
+        # "launching" is invisible to the sensor for defs/requests.LAUNCH_GRACE_SECONDS, so the run cannot start
+        # twice; a failed launch falls back to it at once, and a launch this process died in after the grace.
         self.store.add_request(request.model_copy(update={"status": "launching"}))
         run_id = self.launcher(request)
         outcome = {"status": "launched" if run_id else "pending", "run_id": run_id}

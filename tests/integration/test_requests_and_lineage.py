@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -16,7 +17,8 @@ import pytest
 from demo_app.main import app as demo_app
 from evalforge_assets import parts
 from evalforge_assets.definitions import build_definitions
-from evalforge_assets.models import PendingRequest, RequestKind
+from evalforge_assets.defs.requests import LAUNCH_GRACE_SECONDS
+from evalforge_assets.models import PendingRequest, RequestKind, iso, utc_now
 from evalforge_assets.orchestration import REQUEST_TAG, DagsterClient, close_request, launch_request, run_spec
 from evalforge_assets.recovery.service import SignalReading
 from evalforge_assets.settings import Settings
@@ -124,6 +126,53 @@ def test_a_run_the_api_launched_is_not_launched_again_and_a_dead_run_fails_its_r
     failed = request_of(location.store, request.request_id)
     assert (failed.status, failed.run_id) == ("failed", run.run_id)
     assert run.run_id in failed.model_extra["error"] and "request it again" in failed.model_extra["error"]
+
+
+def launching_since(store: Store, request_id: str, seconds: float) -> PendingRequest:
+    """The request as an API that marked it "launching" `seconds` ago and then died would have left it."""
+    request = request_of(store, request_id).model_copy(update={
+        "status": "launching", "created_at": iso(utc_now() - timedelta(seconds=seconds))})
+    store.save_request(request)
+    return request
+
+
+def test_a_launch_the_api_abandoned_is_launched_by_the_sensor_after_the_grace_period(location: Location) -> None:
+    service = parts.build_incident_service(location.settings, location.store)
+    incident, _ = service.open_or_join(HIGH, source="simulate", actor="test")
+    request_id = f"incident-{incident.incident_id}"
+    launching_since(location.store, request_id, LAUNCH_GRACE_SECONDS - 20)
+
+    # Within the grace period the API may still be launching it: the sensor leaves it alone.
+    assert location.tick("service_health_sensor").run_requests == []
+
+    launching_since(location.store, request_id, LAUNCH_GRACE_SECONDS + 1)
+    tick = location.tick("service_health_sensor")
+    assert [(r.run_key, r.job_name, r.partition_key) for r in tick.run_requests] == [
+        (request_id, "incident_job", incident.incident_id)]
+    assert location.tick("service_health_sensor").run_requests == []  # sent once: the cursor remembers it
+
+    [run] = location.launch(tick)
+    assert run.success, [e.message for e in run.all_events if e.is_failure]
+    closed = request_of(location.store, request_id)
+    assert (closed.status, closed.run_id) == ("done", run.run_id)
+    assert location.tick("service_health_sensor").run_requests == []
+
+
+def test_an_abandoned_launch_that_reached_dagster_is_found_by_its_tag_and_closed(location: Location) -> None:
+    service = parts.build_incident_service(location.settings, location.store)
+    incident, _ = service.open_or_join(HIGH, source="simulate", actor="test")
+    request = launching_since(location.store, f"incident-{incident.incident_id}", LAUNCH_GRACE_SECONDS + 1)
+    spec = run_spec(request)
+    # The API's launch got through (same job, run key and tag) but the API died before recording it.
+    run = location.instance.create_run_for_job(
+        job_def=location.defs.resolve_job_def(spec.job_name), run_config=spec.run_config,
+        tags={**spec.tags, "dagster/partition": spec.partition_key})
+
+    assert location.tick("service_health_sensor").run_requests == []  # not launched a second time
+    location.instance.report_run_failed(location.instance.get_run_by_id(run.run_id))
+    assert location.tick("service_health_sensor").run_requests == []
+    failed = request_of(location.store, request.request_id)
+    assert (failed.status, failed.run_id) == ("failed", run.run_id)
 
 
 def test_a_failing_run_closes_its_request_as_failed_with_the_reason(location: Location) -> None:
