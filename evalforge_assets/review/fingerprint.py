@@ -1,88 +1,56 @@
 """Failure fingerprints: the normalized parts that decide which captures are the same failure.
 
-Messages are parameterized in a fixed order (after Sentry's): variable parts such as ids, numbers and
-quoted values become placeholders, so "Order 4411 timed out after 8423ms" and "Order 97 timed out after
-12ms" share a fingerprint. The parts are stored on the signature so anyone can see why captures grouped.
-Changing any rule here changes ids: bump FINGERPRINT_VERSION (new versions apply to new captures only).
+A fingerprint names the site of a failure (ml_app, agent, step, kind) and, for errors, the error type and the
+message's template (`review/templates.py`: variable parts masked by token class, embedded payloads reduced to
+their keys). Only the parts in KEY_PARTS are hashed into the signature id; the rest (`rule`, example `stack`
+frames) explain the grouping without splitting it, so a stack trace present on some spans and absent on others
+never separates a failure that type and message agree on. The parts are stored on the signature so anyone can
+see why captures grouped.
+
+Evidence is optional in real exports: some spans carry an error object, some only `metadata["error.message"]`,
+some only an `error_type:` tag. A fingerprint's `rule` says which evidence it was built from; a fingerprint
+missing its message or its type is *partial*, and grouping (`review/signatures.py`) places such a capture in
+the dominant complete signature that agrees with every part it has (`joins`).
+
+Changing any rule here changes ids: bump FINGERPRINT_VERSION. Stored captures of an older version are
+fingerprinted again when their hour is regrouped (a backfill of `failure_signatures`; see
+docs/failure_queue.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import orjson
 
 from evalforge_assets.models import FailureCapture, FailureKind
+from evalforge_assets.review.templates import message_template
 
-FINGERPRINT_VERSION = 1
+FINGERPRINT_VERSION = 2
+KEY_PARTS = ("version", "ml_app", "agent", "step", "failure_kind", "error_type", "message", "evaluations")
 
-# (name, pattern) in application order; each replaced by <name>. Earlier rules protect later ones from
-# mangling their matches (a URL's digits are not "ints").
-_PARAMETERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
-    for name, pattern in (
-        ("email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-        ("url", r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>)]+"),
-        ("hostname", r"\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|dev|ai|co|app|cloud|local|internal|svc|cluster)\b"),
-        ("ip", r"\b(?:\d{1,3}\.){3}\d{1,3}\b|\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b"),
-        ("traceparent", r"\b00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}\b"),
-        ("uuid", r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
-        ("sha1", r"\b[0-9a-f]{40}\b"),
-        ("md5", r"\b[0-9a-f]{32}\b"),
-        ("date", (r"\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?\b"
-                  r"|\b\d{2}:\d{2}:\d{2}(?:\.\d+)?\b")),
-        ("duration", r"\b\d+(?:\.\d+)?\s?(?:ns|us|µs|ms|s|sec|secs|seconds?|mins?|minutes?|h|hrs?|hours?)\b"),
-        # No leading \b: prefixed ids such as ch_3f9a0c1d or req_00ab12cd hide their hex behind "_".
-        ("hex", r"\b0x[0-9a-f]+\b|(?<![0-9a-z])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b"),
-        ("money", r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?"),
-        ("float", r"(?<![\w.])-?\d+\.\d+\b"),
-        ("int", r"(?<![\w<])-?\d+\b"),
-        ("quoted", r"'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"|`[^`\n]{0,200}`"),
-        ("value", r"(?<==)(?!<)[^\s,;&)\]}]+"),
-    )
-)
-_PLACEHOLDER = re.compile(r"<[A-Z_]+>")  # PII placeholders written by the sanitizer are already parameters
-_SPACES = re.compile(r"\s+")
-_MAX_MESSAGE = 300
+# Which evidence a fingerprint was built from.
+RULE_TYPE_AND_MESSAGE = "type_and_message"
+RULE_MESSAGE_ONLY = "message_without_type"
+RULE_TYPE_ONLY = "type_without_message"
+RULE_NO_DETAIL = "no_type_no_message"
+RULE_EVALUATIONS = "evaluations"
+PARTIAL_RULES = frozenset({RULE_MESSAGE_ONLY, RULE_TYPE_ONLY})
 
 _PY_FRAME = re.compile(r'File "(?P<file>[^"]+)", line \d+, in (?P<func>[\w<>.]+)')
 _JS_FRAME = re.compile(r"at (?P<func>[\w$.<>]+) \((?P<file>[^():]+)(?::\d+){1,2}\)")
 _SITE_PACKAGES = re.compile(r".*/(?:site-packages|dist-packages|node_modules)/")
 MAX_FRAMES = 5
-
-
-# A rule runs only when its cheap precondition holds: most messages have no "@", "://", quotes or "=", and
-# skipping those passes roughly halves the cost of fingerprinting at ingestion rates.
-_DIGIT = re.compile(r"\d")
-_NEEDS: dict[str, Callable[[str, bool], bool]] = {
-    "email": lambda text, digits: "@" in text,
-    "url": lambda text, digits: "://" in text,
-    "hostname": lambda text, digits: "." in text,
-    "ip": lambda text, digits: digits or ":" in text,
-    "traceparent": lambda text, digits: digits and "00-" in text,
-    "uuid": lambda text, digits: digits and "-" in text,
-    "money": lambda text, digits: digits and any(symbol in text for symbol in "$€£¥"),
-    "quoted": lambda text, digits: "'" in text or '"' in text or "`" in text,
-    "value": lambda text, digits: "=" in text,
-}
+# "KeyError: 'price'" as a message: the type written in front of the message is the error type.
+_TYPE_PREFIX = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Timeout|Exit|Interrupt|Warning)):\s+")
 
 
 def parameterize(message: str) -> str:
-    """Replace the variable parts of a message with typed placeholders, in the fixed order above."""
-    text = _PLACEHOLDER.sub(lambda m: m.group(0).lower(), message) if "<" in message else message
-    for name, pattern in _PARAMETERS:
-        needs = _NEEDS.get(name)
-        digits = _DIGIT.search(text) is not None
-        if needs is not None and not needs(text, digits):
-            continue
-        if needs is None and name != "hex" and not digits:
-            continue  # sha1, md5, date, duration, float, int: all need a digit
-        text = pattern.sub(f"<{name}>", text)
-    return _SPACES.sub(" ", text).strip()[:_MAX_MESSAGE]
+    """The template of a message: its variable parts replaced by typed placeholders (see review/templates.py)."""
+    return message_template(message)
 
 
 @lru_cache(maxsize=4096)
@@ -109,28 +77,79 @@ def failing_evaluations(capture: FailureCapture) -> list[str]:
     return sorted({r.evaluation for r in capture.reasons if r.evaluation and r.kind is capture.failure_kind})
 
 
+def error_parts(error_type: str | None, message: str | None) -> tuple[str | None, str | None]:
+    """(type, message template) from whatever evidence a span had.
+
+    The type is its last dotted name (`openai.RateLimitError` and `RateLimitError` are one type); a message that
+    starts with a type (`KeyError: 'price'`) gives the type when none was reported and loses the prefix.
+    """
+    if message:
+        prefixed = _TYPE_PREFIX.match(message)
+        if prefixed and (not error_type or _short_type(prefixed.group("type")) == _short_type(error_type)):
+            error_type = error_type or prefixed.group("type")
+            message = message[prefixed.end():]
+    template = message_template(message) if message and message.strip() else None
+    return (_short_type(error_type) if error_type else None), (template or None)
+
+
+def _short_type(error_type: str) -> str:
+    return error_type.strip().rsplit(".", 1)[-1]
+
+
 def fingerprint_of(capture: FailureCapture) -> dict[str, Any]:
-    """The normalized parts; two captures group exactly when these are equal."""
-    message = capture.error_message if capture.failure_kind is FailureKind.error else None
+    """The normalized parts. Two captures share a signature id exactly when their KEY_PARTS are equal."""
+    is_error = capture.failure_kind is FailureKind.error
+    error_type, message = error_parts(capture.error_type, capture.error_message) if is_error else (None, None)
+    if not is_error:
+        rule = RULE_EVALUATIONS
+    elif error_type and message:
+        rule = RULE_TYPE_AND_MESSAGE
+    elif message:
+        rule = RULE_MESSAGE_ONLY
+    elif error_type:
+        rule = RULE_TYPE_ONLY
+    else:
+        rule = RULE_NO_DETAIL
     return {
         "version": FINGERPRINT_VERSION,
         "ml_app": capture.ml_app,
         "agent": capture.agent or capture.source.span_name,
+        "step": capture.source.span_name,
         "failure_kind": capture.failure_kind.value,
-        "error_type": capture.error_type if capture.failure_kind is FailureKind.error else None,
-        "message": parameterize(message) if message else None,
+        "error_type": error_type,
+        "message": message,
         "evaluations": failing_evaluations(capture),
-        "stack": normalize_stack(capture.error_stack),
+        "rule": rule,
+        "stack": normalize_stack(capture.error_stack),  # shown, never hashed: a stack may be missing
     }
 
 
 def signature_id_of(fingerprint: dict[str, Any]) -> str:
-    digest = hashlib.sha256(orjson.dumps(fingerprint, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    key = {part: fingerprint.get(part) for part in KEY_PARTS}
+    digest = hashlib.sha256(orjson.dumps(key, option=orjson.OPT_SORT_KEYS)).hexdigest()
     return f"sig_v{fingerprint['version']}_{digest[:20]}"
 
 
+def is_partial(fingerprint: dict[str, Any]) -> bool:
+    """Whether the fingerprint lacks a message or a type that other captures of its failure may carry."""
+    return fingerprint.get("rule") in PARTIAL_RULES
+
+
+def joins(partial: dict[str, Any], complete: dict[str, Any]) -> bool:
+    """Whether a partial fingerprint may be placed in a complete one's signature: same version and site,
+    and equal on the part (type or message) the partial one has."""
+    if complete.get("rule") != RULE_TYPE_AND_MESSAGE or not is_partial(partial):
+        return False
+    site = ("version", "ml_app", "agent", "step", "failure_kind")
+    if any(partial.get(part) != complete.get(part) for part in site):
+        return False
+    present = "message" if partial["rule"] == RULE_MESSAGE_ONLY else "error_type"
+    return partial.get(present) == complete.get(present)
+
+
 def title_of(fingerprint: dict[str, Any]) -> str:
-    where = f"{fingerprint['ml_app']}/{fingerprint['agent']}"
+    agent, step = fingerprint["agent"], fingerprint.get("step")
+    where = f"{fingerprint['ml_app']}/{agent}" + (f"/{step}" if step and step != agent else "")
     if fingerprint["failure_kind"] == FailureKind.error.value:
         head = fingerprint["error_type"] or "Error"
         return f"{head}: {fingerprint['message']} ({where})" if fingerprint["message"] else f"{head} in {where}"

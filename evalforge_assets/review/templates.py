@@ -1,0 +1,227 @@
+"""Message templates: an error message with its variable parts masked by token class, deterministically.
+
+The template of a message depends on that message alone (no learned state), so the same capture gets the same
+template in any run, process or partition order. Steps, in order:
+
+1. Embedded JSON or Python-dict payloads (`Error code: 429 - {'error': {'message': ..., 'code': ...}}`) are
+   parsed and replaced by their keys; a value is kept only when it is a code (a lowercase identifier such as
+   `rate_limit_exceeded`), because codes name the failure while other values are the data it failed on.
+2. Variable tokens become typed placeholders (names of things, such as index names or ids glued to a
+   placeholder, are all `<id>`: one slot of one failure holds values of several shapes): sanitizer placeholders, URLs, emails, IPs, UUIDs, host names, file
+   paths, dates, hex ids, ids with or without a prefix (`ch_o94nOlhvDbNIx7gDXIEp9Zeo`, `org-rnBr…`,
+   `req-3f…`), numbers with or without units (`800ms`, `10 seconds`, `5/12`), quoted values, `key=value` values
+   and single-token bracketed values (`[logs-2026.01.03]`).
+3. Parenthesized asides that hold only placeholders and a few words (`(shard <num>/<num>)`,
+   `(attempt <num> of <num>)`) are context of one occurrence, not the failure: they are dropped.
+4. Runs of placeholders joined by punctuation (`<ip>:<num>`) collapse to the first.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+MAX_INPUT = 4_000  # characters of a message read; the rest of a huge message is the same failure's detail
+MAX_TEMPLATE = 300
+_MAX_PAYLOAD = 3_000
+
+# (placeholder, pattern) in application order: earlier classes protect their matches from later ones.
+_TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        ("url", r"\b[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^\s'\"<>)\]]|<\w+>)+"),
+        ("email", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+        ("uuid", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"),
+        ("ip", (r"(?<![\w.:])(?:(?:\d{1,3}\.){3}\d{1,3}|(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}"
+                r"(?:\.\d{1,3}){0,3})(?![\w.:]*\w)")),
+        ("date", (r"\b\d{4}[-/.]\d{2}[-/.]\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+                  r"|\b\d{2}:\d{2}:\d{2}(?:\.\d+)?\b")),
+        ("path", r"(?<![\w/.])(?:[A-Za-z]:\\|~?/)(?:[\w.@+-]+[/\\])+[\w.@+-]*"),
+        # Lowercase dotted names: any with two dots or more (`web-42.acme.info`), one dot with a common top level.
+        ("host", (r"\b(?:[a-z0-9-]+\.){2,}[a-z]{2,24}\b(?![\w-])|\b[a-z0-9-]+\.(?:com|net|org|io|dev|ai|co|app|cloud"
+                  r"|local|internal|svc|info|biz)\b(?![\w-])")),
+        ("hex", r"\b0x[0-9a-fA-F]+\b|(?<![\w-])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b"),
+        ("num", (r"(?<![\w<])(?<!\w-)[-+$€£¥]?\d+(?:[.,]\d+)*(?:\s?(?:ns|us|µs|ms|s|sec|secs|seconds?|mins?|minutes?|h"
+                 r"|hrs?|hours?|days?|[kKMGT]i?B|bytes?|%|x))?(?![\w])")),
+        # Not after a letter: the apostrophe of "field's" opens no quoted value.
+        ("quoted", r"(?<![\w\x00])(?!(?P<q>['\"`])\x00(?P=q))(?:'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"|`[^`\n]{0,200}`)"),
+        ("value", r"(?<==)(?!<)[^\s,;&)\]}\x00]+"),
+    )
+)
+# A class runs only when one of these characters is in the text: most messages have no "@", "://" or "=", and
+# skipping those classes halves the cost of a template.
+_DIGITS = tuple("0123456789")
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "url": ("://",), "email": ("@",), "uuid": ("-",), "ip": (":", "."), "date": _DIGITS, "path": ("/", "\\"),
+    "host": (".",), "hex": _DIGITS, "num": _DIGITS, "quoted": ("'", '"', "`"), "value": ("=",),
+}
+# An id is a token of letters and digits with _ or - joints (`ch_o94nOlhvDbNIx7gDXIEp9Zeo`, `org-rnBr…`,
+# `products_v8`); `_is_id` decides, so words, versions and short codes (`v2`, `gpt-4o`, `E11000`) stay.
+_ID_CANDIDATE = re.compile(r"(?<![\w<>/-])[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*(?![\w>/-])")
+_PREFIX = re.compile(r"[A-Za-z]{1,8}[_-]")
+_VOWELS = frozenset("aeiouAEIOU")
+_LONE_LOWER = re.compile(r"(?<![a-z])[a-z](?![a-z])")
+# A single token in brackets is a name (`[logs-2026.01.03]`, `[price]`); read before the classes above split it.
+_BRACKETED = re.compile(r"(?<=\[)(?!<)[^\s\[\]<'\"]+(?=\])")
+# Shielded from the classes: HTTP statuses name the failure (`404 Not Found`, `code: 429`); 5xx become one class.
+_KEPT = re.compile(r"\b[1-5]\d\d(?: [A-Z][a-z]+){1,4}\b|\b(?:[Cc]ode|[Ss]tatus|HTTP)[:/ ]{1,2}[1-5]\d\d\b")
+# A token glued to a placeholder (`logs-<date>`, `srv-<num>.walsh.info`) is one value.
+_GLUED = re.compile(r"(?<![\w<>.-])[\w.-]*(?:[\w.-]<\w+>|<\w+>[\w.-])[\w.<>-]*")
+# A trailing prepositional phrase about one value (`for order <num>`, `to <host>`) is context, not the failure.
+_TRAILING = re.compile(r"\s+(?:for|of|on|at|in|to|from|with|by|after|via)\s+(?:[A-Za-z_]+\s+){0,2}<\w+>[.)]*\s*$")
+_SANITIZED = re.compile(r"<[A-Z][A-Z_]*>")  # the PII sanitizer's placeholders are parameters already
+_ASIDE = re.compile(r"\s*\((?=[^()]*<\w+>)(?:[^()<]|<\w+>){0,60}\)")
+_ASIDE_WORDS = 4
+_RUN = re.compile(r"<(\w+)>(?:[\s:/.,#-]{0,3}<\w+>)+")
+_SPACES = re.compile(r"\s+")
+_CODE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+def message_template(message: str) -> str:
+    """The template of one error message (see the module docstring for the rules)."""
+    return _template(message[:MAX_INPUT])
+
+
+@lru_cache(maxsize=8192)
+def _template(message: str) -> str:
+    text = _SANITIZED.sub(lambda m: f"<{m.group(0)[1:-1].lower()}>", message) if "<" in message else message
+    text = _payloads_to_keys(text).replace("\x00", "")
+    kept = [_status_class(value) for value in _KEPT.findall(text)]
+    text = _KEPT.sub("\x00", text)
+    text = _BRACKETED.sub("<id>", text)
+    for name, pattern in _TOKEN_CLASSES:
+        needs = _NEEDS.get(name)
+        if needs is None or any(marker in text for marker in needs):
+            text = pattern.sub(f"<{name}>", text)
+        if name == "hex":  # ids after the shapes with their own names, before numbers take their digits
+            text = _ID_CANDIDATE.sub(lambda m: "<id>" if _is_id(m.group(0)) else m.group(0), text)
+    text = _GLUED.sub(_glued, text)
+    text = _RUN.sub(lambda m: f"<{m.group(1)}>", text)
+    for _ in range(3):  # asides nest: `(query took <num> (shard <num>/<num>))`
+        text = _ASIDE.sub(_drop_short_aside, text)
+    text = _SPACES.sub(" ", _unmatched_closers(text)).strip()
+    for _ in range(3):
+        text = _TRAILING.sub("", text)
+    for value in kept:
+        text = text.replace("\x00", value, 1)
+    return text[:MAX_TEMPLATE]
+
+
+def _unmatched_closers(text: str) -> str:
+    """Without `)` that close nothing: what is left of an aside whose opening was masked with its value."""
+    if ")" not in text:
+        return text
+    out, depth = [], 0
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                continue
+            depth -= 1
+        out.append(char)
+    return "".join(out)
+
+
+def _status_class(kept: str) -> str:
+    """Server errors are one failure seen from the caller (`502 Bad Gateway`, `HTTP 503` -> `5xx`); client
+    errors keep their code (401, 404 and 429 are different failures)."""
+    status = re.search(r"\b([1-5])\d\d\b", kept)
+    if status is None or status.group(1) != "5":
+        return kept
+    return kept[:status.start()] + "5xx" if kept[:status.start()].strip() else "5xx"
+
+
+def _glued(match: re.Match[str]) -> str:
+    token = match.group(0)
+    return token if re.fullmatch(r"(?:<\w+>[.-]?)+", token) else "<id>"
+
+
+def _is_id(token: str) -> bool:
+    """Whether a token is an identifier: long enough, with letters and digits, or random-looking mixed case."""
+    has_digit = any(c.isdigit() for c in token)
+    if has_digit:
+        return len(token) >= 8 and any(c.isalpha() for c in token)
+    prefix = _PREFIX.match(token)
+    body = token[prefix.end():] if prefix else token
+    if len(body) < (12 if prefix else 16) or not body.isalpha() or body.islower() or body.isupper():
+        return False
+    # Random mixed-case letters (base62 without a digit) have lone lowercase letters between capitals and few
+    # vowels; CamelCase words have lowercase runs of two or more and many vowels.
+    lone = len(_LONE_LOWER.findall(body))
+    return lone >= 3 or (lone >= 2 and sum(c in _VOWELS for c in body) / len(body) < 0.3)
+
+
+def _drop_short_aside(match: re.Match[str]) -> str:
+    words = [w for w in re.split(r"[\s(),:/=]+", match.group(0)) if w and not w.startswith("<")]
+    return "" if len(words) <= _ASIDE_WORDS else match.group(0)
+
+
+# ---- embedded payloads -------------------------------------------------------------------------------------------
+def _payloads_to_keys(text: str) -> str:
+    if "{" not in text:
+        return text
+    out, position = [], 0
+    while (start := text.find("{", position)) >= 0:
+        end = _balanced_end(text, start)
+        if end is None:
+            break
+        parsed = _parse_payload(text[start:end])
+        out.append(text[position:start])
+        out.append(_skeleton(parsed) if parsed is not None else text[start:end])
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _balanced_end(text: str, start: int) -> int | None:
+    """Index just past the brace that closes the one at `start`, skipping quoted strings; None when unclosed."""
+    depth, quote, index = 0, "", start
+    limit = min(len(text), start + _MAX_PAYLOAD)
+    while index < limit:
+        char = text[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return None
+
+
+def _parse_payload(segment: str) -> Any:
+    try:
+        return json.loads(segment)
+    except ValueError:
+        pass
+    try:
+        # Python reprs of provider errors ({'error': {...}, 'param': None}); literal_eval evaluates no code.
+        return ast.literal_eval(segment)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+def _skeleton(value: Any) -> str:
+    if isinstance(value, dict):
+        parts = [f"{key}: {_skeleton(item)}" if isinstance(item, dict | list) else
+                 f"{key}:{item}" if isinstance(item, str) and _is_code(item) else str(key)
+                 for key, item in value.items()]
+        return "{" + ", ".join(parts) + "}"
+    if isinstance(value, list):
+        return "[" + (_skeleton(value[0]) if value else "") + "]"
+    return "<value>"
+
+
+def _is_code(value: str) -> bool:
+    return len(value) <= 40 and _CODE.fullmatch(value) is not None
