@@ -25,7 +25,7 @@ from evalforge_assets.models import (
     SignatureStatus,
     iso,
 )
-from evalforge_assets.review.fingerprint import fingerprint_of, signature_id_of
+from evalforge_assets.review.fingerprint import fingerprint_of, joins, signature_id_of
 
 # Forward through the workflow, `ignored` from anywhere, and `ignored -> new` to reopen a mistaken dismissal.
 CAPTURE_TRANSITIONS: dict[CaptureStatus, frozenset[CaptureStatus]] = {
@@ -407,6 +407,18 @@ def unmerge_signature(parent: FailureSignature, child: FailureSignature,
 def own_signature_id(capture: FailureCapture) -> str:
     """The signature a capture's own fingerprint names, whichever parent it is currently shown under."""
     return signature_id_of(fingerprint_of(capture))
+
+
+def home_among(capture: FailureCapture, signatures: Sequence[FailureSignature]) -> str | None:
+    """Which of `signatures` the capture belongs to: the one its fingerprint names, or for a capture grouping
+    placed (no message or no type) the one it joins; None when neither."""
+    fingerprint = fingerprint_of(capture)
+    own = signature_id_of(fingerprint)
+    ids = {s.signature_id for s in signatures}
+    if own in ids:
+        return own
+    return next((s.signature_id for s in sorted(signatures, key=lambda s: s.signature_id)
+                 if joins(fingerprint, s.fingerprint)), None)
 
 
 def move_captures(captures: Iterable[FailureCapture], signature_id: str) -> list[FailureCapture]:

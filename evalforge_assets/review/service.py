@@ -27,9 +27,9 @@ from evalforge_assets.review.rules import (
     apply_signature_status,
     audit_entry,
     cascade_to_capture,
+    home_among,
     merge_signatures,
     own_hours,
-    own_signature_id,
     unmerge_signature,
 )
 from evalforge_assets.store import CaptureFilter, Filter, Store
@@ -274,9 +274,10 @@ class ReviewService:
         returning: list[tuple[str, str]] = []  # (capture id, the child it goes back to)
         for capture in self._store.iter_captures(CaptureFilter(signature_id=(parent_id,))):
             # Each capture's own fingerprint names the signature it belongs to, also for captures grouping
-            # added to the parent after the merge.
-            owner = own_signature_id(capture)
-            if owner in leaving:
+            # added to the parent after the merge; a capture grouping placed (no message or no type) goes back
+            # to the leaving child it joins.
+            owner = home_among(capture, children)
+            if owner is not None and owner in leaving:
                 returning.append((capture.capture_id, owner))
             else:
                 batch_kept = KeptCaptures.of([capture])

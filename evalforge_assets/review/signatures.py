@@ -4,6 +4,13 @@ Each signature stores its own captures per hour (`own_counts_by_hour`). Re-proce
 hour's count instead of adding to it, and `count` is always the sum over hours: history is never recomputed
 and never counted twice. A parent that absorbed merged children shows their hours in `counts_by_hour`.
 
+Placement: a capture whose fingerprint is partial (an error with a type but no message, or a message but no
+type) joins the dominant complete signature of its site that agrees with what it has (`fingerprint.joins`): the
+one with the most captures, ties to the smaller id. Its own fingerprint (and `fingerprint_id`) stays what it is;
+it is counted under the signature it joined, whose fingerprint lists the rule under `joined`. Without such a
+signature it stays under its own. Placement is decided over the captures of the run and the signatures stored,
+so a single backfill over all hours places every capture the same way whatever the partition order.
+
 Grouping owns a signature's counts, hours, bounds, samples, severity and versions (and `regressed`, when a
 resolved signature recurs), and a capture's `signature_id`; reviewers own the rest (status, merges, notes).
 `store_grouping` writes each signature through `Store.update`, re-applying this run's hours to the record as
@@ -24,8 +31,17 @@ from evalforge_assets.models import (
     Severity,
     SignatureStatus,
 )
-from evalforge_assets.review.fingerprint import fingerprint_of, signature_id_of, title_of
-from evalforge_assets.store import CaptureFilter, Store
+from evalforge_assets.review.fingerprint import (
+    FINGERPRINT_VERSION,
+    RULE_MESSAGE_ONLY,
+    RULE_TYPE_ONLY,
+    fingerprint_of,
+    is_partial,
+    joins,
+    signature_id_of,
+    title_of,
+)
+from evalforge_assets.store import CaptureFilter, Filter, Store
 
 SAMPLE_SIZE = 5
 
@@ -50,11 +66,21 @@ class GroupingResult:
     regressed: list[str] = field(default_factory=list)
 
 
+_CURRENT = f"sig_v{FINGERPRINT_VERSION}_"
+JOINED_RULES = {
+    RULE_TYPE_ONLY: "captures with this error type and no message join the signature of their site "
+                            "(ml_app, agent, step, kind) and type with the most captures",
+    RULE_MESSAGE_ONLY: "captures with this message and no error type join the signature of their site "
+                            "(ml_app, agent, step, kind) and message with the most captures",
+}
+
+
 @dataclass(frozen=True)
 class CaptureFacts:
     """What grouping reads from a capture. Built from a stored document without validating the whole
     FailureCapture (the costliest step at ingestion rates); the full record is validated only when a new
-    signature needs its fingerprint or the capture must be moved to a merge parent."""
+    signature needs its fingerprint, the capture must be moved to a merge parent, its fingerprint is of an older
+    version, or it may be partial (an error without a message or a type)."""
 
     capture_id: str
     fingerprint_id: str
@@ -63,17 +89,27 @@ class CaptureFacts:
     severity: Severity
     version: str | None
     source: FailureCapture | Mapping[str, Any]
+    partial: dict[str, Any] | None = None  # the fingerprint, when it may be placed in another signature
+    stored_fingerprint_id: str | None = None  # as stored, when older than the current version
 
     @classmethod
     def of(cls, capture: FailureCapture | CaptureFacts | Mapping[str, Any]) -> CaptureFacts:
         if isinstance(capture, CaptureFacts):
             return capture
         if isinstance(capture, FailureCapture):
-            return cls(capture.capture_id, capture.fingerprint_id or signature_id_of(fingerprint_of(capture)),
-                       capture.signature_id, capture.occurred_at, capture.severity, capture.source.version,
-                       capture)
+            stored = capture.fingerprint_id
+            fingerprint = fingerprint_of(capture) if _may_be_partial(capture.failure_kind.value, capture.error_type,
+                                                                     capture.error_message) or not _current(stored) \
+                else None
+            fingerprint_id = stored if _current(stored) else signature_id_of(fingerprint or fingerprint_of(capture))
+            assert fingerprint_id is not None
+            return cls(capture.capture_id, fingerprint_id, capture.signature_id, capture.occurred_at,
+                       capture.severity, capture.source.version, capture,
+                       fingerprint if fingerprint is not None and is_partial(fingerprint) else None,
+                       None if _current(stored) else stored)
         fingerprint_id = capture.get("fingerprint_id")
-        if not fingerprint_id:  # stored before fingerprint_id existed
+        if not _current(fingerprint_id) or _may_be_partial(capture.get("failure_kind"), capture.get("error_type"),
+                                                           capture.get("error_message")):
             return cls.of(FailureCapture.model_validate(capture))
         return cls(capture["capture_id"], fingerprint_id, capture.get("signature_id"), capture["occurred_at"],
                    Severity(capture["severity"]), (capture.get("source") or {}).get("version"), capture)
@@ -81,10 +117,23 @@ class CaptureFacts:
     def capture(self) -> FailureCapture:
         return self.source if isinstance(self.source, FailureCapture) else FailureCapture.model_validate(self.source)
 
+    def previous_ids(self) -> set[str]:
+        """The signatures this capture was counted under before this run."""
+        return {sid for sid in (self.signature_id, self.stored_fingerprint_id, self.fingerprint_id) if sid}
+
+
+def _current(fingerprint_id: str | None) -> bool:
+    return bool(fingerprint_id) and fingerprint_id.startswith(_CURRENT)  # type: ignore[union-attr]
+
+
+def _may_be_partial(kind: str | None, error_type: str | None, message: str | None) -> bool:
+    return kind == "error" and (not error_type or not message)
+
 
 @dataclass
 class SignatureFold:
-    """What one grouping run adds to one signature: its captures of each hour the run covers."""
+    """What one grouping run adds to one signature: its captures of each hour the run covers (its own, and
+    partial ones placed in it)."""
 
     signature_id: str
     hours: dict[str, list[CaptureFacts]] = field(default_factory=dict)
@@ -92,30 +141,76 @@ class SignatureFold:
     def captures(self) -> list[CaptureFacts]:
         return [facts for hour in sorted(self.hours) for facts in self.hours[hour]]
 
+    def home(self) -> CaptureFacts:
+        """A capture whose own fingerprint names this signature (the one a new signature is described by)."""
+        captures = self.captures()
+        return next((c for c in captures if c.fingerprint_id == self.signature_id), captures[0])
+
+    def joined_rules(self) -> list[str]:
+        return sorted({c.partial["rule"] for c in self.captures()
+                       if c.partial is not None and c.fingerprint_id != self.signature_id})
+
 
 def plan_folds(
     captures_by_hour: Mapping[str, Sequence[FailureCapture | CaptureFacts | Mapping[str, Any]]],
+    known: Mapping[str, FailureSignature] | None = None,
 ) -> dict[str, SignatureFold]:
-    """The captures of each hour, grouped by the signature their fingerprint names."""
+    """The captures of each hour, grouped by the signature their fingerprint names, partial ones placed in the
+    dominant complete signature they join (among this run's and the `known` ones)."""
     folds: dict[str, SignatureFold] = {}
+    partial: list[tuple[str, CaptureFacts]] = []
     for hour, captures in sorted(captures_by_hour.items()):
         for capture in captures:
             facts = CaptureFacts.of(capture)
-            fold = folds.setdefault(facts.fingerprint_id, SignatureFold(facts.fingerprint_id))
-            fold.hours.setdefault(hour, []).append(facts)
+            if facts.partial is not None:
+                partial.append((hour, facts))
+                continue
+            folds.setdefault(facts.fingerprint_id, SignatureFold(facts.fingerprint_id)).hours.setdefault(
+                hour, []).append(facts)
+    if partial:
+        candidates = _complete_candidates(folds, known or {}, captures_by_hour.keys())
+        for hour, facts in partial:
+            target = _dominant(facts.partial or {}, candidates) or facts.fingerprint_id
+            folds.setdefault(target, SignatureFold(target)).hours.setdefault(hour, []).append(facts)
     return folds
+
+
+def _complete_candidates(folds: Mapping[str, SignatureFold], known: Mapping[str, FailureSignature],
+                         run_hours: Iterable[str]) -> dict[str, tuple[dict[str, Any], int]]:
+    """Complete signatures a partial capture may join: id -> (fingerprint, captures counted with this run's)."""
+    hours = set(run_hours)
+    found: dict[str, tuple[dict[str, Any], int]] = {}
+    for signature_id, signature in known.items():
+        if signature.fingerprint.get("version") == FINGERPRINT_VERSION:
+            earlier = sum(n for hour, n in signature.own_counts_by_hour.items() if hour not in hours)
+            found[signature_id] = (signature.fingerprint, earlier)
+    for signature_id, fold in folds.items():
+        fingerprint, earlier = found.get(signature_id) or (fingerprint_of(fold.home().capture()), 0)
+        found[signature_id] = (fingerprint, earlier + len(fold.captures()))
+    return found
+
+
+def _dominant(partial: dict[str, Any], candidates: Mapping[str, tuple[dict[str, Any], int]]) -> str | None:
+    joinable = [(-count, signature_id) for signature_id, (fingerprint, count) in candidates.items()
+                if joins(partial, fingerprint)]
+    return min(joinable)[1] if joinable else None
 
 
 def fold_signature(signature: FailureSignature | None, fold: SignatureFold,
                    now: str) -> tuple[FailureSignature, bool]:
     """`signature` (a new one when None) with the fold's hours absorbed, and whether it regressed."""
     regressed = False
+    joined = fold.joined_rules()
     for hour, captures in sorted(fold.hours.items()):
         if signature is None:
-            signature = _new_signature(fold.signature_id, captures[0].capture())
+            signature = _new_signature(fold.signature_id, fold.home().capture())
         signature, regressed_now = _absorb(signature, hour, captures, now)
         regressed = regressed or regressed_now
     assert signature is not None, "a fold always holds at least one capture"
+    said = signature.fingerprint.get("joined", {})
+    if any(rule not in said for rule in joined):  # why partial captures are counted here, for anyone to read
+        described = {**said, **{rule: JOINED_RULES[rule] for rule in joined}}
+        signature = signature.model_copy(update={"fingerprint": {**signature.fingerprint, "joined": described}})
     return signature, regressed
 
 
@@ -148,7 +243,7 @@ def group_hour(
     map to, their merge parents and those parents' children (the caller loads them from the store)."""
     result = GroupingResult()
     signatures = dict(known)
-    folds = plan_folds(captures_by_hour)
+    folds = plan_folds(captures_by_hour, known)
     for signature_id, fold in sorted(folds.items()):
         before = signatures.get(signature_id)
         if before is None:
@@ -222,14 +317,34 @@ def _absorb(signature: FailureSignature, hour: str, captures: list[CaptureFacts]
 
 # ---- storing a grouping run ------------------------------------------------------------------------------------
 def related_signatures(store: Store, captures: Sequence[CaptureFacts]) -> dict[str, FailureSignature]:
-    """The signatures these captures map to, plus their merge parents and those parents' other children."""
-    ids = {c.fingerprint_id for c in captures}
+    """The signatures these captures map to (and were counted under before), their merge parents and those
+    parents' other children, and the complete signatures their partial captures may join."""
+    ids = {sid for c in captures for sid in c.previous_ids()}
     known = store.get_signatures(sorted(ids))
+    for ml_app in sorted({c.partial["ml_app"] for c in captures if c.partial is not None}):
+        known.update({s.signature_id: s for s in store.iter_signatures((Filter("ml_app", "==", ml_app),))
+                      if s.fingerprint.get("version") == FINGERPRINT_VERSION and s.signature_id not in known})
     parents = {s.merged_into for s in known.values() if s.merged_into} - known.keys()
     known.update(store.get_signatures(sorted(parents)))
     children = {c for s in known.values() for c in s.merged_children} - known.keys()
     known.update(store.get_signatures(sorted(children)))
     return known
+
+
+def left_hours(by_hour: Mapping[str, Sequence[CaptureFacts]], folds: Mapping[str, SignatureFold],
+               known: Mapping[str, FailureSignature]) -> dict[str, list[str]]:
+    """Signature id -> hours of this run it no longer holds any capture of, though it counts some: the captures
+    moved elsewhere (a new fingerprint version, a placement decided differently)."""
+    left: dict[str, list[str]] = {}
+    for hour, captures in sorted(by_hour.items()):
+        before = {sid for facts in captures for sid in facts.previous_ids()}
+        for signature_id in sorted(before):
+            fold = folds.get(signature_id)
+            signature = known.get(signature_id)
+            if signature is not None and hour in signature.own_counts_by_hour and (fold is None or
+                                                                                   hour not in fold.hours):
+                left.setdefault(signature_id, []).append(hour)
+    return left
 
 
 @dataclass
@@ -257,8 +372,11 @@ def store_grouping(store: Store, partition_keys: Sequence[str], now: str) -> Sto
     captures = [facts for hour in by_hour.values() for facts in hour]
     known = related_signatures(store, captures)
     preview = group_hour(by_hour, known, now)
-    folds = plan_folds(by_hour)
+    folds = plan_folds(by_hour, known)
     written = StoredGrouping(captures=len(captures))
+    for signature_id, hours in sorted(left_hours(by_hour, folds, known).items()):
+        _drop_hours(store, signature_id, hours)
+        written.updated.append(signature_id)
     changed = [sid for sid, signature in preview.signatures.items() if known.get(sid) != signature]
     # Folded signatures first, so a parent written after them reads its children as they are now.
     for signature_id in sorted(changed, key=lambda sid: (sid not in folds, sid)):
@@ -298,6 +416,20 @@ def _update_signature(store: Store, signature_id: str, fold: SignatureFold | Non
 
     store.update("signatures", FailureSignature, signature_id, change)
     return any(regressed)
+
+
+def _drop_hours(store: Store, signature_id: str, hours: Sequence[str]) -> None:
+    """The signature without its own counts of `hours`, and its merge parent recounted."""
+    def change(current: FailureSignature | None) -> FailureSignature | None:
+        if current is None or not any(hour in current.own_counts_by_hour for hour in hours):
+            return None
+        own = {hour: n for hour, n in current.own_counts_by_hour.items() if hour not in hours}
+        children = list(store.get_signatures(current.merged_children).values()) if current.merged_children else []
+        return with_children(current.model_copy(update={"own_counts_by_hour": own}), children)
+
+    updated = store.update("signatures", FailureSignature, signature_id, change)
+    if updated is not None and updated.merged_into:
+        _update_signature(store, updated.merged_into, None, "")
 
 
 def _move_to(store: Store, facts: CaptureFacts, owner: str) -> bool:

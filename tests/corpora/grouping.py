@@ -10,8 +10,8 @@ from typing import Any
 from evalforge_assets.capture.build import UserHasher, build_capture
 from evalforge_assets.capture.classify import FailureRules, failure_reasons
 from evalforge_assets.capture.spans import parse_span
-from evalforge_assets.models import Lineage
-from evalforge_assets.review.fingerprint import fingerprint_of, signature_id_of
+from evalforge_assets.models import FailureCapture, Lineage
+from evalforge_assets.review.signatures import plan_folds
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,24 @@ def pairwise_scores(assignments: Iterable[tuple[str, str]]) -> GroupingScore:
 
 
 def score_grouping(labeled_spans: Iterable[tuple[dict[str, Any], str]]) -> GroupingScore:
-    """Run labeled failing spans through the real capture path and score the signatures they get."""
+    """Run labeled failing spans through the real capture path and the grouping step (partial captures placed
+    in the dominant signature they join, as `failure_signatures` does for one run) and score the signatures."""
+    captures, labels = captures_of(labeled_spans)
+    folds = plan_folds({"corpus": captures})
+    placed = {facts.capture_id: signature_id for signature_id, fold in folds.items() for facts in fold.captures()}
+    return pairwise_scores((placed[capture.capture_id], labels[capture.capture_id]) for capture in captures)
+
+
+def captures_of(labeled_spans: Iterable[tuple[dict[str, Any], str]]) -> tuple[list[FailureCapture], dict[str, str]]:
+    """The captures the real capture path builds from labeled failing spans, and capture id -> true group."""
     rules, hasher, lineage = FailureRules(), UserHasher("grouping-benchmark"), Lineage()
-    assignments = []
+    captures, labels = [], {}
     for item, label in labeled_spans:
         span = parse_span(item)
         reasons = failure_reasons(span, rules)
         if not reasons:
             raise ValueError(f"labeled span {span.span_id} ({label}) is not classified as a failure")
         capture = build_capture(span, reasons, rules, hasher, lineage, "2026-01-01T00:00:00.000000Z")
-        assignments.append((signature_id_of(fingerprint_of(capture)), label))
-    return pairwise_scores(assignments)
+        captures.append(capture)
+        labels[capture.capture_id] = label
+    return captures, labels

@@ -3,15 +3,30 @@ field so reviewers' changes survive it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from evalforge_assets.models import FailureCapture, SignatureStatus
-from evalforge_assets.review.fingerprint import fingerprint_of, signature_id_of
+from evalforge_assets.review.fingerprint import (
+    FINGERPRINT_VERSION,
+    RULE_MESSAGE_ONLY,
+    RULE_TYPE_ONLY,
+    fingerprint_of,
+    signature_id_of,
+)
 from evalforge_assets.review.rules import CapturePatch
 from evalforge_assets.review.service import ReviewService
-from evalforge_assets.review.signatures import group_hour, store_grouping, version_at_least
+from evalforge_assets.review.signatures import (
+    JOINED_RULES,
+    group_hour,
+    plan_folds,
+    store_grouping,
+    version_at_least,
+)
 from evalforge_assets.store import Store
-from tests.fixtures.factories import make_capture
+from tests.corpora.grouping import captures_of
+from tests.fixtures.factories import make_capture, make_signature
 from tests.unit.test_review import interleave
 
 NOW = "2026-01-15T12:00:00.000000Z"
@@ -142,3 +157,147 @@ def test_grouping_applies_its_hour_to_the_signature_as_a_reviewer_left_it(store:
     assert signature is not None
     assert (signature.status, signature.count) == (SignatureStatus.ignored, 2)
     assert len(runs) == 2
+
+
+# ---- issue 9: optional evidence, placement of partial captures, a new fingerprint version ----------------------
+def _span(span_id: str, evidence: str, message: str = "Tool lookup_order timed out after 800ms (shard 5/12)") -> dict:
+    """The same failure as a real export reports it with more or less evidence."""
+    attributes: dict = {
+        "span_id": span_id, "trace_id": "t" + span_id, "parent_id": "p1", "name": "lookup_order", "span_kind": "tool",
+        "ml_app": "shop-assistant", "start_ns": 1_768_003_200_000_000_000 + int(span_id) * 10**9, "status": "error",
+        "metadata": {"agent_name": "support"}, "tags": ["env:prod"],
+    }
+    if evidence == "object":
+        attributes["error"] = {"type": "tools.ToolTimeout", "message": message,
+                               "stack": f'Traceback:\n  File "/srv/app/tools/orders.py", line {span_id}, in lookup\n'}
+    elif evidence == "metadata":
+        attributes["metadata"]["error.message"] = message.replace("800ms (shard 5/12)", "2000ms")
+    elif evidence == "prefixed":
+        attributes["metadata"]["error.message"] = f"ToolTimeout: {message.replace('800ms', '30 seconds')}"
+    else:
+        attributes["tags"].append("error_type:ToolTimeout")
+    return {"id": span_id, "type": "span", "attributes": attributes}
+
+
+def _captures(*spans: dict) -> list[FailureCapture]:
+    captures, _ = captures_of((span, "one failure") for span in spans)
+    return captures
+
+
+def test_optional_evidence_never_splits_a_failure() -> None:
+    captures = _captures(_span("1", "object"), _span("2", "object"), _span("3", "metadata"), _span("4", "prefixed"),
+                         _span("5", "tag"))
+    result = group_hour({HOUR_10: captures}, {}, NOW)
+    assert len(result.signatures) == 1
+    (signature,) = result.signatures.values()
+    assert signature.count == 5
+    assert signature.fingerprint["joined"].keys() == {RULE_TYPE_ONLY, RULE_MESSAGE_ONLY}
+    assert {c.signature_id for c in result.regrouped_captures} == {signature.signature_id}
+
+
+def test_a_capture_without_a_message_joins_the_dominant_signature_and_it_says_so() -> None:
+    common = [timeout(f"c{i}", "2026-01-15T10:01:00.000000Z", i) for i in range(3)]
+    rare = [make_capture(capture_id="r", occurred_at="2026-01-15T10:02:00.000000Z", error_message="circuit open",
+                         source=common[0].source.model_dump())]
+    bare = make_capture(capture_id="bare", occurred_at="2026-01-15T10:03:00.000000Z", error_message=None,
+                        source=common[0].source.model_dump())
+    own = fingerprint_of(bare)
+    assert own["rule"] == RULE_TYPE_ONLY and own["message"] is None
+    result = group_hour({HOUR_10: [*common, *rare, bare]}, {}, NOW)
+    dominant = result.signatures[signature_id_of(fingerprint_of(common[0]))]
+    assert dominant.count == 4
+    assert dominant.fingerprint["joined"] == {RULE_TYPE_ONLY: JOINED_RULES[RULE_TYPE_ONLY]}
+    assert signature_id_of(own) not in result.signatures
+    alone = group_hour({HOUR_10: [bare]}, {}, NOW)  # nothing to join: it stays under its own fingerprint
+    assert list(alone.signatures) == [signature_id_of(own)]
+    assert "joined" not in alone.signatures[signature_id_of(own)].fingerprint
+
+
+def test_placement_does_not_depend_on_partition_order() -> None:
+    bare = make_capture(capture_id="bare", occurred_at="2026-01-15T10:03:00.000000Z", error_message=None,
+                        source=timeout("x", "2026-01-15T11:00:00.000000Z", 1).source.model_dump())
+    later = [timeout(f"c{i}", "2026-01-15T11:01:00.000000Z", i) for i in range(2)]
+    forward = plan_folds({HOUR_10: [bare], HOUR_11: later})
+    backward = plan_folds(dict(reversed(list({HOUR_10: [bare], HOUR_11: later}.items()))))
+    placed = {sid: sorted(f.capture_id for f in fold.captures()) for sid, fold in forward.items()}
+    assert placed == {sid: sorted(f.capture_id for f in fold.captures()) for sid, fold in backward.items()}
+    assert placed == {signature_id_of(fingerprint_of(later[0])): ["bare", "c0", "c1"]}
+
+
+def test_a_stored_signature_is_joined_when_this_run_has_none(store: Store) -> None:
+    store.upsert_captures([stored_timeout("a", HOUR_10, 1), stored_timeout("b", HOUR_10, 2)])
+    (dominant,) = store_grouping(store, [HOUR_10], NOW).created
+    bare = stored_timeout("bare", HOUR_11, 3).model_copy(update={"error_message": None})
+    bare.fingerprint_id = bare.signature_id = signature_id_of(fingerprint_of(bare))  # as build_capture sets them
+    store.upsert_captures([bare])
+    written = store_grouping(store, [HOUR_11], NOW)
+    assert written.created == [] and written.captures_regrouped == 1
+    stored = store.get_capture("bare")
+    assert stored is not None and stored.signature_id == dominant
+    assert stored.fingerprint_id == signature_id_of(fingerprint_of(bare))  # its own fingerprint is kept
+    signature = store.get_signature(dominant)
+    assert signature is not None and signature.own_counts_by_hour == {HOUR_10: 2, HOUR_11: 1}
+
+
+def _as_version_1(capture: FailureCapture, v1_id: str) -> FailureCapture:
+    return capture.model_copy(update={"fingerprint_id": v1_id, "signature_id": v1_id})
+
+
+def test_regrouping_with_a_new_fingerprint_version_moves_stored_captures(store: Store) -> None:
+    v1_id = "sig_v1_0123456789abcdef0123"
+    store.upsert_captures([_as_version_1(stored_timeout("a", HOUR_10, 1), v1_id),
+                           _as_version_1(stored_timeout("b", HOUR_10, 2), v1_id)])
+    store.create("signatures", make_signature(signature_id=v1_id, fingerprint={"version": 1}, fingerprint_version=1,
+                                              own_counts_by_hour={HOUR_10: 2}, counts_by_hour={HOUR_10: 2}, count=2))
+    written = store_grouping(store, [HOUR_10], NOW)
+    (v2_id,) = written.created
+    assert v2_id.startswith(f"sig_v{FINGERPRINT_VERSION}_") and written.captures_regrouped == 2
+    assert {c.signature_id for c in store.iter_captures()} == {v2_id}
+    assert {c.fingerprint_id for c in store.iter_captures()} == {v1_id}  # rewritten only by a new capture run
+    old, new = store.get_signature(v1_id), store.get_signature(v2_id)
+    assert old is not None and new is not None
+    assert (old.own_counts_by_hour, old.count) == ({}, 0)  # its captures of the hour left it
+    assert (new.own_counts_by_hour, new.count) == ({HOUR_10: 2}, 2)
+    again = store_grouping(store, [HOUR_10], NOW)
+    assert (again.created, again.updated, again.captures_regrouped) == ([], [], 0)
+
+
+def test_a_backfill_of_failure_signatures_regroups_stored_captures(tmp_path: Path) -> None:
+    import dagster as dg
+
+    from evalforge_assets.defs.resources import StoreResource
+    from evalforge_assets.defs.review.assets import failure_signatures_asset
+    from evalforge_assets.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'evalforge.db'}"
+    store = open_store(url)
+    v1_id = "sig_v1_fedcba9876543210fedc"
+    store.upsert_captures([_as_version_1(stored_timeout(name, hour, minute), v1_id)
+                           for name, hour, minute in (("a", HOUR_10, 1), ("b", HOUR_11, 2))])
+    partitions = dg.HourlyPartitionsDefinition(start_date="2026-01-15-00:00", timezone="UTC")
+    result = dg.materialize([failure_signatures_asset(partitions)], resources={"store": StoreResource(url=url)},
+                            tags={"dagster/asset_partition_range_start": HOUR_10,
+                                  "dagster/asset_partition_range_end": HOUR_11})
+    assert result.success
+    ids = {c.signature_id for c in store.iter_captures()}
+    assert len(ids) == 1 and next(iter(ids)).startswith(f"sig_v{FINGERPRINT_VERSION}_")
+    (signature,) = [s for s in store.iter_signatures() if s.count]
+    assert signature.own_counts_by_hour == {HOUR_10: 1, HOUR_11: 1}
+
+
+def test_unmerge_returns_a_placed_capture_to_the_child_it_joined(store: Store) -> None:
+    other = make_capture(capture_id="x", occurred_at="2026-01-15T10:05:00.000000Z", error_type="ValueError",
+                         error_message="bad json from tool", lineage={"partition_key": HOUR_10})
+    store.upsert_captures([stored_timeout("a", HOUR_10, 1), other])
+    created = store_grouping(store, [HOUR_10], NOW).created
+    child = signature_id_of(fingerprint_of(stored_timeout("a", HOUR_10, 1)))
+    (parent,) = [sid for sid in created if sid != child]
+    review = ReviewService(store)
+    review.merge(parent, [child], "key-lead")
+    bare = stored_timeout("bare", HOUR_11, 3).model_copy(update={"error_message": None})
+    bare.fingerprint_id = bare.signature_id = signature_id_of(fingerprint_of(bare))
+    store.upsert_captures([bare])
+    store_grouping(store, [HOUR_11], NOW)
+    assert (stored := store.get_capture("bare")) is not None and stored.signature_id == parent
+    review.unmerge(parent, [child], "key-lead")
+    assert (stored := store.get_capture("bare")) is not None and stored.signature_id == child
