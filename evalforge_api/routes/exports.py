@@ -162,6 +162,20 @@ class RerunAccepted(BaseModel):
 class ExportListQuery(PageQuery):
     status: StatusValues = Field(default_factory=list, examples=[["failed"]],
                                  description="Only exports with these overall statuses.")
+    capture_id: str | None = Field(None, min_length=1, max_length=200, examples=["9f2c4d1e7a6b43c58e0d2f1a3b4c5d6e"],
+                                   description="Only exports that carry this capture (in their capture_ids). Not "
+                                               "together with signature_id.")
+    signature_id: str | None = Field(None, min_length=1, max_length=200, examples=["sig_v1_4be1c0a2d9e87f31aa02"],
+                                     description="Only exports that cover this signature (in their signature_ids: "
+                                                 "listed in the request, or the signature of a capture they carry). "
+                                                 "Not together with capture_id.")
+
+    @model_validator(mode="after")
+    def _one_array_filter(self) -> ExportListQuery:
+        if self.capture_id is not None and self.signature_id is not None:
+            raise ValueError("send capture_id or signature_id, not both: a capture's exports already name its "
+                             "signature in signature_ids")
+        return self
 
 
 class AuditListQuery(PageQuery):
@@ -194,8 +208,10 @@ def request_export(body: ExportCreateRequest, exports: ExportServiceDep, princip
 @router.get("/v1/exports", response_model=ListResponse[ExportView], summary="List exports, newest first")
 def list_exports(query: Annotated[ExportListQuery, Query()], exports: ExportServiceDep,
                  _principal: Viewer) -> ListResponse[ExportView]:
-    """Filter by overall status; follow `next_cursor` until it is null."""
-    page = exports.list(query.status, limit=query.limit, cursor=query.cursor)
+    """Filter by overall status, and by a capture the exports carry or a signature they cover; follow
+    `next_cursor` until it is null."""
+    page = exports.list(query.status, limit=query.limit, cursor=query.cursor, capture_id=query.capture_id,
+                        signature_id=query.signature_id)
     return ListResponse[ExportView](items=[ExportView.of(p) for p in page.items], next_cursor=page.next_cursor)
 
 

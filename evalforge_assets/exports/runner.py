@@ -8,6 +8,11 @@ eval case reached the dataset but whose runbook did not is not done yet. Re-runn
 Dagster, or POST /v1/exports/{id}/retry) delivers every destination again without duplicating anything,
 and moves the captures once all succeed. A capture that was already `exported` (by an earlier export)
 stays `exported` whatever this run does, and one a reviewer ignored meanwhile stays `ignored`.
+
+Links: when every destination is delivered, each capture of the export also gets the export's id in its
+`export_ids` (once, however often the export is re-run), whatever its status, since the export carried it.
+Status and link are written together by one `Store.update` per capture, from the capture as stored then,
+so a reviewer's concurrent change to its other fields is never overwritten.
 """
 
 from __future__ import annotations
@@ -154,25 +159,31 @@ def _delivery_audit(package: ExportPackage, outcome: DeliveryOutcome, run_id: st
 
 
 def _mark_one_exported(store: Store, capture_id: str, export_id: str, now: str) -> AuditEntry | None:
+    """Link the capture to the export and move it from `ready` to `exported`; the status change's audit entry."""
     decided: list[AuditEntry] = []  # what the stored attempt of `change` did (update may run it again)
 
     def change(current: FailureCapture | None) -> FailureCapture | None:
         decided.clear()
-        if current is None or current.status is not CaptureStatus.ready:
+        if current is None:
             return None
-        decided.append(audit_entry(EXPORT_ACTOR, "capture.status", "capture", current.capture_id, now,
-                                   status=CaptureStatus.exported.value,
-                                   detail={"from": CaptureStatus.ready.value, "to": CaptureStatus.exported.value,
-                                           "via_export": export_id}))
-        return current.model_copy(update={"status": CaptureStatus.exported})
+        updates: dict[str, object] = {}
+        if export_id not in current.export_ids:
+            updates["export_ids"] = [*current.export_ids, export_id]
+        if current.status is CaptureStatus.ready:
+            updates["status"] = CaptureStatus.exported
+            decided.append(audit_entry(EXPORT_ACTOR, "capture.status", "capture", current.capture_id, now,
+                                       status=CaptureStatus.exported.value,
+                                       detail={"from": CaptureStatus.ready.value,
+                                               "to": CaptureStatus.exported.value, "via_export": export_id}))
+        return current.model_copy(update=updates) if updates else None  # None: already as it should be
 
     store.update("captures", FailureCapture, capture_id, change)
     return decided[0] if decided else None
 
 
 def _mark_exported(store: Store, package: ExportPackage, now: str) -> int:
-    """Move the export's `ready` captures to `exported`, each from its status as stored now (one update each, so
-    a reviewer's concurrent change is never overwritten); returns how many moved."""
+    """Link the export's captures to it and move its `ready` ones to `exported`, each from what is stored now (one
+    update each, so a reviewer's concurrent change is never overwritten); returns how many moved."""
     entries = [entry for capture_id in package.capture_ids
                if (entry := _mark_one_exported(store, capture_id, package.export_id, now)) is not None]
     store.add_audit(entries)

@@ -26,6 +26,10 @@ from evalforge_assets.models import (
 from evalforge_assets.store import Filter, Page, Store
 
 
+class ExportFilterError(ValueError):
+    """A list filter the store cannot serve; the message says what to send instead."""
+
+
 def _one_of(field: str, values: Sequence[str]) -> tuple[Filter, ...]:
     if len(values) == 1:
         return (Filter(field, "==", values[0]),)
@@ -58,11 +62,23 @@ class ExportService:
             raise ExportNotFound(export_id)
         return package
 
-    def list(self, statuses: Sequence[DeliveryStatus] = (), limit: int = 50,
-             cursor: str | None = None) -> Page[ExportPackage]:
-        """Newest first, only those whose overall status is one of `statuses` (all when empty)."""
+    def list(self, statuses: Sequence[DeliveryStatus] = (), limit: int = 50, cursor: str | None = None, *,
+             capture_id: str | None = None, signature_id: str | None = None) -> Page[ExportPackage]:
+        """Newest first, only those whose overall status is one of `statuses` (all when empty), and only those
+        that carry `capture_id` or cover `signature_id` when given.
+
+        Raises ExportFilterError for both at once: Firestore serves one array filter per query.
+        """
+        if capture_id is not None and signature_id is not None:
+            raise ExportFilterError("Filter exports by capture_id or by signature_id, not both at once; a "
+                                    "capture's exports already name its signature in signature_ids.")
         wanted = [status.value for status in dict.fromkeys(statuses)]
-        return self._store.list_exports(_one_of("overall_status", wanted), limit=limit, cursor=cursor)
+        filters = list(_one_of("overall_status", wanted))
+        if capture_id is not None:
+            filters.append(Filter("capture_ids", "array_contains", capture_id))
+        if signature_id is not None:
+            filters.append(Filter("signature_ids", "array_contains", signature_id))
+        return self._store.list_exports(tuple(filters), limit=limit, cursor=cursor)
 
     def audit_trail(self, actor: str | None = None, resource_id: str | None = None, limit: int = 50,
                     cursor: str | None = None) -> Page[AuditEntry]:

@@ -109,6 +109,8 @@ class FailureCapture(Record):
     status: CaptureStatus = CaptureStatus.new
     assignee: str | None = None
     notes: list[dict[str, Any]] = Field(default_factory=list)
+    export_ids: list[str] = Field(default_factory=list, description="The exports that delivered this capture, "
+                                  "oldest first; the export run adds its id when every destination is delivered.")
     lineage: Lineage = Field(default_factory=Lineage)
     schema_version: int = SCHEMA_VERSION
 

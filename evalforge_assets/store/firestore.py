@@ -48,6 +48,7 @@ from evalforge_assets.store.query import CollectionSpec, Filter, Query, extract,
 
 ASCENDING = "ASCENDING"
 DESCENDING = "DESCENDING"
+CONTAINS = "CONTAINS"  # an index entry's arrayConfig, listed in CompositeIndex.fields in place of a direction
 DOCUMENT_ID = "__name__"
 RANGE_OPS = frozenset({">=", "<=", ">", "<"})
 
@@ -131,17 +132,20 @@ def split_disjunctions(
 class IndexRequirement:
     """What a query needs from Firestore's indexes beyond the automatic single-field ones.
 
-    `equality_fields` are the `==`/`in` fields (their order in an index does not matter); `order` is the
+    `equality_fields` are the `==`/`in`/`array_contains` fields (their order in an index does not matter), of
+    which `contains_fields` need an array-contains entry (`"arrayConfig": "CONTAINS"`); `order` is the
     sequence of (field, ASCENDING|DESCENDING) the query sorts on, a ranged field first.
     """
 
     collection_group: str
     equality_fields: frozenset[str]
     order: tuple[tuple[str, str], ...]
+    contains_fields: frozenset[str] = frozenset()
 
     def exact_index(self) -> dict[str, Any]:
         """The `firestore.indexes.json` entry that serves this query on its own."""
-        fields = [{"fieldPath": name, "order": ASCENDING} for name in sorted(self.equality_fields)]
+        fields = [{"fieldPath": name, "arrayConfig": CONTAINS} if name in self.contains_fields
+                  else {"fieldPath": name, "order": ASCENDING} for name in sorted(self.equality_fields)]
         fields += [{"fieldPath": name, "order": direction} for name, direction in self.order]
         return {"collectionGroup": self.collection_group, "queryScope": "COLLECTION", "fields": fields}
 
@@ -157,7 +161,8 @@ def required_index(query: Query) -> IndexRequirement | None:
     sort or range on one field with no equality filter. Everything else needs a composite index ending in the
     query's order fields (the trailing document id is implicit in the direction of the last field).
     """
-    equality = frozenset(flt.field for flt in query.filters if flt.op in ("==", "in"))
+    contains = frozenset(flt.field for flt in query.filters if flt.op == "array_contains")
+    equality = frozenset(flt.field for flt in query.filters if flt.op in ("==", "in")) | contains
     order = tuple((name, _direction(descending)) for name, descending in query.order_by)
     for name in _range_fields(query.filters):
         if name not in (field for field, _ in order):
@@ -166,7 +171,7 @@ def required_index(query: Query) -> IndexRequirement | None:
         return None
     if not equality and len(order) == 1:
         return None
-    return IndexRequirement(query.collection, equality, order)
+    return IndexRequirement(query.collection, equality, order, contains)
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,8 @@ def load_composite_indexes(path: str | Path) -> list[CompositeIndex]:
     document = json.loads(Path(path).read_text(encoding="utf-8"))
     found: list[CompositeIndex] = []
     for entry in document.get("indexes", []):
-        fields = [(field["fieldPath"], field.get("order", ASCENDING)) for field in entry["fields"]]
+        fields = [(field["fieldPath"], CONTAINS if field.get("arrayConfig") == CONTAINS
+                   else field.get("order", ASCENDING)) for field in entry["fields"]]
         if fields and fields[-1][0] != DOCUMENT_ID:
             # Firestore appends the document id in the direction of the last field when it is not given.
             fields.append((DOCUMENT_ID, fields[-1][1]))
@@ -205,7 +211,10 @@ def is_covered(requirement: IndexRequirement, indexes: Sequence[CompositeIndex])
         split = len(index.fields) - len(suffix)
         prefix, tail = index.fields[:split], index.fields[split:]
         prefix_fields = {name for name, _ in prefix}
-        if tail == suffix and prefix_fields <= requirement.equality_fields:
+        # An array-contains filter needs its field's CONTAINS entry, and a CONTAINS entry serves nothing else.
+        kinds_match = all((direction == CONTAINS) == (name in requirement.contains_fields)
+                          for name, direction in prefix)
+        if tail == suffix and kinds_match and prefix_fields <= requirement.equality_fields:
             if not requirement.equality_fields:
                 return True
             covered |= prefix_fields
@@ -272,7 +281,9 @@ class FirestoreStore(Store):
     def _stored(spec: CollectionSpec, document: dict[str, Any]) -> dict[str, Any]:
         """The Firestore fields of a record: its JSON body and its index fields (every one, even when None)."""
         fields = {name: _stored_value(value) for name, value in index_values(spec, document).items()}
-        return {"body": json.dumps(document, separators=(",", ":")), **fields}
+        # Array fields stay native arrays: `array_contains` only matches those.
+        arrays = {name: list(document.get(name) or []) for name in spec.arrays}
+        return {"body": json.dumps(document, separators=(",", ":")), **fields, **arrays}
 
     def _put_many(self, spec: CollectionSpec, documents: Sequence[dict[str, Any]]) -> None:
         collection = self._collection(spec.name)

@@ -7,7 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Op = Literal["==", "in", ">=", "<=", ">", "<"]
+# `array_contains`: a list field (one of the collection's `arrays`) holds the value.
+Op = Literal["==", "in", ">=", "<=", ">", "<", "array_contains"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class CollectionSpec:
     key: str
     fields: dict[str, str] = field(default_factory=dict)
     indexes: tuple[tuple[str, ...], ...] = ()  # SQLite composite indexes; Firestore's live in firestore.indexes.json
+    # Top-level list fields filtered with `array_contains`: SQLite reads them from the JSON body (no column, so
+    # no migration), Firestore keeps a native array copy beside the body.
+    arrays: tuple[str, ...] = ()
 
 
 CAPTURE_FILTERS = ("severity", "agent", "ml_app", "failure_kind", "status", "signature_id", "assignee")
@@ -86,6 +90,7 @@ COLLECTIONS: dict[str, CollectionSpec] = {
             "export_id",
             {"requested_at": "requested_at", "overall_status": "overall_status", "requested_by": "requested_by"},
             indexes=(("requested_at",), ("overall_status", "requested_at")),
+            arrays=("capture_ids", "signature_ids"),
         ),
         CollectionSpec(
             "audit",

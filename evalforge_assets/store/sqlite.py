@@ -189,6 +189,10 @@ class SqliteStore(Store):
             if flt.op == "in":
                 clauses.append(f"{flt.field} IN ({', '.join('?' for _ in flt.value)})")
                 params.extend(_to_sql(v) for v in flt.value)
+            elif flt.op == "array_contains":
+                # Array fields live only in the JSON body (CollectionSpec.arrays), so no column needs migrating.
+                clauses.append("EXISTS (SELECT 1 FROM json_each(body, ?) WHERE json_each.value = ?)")
+                params.extend([f"$.{flt.field}", _to_sql(flt.value)])
             elif flt.value is None and flt.op == "==":
                 clauses.append(f"{flt.field} IS NULL")
             else:

@@ -32,9 +32,11 @@ from evalforge_assets.defs.exports.sensors import export_job, export_request_sen
 from evalforge_assets.defs.resources import build_resources
 from evalforge_assets.exports.datadog_datasets import RECORD_KEY
 from evalforge_assets.exports.delivery import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
+from evalforge_assets.models import FailureCapture
 from evalforge_assets.orchestration import REQUEST_TAG
 from evalforge_assets.settings import Settings
 from evalforge_assets.store import Store
+from evalforge_assets.store.query import CollectionSpec
 from tests.doubles.datadog_datasets import LLMObsDatasets, datadog_datasets  # noqa: F401 - fixture
 from tests.doubles.datadog_double import DEFAULT_API_KEY, DEFAULT_APP_KEY, DatadogDouble
 from tests.fixtures.factories import make_capture, make_signature
@@ -223,6 +225,10 @@ def statuses(store: Store, capture_ids: list[str]) -> dict[str, str]:
     return {c.capture_id: c.status.value for c in store.get_captures(capture_ids)}
 
 
+def links(store: Store, capture_ids: list[str]) -> dict[str, list[str]]:
+    return {c.capture_id: c.export_ids for c in store.get_captures(capture_ids)}
+
+
 # ---- end to end ----------------------------------------------------------------------------------------------
 def test_an_export_goes_from_api_request_to_files_statuses_captures_and_audit(world: ExportWorld,
                                                                               receiver: WebhookReceiver) -> None:
@@ -308,8 +314,9 @@ def test_a_failing_webhook_is_retried_then_failed_while_the_other_destinations_d
     assert webhook["error"].startswith("webhook failed after 3 attempts; last error: POST ")
     assert "HTTP 500" in webhook["error"]
     assert [post.answered for post in receiver.received] == [500, 500, 500]
-    # Not every requested destination was delivered, so no capture counts as exported yet.
+    # Not every requested destination was delivered, so no capture counts as exported (or carried) yet.
     assert statuses(world.store, ["cap-to-0", "cap-fa-0"]) == {"cap-to-0": "ready", "cap-fa-0": "ready"}
+    assert links(world.store, ["cap-to-0", "cap-fa-0"]) == {"cap-to-0": [], "cap-fa-0": []}
     assert len(world.files()) == 2 + 2 * 2 + 2  # the delivered destinations' files are all there
 
     audit = world.audit(export_id)
@@ -332,8 +339,66 @@ def test_a_failing_webhook_is_retried_then_failed_while_the_other_destinations_d
     assert {d["destination"]: d["attempts"] for d in view["deliveries"]}["webhook"] == 1
     assert world.files() == before
     assert statuses(world.store, ["cap-to-0", "cap-fa-0"]) == {"cap-to-0": "exported", "cap-fa-0": "exported"}
+    assert links(world.store, ["cap-to-0", "cap-fa-0"]) == {"cap-to-0": [export_id], "cap-fa-0": [export_id]}
     assert [post.answered for post in receiver.received][-1] == 200
     assert {post.headers[DELIVERY_HEADER.lower()] for post in receiver.received} == {export_id}
+
+
+def test_captures_list_the_exports_that_carried_them_and_exports_are_listed_by_capture_and_signature(
+        world: ExportWorld) -> None:
+    first = world.request(capture_ids=["cap-to-0", "cap-fa-0"], destinations=ALL_FILE_DESTINATIONS)["export_id"]
+    assert all(run.success for run in world.launch(world.tick()))
+    second = world.request(signature_ids=["sig-timeout"], destinations=["runbook"])["export_id"]
+    assert all(run.success for run in world.launch(world.tick()))
+    # Re-materializing a partition (Dagster's "re-execute") links nothing twice.
+    again = world.defs.resolve_job_def("export_job").execute_in_process(instance=world.instance,
+                                                                        partition_key=first)
+    assert again.success
+
+    assert links(world.store, ["cap-to-0", "cap-to-1", "cap-to-2", "cap-fa-0", "cap-fa-1"]) == {
+        "cap-to-0": [first, second], "cap-to-1": [second], "cap-to-2": [], "cap-fa-0": [first], "cap-fa-1": []}
+    detail = world.api.get("/v1/captures/cap-to-0", headers=LEAD)
+    assert detail.status_code == 200 and detail.json()["export_ids"] == [first, second]
+
+    def listed(**params: str) -> list[str]:
+        answer = world.api.get("/v1/exports", params=params, headers=LEAD)
+        assert answer.status_code == 200, answer.text
+        return [item["export_id"] for item in answer.json()["items"]]
+
+    newest_first = [second, first]
+    assert listed(capture_id="cap-to-0") == newest_first
+    assert listed(capture_id="cap-fa-0") == [first]
+    assert listed(capture_id="cap-to-2") == []  # ignored, so the signature's export skipped it
+    assert listed(signature_id="sig-timeout") == newest_first  # the first carried one of its captures
+    assert listed(signature_id="sig-faith", status="delivered") == [first]
+
+
+def test_linking_a_capture_to_its_export_keeps_a_reviewers_concurrent_change(
+        world: ExportWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    export_id = world.request(capture_ids=["cap-to-0"], destinations=["runbook"])["export_id"]
+    store = world.store
+    backend = type(store)  # the run opens its own handle on the store, so the class is what both share
+    put_if_version = backend._put_if_version
+    interleaved: list[str] = []
+
+    def reviewer_writes_first(handle: Store, spec: CollectionSpec, document: dict[str, Any],
+                              expected: int | None) -> bool:
+        # The run read the capture and is about to write it: a reviewer's write lands in between, once.
+        if spec.name == "captures" and document.get("export_ids") and not interleaved:
+            interleaved.append(document["capture_id"])
+            reviewed = FailureCapture.model_validate(
+                {**store.get_captures([document["capture_id"]])[0].model_dump(mode="json"),
+                 "assignee": "ana@example.com", "notes": [{"text": "Seen in the on-call review."}]})
+            assert put_if_version(handle, spec, reviewed.model_dump(mode="json"), expected)
+        return put_if_version(handle, spec, document, expected)
+
+    monkeypatch.setattr(backend, "_put_if_version", reviewer_writes_first)
+    assert all(run.success for run in world.launch(world.tick()))
+
+    assert interleaved == ["cap-to-0"]
+    [capture] = store.get_captures(["cap-to-0"])
+    assert capture.export_ids == [export_id] and capture.status.value == "exported"
+    assert capture.assignee == "ana@example.com" and capture.notes == [{"text": "Seen in the on-call review."}]
 
 
 def test_a_receiver_that_rejects_the_signature_fails_the_webhook_without_retries(
