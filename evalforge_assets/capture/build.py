@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from evalforge_assets.capture.classify import FailureRules, primary_kind, severity_of
 from evalforge_assets.capture.pii import redact_text, sanitize_value
+from evalforge_assets.capture.sanitize import clean, safe_identifier
 from evalforge_assets.capture.spans import LLMSpan
 from evalforge_assets.models import (
     SCHEMA_VERSION,
@@ -93,7 +94,8 @@ def _messages(raw: list[dict[str, Any]] | None, counts: dict[str, int]) -> list[
     for message in raw or []:
         content = message.get("content")
         text = content if isinstance(content, str) else ("" if content is None else str(content))
-        messages.append(ChatMessage(role=str(message.get("role", "")), content=redact_text(text, counts)))
+        role = clean(str(message.get("role", "")), counts)
+        messages.append(ChatMessage(role=role, content=redact_text(text, counts)))
     return messages
 
 
@@ -112,11 +114,16 @@ def build_capture(
     detected_at: str,
     site: str = "datadoghq.com",
 ) -> FailureCapture:
-    """The stored form of a failing span: every text redacted, the user replaced by a keyed hash."""
+    """The stored form of a failing span: every stored string sanitized (see `capture.sanitize`), identifiers
+    validated against the id alphabet, the user replaced by a keyed hash."""
     counts: dict[str, int] = {}
     tags = span.tag_map
     user_id = _user_id(span)
     error_type, error_message, error_stack = _error_details(span)
+    error_type = clean(error_type, counts)
+    trace_id = safe_identifier(span.trace_id, hasher) or ""
+    span_id = safe_identifier(span.span_id, hasher) or ""
+    ml_app = clean(span.ml_app, counts)
     input_messages = _messages(span.input.messages, counts)
     output_messages = _messages(span.output.messages, counts)
     input_value = redact_text(span.input.value, counts) if span.input.value else None
@@ -124,10 +131,10 @@ def build_capture(
     start_time = iso(span.start_time)
     evaluations = [
         EvaluationResult(
-            label=label,
-            metric_type=evaluation.get("eval_metric_type"),
+            label=clean(label, counts),
+            metric_type=clean(evaluation.get("eval_metric_type"), counts),
             value=sanitize_value(evaluation.get("value"), counts),
-            assessment=evaluation.get("assessment"),
+            assessment=clean(evaluation.get("assessment"), counts),
             reasoning=redact_text(str(evaluation["reasoning"]), counts) if evaluation.get("reasoning") else None,
         )
         for label, evaluation in sorted(span.evaluation.items())
@@ -136,27 +143,27 @@ def build_capture(
     capture = FailureCapture(
         capture_id=capture_id_for(span.trace_id, span.span_id),
         source=SourceTraceReference(
-            trace_id=span.trace_id,
-            span_id=span.span_id,
-            parent_id=span.parent_id,
-            ml_app=span.ml_app,
-            span_name=span.name,
+            trace_id=trace_id,
+            span_id=span_id,
+            parent_id=safe_identifier(span.parent_id, hasher),
+            ml_app=ml_app,
+            span_name=clean(span.name, counts),
             span_kind=span.span_kind,
             start_time=start_time,
             duration_ms=round(span.duration / 1e6, 3) if span.duration is not None else None,
-            service=tags.get("service"),
-            env=tags.get("env"),
-            version=tags.get("version") or span.metadata.get("agent_version"),
+            service=clean(tags.get("service"), counts),
+            env=clean(tags.get("env"), counts),
+            version=clean(tags.get("version") or span.metadata.get("agent_version"), counts),
             session_id=redact_text(tags["session_id"], counts) if tags.get("session_id") else None,
-            url=datadog_span_url(site, span.trace_id, span.span_id),
+            url=datadog_span_url(site, trace_id, span_id),
         ),
         detected_at=detected_at,
         occurred_at=start_time,
-        ml_app=span.ml_app,
+        ml_app=ml_app,
         failure_kind=primary_kind(reasons),
         reasons=[r.model_copy(update={"detail": redact_text(r.detail, counts)}) for r in reasons],
         severity=severity_of(reasons, span, rules),
-        agent=_agent(span),
+        agent=clean(_agent(span), counts),
         error_type=error_type,
         error_message=redact_text(error_message, counts) if error_message else None,
         error_stack=redact_text(error_stack, counts) if error_stack else None,
@@ -167,7 +174,7 @@ def build_capture(
         metadata=sanitize_value(span.metadata, counts),
         tags=sanitize_value(span.tags, counts, key="tags"),
         evaluations=evaluations,
-        model_name=span.model_name,
+        model_name=clean(span.model_name, counts),
         user_hash=hasher(user_id) if user_id else None,
         pii=counts,
         lineage=lineage,

@@ -431,3 +431,77 @@ def test_notes_written_through_the_api_service_are_redacted_before_they_are_stor
     assert audit and all("zed.note" not in str(entry.detail) for entry in audit)
     service.triage_signature("sig-1", SignatureStatus.triaged, "key-abc", note="call +44 20 7946 0958")
     assert all("7946 0958" not in str(entry.detail) for entry in store.list_audit(limit=20).items)
+
+
+# ------------------------------------------------------------------------- every stored string is sanitized
+
+_JWT_CANARY = JWT
+_CANARIES = {
+    "service": "svc-owner.canary1@example.com",
+    "env": "prod-+44 20 7946 0958",
+    "version": "v1 for canary3@example.org",
+    "agent": "agent of canary4@example.com",
+    "span_name": "call 4111 1111 1111 1111",
+    "ml_app": "app-canary6@example.com",
+    "error_type": _JWT_CANARY,
+    "model_name": "gpt-4o canary8@example.com",
+    "label": "judge canary9@example.com",
+    "metric_type": "score 078.05.1123",
+    "role": "user canary11@example.com",
+    "session": "sess canary12@example.com",
+    "meta_key": "canary13@example.com",
+}
+
+
+def _hostile_span() -> dict:
+    return {
+        "id": "s1",
+        "type": "span",
+        "attributes": {
+            "span_id": "alice.span@example.com",
+            "trace_id": "697e97820000000031e9932de6ea8065",
+            "parent_id": "undefined",
+            "name": _CANARIES["span_name"],
+            "span_kind": "agent",
+            "ml_app": _CANARIES["ml_app"],
+            "start_ns": 1769904002982773920,
+            "duration": 4665893938.0,
+            "status": "error",
+            "model_name": _CANARIES["model_name"],
+            "input": {"messages": [{"role": _CANARIES["role"], "content": "hello"}]},
+            "output": {"value": "sorry"},
+            "metadata": {"agent_name": _CANARIES["agent"], _CANARIES["meta_key"]: "x"},
+            "meta": {"error": {"message": "boom"}},
+            "evaluation": {
+                _CANARIES["label"]: {"eval_metric_type": _CANARIES["metric_type"], "value": 0.1},
+            },
+            "tags": [
+                f"service:{_CANARIES['service']}",
+                f"env:{_CANARIES['env']}",
+                f"version:{_CANARIES['version']}",
+                f"session_id:{_CANARIES['session']}",
+                f"error_type:{_CANARIES['error_type']}",
+            ],
+        },
+    }
+
+
+def test_every_stored_string_of_a_capture_is_sanitized_and_bad_identifiers_are_hashed() -> None:
+    from evalforge_assets.capture.build import UserHasher, build_capture
+    from evalforge_assets.capture.classify import FailureRules, failure_reasons
+    from evalforge_assets.capture.sanitize import HASHED_ID_PREFIX
+    from evalforge_assets.capture.spans import parse_span
+    from evalforge_assets.models import Lineage
+
+    span = parse_span(_hostile_span())
+    rules = FailureRules()
+    reasons = failure_reasons(span, rules)
+    assert reasons, "the hostile span must be a failure for this test to mean anything"
+    capture = build_capture(span, reasons, rules, UserHasher("k"), Lineage(), "2026-02-01T00:00:00.000000Z")
+    stored = capture.model_dump_json()
+    for field_name, canary in _CANARIES.items():
+        secret = canary.split()[-1] if " " in canary else canary
+        assert secret not in stored, f"{field_name} leaked: {secret}"
+    assert capture.source.span_id.startswith(HASHED_ID_PREFIX)
+    assert capture.source.trace_id == "697e97820000000031e9932de6ea8065"
+    assert "alice.span" not in capture.source.url
