@@ -58,16 +58,18 @@ def get_incident_service(settings: Annotated[Settings, Depends(get_settings)],
     return incident_service_for(settings, store, transport)
 
 
-def _default_copilot(store: Store, settings: Settings, incident_id: str | None, question: str) -> CopilotAnswer:
+def get_copilot(settings: Annotated[Settings, Depends(get_settings)]) -> CopilotAnswerer:
+    """The question answerer behind POST /api/copilot/ask: the agent over the model the composition root builds
+    from the app's settings (`parts.llm_model`), or its deterministic fallback when there is none."""
     # Imported on first use: the copilot pulls in the LLM stack, which the rest of the API never needs.
     from evalforge_assets.recovery.copilot import answer_question
 
-    return answer_question(store, settings, incident_id, question)
+    model = parts.llm_model(settings)
 
+    def answer(store: Store, settings: Settings, incident_id: str | None, question: str) -> CopilotAnswer:
+        return answer_question(store, settings, incident_id, question, model)
 
-def get_copilot() -> CopilotAnswerer:
-    """The question answerer behind POST /api/copilot/ask (the agent, or its deterministic fallback)."""
-    return _default_copilot
+    return answer
 
 
 def get_demo_bug_switch(settings: Annotated[Settings, Depends(get_settings)]) -> DemoBugSwitch:

@@ -10,6 +10,7 @@ so importing this module stays cheap and Dagster-free.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from evalforge_assets.recovery.context_types import ContextSource
     from evalforge_assets.recovery.service import IncidentService
     from evalforge_assets.recovery.service_metrics import ServiceMetricsSource
+
+logger = logging.getLogger(__name__)
 
 
 def store(settings: Settings) -> Store:
@@ -58,13 +61,14 @@ def span_source(settings: Settings) -> SpanSource:
 def metrics_source(settings: Settings) -> ServiceMetricsSource:
     """Datadog metrics for DD_SERVICE in DD_ENV when both Datadog keys are set, else the watched service's own
     Prometheus endpoint at `{DEMO_APP_URL}/metrics` (rates over EVALFORGE_RECENT_WINDOW_SECONDS)."""
-    from evalforge_assets.recovery.service_metrics import (
-        PrometheusMetricsSource,
-        metrics_source_from_settings,
-    )
-
     if settings.datadog_configured:
-        return metrics_source_from_settings(settings)
+        from evalforge_assets.datadog_client import DatadogConnection, open_api_client
+        from evalforge_assets.recovery.service_metrics import DatadogMetricsSource
+
+        connection = DatadogConnection.from_settings(settings)
+        return DatadogMetricsSource(lambda: open_api_client(connection), settings.dd_service, settings.dd_env)
+    from evalforge_assets.recovery.service_metrics import PrometheusMetricsSource
+
     return PrometheusMetricsSource(f"{settings.demo_app_url.rstrip('/')}/metrics",
                                    recent_window_seconds=settings.recent_window_seconds)
 
@@ -89,27 +93,50 @@ def check_runner(settings: Settings) -> TestRunner:
 
 def context_source(settings: Settings, metrics: ServiceMetricsSource) -> ContextSource:
     """The Datadog MCP server when DATADOG_MCP_URL is set (falling back field by field to `metrics`), else the
-    metrics source itself. Raises ValueError when DATADOG_MCP_URL is set without both Datadog keys."""
-    from evalforge_assets.recovery.context import MetricsContextSource, context_source_for
+    metrics source itself (Datadog's metrics API when DD keys are set, else the service's own metrics).
+
+    Raises ValueError when DATADOG_MCP_URL is set without both Datadog keys.
+    """
+    from evalforge_assets.recovery.context import MetricsContextSource
 
     site = settings.dd_site if settings.datadog_configured else None
     fallback = MetricsContextSource(metrics, settings.demo_app_url, site=site, env=settings.dd_env)
-    return context_source_for(settings, fallback)
+    if not settings.datadog_mcp_url:
+        return fallback
+    api_key, app_key = settings.secret_value("dd_api_key"), settings.secret_value("dd_app_key")
+    if not (api_key and app_key):
+        raise ValueError(
+            "DATADOG_MCP_URL is set but DD_API_KEY and DD_APP_KEY are not both set; the Datadog MCP server "
+            "needs both keys. Set them, or unset DATADOG_MCP_URL to use Datadog's API or the service's "
+            "metrics."
+        )
+    # Imported here: the MCP client is only loaded by deployments that use it.
+    from evalforge_assets.recovery.mcp_context import McpContextSource
+
+    return McpContextSource(settings.datadog_mcp_url, api_key, app_key, settings.dd_service, settings.dd_env,
+                            fallback=fallback, site=settings.dd_site)
 
 
 def llm_model(settings: Settings) -> Model | None:
-    """MiniMax when MINIMAX_API_KEY is set; None means the agents run their deterministic fallbacks."""
+    """MiniMax when MINIMAX_API_KEY is set; None means the agents run their deterministic fallbacks. The
+    planner, the copilot and the LLM artifact generator are all given this model by their callers."""
     from evalforge_assets.llm import build_model
 
     return build_model(settings)
 
 
 def artifact_generator(settings: Settings) -> ArtifactGenerator:
-    """The LLM artifact generator (deterministic for any artifact it fails on) when MiniMax is configured,
-    else the deterministic generator."""
-    from evalforge_assets.exports import artifact_generator_for
+    """The LLM artifact generator when MiniMax is configured, wrapped so any artifact it fails on comes from the
+    deterministic generator; the deterministic generator alone otherwise."""
+    from evalforge_assets.exports.artifacts import DeterministicArtifactGenerator, FallbackArtifactGenerator
 
-    return artifact_generator_for(settings)
+    model = llm_model(settings)
+    if model is None:
+        return DeterministicArtifactGenerator()
+    # Imported only with a model: the LLM generator pulls in the agent stack.
+    from evalforge_assets.exports.generators import LlmArtifactGenerator
+
+    return FallbackArtifactGenerator(LlmArtifactGenerator(model), DeterministicArtifactGenerator())
 
 
 def build_incident_service(settings: Settings, store: Store, *,

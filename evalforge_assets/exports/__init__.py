@@ -2,7 +2,6 @@
 
 from evalforge_assets.exports.content import (
     ExportContent,
-    artifact_generator_for,
     generate_content,
     load_inputs,
 )

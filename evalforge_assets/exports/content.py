@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from evalforge_assets.exports.artifacts import (
     ArtifactGenerator,
-    DeterministicArtifactGenerator,
     EvalCase,
-    FallbackArtifactGenerator,
     GuardrailRule,
     Runbook,
     sanitized_capture,
 )
 from evalforge_assets.models import Destination, ExportPackage, FailureCapture, FailureSignature
 from evalforge_assets.store import Store
-
-if TYPE_CHECKING:
-    from evalforge_assets.settings import Settings
-
-_GENERATORS_MODULE = "evalforge_assets.exports.generators"
 
 # The webhook carries the whole package, so asking for it means generating every kind of artifact.
 _KINDS_FOR: dict[Destination, frozenset[str]] = {
@@ -49,23 +41,6 @@ class ExportContent:
     @property
     def fallbacks(self) -> int:
         return len(self.fallback_reasons)
-
-
-def artifact_generator_for(settings: Settings) -> ArtifactGenerator:
-    """The configured generator: `evalforge_assets.exports.generators.artifact_generator_from_settings` when that
-    module exists (it decides between its LLM generator and the deterministic one), wrapped so any artifact it
-    fails on comes from the deterministic generator; the deterministic generator alone otherwise."""
-    try:
-        from evalforge_assets.exports.generators import artifact_generator_from_settings
-    except ModuleNotFoundError as error:
-        # Only the module's absence means "no LLM generator"; a missing dependency inside it is a real error.
-        if error.name not in (_GENERATORS_MODULE, _GENERATORS_MODULE.rpartition(".")[0]):
-            raise
-        return DeterministicArtifactGenerator()
-    primary = artifact_generator_from_settings(settings)
-    if isinstance(primary, (DeterministicArtifactGenerator, FallbackArtifactGenerator)):
-        return primary
-    return FallbackArtifactGenerator(primary, DeterministicArtifactGenerator())
 
 
 def needed_kinds(destinations: Iterable[Destination]) -> frozenset[str]:

@@ -43,7 +43,7 @@ from evalforge_assets.exports.artifacts import (
     sanitized_capture,
     signature_evidence,
 )
-from evalforge_assets.llm import build_model, invoke, new_agent
+from evalforge_assets.llm import invoke, new_agent
 from evalforge_assets.models import FailureCapture, FailureSignature
 
 log = logging.getLogger("evalforge.agents.generators")
@@ -326,9 +326,3 @@ def sample_captures(captures: Sequence[FailureCapture]) -> list[FailureCapture]:
     """The captures a prompt shows: the newest few, the same ones a runbook lists as sample traces."""
     by_id = {capture.capture_id: capture for capture in captures}
     return [by_id[sample.capture_id] for sample in sample_traces(captures)]
-
-
-def artifact_generator_from_settings(settings: Any) -> ArtifactGenerator:
-    """The LLM generator when MiniMax is configured, else the deterministic one."""
-    model = build_model(settings)
-    return LlmArtifactGenerator(model) if model is not None else DeterministicArtifactGenerator()

@@ -21,7 +21,7 @@ from strands import tool
 from strands.models import Model
 
 from evalforge_assets.capture.pii import redact_text
-from evalforge_assets.llm import build_model, final_text, invoke, new_agent
+from evalforge_assets.llm import final_text, invoke, new_agent
 from evalforge_assets.models import (
     CopilotAnswer,
     IncidentRecord,
@@ -376,14 +376,13 @@ def _unique(links: list[Link]) -> list[Link]:
 
 
 def answer_question(store: Store, settings: Any, incident_id: str | None, question: str,
-                    model: Model | None = None) -> CopilotAnswer:
+                    model: Model | None) -> CopilotAnswer:
     """Answer `question` about `incident_id` (default: the open incident of `settings.dd_service`).
 
-    `model` defaults to `build_model(settings)`: MiniMax when `MINIMAX_API_KEY` is set, else the deterministic
-    answerer. A failing model falls back to the deterministic answer. Blocks until answered (call it from a
-    worker thread, as FastAPI does for sync routes)."""
+    `model` is the caller's (`evalforge_assets.parts.llm_model(settings)`: MiniMax when `MINIMAX_API_KEY` is
+    set); None answers deterministically, and a failing model falls back to the deterministic answer. Blocks
+    until answered (call it from a worker thread, as FastAPI does for sync routes)."""
     facts = gather_facts(store, settings, incident_id)
-    model = model if model is not None else build_model(settings)
     if facts is None:
         reply = no_incident(store, incident_id)
     elif model is None:

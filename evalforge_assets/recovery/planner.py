@@ -245,7 +245,7 @@ def _deterministic(context: PlanningContext, now: str) -> Plan:
     return deterministic_plan(context.base_url, context.openapi, signal, now, token=context.auth_token)
 
 
-def generate_plan(context: PlanningContext, model: Model | None = None, *, now: str | None = None) -> PlanOutcome:
+def generate_plan(context: PlanningContext, model: Model | None, *, now: str | None = None) -> PlanOutcome:
     """The validation plan for `context`'s incident: the model's when it gives a valid one, else the
     deterministic plan with `fallback_reason` saying what went wrong. Never raises for model failures."""
     now = now or now_iso()

@@ -1,6 +1,6 @@
 """How healthy the watched service is right now: error rate, p95 latency and top error over a short window.
 
-Two sources give the same `ServiceSignal`, chosen by `metrics_source_from_settings`:
+Two sources give the same `ServiceSignal`, chosen by `evalforge_assets.parts.metrics_source`:
 
 - `PrometheusMetricsSource` scrapes the service's own `/metrics` (the demo app's request counter and latency
   histogram) and computes rates from the difference between scrapes it keeps in memory. It is the default,
@@ -17,7 +17,8 @@ seconds; 60 s for Datadog, whose metrics arrive with some delay): detection and 
 show the 5-minute numbers. Both windows are also shortened to the history actually available (a source that
 started polling 20 s ago reports a 20 s window), so a fresh poller reacts at once instead of waiting.
 
-This module holds the Prometheus source and the choice between the two; the Datadog source is in
+This module holds the Prometheus source (the composition root, `evalforge_assets.parts`, chooses between
+the two); the Datadog source is in
 `datadog_metrics` and the shared signal, interface and error in `metrics_signal` (all re-exported here).
 """
 
@@ -30,7 +31,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
@@ -57,9 +58,6 @@ from evalforge_assets.recovery.metrics_signal import (
     ServiceSignal,
 )
 
-if TYPE_CHECKING:
-    from evalforge_assets.settings import Settings
-
 __all__ = [
     "DATADOG_RECENT_WINDOW_SECONDS",
     "DEFAULT_SPAN_NAME",
@@ -78,7 +76,6 @@ __all__ = [
     "TextFetcher",
     "histogram_quantile",
     "http_text_fetcher",
-    "metrics_source_from_settings",
     "parse_prometheus_scrape",
     "parse_query_series",
     "signal_from_datadog_series",
@@ -356,15 +353,3 @@ class PrometheusMetricsSource:
         at_or_before = [scrape for scrape in earlier if scrape.at <= cutoff]
         return at_or_before[-1] if at_or_before else earlier[0]
 
-
-# -- Datadog ---------------------------------------------------------------------------------------------
-
-def metrics_source_from_settings(settings: Settings) -> ServiceMetricsSource:
-    """Datadog when DD_API_KEY and DD_APP_KEY are set (for DD_SERVICE in DD_ENV); otherwise the demo app's own
-    metrics at `{DEMO_APP_URL}/metrics`."""
-    if settings.datadog_configured:
-        from evalforge_assets.datadog_client import DatadogConnection, open_api_client
-
-        connection = DatadogConnection.from_settings(settings)
-        return DatadogMetricsSource(lambda: open_api_client(connection), settings.dd_service, settings.dd_env)
-    return PrometheusMetricsSource(f"{settings.demo_app_url.rstrip('/')}/metrics")

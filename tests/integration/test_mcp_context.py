@@ -18,11 +18,7 @@ from evalforge_assets.defs.recovery.assets import incident_context, recovery_pla
 from evalforge_assets.defs.recovery.resources import _metrics_source
 from evalforge_assets.defs.resources import build_resources
 from evalforge_assets.models import IncidentRecord, Signal
-from evalforge_assets.recovery.context import (
-    GatheredContext,
-    MetricsContextSource,
-    context_source_for,
-)
+from evalforge_assets.recovery.context import GatheredContext, MetricsContextSource
 from evalforge_assets.recovery.mcp_context import (
     ERRORS,
     METRICS,
@@ -289,18 +285,6 @@ def test_arguments_follow_the_schema_types_and_time_formats() -> None:
         "end_time": "2023-11-14T22:18:20Z", "since": "now-5m", "monitor_ids": [4242], "limit": 10,
     }
     assert fill_arguments({**schema, "required": ["sort"]}, VALUES) is None
-
-
-# -- choosing the source ----------------------------------------------------------------------------------
-
-def test_the_mcp_server_is_used_only_when_its_url_is_set(fallback: CountingSource) -> None:
-    metrics = fallback.inner
-    assert context_source_for(Settings(DD_API_KEY="k", DD_APP_KEY="a"), metrics) is metrics
-    with pytest.raises(ValueError, match="DD_API_KEY and DD_APP_KEY are not both set"):
-        context_source_for(Settings(DATADOG_MCP_URL="https://mcp.datadoghq.com/x", DD_API_KEY="k"), metrics)
-    chosen = context_source_for(Settings(DATADOG_MCP_URL="https://mcp.datadoghq.com/x", DD_API_KEY="k",
-                                         DD_APP_KEY="a"), metrics)
-    assert isinstance(chosen, McpContextSource) and chosen.fallback is metrics
 
 
 # -- the real asset ---------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from evalforge_assets.models import (
     FailureKind,
@@ -17,13 +16,11 @@ from evalforge_assets.models import (
     TestRunStatus,
     TestStatus,
 )
-from evalforge_assets.recovery import copilot
 from evalforge_assets.recovery.copilot import answer_question
 from evalforge_assets.recovery.plan import deterministic_plan
 from evalforge_assets.recovery.service import IncidentService, SignalReading
 from evalforge_assets.settings import Settings
 from evalforge_assets.store.sqlite import SqliteStore
-from tests.doubles.minimax import MiniMaxDouble, Reply
 from tests.doubles.scripted_model import ScriptedModel, call, say
 
 DAGSTER = "http://dagster.test:3000"
@@ -136,7 +133,7 @@ def test_what_is_failing_names_the_top_error_rate_and_failing_checks(
         service: IncidentService, settings: Settings, failing_incident: tuple[str, TestRun]) -> None:
     incident_id, run = failing_incident
 
-    answer = answer_question(service.store, settings, None, "What is failing?")
+    answer = answer_question(service.store, settings, None, "What is failing?", model=None)
 
     assert answer.incident_id == incident_id
     assert "Top error: POST /checkout 500." in answer.answer
@@ -153,7 +150,7 @@ def test_which_checks_fail_lists_each_failure_with_its_details(
     run = run_checks(service, incident_id, {"checkout-valid-order": "expected status == 200, got 500",
                                             "checkout-requires-auth": "expected status in [401], got 500"}, HIGH)
 
-    answer = answer_question(service.store, settings, incident_id, "Which checks fail and why?")
+    answer = answer_question(service.store, settings, incident_id, "Which checks fail and why?", model=None)
 
     assert answer.answer.splitlines() == [
         f"2 of 5 checks of validation run {run.run_id} fail:",
@@ -167,7 +164,7 @@ def test_is_it_recovered_explains_both_conditions_while_checks_fail(
         service: IncidentService, settings: Settings, failing_incident: tuple[str, TestRun]) -> None:
     incident_id, _ = failing_incident
 
-    lines = answer_question(service.store, settings, incident_id, "Is it recovered?").answer.splitlines()
+    lines = answer_question(service.store, settings, incident_id, "Is it recovered?", model=None).answer.splitlines()
 
     assert lines[0] == "Not yet: the incident is INCIDENT_ACTIVE."
     assert lines[1].startswith("Recovery needs both: every check of a completed validation run passes, and the "
@@ -181,7 +178,7 @@ def test_is_it_recovered_says_yes_once_checks_pass_and_the_signal_fell(
     incident_id = open_with_plan(service)
     run = run_checks(service, incident_id, {}, LOW)
 
-    lines = answer_question(service.store, settings, incident_id, "Has it recovered?").answer.splitlines()
+    lines = answer_question(service.store, settings, incident_id, "Has it recovered?", model=None).answer.splitlines()
 
     assert lines[0].startswith("Yes: the incident is RECOVERED since 2026-03-02T10:")
     assert f"- All 5 checks of validation run {run.run_id} passed." in lines
@@ -190,7 +187,7 @@ def test_is_it_recovered_says_yes_once_checks_pass_and_the_signal_fell(
 
 def test_an_unrecognised_question_lists_what_the_copilot_can_answer(
         service: IncidentService, settings: Settings, failing_incident: tuple[str, TestRun]) -> None:
-    answer = answer_question(service.store, settings, None, "Who is on call tonight?")
+    answer = answer_question(service.store, settings, None, "Who is on call tonight?", model=None)
 
     assert answer.answer.startswith("I can answer: what is failing; which checks fail and why; whether the "
                                     "incident has recovered; and what the validation plan checks.")
@@ -199,25 +196,10 @@ def test_an_unrecognised_question_lists_what_the_copilot_can_answer(
 
 def test_the_plan_question_lists_the_checks_in_priority_order(
         service: IncidentService, settings: Settings, failing_incident: tuple[str, TestRun]) -> None:
-    lines = answer_question(service.store, settings, None, "What does the plan do?").answer.splitlines()
+    lines = answer_question(service.store, settings, None, "What does the plan do?", model=None).answer.splitlines()
 
     assert [line.split(".")[0] for line in lines[1:]] == ["1", "2", "3", "4", "5"]
     assert "POST http://127.0.0.1:8001/checkout" in lines[1]
-
-
-def test_with_a_key_and_no_model_given_the_copilot_asks_minimax(
-        service: IncidentService, settings: Settings, failing_incident: tuple[str, TestRun],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    double = MiniMaxDouble([Reply("<think>Read the question.</think>Checkout fails with a 500.")])
-    real_build_model = copilot.build_model
-    monkeypatch.setattr(copilot, "build_model",
-                        lambda given: real_build_model(given, http_client=double.http_client()))
-    keyed = settings.model_copy(update={"minimax_api_key": SecretStr("mm-key")})
-
-    answer = answer_question(service.store, keyed, None, "What is failing?")
-
-    assert answer.answer == "Checkout fails with a 500." and len(double.requests) == 1
-    assert double.requests[0].headers["authorization"] == "Bearer mm-key"
 
 
 def test_without_an_incident_the_copilot_says_so(service: IncidentService, settings: Settings) -> None:
@@ -229,5 +211,5 @@ def test_without_an_incident_the_copilot_says_so(service: IncidentService, setti
     assert answer.incident_id is None and model.calls == 0
     assert answer.answer == "There is no active incident. The service is HEALTHY with a 1.0% error rate."
     assert urls(answer) == ["/api/status"]
-    unknown = answer_question(service.store, settings, "inc_missing", "What is failing?")
+    unknown = answer_question(service.store, settings, "inc_missing", "What is failing?", model=None)
     assert unknown.answer.startswith("There is no incident inc_missing, and there is no active incident.")

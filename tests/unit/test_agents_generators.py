@@ -8,15 +8,11 @@ from typing import Any
 import pytest
 
 from evalforge_assets.exports.artifacts import (
-    ArtifactGenerator,
     DeterministicArtifactGenerator,
     runbook_evidence,
     signature_evidence,
 )
-from evalforge_assets.exports.generators import (
-    LlmArtifactGenerator,
-    artifact_generator_from_settings,
-)
+from evalforge_assets.exports.generators import LlmArtifactGenerator
 from evalforge_assets.llm import build_model
 from evalforge_assets.models import FailureCapture, FailureSignature
 from evalforge_assets.settings import Settings
@@ -129,15 +125,6 @@ def test_each_item_falls_back_to_the_deterministic_generator_on_its_own(
     assert runbook.generator == "llm:scripted"
     assert generator.fallback_reasons == [
         "The guardrail sig_timeout was generated without the model (ConnectionError: MiniMax is unreachable)."]
-
-
-def test_generator_choice_follows_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("MINIMAX_API_KEY", raising=False)
-    without = artifact_generator_from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
-    with_key = artifact_generator_from_settings(Settings(_env_file=None, MINIMAX_API_KEY="k"))  # type: ignore[call-arg]
-    assert isinstance(without, DeterministicArtifactGenerator)
-    assert isinstance(with_key, LlmArtifactGenerator) and with_key.name == "llm:MiniMax-M2.5"
-    assert isinstance(with_key, ArtifactGenerator)
 
 
 # ------------------------------------------------------------------------------------------- no PII sent

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
-import types
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +11,6 @@ from evalforge_assets.capture.build import UserHasher
 from evalforge_assets.capture.classify import FailureRules
 from evalforge_assets.capture.ingest import IngestContext, ingest_items
 from evalforge_assets.capture.sources.sample import SampleSpanSource
-from evalforge_assets.exports import artifact_generator_for
 from evalforge_assets.exports.artifacts import (
     MAX_SAMPLE_TRACES,
     ArtifactGenerator,
@@ -29,7 +26,6 @@ from evalforge_assets.exports.artifacts import (
 from evalforge_assets.models import FailureCapture, FailureSignature, Lineage
 from evalforge_assets.review.fingerprint import fingerprint_of, parameterize
 from evalforge_assets.review.signatures import group_hour
-from evalforge_assets.settings import Settings
 from tests.fixtures.factories import make_capture, make_signature
 
 GENERATOR = DeterministicArtifactGenerator()
@@ -331,19 +327,3 @@ def test_probable_causes_come_from_whole_words_of_the_error(error_type: str, mes
     signature = signature_for([capture], fingerprint={**fingerprint_of(capture), "message": message})
     causes = " ".join(GENERATOR.runbook(signature, [capture]).probable_causes)
     assert expected in causes and not_expected not in causes
-
-
-# ---- which generator an export uses -----------------------------------------------------------------------------
-def test_without_an_llm_configured_exports_use_the_deterministic_generator(tmp_path) -> None:
-    settings = Settings(_env_file=None, EVALFORGE_HOME=str(tmp_path))  # type: ignore[call-arg]
-    assert isinstance(artifact_generator_for(settings), DeterministicArtifactGenerator)
-
-
-def test_an_llm_generator_is_wrapped_so_each_failed_artifact_falls_back(monkeypatch, tmp_path) -> None:
-    module = types.ModuleType("evalforge_assets.exports.generators")
-    module.artifact_generator_from_settings = lambda settings: BrokenGenerator()  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "evalforge_assets.exports.generators", module)
-    generator = artifact_generator_for(Settings(_env_file=None, EVALFORGE_HOME=str(tmp_path)))  # type: ignore[call-arg]
-    assert isinstance(generator, FallbackArtifactGenerator) and generator.name == "llm:broken"
-    capture = timeout_capture()
-    assert generator.eval_case(capture, None).metadata.generator == "deterministic"

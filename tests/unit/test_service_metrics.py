@@ -23,9 +23,7 @@ from evalforge_assets.recovery.service_metrics import (
     ServiceSignal,
     histogram_quantile,
     http_text_fetcher,
-    metrics_source_from_settings,
 )
-from evalforge_assets.settings import Settings
 from tests.doubles.datadog_double import (
     DEFAULT_API_KEY,
     DEFAULT_APP_KEY,
@@ -601,30 +599,3 @@ def test_datadog_query_error_status_is_a_clear_error(
 
     with pytest.raises(MetricsUnavailableError, match="could not run the metric query.*Error parsing query"):
         datadog_source(double).read("demo-app")
-
-
-# -- choosing a source ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DD_API_KEY", "DD_APP_KEY", "DD_API_HOST", "DEMO_APP_URL", "DD_SERVICE", "DD_ENV"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def test_settings_without_datadog_keys_choose_the_demo_apps_metrics(clean_environment: None) -> None:
-    settings = Settings(_env_file=None, DEMO_APP_URL="http://127.0.0.1:9123/")
-
-    source = metrics_source_from_settings(settings)
-
-    assert isinstance(source, PrometheusMetricsSource)
-    assert source.metrics_url == "http://127.0.0.1:9123/metrics"
-
-
-def test_settings_with_datadog_keys_choose_datadog(clean_environment: None) -> None:
-    settings = Settings(_env_file=None, DD_API_KEY="api", DD_APP_KEY="app", DD_SERVICE="shop", DD_ENV="prod")
-
-    source = metrics_source_from_settings(settings)
-
-    assert isinstance(source, DatadogMetricsSource)
-    assert (source.service, source.env, source.span_name) == ("shop", "prod", "fastapi.request")
