@@ -58,6 +58,9 @@ def bootstrap(hours: int | None) -> None:
             asset_selection=[AssetKey(name) for name in BOOTSTRAP_ASSETS],
             tags={ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1],
                   BOOTSTRAP_TAG: "true"},
+            # Step-by-step DEBUG events would drown the servers' output in `evalforge up`'s terminal; the UI
+            # keeps every event of the run.
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
             raise_on_error=False,
         )
     if not result.success:

@@ -89,19 +89,14 @@ class ManagedProcess:
         except ProcessLookupError:
             return  # already gone
 
-    def wait_ready(self, deadline: float, stopping: Callable[[], bool]) -> bool:
-        while time.monotonic() < deadline and not stopping():
-            if not self.running():
-                return self.oneshot and self.process is not None and self.process.returncode == 0
-            if self.ready_url is None:
-                return True
-            try:
-                if httpx.get(self.ready_url, timeout=1.0).status_code < 500:
-                    return True
-            except httpx.HTTPError:
-                pass  # not listening yet
-            time.sleep(0.1)
-        return False
+    def ready(self) -> bool:
+        """One look: a one-shot child counts as ready from the start (its exit is reported, not waited for)."""
+        if self.oneshot or self.ready_url is None:
+            return True
+        try:
+            return httpx.get(self.ready_url, timeout=2.0).status_code < 500
+        except httpx.HTTPError:
+            return False  # not listening yet
 
 
 class Supervisor:
@@ -140,13 +135,22 @@ class Supervisor:
             proc.start(self.env)
             self._tell_watchdog(f"+{proc.pgid}")
         deadline = time.monotonic() + ready_timeout
-        for proc in self.processes:
-            if not proc.wait_ready(deadline, lambda: self._stopping):
+        pending = list(self.processes)
+        while pending:
+            if self._stopping:
                 self.stop_all()
-                if self._stopping:
-                    raise SystemExit(0)  # Ctrl-C or SIGTERM while starting: a clean stop, not a failure
-                what = f"at {proc.ready_url}" if proc.ready_url else f"(exit code {proc.process.returncode})"
-                raise SystemExit(f"{proc.name} did not become ready {what}; see its output above.")
+                raise SystemExit(0)  # Ctrl-C or SIGTERM while starting: a clean stop, not a failure
+            failed = self._failed_child()
+            if failed is not None:  # e.g. the API failing to import: say so now, not when its turn comes
+                self.stop_all()
+                raise SystemExit(f"{failed.name} exited while starting (exit code {failed.process.returncode}); "
+                                 "see its output above.")
+            if time.monotonic() > deadline:
+                self.stop_all()
+                raise SystemExit(f"{pending[0].name} did not become ready at {pending[0].ready_url} within "
+                                 f"{ready_timeout:.0f} s; see its output above.")
+            pending = [proc for proc in pending if not proc.ready()]
+            time.sleep(0.1)
 
     def wait_for(self, condition: Callable[[], bool], timeout: float) -> bool:
         """Poll `condition` while watching the children: True once it holds, False after `timeout`. A signal

@@ -33,8 +33,10 @@ def family(name: str, ignore_sigterm: bool = False) -> list[str]:
 
 
 def main(spec_path: str) -> None:
+    """Prints "supervising" once every child is ready; a start that fails prints the reason on stderr."""
     spec = json.loads(Path(spec_path).read_text())
-    processes = [ManagedProcess(child["name"], child["argv"], ready_url=None, oneshot=child.get("oneshot", False))
+    processes = [ManagedProcess(child["name"], child["argv"], ready_url=child.get("ready_url"),
+                                oneshot=child.get("oneshot", False))
                  for child in spec["children"]]
     supervisor = Supervisor(processes, dict(os.environ), first_to_stop=tuple(spec.get("first_to_stop", ())))
     supervisor.start_all()

@@ -116,3 +116,19 @@ def test_a_long_running_child_that_exits_stops_the_rest_with_an_error(
     assert supervisor.wait(timeout=30) == 1
     assert not alive(started)
 
+
+
+def test_a_child_that_dies_while_another_is_still_starting_fails_the_start_at_once(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"children": [
+        # Never ready: nothing listens there, so without watching the others the start would wait its timeout.
+        {"name": "slow server", "argv": family("slow"), "ready_url": "http://127.0.0.1:9/health"},
+        {"name": "api", "argv": [sys.executable, "-c", "raise SystemExit(3)"]},
+    ]}))
+
+    result = subprocess.run([sys.executable, "-m", "tests.e2e.supervised", str(spec)], check=False,
+                            capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 1
+    assert "api exited while starting (exit code 3)" in result.stderr, result.stderr
+    assert "supervising" not in result.stdout
