@@ -8,8 +8,8 @@ Placement: a capture whose fingerprint is partial (an error with a type but no m
 type) joins the dominant complete signature of its site that agrees with what it has (`fingerprint.joins`): the
 one with the most captures, ties to the smaller id. Its own fingerprint (and `fingerprint_id`) stays what it is;
 it is counted under the signature it joined, whose fingerprint lists the rule under `joined`. Without such a
-signature it stays under its own. Placement is decided over the captures of the run and the signatures stored,
-so a single backfill over all hours places every capture the same way whatever the partition order.
+signature it stays under its own. Placement is decided over the captures of the run and the signatures stored;
+a run that creates a complete signature also regroups the hours whose partial captures had none to join.
 
 Grouping owns a signature's counts, hours, bounds, samples, severity and versions (and `regressed`, when a
 resolved signature recurs), and a capture's `signature_id`; reviewers own the rest (status, merges, notes).
@@ -34,6 +34,7 @@ from evalforge_assets.models import (
 from evalforge_assets.review.fingerprint import (
     FINGERPRINT_VERSION,
     RULE_MESSAGE_ONLY,
+    RULE_TYPE_AND_MESSAGE,
     RULE_TYPE_ONLY,
     fingerprint_of,
     is_partial,
@@ -366,7 +367,39 @@ def store_grouping(store: Store, partition_keys: Sequence[str], now: str) -> Sto
     hours another run stored meanwhile, are kept). New signatures are inserted with `Store.create`; parents
     get their effective counts from their children as stored after the children were written. Captures get
     their `signature_id` one update each, so a reviewer's concurrent status or assignee change stays.
+
+    A complete signature created here may be what partial captures of other hours, grouped earlier, had no
+    signature to join: those hours are grouped again in the same call, so hours grouped one by one in any order
+    end with every partial capture placed.
     """
+    written = _store_hours(store, partition_keys, now)
+    stranded = _stranded_hours(store, written.created, partition_keys)
+    if stranded:
+        again = _store_hours(store, stranded, now)
+        written.captures += again.captures
+        written.created += [sid for sid in again.created if sid not in written.created]
+        written.updated += [sid for sid in again.updated if sid not in written.updated]
+        written.regressed += [sid for sid in again.regressed if sid not in written.regressed]
+        written.captures_regrouped += again.captures_regrouped
+    return written
+
+
+def _stranded_hours(store: Store, created: Sequence[str], done: Sequence[str]) -> list[str]:
+    """Hours outside `done` holding captures still under the partial signature a `created` complete one takes."""
+    partial_ids: set[str] = set()
+    for signature in store.get_signatures(sorted(created)).values():
+        fingerprint = signature.fingerprint
+        if fingerprint.get("rule") == RULE_TYPE_AND_MESSAGE:
+            partial_ids.add(signature_id_of({**fingerprint, "message": None}))
+            partial_ids.add(signature_id_of({**fingerprint, "error_type": None}))
+    if not partial_ids:
+        return []
+    hours = {(doc.get("lineage") or {}).get("partition_key")
+             for doc in store.iter_capture_documents(CaptureFilter(signature_id=tuple(sorted(partial_ids))))}
+    return sorted(hour for hour in hours if hour and hour not in done)
+
+
+def _store_hours(store: Store, partition_keys: Sequence[str], now: str) -> StoredGrouping:
     by_hour = {key: [CaptureFacts.of(doc) for doc in store.iter_capture_documents(CaptureFilter(partition_key=key))]
                for key in partition_keys}
     captures = [facts for hour in by_hour.values() for facts in hour]

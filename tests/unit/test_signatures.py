@@ -301,3 +301,21 @@ def test_unmerge_returns_a_placed_capture_to_the_child_it_joined(store: Store) -
     assert (stored := store.get_capture("bare")) is not None and stored.signature_id == parent
     review.unmerge(parent, [child], "key-lead")
     assert (stored := store.get_capture("bare")) is not None and stored.signature_id == child
+
+
+def _placement(store: Store) -> tuple[dict[str, str | None], dict[str, dict[str, int]]]:
+    captures = {c.capture_id: c.signature_id for c in store.iter_captures()}
+    counts = {s.signature_id: s.own_counts_by_hour for s in store.iter_signatures() if s.own_counts_by_hour}
+    return captures, counts
+
+
+@pytest.mark.parametrize("order", [[HOUR_10, HOUR_11], [HOUR_11, HOUR_10]])
+def test_hours_grouped_one_by_one_in_any_order_end_alike(store: Store, order: list[str]) -> None:
+    bare = stored_timeout("bare", HOUR_10, 3).model_copy(update={"error_message": None})
+    bare.fingerprint_id = bare.signature_id = signature_id_of(fingerprint_of(bare))
+    store.upsert_captures([bare, stored_timeout("a", HOUR_11, 1), stored_timeout("b", HOUR_11, 2)])
+    for hour in order:
+        store_grouping(store, [hour], NOW)
+    dominant = signature_id_of(fingerprint_of(stored_timeout("a", HOUR_11, 1)))
+    assert _placement(store) == ({"bare": dominant, "a": dominant, "b": dominant},
+                                 {dominant: {HOUR_10: 1, HOUR_11: 2}})
