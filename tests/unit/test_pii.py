@@ -411,7 +411,7 @@ def test_the_foreign_corpus_leaks_no_structured_value_but_phones_and_passwords_m
 # -------------------------------------------------------------------------------------- reviewer notes
 
 
-def test_notes_written_through_the_api_service_are_redacted_before_they_are_stored(tmp_path) -> None:  # noqa: ANN001
+def test_notes_written_through_the_api_service_are_redacted_before_they_are_stored(tmp_path) -> None:
     from evalforge_api.deps import get_review_service
     from evalforge_assets.models import SignatureStatus
     from evalforge_assets.store import open_store

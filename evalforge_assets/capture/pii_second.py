@@ -1,0 +1,77 @@
+"""A second, independent PII detector for the post-write check: it shares no code path with the redactor
+(`pii`, `pii_finders`, `pii_library`), so what the redactor misses by construction it can still catch.
+
+It uses each library's own matching: detect-secrets' regex plugins (keys and tokens of some twenty providers,
+keyword-assigned secrets), phonenumbers' `PhoneNumberMatcher` on numbers written with a country code,
+python-stdnum's Luhn and IBAN validators on digit runs, the standard library's `ipaddress` on address-shaped
+tokens, and a deliberately loose e-mail pattern. Slower than the redactor, which is fine: it runs once per
+stored capture in a check, not per span in ingestion.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import cache
+
+import phonenumbers
+from detect_secrets.plugins.base import RegexBasedDetector
+from stdnum import iban as stdnum_iban
+from stdnum import luhn
+
+# Strings that are placeholders left by the redactor are not findings.
+_PLACEHOLDER = re.compile(r"<[A-Z_]+>")
+_EMAIL = re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[^\s@<>\"'(),;:.]{2,}")
+_DIGIT_RUN = re.compile(r"(?<![\w.])\d(?:[ -]?\d){11,18}(?![\w])")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}\b")
+_ADDRESS_TOKEN = re.compile(r"[0-9A-Fa-f:.]{7,45}")
+
+
+@cache
+def _secret_plugins() -> tuple[RegexBasedDetector, ...]:
+    """Every regex-based detect-secrets plugin plus the keyword detector (entropy plugins are left out: on
+    their own they flag ordinary words)."""
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+    from detect_secrets.plugins.keyword import KeywordDetector
+
+    plugins = [cls() for cls in get_mapping_from_secret_type_to_class().values() if issubclass(cls, RegexBasedDetector)]
+    return (*plugins, KeywordDetector())
+
+
+def second_opinion(text: str) -> list[tuple[str, str]]:
+    """(entity, value) for everything this detector finds in `text`; empty for clean or redacted text."""
+    found: list[tuple[str, str]] = []
+    for plugin in _secret_plugins():
+        for value in plugin.analyze_string(text):
+            if value and not _PLACEHOLDER.fullmatch(value) and len(value) >= 4:
+                found.append(("SECRET", value))
+    if "@" in text:
+        found += [("EMAIL", m.group()) for m in _EMAIL.finditer(text) if "<" not in m.group()]
+    if "+" in text:
+        for match in phonenumbers.PhoneNumberMatcher(text, None):
+            found.append(("PHONE", match.raw_string))
+    for match in _DIGIT_RUN.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        if 13 <= len(digits) <= 19 and luhn.is_valid(digits) and digits[0] in "123456":
+            found.append(("CREDIT_CARD", match.group()))
+    for match in _IBAN.finditer(text):
+        if stdnum_iban.is_valid(match.group()):
+            found.append(("IBAN", match.group()))
+    if text.count(".") >= 3 or text.count(":") >= 2:
+        for match in _ADDRESS_TOKEN.finditer(text):
+            token = match.group().strip(".:")
+            try:
+                address = ipaddress.ip_address(token)
+            except ValueError:
+                continue
+            if not (address.is_loopback or address.is_unspecified):
+                found.append(("IP_ADDRESS", token))
+    return found
+
+
+def scrub(text: str) -> tuple[str, list[str]]:
+    """`text` with every value `second_opinion` finds replaced by its placeholder, and the entity types."""
+    findings = second_opinion(text)
+    for entity, value in sorted(findings, key=lambda finding: -len(finding[1])):
+        text = text.replace(value, f"<{entity}>")
+    return text, [entity for entity, _ in findings]
