@@ -22,6 +22,7 @@ from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString
 from stdnum import iban as stdnum_iban
 
 from evalforge_assets.capture.checksums import luhn_valid, mod97, ssn_valid
+from evalforge_assets.capture.pii_address import find_addresses
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _IBAN_LENGTHS: dict[str, int] = {}
@@ -334,4 +335,5 @@ def library_candidates(text: str) -> list[Candidate]:
         found += find_ssns(text)
     found += find_phones(text)
     found += find_secrets(text)
+    found += find_addresses(text)
     return found

@@ -27,6 +27,7 @@ PII_ENTITIES: tuple[str, ...] = (
     "US_SSN",
     "PHONE",
     "IP_ADDRESS",
+    "STREET_ADDRESS",
     "PERSON",
     "USER_ID",
 )
