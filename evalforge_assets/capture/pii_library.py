@@ -23,6 +23,7 @@ from stdnum import iban as stdnum_iban
 
 from evalforge_assets.capture.checksums import luhn_valid, mod97, ssn_valid
 from evalforge_assets.capture.pii_address import find_addresses
+from evalforge_assets.capture.pii_names import find_full_names
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _IBAN_LENGTHS: dict[str, int] = {}
@@ -336,4 +337,5 @@ def library_candidates(text: str) -> list[Candidate]:
     found += find_phones(text)
     found += find_secrets(text)
     found += find_addresses(text)
+    found += find_full_names(text)
     return found
