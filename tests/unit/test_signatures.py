@@ -279,6 +279,9 @@ def test_a_backfill_of_failure_signatures_regroups_stored_captures(tmp_path: Pat
                             tags={"dagster/asset_partition_range_start": HOUR_10,
                                   "dagster/asset_partition_range_end": HOUR_11})
     assert result.success
+    metadata = result.get_asset_materialization_events()[0].event_specific_data.materialization.metadata
+    assert metadata["fingerprint_version"].value == FINGERPRINT_VERSION
+    assert metadata["captures_regrouped"].value == 2
     ids = {c.signature_id for c in store.iter_captures()}
     assert len(ids) == 1 and next(iter(ids)).startswith(f"sig_v{FINGERPRINT_VERSION}_")
     (signature,) = [s for s in store.iter_signatures() if s.count]

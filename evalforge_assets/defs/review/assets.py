@@ -6,6 +6,7 @@ import dagster as dg
 from evalforge_assets.defs.resources import StoreResource
 from evalforge_assets.gc_tuning import bulk_allocation
 from evalforge_assets.models import now_iso
+from evalforge_assets.review.fingerprint import FINGERPRINT_VERSION
 from evalforge_assets.review.signatures import store_grouping
 from evalforge_assets.store import Store
 
@@ -25,6 +26,7 @@ def failure_signatures(context: dg.AssetExecutionContext, store: StoreResource) 
 
 def _group(context: dg.AssetExecutionContext, db: Store) -> dg.MaterializeResult:
     # Field-level writes (see store_grouping): a reviewer triaging these signatures meanwhile loses nothing.
+    # Captures of an older fingerprint version are regrouped here: backfilling this asset upgrades history.
     written = store_grouping(db, context.partition_keys, now_iso())
     return dg.MaterializeResult(metadata={
         "captures": written.captures,
@@ -32,4 +34,5 @@ def _group(context: dg.AssetExecutionContext, db: Store) -> dg.MaterializeResult
         "signatures_created": len(written.created),
         "regressed": dg.MetadataValue.json(written.regressed),
         "captures_regrouped": written.captures_regrouped,
+        "fingerprint_version": FINGERPRINT_VERSION,
     })
