@@ -4,7 +4,7 @@ quality per entity (with Presidio's pattern recognizers for comparison when the 
     python3 -m uv run python benchmarks/ingest.py              # 200k spans, 1M streamed for RSS
     python3 -m uv run python benchmarks/ingest.py --quick      # 20k / 100k, for a smoke run
 
-Targets: core >= 20,000 spans/s; end-to-end >= 5,000 spans/s; peak RSS < 600 MB while streaming 1M spans.
+Targets: core >= 15,000 spans/s (issue 9); end-to-end >= 5,000 spans/s; peak RSS < 600 MB while streaming 1M spans.
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def main() -> None:
     rate, captured = runs[0]
     print(f"core (parse→classify→sanitize→capture), 1 process: {rate:>10,.0f} spans/s best of 3, "
           f"median {runs[1][0]:,.0f}  ({args.count:,} spans, {captured:,} captured)   "
-          f"target >= 20,000: {'met' if rate >= 20_000 else 'NOT met'}")
+          f"target >= 15,000: {'met' if rate >= 15_000 else 'NOT met'}")
     with tempfile.TemporaryDirectory() as tmp:
         e2e, stored, partitions = end_to_end_rate(args.count, Path(tmp))
     print(f"end to end (capture_job into SQLite):             {e2e:>10,.0f} spans/s  "

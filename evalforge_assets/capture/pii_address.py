@@ -71,15 +71,32 @@ _COMPOUND = re.compile(
     r"markt|hof|berg|graben|laan|straat|plein|gracht|kade|singel|dijk|steeg|baan|dreef|pad|park|hoven|"
     r"wal|erf|plantsoen|veld|weide|zoom|lei|hof|boulevard|kanaal|straatweg|laan)[ \t]+\d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?\b"
 )
-_CHEAP_CUES = re.compile(r"\d|(?i:rue|avenue|boulevard|chemin|allée|impasse|place|quai|route)")
+# Cheap tests that say which pattern could match, so most texts cost a few substring searches.
+_NUMBER_THEN_WORD = re.compile(r"\d,?[ \t]+[A-ZÀ-ÖØ-Þ]")
+_UNIT_WORDS = ("Flat", "Studio", "Apartment", "Apt", "Unit", "Suite")
+_FR_WORDS = tuple(_FR_TYPES.split("|"))
+_ROMANCE_WORDS = tuple(word.rstrip(".\\") for word in _ROMANCE_TYPES.split("|"))
+_COMPOUND_TAIL = re.compile(
+    r"(?i:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|pfad|markt|hof|berg|graben|"
+    r"laan|straat|plein|gracht|kade|singel|dijk|steeg|baan|dreef|pad|park|hoven|wal|erf|plantsoen|veld|weide|"
+    r"zoom|lei|boulevard|kanaal)[ \t]+\d"
+)
 
 
 def find_addresses(text: str) -> Iterator[Candidate]:
     """Street addresses (without city or postcode lines, which identify no one on their own)."""
-    if not _CHEAP_CUES.search(text):
-        return
-    has_digit = any(char.isdigit() for char in text)
-    patterns = (_NUMBER_FIRST, _UNIT_FIRST, _FRENCH, _ROMANCE, _COMPOUND) if has_digit else (_FRENCH, _ROMANCE)
+    patterns = []
+    lowered = text.lower()
+    if any(word in lowered for word in _FR_WORDS):
+        patterns.append(_FRENCH)
+    if any(word in text for word in _ROMANCE_WORDS):
+        patterns.append(_ROMANCE)
+    if _NUMBER_THEN_WORD.search(text):
+        patterns.append(_NUMBER_FIRST)
+    if any(word in text for word in _UNIT_WORDS):
+        patterns.append(_UNIT_FIRST)
+    if _COMPOUND_TAIL.search(text):
+        patterns.append(_COMPOUND)
     for pattern in patterns:
         for match in pattern.finditer(text):
             yield "STREET_ADDRESS", match.start(), match.end()
