@@ -6,12 +6,14 @@ import sys
 
 import click
 
+from evalforge_assets import parts
 from evalforge_assets.cli import cli_settings, main, store_option
 from evalforge_assets.cli.bootstrap import BOOTSTRAP_ASSETS, BOOTSTRAP_TAG, bootstrap_partitions
 from evalforge_assets.cli.ports import ports_in_use
 from evalforge_assets.cli.sensor_ready import sensor_has_ticked
 from evalforge_assets.cli.supervisor import ManagedProcess, Supervisor
 from evalforge_assets.runtime import child_environment, prepare_dagster_home
+from evalforge_assets.settings import Settings
 
 __all__ = ["BOOTSTRAP_ASSETS", "bootstrap_partitions", "up"]
 
@@ -21,11 +23,14 @@ HEALTH_SENSOR = "service_health_sensor"
 SENSOR_READY_TIMEOUT_SECONDS = 60.0
 
 
-def _has_any_run(dagster_home: str) -> bool:
-    from dagster import DagsterInstance
-
-    with DagsterInstance.from_config(dagster_home) as instance:
-        return bool(instance.get_run_records(limit=1))
+def _nothing_captured_yet(settings: Settings) -> bool:
+    """A fresh data directory (or store). Asked of the store rather than of Dagster's run history: importing
+    Dagster here would add seconds to this process's start and to its exit after every stop."""
+    store = parts.store(settings)
+    try:
+        return store.count_captures() == 0
+    finally:
+        store.close()
 
 
 def _uvicorn(app: str, host: str, port: int) -> list[str]:
@@ -40,7 +45,7 @@ def _uvicorn(app: str, host: str, port: int) -> list[str]:
 @click.option("--api-port", default=8000, show_default=True)
 @click.option("--demo-port", default=8001, show_default=True)
 @click.option("--bootstrap/--no-bootstrap", default=True, show_default=True,
-              help="On a fresh data directory, capture the span source's recent hours at once.")
+              help="While the store holds no captures, capture the span source's recent hours at once.")
 @click.option("--demo/--no-demo", default=True, show_default=True,
               help="Also run the demo app and a light traffic generator (the service under watch).")
 def up(host: str, dagster_port: int, api_port: int, demo_port: int, bootstrap: bool, demo: bool) -> None:
@@ -59,7 +64,7 @@ def up(host: str, dagster_port: int, api_port: int, demo_port: int, bootstrap: b
         env["DEMO_APP_URL"] = demo_url
     dagster_url = f"http://{host}:{dagster_port}"
     env["EVALFORGE_DAGSTER_URL"] = dagster_url
-    fresh = not _has_any_run(str(dagster_home))
+    fresh = _nothing_captured_yet(settings)
     processes = [
         ManagedProcess(
             "dagster",
