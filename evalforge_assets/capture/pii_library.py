@@ -173,7 +173,8 @@ _REGIONS = ("US", "GB", "DE", "FR", "JP", "CN", "BR", "ES", "IT", "NL", "TR", "P
 _SSN_SHAPE = re.compile(r"\d{3}([-. ])\d{2}\1\d{4}")
 _EXTENSION = re.compile(r"[ ]?(?:x|ext\.?|#)[ ]?(?=\d+$)")
 _DIGIT_RUN = re.compile(r"\d+")
-_PASSWORD_TOKEN = re.compile(r"[^\s\"',;&(){}\[\]]+")
+# Passwords hold brackets and symbols too; only spaces, quotes and list separators end one.
+_PASSWORD_TOKEN = re.compile(r"[^\s\"',;&]+")
 _SEPARATORS = re.compile(r"[ -]")
 
 
@@ -189,8 +190,10 @@ def _phone_valid(candidate: str) -> bool:
         return False  # 6.1.18.4433 is a version
     if main.startswith(("+", "00")):
         text = "+" + main[2:] if main.startswith("00") else main
+        # With a country code the plan is known, and a number of a possible length for it is enough: numbers
+        # in blocks not yet allocated are still someone's number in the data we get.
         try:
-            return phonenumbers.is_valid_number(phonenumbers.parse(text, None))
+            return phonenumbers.is_possible_number(phonenumbers.parse(text, None))
         except phonenumbers.NumberParseException:
             return False
     separated = main != digits
@@ -199,9 +202,10 @@ def _phone_valid(candidate: str) -> bool:
         # more often, unless it has a subscriber number's full length.
         return False
     regions = _REGIONS if separated or main.startswith("0") else ("US", "CN")
+    check = phonenumbers.is_possible_number if main.startswith("0") and separated else phonenumbers.is_valid_number
     for region in regions:
         try:
-            if phonenumbers.is_valid_number(phonenumbers.parse(main, region)):
+            if check(phonenumbers.parse(main, region)):
                 return True
         except phonenumbers.NumberParseException:
             continue
@@ -253,7 +257,7 @@ def _mixed(value: str) -> bool:
 
 
 def _looks_like_password(value: str) -> bool:
-    if "@" in value or "://" in value or value.startswith("<") or value.lower() in _NOT_PASSWORDS or "=" in value:
+    if _EMAIL_LIKE.search(value) or "://" in value or value.startswith("<") or value.lower() in _NOT_PASSWORDS or "=" in value:
         return False
     if _CODE_REFERENCE.fullmatch(value):
         return False
@@ -264,6 +268,7 @@ def _looks_like_password(value: str) -> bool:
     return has_alpha and (has_digit or has_symbol or inner_upper)
 
 
+_EMAIL_LIKE = re.compile(r"[\w.+-]@[\w-]+\.[A-Za-z]")
 _NOT_PASSWORDS = frozenset({"reset", "expired", "required", "invalid", "changed", "incorrect", "provided"})
 
 
