@@ -9,6 +9,7 @@ after it answers instead of waiting for the daemon to pick up a backfill, dequeu
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import click
 
@@ -29,7 +30,9 @@ def bootstrap_partitions(hours: int, lag_minutes: int, now: datetime | None = No
 @store_option
 @click.option("--hours", type=click.IntRange(min=1), default=None,
               help="How many recent closed hours to load (default: EVALFORGE_BOOTSTRAP_HOURS).")
-def bootstrap(hours: int | None) -> None:
+@click.option("--ready-file", type=click.Path(path_type=Path), default=None,
+              help="Create this file once the Dagster instance is open (its storage schema exists).")
+def bootstrap(hours: int | None, ready_file: Path | None) -> None:
     """Capture and group the most recent closed hours now, as one Dagster run shown under Runs."""
     settings = cli_settings()
     dagster_home = prepare_dagster_home(settings)
@@ -53,6 +56,10 @@ def bootstrap(hours: int | None) -> None:
     click.echo(f"evalforge: capturing {len(keys)} hour(s) {keys[0]} .. {keys[-1]} (a run tagged {BOOTSTRAP_TAG} "
                "in the Dagster UI)")
     with DagsterInstance.from_config(str(dagster_home)) as instance:
+        # Dagster's SQLite schedule storage is not safe to create from two processes at once (a second
+        # `dagster dev` fails with "table ... already exists"): `evalforge up` starts Dagster after this file.
+        if ready_file is not None:
+            ready_file.touch()
         result = job.execute_in_process(
             instance=instance,
             asset_selection=[AssetKey(name) for name in BOOTSTRAP_ASSETS],

@@ -51,6 +51,8 @@ class ManagedProcess:
     ready_url: str | None  # None: ready as soon as it is running
     # A one-shot process (the bootstrap) is expected to finish; its exit does not stop the others.
     oneshot: bool = False
+    # Started only once this holds (polled while the others start); None: at once.
+    start_when: Callable[[], bool] | None = field(default=None, repr=False)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     reported: bool = field(default=False, repr=False)
 
@@ -69,6 +71,9 @@ class ManagedProcess:
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    def finished(self) -> bool:
+        return self.process is not None and self.process.poll() is not None
 
     def group_alive(self) -> bool:
         """True while any process of the child's group lives (the child may have exited before its children)."""
@@ -131,12 +136,13 @@ class Supervisor:
         signal.signal(signal.SIGINT, self._on_signal)
         self._watchdog = subprocess.Popen([sys.executable, "-I", str(Path(watchdog.__file__))],
                                           stdin=subprocess.PIPE, start_new_session=True)
-        for proc in self.processes:
-            proc.start(self.env)
-            self._tell_watchdog(f"+{proc.pgid}")
         deadline = time.monotonic() + ready_timeout
         pending = list(self.processes)
         while pending:
+            for proc in pending:
+                if proc.process is None and (proc.start_when is None or proc.start_when()):
+                    proc.start(self.env)
+                    self._tell_watchdog(f"+{proc.pgid}")
             if self._stopping:
                 self.stop_all()
                 raise SystemExit(0)  # Ctrl-C or SIGTERM while starting: a clean stop, not a failure
@@ -147,9 +153,10 @@ class Supervisor:
                                  "see its output above.")
             if time.monotonic() > deadline:
                 self.stop_all()
-                raise SystemExit(f"{pending[0].name} did not become ready at {pending[0].ready_url} within "
-                                 f"{ready_timeout:.0f} s; see its output above.")
-            pending = [proc for proc in pending if not proc.ready()]
+                late = pending[0]
+                what = f"become ready at {late.ready_url}" if late.process else "start (its condition never held)"
+                raise SystemExit(f"{late.name} did not {what} within {ready_timeout:.0f} s; see its output above.")
+            pending = [proc for proc in pending if proc.process is None or not proc.ready()]
             time.sleep(0.1)
 
     def wait_for(self, condition: Callable[[], bool], timeout: float) -> bool:
@@ -174,8 +181,8 @@ class Supervisor:
     def _failed_child(self) -> ManagedProcess | None:
         """The first long-running child that has exited (a one-shot child's exit is only reported)."""
         for proc in self.processes:
-            if proc.running():
-                continue
+            if proc.process is None or proc.running():
+                continue  # not started yet, or still running
             if not proc.oneshot:
                 return proc
             if not proc.reported:

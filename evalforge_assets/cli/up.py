@@ -65,13 +65,14 @@ def up(host: str, dagster_port: int, api_port: int, demo_port: int, bootstrap: b
     dagster_url = f"http://{host}:{dagster_port}"
     env["EVALFORGE_DAGSTER_URL"] = dagster_url
     fresh = _nothing_captured_yet(settings)
+    dagster = ManagedProcess(
+        "dagster",
+        [sys.executable, "-m", "dagster", "dev", "-w", str(dagster_home / "workspace.yaml"),
+         "-h", host, "-p", str(dagster_port)],
+        ready_url=f"{dagster_url}/server_info",
+    )
     processes = [
-        ManagedProcess(
-            "dagster",
-            [sys.executable, "-m", "dagster", "dev", "-w", str(dagster_home / "workspace.yaml"),
-             "-h", host, "-p", str(dagster_port)],
-            ready_url=f"{dagster_url}/server_info",
-        ),
+        dagster,
         ManagedProcess("api", _uvicorn("evalforge_api.main:app", host, api_port),
                        ready_url=f"http://{host}:{api_port}/health"),
     ]
@@ -83,9 +84,16 @@ def up(host: str, dagster_port: int, api_port: int, demo_port: int, bootstrap: b
         ]
     if bootstrap and fresh:
         # Beside the servers, not after them: the sample's signatures are stored while Dagster is still loading.
-        processes.insert(0, ManagedProcess(
+        instance_ready = dagster_home / ".bootstrap-instance-ready"
+        instance_ready.unlink(missing_ok=True)
+        loader = ManagedProcess(
             "bootstrap", [sys.executable, "-m", "evalforge_assets.cli", "bootstrap",
-                          "--hours", str(settings.bootstrap_hours)], ready_url=None, oneshot=True))
+                          "--hours", str(settings.bootstrap_hours), "--ready-file", str(instance_ready)],
+            ready_url=None, oneshot=True)
+        # Dagster's SQLite storage cannot be created by two processes at once: Dagster waits until the
+        # bootstrap has opened the instance (or has given up).
+        dagster.start_when = lambda: instance_ready.exists() or loader.finished()
+        processes.insert(0, loader)
     # The traffic generator's keep-alive connections would hold the demo app's graceful shutdown open.
     supervisor = Supervisor(processes, env, first_to_stop=("traffic", "bootstrap"))
     click.echo(f"evalforge: data in {settings.evalforge_home.resolve()}, store {settings.resolved_store_url}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from evalforge_assets.cli.supervisor import ManagedProcess, Supervisor
@@ -32,11 +33,17 @@ def family(name: str, ignore_sigterm: bool = False) -> list[str]:
     return [sys.executable, "-c", FAMILY, name, "ignore" if ignore_sigterm else "obey"]
 
 
+def _file_exists(path: str) -> Callable[[], bool]:
+    return Path(path).exists
+
+
 def main(spec_path: str) -> None:
     """Prints "supervising" once every child is ready; a start that fails prints the reason on stderr."""
     spec = json.loads(Path(spec_path).read_text())
     processes = [ManagedProcess(child["name"], child["argv"], ready_url=child.get("ready_url"),
-                                oneshot=child.get("oneshot", False))
+                                oneshot=child.get("oneshot", False),
+                                start_when=_file_exists(child["start_after_file"])
+                                if "start_after_file" in child else None)
                  for child in spec["children"]]
     supervisor = Supervisor(processes, dict(os.environ), first_to_stop=tuple(spec.get("first_to_stop", ())))
     supervisor.start_all()

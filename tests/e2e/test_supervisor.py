@@ -132,3 +132,21 @@ def test_a_child_that_dies_while_another_is_still_starting_fails_the_start_at_on
     assert result.returncode == 1
     assert "api exited while starting (exit code 3)" in result.stderr, result.stderr
     assert "supervising" not in result.stdout
+
+
+def test_a_child_with_a_start_condition_starts_only_once_it_holds(tmp_path: Path, started: set[ProcessId]) -> None:
+    """As Dagster waits for the bootstrap to have created the instance's storage."""
+    ready, began = tmp_path / "instance-ready", tmp_path / "dagster-began"
+    supervisor = _supervise(tmp_path, [
+        {"name": "bootstrap", "oneshot": True, "argv": [
+            sys.executable, "-c", f"import time; time.sleep(1.5); open({str(ready)!r}, 'w').close()"]},
+        {"name": "dagster", "start_after_file": str(ready), "argv": [
+            sys.executable, "-c", f"import time; open({str(began)!r}, 'w').close(); time.sleep(600)"]},
+    ])
+    started |= process_tree(supervisor.pid)
+
+    wait_until(began.exists, 15, "the waiting child to start", interval=0.05)
+    assert ready.stat().st_mtime_ns <= began.stat().st_mtime_ns, "it started before its condition held"
+    started |= process_tree(supervisor.pid)
+    supervisor.send_signal(signal.SIGTERM)
+    assert supervisor.wait(timeout=30) == 0
