@@ -28,8 +28,7 @@ from evalforge_api.deps import (
     get_settings,
     get_store,
 )
-from evalforge_api.errors import invalid_field
-from evalforge_api.routes.captures import AUTH_RESPONSES, NOT_FOUND
+from evalforge_api.errors import AUTH_RESPONSES, NOT_FOUND, invalid_field
 from evalforge_api.schemas import ErrorBody, ValidationErrorBody
 from evalforge_assets.models import CopilotAnswer, IncidentCard, IncidentRecord, SystemStatus, TestRun
 from evalforge_assets.recovery.alerts import AlertOutcome
