@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -180,7 +180,7 @@ def apply_signature_status(signature: FailureSignature, target: SignatureStatus,
     """The signature moved to `target` and its audit entry (none when it is already there).
 
     Raises TransitionError when the signature may not move to `target`. Its captures follow through
-    `cascade_to_captures`, batch by batch.
+    `cascade_to_capture`, one capture at a time.
     """
     if target == signature.status:
         return signature, []
@@ -218,27 +218,6 @@ def cascade_to_capture(capture: FailureCapture, signature_id: str, target: Signa
                         detail={"from": capture.status.value, "to": capture_target.value,
                                 "steps": [step.value for step in steps], "via_signature": signature_id})
     return CaptureCascade(changed=capture.model_copy(update={"status": capture_target}), audit=entry)
-
-
-@dataclass
-class CascadeResult:
-    changed: list[FailureCapture] = field(default_factory=list)
-    skipped: list[tuple[FailureCapture, str]] = field(default_factory=list)  # captures left alone, with why
-    audit: list[AuditEntry] = field(default_factory=list)
-
-
-def cascade_to_captures(captures: Iterable[FailureCapture], signature_id: str, target: SignatureStatus,
-                        actor: str, now: str) -> CascadeResult:
-    """Carry a signature's new status to its captures (see `cascade_steps`), one audit entry per change."""
-    result = CascadeResult()
-    for capture in captures:
-        outcome = cascade_to_capture(capture, signature_id, target, actor, now)
-        if outcome.skipped_because is not None:
-            result.skipped.append((capture, outcome.skipped_because))
-        elif outcome.changed is not None and outcome.audit is not None:
-            result.changed.append(outcome.changed)
-            result.audit.append(outcome.audit)
-    return result
 
 
 # ---- window counts -----------------------------------------------------------------------------------------
@@ -419,9 +398,3 @@ def home_among(capture: FailureCapture, signatures: Sequence[FailureSignature]) 
         return own
     return next((s.signature_id for s in sorted(signatures, key=lambda s: s.signature_id)
                  if joins(fingerprint, s.fingerprint)), None)
-
-
-def move_captures(captures: Iterable[FailureCapture], signature_id: str) -> list[FailureCapture]:
-    """The captures (those not already there) reassigned to `signature_id`."""
-    return [capture.model_copy(update={"signature_id": signature_id}) for capture in captures
-            if capture.signature_id != signature_id]

@@ -23,12 +23,11 @@ from evalforge_assets.review.rules import (
     apply_capture_patch,
     apply_signature_status,
     cascade_steps,
-    cascade_to_captures,
+    cascade_to_capture,
     check_capture_transition,
     check_signature_transition,
     count_in_window,
     merge_signatures,
-    move_captures,
     own_signature_id,
     unmerge_signature,
 )
@@ -128,15 +127,16 @@ def test_signature_status_carries_to_its_captures() -> None:
     assert audit[0].detail == {"from": "new", "to": "triaged", "note": "known issue"}
     captures = [make_capture(capture_id="c1"), make_capture(capture_id="c2", status="ignored"),
                 make_capture(capture_id="c3", status="triaged")]
-    result = cascade_to_captures(captures, "sig-1", SignatureStatus.triaged, "a", NOW)
-    assert [c.capture_id for c in result.changed] == ["c1"]
-    assert [c.capture_id for c, _ in result.skipped] == ["c2"]
-    assert result.audit[0].detail["via_signature"] == "sig-1"
+    outcomes = {c.capture_id: cascade_to_capture(c, "sig-1", SignatureStatus.triaged, "a", NOW) for c in captures}
+    assert outcomes["c1"].changed is not None and outcomes["c1"].changed.status.value == "triaged"
+    assert outcomes["c1"].audit is not None and outcomes["c1"].audit.detail["via_signature"] == "sig-1"
+    assert outcomes["c2"].skipped_because is not None and outcomes["c2"].changed is None
+    assert (outcomes["c3"].changed, outcomes["c3"].skipped_because) == (None, None)
 
 
 def test_resolving_a_signature_leaves_captures_alone() -> None:
-    result = cascade_to_captures([make_capture()], "sig-1", SignatureStatus.resolved, "a", NOW)
-    assert (result.changed, result.skipped, result.audit) == ([], [], [])
+    outcome = cascade_to_capture(make_capture(), "sig-1", SignatureStatus.resolved, "a", NOW)
+    assert (outcome.changed, outcome.skipped_because, outcome.audit) == (None, None, None)
 
 
 def test_a_signature_already_in_the_status_writes_no_entry() -> None:
@@ -234,8 +234,6 @@ def test_a_merged_signature_cannot_take_children_and_strangers_cannot_be_unmerge
 def test_a_capture_belongs_to_the_signature_its_fingerprint_names() -> None:
     capture = make_capture(signature_id="some-parent")
     assert own_signature_id(capture) == signature_id_of(fingerprint_of(capture))
-    moved = move_captures([capture, make_capture(signature_id="p")], "p")
-    assert [c.signature_id for c in moved] == ["p"] and moved[0].capture_id == capture.capture_id
 
 
 # ---- the review service over a real store ------------------------------------------------------------------------
