@@ -66,7 +66,8 @@ def _close_abandoned(db: Store, pending: dict[str, PendingRequest], runs: dict[s
 
 
 def _open_requests(db: Store, kinds: Sequence[RequestKind]) -> dict[str, PendingRequest]:
-    """Pending requests of `kinds`, and those left "launching" for longer than the grace period."""
+    """Pending requests of `kinds`, those left "launching" for longer than the grace period, and those the API
+    launched itself (watched so that a run that dies without closing its request still closes it)."""
     # Stored times are one ISO form whose string order is time order (models.iso).
     stale = iso(utc_now() - timedelta(seconds=LAUNCH_GRACE_SECONDS))
     found: dict[str, PendingRequest] = {}
@@ -74,6 +75,8 @@ def _open_requests(db: Store, kinds: Sequence[RequestKind]) -> dict[str, Pending
         found.update((r.request_id, r) for r in db.pending_requests(kind.value, limit=MAX_REQUESTS_PER_TICK))
         found.update((r.request_id, r) for r in db.pending_requests(kind.value, limit=MAX_REQUESTS_PER_TICK,
                                                                     status="launching") if r.created_at < stale)
+        found.update((r.request_id, r) for r in db.pending_requests(kind.value, limit=MAX_REQUESTS_PER_TICK,
+                                                                    status="launched"))
     return found
 
 
@@ -84,7 +87,8 @@ def request_tick(context: dg.SensorEvaluationContext, db: Store, kinds: Sequence
     pending = _open_requests(db, kinds)
     sent = _sent(context.cursor) & pending.keys()
     runs = _runs_by_request(context.instance, sorted(pending))
-    closed = _close_abandoned(db, {i: pending[i] for i in sent}, runs)
+    # Any open request whose every run ended unclosed is failed, whoever launched it (sensor or API).
+    closed = _close_abandoned(db, pending, runs)
     fresh = [r for i, r in pending.items() if i not in sent and i not in runs]
     specs = [run_spec(r) for r in fresh]
     partitions: dict[str, list[str]] = {}

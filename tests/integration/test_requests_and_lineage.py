@@ -175,6 +175,25 @@ def test_an_abandoned_launch_that_reached_dagster_is_found_by_its_tag_and_closed
     assert (failed.status, failed.run_id) == ("failed", run.run_id)
 
 
+def test_a_launched_request_whose_run_dies_unclosed_is_failed_by_the_sensor(location: Location) -> None:
+    service = parts.build_incident_service(location.settings, location.store)
+    incident, _ = service.open_or_join(HIGH, source="simulate", actor="test")
+    request = request_of(location.store, f"incident-{incident.incident_id}")
+    spec = run_spec(request)
+    # The API launched it and recorded "launched"; then the run's process was killed before closing it.
+    run = location.instance.create_run_for_job(
+        job_def=location.defs.resolve_job_def(spec.job_name), run_config=spec.run_config,
+        tags={**spec.tags, "dagster/partition": spec.partition_key})
+    location.store.save_request(request.model_copy(update={"status": "launched", "run_id": run.run_id}))
+
+    assert location.tick("service_health_sensor").run_requests == []  # its run exists: not launched again
+    assert request_of(location.store, request.request_id).status == "launched"
+    location.instance.report_run_failed(location.instance.get_run_by_id(run.run_id))
+    assert location.tick("service_health_sensor").run_requests == []
+    failed = request_of(location.store, request.request_id)
+    assert (failed.status, failed.run_id) == ("failed", run.run_id)
+
+
 def test_a_failing_run_closes_its_request_as_failed_with_the_reason(location: Location) -> None:
     location.store.add_request(make_request(request_id="test_run-missing", kind="test_run",
                                             payload={"incident_id": "inc-nope", "run_id": "run-nope"}))
