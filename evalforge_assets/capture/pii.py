@@ -36,6 +36,7 @@ from evalforge_assets.capture.pii_patterns import (
     PiiMatch,
     placeholder,
 )
+from evalforge_assets.capture.pii_shapes import Shapes
 
 __all__ = [
     "IBAN_LENGTHS",
@@ -55,11 +56,13 @@ __all__ = [
     "ssn_valid",
 ]
 
-# Short strings that held nothing: metadata keys and values, tags and enum-like fields repeat across spans,
-# and the detector is a pure function, so a set lookup answers them. Bounded; cleared when full.
-_KNOWN_CLEAN: set[str] = set()
-_KNOWN_CLEAN_LIMIT = 65_536
-_MEMO_MAX_LENGTH = 96
+# Findings of strings already scanned: metadata keys and values, tags, enum-like fields, system prompts,
+# templated error messages and stack traces repeat across spans, and the detector is a pure function of its
+# text, so a dict lookup answers a repeat. Bounded in entries and in the length of a remembered string (so
+# at most a few tens of MB); cleared when full, which keeps every lookup O(1) without LRU bookkeeping.
+_MEMO: dict[str, tuple[PiiMatch, ...]] = {}
+_MEMO_LIMIT = 32_768
+_MEMO_MAX_LENGTH = 1_024
 
 
 def find_pii(text: str) -> list[PiiMatch]:
@@ -70,25 +73,25 @@ def find_pii(text: str) -> list[PiiMatch]:
     """
     if len(text) > _MEMO_MAX_LENGTH:
         return _find(text)
-    if text in _KNOWN_CLEAN:
-        return []
-    matches = _find(text)
-    if not matches:
-        if len(_KNOWN_CLEAN) >= _KNOWN_CLEAN_LIMIT:
-            _KNOWN_CLEAN.clear()
-        _KNOWN_CLEAN.add(text)
-    return matches
+    known = _MEMO.get(text)
+    if known is None:
+        known = tuple(_find(text))
+        if len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.clear()
+        _MEMO[text] = known
+    return list(known)
 
 
 def forget_known_clean() -> None:
-    """Empty the memo of clean short strings, so a benchmark times cold lookups."""
-    _KNOWN_CLEAN.clear()
+    """Empty the memo of scanned strings, so a benchmark times cold lookups."""
+    _MEMO.clear()
 
 
 def _find(text: str) -> list[PiiMatch]:
     if len(text) < 3:
         return []
-    candidates = _candidates(text) + library_candidates(text)
+    shapes = Shapes.of(text)
+    candidates = _candidates(text, shapes) + library_candidates(text, shapes)
     if not candidates:
         return []
     if "<" in text:

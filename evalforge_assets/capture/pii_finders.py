@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
@@ -47,16 +46,8 @@ from evalforge_assets.capture.pii_patterns import (
     Candidate,
     _person_name,
 )
+from evalforge_assets.capture.pii_shapes import Shapes
 
-
-def _translation(keep: Callable[[int], int]) -> bytes:
-    return bytes(keep(byte) for byte in range(256))
-
-
-# Letters lowered, everything else a space: `set(shape.split())` is the set of words, found in one C pass.
-_LETTER_SHAPE = _translation(lambda b: b | 0x20 if chr(b).isascii() and chr(b).isalpha() else 0x20)
-# Digits as "0", everything else kept: digit runs become a literal the regex engine searches fast.
-_DIGIT_SHAPE = _translation(lambda b: 0x30 if 0x30 <= b <= 0x39 else b)
 # Seven or more characters of digits and separators: where cards, phones, SSNs and IPv4 addresses live.
 # The pattern starts with a literal so the engine can jump between digits instead of testing every position.
 _NUMBER_RUN = re.compile(rb"0[0 .()-]{5,}0")
@@ -83,34 +74,13 @@ _CUE_WORDS = (
 )
 
 
-@dataclass(frozen=True)
-class _Shapes:
-    """Byte views of one text with the same indexes (non-ASCII characters become one `?` byte each)."""
-
-    padded_letters: bytes  # a space, then the letter shape
-    digits: bytes
-    cues: frozenset[bytes]
-
-    @classmethod
-    def of(cls, text: str) -> _Shapes:
-        raw = text.encode("ascii", "replace")
-        padded_letters = b" " + raw.translate(_LETTER_SHAPE)
-        return cls(
-            padded_letters, raw.translate(_DIGIT_SHAPE), _CUE_WORDS.intersection(padded_letters.split())
-        )
-
-    @property
-    def letters(self) -> bytes:
-        return self.padded_letters[1:]
-
-
 @cache
 def _whole_word(word: bytes) -> re.Pattern[bytes]:
     # A leading space literal (the padded shape starts with one) lets the engine search for a fixed prefix.
     return re.compile(b" " + re.escape(word) + rb"(?![a-z])")
 
 
-def _word_starts(shapes: _Shapes, word: bytes) -> Iterator[int]:
+def _word_starts(shapes: Shapes, word: bytes) -> Iterator[int]:
     """Where `word` (or a phrase) stands whole in the text."""
     # The match starts at the padding space, one byte before the word: exactly the word's index in `text`.
     for match in _whole_word(word).finditer(shapes.padded_letters):
@@ -155,14 +125,14 @@ def _find_private_keys(text: str) -> Iterator[Candidate]:
             yield "SECRET", match.start("body"), match.end("body")
 
 
-def _find_bearer(text: str, shapes: _Shapes) -> Iterator[Candidate]:
+def _find_bearer(text: str, shapes: Shapes) -> Iterator[Candidate]:
     for index in _word_starts(shapes, b"bearer"):
         match = _BEARER.match(text, index)
         if match:
             yield "BEARER_TOKEN", match.start(1), match.end(1)
 
 
-def _find_key_values(text: str, shapes: _Shapes) -> Iterator[Candidate]:
+def _find_key_values(text: str, shapes: Shapes) -> Iterator[Candidate]:
     letters = shapes.letters
     for stem in _SECRET_KEY_STEMS:
         index = letters.find(stem)
@@ -349,7 +319,7 @@ def _after_version_word(text: str, index: int) -> bool:
     return bool(words) and words[-1] in _VERSION_WORDS
 
 
-def _find_numbers(text: str, shapes: _Shapes) -> Iterator[Candidate]:
+def _find_numbers(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """Cards, SSNs, phones, IPv4 addresses and IBANs, looked for only around runs of digits."""
     digits = shapes.digits
     size = len(text)
@@ -383,12 +353,12 @@ def _after_capital(text: str, index: int) -> bool:
     return index >= 0 and "A" <= text[index] <= "Z"
 
 
-def _find_labeled_numbers(text: str, shapes: _Shapes) -> Iterator[Candidate]:
+def _find_labeled_numbers(text: str, shapes: Shapes) -> Iterator[Candidate]:
     for labels, pattern, entity, run in (
         (_PHONE_LABELS, _PHONE_LABELED, "PHONE", b"0" * 10),
         (_SSN_LABELS, _SSN_LABELED, "US_SSN", b"0" * 9),
     ):
-        present = shapes.cues.intersection(labels)
+        present = shapes.words.intersection(labels)
         if not present or run not in shapes.digits:
             continue
         for label in present:
@@ -412,7 +382,7 @@ def _find_ipv6(text: str) -> Iterator[Candidate]:
         yield "IP_ADDRESS", match.start(), match.end()
 
 
-def _find_people(text: str, shapes: _Shapes, cues: Iterable[bytes]) -> Iterator[Candidate]:
+def _find_people(text: str, shapes: Shapes, cues: Iterable[bytes]) -> Iterator[Candidate]:
     for word in cues:
         for index in _word_starts(shapes, word):
             for cue in _PERSON_CUES[word]:
@@ -452,10 +422,9 @@ def _find_mail_headers(text: str) -> Iterator[Candidate]:
         bracket = text.find("<", bracket + 1)
 
 
-def _candidates(text: str) -> list[Candidate]:
+def _candidates(text: str, shapes: Shapes) -> list[Candidate]:
     """Every finding of every finder, overlapping; each finder runs only if a cheap test says it may match."""
-    shapes = _Shapes.of(text)
-    cues = shapes.cues
+    cues = _CUE_WORDS.intersection(shapes.words)
     found: list[Candidate] = []
     if "@" in text:
         found += _find_emails(text)

@@ -25,6 +25,7 @@ from evalforge_assets.capture.checksums import luhn_valid, mod97, ssn_valid
 from evalforge_assets.capture.pii_address import find_addresses
 from evalforge_assets.capture.pii_names import find_full_names
 from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_shapes import Shapes
 
 _IBAN_LENGTHS: dict[str, int] = {}
 
@@ -58,14 +59,19 @@ _IPV6_WITH_V4 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,6}(?:\d{1,3}\.){
 _IPV6_PORT = re.compile(r"(?<![\w:.])((?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}):\d{1,5}(?!\w)")
 
 
-def find_ipv6_extra(text: str) -> Iterator[Candidate]:
-    for match in _IPV6_WITH_V4.finditer(text):
+# A dotted quad as the digit view of ASCII text shows it; the embedded-IPv4 pattern needs one.
+_DOTTED_QUAD_SHAPE = re.compile(rb"0\.0{1,3}\.0{1,3}\.0")
+
+
+def find_ipv6_extra(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
+    shapes = shapes or Shapes.of(text)
+    for match in _IPV6_WITH_V4.finditer(text) if shapes.may_hold_digits(_DOTTED_QUAD_SHAPE) else ():
         try:
             ipaddress.IPv6Address(match.group())
         except ValueError:
             continue
         yield "IP_ADDRESS", match.start(), match.end()
-    for match in _IPV6_PORT.finditer(text):
+    for match in _IPV6_PORT.finditer(text) if text.count(":") >= 8 else ():
         yield "IP_ADDRESS", match.start(1), match.end(1)
 
 
@@ -277,17 +283,33 @@ _PASSWORD_STEMS = ("pass", "pw", "kennwort", "wachtwoord", "contrase", "senha", 
 _SECRET_STEMS = ("key", "token", "secret", "credential", "auth")
 
 
-def find_secrets(text: str) -> Iterator[Candidate]:
-    if any(prefix in text for prefix in _TOKEN_PREFIXES):
+# The same words as whole ASCII words, for the cheap test on ASCII text (`Shapes.words`).
+_PASSWORD_WORD_SET = frozenset({b"password", b"passwort", b"passwd", b"passphrase", b"pass", b"pwd", b"pw",
+                                b"kennwort", b"wachtwoord", b"senha", b"parola", b"passe", b"passcode"})
+# Each token prefix starts a whole ASCII word, as the letter view splits it ("sk-ant" reads "sk ant").
+_TOKEN_PREFIX_WORDS = frozenset({b"glpat", b"ya", b"npm", b"sg", b"sk", b"hf", b"shpat", b"dop", b"pypi"})
+_SECRET_WORD_SET = frozenset({b"key", b"token", b"secret", b"apikey", b"credential", b"credentials", b"auth"})
+
+
+def _may_hold(shapes: Shapes, words: frozenset[bytes], text: str, stems: tuple[str, ...]) -> bool:
+    """Whether one of the cue words can be in the text: whole ASCII words for ASCII text, else any stem in
+    `text` (lowered for case-insensitive cues: that matching folds some other letters onto ASCII ones)."""
+    return shapes.may_hold_words(words) if shapes.ascii else any(stem in text for stem in stems)
+
+
+def find_secrets(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
+    shapes = shapes or Shapes.of(text)
+    if _may_hold(shapes, _TOKEN_PREFIX_WORDS, text, _TOKEN_PREFIXES):
         for match in _TOKEN_FORMATS.finditer(text):
             yield "API_KEY", match.start(), match.end()
-    if len(text) >= 40:
+    # A bare AWS secret is mixed-case base64 with an ASCII digit, which the digit shape shows as "0".
+    if len(text) >= 40 and b"0" in shapes.digits:
         for match in _AWS_SECRET.finditer(text):
             value = match.group()
             if _mixed(value) and _entropy(value) > 4.0:
                 yield "SECRET", match.start(), match.end()
-    lowered = text.lower()
-    if any(stem in lowered for stem in _PASSWORD_STEMS):
+    lowered = "" if shapes.ascii else text.lower()
+    if _may_hold(shapes, _PASSWORD_WORD_SET, lowered, _PASSWORD_STEMS):
         for word in _PASSWORD_WORDS.finditer(text):
             if word.start() and text[word.start() - 1] == "<":
                 continue
@@ -301,7 +323,7 @@ def find_secrets(text: str) -> Iterator[Candidate]:
                     start = word.end() + token.start() + token.group().find(value)
                     yield "PASSWORD", start, start + len(value)
                     break
-    if any(stem in lowered for stem in _SECRET_STEMS):
+    if _may_hold(shapes, _SECRET_WORD_SET, lowered, _SECRET_STEMS):
         for word in _SECRET_WORDS.finditer(text):
             if word.start() and text[word.start() - 1] == "<":
                 continue  # the type inside a placeholder such as <SECRET>
@@ -323,24 +345,44 @@ def find_secrets(text: str) -> Iterator[Candidate]:
 
 _IBAN_START = re.compile(r"[A-Z]{2}\d{2}")
 _LONG_DIGITS = re.compile(r"\d[\d -]{10,}\d")
+# The same tests on the digit shape of ASCII text, where `\d` is exactly [0-9]: literal-led, so fast.
+_LONG_DIGITS_SHAPE = re.compile(rb"0[0 -]{10,}0")
+_SSN_SHAPE_RUN = re.compile(rb"000[-. ]00[-. ]0000")
+_PHONE_SHAPE_RUN = re.compile(rb"0[0 ()./-]{5,}0")
 
 
-def library_candidates(text: str) -> list[Candidate]:
-    """Every finding of the finders above, each run only when a cheap test says it may match."""
+def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidate]:
+    """Every finding of the finders above, each run only when a cheap test says it may match (each test a
+    necessary condition of its finder, see `Shapes`)."""
+    shapes = shapes or Shapes.of(text)
     found: list[Candidate] = []
     if "@" in text and (not text.isascii() or "xn--" in text):
         found += find_unicode_emails(text)
     if text.count(":") >= 2:
-        found += find_ipv6_extra(text)
-    has_digits = _LONG_DIGITS.search(text) is not None
-    if has_digits:
-        found += find_cards(text)
-    if _IBAN_START.search(text):
-        found += find_ibans(text)
-    if has_digits or "." in text or "-" in text:
-        found += find_ssns(text)
-    found += find_phones(text)
-    found += find_secrets(text)
-    found += find_addresses(text)
+        found += find_ipv6_extra(text, shapes)
+    if shapes.ascii:
+        has_digits = _LONG_DIGITS_SHAPE.search(shapes.digits) is not None
+        if has_digits:
+            found += find_cards(text)
+        if b"00" in shapes.digits and _IBAN_START.search(text):
+            found += find_ibans(text)
+        # The first test is the one other scripts get (it passes over "810 89 3259", which other finders
+        # catch); the second is a necessary condition of an SSN, so together they skip only finder runs
+        # that would find nothing.
+        if (has_digits or "." in text or "-" in text) and _SSN_SHAPE_RUN.search(shapes.digits):
+            found += find_ssns(text)
+        if _PHONE_SHAPE_RUN.search(shapes.digits):
+            found += find_phones(text)
+    else:
+        has_digits = _LONG_DIGITS.search(text) is not None
+        if has_digits:
+            found += find_cards(text)
+        if _IBAN_START.search(text):
+            found += find_ibans(text)
+        if has_digits or "." in text or "-" in text:
+            found += find_ssns(text)
+        found += find_phones(text)
+    found += find_secrets(text, shapes)
+    found += find_addresses(text, shapes)
     found += find_full_names(text)
     return found

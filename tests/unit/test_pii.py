@@ -510,3 +510,51 @@ def test_every_stored_string_of_a_capture_is_sanitized_and_bad_identifiers_are_h
     assert capture.source.span_id.startswith(HASHED_ID_PREFIX)
     assert capture.source.trace_id == "697e97820000000031e9932de6ea8065"
     assert "alice.span" not in capture.source.url
+
+
+# ----------------------------------------------------------------------- cheap gates change what is found in no text
+
+_GATE_SAMPLES = [
+    "ship to 503 Charles Street", "Flat 85K\nMarion Manors", "Studio 7 Kerry Lock", "32, rue Sébastien Gomez",
+    "it is true Because", "C. Mayor 12, Madrid", "Av. Paulista 1000", "Pza. de España 3", "Via privata Rossi 4",
+    "Hauptstr. 5", "Wesleydreef 6", "Binnerring\t 501", "Inga-Buchholz-Straße 7809", "rua Isabel Casa Grande, 40",
+    "key glpat-abcdefghijklmnopqrstuvwx", "ya29.abcdefghijklmnopqrstuvwxyz0123456789", "SG.abcdefghijklmnop.q" + "r" * 40,
+    "mot de passe: Hunter22!", "Passwort=geheim123", "api_key=Zx81kQ0pLmN3vB7c", "::ffff:10.0.0.1 refused",
+    "2001:db8:85a3:8d3:1319:8a2e:370:7348:443", "call 0044 20 7946 0958", "SSN 078.05.1123", "card 4111-1111-1111-1111",
+    "id 3343f6d6-a56f-4371-bc78-f72744b8f64e", "Nienke Oude Heer wrote", "\u0663\u0664\u0665 Main Street",
+]
+
+
+def _texts_for_gates() -> list[str]:
+    from tests.corpora.pii_foreign import load
+
+    corpus = [sample.text for sample in labeled_pii_corpus(seed=3, size=600)]
+    return _GATE_SAMPLES + corpus + [sample.text for sample in load()]
+
+
+def test_shape_gates_on_ascii_text_find_exactly_what_the_substring_gates_find() -> None:
+    """The byte-view gates (`Shapes`) may only skip finders that would find nothing: on ASCII text every
+    finder yields the same candidates as with the slower substring gates used for other scripts."""
+    from dataclasses import replace
+
+    from evalforge_assets.capture.pii_address import find_addresses
+    from evalforge_assets.capture.pii_library import library_candidates
+    from evalforge_assets.capture.pii_shapes import Shapes
+
+    checked = 0
+    for text in _texts_for_gates():
+        if not text.isascii():
+            continue
+        fast, slow = Shapes.of(text), replace(Shapes.of(text), ascii=False)
+        assert sorted(library_candidates(text, fast)) == sorted(library_candidates(text, slow)), text
+        assert list(find_addresses(text, fast)) == list(find_addresses(text, slow)), text
+        checked += 1
+    assert checked > 2000
+
+
+def test_repeated_strings_are_answered_from_the_memo_without_sharing_the_list() -> None:
+    text = "call me at 4155550132 or alice.chen@example.co.uk"
+    first = find_pii(text)
+    first.clear()  # a caller's changes to its list must not reach the next caller
+    assert [match.entity for match in find_pii(text)] == ["PHONE", "EMAIL"]
+    assert find_pii(text) == find_pii(text)

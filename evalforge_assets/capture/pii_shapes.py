@@ -1,0 +1,55 @@
+"""Byte views of a text, made once per text in one C-level pass each, that tell the PII finders whether they
+could match at all: most texts Evalforge stores hold no personal data, and answering "no" from a set lookup or
+a literal-led bytes search is far cheaper than running a finder's pattern over the text.
+
+Every gate built on these views is a necessary condition of the finder it guards, never a narrower one, so
+gating changes what is found in no text; it only skips finders that would have found nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+def _translation(keep: Callable[[int], int]) -> bytes:
+    return bytes(keep(byte) for byte in range(256))
+
+
+# Letters lowered, everything else a space: `shape.split()` is the list of words, found in one C pass.
+_LETTER_SHAPE = _translation(lambda b: b | 0x20 if chr(b).isascii() and chr(b).isalpha() else 0x20)
+# Digits as "0", everything else kept: digit runs become a literal the regex engine searches fast.
+_DIGIT_SHAPE = _translation(lambda b: 0x30 if 0x30 <= b <= 0x39 else b)
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """Byte views of one text with the same indexes (non-ASCII characters become one `?` byte each)."""
+
+    padded_letters: bytes  # a space, then the letter shape
+    digits: bytes
+    words: frozenset[bytes]  # every run of ASCII letters, lowered
+    ascii: bool
+
+    @classmethod
+    def of(cls, text: str) -> Shapes:
+        raw = text.encode("ascii", "replace")
+        padded_letters = b" " + raw.translate(_LETTER_SHAPE)
+        return cls(padded_letters, raw.translate(_DIGIT_SHAPE), frozenset(padded_letters.split()), text.isascii())
+
+    @property
+    def letters(self) -> bytes:
+        return self.padded_letters[1:]
+
+    def may_hold_digits(self, shape: re.Pattern[bytes]) -> bool:
+        """Whether a finder whose pattern needs `\\d` characters in the arrangement `shape` (digits written as
+        "0") could match. Only ASCII text can be ruled out: `\\d` also matches digits of other scripts, which
+        the byte view turns into `?`."""
+        return not self.ascii or shape.search(self.digits) is not None
+
+    def may_hold_words(self, words: frozenset[bytes]) -> bool:
+        """Whether a finder that needs one of the whole, case-insensitive ASCII `words` could match. Only ASCII
+        text can be ruled out: case-insensitive matching folds some other letters (the Kelvin sign, long s)
+        onto ASCII ones."""
+        return not self.ascii or not self.words.isdisjoint(words)
