@@ -20,6 +20,7 @@ redacts, and walks JSON-like values. Import from here: it is the public face of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -83,8 +84,9 @@ def find_pii(text: str) -> list[PiiMatch]:
 
 
 def forget_known_clean() -> None:
-    """Empty the memo of scanned strings, so a benchmark times cold lookups."""
+    """Empty the memos of scanned and redacted strings, so a benchmark times cold lookups."""
     _MEMO.clear()
+    _REDACTED.clear()
 
 
 def _find(text: str) -> list[PiiMatch]:
@@ -129,9 +131,37 @@ def _apply(text: str, matches: list[PiiMatch], counts: dict[str, int] | None) ->
     return "".join(parts)
 
 
+# Redacted forms of strings already redacted, keyed by (JSON key context, text), with what was counted: keys,
+# tag values and templated values repeat, and redaction is a pure function of them, so a repeat skips the
+# normalizing and decoding pass as well as the scan. Bounded like _MEMO.
+_REDACTED: dict[tuple[str, str], tuple[str, tuple[tuple[str, int], ...]]] = {}
+
+
+def _remembered(
+    prefix: str, text: str, counts: dict[str, int] | None, redact: Callable[[str, str, dict[str, int]], str]
+) -> str:
+    if len(text) > _MEMO_MAX_LENGTH:
+        return redact(prefix, text, counts) if counts is not None else redact(prefix, text, {})
+    known = _REDACTED.get((prefix, text))
+    if known is None:
+        found: dict[str, int] = {}
+        known = (redact(prefix, text, found), tuple(found.items()))
+        if len(_REDACTED) >= _MEMO_LIMIT:
+            _REDACTED.clear()
+        _REDACTED[(prefix, text)] = known
+    if counts is not None:
+        for entity, count in known[1]:
+            counts[entity] = counts.get(entity, 0) + count
+    return known[0]
+
+
 def redact_text(text: str, counts: dict[str, int] | None = None) -> str:
     """`text` normalized (NFKC, no zero-width characters), with encoded segments that hide findings decoded,
     and every finding replaced by its placeholder; `counts[entity]` grows by one per finding."""
+    return _remembered("", text, counts, _redact_plain)
+
+
+def _redact_plain(_: str, text: str, counts: dict[str, int]) -> str:
     if not text.isascii() or "%" in text or len(text) >= 16:
         text = prepare(text, redact_text, counts)
     matches = find_pii(text)
@@ -207,6 +237,10 @@ def _redact_in_context(text: str, prefix: str, counts: dict[str, int] | None) ->
     The blocking check rescans captures as JSON, where a value reads `"ssn": "123456789"`; scanning the value
     with the same context here means anything the check would flag has already been removed.
     """
+    return _remembered(prefix, text, counts, _redact_after)
+
+
+def _redact_after(prefix: str, text: str, counts: dict[str, int]) -> str:
     if not text.isascii() or "%" in text or len(text) >= 16:
         text = prepare(text, redact_text, counts)
     matches = find_pii(prefix + text)
@@ -256,12 +290,23 @@ def sanitize_value(value: Any, counts: dict[str, int] | None = None, key: str | 
             return redact_text(value, counts)
         if holds_tags:
             return redact_tag(value, counts)
-        return _redact_in_context(value, f'"{key}": "', counts)
+        prefix = f'"{key}": "'
+        # A value seen before that held nothing is answered here: a span has dozens of such strings.
+        known = _REDACTED.get((prefix, value))
+        if known is not None and not known[1]:
+            return known[0]
+        return _redact_in_context(value, prefix, counts)
     if isinstance(value, dict):
-        return {
-            (redact_text(k, counts) if isinstance(k, str) else k): sanitize_value(v, counts, str(k))
-            for k, v in value.items()
-        }
+        sanitized: dict[Any, Any] = {}
+        for k, v in value.items():
+            if isinstance(k, str):
+                known = _REDACTED.get(("", k))
+                sanitized[known[0] if known is not None and not known[1] else redact_text(k, counts)] = (
+                    sanitize_value(v, counts, k)
+                )
+            else:
+                sanitized[k] = sanitize_value(v, counts, str(k))
+        return sanitized
     if isinstance(value, (list, tuple)):
         return [sanitize_value(item, counts, key) for item in value]
     if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -14,6 +14,7 @@ import binascii
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import unquote
 
 # Zero-width and invisible formatting characters that split a value without showing: ZWSP, ZWNJ, ZWJ, LRM,
@@ -34,7 +35,9 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
 
 
+@lru_cache(maxsize=16_384)
 def _decode_base64(segment: str) -> str | None:
+    # Cached: most segments that reach here are file paths and ids of stack traces and URLs, which repeat.
     padded = segment + "=" * (-len(segment) % 4)
     try:
         raw = base64.urlsafe_b64decode(padded) if ("-" in segment or "_" in segment) else base64.b64decode(padded)

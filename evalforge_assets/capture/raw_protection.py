@@ -16,6 +16,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from evalforge_assets.capture.build import USER_ID_METADATA, USER_ID_TAGS, UserHasher
 from evalforge_assets.capture.malformed import MalformedItem
 from evalforge_assets.capture.pii import redact_text, sanitize_value
+from evalforge_assets.capture.sanitize import IDENTIFIER_FIELDS, safe_identifier
 from evalforge_assets.capture.span_bounds import screen_item
 
 PSEUDONYM_TAG = "user_id"  # the tag build_capture reads first (USER_ID_TAGS[0])
@@ -70,9 +71,35 @@ def _put_pseudonym(attributes: Any, pseudonym: str) -> None:
         attributes["tags"] = [f"{PSEUDONYM_TAG}:{pseudonym}"]
 
 
+# Where a raw span keeps its identifiers: the export's `id` (the span id) beside `attributes`, and the ids
+# inside `attributes` (or at the top of a flat span). They follow the captures' rule (`capture.sanitize`):
+# validated against the id alphabet, not scanned. Scanning them cost two thirds of all raw redaction, and it
+# broke identity: a 19-digit span id that starts with 62 and passes Luhn was stored as <CREDIT_CARD>, so the
+# capture built from it got the id of every other such span of its trace.
+_TOP_IDENTIFIERS = frozenset({"id", *IDENTIFIER_FIELDS})
+_ATTRIBUTE_IDENTIFIERS = frozenset(IDENTIFIER_FIELDS)
+
+
+def _sanitize_keeping_identifiers(
+    value: dict[str, Any], identifiers: frozenset[str], hasher: UserHasher, counts: dict[str, int]
+) -> dict[str, Any]:
+    """`sanitize_value(value)`, except that string identifiers under `identifiers` are validated (kept when
+    they are ids by their alphabet, else replaced by their keyed hash) and `attributes` is walked the same way."""
+    out: dict[str, Any] = {}
+    for key, child in value.items():
+        if key in identifiers and isinstance(child, str):
+            out[key] = safe_identifier(child, hasher)
+        elif key == "attributes" and isinstance(child, dict) and identifiers is _TOP_IDENTIFIERS:
+            out[key] = _sanitize_keeping_identifiers(child, _ATTRIBUTE_IDENTIFIERS, hasher, counts)
+        else:
+            out.update(sanitize_value({key: child}, counts))
+    return out
+
+
 def redact_raw_item(item: Any, hasher: UserHasher, origin: str = "") -> Any:
-    """A copy of one raw item safe to keep at rest: strings redacted, the user id replaced by its pseudonym,
-    and an item past the span bounds turned into a MalformedItem with a redacted preview."""
+    """A copy of one raw item safe to keep at rest: strings redacted, identifiers validated as in captures,
+    the user id replaced by its pseudonym, and an item past the span bounds turned into a MalformedItem with a
+    redacted preview."""
     item = screen_item(item, origin=origin)
     if isinstance(item, MalformedItem):
         return replace(item, raw_text=redact_text(item.raw_text))
@@ -80,7 +107,7 @@ def redact_raw_item(item: Any, hasher: UserHasher, origin: str = "") -> Any:
         return sanitize_value(item)
     user_id = raw_user_id(_attributes(item))
     counts: dict[str, int] = {}
-    redacted = sanitize_value(item, counts)
+    redacted = _sanitize_keeping_identifiers(item, _TOP_IDENTIFIERS, hasher, counts)
     if user_id:
         _put_pseudonym(_attributes(redacted), hasher(user_id))
     counts.pop("USER_ID", None)

@@ -558,3 +558,30 @@ def test_repeated_strings_are_answered_from_the_memo_without_sharing_the_list() 
     first.clear()  # a caller's changes to its list must not reach the next caller
     assert [match.entity for match in find_pii(text)] == ["PHONE", "EMAIL"]
     assert find_pii(text) == find_pii(text)
+
+
+def test_raw_spans_keep_valid_identifiers_and_hash_the_others_while_the_rest_is_redacted() -> None:
+    """Raw spans at rest follow the captures' identifier rule: a 19-digit span id that starts with 62 and
+    passes Luhn is an id, not a card (redacting it gave every such span of a trace the same capture id)."""
+    from evalforge_assets.capture.build import UserHasher
+    from evalforge_assets.capture.raw_protection import redact_raw_item
+    from evalforge_assets.capture.sanitize import HASHED_ID_PREFIX
+
+    assert luhn_valid("6218444188269930235")
+    item = {
+        "id": "6218444188269930235",
+        "type": "span",
+        "attributes": {
+            "span_id": "6218444188269930235",
+            "trace_id": "trace of bob@example.com",
+            "parent_id": "undefined",
+            "metadata": {"note": "card 4111 1111 1111 1111", "span_id": "4111111111111111"},
+        },
+    }
+    redacted = redact_raw_item(copy.deepcopy(item), UserHasher("k"))
+    attributes = redacted["attributes"]
+    assert redacted["id"] == attributes["span_id"] == "6218444188269930235"
+    assert attributes["parent_id"] == "undefined"
+    assert attributes["trace_id"].startswith(HASHED_ID_PREFIX) and "bob" not in json.dumps(redacted)
+    # Only the span's own identifiers are exempt: the same key deeper in metadata is scanned like any value.
+    assert attributes["metadata"] == {"note": "card <CREDIT_CARD>", "span_id": "<CREDIT_CARD>"}
