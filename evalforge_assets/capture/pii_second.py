@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import phonenumbers
 from detect_secrets.plugins.base import RegexBasedDetector
@@ -71,7 +71,15 @@ def second_opinion(text: str) -> list[tuple[str, str]]:
 
 def scrub(text: str) -> tuple[str, list[str]]:
     """`text` with every value `second_opinion` finds replaced by its placeholder, and the entity types."""
+    scrubbed, entities = _scrub(text)
+    return scrubbed, list(entities)
+
+
+@lru_cache(maxsize=32_768)
+def _scrub(text: str) -> tuple[str, tuple[str, ...]]:
+    # Cached: stored captures repeat most of their strings (keys, tags, agents, models, templated messages),
+    # and some twenty detect-secrets plugins per string make this detector slow; it is a pure function.
     findings = second_opinion(text)
     for entity, value in sorted(findings, key=lambda finding: -len(finding[1])):
         text = text.replace(value, f"<{entity}>")
-    return text, [entity for entity, _ in findings]
+    return text, tuple(entity for entity, _ in findings)
