@@ -238,6 +238,8 @@ _TOKEN_FORMATS = re.compile(
 )
 # A bare AWS secret access key: 40 characters of base64 with both cases (a SHA-1 is lowercase hex).
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_AWS_VIEW = bytes(0x61 if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "/+") else 0x20 for b in range(256))
+_AWS_RUN = b"a" * 40
 _LONG_TOKEN = re.compile(r"(?<![\w/+=.:-])[A-Za-z0-9_\-+]{16,}={0,2}(?![\w/+=.:-])")
 # Code that assigns a secret from elsewhere names none: `api_key=settings.API_KEY`, `password=db_password`.
 _CODE_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[a-z]+_[a-z_]+|\w+\(.*")
@@ -302,8 +304,10 @@ def find_secrets(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]
     if _may_hold(shapes, _TOKEN_PREFIX_WORDS, text, _TOKEN_PREFIXES):
         for match in _TOKEN_FORMATS.finditer(text):
             yield "API_KEY", match.start(), match.end()
-    # A bare AWS secret is mixed-case base64 with an ASCII digit, which the digit shape shows as "0".
-    if len(text) >= 40 and b"0" in shapes.digits:
+    # A bare AWS secret is mixed-case base64 with an ASCII digit, which the digit shape shows as "0", and a run
+    # of 40 characters of its alphabet, which one translation and a literal search rule out far faster than
+    # the pattern's own scan.
+    if len(text) >= 40 and b"0" in shapes.digits and _AWS_RUN in text.encode("ascii", "replace").translate(_AWS_VIEW):
         for match in _AWS_SECRET.finditer(text):
             value = match.group()
             if _mixed(value) and _entropy(value) > 4.0:
