@@ -112,6 +112,12 @@ _COMPOUND_TAIL_LETTERS = tuple(
     tail.replace("\\.", " ").encode() for tail in _COMPOUND_TAILS.split("|") if tail.isascii()
 )
 _FR_ASCII_HEADS = re.compile(("(?:" + "|".join(word for word in _FR_WORDS if word.isascii()) + ") ").encode())
+# On long texts a substring search per type beats the alternation, which the engine tries at every position.
+_FR_ASCII_NEEDLES = tuple(f"{word} ".encode() for word in _FR_WORDS if word.isascii())
+_LONG_TEXT = 160
+_ROMANCE_DOTTED_HEADS = frozenset(word.rstrip(".").lower().encode() for word in _ROMANCE_DOTTED)
+# `_NUMBER_THEN_WORD` on the digit view of ASCII text, where it starts with a literal the engine jumps to.
+_NUMBER_THEN_WORD_SHAPE = re.compile(rb"0,?[ \t]+[A-Z]")
 _UNIT_ASCII_WORDS = frozenset(word.lower().encode() for word in _UNIT_WORDS)
 
 
@@ -136,9 +142,15 @@ def _patterns_for(text: str, shapes: Shapes) -> list[re.Pattern[str]]:
     patterns = []
     if shapes.ascii:
         letters, words = shapes.padded_letters, shapes.words
-        if _FR_ASCII_HEADS.search(letters):
+        if (
+            any(needle in letters for needle in _FR_ASCII_NEEDLES)
+            if len(letters) > _LONG_TEXT
+            else _FR_ASCII_HEADS.search(letters)
+        ):
             patterns.append(_FRENCH)
-        if not words.isdisjoint(_ROMANCE_ASCII_WORDS) or any(word in text for word in _ROMANCE_DOTTED):
+        if not words.isdisjoint(_ROMANCE_ASCII_WORDS) or (
+            not words.isdisjoint(_ROMANCE_DOTTED_HEADS) and any(word in text for word in _ROMANCE_DOTTED)
+        ):
             patterns.append(_ROMANCE)
     else:
         lowered = text.lower()
@@ -149,7 +161,7 @@ def _patterns_for(text: str, shapes: Shapes) -> list[re.Pattern[str]]:
     # The other three shapes hold a house or unit number (`\d`): ASCII text without a digit holds none.
     if shapes.ascii and b"0" not in shapes.digits:
         return patterns
-    if _NUMBER_THEN_WORD.search(text):
+    if (_NUMBER_THEN_WORD_SHAPE.search(shapes.digits) if shapes.ascii else _NUMBER_THEN_WORD.search(text)):
         patterns.append(_NUMBER_FIRST)
     if not shapes.words.isdisjoint(_UNIT_ASCII_WORDS) if shapes.ascii else any(w in text for w in _UNIT_WORDS):
         patterns.append(_UNIT_FIRST)
