@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, SecretStr
 from evalforge_assets.datadog_client import DatadogConfigError, DatadogConnection
 from evalforge_assets.recovery.datadog_metrics import DatadogQueries
 from evalforge_assets.recovery.metrics_signal import DEFAULT_SPAN_NAME
-from evalforge_assets.recovery.webhooks import WEBHOOK_SECRET_HEADER
+from evalforge_assets.recovery.webhooks import RECOMMENDED_PAYLOAD, WEBHOOK_SECRET_HEADER
 
 if TYPE_CHECKING:
     from evalforge_assets.settings import Settings
@@ -32,25 +32,7 @@ DEFAULT_WEBHOOK_NAME = "evalforge"
 WEBHOOK_PATH = "/internal/datadog/webhook"
 # The 5-minute window matches the contract's error_rate_5m / p95_latency_ms_5m.
 MONITOR_WINDOW = "last_5m"
-# The recommended template of `evalforge_assets/recovery/webhooks.py` (a superset of the one in
-# docs/recovery.md): every field the parser reads first, so alerts carry the monitor id, transition, dedupe
-# key and tags explicitly instead of being guessed from the title.
-WEBHOOK_PAYLOAD: dict[str, Any] = {
-    "alert_id": "$ALERT_ID",
-    "alert_cycle_key": "$ALERT_CYCLE_KEY",
-    "alert_transition": "$ALERT_TRANSITION",
-    "alert_type": "$ALERT_TYPE",
-    "alert_status": "$ALERT_STATUS",
-    "aggreg_key": "$AGGREG_KEY",
-    "tags": "$TAGS",
-    "link": "$LINK",
-    "title": "$EVENT_TITLE",
-    "body": "$EVENT_MSG",
-    "date": "$DATE",
-    "event_type": "$EVENT_TYPE",
-    "id": "$ID",
-    "org": {"id": "$ORG_ID", "name": "$ORG_NAME"},
-}
+WEBHOOK_PAYLOAD = RECOMMENDED_PAYLOAD
 # Datadog's permission names per operation (the spec's x-permission), for messages that say what to grant.
 READ_MONITORS, WRITE_MONITORS = "monitors_read", "monitors_write"
 READ_WEBHOOK, CREATE_WEBHOOK, UPDATE_WEBHOOK = "integrations_read", "create_webhooks", "manage_integrations"

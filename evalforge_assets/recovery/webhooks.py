@@ -5,27 +5,10 @@ template is the user's to edit, so parsing accepts both Datadog's default templa
 (`id`, `event_type`, `title`, `date`, `body`, `last_updated`, `org`) and the recommended one below, takes each
 field from the first key that carries it, and treats empty values and unexpanded `$VARIABLES` as missing.
 
-Recommended payload (Integrations > Webhooks > your webhook > Payload):
-
-    {
-      "alert_id": "$ALERT_ID",
-      "alert_cycle_key": "$ALERT_CYCLE_KEY",
-      "alert_transition": "$ALERT_TRANSITION",
-      "alert_type": "$ALERT_TYPE",
-      "alert_status": "$ALERT_STATUS",
-      "aggreg_key": "$AGGREG_KEY",
-      "tags": "$TAGS",
-      "link": "$LINK",
-      "title": "$EVENT_TITLE",
-      "body": "$EVENT_MSG",
-      "date": "$DATE",
-      "event_type": "$EVENT_TYPE",
-      "id": "$ID",
-      "org": {"id": "$ORG_ID", "name": "$ORG_NAME"}
-    }
-
-with the custom header `{"X-Evalforge-Webhook-Secret": "<EVALFORGE_WEBHOOK_SECRET>"}`: Datadog does not sign
-webhooks, so a shared secret header is what authenticates them (`verify_webhook_secret`).
+The recommended payload is `RECOMMENDED_PAYLOAD` below (Integrations > Webhooks > your webhook > Payload;
+`evalforge datadog setup` installs it), with the custom header
+`{"X-Evalforge-Webhook-Secret": "<EVALFORGE_WEBHOOK_SECRET>"}`: Datadog does not sign webhooks, so a shared
+secret header is what authenticates them (`verify_webhook_secret`).
 
 With the default template there is no monitor id or transition field: the monitor id is then read from a
 `/monitors/<id>` link in the body, and the transition from the `[Triggered]`-style marker Datadog puts in
@@ -43,6 +26,25 @@ from enum import Enum
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+# Every field the parser reads first, so alerts carry the monitor id, transition, dedupe key and tags
+# explicitly instead of being guessed from the title (a superset of the template in docs/recovery.md).
+RECOMMENDED_PAYLOAD: dict[str, Any] = {
+    "alert_id": "$ALERT_ID",
+    "alert_cycle_key": "$ALERT_CYCLE_KEY",
+    "alert_transition": "$ALERT_TRANSITION",
+    "alert_type": "$ALERT_TYPE",
+    "alert_status": "$ALERT_STATUS",
+    "aggreg_key": "$AGGREG_KEY",
+    "tags": "$TAGS",
+    "link": "$LINK",
+    "title": "$EVENT_TITLE",
+    "body": "$EVENT_MSG",
+    "date": "$DATE",
+    "event_type": "$EVENT_TYPE",
+    "id": "$ID",
+    "org": {"id": "$ORG_ID", "name": "$ORG_NAME"},
+}
 
 from evalforge_assets.models import iso
 
