@@ -32,7 +32,6 @@ DEFAULT_WEBHOOK_NAME = "evalforge"
 WEBHOOK_PATH = "/internal/datadog/webhook"
 # The 5-minute window matches the contract's error_rate_5m / p95_latency_ms_5m.
 MONITOR_WINDOW = "last_5m"
-WEBHOOK_PAYLOAD = RECOMMENDED_PAYLOAD
 # Datadog's permission names per operation (the spec's x-permission), for messages that say what to grant.
 READ_MONITORS, WRITE_MONITORS = "monitors_read", "monitors_write"
 READ_WEBHOOK, CREATE_WEBHOOK, UPDATE_WEBHOOK = "integrations_read", "create_webhooks", "manage_integrations"
@@ -105,7 +104,7 @@ def build_plan(
     webhook = WebhookPlan(
         name=_webhook_name(webhook_name),
         url=_webhook_url(api_url),
-        payload=json.dumps(WEBHOOK_PAYLOAD, indent=2),
+        payload=json.dumps(RECOMMENDED_PAYLOAD, indent=2),
         custom_headers=SecretStr(json.dumps({WEBHOOK_SECRET_HEADER: secret})),
     )
     apps = _ml_apps(settings, ml_apps)

@@ -16,13 +16,17 @@ from evalforge_assets.datadog_client import DatadogConnection
 from evalforge_assets.recovery.datadog_apply import SetupReport, apply_plan
 from evalforge_assets.recovery.datadog_setup import (
     MANAGED_TAG,
-    WEBHOOK_PAYLOAD,
     DatadogSetupError,
     SetupPlan,
     build_plan,
     connection_for_setup,
 )
-from evalforge_assets.recovery.webhooks import WEBHOOK_SECRET_HEADER, alert_action, parse_monitor_webhook
+from evalforge_assets.recovery.webhooks import (
+    RECOMMENDED_PAYLOAD,
+    WEBHOOK_SECRET_HEADER,
+    alert_action,
+    parse_monitor_webhook,
+)
 from evalforge_assets.settings import Settings
 from tests.doubles.datadog_double import DEFAULT_API_KEY, DEFAULT_APP_KEY, DatadogDouble
 from tests.doubles.datadog_spec import DatadogOpenAPI
@@ -90,7 +94,7 @@ def test_a_fresh_org_gets_the_webhook_and_every_monitor(
     assert set(actions(report).values()) == {"create"} and len(report.changes) == 5
     webhook = datadog_double.webhooks["evalforge"]
     assert webhook["url"] == f"{API_URL}/internal/datadog/webhook"
-    assert json.loads(webhook["payload"]) == WEBHOOK_PAYLOAD
+    assert json.loads(webhook["payload"]) == RECOMMENDED_PAYLOAD
     assert json.loads(webhook["custom_headers"]) == {WEBHOOK_SECRET_HEADER: SECRET}
     assert webhook["encode_as"] == "json"
     monitors = sorted(datadog_double.monitors.values(), key=lambda monitor: monitor["name"])
@@ -156,7 +160,7 @@ def test_a_drifted_monitor_and_webhook_are_updated_and_nothing_else(
     repaired = datadog_double.monitors[drifted_id]
     assert (repaired["name"], repaired["query"]) == (plan.monitors[0].name, plan.monitors[0].query)
     assert repaired["options"]["thresholds"] == {"critical": 0.05}
-    assert json.loads(datadog_double.webhooks["evalforge"]["payload"]) == WEBHOOK_PAYLOAD
+    assert json.loads(datadog_double.webhooks["evalforge"]["payload"]) == RECOMMENDED_PAYLOAD
     assert {k: v for k, v in datadog_double.monitors.items() if k != drifted_id} == untouched
 
 
