@@ -98,6 +98,21 @@ class Settings(BaseSettings):
     export_gcs_bucket: str | None = Field(default=None, alias="EVALFORGE_EXPORT_GCS_BUCKET")
     slack_webhook_url: SecretStr | None = Field(default=None, alias="SLACK_WEBHOOK_URL")
 
+    # Self-observability (docs/operations.md, Metrics and Traces)
+    llm_prices: str | None = Field(
+        default=None, alias="EVALFORGE_LLM_PRICES",
+        description='JSON {model: {"input_per_mtok": USD, "output_per_mtok": USD}} merged over the defaults in '
+                    "evalforge_assets/telemetry/llm_cost.py; prices LLM calls for evalforge_llm_cost_usd_total.",
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None, alias="OTEL_EXPORTER_OTLP_ENDPOINT",
+        description="OTLP/HTTP base URL (traces go to {url}/v1/traces); unset: no exporter, no tracing thread.",
+    )
+    otel_service_name: str | None = Field(
+        default=None, alias="OTEL_SERVICE_NAME",
+        description="Service name on exported spans; default evalforge-api in the API, evalforge-dagster in Dagster.",
+    )
+
     @property
     def datadog_configured(self) -> bool:
         return self.dd_api_key is not None and self.dd_app_key is not None
