@@ -63,6 +63,42 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=100, alias="EVALFORGE_RATE_LIMIT_PER_MINUTE")
     dagster_url: str = Field(default="http://127.0.0.1:3000", alias="EVALFORGE_DAGSTER_URL")
 
+    # API hardening (evalforge_api/body_limit.py, rate_limits.py, cursors.py) and alert delivery (routes/alerts.py)
+    max_body_bytes: int = Field(
+        default=1_048_576, alias="EVALFORGE_MAX_BODY_BYTES", ge=1,
+        description="Largest request body accepted; larger ones get 413 before they are read or authenticated.",
+    )
+    max_webhook_body_bytes: int = Field(
+        default=1_048_576, alias="EVALFORGE_MAX_WEBHOOK_BODY_BYTES", ge=1,
+        description="Body limit of the monitor and Alertmanager webhooks.",
+    )
+    max_export_body_bytes: int = Field(
+        default=4_194_304, alias="EVALFORGE_MAX_EXPORT_BODY_BYTES", ge=1,
+        description="Body limit of POST /v1/exports (long lists of capture ids).",
+    )
+    auth_failure_limit: int = Field(
+        default=10, alias="EVALFORGE_AUTH_FAILURE_LIMIT", ge=1,
+        description="Wrong keys one client address may send per window before it is refused with 429.",
+    )
+    auth_failure_window_seconds: int = Field(default=300, alias="EVALFORGE_AUTH_FAILURE_WINDOW_SECONDS", ge=1)
+    cursor_secret: SecretStr | None = Field(
+        default=None, alias="EVALFORGE_CURSOR_SECRET",
+        description="Signs list cursors; default: a random secret generated once and kept in the store.",
+    )
+    cors_origins: str = Field(
+        default="", alias="EVALFORGE_CORS_ORIGINS",
+        description="Comma-separated browser origins allowed to call the API (none by default).",
+    )
+    alertmanager_secret: SecretStr | None = Field(
+        default=None, alias="EVALFORGE_ALERTMANAGER_SECRET",
+        description="Bearer secret Alertmanager sends to POST /v1/alerts/alertmanager; unset refuses every call.",
+    )
+    slack_alerts_channel: str | None = Field(default=None, alias="EVALFORGE_SLACK_ALERTS_CHANNEL")
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
     # Recovery
     error_rate_threshold: float = Field(default=0.05, alias="ERROR_RATE_THRESHOLD")
     latency_threshold_ms: float = Field(default=1500.0, alias="LATENCY_THRESHOLD_MS")
@@ -97,6 +133,22 @@ class Settings(BaseSettings):
     export_webhook_secret: SecretStr | None = Field(default=None, alias="EVALFORGE_EXPORT_WEBHOOK_SECRET")
     export_gcs_bucket: str | None = Field(default=None, alias="EVALFORGE_EXPORT_GCS_BUCKET")
     slack_webhook_url: SecretStr | None = Field(default=None, alias="SLACK_WEBHOOK_URL")
+
+    # Slack war room (issue 10). With neither a bot token nor a webhook URL there is no Slack, and no error.
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", alias="SLACK_API_URL",
+        description="Slack's Web API base URL; tests and local doubles point it elsewhere.",
+    )
+    slack_routing_file: Path | None = Field(
+        default=None, alias="EVALFORGE_SLACK_ROUTING",
+        description="YAML routing file: service -> team -> people (emails or Slack handles), with a default team.",
+    )
+    slack_channel_pattern: str = Field(default="inc-{date}-{service}-{short_id}", alias="EVALFORGE_SLACK_CHANNEL_PATTERN")
+    slack_fuzzy_threshold: float = Field(
+        default=90.0, alias="EVALFORGE_SLACK_FUZZY_THRESHOLD", ge=0, le=100,
+        description="Lowest rapidfuzz score (0-100) at which a responder's handle matches a Slack member's name.",
+    )
 
     # Self-observability (docs/operations.md, Metrics and Traces)
     llm_prices: str | None = Field(
