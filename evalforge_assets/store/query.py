@@ -122,6 +122,10 @@ COLLECTIONS: dict[str, CollectionSpec] = {
         ),
         # Uniqueness keys ("open-incident:checkout"), read and written only by id through create/update.
         CollectionSpec("claims", "key", {"owner": "owner"}),
+        # API replicas share these, read and written only by id: fixed-window request counters (models.limits
+        # RateWindow) and the cursor-signing secret generated once per store (StoredSecret).
+        CollectionSpec("rate_limits", "counter_id"),
+        CollectionSpec("api_secrets", "name"),
     )
 }
 
