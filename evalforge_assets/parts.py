@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from evalforge_assets.recovery.context_types import ContextSource
     from evalforge_assets.recovery.service import IncidentService
     from evalforge_assets.recovery.service_metrics import ServiceMetricsSource
+    from evalforge_assets.recovery.warroom.slack_gateway import SlackGateway
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,14 @@ def context_source(settings: Settings, metrics: ServiceMetricsSource) -> Context
 
     return McpContextSource(settings.datadog_mcp_url, api_key, app_key, settings.dd_service, settings.dd_env,
                             fallback=fallback, site=settings.dd_site)
+
+
+def slack_gateway(settings: Settings) -> SlackGateway | None:
+    """Slack's Web API with SLACK_BOT_TOKEN (at SLACK_API_URL), else the incoming webhook SLACK_WEBHOOK_URL
+    (posts only), else None: no Slack configured is not an error."""
+    from evalforge_assets.recovery.warroom.slack_gateway import slack_gateway_from
+
+    return slack_gateway_from(settings)
 
 
 def llm_model(settings: Settings) -> Model | None:

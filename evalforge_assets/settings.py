@@ -144,7 +144,10 @@ class Settings(BaseSettings):
         default=None, alias="EVALFORGE_SLACK_ROUTING",
         description="YAML routing file: service -> team -> people (emails or Slack handles), with a default team.",
     )
-    slack_channel_pattern: str = Field(default="inc-{date}-{service}-{short_id}", alias="EVALFORGE_SLACK_CHANNEL_PATTERN")
+    slack_channel_pattern: str = Field(
+        default="inc-{date}-{service}-{short_id}", alias="EVALFORGE_SLACK_CHANNEL_PATTERN",
+        description="War-room channel name: {date}, {service}, {short_id}, {incident_id}.",
+    )
     slack_fuzzy_threshold: float = Field(
         default=90.0, alias="EVALFORGE_SLACK_FUZZY_THRESHOLD", ge=0, le=100,
         description="Lowest rapidfuzz score (0-100) at which a responder's handle matches a Slack member's name.",
