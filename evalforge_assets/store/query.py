@@ -126,6 +126,8 @@ COLLECTIONS: dict[str, CollectionSpec] = {
         # RateWindow) and the cursor-signing secret generated once per store (StoredSecret).
         CollectionSpec("rate_limits", "counter_id"),
         CollectionSpec("api_secrets", "name"),
+        # Slack war rooms, one per incident (models.war_rooms WarRoomRecord): the sensor lists the active ones.
+        CollectionSpec("war_rooms", "incident_id", {"active": "active"}),
     )
 }
 
