@@ -11,6 +11,7 @@ import httpx
 from fastapi import FastAPI
 
 from evalforge_api.auth import Authenticator, log_auth_mode
+from evalforge_api.console import install_console
 from evalforge_api.errors import install_error_handlers
 from evalforge_api.routes import captures, exports, health, ingestion, signatures
 from evalforge_api.routes.orchestrator import install_orchestrator
@@ -84,4 +85,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.include_router(health.router)
     install_orchestrator(app)
     install_event_stream(app)
+    install_console(app)
     return app

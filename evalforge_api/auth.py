@@ -6,6 +6,12 @@ and never logged; a key is named in logs and audit entries by a short fingerprin
 
 With no keys configured the API is open, but only to loopback clients: anyone else gets a 403 saying keys must
 be configured before the API can be reached from another machine.
+
+The web console signs in with a key once and then holds a session token in an HttpOnly, SameSite=Strict cookie
+(no Max-Age: it ends with the browser session, or when the API restarts, since tokens are signed with a secret
+made at start-up). The token names the key by fingerprint, so removing a key ends its sessions. Console pages
+accept the cookie alone; /v1 calls accept it only with the `X-Evalforge-Console: 1` header, which a page on
+another site cannot add to a request (the CSRF defence beside SameSite).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import hmac
 import ipaddress
 import logging
 import math
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +37,9 @@ from evalforge_assets.settings import Settings
 logger = logging.getLogger("evalforge.api.auth")
 
 LOCAL_ACTOR = "local"
+CONSOLE_COOKIE = "evalforge_console"
+CONSOLE_HEADER = "X-Evalforge-Console"
+CONSOLE_SESSION_SECONDS = 12 * 3600  # a working day; a forgotten browser does not stay signed in for ever
 
 
 class Role(str, Enum):
@@ -154,9 +164,12 @@ _bearer = HTTPBearer(auto_error=False,
 
 
 class Authenticator:
-    def __init__(self, keys: list[ConfiguredKey], rate_limit_per_minute: int) -> None:
+    def __init__(self, keys: list[ConfiguredKey], rate_limit_per_minute: int,
+                 clock: Callable[[], float] = time.time) -> None:
         self._keys = keys
         self.limiter = RateLimiter(rate_limit_per_minute)
+        self._session_secret = secrets.token_bytes(32)
+        self._clock = clock
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Authenticator:
@@ -185,6 +198,37 @@ class Authenticator:
                 found = key
         return found
 
+    # ---- console sessions -------------------------------------------------------------------------------------
+    def _session_mac(self, key_id: str, issued: int) -> str:
+        message = f"{key_id}.{issued}".encode()
+        return hmac.new(self._session_secret, message, hashlib.sha256).hexdigest()
+
+    def start_session(self, presented: str) -> tuple[Principal, str] | None:
+        """The principal of a key typed into the console and a session token for its cookie; None if unknown."""
+        key = self._match(presented.strip())
+        if key is None:
+            return None
+        issued = int(self._clock())
+        return Principal(key.role, key.key_id), f"{key.key_id}.{issued}.{self._session_mac(key.key_id, issued)}"
+
+    def session_principal(self, token: str) -> Principal | None:
+        """Who a console session token belongs to; None when it is forged, expired or its key was removed."""
+        key_id, _, rest = token.partition(".")
+        issued_text, _, mac = rest.partition(".")
+        if not issued_text.isdigit() or not hmac.compare_digest(mac, self._session_mac(key_id, int(issued_text))):
+            return None
+        if self._clock() - int(issued_text) > CONSOLE_SESSION_SECONDS:
+            return None
+        key = next((key for key in self._keys if key.key_id == key_id), None)
+        return Principal(key.role, key.key_id) if key is not None else None
+
+    def _console_call(self, request: Request) -> Principal | None:
+        """The session principal of a /v1 call the console's JavaScript made (cookie plus custom header)."""
+        token = request.cookies.get(CONSOLE_COOKIE)
+        if not token or request.headers.get(CONSOLE_HEADER) != "1":
+            return None
+        return self.session_principal(token)
+
     def authenticate(self, request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
         if self.open:
             client = request.client.host if request.client else None
@@ -196,6 +240,8 @@ class Authenticator:
                 )
             return Principal(Role.lead, None)
         challenge = {"WWW-Authenticate": "Bearer"}
+        if credentials is None and (session := self._console_call(request)) is not None:
+            return session
         if credentials is None:
             sent = request.headers.get("authorization")
             problem = ("The Authorization header is missing" if not sent

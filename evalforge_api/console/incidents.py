@@ -1,0 +1,181 @@
+"""The incident pages: the live board of the incident contract, and the list of every incident.
+
+The board is drawn by static/board.js from one JSON state (`/incidents/board/state`, also embedded in the page
+so the first paint needs no second request), then kept current by the `/ws` event stream; after a reconnect the
+script fetches the state again, so nothing that happened while it was away is missed. Every URL shown as a
+link passes `safe_url` (http and https only), and every text is inserted by the script with textContent.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from evalforge_api.console.pages import ConsoleViewer, render
+from evalforge_api.deps import get_incident_service, get_store
+from evalforge_assets.models import (
+    IncidentCard,
+    IncidentRecord,
+    Link,
+    SystemState,
+    SystemStatus,
+    TestRun,
+)
+from evalforge_assets.recovery.service import IncidentService
+from evalforge_assets.store import InvalidCursor, Store
+
+router = APIRouter(include_in_schema=False)
+
+INCIDENTS_PER_PAGE = 25
+TIMELINE_SHOWN = 50
+
+ServiceDep = Annotated[IncidentService, Depends(get_incident_service)]
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` when it is an absolute http(s) address, else None: a `javascript:` or relative URL stored in an
+    incident (evidence comes from webhooks and the planner) must never become a clickable link."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+class BoardLink(BaseModel):
+    label: str
+    url: str | None = Field(description="None when the stored URL is not http(s); the label is shown as text.")
+
+
+class BoardTimelineEntry(BaseModel):
+    at: str
+    from_state: str | None
+    to_state: str
+    actor: str
+
+
+class BoardState(BaseModel):
+    """What the board draws; `incident` is the open incident, else the latest one (None before any)."""
+
+    status: SystemStatus
+    incident: IncidentCard | None
+    incident_state: SystemState | None
+    incident_open: bool
+    evidence_links: list[BoardLink]
+    run: TestRun | None
+    timeline: list[BoardTimelineEntry]
+
+
+def _links(links: list[Link]) -> list[BoardLink]:
+    return [BoardLink(label=link.label, url=safe_url(link.url)) for link in links]
+
+
+def _latest_run(store: Store, incident: IncidentRecord) -> TestRun | None:
+    if incident.latest_run_id is not None:
+        run = store.get_test_run(incident.latest_run_id)
+        if run is not None:
+            return run
+    return store.latest_test_run(incident.incident_id)
+
+
+def _shown_incident(service: IncidentService, incident_id: str | None) -> IncidentRecord | None:
+    if incident_id:
+        return service.store.get_incident(incident_id)
+    current = service.current()
+    if current is not None:
+        return current
+    latest = service.store.list_incidents(limit=1).items
+    return latest[0] if latest else None
+
+
+def board_state(service: IncidentService, incident_id: str | None = None) -> BoardState:
+    """The board's state: the system status and the incident shown (the open one, or the latest)."""
+    status = service.current_status(announce=False)
+    incident = _shown_incident(service, incident_id)
+    if incident is None:
+        return BoardState(status=status, incident=None, incident_state=None, incident_open=False,
+                          evidence_links=[], run=None, timeline=[])
+    timeline = [BoardTimelineEntry(at=entry.at, from_state=entry.from_state, to_state=entry.to_state,
+                                   actor=entry.actor) for entry in incident.timeline[-TIMELINE_SHOWN:]]
+    return BoardState(status=status, incident=incident.card, incident_state=incident.state,
+                      incident_open=incident.open, evidence_links=_links(incident.card.datadog_summary.evidence_links),
+                      run=_latest_run(service.store, incident), timeline=timeline)
+
+
+IncidentQuery = Annotated[str | None, Query(max_length=200, description="Show this incident instead of the open one.")]
+
+
+@router.get("/incidents/board", response_class=HTMLResponse)
+def board_page(request: Request, principal: ConsoleViewer, service: ServiceDep,
+               incident: IncidentQuery = None) -> HTMLResponse:
+    state = board_state(service, incident)
+    return render(request, principal, "incidents_board.html", state=state.model_dump(mode="json"),
+                  pinned_incident=incident)
+
+
+@router.get("/incidents/board/state", response_model=BoardState)
+def board_state_json(_principal: ConsoleViewer, service: ServiceDep, incident: IncidentQuery = None) -> BoardState:
+    """The board's state for board.js after it reconnects (read-only; the session cookie is enough)."""
+    return board_state(service, incident)
+
+
+# ---- the list of incidents ------------------------------------------------------------------------------------
+class WarRoom(BaseModel):
+    channel: str
+    url: str | None
+
+
+class IncidentRow(BaseModel):
+    incident_id: str
+    title: str
+    service: str
+    state: SystemState
+    open: bool
+    detected_at: str
+    resolved_at: str | None
+    source: str
+    war_room: WarRoom | None
+
+
+def war_room_of(store: Store, incident_id: str) -> WarRoom | None:
+    """The incident's Slack war room when the store keeps war rooms and one exists for it, else None."""
+    reader = getattr(store, "get_war_room", None)  # war rooms are an optional part of the store
+    if reader is None:
+        return None
+    record: Any = reader(incident_id)
+    if record is None:
+        return None
+    channel = getattr(record, "channel_name", None) or getattr(record, "channel_id", None) or "war room"
+    url = getattr(record, "channel_url", None) or getattr(record, "url", None) or getattr(record, "permalink", None)
+    return WarRoom(channel=str(channel), url=safe_url(url))
+
+
+def incident_row(store: Store, incident: IncidentRecord) -> IncidentRow:
+    return IncidentRow(incident_id=incident.incident_id, title=incident.card.title, service=incident.service,
+                       state=incident.state, open=incident.open, detected_at=incident.card.detected_at,
+                       resolved_at=incident.resolved_at, source=incident.source,
+                       war_room=war_room_of(store, incident.incident_id))
+
+
+CursorQuery = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
+
+
+@router.get("/incidents", response_class=HTMLResponse)
+def incident_list_page(request: Request, principal: ConsoleViewer, store: StoreDep,
+                       cursor: CursorQuery = None) -> HTMLResponse:
+    message = None
+    try:
+        page = store.list_incidents(limit=INCIDENTS_PER_PAGE, cursor=cursor or None)
+    except InvalidCursor:
+        message = "That page link is out of date or was changed by hand; showing the newest incidents instead."
+        page = store.list_incidents(limit=INCIDENTS_PER_PAGE)
+    rows = [incident_row(store, incident) for incident in page.items]
+    return render(request, principal, "incidents.html", rows=rows, next_cursor=page.next_cursor,
+                  first_page=not cursor, message=message)
