@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.doubles.datadog_double",
     "tests.doubles.datadog_spec",
     "tests.doubles.datadog_datasets",
+    "tests.doubles.slack_api",
 ]

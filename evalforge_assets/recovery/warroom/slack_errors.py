@@ -96,14 +96,14 @@ def from_api_error(method: str, error: SlackApiError, *, channel: str | None = N
     retry_after = retry_after_from(getattr(response, "headers", None))
     if status == 429:
         code = "ratelimited"
-    elif status >= 500 or not code or code.startswith("Received a response in a non-JSON format"):
+    elif not code or " " in code:
         # slack_sdk reports a non-JSON body (an HTML 500 page) as an `error` made of that body: not a code.
         code = f"http_{status}" if status != 200 else "unexpected_response"
     needed = data.get("needed") if isinstance(data.get("needed"), str) else None
     return SlackFailure(code, failure_sentence(code, method, needed=needed, channel=channel,
                                                retry_after=retry_after),
                         method=method, needed=needed, retry_after=retry_after,
-                        retryable=True if code == "ratelimited" else None)
+                        retryable=True if status == 429 or status >= 500 else None)
 
 
 def from_connection_error(method: str, error: Exception) -> SlackFailure:
