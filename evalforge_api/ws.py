@@ -10,7 +10,8 @@ connected, each exactly once and in sequence order.
 
 Auth follows the HTTP API: with EVALFORGE_API_KEYS unset only loopback clients may connect; with keys, send
 `Authorization: Bearer <key>`, or, from a browser (which cannot set headers on a WebSocket), offer the
-subprotocols `["evalforge", "bearer.<key>"]`; the server then answers with `evalforge`.
+subprotocols `["evalforge", "bearer.<key>"]`; the server then answers with `evalforge`. A console page (the
+incident board) is let in by its session cookie when the handshake's Origin is this server.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import anyio
 from fastapi import APIRouter, FastAPI, HTTPException, Request, WebSocket
@@ -29,7 +31,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ValidationError
 from starlette.websockets import WebSocketDisconnect, WebSocketDisconnected
 
-from evalforge_api.auth import Authenticator
+from evalforge_api.auth import CONSOLE_COOKIE, Authenticator, Principal
 from evalforge_api.deps import incident_service_for
 from evalforge_assets.models import (
     Contract,
@@ -251,14 +253,28 @@ def _presented_key(websocket: WebSocket) -> tuple[str | None, str | None]:
     return None, answer
 
 
+def _console_session(websocket: WebSocket, authenticator: Authenticator) -> Principal | None:
+    """The console's session, for a board page: its cookie on a handshake whose Origin is this very server.
+
+    Browsers send cookies on cross-site WebSocket handshakes too and a page cannot add the console header to
+    one, so the same-origin check is what keeps another site's page from riding a signed-in session.
+    """
+    token = websocket.cookies.get(CONSOLE_COOKIE)
+    origin, host = websocket.headers.get("origin"), websocket.headers.get("host")
+    if authenticator.open or not token or not origin or not host or urlsplit(origin).netloc != host:
+        return None
+    return authenticator.session_principal(token)
+
+
 def _authenticate(websocket: WebSocket) -> str | None | HTTPException:
     """The subprotocol to accept with, or the HTTPException that refuses the client."""
     authenticator: Authenticator = websocket.app.state.auth
     key, subprotocol = _presented_key(websocket)
     credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=key) if key else None
     try:
+        session = None if key else _console_session(websocket, authenticator)
         # The authenticator reads only the client address and headers, which a WebSocket has like a Request.
-        principal = authenticator.authenticate(cast(Request, websocket), credentials)
+        principal = session or authenticator.authenticate(cast(Request, websocket), credentials)
         authenticator.check_rate(principal)
     except HTTPException as refusal:
         return refusal

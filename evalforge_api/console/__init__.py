@@ -11,13 +11,14 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from evalforge_api.console import session
+from evalforge_api.console import actions, detail, exports_page, health_page, incidents, queue, session
 from evalforge_api.console.pages import ConsolePageError, page_error_handler
 
 STATIC_DIR = Path(__file__).with_name("static")
 
 # Every page router of the console; a new page adds its router here.
-PAGE_ROUTERS: list[APIRouter] = [session.router]
+PAGE_ROUTERS: list[APIRouter] = [session.router, queue.router, detail.router, actions.router, exports_page.router,
+                                 incidents.router, health_page.router]
 
 
 def install_console(app: FastAPI) -> None:

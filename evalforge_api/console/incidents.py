@@ -8,8 +8,8 @@ link passes `safe_url` (http and https only), and every text is inserted by the 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-from urllib.parse import urlsplit
+from typing import Annotated
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
@@ -144,17 +144,20 @@ class IncidentRow(BaseModel):
     war_room: WarRoom | None
 
 
+# Slack's documented redirect opens a channel by id in whichever workspace the user is signed in to, so no
+# workspace domain needs configuring.
+SLACK_CHANNEL_REDIRECT = "https://slack.com/app_redirect?channel={channel_id}"
+
+
 def war_room_of(store: Store, incident_id: str) -> WarRoom | None:
-    """The incident's Slack war room when the store keeps war rooms and one exists for it, else None."""
-    reader = getattr(store, "get_war_room", None)  # war rooms are an optional part of the store
-    if reader is None:
-        return None
-    record: Any = reader(incident_id)
+    """The incident's Slack war room when one was opened (a channel, or posts to an incoming webhook)."""
+    record = store.get_war_room(incident_id)
     if record is None:
         return None
-    channel = getattr(record, "channel_name", None) or getattr(record, "channel_id", None) or "war room"
-    url = getattr(record, "channel_url", None) or getattr(record, "url", None) or getattr(record, "permalink", None)
-    return WarRoom(channel=str(channel), url=safe_url(url))
+    if record.channel_id:
+        url = SLACK_CHANNEL_REDIRECT.format(channel_id=quote(record.channel_id, safe=""))
+        return WarRoom(channel=f"#{record.channel_name or record.channel_id}", url=url)
+    return WarRoom(channel="posted to the Slack webhook" if record.mode == "webhook" else "being opened", url=None)
 
 
 def incident_row(store: Store, incident: IncidentRecord) -> IncidentRow:
