@@ -47,7 +47,6 @@ from evalforge_assets.models import (
     TestRun,
     now_iso,
 )
-from evalforge_assets.models.war_rooms import WarRoomRecord
 from evalforge_assets.store.capture_refresh import CaptureRefresh, versioned_writes, with_review_fields
 from evalforge_assets.store.query import (
     COLLECTIONS,
@@ -485,14 +484,6 @@ class Store(abc.ABC):
     def save_status(self, status: SystemStatus) -> None:
         spec = COLLECTIONS["status"]
         self._put_many(spec, [self._document(spec, status, STATUS_DOC_ID)])
-
-    # ---- war rooms (written through create/update by recovery/warroom/ledger.py) -------------------------------
-    def get_war_room(self, incident_id: str) -> WarRoomRecord | None:
-        return self._load("war_rooms", WarRoomRecord, incident_id)
-
-    def active_war_rooms(self, limit: int = 100) -> list[WarRoomRecord]:
-        """War rooms whose incident may still change (the sync sensor's work list), in id order."""
-        return self._page("war_rooms", WarRoomRecord, (Filter("active", "==", True),), (), limit, None).items
 
     # ---- events -----------------------------------------------------------------------------------------
     def append_event(self, event_type: str, payload: dict[str, Any]) -> StoredEvent:
