@@ -1,5 +1,6 @@
-"""What a Datadog monitor alert leaves behind: the stored notification, the incident's title, and the timeline
-note of a monitor's recovery. Pure builders; `IncidentService.apply_alert` decides and writes."""
+"""What a Datadog monitor alert leaves behind: the stored notification, the incident's title, the timeline
+note of a monitor's recovery, and the close of an incident Evalforge cannot validate. Pure builders;
+`alert_routing.route_alert` decides and `IncidentService` writes."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from evalforge_assets.models import IncidentRecord, PendingRequest, RequestKind, TimelineEntry
+from evalforge_assets.models import IncidentRecord, PendingRequest, RequestKind, SystemState, TimelineEntry
 from evalforge_assets.recovery.webhooks import AlertAction, MonitorAlert
 
 WEBHOOK_SOURCE = "datadog_monitor"
+# The timeline event of a monitor's Recovered (on the incident of its cycle).
+MONITOR_RECOVERED = "monitor recovered"
 # Datadog prefixes event titles with markers such as "[P1]" or "[Triggered on {service:demo-app}]".
 _TITLE_MARKERS = re.compile(r"^(\s*\[[^\]]*\])+\s*")
 
@@ -60,12 +63,47 @@ def alert_record(alert: MonitorAlert, action: AlertAction, incident_id: str | No
                           created_at=now, status=outcome)
 
 
+def _recovery_evidence(alert: MonitorAlert) -> dict[str, Any]:
+    return {"event": MONITOR_RECOVERED, "monitor_id": alert.monitor_id, "alert_cycle_key": alert.alert_cycle_key,
+            "link": alert.link, "title": alert.title}
+
+
 def with_recovery_note(incident: IncidentRecord, alert: MonitorAlert, now: str) -> IncidentRecord:
     """A monitor's recovery is evidence, not a state change: recovery still needs passing checks and a low
     signal, so it goes on the timeline as an entry that stays in the current state."""
     entry = TimelineEntry(at=now, from_state=incident.state.value, to_state=incident.state.value,
-                          actor=alert_actor(alert),
-                          evidence={"event": "monitor recovered", "monitor_id": alert.monitor_id,
-                                    "alert_cycle_key": alert.alert_cycle_key, "link": alert.link,
-                                    "title": alert.title})
+                          actor=alert_actor(alert), evidence=_recovery_evidence(alert))
     return incident.model_copy(update={"timeline": [*incident.timeline, entry]})
+
+
+def cycles_still_alerting(incident: IncidentRecord) -> list[str]:
+    """The incident's alert cycles no monitor recovery has been noted for yet, in the order they joined."""
+    recovered = {entry.evidence.get("alert_cycle_key") for entry in incident.timeline
+                 if entry.evidence.get("event") == MONITOR_RECOVERED}
+    return [key for key in incident.alert_keys if key not in recovered]
+
+
+def closed_by_monitor(incident: IncidentRecord, alert: MonitorAlert, now: str) -> IncidentRecord:
+    """The incident of a service Evalforge cannot validate, closed as RECOVERED on its monitor's word.
+
+    The state machine's rule (RECOVERED only after a validation run) holds where Evalforge has checks to run;
+    for any other service the monitor's Recovered is the only evidence there will be, so the incident moves
+    straight to RECOVERED with the monitor as actor and is closed, which frees the service for its next cycle.
+    """
+    evidence = {**_recovery_evidence(alert),
+                "reason": f"The monitor recovered and {incident.service} has no check target Evalforge can "
+                          "validate, so the monitor's recovery is the evidence."}
+    entry = TimelineEntry(at=now, from_state=incident.state.value, to_state=SystemState.RECOVERED.value,
+                          actor=alert_actor(alert), evidence=evidence)
+    return incident.model_copy(update={"state": SystemState.RECOVERED, "open": False, "resolved_at": now,
+                                       "timeline": [*incident.timeline, entry]}, deep=True)
+
+
+def recovered_by_monitor(incident: IncidentRecord, alert: MonitorAlert, now: str) -> IncidentRecord | None:
+    """A monitor's Recovered on an incident Evalforge cannot validate: noted, and closed as RECOVERED once no
+    alert cycle of it is still alerting. None (nothing to write) when it is closed or the cycle already
+    recovered."""
+    if not incident.open or alert.alert_cycle_key not in cycles_still_alerting(incident):
+        return None
+    noted = with_recovery_note(incident, alert, now)
+    return noted if cycles_still_alerting(noted) else closed_by_monitor(incident, alert, now)

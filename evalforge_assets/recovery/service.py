@@ -31,12 +31,11 @@ from evalforge_assets.models import (
     TestStatus,
     now_iso,
 )
+from evalforge_assets.recovery.alert_routing import route_alert
 from evalforge_assets.recovery.alerts import (
-    WEBHOOK_SOURCE,
     AlertOutcome,
     alert_actor,
-    alert_record,
-    incident_title,
+    recovered_by_monitor,
     with_recovery_note,
 )
 from evalforge_assets.recovery.claims import OpenIncidentSlot
@@ -45,8 +44,8 @@ from evalforge_assets.recovery.readings import SignalReading, SimulateMode, simu
 from evalforge_assets.recovery.records import incident_id_for, meaningfully_changed, new_incident, status_from
 from evalforge_assets.recovery.runs import ACTIVE_RUN_STATUSES, next_run_id, queued_run
 from evalforge_assets.recovery.states import is_recurrence, recovery_decision, transition
-from evalforge_assets.recovery.webhooks import MonitorAlert, alert_action
-from evalforge_assets.store import Store
+from evalforge_assets.recovery.webhooks import MonitorAlert
+from evalforge_assets.store import IncidentFilter, Store
 
 log = logging.getLogger("evalforge.incidents")
 
@@ -65,11 +64,16 @@ class IncidentService:
     def __init__(self, store: Store, *, service: str, error_rate_threshold: float = 0.05,
                  cooldown_seconds: int = 300,
                  clock: Callable[[], str] = now_iso,
-                 launcher: Callable[[PendingRequest], str | None] | None = None) -> None:
+                 launcher: Callable[[PendingRequest], str | None] | None = None, validatable: bool = True) -> None:
         """`launcher` starts a requested validation run at once (the API passes a Dagster GraphQL launcher) and
-        returns its run id, or None to leave the request to the sensor, whose next tick may be 5 s away."""
+        returns its run id, or None to leave the request to the sensor, whose next tick may be 5 s away.
+
+        `validatable`: the service has a check target (the watched service, DD_SERVICE at DEMO_APP_URL), so its
+        incidents get a plan and validation runs and it owns the status document. Any other service's
+        incidents are closed by their monitor's Recovered instead (see `for_service`)."""
         self.store = store
         self.service = service
+        self.validatable = validatable
         self.threshold = error_rate_threshold
         self.cooldown_seconds = cooldown_seconds
         self.clock = clock
@@ -80,6 +84,14 @@ class IncidentService:
     def from_settings(cls, store: Store, settings: Any) -> IncidentService:
         return cls(store, service=settings.dd_service, error_rate_threshold=settings.error_rate_threshold,
                    cooldown_seconds=settings.recurrence_cooldown_seconds)
+
+    def for_service(self, name: str, *, validatable: bool = False) -> IncidentService:
+        """The incident service of another monitored service, on the same store, clock and thresholds (this
+        one for its own name), so alerts of every service go through one code path."""
+        if name == self.service:
+            return self
+        return IncidentService(self.store, service=name, error_rate_threshold=self.threshold,
+                               cooldown_seconds=self.cooldown_seconds, clock=self.clock, validatable=validatable)
 
     # ---- events, status and the one way incidents are written -------------------------------------------------
     def emit(self, event_type: str, payload: dict[str, Any]) -> None:
@@ -96,6 +108,9 @@ class IncidentService:
         one is not written again (unless `emit` is true), so many processes agreeing on it do not contend for
         the document: `updated_at` is when the status last changed.
         """
+        if not self.validatable:
+            # The status document means the watched service (the seed contract); no other service writes it.
+            return self.store.get_status() or status_from(None, None, reading, self.clock())
         seen: list[SystemStatus | None] = []
 
         def recompute(previous: SystemStatus | None) -> SystemStatus | None:
@@ -229,9 +244,10 @@ class IncidentService:
             return None  # another process picked the same id in the same microsecond: join it instead
         self.emit("incident.created", incident.card.model_dump(mode="json"))
         self.refresh_status(reading)
-        # The incident sensor picks this up and materializes context → plan → first validation run.
-        self.store.add_request(PendingRequest(request_id=f"incident-{incident_id}", kind=RequestKind.incident,
-                                              payload={"incident_id": incident_id}, created_at=now))
+        if self.validatable:  # elsewhere there is nothing to plan checks against
+            # The incident sensor picks this up and materializes context → plan → first validation run.
+            self.store.add_request(PendingRequest(request_id=f"incident-{incident_id}", kind=RequestKind.incident,
+                                                  payload={"incident_id": incident_id}, created_at=now))
         log.info("incident opened", extra={"incident_id": incident_id, "source": source,
                                            "error_rate": reading.acting_error_rate})
         return incident
@@ -261,39 +277,21 @@ class IncidentService:
         return self.current()
 
     def apply_alert(self, alert: MonitorAlert) -> AlertOutcome:
-        """A Datadog monitor notification: open (or join, deduplicated by the alert cycle key), note a recovery
-        and queue validation, or only record it. Every notification is stored, whatever it led to."""
-        action = alert_action(alert)
-        if alert.service is not None and alert.service != self.service:
-            current = self.current()
-            self.store.add_request(alert_record(
-                alert, "record", None, "recorded", self.clock(),
-                note=f"The alert is for service {alert.service!r}, not the watched {self.service!r}."))
-            return AlertOutcome(action="record", incident_id=current.incident_id if current else None)
-        if action == "open":
-            links = [Link(label="Datadog monitor alert", url=alert.link)] if alert.link else []
-            incident, _created = self.open_or_join(
-                self._reading_from_alert(), source=WEBHOOK_SOURCE, actor=alert_actor(alert),
-                monitor_id=alert.monitor_id, alert_key=alert.alert_cycle_key, title=incident_title(alert),
-                evidence_links=links)
-            self.store.add_request(alert_record(alert, action, incident.incident_id, "processed", self.clock()))
-            return AlertOutcome(action=action, incident_id=incident.incident_id)
-        current = self.current()
-        if action == "recover" and current is not None:
-            noted = self._change(current.incident_id, lambda fresh: with_recovery_note(fresh, alert, self.clock()))
-            self.revalidate(noted, actor=f"{alert_actor(alert)} recovered")
-            self.store.add_request(alert_record(alert, action, current.incident_id, "processed", self.clock()))
-            return AlertOutcome(action=action, incident_id=current.incident_id)
-        incident_id = current.incident_id if current else None
-        self.store.add_request(alert_record(alert, action, incident_id, "recorded", self.clock()))
-        return AlertOutcome(action=action, incident_id=incident_id)
+        """A Datadog monitor notification for any service: see `alert_routing.route_alert`."""
+        return route_alert(self, alert)
 
-    def _reading_from_alert(self) -> SignalReading:
-        """A monitor alert carries no numbers, so the incident starts from the last known ones."""
-        known = self.store.get_status()
-        return SignalReading(error_rate_5m=known.error_rate_5m if known else 0.0,
-                             p95_latency_ms_5m=known.p95_latency_ms_5m if known else 0.0,
-                             top_error=None, source=WEBHOOK_SOURCE)
+    def apply_monitor_recovery(self, incident_id: str, alert: MonitorAlert) -> IncidentRecord:
+        """A monitor's Recovered on the incident of its cycle. Validatable: noted, and a validation run is
+        requested (the recovery rule decides). Otherwise noted, and once every alert cycle of the incident has
+        recovered it is closed as RECOVERED and the service's slot is freed for its next cycle."""
+        if self.validatable:
+            noted = self._change(incident_id, lambda fresh: with_recovery_note(fresh, alert, self.clock()))
+            self.revalidate(noted, actor=f"{alert_actor(alert)} recovered")
+            return noted
+        incident = self._change(incident_id, lambda fresh: recovered_by_monitor(fresh, alert, self.clock()))
+        if not incident.open:
+            self.slot.release(incident_id)
+        return incident
 
     def switch_demo_bug(self, switch: Callable[[bool], None], enabled: bool, actor: str) -> SystemStatus:
         """Flip the demo app's bug (raises DemoAppUnreachable, changing nothing, when it cannot) and announce the
@@ -467,8 +465,8 @@ class IncidentService:
 
     def _resolved_within_cooldown(self) -> IncidentRecord | None:
         """The service's latest incident when it was resolved less than the cooldown ago, else None."""
-        last = self.store.list_incidents(limit=1).items
-        if last and last[0].service == self.service and is_recurrence(
+        last = self.store.list_incidents(limit=1, filters=IncidentFilter(service=self.service).filters()).items
+        if last and is_recurrence(
                 last[0].resolved_at, self.clock(), self.cooldown_seconds):
             return last[0]
         return None

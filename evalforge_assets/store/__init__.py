@@ -10,7 +10,7 @@ from evalforge_assets.store.base import (
     UpsertResult,
     VersionConflict,
 )
-from evalforge_assets.store.query import Filter, InvalidCursor, Query
+from evalforge_assets.store.query import Filter, IncidentFilter, InvalidCursor, Query
 
 
 def open_store(url: str) -> Store:

@@ -464,8 +464,9 @@ class Store(abc.ABC):
         rows = self._page("incidents", IncidentRecord, filters, (), 1, None).items
         return rows[0] if rows else None
 
-    def list_incidents(self, limit: int = 50, cursor: str | None = None) -> Page[IncidentRecord]:
-        return self._page("incidents", IncidentRecord, (), (("detected_at", True),), limit, cursor)
+    def list_incidents(self, limit: int = 50, cursor: str | None = None,
+                       filters: tuple[Filter, ...] = ()) -> Page[IncidentRecord]:  # IncidentFilter.filters()
+        return self._page("incidents", IncidentRecord, filters, (("detected_at", True),), limit, cursor)
 
     def save_test_run(self, run: TestRun) -> None:
         self._save("test_runs", [run])

@@ -50,6 +50,34 @@ class CollectionSpec:
     arrays: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class IncidentFilter:
+    """Which incidents `Store.list_incidents` answers: any of `states`, one service, opened (the card's
+    `detected_at`) in [opened_from, opened_to), and holding `alert_key` among its alert cycle keys."""
+
+    states: tuple[str, ...] = ()
+    service: str | None = None
+    opened_from: str | None = None
+    opened_to: str | None = None
+    alert_key: str | None = None
+
+    def filters(self) -> tuple[Filter, ...]:
+        found: list[Filter] = []
+        if len(self.states) == 1:
+            found.append(Filter("state", "==", self.states[0]))
+        elif self.states:
+            found.append(Filter("state", "in", list(self.states)))
+        if self.service is not None:
+            found.append(Filter("service", "==", self.service))
+        if self.alert_key is not None:
+            found.append(Filter("alert_keys", "array_contains", self.alert_key))
+        if self.opened_from:
+            found.append(Filter("detected_at", ">=", self.opened_from))
+        if self.opened_to:
+            found.append(Filter("detected_at", "<", self.opened_to))
+        return tuple(found)
+
+
 CAPTURE_FILTERS = ("severity", "agent", "ml_app", "failure_kind", "status", "signature_id", "assignee")
 
 COLLECTIONS: dict[str, CollectionSpec] = {
@@ -103,7 +131,10 @@ COLLECTIONS: dict[str, CollectionSpec] = {
             "incidents",
             "incident_id",
             {"service": "service", "open": "open", "state": "state", "detected_at": "card.detected_at"},
-            indexes=(("service", "open"), ("detected_at",)),
+            indexes=(("service", "open"), ("detected_at",), ("service", "detected_at"),
+                     ("state", "detected_at")),
+            # Alert cycle keys: a replayed notification finds the (maybe closed) incident of its cycle.
+            arrays=("alert_keys",),
         ),
         CollectionSpec("test_runs", "run_id", {"incident_id": "incident_id", "started_at": "started_at"},
                        indexes=(("incident_id", "started_at"),)),

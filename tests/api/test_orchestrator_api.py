@@ -171,12 +171,14 @@ def test_warn_and_no_data_are_recorded_and_open_nothing(api: TestClient, store: 
     assert store.pending_requests("webhook") == []  # handled here: no sensor should pick it up again
 
 
-def test_an_alert_for_another_service_is_recorded_not_opened(api: TestClient, store: Store) -> None:
+def test_an_alert_for_another_service_opens_its_incident_not_the_watched_one(api: TestClient,
+                                                                            store: Store) -> None:
     payload = webhook("Triggered", tags="service:billing,env:prod")
     response = post_webhook(api, payload)
-    assert response.json() == {"action": "record", "incident_id": None}
+    assert response.json() == {"action": "open", "incident_id": store.open_incident("billing").incident_id}
     assert store.open_incident("demo-app") is None
-    assert "billing" in store.get_request(webhook_request_id(parse_monitor_webhook(payload))).payload["note"]
+    assert api.get("/api/incidents/current", headers=auth("viewer")).json() is None
+    assert api.get("/api/status", headers=auth("viewer")).json()["status"] == "HEALTHY"
 
 
 def test_recovered_notes_the_timeline_and_requests_validation_without_recovering(api: TestClient,

@@ -145,13 +145,13 @@ def test_an_alert_opens_once_per_cycle_and_is_stored_with_what_it_did(incidents:
     assert [e.type for e in incidents.store.events_after(0)].count("incident.created") == 1
 
 
-def test_an_alert_for_another_service_or_a_warning_opens_nothing(incidents: IncidentService) -> None:
+def test_an_alert_for_another_service_opens_its_own_incident_and_a_warning_opens_nothing(
+        incidents: IncidentService) -> None:
     other = incidents.apply_alert(alert("Triggered", tags="service:billing"))
     warn = incidents.apply_alert(alert("Warn"))
-    assert (other.action, other.incident_id, warn.action, warn.incident_id) == ("record", None, "record", None)
+    assert other.action == "open" and other.incident_id == incidents.store.open_incident("billing").incident_id
+    assert (warn.action, warn.incident_id) == ("record", None)
     assert incidents.current() is None
-    assert "billing" in incidents.store.get_request(
-        webhook_request_id(alert("Triggered", tags="service:billing"))).payload["note"]
 
 
 def test_a_monitor_recovery_is_noted_and_queues_validation_without_recovering(incidents: IncidentService) -> None:
