@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from evalforge_api.auth import Authenticator, log_auth_mode
 from evalforge_api.console import install_console
 from evalforge_api.errors import install_error_handlers
+from evalforge_api.hardening import install_hardening
 from evalforge_api.routes import captures, exports, health, ingestion, signatures
 from evalforge_api.routes.orchestrator import install_orchestrator
 from evalforge_api.version import VERSION
@@ -53,7 +54,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     Raises ApiKeyConfigError when EVALFORGE_API_KEYS cannot be read, so a bad key list stops start-up.
     """
     settings = settings or get_settings()
-    authenticator = Authenticator.from_settings(settings)
+    # Limits are counted in the app's store (attached below, or opened at start-up), shared by replicas.
+    authenticator = Authenticator.from_settings(settings, lambda: app.state.store)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -85,5 +87,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.include_router(health.router)
     install_orchestrator(app)
     install_event_stream(app)
+    install_hardening(app, settings)
     install_console(app)
     return app

@@ -20,18 +20,17 @@ import hashlib
 import hmac
 import ipaddress
 import logging
-import math
 import secrets
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from evalforge_api.rate_limits import FailedAuthThrottle, SharedRateLimiter, StoreOf, retry_after_seconds
 from evalforge_assets.settings import Settings
 
 logger = logging.getLogger("evalforge.api.auth")
@@ -119,35 +118,10 @@ def parse_api_keys(raw: str | None) -> list[ConfiguredKey]:
     return list(keys.values())
 
 
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
-
-
-@dataclass
-class RateLimiter:
-    """A token bucket per key: `per_minute` requests in a burst, refilled evenly over a minute."""
-
-    per_minute: int
-    clock: Callable[[], float] = time.monotonic
-    _buckets: dict[str, _Bucket] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def acquire(self, key_id: str) -> float | None:
-        """Take one request's token; None when allowed, else the seconds until a token is available."""
-        rate = self.per_minute / 60.0
-        with self._lock:
-            now = self.clock()
-            bucket = self._buckets.get(key_id)
-            if bucket is None:
-                bucket = self._buckets[key_id] = _Bucket(tokens=float(self.per_minute), updated=now)
-            bucket.tokens = min(float(self.per_minute), bucket.tokens + (now - bucket.updated) * rate)
-            bucket.updated = now
-            if bucket.tokens >= 1.0:
-                bucket.tokens -= 1.0
-                return None
-            return (1.0 - bucket.tokens) / rate
+def client_address(request: Request) -> str:
+    """The address failed authentications are counted against (the peer; behind an ingress, run uvicorn with
+    --proxy-headers and --forwarded-allow-ips so the peer is the original client)."""
+    return request.client.host if request.client else "unknown"
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -164,16 +138,22 @@ _bearer = HTTPBearer(auto_error=False,
 
 
 class Authenticator:
-    def __init__(self, keys: list[ConfiguredKey], rate_limit_per_minute: int,
+    def __init__(self, keys: list[ConfiguredKey], limiter: SharedRateLimiter, throttle: FailedAuthThrottle,
                  clock: Callable[[], float] = time.time) -> None:
         self._keys = keys
-        self.limiter = RateLimiter(rate_limit_per_minute)
+        self.limiter = limiter
+        self.throttle = throttle
         self._session_secret = secrets.token_bytes(32)
         self._clock = clock
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Authenticator:
-        return cls(parse_api_keys(settings.secret_value("api_keys")), settings.rate_limit_per_minute)
+    def from_settings(cls, settings: Settings, store_of: StoreOf) -> Authenticator:
+        """Keys from settings; limits counted in the store `store_of` returns (asked on first use, so the app
+        may open its store at start-up), shared by every replica over that store."""
+        keys = parse_api_keys(settings.secret_value("api_keys"))
+        limiter = SharedRateLimiter(store_of, settings.rate_limit_per_minute)
+        throttle = FailedAuthThrottle(store_of, settings.auth_failure_limit, settings.auth_failure_window_seconds)
+        return cls(keys, limiter, throttle)
 
     @property
     def open(self) -> bool:
@@ -187,7 +167,7 @@ class Authenticator:
         per_role = {role.value: sum(1 for key in self._keys if key.role == role) for role in Role}
         roles = ", ".join(f"{count} {name}" for name, count in per_role.items() if count)
         return (f"API keys configured: {len(self._keys)} ({roles}); rate limit "
-                f"{self.limiter.per_minute} requests per minute per key.")
+                f"{self.limiter.per_window} requests per minute per key.")
 
     def _match(self, presented: str) -> ConfiguredKey | None:
         # Every configured key is compared, so the time taken says nothing about which one (if any) matched.
@@ -229,6 +209,27 @@ class Authenticator:
             return None
         return self.session_principal(token)
 
+    # ---- failed-authentication throttle (rate_limits.FailedAuthThrottle) --------------------------------------
+    def _too_many_failures(self, wait: float) -> HTTPException:
+        retry_after = retry_after_seconds(wait)
+        return HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"Too many requests from your address presented an unknown API key ({self.throttle.max_failures} within "
+            f"{self.throttle.window_seconds} s), so it is refused for now; retry after {retry_after} s with a key "
+            "listed in EVALFORGE_API_KEYS.", headers={"Retry-After": str(retry_after)})
+
+    def refuse_if_throttled(self, address: str) -> None:
+        """429 when `address` is blocked for failed authentications (as this replica knows; no store read)."""
+        wait = self.throttle.blocked_for(address)
+        if wait is not None:
+            raise self._too_many_failures(wait)
+
+    def count_failure(self, address: str) -> None:
+        """Record a wrong key from `address`; 429 instead of 401 when another replica had already blocked it."""
+        wait = self.throttle.record_failure(address)
+        if wait is not None:
+            raise self._too_many_failures(wait)
+
     def authenticate(self, request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
         if self.open:
             client = request.client.host if request.client else None
@@ -240,6 +241,8 @@ class Authenticator:
                 )
             return Principal(Role.lead, None)
         challenge = {"WWW-Authenticate": "Bearer"}
+        address = client_address(request)
+        self.refuse_if_throttled(address)
         if credentials is None and (session := self._console_call(request)) is not None:
             return session
         if credentials is None:
@@ -251,6 +254,7 @@ class Authenticator:
                                 "EVALFORGE_API_KEYS.", headers=challenge)
         key = self._match(credentials.credentials)
         if key is None:
+            self.count_failure(address)
             raise HTTPException(status.HTTP_401_UNAUTHORIZED,
                                 "The API key is not recognised: send a key listed in EVALFORGE_API_KEYS as "
                                 "`Authorization: Bearer <key>`.", headers=challenge)
@@ -261,10 +265,10 @@ class Authenticator:
             return  # open mode serves the local user only; limits are per key
         wait = self.limiter.acquire(principal.key_id)
         if wait is not None:
-            retry_after = max(1, math.ceil(wait))
+            retry_after = retry_after_seconds(wait)
             raise HTTPException(
                 status.HTTP_429_TOO_MANY_REQUESTS,
-                f"Rate limit of {self.limiter.per_minute} requests per minute for this key exceeded; retry "
+                f"Rate limit of {self.limiter.per_window} requests per minute for this key exceeded; retry "
                 f"after {retry_after} s.",
                 headers={"Retry-After": str(retry_after)},
             )

@@ -11,6 +11,7 @@ from typing import Annotated
 import httpx
 from fastapi import Depends, Request
 
+from evalforge_api.cursors import CursorSigner
 from evalforge_assets import parts
 from evalforge_assets.capture.pii import redact_text
 from evalforge_assets.exports.service import ExportService
@@ -93,3 +94,12 @@ def get_export_service(store: StoreDep) -> ExportService:
 
 ReviewServiceDep = Annotated[ReviewService, Depends(get_review_service)]
 ExportServiceDep = Annotated[ExportService, Depends(get_export_service)]
+
+
+# ---- signed list cursors (evalforge_api/cursors.py) ---------------------------------------------------------------
+def get_cursor_signer(request: Request) -> CursorSigner:
+    """Signs the `next_cursor` a list hands out and opens the `cursor` a client sends back (400 if forged)."""
+    return request.app.state.cursors
+
+
+CursorsDep = Annotated[CursorSigner, Depends(get_cursor_signer)]

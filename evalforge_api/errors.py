@@ -35,7 +35,8 @@ AUTH_RESPONSES: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorBody, "description": "No API key, or one that is not configured."},
     403: {"model": ErrorBody, "description": "The key's role is too low, or the API serves 127.0.0.1 only."},
     422: {"model": ValidationErrorBody, "description": "A parameter or body field is invalid; each named."},
-    429: {"model": ErrorBody, "description": "The key's rate limit is used up; see Retry-After.",
+    429: {"model": ErrorBody, "description": "The key's rate limit is used up, or too many wrong keys came from "
+                                             "your address; see Retry-After.",
           "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}},
     503: {"model": ErrorBody, "description": "The store is not reachable."},
 }

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from evalforge_api.auth import Principal, Reviewer, Role, Viewer
-from evalforge_api.deps import ReviewServiceDep, StoreDep
+from evalforge_api.deps import CursorsDep, ReviewServiceDep, StoreDep
 from evalforge_api.errors import AUTH_RESPONSES, CONFLICT, NOT_FOUND
 from evalforge_api.schemas import (
     CaptureDetail,
@@ -48,7 +48,7 @@ router = APIRouter(prefix="/v1/captures", tags=["captures"], responses=AUTH_RESP
 
 
 @router.get("", response_model=ListResponse[CaptureSummary], summary="List captures, newest first")
-def list_captures(query: Annotated[CaptureListQuery, Query()], store: StoreDep,
+def list_captures(query: Annotated[CaptureListQuery, Query()], store: StoreDep, cursors: CursorsDep,
                   _principal: Viewer) -> ListResponse[CaptureSummary]:
     """Filter by time window and any of the fields below (repeat a parameter or separate values with commas);
     follow `next_cursor` until it is null. Captures that arrive while you page appear before your cursor,
@@ -59,9 +59,9 @@ def list_captures(query: Annotated[CaptureListQuery, Query()], store: StoreDep,
         agent=tuple(query.agent), ml_app=tuple(query.ml_app), failure_kind=tuple(query.failure_kind),
         status=tuple(query.status), signature_id=tuple(query.signature_id), assignee=tuple(query.assignee),
     )
-    page = store.list_captures(where, limit=query.limit, cursor=checked_cursor(query.cursor))
+    page = store.list_captures(where, limit=query.limit, cursor=checked_cursor(cursors.open(query.cursor)))
     return ListResponse[CaptureSummary](items=[CaptureSummary.of(c) for c in page.items],
-                                        next_cursor=page.next_cursor)
+                                        next_cursor=cursors.sign(page.next_cursor))
 
 
 def _detail(review: ReviewService, capture: FailureCapture) -> CaptureDetail:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, status
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from evalforge_api.auth import Lead, Viewer
-from evalforge_api.deps import ExportServiceDep
+from evalforge_api.deps import CursorsDep, ExportServiceDep
 from evalforge_api.errors import AUTH_RESPONSES, CONFLICT, NOT_FOUND
 from evalforge_api.schemas import ListResponse, PageQuery
 from evalforge_assets.exports import MAX_EXPORT_CAPTURES
@@ -206,13 +206,14 @@ def request_export(body: ExportCreateRequest, exports: ExportServiceDep, princip
 
 
 @router.get("/v1/exports", response_model=ListResponse[ExportView], summary="List exports, newest first")
-def list_exports(query: Annotated[ExportListQuery, Query()], exports: ExportServiceDep,
+def list_exports(query: Annotated[ExportListQuery, Query()], exports: ExportServiceDep, cursors: CursorsDep,
                  _principal: Viewer) -> ListResponse[ExportView]:
     """Filter by overall status, and by a capture the exports carry or a signature they cover; follow
     `next_cursor` until it is null."""
-    page = exports.list(query.status, limit=query.limit, cursor=query.cursor, capture_id=query.capture_id,
+    page = exports.list(query.status, limit=query.limit, cursor=cursors.open(query.cursor), capture_id=query.capture_id,
                         signature_id=query.signature_id)
-    return ListResponse[ExportView](items=[ExportView.of(p) for p in page.items], next_cursor=page.next_cursor)
+    return ListResponse[ExportView](items=[ExportView.of(p) for p in page.items],
+                                    next_cursor=cursors.sign(page.next_cursor))
 
 
 @router.get("/v1/exports/{export_id}", response_model=ExportView, responses=NOT_FOUND,
@@ -232,11 +233,11 @@ def retry_export(export_id: ExportId, exports: ExportServiceDep, principal: Lead
 
 
 @router.get("/v1/audit", response_model=ListResponse[AuditEntry], summary="The audit trail, newest first")
-def list_audit(query: Annotated[AuditListQuery, Query()], exports: ExportServiceDep,
+def list_audit(query: Annotated[AuditListQuery, Query()], exports: ExportServiceDep, cursors: CursorsDep,
                _principal: Viewer) -> ListResponse[AuditEntry]:
     """Who (`actor`) did what (`action`), when (`at`), to which resource and destination, with what status.
     Export deliveries are recorded by the pipeline (`evalforge:export_packages`) with the requester in
     `detail.requested_by`."""
     page = exports.audit_trail(actor=query.actor, resource_id=query.resource_id, limit=query.limit,
-                               cursor=query.cursor)
-    return ListResponse[AuditEntry](items=page.items, next_cursor=page.next_cursor)
+                               cursor=cursors.open(query.cursor))
+    return ListResponse[AuditEntry](items=page.items, next_cursor=cursors.sign(page.next_cursor))

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from evalforge_api.auth import Lead, Reviewer, Viewer
-from evalforge_api.deps import ReviewServiceDep, StoreDep
+from evalforge_api.deps import CursorsDep, ReviewServiceDep, StoreDep
 from evalforge_api.errors import AUTH_RESPONSES, CONFLICT, NOT_FOUND
 from evalforge_api.routes.captures import checked_cursor, require_lead_for_export
 from evalforge_api.schemas import (
@@ -94,7 +94,7 @@ def _rows(store: Store, signatures: list[tuple[FailureSignature, int | None]],
 
 @router.get("", response_model=ListResponse[SignatureRow],
             summary="The grouped queue: signatures with recurrence counts")
-def list_signatures(query: Annotated[SignatureListQuery, Query()], store: StoreDep,
+def list_signatures(query: Annotated[SignatureListQuery, Query()], store: StoreDep, cursors: CursorsDep,
                     _principal: Viewer) -> ListResponse[SignatureRow]:
     """Sorted by `count` or `last_seen` (highest first) or `severity` (most severe first). With `from`/`to`
     only signatures that recurred in the window are listed, each with `count_in_window` (counted per whole
@@ -103,7 +103,7 @@ def list_signatures(query: Annotated[SignatureListQuery, Query()], store: StoreD
     order = SORT_ORDERS[query.sort]
     filters = _filters(query)
     start, end = query.window()
-    cursor = _unwrap_cursor(query.sort, query.cursor)
+    cursor = _unwrap_cursor(query.sort, cursors.open(query.cursor))
     found: list[tuple[FailureSignature, int | None]] = []
     scanned = 0
     while True:
@@ -122,25 +122,25 @@ def list_signatures(query: Annotated[SignatureListQuery, Query()], store: StoreD
         if len(found) >= query.limit or cursor is None or scanned >= MAX_SCANNED_PER_REQUEST:
             break
     return ListResponse[SignatureRow](items=_rows(store, found, query.samples),
-                                      next_cursor=_wrap_cursor(query.sort, cursor))
+                                      next_cursor=cursors.sign(_wrap_cursor(query.sort, cursor)))
 
 
 @router.get("/{signature_id}", response_model=SignatureDetail, responses=NOT_FOUND,
             summary="One signature with its captures")
 def get_signature(signature_id: SignatureId, query: Annotated[PageQuery, Query()], store: StoreDep,
-                  review: ReviewServiceDep, _principal: Viewer) -> SignatureDetail:
+                  review: ReviewServiceDep, cursors: CursorsDep, _principal: Viewer) -> SignatureDetail:
     """The signature, its hourly counts, its captures (newest first, paged with `limit`/`cursor`) and its
     review history. A signature merged into another shows `merged_into`; its captures are listed there."""
     signature = review.signature(signature_id)
     page = store.list_captures(CaptureFilter(signature_id=(signature_id,)), limit=query.limit,
-                               cursor=checked_cursor(query.cursor))
+                               cursor=checked_cursor(cursors.open(query.cursor)))
     row = _rows(store, [(signature, None)])[0]
     return SignatureDetail(
         **row.model_dump(), counts_by_hour=signature.counts_by_hour,
         own_counts_by_hour=own_hours(signature),
         resolved_in_version=signature.resolved_in_version,
         captures=ListResponse[CaptureSummary](items=[CaptureSummary.of(c) for c in page.items],
-                                              next_cursor=page.next_cursor),
+                                              next_cursor=cursors.sign(page.next_cursor)),
         history=review.history(signature_id),
     )
 

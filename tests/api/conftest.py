@@ -35,6 +35,8 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "EVALFORGE_HOME": str(tmp_path),
         "EVALFORGE_API_KEYS": ",".join(f"{key}={role}" for role, key in KEYS.items()),
         "EVALFORGE_RATE_LIMIT_PER_MINUTE": 100_000,
+        # Generated requests (Schemathesis) send many wrong keys; throttle tests lower this themselves.
+        "EVALFORGE_AUTH_FAILURE_LIMIT": 100_000,
         "EVALFORGE_DAGSTER_URL": closed_port_url(),
     }
     values.update(overrides)

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from evalforge_api import auth as auth_module
 from evalforge_api.app import create_app
-from evalforge_api.auth import ApiKeyConfigError, RateLimiter, Role, parse_api_keys
+from evalforge_api.auth import ApiKeyConfigError, Role, parse_api_keys
 from evalforge_assets.store import Store
 from evalforge_assets.store.sqlite import SqliteStore
 from tests.api.conftest import KEYS, ClientFactory, auth, make_settings
@@ -147,19 +147,6 @@ def test_rate_limit_is_per_key_with_retry_after(client_factory: ClientFactory) -
     assert int(limited.headers["Retry-After"]) >= 1
     assert "3 requests per minute" in limited.json()["detail"]
     assert api.get("/v1/captures", headers=auth("reviewer")).status_code == 200
-
-
-def test_rate_limiter_refills_evenly_over_the_minute() -> None:
-    now = [1000.0]
-    limiter = RateLimiter(per_minute=3, clock=lambda: now[0])
-    assert [limiter.acquire("k") for _ in range(3)] == [None, None, None]
-    wait = limiter.acquire("k")
-    assert wait == pytest.approx(20.0)
-    now[0] += 19.0
-    assert limiter.acquire("k") == pytest.approx(1.0)
-    now[0] += 1.0
-    assert limiter.acquire("k") is None
-    assert limiter.acquire("other") is None
 
 
 def test_parse_api_keys_reads_pairs_and_keeps_no_plain_keys() -> None:

@@ -1,0 +1,156 @@
+"""Request limits every API replica enforces together, through fixed-window counters in the store.
+
+Two replicas behind one ingress must not each allow a key its whole quota, so the counts live in the store's
+`rate_limits` collection (`models.limits.RateWindow`, written with `Store.update`, which never loses a
+concurrent increment). A store write per request would put the store on every request's path, so each
+replica reserves a block of requests at once and hands them out locally; a block it does not use before the
+window ends is simply lost. Admissions therefore never exceed the limit; a replica may refuse up to a block
+early while another still holds unused reservations.
+
+Failed authentication is counted the same way, per client address (`FailedAuthThrottle`). Only failures write
+to the store; successful requests read nothing but the replica's own memory of blocked addresses.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from evalforge_assets.models.limits import RateWindow
+from evalforge_assets.store import Store
+
+StoreOf = Callable[[], Store]
+COLLECTION = "rate_limits"
+
+# A block is a fiftieth of the limit (at most 100): a limit of 100 a minute reserves 2 at a time, a load test's
+# 100,000 a minute reserves 100, so one request in a hundred touches the store.
+_BLOCK_DIVISOR = 50
+_MAX_BLOCK = 100
+
+
+def block_size(per_window: int) -> int:
+    """How many requests a replica reserves from the store at once for a limit of `per_window`."""
+    return max(1, min(_MAX_BLOCK, per_window // _BLOCK_DIVISOR))
+
+
+@dataclass
+class _Reservation:
+    window_start: int
+    remaining: int = 0
+    exhausted: bool = False
+
+
+class SharedRateLimiter:
+    """At most `per_window` requests per key per fixed window of `window_seconds`, across all replicas."""
+
+    def __init__(self, store_of: StoreOf, per_window: int, *, window_seconds: int = 60,
+                 clock: Callable[[], float] = time.time) -> None:
+        if per_window < 1 or window_seconds < 1:
+            raise ValueError(f"A rate limit needs at least 1 request per window of at least 1 s; got "
+                             f"{per_window} per {window_seconds} s.")
+        self.per_window = per_window
+        self.window_seconds = window_seconds
+        self.block = block_size(per_window)
+        self._store_of = store_of
+        self._clock = clock
+        self._reservations: dict[str, _Reservation] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, key_id: str) -> float | None:
+        """Take one request for `key_id`: None when allowed, else the seconds until its window ends."""
+        now = self._clock()
+        window_start = int(now // self.window_seconds) * self.window_seconds
+        with self._lock:
+            held = self._reservations.get(key_id)
+            if held is None or held.window_start != window_start:
+                held = self._reservations[key_id] = _Reservation(window_start)
+            if held.remaining == 0 and not held.exhausted:
+                # Under the lock: two threads of one replica reserving at once would both take a block.
+                granted = self._reserve(key_id, window_start)
+                held.remaining, held.exhausted = granted, granted == 0
+            if held.remaining > 0:
+                held.remaining -= 1
+                return None
+        return max(0.0, window_start + self.window_seconds - now)
+
+    def _reserve(self, key_id: str, window_start: int) -> int:
+        granted = 0
+
+        def take(current: RateWindow | None) -> RateWindow | None:
+            nonlocal granted
+            used = current.count if current is not None and current.window_start == window_start else 0
+            granted = min(self.block, self.per_window - used)
+            if granted <= 0:
+                granted = 0
+                return None
+            return RateWindow(counter_id=f"key:{key_id}", window_start=window_start, count=used + granted)
+
+        # `take` may run several times under contention; only the run whose write succeeded sets `granted` last.
+        self._store_of().update(COLLECTION, RateWindow, f"key:{key_id}", take, attempts=200)
+        return granted
+
+
+class FailedAuthThrottle:
+    """After `max_failures` failed authentications from one address within `window_seconds`, every request
+    from that address that needs a key is refused for `window_seconds`, on every replica.
+
+    A blocked address is refused even with a valid key: were it let through, a guesser could still tell a
+    right key (200) from a wrong one (429) and the throttle would not slow guessing at all.
+    """
+
+    def __init__(self, store_of: StoreOf, max_failures: int, window_seconds: int, *,
+                 clock: Callable[[], float] = time.time) -> None:
+        if max_failures < 1 or window_seconds < 1:
+            raise ValueError(f"The failed-authentication throttle needs at least 1 failure in a window of at "
+                             f"least 1 s; got {max_failures} in {window_seconds} s.")
+        self.max_failures = max_failures
+        self.window_seconds = window_seconds
+        self._store_of = store_of
+        self._clock = clock
+        self._blocked: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def blocked_for(self, address: str) -> float | None:
+        """Seconds `address` stays blocked as this replica knows it (no store read), or None."""
+        now = self._clock()
+        with self._lock:
+            until = self._blocked.get(address)
+            if until is None:
+                return None
+            if until <= now:
+                del self._blocked[address]
+                return None
+            return until - now
+
+    def record_failure(self, address: str) -> float | None:
+        """Count a failure from `address`; the seconds it is blocked for when it already was (another replica
+        may have blocked it), None otherwise, including when this failure is the one that reaches the limit."""
+        now = self._clock()
+        window_start = int(now // self.window_seconds) * self.window_seconds
+        was_blocked_until: float | None = None
+
+        def count(current: RateWindow | None) -> RateWindow | None:
+            nonlocal was_blocked_until
+            was_blocked_until = None
+            if current is not None and current.blocked_until is not None and current.blocked_until > now:
+                was_blocked_until = current.blocked_until
+                return None  # already refused everywhere; no need to write
+            used = current.count if current is not None and current.window_start == window_start else 0
+            failures = used + 1
+            blocked_until = now + self.window_seconds if failures >= self.max_failures else None
+            return RateWindow(counter_id=f"auth-failures:{address}", window_start=window_start, count=failures,
+                              blocked_until=blocked_until)
+
+        stored = self._store_of().update(COLLECTION, RateWindow, f"auth-failures:{address}", count, attempts=200)
+        if stored is not None and stored.blocked_until is not None and stored.blocked_until > now:
+            with self._lock:
+                self._blocked[address] = stored.blocked_until
+        return was_blocked_until - now if was_blocked_until is not None else None
+
+
+def retry_after_seconds(wait: float) -> int:
+    """A Retry-After value: whole seconds, at least 1."""
+    return max(1, math.ceil(wait))
