@@ -31,6 +31,9 @@ CAPTURE_JOB = "capture_job"
 CAPTURE_ASSET = ["failure_captures"]
 PII_CHECK = "captures_are_pii_free"
 PARTITION_TAG = "dagster/partition"
+# A backfill (the bootstrap's, or one launched in the UI) runs several hours in one run, tagged with its range.
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
 RUNS_SHOWN = 25
 PII_EVALUATIONS_SHOWN = 12
 # The page must answer even when Dagster hangs; a slow Dagster is reported, not waited for.
@@ -130,7 +133,11 @@ def run_url(dagster_url: str, run_id: str) -> str:
 
 def _run_row(dagster_url: str, run: dict[str, Any]) -> RunRow:
     tags = {tag["key"]: tag["value"] for tag in run.get("tags") or []}
-    return RunRow(run_id=run["runId"], job=run["jobName"], partition=tags.get(PARTITION_TAG),
+    partition = tags.get(PARTITION_TAG)
+    if partition is None and RANGE_START_TAG in tags:
+        start, end = tags[RANGE_START_TAG], tags.get(RANGE_END_TAG, tags[RANGE_START_TAG])
+        partition = start if start == end else f"{start} to {end}"
+    return RunRow(run_id=run["runId"], job=run["jobName"], partition=partition,
                   status=run["status"], started_at=_when(run.get("startTime")),
                   url=run_url(dagster_url, run["runId"]))
 
@@ -179,6 +186,10 @@ def ingestion_view(store: Store, dagster_url: str, transport: httpx.BaseTranspor
     except (DagsterUnavailable, DagsterRequestFailed) as exc:
         problem = f"Runs and PII check results come from Dagster, which could not be read: {exc}"
     captured = [run for run in runs if run.job == CAPTURE_JOB and run.partition is not None]
+    hours_of_run = {run.run_id: run.partition for run in runs}
+    # A check over a backfill's range has no single partition; name the run's hours instead.
+    findings = [found if found.partition else found.model_copy(update={"partition": hours_of_run.get(found.run_id)})
+                for found in findings]
     total, reasons = quarantine_summary(store)
     return IngestionView(dagster_url=reader.url, dagster_problem=problem, captured_hours=captured, runs=runs,
                          quarantine_total=total, quarantine_reasons=reasons, pii_findings=findings)

@@ -27,6 +27,7 @@ from evalforge_assets.models import (
 )
 from evalforge_assets.recovery.service import IncidentService
 from evalforge_assets.store import InvalidCursor, Store
+from evalforge_assets.store.war_rooms import get_war_room
 
 router = APIRouter(include_in_schema=False)
 
@@ -151,7 +152,7 @@ SLACK_CHANNEL_REDIRECT = "https://slack.com/app_redirect?channel={channel_id}"
 
 def war_room_of(store: Store, incident_id: str) -> WarRoom | None:
     """The incident's Slack war room when one was opened (a channel, or posts to an incoming webhook)."""
-    record = store.get_war_room(incident_id)
+    record = get_war_room(store, incident_id)
     if record is None:
         return None
     if record.channel_id:

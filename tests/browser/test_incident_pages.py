@@ -165,7 +165,10 @@ def test_ingestion_page_links_runs_into_dagster_and_shows_quarantine_and_pii_fin
     runs = [{"runId": "abcdef12-run", "jobName": "capture_job", "status": "SUCCESS", "startTime": 1768471200.0,
              "endTime": 1768471260.0, "tags": [{"key": "dagster/partition", "value": "2026-01-15-10:00"}]},
             {"runId": "ffff0000-exp", "jobName": "export_job", "status": "FAILURE", "startTime": None,
-             "endTime": None, "tags": []}]
+             "endTime": None, "tags": []},
+            {"runId": "backfill-run", "jobName": "capture_job", "status": "SUCCESS", "startTime": 1768460000.0,
+             "endTime": None, "tags": [{"key": "dagster/asset_partition_range_start", "value": "2026-01-15-08:00"},
+                                       {"key": "dagster/asset_partition_range_end", "value": "2026-01-15-09:00"}]}]
     executions = [{"runId": "abcdef12-run", "partition": "2026-01-15-10:00", "timestamp": 1768471250.0,
                    "evaluation": {"success": False, "description": "found some", "partition": "2026-01-15-10:00",
                                   "metadataEntries": [
@@ -173,6 +176,10 @@ def test_ingestion_page_links_runs_into_dagster_and_shows_quarantine_and_pii_fin
                                       {"label": "captures_flagged", "intRepr": "2"},
                                       {"label": "by_type", "jsonString": '{"EMAIL": 3}'},
                                       {"label": "flagged", "jsonString": '{"cap-1": ["EMAIL"], "cap-2": ["EMAIL"]}'}]}},
+                  {"runId": "backfill-run", "partition": None, "timestamp": 1768460100.0,
+                   "evaluation": {"success": True, "description": None, "partition": None,
+                                  "metadataEntries": [{"label": "scanned", "intRepr": "12"},
+                                                      {"label": "captures_flagged", "intRepr": "0"}]}},
                   {"runId": "still-running", "partition": None, "timestamp": 1.0, "evaluation": None}]
     with _client(sqlite_store, tmp_path, _dagster(runs, executions)) as client:
         sign_in(client, "viewer")
@@ -182,6 +189,9 @@ def test_ingestion_page_links_runs_into_dagster_and_shows_quarantine_and_pii_fin
     assert len(captured) == 3, "the captured hour, its PII check and the recent-runs list link the run"
     assert elements(html, "a", href=f"{dagster}/runs/ffff0000-exp")
     assert "2026-01-15-10:00" in html and "EMAIL: 3" in html and "personal data found" in html
+    hours = re.findall(r"<tr><td>([^<]+)</td>", html)
+    assert hours[:2] == ["2026-01-15-10:00", "2026-01-15-08:00 to 2026-01-15-09:00"], hours
+    assert hours.count("2026-01-15-08:00 to 2026-01-15-09:00") == 2, "the backfill's check names its hours"
     assert "&lt;b&gt;start_time&lt;/b&gt;" in html and "<b>start_time" not in html
     assert re.search(r"<span class=\"num\">2</span> × span has no span_id", html)
     assert "3 span(s) quarantined" in html
