@@ -1,6 +1,13 @@
 """SQLite store: the embedded default. One table per collection (id, JSON body, indexed columns, version),
 WAL mode.
 
+Reads and writes. Writes go through one connection under a lock, each in its own `BEGIN IMMEDIATE`
+transaction. Reads borrow a connection from a small pool instead (up to READ_CONNECTIONS, one per concurrent
+reader): WAL lets readers run beside the writer and each other, and sqlite3 releases the GIL while a statement
+runs, so the API's threadpool no longer queues every list behind one lock (under 32 concurrent clients that
+queue made throughput fall; see docs/operations.md, "Load"). An in-memory database exists only on the
+connection that made it, so it reads through the shared one.
+
 Several processes (API workers, Dagster steps) share one database file. Every write takes the database's
 write lock with `BEGIN IMMEDIATE`, and the busy timeout makes a writer wait for another process's
 transaction instead of failing; a compare-and-set reads the version and writes inside that one transaction.
@@ -9,6 +16,7 @@ transaction instead of failing; a compare-and-set reads the version and writes i
 from __future__ import annotations
 
 import json
+import queue
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -24,6 +32,9 @@ from evalforge_assets.store.query import COLLECTIONS, CollectionSpec, Filter, Qu
 _SQL_OPS = {"==": "=", ">=": ">=", "<=": "<=", ">": ">", "<": "<"}
 _CHUNK = 500  # stays under SQLite's bound-parameter limit
 BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for another process's transaction before giving up
+# Read connections kept per store: beyond the CPU count more would only wait for the GIL, and each holds a page
+# cache. A reader finding all of them busy waits for one to come back.
+READ_CONNECTIONS = 8
 
 
 def _to_sql(value: Any) -> Any:
@@ -47,11 +58,8 @@ class SqliteStore(Store):
                 ensure_private_dir(self.path.parent)
                 create_private_file(self.path)
             # One shared connection guarded by a lock: FastAPI's thread pool and Dagster steps both use it.
-            self._conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000,
-                                         isolation_level=None)
+            self._conn = self._connect()
             self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             for companion in ("-wal", "-shm") if not in_memory else ():
                 # Left wider by an older version, from before the database file was created 0600.
                 tighten(self.path.with_name(self.path.name + companion))
@@ -61,7 +69,47 @@ class SqliteStore(Store):
                 "or point EVALFORGE_STORE at another sqlite:///PATH."
             ) from exc
         self._lock = threading.RLock()
+        self._in_memory = str(path) == ":memory:"
+        self._idle_readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
         self._create_schema()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(str(self.path), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000,
+                                     isolation_level=None)
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return connection
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reads: a pooled one of its own (see the module docstring), or the shared one for
+        an in-memory database."""
+        if self._in_memory:
+            with self._lock:
+                yield self._conn
+            return
+        try:
+            connection = self._idle_readers.get_nowait()
+        except queue.Empty:
+            connection = self._new_reader()
+        try:
+            yield connection
+        finally:
+            self._idle_readers.put(connection)
+
+    def _new_reader(self) -> sqlite3.Connection:
+        with self._readers_lock:
+            if len(self._readers) < READ_CONNECTIONS:
+                try:
+                    connection = self._connect()
+                except sqlite3.Error as exc:
+                    raise StoreUnavailable(f"Cannot open another read connection to the SQLite store at "
+                                           f"{self.path}: {exc}. Check that the file is still there.") from exc
+                self._readers.append(connection)
+                return connection
+        return self._idle_readers.get()
 
     def _create_schema(self) -> None:
         # One transaction, so processes opening a new or older database at once never half-migrate it.
@@ -118,8 +166,8 @@ class SqliteStore(Store):
             self._conn.executemany(sql, rows)
 
     def _get_versioned(self, spec: CollectionSpec, doc_id: str) -> tuple[dict[str, Any] | None, int | None]:
-        with self._lock:
-            found = self._conn.execute(f"SELECT body, _version FROM {spec.name} WHERE id = ?", (doc_id,)).fetchone()
+        with self._reading() as connection:
+            found = connection.execute(f"SELECT body, _version FROM {spec.name} WHERE id = ?", (doc_id,)).fetchone()
         return (None, None) if found is None else (fastjson.loads(found[0]), int(found[1]))
 
     def _put_if_version(self, spec: CollectionSpec, document: dict[str, Any], expected: int | None) -> bool:
@@ -140,11 +188,11 @@ class SqliteStore(Store):
     def _get_many_versioned(self, spec: CollectionSpec, ids: Sequence[str]) -> dict[str, tuple[dict[str, Any], int]]:
         found: dict[str, tuple[dict[str, Any], int]] = {}
         unique = list(dict.fromkeys(ids))
-        with self._lock:
+        with self._reading() as connection:
             for start in range(0, len(unique), _CHUNK):
                 chunk = unique[start:start + _CHUNK]
                 marks = ", ".join("?" for _ in chunk)
-                for doc_id, body, version in self._conn.execute(
+                for doc_id, body, version in connection.execute(
                     f"SELECT id, body, _version FROM {spec.name} WHERE id IN ({marks})", chunk
                 ):
                     found[doc_id] = (fastjson.loads(body), int(version))
@@ -171,11 +219,11 @@ class SqliteStore(Store):
     def _get_many(self, spec: CollectionSpec, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         unique = list(dict.fromkeys(ids))
-        with self._lock:
+        with self._reading() as connection:
             for start in range(0, len(unique), _CHUNK):
                 chunk = unique[start:start + _CHUNK]
                 marks = ", ".join("?" for _ in chunk)
-                for doc_id, body in self._conn.execute(
+                for doc_id, body in connection.execute(
                     f"SELECT id, body FROM {spec.name} WHERE id IN ({marks})", chunk
                 ):
                     found[doc_id] = fastjson.loads(body)
@@ -218,14 +266,15 @@ class SqliteStore(Store):
         sql += " ORDER BY " + ", ".join(f"{name} {'DESC' if desc else 'ASC'}" for name, desc in order)
         if query.limit is not None:
             sql += f" LIMIT {int(query.limit)}"
-        with self._lock:
-            return [fastjson.loads(body) for (body,) in self._conn.execute(sql, params)]
+        with self._reading() as connection:
+            rows = connection.execute(sql, params).fetchall()
+        return [fastjson.loads(body) for (body,) in rows]
 
     def _count(self, spec: CollectionSpec, filters: tuple[Filter, ...]) -> int:
         clauses, params = self._where(filters)
         sql = f"SELECT COUNT(*) FROM {spec.name}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-        with self._lock:
-            return int(self._conn.execute(sql, params).fetchone()[0])
+        with self._reading() as connection:
+            return int(connection.execute(sql, params).fetchone()[0])
 
     def _delete(self, spec: CollectionSpec, doc_id: str) -> None:
         with self._lock:
@@ -240,15 +289,15 @@ class SqliteStore(Store):
             return int(cursor.lastrowid)
 
     def _events_after(self, seq: int, limit: int) -> list[dict[str, Any]]:
-        with self._lock:
-            rows = self._conn.execute(
+        with self._reading() as connection:
+            rows = connection.execute(
                 "SELECT seq, type, payload, ts FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
             ).fetchall()
         return [{"seq": s, "type": t, "payload": json.loads(p), "ts": ts} for s, t, p, ts in rows]
 
     def last_event_seq(self) -> int:
-        with self._lock:
-            return int(self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0])
+        with self._reading() as connection:
+            return int(connection.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0])
 
     def ping(self) -> None:
         try:
@@ -258,5 +307,10 @@ class SqliteStore(Store):
             raise StoreUnavailable(f"The SQLite store at {self.path} does not answer: {exc}") from exc
 
     def close(self) -> None:
+        with self._readers_lock:
+            for connection in self._readers:
+                connection.close()
+            self._readers.clear()
+            self._idle_readers = queue.LifoQueue()
         with self._lock:
             self._conn.close()
