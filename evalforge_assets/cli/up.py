@@ -15,7 +15,7 @@ from evalforge_assets.cli.supervisor import ManagedProcess, Supervisor
 from evalforge_assets.runtime import child_environment, prepare_dagster_home
 from evalforge_assets.settings import Settings
 
-__all__ = ["BOOTSTRAP_ASSETS", "bootstrap_partitions", "up"]
+__all__ = ["BOOTSTRAP_ASSETS", "api_command", "bootstrap_partitions", "up"]
 
 # uvicorn waits this long for open connections (WebSocket clients, keep-alives) before closing them on a stop.
 GRACEFUL_SHUTDOWN_SECONDS = 1
@@ -36,6 +36,11 @@ def _nothing_captured_yet(settings: Settings) -> bool:
 def _uvicorn(app: str, host: str, port: int) -> list[str]:
     return [sys.executable, "-m", "uvicorn", app, "--host", host, "--port", str(port), "--no-access-log",
             "--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)]
+
+
+def api_command(host: str, port: int) -> list[str]:
+    """The API server exactly as `evalforge up` runs it (benchmarks/load.py starts this same command)."""
+    return _uvicorn("evalforge_api.main:app", host, port)
 
 
 @main.command()
@@ -73,7 +78,7 @@ def up(host: str, dagster_port: int, api_port: int, demo_port: int, bootstrap: b
     )
     processes = [
         dagster,
-        ManagedProcess("api", _uvicorn("evalforge_api.main:app", host, api_port),
+        ManagedProcess("api", api_command(host, api_port),
                        ready_url=f"http://{host}:{api_port}/health"),
     ]
     if demo:
