@@ -41,4 +41,152 @@
   }
 
   window.evalforge = {api: api, flash: flash};
+
+  // ---- triage: a status change carries the version the page showed; a 409 says someone else changed it ------
+  async function setStatus(holder, status, note) {
+    const id = holder.dataset.signatureId;
+    const body = {status: status, version: Number(holder.dataset.version)};
+    if (note) { body.note = note; }
+    const result = await api("POST", "/console/actions/signatures/" + encodeURIComponent(id) + "/status", body);
+    if (result.ok) {
+      holder.dataset.version = String(result.body.version);
+      holder.querySelectorAll("[data-field=status]").forEach(function (cell) { cell.textContent = result.body.status; });
+      const box = holder.querySelector("input[name=selected]");
+      if (box) { box.dataset.version = String(result.body.version); }
+    }
+    return result;
+  }
+
+  function selectedRows() {
+    return Array.from(document.querySelectorAll("input[name=selected]:checked"))
+      .map(function (box) { return box.closest("[data-signature-id]"); });
+  }
+
+  function onBulk(form) {
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const rows = selectedRows();
+      if (!rows.length) { flash("Select at least one signature first.", "error"); return; }
+      const status = form.querySelector("[name=status]").value;
+      const failures = [];
+      for (const row of rows) {
+        const result = await setStatus(row, status);
+        if (!result.ok) { failures.push(row.querySelector("a").textContent + ": " + result.message); }
+      }
+      if (failures.length) { flash(failures.join(" "), "error"); }
+      else { flash("Set " + rows.length + " signature(s) to " + status + ".", "ok"); }
+    });
+    form.querySelector("[data-action=bulk-merge]").addEventListener("click", async function () {
+      const ids = selectedRows().map(function (row) { return row.dataset.signatureId; });
+      if (ids.length < 2) { flash("Select at least two signatures: the others are merged into the first.", "error"); return; }
+      const result = await api("POST", "/v1/signatures/" + encodeURIComponent(ids[0]) + "/merge", {signature_ids: ids.slice(1)});
+      if (!result.ok) { flash(result.message, "error"); return; }
+      flash("Merged " + (ids.length - 1) + " signature(s); " + result.body.captures_moved + " captures moved.", "ok");
+      window.location.reload();
+    });
+    form.querySelector("[data-action=bulk-export]").addEventListener("click", function () {
+      const rows = selectedRows();
+      if (!rows.length) { flash("Select at least one signature to export.", "error"); return; }
+      const query = rows.map(function (row) { return "signature_id=" + encodeURIComponent(row.dataset.signatureId); });
+      window.location.href = "/exports?" + query.join("&");
+    });
+  }
+
+  function onSignaturePage(holder) {
+    const triage = holder.querySelector("[data-triage]");
+    if (triage) {
+      triage.addEventListener("submit", async function (event) {
+        event.preventDefault();
+        const note = triage.querySelector("[name=note]").value.trim();
+        const result = await setStatus(holder, triage.querySelector("[name=status]").value, note);
+        if (result.ok) { triage.querySelector("[name=note]").value = ""; flash("Saved: status " + result.body.status + ".", "ok"); }
+        else { flash(result.message, "error"); }
+      });
+    }
+    const merge = holder.querySelector("[data-merge]");
+    if (merge) {
+      merge.addEventListener("submit", async function (event) {
+        event.preventDefault();
+        const ids = merge.querySelector("[name=signature_ids]").value.split(",").map(function (v) { return v.trim(); }).filter(Boolean);
+        if (!ids.length) { flash("Enter the ids of the signatures to merge into this one.", "error"); return; }
+        const result = await api("POST", "/v1/signatures/" + encodeURIComponent(holder.dataset.signatureId) + "/merge", {signature_ids: ids});
+        if (result.ok) { window.location.reload(); } else { flash(result.message, "error"); }
+      });
+    }
+    holder.querySelectorAll("[data-unmerge]").forEach(function (button) {
+      button.addEventListener("click", async function () {
+        const result = await api("POST", "/v1/signatures/" + encodeURIComponent(holder.dataset.signatureId) + "/unmerge", {signature_ids: [button.dataset.unmerge]});
+        if (result.ok) { window.location.reload(); } else { flash(result.message, "error"); }
+      });
+    });
+    holder.querySelectorAll("[data-assign]").forEach(function (form) {
+      form.addEventListener("submit", async function (event) {
+        event.preventDefault();
+        const value = form.querySelector("[name=assignee]").value.trim();
+        const result = await api("PATCH", "/v1/captures/" + encodeURIComponent(form.dataset.assign), {assignee: value || null});
+        if (result.ok) { flash(value ? "Assigned to " + value + "." : "Unassigned.", "ok"); } else { flash(result.message, "error"); }
+      });
+    });
+  }
+
+  // ---- exports: request, then follow each destination's status until it settles --------------------------------
+  const SETTLED = ["delivered", "failed"];
+
+  function showExport(holder, view) {
+    holder.querySelectorAll(".export-status").forEach(function (block) {
+      const overall = block.querySelector("p .status-pill");
+      overall.textContent = view.overall_status;
+      overall.dataset.status = view.overall_status;
+      block.dataset.overall = view.overall_status;
+      view.deliveries.forEach(function (delivery) {
+        const row = block.querySelector("tr[data-destination='" + delivery.destination + "']");
+        if (!row) { return; }
+        const pill = row.querySelector(".status-pill");
+        pill.textContent = delivery.status;
+        pill.dataset.status = delivery.status;
+        const cells = row.querySelectorAll("td");
+        cells[3].textContent = delivery.error || "";
+        if (delivery.artifacts.length) {
+          cells[2].replaceChildren();
+          delivery.artifacts.forEach(function (artifact, index) {
+            const link = document.createElement("a");
+            link.href = "/console/exports/" + encodeURIComponent(view.export_id) + "/artifacts/" + delivery.destination + "/" + index;
+            link.textContent = "Download " + artifact.kind;
+            cells[2].append(link, " (" + artifact.count + ") ");
+          });
+        }
+      });
+    });
+  }
+
+  function watchExport(holder) {
+    const id = holder.dataset.watchExport;
+    async function poll() {
+      const result = await api("GET", "/v1/exports/" + encodeURIComponent(id));
+      if (!result.ok) { flash(result.message, "error"); return; }
+      showExport(holder, result.body);
+      if (SETTLED.indexOf(result.body.overall_status) < 0) { window.setTimeout(poll, 1500); }
+    }
+    if (SETTLED.indexOf(holder.querySelector(".export-status").dataset.overall) < 0) { window.setTimeout(poll, 1500); }
+  }
+
+  function onExportForm(form) {
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const checked = function (name) {
+        return Array.from(form.querySelectorAll("input[name=" + name + "]:checked")).map(function (box) { return box.value; });
+      };
+      const result = await api("POST", "/v1/exports", {signature_ids: checked("signature_ids"), destinations: checked("destinations")});
+      if (!result.ok) { flash(result.message, "error"); return; }
+      window.location.href = "/exports/" + encodeURIComponent(result.body.export_id);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-bulk]").forEach(onBulk);
+    const signature = document.getElementById("signature");
+    if (signature) { onSignaturePage(signature); }
+    document.querySelectorAll("[data-watch-export]").forEach(watchExport);
+    document.querySelectorAll("[data-export-form]").forEach(onExportForm);
+  });
 })();
