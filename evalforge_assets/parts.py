@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from evalforge_assets.recovery.context_types import ContextSource
     from evalforge_assets.recovery.service import IncidentService
     from evalforge_assets.recovery.service_metrics import ServiceMetricsSource
+    from evalforge_assets.recovery.warroom.routing import Resolution
+    from evalforge_assets.recovery.warroom.service import WarRoomService
     from evalforge_assets.recovery.warroom.slack_gateway import SlackGateway
 
 logger = logging.getLogger(__name__)
@@ -146,6 +148,32 @@ def artifact_generator(settings: Settings) -> ArtifactGenerator:
     from evalforge_assets.exports.generators import LlmArtifactGenerator
 
     return FallbackArtifactGenerator(LlmArtifactGenerator(model), DeterministicArtifactGenerator())
+
+
+def war_room_service(settings: Settings, store: Store) -> WarRoomService | None:
+    """The Slack war room over `slack_gateway(settings)`, with responders from EVALFORGE_SLACK_ROUTING (none
+    invited without it), channels named by EVALFORGE_SLACK_CHANNEL_PATTERN, links to EVALFORGE_PUBLIC_URL and
+    post-incident reports under EVALFORGE_HOME/exports/incidents; None when Slack is not configured.
+
+    Raises RoutingFileError or ChannelPatternError, each saying what to fix, for an unusable routing file or
+    channel pattern.
+    """
+    gateway = slack_gateway(settings)
+    if gateway is None:
+        return None
+    from evalforge_assets.recovery.warroom.naming import check_pattern
+    from evalforge_assets.recovery.warroom.routing import load_routing, resolve_people
+    from evalforge_assets.recovery.warroom.service import WarRoomService
+
+    routing = load_routing(settings.slack_routing_file) if settings.slack_routing_file else None
+    responders = None
+    if routing is not None and gateway.can_manage_channels:
+        def responders(service: str) -> Resolution:
+            return resolve_people(gateway, routing.people_for(service), threshold=settings.slack_fuzzy_threshold)
+
+    return WarRoomService(store, gateway, responders=responders,
+                          channel_pattern=check_pattern(settings.slack_channel_pattern),
+                          api_url=settings.public_url, reports_dir=settings.exports_dir / "incidents")
 
 
 def build_incident_service(settings: Settings, store: Store, *,

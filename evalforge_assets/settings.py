@@ -152,6 +152,10 @@ class Settings(BaseSettings):
         default=90.0, alias="EVALFORGE_SLACK_FUZZY_THRESHOLD", ge=0, le=100,
         description="Lowest rapidfuzz score (0-100) at which a responder's handle matches a Slack member's name.",
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", alias="EVALFORGE_PUBLIC_URL",
+        description="Where people reach Evalforge's API and console: the war room's links and bookmarks point here.",
+    )
 
     # Self-observability (docs/operations.md, Metrics and Traces)
     llm_prices: str | None = Field(

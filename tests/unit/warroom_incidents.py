@@ -41,8 +41,13 @@ def attach_plan(service: IncidentService, incident_id: str) -> IncidentRecord:
 
 def run_checks(service: IncidentService, incident_id: str, outcome: TestStatus,
                reading: SignalReading) -> tuple[TestRun, IncidentRecord]:
-    """One validation run where every check ends `outcome` (the first failing one with details)."""
+    """One validation run where every check ends `outcome` (failing ones with details)."""
     run = service.start_validation(service.request_test_run(incident_id, "tester"), "validator")
+    return finish_run(service, run, outcome, reading)
+
+
+def finish_run(service: IncidentService, run: TestRun, outcome: TestStatus,
+               reading: SignalReading) -> tuple[TestRun, IncidentRecord]:
     tests = [t.model_copy(update={"status": outcome, "last_update_at": service.clock(),
                                   "details": "HTTP 500 from /checkout" if outcome is TestStatus.FAIL else None})
              for t in run.tests]
