@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from evalforge_api.auth import CONSOLE_COOKIE, Authenticator
+from evalforge_api.auth import CONSOLE_COOKIE, Authenticator, client_address
 from evalforge_api.console.forms import read_form
-from evalforge_api.console.pages import render
+from evalforge_api.console.pages import ConsolePageError, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,7 +49,16 @@ def sign_in_page(request: Request, next: Annotated[str | None, Query(max_length=
 async def sign_in(request: Request) -> Response:
     form = await read_form(request, SignInForm)
     authenticator: Authenticator = request.app.state.auth
-    started = authenticator.start_session(form.api_key)
+    address = client_address(request)
+    try:
+        # Wrong keys typed here count against the address like wrong bearer keys, so the form is no way around
+        # the API's throttle on guessing keys.
+        authenticator.refuse_if_throttled(address)
+        started = authenticator.start_session(form.api_key)
+        if started is None:
+            authenticator.count_failure(address)
+    except HTTPException as refused:
+        raise ConsolePageError(refused.status_code, str(refused.detail)) from None
     if started is None:
         return render(request, None, "signin.html", status_code=status.HTTP_401_UNAUTHORIZED,
                       message="That API key is not recognised. Paste a key listed in EVALFORGE_API_KEYS on the "

@@ -91,3 +91,12 @@ def test_static_files_are_served(api: TestClient) -> None:
     css = api.get("/console/static/console.css")
     assert css.status_code == 200 and "--fg" in css.text
     assert api.get("/console/static/console.js").status_code == 200
+
+
+def test_guessing_keys_in_the_sign_in_form_is_throttled_like_bearer_keys(client_factory: ClientFactory) -> None:
+    client = client_factory(EVALFORGE_AUTH_FAILURE_LIMIT=3)
+    answers = [client.post("/console/session", data={"api_key": f"guess-{n}"}, follow_redirects=False).status_code
+               for n in range(5)]
+    assert answers[:3] == [401, 401, 401] and answers[-1] == 429
+    html = client.post("/console/session", data={"api_key": "lead-key-3Mw"}, follow_redirects=False)
+    assert html.status_code == 429 and "retry after" in html.text
