@@ -30,8 +30,11 @@ from evalforge_assets.models import (
     FailureKind,
     FailureReason,
     FailureSignature,
+    IncidentCard,
+    IncidentRecord,
     Severity,
     SignatureStatus,
+    SystemState,
     iso,
 )
 
@@ -406,3 +409,33 @@ class RunOnceResponse(BaseModel):
 
     run_ids: list[str] = Field(description="One Dagster run per partition, in the same order.")
     partitions: list[str] = Field(description="The hourly partition keys launched, oldest first.")
+
+
+# ---- incidents of every service ----------------------------------------------------------------------------
+StateValues = Annotated[list[SystemState], BeforeValidator(_split_values), AfterValidator(_limited)]
+
+
+class IncidentListQuery(_WindowQuery):
+    """`from`/`to` bound when the incident opened (its card's `detected_at`)."""
+
+    state: StateValues = Field(default_factory=list, examples=[["INCIDENT_ACTIVE", "VALIDATING"]],
+                               description="Only incidents in one of these states.")
+    service: FilterText | None = Field(None, examples=["demo-app"], description="Only this service's incidents.")
+
+
+class IncidentListItem(IncidentCard):
+    """An incident of any service as a list row: its card plus where it stands."""
+
+    service: str = Field(examples=["demo-app"])
+    state: SystemState
+    open: bool = Field(description="false once closed: HEALTHY, or RECOVERED on its monitor's word for a "
+                                   "service Evalforge cannot validate.")
+    opened_at: str = Field(description="When it opened (the card's detected_at).", examples=[EXAMPLE_TIME])
+    resolved_at: str | None = Field(description="When it reached RECOVERED, if it did.")
+    alert_keys: list[str] = Field(description="The Datadog monitor alert cycles that opened or joined it.")
+
+    @classmethod
+    def of(cls, incident: IncidentRecord) -> IncidentListItem:
+        return cls(**incident.card.model_dump(), service=incident.service, state=incident.state,
+                   open=incident.open, opened_at=incident.card.detected_at, resolved_at=incident.resolved_at,
+                   alert_keys=list(incident.alert_keys))

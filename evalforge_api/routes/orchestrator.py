@@ -13,7 +13,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Request, status
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
@@ -29,7 +29,14 @@ from evalforge_api.deps import (
     get_store,
 )
 from evalforge_api.errors import AUTH_RESPONSES, NOT_FOUND, invalid_field
-from evalforge_api.schemas import ErrorBody, ValidationErrorBody
+from evalforge_api.routes.captures import checked_cursor
+from evalforge_api.schemas import (
+    ErrorBody,
+    IncidentListItem,
+    IncidentListQuery,
+    ListResponse,
+    ValidationErrorBody,
+)
 from evalforge_assets.models import CopilotAnswer, IncidentCard, IncidentRecord, SystemStatus, TestRun
 from evalforge_assets.recovery.alerts import AlertOutcome
 from evalforge_assets.recovery.errors import (
@@ -47,7 +54,7 @@ from evalforge_assets.recovery.webhooks import (
     verify_webhook_secret,
 )
 from evalforge_assets.settings import Settings
-from evalforge_assets.store import Store
+from evalforge_assets.store import IncidentFilter, Store
 
 BUG_SWITCH_ACTOR = "bug-switch"
 
@@ -149,6 +156,21 @@ def get_current_incident(service: ServiceDep, _principal: Viewer) -> IncidentCar
     return _card(service.current())
 
 
+@router.get("/api/incidents", response_model=ListResponse[IncidentListItem], tags=["incidents"],
+            summary="Incidents of every monitored service, newest first")
+def list_incidents(query: Annotated[IncidentListQuery, Query()], store: StoreDep,
+                   _principal: Viewer) -> ListResponse[IncidentListItem]:
+    """Filter by state and service (repeat a parameter or separate values with commas) and by when the incident
+    opened (`from` inclusive, `to` exclusive); follow `next_cursor` until it is null. GET
+    /api/incidents/current stays the watched service's open incident."""
+    opened_from, opened_to = query.stored_window
+    where = IncidentFilter(states=tuple(state.value for state in query.state), service=query.service,
+                           opened_from=opened_from, opened_to=opened_to)
+    page = store.list_incidents(limit=query.limit, cursor=checked_cursor(query.cursor), filters=where.filters())
+    return ListResponse[IncidentListItem](items=[IncidentListItem.of(i) for i in page.items],
+                                          next_cursor=page.next_cursor)
+
+
 @router.post("/api/incidents/simulate", response_model=IncidentCard | None, tags=["incidents"],
              summary="Open or close an incident without a real failure")
 def simulate_incident(body: SimulateRequest, service: ServiceDep, principal: Reviewer) -> IncidentCard | None:
@@ -231,10 +253,13 @@ async def datadog_webhook(
                                          description="EVALFORGE_WEBHOOK_SECRET (a Bearer Authorization "
                                                      "header is accepted too).")] = None,
 ) -> AlertOutcome:
-    """Triggered / Re-Triggered / Renotify open an incident or join the open one (one incident per alert
-    cycle); Recovered is noted on the open incident's timeline and queues a validation run when it has a plan
-    (recovery still needs passing checks and a low signal); Warn and No Data are stored and open nothing.
-    A refused request (401, 422, 503) changes nothing."""
+    """For any service (its `service:` tag): Triggered / Re-Triggered / Renotify open an incident per alert
+    cycle, or join the service's open one; a replay of a closed cycle, or an exact redelivery, changes
+    nothing. Recovered applies to the incident of its cycle: for the watched service it is noted on the
+    timeline and queues a validation run when there is a plan (recovery still needs passing checks and a low
+    signal); for any other service it closes the incident as RECOVERED. Warn and No Data are stored and open
+    nothing. The answer names the action and the incident. A refused request (401, 422, 503) changes
+    nothing."""
     # The body is read by hand so that the secret is checked before anything about the payload is said.
     _check_webhook_secret(settings, secret or request.headers.get("authorization"))
     try:
