@@ -8,7 +8,7 @@ link passes `safe_url` (http and https only), and every text is inserted by the 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -26,7 +26,7 @@ from evalforge_assets.models import (
     TestRun,
 )
 from evalforge_assets.recovery.service import IncidentService
-from evalforge_assets.store import InvalidCursor, Store
+from evalforge_assets.store import IncidentFilter, InvalidCursor, Store
 from evalforge_assets.store.war_rooms import get_war_room
 
 router = APIRouter(include_in_schema=False)
@@ -169,17 +169,24 @@ def incident_row(store: Store, incident: IncidentRecord) -> IncidentRow:
 
 
 CursorQuery = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
+StateQuery = Annotated[SystemState | Literal[""] | None, Query(description="Only incidents in this state.")]
+ServiceQuery = Annotated[str | None, Query(max_length=200, description="Only this service's incidents.")]
 
 
 @router.get("/incidents", response_class=HTMLResponse)
-def incident_list_page(request: Request, principal: ConsoleViewer, store: StoreDep,
-                       cursor: CursorQuery = None) -> HTMLResponse:
+def incident_list_page(request: Request, principal: ConsoleViewer, store: StoreDep, cursor: CursorQuery = None,
+                       state: StateQuery = None, service: ServiceQuery = None) -> HTMLResponse:
+    chosen_state = state or None
+    chosen_service = (service or "").strip() or None
+    where = IncidentFilter(states=(chosen_state.value,) if chosen_state else (), service=chosen_service).filters()
     message = None
     try:
-        page = store.list_incidents(limit=INCIDENTS_PER_PAGE, cursor=cursor or None)
+        page = store.list_incidents(limit=INCIDENTS_PER_PAGE, cursor=cursor or None, filters=where)
     except InvalidCursor:
         message = "That page link is out of date or was changed by hand; showing the newest incidents instead."
-        page = store.list_incidents(limit=INCIDENTS_PER_PAGE)
+        page = store.list_incidents(limit=INCIDENTS_PER_PAGE, filters=where)
     rows = [incident_row(store, incident) for incident in page.items]
+    filters = {"state": chosen_state.value if chosen_state else "", "service": chosen_service or ""}
     return render(request, principal, "incidents.html", rows=rows, next_cursor=page.next_cursor,
-                  first_page=not cursor, message=message)
+                  first_page=not cursor, message=message, filters=filters,
+                  states=[choice.value for choice in SystemState])

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from evalforge_api.app import create_app
+from evalforge_api.console import incidents
 from evalforge_api.console.incidents import safe_url
 from evalforge_assets.models.war_rooms import WarRoomRecord
 from evalforge_assets.store import Store, open_store
@@ -222,3 +223,26 @@ def test_the_board_socket_is_let_in_by_the_session_cookie_from_the_console_origi
     with pytest.raises(WebSocketDisconnect), client.websocket_connect(
             "/ws", subprotocols=["evalforge"], headers={"origin": "http://testserver"}) as socket:
         socket.receive_text()
+
+
+def test_incident_list_filters_by_state_and_service_and_keeps_them_across_pages(
+        client: TestClient, sqlite_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(incidents, "INCIDENTS_PER_PAGE", 10)
+    for day in range(1, 29):
+        sqlite_store.save_incident(make_incident(
+            incident_id=f"inc-{day:02d}", detected_at=f"2026-01-{day:02d}T10:00:00Z",
+            service="checkout" if day % 2 else "search", state="RECOVERED" if day % 4 == 1 else "INCIDENT_ACTIVE"))
+    sign_in(client, "viewer")
+    html = page(client, "/incidents?state=RECOVERED&service=checkout")
+    ids = [row["data-incident-id"] for row in elements(html, "tr", data_incident_id=None)]
+    assert ids == [f"inc-{day:02d}" for day in (25, 21, 17, 13, 9, 5, 1)]
+    html = page(client, "/incidents?service=search")
+    ids = [row["data-incident-id"] for row in elements(html, "tr", data_incident_id=None)]
+    assert ids == [f"inc-{day:02d}" for day in range(28, 8, -2)]
+    html = page(client, "/incidents?state=INCIDENT_ACTIVE")
+    older = elements(html, "a", rel="next")[0]["href"] or ""
+    assert "state=INCIDENT_ACTIVE" in older
+    later = [row["data-incident-id"] for row in elements(page(client, older), "tr", data_incident_id=None)]
+    assert later == [f"inc-{day:02d}" for day in (15, 14, 12, 11, 10, 8, 7, 6, 4, 3)], "the next page keeps the filter"
+    assert "No incident matches" in page(client, "/incidents?service=nothing-here")
+    assert client.get("/incidents?state=BROKEN").status_code in (400, 422)
