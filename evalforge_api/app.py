@@ -14,7 +14,7 @@ from evalforge_api.auth import Authenticator, log_auth_mode
 from evalforge_api.console import install_console
 from evalforge_api.errors import install_error_handlers
 from evalforge_api.hardening import install_hardening
-from evalforge_api.routes import captures, exports, health, ingestion, signatures
+from evalforge_api.routes import alerts, captures, exports, health, ingestion, signatures
 from evalforge_api.routes.orchestrator import install_orchestrator
 from evalforge_api.version import VERSION
 from evalforge_api.ws import event_stream_running, install_event_stream
@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.include_router(ingestion.router)
     app.include_router(exports.router)
     app.include_router(health.router)
+    app.include_router(alerts.router)
     install_orchestrator(app)
     install_event_stream(app)
     install_hardening(app, settings)

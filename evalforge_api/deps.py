@@ -11,6 +11,7 @@ from typing import Annotated
 import httpx
 from fastapi import Depends, Request
 
+from evalforge_api.alert_relay import AlertRelay
 from evalforge_api.cursors import CursorSigner
 from evalforge_assets import parts
 from evalforge_assets.capture.pii import redact_text
@@ -103,3 +104,10 @@ def get_cursor_signer(request: Request) -> CursorSigner:
 
 
 CursorsDep = Annotated[CursorSigner, Depends(get_cursor_signer)]
+
+
+# ---- alerts about Evalforge itself (routes/alerts.py) -------------------------------------------------------------
+def get_alert_relay(settings: Annotated[Settings, Depends(get_settings)], store: StoreDep) -> AlertRelay:
+    """Alertmanager notifications to Slack (`parts.slack_gateway`) in EVALFORGE_SLACK_ALERTS_CHANNEL, recorded in the
+    audit trail; with no Slack configured they are only recorded."""
+    return AlertRelay(store, parts.slack_gateway(settings), settings.slack_alerts_channel)

@@ -197,7 +197,7 @@ def test_replicas_over_one_store_accept_each_others_cursors(replicas: Any, db_pa
 
 
 def test_a_configured_cursor_secret_is_used_and_other_secrets_are_refused(tmp_path: Path) -> None:
-    never: Any = lambda: pytest.fail("a configured secret must not read the store")  # noqa: E731
+    never: Any = lambda: pytest.fail("a configured secret must not read the store")
     ours = CursorSigner.from_settings(make_settings(tmp_path, EVALFORGE_CURSOR_SECRET="s3cret"), never)
     same = CursorSigner.from_settings(make_settings(tmp_path, EVALFORGE_CURSOR_SECRET="s3cret"), never)
     theirs = CursorSigner.from_settings(make_settings(tmp_path, EVALFORGE_CURSOR_SECRET="other"), never)
