@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import quote, urlsplit
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from evalforge_api.console.pages import ConsoleViewer, render
+from evalforge_api.console.pages import ConsolePageError, ConsoleViewer, render
 from evalforge_api.deps import get_incident_service, get_store
 from evalforge_assets.models import (
     IncidentCard,
@@ -125,6 +125,16 @@ def board_page(request: Request, principal: ConsoleViewer, service: ServiceDep,
 def board_state_json(_principal: ConsoleViewer, service: ServiceDep, incident: IncidentQuery = None) -> BoardState:
     """The board's state for board.js after it reconnects (read-only; the session cookie is enough)."""
     return board_state(service, incident)
+
+
+@router.get("/incidents/{incident_id}", response_class=HTMLResponse)
+def incident_page(request: Request, principal: ConsoleViewer, service: ServiceDep,
+                  incident_id: Annotated[str, Path(min_length=1, max_length=200)]) -> HTMLResponse:
+    """One incident on the board (pinned: it stays on that incident when another opens)."""
+    if service.store.get_incident(incident_id) is None:
+        raise ConsolePageError(status.HTTP_404_NOT_FOUND,
+                               f"No incident with id {incident_id!r} exists; pick one from the incident list.")
+    return board_page(request, principal, service, incident_id)
 
 
 # ---- the list of incidents ------------------------------------------------------------------------------------

@@ -95,6 +95,10 @@ def test_board_shows_the_latest_incident_once_none_is_open(client: TestClient, s
     assert state["incident"]["incident_id"] == "inc-new" and state["incident_open"] is False
     pinned = client.get("/incidents/board/state", params={"incident": "inc-old"}).json()
     assert pinned["incident"]["incident_id"] == "inc-old"
+    html = page(client, "/incidents/inc-old")
+    assert _embedded_state(html)["incident"]["incident_id"] == "inc-old"
+    assert elements(html, "div", id="board", data_incident="inc-old")
+    assert "No incident with id" in page(client, "/incidents/inc-missing", status=404)
 
 
 def test_the_bug_switch_is_disabled_with_the_reason_for_a_viewer_and_enabled_for_a_reviewer(
