@@ -14,11 +14,12 @@ from evalforge_api.auth import Authenticator, log_auth_mode
 from evalforge_api.console import install_console
 from evalforge_api.errors import install_error_handlers
 from evalforge_api.hardening import install_hardening
+from evalforge_api.metrics import install_metrics
 from evalforge_api.routes import alerts, captures, exports, health, ingestion, signatures
 from evalforge_api.routes.orchestrator import install_orchestrator
 from evalforge_api.version import VERSION
 from evalforge_api.ws import event_stream_running, install_event_stream
-from evalforge_assets import parts
+from evalforge_assets import parts, telemetry
 from evalforge_assets.logs import configure_logging
 from evalforge_assets.settings import Settings, get_settings
 from evalforge_assets.store import Store
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         gc.freeze()
         async with event_stream_running(app):
             yield
+        telemetry.flush(app.state.store)  # this process's pipeline figures not yet scraped
         if owned:
             app.state.store.close()
 
@@ -90,4 +92,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     install_event_stream(app)
     install_hardening(app, settings)
     install_console(app)
+    # Metrics and tracing (docs/operations.md): the metrics middleware is added last so it is outermost and
+    # counts every answer, the 413s and 429s of middleware added above too; request spans only when
+    # OTEL_EXPORTER_OTLP_ENDPOINT is set. Keep this at the end of create_app.
+    install_metrics(app)
+    if parts.tracing(settings, "evalforge-api"):
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+        FastAPIInstrumentor.instrument_app(app, excluded_urls="/metrics")
     return app

@@ -34,6 +34,9 @@ from strands.types.content import Messages
 from strands.types.streaming import StreamEvent
 from strands.types.tools import ToolChoice, ToolSpec
 
+from evalforge_assets import telemetry
+from evalforge_assets.telemetry.llm_cost import ModelPrice, price_table, record_usage
+
 log = logging.getLogger("evalforge.agents")
 
 DEFAULT_TEMPERATURE = 0.3
@@ -124,7 +127,13 @@ def strip_think(text: str) -> str:
 
 
 class MiniMaxModel(OpenAIModel):
-    """Strands' OpenAI-compatible provider adjusted to MiniMax's API (see the module docstring)."""
+    """Strands' OpenAI-compatible provider adjusted to MiniMax's API (see the module docstring).
+
+    Each model call is a span `llm.chat` and is counted, with its tokens and its cost at `price` (set by
+    `build_model` from EVALFORGE_LLM_PRICES), in the evalforge_llm_* metrics.
+    """
+
+    price: ModelPrice | None = None
 
     def format_request(
         self,
@@ -147,21 +156,39 @@ class MiniMaxModel(OpenAIModel):
         system_prompt: str | None = None,
         **kwargs: Any,
     ) -> AsyncGenerator[StreamEvent, None]:
-        think = ThinkFilter()
-        async for event in super().stream(messages, tool_specs, system_prompt, **kwargs):
-            if "contentBlockStart" in event:
-                think = ThinkFilter()
-            delta = event.get("contentBlockDelta", {}).get("delta", {})
-            if "text" in delta:
-                visible = think.feed(delta["text"])
-                if visible:
-                    yield {"contentBlockDelta": {"delta": {"text": visible}}}
-                continue
-            if "contentBlockStop" in event:
-                rest = think.flush()
-                if rest:
-                    yield {"contentBlockDelta": {"delta": {"text": rest}}}
-            yield event
+        model_id = str(self.config.get("model_id", "unknown"))
+        # Not made current: the generator is resumed from Strands' own tasks, where a context token from here
+        # could not be detached. It still has the caller's span as its parent.
+        call = telemetry.tracer().start_span("llm.chat", attributes={"gen_ai.system": "minimax",
+                                                                       "gen_ai.request.model": model_id})
+        outcome = "error"
+        try:
+            think = ThinkFilter()
+            async for event in super().stream(messages, tool_specs, system_prompt, **kwargs):
+                if "contentBlockStart" in event:
+                    think = ThinkFilter()
+                delta = event.get("contentBlockDelta", {}).get("delta", {})
+                if "text" in delta:
+                    visible = think.feed(delta["text"])
+                    if visible:
+                        yield {"contentBlockDelta": {"delta": {"text": visible}}}
+                    continue
+                if "contentBlockStop" in event:
+                    rest = think.flush()
+                    if rest:
+                        yield {"contentBlockDelta": {"delta": {"text": rest}}}
+                usage = event.get("metadata", {}).get("usage")
+                if usage:
+                    tokens_in, tokens_out = int(usage.get("inputTokens", 0)), int(usage.get("outputTokens", 0))
+                    record_usage(telemetry.count, model_id, tokens_in, tokens_out, self.price)
+                    call.set_attributes({"gen_ai.usage.input_tokens": tokens_in,
+                                         "gen_ai.usage.output_tokens": tokens_out})
+                yield event
+            outcome = "ok"
+        finally:
+            telemetry.count("evalforge_llm_calls_total", model=model_id, outcome=outcome)
+            call.set_attribute("evalforge.outcome", outcome)
+            call.end()
 
 
 def _model_params(temperature: float) -> dict[str, Any]:
@@ -193,16 +220,19 @@ def build_model(
         return None
     config: dict[str, Any] = {"model_id": settings.minimax_model, "params": _model_params(temperature)}
     if client is None and http_client is None:
-        return MiniMaxModel(
+        model = MiniMaxModel(
             client_args={"api_key": api_key, "base_url": settings.minimax_base_url,
                          "timeout": REQUEST_TIMEOUT_SECONDS, "max_retries": CLIENT_MAX_RETRIES},
             **config,
         )
-    if client is None:
-        client = openai.AsyncOpenAI(api_key=api_key, base_url=settings.minimax_base_url,
-                                    timeout=REQUEST_TIMEOUT_SECONDS, max_retries=CLIENT_MAX_RETRIES,
-                                    http_client=http_client)
-    return MiniMaxModel(client=client, **config)
+    else:
+        if client is None:
+            client = openai.AsyncOpenAI(api_key=api_key, base_url=settings.minimax_base_url,
+                                        timeout=REQUEST_TIMEOUT_SECONDS, max_retries=CLIENT_MAX_RETRIES,
+                                        http_client=http_client)
+        model = MiniMaxModel(client=client, **config)
+    model.price = price_table(getattr(settings, "llm_prices", None)).get(settings.minimax_model)
+    return model
 
 
 # ------------------------------------------------------------------------------------------- agents

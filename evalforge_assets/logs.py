@@ -8,6 +8,8 @@ import sys
 import time
 from typing import Any
 
+from opentelemetry import trace
+
 from evalforge_assets import fastjson
 
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
@@ -26,6 +28,13 @@ class JsonFormatter(logging.Formatter):
         for key, value in record.__dict__.items():
             if key not in _RESERVED:
                 line[key] = value
+        # Inside a span (tracing on), the ids that find this line's trace in the tracing backend. Lines about a
+        # monitored span already carry that span's Datadog trace_id/span_id; those stay, and ours get a prefix.
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:
+            prefix = "evalforge_" if "trace_id" in line else ""
+            line[f"{prefix}trace_id"] = format(span.trace_id, "032x")
+            line[f"{prefix}span_id"] = format(span.span_id, "016x")
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
         return fastjson.dumps(line).decode()

@@ -185,3 +185,12 @@ def build_incident_service(settings: Settings, store: Store, *,
 
     return IncidentService(store, service=settings.dd_service, error_rate_threshold=settings.error_rate_threshold,
                            cooldown_seconds=settings.recurrence_cooldown_seconds, launcher=launcher)
+
+
+def tracing(settings: Settings, default_service_name: str) -> bool:
+    """OpenTelemetry traces exported over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT as OTEL_SERVICE_NAME (else
+    `default_service_name`); with no endpoint nothing is installed and False is returned."""
+    from evalforge_assets.telemetry import configure_tracing
+
+    return configure_tracing(settings.otel_exporter_otlp_endpoint,
+                             settings.otel_service_name or default_service_name)

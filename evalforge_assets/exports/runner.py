@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from evalforge_assets import telemetry
 from evalforge_assets.exports.artifacts import ArtifactGenerator, EvalCase
 from evalforge_assets.exports.content import ExportContent, generate_content, load_inputs
 from evalforge_assets.exports.delivery import (
@@ -115,6 +116,8 @@ def deliver_all(package: ExportPackage, content: ExportContent, sinks: ExportSin
         if outcome.delivered:
             delivered.extend(outcome.artifacts)
         outcomes.append(outcome)
+        telemetry.count("evalforge_export_deliveries_total", destination=destination.value,
+                        outcome="delivered" if outcome.delivered else "failed")
     return outcomes
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from strands import tool
 from strands.models import Model
 
+from evalforge_assets import telemetry
 from evalforge_assets.capture.pii import redact_text
 from evalforge_assets.llm import final_text, invoke, new_agent
 from evalforge_assets.models import (
@@ -391,6 +392,7 @@ def answer_question(store: Store, settings: Any, incident_id: str | None, questi
         try:
             reply = _model_reply(facts, question, model)
         except Exception:  # any model failure gets the deterministic answer; logged with cause
+            telemetry.count("evalforge_llm_fallbacks_total", component="copilot")
             log.warning("copilot model failed; answering deterministically", exc_info=True,
                         extra={"incident_id": facts.incident.incident_id})
             reply = deterministic_reply(facts, question)

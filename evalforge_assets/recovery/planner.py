@@ -25,6 +25,7 @@ from strands.agent import Agent
 from strands.models import Model
 from strands.types.content import Messages
 
+from evalforge_assets import telemetry
 from evalforge_assets.capture.pii import redact_text
 from evalforge_assets.llm import AgentDeadlineExceeded, invoke, new_agent
 from evalforge_assets.models import FailureSignature, IncidentRecord, Link, Plan, Signal, now_iso
@@ -260,6 +261,7 @@ def generate_plan(context: PlanningContext, model: Model | None, *, now: str | N
         reason = f"The model call failed ({type(error).__name__}: {error})."
         log.warning("planner model failed", exc_info=True, extra={"incident_id": context.incident_id})
     attempts = _plan_submissions(agent.messages)
+    telemetry.count("evalforge_llm_fallbacks_total", component="planner")
     log.warning("planner fell back to the deterministic plan",
                 extra={"incident_id": context.incident_id, "reason": reason})
     return PlanOutcome(plan=_deterministic(context, now), source="deterministic", attempts=attempts,

@@ -153,6 +153,9 @@ COLLECTIONS: dict[str, CollectionSpec] = {
         ),
         # Uniqueness keys ("open-incident:checkout"), read and written only by id through create/update.
         CollectionSpec("claims", "key", {"owner": "owner"}),
+        # Pipeline metric totals, one document per metric family (evalforge_assets/telemetry/stored.py), read
+        # and written only by id.
+        CollectionSpec("telemetry", "metric"),
         # API replicas share these, read and written only by id: fixed-window request counters (models.limits
         # RateWindow) and the cursor-signing secret generated once per store (StoredSecret).
         CollectionSpec("rate_limits", "counter_id"),

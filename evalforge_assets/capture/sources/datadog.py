@@ -25,6 +25,7 @@ from datadog_api_client.exceptions import ApiException
 from datadog_api_client.v2.api.agent_observability_api import AgentObservabilityApi
 from pydantic import SecretStr
 
+from evalforge_assets import telemetry
 from evalforge_assets.capture.sources.base import FetchStats, SpanFetch
 from evalforge_assets.datadog_client import DatadogConnection, open_api_client
 
@@ -361,6 +362,7 @@ class DatadogSpanSource:
                 advice="This is not transient: check DD_ML_APP, DD_SITE and DD_API_HOST, then rerun the window.",
             )
         if len(failures) > self.max_retries:
+            telemetry.count("evalforge_datadog_retries_exhausted_total", api="spans")
             raise self._error(
                 f"Datadog kept failing after {len(failures)} attempts; the last answer was {failure.describe()}",
                 status=failure.status,

@@ -8,6 +8,7 @@ from typing import Any
 
 import dagster as dg
 
+from evalforge_assets import telemetry
 from evalforge_assets.capture.ingest import IngestContext, IngestResult, ingest_items
 from evalforge_assets.capture.sources.base import FetchStats, SpanSource
 from evalforge_assets.defs.resources import CaptureRulesResource, SpanSourceResource, StoreResource
@@ -34,10 +35,14 @@ def fetch_hours(source: SpanSource, partition_keys: Sequence[str]) -> tuple[dict
     return by_partition, total
 
 
-def raw_llm_spans(context: dg.AssetExecutionContext, span_source: SpanSourceResource) -> dict[str, list[Any]]:
+def raw_llm_spans(context: dg.AssetExecutionContext, span_source: SpanSourceResource,
+                  store: StoreResource) -> dict[str, list[Any]]:
     """LLM Observability spans of each hour, exactly as the source exported them (gzipped JSONL per hour)."""
     source = span_source.build()
-    by_partition, total = fetch_hours(source, context.partition_keys)
+    hours = telemetry.partition_range(context.partition_keys)
+    with telemetry.pipeline_step("raw_llm_spans", store.get(), partitions=hours):
+        by_partition, total = fetch_hours(source, context.partition_keys)
+        record_fetch(source.name, sum(len(items) for items in by_partition.values()), total)
     context.add_output_metadata({
         "source": source.name,
         "partitions": len(by_partition),
@@ -49,6 +54,27 @@ def raw_llm_spans(context: dg.AssetExecutionContext, span_source: SpanSourceReso
         "waited_seconds": round(total.waited_seconds, 3),
     })
     return by_partition
+
+
+def record_fetch(source: str, spans: int, stats: FetchStats) -> None:
+    """The fetch's figures for /metrics (Datadog's only when it made calls)."""
+    telemetry.count("evalforge_capture_spans_read_total", spans, source=source)
+    telemetry.count("evalforge_datadog_requests_total", stats.api_calls, api="spans")
+    telemetry.count("evalforge_datadog_rate_limit_waits_total", stats.rate_limit_waits, api="spans")
+    telemetry.count("evalforge_datadog_rate_limit_wait_seconds_total", stats.waited_seconds, api="spans")
+
+
+def record_ingest(partition_key: str, result: IngestResult) -> None:
+    """An hour's capture figures for /metrics, once its captures are stored."""
+    for kind, captured in result.by_kind.items():
+        telemetry.count("evalforge_capture_captured_total", captured, failure_kind=kind)
+    telemetry.count("evalforge_capture_deduplicated_total", result.deduplicated)
+    for record in result.quarantined:
+        telemetry.count("evalforge_capture_quarantined_total", reason=telemetry.quarantine_reason(record.reason))
+    for entity, found in result.pii.items():
+        telemetry.count("evalforge_capture_pii_findings_total", found, entity=entity)
+    telemetry.raise_to("evalforge_capture_last_success_hour_timestamp_seconds",
+                       hour_window(partition_key)[0].timestamp())
 
 
 @dataclass
@@ -91,10 +117,12 @@ def ingest_partitions(raw: Mapping[str, list[Any]], rules: CaptureRulesResource,
                 lineage=Lineage(run_id=run_id, partition_key=partition_key, asset="failure_captures"),
                 detected_at=detected_at, source=source, site=rules.dd_site,
             )
-            result = ingest_items(raw[partition_key], rules.rules, rules.hasher, context)
-            written = store.get().upsert_captures(result.captures)
-            store.get().save_quarantined(result.quarantined)
+            with telemetry.span("capture.hour", {"evalforge.partition": partition_key}):
+                result = ingest_items(raw[partition_key], rules.rules, rules.hasher, context)
+                written = store.get().upsert_captures(result.captures)
+                store.get().save_quarantined(result.quarantined)
             totals.add(partition_key, result, written)
+            record_ingest(partition_key, result)
     return totals
 
 
@@ -107,7 +135,9 @@ def failure_captures(
     """Failing spans of each hour, sanitized and stored once each as FailureCapture records."""
     # In a ranged (backfill) run Dagster attaches this metadata to every partition: the counts are the run's
     # totals, and `by_partition` breaks them down.
-    totals = ingest_partitions(raw_llm_spans, capture_rules, store, context.run.run_id, "raw_llm_spans")
+    hours = telemetry.partition_range(context.partition_keys)
+    with telemetry.pipeline_step("failure_captures", store.get(), partitions=hours):
+        totals = ingest_partitions(raw_llm_spans, capture_rules, store, context.run.run_id, "raw_llm_spans")
     return dg.MaterializeResult(metadata={
         "spans": totals.spans,
         "captured": totals.captured,

@@ -11,6 +11,7 @@ from typing import Any
 
 import dagster as dg
 
+from evalforge_assets import telemetry
 from evalforge_assets.capture.pii_second import scrub
 from evalforge_assets.defs.resources import StoreResource
 from evalforge_assets.gc_tuning import bulk_allocation
@@ -78,7 +79,7 @@ def captures_are_pii_free(context: dg.AssetCheckExecutionContext, store: StoreRe
     by_type: dict[str, int] = {}
     not_redacted: list[str] = []
     opened = store.get()
-    with bulk_allocation():
+    with telemetry.pipeline_step("captures_are_pii_free", opened), bulk_allocation():
         for partition_key in context.partition_keys:
             for document in opened.iter_capture_documents(CaptureFilter(partition_key=partition_key)):
                 scanned += 1
@@ -87,9 +88,12 @@ def captures_are_pii_free(context: dg.AssetCheckExecutionContext, store: StoreRe
                     flagged[document["capture_id"]] = sorted(set(entities))
                     for entity in entities:
                         by_type[entity] = by_type.get(entity, 0) + 1
-    for capture_id in flagged:
-        if not redact_again(opened, capture_id):
-            not_redacted.append(capture_id)
+        for capture_id in flagged:
+            if not redact_again(opened, capture_id):
+                not_redacted.append(capture_id)
+        telemetry.count("evalforge_pii_check_captures_scanned_total", scanned)
+        for entity, found in by_type.items():
+            telemetry.count("evalforge_pii_check_findings_total", found, entity=entity)
     ids = sorted(flagged)[:IDS_SHOWN]
     description = None
     if flagged:

@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from evalforge_assets import telemetry
 from evalforge_assets.defs.exports.partitions import export_partitions
 from evalforge_assets.defs.exports.resources import ArtifactGeneratorResource, ExportDeliveryResource
 from evalforge_assets.defs.lineage import FROM_CURRENT_SIGNATURES
@@ -17,7 +18,8 @@ def export_packages(context: dg.AssetExecutionContext, store: StoreResource,
                     export_delivery: ExportDeliveryResource,
                     artifact_generator: ArtifactGeneratorResource) -> dg.MaterializeResult:
     """An export's eval cases, guardrail rules and runbooks, delivered to each requested destination."""
-    with closing_request(context, store.get(), last_step=True):
+    with telemetry.pipeline_step("export_packages", store.get(), partition=context.partition_key), \
+            closing_request(context, store.get(), last_step=True):
         return _export(context, store, export_delivery, artifact_generator)
 
 

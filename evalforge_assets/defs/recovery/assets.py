@@ -4,6 +4,7 @@ import threading
 
 import dagster as dg
 
+from evalforge_assets import telemetry
 from evalforge_assets.defs.lineage import FROM_CURRENT_SIGNATURES
 from evalforge_assets.defs.recovery.partitions import incident_partitions
 from evalforge_assets.defs.recovery.resources import RecoveryResource
@@ -18,7 +19,8 @@ from evalforge_assets.recovery.related import rising_signatures
 def incident_context(context: dg.AssetExecutionContext, store: StoreResource,
                      recovery: RecoveryResource) -> dg.MaterializeResult:
     """The incident's signal, top error, evidence links and the failure signatures that rose with it."""
-    with closing_request(context, store.get(), last_step=False):
+    with telemetry.pipeline_step("incident_context", store.get(), partition=context.partition_key), \
+            closing_request(context, store.get(), last_step=False):
         return _incident_context(context, store, recovery)
 
 
@@ -56,7 +58,8 @@ def _incident_context(context: dg.AssetExecutionContext, store: StoreResource,
 def recovery_plan(context: dg.AssetExecutionContext, store: StoreResource,
                   recovery: RecoveryResource) -> dg.MaterializeResult:
     """A five-check recovery validation plan, from the planner agent or, without a model, the deterministic one."""
-    with closing_request(context, store.get(), last_step=False):
+    with telemetry.pipeline_step("recovery_plan", store.get(), partition=context.partition_key), \
+            closing_request(context, store.get(), last_step=False):
         return _recovery_plan(context, store, recovery)
 
 
@@ -101,7 +104,8 @@ def validation_runs(context: dg.AssetExecutionContext, config: ValidationConfig,
     """One validation run of the incident's plan: each check's status written as it changes, then the
     recovery rule applied (every check passes and the error signal is back under its threshold). The last step
     of both incident_job and validation_job, so it closes the request the run serves."""
-    with closing_request(context, store.get(), last_step=True):
+    with telemetry.pipeline_step("validation_runs", store.get(), partition=context.partition_key), \
+            closing_request(context, store.get(), last_step=True):
         return _validation_run(context, config, store, recovery)
 
 

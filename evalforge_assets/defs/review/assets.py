@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from evalforge_assets import telemetry
 from evalforge_assets.defs.resources import StoreResource
 from evalforge_assets.gc_tuning import bulk_allocation
 from evalforge_assets.models import now_iso
@@ -20,7 +21,8 @@ def failure_signatures_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDe
 def failure_signatures(context: dg.AssetExecutionContext, store: StoreResource) -> dg.MaterializeResult:
     """Failure signatures with recurrence counts, updated from each hour's captures without recounting."""
     db = store.get()
-    with bulk_allocation():
+    hours = telemetry.partition_range(context.partition_keys)
+    with telemetry.pipeline_step("failure_signatures", db, partitions=hours), bulk_allocation():
         return _group(context, db)
 
 
@@ -28,6 +30,8 @@ def _group(context: dg.AssetExecutionContext, db: Store) -> dg.MaterializeResult
     # Field-level writes (see store_grouping): a reviewer triaging these signatures meanwhile loses nothing.
     # Captures of an older fingerprint version are regrouped here: backfilling this asset upgrades history.
     written = store_grouping(db, context.partition_keys, now_iso())
+    telemetry.count("evalforge_signatures_created_total", len(written.created))
+    telemetry.count("evalforge_signatures_updated_total", len(written.updated))
     return dg.MaterializeResult(metadata={
         "captures": written.captures,
         "signatures_updated": len(written.updated) + len(written.created),

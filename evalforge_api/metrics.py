@@ -1,0 +1,125 @@
+"""The API's own Prometheus metrics: HTTP requests and WebSocket clients (a pure-ASGI middleware) and
+`GET /metrics`, which also serves the pipeline's figures (see evalforge_api/pipeline_metrics.py).
+
+The middleware is plain ASGI, not Starlette's BaseHTTPMiddleware (which runs each request through extra tasks
+and memory streams): its per-request cost is a clock read and two pre-resolved counter updates (measured in
+docs/operations.md). Routes are labelled by their template (`/v1/captures/{capture_id}`), never the raw path,
+so label cardinality stays bounded; a request no route matched is `unmatched`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from evalforge_api.auth import Viewer
+from evalforge_api.pipeline_metrics import PipelineCollector
+
+# List endpoints answer in a few ms; the load target is p99 < 100 ms; a slow export or health check takes s.
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+UNMATCHED = "unmatched"
+
+
+class HttpMetrics:
+    """The HTTP families, in a registry of their own per app (so two apps in one process do not collide)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter("evalforge_http_requests_total", "HTTP requests answered, by route template, "
+                                "method and status.", ("route", "method", "status"), registry=self.registry)
+        self.duration = Histogram("evalforge_http_request_duration_seconds", "Time to answer HTTP requests, by "
+                                  "route template and method.", ("route", "method"), buckets=LATENCY_BUCKETS,
+                                  registry=self.registry)
+        self.rate_limited = Counter("evalforge_http_rate_limited_total", "Requests refused with 429 (rate limit or "
+                                    "throttled authentication), by route template.", ("route",),
+                                    registry=self.registry)
+        self.unauthenticated = Counter("evalforge_http_unauthenticated_total", "Requests refused with 401 (no or "
+                                       "unknown API key), by route template.", ("route",), registry=self.registry)
+        self.websocket_clients = Gauge("evalforge_websocket_clients", "WebSocket clients connected now.",
+                                       registry=self.registry)
+        # labels() costs a lock and a tuple lookup; resolved children are kept here, keyed by the raw values.
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def record(self, route: str, method: str, status: int, seconds: float) -> None:
+        children = self._children.get((route, method, status))
+        if children is None:
+            children = (self.requests.labels(route, method, str(status)), self.duration.labels(route, method))
+            self._children[(route, method, status)] = children
+        children[0].inc()
+        children[1].observe(seconds)
+        if status == 429:
+            self.rate_limited.labels(route).inc()
+        elif status == 401:
+            self.unauthenticated.labels(route).inc()
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's path template (FastAPI puts the route in the scope while routing)."""
+    route = scope.get("route")
+    return getattr(route, "path_format", None) or getattr(route, "path", None) or UNMATCHED
+
+
+class MetricsMiddleware:
+    """Counts every HTTP request (with its latency) and the WebSocket clients connected."""
+
+    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "websocket":
+            self.metrics.websocket_clients.inc()
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                self.metrics.websocket_clients.dec()
+            return
+        if kind != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # what the server answers when the app raises before starting a response
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            self.metrics.record(route_template(scope), scope["method"], status, time.perf_counter() - started)
+
+
+def install_metrics(app: FastAPI) -> HttpMetrics:
+    """Add the middleware and `GET /metrics` (a viewer key, or loopback when no keys are configured)."""
+    # `_created` series double what is exposed and no rule or dashboard here reads them.
+    disable_created_metrics()
+    metrics = HttpMetrics()
+    metrics.registry.register(PipelineCollector(lambda: app.state.store))
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    router = APIRouter(tags=["health"])
+
+    @router.get("/metrics", summary="Prometheus metrics of the API and the pipeline", response_class=Response,
+                responses={200: {"content": {CONTENT_TYPE_PLAIN_0_0_4: {}}}})
+    def prometheus_metrics(_principal: Viewer, request: Request) -> Response:
+        # The classic text format (0.0.4), which every Prometheus version and promtool read.
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_PLAIN_0_0_4)
+
+    app.include_router(router)
+    app.state.http_metrics = metrics
+    return metrics
