@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from evalforge_api.auth import Reviewer, Viewer
 from evalforge_api.deps import (
     CopilotAnswerer,
+    CursorsDep,
     DemoBugSwitch,
     get_copilot,
     get_demo_bug_switch,
@@ -158,7 +159,7 @@ def get_current_incident(service: ServiceDep, _principal: Viewer) -> IncidentCar
 
 @router.get("/api/incidents", response_model=ListResponse[IncidentListItem], tags=["incidents"],
             summary="Incidents of every monitored service, newest first")
-def list_incidents(query: Annotated[IncidentListQuery, Query()], store: StoreDep,
+def list_incidents(query: Annotated[IncidentListQuery, Query()], store: StoreDep, cursors: CursorsDep,
                    _principal: Viewer) -> ListResponse[IncidentListItem]:
     """Filter by state and service (repeat a parameter or separate values with commas) and by when the incident
     opened (`from` inclusive, `to` exclusive); follow `next_cursor` until it is null. GET
@@ -166,9 +167,10 @@ def list_incidents(query: Annotated[IncidentListQuery, Query()], store: StoreDep
     opened_from, opened_to = query.stored_window
     where = IncidentFilter(states=tuple(state.value for state in query.state), service=query.service,
                            opened_from=opened_from, opened_to=opened_to)
-    page = store.list_incidents(limit=query.limit, cursor=checked_cursor(query.cursor), filters=where.filters())
+    page = store.list_incidents(limit=query.limit, cursor=checked_cursor(cursors.open(query.cursor)),
+                                filters=where.filters())
     return ListResponse[IncidentListItem](items=[IncidentListItem.of(i) for i in page.items],
-                                          next_cursor=page.next_cursor)
+                                          next_cursor=cursors.sign(page.next_cursor))
 
 
 @router.post("/api/incidents/simulate", response_model=IncidentCard | None, tags=["incidents"],
