@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
+from evalforge_assets import telemetry
 from evalforge_assets.recovery.warroom.slack_errors import (
     SlackFailure,
     failure_sentence,
@@ -120,7 +121,9 @@ class WebApiGateway:
 
     def _call(self, method: str, call: Callable[..., SlackResponse], **params: Any) -> SlackResponse:
         try:
-            return call(**params)
+            # Every Web API call is a span (exported when tracing is on), named by its Slack method.
+            with telemetry.span(f"slack.{method}", {"slack.method": method}):
+                return call(**params)
         except SlackApiError as error:
             where = params.get("channel") or params.get("channel_id")
             raise from_api_error(method, error, channel=where) from error
