@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.api import END, free_port, seed  # after the path above
 from benchmarks.load_plan import ALL_ENDPOINTS, LIST_ENDPOINTS, PLAN_ENV, WAIT_ENV, LoadPlan
-from evalforge_assets.cli.up import api_command
+from evalforge_assets.cli.up import api_command, default_api_workers
 from evalforge_assets.models import iso
 from evalforge_assets.store import CaptureFilter, open_store
 
@@ -97,11 +97,11 @@ def api_environment(store_path: Path, home: Path, source: Path) -> dict[str, str
 
 
 @contextmanager
-def api_server(env: dict[str, str], source: Path, log_path: Path) -> Iterator[str]:
+def api_server(env: dict[str, str], source: Path, log_path: Path, workers: int) -> Iterator[str]:
     """The API as `evalforge up` runs it, on a free loopback port; yields its URL, stops it by its PID."""
     port = free_port()
     with log_path.open("wb") as log:
-        process = subprocess.Popen(api_command(HOST, port), cwd=source, env=env, stdout=log,
+        process = subprocess.Popen(api_command(HOST, port, workers), cwd=source, env=env, stdout=log,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     base = f"http://{HOST}:{port}"
     try:
@@ -259,6 +259,8 @@ def main() -> None:
     parser.add_argument("--think", default="0,0", help="Think time between a user's requests, 'min,max' s.")
     parser.add_argument("--store-file", type=Path, help="Seeded database to reuse (seeded here if missing).")
     parser.add_argument("--api-source", type=Path, default=REPO, help="Checkout the API process runs from.")
+    parser.add_argument("--api-workers", type=int, default=default_api_workers(),
+                        help="uvicorn workers (default: as evalforge up starts them on this machine).")
     args = parser.parse_args()
     levels = [int(part) for part in args.users.split(",")]
     if any(users < 1 or users > 64 for users in levels) or args.duration <= 0 or args.duration > 120:
@@ -274,9 +276,9 @@ def main() -> None:
         write_plan(store_path, plan_path)
         source = args.api_source.resolve()
         env = api_environment(store_path, workdir, source)
-        print(f"API: {' '.join(api_command(HOST, 0)[1:])} (from {source})")
+        print(f"API: {' '.join(api_command(HOST, 0, args.api_workers)[1:])} (from {source})")
         results = []
-        with api_server(env, source, workdir / "api.log") as base:
+        with api_server(env, source, workdir / "api.log", args.api_workers) as base:
             for users in levels:
                 results.append(run_locust(base, users, args.duration, workdir / f"u{users}", plan_path,
                                           args.think, workdir / f"locust-u{users}.log"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -38,9 +39,17 @@ def _uvicorn(app: str, host: str, port: int) -> list[str]:
             "--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)]
 
 
-def api_command(host: str, port: int) -> list[str]:
+def default_api_workers() -> int:
+    """One uvicorn worker process per core, up to 4. A single process serves Python on one core at a time (the
+    GIL), so on 2 cores a second worker roughly doubles what the API can answer under concurrent reviewers (see
+    docs/operations.md, "Load"). The workers share the store like any two processes do."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def api_command(host: str, port: int, workers: int = 1) -> list[str]:
     """The API server exactly as `evalforge up` runs it (benchmarks/load.py starts this same command)."""
-    return _uvicorn("evalforge_api.main:app", host, port)
+    command = _uvicorn("evalforge_api.main:app", host, port)
+    return command + ["--workers", str(workers)] if workers > 1 else command
 
 
 @main.command()
@@ -49,11 +58,14 @@ def api_command(host: str, port: int) -> list[str]:
 @click.option("--dagster-port", default=3000, show_default=True)
 @click.option("--api-port", default=8000, show_default=True)
 @click.option("--demo-port", default=8001, show_default=True)
+@click.option("--api-workers", type=click.IntRange(1, 32), default=default_api_workers, show_default="cores, up to 4",
+              help="uvicorn worker processes serving the API.")
 @click.option("--bootstrap/--no-bootstrap", default=True, show_default=True,
               help="While the store holds no captures, capture the span source's recent hours at once.")
 @click.option("--demo/--no-demo", default=True, show_default=True,
               help="Also run the demo app and a light traffic generator (the service under watch).")
-def up(host: str, dagster_port: int, api_port: int, demo_port: int, bootstrap: bool, demo: bool) -> None:
+def up(host: str, dagster_port: int, api_port: int, demo_port: int, api_workers: int, bootstrap: bool,
+       demo: bool) -> None:
     """Start Dagster and the API; Ctrl-C or SIGTERM stops everything it started."""
     ports = {"the Dagster UI": (dagster_port, "--dagster-port"), "the API": (api_port, "--api-port")}
     if demo:
@@ -78,7 +90,7 @@ def up(host: str, dagster_port: int, api_port: int, demo_port: int, bootstrap: b
     )
     processes = [
         dagster,
-        ManagedProcess("api", api_command(host, api_port),
+        ManagedProcess("api", api_command(host, api_port, api_workers),
                        ready_url=f"http://{host}:{api_port}/health"),
     ]
     if demo:
