@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from evalforge_assets.models import IncidentRecord, Link, PendingRequest
+from evalforge_assets import telemetry
+from evalforge_assets.models import IncidentRecord, Link, PendingRequest, parse_iso
 from evalforge_assets.recovery.alerts import (
     WEBHOOK_SOURCE,
     AlertOutcome,
@@ -120,10 +121,13 @@ def route_alert(watched: AlertTarget, alert: MonitorAlert) -> AlertOutcome:
     incident_id = plan.incident_id
     if plan.step == "open":
         links = [Link(label="Datadog monitor alert", url=alert.link)] if alert.link else []
-        incident, _created = target.open_or_join(
+        incident, created = target.open_or_join(
             alert_reading(target), source=WEBHOOK_SOURCE, actor=alert_actor(alert), monitor_id=alert.monitor_id,
             alert_key=alert.alert_cycle_key, title=incident_title(alert), evidence_links=links)
         incident_id = incident.incident_id
+        if created and alert.date:  # time to detect: from Datadog's alert to the incident opening here
+            telemetry.observe("evalforge_incident_time_to_detect_seconds", max(0.0, (
+                parse_iso(incident.card.detected_at) - parse_iso(alert.date)).total_seconds()))
     elif plan.step == "recover" and incident_id is not None:
         target.apply_monitor_recovery(incident_id, alert)
     outcome = "recorded" if plan.step == "none" else "processed"

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from evalforge_assets import telemetry
@@ -19,6 +22,12 @@ HTTP_FAMILIES = {"evalforge_http_requests", "evalforge_http_request_duration_sec
 STORE_FAMILIES = {"evalforge_incidents", "evalforge_incident_time_to_plan_seconds",
                   "evalforge_incident_time_to_recover_seconds"}
 LOOPBACK = ("127.0.0.1", 50123)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_pending_from_earlier_tests() -> None:
+    """The recorder is per process: drop what other tests in this process recorded and never flushed."""
+    telemetry.RECORDER.take()
 
 
 def scrape(client, **headers: str) -> dict[str, dict[tuple, float]]:
@@ -130,3 +139,17 @@ def test_incidents_by_state_and_time_to_plan_and_recover(client_factory: ClientF
     to_recover = metrics["evalforge_incident_time_to_recover_seconds"]
     assert to_recover[("evalforge_incident_time_to_recover_seconds_count", ())] == 1
     assert to_recover[("evalforge_incident_time_to_recover_seconds_sum", ())] == 540
+
+
+def test_a_webhook_that_opens_an_incident_records_its_time_to_detect(client_factory: ClientFactory) -> None:
+    from tests.api.test_orchestrator_api import SECRET, post_webhook, webhook
+
+    client = client_factory(EVALFORGE_WEBHOOK_SECRET=SECRET)
+    alerted_ms = int((time.time() - 90) * 1000)  # Datadog alerted 90 s before the webhook arrives
+    assert post_webhook(client, webhook("Triggered", date=str(alerted_ms))).status_code in (200, 202)
+    assert post_webhook(client, webhook("Re-Triggered", date=str(alerted_ms))).status_code in (200, 202)
+    detect = scrape(client, **auth("viewer"))["evalforge_incident_time_to_detect_seconds"]
+    assert detect[("evalforge_incident_time_to_detect_seconds_count", ())] == 1  # the repeat joined, not opened
+    assert 89 <= detect[("evalforge_incident_time_to_detect_seconds_sum", ())] < 150
+    assert detect[("evalforge_incident_time_to_detect_seconds_bucket", (("le", "60.0"),))] == 0
+    assert detect[("evalforge_incident_time_to_detect_seconds_bucket", (("le", "120.0"),))] == 1

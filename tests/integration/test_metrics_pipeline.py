@@ -34,6 +34,7 @@ def _sum(samples: dict[tuple, float], sample_name: str) -> float:
 
 def test_a_real_capture_run_shows_in_the_apis_metrics(store_backend, tmp_path: Path) -> None:
     store = store_backend.open()
+    telemetry.RECORDER.take()  # the recorder is per process: drop what earlier tests left unflushed
     result = run_capture(capture_settings(tmp_path, store.url), HOUR)
     assert result.success
     captured = materialization_metadata(result, "failure_captures")
