@@ -16,6 +16,7 @@ from evalforge_assets.defs.partitions import hourly_partitions
 from evalforge_assets.defs.recovery.assets import incident_context, recovery_plan, validation_runs
 from evalforge_assets.defs.recovery.jobs import incident_job, validation_job
 from evalforge_assets.defs.recovery.sensors import service_health_sensor
+from evalforge_assets.defs.recovery.war_room import WarRoomResource, war_room, war_room_sensor
 from evalforge_assets.defs.resources import build_resources
 from evalforge_assets.defs.review.assets import failure_signatures_asset
 from evalforge_assets.logs import configure_logging
@@ -28,12 +29,13 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     hours = hourly_partitions(settings)
     return dg.Definitions(
         assets=[*capture_assets(hours), failure_signatures_asset(hours),
-                incident_context, recovery_plan, validation_runs, export_packages],
+                incident_context, recovery_plan, validation_runs, war_room, export_packages],
         asset_checks=[pii_check(hours)],
         jobs=[capture_job, raw_retention_job, incident_job, validation_job, export_job],
         schedules=[hourly_capture_schedule(settings), raw_retention_schedule(settings)],
-        sensors=[service_health_sensor(settings), export_request_sensor],
-        resources={**build_resources(settings), **build_export_resources(settings)},
+        sensors=[service_health_sensor(settings), war_room_sensor(settings), export_request_sensor],
+        resources={**build_resources(settings), **build_export_resources(settings),
+                   "slack": WarRoomResource.for_settings(settings)},
     )
 
 

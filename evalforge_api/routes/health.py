@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from evalforge_api.routes.ingestion import dagster_client
 from evalforge_api.version import VERSION
 from evalforge_assets.orchestration import DagsterRequestFailed, DagsterUnavailable
+from evalforge_assets.recovery.warroom.service import SlackStatus, slack_status
 from evalforge_assets.settings import Settings
 from evalforge_assets.store import StoreUnavailable
 
@@ -40,6 +41,8 @@ class Health(BaseModel):
     dagster: DependencyHealth
     datadog: DependencyHealth | None = Field(description="Checked only when DD_API_KEY and DD_APP_KEY are "
                                                          "set.")
+    slack: SlackStatus | None = Field(default=None, description="The incident war rooms, from what they recorded: "
+                                                               "not_configured, ok, or failing with what to fix.")
 
 
 def _store_health(request: Request) -> DependencyHealth:
@@ -83,6 +86,15 @@ def _datadog_health(request: Request) -> DependencyHealth | None:
                                              "key check.")
 
 
+def _slack_health(request: Request) -> SlackStatus:
+    settings: Settings = request.app.state.settings
+    configured = bool(settings.secret_value("slack_bot_token") or settings.secret_value("slack_webhook_url"))
+    try:
+        return slack_status(request.app.state.store, configured)
+    except StoreUnavailable as exc:
+        return SlackStatus(state="failing", detail=f"The war rooms' records cannot be read: {exc}")
+
+
 @router.get("/health", response_model=Health, summary="Health of the API and what it depends on")
 def get_health(request: Request) -> Health:
     """Always answers 200 (so process supervisors can tell the API is up); `status` says whether every
@@ -90,6 +102,7 @@ def get_health(request: Request) -> Health:
     store = _store_health(request)
     dagster = _dagster_health(request)
     datadog = _datadog_health(request)
-    healthy = store.ok and dagster.ok and (datadog is None or datadog.ok)
+    slack = _slack_health(request)
+    healthy = store.ok and dagster.ok and (datadog is None or datadog.ok) and slack.state != "failing"
     return Health(status="ok" if healthy else "degraded", version=VERSION, store=store, dagster=dagster,
-                  datadog=datadog)
+                  datadog=datadog, slack=slack)

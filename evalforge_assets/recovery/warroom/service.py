@@ -227,7 +227,10 @@ class WarRoomService:
         for room in active_war_rooms(self.store):
             if time.monotonic() > until:
                 break
-            results.append(self.sync(room.incident_id))
+            try:
+                results.append(self.sync(room.incident_id))
+            except LookupError as missing:  # its incident is gone from the store: say so, sync the others
+                results.append(SyncResult(incident_id=room.incident_id, skipped=str(missing)))
         return results
 
     def _update_card(self, incident: IncidentRecord, record: WarRoomRecord) -> bool:
