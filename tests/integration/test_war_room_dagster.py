@@ -120,3 +120,15 @@ def test_war_room_is_after_context_and_not_upstream_of_the_plan(tmp_path: Path, 
     assert graph.get(dg.AssetKey("war_room")).parent_keys == {dg.AssetKey("incident_context")}
     assert graph.get(dg.AssetKey("recovery_plan")).parent_keys == {dg.AssetKey("incident_context")}
     assert defs.resolve_assets_def("war_room").op.retry_policy is not None
+
+
+def test_slack_secrets_reach_the_resource_as_environment_references(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-value")
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", "https://hooks.slack.invalid/secret-path")
+    settings = Settings(_env_file=None, EVALFORGE_HOME=str(tmp_path))  # type: ignore[call-arg]
+    slack = build_definitions(settings).resources["slack"]
+    assert slack.slack_bot_token == dg.EnvVar("SLACK_BOT_TOKEN")
+    assert "xoxb-secret-value" not in repr(slack) and "secret-path" not in repr(slack)
+    with dg.build_resources({"slack": slack}) as built:
+        assert built.slack.settings().secret_value("slack_bot_token") == "xoxb-secret-value"
