@@ -52,6 +52,7 @@ def metric_names(expr: str) -> set[str]:
     text = _RANGES.sub("", text)
     text = _GROUPING.sub("", text)
     text = re.sub(r"\$\w+", "", text)
+    text = re.sub(r"(?<![\w:])\d[\w.]*", "", text)  # numbers and durations (0.99, 5m, 1e3)
     names = set()
     for match in _NAME.finditer(text):
         name = match.group()
