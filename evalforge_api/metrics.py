@@ -30,6 +30,9 @@ from evalforge_api.pipeline_metrics import PipelineCollector
 # List endpoints answer in a few ms; the load target is p99 < 100 ms; a slow export or health check takes s.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 UNMATCHED = "unmatched"
+# Any other method a client invents is counted as OTHER, so made-up methods cannot add series either.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER = "OTHER"
 
 
 class HttpMetrics:
@@ -102,7 +105,9 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            self.metrics.record(route_template(scope), scope["method"], status, time.perf_counter() - started)
+            method = scope["method"]
+            self.metrics.record(route_template(scope), method if method in METHODS else OTHER, status,
+                                time.perf_counter() - started)
 
 
 def install_metrics(app: FastAPI) -> HttpMetrics:

@@ -57,6 +57,7 @@ def test_requests_are_labelled_by_route_template_never_by_raw_path(client_factor
     for capture_id in ("cap-1", "cap-2", "cap-3"):
         assert client.get(f"/v1/captures/{capture_id}", headers=auth("viewer")).status_code == 404
     assert client.get("/no/such/page/7f3a", headers=auth("viewer")).status_code == 404
+    assert client.request("BREW", "/v1/captures", headers=auth("viewer")).status_code == 405
     response = client.get("/metrics", headers=auth("viewer"))
     assert "cap-1" not in response.text and "7f3a" not in response.text
     requests = scrape(client, **auth("viewer"))["evalforge_http_requests"]
@@ -65,6 +66,9 @@ def test_requests_are_labelled_by_route_template_never_by_raw_path(client_factor
     assert requests[key] == 3
     unmatched = ("evalforge_http_requests_total", (("method", "GET"), ("route", "unmatched"), ("status", "404")))
     assert requests[unmatched] == 1
+    assert requests[("evalforge_http_requests_total",
+                     (("method", "OTHER"), ("route", "/v1/captures"), ("status", "405")))] == 1
+    assert "BREW" not in response.text
     durations = scrape(client, **auth("viewer"))["evalforge_http_request_duration_seconds"]
     count = ("evalforge_http_request_duration_seconds_count",
              (("method", "GET"), ("route", "/v1/captures/{capture_id}")))
