@@ -143,7 +143,8 @@ def test_a_closed_incident_leaves_the_active_list_after_its_last_reply(store, in
     rooms.open(incident_id)
     incidents.resolve_by_operator("operator")  # walks to HEALTHY (closed)
     synced = rooms.sync(incident_id)
-    assert synced.posted[-1] == "timeline:3"
+    assert synced.posted == ["timeline:1", "timeline:2", "summary:2", "timeline:3"]
+    assert "closed by simulate INCIDENT_OFF" in slack.messages[1].text  # why it skipped validation
     assert not get_war_room(store, incident_id).active
 
 
@@ -272,3 +273,20 @@ def test_composition_root_builds_the_war_room_from_settings(store, tmp_path) -> 
     routing.write_text("teams: {}\n")
     with pytest.raises(RoutingFileError, match="routing.yaml"):
         parts.war_room_service(Settings.of(slack_bot_token="xoxb-1", slack_routing_file=str(routing)), store)
+
+
+def test_the_card_lists_the_failure_signatures_that_rose_with_the_incident(store, incidents, clock) -> None:
+    from tests.fixtures.factories import make_signature
+
+    incident = open_incident(incidents)
+    hour = "2026-12-01-10:00"  # the incident's hour (models' hour keys)
+    store.save_signatures([make_signature(signature_id="sig-rising", title="Checkout tool timeout",
+                                          counts_by_hour={hour: 12}),
+                           make_signature(signature_id="sig-steady", title="Steady noise",
+                                          counts_by_hour={hour: 3, "2026-12-01-09:00": 3, "2026-12-01-08:00": 3,
+                                                          "2026-12-01-07:00": 3, "2026-12-01-06:00": 3,
+                                                          "2026-12-01-05:00": 3, "2026-12-01-04:00": 3})])
+    slack = FakeSlack()
+    war_rooms(store, slack, clock).open(incident.incident_id)
+    card = str(slack.messages[0].blocks)
+    assert "Checkout tool timeout" in card and "sig-rising" in card and "Steady noise" not in card

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
-from evalforge_assets.models import IncidentRecord, TestRun, now_iso
+from evalforge_assets.models import IncidentRecord, SystemState, TestRun, now_iso
 from evalforge_assets.models.war_rooms import WarRoomRecord
 from evalforge_assets.recovery.related import RelatedSignature, rising_signatures
 from evalforge_assets.recovery.runs import next_run_id
@@ -31,6 +31,7 @@ from evalforge_assets.recovery.warroom.report import write_report
 from evalforge_assets.recovery.warroom.routing import Resolution
 from evalforge_assets.recovery.warroom.slack_errors import SlackFailure
 from evalforge_assets.recovery.warroom.thread import ThreadPost, due_posts
+from evalforge_assets.store import IncidentFilter
 from evalforge_assets.store.war_rooms import active_war_rooms
 
 if TYPE_CHECKING:
@@ -114,7 +115,8 @@ class WarRoomService:
     def open(self, incident_id: str) -> WarRoom:
         """Open the incident's war room, or finish opening it: every step already recorded is skipped."""
         incident = self._incident(incident_id)
-        record = self.ledger.ensure(WarRoomRecord(
+        # Signatures are scanned once, when the war room is first recorded; a re-run reads the record only.
+        record = self.ledger.get(incident_id) or self.ledger.ensure(WarRoomRecord(
             incident_id=incident_id, service=incident.service, mode=self.mode, opened_at=self.clock(),
             channel_name=channel_name(incident, self.channel_pattern) if self.mode == "channel" else None,
             related=[r.model_dump() for r in self._related(incident)]))
@@ -232,6 +234,16 @@ class WarRoomService:
             except LookupError as missing:  # its incident is gone from the store: say so, sync the others
                 results.append(SyncResult(incident_id=room.incident_id, skipped=str(missing)))
         return results
+
+    def open_missing(self, limit: int = 50) -> list[WarRoom]:
+        """Open the war room of every open incident that has none yet, whatever its service. Only the watched
+        service's incidents run incident_job (whose war_room asset opens theirs), so this is how an incident of
+        any other monitored service gets one; and the watched service's gets its war room at the next sync
+        instead of once the incident run has started (the asset then finds every step done)."""
+        states = (SystemState.INCIDENT_ACTIVE.value, SystemState.VALIDATING.value, SystemState.RECOVERED.value)
+        page = self.store.list_incidents(limit=limit, filters=IncidentFilter(states=states).filters())
+        return [self.open(incident.incident_id) for incident in page.items
+                if incident.open and self.ledger.get(incident.incident_id) is None]
 
     def _update_card(self, incident: IncidentRecord, record: WarRoomRecord) -> bool:
         message = self._card(incident, record)

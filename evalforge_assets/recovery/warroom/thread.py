@@ -75,10 +75,11 @@ def timeline_reply(incident: IncidentRecord, index: int) -> str:
                     REPLY_LIMIT)
     if entry.to_state == "INCIDENT_ACTIVE":
         return clip(f":red_circle: *Back to INCIDENT_ACTIVE* ({escape(entry.actor)}).{suffix}", REPLY_LIMIT)
+    if entry.to_state == "VALIDATING" and entry.evidence.get("run_id"):
+        return clip(f":large_yellow_circle: *VALIDATING*: running the plan's checks (run "
+                    f"`{escape(str(entry.evidence['run_id']))}`).", REPLY_LIMIT)
     if entry.to_state == "VALIDATING":
-        run = entry.evidence.get("run_id")
-        return clip(f":large_yellow_circle: *VALIDATING*: running the plan's checks"
-                    f"{f' (run `{escape(str(run))}`)' if run else ''}.", REPLY_LIMIT)
+        return clip(f":large_yellow_circle: *VALIDATING* ({escape(entry.actor)}).{suffix}", REPLY_LIMIT)
     return clip(f":white_check_mark: *Closed* ({entry.to_state}, {escape(entry.actor)}).{suffix}", REPLY_LIMIT)
 
 
