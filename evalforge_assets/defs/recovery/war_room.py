@@ -82,6 +82,12 @@ def war_room_sensor(settings: Settings) -> dg.SensorDefinition:
         service = slack.service(store.get())
         if service is None:
             return dg.SkipReason(NOT_CONFIGURED)
+        # Open first: an incident of a service without incident_job (any but the watched one) gets its war
+        # room only here, and the watched one's is ready a tick after detection instead of after its run starts.
+        opened = service.open_missing()
+        for room in opened:
+            if room.error:
+                context.log.warning(f"War room of {room.incident_id}: {room.error}")
         results = service.sync_active()
         failing = [r for r in results if r.error]
         for result in failing:
@@ -89,6 +95,6 @@ def war_room_sensor(settings: Settings) -> dg.SensorDefinition:
         posted = sum(len(r.posted) for r in results)
         updated = sum(r.card_updated for r in results)
         return dg.SkipReason(f"{len(results)} active war room(s): {posted} repl(ies) posted, {updated} card "
-                             f"update(s), {len(failing)} failing.")
+                             f"update(s), {len(failing)} failing; {len(opened)} opened.")
 
     return sensor
