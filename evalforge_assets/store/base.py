@@ -292,7 +292,7 @@ class Store(abc.ABC):
         filters: tuple[Filter, ...],
         order_by: tuple[tuple[str, bool], ...],
         limit: int,
-        cursor: str | None,
+        cursor: str | None, omit: tuple[str, ...] = (),
     ) -> Page[M]:
         spec = COLLECTIONS[collection]
         start_after = decode_cursor(cursor) if cursor else None
@@ -300,7 +300,7 @@ class Store(abc.ABC):
             raise InvalidCursor("cursor belongs to a different sort order; start again without a cursor")
         if start_after is not None and not isinstance(start_after[-1], str):
             raise InvalidCursor("cursor is not one this API issued; start again without a cursor")
-        rows = self._query(spec, Query(collection, filters, order_by, limit + 1, start_after))
+        rows = self._query(spec, Query(collection, filters, order_by, limit + 1, start_after, omit))
         items = [model.model_validate(row) for row in rows[:limit]]
         next_cursor = None
         if len(rows) > limit:

@@ -27,6 +27,10 @@ class Query:
     order_by: tuple[tuple[str, bool], ...] = ()  # (field, descending)
     limit: int | None = None
     start_after: tuple[Any, ...] | None = None  # order values of the last row seen, then its id
+    # Top-level fields the reader does not need: a backend may leave them out of the rows (they then take their
+    # model defaults). A signature queue page shows no hourly maps, which are most of each signature's bytes
+    # and validation time (a 50-row page: 1.9 -> 1.3 ms CPU). A record read this way must never be written back.
+    omit: tuple[str, ...] = ()
 
     @property
     def descending(self) -> bool:

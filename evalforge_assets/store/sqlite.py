@@ -46,6 +46,17 @@ def _to_sql(value: Any) -> Any:
     return value
 
 
+def _projected_body(omit: tuple[str, ...]) -> str:
+    """The body column, without the top-level fields a query omits (removed by SQLite, so Python never parses
+    them)."""
+    if not omit:
+        return "body"
+    for name in omit:
+        if not name.isidentifier():
+            raise ValueError(f"Cannot omit {name!r}: only top-level field names can be left out of a query.")
+    return "json_remove(body, " + ", ".join(f"'$.{name}'" for name in omit) + ")"
+
+
 class SqliteStore(Store):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -260,7 +271,7 @@ class SqliteStore(Store):
                 alternatives.append("(" + " AND ".join(parts) + ")")
                 params.extend(_to_sql(v) for v in query.start_after[: depth + 1])
             clauses.append("(" + " OR ".join(alternatives) + ")")
-        sql = f"SELECT body FROM {spec.name}"
+        sql = f"SELECT {_projected_body(query.omit)} FROM {spec.name}"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY " + ", ".join(f"{name} {'DESC' if desc else 'ASC'}" for name, desc in order)
