@@ -216,7 +216,7 @@ def _ms(value: str) -> float:
     return float(value) if value not in ("", "N/A") else float("nan")
 
 
-def _label(name: str) -> str:
+def endpoint_label(name: str) -> str:
     # Locust's CSV Type column is the HTTP method, which the request names already start with.
     method, _, rest = name.partition(" ")
     return rest if rest.split(" ", 1)[0] == method else name
@@ -227,7 +227,7 @@ def report(results: list[LevelResult]) -> None:
         print(f"\n{result.users} user(s): {result.total.rps:.1f} req/s, {result.total.requests:,} requests, "
               f"{result.total.failures} failed, {result.server_errors} 5xx")
         print(f"{'endpoint':34} {'n':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
-        by_name = {_label(e.name): e for e in result.endpoints}
+        by_name = {endpoint_label(e.name): e for e in result.endpoints}
         for name in ALL_ENDPOINTS:
             figures = by_name.get(name)
             if figures is None:
@@ -242,7 +242,7 @@ def report(results: list[LevelResult]) -> None:
             print(f"  failed x{count}: {failure}")
     verdicts = []
     for result in results:
-        slow = [_label(e.name) for e in result.endpoints if _label(e.name) in LIST_ENDPOINTS and e.p99 >= TARGET_P99_MS]
+        slow = [endpoint_label(e.name) for e in result.endpoints if endpoint_label(e.name) in LIST_ENDPOINTS and e.p99 >= TARGET_P99_MS]
         verdicts.append(f"{result.users} users: {'p99 met' if not slow else 'p99 over on ' + ', '.join(slow)}, "
                         f"{result.server_errors} 5xx")
     print("\ntarget (list p99 < 100 ms, 0 5xx): " + "; ".join(verdicts))

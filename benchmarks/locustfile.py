@@ -43,6 +43,12 @@ class Reviewer(FastHttpUser):
         self.headers = {"Authorization": f"Bearer {plan().api_key}"}
         self.rng = random.Random()
         self.next_page: str | None = None
+        # A session starts by opening every view once, so even a short run (the test suite's smoke) reaches
+        # every endpoint; the weighted mix follows.
+        for view in (self.list_captures, self.filter_captures, self.next_captures_page, self.list_signatures,
+                     self.windowed_signatures, self.signatures_by_severity, self.open_signature, self.open_capture,
+                     self.triage_capture, self.request_export):
+            view()
 
     def _get(self, name: str, path: str, params: dict[str, str | int] | None = None) -> dict | None:
         with self.client.get(path, params=params, headers=self.headers, name=name, catch_response=True) as answer:
