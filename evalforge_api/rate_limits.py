@@ -4,8 +4,9 @@ Two replicas behind one ingress must not each allow a key its whole quota, so th
 `rate_limits` collection (`models.limits.RateWindow`, written with `Store.update`, which never loses a
 concurrent increment). A store write per request would put the store on every request's path, so each
 replica reserves a block of requests at once and hands them out locally; a block it does not use before the
-window ends is simply lost. Admissions therefore never exceed the limit; a replica may refuse up to a block
-early while another still holds unused reservations.
+window ends is simply lost, and a replica reserves its next block when half of the current one is left, so
+requests rarely wait on the store. Admissions therefore never exceed the limit; a replica may refuse up to a
+block and a half early while another still holds unused reservations.
 
 Failed authentication is counted the same way, per client address (`FailedAuthThrottle`). Only failures write
 to the store; successful requests read nothing but the replica's own memory of blocked addresses.
@@ -40,7 +41,8 @@ def block_size(per_window: int) -> int:
 class _Reservation:
     window_start: int
     remaining: int = 0
-    exhausted: bool = False
+    exhausted: bool = False  # the store has no more for this window
+    refilling: bool = False  # a request is reserving the next block
 
 
 class SharedRateLimiter:
@@ -63,18 +65,38 @@ class SharedRateLimiter:
         """Take one request for `key_id`: None when allowed, else the seconds until its window ends."""
         now = self._clock()
         window_start = int(now // self.window_seconds) * self.window_seconds
+        refill = False
         with self._lock:
             held = self._reservations.get(key_id)
             if held is None or held.window_start != window_start:
                 held = self._reservations[key_id] = _Reservation(window_start)
             if held.remaining == 0 and not held.exhausted:
-                # Under the lock: two threads of one replica reserving at once would both take a block.
+                # Nothing left here: this request waits for the store (under the lock, so the threads of one
+                # replica do not each take a block).
                 granted = self._reserve(key_id, window_start)
                 held.remaining, held.exhausted = granted, granted == 0
-            if held.remaining > 0:
-                held.remaining -= 1
-                return None
-        return max(0.0, window_start + self.window_seconds - now)
+            if held.remaining == 0:
+                return max(0.0, window_start + self.window_seconds - now)
+            held.remaining -= 1
+            # At half a block left, this request reserves the next block outside the lock, so the others keep
+            # taking what is left instead of waiting on the store (whose writes may queue behind an ingest).
+            if self.block > 1 and held.remaining <= self.block // 2 and not (held.refilling or held.exhausted):
+                held.refilling = refill = True
+        if refill:
+            self._refill(key_id, held)
+        return None
+
+    def _refill(self, key_id: str, held: _Reservation) -> None:
+        try:
+            granted = self._reserve(key_id, held.window_start)
+        except BaseException:
+            with self._lock:
+                held.refilling = False
+            raise
+        with self._lock:
+            held.refilling = False
+            held.remaining += granted
+            held.exhausted = granted == 0
 
     def _reserve(self, key_id: str, window_start: int) -> int:
         granted = 0

@@ -4,6 +4,7 @@ signed cursors, CORS, and limits that two API instances over one store enforce t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -154,15 +155,35 @@ def test_the_limiter_reserves_blocks_so_most_requests_do_not_touch_the_store(db_
     limiter = SharedRateLimiter(lambda: store, per_window=1000, clock=lambda: now[0])
     assert limiter.block == block_size(1000) == 20
     assert all(limiter.acquire("k") is None for _ in range(100))
-    assert store.version("rate_limits", "key:k") == 5  # 100 requests, 5 reservations of 20
+    # 100 requests, 6 reservations of 20: the first, then one each time half a block (10) is left.
+    assert store.version("rate_limits", "key:k") == 6
     other = SharedRateLimiter(lambda: store, per_window=1000, clock=lambda: now[0])
-    assert sum(other.acquire("k") is None for _ in range(1000)) == 900
+    # The first replica's 20 unused requests are lost to the second: admissions never pass the limit.
+    assert sum(other.acquire("k") is None for _ in range(1000)) == 880
     assert other.acquire("k") == pytest.approx(60.0)
     now[0] += 60  # a new window: the count starts again
     assert other.acquire("k") is None
     stored = store.update("rate_limits", RateWindow, "key:k", lambda current: None)
     assert stored is not None and stored.window_start == 6060 and stored.count == 20
     store.close()
+
+
+def test_concurrent_requests_on_two_replicas_never_pass_the_limit(db_path: Path) -> None:
+    stores = [SqliteStore(db_path), SqliteStore(db_path)]
+    limiters = [SharedRateLimiter(lambda store=store: store, per_window=1000, clock=lambda: 6_000.0)
+                for store in stores]
+
+    def hammer(limiter: SharedRateLimiter) -> int:
+        return sum(limiter.acquire("k") is None for _ in range(200))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        admitted = sum(pool.map(hammer, [limiters[n % 2] for n in range(8)]))
+    # 1,600 asked for a limit of 1,000: never more, and at most a block and a half (30) per replica left unused.
+    assert 1000 - 2 * 30 <= admitted <= 1000
+    stored = stores[0].update("rate_limits", RateWindow, "key:k", lambda current: None)
+    assert stored is not None and stored.count <= 1000
+    for store in stores:
+        store.close()
 
 
 # ---- signed cursors -----------------------------------------------------------------------------------------
