@@ -156,7 +156,7 @@
       li.appendChild(target);
       li.appendChild(el("p", "Passes when: " + item.pass_criteria, "muted"));
       if (result && result.details) {
-        li.appendChild(el("pre", result.details, "check-details"));
+        li.appendChild(el("pre", result.details, result.status === "FAIL" ? "check-details" : "check-details check-details-ok"));
       }
       list.appendChild(li);
     });
