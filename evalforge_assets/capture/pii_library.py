@@ -23,6 +23,7 @@ from stdnum import iban as stdnum_iban
 
 from evalforge_assets.capture.checksums import luhn_valid, mod97, ssn_valid
 from evalforge_assets.capture.pii_address import find_addresses
+from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_names import find_full_names
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes
@@ -192,6 +193,8 @@ def _phone_valid(candidate: str) -> bool:
         return False
     if "." in main and ("-" in main or " " in main):
         return False  # 252.227-7013 is a clause reference, 10.0.19045 a build
+    if main.count(".") == 1 and not main.startswith(("+", "0", "(")) and main.replace(".", "").isdigit():
+        return False  # one dot between digits is a decimal or a dated build (20221001.31), not a phone
     if "." in main and any(len(part.strip("() ")) < 2 for part in main.split(".")):
         return False  # 6.1.18.4433 is a version
     if main.startswith(("+", "00")):
@@ -389,4 +392,5 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_secrets(text, shapes)
     found += find_addresses(text, shapes)
     found += find_full_names(text)
+    found += context_candidates(text)
     return found

@@ -1,0 +1,372 @@
+"""Findings decided by the key beside a value, in any case and in the languages of the data Evalforge sees, and
+provider key formats taken from `detect-secrets`' own plugins.
+
+* `find_keyed_values`: `password=…`, `"Passwort": "…"`, `export DB_PASS=…`, `--api-key …`, `?api_key=…`,
+  `X-API-Key: …`, `hasło: …`, `"tel": "…"`, `Telefon=…`: the key names the value, so the value is redacted
+  whatever it looks like (a password need not look random), after checks that it is a value and not code
+  (`settings.API_KEY`), a template (`${TOKEN}`, `%s`) or a word (`required`, `true`). Phone keys take a value
+  shaped like a phone number (any numbering plan, national forms included: the key, not the number, says it
+  is one), and so does a number with a phone word in brackets after it (`+47 22 12 34 56 (mobil)`).
+* `find_provider_keys`: detect-secrets' regex plugins for token formats (AWS, Azure storage, Discord, GitHub,
+  GitLab, Mailchimp, OpenAI, PyPI, SendGrid, Slack, Square, Stripe, Telegram, Artifactory; Twilio is left to
+  the independent post-write check), used as
+  they ship, so a format the plugins learn is learnt here too.
+
+Each finder yields (entity, start, end) candidates for `pii.find_pii`; each runs only when a cheap test says
+it could match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from urllib.parse import unquote
+
+from evalforge_assets.capture.pii_patterns import Candidate
+
+# ----------------------------------------------------------------------------------------------- key names
+# Normalized key (lowered, letters and digits only) endings that name a password, in several languages.
+_PASSWORD_KEYS = (
+    "password", "passwd", "passwort", "passphrase", "passcode", "pass", "pwd", "pw", "kennwort", "motdepasse",
+    "contraseña", "contrasena", "senha", "wachtwoord", "parola", "parool", "lösenord", "losenord", "hasło",
+    "haslo", "salasana", "heslo", "jelszó", "jelszo", "пароль", "şifre", "sifre", "katasandi", "adgangskode",
+    "passord", "lozinka", "geslo", "パスワード", "密码", "비밀번호",
+)
+# Endings that name an API key, token or secret; a bare `key` needs a qualifier (`cache_key` is no secret).
+_SECRET_KEYS = (
+    "apikey", "accesskey", "secretkey", "privatekey", "signingkey", "clientkey", "appkey", "masterkey",
+    "encryptionkey", "licensekey", "subscriptionkey", "token", "secret", "bearer", "credential", "credentials",
+    "authorization", "auth", "apischluessel", "apischlüssel", "accesskeyid",
+)
+# `clave_api`, `chave_api`, `cle_api`, `klucz_api`, `chiave_api`: "key" before "api" in other languages.
+_SECRET_KEY_LEADS = ("clave", "chave", "cle", "clé", "klucz", "chiave", "sleutel", "schluessel", "schlüssel")
+# Pagination and counting keys end like secret keys but hold no secret.
+_NOT_SECRET_KEYS = ("nexttoken", "pagetoken", "continuationtoken", "synctoken", "maxtoken", "tokencount",
+                    "numtoken", "cachekey", "oauth2")
+_PHONE_KEYS = (
+    "phone", "phonenumber", "tel", "telephone", "telefon", "telefone", "telefono", "teléfono", "telefoon",
+    "mobile", "mobil", "cell", "cellphone", "celular", "handy", "portable", "puhelin", "tlf", "whatsapp", "sms",
+    "fax", "msisdn", "contactnumber", "numertelefonu", "mobilenumber", "telnr", "電話", "电话", "телефон",
+)
+# Phone words in other grammatical forms (`telefonu`, `Mobilnummer`, `Handynummer`).
+_PHONE_LEADS = ("phone", "telefon", "telephon", "mobil", "handy", "celular", "puhelin")
+# A key of two words whose second is "number" is judged by its first (`contact number`, `numer telefonu`).
+_NUMBER_WORDS = frozenset({"number", "nummer", "numero", "número", "numer", "no", "nr", "num"})
+# Cheap test: one of these (lowered) must be in the text for any key above to be.
+_STEMS = ("pass", "pw", "kennwort", "contras", "senha", "wachtwoord", "parol", "senord", "hasl", "hasł", "salasana",
+          "heslo", "jelsz", "пароль", "ifre", "sandi", "adgangskode", "lozinka", "geslo", "パスワード", "密码",
+          "비밀번호", "key", "token", "secret", "bearer", "credential", "auth", "schl", "api", "phone", "tel",
+          "mobil", "cell", "celular", "handy", "portable", "puhelin", "tlf", "whatsapp", "sms", "fax", "msisdn",
+          "電話", "电话", "телефон", "number", "numer", "nummer", "numero")
+
+
+def _normalized(key: str) -> str:
+    return "".join(char for char in key.lower() if char.isalnum())
+
+
+@lru_cache(maxsize=4096)
+def key_kind(key: str) -> str | None:
+    """"PASSWORD", "SECRET" or "PHONE" for a key that names such a value, else None."""
+    normalized = _normalized(key)
+    if not normalized or normalized.endswith(_NOT_SECRET_KEYS):
+        return None
+    if normalized.endswith(_PASSWORD_KEYS) and not normalized.endswith(("bypass", "compass", "surpass")):
+        return "PASSWORD"
+    if normalized == "key":
+        return "KEY"
+    if normalized.endswith(_SECRET_KEYS) or (normalized.startswith(_SECRET_KEY_LEADS) and "api" in normalized):
+        return "SECRET"
+    if (normalized.endswith(_PHONE_KEYS) and not normalized.endswith(("hotel", "intel", "motel"))) or (
+        normalized.startswith(_PHONE_LEADS)
+    ):
+        return "PHONE"
+    return None
+
+
+# ------------------------------------------------------------------------------------------- key = value
+# After a key: an optional closing quote, a separator (`=`, `:`, `:=`, `=>`, or whitespace as CLI flags and log
+# lines write it), then the value, quoted or bare.
+_AFTER_KEY = re.compile(
+    r"""\.?["')\]]?(?P<sep>\s*(?::=|=>|[:=])\s*|[ \t]+(?:is[ \t]+)?|(?:</t[dh]>\s*<t[dh][^>]*>))"""
+    r"""[(\[]?(?:tel:)?(?:(?P<q>["'])(?P<quoted>[^"'\n]{1,256})(?P=q)|(?P<bare>[^\s"'<>]{1,256}))"""
+)
+_STEM = re.compile("|".join(re.escape(stem) for stem in _STEMS))
+_KEY_CHARS = re.compile(r"[\w.\-]*")
+_INERT = frozenset({"true", "false", "none", "null", "nil", "yes", "no", "required", "optional", "changeme?",
+                    "redacted", "hidden", "masked", "empty", "invalid", "expired", "missing", "reset", "set",
+                    "unset", "enabled", "disabled", "incorrect", "provided", "string", "str", "bytes", "int",
+                    "for", "and", "the", "was", "not", "from", "with", "of", "to"})
+# Code that takes a secret from elsewhere names none: `settings.API_KEY`, `os.environ["TOKEN"]`, `getpass()`.
+_CALL_OR_INDEX = re.compile(r"""[A-Za-z_][\w.]*(?:\(\s*(?:["'][^"']*["'])?\s*\)|\[["'][^"']+["']\]|[(\[])$""")
+_ENV_REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
+_IDENTIFIER_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+_PHONE_SHAPE = re.compile(r"\+?\(?\d[\d ().\-/]{2,22}\d(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?")
+_ISO_DATE = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
+_DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.:]\d{1,2}[-/.:]\d{2,4}$|\d+\.\d+\.\d+\.\d+$")
+
+
+def _is_reference(value: str, kind: str) -> bool:
+    lowered = value.lower()
+    if (value[0] == "%" and not re.match(r"%[0-9A-Fa-f]{2}", value)) or (value[0] == "$" and _ENV_REFERENCE.match(value)):
+        return True
+    if value[0] in "{<" or value.startswith(("#{", "{{")) or _CALL_OR_INDEX.match(value):
+        return True
+    # An identifier path is code when it names the secret it stands for (`config.db_password`).
+    return bool(_IDENTIFIER_PATH.fullmatch(value)) and any(
+        stem in lowered for stem in (("pass", "pwd") if kind == "PASSWORD" else ("key", "token", "secret"))
+    )
+
+
+def _secret_value(value: str, kind: str, spaced: bool) -> bool:
+    """Whether `value` after a password or secret key is a value (with a `=` or `:`) or, after a bare space,
+    looks like one (letters with digits or symbols, as a CLI flag's or a log line's argument)."""
+    if len(value) < 3 or value.lower() in _INERT or set(value) <= set("*xX.-_") or _is_reference(value, kind):
+        return False
+    has_alpha = any(char.isalpha() for char in value)
+    mixed = has_alpha and (any(char.isdigit() for char in value) or not value.isalnum()
+                           or any(char.isupper() for char in value[1:]))
+    if kind == "PASSWORD":
+        return mixed and len(value) >= 6 if spaced else True
+    if spaced:
+        return mixed and len(value) >= 16
+    return len(value) >= 8 and (mixed or value.isdigit())
+
+
+def _random_token(value: str, length: int) -> bool:
+    """A token of at least `length` characters of one run, with letters and digits mixed as keys are."""
+    return (
+        len(value) >= length
+        and not any(char in value for char in ":/@.")
+        and any(char.isdigit() for char in value)
+        and any(char.isalpha() for char in value)
+        and len(set(value)) >= 10
+    )
+
+
+def _phone_value(value: str) -> tuple[int, int] | None:
+    """The span of a phone number at the start of `value`, when it is shaped like one."""
+    match = _PHONE_SHAPE.match(value)
+    if match is None:
+        return None
+    number = match.group()
+    digits = sum(char.isdigit() for char in number)
+    if not 4 <= digits <= 21 or _ISO_DATE.match(number):
+        return None
+    rest = value[match.end() :]
+    if rest and (rest[0].isalnum() and not number.endswith(" ")):
+        return None  # part of a longer token: an id, a version
+    return match.start(), match.end()
+
+
+def _keys(text: str, lowered: str) -> Iterator[tuple[str, int]]:
+    """(key, end) of every key-like token holding a stem: found by the stems, then widened to the token."""
+    position = 0
+    while True:
+        hit = _STEM.search(lowered, position)
+        if hit is None:
+            return
+        start = hit.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
+            start -= 1
+        end = _KEY_CHARS.match(text, hit.end()).end()  # type: ignore[union-attr]
+        position = max(end, hit.end())
+        key = text[start:end].strip(".-")
+        if key and not key[0].isdigit():
+            yield key, start + len(text[start:end].rstrip(".-"))
+
+
+_LATER_VALUE = re.compile(r"(?:[^\W\d_]{1,4}[ \t]+){1,3}([^\s\"'<>]{6,128})")
+
+
+def _phone_after(text: str, start: int, value: str, group: str, spaced: bool) -> tuple[int, int] | None:
+    """Where the phone number after a phone key is: right there, URL-encoded, or after a few short words
+    (`sms sent to …`)."""
+    window = text[start : start + 40] if group == "bare" else value
+    found = _phone_value(window)
+    if found is not None:
+        return start + found[0], start + found[1]
+    if "%" in value and (decoded := _phone_value(unquote(value))) is not None and decoded[0] == 0:
+        return start, start + len(value)
+    if spaced and group == "bare" and text[start - 2] not in ")]":
+        later = _LATER_VALUE.match(text, start)
+        if later is not None and (found := _phone_value(text[later.start(1) : later.start(1) + 40])) is not None:
+            return later.start(1) + found[0], later.start(1) + found[1]
+    return None
+
+
+_PREVIOUS_WORD = re.compile(r"([^\W\d_]+)[ _-]$")
+
+
+def _two_word_kind(text: str, key: str, key_end: int) -> str | None:
+    """The kind of a two-word key: `contact number` by its first word, `numer telefonu` by its second."""
+    normalized = _normalized(key)
+    key_start = key_end - len(key)
+    if normalized in _NUMBER_WORDS:
+        previous = _PREVIOUS_WORD.search(text, max(0, key_start - 24), key_start)
+        if previous is None:
+            return None
+        # "my number is …", "her number": a person's number is a phone number.
+        if previous.group(1).lower() in ("my", "her", "his", "your", "their", "our", "mein", "mon", "mi"):
+            return "PHONE"
+        return key_kind(previous.group(1) + "number")
+    return None
+
+
+def find_keyed_values(text: str) -> Iterator[Candidate]:
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = text  # a few letters change length when lowered; the stems then match as written
+    for key, key_end in _keys(text, lowered):
+        kind = key_kind(key)
+        if kind is None:
+            kind = _two_word_kind(text, key, key_end)
+            if kind != "PHONE":
+                continue
+        match = _AFTER_KEY.match(text, key_end)
+        if match is None:
+            continue
+        group = "quoted" if match.group("quoted") is not None else "bare"
+        start, end = match.span(group)
+        value = match.group(group)
+        spaced = not any(char in match.group("sep") for char in ":=>")
+        if kind == "PHONE":
+            found = _phone_after(text, start, value, group, spaced)
+            if found is not None:
+                yield "PHONE", found[0], found[1]
+            continue
+        if spaced and kind == "PASSWORD" and not _secret_value(value, kind, True):
+            # "the password I set was X": the value may follow a few short words.
+            later = _LATER_VALUE.match(text, start)
+            if later is not None and _secret_value(later.group(1), kind, True):
+                yield kind, later.start(1), later.end(1)
+            continue
+        if group == "bare":
+            # A query string ends a value at `&` or `#`; a sentence at a trailing comma or semicolon.
+            key_start = key_end - len(key)
+            if key_start > 0 and text[key_start - 1] in "?&;":
+                cut = min((value.find(c) for c in "&#" if c in value), default=-1)
+                if cut > 0:
+                    value = value[:cut]
+            value = value.rstrip(",;")
+            end = start + len(value)
+        if kind == "KEY":
+            # A bare `key` names a secret only when its value is a long random string (`key=3382…bb`).
+            if not spaced and _random_token(value, 20):
+                yield "SECRET", start, end
+        elif value and _secret_value(value, kind, spaced and group == "bare"):
+            yield kind, start, end
+
+
+# A phone-shaped number followed by a phone word in brackets: `+47 22 12 34 56 (mobil)`, `… [fax]`.
+_NUMBER_THEN_WORD = re.compile(r"(\+?\(?\d[\d ().\-/]{3,22}\d)\s*[(\[]([^\W\d][\w .]{0,24})[)\]]")
+
+
+def find_labelled_phones(text: str) -> Iterator[Candidate]:
+    if "(" not in text and "[" not in text:
+        return
+    for match in _NUMBER_THEN_WORD.finditer(text):
+        if key_kind(match.group(2)) == "PHONE" and _phone_value(match.group(1)) is not None:
+            yield "PHONE", match.start(1), match.end(1)
+
+
+# ------------------------------------------------------------------------------------- provider key formats
+
+
+def _detect_secrets_patterns() -> re.Pattern[str]:
+    """detect-secrets' token-format regexes as one alternation, each bounded so it takes a whole token."""
+    from detect_secrets.plugins import (
+        artifactory,
+        aws,
+        azure_storage_key,
+        discord,
+        github_token,
+        gitlab_token,
+        mailchimp,
+        openai,
+        pypi_token,
+        sendgrid,
+        slack,
+        square_oauth,
+        stripe,
+        telegram_token,
+    )
+
+    # Twilio's format is left to the post-write check (`pii_second`), so that check still knows a format the
+    # redactor does not and stays an independent second opinion (its integration test plants one).
+    detectors = (
+        artifactory.ArtifactoryDetector, aws.AWSKeyDetector, azure_storage_key.AzureStorageKeyDetector,
+        discord.DiscordBotTokenDetector, github_token.GitHubTokenDetector, gitlab_token.GitLabTokenDetector,
+        mailchimp.MailchimpDetector, openai.OpenAIDetector, pypi_token.PypiTokenDetector,
+        sendgrid.SendGridDetector, slack.SlackDetector, square_oauth.SquareOAuthDetector,
+        stripe.StripeDetector, telegram_token.TelegramBotTokenDetector,
+    )
+    patterns = []
+    for detector in detectors:
+        for regex in detector().denylist:
+            source = regex.pattern
+            if "aws.{0,20}" in source or source.startswith("(?:\\s|=|:"):
+                continue  # context rules covered by `find_keyed_values`; Artifactory's is re-added bounded below
+            patterns.append(re.sub(r"\((?!\?)", "(?:", source))
+    patterns += [r"sq0atp-[0-9A-Za-z\-_]{22,}", r"AKC[a-zA-Z0-9]{10,}", r"AccountKey=[a-zA-Z0-9+/=]{88}", r"[A-Za-z0-9+/]{86}=="]
+    return re.compile(r"(?<![\w\-+/])(?:" + "|".join(patterns) + r")[\w\-]*(?![\w\-])")
+
+
+_PROVIDER_KEYS: re.Pattern[str] | None = None
+_LONG_RUN = re.compile(r"[\w\-:.+/=]{20,}")
+
+
+def find_provider_keys(text: str) -> Iterator[Candidate]:
+    """Provider formats and unnamed random keys, looked for only inside runs of 20+ token characters (few texts
+    have one), so the long alternation never scans ordinary prose."""
+    global _PROVIDER_KEYS
+    if len(text) < 20:
+        return
+    for run in _LONG_RUN.finditer(text):
+        if _PROVIDER_KEYS is None:
+            _PROVIDER_KEYS = _detect_secrets_patterns()
+        run_start = run.start()
+        while run_start > 0 and not text[run_start - 1].isspace() and run_start > run.start() - 80:
+            run_start -= 1  # a format may begin before the run (`AccountKey=`)
+        run_end = run.end()
+        while run_end < len(text) and not text[run_end].isspace():
+            run_end += 1
+        for match in _PROVIDER_KEYS.finditer(text, run_start, run_end):
+            yield "API_KEY", match.start(), match.end()
+        for match in _MIXED_TOKEN.finditer(text, run_start, run_end):
+            if _mixed_case_random(match.group()):
+                yield "SECRET", match.start(), match.end()
+
+
+# A key with no name beside it: 32-100 characters mixing both cases and digits, with high entropy (a hash is
+# one case, a UUID has dashes in fixed places, a word has no digits). Longer runs are blobs, not keys.
+_MIXED_TOKEN = re.compile(r"(?<![\w\-+/=.])[A-Za-z0-9_\-]{32,100}(?![\w\-+/=.])")
+
+
+def _mixed_case_random(value: str) -> bool:
+    upper = sum(char.isupper() for char in value)
+    lower = sum(char.islower() for char in value)
+    digits = sum(char.isdigit() for char in value)
+    return upper >= 4 and lower >= 4 and digits >= 2 and len(set(value)) >= 20
+
+
+# `scheme://user:password@host`, the password holding any symbol (`#`, `?`, `@`) but no space or slash.
+_URL_PASSWORD = re.compile(r"://[^\s:/@]+:(\S+?)@(?=[\w.-]+(?::\d+)?(?:[/\s\"'?]|$))")
+
+
+def find_url_passwords(text: str) -> Iterator[Candidate]:
+    if "://" not in text or "@" not in text:
+        return
+    for match in _URL_PASSWORD.finditer(text):
+        if "/" not in match.group(1):
+            yield "URL_CREDENTIALS", match.start(1), match.end(1)
+
+
+def context_candidates(text: str) -> list[Candidate]:
+    """Every finding of the finders above."""
+    found: list[Candidate] = [*find_keyed_values(text), *find_labelled_phones(text), *find_provider_keys(text),
+                              *find_url_passwords(text)]
+    return found
+
+
+__all__ = ["context_candidates", "find_url_passwords", "find_keyed_values", "find_labelled_phones", "find_provider_keys", "key_kind"]
