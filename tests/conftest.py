@@ -2,6 +2,7 @@
 
 pytest_plugins = [
     "tests.fixtures.firestore_emulator",
+    "tests.fixtures.postgres",
     "tests.fixtures.stores",
     "tests.doubles.datadog_double",
     "tests.doubles.datadog_spec",

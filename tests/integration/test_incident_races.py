@@ -59,7 +59,8 @@ def _closed_port_url() -> str:
 
 def _answers(url: str) -> bool:
     try:
-        return httpx.get(f"{url}/api/status", timeout=2.0).status_code == 200
+        # /health needs no key (as the readiness probe in deploy/k8s/api.yaml), so callers may configure keys.
+        return httpx.get(f"{url}/health", timeout=5.0).status_code == 200
     except httpx.HTTPError:
         return False  # not listening yet
 
