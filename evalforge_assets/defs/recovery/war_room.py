@@ -28,9 +28,11 @@ NOT_CONFIGURED = ("Slack is not configured, so there is no war room: set SLACK_B
                   "or SLACK_WEBHOOK_URL (posts only).")
 # Slack calls retry Retry-After themselves a few times; these retries cover a Slack that is down for a while.
 WAR_ROOM_RETRY = dg.RetryPolicy(max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL)
-# How long one evaluation of war_room_sensor watches the event log, and how often it looks: just under the
-# daemon's 5 s loop, so the next evaluation takes over without a gap and never finds this one still running.
-WATCH_SECONDS = 4.0
+# How long one evaluation of war_room_sensor watches the event log, and how often it looks. Well under the
+# daemon's 5 s loop: an evaluation still running when the loop comes round is skipped for a whole loop, and
+# evaluating (gRPC, resources) takes up to a second on a loaded machine; with 4 s, summaries measured 4-5 s
+# late in 3 of 6 rounds (benchmarks/war_room.py), with 3 s the gap between evaluations stays about 2 s.
+WATCH_SECONDS = 3.0
 WATCH_POLL_SECONDS = 0.25
 
 
@@ -83,8 +85,8 @@ def war_room_sensor(settings: Settings, watch_seconds: float = WATCH_SECONDS) ->
     Dagster's sensor daemon evaluates a sensor at most every 5 s whatever its minimum interval, so a sensor that
     synced once per evaluation would leave a war room up to 5 s behind its incident (measured by
     benchmarks/war_room.py: ready 5.2 s after detection, summary 5.8 s after RECOVERED). Each evaluation
-    therefore keeps watching the event log's end for a little under that loop (sensors run in their own
-    threads, so no other sensor waits) and opens or syncs as soon as an event lands."""
+    therefore keeps watching the event log's end for most of that loop (sensors run in their own threads, so
+    no other sensor waits) and opens or syncs as soon as an event lands."""
 
     @dg.sensor(name="war_room_sensor", minimum_interval_seconds=settings.poll_interval_seconds,
                default_status=dg.DefaultSensorStatus.RUNNING)
