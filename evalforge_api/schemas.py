@@ -174,6 +174,7 @@ class CaptureListQuery(_WindowQuery):
 
 
 SignatureSort = Literal["count", "last_seen", "severity"]
+UNASSIGNED = "none"  # the assignee filter value that means "nobody"
 
 
 class SignatureListQuery(_WindowQuery):
@@ -182,11 +183,22 @@ class SignatureListQuery(_WindowQuery):
     ml_app: TextValues = Field(default_factory=list, examples=[["shop-assistant"]])
     failure_kind: KindValues = Field(default_factory=list, examples=[["error"]])
     status: SignatureStatusValues = Field(default_factory=list, examples=[["new", "ongoing", "regressed"]])
+    assignee: TextValues = Field(default_factory=list, examples=[["ana@example.com"]],
+                                 description=f"Assigned to any of these; `{UNASSIGNED}` alone lists unassigned "
+                                             "signatures.")
     sort: SignatureSort = Field("count", description="count and last_seen: highest first; severity: most "
                                                      "severe first.")
     include_merged: bool = Field(False, description="Also list signatures merged into another one.")
     samples: int = Field(1, ge=0, le=5, description="Sample captures shown as summaries per row (0 to 5); "
                                                     "every row lists all its `sample_capture_ids` anyway.")
+
+    @field_validator("assignee")
+    @classmethod
+    def _unassigned_alone(cls, value: list[str]) -> list[str]:
+        # The store cannot match "missing" and named values in one `in` filter on both backends.
+        if UNASSIGNED in value and len(value) > 1:
+            raise ValueError(f"`{UNASSIGNED}` (unassigned) cannot be combined with names; ask for it on its own")
+        return value
 
 
 class PageQuery(_Query):
@@ -310,6 +322,11 @@ class SignatureRow(BaseModel):
     samples: list[CaptureSummary]
     merged_into: str | None
     merged_children: list[str]
+    assignee: str | None = None
+    review_version: int = Field(0, description="Reviewer decisions so far; send it back as `expected_version` "
+                                               "(or `If-Match`) so a change made meanwhile is not overwritten.")
+    reviewed_by: str | None = Field(None, description="Who made the latest reviewer decision.")
+    reviewed_at: str | None = None
 
     @classmethod
     def of(cls, signature: FailureSignature, samples: list[CaptureSummary],
@@ -322,7 +339,9 @@ class SignatureRow(BaseModel):
             first_seen=signature.first_seen, last_seen=signature.last_seen,
             sample_capture_ids=signature.sample_capture_ids, samples=samples,
             merged_into=signature.merged_into,
-            merged_children=signature.merged_children,
+            merged_children=signature.merged_children, assignee=signature.assignee,
+            review_version=signature.review_version, reviewed_by=signature.reviewed_by,
+            reviewed_at=signature.reviewed_at,
         )
 
 
@@ -345,14 +364,34 @@ class SignatureDetail(SignatureRow):
 
 
 class SignaturePatchRequest(BaseModel):
-    """Move a signature (and with it all its captures) to a new status."""
+    """Move a signature (and with it all its captures) to a new status, assign it (null unassigns), or add a
+    note; send at least one. `expected_version` makes the change conditional on nobody else's decision."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "anyOf": [{"required": ["status"]}, {"required": ["assignee"]}, {"required": ["note"]}], "examples": [
         {"status": "triaged", "note": "Known timeout in the order lookup tool; owner: checkout team."},
+        {"assignee": "ana@example.com", "expected_version": 3},
     ]})
 
-    status: SignatureStatus
+    status: SignatureStatus | None = Field(None, description="Leave it out to keep the current status.",
+                                           json_schema_extra=_without_null)
+    assignee: str | None = Field(None, min_length=1, max_length=200)
     note: str | None = Field(None, min_length=1, max_length=5000)
+    expected_version: int | None = Field(
+        None, ge=0, json_schema_extra=_without_null,
+        description="The `review_version` you decided on; a 409 says who changed it if it is no longer current.")
+
+    @model_validator(mode="after")
+    def _something_to_do(self) -> SignaturePatchRequest:
+        if not self.model_fields_set & {"status", "assignee", "note"}:
+            raise ValueError("send at least one of status, assignee or note")
+        if "status" in self.model_fields_set and self.status is None:
+            raise ValueError("status cannot be null; leave it out to keep the current status")
+        if "expected_version" in self.model_fields_set and self.expected_version is None:
+            raise ValueError("expected_version cannot be null; leave it out to apply the change unconditionally")
+        if self.assignee is not None and self.assignee.lower() == UNASSIGNED:
+            raise ValueError(f"assignee {UNASSIGNED!r} is the queue's word for nobody; send null to unassign")
+        return self
 
 
 class SkippedCapture(BaseModel):

@@ -70,6 +70,6 @@ def signature_page(request: Request, signature_id: Annotated[str, Path(min_lengt
         why=_why_grouped(detail.fingerprint), chart=hour_chart(detail.counts_by_hour, last, hours=CHART_HOURS,
                                                                width=480, height=96),
         incidents=related_incidents(store, signature, samples),
-        version=store.version("signatures", signature_id) or 0,
+        version=detail.review_version,
         statuses=[s.value for s in SignatureStatus],
     )

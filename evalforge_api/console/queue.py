@@ -22,8 +22,9 @@ from evalforge_assets.store import Store
 
 router = APIRouter(include_in_schema=False)
 
-FILTER_FIELDS = ("from", "to", "severity", "ml_app", "agent", "failure_kind", "status", "sort", "limit")
-LIST_FIELDS = {"severity", "ml_app", "agent", "failure_kind", "status"}
+FILTER_FIELDS = ("from", "to", "severity", "ml_app", "agent", "failure_kind", "status", "assignee", "sort",
+                 "limit")
+LIST_FIELDS = {"severity", "ml_app", "agent", "failure_kind", "status", "assignee"}
 PAGE_SIZE = 25
 
 
@@ -77,8 +78,9 @@ def _row_views(store: Store, query: SignatureListQuery, rows: list[SignatureRow]
         signature = stored.get(row.signature_id)
         views.append({
             "row": row, "chart": hour_chart(signature.counts_by_hour if signature else {}, end),
-            # The version the page shows, sent back with a triage so a change made meanwhile is not overwritten.
-            "version": store.version("signatures", row.signature_id) or 0,
+            # The review version the page shows, sent back with a triage so another reviewer's decision made
+            # meanwhile is not overwritten.
+            "version": row.review_version,
         })
     return views
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Header, Path, Query
 
 from evalforge_api.auth import Lead, Reviewer, Viewer
 from evalforge_api.deps import CursorsDep, ReviewServiceDep, StoreDep
 from evalforge_api.errors import AUTH_RESPONSES, CONFLICT, NOT_FOUND
 from evalforge_api.routes.captures import checked_cursor, require_lead_for_export
 from evalforge_api.schemas import (
+    UNASSIGNED,
     CaptureSummary,
     ListResponse,
     MergeRequest,
@@ -24,8 +25,9 @@ from evalforge_api.schemas import (
     SkippedCapture,
 )
 from evalforge_assets.models import FailureSignature, SignatureStatus
-from evalforge_assets.review.rules import count_in_window, own_hours
+from evalforge_assets.review.rules import UNSET, ReviewError, count_in_window, own_hours
 from evalforge_assets.review.service import MergeOutcome
+from evalforge_assets.review.signature_patch import SignaturePatch
 from evalforge_assets.store import CaptureFilter, Filter, InvalidCursor, Store
 from evalforge_assets.store.queue_pages import signature_queue_page
 
@@ -71,6 +73,12 @@ def _filters(query: SignatureListQuery) -> tuple[Filter, ...]:
             found.append(Filter(name, "==", values[0]))
         elif values:
             found.append(Filter(name, "in", values))
+    if query.assignee == [UNASSIGNED]:
+        found.append(Filter("assignee", "==", None))
+    elif len(query.assignee) == 1:
+        found.append(Filter("assignee", "==", query.assignee[0]))
+    elif query.assignee:
+        found.append(Filter("assignee", "in", list(query.assignee)))
     if not query.include_merged:
         found.append(Filter("merged_into", "==", None))
     window_start, _ = query.stored_window
@@ -153,15 +161,38 @@ def get_signature(signature_id: SignatureId, query: Annotated[PageQuery, Query()
     )
 
 
+# An entity tag of the review version: 3, "3" or W/"3" (the version is the whole tag, so weak or not is alike).
+IF_MATCH_PATTERN = r'^(W/)?"?[0-9]{1,9}"?$'
+
+
+def expected_version(body: SignaturePatchRequest, if_match: str) -> int | None:
+    """The version the change is conditional on: the body's `expected_version` or the `If-Match` tag.
+
+    Both given and different is a condition no record can meet, so it is refused like a stale one (409)."""
+    from_header = int(if_match.removeprefix("W/").strip('"')) if if_match else None
+    if from_header is not None and body.expected_version is not None and from_header != body.expected_version:
+        raise ReviewError(f"If-Match says version {from_header} but expected_version says {body.expected_version};"
+                          " nothing was changed. Send one of them, with the review_version you saw.")
+    return body.expected_version if body.expected_version is not None else from_header
+
+
 @router.patch("/{signature_id}", response_model=SignatureTriageResult, responses={**NOT_FOUND, **CONFLICT},
-              summary="Triage a whole signature and all its captures")
+              summary="Triage, assign or annotate a whole signature")
 def patch_signature(signature_id: SignatureId, body: SignaturePatchRequest, store: StoreDep,
-                    review: ReviewServiceDep, principal: Reviewer) -> SignatureTriageResult:
-    """Moves the signature and carries the decision to its captures: triaged / ready / exported move captures
-    forward (never back), ignored dismisses them all, new (from ignored) reopens them, resolved leaves them
-    as they are. Captures a reviewer ignored one by one stay ignored. Marking exported needs the lead role."""
+                    review: ReviewServiceDep, principal: Reviewer,
+                    # Empty when not sent; typed as a plain string so the schema never offers a "null" tag.
+                    if_match: Annotated[str, Header(pattern=IF_MATCH_PATTERN)] = "",
+                    ) -> SignatureTriageResult:
+    """A status moves the signature and carries the decision to its captures: triaged / ready / exported move
+    captures forward (never back), ignored dismisses them all, new (from ignored) reopens them, resolved leaves
+    them as they are. Captures a reviewer ignored one by one stay ignored. Marking exported needs the lead role.
+    An assignee (null unassigns) assigns the signature only; its captures keep their own. A note alone is added
+    to the audit trail. With `expected_version` (or `If-Match`) set to the `review_version` you saw, a change
+    another reviewer made meanwhile is answered 409 naming who, and yours is not applied."""
     require_lead_for_export(principal, body.status == SignatureStatus.exported)
-    outcome = review.triage_signature(signature_id, body.status, principal.actor, body.note)
+    patch = SignaturePatch(status=body.status, note=body.note,
+                           assignee=body.assignee if "assignee" in body.model_fields_set else UNSET)
+    outcome = review.review_signature(signature_id, patch, principal.actor, expected_version(body, if_match))
     return SignatureTriageResult(
         signature=_rows(store, [(outcome.signature, None)])[0], captures_changed=outcome.captures_changed,
         captures_skipped=outcome.captures_skipped,

@@ -153,6 +153,12 @@ class FailureSignature(Record):
     resolved_at: str | None = None
     regressed_at: str | None = None
     max_version: str | None = None
+    # Reviewer state. review_version counts reviewer decisions (status, assignee, notes), not grouping's count
+    # updates, so a reviewer's expected_version only conflicts with another person's decision.
+    assignee: str | None = None
+    review_version: int = 0
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
     schema_version: int = SCHEMA_VERSION
 
 

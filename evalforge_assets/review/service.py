@@ -7,7 +7,8 @@ processes: each `change` re-applies one decision to the record as it is now. A d
 carry (a cascade, a merge) is applied record by record, in an order that lets the same request be sent again
 after a failure half-way.
 
-Errors: RecordNotFound (404 in the API), ReviewError and its subclasses (409), nothing else by design.
+Errors: RecordNotFound (404 in the API), ReviewError and its subclasses (409: TransitionError, MergeError,
+EditConflict when a reviewer's expected_version is stale), nothing else by design.
 """
 
 from __future__ import annotations
@@ -24,13 +25,17 @@ from evalforge_assets.review.rules import (
     RecordNotFound,
     ReviewError,
     apply_capture_patch,
-    apply_signature_status,
     audit_entry,
     cascade_to_capture,
     home_among,
     merge_signatures,
     own_hours,
     unmerge_signature,
+)
+from evalforge_assets.review.signature_patch import (
+    SignaturePatch,
+    apply_signature_patch,
+    check_expected_version,
 )
 from evalforge_assets.store import CaptureFilter, Filter, Store
 
@@ -127,32 +132,55 @@ class ReviewService:
         return self.update_capture(capture_id, CapturePatch(note=text), actor)
 
     # ---- a signature and its captures ---------------------------------------------------------------------
-    def triage_signature(self, signature_id: str, target: SignatureStatus, actor: str,
-                         note: str | None = None) -> TriageOutcome:
-        """Move the signature to `target`, then carry the decision to each of its captures as it is now.
+    def review_signature(self, signature_id: str, patch: SignaturePatch, actor: str,
+                         expected_version: int | None = None) -> TriageOutcome:
+        """Apply a reviewer's status, assignee and note to the signature in one write, then carry a status to
+        each of its captures as it is now.
 
-        The signature goes first: its transition is checked against its current status before any capture
-        moves, and sending the same request again after a failure half-way finishes the cascade (captures
-        already there are left alone). Raises RecordNotFound, TransitionError, or ReviewError for a merged
-        signature.
+        With `expected_version`, the change is applied only if the signature's `review_version` is still that
+        number when it is written (checked inside the store's compare-and-set, so of two reviewers racing from
+        the same version exactly one wins); otherwise EditConflict names who changed it. The signature goes
+        first: its transition is checked against its current status before any capture moves, and sending
+        the same request again after a failure half-way finishes the cascade (captures already there are left
+        alone). Raises RecordNotFound, TransitionError, EditConflict, or ReviewError for a merged signature.
         """
         now = self._clock()
         recorded = _Recorder()
-        note = self._redact(note) if note else note
+        if patch.note:
+            patch = dataclasses.replace(patch, note=self._redact(patch.note))
 
         def change(current: FailureSignature | None) -> FailureSignature | None:
             if current is None:
                 raise RecordNotFound("signature", signature_id)
+            check_expected_version(current, expected_version)
             if current.merged_into is not None:
                 raise ReviewError(f"Signature {signature_id} is merged into {current.merged_into}; triage that "
                                   "one instead (or unmerge this one first).")
-            updated, recorded.entries = apply_signature_status(current, target, actor, now, note)
+            updated, recorded.entries = apply_signature_patch(current, patch, actor, now)
             return updated if recorded.entries else None
 
         signature = self._store.update("signatures", FailureSignature, signature_id, change)
         assert signature is not None
         self._store.add_audit(recorded.entries)
         outcome = TriageOutcome(signature=signature)
+        if patch.status is not None:
+            self._cascade(outcome, signature_id, patch.status, actor, now)
+        return outcome
+
+    def triage_signature(self, signature_id: str, target: SignatureStatus, actor: str,
+                         note: str | None = None, expected_version: int | None = None) -> TriageOutcome:
+        """Move the signature to `target` (a note alone is kept when it is already there); see review_signature."""
+        return self.review_signature(signature_id, SignaturePatch(status=target, note=note), actor,
+                                     expected_version)
+
+    def assign_signature(self, signature_id: str, assignee: str | None, actor: str,
+                         expected_version: int | None = None) -> FailureSignature:
+        """Assign a signature (None unassigns). Its captures keep their own assignees (see signature_patch)."""
+        return self.review_signature(signature_id, SignaturePatch(assignee=assignee), actor,
+                                     expected_version).signature
+
+    def _cascade(self, outcome: TriageOutcome, signature_id: str, target: SignatureStatus, actor: str,
+                 now: str) -> None:
         pending: list[AuditEntry] = []
         for capture_id in self._capture_ids(signature_id):
             entry, skipped = self._cascade_one(capture_id, signature_id, target, actor, now)
@@ -167,7 +195,6 @@ class ReviewService:
                 self._store.add_audit(pending)
                 pending = []
         self._store.add_audit(pending)
-        return outcome
 
     def _cascade_one(self, capture_id: str, signature_id: str, target: SignatureStatus, actor: str,
                      now: str) -> tuple[AuditEntry | None, tuple[FailureCapture, str] | None]:

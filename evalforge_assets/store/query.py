@@ -112,10 +112,12 @@ COLLECTIONS: dict[str, CollectionSpec] = {
                 "first_seen": "first_seen",
                 "last_seen": "last_seen",
                 "merged_into": "merged_into",
+                "assignee": "assignee",
             },
             # The queue hides merged signatures (merged_into IS NULL) and sorts: one index per sort order.
             indexes=(("count",), ("last_seen",), ("severity_rank",), ("status", "count"), ("merged_into",),
-                     ("merged_into", "count"), ("merged_into", "last_seen"), ("merged_into", "severity_rank")),
+                     ("merged_into", "count"), ("merged_into", "last_seen"), ("merged_into", "severity_rank"),
+                     ("assignee", "count")),
         ),
         CollectionSpec(
             "exports",

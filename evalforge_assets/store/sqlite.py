@@ -135,6 +135,12 @@ class SqliteStore(Store):
                 if "_version" not in existing:
                     # Tables from before versions: their rows start at 0 and the next write makes them 1.
                     self._conn.execute(f"ALTER TABLE {spec.name} ADD COLUMN _version INTEGER NOT NULL DEFAULT 0")
+                for column, path in spec.fields.items():
+                    if column not in existing:
+                        # A field added to a collection later (signatures.assignee): filled from the stored
+                        # bodies, so filters see old rows as their records say.
+                        self._conn.execute(f"ALTER TABLE {spec.name} ADD COLUMN {column}")
+                        self._conn.execute(f"UPDATE {spec.name} SET {column} = json_extract(body, ?)", (f"$.{path}",))
                 for index in spec.indexes:
                     name = f"ix_{spec.name}_{'_'.join(index)}"
                     self._conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {spec.name} ({', '.join(index)}, id)")

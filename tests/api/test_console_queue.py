@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from evalforge_assets.store import Store
 from tests.api.conftest import ClientFactory
-from tests.api.console_pages import LOOPBACK, elements, page, sign_in
+from tests.api.console_pages import CONSOLE_HEADERS, LOOPBACK, elements, page, sign_in
 from tests.api.test_signatures_api import queue  # noqa: F401  (fixture: Alpha 5 low, Beta 2 critical, Gamma 3)
 
 
@@ -114,3 +114,22 @@ def test_open_mode_refuses_other_machines_with_a_page_that_says_what_to_do(clien
     remote = client_factory(client_address=("203.0.113.9", 50000), EVALFORGE_API_KEYS="")
     html = page(remote, "/signatures", status=403)
     assert "EVALFORGE_API_KEYS" in html
+
+
+def test_the_assignee_filter_is_in_the_url_and_the_form(api: TestClient, queue: dict[str, str]) -> None:  # noqa: F811
+    sign_in(api, "reviewer")
+    actions = "/console/actions/signatures/{}/review"
+    api.post(actions.format(queue["Beta"]), headers=CONSOLE_HEADERS, json={"assignee": "ana", "version": 0})
+    html = page(api, "/signatures?assignee=ana")
+    assert listed(html) == [queue["Beta"]]
+    assert elements(html, "input", name="assignee", value="ana")
+    assert elements(html, "td", data_field="assignee")
+    assert set(listed(page(api, "/signatures?assignee=none"))) == {queue["Alpha"], queue["Gamma"]}
+    assert len(listed(page(api, "/signatures?assignee="))) == 3  # a blank form field means any
+
+
+def test_a_reviewer_has_the_bulk_assign_control(api: TestClient, queue: dict[str, str]) -> None:  # noqa: F811
+    sign_in(api, "reviewer")
+    html = page(api, "/signatures")
+    assert "disabled" not in elements(html, "button", data_action="bulk-assign")[0]
+    assert elements(html, "input", id="bulk-assignee")

@@ -15,6 +15,13 @@ from tests.fixtures.factories import make_capture, make_incident
 SCRIPT = "<script>alert(1)</script>"
 
 
+def shown_version(store: Store, signature_id: str) -> int:
+    """The review version a page of the signature shows (what its actions send back)."""
+    found = store.get_signature(signature_id)
+    assert found is not None
+    return found.review_version
+
+
 @pytest.fixture
 def signature_id(store: Store) -> str:
     captures = [
@@ -37,7 +44,7 @@ def test_the_page_shows_why_grouped_samples_chart_and_history(api: TestClient, s
     sign_in(api, "reviewer")
     triaged = api.post(f"/console/actions/signatures/{signature_id}/status", headers=CONSOLE_HEADERS,
                        json={"status": "triaged", "note": "tool outage",
-                             "version": store.version("signatures", signature_id)})
+                             "version": shown_version(store, signature_id)})
     assert triaged.status_code == 200, triaged.text
     html = page(api, f"/signatures/{signature_id}")
     assert "Why grouped" in html and "type_and_message" in html and "error_type" in html
@@ -58,7 +65,7 @@ def test_capture_and_signature_text_is_escaped(api: TestClient, signature_id: st
 
 def test_triage_is_kept_on_reload(api: TestClient, signature_id: str, store: Store) -> None:
     sign_in(api, "reviewer")
-    version = store.version("signatures", signature_id)
+    version = shown_version(store, signature_id)
     response = api.post(f"/console/actions/signatures/{signature_id}/status", headers=CONSOLE_HEADERS,
                         json={"status": "triaged", "version": version})
     assert response.status_code == 200, response.text
@@ -71,14 +78,16 @@ def test_triage_is_kept_on_reload(api: TestClient, signature_id: str, store: Sto
 def test_a_stale_page_gets_the_conflict_sentence_and_changes_nothing(api: TestClient, signature_id: str,
                                                                      store: Store) -> None:
     sign_in(api, "reviewer")
-    shown = store.version("signatures", signature_id)
+    shown = shown_version(store, signature_id)
     first = api.post(f"/console/actions/signatures/{signature_id}/status", headers=CONSOLE_HEADERS,
                      json={"status": "triaged", "version": shown})
     assert first.status_code == 200
     second = api.post(f"/console/actions/signatures/{signature_id}/status", headers=CONSOLE_HEADERS,
                       json={"status": "ignored", "version": shown})
     assert second.status_code == 409
-    assert "Someone else changed this signature" in second.json()["detail"] and "triaged" in second.json()["detail"]
+    detail = second.json()["detail"]
+    assert "was changed after you loaded it: key-" in detail and "it is now triaged" in detail
+    assert "reload the signature" in detail
     stored = store.get_signature(signature_id)
     assert stored is not None and stored.status.value == "triaged"
 
@@ -88,14 +97,14 @@ def test_a_viewer_cannot_triage(api: TestClient, signature_id: str, store: Store
     html = page(api, f"/signatures/{signature_id}")
     assert "disabled" in elements(html, "select", id="t-status")[0]
     response = api.post(f"/console/actions/signatures/{signature_id}/status", headers=CONSOLE_HEADERS,
-                        json={"status": "triaged", "version": store.version("signatures", signature_id)})
+                        json={"status": "triaged", "version": shown_version(store, signature_id)})
     assert response.status_code == 403
 
 
 def test_actions_need_the_console_header(api: TestClient, signature_id: str, store: Store) -> None:
     sign_in(api, "lead")
     response = api.post(f"/console/actions/signatures/{signature_id}/status",
-                        json={"status": "triaged", "version": store.version("signatures", signature_id)})
+                        json={"status": "triaged", "version": shown_version(store, signature_id)})
     assert response.status_code == 401
 
 
@@ -116,3 +125,56 @@ def test_an_incident_of_the_same_service_while_it_recurred_is_related(api: TestC
 def test_an_unknown_signature_is_a_page_saying_so(api: TestClient) -> None:
     sign_in(api, "viewer")
     assert "No signature with id" in page(api, "/signatures/sig_nope", status=404)
+
+
+# ---- assignee and notes (issue 13 follow-up) ---------------------------------------------------------------
+def test_a_note_alone_is_recorded_from_the_detail_page(api: TestClient, signature_id: str, store: Store) -> None:
+    sign_in(api, "reviewer")
+    # The page's triage form always sends the status select, which shows the current status.
+    response = api.post(f"/console/actions/signatures/{signature_id}/review", headers=CONSOLE_HEADERS,
+                        json={"status": "new", "note": "looked at it, waiting on the tool team",
+                              "version": shown_version(store, signature_id)})
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "new" and response.json()["version"] == 1
+    html = page(api, f"/signatures/{signature_id}")
+    assert "signature.note" in html and "waiting on the tool team" in html
+
+
+def test_the_detail_page_assigns_and_shows_the_assignee(api: TestClient, signature_id: str, store: Store) -> None:
+    sign_in(api, "reviewer")
+    html = page(api, f"/signatures/{signature_id}")
+    assert "disabled" not in elements(html, "input", id="t-assignee")[0]
+    assigned = api.post(f"/console/actions/signatures/{signature_id}/review", headers=CONSOLE_HEADERS,
+                        json={"assignee": "ana@example.com", "version": shown_version(store, signature_id)})
+    assert assigned.status_code == 200, assigned.text
+    assert assigned.json()["assignee"] == "ana@example.com"
+    html = page(api, f"/signatures/{signature_id}")
+    assert elements(html, "input", id="t-assignee", value="ana@example.com")
+    assert elements(html, "div", id="signature", data_version=str(assigned.json()["version"]))
+    unassigned = api.post(f"/console/actions/signatures/{signature_id}/review", headers=CONSOLE_HEADERS,
+                          json={"assignee": None, "version": assigned.json()["version"]})
+    assert unassigned.json()["assignee"] is None
+    # Assigning the signature leaves its captures' own assignees alone.
+    assert {c.assignee for c in store.get_captures(["c1", "c2"])} == {None}
+
+
+def test_an_assignment_on_a_stale_page_names_who_changed_it(api: TestClient, signature_id: str,
+                                                            store: Store) -> None:
+    sign_in(api, "reviewer")
+    shown = shown_version(store, signature_id)
+    first = api.post(f"/console/actions/signatures/{signature_id}/review", headers=CONSOLE_HEADERS,
+                     json={"assignee": "ana@example.com", "version": shown})
+    assert first.status_code == 200
+    second = api.post(f"/console/actions/signatures/{signature_id}/review", headers=CONSOLE_HEADERS,
+                      json={"assignee": "bo@example.com", "version": shown})
+    assert second.status_code == 409
+    assert "assigned to ana@example.com" in second.json()["detail"]
+    stored = store.get_signature(signature_id)
+    assert stored is not None and stored.assignee == "ana@example.com"
+
+
+def test_an_action_with_nothing_to_change_is_refused(api: TestClient, signature_id: str, store: Store) -> None:
+    sign_in(api, "reviewer")
+    response = api.post(f"/console/actions/signatures/{signature_id}/review", headers=CONSOLE_HEADERS,
+                        json={"version": shown_version(store, signature_id)})
+    assert response.status_code == 422

@@ -6,6 +6,7 @@ production would store.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from typing import Any
 
@@ -145,7 +146,8 @@ def test_status_filter_follows_triage(api: TestClient, queue: dict[str, str]) ->
 @pytest.mark.parametrize(("params", "field"), [
     ({"sort": "alphabetical"}, "query.sort"),
     ({"status": "open"}, "query.status"),
-    ({"assignee": "ana"}, "query.assignee"),
+    ({"assignee": "ana,none"}, "query.assignee"),
+    ({"assigned_to": "ana"}, "query.assigned_to"),
     ({"limit": 500}, "query.limit"),
 ])
 def test_bad_signature_queries_are_422(api: TestClient, queue: dict[str, str], params: dict[str, Any],
@@ -325,3 +327,135 @@ def test_merging_needs_the_lead_role(api: TestClient, queue: dict[str, str]) -> 
     response = api.post(f"/v1/signatures/{queue['Alpha']}/merge", json={"signature_ids": [queue["Beta"]]},
                         headers=REVIEWER)
     assert response.status_code == 403
+
+
+# ---- assignee and the expected version --------------------------------------------------------------------
+def test_assigning_a_signature_is_audited_and_filterable(api: TestClient, store: Store,
+                                                          queue: dict[str, str]) -> None:
+    url = f"/v1/signatures/{queue['Beta']}"
+    response = api.patch(url, json={"assignee": "ana@example.com"}, headers=REVIEWER)
+    assert response.status_code == 200, response.text
+    row = response.json()["signature"]
+    assert (row["assignee"], row["status"], row["review_version"]) == ("ana@example.com", "new", 1)
+    assert row["reviewed_by"] and row["reviewed_by"].startswith("key-")
+    assert response.json()["captures_changed"] == 0
+    api.patch(f"/v1/signatures/{queue['Gamma']}", json={"assignee": "bo@example.com"}, headers=REVIEWER)
+    assert ids(rows(api, {"assignee": "ana@example.com"})) == [queue["Beta"]]
+    assert set(ids(rows(api, {"assignee": "ana@example.com,bo@example.com"}))) == {queue["Beta"], queue["Gamma"]}
+    repeated = {"assignee": ["ana@example.com", "bo@example.com"]}
+    assert ids(rows(api, repeated)) == [queue["Gamma"], queue["Beta"]]
+    assert ids(rows(api, {"assignee": "none"})) == [queue["Alpha"]]
+    assert ids(rows(api, {"assignee": "none", "sort": "last_seen"})) == [queue["Alpha"]]
+    history = api.get(url, headers=VIEWER).json()["history"]
+    assert history[0]["action"] == "signature.assign"
+    assert history[0]["detail"] == {"from": None, "to": "ana@example.com"}
+    # Captures keep their own assignees.
+    assert {c.assignee for c in store.iter_captures(CaptureFilter(signature_id=(queue["Beta"],)))} == {None}
+    unassigned = api.patch(url, json={"assignee": None}, headers=REVIEWER).json()["signature"]
+    assert unassigned["assignee"] is None and unassigned["review_version"] == 2
+    assert set(ids(rows(api, {"assignee": "none"}))) == {queue["Alpha"], queue["Beta"]}
+
+
+def test_a_patch_needs_something_to_do_and_viewers_cannot_assign(api: TestClient, queue: dict[str, str]) -> None:
+    url = f"/v1/signatures/{queue['Beta']}"
+    assert api.patch(url, json={}, headers=REVIEWER).status_code == 422
+    assert api.patch(url, json={"expected_version": 0}, headers=REVIEWER).status_code == 422
+    assert api.patch(url, json={"status": None}, headers=REVIEWER).status_code == 422
+    assert api.patch(url, json={"assignee": "none"}, headers=REVIEWER).status_code == 422
+    assert api.patch(url, json={"assignee": "ana"}, headers=VIEWER).status_code == 403
+
+
+def test_a_note_alone_is_kept_in_the_history(api: TestClient, queue: dict[str, str]) -> None:
+    url = f"/v1/signatures/{queue['Beta']}"
+    response = api.patch(url, json={"note": "owner: checkout team"}, headers=REVIEWER)
+    assert response.status_code == 200, response.text
+    assert response.json()["signature"]["review_version"] == 1
+    history = api.get(url, headers=VIEWER).json()["history"]
+    assert [(e["action"], e["detail"]) for e in history] == [("signature.note", {"note": "owner: checkout team"})]
+
+
+def test_a_stale_expected_version_is_a_409_naming_who_and_changes_nothing(api: TestClient, store: Store,
+                                                                         queue: dict[str, str]) -> None:
+    url = f"/v1/signatures/{queue['Alpha']}"
+    first = api.patch(url, json={"status": "triaged", "expected_version": 0}, headers=REVIEWER)
+    assert first.status_code == 200, first.text
+    winner = first.json()["signature"]["reviewed_by"]
+    stale = api.patch(url, json={"status": "ignored", "assignee": "bo", "expected_version": 0}, headers=LEAD)
+    assert stale.status_code == 409
+    detail = stale.json()["detail"]
+    assert f"{winner} changed it at" in detail and "it is now triaged, unassigned" in detail
+    assert "Your change was not applied; reload the signature" in detail
+    stored = store.get_signature(queue["Alpha"])
+    assert stored is not None and (stored.status.value, stored.assignee, stored.review_version) == ("triaged",
+                                                                                                    None, 1)
+    assert set(statuses(store, queue["Alpha"]).values()) == {"triaged"}  # the loser's cascade never ran
+    current = api.patch(url, json={"status": "ignored", "expected_version": 1}, headers=LEAD)
+    assert current.status_code == 200 and current.json()["signature"]["review_version"] == 2
+
+
+def test_grouping_a_new_hour_does_not_make_a_reviewers_version_stale(api: TestClient, store: Store,
+                                                                      queue: dict[str, str]) -> None:
+    url = f"/v1/signatures/{queue['Beta']}"
+    shown = api.get(url, headers=VIEWER).json()["review_version"]
+    group(store, [failure("b7", "2026-01-15T14:00:00.000000Z", "Beta", "critical")])
+    assert api.get(url, headers=VIEWER).json()["count"] == 3
+    response = api.patch(url, json={"status": "triaged", "expected_version": shown}, headers=REVIEWER)
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(("header", "status_code"), [('"0"', 200), ("W/\"0\"", 200), ("0", 200), ('"7"', 409),
+                                                      ("abc", 422)])
+def test_if_match_carries_the_expected_version(api: TestClient, queue: dict[str, str], header: str,
+                                               status_code: int) -> None:
+    response = api.patch(f"/v1/signatures/{queue['Beta']}", json={"assignee": "ana"},
+                         headers={**REVIEWER, "If-Match": header})
+    assert response.status_code == status_code, response.text
+
+
+def test_if_match_and_expected_version_must_agree(api: TestClient, store: Store, queue: dict[str, str]) -> None:
+    response = api.patch(f"/v1/signatures/{queue['Beta']}", json={"assignee": "ana", "expected_version": 0},
+                         headers={**REVIEWER, "If-Match": '"3"'})
+    assert response.status_code == 409
+    assert "If-Match says version 3 but expected_version says 0" in response.json()["detail"]
+    stored = store.get_signature(queue["Beta"])
+    assert stored is not None and stored.assignee is None
+
+
+def test_two_reviewers_patching_at_the_same_moment_one_wins_one_gets_the_409(
+        client_factory: Any, store: Store, queue: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two clients in two threads, both past the read of the same version before either writes: the store's
+    compare-and-set lets one write, the other's change re-runs on the fresh record and is refused."""
+    both_read = threading.Barrier(2, timeout=30)
+    original = store._put_if_version
+    arrived: set[int] = set()
+
+    def put_after_both_read(spec: Any, document: dict[str, Any], expected: int | None) -> bool:
+        if spec.name == "signatures" and threading.get_ident() not in arrived:
+            arrived.add(threading.get_ident())
+            both_read.wait()  # each writer's first write waits until the other has read too
+        return original(spec, document, expected)
+
+    monkeypatch.setattr(store, "_put_if_version", put_after_both_read)
+    url = f"/v1/signatures/{queue['Gamma']}"
+    clients = [client_factory(), client_factory()]
+    answers: dict[str, Any] = {}
+
+    def reviewer(name: str, client: TestClient, body: dict[str, Any]) -> None:
+        answers[name] = client.patch(url, json={**body, "expected_version": 0}, headers=REVIEWER)
+
+    threads = [threading.Thread(target=reviewer, args=("triage", clients[0], {"status": "triaged"})),
+               threading.Thread(target=reviewer, args=("ignore", clients[1], {"status": "ignored"}))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    codes = sorted(answer.status_code for answer in answers.values())
+    assert codes == [200, 409], {name: answer.text for name, answer in answers.items()}
+    winner = next(name for name, answer in answers.items() if answer.status_code == 200)
+    loser = next(answer for answer in answers.values() if answer.status_code == 409)
+    won_status = {"triage": "triaged", "ignore": "ignored"}[winner]
+    assert f"it is now {won_status}" in loser.json()["detail"] and "Your change was not applied" in loser.json()["detail"]
+    stored = store.get_signature(queue["Gamma"])
+    assert stored is not None and (stored.status.value, stored.review_version) == (won_status, 1)
+    audit = store.list_audit((Filter("resource_id", "==", queue["Gamma"]),)).items
+    assert [entry.action for entry in audit] == ["signature.status"]

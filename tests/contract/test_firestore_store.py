@@ -185,7 +185,7 @@ def test_index_file_serves_every_capture_filter_combination() -> None:
                 assert requirement is None or is_covered(requirement, indexes), requirement
 
 
-SIGNATURE_FILTERS = ("ml_app", "agent", "failure_kind", "severity", "status", "merged_into")
+SIGNATURE_FILTERS = ("ml_app", "agent", "failure_kind", "severity", "status", "merged_into", "assignee")
 SIGNATURE_SORTS = ((("count", True),), (("last_seen", True),), (("severity_rank", False),))
 
 

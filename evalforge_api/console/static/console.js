@@ -42,19 +42,28 @@
 
   window.evalforge = {api: api, flash: flash};
 
-  // ---- triage: a status change carries the version the page showed; a 409 says someone else changed it ------
-  async function setStatus(holder, status, note) {
+  // ---- triage: a change (status, assignee, note) carries the review version the page showed; a 409 names who
+  // changed the signature meanwhile --------------------------------------------------------------------------
+  async function review(holder, change) {
     const id = holder.dataset.signatureId;
-    const body = {status: status, version: Number(holder.dataset.version)};
-    if (note) { body.note = note; }
-    const result = await api("POST", "/console/actions/signatures/" + encodeURIComponent(id) + "/status", body);
+    const body = Object.assign({version: Number(holder.dataset.version)}, change);
+    const result = await api("POST", "/console/actions/signatures/" + encodeURIComponent(id) + "/review", body);
     if (result.ok) {
       holder.dataset.version = String(result.body.version);
       holder.querySelectorAll("[data-field=status]").forEach(function (cell) { cell.textContent = result.body.status; });
+      holder.querySelectorAll("[data-field=assignee]").forEach(function (cell) {
+        cell.textContent = result.body.assignee || (cell.tagName === "DD" ? "nobody" : "");
+      });
       const box = holder.querySelector("input[name=selected]");
       if (box) { box.dataset.version = String(result.body.version); }
     }
     return result;
+  }
+
+  function setStatus(holder, status, note) {
+    const change = {status: status};
+    if (note) { change.note = note; }
+    return review(holder, change);
   }
 
   function selectedRows() {
@@ -75,6 +84,18 @@
       }
       if (failures.length) { flash(failures.join(" "), "error"); }
       else { flash("Set " + rows.length + " signature(s) to " + status + ".", "ok"); }
+    });
+    form.querySelector("[data-action=bulk-assign]").addEventListener("click", async function () {
+      const rows = selectedRows();
+      if (!rows.length) { flash("Select at least one signature first.", "error"); return; }
+      const assignee = form.querySelector("[name=assignee]").value.trim() || null;
+      const failures = [];
+      for (const row of rows) {
+        const result = await review(row, {assignee: assignee});
+        if (!result.ok) { failures.push(row.querySelector("a").textContent + ": " + result.message); }
+      }
+      if (failures.length) { flash(failures.join(" "), "error"); }
+      else { flash((assignee ? "Assigned " + rows.length + " signature(s) to " + assignee : "Unassigned " + rows.length + " signature(s)") + ".", "ok"); }
     });
     form.querySelector("[data-action=bulk-merge]").addEventListener("click", async function () {
       const ids = selectedRows().map(function (row) { return row.dataset.signatureId; });
@@ -99,8 +120,17 @@
         event.preventDefault();
         const note = triage.querySelector("[name=note]").value.trim();
         const result = await setStatus(holder, triage.querySelector("[name=status]").value, note);
-        if (result.ok) { triage.querySelector("[name=note]").value = ""; flash("Saved: status " + result.body.status + ".", "ok"); }
+        if (result.ok) { triage.querySelector("[name=note]").value = ""; flash("Saved: status " + result.body.status + (note ? ", note added" : "") + ".", "ok"); }
         else { flash(result.message, "error"); }
+      });
+    }
+    const assign = holder.querySelector("[data-assign-signature]");
+    if (assign) {
+      assign.addEventListener("submit", async function (event) {
+        event.preventDefault();
+        const value = assign.querySelector("[name=assignee]").value.trim() || null;
+        const result = await review(holder, {assignee: value});
+        if (result.ok) { flash(value ? "Assigned to " + value + "." : "Unassigned.", "ok"); } else { flash(result.message, "error"); }
       });
     }
     const merge = holder.querySelector("[data-merge]");
