@@ -162,3 +162,6 @@ class IncidentRecord(Record):
     latest_run_id: str | None = None
     resolved_at: str | None = None
     source: str = "simulate"
+    alerted_at: str | None = Field(default=None, description="When the monitor alerted (Datadog's $DATE), for an "
+                                   "incident a monitor webhook opened: the time to detect runs from here to "
+                                   "card.detected_at. None for other detectors.")

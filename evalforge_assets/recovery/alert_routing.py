@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from evalforge_assets import telemetry
-from evalforge_assets.models import IncidentRecord, Link, PendingRequest, parse_iso
+from evalforge_assets.models import IncidentRecord, Link, PendingRequest
 from evalforge_assets.recovery.alerts import (
     WEBHOOK_SOURCE,
     AlertOutcome,
@@ -28,6 +28,7 @@ from evalforge_assets.recovery.alerts import (
     webhook_request_id,
 )
 from evalforge_assets.recovery.readings import SignalReading
+from evalforge_assets.recovery.records import time_to_detect
 from evalforge_assets.recovery.webhooks import AlertAction, MonitorAlert, alert_action
 from evalforge_assets.store import IncidentFilter, Store
 
@@ -93,7 +94,8 @@ class AlertTarget(Protocol):
 
     def open_or_join(self, reading: SignalReading, *, source: str, actor: str, monitor_id: str | None = None,
                      alert_key: str | None = None, title: str | None = None,
-                     evidence_links: Sequence[Link] = ()) -> tuple[IncidentRecord, bool]: ...
+                     evidence_links: Sequence[Link] = (),
+                     alerted_at: str | None = None) -> tuple[IncidentRecord, bool]: ...
 
     def apply_monitor_recovery(self, incident_id: str, alert: MonitorAlert) -> IncidentRecord: ...
 
@@ -123,11 +125,12 @@ def route_alert(watched: AlertTarget, alert: MonitorAlert) -> AlertOutcome:
         links = [Link(label="Datadog monitor alert", url=alert.link)] if alert.link else []
         incident, created = target.open_or_join(
             alert_reading(target), source=WEBHOOK_SOURCE, actor=alert_actor(alert), monitor_id=alert.monitor_id,
-            alert_key=alert.alert_cycle_key, title=incident_title(alert), evidence_links=links)
+            alert_key=alert.alert_cycle_key, title=incident_title(alert), evidence_links=links,
+            alerted_at=alert.date)
         incident_id = incident.incident_id
-        if created and alert.date:  # time to detect: from Datadog's alert to the incident opening here
-            telemetry.observe("evalforge_incident_time_to_detect_seconds", max(0.0, (
-                parse_iso(incident.card.detected_at) - parse_iso(alert.date)).total_seconds()))
+        detect = time_to_detect(incident) if created else None  # the same figure the war room reports
+        if detect is not None:
+            telemetry.observe("evalforge_incident_time_to_detect_seconds", detect)
     elif plan.step == "recover" and incident_id is not None:
         target.apply_monitor_recovery(incident_id, alert)
     outcome = "recorded" if plan.step == "none" else "processed"

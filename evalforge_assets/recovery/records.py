@@ -14,6 +14,7 @@ from evalforge_assets.models import (
     Plan,
     SystemState,
     SystemStatus,
+    parse_iso,
 )
 from evalforge_assets.recovery.readings import SignalReading
 from evalforge_assets.recovery.states import open_timeline
@@ -25,8 +26,9 @@ def incident_id_for(service: str, detected_at: str) -> str:
 
 def new_incident(incident_id: str, service: str, reading: SignalReading, *, title: str, source: str, actor: str,
                  evidence: dict[str, Any], now: str, monitor_id: str | None, alert_key: str | None,
-                 evidence_links: Sequence[Link]) -> IncidentRecord:
-    """An INCIDENT_ACTIVE incident detected `now`, with an empty plan (the planner adds one)."""
+                 evidence_links: Sequence[Link], alerted_at: str | None = None) -> IncidentRecord:
+    """An INCIDENT_ACTIVE incident detected `now`, with an empty plan (the planner adds one); `alerted_at` is
+    the opening monitor alert's own time, when a monitor opened it."""
     card = IncidentCard(
         incident_id=incident_id,
         title=title,
@@ -38,7 +40,17 @@ def new_incident(incident_id: str, service: str, reading: SignalReading, *, titl
     return IncidentRecord(
         incident_id=incident_id, service=service, card=card, state=SystemState.INCIDENT_ACTIVE,
         alert_keys=[alert_key] if alert_key else [], timeline=open_timeline(actor, evidence, now), source=source,
+        alerted_at=alerted_at,
     )
+
+
+def time_to_detect(incident: IncidentRecord) -> float | None:
+    """Seconds from the monitor's alert (`alerted_at`) to the incident opening here, never negative (the two
+    clocks differ), or None when no monitor alert opened it. The one figure behind the war room's reports and
+    the evalforge_incident_time_to_detect_seconds histogram."""
+    if not incident.alerted_at:
+        return None
+    return max(0.0, (parse_iso(incident.card.detected_at) - parse_iso(incident.alerted_at)).total_seconds())
 
 
 def status_from(previous: SystemStatus | None, incident: IncidentRecord | None, reading: SignalReading | None,

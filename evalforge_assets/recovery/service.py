@@ -183,8 +183,10 @@ class IncidentService:
         alert_key: str | None = None,
         title: str | None = None,
         evidence_links: Sequence[Link] = (),
+        alerted_at: str | None = None,
     ) -> tuple[IncidentRecord, bool]:
         """The one way an incident starts. Returns (incident, created); a repeat alert joins the open one.
+        `alerted_at` (a monitor's alert time) is kept on an incident it creates, for the time to detect.
 
         Across processes only the holder of the service's open-incident claim creates; everyone else joins it.
         """
@@ -200,7 +202,7 @@ class IncidentService:
                 if holder == candidate:
                     created = self._create(candidate, reading, source=source, actor=actor, evidence=evidence,
                                            now=now, monitor_id=monitor_id, alert_key=alert_key, title=title,
-                                           evidence_links=evidence_links)
+                                           evidence_links=evidence_links, alerted_at=alerted_at)
                     if created is not None:
                         return created, True
                 incident = self.store.get_incident(holder)
@@ -235,11 +237,12 @@ class IncidentService:
 
     def _create(self, incident_id: str, reading: SignalReading, *, source: str, actor: str,
                 evidence: dict[str, Any], now: str, monitor_id: str | None, alert_key: str | None,
-                title: str | None, evidence_links: Sequence[Link]) -> IncidentRecord | None:
+                title: str | None, evidence_links: Sequence[Link],
+                alerted_at: str | None = None) -> IncidentRecord | None:
         """Write the new incident the caller holds the claim for; None when an incident with its id exists."""
         incident = new_incident(incident_id, self.service, reading, title=title or self._title(reading), source=source,
                                 actor=actor, evidence=evidence, now=now, monitor_id=monitor_id, alert_key=alert_key,
-                                evidence_links=evidence_links)
+                                evidence_links=evidence_links, alerted_at=alerted_at)
         if not self.store.create("incidents", incident):
             return None  # another process picked the same id in the same microsecond: join it instead
         self.emit("incident.created", incident.card.model_dump(mode="json"))

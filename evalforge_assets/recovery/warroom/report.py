@@ -10,11 +10,8 @@ from pydantic import BaseModel
 
 from evalforge_assets.models import IncidentRecord, TestRun, TestStatus, TimelineEntry, parse_iso
 from evalforge_assets.private_files import ensure_private_dir, write_private_bytes
+from evalforge_assets.recovery.records import time_to_detect
 from evalforge_assets.recovery.warroom.cards import escape
-
-# Evidence keys a detector may leave on the opening entry for when the problem itself began (a monitor's
-# $DATE); without one, the time to detect is not known and the summary says so instead of printing 0 s.
-STARTED_KEYS = ("alert_date", "date", "started_at")
 
 
 class Durations(BaseModel):
@@ -37,12 +34,12 @@ def last_recovery(incident: IncidentRecord) -> TimelineEntry | None:
 
 
 def durations(incident: IncidentRecord) -> Durations:
+    """Time to detect runs from the monitor's alert (`alerted_at`); without one it is not known, and the summary
+    says so instead of printing 0 s. The other two run from the incident's opening here."""
     detected = incident.card.detected_at
-    opening = incident.timeline[0].evidence if incident.timeline else {}
-    started = next((str(opening[k]) for k in STARTED_KEYS if opening.get(k)), None)
     plan = incident.card.plan
     recovered = last_recovery(incident)
-    return Durations(detect=_seconds(started, detected),
+    return Durations(detect=time_to_detect(incident),
                      plan=_seconds(detected, plan.generated_at) if plan.items else None,
                      recover=_seconds(detected, recovered.at) if recovered else None)
 
