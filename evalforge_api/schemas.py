@@ -37,6 +37,7 @@ from evalforge_assets.models import (
     SystemState,
     iso,
 )
+from evalforge_assets.recovery.warroom.summary import WarRoomSummary
 
 T = TypeVar("T")
 
@@ -472,9 +473,12 @@ class IncidentListItem(IncidentCard):
     opened_at: str = Field(description="When it opened (the card's detected_at).", examples=[EXAMPLE_TIME])
     resolved_at: str | None = Field(description="When it reached RECOVERED, if it did.")
     alert_keys: list[str] = Field(description="The Datadog monitor alert cycles that opened or joined it.")
+    war_room: WarRoomSummary | None = Field(
+        default=None, description="Its Slack war room and whether Slack is failing for it; null when Slack is "
+                                  "configured but no war room was opened for it (yet).")
 
     @classmethod
-    def of(cls, incident: IncidentRecord) -> IncidentListItem:
+    def of(cls, incident: IncidentRecord, war_room: WarRoomSummary | None = None) -> IncidentListItem:
         return cls(**incident.card.model_dump(), service=incident.service, state=incident.state,
                    open=incident.open, opened_at=incident.card.detected_at, resolved_at=incident.resolved_at,
-                   alert_keys=list(incident.alert_keys))
+                   alert_keys=list(incident.alert_keys), war_room=war_room)

@@ -9,14 +9,14 @@ link passes `safe_url` (http and https only), and every text is inserted by the 
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from evalforge_api.console.pages import ConsolePageError, ConsoleViewer, render
-from evalforge_api.deps import get_incident_service, get_store
+from evalforge_api.deps import get_incident_service, get_settings, get_store
 from evalforge_assets.models import (
     IncidentCard,
     IncidentRecord,
@@ -26,8 +26,14 @@ from evalforge_assets.models import (
     TestRun,
 )
 from evalforge_assets.recovery.service import IncidentService
+from evalforge_assets.recovery.warroom.summary import (
+    WarRoomState,
+    WarRoomSummary,
+    slack_configured,
+    war_room_summaries,
+)
+from evalforge_assets.settings import Settings
 from evalforge_assets.store import IncidentFilter, InvalidCursor, Store
-from evalforge_assets.store.war_rooms import get_war_room
 
 router = APIRouter(include_in_schema=False)
 
@@ -141,6 +147,8 @@ def incident_page(request: Request, principal: ConsoleViewer, service: ServiceDe
 class WarRoom(BaseModel):
     channel: str
     url: str | None
+    status: WarRoomState
+    problem: str | None = Field(description="The Slack failure waiting to be retried, and when it will be.")
 
 
 class IncidentRow(BaseModel):
@@ -155,27 +163,27 @@ class IncidentRow(BaseModel):
     war_room: WarRoom | None
 
 
-# Slack's documented redirect opens a channel by id in whichever workspace the user is signed in to, so no
-# workspace domain needs configuring.
-SLACK_CHANNEL_REDIRECT = "https://slack.com/app_redirect?channel={channel_id}"
-
-
-def war_room_of(store: Store, incident_id: str) -> WarRoom | None:
-    """The incident's Slack war room when one was opened (a channel, or posts to an incoming webhook)."""
-    record = get_war_room(store, incident_id)
-    if record is None:
+def war_room_view(summary: WarRoomSummary | None) -> WarRoom | None:
+    """How the list shows an incident's war room (a channel, posts to an incoming webhook, or no Slack)."""
+    if summary is None:
         return None
-    if record.channel_id:
-        url = SLACK_CHANNEL_REDIRECT.format(channel_id=quote(record.channel_id, safe=""))
-        return WarRoom(channel=f"#{record.channel_name or record.channel_id}", url=url)
-    return WarRoom(channel="posted to the Slack webhook" if record.mode == "webhook" else "being opened", url=None)
+    if summary.channel_id:
+        channel = f"#{summary.channel_name or summary.channel_id}"
+    elif summary.status == "not_configured":
+        channel = "Slack not configured"
+    else:
+        channel = "posted to the Slack webhook" if summary.mode == "webhook" else "being opened"
+    problem = None
+    if summary.status == "failing":
+        problem = (f"{summary.last_error} ({summary.retry_count} failed attempt(s); next retry at "
+                   f"{summary.next_retry_at or 'the next sync'})")
+    return WarRoom(channel=channel, url=summary.channel_url, status=summary.status, problem=problem)
 
 
-def incident_row(store: Store, incident: IncidentRecord) -> IncidentRow:
+def incident_row(incident: IncidentRecord, war_room: WarRoomSummary | None) -> IncidentRow:
     return IncidentRow(incident_id=incident.incident_id, title=incident.card.title, service=incident.service,
                        state=incident.state, open=incident.open, detected_at=incident.card.detected_at,
-                       resolved_at=incident.resolved_at, source=incident.source,
-                       war_room=war_room_of(store, incident.incident_id))
+                       resolved_at=incident.resolved_at, source=incident.source, war_room=war_room_view(war_room))
 
 
 CursorQuery = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
@@ -184,7 +192,8 @@ ServiceQuery = Annotated[str | None, Query(max_length=200, description="Only thi
 
 
 @router.get("/incidents", response_class=HTMLResponse)
-def incident_list_page(request: Request, principal: ConsoleViewer, store: StoreDep, cursor: CursorQuery = None,
+def incident_list_page(request: Request, principal: ConsoleViewer, store: StoreDep,
+                       settings: Annotated[Settings, Depends(get_settings)], cursor: CursorQuery = None,
                        state: StateQuery = None, service: ServiceQuery = None) -> HTMLResponse:
     chosen_state = state or None
     chosen_service = (service or "").strip() or None
@@ -195,7 +204,9 @@ def incident_list_page(request: Request, principal: ConsoleViewer, store: StoreD
     except InvalidCursor:
         message = "That page link is out of date or was changed by hand; showing the newest incidents instead."
         page = store.list_incidents(limit=INCIDENTS_PER_PAGE, filters=where)
-    rows = [incident_row(store, incident) for incident in page.items]
+    rooms = war_room_summaries(store, [incident.incident_id for incident in page.items],
+                               configured=slack_configured(settings))
+    rows = [incident_row(incident, rooms[incident.incident_id]) for incident in page.items]
     filters = {"state": chosen_state.value if chosen_state else "", "service": chosen_service or ""}
     return render(request, principal, "incidents.html", rows=rows, next_cursor=page.next_cursor,
                   first_page=not cursor, message=message, filters=filters,

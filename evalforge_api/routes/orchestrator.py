@@ -48,6 +48,7 @@ from evalforge_assets.recovery.errors import (
 )
 from evalforge_assets.recovery.readings import SimulateMode
 from evalforge_assets.recovery.service import IncidentService
+from evalforge_assets.recovery.warroom.summary import slack_configured, war_room_summaries
 from evalforge_assets.recovery.webhooks import (
     WEBHOOK_SECRET_HEADER,
     WebhookPayloadError,
@@ -160,16 +161,18 @@ def get_current_incident(service: ServiceDep, _principal: Viewer) -> IncidentCar
 @router.get("/api/incidents", response_model=ListResponse[IncidentListItem], tags=["incidents"],
             summary="Incidents of every monitored service, newest first")
 def list_incidents(query: Annotated[IncidentListQuery, Query()], store: StoreDep, cursors: CursorsDep,
-                   _principal: Viewer) -> ListResponse[IncidentListItem]:
+                   settings: SettingsDep, _principal: Viewer) -> ListResponse[IncidentListItem]:
     """Filter by state and service (repeat a parameter or separate values with commas) and by when the incident
     opened (`from` inclusive, `to` exclusive); follow `next_cursor` until it is null. GET
-    /api/incidents/current stays the watched service's open incident."""
+    /api/incidents/current stays the watched service's open incident. Each item's `war_room` says where its
+    Slack war room stands (a failing Slack call, its sentence and the next retry) from the war-room records."""
     opened_from, opened_to = query.stored_window
     where = IncidentFilter(states=tuple(state.value for state in query.state), service=query.service,
                            opened_from=opened_from, opened_to=opened_to)
     page = store.list_incidents(limit=query.limit, cursor=checked_cursor(cursors.open(query.cursor)),
                                 filters=where.filters())
-    return ListResponse[IncidentListItem](items=[IncidentListItem.of(i) for i in page.items],
+    rooms = war_room_summaries(store, [i.incident_id for i in page.items], configured=slack_configured(settings))
+    return ListResponse[IncidentListItem](items=[IncidentListItem.of(i, rooms[i.incident_id]) for i in page.items],
                                           next_cursor=cursors.sign(page.next_cursor))
 
 
