@@ -25,14 +25,33 @@ from evalforge_assets.settings import Settings
 from evalforge_assets.store import Store
 
 
-def get_settings(request: Request) -> Settings:
+# FastAPI runs a plain `def` dependency in its threadpool: a thread hop per dependency per request, which under 32
+# clients cost more CPU than the work itself (docs/operations.md, "Load test"). Dependencies that only read app
+# state or build a service object are therefore `async def` and run on the event loop. Code that is not a
+# dependency (console pages, Dagster clients) reads the same state through the plain functions below.
+def settings_of(request: Request) -> Settings:
     """The settings the app was built with."""
     return request.app.state.settings
 
 
-def get_store(request: Request) -> Store:
+def store_of(request: Request) -> Store:
     """The store the app opened (or was given) at start-up."""
     return request.app.state.store
+
+
+def transport_of(request: Request) -> httpx.BaseTransport | None:
+    """The transport outgoing calls (Dagster) use: None for the network; tests pass one to create_app."""
+    return request.app.state.http_transport
+
+
+async def get_settings(request: Request) -> Settings:
+    """The settings the app was built with (as a dependency)."""
+    return settings_of(request)
+
+
+async def get_store(request: Request) -> Store:
+    """The store the app opened (or was given) at start-up (as a dependency)."""
+    return store_of(request)
 
 
 # ---- the incident service and the parts its routes use (recovery) ---------------------------------------------
@@ -40,9 +59,9 @@ CopilotAnswerer = Callable[[Store, Settings, str | None, str], CopilotAnswer]
 DemoBugSwitch = Callable[[bool], None]
 
 
-def get_http_transport(request: Request) -> httpx.BaseTransport | None:
-    """The transport outgoing calls (Dagster) use: None for the network; tests pass one to create_app."""
-    return request.app.state.http_transport
+async def get_http_transport(request: Request) -> httpx.BaseTransport | None:
+    """The transport outgoing calls (Dagster) use (as a dependency)."""
+    return transport_of(request)
 
 
 def incident_service_for(settings: Settings, store: Store,
@@ -83,13 +102,19 @@ def get_demo_bug_switch(settings: Annotated[Settings, Depends(get_settings)]) ->
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
-def get_review_service(store: StoreDep) -> ReviewService:
-    """Triage, assignment, notes, merge and unmerge over the app's store; notes are redacted before storing."""
+def review_service_for(store: Store) -> ReviewService:
+    """Triage, assignment, notes, merge and unmerge over `store`; notes are redacted before storing."""
     return ReviewService(store, redact=redact_text)
 
 
-def get_export_service(store: StoreDep) -> ExportService:
-    """Export requests, re-runs, the export list and the audit trail over the app's store."""
+async def get_review_service(store: StoreDep) -> ReviewService:
+    """The review service over the app's store (as a dependency; building it does no I/O)."""
+    return review_service_for(store)
+
+
+async def get_export_service(store: StoreDep) -> ExportService:
+    """Export requests, re-runs, the export list and the audit trail over the app's store (building it does no
+    I/O)."""
     return ExportService(store)
 
 
@@ -98,7 +123,7 @@ ExportServiceDep = Annotated[ExportService, Depends(get_export_service)]
 
 
 # ---- signed list cursors (evalforge_api/cursors.py) ---------------------------------------------------------------
-def get_cursor_signer(request: Request) -> CursorSigner:
+async def get_cursor_signer(request: Request) -> CursorSigner:
     """Signs the `next_cursor` a list hands out and opens the `cursor` a client sends back (400 if forged)."""
     return request.app.state.cursors
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path as PathParam, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from evalforge_api.console.pages import ConsolePageError, ConsoleViewer, render
-from evalforge_api.deps import ExportServiceDep, StoreDep, get_settings
+from evalforge_api.deps import ExportServiceDep, StoreDep, settings_of
 from evalforge_api.routes.exports import ExportView
 from evalforge_assets.exports import ExportNotFound
 from evalforge_assets.models import Destination
@@ -62,7 +62,7 @@ def download_artifact(request: Request, export_id: Id, destination: Destination,
                                f"Export {export_id} has {len(artifacts)} {destination.value} artifacts; there is "
                                f"no number {index}. Open the export's page for its list.")
     artifact = artifacts[index]
-    root = get_settings(request).exports_dir.resolve()
+    root = settings_of(request).exports_dir.resolve()
     path = Path(artifact.location).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise ConsolePageError(status.HTTP_404_NOT_FOUND,

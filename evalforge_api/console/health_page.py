@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from evalforge_api.console.pages import ConsoleViewer, render
-from evalforge_api.deps import get_http_transport, get_settings, get_store
+from evalforge_api.deps import settings_of, store_of, transport_of
 from evalforge_api.routes.health import get_health
 from evalforge_assets.orchestration import DagsterClient, DagsterRequestFailed, DagsterUnavailable
 from evalforge_assets.store import Store
@@ -197,5 +197,5 @@ def ingestion_view(store: Store, dagster_url: str, transport: httpx.BaseTranspor
 
 @router.get("/ingestion", response_class=HTMLResponse)
 def ingestion_page(request: Request, principal: ConsoleViewer) -> HTMLResponse:
-    view = ingestion_view(get_store(request), get_settings(request).dagster_url, get_http_transport(request))
+    view = ingestion_view(store_of(request), settings_of(request).dagster_url, transport_of(request))
     return render(request, principal, "health.html", view=view, health=get_health(request))

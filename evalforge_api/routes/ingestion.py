@@ -9,7 +9,7 @@ import httpx
 from fastapi import APIRouter, Body, Depends, Request, status
 
 from evalforge_api.auth import Lead
-from evalforge_api.deps import get_http_transport, get_settings
+from evalforge_api.deps import get_http_transport, get_settings, settings_of, transport_of
 from evalforge_api.errors import AUTH_RESPONSES
 from evalforge_api.schemas import ErrorBody, RunOnceRequest, RunOnceResponse
 from evalforge_assets.hours import closed_hours
@@ -25,7 +25,7 @@ router = APIRouter(tags=["ingestion"], responses=AUTH_RESPONSES)
 
 def dagster_client(request: Request, timeout: float) -> DagsterClient:
     """A Dagster client for the app serving `request` (its settings, and its test transport if any)."""
-    return _client(get_settings(request), get_http_transport(request), timeout)
+    return _client(settings_of(request), transport_of(request), timeout)
 
 
 def _client(settings: Settings, transport: httpx.BaseTransport | None, timeout: float) -> DagsterClient:

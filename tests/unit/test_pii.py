@@ -417,7 +417,7 @@ def test_the_foreign_corpus_leaks_no_structured_value_but_phones_and_passwords_m
 
 
 def test_notes_written_through_the_api_service_are_redacted_before_they_are_stored(tmp_path) -> None:
-    from evalforge_api.deps import get_review_service
+    from evalforge_api.deps import review_service_for
     from evalforge_assets.models import SignatureStatus
     from evalforge_assets.store import open_store
     from tests.fixtures.factories import make_capture, make_signature
@@ -425,7 +425,7 @@ def test_notes_written_through_the_api_service_are_redacted_before_they_are_stor
     store = open_store(f"sqlite:///{tmp_path / 'notes.db'}")
     store.save_captures([make_capture(capture_id="cap-1", signature_id="sig-1")])
     store.save_signatures([make_signature(signature_id="sig-1")])
-    service = get_review_service(store)
+    service = review_service_for(store)
     noted = service.note_capture("cap-1", "customer is zed.note@example.com 4111 1111 1111 1111", "key-abc")
     text = noted.notes[-1]["text"]
     assert "zed.note@example.com" not in text and "4111 1111 1111 1111" not in text
