@@ -78,6 +78,7 @@ class BoardState(BaseModel):
     evidence_links: list[BoardLink]
     run: TestRun | None
     timeline: list[BoardTimelineEntry]
+    war_room: WarRoomSummary | None = Field(default=None, description="The shown incident's Slack war room.")
 
 
 def _links(links: list[Link]) -> list[BoardLink]:
@@ -102,8 +103,9 @@ def _shown_incident(service: IncidentService, incident_id: str | None) -> Incide
     return latest[0] if latest else None
 
 
-def board_state(service: IncidentService, incident_id: str | None = None) -> BoardState:
-    """The board's state: the system status and the incident shown (the open one, or the latest)."""
+def board_state(service: IncidentService, incident_id: str | None = None, *, slack: bool = False) -> BoardState:
+    """The board's state: the system status and the incident shown (the open one, or the latest) with its war
+    room (`slack`: whether Slack is configured, so a missing war room can say why)."""
     status = service.current_status(announce=False)
     incident = _shown_incident(service, incident_id)
     if incident is None:
@@ -111,36 +113,39 @@ def board_state(service: IncidentService, incident_id: str | None = None) -> Boa
                           evidence_links=[], run=None, timeline=[])
     timeline = [BoardTimelineEntry(at=entry.at, from_state=entry.from_state, to_state=entry.to_state,
                                    actor=entry.actor) for entry in incident.timeline[-TIMELINE_SHOWN:]]
+    room = war_room_summaries(service.store, [incident.incident_id], configured=slack)[incident.incident_id]
     return BoardState(status=status, incident=incident.card, incident_state=incident.state,
                       incident_open=incident.open, evidence_links=_links(incident.card.datadog_summary.evidence_links),
-                      run=_latest_run(service.store, incident), timeline=timeline)
+                      run=_latest_run(service.store, incident), timeline=timeline, war_room=room)
 
 
 IncidentQuery = Annotated[str | None, Query(max_length=200, description="Show this incident instead of the open one.")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 @router.get("/incidents/board", response_class=HTMLResponse)
-def board_page(request: Request, principal: ConsoleViewer, service: ServiceDep,
+def board_page(request: Request, principal: ConsoleViewer, service: ServiceDep, settings: SettingsDep,
                incident: IncidentQuery = None) -> HTMLResponse:
-    state = board_state(service, incident)
+    state = board_state(service, incident, slack=slack_configured(settings))
     return render(request, principal, "incidents_board.html", state=state.model_dump(mode="json"),
                   pinned_incident=incident)
 
 
 @router.get("/incidents/board/state", response_model=BoardState)
-def board_state_json(_principal: ConsoleViewer, service: ServiceDep, incident: IncidentQuery = None) -> BoardState:
+def board_state_json(_principal: ConsoleViewer, service: ServiceDep, settings: SettingsDep,
+                     incident: IncidentQuery = None) -> BoardState:
     """The board's state for board.js after it reconnects (read-only; the session cookie is enough)."""
-    return board_state(service, incident)
+    return board_state(service, incident, slack=slack_configured(settings))
 
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
-def incident_page(request: Request, principal: ConsoleViewer, service: ServiceDep,
+def incident_page(request: Request, principal: ConsoleViewer, service: ServiceDep, settings: SettingsDep,
                   incident_id: Annotated[str, Path(min_length=1, max_length=200)]) -> HTMLResponse:
     """One incident on the board (pinned: it stays on that incident when another opens)."""
     if service.store.get_incident(incident_id) is None:
         raise ConsolePageError(status.HTTP_404_NOT_FOUND,
                                f"No incident with id {incident_id!r} exists; pick one from the incident list.")
-    return board_page(request, principal, service, incident_id)
+    return board_page(request, principal, service, settings, incident_id)
 
 
 # ---- the list of incidents ------------------------------------------------------------------------------------
@@ -192,8 +197,8 @@ ServiceQuery = Annotated[str | None, Query(max_length=200, description="Only thi
 
 
 @router.get("/incidents", response_class=HTMLResponse)
-def incident_list_page(request: Request, principal: ConsoleViewer, store: StoreDep,
-                       settings: Annotated[Settings, Depends(get_settings)], cursor: CursorQuery = None,
+def incident_list_page(request: Request, principal: ConsoleViewer, store: StoreDep, settings: SettingsDep,
+                       cursor: CursorQuery = None,
                        state: StateQuery = None, service: ServiceQuery = None) -> HTMLResponse:
     chosen_state = state or None
     chosen_service = (service or "").strip() or None

@@ -1,10 +1,12 @@
 """Slack failures are visible on the incident (issue 10 item 4): GET /api/incidents and the console's incident
-list show each incident's war room (channel, link, ready / opening / failing / not configured, the failure's
-sentence, retries and the next retry), read from the war-room ledger once per page. GET /api/incidents/current
+list and board show each incident's war room (channel, link, ready / opening / failing / not configured, the
+failure's sentence, retries and the next retry), read from the war-room ledger once per page. GET /api/incidents/current
 keeps the incident contract key for key."""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
@@ -135,3 +137,23 @@ def test_the_console_list_shows_a_failing_war_room_with_its_sentence(client_fact
     without_slack = client_factory()
     sign_in(without_slack, "viewer")
     assert "Slack not configured" in page(without_slack, "/incidents")
+
+
+def _board_state(html: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="board-state">(.*?)</script>', html, re.DOTALL)
+    assert found, "the board embeds its state"
+    return json.loads(found.group(1))
+
+
+def test_the_board_carries_the_shown_incidents_war_room(client_factory: ClientFactory, incidents: Store) -> None:
+    client = client_factory(SLACK_BOT_TOKEN=BOT_TOKEN)
+    sign_in(client, "viewer")
+    room = _board_state(page(client, "/incidents/inc-failing"))["war_room"]
+    assert (room["status"], room["channel_url"], room["last_error"], room["retry_count"]) == (
+        "failing", "https://slack.com/app_redirect?channel=C0FAIL", FAILURE, 2)
+    fetched = client.get("/incidents/board/state", params={"incident": "inc-none"})
+    assert fetched.status_code == 200 and fetched.json()["war_room"] is None
+    without_slack = client_factory()
+    sign_in(without_slack, "viewer")
+    state = without_slack.get("/incidents/board/state", params={"incident": "inc-none"}).json()
+    assert state["war_room"]["status"] == "not_configured"

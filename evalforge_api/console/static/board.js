@@ -85,6 +85,24 @@
     list.appendChild(dd);
   }
 
+  // The war room as the board knows it from the page or its last state fetch (Slack's own progress sends no
+  // event): a link to the channel, and a failing Slack call's sentence with its next retry.
+  function warRoom(room) {
+    if (!room) { return "none opened"; }
+    var box = el("span");
+    box.dataset.warRoom = room.status;
+    if (room.status === "not_configured") { box.textContent = "Slack not configured"; return box; }
+    var name = room.channel_name ? "#" + room.channel_name :
+      (room.mode === "webhook" ? "posted to the Slack webhook" : "being opened");
+    box.appendChild(link(name, room.channel_url));
+    if (room.status === "failing") {
+      box.appendChild(el("br"));
+      box.appendChild(el("span", "Slack failing: " + room.last_error + " (" + room.retry_count +
+        " failed attempt(s); next retry at " + when(room.next_retry_at) + ")", "notice-warn"));
+    }
+    return box;
+  }
+
   function drawIncident() {
     var box = byId("incident-card");
     box.replaceChildren();
@@ -102,6 +120,7 @@
     var summary = card.datadog_summary;
     fact(facts, "Service", summary.service);
     fact(facts, "Monitor", summary.monitor_id || "none (detected without a monitor)");
+    fact(facts, "War room", warRoom(state.war_room));
     fact(facts, "Error rate at detection", (summary.signal.error_rate_5m * 100).toFixed(1) + " %");
     fact(facts, "p95 at detection", Math.round(summary.signal.p95_latency_ms_5m) + " ms");
     fact(facts, "Top error", summary.signal.top_error || "—");
@@ -243,7 +262,13 @@
       state.evidence_links = (payload.datadog_summary.evidence_links || []).map(function (l) {
         return { label: l.label, url: safeUrl(l.url) };
       });
-      if (isNew) { state.run = null; state.timeline = []; drawTimeline(); }
+      if (isNew) {
+        state.run = null;
+        state.timeline = [];
+        // A new incident has no war room yet; without Slack it never will, and the board keeps saying why.
+        state.war_room = state.war_room && state.war_room.status === "not_configured" ? state.war_room : null;
+        drawTimeline();
+      }
       note(ts, "Incident detected: " + payload.title);
       drawIncident();
       drawChecks();
