@@ -23,12 +23,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evalforge_assets.models import Link  # noqa: E402
-from evalforge_assets.recovery.related import RelatedSignature  # noqa: E402
-from evalforge_assets.recovery.service import IncidentService, SignalReading  # noqa: E402
-from evalforge_assets.recovery.warroom.cards import CardMessage, incident_card  # noqa: E402
-from evalforge_assets.store.sqlite import SqliteStore  # noqa: E402
-from tests.fixtures.debian_tools import ensure_debian_tool  # noqa: E402
+from evalforge_assets.models import Link
+from evalforge_assets.recovery.related import RelatedSignature
+from evalforge_assets.recovery.service import IncidentService, SignalReading
+from evalforge_assets.recovery.warroom.cards import CardMessage, incident_card
+from evalforge_assets.store.sqlite import SqliteStore
+from tests.fixtures.debian_tools import ensure_debian_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PNG = ROOT / "docs" / "img" / "war_room_card.png"
