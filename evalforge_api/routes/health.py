@@ -12,6 +12,7 @@ from evalforge_api.routes.ingestion import dagster_client
 from evalforge_api.version import VERSION
 from evalforge_assets.orchestration import DagsterRequestFailed, DagsterUnavailable
 from evalforge_assets.recovery.warroom.service import SlackStatus, slack_status
+from evalforge_assets.recovery.warroom.summary import slack_configured
 from evalforge_assets.settings import Settings
 from evalforge_assets.store import StoreUnavailable
 
@@ -88,7 +89,7 @@ def _datadog_health(request: Request) -> DependencyHealth | None:
 
 def _slack_health(request: Request) -> SlackStatus:
     settings: Settings = request.app.state.settings
-    configured = bool(settings.secret_value("slack_bot_token") or settings.secret_value("slack_webhook_url"))
+    configured = slack_configured(settings)
     try:
         return slack_status(request.app.state.store, configured)
     except StoreUnavailable as exc:
