@@ -142,6 +142,7 @@ def test_a_reviewer_triages_and_a_lead_merges(browser: Browser, loaded: Stack) -
             page.locator(f"tr[data-signature-id='{signature_id}'] input[type=checkbox]").check()
         with page.expect_navigation():  # the queue reloads to show the merge
             page.get_by_role("button", name="Merge selected into the first").click()
+        expect(page.locator("#flash")).to_contain_text("Merged 1 signature(s)")  # kept across the reload
         page.goto(f"{loaded.api_url}/signatures/{absorbed}")
         expect(page.locator("#signature")).to_contain_text("Merged into")
         page.goto(f"{loaded.api_url}/signatures/{keep}")

@@ -40,6 +40,19 @@
     area.hidden = false;
   }
 
+  // A message for the page that a reload is about to replace (a merge reloads the queue): kept in this tab's
+  // sessionStorage and shown once the new page has loaded, so the result is still read.
+  const PENDING_FLASH = "evalforge.flash";
+  function reloadWithFlash(message, kind) {
+    sessionStorage.setItem(PENDING_FLASH, JSON.stringify({message: message, kind: kind || "ok"}));
+    window.location.reload();
+  }
+  const pending = sessionStorage.getItem(PENDING_FLASH);
+  if (pending) {
+    sessionStorage.removeItem(PENDING_FLASH);
+    try { const saved = JSON.parse(pending); flash(saved.message, saved.kind); } catch (err) { flash(String(pending), "ok"); }
+  }
+
   window.evalforge = {api: api, flash: flash};
 
   // ---- triage: a change (status, assignee, note) carries the review version the page showed; a 409 names who
@@ -102,8 +115,7 @@
       if (ids.length < 2) { flash("Select at least two signatures: the others are merged into the first.", "error"); return; }
       const result = await api("POST", "/v1/signatures/" + encodeURIComponent(ids[0]) + "/merge", {signature_ids: ids.slice(1)});
       if (!result.ok) { flash(result.message, "error"); return; }
-      flash("Merged " + (ids.length - 1) + " signature(s); " + result.body.captures_moved + " captures moved.", "ok");
-      window.location.reload();
+      reloadWithFlash("Merged " + (ids.length - 1) + " signature(s); " + result.body.captures_moved + " captures moved.", "ok");
     });
     form.querySelector("[data-action=bulk-export]").addEventListener("click", function () {
       const rows = selectedRows();
