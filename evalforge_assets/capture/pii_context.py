@@ -24,6 +24,7 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_shapes import Shapes
 
 # ----------------------------------------------------------------------------------------------- key names
 # Normalized key (lowered, letters and digits only) endings that name a password, in several languages.
@@ -61,6 +62,7 @@ _STEMS = ("pass", "pw", "kennwort", "contras", "senha", "wachtwoord", "parol", "
           "電話", "电话", "телефон", "number", "numer", "nummer", "numero")
 
 
+@lru_cache(maxsize=4096)
 def _normalized(key: str) -> str:
     return "".join(char for char in key.lower() if char.isalnum())
 
@@ -91,7 +93,26 @@ _AFTER_KEY = re.compile(
     r"""\.?["')\]]?(?P<sep>\s*(?::=|=>|[:=])\s*|[ \t]+(?:is[ \t]+)?|(?:</t[dh]>\s*<t[dh][^>]*>))"""
     r"""[(\[]?(?:tel:)?(?:(?P<q>["'])(?P<quoted>[^"'\n]{1,256})(?P=q)|(?P<bare>[^\s"'<>]{1,256}))"""
 )
-_STEM = re.compile("|".join(re.escape(stem) for stem in _STEMS))
+
+
+def _alternation(stems: tuple[str, ...]) -> str:
+    """The stems as one alternation grouped by first character (`k(?:ennwort|ey)|p(?:ass|w)|…`): the regex
+    engine then tries one branch per position instead of every stem, several times faster than a flat
+    alternation, and any alternation of the same set finds the same leftmost start, all `_keys` uses."""
+    by_first: dict[str, list[str]] = {}
+    for stem in stems:
+        by_first.setdefault(stem[0], []).append(stem[1:])
+    return "|".join(
+        re.escape(first) + "(?:" + "|".join(re.escape(rest) for rest in sorted(rests, key=len, reverse=True)) + ")"
+        for first, rests in sorted(by_first.items())
+    )
+
+
+_STEM = re.compile(_alternation(_STEMS))
+# The ASCII stems as bytes, for the gate over an ASCII text's letter view (`Shapes.letters`), which has the
+# lowered text's letters at the same places and a space for everything else: a stem, being letters only, is in
+# one exactly when it is in the other.
+_ASCII_STEM = re.compile(_alternation(tuple(stem for stem in _STEMS if stem.isascii())).encode())
 _KEY_CHARS = re.compile(r"[\w.\-]*")
 _INERT = frozenset({"true", "false", "none", "null", "nil", "yes", "no", "required", "optional", "changeme?",
                     "redacted", "hidden", "masked", "empty", "invalid", "expired", "missing", "reset", "set",
@@ -103,12 +124,13 @@ _ENV_REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
 _IDENTIFIER_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _PHONE_SHAPE = re.compile(r"\+?\(?\d[\d ().\-/]{2,22}\d(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?")
 _ISO_DATE = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.:]\d{1,2}[-/.:]\d{2,4}$|\d+\.\d+\.\d+\.\d+$")
 
 
 def _is_reference(value: str, kind: str) -> bool:
     lowered = value.lower()
-    if (value[0] == "%" and not re.match(r"%[0-9A-Fa-f]{2}", value)) or (value[0] == "$" and _ENV_REFERENCE.match(value)):
+    if (value[0] == "%" and not _PERCENT_ESCAPE.match(value)) or (value[0] == "$" and _ENV_REFERENCE.match(value)):
         return True
     if value[0] in "{<" or value.startswith(("#{", "{{")) or _CALL_OR_INDEX.match(value):
         return True
@@ -362,11 +384,84 @@ def find_url_passwords(text: str) -> Iterator[Candidate]:
             yield "URL_CREDENTIALS", match.start(1), match.end(1)
 
 
-def context_candidates(text: str) -> list[Candidate]:
-    """Every finding of the finders above."""
-    found: list[Candidate] = [*find_keyed_values(text), *find_labelled_phones(text), *find_provider_keys(text),
-                              *find_url_passwords(text)]
+# ------------------------------------------------------------------------------------------------- gates
+# Each gate is a necessary condition of its finder, decided from views of the text made once (`Shapes`), so
+# gating skips only finder runs that would find nothing (tests/unit/test_pii_context_gates.py compares the
+# gated and ungated findings). Other scripts than ASCII pass every gate: their digits and case folding do not
+# show in the byte views.
+
+# `_NUMBER_THEN_WORD` up to the bracket, on the digit view (`\d` is "0" there, and `\s` of an ASCII text is
+# bytes' `\s` plus the four separator controls).
+_NUMBER_THEN_BRACKET_SHAPE = re.compile(rb"0[0 ().\-/]{3,22}0[\s\x1c-\x1f]*[(\[]")
+# Provider formats and unnamed keys, by what each needs (`_detect_secrets_patterns`):
+# * a literal, for those that may be short or whose alphabet has `+` and `/` (which break up the runs below);
+_SHORT_FORMAT_LITERALS = ("xox", "AKC", "==", "AccountKey", "hooks.slack.com")
+# * a run of 20 characters of the key alphabet (kept as "k" in a view in which `.` stays and all else is a space),
+#   plus the literal that leads the format: its prefix, AWS's four-letter kinds, Mailchimp's `-us` data centre;
+_KEY_ALPHABET_VIEW = bytes(
+    0x6B if chr(byte).isascii() and (chr(byte).isalnum() or chr(byte) in "_-\\") else byte if byte == 0x2E else 0x20
+    for byte in range(256)
+)
+_KEY_ALPHABET_RUN = b"k" * 20
+_FORMAT_LEADS = ("-us", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "glpat-", "gldt-", "glft-", "glsoat-", "glrt-",
+                 "glcbt-", "glimt-", "glptt-", "glagent-", "gloas-", "GR1348941", "T3BlbkFJ", "pypi-", "SG.", "sq0",
+                 "k_live_", "A3T", "ABIA", "ACCA", "AKIA", "ASIA")
+# * an unnamed key (`_MIXED_TOKEN`): a run of 32 with upper-case letters in it;
+_RUN_OF_32 = re.compile(b"k" * 32 + b"k*")
+# * Discord's bot token: 24-26, a dot, exactly 6, a dot, 27 (in the view); Telegram's: 8+ digits and a colon
+#   (in the digit view). Their `\d` takes other scripts' digits too, which the views do not show, so other
+#   scripts are asked with the formats' own leading parts.
+_DISCORD_RUNS = b"k" * 24 + b".kkkkkk." + b"k" * 27
+_TELEGRAM_DIGITS = b"0" * 8 + b":"
+_DISCORD_OR_TELEGRAM = re.compile(r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}|\d{8}:")
+
+
+def _may_hold_format(text: str, view: bytes) -> bool:
+    """Whether a format of ASCII classes (all but Discord's and Telegram's) or an unnamed key could be in a
+    text whose view has a run of 20."""
+    if any(lead in text for lead in _FORMAT_LEADS):
+        return True
+    return any(not text[run.start() : run.end()].islower() for run in _RUN_OF_32.finditer(view))
+
+
+def _may_hold_key(shapes: Shapes) -> bool:
+    """A keyed value needs a key, and every key holds one of the stems."""
+    return not shapes.ascii or _ASCII_STEM.search(shapes.letters) is not None
+
+
+def _may_hold_labelled_phone(text: str, shapes: Shapes) -> bool:
+    return ("(" in text or "[" in text) and shapes.may_hold_digits(_NUMBER_THEN_BRACKET_SHAPE)
+
+
+def _may_hold_provider_key(text: str, shapes: Shapes) -> bool:
+    if len(text) < 20:
+        return False
+    # One C-level translation and literal searches, far cheaper than the runs' regex (cf. `_AWS_VIEW`); other
+    # scripts' characters become "?" (one byte each, so indexes agree), outside the key alphabet as they are.
+    view = text.encode("ascii", "replace").translate(_KEY_ALPHABET_VIEW)
+    long_run = _KEY_ALPHABET_RUN in view
+    if long_run and _may_hold_format(text, view):
+        return True
+    if shapes.ascii:
+        if long_run and (_DISCORD_RUNS in view or _TELEGRAM_DIGITS in shapes.digits):
+            return True
+    elif _DISCORD_OR_TELEGRAM.search(text) is not None:
+        return True
+    return any(literal in text for literal in _SHORT_FORMAT_LITERALS)
+
+
+def context_candidates(text: str, shapes: Shapes | None = None) -> list[Candidate]:
+    """Every finding of the finders above, each run only when its gate says it could find something."""
+    shapes = shapes or Shapes.of(text)
+    found: list[Candidate] = []
+    if _may_hold_key(shapes):
+        found += find_keyed_values(text)
+    if _may_hold_labelled_phone(text, shapes):
+        found += find_labelled_phones(text)
+    if _may_hold_provider_key(text, shapes):
+        found += find_provider_keys(text)
+    found += find_url_passwords(text)  # gated inside: `://` and `@` are two literal searches
     return found
 
 
-__all__ = ["context_candidates", "find_url_passwords", "find_keyed_values", "find_labelled_phones", "find_provider_keys", "key_kind"]
+__all__ = ["context_candidates", "find_keyed_values", "find_labelled_phones", "find_provider_keys", "find_url_passwords", "key_kind"]

@@ -392,5 +392,5 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_secrets(text, shapes)
     found += find_addresses(text, shapes)
     found += find_full_names(text)
-    found += context_candidates(text)
+    found += context_candidates(text, shapes)
     return found
