@@ -24,7 +24,7 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from evalforge_assets.capture.pii_patterns import Candidate
-from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_shapes import Shapes, WordFragments
 
 # ----------------------------------------------------------------------------------------------- key names
 # Normalized key (lowered, letters and digits only) endings that name a password, in several languages.
@@ -113,6 +113,7 @@ _STEM = re.compile(_alternation(_STEMS))
 # lowered text's letters at the same places and a space for everything else: a stem, being letters only, is in
 # one exactly when it is in the other.
 _ASCII_STEM = re.compile(_alternation(tuple(stem for stem in _STEMS if stem.isascii())).encode())
+_STEM_WORDS = WordFragments(_ASCII_STEM)
 _KEY_CHARS = re.compile(r"[\w.\-]*")
 _INERT = frozenset({"true", "false", "none", "null", "nil", "yes", "no", "required", "optional", "changeme?",
                     "redacted", "hidden", "masked", "empty", "invalid", "expired", "missing", "reset", "set",
@@ -387,8 +388,8 @@ def find_url_passwords(text: str) -> Iterator[Candidate]:
 # ------------------------------------------------------------------------------------------------- gates
 # Each gate is a necessary condition of its finder, decided from views of the text made once (`Shapes`), so
 # gating skips only finder runs that would find nothing (tests/unit/test_pii_context_gates.py compares the
-# gated and ungated findings). Other scripts than ASCII pass every gate: their digits and case folding do not
-# show in the byte views.
+# gated and ungated findings). Text in other scripts passes the key and phone gates (its digits and case folding
+# do not show in the byte views) and gets the provider gate's own tests for the formats whose `\d` is Unicode.
 
 # `_NUMBER_THEN_WORD` up to the bracket, on the digit view (`\d` is "0" there, and `\s` of an ASCII text is
 # bytes' `\s` plus the four separator controls).
@@ -396,6 +397,7 @@ _NUMBER_THEN_BRACKET_SHAPE = re.compile(rb"0[0 ().\-/]{3,22}0[\s\x1c-\x1f]*[(\[]
 # Provider formats and unnamed keys, by what each needs (`_detect_secrets_patterns`):
 # * a literal, for those that may be short or whose alphabet has `+` and `/` (which break up the runs below);
 _SHORT_FORMAT_LITERALS = ("xox", "AKC", "==", "AccountKey", "hooks.slack.com")
+_SHORT_FORMAT = re.compile(_alternation(_SHORT_FORMAT_LITERALS))
 # * a run of 20 characters of the key alphabet (kept as "k" in a view in which `.` stays and all else is a space),
 #   plus the literal that leads the format: its prefix, AWS's four-letter kinds, Mailchimp's `-us` data centre;
 _KEY_ALPHABET_VIEW = bytes(
@@ -406,27 +408,30 @@ _KEY_ALPHABET_RUN = b"k" * 20
 _FORMAT_LEADS = ("-us", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "glpat-", "gldt-", "glft-", "glsoat-", "glrt-",
                  "glcbt-", "glimt-", "glptt-", "glagent-", "gloas-", "GR1348941", "T3BlbkFJ", "pypi-", "SG.", "sq0",
                  "k_live_", "A3T", "ABIA", "ACCA", "AKIA", "ASIA")
+_FORMAT_LEAD = re.compile(_alternation(_FORMAT_LEADS))
 # * an unnamed key (`_MIXED_TOKEN`): a run of 32 with upper-case letters in it;
 _RUN_OF_32 = re.compile(b"k" * 32 + b"k*")
+_RUN_32 = b"k" * 32
 # * Discord's bot token: 24-26, a dot, exactly 6, a dot, 27 (in the view); Telegram's: 8+ digits and a colon
 #   (in the digit view). Their `\d` takes other scripts' digits too, which the views do not show, so other
 #   scripts are asked with the formats' own leading parts.
 _DISCORD_RUNS = b"k" * 24 + b".kkkkkk." + b"k" * 27
 _TELEGRAM_DIGITS = b"0" * 8 + b":"
-_DISCORD_OR_TELEGRAM = re.compile(r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}|\d{8}:")
+_DISCORD = re.compile(r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}")
+_TELEGRAM = re.compile(r"\d{8}:")  # its 35 characters after the colon are ASCII: only asked with a run of 20
 
 
 def _may_hold_format(text: str, view: bytes) -> bool:
     """Whether a format of ASCII classes (all but Discord's and Telegram's) or an unnamed key could be in a
     text whose view has a run of 20."""
-    if any(lead in text for lead in _FORMAT_LEADS):
+    if _FORMAT_LEAD.search(text) is not None:
         return True
-    return any(not text[run.start() : run.end()].islower() for run in _RUN_OF_32.finditer(view))
+    return _RUN_32 in view and any(not text[run.start() : run.end()].islower() for run in _RUN_OF_32.finditer(view))
 
 
 def _may_hold_key(shapes: Shapes) -> bool:
     """A keyed value needs a key, and every key holds one of the stems."""
-    return not shapes.ascii or _ASCII_STEM.search(shapes.letters) is not None
+    return _STEM_WORDS.may_hold(shapes)
 
 
 def _may_hold_labelled_phone(text: str, shapes: Shapes) -> bool:
@@ -445,9 +450,9 @@ def _may_hold_provider_key(text: str, shapes: Shapes) -> bool:
     if shapes.ascii:
         if long_run and (_DISCORD_RUNS in view or _TELEGRAM_DIGITS in shapes.digits):
             return True
-    elif _DISCORD_OR_TELEGRAM.search(text) is not None:
+    elif _DISCORD.search(text) is not None or (long_run and _TELEGRAM.search(text) is not None):
         return True
-    return any(literal in text for literal in _SHORT_FORMAT_LITERALS)
+    return _SHORT_FORMAT.search(text) is not None
 
 
 def context_candidates(text: str, shapes: Shapes | None = None) -> list[Candidate]:

@@ -53,3 +53,33 @@ class Shapes:
         text can be ruled out: case-insensitive matching folds some other letters (the Kelvin sign, long s)
         onto ASCII ones."""
         return not self.ascii or not self.words.isdisjoint(words)
+
+
+class WordFragments:
+    """Whether a text's ASCII words hold one of some lowercase letter fragments (key-name stems), remembering the
+    words found to hold none: texts repeat a small vocabulary, so most texts are answered by one C-level subset
+    test of their word set instead of a regex scan. A necessary condition on ASCII text only, like `Shapes`'
+    own tests: a fragment of letters is in the lowered text exactly when it is inside one of its words.
+
+    The memory is bounded (it starts over past `limit` words, as random ids add words seen once); its updates
+    are single set operations, safe between threads under the GIL."""
+
+    def __init__(self, fragments: re.Pattern[bytes], limit: int = 50_000) -> None:
+        self._fragments = fragments
+        self._limit = limit
+        self._clean: set[bytes] = set()
+
+    def may_hold(self, shapes: Shapes) -> bool:
+        if not shapes.ascii:
+            return True
+        words = shapes.words
+        clean = self._clean
+        if words <= clean:
+            return False
+        if len(clean) > self._limit:
+            clean.clear()
+        for word in words - clean:
+            if self._fragments.search(word) is not None:
+                return True
+            clean.add(word)
+        return False

@@ -25,7 +25,7 @@ from evalforge_assets.capture.pii_context import (
     find_url_passwords,
 )
 from evalforge_assets.capture.pii_patterns import Candidate
-from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_shapes import Shapes, WordFragments
 
 # The formats the provider gate was written against. A detect-secrets release that adds or changes one changes
 # this pin: then check that `_SHORT_FORMAT_LITERALS`, `_FORMAT_LEADS` and the run tests still cover every
@@ -173,13 +173,16 @@ def test_gated_finders_find_exactly_what_every_finder_finds_on_the_benchmark_and
 @pytest.mark.parametrize(
     ("name", "narrowed"),
     [
-        ("_FORMAT_LEADS", tuple(lead for lead in pii_context._FORMAT_LEADS if lead != "AKIA")),
-        ("_SHORT_FORMAT_LITERALS", tuple(literal for literal in pii_context._SHORT_FORMAT_LITERALS if literal != "xox")),
+        ("_FORMAT_LEAD", re.compile(pii_context._alternation(tuple(
+            lead for lead in pii_context._FORMAT_LEADS if lead != "AKIA")))),
+        ("_SHORT_FORMAT", re.compile(pii_context._alternation(tuple(
+            literal for literal in pii_context._SHORT_FORMAT_LITERALS if literal != "xox")))),
         ("_DISCORD_RUNS", b"never"),
         ("_TELEGRAM_DIGITS", b"never"),
-        ("_DISCORD_OR_TELEGRAM", re.compile(r"(?!)")),
+        ("_DISCORD", re.compile(r"(?!)")),
+        ("_TELEGRAM", re.compile(r"(?!)")),
         ("_RUN_OF_32", re.compile(rb"(?!)")),
-        ("_ASCII_STEM", re.compile(rb"(?!)")),
+        ("_STEM_WORDS", WordFragments(re.compile(rb"(?!)"))),
         ("_NUMBER_THEN_BRACKET_SHAPE", re.compile(rb"(?!)")),
     ],
 )
@@ -188,3 +191,15 @@ def test_a_gate_narrower_than_its_finder_is_caught(name: str, narrowed: object, 
     monkeypatch.setattr(pii_context, name, narrowed)
     with pytest.raises(AssertionError):
         _assert_same(_sample_texts(), monkeypatch)
+
+
+def test_word_fragments_remember_only_clean_words_and_start_over_past_their_limit() -> None:
+    fragments = WordFragments(re.compile(rb"pass|key"), limit=3)
+    clean, keyed = Shapes.of("the cache was cold"), Shapes.of("the passphrase was cold")
+    assert not fragments.may_hold(clean)
+    assert not fragments.may_hold(clean)  # now from memory: every word known clean
+    assert fragments.may_hold(keyed) and fragments.may_hold(keyed)  # a word with a fragment is never remembered
+    assert fragments.may_hold(Shapes.of("der Schlüssel: API-KEY"))  # other scripts are not ruled out
+    assert not fragments.may_hold(Shapes.of("one two three four five"))  # past the limit: starts over, same answers
+    assert not fragments.may_hold(clean)
+    assert fragments.may_hold(Shapes.of("monkey business"))
