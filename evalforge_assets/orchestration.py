@@ -55,7 +55,7 @@ mutation LaunchRun($params: ExecutionParams!) {
     ... on PythonError { message }
     ... on RunConfigValidationInvalid { errors { message } }
     ... on InvalidSubsetError { message }
-    ... on JobNotFoundError { message }
+    ... on PipelineNotFoundError { message }
     ... on RunConflict { message }
     ... on UnauthorizedError { message }
     ... on ConflictingExecutionParamsError { message }
@@ -105,7 +105,7 @@ class DagsterClient:
     def launch_backfill(self, asset_keys: Sequence[str], partition_keys: Sequence[str], title: str) -> str:
         """Launch an asset backfill (shown under Backfills in the UI) and return its id."""
         params = {
-            "assetSelection": [{"path": key.split("/")} for key in asset_keys],
+            "assetSelection": _asset_selection(asset_keys),
             "partitionNames": list(partition_keys),
             "title": title,
             "fromFailure": False,
@@ -116,11 +116,16 @@ class DagsterClient:
         return result["backfillId"]
 
     def launch_run(self, job_name: str, tags: dict[str, str] | None = None,
-                   run_config: dict[str, Any] | None = None) -> str:
-        """Submit a run of a job in the evalforge location; partitions travel as dagster/partition tags."""
+                   run_config: dict[str, Any] | None = None, asset_keys: Sequence[str] | None = None) -> str:
+        """Submit a run of a job in the evalforge location; partitions travel as dagster/partition tags.
+        `asset_keys` (e.g. ["war_room"]) materializes only those assets of the job, as a re-execution of one
+        step does; None runs the whole job."""
+        selector: dict[str, Any] = {"repositoryLocationName": LOCATION_NAME, "repositoryName": REPOSITORY_NAME,
+                                    "jobName": job_name}
+        if asset_keys is not None:
+            selector["assetSelection"] = _asset_selection(asset_keys)
         params = {
-            "selector": {"repositoryLocationName": LOCATION_NAME, "repositoryName": REPOSITORY_NAME,
-                         "jobName": job_name},
+            "selector": selector,
             "executionMetadata": {"tags": [{"key": k, "value": v} for k, v in (tags or {}).items()]},
             "runConfigData": run_config or {},
         }
@@ -129,6 +134,11 @@ class DagsterClient:
             raise DagsterRequestFailed(f"Dagster refused the run of {job_name} ({result['__typename']}): "
                                        f"{_reason(result)}")
         return result["run"]["runId"]
+
+
+def _asset_selection(asset_keys: Sequence[str]) -> list[dict[str, list[str]]]:
+    # GraphQL takes an asset key as its path parts; evalforge names nested keys with "/".
+    return [{"path": key.split("/")} for key in asset_keys]
 
 
 def _reason(result: dict[str, Any]) -> str:
