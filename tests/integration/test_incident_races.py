@@ -10,7 +10,6 @@ races to open a new one.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from evalforge_assets.recovery.plan import deterministic_plan
 from evalforge_assets.recovery.service import IncidentService, SignalReading
 from evalforge_assets.store import Store, open_store
 from tests.fixtures.firestore_emulator import TEST_PROJECT
+from tests.fixtures.processes import stop_process
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICE = "demo-app"
@@ -67,13 +67,7 @@ def _answers(url: str) -> bool:
 
 def _stop(api: ApiProcess) -> None:
     """SIGTERM the one process we started (by its PID); SIGKILL that same PID only if it does not exit."""
-    if api.process.poll() is None:
-        api.process.send_signal(signal.SIGTERM)
-        try:
-            api.process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            api.process.kill()
-            api.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+    stop_process(api.process, STOP_TIMEOUT_SECONDS)
 
 
 @contextmanager
