@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import signal
 import socket
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from evalforge_assets.models import (
 )
 from evalforge_assets.review.rules import hour_key
 from evalforge_assets.store import Store, open_store
+from tests.fixtures.processes import stop_process  # stops the API by its PID, as the tests do
 
 API_KEY = "benchmark-lead-key"
 LIST_ENDPOINTS = ("GET /v1/captures", "GET /v1/captures filtered", "GET /v1/captures next page",
@@ -162,13 +162,7 @@ def api_server(store_url: str, workdir: Path, extra_env: dict[str, str]) -> Iter
             time.sleep(0.2)
         yield base
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=STOP_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        stop_process(process, STOP_TIMEOUT_SECONDS)
 
 
 # ---- the request mix ---------------------------------------------------------------------------------------

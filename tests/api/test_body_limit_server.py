@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import KEYS
+from tests.fixtures.processes import stop_process
 
 BODY_BYTES = 200 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -55,12 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, int]
                 time.sleep(0.1)
         yield process.pid, port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop_process(process, 15)
 
 
 def _rss_kib(pid: int) -> int:
