@@ -95,6 +95,8 @@ class Recorder:
 
 
 def merge_delta(kind: str, into: Delta, other: Delta) -> None:
+    """Add `other` into `into`: a max gauge keeps the higher value, anything else adds value, buckets, sum and
+    count. Used between flushes and when a flush meets the stored totals."""
     if kind == "max_gauge":
         into.value = max(into.value, other.value)
         return

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from evalforge_assets.models import now_iso
 from evalforge_assets.store import Store, StoreUnavailable, VersionConflict
 from evalforge_assets.telemetry.catalog import FAMILIES, family
-from evalforge_assets.telemetry.recorder import Delta, LabelKey, Recorder
+from evalforge_assets.telemetry.recorder import Delta, LabelKey, Recorder, merge_delta
 
 COLLECTION = "telemetry"
 # Many processes end their steps at the same moment (a backfill fans out), so allow more than the default.
@@ -47,21 +47,16 @@ def _series_id(key: LabelKey) -> str:
 def merged(current: TelemetryFamily | None, name: str, deltas: dict[LabelKey, Delta]) -> TelemetryFamily:
     """`current` with `deltas` added (a pure function: Store.update may call it more than once)."""
     kind = family(name).kind
-    series = {sid: stored.model_copy(deep=True) for sid, stored in (current.series if current else {}).items()}
+    series = dict(current.series) if current else {}  # entries are replaced below, never changed in place
     for key, delta in deltas.items():
         sid = _series_id(key)
         stored = series.get(sid)
-        if stored is None:
-            stored = series[sid] = StoredSeries(labels=dict(key), value=delta.value if kind == "max_gauge" else 0.0)
-        if kind == "max_gauge":
-            stored.value = max(stored.value, delta.value)
-            continue
-        stored.value += delta.value
-        if delta.buckets:
-            stored.buckets = [a + b for a, b in zip(stored.buckets or [0.0] * len(delta.buckets), delta.buckets,
-                                                    strict=True)]
-        stored.sum += delta.total
-        stored.count += delta.count
+        # A new max gauge starts at its first reading (0 would hide a negative one); the rest start empty.
+        total = Delta(value=delta.value if kind == "max_gauge" else 0.0) if stored is None else Delta(
+            value=stored.value, buckets=list(stored.buckets), total=stored.sum, count=stored.count)
+        merge_delta(kind, total, delta)  # the same addition the recorder does between flushes
+        series[sid] = StoredSeries(labels=dict(key), value=total.value, buckets=total.buckets, sum=total.total,
+                                   count=total.count)
     return TelemetryFamily(metric=name, series=series)
 
 

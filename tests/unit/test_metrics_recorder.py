@@ -70,3 +70,17 @@ def test_the_price_table_lays_settings_over_the_defaults_and_names_a_bad_value()
     assert "MiniMax-M2.5" in table
     with pytest.raises(PriceTableError, match="EVALFORGE_LLM_PRICES"):
         price_table('{"my-model": {"input_per_mtok": -1, "output_per_mtok": 4}}')
+
+
+def test_a_second_flush_adds_to_the_stored_histogram_and_counter(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    recorder = Recorder()
+    for _ in range(2):
+        recorder.observe("evalforge_pipeline_step_duration_seconds", 0.3, step="s")
+        recorder.count("evalforge_capture_spans_read_total", 3, source="sample")
+        flush_into(store, recorder)
+    stored = read_families(store)
+    series = stored["evalforge_pipeline_step_duration_seconds"].series["step=s"]
+    assert series.buckets[1] == 2 and sum(series.buckets) == 2 and series.count == 2
+    assert series.sum == pytest.approx(0.6) and series.labels == {"step": "s"}
+    assert stored["evalforge_capture_spans_read_total"].series["source=sample"].value == 6
