@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from evalforge_assets.models import parse_iso
-from evalforge_assets.orchestration import LOCATION_NAME, PARTITION_TAG, REPOSITORY_NAME
+from evalforge_assets.orchestration import LOCATION_NAME, PARTITION_TAG, REPOSITORY_NAME, DagsterClient
 from evalforge_assets.recovery.webhooks import WEBHOOK_SECRET_HEADER
 from tests.api.test_incidents_all_services import MONITORS, notification
 from tests.e2e.stack import Stack, start_stack, wait_until
@@ -41,16 +41,6 @@ pytestmark = pytest.mark.e2e
 
 WEBHOOK_SECRET = "e2e-war-room-webhook-secret"
 
-_LAUNCH = """
-mutation Launch($params: ExecutionParams!) {
-  launchRun(executionParams: $params) {
-    __typename
-    ... on LaunchRunSuccess { run { runId } }
-    ... on PythonError { message }
-    ... on RunConfigValidationInvalid { errors { message } }
-    ... on InvalidSubsetError { message }
-  }
-}"""
 _RUN = 'query Run($id: ID!) { runOrError(runId: $id) { ... on Run { status endTime } } }'
 _TICKS = """
 query Ticks($selector: SensorSelector!) {
@@ -93,12 +83,9 @@ def monitor_fires(stack: Stack) -> dict:
 
 def materialize_war_room_again(stack: Stack, incident_id: str) -> None:
     """What a retry or re-execution of the war_room step does: materialize the incident's partition again."""
-    params = {"selector": {"repositoryLocationName": LOCATION_NAME, "repositoryName": REPOSITORY_NAME,
-                           "jobName": "incident_job", "assetSelection": [{"path": ["war_room"]}]},
-              "executionMetadata": {"tags": [{"key": PARTITION_TAG, "value": incident_id}]}, "runConfigData": {}}
-    launched = graphql(stack, _LAUNCH, {"params": params})["launchRun"]
-    assert launched["__typename"] == "LaunchRunSuccess", launched
-    run_id = launched["run"]["runId"]
+    # The API's own client (it raises with Dagster's reason when the launch is refused).
+    run_id = DagsterClient(stack.dagster_url, timeout=30).launch_run(
+        "incident_job", tags={PARTITION_TAG: incident_id}, asset_keys=["war_room"])
     run = wait_until(lambda: (r := graphql(stack, _RUN, {"id": run_id})["runOrError"])["status"] in (
         "SUCCESS", "FAILURE", "CANCELED") and r, 180, f"the war_room re-materialization {run_id} to finish")
     assert run["status"] == "SUCCESS", run
