@@ -559,10 +559,10 @@ def generate(seed: int = SEED, size: int = SIZE) -> list[Sample]:
     return samples
 
 
-def load() -> list[Sample]:
-    """The frozen corpus, as committed."""
+def read_samples(path: Path) -> list[Sample]:
+    """A frozen corpus file (one sample per JSON line), as committed; the held-out corpus is read the same way."""
     samples = []
-    for line in CORPUS_PATH.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         samples.append(
             Sample(
@@ -575,8 +575,27 @@ def load() -> list[Sample]:
     return samples
 
 
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def corpus_cli(argv: list[str], path: Path, generate: Callable[[], list[Sample]]) -> None:
+    """`--write` regenerates the corpus file at `path`; without it, prints its size and the sha256 a test pins."""
+    if "--write" in argv:
+        lines = [sample.to_json() for sample in generate()]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"wrote {len(lines)} samples to {path} sha256 {file_sha256(path)}")
+    else:
+        print(f"{path}: {len(read_samples(path))} samples, sha256 {file_sha256(path)}")
+
+
+def load() -> list[Sample]:
+    """The frozen corpus, as committed."""
+    return read_samples(CORPUS_PATH)
+
+
 def corpus_sha256() -> str:
-    return hashlib.sha256(CORPUS_PATH.read_bytes()).hexdigest()
+    return file_sha256(CORPUS_PATH)
 
 
 # ------------------------------------------------------------------------------------------- scoring
@@ -678,12 +697,7 @@ def score(samples: Iterable[Sample], redact: Redactor) -> CorpusScore:
 
 
 def main(argv: list[str]) -> None:
-    if "--write" in argv:
-        lines = [sample.to_json() for sample in generate()]
-        CORPUS_PATH.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        print(f"wrote {len(lines)} samples to {CORPUS_PATH} sha256 {corpus_sha256()}")
-    else:
-        print(f"{CORPUS_PATH}: {len(load())} samples, sha256 {corpus_sha256()}")
+    corpus_cli(argv, CORPUS_PATH, generate)
 
 
 if __name__ == "__main__":

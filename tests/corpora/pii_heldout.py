@@ -23,7 +23,6 @@ the foreign corpus (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpu
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import random
 import string
@@ -31,7 +30,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
-from tests.corpora.pii_foreign import Sample
+from tests.corpora.pii_foreign import Sample, corpus_cli, file_sha256, read_samples
 
 CORPUS_PATH = Path(__file__).with_name("pii_heldout.jsonl")
 SEED = 20260315
@@ -374,26 +373,15 @@ def generate(seed: int = SEED) -> list[Sample]:
 
 def load() -> list[Sample]:
     """The frozen corpus, as committed."""
-    samples = []
-    for line in CORPUS_PATH.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        samples.append(Sample(text=record["text"], form=record["form"],
-                              entities=[(entity, value) for entity, value in record["entities"]],
-                              negatives=list(record["negatives"])))
-    return samples
+    return read_samples(CORPUS_PATH)
 
 
 def corpus_sha256() -> str:
-    return hashlib.sha256(CORPUS_PATH.read_bytes()).hexdigest()
+    return file_sha256(CORPUS_PATH)
 
 
 def main(argv: list[str]) -> None:
-    if "--write" in argv:
-        lines = [sample.to_json() for sample in generate()]
-        CORPUS_PATH.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        print(f"wrote {len(lines)} samples to {CORPUS_PATH} sha256 {corpus_sha256()}")
-    else:
-        print(f"{CORPUS_PATH}: {len(load())} samples, sha256 {corpus_sha256()}")
+    corpus_cli(argv, CORPUS_PATH, generate)
 
 
 if __name__ == "__main__":
