@@ -88,7 +88,7 @@ def _row_views(store: Store, query: SignatureListQuery, rows: list[SignatureRow]
 @router.get("/signatures", response_class=HTMLResponse)
 def queue_page(request: Request, principal: ConsoleViewer, store: StoreDep, cursors: CursorsDep) -> Response:
     query, filters = queue_query(request)
-    page = signature_routes.list_signatures(query=query, store=store, cursors=cursors, _principal=principal)
+    page = signature_routes.signature_page(query, store, cursors)
     return render(
         request, principal, "queue.html", filters=filters, query=query, rows=_row_views(store, query, page.items),
         next_url=page_url(filters, cursor=page.next_cursor) if page.next_cursor else None,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
 from evalforge_api.auth import Principal, Reviewer, Role, Viewer
+from evalforge_api.cursors import CursorSigner
 from evalforge_api.deps import CursorsDep, ReviewServiceDep, StoreDep
 from evalforge_api.errors import AUTH_RESPONSES, CONFLICT, NOT_FOUND
+from evalforge_api.responses import model_json_response
 from evalforge_api.schemas import (
     CaptureDetail,
     CaptureListQuery,
@@ -19,7 +21,7 @@ from evalforge_api.schemas import (
 from evalforge_assets.models import CaptureStatus, FailureCapture
 from evalforge_assets.review.rules import UNSET, CapturePatch
 from evalforge_assets.review.service import ReviewService
-from evalforge_assets.store import CaptureFilter, InvalidCursor
+from evalforge_assets.store import CaptureFilter, InvalidCursor, Store
 from evalforge_assets.store.query import decode_cursor
 
 CaptureId = Annotated[str, Path(min_length=1, max_length=200, examples=["9f2c4d1e7a6b43c58e0d2f1a3b4c5d6e"])]
@@ -47,12 +49,8 @@ def checked_cursor(cursor: str | None) -> str | None:
 router = APIRouter(prefix="/v1/captures", tags=["captures"], responses=AUTH_RESPONSES)
 
 
-@router.get("", response_model=ListResponse[CaptureSummary], summary="List captures, newest first")
-def list_captures(query: Annotated[CaptureListQuery, Query()], store: StoreDep, cursors: CursorsDep,
-                  _principal: Viewer) -> ListResponse[CaptureSummary]:
-    """Filter by time window and any of the fields below (repeat a parameter or separate values with commas);
-    follow `next_cursor` until it is null. Captures that arrive while you page appear before your cursor,
-    never twice and never in place of one you have not seen."""
+def capture_page(query: CaptureListQuery, store: Store, cursors: CursorSigner) -> ListResponse[CaptureSummary]:
+    """One page of captures as `GET /v1/captures` answers it."""
     occurred_from, occurred_to = query.stored_window
     where = CaptureFilter(
         occurred_from=occurred_from, occurred_to=occurred_to, severity=tuple(query.severity),
@@ -62,6 +60,16 @@ def list_captures(query: Annotated[CaptureListQuery, Query()], store: StoreDep, 
     page = store.list_captures(where, limit=query.limit, cursor=checked_cursor(cursors.open(query.cursor)))
     return ListResponse[CaptureSummary](items=[CaptureSummary.of(c) for c in page.items],
                                         next_cursor=cursors.sign(page.next_cursor))
+
+
+@router.get("", response_model=ListResponse[CaptureSummary], summary="List captures, newest first")
+def list_captures(query: Annotated[CaptureListQuery, Query()], store: StoreDep, cursors: CursorsDep,
+                  _principal: Viewer) -> Response:
+    """Filter by time window and any of the fields below (repeat a parameter or separate values with commas);
+    follow `next_cursor` until it is null. Captures that arrive while you page appear before your cursor,
+    never twice and never in place of one you have not seen."""
+    # Serialized once: the page already is the declared response model; FastAPI's re-validation is redundant.
+    return model_json_response(capture_page(query, store, cursors))
 
 
 def _detail(review: ReviewService, capture: FailureCapture) -> CaptureDetail:

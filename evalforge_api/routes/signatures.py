@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, Header, Path, Query, Response
 
 from evalforge_api.auth import Lead, Reviewer, Viewer
+from evalforge_api.cursors import CursorSigner
 from evalforge_api.deps import CursorsDep, ReviewServiceDep, StoreDep
 from evalforge_api.errors import AUTH_RESPONSES, CONFLICT, NOT_FOUND
+from evalforge_api.responses import model_json_response
 from evalforge_api.routes.captures import checked_cursor, require_lead_for_export
 from evalforge_api.schemas import (
     UNASSIGNED,
@@ -107,14 +109,8 @@ def _rows(store: Store, signatures: list[tuple[FailureSignature, int | None]],
     ]
 
 
-@router.get("", response_model=ListResponse[SignatureRow],
-            summary="The grouped queue: signatures with recurrence counts")
-def list_signatures(query: Annotated[SignatureListQuery, Query()], store: StoreDep, cursors: CursorsDep,
-                    _principal: Viewer) -> ListResponse[SignatureRow]:
-    """Sorted by `count` or `last_seen` (highest first) or `severity` (most severe first). With `from`/`to`
-    only signatures that recurred in the window are listed, each with `count_in_window` (counted per whole
-    hour). A windowed page may hold fewer than `limit` rows: keep following `next_cursor` until it is null.
-    Signatures merged into another are hidden unless `include_merged=true`."""
+def signature_page(query: SignatureListQuery, store: Store, cursors: CursorSigner) -> ListResponse[SignatureRow]:
+    """One page of the queue as `GET /v1/signatures` answers it (the console's queue page shows the same)."""
     order = SORT_ORDERS[query.sort]
     filters = _filters(query)
     start, end = query.window()
@@ -139,6 +135,18 @@ def list_signatures(query: Annotated[SignatureListQuery, Query()], store: StoreD
             break
     return ListResponse[SignatureRow](items=_rows(store, found, query.samples),
                                       next_cursor=cursors.sign(_wrap_cursor(query.sort, cursor)))
+
+
+@router.get("", response_model=ListResponse[SignatureRow],
+            summary="The grouped queue: signatures with recurrence counts")
+def list_signatures(query: Annotated[SignatureListQuery, Query()], store: StoreDep, cursors: CursorsDep,
+                    _principal: Viewer) -> Response:
+    """Sorted by `count` or `last_seen` (highest first) or `severity` (most severe first). With `from`/`to`
+    only signatures that recurred in the window are listed, each with `count_in_window` (counted per whole
+    hour). A windowed page may hold fewer than `limit` rows: keep following `next_cursor` until it is null.
+    Signatures merged into another are hidden unless `include_merged=true`."""
+    # Serialized once: the page already is the declared response model; FastAPI's re-validation is redundant.
+    return model_json_response(signature_page(query, store, cursors))
 
 
 @router.get("/{signature_id}", response_model=SignatureDetail, responses=NOT_FOUND,
