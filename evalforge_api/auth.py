@@ -22,12 +22,13 @@ import ipaddress
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from evalforge_api.rate_limits import FailedAuthThrottle, SharedRateLimiter, StoreOf, retry_after_seconds
@@ -38,6 +39,7 @@ logger = logging.getLogger("evalforge.api.auth")
 LOCAL_ACTOR = "local"
 CONSOLE_COOKIE = "evalforge_console"
 CONSOLE_HEADER = "X-Evalforge-Console"
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 CONSOLE_SESSION_SECONDS = 12 * 3600  # a working day; a forgotten browser does not stay signed in for ever
 
 
@@ -230,7 +232,8 @@ class Authenticator:
         if wait is not None:
             raise self._too_many_failures(wait)
 
-    def authenticate(self, request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    def _identify(self, request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal | None:
+        """The caller, from memory alone (no store access); None when a key was sent and it is not one of ours."""
         if self.open:
             client = request.client.host if request.client else None
             if not _is_loopback(client):
@@ -240,9 +243,7 @@ class Authenticator:
                     "EVALFORGE_API_KEYS (key=role,...) on the server and send `Authorization: Bearer <key>`.",
                 )
             return Principal(Role.lead, None)
-        challenge = {"WWW-Authenticate": "Bearer"}
-        address = client_address(request)
-        self.refuse_if_throttled(address)
+        self.refuse_if_throttled(client_address(request))
         if credentials is None and (session := self._console_call(request)) is not None:
             return session
         if credentials is None:
@@ -251,42 +252,80 @@ class Authenticator:
                        else "The Authorization header is not of the form `Bearer <key>`")
             raise HTTPException(status.HTTP_401_UNAUTHORIZED,
                                 f"{problem}: send `Authorization: Bearer <key>` with a key from "
-                                "EVALFORGE_API_KEYS.", headers=challenge)
+                                "EVALFORGE_API_KEYS.", headers=_CHALLENGE)
         key = self._match(credentials.credentials)
-        if key is None:
-            self.count_failure(address)
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED,
-                                "The API key is not recognised: send a key listed in EVALFORGE_API_KEYS as "
-                                "`Authorization: Bearer <key>`.", headers=challenge)
-        return Principal(key.role, key.key_id)
+        return Principal(key.role, key.key_id) if key is not None else None
+
+    @staticmethod
+    def _unknown_key() -> HTTPException:
+        return HTTPException(status.HTTP_401_UNAUTHORIZED,
+                             "The API key is not recognised: send a key listed in EVALFORGE_API_KEYS as "
+                             "`Authorization: Bearer <key>`.", headers=_CHALLENGE)
+
+    def authenticate(self, request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+        principal = self._identify(request, credentials)
+        if principal is None:
+            self.count_failure(client_address(request))
+            raise self._unknown_key()
+        return principal
+
+    async def authenticate_async(self, request: Request,
+                                 credentials: HTTPAuthorizationCredentials | None) -> Principal:
+        """`authenticate` on the event loop; only a wrong key, which is counted in the store, goes to a thread."""
+        principal = self._identify(request, credentials)
+        if principal is None:
+            await run_in_threadpool(self.count_failure, client_address(request))
+            raise self._unknown_key()
+        return principal
+
+    def _rate_limited(self, wait: float) -> HTTPException:
+        retry_after = retry_after_seconds(wait)
+        return HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"Rate limit of {self.limiter.per_window} requests per minute for this key exceeded; retry "
+            f"after {retry_after} s.",
+            headers={"Retry-After": str(retry_after)},
+        )
 
     def check_rate(self, principal: Principal) -> None:
         if principal.key_id is None:
             return  # open mode serves the local user only; limits are per key
         wait = self.limiter.acquire(principal.key_id)
         if wait is not None:
-            retry_after = retry_after_seconds(wait)
-            raise HTTPException(
-                status.HTTP_429_TOO_MANY_REQUESTS,
-                f"Rate limit of {self.limiter.per_window} requests per minute for this key exceeded; retry "
-                f"after {retry_after} s.",
-                headers={"Retry-After": str(retry_after)},
-            )
+            raise self._rate_limited(wait)
+
+    async def check_rate_async(self, principal: Principal) -> None:
+        """`check_rate` on the event loop: most requests take from this replica's block in memory; the few that
+        must reserve a block from the store (or wait for one being reserved) do that in a thread."""
+        if principal.key_id is None:
+            return
+        admission = self.limiter.try_acquire(principal.key_id)
+        if admission is None:
+            wait = await run_in_threadpool(self.limiter.acquire, principal.key_id)
+        else:
+            wait = admission.wait
+            if admission.top_up is not None:
+                await run_in_threadpool(admission.top_up)
+        if wait is not None:
+            raise self._rate_limited(wait)
 
 
-def require_role(role: Role) -> Callable[..., Principal]:
-    """A dependency that authenticates the caller and checks `role` and the key's rate limit."""
+def require_role(role: Role) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that authenticates the caller and checks `role` and the key's rate limit.
 
-    def dependency(
+    It is async so the common request (a known key, room left in this replica's block of the rate limit) is
+    answered on the event loop without a threadpool hop; store writes still run in a thread."""
+
+    async def dependency(
         request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
         authenticator: Authenticator = request.app.state.auth
-        principal = authenticator.authenticate(request, credentials)
+        principal = await authenticator.authenticate_async(request, credentials)
         if not principal.allows(role):
             raise HTTPException(status.HTTP_403_FORBIDDEN,
                                 f"This action needs the {role.value} role (or higher); your key has the "
                                 f"{principal.role.value} role.")
-        authenticator.check_rate(principal)
+        await authenticator.check_rate_async(principal)
         return principal
 
     dependency.__name__ = f"require_{role.value}"

@@ -6,7 +6,8 @@ concurrent increment). A store write per request would put the store on every re
 replica reserves a block of requests at once and hands them out locally; a block it does not use before the
 window ends is simply lost, and a replica reserves its next block when half of the current one is left, so
 requests rarely wait on the store. Admissions therefore never exceed the limit; a replica may refuse up to a
-block and a half early while another still holds unused reservations.
+block and a half early while another still holds unused reservations. The API takes from the block on its event
+loop (`try_acquire`, which never waits) and moves to a thread only for the requests that write the store.
 
 Failed authentication is counted the same way, per client address (`FailedAuthThrottle`). Only failures write
 to the store; successful requests read nothing but the replica's own memory of blocked addresses.
@@ -19,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from evalforge_assets.models.limits import RateWindow
 from evalforge_assets.store import Store
@@ -35,6 +37,14 @@ _MAX_BLOCK = 100
 def block_size(per_window: int) -> int:
     """How many requests a replica reserves from the store at once for a limit of `per_window`."""
     return max(1, min(_MAX_BLOCK, per_window // _BLOCK_DIVISOR))
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What `SharedRateLimiter.try_acquire` decided without waiting."""
+
+    wait: float | None  # None: allowed; else the seconds until the key's window ends
+    top_up: Callable[[], None] | None = None  # reserve the next block from the store; run it in a thread
 
 
 @dataclass
@@ -64,27 +74,54 @@ class SharedRateLimiter:
     def acquire(self, key_id: str) -> float | None:
         """Take one request for `key_id`: None when allowed, else the seconds until its window ends."""
         now = self._clock()
-        window_start = int(now // self.window_seconds) * self.window_seconds
-        refill = False
         with self._lock:
-            held = self._reservations.get(key_id)
-            if held is None or held.window_start != window_start:
-                held = self._reservations[key_id] = _Reservation(window_start)
+            held = self._current(key_id, now)
             if held.remaining == 0 and not held.exhausted:
                 # Nothing left here: this request waits for the store (under the lock, so the threads of one
                 # replica do not each take a block).
-                granted = self._reserve(key_id, window_start)
+                granted = self._reserve(key_id, held.window_start)
                 held.remaining, held.exhausted = granted, granted == 0
-            if held.remaining == 0:
-                return max(0.0, window_start + self.window_seconds - now)
-            held.remaining -= 1
-            # At half a block left, this request reserves the next block outside the lock, so the others keep
-            # taking what is left instead of waiting on the store (whose writes may queue behind an ingest).
-            if self.block > 1 and held.remaining <= self.block // 2 and not (held.refilling or held.exhausted):
-                held.refilling = refill = True
+            wait, refill = self._take(held, now)
         if refill:
             self._refill(key_id, held)
-        return None
+        return wait
+
+    def try_acquire(self, key_id: str) -> Admission | None:
+        """`acquire` without ever waiting, for the event loop: None when this request would wait (its block is
+        empty and must be reserved from the store, or a thread holds the lock while it does so); then call
+        `acquire` in a thread. An admission may carry a `top_up` to run in a thread (it writes the store)."""
+        now = self._clock()
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            held = self._current(key_id, now)
+            if held.remaining == 0 and not held.exhausted:
+                return None
+            wait, refill = self._take(held, now)
+        finally:
+            self._lock.release()
+        return Admission(wait, partial(self._refill, key_id, held) if refill else None)
+
+    def _current(self, key_id: str, now: float) -> _Reservation:
+        """`key_id`'s reservation for the window holding `now` (a new, empty one in a new window); under the lock."""
+        window_start = int(now // self.window_seconds) * self.window_seconds
+        held = self._reservations.get(key_id)
+        if held is None or held.window_start != window_start:
+            held = self._reservations[key_id] = _Reservation(window_start)
+        return held
+
+    def _take(self, held: _Reservation, now: float) -> tuple[float | None, bool]:
+        """Take one request from `held` (under the lock): (None, refill?) when allowed, else (wait, False).
+
+        At half a block left, this request is told to reserve the next block outside the lock, so the others
+        keep taking what is left instead of waiting on the store (whose writes may queue behind an ingest)."""
+        if held.remaining == 0:
+            return max(0.0, held.window_start + self.window_seconds - now), False
+        held.remaining -= 1
+        if self.block > 1 and held.remaining <= self.block // 2 and not (held.refilling or held.exhausted):
+            held.refilling = True
+            return None, True
+        return None, False
 
     def _refill(self, key_id: str, held: _Reservation) -> None:
         try:
