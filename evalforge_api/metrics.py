@@ -5,11 +5,21 @@ The middleware is plain ASGI, not Starlette's BaseHTTPMiddleware (which runs eac
 and memory streams): its per-request cost is a clock read and two pre-resolved counter updates (measured in
 docs/operations.md). Routes are labelled by their template (`/v1/captures/{capture_id}`), never the raw path,
 so label cardinality stays bounded; a request no route matched is `unmatched`.
+
+Several uvicorn workers (`evalforge up` runs one per core) each count only what they answered, so a scrape
+would show whichever worker took it. When PROMETHEUS_MULTIPROC_DIR is set before the process starts
+(`evalforge up` sets it for more than one worker), prometheus-client keeps every worker's values in files there
+and `/metrics` sums them (its multiprocess mode); without it, the in-process registry answers as before.
 """
 
 from __future__ import annotations
 
+import glob
+import os
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -22,6 +32,7 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from evalforge_api.auth import Viewer
@@ -33,6 +44,9 @@ UNMATCHED = "unmatched"
 # Any other method a client invents is counted as OTHER, so made-up methods cannot add series either.
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 OTHER = "OTHER"
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+# prometheus-client still honours the old lower-case name, so it decides the mode here as well.
+LEGACY_MULTIPROC_ENV = "prometheus_multiproc_dir"
 
 
 class HttpMetrics:
@@ -50,8 +64,9 @@ class HttpMetrics:
                                     registry=self.registry)
         self.unauthenticated = Counter("evalforge_http_unauthenticated_total", "Requests refused with 401 (no or "
                                        "unknown API key), by route template.", ("route",), registry=self.registry)
+        # livesum: in multiprocess mode the workers' connections add up, and a worker that exited counts none.
         self.websocket_clients = Gauge("evalforge_websocket_clients", "WebSocket clients connected now.",
-                                       registry=self.registry)
+                                       registry=self.registry, multiprocess_mode="livesum")
         # labels() costs a lock and a tuple lookup; resolved children are kept here, keyed by the raw values.
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
@@ -66,6 +81,72 @@ class HttpMetrics:
             self.rate_limited.labels(route).inc()
         elif status == 401:
             self.unauthenticated.labels(route).inc()
+
+
+def multiprocess_dir() -> Path | None:
+    """The directory prometheus-client's multiprocess mode writes to, or None for the in-process registry.
+
+    Raises ValueError when the variable names no directory: every worker would fail its first metric write."""
+    value = os.environ.get(MULTIPROC_ENV) or os.environ.get(LEGACY_MULTIPROC_ENV)
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_dir():
+        raise ValueError(f"{MULTIPROC_ENV} is {value}, which is not a directory. Create it empty before starting "
+                         f"the API (evalforge up does), or unset it to run a single worker process.")
+    return path
+
+
+def forget_dead_workers(directory: Path) -> None:
+    """Drop the live-gauge files of worker processes that no longer run.
+
+    A worker that stops cleanly drops its own (_forget_this_worker_on_shutdown); one that was killed or crashed cannot, and
+    uvicorn's supervisor has no exit hook where the parent could (gunicorn's child_exit), so the scrape does it:
+    a dead worker's WebSocket clients are gone with it. Counter and histogram files stay, so totals never drop.
+    """
+    for path in glob.glob(str(directory / "gauge_live*_*.db")):
+        pid_text = Path(path).stem.rsplit("_", 1)[-1]
+        if pid_text.isdigit() and not _running(int(pid_text)):
+            mark_process_dead(int(pid_text), str(directory))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0 only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, as another user's process
+    return True
+
+
+def multiprocess_registry(directory: Path, pipeline: PipelineCollector) -> CollectorRegistry:
+    """A fresh registry of every worker's HTTP figures (summed from `directory`) and the store's pipeline
+    figures. Fresh per scrape, as prometheus-client asks: the workers' own registries must not be collected
+    beside the files, or families would appear twice."""
+    forget_dead_workers(directory)
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=str(directory))
+    registry.register(pipeline)
+    return registry
+
+
+def _forget_this_worker_on_shutdown(app: FastAPI, directory: Path) -> None:
+    """Drop this worker's live-gauge file once its lifespan ends, as gunicorn's child_exit hook would.
+
+    Not atexit: uvicorn re-raises the SIGTERM it caught after a graceful shutdown, so the worker dies by the
+    signal and atexit handlers never run. The lifespan ends after uvicorn closed the WebSocket connections."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
+        try:
+            async with inner(app) as state:
+                yield state
+        finally:
+            mark_process_dead(os.getpid(), str(directory))
+
+    app.router.lifespan_context = lifespan
 
 
 def route_template(scope: Scope) -> str:
@@ -114,8 +195,13 @@ def install_metrics(app: FastAPI) -> HttpMetrics:
     """Add the middleware and `GET /metrics` (a viewer key, or loopback when no keys are configured)."""
     # `_created` series double what is exposed and no rule or dashboard here reads them.
     disable_created_metrics()
+    directory = multiprocess_dir()
     metrics = HttpMetrics()
-    metrics.registry.register(PipelineCollector(lambda: app.state.store))
+    pipeline = PipelineCollector(lambda: app.state.store)
+    if directory is None:
+        metrics.registry.register(pipeline)
+    else:
+        _forget_this_worker_on_shutdown(app, directory)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     router = APIRouter(tags=["health"])
 
@@ -123,7 +209,8 @@ def install_metrics(app: FastAPI) -> HttpMetrics:
                 responses={200: {"content": {CONTENT_TYPE_PLAIN_0_0_4: {}}}})
     def prometheus_metrics(_principal: Viewer, request: Request) -> Response:
         # The classic text format (0.0.4), which every Prometheus version and promtool read.
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_PLAIN_0_0_4)
+        registry = metrics.registry if directory is None else multiprocess_registry(directory, pipeline)
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_PLAIN_0_0_4)
 
     app.include_router(router)
     app.state.http_metrics = metrics

@@ -55,13 +55,15 @@ class ManagedProcess:
     start_when: Callable[[], bool] | None = field(default=None, repr=False)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     reported: bool = field(default=False, repr=False)
+    # This process's own environment instead of the supervisor's shared one (the API's metrics directory).
+    env: dict[str, str] | None = field(default=None, repr=False)
 
     def start(self, env: dict[str, str]) -> None:
         # A new session per child: its own children (dagster dev's webserver, daemon, code server and run
         # workers) share its process group, so one killpg reaches them all; Ctrl-C in our terminal is ours alone.
         # preexec_fn is safe here: the supervisor starts children from its only thread, and the function makes
         # one system call.
-        self.process = subprocess.Popen(self.argv, env=env, start_new_session=True,
+        self.process = subprocess.Popen(self.argv, env=env if self.env is None else self.env, start_new_session=True,
                                         preexec_fn=die_with_parent())  # noqa: PLW1509
 
     @property

@@ -9,6 +9,7 @@ import click
 
 from evalforge_assets import parts
 from evalforge_assets.cli import cli_settings, main, store_option
+from evalforge_assets.cli.api_metrics import api_environment
 from evalforge_assets.cli.bootstrap import BOOTSTRAP_ASSETS, BOOTSTRAP_TAG, bootstrap_partitions
 from evalforge_assets.cli.ports import ports_in_use
 from evalforge_assets.cli.sensor_ready import sensor_has_ticked
@@ -91,7 +92,9 @@ def up(host: str, dagster_port: int, api_port: int, demo_port: int, api_workers:
     processes = [
         dagster,
         ManagedProcess("api", api_command(host, api_port, api_workers),
-                       ready_url=f"http://{host}:{api_port}/health"),
+                       ready_url=f"http://{host}:{api_port}/health",
+                       # Several workers sum their HTTP metrics through a fresh directory (docs/operations.md).
+                       env=api_environment(env, settings.evalforge_home, api_port, api_workers)),
     ]
     if demo:
         processes[:0] = [

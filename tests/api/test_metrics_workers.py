@@ -1,0 +1,208 @@
+"""/metrics with several uvicorn workers: a real `uvicorn --workers 2` started as `evalforge up` starts it
+(api_command, with the environment api_environment prepares) answers the same request count on every scrape,
+whichever worker takes it; WebSocket clients add up across workers; workers leave no live-gauge file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client import CollectorRegistry
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.parser import text_string_to_metric_families
+from websockets.sync.client import connect
+
+from evalforge_api.metrics import forget_dead_workers, multiprocess_dir
+from evalforge_assets.cli.api_metrics import MULTIPROC_ENV, api_environment, api_metrics_dir
+from evalforge_assets.cli.up import api_command
+from tests.fixtures.processes import stop_process
+
+REPO = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+WORKERS = 2
+START_TIMEOUT_SECONDS = 60.0
+STOP_TIMEOUT_SECONDS = 20.0
+SETTLE_SECONDS = 10.0
+ROUTE = "/v1/captures"
+SCRAPES = 12
+
+
+def _log_tail(path: Path) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-40:])
+
+
+@contextmanager
+def api_workers(home: Path) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
+    """`evalforge up`'s API command with 2 workers on a socket bound here; yields (URL, metrics dir, process)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((HOST, 0))
+    listener.listen(128)
+    port = listener.getsockname()[1]
+    base = {key: value for key, value in os.environ.items()
+            if not key.startswith(("EVALFORGE_", "DD_", "MINIMAX_", "DEMO_APP_", "FIRESTORE_EMULATOR_HOST"))}
+    # No keys: loopback callers are let in, as on a developer's machine.
+    base.update({"EVALFORGE_HOME": str(home), "EVALFORGE_STORE": f"sqlite:///{home / 'store.db'}",
+                 "EVALFORGE_LOG_LEVEL": "WARNING", "PYTHONPATH": str(REPO),
+                 # A stale value from the caller's shell must be replaced, not inherited.
+                 MULTIPROC_ENV: str(home / "not-this-one")})
+    env = api_environment(base, home, port, WORKERS)
+    # `--fd` hands the workers the socket bound above; uvicorn uses it instead of --host/--port.
+    command = [*api_command(HOST, port, WORKERS), "--fd", str(listener.fileno())]
+    log_path = home / "api.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, env=env, cwd=home, stdout=log, stderr=subprocess.STDOUT,
+                                   pass_fds=(listener.fileno(),), start_new_session=True)
+    url = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not _answers(url):
+            if process.poll() is not None:
+                raise RuntimeError(f"the API exited with code {process.returncode}:\n{_log_tail(log_path)}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the API did not answer within {START_TIMEOUT_SECONDS:.0f} s:\n"
+                                   f"{_log_tail(log_path)}")
+            time.sleep(0.1)
+        # Both workers are up once each has created its WebSocket gauge file (at import of the app).
+        directory = Path(env[MULTIPROC_ENV])
+        while len(_pids(directory, "gauge_livesum")) < WORKERS:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"only {_pids(directory, 'gauge_livesum')} started:\n{_log_tail(log_path)}")
+            time.sleep(0.1)
+        yield url, directory, process
+    finally:
+        assert not stop_process(process, STOP_TIMEOUT_SECONDS), "the API had to be killed"
+        listener.close()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=5.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _pids(directory: Path, prefix: str) -> set[int]:
+    return {int(path.stem.rsplit("_", 1)[1]) for path in directory.glob(f"{prefix}_*.db")}
+
+
+def _scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    # A new connection per scrape, so the scrapes spread over the workers like Prometheus' would.
+    response = httpx.get(f"{url}/metrics", timeout=10.0, headers={"Connection": "close"})
+    assert response.status_code == 200, response.text
+    return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
+            for family in text_string_to_metric_families(response.text) for sample in family.samples}
+
+
+REQUESTS = ("evalforge_http_requests_total", (("method", "GET"), ("route", ROUTE), ("status", "200")))
+DURATIONS = ("evalforge_http_request_duration_seconds_count", (("method", "GET"), ("route", ROUTE)))
+WEBSOCKETS = ("evalforge_websocket_clients", ())
+
+
+def _settled(url: str, key: tuple, expected: float) -> None:
+    """Wait until a scrape shows `expected` (a worker records a request just after answering it)."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while (seen := _scrape(url).get(key)) != expected:
+        assert time.monotonic() < deadline, f"{key} is {seen}, expected {expected}"
+        time.sleep(0.05)
+
+
+def test_every_scrape_counts_the_requests_of_both_workers(tmp_path: Path) -> None:
+    with api_workers(tmp_path) as (url, directory, _process):
+        assert directory == api_metrics_dir(tmp_path.resolve(), int(url.rsplit(":", 1)[1]))
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+        sent = 0
+        # New connections until both workers have counted some (the kernel hands each accept to either).
+        while len(_pids(directory, "counter")) < WORKERS:
+            assert sent < 400, f"one worker answered all {sent} requests"
+            for _ in range(20):
+                response = httpx.get(f"{url}{ROUTE}", timeout=10.0, headers={"Connection": "close"})
+                assert response.status_code == 200, response.text
+                sent += 1
+        _settled(url, REQUESTS, sent)
+        for _ in range(SCRAPES):
+            metrics = _scrape(url)
+            assert metrics[REQUESTS] == sent
+            assert metrics[DURATIONS] == sent
+
+
+def test_websocket_clients_add_up_across_workers_and_workers_leave_no_live_files(tmp_path: Path) -> None:
+    with api_workers(tmp_path) as (url, directory, process):
+        ws_url = url.replace("http://", "ws://") + "/ws"
+        with connect(ws_url, open_timeout=10.0), connect(ws_url, open_timeout=10.0):
+            _settled(url, WEBSOCKETS, 2)
+            for _ in range(SCRAPES):
+                assert _scrape(url)[WEBSOCKETS] == 2
+        _settled(url, WEBSOCKETS, 0)
+        stop_process(process, STOP_TIMEOUT_SECONDS)
+        assert not list(directory.glob("gauge_live*.db")), "a stopped worker left its WebSocket gauge behind"
+        assert _pids(directory, "counter"), "the workers' request counts must outlive them"
+
+
+GAUGE_WRITER = """
+import os, sys, time
+from prometheus_client import Gauge
+Gauge("evalforge_websocket_clients", "clients", multiprocess_mode="livesum").inc(3)
+print("ready", flush=True)
+if sys.argv[1] == "crash":
+    os._exit(0)  # no clean-up, as a killed worker
+time.sleep(60)
+"""
+
+
+def _gauge_writer(directory: Path, how: str) -> subprocess.Popen[str]:
+    process = subprocess.Popen([sys.executable, "-c", GAUGE_WRITER, how], stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, MULTIPROC_ENV: str(directory)})
+    assert process.stdout is not None and process.stdout.readline() == "ready\n"
+    return process
+
+
+def _summed_gauge(directory: Path) -> float:
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=str(directory))
+    return registry.get_sample_value("evalforge_websocket_clients") or 0.0
+
+
+def test_a_crashed_workers_websocket_clients_are_forgotten_and_a_live_ones_kept(tmp_path: Path) -> None:
+    crashed = _gauge_writer(tmp_path, "crash")
+    crashed.wait(timeout=10)
+    alive = _gauge_writer(tmp_path, "stay")
+    try:
+        assert _summed_gauge(tmp_path) == 6
+        forget_dead_workers(tmp_path)
+        assert _summed_gauge(tmp_path) == 3
+        assert _pids(tmp_path, "gauge_livesum") == {alive.pid}
+    finally:
+        stop_process(alive, STOP_TIMEOUT_SECONDS, first=signal.SIGKILL)
+
+
+def test_one_worker_keeps_the_in_process_registry_and_a_stale_directory_is_cleared(tmp_path: Path) -> None:
+    env = api_environment({MULTIPROC_ENV: "/elsewhere", "prometheus_multiproc_dir": "/old", "KEEP": "1"},
+                          tmp_path, 8000, 1)
+    assert env == {"KEEP": "1"}
+    stale = api_metrics_dir(tmp_path.resolve(), 8000)
+    stale.mkdir(parents=True)
+    (stale / "counter_99999.db").write_bytes(b"left by an earlier run")
+    env = api_environment({}, tmp_path, 8000, 3)
+    assert Path(env[MULTIPROC_ENV]) == stale and not any(stale.iterdir())
+    assert stat.S_IMODE(stale.stat().st_mode) == 0o700
+
+
+def test_a_metrics_variable_naming_no_directory_is_refused_with_a_sentence(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(MULTIPROC_ENV, str(tmp_path / "missing"))
+    with pytest.raises(ValueError, match="not a directory. Create it empty"):
+        multiprocess_dir()
+    monkeypatch.delenv(MULTIPROC_ENV)
+    assert multiprocess_dir() is None
