@@ -39,6 +39,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.api import END, free_port, seed  # after the path above
 from benchmarks.load_plan import ALL_ENDPOINTS, LIST_ENDPOINTS, PLAN_ENV, WAIT_ENV, LoadPlan
+from evalforge_assets.cli.api_metrics import api_environment as metrics_environment
 from evalforge_assets.cli.up import api_command, default_api_workers
 from evalforge_assets.models import iso
 from evalforge_assets.store import CaptureFilter, open_store
@@ -101,6 +102,8 @@ def api_server(env: dict[str, str], source: Path, log_path: Path, workers: int) 
     """The API as `evalforge up` runs it, on a free loopback port; yields its URL, stops it by its PID."""
     port = free_port()
     with log_path.open("wb") as log:
+        # The same environment `evalforge up` gives the API: several workers share one /metrics directory.
+        env = metrics_environment(env, Path(env["EVALFORGE_HOME"]), port, workers)
         process = subprocess.Popen(api_command(HOST, port, workers), cwd=source, env=env, stdout=log,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     base = f"http://{HOST}:{port}"
