@@ -120,7 +120,7 @@ def up(host: str, dagster_port: int, api_port: int, demo_port: int, api_workers:
     supervisor.start_all()
     click.echo(f"evalforge: Dagster UI  {dagster_url}")
     click.echo(f"evalforge: API         http://{host}:{api_port}  (docs at /docs, live events at /ws)")
-    click.echo(f"evalforge: Console: http://{host}:{api_port}/  (queue, exports, incidents, health)")
+    click.echo(f"evalforge: console     http://{host}:{api_port}/  (queue, exports, incidents, health)")
     if demo:
         click.echo(f"evalforge: demo app    {demo_url}  (switch its bug: POST /api/demo/bug on the API)")
     if bootstrap and fresh:
