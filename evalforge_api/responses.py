@@ -1,9 +1,10 @@
-"""A response model serialized once, for the hot list endpoints.
+"""A response model serialized by the route itself, for the hot list endpoints.
 
-FastAPI answers a returned model by dumping it to Python objects, validating those against `response_model`
-and serializing the result, so a page is walked three times. The list routes build their page as the very
-model they declare as `response_model` (which still drives /docs and the OpenAPI schema), so serializing it
-straight to JSON bytes gives the same body for less CPU per request.
+When a plain `def` route returns a model, FastAPI validates it against `response_model` with
+`run_in_threadpool`: one more thread hop per request, after the one that ran the route (the serialization
+itself is already pydantic-core's `dump_json`). A route that returns a `Response` skips that step. The list
+routes build their page as the very model they declare as `response_model` (which still drives /docs and the
+OpenAPI schema), so the body is the same and the validation had nothing to check.
 """
 
 from __future__ import annotations

@@ -145,7 +145,8 @@ def list_signatures(query: Annotated[SignatureListQuery, Query()], store: StoreD
     only signatures that recurred in the window are listed, each with `count_in_window` (counted per whole
     hour). A windowed page may hold fewer than `limit` rows: keep following `next_cursor` until it is null.
     Signatures merged into another are hidden unless `include_merged=true`."""
-    # Serialized once: the page already is the declared response model; FastAPI's re-validation is redundant.
+    # A Response skips FastAPI's validation of the returned page, which takes a thread hop for a def route;
+    # the page already is the declared response model.
     return model_json_response(signature_page(query, store, cursors))
 
 

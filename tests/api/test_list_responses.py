@@ -1,6 +1,6 @@
-"""The list endpoints serialize their page once (evalforge_api.responses) instead of letting FastAPI validate
-and serialize it again: their bodies must stay exactly what FastAPI's own response path makes of the same page,
-for first and later pages, filters, windows and sample counts."""
+"""The list endpoints return their page as a serialized Response (evalforge_api.responses), skipping FastAPI's
+validation of the returned model (a thread hop for a def route): their bodies must stay exactly what FastAPI's
+own response path makes of the same page, for first and later pages, filters, windows and sample counts."""
 
 from __future__ import annotations
 
