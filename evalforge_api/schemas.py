@@ -436,10 +436,18 @@ class MergeResult(BaseModel):
 
 
 # ---- ingestion ---------------------------------------------------------------------------------------------
+def _json_number(value: Any) -> Any:
+    """JSON `true` or `"2"` is not a number (pydantic's lax mode would read them as 1 and 2); `2.0` is 2."""
+    if isinstance(value, bool | str):
+        raise ValueError("must be a JSON number, such as 2")  # noqa: TRY004 - pydantic reports only ValueError
+    return value
+
+
 class RunOnceRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"hours": 1}]})
 
-    hours: int = Field(1, ge=1, le=48, description="How many of the latest closed hours to ingest.")
+    hours: Annotated[int, BeforeValidator(_json_number)] = Field(
+        1, ge=1, le=48, description="How many of the latest closed hours to ingest.")
 
 
 class RunOnceResponse(BaseModel):
