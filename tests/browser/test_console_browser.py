@@ -180,6 +180,16 @@ def _statuses_received(page: Page) -> list[str]:
     return states
 
 
+def _switch_bug(page: Page, button: str) -> None:
+    """Click a bug switch and require the API's answer, so a refused or lost switch fails here, saying why,
+    instead of as a board that never changes state."""
+    with page.expect_response(lambda response: response.url.endswith("/api/demo/bug")
+                              and response.request.method == "POST") as answer:
+        page.get_by_role("button", name=button).click()
+    response = answer.value
+    assert response.status == 200, f"{button}: the API answered {response.status}: {response.text()}"
+
+
 @pytest.mark.timeout(600)
 def test_the_board_follows_the_recovery_loop_without_reloading(browser: Browser, loaded: Stack) -> None:
     context = browser.new_context(viewport=DESKTOP)
@@ -189,7 +199,7 @@ def test_the_board_follows_the_recovery_loop_without_reloading(browser: Browser,
         expect(page.locator("#connection")).to_have_attribute("data-connection", "live")
         page.evaluate("() => { window.notReloaded = true; }")
 
-        page.get_by_role("button", name="Break checkout (bug on)").click()
+        _switch_bug(page, "Break checkout (bug on)")
         expect(page.locator("#system-state")).to_have_attribute("data-state", "INCIDENT_ACTIVE",
                                                                 timeout=LOOP_TIMEOUT_MS)
         expect(page.locator("#checks > li")).to_have_count(5, timeout=LOOP_TIMEOUT_MS)
@@ -201,7 +211,7 @@ def test_the_board_follows_the_recovery_loop_without_reloading(browser: Browser,
             assert re.match(r"https?://", evidence.nth(index).get_attribute("href") or "")
         screenshot(page, "board-incident-failing")
 
-        page.get_by_role("button", name="Fix checkout (bug off)").click()
+        _switch_bug(page, "Fix checkout (bug off)")
         expect(page.locator("#system-state")).to_have_attribute("data-state", "RECOVERED", timeout=LOOP_TIMEOUT_MS)
         expect(page.locator("#checks .check-status[data-state='FAIL']")).to_have_count(0)
         assert page.evaluate("() => window.notReloaded === true"), "the board must update without a reload"
