@@ -8,8 +8,8 @@ With no keys configured the API is open, but only to loopback clients: anyone el
 be configured before the API can be reached from another machine.
 
 The web console signs in with a key once and then holds a session token in an HttpOnly, SameSite=Strict cookie
-(no Max-Age: it ends with the browser session, or when the API restarts, since tokens are signed with a secret
-made at start-up). The token names the key by fingerprint, so removing a key ends its sessions. Console pages
+(no Max-Age: it ends with the browser session, or after 12 hours). Tokens are signed with a secret kept in the
+store (`api_secrets`), so every worker and replica accepts a session any of them started. The token names the key by fingerprint, so removing a key ends its sessions. Console pages
 accept the cookie alone; /v1 calls accept it only with the `X-Evalforge-Console: 1` header, which a page on
 another site cannot add to a request (the CSRF defence beside SameSite).
 """
@@ -21,6 +21,7 @@ import hmac
 import ipaddress
 import logging
 import secrets
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from evalforge_api.cursors import stored_secret
 from evalforge_api.rate_limits import FailedAuthThrottle, SharedRateLimiter, StoreOf, retry_after_seconds
 from evalforge_assets.settings import Settings
 
@@ -139,13 +141,22 @@ _bearer = HTTPBearer(auto_error=False,
                      description="An API key from EVALFORGE_API_KEYS, sent as a bearer token.")
 
 
+SESSION_SECRET_NAME = "console-session-signing"
+
+
 class Authenticator:
     def __init__(self, keys: list[ConfiguredKey], limiter: SharedRateLimiter, throttle: FailedAuthThrottle,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 session_secret_of: Callable[[], bytes] | None = None) -> None:
+        """`session_secret_of` gives the key console sessions are signed with (asked once, on first use); without
+        it the key is this process's own, so only this process accepts its sessions."""
         self._keys = keys
         self.limiter = limiter
         self.throttle = throttle
-        self._session_secret = secrets.token_bytes(32)
+        own = secrets.token_bytes(32)
+        self._session_secret_of = session_secret_of or (lambda: own)
+        self._session_secret: bytes | None = None
+        self._secret_lock = threading.Lock()
         self._clock = clock
 
     @classmethod
@@ -155,7 +166,8 @@ class Authenticator:
         keys = parse_api_keys(settings.secret_value("api_keys"))
         limiter = SharedRateLimiter(store_of, settings.rate_limit_per_minute)
         throttle = FailedAuthThrottle(store_of, settings.auth_failure_limit, settings.auth_failure_window_seconds)
-        return cls(keys, limiter, throttle)
+        # Workers and replicas share the store, so a session one of them started is accepted by all.
+        return cls(keys, limiter, throttle, session_secret_of=lambda: stored_secret(store_of(), SESSION_SECRET_NAME))
 
     @property
     def open(self) -> bool:
@@ -181,9 +193,16 @@ class Authenticator:
         return found
 
     # ---- console sessions -------------------------------------------------------------------------------------
+    def _session_key(self) -> bytes:
+        if self._session_secret is None:
+            with self._secret_lock:
+                if self._session_secret is None:
+                    self._session_secret = self._session_secret_of()
+        return self._session_secret
+
     def _session_mac(self, key_id: str, issued: int) -> str:
         message = f"{key_id}.{issued}".encode()
-        return hmac.new(self._session_secret, message, hashlib.sha256).hexdigest()
+        return hmac.new(self._session_key(), message, hashlib.sha256).hexdigest()
 
     def start_session(self, presented: str) -> tuple[Principal, str] | None:
         """The principal of a key typed into the console and a session token for its cookie; None if unknown."""

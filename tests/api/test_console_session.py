@@ -61,11 +61,12 @@ def test_a_forged_session_cookie_is_not_accepted(api: TestClient) -> None:
     assert api.get("/v1/signatures", headers=CONSOLE_HEADERS).status_code == 401
 
 
-def test_a_session_from_another_api_process_is_not_accepted(client_factory: ClientFactory) -> None:
+def test_a_session_from_another_api_worker_over_the_same_store_is_accepted(client_factory: ClientFactory) -> None:
+    # `evalforge up` runs several workers (and deploy/ several replicas): the browser's next call may reach any.
     first, second = client_factory(), client_factory()
     sign_in(first, "lead")
     second.cookies.set("evalforge_console", first.cookies["evalforge_console"])
-    assert second.get("/v1/signatures", headers=CONSOLE_HEADERS).status_code == 401
+    assert second.get("/v1/signatures", headers=CONSOLE_HEADERS).status_code == 200
 
 
 def test_sign_out_clears_the_cookie(api: TestClient) -> None:
