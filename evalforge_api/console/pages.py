@@ -103,8 +103,8 @@ def page_principal(role: Role) -> Callable[[Request], Principal]:
             token = request.cookies.get(CONSOLE_COOKIE)
             found = authenticator.session_principal(token) if token else None
             if found is None:
-                message = ("Your console session has ended (it lasts one browser session, and ends when the "
-                           "API restarts); sign in again with your API key." if token else
+                message = ("Your console session has ended (it lasts one browser session, at most 12 hours, "
+                           "and ends when its key is removed); sign in again with your API key." if token else
                            "Sign in with an API key from EVALFORGE_API_KEYS to use the console.")
                 raise ConsolePageError(status.HTTP_401_UNAUTHORIZED, message, _next_path(request))
             principal = found
