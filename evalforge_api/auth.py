@@ -21,7 +21,6 @@ import hmac
 import ipaddress
 import logging
 import secrets
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from evalforge_api.cursors import stored_secret
+from evalforge_api.cursors import LazySecret, stored_secret
 from evalforge_api.rate_limits import FailedAuthThrottle, SharedRateLimiter, StoreOf, retry_after_seconds
 from evalforge_assets.settings import Settings
 
@@ -154,9 +153,7 @@ class Authenticator:
         self.limiter = limiter
         self.throttle = throttle
         own = secrets.token_bytes(32)
-        self._session_secret_of = session_secret_of or (lambda: own)
-        self._session_secret: bytes | None = None
-        self._secret_lock = threading.Lock()
+        self._session_secret = LazySecret(session_secret_of or (lambda: own))
         self._clock = clock
 
     @classmethod
@@ -193,16 +190,9 @@ class Authenticator:
         return found
 
     # ---- console sessions -------------------------------------------------------------------------------------
-    def _session_key(self) -> bytes:
-        if self._session_secret is None:
-            with self._secret_lock:
-                if self._session_secret is None:
-                    self._session_secret = self._session_secret_of()
-        return self._session_secret
-
     def _session_mac(self, key_id: str, issued: int) -> str:
         message = f"{key_id}.{issued}".encode()
-        return hmac.new(self._session_key(), message, hashlib.sha256).hexdigest()
+        return hmac.new(self._session_secret.get(), message, hashlib.sha256).hexdigest()
 
     def start_session(self, presented: str) -> tuple[Principal, str] | None:
         """The principal of a key typed into the console and a session token for its cookie; None if unknown."""

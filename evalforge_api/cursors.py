@@ -37,13 +37,27 @@ def stored_secret(store: Store, name: str) -> bytes:
     return found.value.encode()
 
 
-class CursorSigner:
-    """Signs cursors the store made and opens signed ones; the key is resolved on first use and kept."""
+class LazySecret:
+    """A key asked for once, on first use (reading it may write the store), then kept; safe across threads."""
 
     def __init__(self, key_of: Callable[[], bytes]) -> None:
         self._key_of = key_of
         self._key: bytes | None = None
         self._lock = threading.Lock()
+
+    def get(self) -> bytes:
+        if self._key is None:
+            with self._lock:
+                if self._key is None:
+                    self._key = self._key_of()
+        return self._key
+
+
+class CursorSigner:
+    """Signs cursors the store made and opens signed ones; the key is resolved on first use and kept."""
+
+    def __init__(self, key_of: Callable[[], bytes]) -> None:
+        self._key = LazySecret(key_of)
 
     @classmethod
     def from_settings(cls, settings: Settings, store_of: Callable[[], Store]) -> CursorSigner:
@@ -54,11 +68,7 @@ class CursorSigner:
         return cls(lambda: stored_secret(store_of(), SECRET_NAME))
 
     def _mac(self, payload: str) -> str:
-        if self._key is None:
-            with self._lock:
-                if self._key is None:
-                    self._key = self._key_of()
-        digest = hmac.new(self._key, payload.encode(), hashlib.sha256).digest()
+        digest = hmac.new(self._key.get(), payload.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode()[:_MAC_CHARS]
 
     def sign(self, cursor: str | None) -> str | None:
