@@ -141,8 +141,11 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
 
 
 def stack_environment(home: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    # The hourly schedule asks for every missing hour of TRACE_LOOKBACK_HOURS (24 by default): a test that runs
+    # across its tick would compete with ~20 capture runs at once. The same 2 hours as the bootstrap keeps a
+    # tick to the one new hour.
     env = {**os.environ, "EVALFORGE_HOME": str(home), "EVALFORGE_BOOTSTRAP_HOURS": "2",
-           "EVALFORGE_LOG_LEVEL": "WARNING", **(extra_env or {})}
+           "TRACE_LOOKBACK_HOURS": "2", "EVALFORGE_LOG_LEVEL": "WARNING", **(extra_env or {})}
     for name in ("EVALFORGE_STORE", "DAGSTER_HOME", "DEMO_APP_URL", "DD_API_KEY", "DD_APP_KEY", "MINIMAX_API_KEY"):
         env.pop(name, None)
     return env
