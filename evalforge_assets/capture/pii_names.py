@@ -1,12 +1,29 @@
-"""Person names found from name data, not from the sentence around them: a run of two to four capitalised
-words whose first word is a given name in gender-guesser's list (about 60,000 first names from some 50
-countries, shipped with the package, nothing downloaded) is a person's name, wherever it stands. The
-context cues of `pii_patterns` ("my name is", "Dear", "Thanks,") still find single first names; this finder
-adds full names that arrive with no cue at all, as in "forwarding this to Nienke Oude Heer".
+"""Person names found from name data, not from the sentence around them. A run of two to four capitalised
+words (lower-case family-name particles allowed inside: "Matheus da Luz", "Stef van Boven") is a person's
+name when the words say so by themselves, wherever the run stands:
 
-What keeps common words out: the first word must not be a word that also starts ordinary phrases ("The",
-"Will", "Summer" are names in the list too, so words Evalforge sees in product and error text are excluded),
-and no word of the run may be an organisation or product word.
+- **Led by a given name.** The first word is one of gender-guesser's ~45,000 given names from some 50
+  countries, and every later word is name-like: one of the US Census's 88,799 surnames (the `names`
+  package) or a word that is neither an ordinary English word nor another kind of proper noun. "Diana
+  Baker", "Karen Shah", "Anuța Cristea".
+- **Made of no ordinary word,** with name evidence (a known given name or surname, or letters outside
+  ASCII: "Yağızkurt Öcalan") or, without any, beside an ordinary English word ("refund approved by Paiman
+  Laksita at"). These weaker rules apply only to English text.
+
+"Ordinary" is decided by Webster's Second (the english-words package), which keeps proper nouns
+capitalised ("Andrew", "Paris") and common words in lower case ("baker", "hill"), so a given name is not
+mistaken for a word. Every list ships inside its package; nothing is downloaded.
+
+What keeps common phrases out:
+- A given name that is also a word ("Hope", "Holly") needs a later word that is no word at all, unless it
+  is one of the US Census's common given names and the run is two words ("Luke Wright", "Nancy Bell").
+  The price: "Sterling Silver" is read as a name.
+- An ordinary word counts as a surname only when it is a common one (US Census rank <= 10,000: "Smith",
+  "Baker", "Hill"), so "Victoria Station" stays while "Trevor Hall" goes.
+- No word of the run may be an organisation or place word; a run of more than four capitalised words is a
+  heading; words with inner capitals ("GitHub") are products.
+- German capitalises every noun, so the weaker rules need most of the text's lower-case words to be
+  English. Two unknown capitalised words with no English word beside them ("Redis Timeout") stay.
 """
 
 from __future__ import annotations
@@ -14,21 +31,45 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
+from importlib import resources
 
 from evalforge_assets.capture.pii_patterns import _NOT_NAMES, _ORGANISATION_WORDS, Candidate
 
-# Latin-1 and Latin Extended-A letters: Müller, Dalkılıç, Łukasz, Øyvind.
-_CAPITALISED = r"[A-ZÀ-ÖØ-ÞĀ-ž][a-zß-öø-ÿĀ-ž'’]+(?:-[A-ZÀ-ÖØ-ÞĀ-ž][a-zß-öø-ÿĀ-ž'’]+)?"
-# Family-name particles written in lower case: Benício da Cunha, Ludwig van der Berg.
-_PARTICLES = r"(?:(?:da|de|do|dos|das|van|von|der|den|ter|ten|di|del|della|du|le|la|op|zu|bin|al)[ \t]+)*"
-_FULL_NAME = re.compile(
-    rf"(?<![\w@.#/-])(?P<first>{_CAPITALISED})(?:[ \t]+{_PARTICLES}{_CAPITALISED}){{1,3}}(?![\w@])"
+# Every upper- and lower-case letter of the Latin, Greek and Cyrillic blocks, so Łukasz, Şafak, Niță, Ørsted
+# and Nguyễn are words too (`re` has no Unicode case classes; scripts without case have no capitalised runs).
+_CASED_BLOCKS = (range(0x41, 0x530), range(0x1E00, 0x2000))
+_UPPER = "".join(chr(code) for block in _CASED_BLOCKS for code in block if chr(code).isupper())
+_LOWER = "".join(chr(code) for block in _CASED_BLOCKS for code in block if chr(code).islower())
+_U = f"[{re.escape(_UPPER)}]"
+_L = f"[{re.escape(_LOWER)}]"
+# "Müller", "O'Connor", "McCullough", "MacLeod", "Hans-Josef"; not "GitHub" or "OpenAI".
+_WORD = rf"(?:Ma?c(?={_U}))?{_U}(?:['’]{_U})?{_L}+(?:-{_U}{_L}+)?"
+_PARTICLE_WORDS = "da|de|do|dos|das|van|von|der|den|ter|ten|di|del|della|du|le|la|op|zu|bin|al|y|e"
+_PARTICLES = frozenset(_PARTICLE_WORDS.split("|"))
+_RUN = re.compile(
+    rf"(?<![\w@.#/\\-]){_WORD}(?:[ \t]+(?:(?:{_PARTICLE_WORDS})[ \t]+)*{_WORD}){{1,5}}(?![\w@])"
 )
+MOST_WORDS = 4
+# An ordinary English word counts as a surname only when this many surnames or fewer are more common.
+COMMON_SURNAME_RANK = 10_000
+
 # Given names that are also everyday words in the text Evalforge stores (status words, UI labels, months,
 # product words); as the first word of a run they start a phrase far more often than a name.
 _EVERYDAY = frozenset(
     ["will", "mark", "max", "may", "june", "april", "august", "summer", "autumn", "winter", "spring", "rose", "joy", "faith", "page", "art", "star", "ruby", "amber", "jade", "crystal", "pearl", "coral", "ivy", "lily", "daisy", "iris", "violet", "hazel", "sunny", "storm", "rain", "angel", "honey", "candy", "cash", "chance", "early", "easter", "forest", "golden", "happy", "harmony", "justice", "king", "major", "mercy", "noble", "patience", "price", "royal", "sage", "stone", "strong", "true", "trust", "young", "content", "lucky", "case", "else", "ever", "job", "penny"]
 )
+# Words that make a run a place or a venue ("Hope Street Cafe", "Victoria Station"); the address finder
+# handles addresses.
+_PLACE_WORDS = frozenset(
+    "street st station cafe café road avenue ave boulevard lane square plaza airport harbour harbor market "
+    "mall restaurant bar pub bridge tower gardens garden park terrace mill farm ranch".split()
+)
+# Share of a text's lower-case words that must be English words for the weaker rules to apply: German
+# capitalises every noun, and two unknown capitalised words in a German sentence are nouns, not a name.
+ENGLISH_SHARE = 0.6
+_PUNCTUATION = "\"'`.,;:!?()[]{}<>"
+_LAST_WORD = re.compile(r"(?:^|[^\w])([a-z]+)[ \t]+$")
+_FIRST_WORD = re.compile(r"[ \t]*[,:;]?[ \t]+([a-z]+)\b")
 
 
 @cache
@@ -39,35 +80,137 @@ def _given_names() -> frozenset[str]:
     return frozenset(name for name in Detector(case_sensitive=True).names if len(name) > 1)
 
 
-def _is_name_run(words: list[str]) -> bool:
-    first = words[0]
-    lowered = first.lower()
-    if lowered in _NOT_NAMES or lowered in _EVERYDAY or first not in _given_names():
-        return False
-    rest = words[1:]
-    if any(word.lower() in _ORGANISATION_WORDS or word.lower() in _NOT_NAMES for word in rest):
-        return False
-    # "Victoria Station", "Georgia Pacific": a given name followed only by dictionary words is a place or a
-    # product; a surname that is also a word ("Ruth Baker") is lost to this rule, which is the price of it.
-    return not all(_dictionary_word(word) for word in rest)
-
-
-def _dictionary_word(word: str) -> bool:
-    lowered = word.lower()
-    words = _english_words()
-    return lowered in words or (lowered.endswith("s") and lowered[:-1] in words)
+@cache
+def _surname_ranks() -> dict[str, int]:
+    """US Census 1990 surnames (the `names` package's `dist.all.last`), capitalised, with their rank."""
+    ranks: dict[str, int] = {}
+    lines = resources.files("names").joinpath("dist.all.last").read_text(encoding="ascii").splitlines()
+    for rank, line in enumerate(lines, start=1):
+        if line.strip():
+            ranks[line.split()[0].capitalize()] = rank
+    return ranks
 
 
 @cache
-def _english_words() -> frozenset[str]:
-    """GCIDE's English dictionary words (english-words package, shipped with it), lower case."""
+def _common_given_names() -> frozenset[str]:
+    """The US Census 1990 given names (the `names` package), capitalised: names common enough that a
+    given name which is also a word ("Luke", "Nancy", "Heather") is read as a name before a surname."""
+    found: set[str] = set()
+    for table in ("dist.female.first", "dist.male.first"):
+        lines = resources.files("names").joinpath(table).read_text(encoding="ascii").splitlines()
+        found.update(line.split()[0].capitalize() for line in lines if line.strip())
+    return frozenset(found)
+
+
+@cache
+def _webster() -> tuple[frozenset[str], frozenset[str]]:
+    """Webster's Second as (ordinary words in lower case, proper nouns as written)."""
     from english_words import get_english_words_set
 
-    return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
+    words = get_english_words_set(["web2"], lower=False, alpha=True)
+    return (
+        frozenset(word for word in words if word[0].islower()),
+        frozenset(word for word in words if word[0].isupper()),
+    )
+
+
+def _ordinary(word: str) -> bool:
+    lowered = word.lower()
+    common, _ = _webster()
+    return (
+        lowered in common
+        or (lowered.endswith("s") and lowered[:-1] in common)
+        or lowered in _EVERYDAY
+        or lowered in _NOT_NAMES
+    )
+
+
+def _surname(word: str, ordinary: bool) -> bool:
+    rank = _surname_ranks().get(word.capitalize())
+    return rank is not None and (not ordinary or rank <= COMMON_SURNAME_RANK)
+
+
+def _name_like(word: str) -> bool:
+    """A surname, or a word that is neither an ordinary word nor another kind of proper noun."""
+    ordinary = _ordinary(word)
+    if _surname(word, ordinary):
+        return True
+    _, proper = _webster()
+    return not ordinary and (word not in proper or word in _given_names())
+
+
+def _is_name(words: list[str]) -> bool | None:
+    """True for a name by the given-name rule, None for a name by a weaker rule, False for no name."""
+    first, rest = words[0], words[1:]
+    given = _given_names()
+    if first in given and first.lower() not in _EVERYDAY and all(_name_like(word) for word in rest):
+        if not _ordinary(first) or any(not _ordinary(word) for word in rest):
+            return True
+        # "Luke Wright", "Nancy Bell": a common given name and a common surname, both also words. Longer runs
+        # of words ("Holly Berry Mix") are product names far more often.
+        if len(words) == 2 and first in _common_given_names():
+            return True
+    if any(_ordinary(word) for word in words):
+        return False
+    return None
+
+
+def _name_evidence(words: list[str]) -> bool:
+    """A known given name or surname, or letters outside ASCII, among words that are no ordinary words."""
+    given, surnames = _given_names(), _surname_ranks()
+    return any(word in given or word.capitalize() in surnames or not word.isascii() for word in words)
+
+
+def _beside_english_word(text: str, start: int, end: int) -> bool:
+    """Whether the word just before or just after text[start:end] is an ordinary lower-case English word."""
+    before = _LAST_WORD.search(text, 0, start)
+    after = _FIRST_WORD.match(text, end)
+    common, _ = _webster()
+    return any(found is not None and found.group(1) in common for found in (before, after))
+
+
+def _leading_phrase_words(words: list[str]) -> int:
+    """How many leading words belong to the sentence, not the name: "Dear", "Yesterday", "Thanks"."""
+    count = 0
+    while count < len(words) and (words[count].lower() in _NOT_NAMES or (
+        _ordinary(words[count]) and words[count] not in _given_names()
+    )):
+        count += 1
+    return count
+
+
+def _english_text(text: str) -> bool:
+    """Whether most of the text's lower-case words are English words (true when it has none)."""
+    # Whole words only: the letters inside a hash or an id ("a14f88d7") are no words of any language.
+    words = (token.strip(_PUNCTUATION) for token in text.split())
+    lower_case = [word for word in words if len(word) > 1 and word.isalpha() and word.islower()]
+    common, _ = _webster()
+    return sum(word in common for word in lower_case) >= ENGLISH_SHARE * len(lower_case)
 
 
 def find_full_names(text: str) -> Iterator[Candidate]:
-    for match in _FULL_NAME.finditer(text):
+    english: bool | None = None
+    for match in _RUN.finditer(text):
         words = match.group().split()
-        if _is_name_run(words):
-            yield "PERSON", match.start(), match.end()
+        skip = _leading_phrase_words(words)
+        start = match.start()
+        for word in words[:skip]:
+            start = text.index(word, start) + len(word)
+        words = words[skip:]
+        while words and words[-1] in _PARTICLES:
+            words.pop()
+        names = [word for word in words if word not in _PARTICLES]
+        if not 2 <= len(names) <= MOST_WORDS:
+            continue
+        lowered = {word.lower() for word in names}
+        if lowered & (_ORGANISATION_WORDS | _PLACE_WORDS | _NOT_NAMES):
+            continue
+        verdict = _is_name(names)
+        start = text.index(words[0], start)
+        end = text.index(words[-1], start) + len(words[-1])
+        if verdict is None:
+            if english is None:
+                english = _english_text(text)
+            verdict = english and (_name_evidence(names) or _beside_english_word(text, start, end))
+        if verdict:
+            yield "PERSON", start, end
