@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
 
+import orjson
+
 from evalforge_assets.capture.malformed import MalformedItem
 
 PREVIEW_CHARS = 10_000  # how much of a poison item the quarantine copy keeps
@@ -44,6 +46,31 @@ def within_bounds(item: Any, limits: SpanLimits = DEFAULT_LIMITS) -> bool:
         return len(item) <= limits.max_string_chars
     if type(item) is not dict and type(item) is not list:
         return True
+    return _small_json(item, limits) or _walk_within(item, limits)
+
+
+def _small_json(item: Any, limits: SpanLimits) -> bool:
+    """A sufficient condition of `_walk_within`, decided in C: the item's compact JSON is short enough and has few
+    enough brackets that no bound can be crossed (a fifth of the walk's cost on a typical span).
+
+    Every bound leaves a trace in the JSON: a string or key of n characters takes at least n bytes; a list of
+    n elements at least 2n + 1 bytes (an object more); a value nested d levels deep sits inside d opening
+    brackets. The JSON holds more than the walk looks at (tuples, dataclasses and other types orjson renders),
+    which only makes this test more cautious; anything orjson refuses (integers past 64 bits, keys that are not
+    strings, nesting past its own limit) is left to the walk.
+    """
+    try:
+        encoded = orjson.dumps(item)
+    except (orjson.JSONEncodeError, RecursionError):
+        return False
+    return (
+        len(encoded) <= limits.max_string_chars
+        and len(encoded) <= 2 * limits.max_list_length
+        and encoded.count(b"[") + encoded.count(b"{") <= limits.max_depth
+    )
+
+
+def _walk_within(item: Any, limits: SpanLimits) -> bool:
     max_depth, max_chars, max_length = limits.max_depth, limits.max_string_chars, limits.max_list_length
     stack: list[Any] = [item]
     depths: list[int] = [1]
