@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_patterns import Candidate
-from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_shapes import Shapes, WordKinds
 
 _WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
 # English street types, as postal services abbreviate them too.
@@ -137,18 +137,49 @@ def _compound_tail_ascii(shapes: Shapes) -> bool:
     return False
 
 
+# Every address pattern needs a street or unit word, and in ASCII text each such word is a whole word of the
+# letter view (lowered), or the end of one: an English street type (`Street`, `Rd`, plural or not) ends the
+# number-first shape between a space and a word boundary; a unit word (`Flat`, `Suite`) and a Romance type
+# (`Calle`, `Via`) stand after a word boundary and before a space, tab or their dot; a French type (`rue`) and a
+# compound's tail (`-straße` as `strasse`, `str.` as `str`) end a word, followed by a space or tab. So the
+# kinds of street word among a text's words say which patterns can match, and most texts have none, which one
+# subset test of their words against the words known to be none answers (`WordKinds`). The dotted Romance
+# abbreviations (`C.`, `Av.`) are tested apart, with their dot, as before: a lone "c" is in every hex id.
+_EN_TYPE_WORD, _UNIT_WORD, _FRENCH_TAIL, _ROMANCE_WORD, _COMPOUND_WORD_TAIL = 1, 2, 4, 8, 16
+_EN_TYPE_WORDS = frozenset(
+    form for word in _EN_TYPES.split("|") for form in (word.lower().encode(), word.lower().encode() + b"s")
+)
+_FR_ASCII_TAILS = tuple(word.encode() for word in _FR_WORDS if word.isascii())
+_COMPOUND_LETTER_TAILS = tuple(tail.strip() for tail in _COMPOUND_TAIL_LETTERS)
+
+
+def _street_word_kinds(word: bytes) -> int:
+    return (
+        (_EN_TYPE_WORD if word in _EN_TYPE_WORDS else 0)
+        | (_UNIT_WORD if word in _UNIT_ASCII_WORDS else 0)
+        | (_FRENCH_TAIL if word.endswith(_FR_ASCII_TAILS) else 0)
+        | (_ROMANCE_WORD if word in _ROMANCE_ASCII_WORDS else 0)
+        | (_COMPOUND_WORD_TAIL if word.endswith(_COMPOUND_LETTER_TAILS) else 0)
+    )
+
+
+_STREET_WORDS = WordKinds(_street_word_kinds)
+
+
 def _patterns_for(text: str, shapes: Shapes) -> list[re.Pattern[str]]:
     """The address patterns that could match `text`: each test is a necessary condition of its pattern."""
     patterns = []
+    kinds = -1  # every kind, for text in other scripts
     if shapes.ascii:
         letters, words = shapes.padded_letters, shapes.words
-        if (
+        kinds = _STREET_WORDS.of(shapes)
+        if kinds & _FRENCH_TAIL and (
             any(needle in letters for needle in _FR_ASCII_NEEDLES)
             if len(letters) > _LONG_TEXT
             else _FR_ASCII_HEADS.search(letters)
         ):
             patterns.append(_FRENCH)
-        if not words.isdisjoint(_ROMANCE_ASCII_WORDS) or (
+        if kinds & _ROMANCE_WORD or (
             not words.isdisjoint(_ROMANCE_DOTTED_HEADS) and any(word in text for word in _ROMANCE_DOTTED)
         ):
             patterns.append(_ROMANCE)
@@ -159,13 +190,15 @@ def _patterns_for(text: str, shapes: Shapes) -> list[re.Pattern[str]]:
         if any(token.endswith(_ROMANCE_TOKEN_ENDS) for token in text.split()):
             patterns.append(_ROMANCE)
     # The other three shapes hold a house or unit number (`\d`): ASCII text without a digit holds none.
-    if shapes.ascii and b"0" not in shapes.digits:
+    if shapes.ascii and (b"0" not in shapes.digits or not kinds & (_EN_TYPE_WORD | _UNIT_WORD | _COMPOUND_WORD_TAIL)):
         return patterns
-    if (_NUMBER_THEN_WORD_SHAPE.search(shapes.digits) if shapes.ascii else _NUMBER_THEN_WORD.search(text)):
+    if kinds & _EN_TYPE_WORD and (
+        _NUMBER_THEN_WORD_SHAPE.search(shapes.digits) if shapes.ascii else _NUMBER_THEN_WORD.search(text)
+    ):
         patterns.append(_NUMBER_FIRST)
-    if not shapes.words.isdisjoint(_UNIT_ASCII_WORDS) if shapes.ascii else any(w in text for w in _UNIT_WORDS):
+    if kinds & _UNIT_WORD if shapes.ascii else any(w in text for w in _UNIT_WORDS):
         patterns.append(_UNIT_FIRST)
-    if _compound_tail_ascii(shapes) if shapes.ascii else _compound_tail_in(text):
+    if kinds & _COMPOUND_WORD_TAIL and (_compound_tail_ascii(shapes) if shapes.ascii else _compound_tail_in(text)):
         patterns.append(_COMPOUND)
     return patterns
 

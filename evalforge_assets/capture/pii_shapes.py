@@ -83,3 +83,37 @@ class WordFragments:
                 return True
             clean.add(word)
         return False
+
+
+class WordKinds:
+    """Which kinds of cue word (bits of an int) a text's ASCII words hold, remembering the words that are none:
+    `words <= clean`, one C-level subset test, answers most texts, and only the few words left over are looked
+    up. `kinds_of` says which kinds one word (lowered ASCII letters) is; like `WordFragments`, a necessary
+    condition on ASCII text only, bounded, and updated by single set and dict operations."""
+
+    def __init__(self, kinds_of: Callable[[bytes], int], limit: int = 50_000) -> None:
+        self._kinds_of = kinds_of
+        self._limit = limit
+        self._clean: set[bytes] = set()
+        self._kinds: dict[bytes, int] = {}
+
+    def of(self, shapes: Shapes) -> int:
+        words = shapes.words
+        clean = self._clean
+        if words <= clean:
+            return 0
+        if len(clean) > self._limit:
+            clean.clear()
+        if len(self._kinds) > self._limit:
+            self._kinds.clear()
+        found = 0
+        for word in words - clean:
+            kinds = self._kinds.get(word)
+            if kinds is None:
+                kinds = self._kinds_of(word)
+                if not kinds:
+                    clean.add(word)
+                    continue
+                self._kinds[word] = kinds
+            found |= kinds
+        return found
