@@ -46,7 +46,7 @@ from evalforge_assets.capture.pii_patterns import (
     Candidate,
     _person_name,
 )
-from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_shapes import Shapes, WordFragments
 
 # Seven or more characters of digits and separators: where cards, phones, SSNs and IPv4 addresses live.
 # The pattern starts with a literal so the engine can jump between digits instead of testing every position.
@@ -132,7 +132,15 @@ def _find_bearer(text: str, shapes: Shapes) -> Iterator[Candidate]:
             yield "BEARER_TOKEN", match.start(1), match.end(1)
 
 
+# A key stem is letters only, so it lies inside one word of the letter view: a text none of whose words holds a
+# stem has no key, which one subset test against the words known to hold none answers (JSON texts reach this
+# finder by their quotes and colons alone).
+_KEY_STEM_WORDS = WordFragments(re.compile(b"|".join(_SECRET_KEY_STEMS)))
+
+
 def _find_key_values(text: str, shapes: Shapes) -> Iterator[Candidate]:
+    if not _KEY_STEM_WORDS.may_hold(shapes):
+        return
     letters = shapes.letters
     for stem in _SECRET_KEY_STEMS:
         index = letters.find(stem)
