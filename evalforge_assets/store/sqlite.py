@@ -81,6 +81,10 @@ class SqliteStore(Store):
             ) from exc
         self._lock = threading.RLock()
         self._in_memory = str(path) == ":memory:"
+        # Reads of a file database are in-process work on a WAL snapshot, taking no lock, so an async caller
+        # may run them on its event loop (evalforge_api/store_reads.py). An in-memory one reads through the
+        # writers' connection and lock, so it says no.
+        self.reads_on_caller = not self._in_memory
         self._idle_readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
@@ -161,6 +165,19 @@ class SqliteStore(Store):
                 raise
             self._conn.execute("COMMIT")
 
+    def _write_one(self, sql: str, params: Sequence[Any]) -> bool:
+        """One write statement in autocommit mode: True when it changed a row.
+
+        SQLite runs a lone statement as its own transaction, taking and releasing the database's write lock
+        inside the one call that also releases the GIL. An explicit BEGIN IMMEDIATE ... COMMIT around it
+        would hold the lock across three more calls, each of which must win the GIL back first; under load the
+        API's event loop holds the GIL most of the time, so the lock stayed held for whole switch intervals
+        and the other worker's writers slept in SQLite's busy handler (1, 2, 5, 10 ms ...) meanwhile. The
+        process lock still guards the shared connection, so no other thread's statement joins an open
+        transaction."""
+        with self._lock:
+            return self._conn.execute(sql, params).rowcount == 1
+
     @staticmethod
     def _row(spec: CollectionSpec, document: dict[str, Any]) -> tuple[Any, ...]:
         return (document[spec.key], fastjson.dumps(document).decode(),
@@ -179,6 +196,9 @@ class SqliteStore(Store):
         sql = (f"{self._insert_sql(spec)} ON CONFLICT(id) DO UPDATE SET {assignments}, "
                f"_version = {spec.name}._version + 1")
         rows = [self._row(spec, doc) for doc in documents]
+        if len(rows) == 1:
+            self._write_one(sql, rows[0])  # an audit entry, a request: one statement is its own transaction
+            return
         with self._transaction():
             self._conn.executemany(sql, rows)
 
@@ -188,19 +208,14 @@ class SqliteStore(Store):
         return (None, None) if found is None else (fastjson.loads(found[0]), int(found[1]))
 
     def _put_if_version(self, spec: CollectionSpec, document: dict[str, Any], expected: int | None) -> bool:
-        with self._transaction():
-            found = self._conn.execute(f"SELECT _version FROM {spec.name} WHERE id = ?",
-                                       (document[spec.key],)).fetchone()
-            if (None if found is None else int(found[0])) != expected:
-                return False
-            if expected is None:
-                self._conn.execute(self._insert_sql(spec), self._row(spec, document))
-            else:
-                assignments = ", ".join(f"{name} = ?" for name in ["body", *spec.fields])
-                doc_id, *values = self._row(spec, document)
-                self._conn.execute(f"UPDATE {spec.name} SET {assignments}, _version = ? WHERE id = ?",
-                                   (*values, expected + 1, doc_id))
-            return True
+        # The compare and the set are one statement (an insert that yields to an existing row, or an update of
+        # the row only at the expected version), so the statement is the whole transaction; see _write_one.
+        if expected is None:
+            return self._write_one(f"{self._insert_sql(spec)} ON CONFLICT(id) DO NOTHING", self._row(spec, document))
+        assignments = ", ".join(f"{name} = ?" for name in ["body", *spec.fields])
+        doc_id, *values = self._row(spec, document)
+        return self._write_one(f"UPDATE {spec.name} SET {assignments}, _version = ? WHERE id = ? AND _version = ?",
+                               (*values, expected + 1, doc_id, expected))
 
     def _get_many_versioned(self, spec: CollectionSpec, ids: Sequence[str]) -> dict[str, tuple[dict[str, Any], int]]:
         found: dict[str, tuple[dict[str, Any], int]] = {}
@@ -228,10 +243,7 @@ class SqliteStore(Store):
         return written
 
     def _insert(self, spec: CollectionSpec, document: dict[str, Any]) -> bool:
-        with self._transaction():
-            cursor = self._conn.execute(f"{self._insert_sql(spec)} ON CONFLICT(id) DO NOTHING",
-                                        self._row(spec, document))
-            return cursor.rowcount == 1
+        return self._write_one(f"{self._insert_sql(spec)} ON CONFLICT(id) DO NOTHING", self._row(spec, document))
 
     def _get_many(self, spec: CollectionSpec, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
