@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import os
 import shutil
 import signal
@@ -100,6 +101,13 @@ def api_environment(store_path: Path, home: Path, source: Path) -> dict[str, str
 @contextmanager
 def api_server(env: dict[str, str], source: Path, log_path: Path, workers: int) -> Iterator[str]:
     """The API as `evalforge up` runs it, on a free loopback port; yields its URL, stops it by its PID."""
+    with api_process(env, source, log_path, workers) as (base, _pid):
+        yield base
+
+
+@contextmanager
+def api_process(env: dict[str, str], source: Path, log_path: Path, workers: int) -> Iterator[tuple[str, int]]:
+    """`api_server`, yielding the supervisor's PID too (its CPU and its workers' is measured per level)."""
     port = free_port()
     with log_path.open("wb") as log:
         # The same environment `evalforge up` gives the API: several workers share one /metrics directory.
@@ -116,7 +124,7 @@ def api_server(env: dict[str, str], source: Path, log_path: Path, workers: int) 
                 raise SystemExit(f"The API did not answer within {START_TIMEOUT_SECONDS:.0f} s:\n"
                                  f"{log_path.read_text()[-3000:]}")
             time.sleep(0.2)
-        yield base
+        yield base, process.pid
     finally:
         stop_group(process)
 
@@ -159,6 +167,39 @@ class LevelResult:
     total: EndpointFigures
     server_errors: int
     failures: dict[str, int]
+    api_cpu_seconds: float = float("nan")  # user + system CPU of the API's processes during the level
+
+
+# ---- the API's CPU -------------------------------------------------------------------------------------------
+# Latency and throughput on a shared 2-core machine move with whatever else runs; the API's own CPU per request
+# moves far less, so it is printed beside them to tell a cheaper request from a quieter machine.
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None  # exited, or no /proc on this system
+    return text[text.rindex(")") + 2:].split()  # after "pid (comm) ": state, ppid, ...
+
+
+def process_tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of `root` and its descendants (the uvicorn supervisor and its workers)."""
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        fields = _stat_fields(int(entry.name))
+        if fields is not None:
+            parents[int(entry.name)] = int(fields[1])
+            cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    members = {root}
+    grew = True
+    while grew:
+        grown = {pid for pid, parent in parents.items() if parent in members}
+        grew = not grown <= members
+        members |= grown
+    return sum(cpu.get(pid, 0.0) for pid in members)
 
 
 def locust_command(base: str, users: int, seconds: float, csv_prefix: Path) -> list[str]:
@@ -168,8 +209,9 @@ def locust_command(base: str, users: int, seconds: float, csv_prefix: Path) -> l
 
 
 def run_locust(base: str, users: int, seconds: float, csv_prefix: Path, plan_path: Path,
-               think: str, log_path: Path) -> LevelResult:
+               think: str, log_path: Path, api_pid: int | None = None) -> LevelResult:
     env = {**os.environ, PLAN_ENV: str(plan_path), WAIT_ENV: think}
+    cpu_before = process_tree_cpu_seconds(api_pid) if api_pid is not None else float("nan")
     with log_path.open("wb") as log:
         process = subprocess.Popen(locust_command(base, users, seconds, csv_prefix), cwd=REPO, env=env,
                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -180,7 +222,10 @@ def run_locust(base: str, users: int, seconds: float, csv_prefix: Path, plan_pat
         except subprocess.TimeoutExpired:
             stop_group(process)
             raise SystemExit(f"Locust did not stop within {seconds + 60:.0f} s; see {log_path}.") from None
-    return read_results(users, csv_prefix, log_path)
+    result = read_results(users, csv_prefix, log_path)
+    if api_pid is None:
+        return result
+    return dataclasses.replace(result, api_cpu_seconds=process_tree_cpu_seconds(api_pid) - cpu_before)
 
 
 def read_results(users: int, csv_prefix: Path, log_path: Path) -> LevelResult:
@@ -227,8 +272,9 @@ def endpoint_label(name: str) -> str:
 
 def report(results: list[LevelResult]) -> None:
     for result in results:
+        cpu_ms = 1000 * result.api_cpu_seconds / max(1, result.total.requests)
         print(f"\n{result.users} user(s): {result.total.rps:.1f} req/s, {result.total.requests:,} requests, "
-              f"{result.total.failures} failed, {result.server_errors} 5xx")
+              f"{result.total.failures} failed, {result.server_errors} 5xx; API CPU {cpu_ms:.2f} ms per request")
         print(f"{'endpoint':34} {'n':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
         by_name = {endpoint_label(e.name): e for e in result.endpoints}
         for name in ALL_ENDPOINTS:
@@ -281,10 +327,10 @@ def main() -> None:
         env = api_environment(store_path, workdir, source)
         print(f"API: {' '.join(api_command(HOST, 0, args.api_workers)[1:])} (from {source})")
         results = []
-        with api_server(env, source, workdir / "api.log", args.api_workers) as base:
+        with api_process(env, source, workdir / "api.log", args.api_workers) as (base, api_pid):
             for users in levels:
                 results.append(run_locust(base, users, args.duration, workdir / f"u{users}", plan_path,
-                                          args.think, workdir / f"locust-u{users}.log"))
+                                          args.think, workdir / f"locust-u{users}.log", api_pid))
         report(results)
 
 
