@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import unquote
 
+from evalforge_assets.capture.pii_called import find_called_numbers, may_hold_called_number, phone_value
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes, WordFragments
 
@@ -123,8 +124,6 @@ _INERT = frozenset({"true", "false", "none", "null", "nil", "yes", "no", "requir
 _CALL_OR_INDEX = re.compile(r"""[A-Za-z_][\w.]*(?:\(\s*(?:["'][^"']*["'])?\s*\)|\[["'][^"']+["']\]|[(\[])$""")
 _ENV_REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
 _IDENTIFIER_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
-_PHONE_SHAPE = re.compile(r"\+?\(?\d[\d ().\-/]{2,22}\d(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?")
-_ISO_DATE = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.:]\d{1,2}[-/.:]\d{2,4}$|\d+\.\d+\.\d+\.\d+$")
 
@@ -167,21 +166,6 @@ def _random_token(value: str, length: int) -> bool:
     )
 
 
-def _phone_value(value: str) -> tuple[int, int] | None:
-    """The span of a phone number at the start of `value`, when it is shaped like one."""
-    match = _PHONE_SHAPE.match(value)
-    if match is None:
-        return None
-    number = match.group()
-    digits = sum(char.isdigit() for char in number)
-    if not 4 <= digits <= 21 or _ISO_DATE.match(number):
-        return None
-    rest = value[match.end() :]
-    if rest and (rest[0].isalnum() and not number.endswith(" ")):
-        return None  # part of a longer token: an id, a version
-    return match.start(), match.end()
-
-
 def _keys(text: str, lowered: str) -> Iterator[tuple[str, int]]:
     """(key, end) of every key-like token holding a stem: found by the stems, then widened to the token."""
     position = 0
@@ -206,14 +190,14 @@ def _phone_after(text: str, start: int, value: str, group: str, spaced: bool) ->
     """Where the phone number after a phone key is: right there, URL-encoded, or after a few short words
     (`sms sent to …`)."""
     window = text[start : start + 40] if group == "bare" else value
-    found = _phone_value(window)
+    found = phone_value(window)
     if found is not None:
         return start + found[0], start + found[1]
-    if "%" in value and (decoded := _phone_value(unquote(value))) is not None and decoded[0] == 0:
+    if "%" in value and (decoded := phone_value(unquote(value))) is not None and decoded[0] == 0:
         return start, start + len(value)
     if spaced and group == "bare" and text[start - 2] not in ")]":
         later = _LATER_VALUE.match(text, start)
-        if later is not None and (found := _phone_value(text[later.start(1) : later.start(1) + 40])) is not None:
+        if later is not None and (found := phone_value(text[later.start(1) : later.start(1) + 40])) is not None:
             return later.start(1) + found[0], later.start(1) + found[1]
     return None
 
@@ -289,7 +273,7 @@ def find_labelled_phones(text: str) -> Iterator[Candidate]:
     if "(" not in text and "[" not in text:
         return
     for match in _NUMBER_THEN_WORD.finditer(text):
-        if key_kind(match.group(2)) == "PHONE" and _phone_value(match.group(1)) is not None:
+        if key_kind(match.group(2)) == "PHONE" and phone_value(match.group(1)) is not None:
             yield "PHONE", match.start(1), match.end(1)
 
 
@@ -463,6 +447,8 @@ def context_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
         found += find_keyed_values(text)
     if _may_hold_labelled_phone(text, shapes):
         found += find_labelled_phones(text)
+    if may_hold_called_number(text, shapes):
+        found += find_called_numbers(text)
     if _may_hold_provider_key(text, shapes):
         found += find_provider_keys(text)
     found += find_url_passwords(text)  # gated inside: `://` and `@` are two literal searches

@@ -598,3 +598,26 @@ def test_raw_spans_keep_valid_identifiers_and_hash_the_others_while_the_rest_is_
     assert attributes["trace_id"].startswith(HASHED_ID_PREFIX) and "bob" not in json.dumps(redacted)
     # Only the span's own identifiers are exempt: the same key deeper in metadata is scanned like any value.
     assert attributes["metadata"] == {"note": "card <CREDIT_CARD>", "span_id": "<CREDIT_CARD>"}
+
+
+# ------------------------------------------------------------------------------- numbers to be called on
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("I'm outside, buzzer doesn't work, call (002)-2934173", "(002)-2934173"),
+        ("you can reach me on 37561327691 after six", "37561327691"),
+        ("text her at 0532 123 45 67 tonight", "0532 123 45 67"),
+    ],
+)
+def test_a_number_someone_is_to_be_called_on_is_a_phone_in_any_numbering_plan(text: str, number: str) -> None:
+    redacted = redact_text(text)
+    assert number not in redacted and "<PHONE>" in redacted
+
+
+@pytest.mark.parametrize(
+    "text", ["API call 20240101 returned 200", "retry call 3 of 5", "call took 1234567ms", "reach 99.9999% uptime"]
+)
+def test_calls_that_are_not_phone_calls_keep_their_numbers(text: str) -> None:
+    assert redact_text(text) == text

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from evalforge_assets.capture import pii_context
+from evalforge_assets.capture import pii_called, pii_context
 from evalforge_assets.capture.pii_context import (
     context_candidates,
     find_keyed_values,
@@ -24,6 +24,7 @@ from evalforge_assets.capture.pii_context import (
     find_provider_keys,
     find_url_passwords,
 )
+from evalforge_assets.capture.pii_called import find_called_numbers
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes, WordFragments
 
@@ -75,6 +76,8 @@ def _format_samples() -> list[str]:
         "api_key=Zx81kQ0pLmN3vB7c", "Patel 555-1234", "my number is 600 123 456", "--api-key Zx81kQ0pLmN3vB7cYtR5",
         "+47 22 12 34 56 (mobil)", "0044 20 7946 0958 [fax]", "555 123 4567\x1c(tel)", "+49 30 1234567 (Handy)",
         "postgres://app:Welcome631#@db.internal:5432/orders",
+        "call (002)-2934173", "reach me on 37561327691", "text her at +44 20 7946 0958",
+        "call \u0660\u0667\u0667\u0660\u0660 \u0669\u0660\u0660\u0661\u0662\u0663",
     ]
 
 
@@ -122,8 +125,8 @@ def _gated(text: str, ascii_views: bool = True) -> list[Candidate]:
 
 def _reference(text: str) -> list[Candidate]:
     """Every finder on the text, none skipped (call under `_flat_stems`)."""
-    return [*find_keyed_values(text), *find_labelled_phones(text), *find_provider_keys(text),
-            *find_url_passwords(text)]
+    return [*find_keyed_values(text), *find_labelled_phones(text), *find_called_numbers(text),
+            *find_provider_keys(text), *find_url_passwords(text)]
 
 
 def _assert_same(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
@@ -184,11 +187,14 @@ def test_gated_finders_find_exactly_what_every_finder_finds_on_the_benchmark_and
         ("_RUN_OF_32", re.compile(rb"(?!)")),
         ("_STEM_WORDS", WordFragments(re.compile(rb"(?!)"))),
         ("_NUMBER_THEN_BRACKET_SHAPE", re.compile(rb"(?!)")),
+        ("pii_called._SEVEN_DIGITS", re.compile(rb"(?!)")),
+        ("pii_called._CALL_VERBS", ()),
     ],
 )
 def test_a_gate_narrower_than_its_finder_is_caught(name: str, narrowed: object, monkeypatch: pytest.MonkeyPatch) -> None:
     """The samples exercise every gate: narrowing any one makes the comparison fail."""
-    monkeypatch.setattr(pii_context, name, narrowed)
+    module, _, attribute = name.rpartition(".")
+    monkeypatch.setattr(pii_called if module == "pii_called" else pii_context, attribute, narrowed)
     with pytest.raises(AssertionError):
         _assert_same(_sample_texts(), monkeypatch)
 

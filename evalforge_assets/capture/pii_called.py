@@ -1,0 +1,64 @@
+"""Phone numbers that words around them reveal, whatever their numbering plan: the shape of a phone value
+(`phone_value`, shared with the key finder in `pii_context`) and numbers someone is to be called on
+("call (002)-2934173", "reach me on 37561327691")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_shapes import Shapes
+
+_PHONE_SHAPE = re.compile(r"\+?\(?\d[\d ().\-/]{2,22}\d(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?")
+_ISO_DATE = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
+
+
+def phone_value(value: str) -> tuple[int, int] | None:
+    """The span of a phone number at the start of `value`, when it is shaped like one."""
+    match = _PHONE_SHAPE.match(value)
+    if match is None:
+        return None
+    number = match.group()
+    digits = sum(char.isdigit() for char in number)
+    if not 4 <= digits <= 21 or _ISO_DATE.match(number):
+        return None
+    rest = value[match.end() :]
+    if rest and (rest[0].isalnum() and not number.endswith(" ")):
+        return None  # part of a longer token: an id, a version
+    return match.start(), match.end()
+
+
+# A number someone is to be called on: "call (002)-2934173", "reach me on 37561327691", "text her at …".
+# The verb says it is a phone number, whatever its numbering plan; it needs seven digits, so "call 3 of 5"
+# and "retry call 12" stay. A bare verb ("API call 20240101") also needs the number written as a phone number
+# is: with a leading `+`, `(` or `0`, or with separators.
+_CALL_VERBS = ("call", "ring", "text", "reach", "dial", "whatsapp", "sms")
+_CALLED_NUMBER = re.compile(
+    r"(?i:\b(?:call|ring|text|reach|dial|whatsapp|sms)(?P<object>(?:[ \t]+(?:me|us|him|her|them))?(?:[ \t]+(?:on|at))?))"
+    r"[ \t]+(?=[+(\d])"
+)
+FEWEST_CALLED_DIGITS = 7
+
+
+def find_called_numbers(text: str) -> Iterator[Candidate]:
+    for match in _CALLED_NUMBER.finditer(text):
+        found = phone_value(text[match.end() : match.end() + 40])
+        if found is None:
+            continue
+        number = text[match.end() + found[0] : match.end() + found[1]].rstrip()
+        written_as_phone = match.group("object") or number[0] in "+(0" or not number.isdigit()
+        if written_as_phone and sum(char.isdigit() for char in number) >= FEWEST_CALLED_DIGITS:
+            yield "PHONE", match.end() + found[0], match.end() + found[0] + len(number)
+
+
+# Seven digits, with a phone's separators between them, span at least seven characters of this class.
+_SEVEN_DIGITS = re.compile(rb"0[0 ().\-/]{5,}0")
+
+
+def may_hold_called_number(text: str, shapes: Shapes) -> bool:
+    """Room for seven digits in the digit view, and one of the verbs as a literal."""
+    if not shapes.may_hold_digits(_SEVEN_DIGITS):
+        return False
+    lowered = text.lower()
+    return any(verb in lowered for verb in _CALL_VERBS)
