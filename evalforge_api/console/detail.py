@@ -56,8 +56,8 @@ def signature_page(request: Request, signature_id: Annotated[str, Path(min_lengt
                    principal: ConsoleViewer, store: StoreDep, review: ReviewServiceDep,
                    cursors: CursorsDep) -> Response:
     try:
-        detail = signature_routes.get_signature(signature_id=signature_id, query=PageQuery(limit=CAPTURES_SHOWN),
-                                                store=store, review=review, cursors=cursors, _principal=principal)
+        detail = signature_routes.signature_detail(signature_id, PageQuery(limit=CAPTURES_SHOWN), store, review,
+                                                   cursors)
     except RecordNotFound:
         raise ConsolePageError(status.HTTP_404_NOT_FOUND,
                                f"No signature with id {signature_id!r} exists; it may have been regrouped. Find "

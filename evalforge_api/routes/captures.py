@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from fastapi.concurrency import run_in_threadpool
 
 from evalforge_api.auth import Principal, Reviewer, Role, Viewer
 from evalforge_api.cursors import CursorSigner
@@ -18,6 +19,7 @@ from evalforge_api.schemas import (
     CaptureSummary,
     ListResponse,
 )
+from evalforge_api.store_reads import read_from
 from evalforge_assets.models import CaptureStatus, FailureCapture
 from evalforge_assets.review.rules import UNSET, CapturePatch
 from evalforge_assets.review.service import ReviewService
@@ -62,15 +64,16 @@ def capture_page(query: CaptureListQuery, store: Store, cursors: CursorSigner) -
                                         next_cursor=cursors.sign(page.next_cursor))
 
 
+# The read-only routes are `async def` and read through `read_from`: on the event loop for a store whose reads never
+# wait, in the threadpool otherwise (evalforge_api/store_reads.py). They return a Response: the body is the
+# declared response model already, and FastAPI would otherwise dump, re-validate and serialize it again.
 @router.get("", response_model=ListResponse[CaptureSummary], summary="List captures, newest first")
-def list_captures(query: Annotated[CaptureListQuery, Query()], store: StoreDep, cursors: CursorsDep,
-                  _principal: Viewer) -> Response:
+async def list_captures(query: Annotated[CaptureListQuery, Query()], store: StoreDep, cursors: CursorsDep,
+                        _principal: Viewer) -> Response:
     """Filter by time window and any of the fields below (repeat a parameter or separate values with commas);
     follow `next_cursor` until it is null. Captures that arrive while you page appear before your cursor,
     never twice and never in place of one you have not seen."""
-    # A Response skips FastAPI's validation of the returned page, which takes a thread hop for a def route;
-    # the page already is the declared response model.
-    return model_json_response(capture_page(query, store, cursors))
+    return model_json_response(await read_from(store, capture_page, query, store, cursors))
 
 
 def _detail(review: ReviewService, capture: FailureCapture) -> CaptureDetail:
@@ -78,21 +81,31 @@ def _detail(review: ReviewService, capture: FailureCapture) -> CaptureDetail:
                                          "history": review.history(capture.capture_id)})
 
 
+def capture_detail(review: ReviewService, capture_id: str) -> CaptureDetail:
+    """One capture as `GET /v1/captures/{id}` answers it (RecordNotFound when there is none)."""
+    return _detail(review, review.capture(capture_id))
+
+
 @router.get("/{capture_id}", response_model=CaptureDetail, responses=NOT_FOUND, summary="One capture in full")
-def get_capture(capture_id: CaptureId, review: ReviewServiceDep, _principal: Viewer) -> CaptureDetail:
+async def get_capture(capture_id: CaptureId, review: ReviewServiceDep, store: StoreDep,
+                      _principal: Viewer) -> Response:
     """Everything stored about the capture (sanitized text, evaluations, link back to Datadog) and its
     recent review history."""
-    return _detail(review, review.capture(capture_id))
+    return model_json_response(await read_from(store, capture_detail, review, capture_id))
 
 
 @router.patch("/{capture_id}", response_model=CaptureDetail, responses={**NOT_FOUND, **CONFLICT},
               summary="Triage a capture: status, assignee, note")
-def patch_capture(capture_id: CaptureId, body: CapturePatchRequest, review: ReviewServiceDep,
-                  principal: Reviewer) -> CaptureDetail:
+async def patch_capture(capture_id: CaptureId, body: CapturePatchRequest, review: ReviewServiceDep,
+                        store: StoreDep, principal: Reviewer) -> Response:
     """Statuses move new → triaged → ready → exported; any status → ignored; ignored → new reopens.
     Marking exported needs the lead role. Each change writes an audit entry."""
     require_lead_for_export(principal, body.status == CaptureStatus.exported)
     patch = CapturePatch(status=body.status,
                          assignee=body.assignee if "assignee" in body.model_fields_set else UNSET,
                          note=body.note)
-    return _detail(review, review.update_capture(capture_id, patch, principal.actor))
+    # The write always runs in a thread (it may wait for another process's write lock); the answer is read like
+    # GET's. One thread hop: as a def route returning the model it made two (route, then response validation),
+    # and each hop waits for the event loop's turn, which under load is most of a triage's time.
+    updated = await run_in_threadpool(review.update_capture, capture_id, patch, principal.actor)
+    return model_json_response(await read_from(store, _detail, review, updated))

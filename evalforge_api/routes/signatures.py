@@ -26,9 +26,10 @@ from evalforge_api.schemas import (
     SignatureTriageResult,
     SkippedCapture,
 )
+from evalforge_api.store_reads import read_from
 from evalforge_assets.models import FailureSignature, SignatureStatus
 from evalforge_assets.review.rules import UNSET, ReviewError, count_in_window, own_hours
-from evalforge_assets.review.service import MergeOutcome
+from evalforge_assets.review.service import MergeOutcome, ReviewService
 from evalforge_assets.review.signature_patch import SignaturePatch
 from evalforge_assets.store import CaptureFilter, Filter, InvalidCursor, Store
 from evalforge_assets.store.queue_pages import signature_queue_page
@@ -137,25 +138,31 @@ def signature_page(query: SignatureListQuery, store: Store, cursors: CursorSigne
                                       next_cursor=cursors.sign(_wrap_cursor(query.sort, cursor)))
 
 
+# Read-only routes: `async def`, reading through `read_from` and returning the declared model as a Response (see
+# routes/captures.py).
 @router.get("", response_model=ListResponse[SignatureRow],
             summary="The grouped queue: signatures with recurrence counts")
-def list_signatures(query: Annotated[SignatureListQuery, Query()], store: StoreDep, cursors: CursorsDep,
-                    _principal: Viewer) -> Response:
+async def list_signatures(query: Annotated[SignatureListQuery, Query()], store: StoreDep, cursors: CursorsDep,
+                          _principal: Viewer) -> Response:
     """Sorted by `count` or `last_seen` (highest first) or `severity` (most severe first). With `from`/`to`
     only signatures that recurred in the window are listed, each with `count_in_window` (counted per whole
     hour). A windowed page may hold fewer than `limit` rows: keep following `next_cursor` until it is null.
     Signatures merged into another are hidden unless `include_merged=true`."""
-    # A Response skips FastAPI's validation of the returned page, which takes a thread hop for a def route;
-    # the page already is the declared response model.
-    return model_json_response(signature_page(query, store, cursors))
+    return model_json_response(await read_from(store, signature_page, query, store, cursors))
 
 
 @router.get("/{signature_id}", response_model=SignatureDetail, responses=NOT_FOUND,
             summary="One signature with its captures")
-def get_signature(signature_id: SignatureId, query: Annotated[PageQuery, Query()], store: StoreDep,
-                  review: ReviewServiceDep, cursors: CursorsDep, _principal: Viewer) -> SignatureDetail:
+async def get_signature(signature_id: SignatureId, query: Annotated[PageQuery, Query()], store: StoreDep,
+                        review: ReviewServiceDep, cursors: CursorsDep, _principal: Viewer) -> Response:
     """The signature, its hourly counts, its captures (newest first, paged with `limit`/`cursor`) and its
     review history. A signature merged into another shows `merged_into`; its captures are listed there."""
+    return model_json_response(await read_from(store, signature_detail, signature_id, query, store, review, cursors))
+
+
+def signature_detail(signature_id: str, query: PageQuery, store: Store, review: ReviewService,
+                     cursors: CursorSigner) -> SignatureDetail:
+    """One signature as `GET /v1/signatures/{id}` answers it (RecordNotFound when there is none)."""
     signature = review.signature(signature_id)
     page = store.list_captures(CaptureFilter(signature_id=(signature_id,)), limit=query.limit,
                                cursor=checked_cursor(cursors.open(query.cursor)))
