@@ -68,6 +68,17 @@ _PLACE_WORDS = frozenset(
 # capitalises every noun, and two unknown capitalised words in a German sentence are nouns, not a name.
 ENGLISH_SHARE = 0.6
 _PUNCTUATION = "\"'`.,;:!?()[]{}<>"
+# A necessary condition of `_RUN`, far cheaper than its scan (which tries a lookbehind at every position):
+# every run holds a capitalised word whose last letters are lower case ("Diana", the "Leod" of "MacLeod"),
+# then spaces or tabs, any lower-case particles each followed by spaces or tabs, then a capital. ASCII text is
+# asked on a view of letter cases (upper "A", lower "a", space or tab " ", anything else "."); other text with
+# the same condition in letters of its own (the last letter before the gap is lower case, the next capital).
+_CASE_VIEW = bytes(
+    0x41 if 0x41 <= byte <= 0x5A else 0x61 if 0x61 <= byte <= 0x7A else 0x20 if byte in (0x09, 0x20) else 0x2E
+    for byte in range(256)
+)
+_CASE_GAP = re.compile(rb"Aa+ +(?:a+ +)*A")
+_WIDE_GAP = re.compile(rf"{_L}[ \t]+{_U}")
 _LAST_WORD = re.compile(r"(?:^|[^\w])([a-z]+)[ \t]+$")
 _FIRST_WORD = re.compile(r"[ \t]*[,:;]?[ \t]+([a-z]+)\b")
 
@@ -188,7 +199,26 @@ def _english_text(text: str) -> bool:
     return sum(word in common for word in lower_case) >= ENGLISH_SHARE * len(lower_case)
 
 
+def may_hold_run(text: str) -> bool:
+    """Whether `_RUN` can match in `text` (a necessary condition only, see `_CASE_GAP`)."""
+    if not text.isascii():
+        return _WIDE_GAP.search(text) is not None
+    view = text.encode("ascii").translate(_CASE_VIEW)
+    if b"  " not in view and b"a A" not in view:
+        return False  # single spaces only: the gap of every run reads "a A" in the view
+    return _CASE_GAP.search(view) is not None
+
+
+def load_name_data() -> None:
+    """Load every name list now (about a second of CPU), not inside the first scan that meets a run of
+    capitalised words: a long-running process (a Dagster run, the API) pays it once either way."""
+    for load in (_given_names, _surname_ranks, _common_given_names, _webster):
+        load()
+
+
 def find_full_names(text: str) -> Iterator[Candidate]:
+    if not may_hold_run(text):
+        return
     english: bool | None = None
     for match in _RUN.finditer(text):
         words = match.group().split()
