@@ -1,16 +1,18 @@
 """SQLite store: the embedded default. One table per collection (id, JSON body, indexed columns, version),
 WAL mode.
 
-Reads and writes. Writes go through one connection under a lock, each in its own `BEGIN IMMEDIATE`
-transaction. Reads borrow a connection from a small pool instead (up to READ_CONNECTIONS, one per concurrent
-reader): WAL lets readers run beside the writer and each other, and sqlite3 releases the GIL while a statement
-runs, so the API's threadpool no longer queues every list behind one lock (under 32 concurrent clients that
-queue made throughput fall; see docs/operations.md, "Load"). An in-memory database exists only on the
-connection that made it, so it reads through the shared one.
+Reads and writes. Writes go through one connection under a lock: a write of one row (a compare-and-set, an
+insert, an audit entry) is one autocommit statement, a batch runs in its own `BEGIN IMMEDIATE` transaction.
+Reads borrow a connection from a small pool instead (up to READ_CONNECTIONS, one per concurrent reader): WAL
+lets readers run beside the writer and each other without a lock, and sqlite3 releases the GIL while a
+statement runs, so reads never queue behind one lock (under 32 concurrent clients that queue made throughput
+fall; see docs/operations.md, "Load test"). The API runs them on its event loop (`reads_on_caller`). An
+in-memory database exists only on the connection that made it, so it reads through the shared one.
 
 Several processes (API workers, Dagster steps) share one database file. Every write takes the database's
-write lock with `BEGIN IMMEDIATE`, and the busy timeout makes a writer wait for another process's
-transaction instead of failing; a compare-and-set reads the version and writes inside that one transaction.
+write lock (a batch with `BEGIN IMMEDIATE`, a one-row write inside its statement), and the busy timeout makes a
+writer wait for another process's transaction instead of failing; a compare-and-set is one statement that
+writes only while the row's version is still the expected one.
 """
 
 from __future__ import annotations
@@ -169,10 +171,10 @@ class SqliteStore(Store):
         """One write statement in autocommit mode: True when it changed a row.
 
         SQLite runs a lone statement as its own transaction, taking and releasing the database's write lock
-        inside the one call that also releases the GIL. An explicit BEGIN IMMEDIATE ... COMMIT around it
-        would hold the lock across three more calls, each of which must win the GIL back first; under load the
-        API's event loop holds the GIL most of the time, so the lock stayed held for whole switch intervals
-        and the other worker's writers slept in SQLite's busy handler (1, 2, 5, 10 ms ...) meanwhile. The
+        inside the one call, during which the GIL is released. An explicit BEGIN IMMEDIATE ... COMMIT around
+        it held the lock across more calls, each of which must win the GIL back first; under load the API's
+        event loop holds the GIL most of the time, so the lock stayed held for whole switch intervals while the
+        other worker's writers slept in SQLite's busy handler (1, 2, 5, 10 ms ...). The
         process lock still guards the shared connection, so no other thread's statement joins an open
         transaction."""
         with self._lock:
