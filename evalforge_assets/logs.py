@@ -16,18 +16,40 @@ _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"mess
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line. Ingestion logs a line per captured span, so this stays cheap (orjson)."""
+    """One JSON object per line. Ingestion logs a line per captured span, so this stays cheap (orjson, and the
+    parts that repeat between lines worked out once: the timestamp's second, which attributes are extras)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._second: tuple[int, str] = (-1, "")
+        # Attribute names of a record, in order → its extras: a logger call site always passes the same extras.
+        self._extras: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def _timestamp(self, record: logging.LogRecord) -> str:
+        second = int(record.created)
+        if self._second[0] != second:  # a tuple swap: threads that race both write a correct value
+            self._second = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+        return f"{self._second[1]}.{int(record.msecs):03d}Z"
+
+    def _extra_keys(self, attributes: dict[str, Any]) -> tuple[str, ...]:
+        names = tuple(attributes)
+        extras = self._extras.get(names)
+        if extras is None:
+            if len(self._extras) >= 256:  # bounded: call sites are few, but keep any odd caller from growing it
+                self._extras.clear()
+            extras = self._extras[names] = tuple(key for key in names if key not in _RESERVED)
+        return extras
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "ts": self._timestamp(record),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        for key, value in record.__dict__.items():
-            if key not in _RESERVED:
-                line[key] = value
+        attributes = record.__dict__
+        for key in self._extra_keys(attributes):
+            line[key] = attributes[key]
         # Inside a span (tracing on), the ids that find this line's trace in the tracing backend. Lines about a
         # monitored span already carry that span's Datadog trace_id/span_id; those stay, and ours get a prefix.
         span = trace.get_current_span().get_span_context()
