@@ -23,9 +23,12 @@ _LETTER_SHAPE = _translation(lambda b: b | 0x20 if chr(b).isascii() and chr(b).i
 _DIGIT_SHAPE = _translation(lambda b: 0x30 if 0x30 <= b <= 0x39 else b)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Shapes:
-    """Byte views of one text with the same indexes (non-ASCII characters become one `?` byte each)."""
+    """Byte views of one text with the same indexes (non-ASCII characters become one `?` byte each).
+
+    Read-only by convention, not `frozen`: a frozen dataclass sets each field through `object.__setattr__`,
+    which cost more than all the views together (one is made per scanned text)."""
 
     padded_letters: bytes  # a space, then the letter shape
     digits: bytes
