@@ -52,13 +52,15 @@ def find_called_numbers(text: str) -> Iterator[Candidate]:
             yield "PHONE", match.end() + found[0], match.end() + found[0] + len(number)
 
 
-# Seven digits, with a phone's separators between them, span at least seven characters of this class.
-_SEVEN_DIGITS = re.compile(rb"0[0 ().\-/]{5,}0")
+# The verbs as whole words of an ASCII text's letter view (`Shapes.words`).
+_CALL_VERB_WORDS = frozenset(verb.encode() for verb in _CALL_VERBS)
 
 
 def may_hold_called_number(text: str, shapes: Shapes) -> bool:
-    """Room for seven digits in the digit view, and one of the verbs as a literal."""
-    if not shapes.may_hold_digits(_SEVEN_DIGITS):
-        return False
+    """Room for seven digits (with a phone's separators between them they span `Shapes.number_run`'s shape),
+    and one of the verbs: in ASCII text a whole word of the letter view (the pattern wants a boundary before
+    the verb and a space or tab after it), elsewhere a literal of the lowered text."""
+    if shapes.ascii:
+        return shapes.number_run and not shapes.words.isdisjoint(_CALL_VERB_WORDS)
     lowered = text.lower()
     return any(verb in lowered for verb in _CALL_VERBS)

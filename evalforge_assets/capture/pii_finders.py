@@ -452,7 +452,7 @@ def _candidates(text: str, shapes: Shapes) -> list[Candidate]:
         found += _find_bearer(text, shapes)
     if not cues.isdisjoint(_SECRET_KEY_WORDS) or ('"' in text and ("=" in text or ":" in text)):
         found += _find_key_values(text, shapes)
-    if b"0" in shapes.digits:
+    if shapes.number_run:  # both look only at runs of it (`_NUMBER_RUN`, nine or ten digits in a row)
         found += _find_numbers(text, shapes)
         if not cues.isdisjoint(_NUMBER_LABELS):
             found += _find_labeled_numbers(text, shapes)

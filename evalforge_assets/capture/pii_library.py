@@ -368,17 +368,19 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     if text.count(":") >= 2:
         found += find_ipv6_extra(text, shapes)
     if shapes.ascii:
-        has_digits = _LONG_DIGITS_SHAPE.search(shapes.digits) is not None
+        # Every digit shape below is a special case of `Shapes.number_run`: without one, none can match.
+        run = shapes.number_run
+        has_digits = run and _LONG_DIGITS_SHAPE.search(shapes.digits) is not None
         if has_digits:
             found += find_cards(text)
-        if b"00" in shapes.digits and _IBAN_START.search(text):
+        if b"AA00" in shapes.classes:  # `_IBAN_START` on ASCII text, as one literal search
             found += find_ibans(text)
         # The first test is the one other scripts get (it passes over "810 89 3259", which other finders
         # catch); the second is a necessary condition of an SSN, so together they skip only finder runs
         # that would find nothing.
-        if (has_digits or "." in text or "-" in text) and _SSN_SHAPE_RUN.search(shapes.digits):
+        if run and (has_digits or "." in text or "-" in text) and _SSN_SHAPE_RUN.search(shapes.digits):
             found += find_ssns(text)
-        if _PHONE_SHAPE_RUN.search(shapes.digits):
+        if run:  # `_PHONE_SHAPE_RUN` is the number run's own shape
             found += find_phones(text)
     else:
         has_digits = _LONG_DIGITS.search(text) is not None
@@ -391,6 +393,6 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
         found += find_phones(text)
     found += find_secrets(text, shapes)
     found += find_addresses(text, shapes)
-    found += find_full_names(text)
+    found += find_full_names(text, shapes)
     found += context_candidates(text, shapes)
     return found

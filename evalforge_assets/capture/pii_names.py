@@ -34,6 +34,7 @@ from functools import cache
 from importlib import resources
 
 from evalforge_assets.capture.pii_patterns import _NOT_NAMES, _ORGANISATION_WORDS, Candidate
+from evalforge_assets.capture.pii_shapes import CLASS_SHAPE, Shapes
 
 # Every upper- and lower-case letter of the Latin, Greek and Cyrillic blocks, so Łukasz, Şafak, Niță, Ørsted
 # and Nguyễn are words too (`re` has no Unicode case classes; scripts without case have no capitalised runs).
@@ -71,12 +72,8 @@ _PUNCTUATION = "\"'`.,;:!?()[]{}<>"
 # A necessary condition of `_RUN`, far cheaper than its scan (which tries a lookbehind at every position):
 # every run holds a capitalised word whose last letters are lower case ("Diana", the "Leod" of "MacLeod"),
 # then spaces or tabs, any lower-case particles each followed by spaces or tabs, then a capital. ASCII text is
-# asked on a view of letter cases (upper "A", lower "a", space or tab " ", anything else "."); other text with
-# the same condition in letters of its own (the last letter before the gap is lower case, the next capital).
-_CASE_VIEW = bytes(
-    0x41 if 0x41 <= byte <= 0x5A else 0x61 if 0x61 <= byte <= 0x7A else 0x20 if byte in (0x09, 0x20) else 0x2E
-    for byte in range(256)
-)
+# asked on its view of character classes (`Shapes.classes`: upper "A", lower "a", space or tab " "); other text
+# with the same condition in letters of its own (the last letter before the gap is lower case, the next capital).
 _CASE_GAP = re.compile(rb"Aa+ +(?:a+ +)*A")
 _WIDE_GAP = re.compile(rf"{_L}[ \t]+{_U}")
 _LAST_WORD = re.compile(r"(?:^|[^\w])([a-z]+)[ \t]+$")
@@ -199,11 +196,11 @@ def _english_text(text: str) -> bool:
     return sum(word in common for word in lower_case) >= ENGLISH_SHARE * len(lower_case)
 
 
-def may_hold_run(text: str) -> bool:
+def may_hold_run(text: str, shapes: Shapes | None = None) -> bool:
     """Whether `_RUN` can match in `text` (a necessary condition only, see `_CASE_GAP`)."""
     if not text.isascii():
         return _WIDE_GAP.search(text) is not None
-    view = text.encode("ascii").translate(_CASE_VIEW)
+    view = shapes.classes if shapes is not None else text.encode("ascii").translate(CLASS_SHAPE)
     if b"  " not in view and b"a A" not in view:
         return False  # single spaces only: the gap of every run reads "a A" in the view
     return _CASE_GAP.search(view) is not None
@@ -216,8 +213,8 @@ def load_name_data() -> None:
         load()
 
 
-def find_full_names(text: str) -> Iterator[Candidate]:
-    if not may_hold_run(text):
+def find_full_names(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
+    if not may_hold_run(text, shapes):
         return
     english: bool | None = None
     for match in _RUN.finditer(text):

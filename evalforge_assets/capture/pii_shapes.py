@@ -21,6 +21,15 @@ def _translation(keep: Callable[[int], int]) -> bytes:
 _LETTER_SHAPE = _translation(lambda b: b | 0x20 if chr(b).isascii() and chr(b).isalpha() else 0x20)
 # Digits as "0", everything else kept: digit runs become a literal the regex engine searches fast.
 _DIGIT_SHAPE = _translation(lambda b: 0x30 if 0x30 <= b <= 0x39 else b)
+# Character classes: upper case "A", lower case "a", digit "0", space or tab " ", anything else ".".
+CLASS_SHAPE = _translation(
+    lambda b: 0x41 if 0x41 <= b <= 0x5A else 0x61 if 0x61 <= b <= 0x7A else 0x30 if 0x30 <= b <= 0x39
+    else 0x20 if b in (0x09, 0x20) else 0x2E
+)
+# Seven characters of digits and phone separators, from digit to digit, in the digit view. Every number finder's
+# shape is a special case of it (`_NUMBER_RUN`, `_LONG_DIGITS_SHAPE`, `_SSN_SHAPE_RUN`, `_PHONE_SHAPE_RUN`, ten or
+# nine digits in a row, `_SEVEN_DIGITS`), so one search tells them all whether to look.
+_NUMBER_RUN_SHAPE = re.compile(rb"0[0 ().\-/]{5,}0")
 
 
 @dataclass(slots=True)
@@ -34,12 +43,16 @@ class Shapes:
     digits: bytes
     words: frozenset[bytes]  # every run of ASCII letters, lowered
     ascii: bool
+    classes: bytes = b""  # CLASS_SHAPE: exact for ASCII text only (other scripts' letters and digits are ".")
+    number_run: bool = True  # `_NUMBER_RUN_SHAPE` is in the digit view
 
     @classmethod
     def of(cls, text: str) -> Shapes:
         raw = text.encode("ascii", "replace")
         padded_letters = b" " + raw.translate(_LETTER_SHAPE)
-        return cls(padded_letters, raw.translate(_DIGIT_SHAPE), frozenset(padded_letters.split()), text.isascii())
+        digits = raw.translate(_DIGIT_SHAPE)
+        return cls(padded_letters, digits, frozenset(padded_letters.split()), text.isascii(),
+                   raw.translate(CLASS_SHAPE), _NUMBER_RUN_SHAPE.search(digits) is not None)
 
     @property
     def letters(self) -> bytes:

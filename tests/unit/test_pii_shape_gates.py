@@ -1,0 +1,74 @@
+"""`Shapes.number_run` and `Shapes.classes` rule finders out for ASCII text only where they could find nothing:
+every digit shape the number finders look for is a special case of the number run, and "AA00" in the class
+view is `_IBAN_START` on ASCII text. Checked two ways on both frozen corpora, the benchmark's texts and samples
+of every number format: the views agree with the patterns they stand for, and `find_pii` finds exactly what it
+finds when every text takes the ungated paths other scripts take."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from evalforge_assets.capture import pii, pii_library, pii_shapes
+from evalforge_assets.capture.pii_finders import _NUMBER_RUN
+from evalforge_assets.capture.pii_shapes import Shapes
+from tests.unit.test_pii_context_gates import _benchmark_texts, _corpus_texts
+
+_SAMPLES = [
+    "card 4111 1111 1111 1111", "cards: 4111-1111-1111-1111 5555-5555-5555-4444", "ssn 078-05-1120",
+    "SSN 078.05.1120 on file", "call (415) 555-0132", "ring me on 0044 20 7946 0958", "+49 30 1234567",
+    "415.555.0132", "07700 900123", "phone: 0917/123/4567", "host 10.20.30.40 down", "IBAN GB82 WEST 1234 5698 7654 32",
+    "DE89370400440532013000", "order 123456 of 7", "v1.2.3", "at 12:30:45", "text her at +44 20 7946 0958",
+    "Call 555 123 4567", "sms 13812345678", "reach me on 37561327691",
+]
+
+
+def _texts() -> list[str]:
+    return _SAMPLES + _corpus_texts() + _benchmark_texts(2_000)
+
+
+def _ungated(text: str) -> list[pii.PiiMatch]:
+    """`find_pii` as text in other scripts gets it: no ASCII views, every number finder asked."""
+    original = Shapes.of.__func__  # type: ignore[attr-defined]
+
+    def as_other_scripts(cls: type[Shapes], value: str) -> Shapes:
+        return replace(original(cls, value), ascii=False, number_run=True)
+
+    Shapes.of = classmethod(as_other_scripts)  # type: ignore[method-assign,assignment]
+    try:
+        return pii._find(text)
+    finally:
+        Shapes.of = classmethod(original)  # type: ignore[method-assign,assignment]
+
+
+def _assert_same(texts: list[str]) -> int:
+    found = 0
+    for text in texts:
+        gated = pii._find(text)
+        assert gated == _ungated(text), text
+        found += len(gated)
+    return found
+
+
+def test_the_number_run_holds_wherever_a_number_finder_could_look() -> None:
+    shapes_of = [(text, Shapes.of(text)) for text in _texts()]
+    for text, shapes in shapes_of:
+        for shape in (_NUMBER_RUN, pii_library._LONG_DIGITS_SHAPE, pii_library._SSN_SHAPE_RUN,
+                      pii_library._PHONE_SHAPE_RUN, re.compile(rb"0{9}")):
+            if shape.search(shapes.digits):
+                assert shapes.number_run, (text, shape.pattern)
+        if shapes.ascii:
+            assert (b"AA00" in shapes.classes) == (pii_library._IBAN_START.search(text) is not None), text
+    assert sum(not shapes.number_run for _, shapes in shapes_of) > len(shapes_of) / 3  # the point of it
+
+
+def test_gated_find_pii_finds_what_the_ungated_paths_find() -> None:
+    assert _assert_same(_texts()) > 1_000
+
+
+def test_a_number_run_narrower_than_the_finders_shapes_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pii_shapes, "_NUMBER_RUN_SHAPE", re.compile(rb"0[0 ]{5,}0"))  # forgets . ( ) - /
+    with pytest.raises(AssertionError):
+        _assert_same(_SAMPLES)
