@@ -257,6 +257,11 @@ def _redact_after(prefix: str, text: str, counts: dict[str, int]) -> str:
 
 def redact_tag(tag: str, counts: dict[str, int] | None = None) -> str:
     """A `key:value` tag with its value hidden when the key is secret-like or names a user, else redacted."""
+    # Remembered like `redact_text` (a span carries about ten tags, most of them seen on earlier spans).
+    return _remembered("tag", tag, counts, _redact_tag)
+
+
+def _redact_tag(_: str, tag: str, counts: dict[str, int]) -> str:
     tag_key, separator, tag_value = tag.partition(":")
     if separator and tag_value:
         entity = key_entity(tag_key)
@@ -308,6 +313,9 @@ def sanitize_value(value: Any, counts: dict[str, int] | None = None, key: str | 
                 sanitized[k] = sanitize_value(v, counts, str(k))
         return sanitized
     if isinstance(value, (list, tuple)):
+        if holds_tags:  # what the call per item would do for a string (its key holds tags, no placeholder)
+            return [redact_tag(item, counts) if isinstance(item, str) else sanitize_value(item, counts, key)
+                    for item in value]
         return [sanitize_value(item, counts, key) for item in value]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # A number can be a card or phone number too; it becomes a placeholder string only if it is one.

@@ -56,7 +56,9 @@ def prepare(text: str, redact: Redactor, counts: dict[str, int] | None) -> str:
     text = normalize(text)
     if "%" in text:
         text = _PERCENT_RUN.sub(lambda match: _decoded_if_hiding(match.group(), unquote(match.group()), redact, counts), text)
-    if len(text) >= 16 and _BASE64_RUN.search(text):
+    # Most segments are paths and ids that decode to no text: the rewrite (a callback per segment) runs only when
+    # one does, and then it is the same as running it always (undecodable segments are kept as they are).
+    if len(text) >= 16 and any(_decode_base64(segment) is not None for segment in _BASE64_RUN.findall(text)):
         text = _BASE64_RUN.sub(lambda match: _base64_if_hiding(match.group(), redact, counts), text)
     return text
 
