@@ -382,6 +382,9 @@ _NUMBER_THEN_BRACKET_SHAPE = re.compile(rb"0[0 ().\-/]{3,22}0[\s\x1c-\x1f]*[(\[]
 # * a literal, for those that may be short or whose alphabet has `+` and `/` (which break up the runs below);
 _SHORT_FORMAT_LITERALS = ("xox", "AKC", "==", "AccountKey", "hooks.slack.com")
 _SHORT_FORMAT = re.compile(_alternation(_SHORT_FORMAT_LITERALS))
+#   In ASCII text each literal but "==" is letters inside one word of the letter view (lowered), so the words
+#   answer first: one subset test against the words known to hold none (`WordFragments`).
+_SHORT_FORMAT_FRAGMENTS = WordFragments(re.compile(rb"xox|akc|accountkey|hooks"))
 # * a run of 20 characters of the key alphabet (kept as "k" in a view in which `.` stays and all else is a space),
 #   plus the literal that leads the format: its prefix, AWS's four-letter kinds, Mailchimp's `-us` data centre;
 _KEY_ALPHABET_VIEW = bytes(
@@ -436,6 +439,8 @@ def _may_hold_provider_key(text: str, shapes: Shapes) -> bool:
             return True
     elif _DISCORD.search(text) is not None or (long_run and _TELEGRAM.search(text) is not None):
         return True
+    if shapes.ascii and "==" not in text and not _SHORT_FORMAT_FRAGMENTS.may_hold(shapes):
+        return False
     return _SHORT_FORMAT.search(text) is not None
 
 

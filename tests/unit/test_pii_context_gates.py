@@ -180,6 +180,7 @@ def test_gated_finders_find_exactly_what_every_finder_finds_on_the_benchmark_and
             lead for lead in pii_context._FORMAT_LEADS if lead != "AKIA")))),
         ("_SHORT_FORMAT", re.compile(pii_context._alternation(tuple(
             literal for literal in pii_context._SHORT_FORMAT_LITERALS if literal != "xox")))),
+        ("_SHORT_FORMAT_FRAGMENTS", WordFragments(re.compile(rb"akc|accountkey|hooks"))),
         ("_DISCORD_RUNS", b"never"),
         ("_TELEGRAM_DIGITS", b"never"),
         ("_DISCORD", re.compile(r"(?!)")),
