@@ -39,10 +39,33 @@ _CALLED_NUMBER = re.compile(
     r"[ \t]+(?=[+(\d])"
 )
 FEWEST_CALLED_DIGITS = 7
+# The verbs as whole words of an ASCII text's letter view (`Shapes.words`, `Shapes.padded_letters`).
+_CALL_VERB_WORDS = frozenset(verb.encode() for verb in _CALL_VERBS)
 
 
-def find_called_numbers(text: str) -> Iterator[Candidate]:
-    for match in _CALLED_NUMBER.finditer(text):
+def _verb_matches(text: str, shapes: Shapes | None) -> Iterator[re.Match[str]]:
+    """`_CALLED_NUMBER.finditer(text)`. In ASCII text every match starts where a verb stands as a whole word of
+    the letter view (a boundary before it, a space or tab after it) and holds no other verb, so the pattern is
+    tried only there instead of at every position of a long text (a stack trace says "call" twice)."""
+    if shapes is None or not shapes.ascii:
+        yield from _CALLED_NUMBER.finditer(text)
+        return
+    padded = shapes.padded_letters  # padded[i + 1] is text[i]: " call " found at i is the verb at text[i]
+    starts = []
+    for verb in _CALL_VERB_WORDS:
+        needle = b" " + verb + b" "
+        at = padded.find(needle)
+        while at != -1:
+            starts.append(at)
+            at = padded.find(needle, at + 1)
+    for start in sorted(starts):
+        match = _CALLED_NUMBER.match(text, start)
+        if match is not None:
+            yield match
+
+
+def find_called_numbers(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
+    for match in _verb_matches(text, shapes):
         found = phone_value(text[match.end() : match.end() + 40])
         if found is None:
             continue
@@ -50,10 +73,6 @@ def find_called_numbers(text: str) -> Iterator[Candidate]:
         written_as_phone = match.group("object") or number[0] in "+(0" or not number.isdigit()
         if written_as_phone and sum(char.isdigit() for char in number) >= FEWEST_CALLED_DIGITS:
             yield "PHONE", match.end() + found[0], match.end() + found[0] + len(number)
-
-
-# The verbs as whole words of an ASCII text's letter view (`Shapes.words`).
-_CALL_VERB_WORDS = frozenset(verb.encode() for verb in _CALL_VERBS)
 
 
 def may_hold_called_number(text: str, shapes: Shapes) -> bool:

@@ -453,7 +453,7 @@ def context_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     if _may_hold_labelled_phone(text, shapes):
         found += find_labelled_phones(text)
     if may_hold_called_number(text, shapes):
-        found += find_called_numbers(text)
+        found += find_called_numbers(text, shapes)
     if _may_hold_provider_key(text, shapes):
         found += find_provider_keys(text)
     found += find_url_passwords(text)  # gated inside: `://` and `@` are two literal searches

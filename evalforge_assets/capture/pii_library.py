@@ -26,7 +26,7 @@ from evalforge_assets.capture.pii_address import find_addresses
 from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_names import find_full_names
 from evalforge_assets.capture.pii_patterns import Candidate
-from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_shapes import NUMBER_RUN_SHAPE, Shapes
 
 _IBAN_LENGTHS: dict[str, int] = {}
 
@@ -224,8 +224,31 @@ def _phone_valid(candidate: str) -> bool:
 _IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}(?:[ -][A-Z0-9]{4})*[ -]$")
 
 
-def find_phones(text: str) -> Iterator[Candidate]:
-    for match in _PHONE_CANDIDATE.finditer(text):
+# How far past its digits a candidate reaches: an extension (" ext. " and six digits, 12 characters) and the two
+# characters its lookahead reads.
+_PHONE_TAIL = 14
+
+
+def _phone_matches(text: str, shapes: Shapes | None) -> Iterator[re.Match[str]]:
+    """`_PHONE_CANDIDATE.finditer(text)`. In ASCII text a candidate's digits are a run of `Shapes.number_run`'s
+    shape (the same characters) that starts at most three characters after the candidate ("+(", "00("), and the
+    candidate ends at most `_PHONE_TAIL` characters after the run: so the pattern is run only in those windows
+    instead of from every position of the text, and finds the same candidates (a window's end cuts off nothing a
+    candidate starting inside its run reads; one starting past the run belongs to a later window)."""
+    if shapes is None or not shapes.ascii:
+        yield from _PHONE_CANDIDATE.finditer(text)
+        return
+    size, position = len(text), 0
+    for run in NUMBER_RUN_SHAPE.finditer(shapes.digits):
+        for match in _PHONE_CANDIDATE.finditer(text, max(position, run.start() - 3), min(size, run.end() + _PHONE_TAIL)):
+            if match.start() >= run.end():
+                break
+            position = match.end()
+            yield match
+
+
+def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
+    for match in _phone_matches(text, shapes):
         value = match.group()
         if _IBAN_HEAD.search(text, max(0, match.start() - 30), match.start()):
             continue  # the tail of an IBAN-shaped number whose checksum failed
@@ -381,7 +404,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
         if run and (has_digits or "." in text or "-" in text) and _SSN_SHAPE_RUN.search(shapes.digits):
             found += find_ssns(text)
         if run:  # `_PHONE_SHAPE_RUN` is the number run's own shape
-            found += find_phones(text)
+            found += find_phones(text, shapes)
     else:
         has_digits = _LONG_DIGITS.search(text) is not None
         if has_digits:

@@ -29,7 +29,7 @@ CLASS_SHAPE = _translation(
 # Seven characters of digits and phone separators, from digit to digit, in the digit view. Every number finder's
 # shape is a special case of it (`_NUMBER_RUN`, `_LONG_DIGITS_SHAPE`, `_SSN_SHAPE_RUN`, `_PHONE_SHAPE_RUN`, ten or
 # nine digits in a row, `_SEVEN_DIGITS`), so one search tells them all whether to look.
-_NUMBER_RUN_SHAPE = re.compile(rb"0[0 ().\-/]{5,}0")
+NUMBER_RUN_SHAPE = re.compile(rb"0[0 ().\-/]{5,}0")
 
 
 @dataclass(slots=True)
@@ -44,7 +44,7 @@ class Shapes:
     words: frozenset[bytes]  # every run of ASCII letters, lowered
     ascii: bool
     classes: bytes = b""  # CLASS_SHAPE: exact for ASCII text only (other scripts' letters and digits are ".")
-    number_run: bool = True  # `_NUMBER_RUN_SHAPE` is in the digit view
+    number_run: bool = True  # `NUMBER_RUN_SHAPE` is in the digit view
 
     @classmethod
     def of(cls, text: str) -> Shapes:
@@ -52,7 +52,7 @@ class Shapes:
         padded_letters = b" " + raw.translate(_LETTER_SHAPE)
         digits = raw.translate(_DIGIT_SHAPE)
         return cls(padded_letters, digits, frozenset(padded_letters.split()), text.isascii(),
-                   raw.translate(CLASS_SHAPE), _NUMBER_RUN_SHAPE.search(digits) is not None)
+                   raw.translate(CLASS_SHAPE), NUMBER_RUN_SHAPE.search(digits) is not None)
 
     @property
     def letters(self) -> bytes:

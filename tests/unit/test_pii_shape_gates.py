@@ -69,6 +69,43 @@ def test_gated_find_pii_finds_what_the_ungated_paths_find() -> None:
 
 
 def test_a_number_run_narrower_than_the_finders_shapes_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pii_shapes, "_NUMBER_RUN_SHAPE", re.compile(rb"0[0 ]{5,}0"))  # forgets . ( ) - /
+    monkeypatch.setattr(pii_shapes, "NUMBER_RUN_SHAPE", re.compile(rb"0[0 ]{5,}0"))  # forgets . ( ) - /
     with pytest.raises(AssertionError):
         _assert_same(_SAMPLES)
+
+
+_WINDOW_EDGES = [
+    "+1 (415) 555-0132 x123456", "call 415-555-0132 ext. 12 or 415 555 0133#9", "00(44) 20 7946 0958",
+    "+(44) 20 7946 0958, +49 30 1234567", "ids 1234567 7654321 1111111", "1234567x1234567",
+    "0044 20 7946 0958 ext 123456789", "a 415.555.0132. b", "(555) 123-4567/(555) 765-4321",
+    "tel:+14155550132;ext=12", "9" * 30 + " 415-555-0132", "x 123 456 7890 123 456 7890 123 456 7890 123",
+    "Call me on 0917 123 4567, or ring 0917-765-4321; text 07700 900123", "call call 5551234567",
+    "API call 20240101 and call (002)-2934173", "calling 5551234567", "xcall 5551234567", "_call 5551234567",
+    "CALL\t\t+44 20 7946 0958", "reach us at 415 555 0132", "sms\u00a05551234567",
+]
+
+
+def _window_texts() -> list[str]:
+    return _WINDOW_EDGES + [f"{a} {b}" for a in _WINDOW_EDGES[:8] for b in _WINDOW_EDGES[:8]] + _texts()
+
+
+def test_phone_candidates_looked_for_in_number_windows_are_those_of_the_whole_text() -> None:
+    from evalforge_assets.capture.pii_library import _PHONE_CANDIDATE, _phone_matches
+
+    for text in _window_texts():
+        expected = [match.span() for match in _PHONE_CANDIDATE.finditer(text)]
+        assert [match.span() for match in _phone_matches(text, Shapes.of(text))] == expected, text
+
+
+def test_called_numbers_looked_for_at_the_verbs_are_those_of_the_whole_text() -> None:
+    from evalforge_assets.capture.pii_called import _CALLED_NUMBER, _verb_matches
+
+    for text in _window_texts():
+        expected = [match.span() for match in _CALLED_NUMBER.finditer(text)]
+        assert [match.span() for match in _verb_matches(text, Shapes.of(text))] == expected, text
+
+
+def test_a_phone_window_cut_too_short_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pii_library, "_PHONE_TAIL", 2)  # loses the extension and its lookahead
+    with pytest.raises(AssertionError):
+        test_phone_candidates_looked_for_in_number_windows_are_those_of_the_whole_text()
