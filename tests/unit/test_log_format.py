@@ -46,3 +46,38 @@ def test_an_attribute_added_to_a_record_after_it_was_made_is_logged() -> None:
     second = _record(1_767_225_600.2, decision="captured")
     second.added_by_a_filter = "yes"
     assert json.loads(formatter.format(second)) == _expected(second, decision="captured", added_by_a_filter="yes")
+
+
+def test_ingest_logs_one_line_per_decision_with_its_fields() -> None:
+    from evalforge_assets.capture.build import UserHasher
+    from evalforge_assets.capture.classify import FailureRules
+    from evalforge_assets.capture.ingest import IngestContext, ingest_items
+    from evalforge_assets.models import Lineage
+
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    span = {"span_id": "s1", "trace_id": "t1", "name": "answer", "span_kind": "llm", "ml_app": "shop",
+            "start_ns": 1_767_225_600_000_000_000, "status": "error", "tags": ["env:prod"]}
+    healthy = {**span, "span_id": "s2", "status": "ok"}
+    logger = logging.getLogger("evalforge.ingest")
+    handler, level = Keep(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        context = IngestContext(lineage=Lineage(run_id="r1", partition_key="p1"), detected_at="now", source="test")
+        ingest_items([span, dict(span), healthy, "not a span"], FailureRules(), UserHasher("k"), context)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    lines = [json.loads(JsonFormatter().format(record)) for record in records]
+    assert [line["decision"] for line in lines] == ["captured", "deduplicated", "skipped", "quarantined"]
+    captured = lines[0]
+    assert captured["msg"] == "captured" and captured["level"] == "info" and captured["logger"] == "evalforge.ingest"
+    assert (captured["trace_id"], captured["span_id"], captured["partition"], captured["run_id"]) == ("t1", "s1", "p1", "r1")
+    assert captured["kind"] == "error" and captured["reasons"] == ["status_error"] and len(captured["capture_id"]) == 32
+    assert lines[2]["level"] == "debug" and lines[3]["reason"].startswith("expected a JSON object")
+    assert all(record.funcName == "_decision" and record.pathname.endswith("ingest.py") for record in records)
