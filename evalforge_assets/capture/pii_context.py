@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 from urllib.parse import unquote
 
 from evalforge_assets.capture.pii_called import find_called_numbers, may_hold_called_number, phone_value
@@ -166,11 +167,15 @@ def _random_token(value: str, length: int) -> bool:
     )
 
 
-def _keys(text: str, lowered: str) -> Iterator[tuple[str, int]]:
-    """(key, end) of every key-like token holding a stem: found by the stems, then widened to the token."""
+def _keys(text: str, lowered: str | bytes, stems: re.Pattern[Any] | None = None) -> Iterator[tuple[str, int]]:
+    """(key, end) of every key-like token holding a stem: found by the stems, then widened to the token.
+
+    `lowered` is the lowered text, or for ASCII text its letter view with `_ASCII_STEM` (the same places: every
+    stem is letters only), which the engine searches faster."""
+    stems = stems or _STEM  # looked up per call: tests swap `_STEM` for the flat alternation
     position = 0
     while True:
-        hit = _STEM.search(lowered, position)
+        hit = stems.search(lowered, position)
         if hit is None:
             return
         start = hit.start()
@@ -220,11 +225,15 @@ def _two_word_kind(text: str, key: str, key_end: int) -> str | None:
     return None
 
 
-def find_keyed_values(text: str) -> Iterator[Candidate]:
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        lowered = text  # a few letters change length when lowered; the stems then match as written
-    for key, key_end in _keys(text, lowered):
+def find_keyed_values(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
+    if shapes is not None and shapes.ascii:
+        keys = _keys(text, shapes.letters, _ASCII_STEM)
+    else:
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            lowered = text  # a few letters change length when lowered; the stems then match as written
+        keys = _keys(text, lowered)
+    for key, key_end in keys:
         kind = key_kind(key)
         if kind is None:
             kind = _two_word_kind(text, key, key_end)
@@ -449,7 +458,7 @@ def context_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     shapes = shapes or Shapes.of(text)
     found: list[Candidate] = []
     if _may_hold_key(shapes):
-        found += find_keyed_values(text)
+        found += find_keyed_values(text, shapes)
     if _may_hold_labelled_phone(text, shapes):
         found += find_labelled_phones(text)
     if may_hold_called_number(text, shapes):
