@@ -325,8 +325,14 @@ def _may_hold(shapes: Shapes, words: frozenset[bytes], text: str, stems: tuple[s
     return shapes.may_hold_words(words) if shapes.ascii else any(stem in text for stem in stems)
 
 
+# Every cue word of the three keyed finders below, for one test that rules them all out in ASCII text.
+_SECRET_CUE_WORDS = _TOKEN_PREFIX_WORDS | _PASSWORD_WORD_SET | _SECRET_WORD_SET
+
+
 def find_secrets(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
     shapes = shapes or Shapes.of(text)
+    if shapes.ascii and shapes.words.isdisjoint(_SECRET_CUE_WORDS) and (len(text) < 40 or b"0" not in shapes.digits):
+        return  # none of the cue words below, and too short or digitless for a bare AWS secret
     if _may_hold(shapes, _TOKEN_PREFIX_WORDS, text, _TOKEN_PREFIXES):
         for match in _TOKEN_FORMATS.finditer(text):
             yield "API_KEY", match.start(), match.end()

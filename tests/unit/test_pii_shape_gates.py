@@ -109,3 +109,11 @@ def test_a_phone_window_cut_too_short_is_caught(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(pii_library, "_PHONE_TAIL", 2)  # loses the extension and its lookahead
     with pytest.raises(AssertionError):
         test_phone_candidates_looked_for_in_number_windows_are_those_of_the_whole_text()
+
+
+def test_a_secret_cue_gate_narrower_than_its_finders_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    samples = ["the password I set was Tr0ub4dor&3x", "api key Zx81kQ0pLmN3vB7cYtR5wE2q", "use glpat-abcdefghij0123456789xyz"]
+    assert _assert_same(samples) >= 3
+    monkeypatch.setattr(pii_library, "_SECRET_CUE_WORDS", frozenset())
+    with pytest.raises(AssertionError):
+        _assert_same(samples)
