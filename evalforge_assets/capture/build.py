@@ -123,9 +123,11 @@ def build_capture(
     lineage: Lineage,
     detected_at: str,
     site: str = "datadoghq.com",
+    capture_id: str | None = None,
 ) -> FailureCapture:
     """The stored form of a failing span: every stored string sanitized (see `capture.sanitize`), identifiers
-    validated against the id alphabet, the user replaced by a keyed hash."""
+    validated against the id alphabet, the user replaced by a keyed hash. `capture_id` is
+    `capture_id_for(span.trace_id, span.span_id)` when the caller has already worked it out."""
     counts: dict[str, int] = {}
     tags = span.tag_map
     user_id = _user_id(span)
@@ -151,7 +153,7 @@ def build_capture(
         if isinstance(evaluation, dict)
     ]
     capture = FailureCapture(
-        capture_id=capture_id_for(span.trace_id, span.span_id),
+        capture_id=capture_id or capture_id_for(span.trace_id, span.span_id),
         source=SourceTraceReference(
             trace_id=trace_id,
             span_id=span_id,

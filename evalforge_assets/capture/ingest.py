@@ -171,7 +171,8 @@ def ingest_items(
                           reason="same trace_id and span_id earlier in this batch")
             continue
         seen.add(capture_id)
-        capture = build_capture(span, reasons, rules, hasher, context.lineage, context.detected_at, context.site)
+        capture = build_capture(span, reasons, rules, hasher, context.lineage, context.detected_at, context.site,
+                                capture_id)
         for entity, count in redacted_at_rest.items():
             capture.pii[entity] = capture.pii.get(entity, 0) + count
         result.captures.append(capture)
