@@ -621,3 +621,19 @@ def test_a_number_someone_is_to_be_called_on_is_a_phone_in_any_numbering_plan(te
 )
 def test_calls_that_are_not_phone_calls_keep_their_numbers(text: str) -> None:
     assert redact_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("tag", "redacted"),
+    [
+        ("client_ip:2001:db8:9866::dae0", "client_ip:<IP_ADDRESS>"),  # the post-write check found these stored
+        ("peer:fe80::1ff:fe23:4567:890a", "peer:<IP_ADDRESS>"),
+        ("2001:db8:869::98cc", "<IP_ADDRESS>"),
+        ("client_ip:10.1.2.3", "client_ip:<IP_ADDRESS>"),
+        ("env:prod", "env:prod"),
+    ],
+)
+def test_a_tag_value_is_scanned_on_its_own_so_an_ipv6_after_the_key_colon_is_found(tag: str, redacted: str) -> None:
+    counts: dict[str, int] = {}
+    assert redact_tag(tag, counts) == redacted
+    assert counts == ({"IP_ADDRESS": 1} if "<IP_ADDRESS>" in redacted else {})
