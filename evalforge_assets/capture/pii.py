@@ -28,6 +28,7 @@ from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_va
 from evalforge_assets.capture.pii_decode import prepare
 from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_library import library_candidates
+from evalforge_assets.capture.pii_pairs import credential_id_keys
 from evalforge_assets.capture.pii_patterns import (
     _PLACEHOLDER,
     _RANK,
@@ -311,8 +312,12 @@ def sanitize_value(value: Any, counts: dict[str, int] | None = None, key: str | 
         return _redact_in_context(value, prefix, counts)
     if isinstance(value, dict):
         sanitized: dict[Any, Any] = {}
+        credential_ids = credential_id_keys(value)
         for k, v in value.items():
-            if isinstance(k, str):
+            if k in credential_ids:  # the id stored beside a secret names that credential
+                _count(counts, "API_KEY")
+                sanitized[k] = placeholder("API_KEY")
+            elif isinstance(k, str):
                 known = _REDACTED.get(("", k))
                 sanitized[known[0] if known is not None and not known[1] else redact_text(k, counts)] = (
                     sanitize_value(v, counts, k)
