@@ -27,6 +27,7 @@ from evalforge_assets.capture.build import UserHasher
 from evalforge_assets.capture.classify import FailureRules
 from evalforge_assets.capture.ingest import IngestContext, ingest_items
 from evalforge_assets.capture.pii import forget_known_clean
+from evalforge_assets.review.fingerprint import forget_fingerprint_memos
 from evalforge_assets.capture.pii_names import load_name_data
 from evalforge_assets.capture.sources.sample import generate_spans
 from evalforge_assets.gc_tuning import bulk_allocation
@@ -50,7 +51,10 @@ def core_rate(count: int) -> tuple[float, int]:
     rules, hasher = FailureRules(), UserHasher("benchmark")
     context = IngestContext(lineage=Lineage(run_id="bench", partition_key="bench"),
                             detected_at="2026-02-01T00:00:00.000000Z", source="benchmark")
-    forget_known_clean()  # each of the three runs sees the same spans: none may profit from an earlier memo
+    # Each of the three runs sees the same spans: none may profit from an earlier run's memo of clean strings,
+    # message templates or stack frames (a capture run is a new process with empty memos).
+    forget_known_clean()
+    forget_fingerprint_memos()
     elapsed, captured = 0.0, 0
     for batch in chunks(generate_spans(count, seed=11, start=START), CHUNK):
         with bulk_allocation():

@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from evalforge_assets.models import FailureCapture, FailureKind
-from evalforge_assets.review.templates import message_template
+from evalforge_assets.review.templates import forget_templates, message_template
 
 FINGERPRINT_VERSION = 2
 KEY_PARTS = ("version", "ml_app", "agent", "step", "failure_kind", "error_type", "message", "evaluations")
@@ -51,6 +51,13 @@ _TYPE_PREFIX = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Timeout|
 def parameterize(message: str) -> str:
     """The template of a message: its variable parts replaced by typed placeholders (see review/templates.py)."""
     return message_template(message)
+
+
+def forget_fingerprint_memos() -> None:
+    """Empty the memos of message templates and stack frames, as a new process starts (benchmarks use it so
+    that no run profits from an earlier run's memo of the same messages)."""
+    forget_templates()
+    _normalized_frames.cache_clear()
 
 
 @lru_cache(maxsize=4096)

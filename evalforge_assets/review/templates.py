@@ -85,6 +85,11 @@ def message_template(message: str) -> str:
     return _template(message[:MAX_INPUT])
 
 
+def forget_templates() -> None:
+    """Empty the memo of message templates."""
+    _template.cache_clear()
+
+
 @lru_cache(maxsize=8192)
 def _template(message: str) -> str:
     text = _SANITIZED.sub(lambda m: f"<{m.group(0)[1:-1].lower()}>", message) if "<" in message else message
