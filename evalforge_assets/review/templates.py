@@ -60,7 +60,9 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 }
 # An id is a token of letters and digits with _ or - joints (`ch_o94nOlhvDbNIx7gDXIEp9Zeo`, `org-rnBr…`,
 # `products_v8`); `_is_id` decides, so words, versions and short codes (`v2`, `gpt-4o`, `E11000`) stay.
-_ID_CANDIDATE = re.compile(r"(?<![\w<>/-])[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*(?![\w>/-])")
+# A match is always the whole token from its start, and `_is_id` needs 8 characters or more: the lookahead asks
+# for them first, so the short words of a message never reach the Python callback.
+_ID_CANDIDATE = re.compile(r"(?<![\w<>/-])(?=[A-Za-z0-9_-]{8})[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*(?![\w>/-])")
 _PREFIX = re.compile(r"[A-Za-z]{1,8}[_-]")
 _VOWELS = frozenset("aeiouAEIOU")
 _LONE_LOWER = re.compile(r"(?<![a-z])[a-z](?![a-z])")
@@ -75,8 +77,10 @@ _TRAILING = re.compile(r"\s+(?:for|of|on|at|in|to|from|with|by|after|via)\s+(?:[
 _SANITIZED = re.compile(r"<[A-Z][A-Z_]*>")  # the PII sanitizer's placeholders are parameters already
 _ASIDE = re.compile(r"\s*\((?=[^()]*<\w+>)(?:[^()<]|<\w+>){0,60}\)")
 _ASIDE_WORDS = 4
+_HAS_DIGIT = re.compile(r"\d").search
+_MAY_GLUE = re.compile(r"[\w.-]<\w+>|<\w+>[\w.-]").search
 _RUN = re.compile(r"<(\w+)>(?:[\s:/.,#-]{0,3}<\w+>)+")
-_SPACES = re.compile(r"\s+")
+_PARENS = re.compile(r"[()]")
 _CODE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
 
@@ -94,8 +98,9 @@ def forget_templates() -> None:
 def _template(message: str) -> str:
     text = _SANITIZED.sub(lambda m: f"<{m.group(0)[1:-1].lower()}>", message) if "<" in message else message
     text = _payloads_to_keys(text).replace("\x00", "")
-    kept = [_status_class(value) for value in _KEPT.findall(text)]
-    text = _KEPT.sub("\x00", text)
+    kept: list[str] = []
+    if _HAS_DIGIT(text):  # every kept status has digits
+        text = _KEPT.sub(lambda m: kept.append(_status_class(m.group(0))) or "\x00", text)
     text = _BRACKETED.sub("<id>", text)
     for name, pattern in _TOKEN_CLASSES:
         needs = _NEEDS.get(name)
@@ -103,13 +108,23 @@ def _template(message: str) -> str:
             text = pattern.sub(f"<{name}>", text)
         if name == "hex":  # ids after the shapes with their own names, before numbers take their digits
             text = _ID_CANDIDATE.sub(lambda m: "<id>" if _is_id(m.group(0)) else m.group(0), text)
-    text = _GLUED.sub(_glued, text)
+    if _MAY_GLUE(text):  # a glued token has a placeholder's bracket next to a token character
+        text = _GLUED.sub(_glued, text)
     text = _RUN.sub(lambda m: f"<{m.group(1)}>", text)
     for _ in range(3):  # asides nest: `(query took <num> (shard <num>/<num>))`
-        text = _ASIDE.sub(_drop_short_aside, text)
-    text = _SPACES.sub(" ", _unmatched_closers(text)).strip()
+        if "(" not in text:
+            break
+        text, before = _ASIDE.sub(_drop_short_aside, text), text
+        if text == before:  # the next pass would find the same asides
+            break
+    # str.split splits on exactly the characters `\s` matches (str.isspace), so this is `\s+` -> " ", stripped.
+    text = " ".join(_unmatched_closers(text).split())
     for _ in range(3):
-        text = _TRAILING.sub("", text)
+        if not text.rstrip(".)").endswith(">"):  # `_TRAILING` ends with a placeholder, then `.` or `)` only
+            break
+        text, before = _TRAILING.sub("", text), text
+        if text == before:
+            break
     for value in kept:
         text = text.replace("\x00", value, 1)
     return text[:MAX_TEMPLATE]
@@ -119,16 +134,22 @@ def _unmatched_closers(text: str) -> str:
     """Without `)` that close nothing: what is left of an aside whose opening was masked with its value."""
     if ")" not in text:
         return text
-    out, depth = [], 0
-    for char in text:
-        if char == "(":
+    depth, unmatched = 0, []
+    for paren in _PARENS.finditer(text):  # only the brackets, not every character
+        if paren.group(0) == "(":
             depth += 1
-        elif char == ")":
-            if depth == 0:
-                continue
+        elif depth == 0:
+            unmatched.append(paren.start())
+        else:
             depth -= 1
-        out.append(char)
-    return "".join(out)
+    if not unmatched:
+        return text
+    pieces, position = [], 0
+    for index in unmatched:
+        pieces.append(text[position:index])
+        position = index + 1
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def _status_class(kept: str) -> str:
