@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from evalforge_api.auth import Principal, Reviewer, Role, Viewer
+from evalforge_api.capture_rows import StoredCaptureSummary
 from evalforge_api.cursors import CursorSigner
 from evalforge_api.deps import CursorsDep, ReviewServiceDep, StoreDep
 from evalforge_api.errors import AUTH_RESPONSES, CONFLICT, NOT_FOUND
@@ -25,6 +26,7 @@ from evalforge_assets.review.rules import UNSET, CapturePatch
 from evalforge_assets.review.service import ReviewService
 from evalforge_assets.store import CaptureFilter, InvalidCursor, Store
 from evalforge_assets.store.query import decode_cursor
+from evalforge_assets.store.queue_pages import capture_queue_page
 
 CaptureId = Annotated[str, Path(min_length=1, max_length=200, examples=["9f2c4d1e7a6b43c58e0d2f1a3b4c5d6e"])]
 
@@ -59,9 +61,9 @@ def capture_page(query: CaptureListQuery, store: Store, cursors: CursorSigner) -
         agent=tuple(query.agent), ml_app=tuple(query.ml_app), failure_kind=tuple(query.failure_kind),
         status=tuple(query.status), signature_id=tuple(query.signature_id), assignee=tuple(query.assignee),
     )
-    page = store.list_captures(where, limit=query.limit, cursor=checked_cursor(cursors.open(query.cursor)))
-    return ListResponse[CaptureSummary](items=[CaptureSummary.of(c) for c in page.items],
-                                        next_cursor=cursors.sign(page.next_cursor))
+    page = capture_queue_page(store, where, query.limit, checked_cursor(cursors.open(query.cursor)),
+                              StoredCaptureSummary)
+    return ListResponse[CaptureSummary](items=page.items, next_cursor=cursors.sign(page.next_cursor))
 
 
 # The read-only routes are `async def` and read through `read_from`: on the event loop for a store whose reads never

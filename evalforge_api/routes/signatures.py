@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Response
 
 from evalforge_api.auth import Lead, Reviewer, Viewer
+from evalforge_api.capture_rows import StoredCaptureSummary
 from evalforge_api.cursors import CursorSigner
 from evalforge_api.deps import CursorsDep, ReviewServiceDep, StoreDep
 from evalforge_api.errors import AUTH_RESPONSES, CONFLICT, NOT_FOUND
@@ -32,7 +33,7 @@ from evalforge_assets.review.rules import UNSET, ReviewError, count_in_window, o
 from evalforge_assets.review.service import MergeOutcome, ReviewService
 from evalforge_assets.review.signature_patch import SignaturePatch
 from evalforge_assets.store import CaptureFilter, Filter, InvalidCursor, Store
-from evalforge_assets.store.queue_pages import signature_queue_page
+from evalforge_assets.store.queue_pages import capture_queue_page, capture_queue_rows, signature_queue_page
 
 DETAIL_SAMPLES = 5  # one signature's view shows all its samples; list rows show `samples` (default 1)
 # A windowed list filters rows after reading them; past this many rows it answers a shorter page (with a
@@ -102,7 +103,7 @@ def _rows(store: Store, signatures: list[tuple[FailureSignature, int | None]],
           samples_per_row: int = DETAIL_SAMPLES) -> list[SignatureRow]:
     """Rows with their first sample captures, all read in one store call."""
     wanted = [cid for signature, _ in signatures for cid in signature.sample_capture_ids[:samples_per_row]]
-    samples = {capture.capture_id: CaptureSummary.of(capture) for capture in store.get_captures(wanted)}
+    samples = {row.capture_id: row for row in capture_queue_rows(store, wanted, StoredCaptureSummary)}
     return [
         SignatureRow.of(signature, [samples[cid] for cid in signature.sample_capture_ids[:samples_per_row]
                                     if cid in samples], in_window)
@@ -164,14 +165,14 @@ def signature_detail(signature_id: str, query: PageQuery, store: Store, review: 
                      cursors: CursorSigner) -> SignatureDetail:
     """One signature as `GET /v1/signatures/{id}` answers it (RecordNotFound when there is none)."""
     signature = review.signature(signature_id)
-    page = store.list_captures(CaptureFilter(signature_id=(signature_id,)), limit=query.limit,
-                               cursor=checked_cursor(cursors.open(query.cursor)))
+    page = capture_queue_page(store, CaptureFilter(signature_id=(signature_id,)), query.limit,
+                              checked_cursor(cursors.open(query.cursor)), StoredCaptureSummary)
     row = _rows(store, [(signature, None)])[0]
     return SignatureDetail(
         **row.model_dump(), counts_by_hour=signature.counts_by_hour,
         own_counts_by_hour=own_hours(signature),
         resolved_in_version=signature.resolved_in_version,
-        captures=ListResponse[CaptureSummary](items=[CaptureSummary.of(c) for c in page.items],
+        captures=ListResponse[CaptureSummary](items=page.items,
                                               next_cursor=cursors.sign(page.next_cursor)),
         history=review.history(signature_id),
     )
