@@ -58,11 +58,27 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "url": ("://",), "email": ("@",), "uuid": ("-",), "ip": (":", "."), "date": _DIGITS, "path": ("/", "\\"),
     "host": (".",), "hex": _DIGITS, "num": _DIGITS, "quoted": ("'", '"', "`"), "value": ("=",),
 }
+# Plain searches (a character class first, which the engine scans for quickly, unlike a lookbehind) for a part
+# of every match of a class: a date's two digits, separator, two digits; eight hex digits; a dot inside a name.
+_DATE_CORE = re.compile(r"\d\d[-/.:]\d\d").search
+_HEX_RUN = re.compile(r"[0-9a-f]{8}").search
+_DOTTED = re.compile(r"[a-z0-9-]\.[a-z0-9-]").search
+# Separator counts a class's pattern needs (each a necessary condition, tested before the pattern scans the text):
+# a UUID has four hyphens; an IPv4 address three dots, an IPv6 one two colons; a date two of `-/.` or two colons.
+_COUNTS_ALLOW: dict[str, Any] = {name: lambda text: True for name, _ in _TOKEN_CLASSES} | {
+    "uuid": lambda text: text.count("-") >= 4,
+    "ip": lambda text: text.count(".") >= 3 or text.count(":") >= 2,
+    "date": lambda text: (text.count(":") >= 2 or text.count("-") + text.count("/") + text.count(".") >= 2)
+    and _DATE_CORE(text) is not None,
+    "hex": lambda text: "0x" in text or _HEX_RUN(text) is not None,
+    "host": lambda text: _DOTTED(text) is not None,
+}
 # An id is a token of letters and digits with _ or - joints (`ch_o94nOlhvDbNIx7gDXIEp9Zeo`, `org-rnBr…`,
 # `products_v8`); `_is_id` decides, so words, versions and short codes (`v2`, `gpt-4o`, `E11000`) stay.
 # A match is always the whole token from its start, and `_is_id` needs 8 characters or more: the lookahead asks
 # for them first, so the short words of a message never reach the Python callback.
-_ID_CANDIDATE = re.compile(r"(?<![\w<>/-])(?=[A-Za-z0-9_-]{8})[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*(?![\w>/-])")
+# A token without a digit is an id only with 12 letters after a prefix of two or more, or 16 without one.
+_ID_CANDIDATE = re.compile(r"(?<![\w<>/-])(?=[A-Za-z0-9_-]{8})(?=[A-Za-z0-9_-]{13}|[A-Za-z0-9_-]*\d)[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*(?![\w>/-])")
 _PREFIX = re.compile(r"[A-Za-z]{1,8}[_-]")
 _VOWELS = frozenset("aeiouAEIOU")
 _LONE_LOWER = re.compile(r"(?<![a-z])[a-z](?![a-z])")
@@ -78,7 +94,9 @@ _SANITIZED = re.compile(r"<[A-Z][A-Z_]*>")  # the PII sanitizer's placeholders a
 _ASIDE = re.compile(r"\s*\((?=[^()]*<\w+>)(?:[^()<]|<\w+>){0,60}\)")
 _ASIDE_WORDS = 4
 _HAS_DIGIT = re.compile(r"\d").search
-_MAY_GLUE = re.compile(r"[\w.-]<\w+>|<\w+>[\w.-]").search
+_KEPT_LEAD = re.compile(r"[1-5]\d\d [A-Z]").search
+# `[\w.-]<\w+>|<\w+>[\w.-]` written to start with its literal `<`, which the engine finds far faster.
+_MAY_GLUE = re.compile(r"<(?:(?<=[\w.-]<)\w+>|\w+>[\w.-])").search
 _RUN = re.compile(r"<(\w+)>(?:[\s:/.,#-]{0,3}<\w+>)+")
 _PARENS = re.compile(r"[()]")
 _CODE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
@@ -99,18 +117,21 @@ def _template(message: str) -> str:
     text = _SANITIZED.sub(lambda m: f"<{m.group(0)[1:-1].lower()}>", message) if "<" in message else message
     text = _payloads_to_keys(text).replace("\x00", "")
     kept: list[str] = []
-    if _HAS_DIGIT(text):  # every kept status has digits
+    if _HAS_DIGIT(text) and ("ode" in text or "tatus" in text or "HTTP" in text or _KEPT_LEAD(text)):
+        # every kept status has digits, and the first form `[1-5]\d\d [A-Z]`; the second (C|c)ode, (S|s)tatus, HTTP
         text = _KEPT.sub(lambda m: kept.append(_status_class(m.group(0))) or "\x00", text)
-    text = _BRACKETED.sub("<id>", text)
+    if "[" in text:
+        text = _BRACKETED.sub("<id>", text)
     for name, pattern in _TOKEN_CLASSES:
         needs = _NEEDS.get(name)
-        if needs is None or any(marker in text for marker in needs):
+        if (needs is None or any(marker in text for marker in needs)) and _COUNTS_ALLOW[name](text):
             text = pattern.sub(f"<{name}>", text)
         if name == "hex":  # ids after the shapes with their own names, before numbers take their digits
             text = _ID_CANDIDATE.sub(lambda m: "<id>" if _is_id(m.group(0)) else m.group(0), text)
     if _MAY_GLUE(text):  # a glued token has a placeholder's bracket next to a token character
         text = _GLUED.sub(_glued, text)
-    text = _RUN.sub(lambda m: f"<{m.group(1)}>", text)
+    if text.count("<") >= 2:  # a run is two placeholders or more
+        text = _RUN.sub(lambda m: f"<{m.group(1)}>", text)
     for _ in range(3):  # asides nest: `(query took <num> (shard <num>/<num>))`
         if "(" not in text:
             break
