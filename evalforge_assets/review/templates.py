@@ -208,6 +208,9 @@ def _drop_short_aside(match: re.Match[str]) -> str:
 
 
 # ---- embedded payloads -------------------------------------------------------------------------------------------
+_PAYLOAD_CHARS = re.compile(r"[{}'\"\\]")
+
+
 def _payloads_to_keys(text: str) -> str:
     if "{" not in text:
         return text
@@ -226,13 +229,17 @@ def _payloads_to_keys(text: str) -> str:
 
 def _balanced_end(text: str, start: int) -> int | None:
     """Index just past the brace that closes the one at `start`, skipping quoted strings; None when unclosed."""
-    depth, quote, index = 0, "", start
-    limit = min(len(text), start + _MAX_PAYLOAD)
-    while index < limit:
-        char = text[index]
+    depth, quote, escaped = 0, "", -1
+    # Only braces, quotes and backslashes change the state: the engine finds them, instead of a Python step per
+    # character of the payload.
+    for found in _PAYLOAD_CHARS.finditer(text, start, min(len(text), start + _MAX_PAYLOAD)):
+        index = found.start()
+        if index == escaped:
+            continue  # the character after a backslash inside quotes
+        char = found.group()
         if quote:
             if char == "\\":
-                index += 1
+                escaped = index + 1
             elif char == quote:
                 quote = ""
         elif char in "'\"":
@@ -243,7 +250,6 @@ def _balanced_end(text: str, start: int) -> int | None:
             depth -= 1
             if depth == 0:
                 return index + 1
-        index += 1
     return None
 
 

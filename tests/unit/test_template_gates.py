@@ -108,3 +108,38 @@ def test_a_gate_narrowed_past_its_pattern_is_caught(name: str, monkeypatch: pyte
         assert any(t.message_template(m) != _ungated(m) for m in EDGE_CASES)
     finally:
         t.forget_templates()
+
+
+def _balanced_end_by_characters(text: str, start: int) -> int | None:
+    """The brace matcher as a step per character (what `_balanced_end` computes by jumping between the
+    characters that change its state)."""
+    depth, quote, index = 0, "", start
+    limit = min(len(text), start + t._MAX_PAYLOAD)
+    while index < limit:
+        char = text[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return None
+
+
+def test_payload_ends_are_found_as_a_step_per_character_finds_them() -> None:
+    cases = sorted(m for m in _corpus_messages() if "{" in m) + [
+        r"{'a': 'x\'}'} tail", r'{"a": "x\\"} }', r'{"a": "\"{"}', "{'a': {'b': '}'}}", "{\\}", "{'open",
+        "{" + "x" * (t._MAX_PAYLOAD + 5) + "}", "{{}", "}{}", r"{'a\\': 1}", "{'k': \"it's\"}",
+    ]
+    assert len(cases) > 100
+    for text in cases:
+        for start in (i for i, char in enumerate(text) if char == "{"):
+            assert t._balanced_end(text, start) == _balanced_end_by_characters(text, start), (text, start)
