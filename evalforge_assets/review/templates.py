@@ -22,6 +22,7 @@ import ast
 import json
 import re
 from functools import lru_cache
+from collections.abc import Callable
 from typing import Any
 
 MAX_INPUT = 4_000  # characters of a message read; the rest of a huge message is the same failure's detail
@@ -51,27 +52,29 @@ _TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("value", r"(?<==)(?!<)[^\s,;&)\]}\x00]+"),
     )
 )
-# A class runs only when one of these characters is in the text: most messages have no "@", "://" or "=", and
-# skipping those classes halves the cost of a template.
-_DIGITS = tuple("0123456789")
-_NEEDS: dict[str, tuple[str, ...]] = {
-    "url": ("://",), "email": ("@",), "uuid": ("-",), "ip": (":", "."), "date": _DIGITS, "path": ("/", "\\"),
-    "host": (".",), "hex": _DIGITS, "num": _DIGITS, "quoted": ("'", '"', "`"), "value": ("=",),
-}
-# Plain searches (a character class first, which the engine scans for quickly, unlike a lookbehind) for a part
-# of every match of a class: a date's two digits, separator, two digits; eight hex digits; a dot inside a name.
+# A class's pattern runs only when a cheap test passes that every match of it needs (a necessary condition, so
+# skipping changes nothing): most messages have no "@", "://" or "=", four hyphens or two colons. Plain searches
+# (a character class first, which the engine scans for quickly, unlike a lookbehind) look for a part of every
+# match: a date's two digits, separator, two digits; eight hex digits; a dot inside a name. Dates, hex ids and
+# numbers are also only looked for when the text has an ASCII digit, as they always have been.
+_ASCII_DIGIT = re.compile(r"[0-9]").search
 _DATE_CORE = re.compile(r"\d\d[-/.:]\d\d").search
 _HEX_RUN = re.compile(r"[0-9a-f]{8}").search
 _DOTTED = re.compile(r"[a-z0-9-]\.[a-z0-9-]").search
-# Separator counts a class's pattern needs (each a necessary condition, tested before the pattern scans the text):
-# a UUID has four hyphens; an IPv4 address three dots, an IPv6 one two colons; a date two of `-/.` or two colons.
-_COUNTS_ALLOW: dict[str, Any] = {name: lambda text: True for name, _ in _TOKEN_CLASSES} | {
+_MAY_MATCH: dict[str, Callable[[str], bool]] = {
+    "url": lambda text: "://" in text,
+    "email": lambda text: "@" in text,
     "uuid": lambda text: text.count("-") >= 4,
-    "ip": lambda text: text.count(".") >= 3 or text.count(":") >= 2,
-    "date": lambda text: (text.count(":") >= 2 or text.count("-") + text.count("/") + text.count(".") >= 2)
+    "ip": lambda text: text.count(".") >= 3 or text.count(":") >= 2,  # IPv4's three dots, IPv6's two colons
+    "date": lambda text: _ASCII_DIGIT(text) is not None
+    and (text.count(":") >= 2 or text.count("-") + text.count("/") + text.count(".") >= 2)
     and _DATE_CORE(text) is not None,
-    "hex": lambda text: "0x" in text or _HEX_RUN(text) is not None,
+    "path": lambda text: "/" in text or "\\" in text,
     "host": lambda text: _DOTTED(text) is not None,
+    "hex": lambda text: _ASCII_DIGIT(text) is not None and ("0x" in text or _HEX_RUN(text) is not None),
+    "num": lambda text: _ASCII_DIGIT(text) is not None,
+    "quoted": lambda text: "'" in text or '"' in text or "`" in text,
+    "value": lambda text: "=" in text,
 }
 # An id is a token of letters and digits with _ or - joints (`ch_o94nOlhvDbNIx7gDXIEp9Zeo`, `org-rnBr…`,
 # `products_v8`); `_is_id` decides, so words, versions and short codes (`v2`, `gpt-4o`, `E11000`) stay.
@@ -123,8 +126,7 @@ def _template(message: str) -> str:
     if "[" in text:
         text = _BRACKETED.sub("<id>", text)
     for name, pattern in _TOKEN_CLASSES:
-        needs = _NEEDS.get(name)
-        if (needs is None or any(marker in text for marker in needs)) and _COUNTS_ALLOW[name](text):
+        if _MAY_MATCH[name](text):
             text = pattern.sub(f"<{name}>", text)
         if name == "hex":  # ids after the shapes with their own names, before numbers take their digits
             text = _ID_CANDIDATE.sub(lambda m: "<id>" if _is_id(m.group(0)) else m.group(0), text)
