@@ -272,12 +272,7 @@ def _redact_tag(_: str, tag: str, counts: dict[str, int]) -> str:
         if entity is not None and tag_value != placeholder(entity):
             _count(counts, entity)
             return f"{tag_key}:{placeholder(entity)}"
-    whole = redact_text(tag, counts)
-    if separator and tag_value and whole.startswith(tag_key + ":"):
-        # Scanned alone too: an IPv6 address may not start right after a colon in running text, which kept
-        # `client_ip:2001:db8::1` in clear. What the whole tag's scan replaced is a placeholder by now.
-        return f"{tag_key}:{redact_text(whole[len(tag_key) + 1 :], counts)}"
-    return whole
+    return redact_text(tag, counts)
 
 
 @lru_cache(maxsize=4096)

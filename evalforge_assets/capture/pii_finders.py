@@ -23,6 +23,7 @@ from evalforge_assets.capture.pii_patterns import (
     _INERT_SECRET_VALUES,
     _IPV4,
     _IPV6,
+    _KEYED_IPV6,
     _JWT,
     _KEY_QUALIFIERS,
     _LABEL,
@@ -378,16 +379,23 @@ def _find_labeled_numbers(text: str, shapes: Shapes) -> Iterator[Candidate]:
 
 def _find_ipv6(text: str) -> Iterator[Candidate]:
     for match in _IPV6.finditer(text):
-        candidate = match.group()
-        if "::" not in candidate and candidate.count(":") != 7:
-            continue
-        if len(candidate) < 3 or not any(char.isdigit() for char in candidate):
-            continue
-        try:
-            ipaddress.IPv6Address(candidate)
-        except ValueError:
-            continue
-        yield "IP_ADDRESS", match.start(), match.end()
+        if _ipv6_address(match.group()):
+            yield "IP_ADDRESS", match.start(), match.end()
+    for match in _KEYED_IPV6.finditer(text):
+        if _ipv6_address(match.group("address")):
+            yield "IP_ADDRESS", match.start("address"), match.end("address")
+
+
+def _ipv6_address(candidate: str) -> bool:
+    if "::" not in candidate and candidate.count(":") != 7:
+        return False
+    if len(candidate) < 3 or not any(char.isdigit() for char in candidate):
+        return False
+    try:
+        ipaddress.IPv6Address(candidate)
+    except ValueError:
+        return False
+    return True
 
 
 def _find_people(text: str, shapes: Shapes, cues: Iterable[bytes]) -> Iterator[Candidate]:

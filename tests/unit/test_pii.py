@@ -633,7 +633,20 @@ def test_calls_that_are_not_phone_calls_keep_their_numbers(text: str) -> None:
         ("env:prod", "env:prod"),
     ],
 )
-def test_a_tag_value_is_scanned_on_its_own_so_an_ipv6_after_the_key_colon_is_found(tag: str, redacted: str) -> None:
+def test_an_ipv6_address_right_after_a_key_colon_is_found_in_a_tag(tag: str, redacted: str) -> None:
     counts: dict[str, int] = {}
     assert redact_tag(tag, counts) == redacted
     assert counts == ({"IP_ADDRESS": 1} if "<IP_ADDRESS>" in redacted else {})
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ('{"peer": "client_ip:2001:db8::1"}', '{"peer": "client_ip:<IP_ADDRESS>"}'),
+        ("accepted from remote_addr:2001:db8:9866::dae0 ok", "accepted from remote_addr:<IP_ADDRESS> ok"),
+        ("std::vector::push_back failed", "std::vector::push_back failed"),
+        ("at 10:20:30:40 the job ran", "at 10:20:30:40 the job ran"),
+    ],
+)
+def test_an_ipv6_address_right_after_a_key_colon_is_found_in_any_text(text: str, redacted: str) -> None:
+    assert redact_text(text) == redacted
