@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
+from evalforge_assets.capture.pii_context import _normalized
 from evalforge_assets.capture.pii_decode import prepare
 from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_library import library_candidates
@@ -175,10 +176,6 @@ def _redact_plain(_: str, text: str, counts: dict[str, int]) -> str:
 # ------------------------------------------------------------------------------------------ JSON-like values
 
 
-def _normalized_key(key: str) -> str:
-    return "".join(char for char in key.lower() if char.isalnum())
-
-
 _SECRET_KEY_SUFFIXES = (
     "password",
     "passwd",
@@ -214,7 +211,7 @@ def key_entity(key: str) -> str | None:
     (user_id, email, phone) hide their whole value, whatever it looks like. Matching ignores case and
     separators, so `X-Api-Key`, `api_key` and `apiKey` are the same key.
     """
-    normalized = _normalized_key(key)
+    normalized = _normalized(key)
     if not normalized:
         return None
     if normalized.endswith(_PASSWORD_KEY_SUFFIXES):
@@ -278,7 +275,7 @@ def _redact_tag(_: str, tag: str, counts: dict[str, int]) -> str:
 @lru_cache(maxsize=4096)
 def _key_role(key: str) -> tuple[str | None, bool]:
     """(placeholder type for values under `key`, whether `key` holds `key:value` tags)."""
-    return key_entity(key), _normalized_key(key) == "tags"
+    return key_entity(key), _normalized(key) == "tags"
 
 
 def sanitize_value(value: Any, counts: dict[str, int] | None = None, key: str | None = None) -> Any:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from evalforge_assets.capture.pii_context import key_kind
+from evalforge_assets.capture.pii_context import _normalized, key_kind
 from evalforge_assets.capture.pii_patterns import Candidate
 
 # Keys whose value names the credential a sibling secret belongs to (compared without case or separators).
@@ -23,10 +23,6 @@ _KEY_LIKE = re.compile(r"(?=[A-Za-z_-]*\d)(?=[\d_-]*[A-Za-z])[A-Za-z0-9_-]{16,12
 _OBJECT = re.compile(r"\{[^{}]{1,4000}\}")
 _PAIR = re.compile(r"""["']?(?P<key>[A-Za-z_][\w.-]{0,40})["']?\s*[:=]\s*["'](?P<value>[^"'\s]{1,200})["']""")
 _SECRET_KINDS = ("SECRET", "PASSWORD")
-
-
-def _normalized(key: str) -> str:
-    return "".join(char for char in key.lower() if char.isalnum())
 
 
 def _is_credential_id(key: str, value: Any) -> bool:
