@@ -413,13 +413,15 @@ class IncidentService:
         decision = recovery_decision(run, reading.acting_error_rate, self.threshold)
         failed = any(t.status is TestStatus.FAIL for t in run.tests) or run.status is TestRunStatus.FAILED
 
+        evidence = {**decision.model_dump(), "run_id": run.run_id}
+
         def decide(current: IncidentRecord) -> IncidentRecord | None:
             if current.state is not SystemState.VALIDATING:
                 return None
             if decision.recovered:
-                return transition(current, SystemState.RECOVERED, actor, decision.model_dump(), self.clock())
+                return transition(current, SystemState.RECOVERED, actor, evidence, self.clock())
             if failed:
-                return transition(current, SystemState.INCIDENT_ACTIVE, actor, decision.model_dump(), self.clock())
+                return transition(current, SystemState.INCIDENT_ACTIVE, actor, evidence, self.clock())
             return None
 
         before = self._require(run.incident_id)
@@ -431,7 +433,8 @@ class IncidentService:
     # ---- the polling loop's decisions --------------------------------------------------------------------------
     def observe(self, reading: SignalReading, actor: str = "metrics-poller") -> IncidentRecord | None:
         """One detector tick: open an incident on a high error rate, finish a recovery once the signal falls,
-        and close a recovered incident once its cooldown passed quietly."""
+        validate an active incident again once its signal falls (`_revalidate_on_low_signal`), and close a
+        recovered incident once its cooldown passed quietly."""
         incident = self.current()
         high = reading.acting_error_rate >= self.threshold
         if high and (incident is None or incident.state is SystemState.RECOVERED):
@@ -447,6 +450,8 @@ class IncidentService:
             run = self.store.get_test_run(incident.latest_run_id)
             if run is not None and run.status is TestRunStatus.COMPLETED:
                 incident = self._recover_on_low_signal(incident.incident_id, run, reading, actor)
+        elif incident.state is SystemState.INCIDENT_ACTIVE and not high:
+            self._revalidate_on_low_signal(incident, actor)
         elif incident.state is SystemState.RECOVERED and not high and incident.resolved_at \
                 and not is_recurrence(incident.resolved_at, self.clock(), self.cooldown_seconds):
             incident = self._close(incident.incident_id, actor, f"quiet for {self.cooldown_seconds}s after recovery",
@@ -465,6 +470,23 @@ class IncidentService:
             return transition(current, SystemState.RECOVERED, actor, decision.model_dump(), self.clock())
 
         return self._change(incident_id, recover)
+
+    def _revalidate_on_low_signal(self, incident: IncidentRecord, actor: str) -> TestRun | None:
+        """Queue a validation run for an INCIDENT_ACTIVE incident whose signal has fallen, so a fix is checked
+        without another click however it arrived: the bug switched off before the plan existed (the switch had
+        nothing to validate then), or a fix after the poller reopened a recovered incident.
+
+        Only once the incident job planned and its runs finished (a QUEUED or RUNNING run will decide anyway),
+        and not after a run whose checks failed while the signal was already low: those checks fail for a
+        reason the signal does not show, and running them again every tick would not change that (a person
+        asks again: POST /api/tests/run, or the bug switch). So the bug still on never loops: its signal is high.
+        """
+        if not incident.card.plan.items or not incident.latest_run_id or _failed_on_a_low_signal(incident):
+            return None
+        run = self.store.get_test_run(incident.latest_run_id)
+        if run is None or run.status in ACTIVE_RUN_STATUSES:
+            return None
+        return self.revalidate(incident, actor)
 
     def _resolved_within_cooldown(self) -> IncidentRecord | None:
         """The service's latest incident when it was resolved less than the cooldown ago, else None."""
@@ -489,3 +511,12 @@ class IncidentService:
                                               kind=RequestKind.incident,
                                               payload={"incident_id": incident.incident_id}, created_at=now))
         return reopened
+
+
+def _failed_on_a_low_signal(incident: IncidentRecord) -> bool:
+    """Whether the incident last became INCIDENT_ACTIVE because a validation run's checks failed while the
+    error signal was already under its threshold (the decision's `signal_ok`, see `finish_validation`)."""
+    entered = next((entry for entry in reversed(incident.timeline)
+                    if entry.to_state == SystemState.INCIDENT_ACTIVE.value), None)
+    return entered is not None and entered.from_state == SystemState.VALIDATING.value \
+        and entered.evidence.get("signal_ok") is True

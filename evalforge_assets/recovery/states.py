@@ -92,10 +92,14 @@ def transition(
 
 
 class RecoveryDecision(BaseModel):
-    """Whether an incident may move to RECOVERED, with every reason; `model_dump()` is timeline evidence."""
+    """Whether an incident may move to RECOVERED, with every reason; `model_dump()` is timeline evidence.
+    `checks_pass` and `signal_ok` say which half held it back (the poller reads `signal_ok` back, see
+    `IncidentService.observe`)."""
 
     recovered: bool
     reasons: list[str]
+    checks_pass: bool
+    signal_ok: bool
 
 
 def _check_problems(test_run: TestRun) -> list[str]:
@@ -125,7 +129,8 @@ def recovery_decision(test_run: TestRun, error_rate: float, threshold: float) ->
         reasons.append("The error rate is unknown, so the signal cannot show recovery.")
     else:
         reasons.append(f"The error rate {error_rate:.2%} is not under the {threshold:.2%} threshold yet.")
-    return RecoveryDecision(recovered=checks_pass and signal_ok, reasons=reasons)
+    return RecoveryDecision(recovered=checks_pass and signal_ok, reasons=reasons, checks_pass=checks_pass,
+                            signal_ok=signal_ok)
 
 
 def is_recurrence(previous_resolved_at: str | None, now: str, cooldown_seconds: int) -> bool:

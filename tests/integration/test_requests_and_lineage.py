@@ -18,7 +18,7 @@ from demo_app.main import app as demo_app
 from evalforge_assets import parts
 from evalforge_assets.definitions import build_definitions
 from evalforge_assets.defs.requests import LAUNCH_GRACE_SECONDS
-from evalforge_assets.models import PendingRequest, RequestKind, iso, utc_now
+from evalforge_assets.models import PendingRequest, RequestKind, SystemState, iso, utc_now
 from evalforge_assets.orchestration import REQUEST_TAG, DagsterClient, close_request, launch_request, run_spec
 from evalforge_assets.recovery.service import SignalReading
 from evalforge_assets.settings import Settings
@@ -103,6 +103,28 @@ def test_a_new_incident_becomes_one_run_that_closes_its_own_request(location: Lo
     assert validation is not None and validation.status.value == "COMPLETED"
     assert location.tick("service_health_sensor").run_requests == []
     assert json.loads(location.cursors["service_health_sensor"] or "[]") == []
+
+
+def test_the_sensor_validates_a_reopened_incident_again_once_the_service_is_healthy(location: Location) -> None:
+    service = parts.build_incident_service(location.settings, location.store)
+    incident, _ = service.open_or_join(HIGH, source="simulate", actor="test")
+    [first] = location.launch(location.tick("service_health_sensor"))
+    assert first.success, [e.message for e in first.all_events if e.is_failure]
+    assert location.store.get_incident(incident.incident_id).state is SystemState.RECOVERED
+    first_run_id = location.store.get_incident(incident.incident_id).latest_run_id
+    # A poller reading that still holds errors from before the fix reopens it (a recurrence in the cooldown).
+    assert service.observe(HIGH).state is SystemState.INCIDENT_ACTIVE
+
+    # The next tick reads the healthy demo app: it queues a validation run and launches it in the same tick.
+    tick = location.tick("service_health_sensor")
+    [run_request] = tick.run_requests
+    assert (run_request.job_name, run_request.partition_key) == ("validation_job", incident.incident_id)
+    [rerun] = location.launch(tick)
+    assert rerun.success, [e.message for e in rerun.all_events if e.is_failure]
+    recovered = location.store.get_incident(incident.incident_id)
+    assert recovered.state is SystemState.RECOVERED and recovered.latest_run_id != first_run_id
+    assert location.store.get_test_run(recovered.latest_run_id or "").status.value == "COMPLETED"
+    assert location.tick("service_health_sensor").run_requests == []
 
 
 def test_a_run_the_api_launched_is_not_launched_again_and_a_dead_run_fails_its_request(location: Location) -> None:

@@ -89,6 +89,55 @@ def test_passing_checks_with_high_signal_wait_in_validating_until_observe_sees_i
     assert service.observe(LOW).state is SystemState.RECOVERED
 
 
+def test_an_incident_the_poller_reopened_is_validated_again_once_its_signal_is_low(service) -> None:
+    # As seen in the demo stack: the bug went off before the plan existed, so the bug switch queued nothing; the
+    # incident job's first run recovered the incident, then the poller's next reading still held errors from
+    # before the fix and reopened it. Nothing validated it again: it stayed INCIDENT_ACTIVE.
+    opened = service.observe(HIGH)
+    assert service.switch_demo_bug(lambda enabled: None, False, "bug-switch").status is SystemState.INCIDENT_ACTIVE
+    assert service.store.pending_requests("test_run") == []  # no plan yet: nothing to validate
+    service.attach_plan(opened.incident_id, deterministic_plan("http://127.0.0.1:8001", None, None, "t"))
+    first = service.start_validation(service.request_test_run(opened.incident_id, "plan", enqueue=False), "job")
+    assert service.finish_validation(finish(service, first, TestStatus.PASS), LOW, "job").state \
+        is SystemState.RECOVERED
+    assert service.observe(HIGH).state is SystemState.INCIDENT_ACTIVE
+
+    assert service.observe(LOW).state is SystemState.INCIDENT_ACTIVE
+    [request] = service.store.pending_requests("test_run")
+    queued = service.store.get_test_run(request.payload["run_id"])
+    assert queued.status is TestRunStatus.QUEUED and queued.run_id != first.run_id
+    assert request.payload["actor"] == "metrics-poller"
+    service.observe(LOW)  # the run it queued is the answer until it finishes: no second one
+    assert len(service.store.pending_requests("test_run")) == 1
+
+    run = service.start_validation(queued, "job")
+    assert service.finish_validation(finish(service, run, TestStatus.PASS), LOW, "job").state is SystemState.RECOVERED
+    assert [e.to_state for e in service.current().timeline] == [
+        "INCIDENT_ACTIVE", "VALIDATING", "RECOVERED", "INCIDENT_ACTIVE", "VALIDATING", "RECOVERED"]
+
+
+def test_checks_that_failed_on_a_high_signal_run_again_once_it_falls_but_not_again_on_a_low_one(service) -> None:
+    opened = service.observe(HIGH)
+    service.attach_plan(opened.incident_id, deterministic_plan("http://127.0.0.1:8001", None, None, "t"))
+    first = service.start_validation(service.request_test_run(opened.incident_id, "plan", enqueue=False), "job")
+    service.finish_validation(finish(service, first, TestStatus.FAIL), HIGH, "job")
+    assert service.observe(HIGH).state is SystemState.INCIDENT_ACTIVE
+    assert service.store.pending_requests("test_run") == []  # the bug is still on: nothing new to check
+
+    service.observe(LOW)  # the fix is in: one run checks it
+    [request] = service.store.pending_requests("test_run")
+    run = service.start_validation(service.store.get_test_run(request.payload["run_id"]), "job")
+    # Its checks fail although the signal is low: running them again every tick would not change that.
+    assert service.finish_validation(finish(service, run, TestStatus.FAIL), LOW, "job").state \
+        is SystemState.INCIDENT_ACTIVE
+    service.store.update("requests", PendingRequest, request.request_id,
+                         lambda current: current.model_copy(update={"status": "done"}))
+    for _ in range(3):
+        assert service.observe(LOW).state is SystemState.INCIDENT_ACTIVE
+    assert service.store.pending_requests("test_run") == []
+    assert service.current().latest_run_id == run.run_id
+
+
 def test_observe_opens_on_high_rate_and_a_recurrence_in_cooldown_reopens(service: IncidentService) -> None:
     opened = service.observe(HIGH)
     assert opened is not None and opened.state is SystemState.INCIDENT_ACTIVE
