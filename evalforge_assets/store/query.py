@@ -52,6 +52,15 @@ class CollectionSpec:
     # Top-level list fields filtered with `array_contains`: SQLite reads them from the JSON body (no column, so
     # no migration), Firestore keeps a native array copy beside the body.
     arrays: tuple[str, ...] = ()
+    # Large top-level fields a list reader usually omits (`Query.omit`): SQLite keeps each in a column of its
+    # own beside a body that holds the rest, so a page that omits them never reads or parses their bytes.
+    detached: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A detached field is not in the body, so nothing may filter on it there or copy a column out of it.
+        for name in self.detached:
+            if name in self.arrays or any(path.split(".")[0] == name for path in self.fields.values()):
+                raise ValueError(f"Collection {self.name}: field {name!r} cannot be detached, it is filtered on.")
 
 
 @dataclass(frozen=True)
@@ -118,6 +127,8 @@ COLLECTIONS: dict[str, CollectionSpec] = {
             indexes=(("count",), ("last_seen",), ("severity_rank",), ("status", "count"), ("merged_into",),
                      ("merged_into", "count"), ("merged_into", "last_seen"), ("merged_into", "severity_rank"),
                      ("assignee", "count")),
+            # The hourly maps are nine tenths of a signature's bytes and no queue row shows them.
+            detached=("counts_by_hour", "own_counts_by_hour"),
         ),
         CollectionSpec(
             "exports",

@@ -48,15 +48,37 @@ def _to_sql(value: Any) -> Any:
     return value
 
 
-def _projected_body(omit: tuple[str, ...]) -> str:
-    """The body column, without the top-level fields a query omits (removed by SQLite, so Python never parses
-    them)."""
-    if not omit:
-        return "body"
+def _detached_column(name: str) -> str:
+    """The column holding a detached field's JSON (`CollectionSpec.detached`)."""
+    return f"{name}_json"
+
+
+def _stored_columns(spec: CollectionSpec) -> list[str]:
+    """Every column a write sets, in `_row`'s order after the id."""
+    return ["body", *spec.fields, *map(_detached_column, spec.detached)]
+
+
+def _selected(spec: CollectionSpec, omit: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:
+    """The select list of a read and the detached fields it brings back (`_document` puts them in the body).
+
+    An omitted detached field is simply not selected; any other omitted field is removed from the body by
+    SQLite (so Python never parses it), which costs SQLite a parse of the body."""
     for name in omit:
         if not name.isidentifier():
             raise ValueError(f"Cannot omit {name!r}: only top-level field names can be left out of a query.")
-    return "json_remove(body, " + ", ".join(f"'$.{name}'" for name in omit) + ")"
+    removed = [name for name in omit if name not in spec.detached]
+    body = "json_remove(body, " + ", ".join(f"'$.{name}'" for name in removed) + ")" if removed else "body"
+    attached = tuple(name for name in spec.detached if name not in omit)
+    return ", ".join([body, *map(_detached_column, attached)]), attached
+
+
+def _document(body: str, attached: tuple[str, ...], values: Sequence[str | None]) -> dict[str, Any]:
+    """A stored row's document: its body with the detached fields read beside it put back."""
+    document = fastjson.loads(body)
+    for name, value in zip(attached, values, strict=True):
+        if value is not None:
+            document[name] = fastjson.loads(value)
+    return document
 
 
 class SqliteStore(Store):
@@ -133,9 +155,10 @@ class SqliteStore(Store):
         with self._transaction():
             for spec in COLLECTIONS.values():
                 columns = "".join(f", {name}" for name in spec.fields)
+                detached = "".join(f", {_detached_column(name)} TEXT" for name in spec.detached)
                 self._conn.execute(
                     f"CREATE TABLE IF NOT EXISTS {spec.name} (id TEXT PRIMARY KEY, body TEXT NOT NULL{columns}, "
-                    "_version INTEGER NOT NULL DEFAULT 0)"
+                    f"_version INTEGER NOT NULL DEFAULT 0{detached})"
                 )
                 existing = {row[1] for row in self._conn.execute(f"PRAGMA table_info({spec.name})")}
                 if "_version" not in existing:
@@ -147,6 +170,7 @@ class SqliteStore(Store):
                         # bodies, so filters see old rows as their records say.
                         self._conn.execute(f"ALTER TABLE {spec.name} ADD COLUMN {column}")
                         self._conn.execute(f"UPDATE {spec.name} SET {column} = json_extract(body, ?)", (f"$.{path}",))
+                self._detach_fields(spec, existing)
                 for index in spec.indexes:
                     name = f"ix_{spec.name}_{'_'.join(index)}"
                     self._conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {spec.name} ({', '.join(index)}, id)")
@@ -154,6 +178,18 @@ class SqliteStore(Store):
                 "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, "
                 "payload TEXT NOT NULL, ts TEXT NOT NULL)"
             )
+
+    def _detach_fields(self, spec: CollectionSpec, existing: set[str]) -> None:
+        """Move detached fields that older versions kept in the body into their own columns (in the schema's
+        transaction, once per table)."""
+        moved = [name for name in spec.detached if _detached_column(name) not in existing]
+        if not moved:
+            return
+        for name in moved:
+            self._conn.execute(f"ALTER TABLE {spec.name} ADD COLUMN {_detached_column(name)} TEXT")
+        assignments = ", ".join(f"{_detached_column(name)} = json_extract(body, '$.{name}')" for name in moved)
+        removed = ", ".join(f"'$.{name}'" for name in moved)
+        self._conn.execute(f"UPDATE {spec.name} SET {assignments}, body = json_remove(body, {removed})")
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -182,19 +218,24 @@ class SqliteStore(Store):
 
     @staticmethod
     def _row(spec: CollectionSpec, document: dict[str, Any]) -> tuple[Any, ...]:
-        return (document[spec.key], fastjson.dumps(document).decode(),
-                *(_to_sql(v) for v in index_values(spec, document).values()))
+        """The values of ["id", *_stored_columns(spec)] for `document`."""
+        indexed = (_to_sql(v) for v in index_values(spec, document).values())
+        if not spec.detached:
+            return (document[spec.key], fastjson.dumps(document).decode(), *indexed)
+        body = {name: value for name, value in document.items() if name not in spec.detached}
+        detached = (fastjson.dumps(document[name]).decode() if name in document else None for name in spec.detached)
+        return (document[spec.key], fastjson.dumps(body).decode(), *indexed, *detached)
 
     # ---- primitives -------------------------------------------------------------------------------------
     @staticmethod
     def _insert_sql(spec: CollectionSpec) -> str:
-        columns = ["id", "body", *spec.fields]
+        columns = ["id", *_stored_columns(spec)]
         return (f"INSERT INTO {spec.name} ({', '.join(columns)}, _version) "
                 f"VALUES ({', '.join('?' for _ in columns)}, 1)")
 
     def _put_many(self, spec: CollectionSpec, documents: Sequence[dict[str, Any]]) -> None:
         # A blind write still bumps the version, so an update that read the old one notices and retries.
-        assignments = ", ".join(f"{name} = excluded.{name}" for name in ["body", *spec.fields])
+        assignments = ", ".join(f"{name} = excluded.{name}" for name in _stored_columns(spec))
         sql = (f"{self._insert_sql(spec)} ON CONFLICT(id) DO UPDATE SET {assignments}, "
                f"_version = {spec.name}._version + 1")
         rows = [self._row(spec, doc) for doc in documents]
@@ -205,16 +246,18 @@ class SqliteStore(Store):
             self._conn.executemany(sql, rows)
 
     def _get_versioned(self, spec: CollectionSpec, doc_id: str) -> tuple[dict[str, Any] | None, int | None]:
+        selected, attached = _selected(spec)
         with self._reading() as connection:
-            found = connection.execute(f"SELECT body, _version FROM {spec.name} WHERE id = ?", (doc_id,)).fetchone()
-        return (None, None) if found is None else (fastjson.loads(found[0]), int(found[1]))
+            found = connection.execute(f"SELECT _version, {selected} FROM {spec.name} WHERE id = ?",
+                                       (doc_id,)).fetchone()
+        return (None, None) if found is None else (_document(found[1], attached, found[2:]), int(found[0]))
 
     def _put_if_version(self, spec: CollectionSpec, document: dict[str, Any], expected: int | None) -> bool:
         # The compare and the set are one statement (an insert that yields to an existing row, or an update of
         # the row only at the expected version), so the statement is the whole transaction; see _write_one.
         if expected is None:
             return self._write_one(f"{self._insert_sql(spec)} ON CONFLICT(id) DO NOTHING", self._row(spec, document))
-        assignments = ", ".join(f"{name} = ?" for name in ["body", *spec.fields])
+        assignments = ", ".join(f"{name} = ?" for name in _stored_columns(spec))
         doc_id, *values = self._row(spec, document)
         return self._write_one(f"UPDATE {spec.name} SET {assignments}, _version = ? WHERE id = ? AND _version = ?",
                                (*values, expected + 1, doc_id, expected))
@@ -222,20 +265,21 @@ class SqliteStore(Store):
     def _get_many_versioned(self, spec: CollectionSpec, ids: Sequence[str]) -> dict[str, tuple[dict[str, Any], int]]:
         found: dict[str, tuple[dict[str, Any], int]] = {}
         unique = list(dict.fromkeys(ids))
+        selected, attached = _selected(spec)
         with self._reading() as connection:
             for start in range(0, len(unique), _CHUNK):
                 chunk = unique[start:start + _CHUNK]
                 marks = ", ".join("?" for _ in chunk)
-                for doc_id, body, version in connection.execute(
-                    f"SELECT id, body, _version FROM {spec.name} WHERE id IN ({marks})", chunk
+                for doc_id, version, body, *values in connection.execute(
+                    f"SELECT id, _version, {selected} FROM {spec.name} WHERE id IN ({marks})", chunk
                 ):
-                    found[doc_id] = (fastjson.loads(body), int(version))
+                    found[doc_id] = (_document(body, attached, values), int(version))
         return found
 
     def _put_many_if_version(self, spec: CollectionSpec, writes: Sequence[tuple[dict[str, Any], int]]) -> list[bool]:
         # One transaction for the batch (a commit per document would cost far more than the writes); each row
         # is written only while its version is still the one given.
-        assignments = ", ".join(f"{name} = ?" for name in ["body", *spec.fields])
+        assignments = ", ".join(f"{name} = ?" for name in _stored_columns(spec))
         sql = f"UPDATE {spec.name} SET {assignments}, _version = _version + 1 WHERE id = ? AND _version = ?"
         written: list[bool] = []
         with self._transaction():
@@ -250,14 +294,15 @@ class SqliteStore(Store):
     def _get_many(self, spec: CollectionSpec, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         unique = list(dict.fromkeys(ids))
+        selected, attached = _selected(spec)
         with self._reading() as connection:
             for start in range(0, len(unique), _CHUNK):
                 chunk = unique[start:start + _CHUNK]
                 marks = ", ".join("?" for _ in chunk)
-                for doc_id, body in connection.execute(
-                    f"SELECT id, body FROM {spec.name} WHERE id IN ({marks})", chunk
+                for doc_id, body, *values in connection.execute(
+                    f"SELECT id, {selected} FROM {spec.name} WHERE id IN ({marks})", chunk
                 ):
-                    found[doc_id] = fastjson.loads(body)
+                    found[doc_id] = _document(body, attached, values)
         return found
 
     @staticmethod
@@ -291,7 +336,8 @@ class SqliteStore(Store):
                 alternatives.append("(" + " AND ".join(parts) + ")")
                 params.extend(_to_sql(v) for v in query.start_after[: depth + 1])
             clauses.append("(" + " OR ".join(alternatives) + ")")
-        sql = f"SELECT {_projected_body(query.omit)} FROM {spec.name}"
+        selected, attached = _selected(spec, query.omit)
+        sql = f"SELECT {selected} FROM {spec.name}"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY " + ", ".join(f"{name} {'DESC' if desc else 'ASC'}" for name, desc in order)
@@ -299,7 +345,9 @@ class SqliteStore(Store):
             sql += f" LIMIT {int(query.limit)}"
         with self._reading() as connection:
             rows = connection.execute(sql, params).fetchall()
-        return [fastjson.loads(body) for (body,) in rows]
+        if not attached:
+            return [fastjson.loads(body) for (body,) in rows]
+        return [_document(body, attached, values) for body, *values in rows]
 
     def _count(self, spec: CollectionSpec, filters: tuple[Filter, ...]) -> int:
         clauses, params = self._where(filters)
