@@ -437,6 +437,12 @@ class IncidentService:
         recovered incident once its cooldown passed quietly."""
         incident = self.current()
         high = reading.acting_error_rate >= self.threshold
+        if high and incident is not None and incident.state is SystemState.RECOVERED and incident.resolved_at \
+                and reading.reaches_back_before(incident.resolved_at, self.clock()):
+            # Its errors may all come from before the recovery (another reader decided it on a window after the
+            # fix): that is no recurrence. A reading whose window lies wholly after the recovery decides.
+            self.refresh_status(reading)
+            return incident
         if high and (incident is None or incident.state is SystemState.RECOVERED):
             recurring = self._resolved_within_cooldown() if incident is None else None
             if recurring is not None:

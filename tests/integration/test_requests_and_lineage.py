@@ -125,6 +125,9 @@ def test_the_sensor_validates_a_reopened_incident_again_once_the_service_is_heal
     assert recovered.state is SystemState.RECOVERED and recovered.latest_run_id != first_run_id
     assert location.store.get_test_run(recovered.latest_run_id or "").status.value == "COMPLETED"
     assert location.tick("service_health_sensor").run_requests == []
+    # The sensor's readings say how far back they reach, which is how a stale window is told from a recurrence.
+    reading = location.defs.resources["recovery"].read_signal()
+    assert reading.window_seconds is not None and reading.recent_window_seconds is not None
 
 
 def test_a_run_the_api_launched_is_not_launched_again_and_a_dead_run_fails_its_request(location: Location) -> None:

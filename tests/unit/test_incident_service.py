@@ -4,15 +4,18 @@ cases behind the API (alerts, simulate, validation requests, the bug switch) wit
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from evalforge_assets.models import PendingRequest, SystemState, TestRunStatus, TestStatus, now_iso
+from evalforge_assets.models import PendingRequest, SystemState, TestRunStatus, TestStatus, iso, now_iso
 from evalforge_assets.recovery.alerts import webhook_request_id
 from evalforge_assets.recovery.errors import (
     DemoAppUnreachable,
@@ -136,6 +139,44 @@ def test_checks_that_failed_on_a_high_signal_run_again_once_it_falls_but_not_aga
         assert service.observe(LOW).state is SystemState.INCIDENT_ACTIVE
     assert service.store.pending_requests("test_run") == []
     assert service.current().latest_run_id == run.run_id
+
+
+class Clock:
+    """A clock the test moves: the reading windows below are measured against it."""
+
+    def __init__(self) -> None:
+        self.at = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> str:
+        return iso(self.at)
+
+    def advance(self, seconds: float) -> None:
+        self.at += timedelta(seconds=seconds)
+
+
+def test_a_high_reading_whose_window_began_before_the_recovery_is_no_recurrence(tmp_path: Path) -> None:
+    clock = Clock()
+    service = IncidentService(SqliteStore(tmp_path / "s.db"), service="demo-app", cooldown_seconds=300, clock=clock)
+    opened = service.observe(HIGH)
+    service.attach_plan(opened.incident_id, deterministic_plan("http://127.0.0.1:8001", None, None, "t"))
+    run = service.start_validation(service.request_test_run(opened.incident_id, "plan", enqueue=False), "job")
+    clock.advance(9)
+    assert service.finish_validation(finish(service, run, TestStatus.PASS), LOW, "job").state \
+        is SystemState.RECOVERED
+    clock.advance(0.7)
+    # The demo stack's poller, 0.7 s after the run recovered it: 5.2% over a window that began before the fix.
+    tail = replace(HIGH, error_rate_recent=0.052, recent_window_seconds=10.0)
+    assert service.observe(tail).state is SystemState.RECOVERED
+    no_recent_traffic = replace(HIGH, error_rate_recent=None, window_seconds=300.0)
+    assert service.observe(no_recent_traffic).state is SystemState.RECOVERED
+    first_scrape = replace(HIGH, window_seconds=math.inf, recent_window_seconds=math.inf)
+    assert service.observe(first_scrape).state is SystemState.RECOVERED
+    assert service.store.pending_requests("test_run") == []
+
+    clock.advance(10)
+    recurred = service.observe(tail)  # its window now lies wholly after the recovery: a recurrence
+    assert recurred.state is SystemState.INCIDENT_ACTIVE
+    assert recurred.timeline[-1].evidence["reason"] == "recurrence within the cooldown"
 
 
 def test_observe_opens_on_high_rate_and_a_recurrence_in_cooldown_reopens(service: IncidentService) -> None:

@@ -4,6 +4,7 @@ Secrets (Datadog, MiniMax, TestSprite keys) reach it as EnvVar, so they never en
 every part is built by the composition root (evalforge_assets/parts.py) from the settings the resource holds.
 """
 
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -70,9 +71,13 @@ class RecoveryResource(SettingsResource):
 
     def read_signal(self) -> SignalReading:
         signal = self.metrics_source().read(self.service)
+        # A source's first reading has no earlier one to subtract: its counts reach back to the service's start.
         return SignalReading(error_rate_5m=signal.error_rate_5m, p95_latency_ms_5m=signal.p95_latency_ms_5m,
                              top_error=signal.top_error, error_rate_recent=signal.error_rate_recent,
-                             source=f"polling:{signal.source}")
+                             source=f"polling:{signal.source}",
+                             window_seconds=math.inf if signal.window_seconds is None else signal.window_seconds,
+                             recent_window_seconds=math.inf if signal.recent_window_seconds is None
+                             else signal.recent_window_seconds)
 
     def test_runner(self) -> TestRunner:
         return parts.check_runner(self.settings())
