@@ -124,10 +124,12 @@ def build_capture(
     detected_at: str,
     site: str = "datadoghq.com",
     capture_id: str | None = None,
+    group: bool = True,
 ) -> FailureCapture:
     """The stored form of a failing span: every stored string sanitized (see `capture.sanitize`), identifiers
     validated against the id alphabet, the user replaced by a keyed hash. `capture_id` is
-    `capture_id_for(span.trace_id, span.span_id)` when the caller has already worked it out."""
+    `capture_id_for(span.trace_id, span.span_id)` when the caller has already worked it out; with
+    `group=False` the caller groups the capture itself (`group_capture`), as `ingest_items` does a chunk at a time."""
     counts: dict[str, int] = {}
     tags = span.tag_map
     user_id = _user_id(span)
@@ -192,6 +194,12 @@ def build_capture(
         lineage=lineage,
         schema_version=SCHEMA_VERSION,
     )
-    # Grouped at capture time so each capture is written once; failure_signatures only remaps merged groups.
-    capture.fingerprint_id = capture.signature_id = signature_id_of(fingerprint_of(capture))
+    if group:
+        group_capture(capture)
     return capture
+
+
+def group_capture(capture: FailureCapture) -> None:
+    """Set the capture's signature. Grouped at capture time so each capture is written once; failure_signatures
+    only remaps merged groups."""
+    capture.fingerprint_id = capture.signature_id = signature_id_of(fingerprint_of(capture))
