@@ -3,41 +3,45 @@
 A list page or a signature's samples show eighteen fields of each capture. Validating the whole document as a
 `FailureCapture` first (messages, evaluations, metadata, lineage) and then copying those fields cost about
 0.55 ms per 50 rows, most of a captures page's validation; validating only the summary from the document costs
-about 0.2 ms (docs/operations.md, "Load test"). The answer is the same `CaptureSummary`, field for field, as
+less. The fields are picked out of the document by pydantic-core itself (`AliasPath`: `source.span_name` is the
+row's `span_name`): a Python step per row that built the summary's dict first cost about as much as the
+validation (docs/operations.md, "Load test"). The answer is the same `CaptureSummary`, field for field, as
 `CaptureSummary.of` gives for the validated capture: defaults are `FailureCapture`'s.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import model_validator
+from pydantic import AliasChoices, AliasPath, Field, field_validator
 
 from evalforge_api.schemas import PREVIEW_CHARS, CaptureSummary
 from evalforge_assets.models import CaptureStatus
 
-# Summary fields a stored capture may lack, with FailureCapture's defaults for them.
-_OPTIONAL = ("agent", "assignee", "signature_id", "error_type", "error_message")
+
+def _from_source(name: str, field: str) -> AliasChoices:
+    """`source.<field>` of a stored capture, or `name` of an already summary-shaped row."""
+    return AliasChoices(AliasPath("source", field), name)
 
 
 class StoredCaptureSummary(CaptureSummary):
     """A `CaptureSummary` validated from a stored capture document (`store.queue_pages.capture_queue_page` and
-    `capture_queue_rows`). It serializes as a `CaptureSummary`: it adds no field."""
+    `capture_queue_rows`), or from a row already shaped like one. It serializes as a `CaptureSummary`: it adds
+    no field, and its aliases are for reading only."""
 
-    @model_validator(mode="before")
+    # Summary fields a stored capture may lack, with FailureCapture's defaults for them.
+    agent: str | None = None
+    assignee: str | None = None
+    signature_id: str | None = None
+    error_type: str | None = None
+    error_message: str | None = None
+    status: CaptureStatus = CaptureStatus.new
+    # Fields of the capture's source, and the preview of its input.
+    span_name: str = Field(validation_alias=_from_source("span_name", "span_name"))
+    trace_id: str = Field(validation_alias=_from_source("trace_id", "trace_id"))
+    span_id: str = Field(validation_alias=_from_source("span_id", "span_id"))
+    datadog_url: str | None = Field(None, validation_alias=_from_source("datadog_url", "url"))
+    input_preview: str = Field("", validation_alias=AliasChoices("input_text", "input_preview"))
+
+    @field_validator("input_preview")
     @classmethod
-    def _from_document(cls, document: Any) -> Any:
-        if not isinstance(document, dict) or "source" not in document:
-            return document  # already summary-shaped (or invalid, which the field validation reports)
-        source = document["source"] if isinstance(document["source"], dict) else {}
-        text = document.get("input_text", "")
-        summary = {name: document.get(name) for name in _OPTIONAL}
-        summary.update(
-            capture_id=document.get("capture_id"), occurred_at=document.get("occurred_at"),
-            detected_at=document.get("detected_at"), ml_app=document.get("ml_app"),
-            failure_kind=document.get("failure_kind"), severity=document.get("severity"),
-            status=document.get("status", CaptureStatus.new), reasons=document.get("reasons"),
-            span_name=source.get("span_name"), trace_id=source.get("trace_id"), span_id=source.get("span_id"),
-            datadog_url=source.get("url"), input_preview=text[:PREVIEW_CHARS] if isinstance(text, str) else text,
-        )
-        return summary
+    def _preview(cls, text: str) -> str:
+        return text[:PREVIEW_CHARS]

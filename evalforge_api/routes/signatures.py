@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
@@ -27,6 +27,7 @@ from evalforge_api.schemas import (
     SignatureTriageResult,
     SkippedCapture,
 )
+from evalforge_api.signature_rows import StoredSignatureRow
 from evalforge_api.store_reads import read_from
 from evalforge_assets.models import FailureSignature, SignatureStatus
 from evalforge_assets.review.rules import UNSET, ReviewError, count_in_window, own_hours
@@ -99,16 +100,21 @@ def _unused_hours(windowed: bool) -> tuple[str, ...]:
     return ("own_counts_by_hour",) if windowed else ("counts_by_hour", "own_counts_by_hour")
 
 
-def _rows(store: Store, signatures: list[tuple[FailureSignature, int | None]],
-          samples_per_row: int = DETAIL_SAMPLES) -> list[SignatureRow]:
-    """Rows with their first sample captures, all read in one store call."""
-    wanted = [cid for signature, _ in signatures for cid in signature.sample_capture_ids[:samples_per_row]]
-    samples = {row.capture_id: row for row in capture_queue_rows(store, wanted, StoredCaptureSummary)}
-    return [
-        SignatureRow.of(signature, [samples[cid] for cid in signature.sample_capture_ids[:samples_per_row]
-                                    if cid in samples], in_window)
-        for signature, in_window in signatures
-    ]
+R = TypeVar("R", bound=SignatureRow)
+
+
+def _with_samples(store: Store, rows: list[R], samples_per_row: int = DETAIL_SAMPLES) -> list[R]:
+    """`rows` with their first sample captures filled in, all read in one store call."""
+    wanted = [cid for row in rows for cid in row.sample_capture_ids[:samples_per_row]]
+    samples = {summary.capture_id: summary for summary in capture_queue_rows(store, wanted, StoredCaptureSummary)}
+    for row in rows:
+        row.samples = [samples[cid] for cid in row.sample_capture_ids[:samples_per_row] if cid in samples]
+    return rows
+
+
+def _row(store: Store, signature: FailureSignature) -> SignatureRow:
+    """One signature's row with its samples (a signature's view, a triage or merge answer)."""
+    return _with_samples(store, [SignatureRow.of(signature, [])])[0]
 
 
 def signature_page(query: SignatureListQuery, store: Store, cursors: CursorSigner) -> ListResponse[SignatureRow]:
@@ -117,25 +123,25 @@ def signature_page(query: SignatureListQuery, store: Store, cursors: CursorSigne
     filters = _filters(query)
     start, end = query.window()
     cursor = _unwrap_cursor(query.sort, cursors.open(query.cursor))
-    found: list[tuple[FailureSignature, int | None]] = []
+    found: list[StoredSignatureRow] = []
     scanned = 0
     while True:
         # Ask for exactly the rows still missing, so every row read is either returned or filtered out and
         # the store's cursor after the page is the right place to resume.
         page = signature_queue_page(store, filters, order, limit=query.limit - len(found), cursor=cursor,
-                                    omit=_unused_hours(query.has_window))
+                                    omit=_unused_hours(query.has_window), row=StoredSignatureRow)
         scanned += len(page.items)
-        for signature in page.items:
+        for row in page.items:
             if not query.has_window:
-                found.append((signature, None))
+                found.append(row)
                 continue
-            in_window = count_in_window(signature.counts_by_hour, start, end)
-            if in_window:
-                found.append((signature, in_window))
+            row.count_in_window = count_in_window(row.counts_by_hour, start, end)
+            if row.count_in_window:
+                found.append(row)
         cursor = page.next_cursor
         if len(found) >= query.limit or cursor is None or scanned >= MAX_SCANNED_PER_REQUEST:
             break
-    return ListResponse[SignatureRow](items=_rows(store, found, query.samples),
+    return ListResponse[SignatureRow](items=_with_samples(store, found, query.samples),
                                       next_cursor=cursors.sign(_wrap_cursor(query.sort, cursor)))
 
 
@@ -167,7 +173,7 @@ def signature_detail(signature_id: str, query: PageQuery, store: Store, review: 
     signature = review.signature(signature_id)
     page = capture_queue_page(store, CaptureFilter(signature_id=(signature_id,)), query.limit,
                               checked_cursor(cursors.open(query.cursor)), StoredCaptureSummary)
-    row = _rows(store, [(signature, None)])[0]
+    row = _row(store, signature)
     return SignatureDetail(
         **row.model_dump(), counts_by_hour=signature.counts_by_hour,
         own_counts_by_hour=own_hours(signature),
@@ -211,14 +217,14 @@ def patch_signature(signature_id: SignatureId, body: SignaturePatchRequest, stor
                            assignee=body.assignee if "assignee" in body.model_fields_set else UNSET)
     outcome = review.review_signature(signature_id, patch, principal.actor, expected_version(body, if_match))
     return SignatureTriageResult(
-        signature=_rows(store, [(outcome.signature, None)])[0], captures_changed=outcome.captures_changed,
+        signature=_row(store, outcome.signature), captures_changed=outcome.captures_changed,
         captures_skipped=outcome.captures_skipped,
         skipped=[SkippedCapture(capture_id=c.capture_id, status=c.status, reason=reason)
                  for c, reason in outcome.skipped])
 
 
 def _merge_result(store: Store, outcome: MergeOutcome) -> MergeResult:
-    return MergeResult(signature=_rows(store, [(outcome.parent, None)])[0], signature_ids=outcome.signature_ids,
+    return MergeResult(signature=_row(store, outcome.parent), signature_ids=outcome.signature_ids,
                        captures_moved=outcome.captures_moved)
 
 

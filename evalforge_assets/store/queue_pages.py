@@ -16,10 +16,12 @@ CAPTURE_ORDER = (("occurred_at", True),)  # Store.list_captures's order: newest 
 
 
 def signature_queue_page(store: Store, filters: tuple[Filter, ...], order_by: tuple[tuple[str, bool], ...],
-                         limit: int, cursor: str | None, omit: tuple[str, ...]) -> Page[FailureSignature]:
+                         limit: int, cursor: str | None, omit: tuple[str, ...],
+                         row: type[M] = FailureSignature) -> Page[M]:  # type: ignore[assignment]
     """`Store.list_signatures`, with the top-level fields in `omit` left at their model defaults (see
-    `Query.omit`). For display only: a signature read this way must never be written back."""
-    return store._page("signatures", FailureSignature, filters, order_by, limit, cursor, omit)
+    `Query.omit`), each stored document validated as `row` (a display model of the caller's choosing, or the
+    signature). For display only: a signature read this way must never be written back."""
+    return store._page("signatures", row, filters, order_by, limit, cursor, omit)
 
 
 # The captures queue: rows read as a display model of the caller's choosing, not as FailureCapture. Validating a
