@@ -21,6 +21,7 @@ import argparse
 import csv
 import dataclasses
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -168,6 +169,7 @@ class LevelResult:
     server_errors: int
     failures: dict[str, int]
     api_cpu_seconds: float = float("nan")  # user + system CPU of the API's processes during the level
+    client_cpu_seconds: float = float("nan")  # the same of Locust, which shares the machine's cores
 
 
 # ---- the API's CPU -------------------------------------------------------------------------------------------
@@ -212,6 +214,7 @@ def run_locust(base: str, users: int, seconds: float, csv_prefix: Path, plan_pat
                think: str, log_path: Path, api_pid: int | None = None) -> LevelResult:
     env = {**os.environ, PLAN_ENV: str(plan_path), WAIT_ENV: think}
     cpu_before = process_tree_cpu_seconds(api_pid) if api_pid is not None else float("nan")
+    client_before = _reaped_children_cpu_seconds()
     with log_path.open("wb") as log:
         process = subprocess.Popen(locust_command(base, users, seconds, csv_prefix), cwd=REPO, env=env,
                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -222,10 +225,18 @@ def run_locust(base: str, users: int, seconds: float, csv_prefix: Path, plan_pat
         except subprocess.TimeoutExpired:
             stop_group(process)
             raise SystemExit(f"Locust did not stop within {seconds + 60:.0f} s; see {log_path}.") from None
-    result = read_results(users, csv_prefix, log_path)
+    result = dataclasses.replace(read_results(users, csv_prefix, log_path),
+                                 client_cpu_seconds=_reaped_children_cpu_seconds() - client_before)
     if api_pid is None:
         return result
     return dataclasses.replace(result, api_cpu_seconds=process_tree_cpu_seconds(api_pid) - cpu_before)
+
+
+def _reaped_children_cpu_seconds() -> float:
+    """User + system CPU of this process's children that have ended: around one Locust run (the API is still
+    running, so not yet counted), Locust's own."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def read_results(users: int, csv_prefix: Path, log_path: Path) -> LevelResult:
@@ -273,8 +284,10 @@ def endpoint_label(name: str) -> str:
 def report(results: list[LevelResult]) -> None:
     for result in results:
         cpu_ms = 1000 * result.api_cpu_seconds / max(1, result.total.requests)
+        client_ms = 1000 * result.client_cpu_seconds / max(1, result.total.requests)
         print(f"\n{result.users} user(s): {result.total.rps:.1f} req/s, {result.total.requests:,} requests, "
-              f"{result.total.failures} failed, {result.server_errors} 5xx; API CPU {cpu_ms:.2f} ms per request")
+              f"{result.total.failures} failed, {result.server_errors} 5xx; CPU per request: API {cpu_ms:.2f} ms, "
+              f"Locust {client_ms:.2f} ms")
         print(f"{'endpoint':34} {'n':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
         by_name = {endpoint_label(e.name): e for e in result.endpoints}
         for name in ALL_ENDPOINTS:
