@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,7 @@ from evalforge_assets.models import (
 )
 from evalforge_assets.review.rules import hour_key
 from evalforge_assets.store import Store, open_store
-from tests.fixtures.processes import stop_process  # stops the API by its PID, as the tests do
+from tests.fixtures.processes import free_port, stop_process  # the API started and stopped as the tests do
 
 API_KEY = "benchmark-lead-key"
 LIST_ENDPOINTS = ("GET /v1/captures", "GET /v1/captures filtered", "GET /v1/captures next page",
@@ -123,12 +122,6 @@ def seed(store: Store, captures: int, signatures: int, seed_value: int = 7) -> t
 
 
 # ---- the server --------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def api_server(store_url: str, workdir: Path, extra_env: dict[str, str]) -> Iterator[str]:
     """uvicorn serving evalforge_api.main:app over `store_url`; yields its base URL, stops it by PID."""

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import KEYS
-from tests.fixtures.processes import stop_process
+from tests.fixtures.processes import free_port, stop_process
 
 BODY_BYTES = 200 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -26,17 +26,11 @@ ANSWER_TIMEOUT_SECONDS = 10.0
 MAX_RSS_GROWTH_KIB = 40 * 1024
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, int]]:
     """(pid, port) of `uvicorn evalforge_api.main:app` in its own process, stopped by its pid afterwards."""
     home = tmp_path_factory.mktemp("body-limit")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "EVALFORGE_HOME": str(home), "EVALFORGE_STORE": f"sqlite:///{home / 'evalforge.db'}",
            "EVALFORGE_API_KEYS": f"{KEYS['viewer']}=viewer", "EVALFORGE_CORS_ORIGINS": ""}
     # cwd is the empty home, so no developer .env is read.

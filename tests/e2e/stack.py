@@ -13,13 +13,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.fixtures.processes import free_port
+
 RUNNING_LINE = b"running; press Ctrl-C"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def port_open(url: str) -> bool:

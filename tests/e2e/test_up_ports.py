@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from evalforge_assets.cli.ports import find_holder, port_in_use
-from tests.e2e.stack import free_port, stack_environment
+from tests.e2e.stack import stack_environment
+from tests.fixtures.processes import free_port
 
 pytestmark = pytest.mark.e2e
 
