@@ -67,16 +67,11 @@ def start_window(partition_key: str) -> tuple[tuple[int, int], str]:
     return (epoch_ns(start), epoch_ns(end)), f"the hour {partition_key} this run reads"
 
 
-def _decision(decision: str, context: IngestContext, trace_id: str | None, span_id: str | None, **extra: Any) -> None:
-    """One decision line, written now (`ingest_items` writes its lines through `_DecisionLines`)."""
-    log.handle(_decision_record(time.time(), decision, context, trace_id, span_id, extra))
-
-
-def _decision_record(created: float, decision: str, context: IngestContext, trace_id: str | None,
-                     span_id: str | None, extra: dict[str, Any]) -> logging.LogRecord:
-    """The record `Logger.log` would make for a decision line at time `created`, less its search of the stack for
-    the caller (a line per captured span made that search a few per cent of ingestion): the caller is always
-    `_decision`."""
+def _decision(created: float, decision: str, context: IngestContext, trace_id: str | None, span_id: str | None,
+              extra: dict[str, Any]) -> logging.LogRecord:
+    """The record of one decision line, as `Logger.log` would make it at time `created`, less its search of the
+    stack for the caller (a line per captured span made that search a few per cent of ingestion): the caller is
+    always this function."""
     level = logging.DEBUG if decision == "skipped" else logging.INFO
     record = log.makeRecord(log.name, level, __file__, _DECISION_LINE, decision, (), None, "_decision", {
         "decision": decision, "trace_id": trace_id, "span_id": span_id,
@@ -86,8 +81,8 @@ def _decision_record(created: float, decision: str, context: IngestContext, trac
 
 
 def _dated(record: logging.LogRecord, created: float) -> logging.LogRecord:
-    """`record` dated as `LogRecord.__init__` dates a record made at `created` (a `time.time()`; Python 3.11 and
-    3.12 date records so, tests/unit/test_ingest_stages.py compares with a record made at a fixed time)."""
+    """`record` dated as `LogRecord.__init__` dates a record made at `created`, a `time.time()` (Python 3.11's rule;
+    tests/unit/test_ingest_stages.py compares with a record made at a fixed time, so another rule fails it)."""
     record.created = created
     record.msecs = int((created - int(created)) * 1000) + 0.0
     record.relativeCreated = (created - logging._startTime) * 1000  # logging's own origin of relativeCreated
@@ -131,7 +126,7 @@ class _DecisionLines:
         for line in self._pending:
             if line is not None:
                 created, decision, trace_id, span_id, extra = line
-                handle(_decision_record(created, decision, context, trace_id, span_id, extra))
+                handle(_decision(created, decision, context, trace_id, span_id, extra))
         self._pending.clear()
 
 

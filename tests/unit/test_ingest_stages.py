@@ -142,7 +142,7 @@ def test_a_line_is_dated_as_logging_dates_a_record_made_when_it_was_decided() ->
                                           (), None, "_decision", {"decision": "captured", "trace_id": "t",
                                                                   "span_id": "s", "partition": "bench",
                                                                   "run_id": "r1", "capture_id": "c"})
-        made_later = ingest._decision_record(moment, "captured", CONTEXT, "t", "s", {"capture_id": "c"})
+        made_later = ingest._decision(moment, "captured", CONTEXT, "t", "s", {"capture_id": "c"})
         assert made_later.__dict__ == made_then.__dict__
 
 
