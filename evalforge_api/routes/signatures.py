@@ -30,7 +30,7 @@ from evalforge_api.schemas import (
 from evalforge_api.signature_rows import StoredSignatureRow
 from evalforge_api.store_reads import read_from
 from evalforge_assets.models import FailureSignature, SignatureStatus
-from evalforge_assets.review.rules import UNSET, ReviewError, count_in_window, own_hours
+from evalforge_assets.review.rules import UNSET, HourWindow, ReviewError, own_hours
 from evalforge_assets.review.service import MergeOutcome, ReviewService
 from evalforge_assets.review.signature_patch import SignaturePatch
 from evalforge_assets.store import CaptureFilter, Filter, InvalidCursor, Store
@@ -121,7 +121,7 @@ def signature_page(query: SignatureListQuery, store: Store, cursors: CursorSigne
     """One page of the queue as `GET /v1/signatures` answers it (the console's queue page shows the same)."""
     order = SORT_ORDERS[query.sort]
     filters = _filters(query)
-    start, end = query.window()
+    window = HourWindow.of(*query.window())
     cursor = _unwrap_cursor(query.sort, cursors.open(query.cursor))
     found: list[StoredSignatureRow] = []
     scanned = 0
@@ -135,7 +135,7 @@ def signature_page(query: SignatureListQuery, store: Store, cursors: CursorSigne
             if not query.has_window:
                 found.append(row)
                 continue
-            row.count_in_window = count_in_window(row.counts_by_hour, start, end)
+            row.count_in_window = window.count(row.counts_by_hour)
             if row.count_in_window:
                 found.append(row)
         cursor = page.next_cursor

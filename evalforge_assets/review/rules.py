@@ -223,19 +223,30 @@ def cascade_to_capture(capture: FailureCapture, signature_id: str, target: Signa
 # ---- window counts -----------------------------------------------------------------------------------------
 
 
-def count_in_window(counts_by_hour: dict[str, int], start: datetime | None, end: datetime | None) -> int:
-    """Captures counted in the hours that overlap [start, end); counts are hourly, so partial hours count.
+@dataclass(frozen=True)
+class HourWindow:
+    """The hour keys overlapping [start, end): counts are hourly, so partial hours count. Hour keys are compared
+    as strings (fast for long histories), so bounds are clamped to four-digit years. Made once for a page of
+    rows, so the bounds are formatted once, not once per row."""
 
-    Hour keys are compared as strings (fast for long histories), so bounds are clamped to four-digit years.
-    """
-    first = hour_key(max(start, _EARLIEST_HOUR)) if start is not None else None
-    before: str | None = None  # keys below this start before `end`
-    if end is not None:
-        end = min(max(end, _EARLIEST_HOUR), _LATEST_HOUR)
-        on_the_hour = end == end.replace(minute=0, second=0, microsecond=0)
-        before = hour_key(end if on_the_hour else end + timedelta(hours=1))
-    return sum(count for key, count in counts_by_hour.items()
-               if (first is None or key >= first) and (before is None or key < before))
+    first: str | None  # keys from this one on start at or after `start`'s hour
+    before: str | None  # keys below this one start before `end`
+
+    @classmethod
+    def of(cls, start: datetime | None, end: datetime | None) -> HourWindow:
+        first = hour_key(max(start, _EARLIEST_HOUR)) if start is not None else None
+        before: str | None = None
+        if end is not None:
+            end = min(max(end, _EARLIEST_HOUR), _LATEST_HOUR)
+            on_the_hour = end == end.replace(minute=0, second=0, microsecond=0)
+            before = hour_key(end if on_the_hour else end + timedelta(hours=1))
+        return cls(first, before)
+
+    def count(self, counts_by_hour: dict[str, int]) -> int:
+        """Captures counted in the window's hours."""
+        first, before = self.first, self.before
+        return sum(count for key, count in counts_by_hour.items()
+                   if (first is None or key >= first) and (before is None or key < before))
 
 
 # ---- merge and unmerge -------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from evalforge_assets.review.rules import (
     SIGNATURE_TRANSITIONS,
     UNSET,
     CapturePatch,
+    HourWindow,
     KeptCaptures,
     MergeError,
     RecordNotFound,
@@ -26,7 +27,6 @@ from evalforge_assets.review.rules import (
     cascade_to_capture,
     check_capture_transition,
     check_signature_transition,
-    count_in_window,
     merge_signatures,
     own_signature_id,
     unmerge_signature,
@@ -157,7 +157,7 @@ def moment(text: str) -> datetime:
 ])
 def test_count_in_window(start: str | None, end: str | None, expected: int) -> None:
     hours = {"2026-01-15-10:00": 2, "2026-01-15-11:00": 4, "2026-01-15-12:00": 1}
-    assert count_in_window(hours, start and moment(start), end and moment(end)) == expected
+    assert HourWindow.of(start and moment(start), end and moment(end)).count(hours) == expected
 
 
 # ---- merge and unmerge -------------------------------------------------------------------------------------
