@@ -11,6 +11,9 @@ validation (docs/operations.md, "Load test"). The answer is the same `CaptureSum
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from pydantic import AliasChoices, AliasPath, Field, field_validator
 
 from evalforge_api.schemas import PREVIEW_CHARS, CaptureSummary
@@ -45,3 +48,49 @@ class StoredCaptureSummary(CaptureSummary):
     @classmethod
     def _preview(cls, text: str) -> str:
         return text[:PREVIEW_CHARS]
+
+
+# ---- rows remembered by stored text ------------------------------------------------------------------------------
+# How many rows a process remembers: the pages reviewers open again (the newest captures, each filter's first
+# pages, the samples of the top signatures) fit many times over. An entry is about 4 KB (the stored text it is
+# keyed by, the row and its JSON), so this bounds the memo at about 16 MB per API process.
+ROWS_REMEMBERED = 4096
+
+
+class CaptureRowMemo:
+    """The queue row made of each stored capture text, with its JSON, remembered (least recently used out first).
+
+    A row is a pure function of the stored capture, and an edited capture is stored as a different text, so a
+    remembered row is never stale. A row shown before costs a dictionary lookup instead of parsing the capture,
+    validating its summary and serializing it (about 10 us a row; docs/operations.md, "Load test")."""
+
+    def __init__(self, size: int = ROWS_REMEMBERED) -> None:
+        self.size = size
+        self._rows: OrderedDict[str, tuple[StoredCaptureSummary, bytes]] = OrderedDict()
+        self._lock = threading.Lock()  # the event loop and threadpool threads (a Firestore store) share it
+
+    def _entry(self, text: str) -> tuple[StoredCaptureSummary, bytes]:
+        with self._lock:
+            entry = self._rows.get(text)
+            if entry is not None:
+                self._rows.move_to_end(text)
+                return entry
+        row = StoredCaptureSummary.model_validate_json(text)
+        entry = (row, _SUMMARY_SERIALIZER.to_json(row, by_alias=True))
+        with self._lock:
+            self._rows[text] = entry
+            if len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+        return entry
+
+    def rows(self, texts: list[str]) -> list[StoredCaptureSummary]:
+        """The rows of these stored captures, in order. For display only: never write one back."""
+        return [self._entry(text)[0] for text in texts]
+
+    def rows_json(self, texts: list[str]) -> list[bytes]:
+        """Each row serialized as the `CaptureSummary` a page declares, in order."""
+        return [self._entry(text)[1] for text in texts]
+
+
+_SUMMARY_SERIALIZER = CaptureSummary.__pydantic_serializer__
+CAPTURE_ROWS = CaptureRowMemo()  # one per process: rows depend only on the stored text and this code

@@ -11,8 +11,16 @@ from __future__ import annotations
 
 from fastapi import Response
 from pydantic import BaseModel
+from pydantic_core import to_json
 
 
 def model_json_response(model: BaseModel) -> Response:
     """`model` as an application/json response, serialized by pydantic-core as FastAPI would (by alias)."""
     return Response(content=model.model_dump_json(by_alias=True), media_type="application/json")
+
+
+def list_json_response(items: list[bytes], next_cursor: str | None) -> Response:
+    """A `ListResponse` whose items are serialized already (each as the model the route declares): the same
+    bytes `model_json_response` gives for the page built as a model (tests/api/test_capture_row_memo.py)."""
+    body = b"".join((b'{"items":[', b",".join(items), b'],"next_cursor":', to_json(next_cursor), b"}"))
+    return Response(content=body, media_type="application/json")

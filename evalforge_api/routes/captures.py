@@ -8,11 +8,11 @@ from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from evalforge_api.auth import Principal, Reviewer, Role, Viewer
-from evalforge_api.capture_rows import StoredCaptureSummary
+from evalforge_api.capture_rows import CAPTURE_ROWS
 from evalforge_api.cursors import CursorSigner
 from evalforge_api.deps import CursorsDep, ReviewServiceDep, StoreDep
 from evalforge_api.errors import AUTH_RESPONSES, CONFLICT, NOT_FOUND
-from evalforge_api.responses import model_json_response
+from evalforge_api.responses import list_json_response, model_json_response
 from evalforge_api.schemas import (
     CaptureDetail,
     CaptureListQuery,
@@ -26,7 +26,7 @@ from evalforge_assets.review.rules import UNSET, CapturePatch
 from evalforge_assets.review.service import ReviewService
 from evalforge_assets.store import CaptureFilter, InvalidCursor, Store
 from evalforge_assets.store.query import decode_cursor
-from evalforge_assets.store.queue_pages import capture_queue_page
+from evalforge_assets.store.queue_pages import capture_queue_texts
 
 CaptureId = Annotated[str, Path(min_length=1, max_length=200, examples=["9f2c4d1e7a6b43c58e0d2f1a3b4c5d6e"])]
 
@@ -53,17 +53,21 @@ def checked_cursor(cursor: str | None) -> str | None:
 router = APIRouter(prefix="/v1/captures", tags=["captures"], responses=AUTH_RESPONSES)
 
 
-def capture_page(query: CaptureListQuery, store: Store, cursors: CursorSigner) -> ListResponse[CaptureSummary]:
-    """One page of captures as `GET /v1/captures` answers it."""
+def capture_filter(query: CaptureListQuery) -> CaptureFilter:
+    """The store's filter for a captures list query."""
     occurred_from, occurred_to = query.stored_window
-    where = CaptureFilter(
+    return CaptureFilter(
         occurred_from=occurred_from, occurred_to=occurred_to, severity=tuple(query.severity),
         agent=tuple(query.agent), ml_app=tuple(query.ml_app), failure_kind=tuple(query.failure_kind),
         status=tuple(query.status), signature_id=tuple(query.signature_id), assignee=tuple(query.assignee),
     )
-    page = capture_queue_page(store, where, query.limit, checked_cursor(cursors.open(query.cursor)),
-                              StoredCaptureSummary)
-    return ListResponse[CaptureSummary](items=page.items, next_cursor=cursors.sign(page.next_cursor))
+
+
+def capture_page(query: CaptureListQuery, store: Store, cursors: CursorSigner) -> Response:
+    """One page of captures as `GET /v1/captures` answers it (a `ListResponse[CaptureSummary]`, its rows
+    serialized once per stored capture and remembered: evalforge_api.capture_rows)."""
+    page = capture_queue_texts(store, capture_filter(query), query.limit, checked_cursor(cursors.open(query.cursor)))
+    return list_json_response(CAPTURE_ROWS.rows_json(page.items), cursors.sign(page.next_cursor))
 
 
 # The read-only routes are `async def` and read through `read_from`: on the event loop for a store whose reads never
@@ -75,7 +79,7 @@ async def list_captures(query: Annotated[CaptureListQuery, Query()], store: Stor
     """Filter by time window and any of the fields below (repeat a parameter or separate values with commas);
     follow `next_cursor` until it is null. Captures that arrive while you page appear before your cursor,
     never twice and never in place of one you have not seen."""
-    return model_json_response(await read_from(store, capture_page, query, store, cursors))
+    return await read_from(store, capture_page, query, store, cursors)
 
 
 def _detail(review: ReviewService, capture: FailureCapture) -> CaptureDetail:

@@ -7,7 +7,7 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Header, Path, Query, Response
 
 from evalforge_api.auth import Lead, Reviewer, Viewer
-from evalforge_api.capture_rows import StoredCaptureSummary
+from evalforge_api.capture_rows import CAPTURE_ROWS
 from evalforge_api.cursors import CursorSigner
 from evalforge_api.deps import CursorsDep, ReviewServiceDep, StoreDep
 from evalforge_api.errors import AUTH_RESPONSES, CONFLICT, NOT_FOUND
@@ -34,7 +34,11 @@ from evalforge_assets.review.rules import UNSET, HourWindow, ReviewError, own_ho
 from evalforge_assets.review.service import MergeOutcome, ReviewService
 from evalforge_assets.review.signature_patch import SignaturePatch
 from evalforge_assets.store import CaptureFilter, Filter, InvalidCursor, Store
-from evalforge_assets.store.queue_pages import capture_queue_page, capture_queue_rows, signature_queue_page
+from evalforge_assets.store.queue_pages import (
+    capture_queue_row_texts,
+    capture_queue_texts,
+    signature_queue_page,
+)
 
 DETAIL_SAMPLES = 5  # one signature's view shows all its samples; list rows show `samples` (default 1)
 # A windowed list filters rows after reading them; past this many rows it answers a shorter page (with a
@@ -106,7 +110,7 @@ R = TypeVar("R", bound=SignatureRow)
 def _with_samples(store: Store, rows: list[R], samples_per_row: int = DETAIL_SAMPLES) -> list[R]:
     """`rows` with their first sample captures filled in, all read in one store call."""
     wanted = [cid for row in rows for cid in row.sample_capture_ids[:samples_per_row]]
-    samples = {summary.capture_id: summary for summary in capture_queue_rows(store, wanted, StoredCaptureSummary)}
+    samples = {summary.capture_id: summary for summary in CAPTURE_ROWS.rows(capture_queue_row_texts(store, wanted))}
     for row in rows:
         row.samples = [samples[cid] for cid in row.sample_capture_ids[:samples_per_row] if cid in samples]
     return rows
@@ -171,14 +175,14 @@ def signature_detail(signature_id: str, query: PageQuery, store: Store, review: 
                      cursors: CursorSigner) -> SignatureDetail:
     """One signature as `GET /v1/signatures/{id}` answers it (RecordNotFound when there is none)."""
     signature = review.signature(signature_id)
-    page = capture_queue_page(store, CaptureFilter(signature_id=(signature_id,)), query.limit,
-                              checked_cursor(cursors.open(query.cursor)), StoredCaptureSummary)
+    page = capture_queue_texts(store, CaptureFilter(signature_id=(signature_id,)), query.limit,
+                               checked_cursor(cursors.open(query.cursor)))
     row = _row(store, signature)
     return SignatureDetail(
         **row.model_dump(), counts_by_hour=signature.counts_by_hour,
         own_counts_by_hour=own_hours(signature),
         resolved_in_version=signature.resolved_in_version,
-        captures=ListResponse[CaptureSummary](items=page.items,
+        captures=ListResponse[CaptureSummary](items=CAPTURE_ROWS.rows(page.items),
                                               next_cursor=cursors.sign(page.next_cursor)),
         history=review.history(signature_id),
     )

@@ -52,11 +52,10 @@ from evalforge_assets.store.query import (
     COLLECTIONS,
     CollectionSpec,
     Filter,
-    InvalidCursor,
     Query,
-    decode_cursor,
     encode_cursor,
     extract,
+    start_position,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -295,11 +294,7 @@ class Store(abc.ABC):
         cursor: str | None, omit: tuple[str, ...] = (),
     ) -> Page[M]:
         spec = COLLECTIONS[collection]
-        start_after = decode_cursor(cursor) if cursor else None
-        if start_after is not None and len(start_after) != len(order_by) + 1:
-            raise InvalidCursor("cursor belongs to a different sort order; start again without a cursor")
-        if start_after is not None and not isinstance(start_after[-1], str):
-            raise InvalidCursor("cursor is not one this API issued; start again without a cursor")
+        start_after = start_position(cursor, order_by)
         rows = self._query(spec, Query(collection, filters, order_by, limit + 1, start_after, omit))
         items = [model.model_validate(row) for row in rows[:limit]]
         next_cursor = None

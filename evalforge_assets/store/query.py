@@ -204,6 +204,16 @@ class InvalidCursor(ValueError):
     pass
 
 
+def start_position(cursor: str | None, order_by: tuple[tuple[str, bool], ...]) -> tuple[Any, ...] | None:
+    """Where a page walked in `order_by` resumes: the keyset position `cursor` carries (None: from the start)."""
+    start_after = decode_cursor(cursor) if cursor else None
+    if start_after is not None and len(start_after) != len(order_by) + 1:
+        raise InvalidCursor("cursor belongs to a different sort order; start again without a cursor")
+    if start_after is not None and not isinstance(start_after[-1], str):
+        raise InvalidCursor("cursor is not one this API issued; start again without a cursor")
+    return start_after
+
+
 def decode_cursor(cursor: str) -> tuple[Any, ...]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)

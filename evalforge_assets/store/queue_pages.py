@@ -7,10 +7,13 @@ as any Store method would.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
+from evalforge_assets import fastjson
 from evalforge_assets.models import FailureSignature
-from evalforge_assets.store.base import CaptureFilter, M, Page, Store
-from evalforge_assets.store.query import COLLECTIONS, Filter
+from evalforge_assets.store.base import CaptureFilter, M, Page, Store, _position_of
+from evalforge_assets.store.query import COLLECTIONS, Filter, Query, encode_cursor, start_position
 
 CAPTURE_ORDER = (("occurred_at", True),)  # Store.list_captures's order: newest first
 
@@ -38,3 +41,39 @@ def capture_queue_rows(store: Store, capture_ids: Sequence[str], row: type[M]) -
     """`Store.get_captures` (found ones, in the order asked), each stored document validated as `row`."""
     found = store._get_many(COLLECTIONS["captures"], list(capture_ids))
     return [row.model_validate(found[capture_id]) for capture_id in capture_ids if capture_id in found]
+
+
+# ---- the captures queue as stored texts --------------------------------------------------------------------------
+# A queue row is a pure function of the stored capture, and the same captures are listed again and again (the
+# newest page, a signature's samples), so the API remembers the row it made of each stored text
+# (evalforge_api.capture_rows) and skips parsing, validating and serializing a capture it has shown before. An
+# edited capture is stored as a different text, so a remembered row is never stale.
+@dataclass(frozen=True)
+class TextPage:
+    """A page of stored JSON texts, and the cursor after it (as `Page`)."""
+
+    items: list[str]
+    next_cursor: str | None
+
+
+def capture_queue_texts(store: Store, where: CaptureFilter, limit: int, cursor: str | None) -> TextPage:
+    """`capture_queue_page`'s rows (same order, filters and cursors) as stored JSON texts, unparsed. A store that
+    keeps the text (SQLite) returns it as stored; any other serializes its documents."""
+    spec = COLLECTIONS["captures"]
+    query = Query("captures", where.filters(), CAPTURE_ORDER, limit + 1, start_position(cursor, CAPTURE_ORDER))
+    query_texts = getattr(store, "query_texts", None)
+    rows: list[tuple[str, tuple[Any, ...]]] = query_texts(spec, query) if query_texts is not None else [
+        (fastjson.dumps(document).decode(), _position_of(document, spec, CAPTURE_ORDER))
+        for document in store._query(spec, query)]
+    next_cursor = encode_cursor(rows[limit - 1][1]) if len(rows) > limit else None
+    return TextPage([text for text, _ in rows[:limit]], next_cursor)
+
+
+def capture_queue_row_texts(store: Store, capture_ids: Sequence[str]) -> list[str]:
+    """`capture_queue_rows`'s captures (found ones, in the order asked) as stored JSON texts, unparsed."""
+    spec = COLLECTIONS["captures"]
+    get_many_texts = getattr(store, "get_many_texts", None)
+    found: dict[str, str] = get_many_texts(spec, list(capture_ids)) if get_many_texts is not None else {
+        capture_id: fastjson.dumps(document).decode()
+        for capture_id, document in store._get_many(spec, list(capture_ids)).items()}
+    return [found[capture_id] for capture_id in capture_ids if capture_id in found]

@@ -325,6 +325,39 @@ class SqliteStore(Store):
         return clauses, params
 
     def _query(self, spec: CollectionSpec, query: Query) -> list[dict[str, Any]]:
+        selected, attached = _selected(spec, query.omit)
+        with self._reading() as connection:
+            rows = connection.execute(*self._select(spec, query, selected)).fetchall()
+        if not attached:
+            return [fastjson.loads(body) for (body,) in rows]
+        return [_document(body, attached, values) for body, *values in rows]
+
+    def query_texts(self, spec: CollectionSpec, query: Query) -> list[tuple[str, tuple[Any, ...]]]:
+        """`_query`'s rows as their stored JSON text, unparsed, each with its keyset position (its order-by
+        columns, then its id): for a reader that remembers what it made of each text (`queue_pages`). Only for
+        collections whose whole document is the body, ordered by plain string or number fields."""
+        if spec.detached or query.omit:
+            raise ValueError(f"Rows of {spec.name} are not stored as one text; read them with _query.")
+        columns = ", ".join(["body", *(name for name, _ in query.order_by), "id"])
+        with self._reading() as connection:
+            rows = connection.execute(*self._select(spec, query, columns)).fetchall()
+        return [(body, tuple(position)) for body, *position in rows]
+
+    def get_many_texts(self, spec: CollectionSpec, ids: Sequence[str]) -> dict[str, str]:
+        """`_get_many`'s documents as their stored JSON text, unparsed (see `query_texts`)."""
+        if spec.detached:
+            raise ValueError(f"Rows of {spec.name} are not stored as one text; read them with _get_many.")
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(ids))
+        with self._reading() as connection:
+            for start in range(0, len(unique), _CHUNK):
+                chunk = unique[start:start + _CHUNK]
+                marks = ", ".join("?" for _ in chunk)
+                found.update(connection.execute(f"SELECT id, body FROM {spec.name} WHERE id IN ({marks})", chunk))
+        return found
+
+    def _select(self, spec: CollectionSpec, query: Query, columns: str) -> tuple[str, list[Any]]:
+        """The SELECT of `columns` for `query` (filters, keyset position, order, limit) and its parameters."""
         clauses, params = self._where(query.filters)
         order = [*query.order_by, ("id", query.descending)]
         if query.start_after is not None:
@@ -336,18 +369,13 @@ class SqliteStore(Store):
                 alternatives.append("(" + " AND ".join(parts) + ")")
                 params.extend(_to_sql(v) for v in query.start_after[: depth + 1])
             clauses.append("(" + " OR ".join(alternatives) + ")")
-        selected, attached = _selected(spec, query.omit)
-        sql = f"SELECT {selected} FROM {spec.name}"
+        sql = f"SELECT {columns} FROM {spec.name}"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY " + ", ".join(f"{name} {'DESC' if desc else 'ASC'}" for name, desc in order)
         if query.limit is not None:
             sql += f" LIMIT {int(query.limit)}"
-        with self._reading() as connection:
-            rows = connection.execute(sql, params).fetchall()
-        if not attached:
-            return [fastjson.loads(body) for (body,) in rows]
-        return [_document(body, attached, values) for body, *values in rows]
+        return sql, params
 
     def _count(self, spec: CollectionSpec, filters: tuple[Filter, ...]) -> int:
         clauses, params = self._where(filters)

@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, serialize_response
 from fastapi.testclient import TestClient
 
+from evalforge_api.cursors import CursorSigner
 from evalforge_api.routes import captures, signatures
-from evalforge_api.routes.captures import capture_page
+from evalforge_api.routes.captures import capture_filter, checked_cursor
 from evalforge_api.routes.signatures import signature_page
-from evalforge_api.schemas import CaptureListQuery, SignatureListQuery
+from evalforge_api.schemas import CaptureListQuery, CaptureSummary, ListResponse, SignatureListQuery
 from evalforge_assets.store import Store
 from tests.api.conftest import auth
 from tests.api.test_signatures_api import queue  # noqa: F401  (the three-signature fixture)
@@ -36,9 +37,18 @@ def _fastapi_body(app: FastAPI, path: str, params: dict[str, Any], store: Store)
     routes = [*captures.router.routes, *signatures.router.routes]
     route = next(r for r in routes if isinstance(r, APIRoute) and r.path == path and "GET" in r.methods)
     cursors = app.state.cursors
-    page = (capture_page(CaptureListQuery.model_validate(params), store, cursors) if path == "/v1/captures"
+    page = (_capture_page(CaptureListQuery.model_validate(params), store, cursors) if path == "/v1/captures"
             else signature_page(SignatureListQuery.model_validate(params), store, cursors))
     return asyncio.run(serialize_response(field=route.response_field, response_content=page))
+
+
+def _capture_page(query: CaptureListQuery, store: Store, cursors: CursorSigner) -> ListResponse[CaptureSummary]:
+    """The captures page built the plain way: whole validated captures from `Store.list_captures`, each summary
+    made by `CaptureSummary.of` (the route serializes rows it remembers by stored text)."""
+    page = store.list_captures(capture_filter(query), limit=query.limit,
+                               cursor=checked_cursor(cursors.open(query.cursor)))
+    return ListResponse[CaptureSummary](items=[CaptureSummary.of(c) for c in page.items],
+                                        next_cursor=cursors.sign(page.next_cursor))
 
 
 @pytest.mark.usefixtures("queue")
