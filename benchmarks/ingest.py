@@ -27,11 +27,11 @@ from evalforge_assets.capture.build import UserHasher
 from evalforge_assets.capture.classify import FailureRules
 from evalforge_assets.capture.ingest import IngestContext, ingest_items
 from evalforge_assets.capture.pii import forget_known_clean
-from evalforge_assets.review.fingerprint import forget_fingerprint_memos
 from evalforge_assets.capture.pii_names import load_name_data
 from evalforge_assets.capture.sources.sample import generate_spans
 from evalforge_assets.gc_tuning import bulk_allocation
 from evalforge_assets.models import Lineage
+from evalforge_assets.review.fingerprint import forget_fingerprint_memos
 
 START = datetime(2026, 2, 1, tzinfo=UTC)
 CHUNK = 5_000

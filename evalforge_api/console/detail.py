@@ -64,7 +64,7 @@ def signature_page(request: Request, signature_id: Annotated[str, Path(min_lengt
                                "it again in the queue.") from None
     samples = store.get_captures(detail.sample_capture_ids)
     signature = review.signature(signature_id)
-    last = datetime.fromisoformat(detail.last_seen.replace("Z", "+00:00")) if detail.last_seen else datetime.now(UTC)
+    last = datetime.fromisoformat(detail.last_seen) if detail.last_seen else datetime.now(UTC)
     return render(
         request, principal, "signature.html", sig=detail, samples=samples,
         why=_why_grouped(detail.fingerprint), chart=hour_chart(detail.counts_by_hour, last, hours=CHART_HOURS,

@@ -67,7 +67,7 @@ def _chart_end(query: SignatureListQuery, rows: list[SignatureRow]) -> datetime:
     newest = max((row.last_seen for row in rows), default=None)
     if newest is None:
         return datetime.now(UTC)
-    return datetime.fromisoformat(newest.replace("Z", "+00:00"))
+    return datetime.fromisoformat(newest)
 
 
 def _row_views(store: Store, query: SignatureListQuery, rows: list[SignatureRow]) -> list[dict[str, Any]]:

@@ -62,8 +62,11 @@ _EVERYDAY = frozenset(
 # Words that make a run a place or a venue ("Hope Street Cafe", "Victoria Station"); the address finder
 # handles addresses.
 _PLACE_WORDS = frozenset(
-    "street st station cafe café road avenue ave boulevard lane square plaza airport harbour harbor market "
-    "mall restaurant bar pub bridge tower gardens garden park terrace mill farm ranch".split()
+    [
+        "street", "st", "station", "cafe", "café", "road", "avenue", "ave", "boulevard", "lane", "square", "plaza",
+        "airport", "harbour", "harbor", "market", "mall", "restaurant", "bar", "pub", "bridge", "tower", "gardens",
+        "garden", "park", "terrace", "mill", "farm", "ranch",
+    ]
 )
 # Share of a text's lower-case words that must be English words for the weaker rules to apply: German
 # capitalises every noun, and two unknown capitalised words in a German sentence are nouns, not a name.

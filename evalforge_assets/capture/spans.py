@@ -93,7 +93,7 @@ class LLMSpan(BaseModel):
         # Some real exports carry milliseconds (or seconds) where the schema says nanoseconds.
         if isinstance(value, bool):
             # pydantic would read `true` as 1 ns after the epoch: a span dated 1970 in a current partition.
-            raise ValueError("expected a time in nanoseconds since the epoch, got a boolean")
+            raise ValueError("expected a time in nanoseconds since the epoch, got a boolean")  # noqa: TRY004 - pydantic reports only a ValueError as a field error
         if isinstance(value, str) and value.isdigit():
             value = int(value)
         if isinstance(value, float):

@@ -21,8 +21,8 @@ from __future__ import annotations
 import ast
 import json
 import re
-from functools import lru_cache
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 MAX_INPUT = 4_000  # characters of a message read; the rest of a huge message is the same failure's detail

@@ -24,7 +24,7 @@ NON_TEXT_PAIRS = [("focus", "bg"), ("focus", "surface"), ("border", "bg"), ("cha
 
 
 def custom_properties() -> dict[str, str]:
-    root = re.search(r":root\s*\{(.*?)\}", CSS.read_text(), re.S)
+    root = re.search(r":root\s*\{(.*?)\}", CSS.read_text(), re.DOTALL)
     assert root, "console.css has no :root block of colours"
     return dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})\s*;", root.group(1)))
 

@@ -8,6 +8,7 @@ of either side must be what that side last wrote: nothing lost to the other.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
@@ -25,7 +26,7 @@ from evalforge_assets.review.signatures import store_grouping
 from evalforge_assets.store import Filter, Store, open_store
 from tests.fixtures.factories import make_capture
 
-HOURS = [f"2026-01-15-{hour:02d}:00" for hour in range(0, 24)]
+HOURS = [f"2026-01-15-{hour:02d}:00" for hour in range(24)]
 KINDS = ("TimeoutError", "ValueError", "KeyError", "PermissionError")
 PER_HOUR_AND_KIND = 2
 DAGSTER_HOURS = 2  # hours grouped by real Dagster runs; the rest call the asset's function directly, faster, so
@@ -157,7 +158,7 @@ def _check_status_chain(store: Store, signature: FailureSignature) -> None:
     entries = [e for e in store.list_audit((Filter("resource_id", "==", signature.signature_id),), limit=500).items
                if e.action == "signature.status"]
     chain = sorted(entries, key=lambda e: (e.at, int(e.detail.get("note", "round 0").split()[-1])))
-    for before, after in zip(chain, chain[1:], strict=False):
+    for before, after in itertools.pairwise(chain):
         assert after.detail["from"] == before.detail["to"], (signature.signature_id, before.detail, after.detail)
     assert chain[-1].detail["to"] == signature.status.value
 

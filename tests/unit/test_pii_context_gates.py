@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from evalforge_assets.capture import pii_called, pii_context
+from evalforge_assets.capture.pii_called import find_called_numbers
 from evalforge_assets.capture.pii_context import (
     context_candidates,
     find_keyed_values,
@@ -24,7 +25,6 @@ from evalforge_assets.capture.pii_context import (
     find_provider_keys,
     find_url_passwords,
 )
-from evalforge_assets.capture.pii_called import find_called_numbers
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes, WordFragments
 

@@ -22,9 +22,9 @@ def test_the_heldout_pii_corpus_is_frozen() -> None:
 
 
 # One case per shape that leaked on the held-out corpus before the key-context and provider-format finders.
-import pytest  # noqa: E402
+import pytest
 
-from evalforge_assets.capture.pii import redact_text  # noqa: E402
+from evalforge_assets.capture.pii import redact_text
 
 HELDOUT_SHAPES = [
     ("<td>fax</td><td>20-12-34</td>", "20-12-34"),
