@@ -26,8 +26,8 @@ def _from_source(name: str, field: str) -> AliasChoices:
 
 
 class StoredCaptureSummary(CaptureSummary):
-    """A `CaptureSummary` validated from a stored capture document (`store.queue_pages.capture_queue_page` and
-    `capture_queue_rows`), or from a row already shaped like one. It serializes as a `CaptureSummary`: it adds
+    """A `CaptureSummary` validated from a stored capture document (its stored text, `CaptureRowMemo`), or from a
+    row already shaped like one. It serializes as a `CaptureSummary`: it adds
     no field, and its aliases are for reading only."""
 
     # Summary fields a stored capture may lack, with FailureCapture's defaults for them.

@@ -27,24 +27,9 @@ def signature_queue_page(store: Store, filters: tuple[Filter, ...], order_by: tu
     return store._page("signatures", row, filters, order_by, limit, cursor, omit)
 
 
-# The captures queue: rows read as a display model of the caller's choosing, not as FailureCapture. Validating a
-# whole capture (messages, evaluations, metadata, lineage) to show eighteen of its fields was most of the
-# validation cost of a 50-row page (docs/operations.md, "Load test").
-def capture_queue_page(store: Store, where: CaptureFilter, limit: int, cursor: str | None,
-                       row: type[M]) -> Page[M]:
-    """`Store.list_captures` (same order, filters and cursors), each stored document validated as `row`. For
-    display only: a capture read this way must never be written back."""
-    return store._page("captures", row, where.filters(), CAPTURE_ORDER, limit, cursor)
-
-
-def capture_queue_rows(store: Store, capture_ids: Sequence[str], row: type[M]) -> list[M]:
-    """`Store.get_captures` (found ones, in the order asked), each stored document validated as `row`."""
-    found = store._get_many(COLLECTIONS["captures"], list(capture_ids))
-    return [row.model_validate(found[capture_id]) for capture_id in capture_ids if capture_id in found]
-
-
 # ---- the captures queue as stored texts --------------------------------------------------------------------------
-# A queue row is a pure function of the stored capture, and the same captures are listed again and again (the
+# The captures queue shows eighteen fields of each capture, not a whole validated FailureCapture (messages,
+# evaluations, metadata, lineage). A queue row is a pure function of the stored capture, and the same captures are listed again and again (the
 # newest page, a signature's samples), so the API remembers the row it made of each stored text
 # (evalforge_api.capture_rows) and skips parsing, validating and serializing a capture it has shown before. An
 # edited capture is stored as a different text, so a remembered row is never stale.
@@ -57,8 +42,8 @@ class TextPage:
 
 
 def capture_queue_texts(store: Store, where: CaptureFilter, limit: int, cursor: str | None) -> TextPage:
-    """`capture_queue_page`'s rows (same order, filters and cursors) as stored JSON texts, unparsed. A store that
-    keeps the text (SQLite) returns it as stored; any other serializes its documents."""
+    """`Store.list_captures`'s captures (same order, filters and cursors) as stored JSON texts, unparsed. A store
+    that keeps the text (SQLite) returns it as stored; any other serializes its documents. For display only."""
     spec = COLLECTIONS["captures"]
     query = Query("captures", where.filters(), CAPTURE_ORDER, limit + 1, start_position(cursor, CAPTURE_ORDER))
     query_texts = getattr(store, "query_texts", None)
@@ -70,7 +55,7 @@ def capture_queue_texts(store: Store, where: CaptureFilter, limit: int, cursor: 
 
 
 def capture_queue_row_texts(store: Store, capture_ids: Sequence[str]) -> list[str]:
-    """`capture_queue_rows`'s captures (found ones, in the order asked) as stored JSON texts, unparsed."""
+    """`Store.get_captures`'s captures (found ones, in the order asked) as stored JSON texts, unparsed."""
     spec = COLLECTIONS["captures"]
     get_many_texts = getattr(store, "get_many_texts", None)
     found: dict[str, str] = get_many_texts(spec, list(capture_ids)) if get_many_texts is not None else {

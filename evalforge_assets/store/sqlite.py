@@ -263,18 +263,9 @@ class SqliteStore(Store):
                                (*values, expected + 1, doc_id, expected))
 
     def _get_many_versioned(self, spec: CollectionSpec, ids: Sequence[str]) -> dict[str, tuple[dict[str, Any], int]]:
-        found: dict[str, tuple[dict[str, Any], int]] = {}
-        unique = list(dict.fromkeys(ids))
         selected, attached = _selected(spec)
-        with self._reading() as connection:
-            for start in range(0, len(unique), _CHUNK):
-                chunk = unique[start:start + _CHUNK]
-                marks = ", ".join("?" for _ in chunk)
-                for doc_id, version, body, *values in connection.execute(
-                    f"SELECT id, _version, {selected} FROM {spec.name} WHERE id IN ({marks})", chunk
-                ):
-                    found[doc_id] = (_document(body, attached, values), int(version))
-        return found
+        return {doc_id: (_document(body, attached, values), int(version))
+                for doc_id, version, body, *values in self._rows_by_id(spec, ids, f"_version, {selected}")}
 
     def _put_many_if_version(self, spec: CollectionSpec, writes: Sequence[tuple[dict[str, Any], int]]) -> list[bool]:
         # One transaction for the batch (a commit per document would cost far more than the writes); each row
@@ -292,18 +283,21 @@ class SqliteStore(Store):
         return self._write_one(f"{self._insert_sql(spec)} ON CONFLICT(id) DO NOTHING", self._row(spec, document))
 
     def _get_many(self, spec: CollectionSpec, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-        unique = list(dict.fromkeys(ids))
         selected, attached = _selected(spec)
+        return {doc_id: _document(body, attached, values)
+                for doc_id, body, *values in self._rows_by_id(spec, ids, selected)}
+
+    def _rows_by_id(self, spec: CollectionSpec, ids: Sequence[str], columns: str) -> list[tuple[Any, ...]]:
+        """`SELECT id, <columns>` of the rows with these ids (each once), in chunks under SQLite's
+        bound-parameter limit."""
+        rows: list[tuple[Any, ...]] = []
+        unique = list(dict.fromkeys(ids))
         with self._reading() as connection:
             for start in range(0, len(unique), _CHUNK):
                 chunk = unique[start:start + _CHUNK]
                 marks = ", ".join("?" for _ in chunk)
-                for doc_id, body, *values in connection.execute(
-                    f"SELECT id, {selected} FROM {spec.name} WHERE id IN ({marks})", chunk
-                ):
-                    found[doc_id] = _document(body, attached, values)
-        return found
+                rows += connection.execute(f"SELECT id, {columns} FROM {spec.name} WHERE id IN ({marks})", chunk)
+        return rows
 
     @staticmethod
     def _where(filters: tuple[Filter, ...]) -> tuple[list[str], list[Any]]:
@@ -347,14 +341,7 @@ class SqliteStore(Store):
         """`_get_many`'s documents as their stored JSON text, unparsed (see `query_texts`)."""
         if spec.detached:
             raise ValueError(f"Rows of {spec.name} are not stored as one text; read them with _get_many.")
-        found: dict[str, str] = {}
-        unique = list(dict.fromkeys(ids))
-        with self._reading() as connection:
-            for start in range(0, len(unique), _CHUNK):
-                chunk = unique[start:start + _CHUNK]
-                marks = ", ".join("?" for _ in chunk)
-                found.update(connection.execute(f"SELECT id, body FROM {spec.name} WHERE id IN ({marks})", chunk))
-        return found
+        return dict(self._rows_by_id(spec, ids, "body"))
 
     def _select(self, spec: CollectionSpec, query: Query, columns: str) -> tuple[str, list[Any]]:
         """The SELECT of `columns` for `query` (filters, keyset position, order, limit) and its parameters."""

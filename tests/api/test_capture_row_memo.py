@@ -1,7 +1,7 @@
-"""Capture queue rows remembered by stored text (evalforge_api.capture_rows.CaptureRowMemo) and the store reads
-that hand them texts (store.queue_pages): a remembered row is exactly the row of its capture, an edited capture
-is a new row, the memo stays bounded, the text pages walk like the parsed ones on every backend, and a page
-spliced from serialized rows is the bytes the model would have given."""
+"""Capture queue rows remembered by stored text (evalforge_api.capture_rows.CaptureRowMemo): a remembered row is
+exactly the row of its capture, an edited capture is a new row, the memo stays bounded, and a page spliced from
+serialized rows is the bytes the model would have given. (The text pages themselves walk like Store.list_captures:
+tests/api/test_capture_rows.py.)"""
 
 from __future__ import annotations
 
@@ -9,16 +9,10 @@ import json
 
 import pytest
 
-from evalforge_api.capture_rows import CaptureRowMemo, StoredCaptureSummary
+from evalforge_api.capture_rows import CaptureRowMemo
 from evalforge_api.responses import list_json_response, model_json_response
 from evalforge_api.schemas import CaptureSummary, ListResponse
-from evalforge_assets.store import CaptureFilter, Store
 from evalforge_assets.store.query import COLLECTIONS, Query
-from evalforge_assets.store.queue_pages import (
-    capture_queue_page,
-    capture_queue_row_texts,
-    capture_queue_texts,
-)
 from evalforge_assets.store.sqlite import SqliteStore
 from tests.fixtures.factories import make_capture
 
@@ -69,36 +63,6 @@ def test_a_spliced_page_is_the_bytes_of_the_model(next_cursor: str | None, count
     model = model_json_response(ListResponse[CaptureSummary](items=rows, next_cursor=next_cursor))
     assert spliced.body == model.body
     assert spliced.media_type == model.media_type
-
-
-def _seed(store: Store) -> list[str]:
-    captures = [make_capture(occurred_at=f"2026-01-15T10:{minute:02d}:00.000000Z",
-                             severity="low" if minute % 2 else "high") for minute in range(7)]
-    store.upsert_captures(captures)
-    return [c.capture_id for c in captures]
-
-
-@pytest.mark.parametrize("where", [CaptureFilter(), CaptureFilter(severity=("low",))], ids=["all", "low"])
-def test_text_pages_walk_like_queue_pages(store: Store, where: CaptureFilter) -> None:
-    _seed(store)
-    cursor: str | None = None
-    while True:
-        expected = capture_queue_page(store, where, 3, cursor, StoredCaptureSummary)
-        page = capture_queue_texts(store, where, 3, cursor)
-        assert [StoredCaptureSummary.model_validate_json(text) for text in page.items] == expected.items
-        assert page.next_cursor == expected.next_cursor
-        if page.next_cursor is None:
-            break
-        cursor = page.next_cursor
-
-
-def test_row_texts_are_the_captures_found_in_the_order_asked(store: Store) -> None:
-    ids = _seed(store)
-    asked = [ids[4], "no-such-capture", ids[0]]
-    texts = capture_queue_row_texts(store, asked)
-    assert [json.loads(text)["capture_id"] for text in texts] == [ids[4], ids[0]]
-    assert [json.loads(text) for text in texts] == \
-           [c.model_dump(mode="json") for c in store.get_captures([ids[4], ids[0]])]
 
 
 def test_sqlite_keeps_no_single_text_for_a_collection_with_detached_fields(tmp_path) -> None:

@@ -1,18 +1,19 @@
 """Queue rows validated straight from stored capture documents (evalforge_api.capture_rows) must be exactly the
 summaries `CaptureSummary.of` makes of the validated `FailureCapture`: same fields, same defaults, same pages
-and cursors, on every store backend."""
+and cursors (read as stored texts, store.queue_pages), on every store backend."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from evalforge_api.capture_rows import StoredCaptureSummary
+from evalforge_api.capture_rows import CaptureRowMemo, StoredCaptureSummary
 from evalforge_api.schemas import PREVIEW_CHARS, CaptureSummary
 from evalforge_assets.models import FailureCapture
 from evalforge_assets.store import CaptureFilter, Store
-from evalforge_assets.store.queue_pages import capture_queue_page, capture_queue_rows
+from evalforge_assets.store.queue_pages import capture_queue_row_texts, capture_queue_texts
 from tests.fixtures.factories import make_capture
 
 
@@ -68,8 +69,8 @@ def test_queue_pages_walk_like_list_captures(store: Store, where: CaptureFilter)
     walked = 0
     while True:
         expected = store.list_captures(where, limit=3, cursor=ours_cursor)
-        page = capture_queue_page(store, where, 3, ours_cursor, StoredCaptureSummary)
-        assert [r.model_dump(mode="json") for r in page.items] == \
+        page = capture_queue_texts(store, where, 3, ours_cursor)
+        assert [r.model_dump(mode="json") for r in CaptureRowMemo().rows(page.items)] == \
                [CaptureSummary.of(c).model_dump(mode="json") for c in expected.items]
         assert page.next_cursor == expected.next_cursor
         walked += len(page.items)
@@ -82,7 +83,9 @@ def test_queue_pages_walk_like_list_captures(store: Store, where: CaptureFilter)
 def test_queue_rows_are_get_captures_in_the_order_asked(store: Store) -> None:
     ids = _seed(store)
     asked = [ids[4], "no-such-capture", ids[0], ids[2]]
-    rows = capture_queue_rows(store, asked, StoredCaptureSummary)
+    texts = capture_queue_row_texts(store, asked)
+    assert [json.loads(text) for text in texts] == [c.model_dump(mode="json") for c in store.get_captures(asked)]
+    rows = CaptureRowMemo().rows(texts)
     assert [r.model_dump(mode="json") for r in rows] == \
            [CaptureSummary.of(c).model_dump(mode="json") for c in store.get_captures(asked)]
     assert [r.capture_id for r in rows] == [ids[4], ids[0], ids[2]]
