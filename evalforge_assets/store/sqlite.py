@@ -21,6 +21,7 @@ import json
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +35,7 @@ from evalforge_assets.store.query import COLLECTIONS, CollectionSpec, Filter, Qu
 _SQL_OPS = {"==": "=", ">=": ">=", "<=": "<=", ">": ">", "<": "<"}
 _CHUNK = 500  # stays under SQLite's bound-parameter limit
 BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for another process's transaction before giving up
+WAL_SWITCH_RETRY_SECONDS = 0.01
 # Read connections kept per store: beyond the CPU count more would only wait for the GIL, and each holds a page
 # cache. A reader finding all of them busy waits for one to come back.
 READ_CONNECTIONS = 8
@@ -94,7 +96,7 @@ class SqliteStore(Store):
                 create_private_file(self.path)
             # One shared connection guarded by a lock: FastAPI's thread pool and Dagster steps both use it.
             self._conn = self._connect()
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._use_wal()
             for companion in ("-wal", "-shm") if not in_memory else ():
                 # Left wider by an older version, from before the database file was created 0600.
                 tighten(self.path.with_name(self.path.name + companion))
@@ -113,6 +115,21 @@ class SqliteStore(Store):
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._create_schema()
+
+    def _use_wal(self) -> None:
+        """Switch the database to WAL (a no-op once it is). The switch takes SQLite's exclusive lock without
+        calling the busy handler, so while another process holds the new database (the other API worker opening
+        it at the same moment) it fails at once: it is retried until the busy timeout, as a write would wait."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) \
+                        or time.monotonic() >= deadline:
+                    raise
+                time.sleep(WAL_SWITCH_RETRY_SECONDS)
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(str(self.path), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000,
