@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.doubles.datadog_spec",
     "tests.doubles.datadog_datasets",
     "tests.doubles.slack_api",
+    "tests.fixtures.provisioning",  # after the plugins whose helpers it imports
 ]

@@ -28,7 +28,7 @@ from evalforge_assets.recovery.related import RelatedSignature
 from evalforge_assets.recovery.service import IncidentService, SignalReading
 from evalforge_assets.recovery.warroom.cards import CardMessage, incident_card
 from evalforge_assets.store.sqlite import SqliteStore
-from tests.fixtures.debian_tools import ensure_debian_tool
+from tests.fixtures.debian_tools import CHROMIUM, ensure_debian_tools
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PNG = ROOT / "docs" / "img" / "war_room_card.png"
@@ -152,7 +152,7 @@ def main() -> None:
     parser.add_argument("--png", type=Path, default=DEFAULT_PNG, help="where the picture goes")
     parser.add_argument("--html", type=Path, default=None, help="keep the HTML here too (default: a temp file)")
     args = parser.parse_args()
-    chromium = ensure_debian_tool("chromium", "chromium")
+    chromium = ensure_debian_tools([CHROMIUM])[0]
     page_html = card_html(sample_card())
     with tempfile.TemporaryDirectory() as scratch:
         page = args.html or Path(scratch) / "card.html"

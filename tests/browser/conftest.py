@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from tests.e2e.stack import Stack, start_stack
-from tests.fixtures.debian_tools import require_debian_tool
+from tests.fixtures.debian_tools import CHROMIUM, require_debian_tool
 
 VIEWER_KEY = "browser-viewer-key-0001"
 REVIEWER_KEY = "browser-reviewer-key-0002"
@@ -46,7 +46,7 @@ def screenshot(page: Page, name: str) -> Path:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    return require_debian_tool("chromium", "chromium")
+    return require_debian_tool(CHROMIUM)
 
 
 @pytest.fixture(scope="session")

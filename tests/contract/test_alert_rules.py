@@ -24,7 +24,7 @@ from tests.contract.observability_files import (
     metric_names,
     recorded_names,
 )
-from tests.fixtures.debian_tools import require_debian_tool
+from tests.fixtures.debian_tools import AMTOOL, PROMTOOL, require_debian_tool
 
 TOOL_TIMEOUT_SECONDS = 120
 OPERATIONS_DOC = ROOT / "docs" / "operations.md"
@@ -42,7 +42,7 @@ def _run(command: list[str], cwd: Path = OBSERVABILITY) -> str:
 
 @pytest.fixture(scope="module")
 def promtool() -> str:
-    return require_debian_tool("promtool", "prometheus")
+    return require_debian_tool(PROMTOOL)
 
 
 def test_rule_files_are_valid_prometheus_rules(promtool: str) -> None:
@@ -110,7 +110,7 @@ def test_alerts_name_only_known_metrics_and_say_what_to_do() -> None:
 
 # ---- Alertmanager ---------------------------------------------------------------------------------------------
 def test_alertmanager_config_is_valid() -> None:
-    amtool = require_debian_tool("amtool", "prometheus-alertmanager")
+    amtool = require_debian_tool(AMTOOL)
     output = _run([amtool, "check-config", str(OBSERVABILITY / "alertmanager.yml")])
     assert "SUCCESS" in output, output
 

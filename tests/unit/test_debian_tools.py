@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.fixtures import debian_tools
-from tests.fixtures.debian_tools import ToolUnavailable, ensure_debian_tool
+from tests.fixtures.debian_tools import DebianTool, ToolUnavailable, ensure_debian_tool, ensure_debian_tools
+from tests.fixtures.provisioning import Prefetch, tools_needed
 
 
 def test_a_tool_on_path_is_found_without_installing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(debian_tools, "_apt_install", lambda package: pytest.fail("must not install"))
+    monkeypatch.setattr(debian_tools, "_apt_install", lambda *packages: pytest.fail("must not install"))
     assert ensure_debian_tool("sh", "dash").endswith("/sh")
 
 
@@ -17,13 +20,51 @@ def test_a_tool_off_path_is_found_at_its_package_path(tmp_path, monkeypatch: pyt
     for version in ("14", "15"):
         (tmp_path / version / "bin").mkdir(parents=True)
         (tmp_path / version / "bin" / "initdb").write_text("")
-    monkeypatch.setattr(debian_tools, "_apt_install", lambda package: pytest.fail("must not install"))
+    monkeypatch.setattr(debian_tools, "_apt_install", lambda *packages: pytest.fail("must not install"))
     pattern = str(tmp_path / "*/bin/initdb")
     found = ensure_debian_tool("evalforge-no-such-initdb", "postgresql", extra_globs=(pattern,))
     assert found == str(tmp_path / "15" / "bin" / "initdb")
 
 
 def test_a_package_that_installs_no_such_command_is_an_error_naming_both(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(debian_tools, "_apt_install", lambda package: "apt said: done")
+    monkeypatch.setattr(debian_tools, "_apt_install", lambda *packages: "apt said: done")
     with pytest.raises(ToolUnavailable, match="evalforge-no-such-tool.*still not found"):
         ensure_debian_tool("evalforge-no-such-tool", "some-package")
+
+
+def test_missing_tools_are_installed_in_one_apt_run_and_present_ones_are_not(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[tuple[str, ...]] = []
+
+    def install(*packages: str) -> str:
+        runs.append(packages)
+        for package in packages:
+            (tmp_path / f"evalforge-test-{package}").write_text("")
+        return "installed"
+
+    monkeypatch.setattr(debian_tools, "_apt_install", install)
+    tools = [DebianTool("evalforge-no-such-a", "pkg-a", (str(tmp_path / "evalforge-test-pkg-a"),)),
+             DebianTool("sh", "dash"),
+             DebianTool("evalforge-no-such-b", "pkg-b", (str(tmp_path / "evalforge-test-pkg-b"),)),
+             DebianTool("evalforge-no-such-b2", "pkg-b", (str(tmp_path / "evalforge-test-pkg-b"),))]
+    paths = ensure_debian_tools(tools)
+    assert runs == [("pkg-a", "pkg-b")]
+    assert paths[0] == str(tmp_path / "evalforge-test-pkg-a") and paths[1].endswith("/sh")
+
+
+def test_the_prefetch_asks_only_for_what_the_collected_tests_use() -> None:
+    assert [tool.command for tool in tools_needed({"promtool", "tmp_path"})] == ["promtool", "amtool"]
+    assert [tool.command for tool in tools_needed({"postgres_server", "chromium_path"})] == ["chromium", "initdb"]
+    assert tools_needed({"tmp_path", "store"}) == []
+
+
+def test_a_failed_prefetch_is_kept_for_the_summary() -> None:
+    prefetch = Prefetch()
+
+    def fail() -> None:
+        raise ToolUnavailable("apt-get is not available")
+
+    prefetch.start("Debian tools", fail)
+    prefetch.start("nothing wrong", lambda: None)
+    prefetch.join()
+    assert prefetch.errors == {"Debian tools": "ToolUnavailable: apt-get is not available"}
