@@ -144,11 +144,8 @@ def api_server(store_url: str, workdir: Path, extra_env: dict[str, str]) -> Iter
             if process.poll() is not None:
                 raise RuntimeError(f"uvicorn exited with code {process.returncode}:\n"
                                    f"{log_path.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base}/health", timeout=2.0).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass  # not listening yet
+            if _answers(base):
+                break
             if time.monotonic() > deadline:
                 raise RuntimeError(f"uvicorn did not answer within {START_TIMEOUT_SECONDS:.0f} s:\n"
                                    f"{log_path.read_text()[-3000:]}")
@@ -166,6 +163,14 @@ class Request:
     path: str
     params: dict[str, Any] | None = None
     body: dict[str, Any] | None = None
+
+
+def _answers(base: str) -> bool:
+    """Whether the API answers its health check yet (False while it is not listening)."""
+    try:
+        return httpx.get(f"{base}/health", timeout=2.0).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def request_mix(rng: random.Random, capture_ids: list[str], signature_ids: list[str],

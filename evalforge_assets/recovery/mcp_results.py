@@ -38,7 +38,11 @@ def parse_text(text: str) -> Any:
     try:
         return json.loads(stripped)
     except ValueError:
-        pass
+        return _parse_yaml(stripped, text)
+
+
+def _parse_yaml(stripped: str, text: str) -> Any:
+    """A YAML mapping or list, else the text as it came."""
     try:
         parsed = yaml.safe_load(stripped)
     except yaml.YAMLError:

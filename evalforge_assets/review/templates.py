@@ -259,9 +259,12 @@ def _parse_payload(segment: str) -> Any:
     try:
         return json.loads(segment)
     except ValueError:
-        pass
+        return _parse_python_literal(segment)
+
+
+def _parse_python_literal(segment: str) -> Any:
+    """Python reprs of provider errors ({'error': {...}, 'param': None}); literal_eval evaluates no code."""
     try:
-        # Python reprs of provider errors ({'error': {...}, 'param': None}); literal_eval evaluates no code.
         return ast.literal_eval(segment)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None

@@ -34,6 +34,8 @@ assert telemetry.force_flush()
 """
 
 SLACK_SCRIPT = """
+import pytest
+
 from evalforge_assets import telemetry
 from evalforge_assets.recovery.warroom.slack_errors import SlackFailure
 from evalforge_assets.recovery.warroom.slack_gateway import WebApiGateway, slack_web_client
@@ -48,13 +50,8 @@ try:
         channel = gateway.find_or_create_channel("inc-20260302-checkout-1a2b")
         gateway.set_topic(channel, "checkout failing")
     double.fail_next("chat.postMessage", "not_in_channel")
-    with telemetry.span("test.refused"):
-        try:
-            gateway.post(channel, "hello")
-        except SlackFailure:
-            pass
-        else:
-            raise AssertionError("the injected not_in_channel answer was not raised")
+    with pytest.raises(SlackFailure), telemetry.span("test.refused"):
+        gateway.post(channel, "hello")
     assert not double.violations, double.violations
 finally:
     double.stop()
