@@ -27,7 +27,7 @@ from evalforge_api.schemas import (
     SignatureTriageResult,
     SkippedCapture,
 )
-from evalforge_api.signature_rows import StoredSignatureRow
+from evalforge_api.signature_rows import SIGNATURE_PAGES, StoredSignatureRow
 from evalforge_api.store_reads import read_from
 from evalforge_assets.models import FailureSignature, SignatureStatus
 from evalforge_assets.review.rules import UNSET, HourWindow, ReviewError, own_hours
@@ -123,10 +123,19 @@ def _row(store: Store, signature: FailureSignature) -> SignatureRow:
 
 def signature_page(query: SignatureListQuery, store: Store, cursors: CursorSigner) -> ListResponse[SignatureRow]:
     """One page of the queue as `GET /v1/signatures` answers it (the console's queue page shows the same)."""
-    order = SORT_ORDERS[query.sort]
     filters = _filters(query)
-    window = HourWindow.of(*query.window())
     cursor = _unwrap_cursor(query.sort, cursors.open(query.cursor))
+    key = (query.sort, repr(filters), query.limit, cursor, query.window())
+    found, cursor = SIGNATURE_PAGES.page(store, key, lambda: _queue_rows(query, store, filters, cursor))
+    return ListResponse[SignatureRow](items=_with_samples(store, found, query.samples),
+                                      next_cursor=cursors.sign(_wrap_cursor(query.sort, cursor)))
+
+
+def _queue_rows(query: SignatureListQuery, store: Store, filters: tuple[Filter, ...],
+                cursor: str | None) -> tuple[list[StoredSignatureRow], str | None]:
+    """The rows of one queue page (before their samples) and the store's cursor after them."""
+    order = SORT_ORDERS[query.sort]
+    window = HourWindow.of(*query.window())
     found: list[StoredSignatureRow] = []
     scanned = 0
     while True:
@@ -140,13 +149,12 @@ def signature_page(query: SignatureListQuery, store: Store, cursors: CursorSigne
                 found.append(row)
                 continue
             row.count_in_window = window.count(row.counts_by_hour)
+            row.counts_by_hour = {}  # counted; a week of hours per row is not worth keeping in a remembered page
             if row.count_in_window:
                 found.append(row)
         cursor = page.next_cursor
         if len(found) >= query.limit or cursor is None or scanned >= MAX_SCANNED_PER_REQUEST:
-            break
-    return ListResponse[SignatureRow](items=_with_samples(store, found, query.samples),
-                                      next_cursor=cursors.sign(_wrap_cursor(query.sort, cursor)))
+            return found, cursor
 
 
 # Read-only routes: `async def`, reading through `read_from` and returning the declared model as a Response (see

@@ -55,6 +55,9 @@ class CollectionSpec:
     # Large top-level fields a list reader usually omits (`Query.omit`): SQLite keeps each in a column of its
     # own beside a body that holds the rest, so a page that omits them never reads or parses their bytes.
     detached: tuple[str, ...] = ()
+    # SQLite counts the writes to it in the database (triggers, so every process's writes count): a reader that
+    # remembers a page it read can tell it is still current (`SqliteStore.change_count`).
+    counts_changes: bool = False
 
     def __post_init__(self) -> None:
         # A detached field is not in the body, so nothing may filter on it there or copy a column out of it.
@@ -129,6 +132,9 @@ COLLECTIONS: dict[str, CollectionSpec] = {
                      ("assignee", "count")),
             # The hourly maps are nine tenths of a signature's bytes and no queue row shows them.
             detached=("counts_by_hour", "own_counts_by_hour"),
+            # The queue changes when grouping runs or someone triages a signature; the API remembers its pages
+            # in between (evalforge_api/signature_rows.py).
+            counts_changes=True,
         ),
         CollectionSpec(
             "exports",

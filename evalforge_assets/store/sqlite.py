@@ -39,6 +39,7 @@ WAL_SWITCH_RETRY_SECONDS = 0.01
 # Read connections kept per store: beyond the CPU count more would only wait for the GIL, and each holds a page
 # cache. A reader finding all of them busy waits for one to come back.
 READ_CONNECTIONS = 8
+_CHANGES = "collection_changes"  # the write counts of `CollectionSpec.counts_changes` collections
 
 
 def _to_sql(value: Any) -> Any:
@@ -195,6 +196,31 @@ class SqliteStore(Store):
                 "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, "
                 "payload TEXT NOT NULL, ts TEXT NOT NULL)"
             )
+            self._count_changes()
+
+    def _count_changes(self) -> None:
+        """Triggers counting every write to the collections that ask for it (`CollectionSpec.counts_changes`), in
+        the writer's own transaction, whichever process or path (a batch, a compare-and-set, a delete) wrote."""
+        self._conn.execute(f"CREATE TABLE IF NOT EXISTS {_CHANGES} (collection TEXT PRIMARY KEY, "
+                           "count INTEGER NOT NULL)")
+        for spec in COLLECTIONS.values():
+            if not spec.counts_changes:
+                continue
+            self._conn.execute(f"INSERT OR IGNORE INTO {_CHANGES} VALUES (?, 0)", (spec.name,))
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                self._conn.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS {spec.name}_{event.lower()}_counted AFTER {event} ON {spec.name} "
+                    f"BEGIN UPDATE {_CHANGES} SET count = count + 1 WHERE collection = '{spec.name}'; END"
+                )
+
+    def change_count(self, collection: str) -> int:
+        """How many writes `collection` has had (any process's): equal counts mean nothing changed in between.
+        Only for collections with `counts_changes`."""
+        with self._reading() as connection:
+            row = connection.execute(f"SELECT count FROM {_CHANGES} WHERE collection = ?", (collection,)).fetchone()
+        if row is None:
+            raise ValueError(f"Writes to {collection!r} are not counted; set counts_changes on its CollectionSpec.")
+        return int(row[0])
 
     def _detach_fields(self, spec: CollectionSpec, existing: set[str]) -> None:
         """Move detached fields that older versions kept in the body into their own columns (in the schema's
