@@ -8,7 +8,7 @@ import pytest
 
 from tests.fixtures import debian_tools
 from tests.fixtures.debian_tools import DebianTool, ToolUnavailable, ensure_debian_tool, ensure_debian_tools
-from tests.fixtures.provisioning import Prefetch, tools_needed
+from tests.fixtures.provisioning import Prefetch, pytest_collection_modifyitems, tools_needed
 
 
 def test_a_tool_on_path_is_found_without_installing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,3 +68,31 @@ def test_a_failed_prefetch_is_kept_for_the_summary() -> None:
     prefetch.start("nothing wrong", lambda: None)
     prefetch.join()
     assert prefetch.errors == {"Debian tools": "ToolUnavailable: apt-get is not available"}
+
+
+class _Item:
+    def __init__(self, name: str, *fixturenames: str) -> None:
+        self.name, self.fixturenames = name, fixturenames
+
+
+class _Options:
+    collectonly = False
+
+
+class _Config:
+    option = _Options()
+
+
+def test_tests_waiting_for_an_install_run_last_and_the_rest_keep_their_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(DebianTool, "find", lambda tool: None if tool.command == "chromium" else "/usr/bin/x")
+    items = [_Item("browser-1", "chromium_path"), _Item("unit-1", "tmp_path"), _Item("rules", "promtool"),
+             _Item("browser-2", "chromium_path", "tmp_path"), _Item("unit-2")]
+    pytest_collection_modifyitems(_Config(), items)  # type: ignore[arg-type]
+    assert [item.name for item in items] == ["unit-1", "rules", "unit-2", "browser-1", "browser-2"]
+
+
+def test_with_every_tool_installed_the_order_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(DebianTool, "find", lambda tool: "/usr/bin/x")
+    items = [_Item("browser-1", "chromium_path"), _Item("unit-1", "tmp_path")]
+    pytest_collection_modifyitems(_Config(), items)  # type: ignore[arg-type]
+    assert [item.name for item in items] == ["browser-1", "unit-1"]
