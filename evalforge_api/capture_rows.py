@@ -87,6 +87,14 @@ class CaptureRowMemo:
         """The rows of these stored captures, in order. For display only: never write one back."""
         return [self._entry(text)[0] for text in texts]
 
+    def by_id(self, texts: list[str]) -> dict[str, StoredCaptureSummary]:
+        """The rows of these stored captures by capture id."""
+        return {row.capture_id: row for row in self.rows(texts)}
+
+    def json_by_id(self, texts: list[str]) -> dict[str, bytes]:
+        """Each row's JSON (see `rows_json`) by capture id."""
+        return {row.capture_id: row_json for row, row_json in map(self._entry, texts)}
+
     def rows_json(self, texts: list[str]) -> list[bytes]:
         """Each row serialized as the `CaptureSummary` a page declares, in order."""
         return [self._entry(text)[1] for text in texts]

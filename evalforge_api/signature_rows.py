@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
 from weakref import WeakKeyDictionary
 
 from pydantic import Field, SkipValidation
@@ -50,7 +52,55 @@ class StoredSignatureRow(SignatureRow):
     counts_by_hour: SkipValidation[dict[str, int]] = Field(default_factory=dict, exclude=True)
 
 
-RowsPage = tuple[list[StoredSignatureRow], str | None]  # a page's rows (before samples) and the store cursor after
+_ROW_SERIALIZER = SignatureRow.__pydantic_serializer__
+_NO_SAMPLES = b'"samples":[]'
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One queue page: its rows before their samples, the store's cursor after them, and each row's JSON cut
+    where its samples go. Remembered pages are shared by every request they serve, so nothing here is ever
+    changed: a page's samples (read from captures on every request) go into copies or into the JSON."""
+
+    rows: list[StoredSignatureRow]
+    next_cursor: str | None
+    row_json: list[tuple[bytes, bytes]]
+
+    @classmethod
+    def of(cls, rows: list[StoredSignatureRow], next_cursor: str | None) -> QueuePage:
+        return cls(rows, next_cursor, [_cut_at_samples(row) for row in rows])
+
+    def sample_ids(self, per_row: int) -> list[str]:
+        """The captures shown as samples: each row's first `per_row`."""
+        return [capture_id for row in self.rows for capture_id in row.sample_capture_ids[:per_row]]
+
+    def rows_with_samples(self, samples: Mapping[str, CaptureSummary], per_row: int) -> list[StoredSignatureRow]:
+        """Copies of the rows with their samples, for a caller that wants models (the console)."""
+        return [row.model_copy(update={"samples": _shown(row, samples, per_row)}) for row in self.rows]
+
+    def rows_json(self, samples: Mapping[str, bytes], per_row: int) -> list[bytes]:
+        """Each row's JSON with its samples' JSON put in: the bytes `rows_with_samples`' rows serialize to as the
+        `SignatureRow` a page declares (tests/api/test_signature_page_memo.py)."""
+        return [before + b",".join(_shown(row, samples, per_row)) + after
+                for row, (before, after) in zip(self.rows, self.row_json, strict=True)]
+
+
+V = TypeVar("V")
+
+
+def _shown(row: StoredSignatureRow, samples: Mapping[str, V], per_row: int) -> list[V]:
+    return [samples[capture_id] for capture_id in row.sample_capture_ids[:per_row] if capture_id in samples]
+
+
+def _cut_at_samples(row: StoredSignatureRow) -> tuple[bytes, bytes]:
+    """The row's JSON (as a `SignatureRow`) up to the inside of its samples list, and from the list's end on.
+    The cut is unambiguous: inside a JSON string the quotes of `"samples":[]` would be escaped."""
+    if row.samples:
+        raise ValueError(f"Row {row.signature_id} already has samples; cut a row before they are put in.")
+    before, found, after = _ROW_SERIALIZER.to_json(row, by_alias=True).partition(_NO_SAMPLES)
+    if not found:
+        raise ValueError(f"The JSON of row {row.signature_id} has no empty samples list to cut at.")
+    return before + b'"samples":[', b"]" + after
 
 
 class SignaturePageMemo:
@@ -59,15 +109,14 @@ class SignaturePageMemo:
     A page is remembered under the store's count of signature writes (`SqliteStore.change_count`, kept by
     triggers, so a write by grouping in a Dagster process counts too) read before it was built, and only if the
     count was still the same after: a remembered page is what building it again would give. A store that cannot
-    count its writes (Firestore) builds every page. The rows handed out are copies, so filling in their samples
-    never touches a remembered page."""
+    count its writes (Firestore) builds every page."""
 
     def __init__(self, size: int = PAGES_REMEMBERED) -> None:
         self.size = size
-        self._pages: WeakKeyDictionary[Store, OrderedDict[Hashable, tuple[int, RowsPage]]] = WeakKeyDictionary()
+        self._pages: WeakKeyDictionary[Store, OrderedDict[Hashable, tuple[int, QueuePage]]] = WeakKeyDictionary()
         self._lock = threading.Lock()  # the event loop and threadpool threads (a Firestore store) share it
 
-    def page(self, store: Store, key: Hashable, build: Callable[[], RowsPage]) -> RowsPage:
+    def page(self, store: Store, key: Hashable, build: Callable[[], QueuePage]) -> QueuePage:
         """The page `key` names: remembered if the store's signatures are unchanged since, else `build()`."""
         change_count: Callable[[str], int] | None = getattr(store, "change_count", None)
         if change_count is None:
@@ -78,21 +127,15 @@ class SignaturePageMemo:
             remembered = pages.get(key)
             if remembered is not None and remembered[0] == before:
                 pages.move_to_end(key)
-        if remembered is not None and remembered[0] == before:
-            return _copied(remembered[1])
+                return remembered[1]
         built = build()
         if change_count("signatures") == before:
             with self._lock:
-                pages[key] = (before, _copied(built))
+                pages[key] = (before, built)
                 pages.move_to_end(key)
                 if len(pages) > self.size:
                     pages.popitem(last=False)
         return built
-
-
-def _copied(page: RowsPage) -> RowsPage:
-    rows, cursor = page
-    return [row.model_copy() for row in rows], cursor
 
 
 SIGNATURE_PAGES = SignaturePageMemo()  # one per process

@@ -11,7 +11,7 @@ from evalforge_api.capture_rows import CAPTURE_ROWS
 from evalforge_api.cursors import CursorSigner
 from evalforge_api.deps import CursorsDep, ReviewServiceDep, StoreDep
 from evalforge_api.errors import AUTH_RESPONSES, CONFLICT, NOT_FOUND
-from evalforge_api.responses import model_json_response
+from evalforge_api.responses import list_json_response, model_json_response
 from evalforge_api.routes.captures import checked_cursor, require_lead_for_export
 from evalforge_api.schemas import (
     UNASSIGNED,
@@ -27,7 +27,7 @@ from evalforge_api.schemas import (
     SignatureTriageResult,
     SkippedCapture,
 )
-from evalforge_api.signature_rows import SIGNATURE_PAGES, StoredSignatureRow
+from evalforge_api.signature_rows import SIGNATURE_PAGES, QueuePage, StoredSignatureRow
 from evalforge_api.store_reads import read_from
 from evalforge_assets.models import FailureSignature, SignatureStatus
 from evalforge_assets.review.rules import UNSET, HourWindow, ReviewError, own_hours
@@ -110,7 +110,7 @@ R = TypeVar("R", bound=SignatureRow)
 def _with_samples(store: Store, rows: list[R], samples_per_row: int = DETAIL_SAMPLES) -> list[R]:
     """`rows` with their first sample captures filled in, all read in one store call."""
     wanted = [cid for row in rows for cid in row.sample_capture_ids[:samples_per_row]]
-    samples = {summary.capture_id: summary for summary in CAPTURE_ROWS.rows(capture_queue_row_texts(store, wanted))}
+    samples = CAPTURE_ROWS.by_id(capture_queue_row_texts(store, wanted))
     for row in rows:
         row.samples = [samples[cid] for cid in row.sample_capture_ids[:samples_per_row] if cid in samples]
     return rows
@@ -121,14 +121,28 @@ def _row(store: Store, signature: FailureSignature) -> SignatureRow:
     return _with_samples(store, [SignatureRow.of(signature, [])])[0]
 
 
-def signature_page(query: SignatureListQuery, store: Store, cursors: CursorSigner) -> ListResponse[SignatureRow]:
-    """One page of the queue as `GET /v1/signatures` answers it (the console's queue page shows the same)."""
+def _queue_page(query: SignatureListQuery, store: Store, cursors: CursorSigner) -> QueuePage:
+    """The page's rows before their samples: remembered while the store's signatures are unchanged."""
     filters = _filters(query)
     cursor = _unwrap_cursor(query.sort, cursors.open(query.cursor))
     key = (query.sort, repr(filters), query.limit, cursor, query.window())
-    found, cursor = SIGNATURE_PAGES.page(store, key, lambda: _queue_rows(query, store, filters, cursor))
-    return ListResponse[SignatureRow](items=_with_samples(store, found, query.samples),
-                                      next_cursor=cursors.sign(_wrap_cursor(query.sort, cursor)))
+    return SIGNATURE_PAGES.page(store, key, lambda: QueuePage.of(*_queue_rows(query, store, filters, cursor)))
+
+
+def signature_page(query: SignatureListQuery, store: Store, cursors: CursorSigner) -> ListResponse[SignatureRow]:
+    """One page of the queue as `GET /v1/signatures` answers it, as models (the console's queue page)."""
+    page = _queue_page(query, store, cursors)
+    samples = CAPTURE_ROWS.by_id(capture_queue_row_texts(store, page.sample_ids(query.samples)))
+    return ListResponse[SignatureRow](items=page.rows_with_samples(samples, query.samples),
+                                      next_cursor=cursors.sign(_wrap_cursor(query.sort, page.next_cursor)))
+
+
+def signature_page_response(query: SignatureListQuery, store: Store, cursors: CursorSigner) -> Response:
+    """`signature_page` as the JSON response, spliced from the rows' and samples' remembered JSON."""
+    page = _queue_page(query, store, cursors)
+    samples = CAPTURE_ROWS.json_by_id(capture_queue_row_texts(store, page.sample_ids(query.samples)))
+    return list_json_response(page.rows_json(samples, query.samples),
+                              cursors.sign(_wrap_cursor(query.sort, page.next_cursor)))
 
 
 def _queue_rows(query: SignatureListQuery, store: Store, filters: tuple[Filter, ...],
@@ -167,7 +181,7 @@ async def list_signatures(query: Annotated[SignatureListQuery, Query()], store: 
     only signatures that recurred in the window are listed, each with `count_in_window` (counted per whole
     hour). A windowed page may hold fewer than `limit` rows: keep following `next_cursor` until it is null.
     Signatures merged into another are hidden unless `include_merged=true`."""
-    return model_json_response(await read_from(store, signature_page, query, store, cursors))
+    return await read_from(store, signature_page_response, query, store, cursors)
 
 
 @router.get("/{signature_id}", response_model=SignatureDetail, responses=NOT_FOUND,

@@ -10,11 +10,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from evalforge_api.app import create_app
-from evalforge_api.signature_rows import SignaturePageMemo, StoredSignatureRow
+from evalforge_api.responses import model_json_response
+from evalforge_api.routes.signatures import signature_page
+from evalforge_api.schemas import CaptureSummary, SignatureListQuery
+from evalforge_api.signature_rows import QueuePage, SignaturePageMemo, StoredSignatureRow
 from evalforge_assets.models import FailureSignature
 from evalforge_assets.store.sqlite import SqliteStore
 from tests.api.conftest import auth, make_settings
-from tests.fixtures.factories import make_signature, revise
+from tests.fixtures.factories import make_capture, make_signature, revise
 
 HOUR = "2026-01-15-10:00"  # the factory's signatures were last seen in it
 LIST_QUERIES = ({"sort": "count"}, {"sort": "last_seen", "from": "2026-01-01T00:00:00Z"},
@@ -68,6 +71,31 @@ def test_a_reviewers_triage_through_the_api_is_listed_at_once(api: TestClient) -
     assert ("sig-5", 5, "triaged") not in _listed(api, {"sort": "severity", "status": "new"})
 
 
+# ---- the page's JSON -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("params", [*LIST_QUERIES, {"sort": "count", "samples": "0"}, {"sort": "count", "samples": "5"},
+                                    {"sort": "count", "limit": "2"}, {"sort": "count", "include_merged": "true"}],
+                         ids=["count", "windowed", "severity", "no-samples", "five-samples", "short", "merged"])
+def test_the_spliced_page_is_the_models_page_byte_for_byte(store: SqliteStore, tmp_path: Path,
+                                                           params: dict[str, str]) -> None:
+    captures = [make_capture(capture_id=f"cap-{n}", error_message=f'quote " and samples":[] {n}')
+                for n in range(8)]
+    store.save_captures(captures)
+    store.save_signatures([
+        make_signature(signature_id="sig-samples", count=40, counts_by_hour={HOUR: 40}, title='a "quoted" title',
+                       sample_capture_ids=[c.capture_id for c in captures[:6]] + ["cap-missing"]),
+        make_signature(signature_id="sig-merged", count=3, counts_by_hour={HOUR: 3}, merged_into="sig-samples",
+                       sample_capture_ids=["cap-7"]),
+    ])
+    settings = make_settings(tmp_path)
+    with TestClient(create_app(settings, store)) as api:
+        answered = api.get("/v1/signatures", params=params, headers=auth("viewer"))
+        assert answered.status_code == 200, answered.text
+        query = SignatureListQuery.model_validate(params)
+        expected = model_json_response(signature_page(query, store, api.app.state.cursors)).body
+    assert answered.content == expected
+    assert any(row["samples"] for row in answered.json()["items"]) == (params.get("samples") != "0")
+
+
 # ---- the memo itself ------------------------------------------------------------------------------------------
 class Builds:
     """A page builder that counts its calls."""
@@ -76,28 +104,28 @@ class Builds:
         self.store = store
         self.calls = 0
 
-    def __call__(self) -> tuple[list[StoredSignatureRow], str | None]:
+    def __call__(self) -> QueuePage:
         self.calls += 1
         rows = [StoredSignatureRow.model_validate(signature.model_dump(mode="json"))
                 for signature in self.store.list_signatures().items]
-        return rows, "cursor-after"
+        return QueuePage.of(rows, "cursor-after")
 
 
 def test_an_unchanged_page_is_built_once_and_a_write_builds_it_again(store: SqliteStore) -> None:
     memo, build = SignaturePageMemo(), Builds(store)
-    assert memo.page(store, "key", build) == memo.page(store, "key", build)
+    assert memo.page(store, "key", build) is memo.page(store, "key", build)
     assert build.calls == 1
     memo.page(store, "other key", build)
     assert build.calls == 2
     store.save_signatures([make_signature(signature_id="sig-new", count=99)])
-    rows, _ = memo.page(store, "key", build)
-    assert build.calls == 3 and "sig-new" in {row.signature_id for row in rows}
+    page = memo.page(store, "key", build)
+    assert build.calls == 3 and "sig-new" in {row.signature_id for row in page.rows}
 
 
 def test_a_page_built_while_signatures_changed_is_not_remembered(store: SqliteStore) -> None:
     memo, build = SignaturePageMemo(), Builds(store)
 
-    def build_during_a_write() -> tuple[list[StoredSignatureRow], str | None]:
+    def build_during_a_write() -> QueuePage:
         page = build()
         store.save_signatures([make_signature(signature_id=f"sig-during-{build.calls}")])
         return page
@@ -107,22 +135,30 @@ def test_a_page_built_while_signatures_changed_is_not_remembered(store: SqliteSt
     assert build.calls == 2
 
 
-def test_handed_out_rows_are_copies(store: SqliteStore) -> None:
+def test_samples_go_into_copies_never_into_a_remembered_page(store: SqliteStore) -> None:
     memo, build = SignaturePageMemo(), Builds(store)
-    rows, _ = memo.page(store, "key", build)
-    rows[0].samples = ["not a summary"]  # type: ignore[list-item]
-    rows[0].count_in_window = 12345
-    again, _ = memo.page(store, "key", build)
-    assert build.calls == 1 and again[0].samples == [] and again[0].count_in_window is None
+    page = memo.page(store, "key", build)
+    summary = CaptureSummary.of(make_capture(capture_id="cap-x"))
+    first = page.rows[0].model_copy(update={"sample_capture_ids": ["cap-x"]})
+    shown = QueuePage.of([first], None).rows_with_samples({"cap-x": summary}, 1)
+    assert shown[0].samples == [summary] and first.samples == []
+    copies = page.rows_with_samples({}, 1)
+    copies[0].count_in_window = 12345
+    assert memo.page(store, "key", build).rows[0].count_in_window is None and build.calls == 1
 
 
-def test_pages_are_kept_per_store_and_the_least_recently_used_leaves_first(tmp_path: Path,
-                                                                          store: SqliteStore) -> None:
+def test_a_row_with_samples_already_in_is_refused() -> None:
+    row = StoredSignatureRow.model_validate(make_signature().model_dump(mode="json"))
+    row.samples = [CaptureSummary.of(make_capture())]
+    with pytest.raises(ValueError, match="already has samples"):
+        QueuePage.of([row], None)
+
+
+def test_pages_are_kept_per_store_and_the_least_recently_used_leaves_first(store: SqliteStore) -> None:
     memo = SignaturePageMemo(size=2)
     other = SqliteStore(":memory:")
     try:
-        other_build = Builds(other)
-        assert memo.page(other, "key", other_build)[0] == []  # same key and count, another store
+        assert memo.page(other, "key", Builds(other)).rows == []  # same key and count, another store
         build = Builds(store)
         for key in ("a", "b", "a", "c", "a", "b"):
             memo.page(store, key, build)
