@@ -9,6 +9,10 @@ import dagster as dg
 capture_job = dg.define_asset_job(
     "capture_job",
     selection=dg.AssetSelection.groups("capture", "grouping"),
+    # Its four steps run one after another on one hour's data, so a process per step bought no parallelism and
+    # cost an interpreter start each: 3-6 s for a run in one process against minutes on a busy machine
+    # (docs/operations.md, "Scaling"). Hours run in parallel as separate runs instead.
+    executor_def=dg.in_process_executor,
     description="Fetch, capture and group the failures of the selected hours.",
 )
 

@@ -8,7 +8,8 @@ from evalforge_assets.defs.requests import request_tick
 from evalforge_assets.defs.resources import StoreResource
 from evalforge_assets.models import RequestKind
 
-export_job = dg.define_asset_job("export_job", selection=[export_packages],
+# One step: a process of its own for it would only add an interpreter start to every export.
+export_job = dg.define_asset_job("export_job", selection=[export_packages], executor_def=dg.in_process_executor,
                                  description="Build and deliver one export package (one partition per export).")
 
 
