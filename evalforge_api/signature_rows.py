@@ -76,19 +76,20 @@ class QueuePage:
 
     def rows_with_samples(self, samples: Mapping[str, CaptureSummary], per_row: int) -> list[StoredSignatureRow]:
         """Copies of the rows with their samples, for a caller that wants models (the console)."""
-        return [row.model_copy(update={"samples": _shown(row, samples, per_row)}) for row in self.rows]
+        return [row.model_copy(update={"samples": shown_samples(row, samples, per_row)}) for row in self.rows]
 
     def rows_json(self, samples: Mapping[str, bytes], per_row: int) -> list[bytes]:
         """Each row's JSON with its samples' JSON put in: the bytes `rows_with_samples`' rows serialize to as the
         `SignatureRow` a page declares (tests/api/test_signature_page_memo.py)."""
-        return [before + b",".join(_shown(row, samples, per_row)) + after
+        return [before + b",".join(shown_samples(row, samples, per_row)) + after
                 for row, (before, after) in zip(self.rows, self.row_json, strict=True)]
 
 
 V = TypeVar("V")
 
 
-def _shown(row: StoredSignatureRow, samples: Mapping[str, V], per_row: int) -> list[V]:
+def shown_samples(row: SignatureRow, samples: Mapping[str, V], per_row: int) -> list[V]:
+    """What `row` shows of `samples` (by capture id): its first `per_row` sample captures that were found."""
     return [samples[capture_id] for capture_id in row.sample_capture_ids[:per_row] if capture_id in samples]
 
 

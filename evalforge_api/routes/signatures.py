@@ -27,7 +27,7 @@ from evalforge_api.schemas import (
     SignatureTriageResult,
     SkippedCapture,
 )
-from evalforge_api.signature_rows import SIGNATURE_PAGES, QueuePage, StoredSignatureRow
+from evalforge_api.signature_rows import SIGNATURE_PAGES, QueuePage, StoredSignatureRow, shown_samples
 from evalforge_api.store_reads import read_from
 from evalforge_assets.models import FailureSignature, SignatureStatus
 from evalforge_assets.review.rules import UNSET, HourWindow, ReviewError, own_hours
@@ -112,7 +112,7 @@ def _with_samples(store: Store, rows: list[R], samples_per_row: int = DETAIL_SAM
     wanted = [cid for row in rows for cid in row.sample_capture_ids[:samples_per_row]]
     samples = CAPTURE_ROWS.by_id(capture_queue_row_texts(store, wanted))
     for row in rows:
-        row.samples = [samples[cid] for cid in row.sample_capture_ids[:samples_per_row] if cid in samples]
+        row.samples = shown_samples(row, samples, samples_per_row)
     return rows
 
 
