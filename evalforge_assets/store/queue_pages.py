@@ -29,10 +29,10 @@ def signature_queue_page(store: Store, filters: tuple[Filter, ...], order_by: tu
 
 # ---- the captures queue as stored texts --------------------------------------------------------------------------
 # The captures queue shows eighteen fields of each capture, not a whole validated FailureCapture (messages,
-# evaluations, metadata, lineage). A queue row is a pure function of the stored capture, and the same captures are listed again and again (the
-# newest page, a signature's samples), so the API remembers the row it made of each stored text
-# (evalforge_api.capture_rows) and skips parsing, validating and serializing a capture it has shown before. An
-# edited capture is stored as a different text, so a remembered row is never stale.
+# evaluations, metadata, lineage). A queue row is a pure function of the stored capture, and the same captures
+# are listed again and again (the newest page, a signature's samples), so the API remembers the row it made of
+# each stored text (evalforge_api.capture_rows) and skips parsing, validating and serializing a capture it has
+# shown before. An edited capture is stored as a different text, so a remembered row is never stale.
 @dataclass(frozen=True)
 class TextPage:
     """A page of stored JSON texts, and the cursor after it (as `Page`)."""

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures import debian_tools
-from tests.fixtures.debian_tools import DebianTool, ToolUnavailable, ensure_debian_tool, ensure_debian_tools
+from tests.fixtures.debian_tools import DebianTool, ToolUnavailable, ensure_debian_tools
 from tests.fixtures.provisioning import Prefetch, pytest_collection_modifyitems, tools_needed
 
 
 def test_a_tool_on_path_is_found_without_installing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(debian_tools, "_apt_install", lambda *packages: pytest.fail("must not install"))
-    assert ensure_debian_tool("sh", "dash").endswith("/sh")
+    assert ensure_debian_tools([DebianTool("sh", "dash")])[0].endswith("/sh")
 
 
 def test_a_tool_off_path_is_found_at_its_package_path(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -22,14 +22,14 @@ def test_a_tool_off_path_is_found_at_its_package_path(tmp_path, monkeypatch: pyt
         (tmp_path / version / "bin" / "initdb").write_text("")
     monkeypatch.setattr(debian_tools, "_apt_install", lambda *packages: pytest.fail("must not install"))
     pattern = str(tmp_path / "*/bin/initdb")
-    found = ensure_debian_tool("evalforge-no-such-initdb", "postgresql", extra_globs=(pattern,))
+    found = ensure_debian_tools([DebianTool("evalforge-no-such-initdb", "postgresql", (pattern,))])[0]
     assert found == str(tmp_path / "15" / "bin" / "initdb")
 
 
 def test_a_package_that_installs_no_such_command_is_an_error_naming_both(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(debian_tools, "_apt_install", lambda *packages: "apt said: done")
     with pytest.raises(ToolUnavailable, match="evalforge-no-such-tool.*still not found"):
-        ensure_debian_tool("evalforge-no-such-tool", "some-package")
+        ensure_debian_tools([DebianTool("evalforge-no-such-tool", "some-package")])
 
 
 def test_missing_tools_are_installed_in_one_apt_run_and_present_ones_are_not(tmp_path: Path,
