@@ -1,6 +1,7 @@
 """Shared fixtures: stores (SQLite and the Firestore emulator), the Datadog test double and its OpenAPI spec."""
 
 pytest_plugins = [
+    "tests.fixtures.signals",  # first: every child a test starts must be stoppable by SIGTERM
     "tests.fixtures.firestore_emulator",
     "tests.fixtures.postgres",
     "tests.fixtures.stores",
