@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from evalforge_assets.models import AuditEntry, now_iso
 from evalforge_assets.recovery.warroom.slack_errors import SlackFailure
@@ -46,7 +46,7 @@ class AlertmanagerNotification(BaseModel):
 
     version: Literal["4"]
     groupKey: str = Field(max_length=2000)
-    truncatedAlerts: int = 0
+    truncatedAlerts: int = Field(default=0, ge=0)
     status: Literal["firing", "resolved"]
     receiver: str
     groupLabels: dict[str, str] = Field(default_factory=dict)
@@ -54,6 +54,14 @@ class AlertmanagerNotification(BaseModel):
     commonAnnotations: dict[str, str] = Field(default_factory=dict)
     externalURL: str = ""
     alerts: list[AlertmanagerAlert] = Field(min_length=1, max_length=MAX_ALERTS)
+
+    @field_validator("truncatedAlerts", mode="before")
+    @classmethod
+    def _a_count_not_a_flag(cls, value: object) -> object:
+        # Alertmanager sends a count; pydantic would read `false` as 0, which is not its payload.
+        if isinstance(value, bool):
+            raise ValueError("truncatedAlerts is a count of the alerts left out, not true or false")  # noqa: TRY004 - pydantic reports only ValueError as a 422
+        return value
 
 
 class RelayOutcome(BaseModel):

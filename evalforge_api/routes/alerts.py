@@ -14,7 +14,7 @@ from evalforge_api.alert_relay import AlertmanagerNotification, AlertNotForwarde
 from evalforge_api.auth import Authenticator, client_address
 from evalforge_api.deps import get_alert_relay, get_settings
 from evalforge_api.errors import invalid_field
-from evalforge_api.schemas import ErrorBody, ValidationErrorBody
+from evalforge_api.schemas import ErrorBody, ValidationErrorBody, self_contained_schema
 from evalforge_assets.recovery.webhooks import verify_webhook_secret
 from evalforge_assets.settings import Settings
 
@@ -48,7 +48,7 @@ def _check_secret(request: Request, settings: Settings) -> None:
                502: {"model": ErrorBody, "description": "Slack refused the message; Alertmanager retries."},
                503: {"model": ErrorBody, "description": "EVALFORGE_ALERTMANAGER_SECRET is not configured."}},
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-        "schema": AlertmanagerNotification.model_json_schema()}}}},
+        "schema": self_contained_schema(AlertmanagerNotification)}}}},
 )
 async def alertmanager_webhook(request: Request, response: Response,
                                settings: Annotated[Settings, Depends(get_settings)],

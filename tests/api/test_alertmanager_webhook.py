@@ -139,6 +139,9 @@ def test_a_payload_that_is_not_alertmanager_v4_is_a_422_naming_the_field(client_
     assert api.post(PATH, content=b"{not json", headers=BEARER).status_code == 422
     no_alerts = api.post(PATH, json={**NOTIFICATION, "alerts": []}, headers=BEARER)
     assert no_alerts.status_code == 422 and no_alerts.json()["detail"][0]["field"] == "body.alerts"
+    flag = api.post(PATH, json={**NOTIFICATION, "truncatedAlerts": False}, headers=BEARER)
+    assert flag.status_code == 422 and flag.json()["detail"][0]["field"] == "body.truncatedAlerts"
+    assert api.post(PATH, json={**NOTIFICATION, "truncatedAlerts": 2}, headers=BEARER).status_code == 202
 
 
 def test_wrong_secrets_are_throttled_like_wrong_keys(client_factory: ClientFactory) -> None:

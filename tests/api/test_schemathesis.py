@@ -36,12 +36,15 @@ def fake_dagster(request: httpx.Request) -> httpx.Response:
 # an in-memory placeholder store, so loading the schema writes no file); the fixture below gives it a seeded
 # store for each test. (Schemathesis' fixture-based loader needs pytest < 9.)
 PLACEHOLDER_STORE = SqliteStore(":memory:")
+ALERTMANAGER_SECRET = "fuzz-alertmanager-secret"
 APP = create_app(make_settings(Path("unused"), EVALFORGE_DAGSTER_URL="http://dagster.test",
-                               DD_API_KEY=None, DD_APP_KEY=None),
+                               DD_API_KEY=None, DD_APP_KEY=None,
+                               EVALFORGE_ALERTMANAGER_SECRET=ALERTMANAGER_SECRET),
                  PLACEHOLDER_STORE, http_transport=httpx.MockTransport(fake_dagster))
-# The reviewer API's own endpoints; the routes other modules install beside them have their own suites.
+# The reviewer API's own endpoints and the Alertmanager receiver (whose body schema is written into the document
+# by hand); the routes other modules install beside them have their own suites.
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP).include(
-    path_regex=r"^/(v1/captures|v1/signatures|ingestion/|health$)")
+    path_regex=r"^/(v1/captures|v1/signatures|v1/alerts/alertmanager$|ingestion/|health$)")
 # Every request carries a lead key, so Schemathesis must not also generate (and then see overridden) requests
 # that leave the bearer token out: the auth matrix is tested in test_auth.py.
 schema.config.generation.update(with_security_parameters=False)
@@ -90,4 +93,7 @@ def rejected_on_purpose(case: schemathesis.Case) -> bool:
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 def test_generated_requests_get_documented_answers_and_never_a_5xx(case: schemathesis.Case) -> None:
     excluded = [positive_data_acceptance] if rejected_on_purpose(case) else []
-    case.call_and_validate(headers=auth("lead"), excluded_checks=excluded)
+    # Alertmanager authenticates with its own bearer secret, not an API key.
+    headers = ({"Authorization": f"Bearer {ALERTMANAGER_SECRET}"} if case.path == "/v1/alerts/alertmanager"
+               else auth("lead"))
+    case.call_and_validate(headers=headers, excluded_checks=excluded)
