@@ -203,8 +203,44 @@ def _patterns_for(text: str, shapes: Shapes) -> list[re.Pattern[str]]:
     return patterns
 
 
+# Any locale's street line, found by what follows it: `<street> <house number>, <postcode> <City>` (Backstigen 2,
+# 48177 Västerås; ul. Reja 90, 16-804 Wieluń; Prvomajska ulica 92, 2855 Gornja Radgona), with a comma before the
+# house number (Trevo de Siqueira, 60, 53678-197 Costa), or number first (8 Justin Upper, 2611 St. Elizabethmouth).
+# The street words need no street-type list, so this covers the locales the patterns above do not name (Nordic,
+# Central and Eastern European, Greek, Indonesian, Australian, ...); the postcode and the city are part of the
+# finding here, since it is their shape that says the line is an address. A count and a unit ("GPU 0, 8192 MiB")
+# is no locality. Every repetition is bounded, so a match attempt costs a constant at each position.
+# Word characters plus the combining vowel signs of Thai and Devanagari, which `\w` does not take.
+_LETTER_WORD = r"[^\W\d_][\w\u0e31-\u0e4e\u0900-\u0903\u093a-\u094f'’.-]*"
+# A capital in scripts that have them (Georgian, Armenian, Hebrew, Hangul have none), or an abbreviation (ul., Jl.).
+_NOT_LOWER = r"(?![a-zà-öø-ÿα-ωа-яё])"
+_STREET_FIRST_WORD = rf"(?:{_NOT_LOWER}{_LETTER_WORD}|[a-z]{{1,3}}\.)"
+_HOUSE_NUMBER = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?\.?"
+_POSTCODE = (
+    r"(?:[A-Z]{1,2}-?)?(?:\d{3}[ \t]\d{2}|\d{2}-\d{3}|\d{4}-\d{3}|\d{3}-\d{4}|\d{5}-\d{3,4}|\d{4}[ \t]?[A-Z]{2}(?=[ \t,])|\d{4,8})"
+)
+_UNIT_AFTER_NUMBER = (
+    r"(?:[KMGTP]i?B|[KMGT]B/s|[Bb]ytes?|[Tt]okens?|[Rr]equests?|[Ii]tems?|[Rr]ows?|[Ee]rrors?|[Rr]etries|"
+    r"[Ss]pans?|[Uu]sers?|[Ss]econds?|[Mm]inutes?|[Hh]ours?|[Dd]ays?|[Mm]s|[Hh]z|[Ff]iles?|[Ll]ines?)\b"
+)
+# The city starts with a capital in scripts that have them ("1500 foo" is no locality), with any letter in others.
+_CITY = rf"(?!{_UNIT_AFTER_NUMBER}){_NOT_LOWER}{_LETTER_WORD}(?:[ \t]+(?:(?:da|de|del|di|am|an|der|upon|on|sur|la|le)[ \t]+)?" \
+        r"[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][\w'’.-]*){0,2}"
+_WITH_LOCALITY = re.compile(
+    rf"(?:{_STREET_FIRST_WORD}(?:[ \t]+{_LETTER_WORD}){{0,4}},?[ \t]+(?:(?:No|Nr|N°|Nº|#)\.?[ \t]*)?{_HOUSE_NUMBER}"
+    rf"|(?<![\w.,/-]){_HOUSE_NUMBER},?(?:[ \t]+{_LETTER_WORD}){{1,4}})"
+    rf",[ \t]+{_POSTCODE}[ \t]+{_CITY}"
+)
+# A necessary condition of _WITH_LOCALITY: a comma, spaces, then a postcode's first digit (or its country letter).
+_COMMA_THEN_POSTCODE = re.compile(r",[ \t]+(?:[A-Z]{1,2}-?)?\d")
+
+
 def find_addresses(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
-    """Street addresses (without city or postcode lines, which identify no one on their own)."""
+    """Street addresses: the street line (a city or postcode line alone identifies no one), with the postcode
+    and city that follow it when they are what shows the line is an address."""
+    if _COMMA_THEN_POSTCODE.search(text):
+        for match in _WITH_LOCALITY.finditer(text):
+            yield "STREET_ADDRESS", match.start(), match.end()
     patterns = _patterns_for(text, shapes or Shapes.of(text))
     for pattern in patterns:
         for match in pattern.finditer(text):

@@ -1,0 +1,60 @@
+"""Street addresses of locales the street-type patterns do not name, found by the postcode and city after them.
+
+The addresses come from Faker (pinned in uv.lock, seeded), not from templates written beside the finder. Before
+the locality shape, 207 of these 280 street lines (74%) were left in clear, such as Backstigen 2, 48177 Västerås or
+ul. Reja 90, 16-804 Wieluń; with it, 3. docs/ingestion.md has the figures on other locale sets.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from faker import Faker
+
+from evalforge_assets.capture.pii import find_pii, redact_text
+
+LOCALES = ("sv_SE", "da_DK", "fi_FI", "cs_CZ", "hu_HU", "sk_SK", "sl_SI", "hr_HR", "no_NO", "id_ID", "pl_PL",
+           "he_IL", "hy_AM", "ka_GE")
+SENTENCES = ("Ship to {} by Friday", "billing address: {}", "The customer moved to {} last month",
+             "Deliver to: {}", "{} - parcel returned to sender", "address on file {}, please verify")
+PER_LOCALE = 20
+
+
+def street_names(street: str) -> list[str]:
+    """The words of a street line that name it: four letters or more, not a lower-case street type (ulica)."""
+    return [word for word in re.findall(r"[^\W\d_]{4,}", street) if not word.islower()]
+
+
+def test_street_lines_followed_by_a_postcode_and_city_leak_at_most_five_percent() -> None:
+    rng = random.Random(20261202)
+    leaked, total = [], 0
+    for locale in LOCALES:
+        fake = Faker(locale)
+        fake.seed_instance(rng.randrange(10**6))
+        for _ in range(PER_LOCALE):
+            street = fake.street_address().replace("\n", ", ")
+            text = rng.choice(SENTENCES).format(f"{street}, {fake.postcode()} {fake.city()}")
+            redacted = redact_text(text)
+            total += 1
+            if any(name in redacted for name in street_names(street)):
+                leaked.append((locale, text, redacted))
+    assert len(leaked) / total <= 0.05, leaked[:10]
+
+
+@pytest.mark.parametrize("text", [
+    "GPU 0, 8192 MiB used of 16384 MiB",
+    "Step 2, 1500 tokens in the prompt",
+    "attempt 3, 5000 ms budget spent",
+    "python 3, 2048 requests queued",
+    "Retry 4, 1200 Errors since deploy",
+    "worker 7, 30000 spans read",
+])
+def test_a_count_then_a_number_and_a_unit_is_no_address(text: str) -> None:
+    assert find_pii(text) == []
+
+
+def test_the_postcode_and_city_go_with_the_street_line() -> None:
+    assert redact_text("lives at Backstigen 2, 48177 Västerås now") == "lives at <STREET_ADDRESS> now"
+    assert redact_text("Deliver to: ul. Reja 90, 16-804 Wieluń") == "Deliver to: <STREET_ADDRESS>"
