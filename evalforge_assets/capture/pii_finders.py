@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
+from evalforge_assets.capture.pii_names import plain_words
 from evalforge_assets.capture.pii_patterns import (
     _API_KEY,
     _AWS_KEY,
@@ -415,8 +416,11 @@ def _find_people(text: str, shapes: Shapes, cues: Iterable[bytes]) -> Iterator[C
                     adjacent = index >= 2 and text[index - 1] in "_- " and text[index - 2].isalpha()
                     fewest = 1 if adjacent and previous and previous[-1] in _PERSON_NAME_QUALIFIERS else 2
                 length = _person_name(match.group("name"), fewest)
-                if length is not None:
-                    yield "PERSON", match.start("name"), match.start("name") + length
+                if length is None:
+                    continue
+                if cue.words_must_name and plain_words(match.group("name")[:length].split()):
+                    continue
+                yield "PERSON", match.start("name"), match.start("name") + length
 
 
 def _find_mail_headers(text: str) -> Iterator[Candidate]:

@@ -47,8 +47,9 @@ _L = f"[{re.escape(_LOWER)}]"
 _WORD = rf"(?:Ma?c(?={_U}))?{_U}(?:['’]{_U})?{_L}+(?:-{_U}{_L}+)?"
 _PARTICLE_WORDS = "da|de|do|dos|das|van|von|der|den|ter|ten|di|del|della|du|le|la|op|zu|bin|al|y|e"
 _PARTICLES = frozenset(_PARTICLE_WORDS.split("|"))
+# A run may follow an `@` that starts a mention ("@Scott Hancock can you check"), not one inside an e-mail address.
 _RUN = re.compile(
-    rf"(?<![\w@.#/\\-]){_WORD}(?:[ \t]+(?:(?:{_PARTICLE_WORDS})[ \t]+)*{_WORD}){{1,5}}(?![\w@])"
+    rf"(?<![\w.#/\\-])(?<!\w@){_WORD}(?:[ \t]+(?:(?:{_PARTICLE_WORDS})[ \t]+)*{_WORD}){{1,5}}(?![\w@])"
 )
 MOST_WORDS = 4
 # An ordinary English word counts as a surname only when this many surnames or fewer are more common.
@@ -166,6 +167,12 @@ def _is_name(words: list[str]) -> bool | None:
     return None
 
 
+def plain_words(words: list[str]) -> bool:
+    """Whether `words` read as ordinary English words rather than a name: every word is one, and the first is
+    no given name ("Auto Resolver", not "Will Smith")."""
+    return words[0] not in _given_names() and all(_ordinary(word) for word in words)
+
+
 def _name_evidence(words: list[str]) -> bool:
     """A known given name or surname, or letters outside ASCII, among words that are no ordinary words."""
     given, surnames = _given_names(), _surname_ranks()
@@ -238,7 +245,11 @@ def find_full_names(text: str, shapes: Shapes | None = None) -> Iterator[Candida
         verdict = _is_name(names)
         start = text.index(words[0], start)
         end = text.index(words[-1], start) + len(words[-1])
-        if verdict is None:
+        if start > 0 and text[start - 1] == "@":
+            # A mention names a person or a handle: unknown words are a name, and so is a run led by a known
+            # given name whatever follows it ("@Ewa Asp"); "@Override Public" is neither.
+            verdict = verdict is not False or names[0] in _given_names()
+        elif verdict is None:
             if english is None:
                 english = _english_text(text)
             verdict = english and (_name_evidence(names) or _beside_english_word(text, start, end))

@@ -198,10 +198,12 @@ class _PersonCue:
     fewest_words: int = 1
     # Titles ("Dr", "Ms") are capitalised: testing that first skips every "ms" of milliseconds.
     capitalised: bool = False
+    # A weak cue whose name may not be plain English words ("closed by Auto Resolver" names a bot).
+    words_must_name: bool = False
 
 
-def _cue(pattern: str, fewest_words: int = 1, capitalised: bool = False) -> _PersonCue:
-    return _PersonCue(re.compile(pattern), fewest_words, capitalised)
+def _cue(pattern: str, fewest_words: int = 1, capitalised: bool = False, words_must_name: bool = False) -> _PersonCue:
+    return _PersonCue(re.compile(pattern), fewest_words, capitalised, words_must_name)
 
 
 _GREETING = _cue(r"(?i:dear|hi|hello|hey|greetings)[ \t]+" + _NAME + r"(?=[ \t]*(?:[,!:\n]|[-–—][ \t]))")
@@ -216,10 +218,21 @@ _INTRODUCTION_END = r"(?=[ \t]*(?:,|\.|!|\bfrom\b|\bhere\b|\band\b)|['’]s\b)"
 _WEAK_CONTEXT = _cue(
     r"(?i:contact|reach[ \t]+out[ \t]+to|speak[ \t]+(?:to|with)|spoke[ \t]+(?:to|with)"
     r"|talk(?:ed)?[ \t]+(?:to|with)"
-    r"|ask[ \t]+for|(?:assigned|escalated|forwarded|handed)[ \t]+to|(?:met|discussed)[ \t]+with"
+    r"|ask[ \t]+for|(?:assigned|escalated|forwarded|handed)[ \t_]+to|handed[ \t]+(?:off|over)[ \t]+to"
+    r"|(?:met|discussed)[ \t]+with"
     r"|customer|patient|client|caller)" + _LABEL_SEPARATOR.replace("[:=]", "[:=]?") + _NAME,
     fewest_words=2,
 )
+# The agent of what people do to a ticket or a request ("escalated by Jorn Lips", "reviewed by Sanya Dhar"),
+# and the keys that hold who did it ("owner=Jade Sousa", "assignee: ..."): a full name, since a team or a bot
+# ("closed by Auto Resolver") is one word more often than two.
+_DONE_BY = _cue(
+    r"(?i:approved|reviewed|escalated|reported|closed|resolved|submitted|requested|triaged|acknowledged"
+    r"|assigned|handled|raised|filed|signed[ \t]+off)[ \t]+(?i:by)[ \t]+" + _NAME,
+    fewest_words=2,
+    words_must_name=True,
+)
+_ROLE_LABEL = _cue(r"(?i:[a-z]+)" + _LABEL_SEPARATOR + _NAME, fewest_words=2, words_must_name=True)
 # "From: Alice Chen <alice@example.com>".
 _MAIL_HEADER = re.compile(r"(?i:from|to|cc|reply-to):[ \t]*" + _NAME + r"(?=[ \t]*<)")
 _MAIL_HEADER_KEYS = ("from", "to", "cc", "reply-to")
@@ -234,7 +247,7 @@ _PERSON_CUES: dict[bytes, tuple[_PersonCue, ...]] = {
     b"hey": (_GREETING,),
     b"greetings": (_GREETING,),
     b"good": (_cue(r"(?i:good[ \t]+(?:morning|afternoon|evening))[ \t]+" + _NAME + r"(?=[ \t]*[,!:\n])"),),
-    b"signed": (_SIGN_OFF, _LABEL),
+    b"signed": (_SIGN_OFF, _LABEL, _DONE_BY),
     b"sincerely": (_SIGN_OFF,),
     b"regards": (_SIGN_OFF,),
     b"best": (_SIGN_OFF,),
@@ -260,10 +273,14 @@ _PERSON_CUES: dict[bytes, tuple[_PersonCue, ...]] = {
     b"talk": (_WEAK_CONTEXT,),
     b"talked": (_WEAK_CONTEXT,),
     b"ask": (_WEAK_CONTEXT,),
-    b"assigned": (_WEAK_CONTEXT,),
-    b"escalated": (_WEAK_CONTEXT,),
+    b"assigned": (_WEAK_CONTEXT, _DONE_BY),
+    b"escalated": (_WEAK_CONTEXT, _DONE_BY),
     b"forwarded": (_WEAK_CONTEXT,),
     b"handed": (_WEAK_CONTEXT,),
+    **{verb.encode(): (_DONE_BY,) for verb in (
+        "approved", "reviewed", "reported", "closed", "resolved", "submitted", "requested", "triaged",
+        "acknowledged", "handled", "raised", "filed")},
+    **{key.encode(): (_ROLE_LABEL,) for key in ("owner", "assignee", "reviewer", "approver", "reporter")},
     b"met": (_WEAK_CONTEXT,),
     b"discussed": (_WEAK_CONTEXT,),
     b"ship": (_ADDRESSEE,),

@@ -62,3 +62,29 @@ def test_phrases_that_look_like_names_are_left_alone(text: str) -> None:
 
 def test_a_run_of_title_case_words_is_a_heading_not_a_name() -> None:
     assert _names("Failed To Reach Upstream Payment Service Gateway") == []
+
+
+@pytest.mark.parametrize(("text", "redacted"), [
+    ("@Scott Hancock can you check this trace?", "@<PERSON> can you check this trace?"),
+    ("ping @Ewa Asp about the outage", "ping @<PERSON> about the outage"),  # a given name, then a word
+    ("Escalated by John Mistry after the third retry.", "Escalated by <PERSON> after the third retry."),
+    ("reviewed by Sanya Dhar", "reviewed by <PERSON>"),
+    ("ticket owner=Jade Sousa; priority=high", "ticket owner=<PERSON>; priority=high"),
+    ("assigned_to: Joséphine Da Silva", "assigned_to: <PERSON>"),
+    ("Agent handed off to Sara Mayoral at 14:02", "Agent handed off to <PERSON> at 14:02"),
+])
+def test_mentions_and_who_did_what_to_a_ticket_are_names(text: str, redacted: str) -> None:
+    assert redact_text(text) == redacted
+
+
+@pytest.mark.parametrize("text", [
+    "mail bob@Example Corp today",  # an e-mail's domain is no mention
+    "@Override Public void run",
+    "@Release Notes are out",
+    "closed by Auto Resolver",  # plain words after a weak cue name a bot or a team
+    "owner: Platform Team",
+    "owner=Data Platform",
+    "caused by Redis Timeout",
+])
+def test_handles_bots_and_teams_in_the_same_places_are_not_names(text: str) -> None:
+    assert "<PERSON>" not in redact_text(text)
