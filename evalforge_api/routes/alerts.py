@@ -14,7 +14,8 @@ from evalforge_api.alert_relay import AlertmanagerNotification, AlertNotForwarde
 from evalforge_api.auth import Authenticator, client_address
 from evalforge_api.deps import get_alert_relay, get_settings
 from evalforge_api.errors import invalid_field
-from evalforge_api.schemas import ErrorBody, ValidationErrorBody, self_contained_schema
+from evalforge_api.openapi import self_contained_schema
+from evalforge_api.schemas import ErrorBody, ValidationErrorBody
 from evalforge_assets.recovery.webhooks import verify_webhook_secret
 from evalforge_assets.settings import Settings
 
