@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from evalforge_assets.capture.pii_address_scripts import script_address_patterns
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes, WordKinds
 
@@ -215,7 +216,7 @@ _LETTER_WORD = r"[^\W\d_][\w\u0e31-\u0e4e\u0900-\u0903\u093a-\u094f'’.-]*"
 # A capital in scripts that have them (Georgian, Armenian, Hebrew, Hangul have none), or an abbreviation (ul., Jl.).
 _NOT_LOWER = r"(?![a-zà-öø-ÿα-ωа-яё])"
 _STREET_FIRST_WORD = rf"(?:{_NOT_LOWER}{_LETTER_WORD}|[a-z]{{1,3}}\.)"
-_HOUSE_NUMBER = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?\.?"
+_HOUSE_NUMBER = r"\d{1,5}(?:-?[A-Za-z])?(?:[/-]\d{1,5}[A-Za-z]?)?\.?"
 _POSTCODE = (
     r"(?:[A-Z]{1,2}-?)?(?:\d{3}[ \t]\d{2}|\d{2}-\d{3}|\d{4}-\d{3}|\d{3}-\d{4}|\d{5}-\d{3,4}|\d{4}[ \t]?[A-Z]{2}(?=[ \t,])|\d{4,8})"
 )
@@ -225,23 +226,139 @@ _UNIT_AFTER_NUMBER = (
 )
 # The city starts with a capital in scripts that have them ("1500 foo" is no locality), with any letter in others.
 _CITY = rf"(?!{_UNIT_AFTER_NUMBER}){_NOT_LOWER}{_LETTER_WORD}(?:[ \t]+(?:(?:da|de|del|di|am|an|der|upon|on|sur|la|le)[ \t]+)?" \
-        r"[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][\w'’.-]*){0,2}"
+        rf"{_NOT_LOWER}{_LETTER_WORD}){{0,2}}"
 _WITH_LOCALITY = re.compile(
     rf"(?:{_STREET_FIRST_WORD}(?:[ \t]+{_LETTER_WORD}){{0,4}},?[ \t]+(?:(?:No|Nr|N°|Nº|#)\.?[ \t]*)?{_HOUSE_NUMBER}"
     rf"|(?<![\w.,/-]){_HOUSE_NUMBER},?(?:[ \t]+{_LETTER_WORD}){{1,4}})"
-    rf",[ \t]+{_POSTCODE}[ \t]+{_CITY}"
+    # A district may stand between the street and the postcode (9051-B Jasper Road, Sitangkai, 3748 Quezon), and
+    # Greek writes ΤΚ before it.
+    rf"(?:,[ \t]+{_CITY})?,,?[ \t]+(?:(?:ΤΚ|Τ\.Κ\.)[ \t]*)?{_POSTCODE}[ \t]+{_CITY}"
 )
 # A necessary condition of _WITH_LOCALITY: a comma, spaces, then a postcode's first digit (or its country letter).
-_COMMA_THEN_POSTCODE = re.compile(r",[ \t]+(?:[A-Z]{1,2}-?)?\d")
+_COMMA_THEN_POSTCODE = re.compile(r",[ \t]+(?:[A-Z]{1,2}-?|(?:ΤΚ|Τ\.Κ\.)[ \t]*)?\d")
+
+# The other order, the postcode last: `<street line>, <City>[, <district>][, <REGION>] <postcode>` (Lake Curtisburgh,
+# MI 51204; 86 Sanders Via, Byrneview, W1G 9BZ; 2 Howard Courtyard, South Jonathan, NT, 2688; Pasadizo de Valentín
+# Moles 89, Teruel, 43830; 12/663, Chanda Marg, Junagadh-859631). Here the street line needs more than a number: a
+# capitalised word after the number (not a unit: "30 Seconds"), or two words before it ("Shard 3" is no street).
+# A four-digit postcode (Australia) counts only after a region code, since "Worker 3, Shard 1024" is a log line.
+_POSTCODE_LAST = (
+    r"(?:\d{5}(?:-\d{3,4})?|\d{6}|\d{3}-\d{4}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2})"
+    r"(?![\w-])"
+)
+_REGION_THEN_POSTCODE = rf"(?:,?[ \t]+[A-Z]{{2,3}}(?:,[ \t]*|[ \t]+)(?:\d{{4}}(?![\w-])|{_POSTCODE_LAST}))"
+# A unit before the street line (Flat 76, Ali Path; Suite 020 84 Karen Dell) and after it (Calle Mayor 34 Apt. 77).
+_UNITS = r"(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite|Room|Level)"
+_UNIT_BEFORE = rf"(?:\b{_UNITS}[ \t]+\d{{1,5}}\w?,?[ \t]+)?"
+_UNIT_AFTER = r"(?:[ \t]+(?:Apt\.?|Apartment|Suite|Unit|Flat|Floor|Piso|Puerta|Esc\.?|Interno|Apto\.?|Dpto\.?|Depto\.?|Dto\.?)[ \t]*\d{1,5}\w?)?[ \t]?"
+_WITH_LOCALITY_AFTER = re.compile(
+    rf"{_UNIT_BEFORE}(?:(?<![\w.,/-]){_HOUSE_NUMBER},?[ \t]+(?!{_UNIT_AFTER_NUMBER}){_NOT_LOWER}{_LETTER_WORD}(?:[ \t]+{_LETTER_WORD}){{0,3}}"
+    rf"|{_STREET_FIRST_WORD}(?:[ \t]+{_LETTER_WORD}){{1,4}},?[ \t]+(?:(?:No|Nr|N°|Nº|#)\.?[ \t]*)?{_HOUSE_NUMBER}"
+    rf"|\b{_UNITS}[ \t]+\d{{1,5}}\w?,?[ \t]+{_NOT_LOWER}{_LETTER_WORD}(?:[ \t]+{_LETTER_WORD}){{0,3}})"
+    rf"{_UNIT_AFTER},[ \t]+{_CITY}(?:,[ \t]+{_CITY})?(?:{_REGION_THEN_POSTCODE}|(?:,[ \t]*|[ \t]+|-){_POSTCODE_LAST})"
+)
+# United States military mail: PSC 2760, Box 5065, APO AA 64679; USNS Lopez, FPO AE 34291.
+_MILITARY = re.compile(
+    r"\b(?:(?:PSC|CMR|Unit)[ \t]+\d{4},[ \t]+Box[ \t]+\d{4}|(?:USNS|USS|USCGC)[ \t]+[A-Z][\w'-]*(?:[ \t][A-Z][\w'-]*)?)"
+    r",[ \t]+(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}\b"
+)
+# Latin America numbers the way and the door: Calle 14 # 37-17, Cr. 72 Bis P # 6-20 (Colombia), Av. Rawson N° 918
+# Dto. 3, Diag. 6 N° 35 (Argentina).
+_WAY_TYPES = (
+    r"Calle|Cl\.|Cll\.?|Carrera|Cra\.?|Kr\.?|Cr\.|Avenida|Av\.|Avda\.|Ak\.|Ac\.|Diagonal|Dg\.|Diag\.|Transversal|"
+    r"Tv\.|Tr\.|Pasaje|Psje\.|Boulevard|Bv\.|Bulevar"
+)
+_NUMBERED_WAY = re.compile(
+    rf"(?<![\w.])(?:{_WAY_TYPES})[ \t]+(?:\d{{1,3}}[A-Z]?(?:[ \t]+Bis)?(?:[ \t]+[A-Z])?|{_WORD}(?:[ \t]+{_WORD}){{0,2}})"
+    r"(?:[ \t]+(?:Sur|Este|Norte|Oeste))?[ \t]*(?:#|No\.?|N°|Nº)[ \t]*\d{1,5}[A-Z]?(?:[ \t]?-[ \t]?\d{1,3})?"
+    r"(?:[ \t]+(?:Sur|Este))?(?:[ \t]+(?:Dto\.?|Dpto\.?|Depto\.?|Piso|Of\.?|Apto\.?|Int\.?)[ \t]*\d{1,4}\w?)?"
+)
+_DOOR_NUMBER = re.compile(r"(?:#|No\.?|N°|Nº)[ \t]*\d")
+# Turkish and Azerbaijani: Atatürk Caddesi No: 12 Daire: 3; Nizami küçəsi, b. 6, m. 44.
+_TURKIC = re.compile(
+    rf"{_NOT_LOWER}{_LETTER_WORD}(?:[ \t]+{_NOT_LOWER}{_LETTER_WORD}){{0,3}}[ \t]+"
+    r"(?:Sokak|Sokağı|Sok\.|Sk\.|Caddesi|Cad\.|Cd\.|Bulvarı|Blv\.|küçəsi|prospekti|Mahallesi|Mah\.)"
+    r",?[ \t]*(?:No|b\.|bina)[:.]?[ \t]*\d{1,5}\w?(?:/\d{1,4})?(?:,?[ \t]*(?:m\.|Daire|D\.|Kat|K\.)[:.]?[ \t]*\d{1,4})*"
+)
+_TURKIC_WAYS = re.compile(r"Sok|Sk\.|Cad|Cd\.|Bulvar|Blv\.|küçəsi|prospekti|Mah")
+# Necessary conditions of _WITH_LOCALITY_AFTER: a comma and a space, and a postcode at its end, after a comma, space,
+# tab or hyphen; for ASCII text, looked for in its digit view (digits as "0"), where the search is cheap.
+_POSTCODE_LAST_GATE = re.compile(rf"(?:[A-Z]{{2,3}},?[ \t]+\d{{4}}(?![\w-])|{_POSTCODE_LAST})")
+_POSTCODE_LAST_SHAPE = re.compile(
+    rb"[ \t,-](?:00000(?:-0000?)?|000000|000-0000|[A-Z]0[A-Z][ \t]?0[A-Z]0|[A-Z][A-Z]?0[A-Z0]?[ \t]?0[A-Z][A-Z])(?![\w-])"
+    rb"|[A-Z][A-Z][A-Z]?,?[ \t]+0000(?![\w-])"
+)
+# Before the postcode, on its line: a house or unit number, then a comma and the city's capital.
+_NUMBER_THEN_COMMA_CAPITAL = re.compile(rb"0[^\n]*?,[ \t]+[A-Z]")
 
 
-def find_addresses(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
+def _postcode_last_lines(text: str, shapes: Shapes) -> Iterator[tuple[int, int]]:
+    """The lines of `text` (start, end) where `_WITH_LOCALITY_AFTER` may match, which cannot cross a line: for ASCII
+    text, those with a postcode-like number that a number, a comma and a capital precede on the same line."""
+    if not shapes.ascii:
+        if _POSTCODE_LAST_GATE.search(text):
+            yield 0, len(text)
+        return
+    digits, searched_to = shapes.digits, 0
+    # A literal search first: the city follows a comma and spaces (tabs are spaces in the class view) and starts
+    # with a capital.
+    classes = shapes.classes
+    if b". A" not in classes and b".  " not in classes:
+        return
+    for hit in _POSTCODE_LAST_SHAPE.finditer(digits):
+        if hit.start() < searched_to:
+            continue
+        line_start = digits.rfind(b"\n", 0, hit.start()) + 1
+        if _NUMBER_THEN_COMMA_CAPITAL.search(digits, line_start, hit.start()):
+            line_end = digits.find(b"\n", hit.end())
+            searched_to = len(digits) if line_end == -1 else line_end
+            yield line_start, searched_to
+
+
+# The way words of `_NUMBERED_WAY` and `_TURKIC` as ASCII words of the letter view (lowered, without their dot).
+_WAY_WORDS = frozenset(word.rstrip("\\.?").lower().encode() for word in _WAY_TYPES.split("|"))
+_TURKIC_WORDS = frozenset({b"sokak", b"sok", b"sk", b"caddesi", b"cad", b"cd", b"blv", b"mahallesi", b"mah"})
+
+
+def find_addresses(text: str, shapes: Shapes | None = None) -> list[Candidate]:
     """Street addresses: the street line (a city or postcode line alone identifies no one), with the postcode
-    and city that follow it when they are what shows the line is an address."""
+    and city that follow it when they are what shows the line is an address. Parts of one address found by
+    different patterns (`chemin` + `Lucas Peitrequin 15, 3807 Bochud`) are joined into one finding; the parts are
+    kept as candidates too, so that when a finding of a stronger type overlaps the whole, the parts it does not
+    touch are still redacted."""
+    shapes = shapes or Shapes.of(text)
+    spans = [
+        ("STREET_ADDRESS", match.start(), match.end())
+        for pattern, start, end in _searches(text, shapes)
+        for match in pattern.finditer(text, start, end)
+    ]
+    if len(spans) < 2:
+        return spans
+    spans = sorted(set(spans))
+    joined: list[Candidate] = []
+    for _, start, end in spans:
+        if joined and start < joined[-1][2]:
+            joined[-1] = ("STREET_ADDRESS", joined[-1][1], max(end, joined[-1][2]))
+        else:
+            joined.append(("STREET_ADDRESS", start, end))
+    return joined + [span for span in spans if span not in joined]
+
+
+def _searches(text: str, shapes: Shapes) -> list[tuple[re.Pattern[str], int, int]]:
+    """The patterns that may match `text`, each with the part of the text to search; each test a necessary
+    condition of its pattern."""
+    whole = len(text)
+    searches = [(pattern, 0, whole) for pattern in _patterns_for(text, shapes)]
     if _COMMA_THEN_POSTCODE.search(text):
-        for match in _WITH_LOCALITY.finditer(text):
-            yield "STREET_ADDRESS", match.start(), match.end()
-    patterns = _patterns_for(text, shapes or Shapes.of(text))
-    for pattern in patterns:
-        for match in pattern.finditer(text):
-            yield "STREET_ADDRESS", match.start(), match.end()
+        searches.append((_WITH_LOCALITY, 0, whole))
+    if ", " in text:
+        searches += [(_WITH_LOCALITY_AFTER, start, end) for start, end in _postcode_last_lines(text, shapes)]
+    if (not shapes.ascii or not shapes.words.isdisjoint(_WAY_WORDS)) and _DOOR_NUMBER.search(text):
+        searches.append((_NUMBERED_WAY, 0, whole))
+    if (not shapes.ascii or not shapes.words.isdisjoint(_TURKIC_WORDS)) and _TURKIC_WAYS.search(text):
+        searches.append((_TURKIC, 0, whole))
+    if "PO A" in text:  # APO, FPO, DPO
+        searches.append((_MILITARY, 0, whole))
+    if not shapes.ascii:
+        searches += [(pattern, 0, whole) for pattern in script_address_patterns(text)]
+    return searches

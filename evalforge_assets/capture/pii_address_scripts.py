@@ -1,0 +1,108 @@
+"""Street addresses in scripts without spaces between words or with their own street abbreviations, found by the
+administrative markers every address of the language carries (text is NFKC-normalized before it gets here, so
+full-width digits are ASCII):
+
+* Japanese: prefecture (都道府県), municipality (市区町村郡), then block numbers: `東京都千代田区丸の内1丁目9-1`,
+  `横浜市栄区下吉羽38丁目11番5号`, with a building and room after a space (`秋葉原ハイツ577`);
+* Chinese: province or city (省, 自治区, 市, 县), a road (路, 街, 道, 巷, 弄, 段) and a numbered door or block
+  (号, 號, 座, 栋, 楼, 室): `北京市朝阳区建国路88号`, `臺北市大安區仁愛路四段300號`;
+* Korean: province or city (도, 시), district (시, 군, 구), road or quarter (로, 길, 가, 동, 리) and its number:
+  `서울특별시 강남구 테헤란로 152`, `경기도 홍성군 양재천2가 920-86 (영수장동)`;
+* Cyrillic (Russian, Ukrainian, Bulgarian, ...): a street abbreviation (ул., пр-т, бул., пер., вул., ...), its
+  name and house number, with the settlement before it and the flat and postcode after it:
+  `г. Москва, ул. Тверская, д. 7, кв. 5`, `вул. Хрещатик, 22, 01001`.
+
+Each pattern needs both a place marker and a number where the language writes one, so prose that only names a
+city ("東京都に住んでいます", "в г. Москва") is not an address. Every repetition is bounded.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_KANA = "\u3040-\u309f\u30a0-\u30ff"
+_JA = f"{_HAN}{_KANA}"
+# A building and room after the block numbers, when a space separates them: `秋葉原ハイツ577`, `コーポ田中101号室`.
+_JA_BUILDING = rf"(?:[ \t\u3000][{_JA}][{_JA}A-Za-z0-9-]{{0,20}}(?:号室)?)?"
+_JAPANESE = re.compile(
+    # With the prefecture, the block numbers may be written with dashes alone (丸の内1-9-1) ...
+    rf"(?:〒?[ \t]?\d{{3}}-\d{{4}}[ \t\u3000]*)?[{_HAN}]{{1,4}}[都道府県][{_JA}]{{1,12}}?[市区町村郡]"
+    rf"[{_JA}0-9-]{{0,24}}?\d{{1,4}}(?:(?:丁目|番地?|号|-)\d{{1,4}}){{1,3}}(?:号|番地?)?{_JA_BUILDING}"
+    # ... without it, the chome or banchi marker says the numbers are a block's.
+    rf"|[{_JA}]{{1,12}}[市区町村郡][{_JA}]{{0,16}}?\d{{1,4}}(?:丁目|番地)(?:\d{{1,4}}(?:番地?|号|-))*\d{{0,4}}号?"
+    rf"{_JA_BUILDING}"
+)
+_CN_DOOR = r"(?:号|號|座|栋|棟|楼|樓|室|弄|巷|段)"
+_CHINESE = re.compile(
+    rf"[{_HAN}]{{2,10}}?(?:省|自治区|自治區|市|县|縣)[{_HAN}A-Za-z0-9]{{0,24}}?(?:路|街|道|巷|弄|胡同|段)"
+    rf"(?:[A-Za-z0-9一二三四五六七八九十]{{1,6}}{_CN_DOOR}){{1,4}}(?:[ \t\u3000]?\d{{6}}(?!\d))?"
+    # Without the city, a road and a door number (號 after digits) still say address: 682 豐原大勇巷70號之3.
+    rf"|(?:\d{{3,6}}[ \t\u3000]?)?[{_HAN}]{{2,12}}?(?:路|街|大道|巷|弄|段)(?:[0-9一二三四五六七八九十]{{1,4}}(?:段|巷|弄))*"
+    rf"\d{{1,5}}(?:号|號)(?:之\d{{1,3}})?(?:\d{{1,3}}(?:楼|樓|室|F))?"
+)
+_HANGUL = "\uac00-\ud7a3"
+_KOREAN = re.compile(
+    rf"[{_HANGUL}]{{1,10}}(?:도|시)[ \t][{_HANGUL}]{{1,10}}(?:시|군|구)(?:[ \t][{_HANGUL}]{{1,10}}(?:구|시|읍|면))?"
+    rf"[ \t][{_HANGUL}0-9]{{1,16}}(?:로|길|가|동|리)[ \t]?(?:지하[ \t]?)?\d{{1,5}}(?:-\d{{1,5}})?"
+    rf"(?:[ \t]?\([{_HANGUL}0-9, ]{{1,20}}\))?"
+)
+_CYR_CAPITAL = "А-ЯЁІЇЄҐЎЈЉЊЋЏЅ"
+_CYR_WORD = rf"[{_CYR_CAPITAL}0-9][\w'’-]*"
+_CYR_STREET = (
+    r"ул|улица|пр-т|просп|проспект|пр|пер|переулок|бул|б-р|бульвар|ш|шоссе|наб|набережная|пл|площадь|туп|тупик|"
+    r"проезд|пр-д|мкр|мкрн|вул|вулиця|пров|провулок|майдан|ж\.к|жк|алл|аллея|линия|лн|тракт|спуск|въезд|парк|площа|"
+    r"узвіз|шосе|набережна|алея"
+)
+_CYR_SETTLEMENT = r"г|гр|гор|с|сел|пос|п|д|дер|м|смт|ст|ст-ца|к|х|аул|рп"
+_CYRILLIC = re.compile(
+    rf"(?:(?<![\w.])(?:{_CYR_SETTLEMENT})\.[ \t]*{_CYR_WORD}(?:[ \t]{_CYR_WORD})?,[ \t]*)?"
+    rf"(?<![\w.])(?:{_CYR_STREET})\.?[ \t]+[„\"«]?{_CYR_WORD}(?:[ \t]+[\w'’-]+){{0,3}}[“\"»]?,?[ \t]*"
+    r"(?:(?:д|дом|буд|№)\.?[ \t]*)?\d{1,5}[а-яА-Я]?(?:[/-]\d{1,5}[а-яА-Я]?)?"
+    r"(?:,?[ \t]*(?:стр|к|корп|кв|оф|ап|бл|вх|ет)\.?[ \t]*\d{1,5}(?:/\d{1,5})?)*"
+    r"(?:,[ \t]*\d{4,6}(?!\d))?"
+)
+# Thai: a house number, the soi, road, subdistrict, district and province (ซอย, ถนน, ต., อ., จ. and their long
+# forms), and the five-digit postcode: `868/05 ถนนตรีครุธพันธุ์ ต.เว่อ อ.บำเหน็จณรงค์ จ.หนองคาย 13770`.
+_THAI_RUN = "\u0e00-\u0e7f"
+_THAI_MARKER = r"ถนน|ซอย|หมู่|ตำบล|อำเภอ|จังหวัด|แขวง|เขต|ถ\.|ต\.|อ\.|จ\."
+_THAI_MARKERS = re.compile(_THAI_MARKER)
+_THAI = re.compile(
+    rf"\d{{1,5}}(?:/\d{{1,5}})?[ \t]+(?=[{_THAI_RUN}0-9./ \t-]{{0,80}}?(?:{_THAI_MARKER}))[{_THAI_RUN}]"
+    rf"[{_THAI_RUN}0-9./ \t-]{{0,160}}(?<=[{_THAI_RUN}])(?:[ \t]\d{{5}}(?!\d))?"
+)
+# Vietnamese: a house number and street, then ward, district and province, each after its word: `Số 57 Hòa Bình
+# Phường An Nhơn tỉnh Phú Thọ`, `1/65 Phố số 5 xã Hòa Thành thành phố Hồ Chí Minh`.
+_VI_ADMIN = r"Phường|phường|P\.|Quận|quận|Q\.|Xã|xã|Huyện|huyện|Thị trấn|thị trấn|Tỉnh|tỉnh|Thành phố|thành phố|TP\.?"
+_VI_WORD = rf"(?!(?:{_VI_ADMIN})(?![\w]))[^\W_][\w]*"
+# A place's name after its word is capitalised (Phú Thọ, Hồ Chí Minh) or a number (Quận 3), so the sentence after
+# the address is not taken with it.
+_LATIN_CAPITALS = "".join(chr(code) for code in (*range(0x41, 0x250), *range(0x1E00, 0x1F00)) if chr(code).isupper())
+_VI_NAME = rf"(?:[{_LATIN_CAPITALS}]\w*|\d{{1,3}})"
+_VIETNAMESE = re.compile(
+    rf"(?:(?:Số|số)[ \t]+)?\d{{1,5}}(?:[/-]\d{{1,5}}[A-Z]?)*,?(?:[ \t]+{_VI_WORD}){{0,6}}?,?[ \t]+(?:{_VI_ADMIN})"
+    rf"(?:[ \t]+{_VI_NAME}){{1,4}}(?:,?[ \t]+(?:{_VI_ADMIN})(?:[ \t]+{_VI_NAME}){{1,4}}){{0,3}}"
+)
+_VI_MARKERS = re.compile(r"Phường|phường|Quận|quận|Xã|xã|Huyện|huyện|Thị trấn|thị trấn|Tỉnh|tỉnh|Thành phố|thành phố")
+# Necessary conditions, one search each: a marker character of the pattern's language.
+_JA_MARKERS = re.compile(r"[都道府県市区町村郡]")
+_CN_MARKERS = re.compile(r"[路街道巷弄段]")
+_KO_MARKERS = re.compile(rf"[{_HANGUL}](?:도|시)[ \t]")
+_CYR_MARKERS = re.compile(rf"(?<![\w.])(?:{_CYR_STREET})\.?[ \t]")
+
+
+# Each pattern with its necessary condition.
+_GATED = (
+    (_JA_MARKERS, _JAPANESE),
+    (_CN_MARKERS, _CHINESE),
+    (_KO_MARKERS, _KOREAN),
+    (_CYR_MARKERS, _CYRILLIC),
+    (_VI_MARKERS, _VIETNAMESE),
+    (_THAI_MARKERS, _THAI),
+)
+
+
+def script_address_patterns(text: str) -> list[re.Pattern[str]]:
+    """The patterns of this module that may match `text` (a marker of the language is in it); ASCII text needs
+    none of them, and the caller does not ask."""
+    return [pattern for markers, pattern in _GATED if markers.search(text)]

@@ -1,0 +1,93 @@
+"""Whole postal addresses as a corpus writer makes them (`Faker.address()`, newlines as commas), in the locales such
+corpora use most, and the other address orders and scripts: postcode last (US, UK, Canada, Australia, India, Spain),
+Japanese, Chinese, Korean, Cyrillic, Thai, Vietnamese, Turkish and Latin American door numbers.
+
+Before these shapes, 170 of these 400 addresses (42.5%) kept words of their street line in clear (all of them in
+Japanese, Chinese, Korean, Russian and Hindi); after, 3. On 20 locales never looked at while the shapes were written
+(docs/ingestion.md), 38.8% before and 18.8% after.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from faker import Faker
+
+from evalforge_assets.capture.pii import find_pii, redact_text
+
+LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "ja_JP", "pt_BR", "nl_NL", "zh_CN", "ko_KR",
+           "ru_RU", "hi_IN", "en_IN", "en_CA", "en_AU")
+SENTENCES = ("Ship to {} by Friday", "billing address: {}", "The customer moved to {} last month",
+             "Deliver to: {}", "{} - parcel returned to sender", "address on file {}, please verify", "lives at {}",
+             'customer profile {{"name": "x", "address": "{}"}}', "Shipping label failed for address {}")
+PER_LOCALE = 25
+
+
+def street_words(address: str, context: str) -> list[str]:
+    """The words of the address's first part (its street line, or the whole of it in scripts without commas),
+    three letters or more, that the sentence around it does not hold."""
+    return [word for word in re.findall(r"[^\W\d_]{3,}", address.split(",")[0]) if word not in context]
+
+
+def test_whole_faker_addresses_leak_their_street_line_at_most_five_percent() -> None:
+    rng = random.Random(5)
+    leaked, total = [], 0
+    for locale in LOCALES:
+        fake = Faker(locale)
+        fake.seed_instance(rng.randrange(10**6))
+        for _ in range(PER_LOCALE):
+            address = fake.address().replace("\n", ", ")
+            text = rng.choice(SENTENCES).format(address)
+            redacted = redact_text(text)
+            total += 1
+            if address in redacted or any(w in redacted for w in street_words(address, text.replace(address, ""))):
+                leaked.append((locale, redacted))
+    assert len(leaked) / total <= 0.05, leaked[:10]
+
+
+@pytest.mark.parametrize("address", [
+    "4082 Mendoza Pass, South Carlosmouth, ON M5V 2T6",  # postcode last, Canada
+    "86 Sanders Via, Byrneview, W1G 9BZ",  # United Kingdom, a street type no list holds
+    "Flat 76, Ali Path, West Amelia, SN15 8BF",  # a flat and a street without a house number
+    "2 Howard Courtyard, South Jonathan, NT, 2688",  # Australia: four digits after the state
+    "Pasadizo de Valentín Moles 89, Teruel, 43830",
+    "12/663, Chanda Marg, Junagadh-859631",  # India
+    "PSC 2760, Box 5065, APO AA 64679",  # United States military mail
+    "東京都千代田区丸の内1丁目9-1",
+    "北海道横浜市栄区下吉羽38丁目11番5号 秋葉原ハイツ577",
+    "北京市朝阳区建国路88号",
+    "臺北市大安區仁愛路四段300號",
+    "서울특별시 강남구 테헤란로 152",
+    "경기도 홍성군 양재천2가 920-86 (영수장동)",
+    "г. Москва, ул. Тверская, д. 7, кв. 5",
+    "вул. Хрещатик, 22, 01001",
+    "868/05 ถนนตรีครุธพันธุ์ ต.เว่อ อ.บำเหน็จณรงค์ จ.หนองคาย 13770",
+    "Số 57 Hòa Bình Phường An Nhơn tỉnh Phú Thọ",
+    "Atatürk Caddesi No: 12 Daire: 3",
+    "Calle 14 # 37-17",
+    "Av. Rawson N° 918 Dto. 3",
+])
+def test_each_address_shape_is_redacted_whole(address: str) -> None:
+    assert redact_text(f"deliver to {address} today") == "deliver to <STREET_ADDRESS> today"
+
+
+@pytest.mark.parametrize("text", [
+    "Worker 3, Shard 1024",  # four digits last are a postcode only after a region code
+    "Order 1234, Batch 5678 failed",
+    "timeout after 30 Seconds, Attempt 12345 of the run",  # a count and its unit are no street line
+    "Limit 2000000, Used 683674, Requested 1520",
+    "This model's maximum context length is 128000 tokens, Please reduce the length",
+    "東京都に住んでいます",  # a prefecture alone, no block number
+    "в г. Москва сегодня дождь",  # a city alone
+    "서울특별시 강남구",  # province and district, no road or number
+    "Retry 2, Node 7, ABC 1234",
+])
+def test_log_lines_with_numbers_and_commas_are_no_address(text: str) -> None:
+    assert [match for match in find_pii(text) if match.entity == "STREET_ADDRESS"] == []
+
+
+def test_parts_of_one_address_found_by_two_shapes_are_one_finding() -> None:
+    # The French street type and the postcode-and-city shape each find part of it.
+    assert redact_text("chemin Lucas Peitrequin 15, 3807 Bochud") == "<STREET_ADDRESS>"
