@@ -25,6 +25,7 @@ from evalforge_assets.capture.checksums import luhn_valid, mod97, ssn_valid
 from evalforge_assets.capture.pii_address import find_addresses
 from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_names import find_full_names
+from evalforge_assets.capture.pii_names_scripts import find_script_names
 from evalforge_assets.capture.pii_pairs import find_credential_ids
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import NUMBER_RUN_SHAPE, Shapes
@@ -424,6 +425,8 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_secrets(text, shapes)
     found += find_addresses(text, shapes)
     found += find_full_names(text, shapes)
+    if not shapes.ascii:
+        found += find_script_names(text)
     found += find_credential_ids(text)  # gated inside: a `{` is one literal search
     found += context_candidates(text, shapes)
     return found

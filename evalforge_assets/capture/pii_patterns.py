@@ -228,7 +228,8 @@ _WEAK_CONTEXT = _cue(
 # ("closed by Auto Resolver") is one word more often than two.
 _DONE_BY = _cue(
     r"(?i:approved|reviewed|escalated|reported|closed|resolved|submitted|requested|triaged|acknowledged"
-    r"|assigned|handled|raised|filed|signed[ \t]+off)[ \t]+(?i:by)[ \t]+" + _NAME,
+    r"|assigned|handled|raised|filed|signed[ \t]+off|opened|created|authored|updated|edited|sent|placed|booked"
+    r"|cancell?ed|initiated|verified|confirmed|rejected|declined|flagged|logged|owned)[ \t]+(?i:by)[ \t]+" + _NAME,
     fewest_words=2,
     words_must_name=True,
 )
@@ -279,7 +280,9 @@ _PERSON_CUES: dict[bytes, tuple[_PersonCue, ...]] = {
     b"handed": (_WEAK_CONTEXT,),
     **{verb.encode(): (_DONE_BY,) for verb in (
         "approved", "reviewed", "reported", "closed", "resolved", "submitted", "requested", "triaged",
-        "acknowledged", "handled", "raised", "filed")},
+        "acknowledged", "handled", "raised", "filed", "opened", "created", "authored", "updated", "edited", "sent",
+        "placed", "booked", "cancelled", "canceled", "initiated", "verified", "confirmed", "rejected", "declined",
+        "flagged", "logged", "owned")},
     **{key.encode(): (_ROLE_LABEL,) for key in ("owner", "assignee", "reviewer", "approver", "reporter")},
     b"met": (_WEAK_CONTEXT,),
     b"discussed": (_WEAK_CONTEXT,),

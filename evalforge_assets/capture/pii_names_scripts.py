@@ -1,0 +1,137 @@
+"""Person names in scripts without capital letters (Chinese, Japanese, Korean, Devanagari and other Indic scripts,
+Arabic, Persian, Hebrew, Thai), found where they stand alone in Latin-script text: "Customer 梁鑫 reported ...",
+"Hello 김영희, your order ...", `{"full_name": "राहुल जैन"}`, "From: רבקה אלון <...>".
+
+`pii_names` reads capitalised runs, which these scripts do not have. In text written in Latin script, a short
+run of another script is a name far more often than anything else (a log line, a ticket or a prompt in English
+that quotes a few words of Chinese is rarer than one that names a Chinese customer), so such a run counts when:
+
+- the nearest letters before and after it are Latin, or there are none (the run is the whole value);
+- it is short: two to four words of its script, or, in scripts written without spaces, one word of two to four
+  characters whose first is a common family name (王, 李, 陳; 김, 이, 박), or a family and a given name of one to
+  three characters each with a space between them (木村 陽一, 김 영희).
+
+Text written in the script itself (a Chinese sentence, a Hindi paragraph) is left to the other finders: a run
+with a letter of its own script or any other non-Latin letter beside it is part of that text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_patterns import Candidate
+
+_HAN = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_KANA = "\u3040-\u309f\u30a0-\u30ff"
+_HANGUL = "\uac00-\ud7a3"
+# Scripts written with spaces between words, each its own character class: a run stays in one script.
+_SPACED_SCRIPTS = (
+    "\u0900-\u097f",  # Devanagari (Hindi, Marathi, Nepali)
+    "\u0980-\u09ff",  # Bengali
+    "\u0a00-\u0a7f",  # Gurmukhi
+    "\u0a80-\u0aff",  # Gujarati
+    "\u0b80-\u0bff",  # Tamil
+    "\u0c00-\u0c7f",  # Telugu
+    "\u0c80-\u0cff",  # Kannada
+    "\u0d00-\u0d7f",  # Malayalam
+    "\u0d80-\u0dff",  # Sinhala
+    "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff",  # Arabic and Persian
+    "\u0591-\u05f4",  # Hebrew
+    "\u0e01-\u0e4e",  # Thai
+)
+# Two to six words (Arabic names chain their ancestry: جمان بن سعد بن ليث), a word may join parts with a hyphen or
+# an apostrophe (מזרחי-צרפתי, ג'בארין).
+_SPACED_RUNS = tuple(
+    re.compile(
+        rf"(?<![{chars}'’-])[{chars}]+(?:[-'’׳][{chars}]+)*(?:[ \t][{chars}]+(?:[-'’׳][{chars}]+)*){{1,5}}(?![{chars}])"
+    )
+    for chars in _SPACED_SCRIPTS
+)
+_CJK_RUN = re.compile(rf"(?<![{_HAN}{_KANA}])[{_HAN}{_KANA}]{{1,4}}(?:[ \t\u3000][{_HAN}{_KANA}]{{1,4}})?(?![{_HAN}{_KANA}])")
+_HANGUL_RUN = re.compile(rf"(?<![{_HANGUL}])[{_HANGUL}]{{1,4}}(?:[ \t][{_HANGUL}]{{1,4}})?(?![{_HANGUL}])")
+# The most common family names of Korea (about 90% of people).
+# Family names of the Hundred Family Surnames and the most common ones of today, simplified and traditional (over 90%
+# of people in China and Taiwan), less those that also start everyday words (成, 和, 公, 文, 时 ...): a run such as
+# 成功 ("success") in an English log line is no name.
+_CHINESE_FAMILY_NAMES = frozenset(
+    "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏窦章苏潘葛奚范彭郎鲁韦昌马苗凤方俞任袁柳酆鲍史"
+    "唐费廉岑薛雷贺倪汤滕殷罗毕郝邬卞齐康伍余卜顾孟黄穆萧尹姚邵湛汪祁毛禹狄臧伏戴谈茅庞熊纪舒屈项祝董梁杜阮蓝闵席季麻贾路娄危"
+    "江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍虞支柯昝管卢莫房裘缪解宣贲邓郁杭洪左石崔钮龚程嵇邢裴陆翁荀羊於甄芮羿储靳汲邴糜焦"
+    "巴弓牧隗宓蓬郗仰伊栾厉戎祖刘詹束龙叶幸韶郜黎蓟薄印宿怀蒲邰鄂索咸籍赖卓蔺屠蒙乔胥苍莘翟谭贡逄姬扶堵冉宰郦雍郤璩桑桂濮牛寿"
+    "扈冀郏浦尚晏柴瞿阎慕茹宦艾鱼庾暨衡耿弘匡寇禄阙殳沃蔚夔巩厍聂晁勾敖融訾辛阚简饶曾毋沙乜鞠巢蒯荆竺逯桓金石白武"
+    "張劉陳楊黃趙吳許鄭謝葉蘇呂鍾譚陸賈韋鄒龍賀顧龔萬錢嚴湯蕭賴簡歐溫馮鄧蔣盧羅閆孫馬韓衛沈顏龐紀聶閻駱鄔畢談藍闕饒鄺甘侯游"
+)
+_KOREAN_FAMILY_NAMES = frozenset(
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현함변염여추도"
+    "소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부"
+)
+_LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ]")
+_KANA_CHAR = re.compile(f"[{_KANA}]")
+_PATH_SEPARATORS = ("/", "\\")
+# Russian, Ukrainian and Belarusian names carry a patronymic (Эдгарович, Антоновна, Іванівна): two or three
+# capitalised Cyrillic words, one of them a patronymic, are a name in any text.
+_CYR_WORD = r"[А-ЯЁІЇЄҐЎ][а-яёіїєґў'’-]+"
+_PATRONYMIC = r"[А-ЯЁІЇЄҐЎ][а-яёіїєґў]+(?:ович|евич|ёвич|ич|овна|евна|ична|инична|івна|ївна)"
+# Without a patronymic, two or three capitalised words whose last has a family name's ending (Овчаренко, Шевчук,
+# Петров, Іваненко, Смирнова, Жуковський); Russian capitalises only a sentence's first word, so two capitals in a
+# row are a name (or a place) far more often than a phrase.
+_SURNAME_ENDING = (
+    r"[А-ЯЁІЇЄҐЎ][а-яёіїєґў'’]+(?:енко|чук|щук|юк|ук|ський|цький|ська|цька|ский|цкий|ская|цкая|ова|ева|ёва|ина|ов|ев|ёв"
+    r"|ин|ын)"
+)
+_SURNAME_NAME = re.compile(rf"(?<![\w-])(?:{_CYR_WORD}[ \t]+){{1,2}}{_SURNAME_ENDING}(?![\w-])")
+_PATRONYMIC_NAME = re.compile(
+    rf"(?<![\w-])(?:{_CYR_WORD}[ \t]+)?(?:{_CYR_WORD}[ \t]+{_PATRONYMIC}|{_PATRONYMIC}[ \t]+{_CYR_WORD})(?![\w-])"
+    rf"|(?<![\w-]){_CYR_WORD}[ \t]+{_CYR_WORD}[ \t]+{_PATRONYMIC}(?![\w-])"
+)
+
+
+def find_script_names(text: str) -> Iterator[Candidate]:
+    """Names in uncased scripts standing alone in Latin-script text, and Cyrillic names with a patronymic (the
+    caller passes non-ASCII text only)."""
+    for pattern in (_PATRONYMIC_NAME, _SURNAME_NAME):
+        for match in pattern.finditer(text):
+            yield "PERSON", match.start(), match.end()
+    if not _LATIN_LETTER.search(text) and len(text) > 24:
+        return  # a long text without Latin letters is written in its own script: nothing stands alone in it
+    for pattern in _SPACED_RUNS:
+        for match in pattern.finditer(text):
+            if _stands_alone(text, match.start(), match.end()):
+                yield "PERSON", match.start(), match.end()
+    for match in _CJK_RUN.finditer(text):
+        if _cjk_name(match.group()) and _stands_alone(text, match.start(), match.end()):
+            yield "PERSON", match.start(), match.end()
+    for match in _HANGUL_RUN.finditer(text):
+        if _korean_name(match.group()) and _stands_alone(text, match.start(), match.end()):
+            yield "PERSON", match.start(), match.end()
+
+
+def _cjk_name(run: str) -> bool:
+    words = run.split()
+    if len(words) == 2:
+        return all(len(word) <= 3 for word in words)
+    # One word: a Chinese name, all Han (a word with kana is Japanese, and Japanese names are written apart).
+    return 2 <= len(run) <= 4 and run[0] in _CHINESE_FAMILY_NAMES and not _KANA_CHAR.search(run)
+
+
+def _korean_name(run: str) -> bool:
+    words = run.split()
+    if len(words) == 2:
+        return words[0][0] in _KOREAN_FAMILY_NAMES and len(words[0]) <= 2 and len(words[1]) <= 3
+    return 2 <= len(run) <= 4 and run[0] in _KOREAN_FAMILY_NAMES
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """The nearest letters on both sides (within 40 characters) are Latin, or there are none; and the run is no
+    segment of a path or URL (`site-packages/索引/client.py`)."""
+    if (start and text[start - 1] in _PATH_SEPARATORS) or text[end : end + 1] in _PATH_SEPARATORS:
+        return False
+    return _latin_or_none(text[max(0, start - 40) : start][::-1]) and _latin_or_none(text[end : end + 40])
+
+
+def _latin_or_none(side: str) -> bool:
+    for char in side:
+        if char.isalpha():
+            return _LATIN_LETTER.match(char) is not None
+    return True

@@ -1,0 +1,62 @@
+"""Person names in scripts without capitals, and Cyrillic names, in Latin-script text (`capture/pii_names_scripts.py`).
+
+Faker's names (pinned in uv.lock, seeded) in eleven such locales, in log, ticket and prompt lines: before this
+finder every Chinese, Korean, Hindi, Arabic, Hebrew, Persian, Thai and Bengali name stayed in clear.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from faker import Faker
+
+from evalforge_assets.capture.pii import find_pii, redact_text
+
+LOCALES = ("zh_CN", "zh_TW", "ja_JP", "ko_KR", "hi_IN", "ar_AA", "he_IL", "fa_IR", "th_TH", "bn_BD", "ru_RU")
+SENTENCES = ("Customer {} reported that the refund never arrived", "Hello {}, your order has shipped.",
+             '{{"customer": {{"full_name": "{}", "tier": "gold"}}}}', "Transcript: {}: I want to cancel my plan",
+             "Refund approved for {} after review", "[{}] cannot log in since Tuesday", "Passenger: {}",
+             "reply sent to {} at 14:02")
+PER_LOCALE = 30
+# Titles and honorifics Faker puts before some names; they name no one.
+TITLES = {"г-н", "г-жа", "السيد", "السيدة", "الأستاذ", "الدكتور", "سرکار", "خانم", "آقای", "دکتر", "संमानित", "आदरसूचक",
+          "डा", "श्री", "श्रीमती"}
+
+
+def test_names_in_other_scripts_leak_at_most_five_percent() -> None:
+    rng = random.Random(7)
+    leaked, total = [], 0
+    for locale in LOCALES:
+        fake = Faker(locale)
+        fake.seed_instance(rng.randrange(10**6))
+        for _ in range(PER_LOCALE):
+            name = fake.name()
+            redacted = redact_text(rng.choice(SENTENCES).format(name))
+            total += 1
+            parts = [part for part in re.split(r"[\s.]+", name) if len(part) >= 2 and part not in TITLES]
+            if any(part in redacted for part in parts):
+                leaked.append((locale, redacted))
+    assert len(leaked) / total <= 0.05, leaked[:10]
+
+
+@pytest.mark.parametrize("name", [
+    "梁鑫", "陳麗卿", "木村 陽一", "佐々木 聡太郎", "김영희", "홍 정훈", "राहुल जैन", "অর্পিতা যাদব", "السيدة آلاء طرابلسي",
+    "רבקה אלון", "אדם מזרחי-צרפתי", "مريم گلپایگانی", "ชิดชนก เยาวธนโชค",
+    "Аполлинарий Эдгарович Филатов", "Дьячкова Акулина Антоновна", "Охрім Овчаренко",
+])
+def test_a_name_standing_in_latin_text_is_a_person(name: str) -> None:
+    assert redact_text(f"Ticket from {name}: cannot log in") == "Ticket from <PERSON>: cannot log in"
+
+
+@pytest.mark.parametrize("text", [
+    "用户在结账时遇到了超时错误，请稍后再试。",  # a Chinese sentence: names in it are the Chinese finders' business
+    "status: 成功",  # a word, not a family name, starting the run
+    '  File "/usr/lib/python3.11/site-packages/陶器/client.py", line 3, in request',  # a path segment
+    "input_value='管理する'",  # Japanese word with kana: Japanese names are written apart
+    "Сервис временно недоступен, повторите попытку позже",  # one capital: a sentence, not a name
+    "सर्वर से कनेक्शन टूट गया है और अनुरोध विफल हो गया",  # a Hindi sentence
+])
+def test_text_in_those_scripts_is_no_name(text: str) -> None:
+    assert [match for match in find_pii(text) if match.entity == "PERSON"] == []
