@@ -29,7 +29,7 @@ import orjson
 from evalforge_assets.models import FailureCapture, FailureKind
 from evalforge_assets.review.templates import forget_templates, message_template
 
-FINGERPRINT_VERSION = 2
+FINGERPRINT_VERSION = 3
 KEY_PARTS = ("version", "ml_app", "agent", "step", "failure_kind", "error_type", "message", "evaluations")
 
 # Which evidence a fingerprint was built from.

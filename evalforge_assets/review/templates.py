@@ -29,14 +29,26 @@ MAX_INPUT = 4_000  # characters of a message read; the rest of a huge message is
 MAX_TEMPLATE = 300
 _MAX_PAYLOAD = 3_000
 
+# Kubernetes objects (`deployment/pricing-svc`, `pod/web-7c9f`) and the namespace a message names: which workload
+# failed is data of one occurrence (the kind before the slash stays). One fixed-width look-behind per kind.
+_K8S_KINDS = ("deployment", "deploy", "daemonset", "statefulset", "replicaset", "cronjob", "job", "pod", "service", "svc",
+              "node", "configmap", "secret", "ingress", "namespace")
+_K8S_OBJECT = (
+    "(?:" + "|".join(rf"(?<=\b{kind}/)" for kind in _K8S_KINDS) + r"|(?<=\bin namespace ))"
+    r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?\b"
+)
 # (placeholder, pattern) in application order: earlier classes protect their matches from later ones.
 _TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
         ("url", r"\b[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^\s'\"<>)\]]|<\w+>)+"),
         ("email", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+        # Kubernetes objects (`deployment/pricing-svc`, `pod/web-7c9f`) and the namespace a message names: which
+        # workload failed is data of one occurrence; the kind stays in the placeholder's place as text before it.
+        ("object", _K8S_OBJECT),
         ("uuid", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"),
-        ("ip", (r"(?<![\w.:])(?:(?:\d{1,3}\.){3}\d{1,3}|(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}"
+        ("ip", (r"(?<![\w.:])(?:(?:\d{1,3}\.){3}\d{1,3}|(?=[0-9a-fA-F:]*::|(?:[0-9a-fA-F]{1,4}:){3})"
+                r"(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}"
                 r"(?:\.\d{1,3}){0,3})(?![\w.:]*\w)")),
         ("date", (r"\b\d{4}[-/.]\d{2}[-/.]\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
                   r"|\b\d{2}:\d{2}:\d{2}(?:\.\d+)?\b")),
@@ -45,10 +57,13 @@ _TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("host", (r"\b(?:[a-z0-9-]+\.){2,}[a-z]{2,24}\b(?![\w-])|\b[a-z0-9-]+\.(?:com|net|org|io|dev|ai|co|app|cloud"
                   r"|local|internal|svc|info|biz)\b(?![\w-])")),
         ("hex", r"\b0x[0-9a-fA-F]+\b|(?<![\w-])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b"),
-        ("num", (r"(?<![\w<])(?<!\w-)[-+$€£¥]?\d+(?:[.,]\d+)*(?:\s?(?:ns|us|µs|ms|s|sec|secs|seconds?|mins?|minutes?|h"
-                 r"|hrs?|hours?|days?|[kKMGT]i?B|bytes?|%|x))?(?![\w])")),
+        # Bounded by ASCII word characters only: in 2026年5月1日 the digits touch letters of a script without spaces.
+        # Go durations (9m16s, 1h0m0s) and Kubernetes quantities (512Mi, 2Gi) are one number with its unit.
+        ("num", (r"(?<![A-Za-z0-9_<])(?<![A-Za-z0-9_]-)[-+$€£¥]?\d+(?:[.,]\d+)*(?:[hm]\d+(?:\.\d+)?)*"
+                 r"(?:\s?(?:ns|us|µs|ms|s|sec|secs|seconds?|mins?|minutes?|m|h|hrs?|hours?|days?|[kKMGTP]i?B|[KMGTP]i"
+                 r"|bytes?|%|x))?(?![A-Za-z0-9_])")),
         # Not after a letter: the apostrophe of "field's" opens no quoted value.
-        ("quoted", r"(?<![\w\x00])(?!(?P<q>['\"`])\x00(?P=q))(?:'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"|`[^`\n]{0,200}`)"),
+        ("quoted", r"(?<![\w\x00])(?!(?P<q>['\"`])\x00(?P=q))(?:'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"|`[^`]{0,2000}`)"),
         ("value", r"(?<==)(?!<)[^\s,;&)\]}\x00]+"),
     )
 )
@@ -64,6 +79,7 @@ _DOTTED = re.compile(r"[a-z0-9-]\.[a-z0-9-]").search
 _MAY_MATCH: dict[str, Callable[[str], bool]] = {
     "url": lambda text: "://" in text,
     "email": lambda text: "@" in text,
+    "object": lambda text: "/" in text or "namespace " in text,
     "uuid": lambda text: text.count("-") >= 4,
     "ip": lambda text: text.count(".") >= 3 or text.count(":") >= 2,  # IPv4's three dots, IPv6's two colons
     "date": lambda text: _ASCII_DIGIT(text) is not None
@@ -90,7 +106,7 @@ _BRACKETED = re.compile(r"(?<=\[)(?!<)[^\s\[\]<'\"]+(?=\])")
 # Shielded from the classes: HTTP statuses name the failure (`404 Not Found`, `code: 429`); 5xx become one class.
 _KEPT = re.compile(r"\b[1-5]\d\d(?: [A-Z][a-z]+){1,4}\b|\b(?:[Cc]ode|[Ss]tatus|HTTP)[:/ ]{1,2}[1-5]\d\d\b")
 # A token glued to a placeholder (`logs-<date>`, `srv-<num>.walsh.info`) is one value.
-_GLUED = re.compile(r"(?<![\w<>.-])[\w.-]*(?:[\w.-]<\w+>|<\w+>[\w.-])[\w.<>-]*")
+_GLUED = re.compile(r"(?<![\w<>.-])[\w.-]*(?:[\w.-]<\w+>|<\w+>[\w.-])[\w.<>-]*(?<!\.)")
 # A trailing prepositional phrase about one value (`for order <num>`, `to <host>`) is context, not the failure.
 _TRAILING = re.compile(r"\s+(?:for|of|on|at|in|to|from|with|by|after|via)\s+(?:[A-Za-z_]+\s+){0,2}<\w+>[.)]*\s*$")
 _SANITIZED = re.compile(r"<[A-Z][A-Z_]*>")  # the PII sanitizer's placeholders are parameters already
@@ -102,7 +118,16 @@ _KEPT_LEAD = re.compile(r"[1-5]\d\d [A-Z]").search
 _MAY_GLUE = re.compile(r"<(?:(?<=[\w.-]<)\w+>|\w+>[\w.-])").search
 _RUN = re.compile(r"<(\w+)>(?:[\s:/.,#-]{0,3}<\w+>)+")
 _PARENS = re.compile(r"[()]")
-_CODE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+# The first line of a stack trace written into a message: a Java or JavaScript frame (`\tat com.acme.Pay.run(`,
+# `    at Object.<anonymous> (`), a Go goroutine header, a Python traceback's heading.
+# A DB-API driver's error is the tuple (errno, message): `(1213, 'Deadlock found when trying to get lock')`. Its
+# number and words are the failure, not a value or an aside: written `E1213 Deadlock found ...` before the classes.
+_ERRNO_TUPLE = re.compile(r"\((\d{3,5}), (['\"])([^'\"\n]{1,300})\2\)")
+# SQLAlchemy appends the statement, its parameters and a link to its docs: the same failure's evidence, written
+# or not depending on how the error was reported.
+_SQL_TRAILER = re.compile(r"\s*(?:\[SQL: |\(Background on this error)")
+_FRAMES = re.compile(r"\n[ \t]*(?:at [\w$.<>/]+[ (]|goroutine \d+ \[|Traceback \(most recent call last\))")
+_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_.:-][A-Za-z0-9]+)*")
 
 
 def message_template(message: str) -> str:
@@ -117,8 +142,14 @@ def forget_templates() -> None:
 
 @lru_cache(maxsize=8192)
 def _template(message: str) -> str:
+    if "\n" in message and (frames := _FRAMES.search(message)) is not None:
+        message = message[: frames.start()]  # a stack inside the message is the stack's evidence, not the message
+    if "[SQL: " in message or "(Background on this error" in message:
+        message = message[: _SQL_TRAILER.search(message).start()]  # type: ignore[union-attr]  # found just above
     text = _SANITIZED.sub(lambda m: f"<{m.group(0)[1:-1].lower()}>", message) if "<" in message else message
     text = _payloads_to_keys(text).replace("\x00", "")
+    if "(" in text and _ERRNO_TUPLE.search(text):
+        text = _ERRNO_TUPLE.sub(r"E\1 \3", text)
     kept: list[str] = []
     if _HAS_DIGIT(text) and ("ode" in text or "tatus" in text or "HTTP" in text or _KEPT_LEAD(text)):
         # every kept status has digits, and the first form `[1-5]\d\d [A-Z]`; the second (C|c)ode, (S|s)tatus, HTTP
@@ -273,13 +304,27 @@ def _parse_python_literal(segment: str) -> Any:
 def _skeleton(value: Any) -> str:
     if isinstance(value, dict):
         parts = [f"{key}: {_skeleton(item)}" if isinstance(item, dict | list) else
-                 f"{key}:{item}" if isinstance(item, str) and _is_code(item) else str(key)
-                 for key, item in value.items()]
+                 f"{key}:{item}" if _names_code(key) and _is_code(item) else str(key)
+                 for key, item in value.items() if not _REQUEST_KEY.search(str(key))]
         return "{" + ", ".join(parts) + "}"
     if isinstance(value, list):
         return "[" + (_skeleton(value[0]) if value else "") + "]"
     return "<value>"
 
 
-def _is_code(value: str) -> bool:
-    return len(value) <= 40 and _CODE.fullmatch(value) is not None
+# Keys whose value names the failure (`code: content_filter`, `type: overloaded_error`); a value under another key
+# (`severity: low`, `region: eu`) is data of one occurrence. Keys that identify one request or trace are left out
+# of the skeleton whole: a body with `request_id` and one without are the same failure.
+_CODE_KEY = re.compile(r"(?i)(?:^|_|-)(?:code|type|error|reason|status|kind|param|cause|category)$|^err$")
+_REQUEST_KEY = re.compile(r"(?i)^(?:request|trace|span|correlation|x[-_]request)[-_]?id$|^id$")
+
+
+def _names_code(key: object) -> bool:
+    return _CODE_KEY.search(str(key)) is not None
+
+
+def _is_code(value: object) -> bool:
+    """A code: an identifier (`rate_limit_exceeded`, `isv.BUSINESS_LIMIT_CONTROL`, `NoSuchKey`); not a sentence, a
+    number (it would be masked as one later) or a random id."""
+    return isinstance(value, str) and len(value) <= 40 and _CODE.fullmatch(value) is not None and not (
+        any(c.isdigit() for c in value) and _is_id(value))

@@ -148,16 +148,16 @@ def test_a_partial_fingerprint_joins_only_a_complete_one_of_its_site_that_agrees
     assert not joins(type_only, fingerprint_of(other_step))
 
 
-FINGERPRINT = {"version": 2, "ml_app": "a", "agent": "b", "step": "s", "failure_kind": "error", "error_type": "E",
+FINGERPRINT = {"version": 3, "ml_app": "a", "agent": "b", "step": "s", "failure_kind": "error", "error_type": "E",
                "message": "m", "evaluations": [], "rule": RULE_TYPE_AND_MESSAGE, "stack": ["x.py:f"]}
 
 
 def test_signature_id_is_stable_versioned_and_hashes_only_the_key_parts() -> None:
-    assert FINGERPRINT_VERSION == 2
+    assert FINGERPRINT_VERSION == 3
     assert signature_id_of(FINGERPRINT) == signature_id_of(dict(reversed(list(FINGERPRINT.items()))))
     assert signature_id_of(FINGERPRINT) == signature_id_of({**FINGERPRINT, "stack": [], "joined": {"r": "why"}})
-    assert signature_id_of(FINGERPRINT).startswith("sig_v2_")
-    assert signature_id_of({**FINGERPRINT, "version": 3}).startswith("sig_v3_")
+    assert signature_id_of(FINGERPRINT).startswith("sig_v3_")
+    assert signature_id_of({**FINGERPRINT, "version": 4}).startswith("sig_v4_")
     assert signature_id_of({**FINGERPRINT, "step": "t"}) != signature_id_of(FINGERPRINT)
     assert title_of(FINGERPRINT) == "E: m (a/b/s)"
 

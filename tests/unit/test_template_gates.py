@@ -19,7 +19,7 @@ from tests.corpora.grouping_corpus import SPANS_FILE
 
 _ASCII_DIGITS = tuple("0123456789")
 _CHARACTERS_NEEDED = {
-    "url": ("://",), "email": ("@",), "uuid": ("-",), "ip": (":", "."), "date": _ASCII_DIGITS, "path": ("/", "\\"),
+    "url": ("://",), "object": ("/", "namespace "), "email": ("@",), "uuid": ("-",), "ip": (":", "."), "date": _ASCII_DIGITS, "path": ("/", "\\"),
     "host": (".",), "hex": _ASCII_DIGITS, "num": _ASCII_DIGITS, "quoted": ("'", '"', "`"), "value": ("=",),
 }
 # The id candidate as it was before its length and digit lookaheads: every token goes to `_is_id`.
@@ -28,8 +28,14 @@ _EVERY_TOKEN = re.compile(r"(?<![\w<>/-])[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*(?![\w
 
 def _ungated(message: str) -> str:
     """`message_template` with every pass run, in the same order (the rules of review/templates.py)."""
-    text = t._SANITIZED.sub(lambda m: f"<{m.group(0)[1:-1].lower()}>", message[: t.MAX_INPUT])
+    message = message[: t.MAX_INPUT]
+    if frames := t._FRAMES.search(message):
+        message = message[: frames.start()]
+    if trailer := t._SQL_TRAILER.search(message):
+        message = message[: trailer.start()]
+    text = t._SANITIZED.sub(lambda m: f"<{m.group(0)[1:-1].lower()}>", message)
     text = t._payloads_to_keys(text).replace("\x00", "")
+    text = t._ERRNO_TUPLE.sub(r"E\1 \3", text)
     kept = [t._status_class(value) for value in t._KEPT.findall(text)]
     text = t._KEPT.sub("\x00", text)
     text = t._BRACKETED.sub("<id>", text)

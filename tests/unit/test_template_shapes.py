@@ -1,0 +1,65 @@
+"""Fingerprint version 3's template rules, each from a failure family of an independent probe corpus (written by
+someone who did not read the rules) that version 2 split: Kubernetes rollouts, Go durations and Kubernetes
+quantities, dates written in CJK text, severity values inside a provider's error body, optional request ids in
+it, multi-line model output in backticks, a stack trace inside the message, and ports beside an address."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.review.templates import message_template
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    (("rollout of deployment/pricing-svc in namespace payments failed after 9m16s: container terminated with reason "
+     "OOMKilled (exit code 137, memory limit 512Mi)"),
+     ("rollout of deployment/ledger-worker in namespace search failed after 5m9s: container terminated with reason "
+     "OOMKilled (exit code 137, memory limit 1Gi)")),
+    ("予約に失敗しました: 指定された日程(2026年5月1日〜2026年5月3日)は満室です。",
+     "予約に失敗しました: 指定された日程(2026年8月20日〜2026年8月23日)は満室です。"),
+    (("Error code: 400 - {'error': {'code': 'content_filter', 'innererror': {'content_filter_result': "
+     "{'hate': {'filtered': False, 'severity': 'safe'}, 'violence': {'filtered': True, 'severity': 'medium'}}}}}"),
+     ("Error code: 400 - {'error': {'code': 'content_filter', 'innererror': {'content_filter_result': "
+     "{'hate': {'filtered': True, 'severity': 'low'}, 'violence': {'filtered': False, 'severity': 'safe'}}}}}")),
+    (("Error code: 529 - {'type': 'error', 'error': {'type': 'overloaded_error', 'message': 'Overloaded'}, "
+     "'request_id': 'req_011CQm1x'}"),
+     "Error code: 529 - {'type': 'error', 'error': {'type': 'overloaded_error', 'message': 'Overloaded'}}"),
+    ("Could not parse LLM output: `Action: query_logs\nAction Input: service:checkout status:error`",
+     "Could not parse LLM output: `Thought: the error rate spiked at 09:16\nLikely cause: a bad deploy`"),
+    ("CannotGetJdbcConnectionException: Failed to obtain JDBC Connection",
+     ("CannotGetJdbcConnectionException: Failed to obtain JDBC Connection\n\tat org.springframework.jdbc.datasource."
+     "DataSourceUtils.getConnection(DataSourceUtils.java:84)\nCaused by: java.sql.SQLTransientConnectionException")),
+    ("failed to connect to all addresses; last error: UNKNOWN: ipv4:10.2.0.7:50051: Connection refused",
+     "failed to connect to all addresses; last error: UNKNOWN: ipv4:10.2.0.9:9090: Connection refused"),
+    (("(psycopg.errors.DataException) expected 1536 dimensions, not 768\n[SQL: INSERT INTO chunks (id, embedding) "
+     "VALUES (%(id)s, %(embedding)s)]\n[parameters: {'id': 7}]\n(Background on this error at: https://sqlalche.me/e/20/9h9h)"),
+     "(psycopg.errors.DataException) expected 1024 dimensions, not 768"),
+    ("短信发送失败: {'Message': '触发分钟级流控Permits:1', 'Code': 'isv.BUSINESS_LIMIT_CONTROL', 'RequestId': 'A1B2'}",
+     "短信发送失败: {'Message': '触发天级流控Permits:10', 'Code': 'isv.BUSINESS_LIMIT_CONTROL'}"),
+    ("Quota exceeded with base model: gemini-1.5-pro. Please submit a quota increase request.",
+     "Quota exceeded with base model: gemini-1.5-pro-002. Please submit a quota increase request."),
+])
+def test_one_failure_gets_one_template(one: str, other: str) -> None:
+    assert message_template(one) == message_template(other)
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("rollout of deployment/api failed: reason OOMKilled", "rollout of deployment/api failed: reason CrashLoopBackOff"),
+    ("Error code: 400 - {'error': {'code': 'content_filter'}}", "Error code: 400 - {'error': {'code': 'context_length_exceeded'}}"),
+    ("Error code: 529 - {'type': 'error', 'error': {'type': 'overloaded_error'}}",
+     "Error code: 529 - {'type': 'error', 'error': {'type': 'api_error'}}"),
+    ("connect to [2001:db8::1]:443 refused", "connect to payments.internal refused"),
+    # a DB-API driver's (errno, message) tuple is the failure, not an aside
+    ("(pymysql.err.OperationalError) (1213, 'Deadlock found when trying to get lock; try restarting transaction')",
+     "(pymysql.err.OperationalError) (1205, 'Lock wait timeout exceeded; try restarting transaction')"),
+    # a code under a code key is kept whatever its case
+    ("{'Code': 'isv.BUSINESS_LIMIT_CONTROL'}", "{'Code': 'isv.MOBILE_NUMBER_ILLEGAL'}"),
+    ("{'error': {'code': 'NoSuchKey'}}", "{'error': {'code': 'AccessDenied'}}"),
+])
+def test_different_failures_keep_different_templates(one: str, other: str) -> None:
+    assert message_template(one) != message_template(other)
+
+
+def test_the_kind_of_a_kubernetes_object_stays() -> None:
+    assert message_template("pod/web-7c9f8 in namespace prod-eu was evicted") == (
+        "pod/<object> in namespace <object> was evicted")
