@@ -50,7 +50,8 @@ _NOT_SECRET_KEYS = ("nexttoken", "pagetoken", "continuationtoken", "synctoken", 
 _PHONE_KEYS = (
     "phone", "phonenumber", "tel", "telephone", "telefon", "telefone", "telefono", "teléfono", "telefoon",
     "mobile", "mobil", "cell", "cellphone", "celular", "handy", "portable", "puhelin", "tlf", "whatsapp", "sms",
-    "fax", "msisdn", "contactnumber", "numertelefonu", "mobilenumber", "telnr", "電話", "电话", "телефон",
+    "fax", "msisdn", "contactnumber", "numertelefonu", "mobilenumber", "telnr", "電話", "电话", "телефон", "callback",
+    "callbacknumber",
 )
 # Phone words in other grammatical forms (`telefonu`, `Mobilnummer`, `Handynummer`).
 _PHONE_LEADS = ("phone", "telefon", "telephon", "mobil", "handy", "celular", "puhelin")
@@ -61,7 +62,7 @@ _STEMS = ("pass", "pw", "kennwort", "contras", "senha", "wachtwoord", "parol", "
           "heslo", "jelsz", "пароль", "ifre", "sandi", "adgangskode", "lozinka", "geslo", "パスワード", "密码",
           "비밀번호", "key", "token", "secret", "bearer", "credential", "auth", "schl", "api", "phone", "tel",
           "mobil", "cell", "celular", "handy", "portable", "puhelin", "tlf", "whatsapp", "sms", "fax", "msisdn",
-          "電話", "电话", "телефон", "number", "numer", "nummer", "numero")
+          "電話", "电话", "телефон", "number", "numer", "nummer", "numero", "callback")
 
 
 @lru_cache(maxsize=4096)
@@ -188,7 +189,8 @@ def _keys(text: str, lowered: str | bytes, stems: re.Pattern[Any] | None = None)
             yield key, start + len(text[start:end].rstrip(".-"))
 
 
-_LATER_VALUE = re.compile(r"(?:[^\W\d_]{1,4}[ \t]+){1,3}([^\s\"'<>]{6,128})")
+# The value a few short words later: one token, or a number written with spaces (`sms to 669 820 176`).
+_LATER_VALUE = re.compile(r"(?:[^\W\d_]{1,4}[ \t]+){1,3}([+(]?\d[\d ().\-/]{5,24}\d|[^\s\"'<>]{6,128})")
 
 
 def _phone_after(text: str, start: int, value: str, group: str, spaced: bool) -> tuple[int, int] | None:
