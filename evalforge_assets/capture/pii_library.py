@@ -26,6 +26,7 @@ from evalforge_assets.capture.pii_address import find_addresses
 from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_names import find_full_names
 from evalforge_assets.capture.pii_names_scripts import find_script_names
+from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hold_national_id
 from evalforge_assets.capture.pii_pairs import find_credential_ids
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import NUMBER_RUN_SHAPE, Shapes
@@ -422,6 +423,8 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
         if has_digits or "." in text or "-" in text:
             found += find_ssns(text)
         found += find_phones(text)
+    if may_hold_national_id(text, shapes):
+        found += find_national_ids(text, shapes)
     found += find_secrets(text, shapes)
     found += find_addresses(text, shapes)
     found += find_full_names(text, shapes)

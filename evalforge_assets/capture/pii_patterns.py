@@ -25,6 +25,7 @@ PII_ENTITIES: tuple[str, ...] = (
     "IBAN",
     "CREDIT_CARD",
     "US_SSN",
+    "NATIONAL_ID",
     "PHONE",
     "IP_ADDRESS",
     "STREET_ADDRESS",

@@ -49,6 +49,8 @@ POSITIVES = [
     ("IBAN", "to FR14 2004 1010 0505 0001 3M02 606 ok", "FR14 2004 1010 0505 0001 3M02 606"),
     ("US_SSN", "SSN 123-45-6789 on the form", "123-45-6789"),
     ("US_SSN", "ssn: 234567890", "234567890"),
+    ("NATIONAL_ID", "codice fiscale RSSMRA85T10A562S on file", "RSSMRA85T10A562S"),
+    ("NATIONAL_ID", "PESEL: 44051401359", "44051401359"),
     ("IP_ADDRESS", "login from 203.0.113.42 failed", "203.0.113.42"),
     ("IP_ADDRESS", "peer 2001:db8::8a2e:370:7334 reset", "2001:db8::8a2e:370:7334"),
     ("IP_ADDRESS", "client fe80::1ff:fe23:4567:890a dropped", "fe80::1ff:fe23:4567:890a"),
@@ -306,8 +308,9 @@ def test_labeled_corpus_is_deterministic_and_covers_every_entity_type() -> None:
     assert first == again
     assert first != other
     planted = {entity for sample in labeled_pii_corpus() for entity, _ in sample.entities}
-    # The template corpus predates street addresses; the foreign corpus (pii_foreign) covers them.
-    assert planted == set(PII_ENTITIES) - {"USER_ID", "STREET_ADDRESS"}
+    # The template corpus predates street addresses and other countries' identity numbers; the foreign corpus
+    # (pii_foreign) covers addresses, tests/unit/test_pii_national_ids.py the identity numbers.
+    assert planted == set(PII_ENTITIES) - {"USER_ID", "STREET_ADDRESS", "NATIONAL_ID"}
 
 
 def test_full_labeled_set_has_no_structured_leak_and_no_damaged_negative() -> None:
