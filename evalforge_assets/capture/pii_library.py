@@ -90,8 +90,9 @@ _CARD_PREFIXES: tuple[tuple[tuple[str, ...], frozenset[int]], ...] = (
     (("35",), frozenset({16, 17, 18, 19})),
     (("36", "38", "39", "300", "301", "302", "303", "304", "305", "309"), frozenset({14, 16, 19})),
     (("1",), frozenset({15})),
+    (("2131", "1800"), frozenset({15})),  # JCB's older 15-digit ranges
     (("5019", "4571"), frozenset({16})),
-    (("50", "56", "57", "58", "6"), frozenset({16, 17, 18, 19})),
+    (("50", "56", "57", "58", "6"), frozenset({12, 13, 14, 15, 16, 17, 18, 19})),  # Maestro: 12 to 19 digits
     (("62", "81"), frozenset({16, 17, 18, 19})),
     (("2200", "2201", "2202", "2203", "2204"), frozenset({16, 17, 18, 19})),
     (("9792",), frozenset({16})),
@@ -124,8 +125,8 @@ def find_cards(text: str) -> Iterator[Candidate]:
                 chunk = text[start:end]
                 if last > index and len({text[groups[i][1]] for i in range(index, last)}) > 1:
                     continue  # a card uses one separator throughout
-                if last == index and len(chunk) > 16 and not chunk.startswith("62"):
-                    continue  # longer unseparated runs are span ids and counters (UnionPay's 19 aside)
+                if last == index and len(chunk) > 16 and not chunk.startswith(("62", "4")):
+                    continue  # longer unseparated runs are span ids and counters (UnionPay's and Visa's 19 aside)
                 digits = chunk.replace(" ", "").replace("-", "")
                 if _card(digits) and (last > index or len(groups) == 1 or len(digits) >= 13):
                     found = (start, end, last)
