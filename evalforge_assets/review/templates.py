@@ -118,6 +118,13 @@ _KEPT_LEAD = re.compile(r"[1-5]\d\d [A-Z]").search
 _MAY_GLUE = re.compile(r"<(?:(?<=[\w.-]<)\w+>|\w+>[\w.-])").search
 _RUN = re.compile(r"<(\w+)>(?:[\s:/.,#-]{0,3}<\w+>)+")
 _PARENS = re.compile(r"[()]")
+# One slot of one failure holds values of several shapes (`with 'id'=<uuid>` / `=<num>` / `=<id>`; an order number
+# the sanitizer read as a phone number on some spans): numbers, ids, uuids, hex and the sanitizer's value
+# placeholders are one placeholder. Placeholders that say what kind of thing failed (url, host, path, date,
+# quoted, value, object) keep their names.
+_ONE_SLOT = re.compile(
+    r"<(?:num|uuid|hex|phone|person|credit_card|national_id|us_ssn|user_id|iban|ip_address|email|street_address)>"
+)
 # The first line of a stack trace written into a message: a Java or JavaScript frame (`\tat com.acme.Pay.run(`,
 # `    at Object.<anonymous> (`), a Go goroutine header, a Python traceback's heading.
 # A DB-API driver's error is the tuple (errno, message): `(1213, 'Deadlock found when trying to get lock')`. Its
@@ -163,6 +170,8 @@ def _template(message: str) -> str:
             text = _ID_CANDIDATE.sub(lambda m: "<id>" if _is_id(m.group(0)) else m.group(0), text)
     if _MAY_GLUE(text):  # a glued token has a placeholder's bracket next to a token character
         text = _GLUED.sub(_glued, text)
+    if "<" in text:
+        text = _ONE_SLOT.sub("<id>", text)
     if text.count("<") >= 2:  # a run is two placeholders or more
         text = _RUN.sub(lambda m: f"<{m.group(1)}>", text)
     for _ in range(3):  # asides nest: `(query took <num> (shard <num>/<num>))`

@@ -26,22 +26,24 @@ from evalforge_assets.review.fingerprint import (
 from tests.fixtures.factories import make_capture
 
 
+# Numbers, ids, uuids, hex and the sanitizer's value placeholders are one placeholder, `<id>` (one slot of one
+# failure holds values of several shapes); the kinds that say what failed keep their names.
 @pytest.mark.parametrize("message, expected", [
-    ("Order 4411 timed out after 8423ms", "Order <num> timed out"),
-    ("user <EMAIL> not found", "user <email> not found"),
+    ("Order 4411 timed out after 8423ms", "Order <id> timed out"),
+    ("user <EMAIL> not found", "user <id> not found"),
     ("GET https://api.example.com/v1/orders/77 failed", "GET <url> failed"),
     ("connect to db-3.internal refused", "connect to <host> refused"),
     ("peer 10.0.4.17 reset the connection", "peer <ip> reset the connection"),
-    ("id 3f2b8c1e-9d4a-4b7e-8f1a-2c3d4e5f6a7b missing", "id <uuid> missing"),
-    ("blob 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b is corrupt", "blob <hex> is corrupt"),
+    ("id 3f2b8c1e-9d4a-4b7e-8f1a-2c3d4e5f6a7b missing", "id <id> missing"),
+    ("blob 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b is corrupt", "blob <id> is corrupt"),
     ("at 2026-01-02T03:04:05Z cache stale", "at <date> cache stale"),
-    ("bad pointer 0x7ffde4a1 dereferenced", "bad pointer <hex> dereferenced"),
-    ("ratio 0.73 too low", "ratio <num> too low"),
+    ("bad pointer 0x7ffde4a1 dereferenced", "bad pointer <id> dereferenced"),
+    ("ratio 0.73 too low", "ratio <id> too low"),
     ("field 'shipping_address' invalid", "field <quoted> invalid"),
-    ("retry with limit=25 and mode=fast", "retry with limit=<num> and mode=<value>"),
+    ("retry with limit=25 and mode=fast", "retry with limit=<id> and mode=<value>"),
     ("cannot open /srv/app/data/orders.parquet", "cannot open <path>"),
     ("session u-6a1B9xQ2 expired", "session <id> expired"),
-    ("minimum order total is $25.00", "minimum order total is <num>"),
+    ("minimum order total is $25.00", "minimum order total is <id>"),
     ("got 404 Not Found from the catalog", "got 404 Not Found from the catalog"),
     ("Upstream returned HTTP 503", "Upstream returned HTTP 5xx"),
 ])
