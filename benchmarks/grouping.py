@@ -1,6 +1,7 @@
 """Grouping quality: pairwise precision, recall and F1 of signatures against true groups, on the frozen corpus
 (tests/corpora/grouping_data, written before the v2 fingerprint was tuned) beside the v1 figure, Drain3 in place of
-the template rules, and the project's own labeled sample.
+the template rules, three corpora written by agents not shown the grouping code (tests/corpora/independent), and the
+project's own labeled sample.
 
     python3 -m uv run --frozen python benchmarks/grouping.py [--count 20000] [--seed 1] [--no-drain3]
 """
@@ -25,6 +26,7 @@ from evalforge_assets.review import fingerprint, templates
 from evalforge_assets.review.signatures import plan_folds
 from tests.corpora.grouping import GroupingScore, captures_of, pairwise_scores
 from tests.corpora.grouping_corpus import load
+from tests.corpora.independent_corpora import PINNED, VERSION_2_F1, labeled_spans
 
 # Fingerprint v1 (regex parameterizer, stack frames in the key, no placement), measured on the frozen corpus at
 # commit fcff864 before any v2 change: the figure v2 is compared with.
@@ -106,6 +108,13 @@ def main() -> None:
             with templates_from(drain3_template(messages, masked)):
                 score, rate = grouped(captures, labels)
             show(f"Drain3{' + its masking' if masked else ''} + placement", score, rate)
+
+    for name in sorted(PINNED):  # corpora written by agents that were not shown the grouping code
+        probe_captures, probe_labels = captures_of(labeled_spans(name))
+        print(f"independent corpus {name}: {len(probe_captures):,} failing spans, "
+              f"{len(set(probe_labels.values()))} true groups; v2 F1 was {VERSION_2_F1[name]:.3f}")
+        probe, rate = grouped(probe_captures, probe_labels)
+        show(f"v{fingerprint.FINGERPRINT_VERSION} token classes + placement", probe, rate)
 
     sample_captures, sample_labels = captures_of(generate_labeled_failures(args.count, seed=args.seed))
     print(f"labeled sample (sources/sample.py): {len(sample_captures):,} failures, "

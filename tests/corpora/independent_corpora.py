@@ -1,0 +1,36 @@
+"""Grouping corpora written by agents that were not shown the grouping code (tests/corpora/independent/README.md),
+each frozen by the sha256 of its lines before it was first scored: (span, true group) pairs in Datadog's export
+format, the group from how the corpus was built."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+DIRECTORY = Path(__file__).resolve().parent / "independent"
+# name -> sha256 of the uncompressed JSON lines, as the writer printed it when freezing the corpus.
+PINNED = {
+    "probe1": "09967f55686c538c2e50d1c33316da617f3a048f5c00713429f94a58155fc1a6",
+    "probe2": "05c321ec8a887ab62e2ef0968e0b463ea3e8189a02057f8891816e57855ab6f6",
+    "probe3": "5dbf9d4efadaf19beff1dabf0a032a9f7ab85889891ff39e1e4ae643f3cc36c0",
+}
+
+# F1 of fingerprint version 2 on each, measured before version 3's rules were written.
+VERSION_2_F1 = {"probe1": 0.594, "probe2": 0.746, "probe3": 0.524}
+
+
+def raw_lines(name: str) -> bytes:
+    return gzip.decompress((DIRECTORY / f"{name}.jsonl.gz").read_bytes())
+
+
+def sha256_of(name: str) -> str:
+    return hashlib.sha256(raw_lines(name)).hexdigest()
+
+
+def labeled_spans(name: str) -> list[tuple[dict[str, Any], str]]:
+    """The corpus's (span, true group) pairs."""
+    rows = [json.loads(line) for line in raw_lines(name).decode().splitlines()]
+    return [(row["span"], row["label"]) for row in rows]
