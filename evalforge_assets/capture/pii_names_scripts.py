@@ -67,6 +67,10 @@ _KOREAN_FAMILY_NAMES = frozenset(
     "소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부"
 )
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ]")
+_ANY_SPACED_SCRIPT = re.compile("[" + "".join(_SPACED_SCRIPTS) + "]")
+_ANY_CJK = re.compile(f"[{_HAN}{_KANA}]")
+_ANY_HANGUL = re.compile(f"[{_HANGUL}]")
+_ANY_CYRILLIC = re.compile("[А-ЯЁІЇЄҐЎ]")
 _KANA_CHAR = re.compile(f"[{_KANA}]")
 _PATH_SEPARATORS = ("/", "\\")
 # Russian, Ukrainian and Belarusian names carry a patronymic (Эдгарович, Антоновна, Іванівна): two or three
@@ -90,21 +94,27 @@ _PATRONYMIC_NAME = re.compile(
 def find_script_names(text: str) -> Iterator[Candidate]:
     """Names in uncased scripts standing alone in Latin-script text, and Cyrillic names with a patronymic (the
     caller passes non-ASCII text only)."""
-    for pattern in (_PATRONYMIC_NAME, _SURNAME_NAME):
-        for match in pattern.finditer(text):
-            yield "PERSON", match.start(), match.end()
+    # One search per family of scripts says whether its patterns can match at all: most non-ASCII text is
+    # accented Latin, and holds none of them.
+    if _ANY_CYRILLIC.search(text):
+        for pattern in (_PATRONYMIC_NAME, _SURNAME_NAME):
+            for match in pattern.finditer(text):
+                yield "PERSON", match.start(), match.end()
     if not _LATIN_LETTER.search(text) and len(text) > 24:
         return  # a long text without Latin letters is written in its own script: nothing stands alone in it
-    for pattern in _SPACED_RUNS:
-        for match in pattern.finditer(text):
-            if _stands_alone(text, match.start(), match.end()):
+    if _ANY_SPACED_SCRIPT.search(text):
+        for pattern in _SPACED_RUNS:
+            for match in pattern.finditer(text):
+                if _stands_alone(text, match.start(), match.end()):
+                    yield "PERSON", match.start(), match.end()
+    if _ANY_CJK.search(text):
+        for match in _CJK_RUN.finditer(text):
+            if _cjk_name(match.group()) and _stands_alone(text, match.start(), match.end()):
                 yield "PERSON", match.start(), match.end()
-    for match in _CJK_RUN.finditer(text):
-        if _cjk_name(match.group()) and _stands_alone(text, match.start(), match.end()):
-            yield "PERSON", match.start(), match.end()
-    for match in _HANGUL_RUN.finditer(text):
-        if _korean_name(match.group()) and _stands_alone(text, match.start(), match.end()):
-            yield "PERSON", match.start(), match.end()
+    if _ANY_HANGUL.search(text):
+        for match in _HANGUL_RUN.finditer(text):
+            if _korean_name(match.group()) and _stands_alone(text, match.start(), match.end()):
+                yield "PERSON", match.start(), match.end()
 
 
 def _cjk_name(run: str) -> bool:
