@@ -50,7 +50,6 @@ _SPACED_RUNS = tuple(
 )
 _CJK_RUN = re.compile(rf"(?<![{_HAN}{_KANA}])[{_HAN}{_KANA}]{{1,4}}(?:[ \t\u3000][{_HAN}{_KANA}]{{1,4}})?(?![{_HAN}{_KANA}])")
 _HANGUL_RUN = re.compile(rf"(?<![{_HANGUL}])[{_HANGUL}]{{1,4}}(?:[ \t][{_HANGUL}]{{1,4}})?(?![{_HANGUL}])")
-# The most common family names of Korea (about 90% of people).
 # Family names of the Hundred Family Surnames and the most common ones of today, simplified and traditional (over 90%
 # of people in China and Taiwan), less those that also start everyday words (成, 和, 公, 文, 时 ...): a run such as
 # 成功 ("success") in an English log line is no name.
@@ -62,6 +61,7 @@ _CHINESE_FAMILY_NAMES = frozenset(
     "扈冀郏浦尚晏柴瞿阎慕茹宦艾鱼庾暨衡耿弘匡寇禄阙殳沃蔚夔巩厍聂晁勾敖融訾辛阚简饶曾毋沙乜鞠巢蒯荆竺逯桓金石白武"
     "張劉陳楊黃趙吳許鄭謝葉蘇呂鍾譚陸賈韋鄒龍賀顧龔萬錢嚴湯蕭賴簡歐溫馮鄧蔣盧羅閆孫馬韓衛沈顏龐紀聶閻駱鄔畢談藍闕饒鄺甘侯游"
 )
+# The most common family names of Korea (about 90% of people).
 _KOREAN_FAMILY_NAMES = frozenset(
     "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현함변염여추도"
     "소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부"

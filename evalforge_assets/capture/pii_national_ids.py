@@ -64,8 +64,7 @@ def _never_raises(valid: Validator) -> Validator:
             return False
     return check
 
-# Shapes written with their own separators or letters: each is its country's format, so it is validated only by
-# the validators of that format.
+
 def _dated(year_at: int, year_digits: int, valid: Validator) -> Validator:
     """`valid`, or a real date of birth at the format's place: for formats whose shape alone is rare, where
     numbers written by hand or by test-data generators often get the check digit wrong."""
@@ -83,44 +82,49 @@ def _dated(year_at: int, year_digits: int, valid: Validator) -> Validator:
 
 # The United Kingdom's National Insurance number as it is written, with its spaces (`QQ 12 34 56 C`), or compact
 # with the letters it may have.
-_NINO = re.compile(r"[A-CEGHJ-PR-TW-Z]{2} (?:\d{2} ?){3}[A-Z]|[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]")
-# (shape, validators, a literal every match shows in the ASCII digit view, where digits are "0", or None when
-# the class view's `AAAAAA00A` is the test).
-_FORMATTED: tuple[tuple[re.Pattern[str], tuple[Validator, ...], bytes | None], ...] = (
-    (_NINO, (bool,), b"000000"),
-    (re.compile(r"\d{6}-\d{7}"), (_dated(0, 2, rrn.is_valid),), b"000000-0000000"),
-    (re.compile(r"[12]\d{4}(?:2[AB])\d{8}"), (nir.is_valid,), b"00000000"),
-    (re.compile(r"\d{6}[-+A]\d{3}[0-9A-Y]"), (hetu.is_valid,), b"000000"),
-    (re.compile(r"\d{6}/\d{3,4}"), (rc.is_valid,), b"000000/000"),
-    (re.compile(r"\d{3}\.\d{3}\.\d{3}-\d{2}"), (cpf.is_valid,), b"000.000.000-00"),
-    (re.compile(r"756\.\d{4}\.\d{4}\.\d{2}"), (ch_ssn.is_valid,), b"000.0000.0000.00"),
-    (re.compile(r"\d{8}-?[A-Z]"), (dni.is_valid,), b"00000000"),
-    (re.compile(r"[XYZ]-?\d{7}-?[A-Z]"), (nie.is_valid,), b"0000000"),
-    (re.compile(r"[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]"), (codicefiscale.is_valid,), None),
-    (re.compile(r"\d{17}[\dX]"), (_dated(6, 4, ric.is_valid),), b"00000000000000000"),
+_SPACED_NINO_SHAPE = r"[A-CEGHJ-PR-TW-Z]{2} (?:\d{2} ?){3}[A-Z]"
+_COMPACT_NINO = re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]")
+# Shapes written with their own separators or letters: each is its country's format, so it is validated only by
+# the validators of that format (the NI number's format is all it has).
+_FORMATTED: tuple[tuple[re.Pattern[str], tuple[Validator, ...]], ...] = (
+    (_COMPACT_NINO, (bool,)),
+    (re.compile(r"\d{6}-\d{7}"), (_dated(0, 2, rrn.is_valid),)),
+    (re.compile(r"[12]\d{4}(?:2[AB])\d{8}"), (nir.is_valid,)),
+    (re.compile(r"\d{6}[-+A]\d{3}[0-9A-Y]"), (hetu.is_valid,)),
+    (re.compile(r"\d{6}/\d{3,4}"), (rc.is_valid,)),
+    (re.compile(r"\d{3}\.\d{3}\.\d{3}-\d{2}"), (cpf.is_valid,)),
+    (re.compile(r"756\.\d{4}\.\d{4}\.\d{2}"), (ch_ssn.is_valid,)),
+    (re.compile(r"\d{8}-?[A-Z]"), (dni.is_valid,)),
+    (re.compile(r"[XYZ]-?\d{7}-?[A-Z]"), (nie.is_valid,)),
+    (re.compile(r"[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]"), (codicefiscale.is_valid,)),
+    (re.compile(r"\d{17}[\dX]"), (_dated(6, 4, ric.is_valid),)),
 )
 # Bare digit runs by length: the validators that need nothing else, and those that need a word before them.
 # Ten digits are also epoch seconds (a Czech birth number's month may be 51-62, and 17xxxxxxxx validates one
 # time in eleven), so ten-digit numbers need the word.
 _ALONE: dict[int, tuple[Validator, ...]] = {
-    11: (fodselsnummer.is_valid,),
-    13: (cnp.is_valid, za_idnr.is_valid, ch_ssn.is_valid),
-    15: (nir.is_valid,),
+    length: tuple(map(_never_raises, validators)) for length, validators in {
+        11: (fodselsnummer.is_valid,),
+        13: (cnp.is_valid, za_idnr.is_valid, ch_ssn.is_valid),
+        15: (nir.is_valid,),
+    }.items()
 }
 _WITH_WORD: dict[int, tuple[Validator, ...]] = {
-    9: (bsn.is_valid, sin.is_valid, il_idnr.is_valid),
-    10: (rntrc.is_valid, egn.is_valid, rc.is_valid),
-    11: (cpf.is_valid, tckimlik.is_valid, idnr.is_valid, pesel.is_valid, oib.is_valid, amka.is_valid),
-    12: (inn.is_valid,),
-    13: (pin.is_valid,),
-    16: (nik.is_valid,),
+    length: tuple(map(_never_raises, validators)) for length, validators in {
+        9: (bsn.is_valid, sin.is_valid, il_idnr.is_valid),
+        10: (rntrc.is_valid, egn.is_valid, rc.is_valid),
+        11: (cpf.is_valid, tckimlik.is_valid, idnr.is_valid, pesel.is_valid, oib.is_valid, amka.is_valid),
+        12: (inn.is_valid,),
+        13: (pin.is_valid,),
+        16: (nik.is_valid,),
+    }.items()
 }
 _TOKEN = r"(?<![\w.@/+#-]){}(?![\w@/]|[.,:-]\w)"
-_COMPACT = tuple((shape, tuple(map(_never_raises, validators))) for shape, validators, _ in _FORMATTED)
+_COMPACT = tuple((shape, tuple(map(_never_raises, validators))) for shape, validators in _FORMATTED)
 _COMPACT_DIGITS = tuple((shape, validators) for shape, validators in _COMPACT if shape.fullmatch("1" * 18))
 # Shapes written with spaces, searched in the text: rare, so on ASCII text each is looked for only when the
 # class view (letters "A", digits "0") shows its start.
-_SPACED_NINO = re.compile(_TOKEN.format(r"[A-CEGHJ-PR-TW-Z]{2} (?:\d{2} ?){3}[A-Z]"))
+_SPACED_NINO = re.compile(_TOKEN.format(_SPACED_NINO_SHAPE))
 _SPACED_SIN = re.compile(_TOKEN.format(r"\d{3} \d{3} \d{3}"))
 # Words that name an identity number, in the languages of the validators above (lowered; matched as words).
 _ID_WORDS = (
@@ -231,9 +235,9 @@ _THIRTEEN_DATED = re.compile(r"756\d{10}|[1-9]?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[
 def _valid_alone(digits: str) -> bool:
     if len(digits) == 13 and not _THIRTEEN_DATED.fullmatch(digits):
         return False
-    return any(_never_raises(valid)(digits) for valid in _ALONE.get(len(digits), ()))
+    return any(valid(digits) for valid in _ALONE.get(len(digits), ()))
 
 
 @lru_cache(maxsize=4096)
 def _valid_with_word(digits: str) -> bool:
-    return any(_never_raises(valid)(digits) for valid in _WITH_WORD.get(len(digits), ()))
+    return any(valid(digits) for valid in _WITH_WORD.get(len(digits), ()))

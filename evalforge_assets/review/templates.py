@@ -43,8 +43,6 @@ _TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, pattern in (
         ("url", r"\b[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^\s'\"<>)\]]|<\w+>)+"),
         ("email", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-        # Kubernetes objects (`deployment/pricing-svc`, `pod/web-7c9f`) and the namespace a message names: which
-        # workload failed is data of one occurrence; the kind stays in the placeholder's place as text before it.
         ("object", _K8S_OBJECT),
         ("uuid", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"),
         ("ip", (r"(?<![\w.:])(?:(?:\d{1,3}\.){3}\d{1,3}|(?=[0-9a-fA-F:]*::|(?:[0-9a-fA-F]{1,4}:){3})"
@@ -125,14 +123,14 @@ _PARENS = re.compile(r"[()]")
 _ONE_SLOT = re.compile(
     r"<(?:num|uuid|hex|phone|person|credit_card|national_id|us_ssn|user_id|iban|ip_address|email|street_address)>"
 )
-# The first line of a stack trace written into a message: a Java or JavaScript frame (`\tat com.acme.Pay.run(`,
-# `    at Object.<anonymous> (`), a Go goroutine header, a Python traceback's heading.
 # A DB-API driver's error is the tuple (errno, message): `(1213, 'Deadlock found when trying to get lock')`. Its
 # number and words are the failure, not a value or an aside: written `E1213 Deadlock found ...` before the classes.
 _ERRNO_TUPLE = re.compile(r"\((\d{3,5}), (['\"])([^'\"\n]{1,300})\2\)")
 # SQLAlchemy appends the statement, its parameters and a link to its docs: the same failure's evidence, written
 # or not depending on how the error was reported.
 _SQL_TRAILER = re.compile(r"\s*(?:\[SQL: |\(Background on this error)")
+# The first line of a stack trace written into a message: a Java or JavaScript frame (`\tat com.acme.Pay.run(`,
+# `    at Object.<anonymous> (`), a Go goroutine header, a Python traceback's heading.
 _FRAMES = re.compile(r"\n[ \t]*(?:at [\w$.<>/]+[ (]|goroutine \d+ \[|Traceback \(most recent call last\))")
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_.:-][A-Za-z0-9]+)*")
 
@@ -151,8 +149,9 @@ def forget_templates() -> None:
 def _template(message: str) -> str:
     if "\n" in message and (frames := _FRAMES.search(message)) is not None:
         message = message[: frames.start()]  # a stack inside the message is the stack's evidence, not the message
-    if "[SQL: " in message or "(Background on this error" in message:
-        message = message[: _SQL_TRAILER.search(message).start()]  # type: ignore[union-attr]  # found just above
+    if ("[SQL: " in message or "(Background on this error" in message) and (
+            trailer := _SQL_TRAILER.search(message)) is not None:
+        message = message[: trailer.start()]
     text = _SANITIZED.sub(lambda m: f"<{m.group(0)[1:-1].lower()}>", message) if "<" in message else message
     text = _payloads_to_keys(text).replace("\x00", "")
     if "(" in text and _ERRNO_TUPLE.search(text):
