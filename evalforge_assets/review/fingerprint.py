@@ -9,7 +9,7 @@ see why captures grouped.
 
 Evidence is optional in real exports: some spans carry an error object, some only `metadata["error.message"]`,
 some only an `error_type:` tag. A fingerprint's `rule` says which evidence it was built from; a fingerprint
-missing its message or its type is *partial*, and grouping (`review/signatures.py`) places such a capture in
+missing its message or its type is *partial*, and grouping (`review/placement.py`) places such a capture in
 the dominant complete signature that agrees with every part it has (`joins`).
 
 Changing any rule here changes ids: bump FINGERPRINT_VERSION. Stored captures of an older version are
@@ -29,7 +29,7 @@ import orjson
 from evalforge_assets.models import FailureCapture, FailureKind
 from evalforge_assets.review.templates import forget_templates, message_template
 
-FINGERPRINT_VERSION = 3
+FINGERPRINT_VERSION = 4
 KEY_PARTS = ("version", "ml_app", "agent", "step", "failure_kind", "error_type", "message", "evaluations")
 
 # Which evidence a fingerprint was built from.
@@ -39,13 +39,23 @@ RULE_TYPE_ONLY = "type_without_message"
 RULE_NO_DETAIL = "no_type_no_message"
 RULE_EVALUATIONS = "evaluations"
 PARTIAL_RULES = frozenset({RULE_MESSAGE_ONLY, RULE_TYPE_ONLY})
+# How a capture came to be counted under a signature other than its own (see review/placement.py).
+PLACED_EXTENDED = "message_extended"
+_SITE = ("version", "ml_app", "agent", "step", "failure_kind")
 
 _PY_FRAME = re.compile(r'File "(?P<file>[^"]+)", line \d+, in (?P<func>[\w<>.]+)')
 _JS_FRAME = re.compile(r"at (?P<func>[\w$.<>]+) \((?P<file>[^():]+)(?::\d+){1,2}\)")
 _SITE_PACKAGES = re.compile(r".*/(?:site-packages|dist-packages|node_modules)/")
 MAX_FRAMES = 5
-# "KeyError: 'price'" as a message: the type written in front of the message is the error type.
-_TYPE_PREFIX = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Timeout|Exit|Interrupt|Warning)):\s+")
+# "KeyError: 'price'" as a message: the type written in front of the message is the error type. Ruby and C++
+# write namespaces with `::` (`Faraday::TimeoutError`).
+_TYPE_PREFIX = re.compile(
+    r"^(?P<type>[A-Za-z_][\w.]*(?:::[A-Za-z_][\w.]*)*(?:Error|Exception|Timeout|Exit|Interrupt|Warning|Fault)):\s+")
+# Frameworks write the exception they wrap in front of its message (`ToolException: 422 Client Error ...`), on some
+# spans and not others: a prefix of another type is dropped too, when what follows says enough on its own.
+_MAX_PREFIXES = 3
+_NAMESPACE = re.compile(r"\.|::")
+_ENOUGH_AFTER_PREFIX = 20
 
 
 def parameterize(message: str) -> str:
@@ -87,20 +97,46 @@ def failing_evaluations(capture: FailureCapture) -> list[str]:
 def error_parts(error_type: str | None, message: str | None) -> tuple[str | None, str | None]:
     """(type, message template) from whatever evidence a span had.
 
-    The type is its last dotted name (`openai.RateLimitError` and `RateLimitError` are one type); a message that
-    starts with a type (`KeyError: 'price'`) gives the type when none was reported and loses the prefix.
+    The type is its last dotted name (`openai.RateLimitError` and `RateLimitError` are one type, as are
+    `ActiveRecord::RecordNotFound` and `RecordNotFound`). A message that starts with a type (`KeyError: 'price'`)
+    gives the type when none was reported and loses the prefix, as it loses a wrapper's type written in front
+    (`ToolException: HTTPError: 422 ...`). A message that holds its own type further on (`Task embed failed:
+    RuntimeError: mat1 and mat2 ...` reported as a RuntimeError) starts after it: what comes before is the
+    context a caller wrapped it in, present on some spans and not on others.
     """
-    if message:
+    if message and error_type:
+        message = _after_own_type(error_type, message)
+    for _ in range(_MAX_PREFIXES if message else 0):
         prefixed = _TYPE_PREFIX.match(message)
-        if prefixed and (not error_type or _short_type(prefixed.group("type")) == _short_type(error_type)):
-            error_type = error_type or prefixed.group("type")
-            message = message[prefixed.end():]
+        if prefixed is None:
+            break
+        same = not error_type or _short_type(prefixed.group("type")) == _short_type(error_type)
+        if not same and len(message) - prefixed.end() < _ENOUGH_AFTER_PREFIX:
+            break  # `ValueError: 'price'` and `KeyError: 'price'` wrapped alike are told apart by the prefix alone
+        error_type = error_type or prefixed.group("type")
+        message = message[prefixed.end():]
     template = message_template(message) if message and message.strip() else None
     return (_short_type(error_type) if error_type else None), (template or None)
 
 
+def _after_own_type(error_type: str, message: str) -> str:
+    """The message from after its own type written inside it (the first time). Only the reported type: a type
+    named inside a message without one may be the cause of a wrapper's failure (`payout-service returned 503:
+    java.lang.NullPointerException: ...`), which the message as a whole joins (see review/placement.py)."""
+    inner = _inner_type_pattern(_short_type(error_type)).search(message)
+    if inner is None or inner.start() == 0 or not message[inner.end():].strip():
+        return message  # at the start, the prefix rules decide; with nothing after, the message is kept
+    return message[inner.end():]
+
+
+@lru_cache(maxsize=1024)
+def _inner_type_pattern(short_type: str) -> re.Pattern[str]:
+    """`<short_type>: ` written inside a message, with or without its module (`openai.RateLimitError: `)."""
+    return re.compile(r"(?<![^\s:(])(?:[A-Za-z_][\w]*(?:\.|::))*" + re.escape(short_type) + r":\s+")
+
+
 def _short_type(error_type: str) -> str:
-    return error_type.strip().rsplit(".", 1)[-1]
+    return _NAMESPACE.split(error_type.strip())[-1]
 
 
 def fingerprint_of(capture: FailureCapture) -> dict[str, Any]:
@@ -147,11 +183,38 @@ def joins(partial: dict[str, Any], complete: dict[str, Any]) -> bool:
     and equal on the part (type or message) the partial one has."""
     if complete.get("rule") != RULE_TYPE_AND_MESSAGE or not is_partial(partial):
         return False
-    site = ("version", "ml_app", "agent", "step", "failure_kind")
-    if any(partial.get(part) != complete.get(part) for part in site):
+    if any(partial.get(part) != complete.get(part) for part in _SITE):
         return False
     present = "message" if partial["rule"] == RULE_MESSAGE_ONLY else "error_type"
     return partial.get(present) == complete.get(present)
+
+
+# Where a longer message may go on from a shorter one of the same failure: a new sentence, an aside in brackets, a
+# clause after a dash (`Agent stopped due to max iterations.` + ` Last observation: []`). Not after `:` or `,`:
+# `Failed to fetch job <id>: 403 Forbidden` and `...: 404 Not Found` are two failures.
+_GOES_ON = re.compile(r"(?:[.;!?。]|\s*[(\[]|\s+[-–—]\s)")
+_SENTENCE_END = (".", "!", "?", "。")
+# Where the context a caller wraps a message in ends (`Error invoking tool search: `, `Policy lookup failed - `).
+_WRAPPED = (": ", " - ")
+# A message this short is a wrapper (`Request failed`), not a failure that more detail only illustrates.
+MIN_EXTENDED_WORDS = 4
+
+
+def extends(longer: dict[str, Any], shorter: dict[str, Any]) -> bool:
+    """Whether `longer`'s captures are `shorter`'s failure told with more detail: both complete, of one site and
+    error type, and `longer`'s message is `shorter`'s (of four words or more) going on at a sentence or an aside,
+    or `shorter`'s behind the context a caller wrapped it in (`Task embed failed: <shorter>`)."""
+    if longer.get("rule") != RULE_TYPE_AND_MESSAGE or shorter.get("rule") != RULE_TYPE_AND_MESSAGE:
+        return False
+    if any(longer.get(part) != shorter.get(part) for part in (*_SITE, "error_type")):
+        return False
+    long_message, short_message = longer.get("message") or "", shorter.get("message") or ""
+    if len(long_message) <= len(short_message) or len(short_message.split()) < MIN_EXTENDED_WORDS:
+        return False
+    if long_message.startswith(short_message):
+        rest = long_message[len(short_message):]
+        return _GOES_ON.match(rest) is not None or (short_message.endswith(_SENTENCE_END) and rest[:1].isspace())
+    return long_message.endswith(short_message) and long_message[:-len(short_message)].endswith(_WRAPPED)
 
 
 def title_of(fingerprint: dict[str, Any]) -> str:

@@ -4,12 +4,9 @@ Each signature stores its own captures per hour (`own_counts_by_hour`). Re-proce
 hour's count instead of adding to it, and `count` is always the sum over hours: history is never recomputed
 and never counted twice. A parent that absorbed merged children shows their hours in `counts_by_hour`.
 
-Placement: a capture whose fingerprint is partial (an error with a type but no message, or a message but no
-type) joins the dominant complete signature of its site that agrees with what it has (`fingerprint.joins`): the
-one with the most captures, ties to the smaller id. Its own fingerprint (and `fingerprint_id`) stays what it is;
-it is counted under the signature it joined, whose fingerprint lists the rule under `joined`. Without such a
-signature it stays under its own. Placement is decided over the captures of the run and the signatures stored;
-a run that creates a complete signature also regroups the hours whose partial captures had none to join.
+Which signature each capture is counted under is placement (`review/placement.py`: partial captures join the
+dominant complete signature of their site, longer messages the shorter one they tell in more detail). A run that
+creates a complete signature also regroups the hours whose captures had none to join.
 
 Grouping owns a signature's counts, hours, bounds, samples, severity and versions (and `regressed`, when a
 resolved signature recurs), and a capture's `signature_id`; reviewers own the rest (status, merges, notes).
@@ -28,20 +25,17 @@ from evalforge_assets.models import (
     SEVERITY_RANK,
     FailureCapture,
     FailureSignature,
-    Severity,
     SignatureStatus,
 )
 from evalforge_assets.review.fingerprint import (
     FINGERPRINT_VERSION,
-    RULE_MESSAGE_ONLY,
     RULE_TYPE_AND_MESSAGE,
-    RULE_TYPE_ONLY,
+    extends,
     fingerprint_of,
-    is_partial,
-    joins,
     signature_id_of,
     title_of,
 )
+from evalforge_assets.review.placement import JOINED_RULES, CaptureFacts, SignatureFold, plan_folds
 from evalforge_assets.store import CaptureFilter, Filter, Store
 
 SAMPLE_SIZE = 5
@@ -65,136 +59,6 @@ class GroupingResult:
     regrouped_captures: list[FailureCapture] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     regressed: list[str] = field(default_factory=list)
-
-
-_CURRENT = f"sig_v{FINGERPRINT_VERSION}_"
-JOINED_RULES = {
-    RULE_TYPE_ONLY: "captures with this error type and no message join the signature of their site "
-                            "(ml_app, agent, step, kind) and type with the most captures",
-    RULE_MESSAGE_ONLY: "captures with this message and no error type join the signature of their site "
-                            "(ml_app, agent, step, kind) and message with the most captures",
-}
-
-
-@dataclass(frozen=True)
-class CaptureFacts:
-    """What grouping reads from a capture. Built from a stored document without validating the whole
-    FailureCapture (the costliest step at ingestion rates); the full record is validated only when a new
-    signature needs its fingerprint, the capture must be moved to a merge parent, its fingerprint is of an older
-    version, or it may be partial (an error without a message or a type)."""
-
-    capture_id: str
-    fingerprint_id: str
-    signature_id: str | None
-    occurred_at: str
-    severity: Severity
-    version: str | None
-    source: FailureCapture | Mapping[str, Any]
-    partial: dict[str, Any] | None = None  # the fingerprint, when it may be placed in another signature
-    stored_fingerprint_id: str | None = None  # as stored, when older than the current version
-
-    @classmethod
-    def of(cls, capture: FailureCapture | CaptureFacts | Mapping[str, Any]) -> CaptureFacts:
-        if isinstance(capture, CaptureFacts):
-            return capture
-        if isinstance(capture, FailureCapture):
-            stored = capture.fingerprint_id
-            fingerprint = fingerprint_of(capture) if _may_be_partial(capture.failure_kind.value, capture.error_type,
-                                                                     capture.error_message) or not _current(stored) \
-                else None
-            fingerprint_id = stored if _current(stored) else signature_id_of(fingerprint or fingerprint_of(capture))
-            assert fingerprint_id is not None
-            return cls(capture.capture_id, fingerprint_id, capture.signature_id, capture.occurred_at,
-                       capture.severity, capture.source.version, capture,
-                       fingerprint if fingerprint is not None and is_partial(fingerprint) else None,
-                       None if _current(stored) else stored)
-        fingerprint_id = capture.get("fingerprint_id")
-        if not _current(fingerprint_id) or _may_be_partial(capture.get("failure_kind"), capture.get("error_type"),
-                                                           capture.get("error_message")):
-            return cls.of(FailureCapture.model_validate(capture))
-        return cls(capture["capture_id"], fingerprint_id, capture.get("signature_id"), capture["occurred_at"],
-                   Severity(capture["severity"]), (capture.get("source") or {}).get("version"), capture)
-
-    def capture(self) -> FailureCapture:
-        return self.source if isinstance(self.source, FailureCapture) else FailureCapture.model_validate(self.source)
-
-    def previous_ids(self) -> set[str]:
-        """The signatures this capture was counted under before this run."""
-        return {sid for sid in (self.signature_id, self.stored_fingerprint_id, self.fingerprint_id) if sid}
-
-
-def _current(fingerprint_id: str | None) -> bool:
-    return bool(fingerprint_id) and fingerprint_id.startswith(_CURRENT)  # type: ignore[union-attr]
-
-
-def _may_be_partial(kind: str | None, error_type: str | None, message: str | None) -> bool:
-    return kind == "error" and (not error_type or not message)
-
-
-@dataclass
-class SignatureFold:
-    """What one grouping run adds to one signature: its captures of each hour the run covers (its own, and
-    partial ones placed in it)."""
-
-    signature_id: str
-    hours: dict[str, list[CaptureFacts]] = field(default_factory=dict)
-
-    def captures(self) -> list[CaptureFacts]:
-        return [facts for hour in sorted(self.hours) for facts in self.hours[hour]]
-
-    def home(self) -> CaptureFacts:
-        """A capture whose own fingerprint names this signature (the one a new signature is described by)."""
-        captures = self.captures()
-        return next((c for c in captures if c.fingerprint_id == self.signature_id), captures[0])
-
-    def joined_rules(self) -> list[str]:
-        return sorted({c.partial["rule"] for c in self.captures()
-                       if c.partial is not None and c.fingerprint_id != self.signature_id})
-
-
-def plan_folds(
-    captures_by_hour: Mapping[str, Sequence[FailureCapture | CaptureFacts | Mapping[str, Any]]],
-    known: Mapping[str, FailureSignature] | None = None,
-) -> dict[str, SignatureFold]:
-    """The captures of each hour, grouped by the signature their fingerprint names, partial ones placed in the
-    dominant complete signature they join (among this run's and the `known` ones)."""
-    folds: dict[str, SignatureFold] = {}
-    partial: list[tuple[str, CaptureFacts]] = []
-    for hour, captures in sorted(captures_by_hour.items()):
-        for capture in captures:
-            facts = CaptureFacts.of(capture)
-            if facts.partial is not None:
-                partial.append((hour, facts))
-                continue
-            folds.setdefault(facts.fingerprint_id, SignatureFold(facts.fingerprint_id)).hours.setdefault(
-                hour, []).append(facts)
-    if partial:
-        candidates = _complete_candidates(folds, known or {}, captures_by_hour.keys())
-        for hour, facts in partial:
-            target = _dominant(facts.partial or {}, candidates) or facts.fingerprint_id
-            folds.setdefault(target, SignatureFold(target)).hours.setdefault(hour, []).append(facts)
-    return folds
-
-
-def _complete_candidates(folds: Mapping[str, SignatureFold], known: Mapping[str, FailureSignature],
-                         run_hours: Iterable[str]) -> dict[str, tuple[dict[str, Any], int]]:
-    """Complete signatures a partial capture may join: id -> (fingerprint, captures counted with this run's)."""
-    hours = set(run_hours)
-    found: dict[str, tuple[dict[str, Any], int]] = {}
-    for signature_id, signature in known.items():
-        if signature.fingerprint.get("version") == FINGERPRINT_VERSION:
-            earlier = sum(n for hour, n in signature.own_counts_by_hour.items() if hour not in hours)
-            found[signature_id] = (signature.fingerprint, earlier)
-    for signature_id, fold in folds.items():
-        fingerprint, earlier = found.get(signature_id) or (fingerprint_of(fold.home().capture()), 0)
-        found[signature_id] = (fingerprint, earlier + len(fold.captures()))
-    return found
-
-
-def _dominant(partial: dict[str, Any], candidates: Mapping[str, tuple[dict[str, Any], int]]) -> str | None:
-    joinable = [(-count, signature_id) for signature_id, (fingerprint, count) in candidates.items()
-                if joins(partial, fingerprint)]
-    return min(joinable)[1] if joinable else None
 
 
 def fold_signature(signature: FailureSignature | None, fold: SignatureFold,
@@ -319,10 +183,11 @@ def _absorb(signature: FailureSignature, hour: str, captures: list[CaptureFacts]
 # ---- storing a grouping run ------------------------------------------------------------------------------------
 def related_signatures(store: Store, captures: Sequence[CaptureFacts]) -> dict[str, FailureSignature]:
     """The signatures these captures map to (and were counted under before), their merge parents and those
-    parents' other children, and the complete signatures their partial captures may join."""
+    parents' other children, and the complete signatures of their ml_apps (which partial captures may join, and
+    longer messages go on from)."""
     ids = {sid for c in captures for sid in c.previous_ids()}
     known = store.get_signatures(sorted(ids))
-    for ml_app in sorted({c.partial["ml_app"] for c in captures if c.partial is not None}):
+    for ml_app in sorted({app for c in captures if (app := c.ml_app)}):  # what their captures may be placed in
         known.update({s.signature_id: s for s in store.iter_signatures((Filter("ml_app", "==", ml_app),))
                       if s.fingerprint.get("version") == FINGERPRINT_VERSION and s.signature_id not in known})
     parents = {s.merged_into for s in known.values() if s.merged_into} - known.keys()
@@ -369,8 +234,8 @@ def store_grouping(store: Store, partition_keys: Sequence[str], now: str) -> Sto
     their `signature_id` one update each, so a reviewer's concurrent status or assignee change stays.
 
     A complete signature created here may be what partial captures of other hours, grouped earlier, had no
-    signature to join: those hours are grouped again in the same call, so hours grouped one by one in any order
-    end with every partial capture placed.
+    signature to join, or what their longer messages go on from: those hours are grouped again in the same call,
+    so hours grouped one by one in any order end with every capture placed.
     """
     written = _store_hours(store, partition_keys, now)
     stranded = _stranded_hours(store, written.created, partition_keys)
@@ -385,17 +250,22 @@ def store_grouping(store: Store, partition_keys: Sequence[str], now: str) -> Sto
 
 
 def _stranded_hours(store: Store, created: Sequence[str], done: Sequence[str]) -> list[str]:
-    """Hours outside `done` holding captures still under the partial signature a `created` complete one takes."""
+    """Hours outside `done` holding captures still under the partial signature a `created` complete one takes, or
+    under a signature whose message goes on from a `created` one's."""
     partial_ids: set[str] = set()
-    for signature in store.get_signatures(sorted(created)).values():
-        fingerprint = signature.fingerprint
-        if fingerprint.get("rule") == RULE_TYPE_AND_MESSAGE:
-            partial_ids.add(signature_id_of({**fingerprint, "message": None}))
-            partial_ids.add(signature_id_of({**fingerprint, "error_type": None}))
-    if not partial_ids:
-        return []
-    hours = {(doc.get("lineage") or {}).get("partition_key")
-             for doc in store.iter_capture_documents(CaptureFilter(signature_id=tuple(sorted(partial_ids))))}
+    hours: set[str] = set()
+    new_complete = [s.fingerprint for s in store.get_signatures(sorted(created)).values()
+                    if s.fingerprint.get("rule") == RULE_TYPE_AND_MESSAGE]
+    for fingerprint in new_complete:
+        partial_ids.add(signature_id_of({**fingerprint, "message": None}))
+        partial_ids.add(signature_id_of({**fingerprint, "error_type": None}))
+    for ml_app in sorted({fingerprint["ml_app"] for fingerprint in new_complete}):
+        for signature in store.iter_signatures((Filter("ml_app", "==", ml_app),)):
+            if any(extends(signature.fingerprint, fingerprint) for fingerprint in new_complete):
+                hours.update(signature.own_counts_by_hour)
+    if partial_ids:
+        hours.update((doc.get("lineage") or {}).get("partition_key") or ""
+                     for doc in store.iter_capture_documents(CaptureFilter(signature_id=tuple(sorted(partial_ids)))))
     return sorted(hour for hour in hours if hour and hour not in done)
 
 

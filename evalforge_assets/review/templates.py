@@ -7,12 +7,13 @@ template in any run, process or partition order. Steps, in order:
    parsed and replaced by their keys; a value is kept only when it is a code (a lowercase identifier such as
    `rate_limit_exceeded`), because codes name the failure while other values are the data it failed on.
 2. Variable tokens become typed placeholders (names of things, such as index names or ids glued to a
-   placeholder, are all `<id>`: one slot of one failure holds values of several shapes): sanitizer placeholders, URLs, emails, IPs, UUIDs, host names, file
-   paths, dates, hex ids, ids with or without a prefix (`ch_o94nOlhvDbNIx7gDXIEp9Zeo`, `org-rnBr…`,
-   `req-3f…`), numbers with or without units (`800ms`, `10 seconds`, `5/12`), quoted values, `key=value` values
-   and single-token bracketed values (`[logs-2026.01.03]`).
-3. Parenthesized asides that hold only placeholders and a few words (`(shard <num>/<num>)`,
-   `(attempt <num> of <num>)`) are context of one occurrence, not the failure: they are dropped.
+   placeholder, are all `<id>`: one slot of one failure holds values of several shapes): sanitizer placeholders,
+   URLs, emails, IPs, UUIDs, host names and `name:port` addresses, file paths, dates (also written with the
+   month's name), hex ids, ids with or without a prefix (`ch_o94nOlhvDbNIx7gDXIEp9Zeo`, `org-rnBr…`, `req-3f…`),
+   numbers with or without units (`800ms`, `10 seconds`, `5/12`), quoted values, `key=value` values and
+   single-token bracketed values (`[logs-2026.01.03]`).
+3. Parenthesized and bracketed asides that hold only placeholders and a few words (`(shard <num>/<num>)`,
+   `(attempt <num> of <num>)`, `[<id>]`) are context of one occurrence, not the failure: they are dropped.
 4. Runs of placeholders joined by punctuation (`<ip>:<num>`) collapse to the first.
 """
 
@@ -37,6 +38,20 @@ _K8S_OBJECT = (
     "(?:" + "|".join(rf"(?<=\b{kind}/)" for kind in _K8S_KINDS) + r"|(?<=\bin namespace ))"
     r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?\b"
 )
+# A service's address written `name:port` (`localhost:4317`, `otel-collector.observability:4317`, `redis:6379`):
+# which instance a client talked to is data of one occurrence. Not after words that count (`line:42`, `attempt:3`).
+_HOST_PORT = (r"(?<![\w.:/<>-])(?!(?:line|col|column|attempt|retry|retries|try|step|page|offset|partition|index|row"
+              r"|epoch|code|status|error|errno|exit|pid|shard|chunk|batch|version|v):)"
+              r"(?:[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*|\d{1,3}(?:\.\d{1,3}){3}):\d{2,5}(?![\w.:])")
+# A date written with its month's name (`Feb 3, 2026`, `3 February 2026`, `Tue, 03 Feb 2026 10:04:05 GMT`): the
+# same slot holds `2026-02-03` on other spans.
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+          r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_WORDED_DATE = (r"(?:\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
+                r"(?:\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"\.?,?\s+\d{4}\b"
+                r"|\b" + _MONTH + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b)"
+                r"(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[AaPp][Mm]|GMT|UTC|Z))?)?")
+_PLACEHOLDER = {"when": "date", "hostport": "host"}  # classes that write another class's placeholder
 # (placeholder, pattern) in application order: earlier classes protect their matches from later ones.
 _TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
@@ -48,16 +63,19 @@ _TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("ip", (r"(?<![\w.:])(?:(?:\d{1,3}\.){3}\d{1,3}|(?=[0-9a-fA-F:]*::|(?:[0-9a-fA-F]{1,4}:){3})"
                 r"(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}"
                 r"(?:\.\d{1,3}){0,3})(?![\w.:]*\w)")),
+        ("when", _WORDED_DATE),
         ("date", (r"\b\d{4}[-/.]\d{2}[-/.]\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
                   r"|\b\d{2}:\d{2}:\d{2}(?:\.\d+)?\b")),
         ("path", r"(?<![\w/.])(?:[A-Za-z]:\\|~?/)(?:[\w.@+-]+[/\\])+[\w.@+-]*"),
+        ("hostport", _HOST_PORT),
         # Lowercase dotted names: any with two dots or more (`web-42.acme.info`), one dot with a common top level.
         ("host", (r"\b(?:[a-z0-9-]+\.){2,}[a-z]{2,24}\b(?![\w-])|\b[a-z0-9-]+\.(?:com|net|org|io|dev|ai|co|app|cloud"
                   r"|local|internal|svc|info|biz)\b(?![\w-])")),
         ("hex", r"\b0x[0-9a-fA-F]+\b|(?<![\w-])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b"),
         # Bounded by ASCII word characters only: in 2026年5月1日 the digits touch letters of a script without spaces.
-        # Go durations (9m16s, 1h0m0s) and Kubernetes quantities (512Mi, 2Gi) are one number with its unit.
-        ("num", (r"(?<![A-Za-z0-9_<])(?<![A-Za-z0-9_]-)[-+$€£¥]?\d+(?:[.,]\d+)*(?:[hm]\d+(?:\.\d+)?)*"
+        # Go durations (9m16s, 1h0m0s) and Kubernetes quantities (512Mi, 2Gi) are one number with its unit, and
+        # shapes and sizes (128x768, 1920x1080) one number.
+        ("num", (r"(?<![A-Za-z0-9_<])(?<![A-Za-z0-9_]-)[-+$€£¥]?\d+(?:[.,]\d+)*(?:[hm]\d+(?:\.\d+)?)*(?:[x×]\d+)*"
                  r"(?:\s?(?:ns|us|µs|ms|s|sec|secs|seconds?|mins?|minutes?|m|h|hrs?|hours?|days?|[kKMGTP]i?B|[KMGTP]i"
                  r"|bytes?|%|x))?(?![A-Za-z0-9_])")),
         # Not after a letter: the apostrophe of "field's" opens no quoted value.
@@ -74,12 +92,16 @@ _ASCII_DIGIT = re.compile(r"[0-9]").search
 _DATE_CORE = re.compile(r"\d\d[-/.:]\d\d").search
 _HEX_RUN = re.compile(r"[0-9a-f]{8}").search
 _DOTTED = re.compile(r"[a-z0-9-]\.[a-z0-9-]").search
+_MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)").search
+_PORT = re.compile(r"[a-z0-9]:\d\d").search  # the name's (or address's) last character, the port's first two
 _MAY_MATCH: dict[str, Callable[[str], bool]] = {
     "url": lambda text: "://" in text,
     "email": lambda text: "@" in text,
     "object": lambda text: "/" in text or "namespace " in text,
     "uuid": lambda text: text.count("-") >= 4,
     "ip": lambda text: text.count(".") >= 3 or text.count(":") >= 2,  # IPv4's three dots, IPv6's two colons
+    "when": lambda text: _ASCII_DIGIT(text) is not None and _MONTH_WORD(text) is not None,
+    "hostport": lambda text: ":" in text and _PORT(text) is not None,
     "date": lambda text: _ASCII_DIGIT(text) is not None
     and (text.count(":") >= 2 or text.count("-") + text.count("/") + text.count(".") >= 2)
     and _DATE_CORE(text) is not None,
@@ -97,6 +119,7 @@ _MAY_MATCH: dict[str, Callable[[str], bool]] = {
 # A token without a digit is an id only with 12 letters after a prefix of two or more, or 16 without one.
 _ID_CANDIDATE = re.compile(r"(?<![\w<>/-])(?=[A-Za-z0-9_-]{8})(?=[A-Za-z0-9_-]{13}|[A-Za-z0-9_-]*\d)[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*(?![\w>/-])")
 _PREFIX = re.compile(r"[A-Za-z]{1,8}[_-]")
+_ERROR_CODE = re.compile(r"[A-Z]{1,8}-?\d{3,6}")
 _VOWELS = frozenset("aeiouAEIOU")
 _LONE_LOWER = re.compile(r"(?<![a-z])[a-z](?![a-z])")
 # A single token in brackets is a name (`[logs-2026.01.03]`, `[price]`); read before the classes above split it.
@@ -109,6 +132,9 @@ _GLUED = re.compile(r"(?<![\w<>.-])[\w.-]*(?:[\w.-]<\w+>|<\w+>[\w.-])[\w.<>-]*(?
 _TRAILING = re.compile(r"\s+(?:for|of|on|at|in|to|from|with|by|after|via)\s+(?:[A-Za-z_]+\s+){0,2}<\w+>[.)]*\s*$")
 _SANITIZED = re.compile(r"<[A-Z][A-Z_]*>")  # the PII sanitizer's placeholders are parameters already
 _ASIDE = re.compile(r"\s*\((?=[^()]*<\w+>)(?:[^()<]|<\w+>){0,60}\)")
+# The same in square brackets (`[<id>]`, `[WHERE <quoted> = ?]`, `[retry <num>/<num>]`): a request id or the
+# statement one occurrence ran.
+_SQUARE_ASIDE = re.compile(r"\s*\[(?=[^\[\]]*<\w+>)(?:[^\[\]<]|<\w+>){0,60}\]")
 _ASIDE_WORDS = 4
 _HAS_DIGIT = re.compile(r"\d").search
 _KEPT_LEAD = re.compile(r"[1-5]\d\d [A-Z]").search
@@ -132,7 +158,9 @@ _SQL_TRAILER = re.compile(r"\s*(?:\[SQL: |\(Background on this error)")
 # The first line of a stack trace written into a message: a Java or JavaScript frame (`\tat com.acme.Pay.run(`,
 # `    at Object.<anonymous> (`), a Go goroutine header, a Python traceback's heading.
 _FRAMES = re.compile(r"\n[ \t]*(?:at [\w$.<>/]+[ (]|goroutine \d+ \[|Traceback \(most recent call last\))")
-_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_.:-][A-Za-z0-9]+)*")
+_CODE = re.compile(r"_?[A-Za-z][A-Za-z0-9]*(?:[_.:-][A-Za-z0-9]+)*")
+_KEY_BEFORE = re.compile(r"[\w.-]+(?==\Z)")  # the key of a `key=value`, searched in the text up to its `=`
+_MAX_KEY = 64
 
 
 def message_template(message: str) -> str:
@@ -164,7 +192,7 @@ def _template(message: str) -> str:
         text = _BRACKETED.sub("<id>", text)
     for name, pattern in _TOKEN_CLASSES:
         if _MAY_MATCH[name](text):
-            text = pattern.sub(f"<{name}>", text)
+            text = pattern.sub(replacement(name), text)
         if name == "hex":  # ids after the shapes with their own names, before numbers take their digits
             text = _ID_CANDIDATE.sub(lambda m: "<id>" if _is_id(m.group(0)) else m.group(0), text)
     if _MAY_GLUE(text):  # a glued token has a placeholder's bracket next to a token character
@@ -179,6 +207,8 @@ def _template(message: str) -> str:
         text, before = _ASIDE.sub(_drop_short_aside, text), text
         if text == before:  # the next pass would find the same asides
             break
+    if "[" in text:
+        text = _SQUARE_ASIDE.sub(_drop_short_aside, text)
     # str.split splits on exactly the characters `\s` matches (str.isspace), so this is `\s+` -> " ", stripped.
     text = " ".join(_unmatched_closers(text).split())
     for _ in range(3):
@@ -190,6 +220,19 @@ def _template(message: str) -> str:
     for value in kept:
         text = text.replace("\x00", value, 1)
     return text[:MAX_TEMPLATE]
+
+
+def replacement(name: str) -> str | Callable[[re.Match[str]], str]:
+    """What a match of the token class `name` becomes."""
+    return _keep_codes if name == "value" else f"<{_PLACEHOLDER.get(name, name)}>"
+
+
+def _keep_codes(match: re.Match[str]) -> str:
+    """A `key=value` value is `<value>`, unless the key names the failure and the value is a code
+    (`KafkaError{code=_MSG_TIMED_OUT}`, `reason=EXPIRED`): codes name the failure, as in payloads."""
+    key = _KEY_BEFORE.search(match.string, max(0, match.start() - _MAX_KEY), match.start())
+    value = match.group(0)
+    return value if key is not None and _names_code(key.group(0)) and _is_code(value) else "<value>"
 
 
 def _unmatched_closers(text: str) -> str:
@@ -229,10 +272,11 @@ def _glued(match: re.Match[str]) -> str:
 
 
 def _is_id(token: str) -> bool:
-    """Whether a token is an identifier: long enough, with letters and digits, or random-looking mixed case."""
+    """Whether a token is an identifier: long enough, with letters and digits, or random-looking mixed case; not
+    an error code (`ORA-00054`, `TNS-12514`, `AADSTS50126`: capitals, then digits)."""
     has_digit = any(c.isdigit() for c in token)
     if has_digit:
-        return len(token) >= 8 and any(c.isalpha() for c in token)
+        return len(token) >= 8 and any(c.isalpha() for c in token) and _ERROR_CODE.fullmatch(token) is None
     prefix = _PREFIX.match(token)
     body = token[prefix.end():] if prefix else token
     if len(body) < (12 if prefix else 16) or not body.isalpha() or body.islower() or body.isupper():
@@ -244,7 +288,7 @@ def _is_id(token: str) -> bool:
 
 
 def _drop_short_aside(match: re.Match[str]) -> str:
-    words = [w for w in re.split(r"[\s(),:/=]+", match.group(0)) if w and not w.startswith("<")]
+    words = [w for w in re.split(r"[\s()\[\],:/=]+", match.group(0)) if w and not w.startswith("<")]
     return "" if len(words) <= _ASIDE_WORDS else match.group(0)
 
 

@@ -11,7 +11,7 @@ from evalforge_assets.capture.build import UserHasher, build_capture
 from evalforge_assets.capture.classify import FailureRules, failure_reasons
 from evalforge_assets.capture.spans import parse_span
 from evalforge_assets.models import FailureCapture, Lineage
-from evalforge_assets.review.signatures import plan_folds
+from evalforge_assets.review.placement import plan_folds
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from evalforge_assets.review.fingerprint import (
     RULE_TYPE_AND_MESSAGE,
     RULE_TYPE_ONLY,
     error_parts,
+    extends,
     fingerprint_of,
     joins,
     normalize_stack,
@@ -150,16 +151,16 @@ def test_a_partial_fingerprint_joins_only_a_complete_one_of_its_site_that_agrees
     assert not joins(type_only, fingerprint_of(other_step))
 
 
-FINGERPRINT = {"version": 3, "ml_app": "a", "agent": "b", "step": "s", "failure_kind": "error", "error_type": "E",
+FINGERPRINT = {"version": 4, "ml_app": "a", "agent": "b", "step": "s", "failure_kind": "error", "error_type": "E",
                "message": "m", "evaluations": [], "rule": RULE_TYPE_AND_MESSAGE, "stack": ["x.py:f"]}
 
 
 def test_signature_id_is_stable_versioned_and_hashes_only_the_key_parts() -> None:
-    assert FINGERPRINT_VERSION == 3
+    assert FINGERPRINT_VERSION == 4
     assert signature_id_of(FINGERPRINT) == signature_id_of(dict(reversed(list(FINGERPRINT.items()))))
     assert signature_id_of(FINGERPRINT) == signature_id_of({**FINGERPRINT, "stack": [], "joined": {"r": "why"}})
-    assert signature_id_of(FINGERPRINT).startswith("sig_v3_")
-    assert signature_id_of({**FINGERPRINT, "version": 4}).startswith("sig_v4_")
+    assert signature_id_of(FINGERPRINT).startswith("sig_v4_")
+    assert signature_id_of({**FINGERPRINT, "version": 5}).startswith("sig_v5_")
     assert signature_id_of({**FINGERPRINT, "step": "t"}) != signature_id_of(FINGERPRINT)
     assert title_of(FINGERPRINT) == "E: m (a/b/s)"
 
@@ -174,3 +175,44 @@ def test_the_same_capture_gets_the_same_id_in_another_process() -> None:
     there = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": "123", "PATH": ""}).stdout.strip()
     assert here == there
+
+
+def test_a_wrapper_type_written_in_front_of_the_message_is_dropped() -> None:
+    assert error_parts("HTTPError", "ToolException: 422 Client Error: Unprocessable Entity for url: http://x/y") == (
+        error_parts("HTTPError", "422 Client Error: Unprocessable Entity for url: http://x/y"))
+    assert error_parts(None, "Faraday::TimeoutError: execution expired after 30 seconds") == (
+        "TimeoutError", "execution expired")
+    assert error_parts("ActiveRecord::RecordNotFound", "x")[0] == "RecordNotFound"
+    # A message holding its own type further on starts after it: before it is a caller's context.
+    assert error_parts("RuntimeError", "Task embed failed: RuntimeError: mat1 and mat2 shapes cannot be multiplied") == (
+        "RuntimeError", "mat1 and mat2 shapes cannot be multiplied")
+    assert error_parts("Error", "fetch failed (cause: Error: read ECONNRESET)") == ("Error", "read ECONNRESET")
+    assert error_parts("Error", "TypeError: x is undefined") == ("Error", "TypeError: x is undefined")
+    assert error_parts("ValueError", "bad value: ValueError:")[1] == "bad value: ValueError:"  # nothing after it
+    # With too little after it, another type's prefix is what tells two failures apart.
+    assert error_parts("ToolException", "KeyError: 'price'") != error_parts("ToolException", "ValueError: 'price'")
+
+
+def _complete(message: str, **parts: object) -> dict:
+    return {**FINGERPRINT, "message": message, **parts}
+
+
+def test_a_longer_message_extends_a_shorter_one_only_where_it_goes_on() -> None:
+    short = _complete("Agent stopped due to max iterations.")
+    assert extends(_complete("Agent stopped due to max iterations. Last observation: []"), short)
+    assert extends(_complete("Agent stopped due to max iterations. (<id> steps)"), short)
+    base = _complete("HTTP 404 Not Found reading <id>")
+    assert extends(_complete("HTTP 404 Not Found reading <id> [WHERE id = ?]"), base)
+    assert extends(_complete("HTTP 404 Not Found reading <id> - retry later"), base)
+    assert not extends(_complete("HTTP 404 Not Found reading <id>: gone"), base)  # after `:` another failure
+    assert not extends(_complete("HTTP 404 Not Found reading <id>s"), base)  # not at a boundary
+    assert not extends(_complete("Request failed. Timeout"), _complete("Request failed."))  # a wrapper
+    assert not extends(_complete("Agent stopped due to max iterations. More", error_type="F"), short)
+    assert not extends(_complete("Agent stopped due to max iterations. More", step="t"), short)
+    assert not extends(short, short)
+    inner = _complete("MCP error <id>: Connection closed")
+    assert extends(_complete("tool search failed on <id>: MCP error <id>: Connection closed"), inner)
+    assert extends(_complete("Delivery failed - MCP error <id>: Connection closed"), inner)
+    assert not extends(_complete("tool search failed on <id> MCP error <id>: Connection closed"), inner)
+    assert not extends(_complete("payment failed: read ECONNRESET"), _complete("read ECONNRESET"))  # too short
+    assert not extends({**_complete("Agent stopped due to max iterations. More"), "rule": RULE_MESSAGE_ONLY}, short)

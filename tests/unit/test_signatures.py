@@ -10,20 +10,16 @@ import pytest
 from evalforge_assets.models import FailureCapture, SignatureStatus
 from evalforge_assets.review.fingerprint import (
     FINGERPRINT_VERSION,
+    PLACED_EXTENDED,
     RULE_MESSAGE_ONLY,
     RULE_TYPE_ONLY,
     fingerprint_of,
     signature_id_of,
 )
+from evalforge_assets.review.placement import JOINED_RULES, plan_folds
 from evalforge_assets.review.rules import CapturePatch
 from evalforge_assets.review.service import ReviewService
-from evalforge_assets.review.signatures import (
-    JOINED_RULES,
-    group_hour,
-    plan_folds,
-    store_grouping,
-    version_at_least,
-)
+from evalforge_assets.review.signatures import group_hour, store_grouping, version_at_least
 from evalforge_assets.store import Store
 from tests.corpora.grouping import captures_of
 from tests.fixtures.factories import make_capture, make_signature
@@ -322,3 +318,42 @@ def test_hours_grouped_one_by_one_in_any_order_end_alike(store: Store, order: li
     dominant = signature_id_of(fingerprint_of(stored_timeout("a", HOUR_11, 1)))
     assert _placement(store) == ({"bare": dominant, "a": dominant, "b": dominant},
                                  {dominant: {HOUR_10: 1, HOUR_11: 2}})
+
+
+def _charge(capture_id: str, message: str, hour: str = HOUR_10) -> FailureCapture:
+    at = f"{hour[:10]}T{hour[11:13]}:05:00.000000Z"
+    capture = make_capture(capture_id=capture_id, occurred_at=at, error_message=message,
+                           source=timeout("x", at, 1).source.model_dump())
+    return capture.model_copy(update={"lineage": capture.lineage.model_copy(update={"partition_key": hour})})
+
+
+SHORT = "Payment provider rejected the charge."
+LONGER = "Payment provider rejected the charge. The issuer answered: do not honor"
+
+
+def test_a_message_that_goes_on_joins_the_shorter_signature_and_it_says_so() -> None:
+    short = [_charge("s1", SHORT), _charge("s2", SHORT)]
+    longer = _charge("l1", LONGER)
+    after_colon = _charge("c1", "Payment provider rejected the charge: 403 Forbidden")
+    wrapper = [_charge("w1", "Request failed."), _charge("w2", "Request failed. The issuer answered: do not honor")]
+    result = group_hour({HOUR_10: [*short, longer, after_colon, *wrapper]}, {}, NOW)
+    home = result.signatures[signature_id_of(fingerprint_of(short[0]))]
+    assert home.count == 3
+    assert home.fingerprint["joined"] == {PLACED_EXTENDED: JOINED_RULES[PLACED_EXTENDED]}
+    assert signature_id_of(fingerprint_of(longer)) not in result.signatures
+    # After `:` the rest names another failure; a message of fewer than four words is a wrapper, not a failure.
+    assert result.signatures[signature_id_of(fingerprint_of(after_colon))].count == 1
+    assert [result.signatures[signature_id_of(fingerprint_of(w))].count for w in wrapper] == [1, 1]
+    moved = {c.capture_id: c.signature_id for c in result.regrouped_captures}
+    assert moved["l1"] == home.signature_id
+
+
+@pytest.mark.parametrize("order", [[HOUR_10, HOUR_11], [HOUR_11, HOUR_10]])
+def test_a_longer_message_grouped_before_its_shorter_form_existed_is_moved_to_it(store: Store,
+                                                                                  order: list[str]) -> None:
+    store.upsert_captures([_charge("l1", LONGER, HOUR_10), _charge("s1", SHORT, HOUR_11),
+                           _charge("s2", SHORT, HOUR_11)])
+    for hour in order:
+        store_grouping(store, [hour], NOW)
+    home = signature_id_of(fingerprint_of(_charge("s1", SHORT)))
+    assert _placement(store) == ({"l1": home, "s1": home, "s2": home}, {home: {HOUR_10: 1, HOUR_11: 2}})

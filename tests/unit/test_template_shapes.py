@@ -1,7 +1,9 @@
-"""Fingerprint version 3's template rules, each from a failure family of an independent probe corpus (written by
-someone who did not read the rules) that version 2 split: Kubernetes rollouts, Go durations and Kubernetes
-quantities, dates written in CJK text, severity values inside a provider's error body, optional request ids in
-it, multi-line model output in backticks, a stack trace inside the message, and ports beside an address."""
+"""Fingerprint versions 3 and 4: template rules, each from a failure family of an independent probe corpus (written
+by someone who did not read the rules) that the version before split. Version 3: Kubernetes rollouts, Go durations
+and Kubernetes quantities, dates written in CJK text, severity values inside a provider's error body, optional
+request ids in it, multi-line model output in backticks, a stack trace inside the message, and ports beside an
+address. Version 4: `name:port` addresses, dates written with the month's name, bracketed asides, shapes, error
+codes and `key=code` values."""
 
 from __future__ import annotations
 
@@ -63,3 +65,43 @@ def test_different_failures_keep_different_templates(one: str, other: str) -> No
 def test_the_kind_of_a_kubernetes_object_stays() -> None:
     assert message_template("pod/web-7c9f8 in namespace prod-eu was evicted") == (
         "pod/<object> in namespace <object> was evicted")
+
+
+# Version 4: a service's `name:port`, dates written with the month's name, bracketed asides, shapes (`16x384`), error
+# codes (`ORA-00054`) and codes under code keys in `key=value`.
+@pytest.mark.parametrize(("one", "other"), [
+    ("Failed to export traces to otel-collector.observability:4317, error code: StatusCode.UNAVAILABLE",
+     "Failed to export traces to localhost:4317, error code: StatusCode.UNAVAILABLE"),
+    ("Connection refused by redis:6379", "Connection refused by 10.0.4.12:6380"),
+    ("certificate expired on Tue, 03 Feb 2026 10:04:05 GMT; renew it",
+     "certificate expired on 2026-02-03T10:04:05Z; renew it"),
+    ("statement expires March 3, 2026 for this account", "statement expires 3 March 2026 for this account"),
+    ("Resource Patient/abc is not known [req-8f7e6d5c4b]", "Resource Patient/abc is not known"),
+    ("Couldn't find Reservation with 'id'=42 [WHERE \"reservations\".\"id\" = $1]",
+     "Couldn't find Reservation with 'id'=7"),
+    ("mat1 and mat2 shapes cannot be multiplied (16x384 and 768x128)",
+     "mat1 and mat2 shapes cannot be multiplied (64x1024 and 768x256)"),
+])
+def test_one_failure_gets_one_template_in_version_4(one: str, other: str) -> None:
+    assert message_template(one) == message_template(other)
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("parse error at line:42", "parse error at line"),  # a line number is not a host
+    ("May I retry the request", "June I retry the request"),  # a month's name alone is a word
+    ("[ERROR] disk full, see [runbook page for disks written by the platform team]", "[ERROR] disk full"),
+    # error codes are the failure, not ids
+    ("ORA-00060: deadlock detected while waiting for resource", "ORA-00054: deadlock detected while waiting for resource"),
+    ("AADSTS50126: Error validating credentials", "AADSTS50076: Error validating credentials"),
+    # a code under a key that names the failure stays, as in payloads
+    ('KafkaError{code=_MSG_TIMED_OUT,val=-192,str="Local: Message timed out"}',
+     'KafkaError{code=NOT_ENOUGH_REPLICAS,val=19,str="Broker: Not enough in-sync replicas"}'),
+    ("token rejected reason=EXPIRED", "token rejected reason=REVOKED"),
+])
+def test_what_version_4_leaves_alone(one: str, other: str) -> None:
+    assert message_template(one) != message_template(other)
+
+
+def test_a_value_under_another_key_is_still_a_value() -> None:
+    assert message_template("token rejected user=bob42 reason=EXPIRED") == "token rejected user=<value> reason=EXPIRED"
+    assert message_template("invoice INV-12345678901 failed") == "invoice <id> failed"  # too long for a code
