@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from evalforge_assets.models import FailureCapture, FailureKind
-from evalforge_assets.review.templates import forget_templates, message_template
+from evalforge_assets.review.templates import forget_templates, message_template, verdict_template
 
 FINGERPRINT_VERSION = 4
 KEY_PARTS = ("version", "ml_app", "agent", "step", "failure_kind", "error_type", "message", "evaluations")
@@ -55,6 +55,7 @@ _TYPE_PREFIX = re.compile(
 # spans and not others: a prefix of another type is dropped too, when what follows says enough on its own.
 _MAX_PREFIXES = 3
 _NAMESPACE = re.compile(r"\.|::")
+_EVAL_TYPE = re.compile(r"(?:^|[._:])Eval(?:uation)?(?:[A-Z_]|$)")
 _ENOUGH_AFTER_PREFIX = 20
 
 
@@ -94,7 +95,8 @@ def failing_evaluations(capture: FailureCapture) -> list[str]:
     return sorted({r.evaluation for r in capture.reasons if r.evaluation and r.kind is capture.failure_kind})
 
 
-def error_parts(error_type: str | None, message: str | None) -> tuple[str | None, str | None]:
+def error_parts(error_type: str | None, message: str | None,
+                verdict: bool = False) -> tuple[str | None, str | None]:
     """(type, message template) from whatever evidence a span had.
 
     The type is its last dotted name (`openai.RateLimitError` and `RateLimitError` are one type, as are
@@ -102,7 +104,8 @@ def error_parts(error_type: str | None, message: str | None) -> tuple[str | None
     gives the type when none was reported and loses the prefix, as it loses a wrapper's type written in front
     (`ToolException: HTTPError: 422 ...`). A message that holds its own type further on (`Task embed failed:
     RuntimeError: mat1 and mat2 ...` reported as a RuntimeError) starts after it: what comes before is the
-    context a caller wrapped it in, present on some spans and not on others.
+    context a caller wrapped it in, present on some spans and not on others. An evaluation's failure (`verdict`)
+    is templated by its verdict alone (`templates.verdict_template`).
     """
     if message and error_type:
         message = _after_own_type(error_type, message)
@@ -115,7 +118,10 @@ def error_parts(error_type: str | None, message: str | None) -> tuple[str | None
             break  # `ValueError: 'price'` and `KeyError: 'price'` wrapped alike are told apart by the prefix alone
         error_type = error_type or prefixed.group("type")
         message = message[prefixed.end():]
-    template = message_template(message) if message and message.strip() else None
+    if not message or not message.strip():
+        template = None
+    else:
+        template = verdict_template(message) if verdict else message_template(message)
     return (_short_type(error_type) if error_type else None), (template or None)
 
 
@@ -135,6 +141,12 @@ def _inner_type_pattern(short_type: str) -> re.Pattern[str]:
     return re.compile(r"(?<![^\s:(])(?:[A-Za-z_][\w]*(?:\.|::))*" + re.escape(short_type) + r":\s+")
 
 
+def _is_verdict(capture: FailureCapture) -> bool:
+    """Whether an error reports an evaluation's verdict: raised by an evaluation span, or of an evaluation's type
+    (`EvalThresholdError`, `EvaluationFailed`)."""
+    return capture.source.span_kind == "evaluation" or bool(capture.error_type and _EVAL_TYPE.search(capture.error_type))
+
+
 def _short_type(error_type: str) -> str:
     return _NAMESPACE.split(error_type.strip())[-1]
 
@@ -142,7 +154,8 @@ def _short_type(error_type: str) -> str:
 def fingerprint_of(capture: FailureCapture) -> dict[str, Any]:
     """The normalized parts. Two captures share a signature id exactly when their KEY_PARTS are equal."""
     is_error = capture.failure_kind is FailureKind.error
-    error_type, message = error_parts(capture.error_type, capture.error_message) if is_error else (None, None)
+    error_type, message = error_parts(capture.error_type, capture.error_message, _is_verdict(capture)) \
+        if is_error else (None, None)
     if not is_error:
         rule = RULE_EVALUATIONS
     elif error_type and message:

@@ -158,6 +158,10 @@ _SQL_TRAILER = re.compile(r"\s*(?:\[SQL: |\(Background on this error)")
 # The first line of a stack trace written into a message: a Java or JavaScript frame (`\tat com.acme.Pay.run(`,
 # `    at Object.<anonymous> (`), a Go goroutine header, a Python traceback's heading.
 _FRAMES = re.compile(r"\n[ \t]*(?:at [\w$.<>/]+[ (]|goroutine \d+ \[|Traceback \(most recent call last\))")
+# Where an evaluation's verdict ends and the judge's rationale begins: a colon, a sentence's end, a dash between
+# spaces, the full-width stops of CJK text.
+_VERDICT_END = re.compile(r":\s|\.\s|\.$|\s[-–—]{1,2}\s|[。：]")
+_QUOTED_NAME = re.compile(r"(?P<q>['\"`‘“])(?P<name>[\w.-]{1,80})['\"`’”]|「(?P<cjk>[^」]{1,80})」")
 _CODE = re.compile(r"_?[A-Za-z][A-Za-z0-9]*(?:[_.:-][A-Za-z0-9]+)*")
 _KEY_BEFORE = re.compile(r"[\w.-]+(?==\Z)")  # the key of a `key=value`, searched in the text up to its `=`
 _MAX_KEY = 64
@@ -166,6 +170,18 @@ _MAX_KEY = 64
 def message_template(message: str) -> str:
     """The template of one error message (see the module docstring for the rules)."""
     return _template(message[:MAX_INPUT])
+
+
+def verdict_template(message: str) -> str:
+    """The template of an evaluation's failure message: its verdict, the head before the judge's rationale
+    (`Eval 'answer_relevance' failed. Judge rationale: ...`, `context_relevance below threshold (0.2 < 0.5): ...`,
+    `評価「route_feasibility」不合格。判定理由: ...`). The rationale is a judge's prose about one answer, worded anew
+    each time; the verdict says which evaluation failed how. Quoted names in the head stay: they name the
+    evaluation (`answer_relevance` and `context_relevance` are two failures)."""
+    text = message[:MAX_INPUT].strip()
+    end = _VERDICT_END.search(text)
+    head = text[: end.start()] if end is not None and end.start() > 0 else text
+    return _template(_QUOTED_NAME.sub(lambda m: m.group("name") or m.group("cjk"), head))
 
 
 def forget_templates() -> None:

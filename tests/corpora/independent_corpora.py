@@ -17,11 +17,13 @@ PINNED = {
     "probe2": "05c321ec8a887ab62e2ef0968e0b463ea3e8189a02057f8891816e57855ab6f6",
     "probe3": "5dbf9d4efadaf19beff1dabf0a032a9f7ab85889891ff39e1e4ae643f3cc36c0",
     "probe4": "10a8ae50ae6acacf2f0cd909283cd32d447ab402991fd5c25fede15b51aa8b32",
+    "probe5": "69590b5d87ccc3f6aef762fb61d73a129c06c187c4b4b814f452bd9bb1992b05",
 }
 
 # name -> (fingerprint version, its F1) measured on the corpus before any rule was written after seeing it: the
 # floor grouping may not fall back below.
-BASELINE_F1 = {"probe1": (2, 0.594), "probe2": (2, 0.746), "probe3": (2, 0.524), "probe4": (3, 0.397)}
+BASELINE_F1 = {"probe1": (2, 0.594), "probe2": (2, 0.746), "probe3": (2, 0.524), "probe4": (3, 0.397),
+               "probe5": (3, 0.322)}
 
 
 def raw_lines(name: str) -> bytes:

@@ -216,3 +216,20 @@ def test_a_longer_message_extends_a_shorter_one_only_where_it_goes_on() -> None:
     assert not extends(_complete("tool search failed on <id> MCP error <id>: Connection closed"), inner)
     assert not extends(_complete("payment failed: read ECONNRESET"), _complete("read ECONNRESET"))  # too short
     assert not extends({**_complete("Agent stopped due to max iterations. More"), "rule": RULE_MESSAGE_ONLY}, short)
+
+
+def _judged(message: str, span_kind: str = "evaluation", error_type: str = "EvalThresholdError") -> dict:
+    source = {**make_capture().source.model_dump(), "span_kind": span_kind, "span_name": "eval.rag"}
+    return fingerprint_of(make_capture(error_type=error_type, error_message=message, source=source))
+
+
+def test_an_evaluation_failure_is_grouped_by_its_verdict_not_the_judges_prose() -> None:
+    one = _judged("Eval 'answer_relevance' failed. Judge rationale: the answer explains pricing, not SSO.")
+    other = _judged("Eval 'answer_relevance' failed. Judge rationale: Retrieval missed the audit log question.")
+    assert one["message"] == other["message"] == "Eval answer_relevance failed"
+    # the evaluation's name is what tells two verdicts apart
+    assert _judged("Eval 'context_relevance' failed. Judge rationale: x")["message"] != one["message"]
+    # an evaluation's type in another kind of span is a verdict too; other errors keep their whole message
+    assert _judged("Eval 'tone' failed. Rationale: curt.", span_kind="task")["message"] == "Eval tone failed"
+    plain = _judged("Upstream failed. Retrying in 5 seconds", span_kind="tool", error_type="TimeoutError")
+    assert plain["message"] == "Upstream failed. Retrying"  # its second sentence stays

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from evalforge_assets.review.templates import message_template
+from evalforge_assets.review.templates import message_template, verdict_template
 
 
 @pytest.mark.parametrize(("one", "other"), [
@@ -105,3 +105,16 @@ def test_what_version_4_leaves_alone(one: str, other: str) -> None:
 def test_a_value_under_another_key_is_still_a_value() -> None:
     assert message_template("token rejected user=bob42 reason=EXPIRED") == "token rejected user=<value> reason=EXPIRED"
     assert message_template("invoice INV-12345678901 failed") == "invoice <id> failed"  # too long for a code
+
+
+@pytest.mark.parametrize(("message", "verdict"), [
+    ("context_relevance below threshold (0.21 < 0.5): The retrieved context is about deleting a workspace",
+     "context_relevance below threshold (<id> < <id>)"),
+    ("Eval 'answer_relevance' failed. Judge rationale: Retrieval missed", "Eval answer_relevance failed"),
+    ("LLM judge verdict=FAIL score=0.2 -- Hallucinated detail: 'SSO on all plans'", "LLM judge verdict=<value> score=<id>"),
+    ("評価「route_feasibility」不合格。判定理由:ルートに通行止め区間が含まれており", "評価route_feasibility不合格"),
+    ("groundedness judge verdict: FAIL — The review comment claims", "groundedness judge verdict"),
+    ("faithfulness score 0.2 below 0.5", "faithfulness score <id> below <id>"),
+])
+def test_an_evaluations_verdict_is_the_head_before_its_rationale(message: str, verdict: str) -> None:
+    assert verdict_template(message) == verdict
