@@ -25,7 +25,7 @@ from evalforge_assets.models import (
     SignatureStatus,
     iso,
 )
-from evalforge_assets.review.fingerprint import fingerprint_of, joins, signature_id_of
+from evalforge_assets.review.fingerprint import extends, fingerprint_of, joins, signature_id_of
 
 # Forward through the workflow, `ignored` from anywhere, and `ignored -> new` to reopen a mistaken dismissal.
 CAPTURE_TRANSITIONS: dict[CaptureStatus, frozenset[CaptureStatus]] = {
@@ -401,11 +401,17 @@ def own_signature_id(capture: FailureCapture) -> str:
 
 def home_among(capture: FailureCapture, signatures: Sequence[FailureSignature]) -> str | None:
     """Which of `signatures` the capture belongs to: the one its fingerprint names, or for a capture grouping
-    placed (no message or no type) the one it joins; None when neither."""
+    placed (review/placement.py) the one it joins (no message or no type) or tells in more detail (the shortest
+    it extends); None when none."""
     fingerprint = fingerprint_of(capture)
     own = signature_id_of(fingerprint)
     ids = {s.signature_id for s in signatures}
     if own in ids:
         return own
-    return next((s.signature_id for s in sorted(signatures, key=lambda s: s.signature_id)
-                 if joins(fingerprint, s.fingerprint)), None)
+    joined = next((s.signature_id for s in sorted(signatures, key=lambda s: s.signature_id)
+                   if joins(fingerprint, s.fingerprint)), None)
+    if joined is not None:
+        return joined
+    extended = [s for s in signatures if extends(fingerprint, s.fingerprint)]
+    return min(extended, key=lambda s: (len(s.fingerprint["message"]), s.signature_id)).signature_id \
+        if extended else None

@@ -302,6 +302,22 @@ def test_unmerge_returns_a_placed_capture_to_the_child_it_joined(store: Store) -
     assert (stored := store.get_capture("bare")) is not None and stored.signature_id == child
 
 
+def test_unmerge_returns_a_longer_message_to_the_child_it_joined(store: Store) -> None:
+    other = make_capture(capture_id="x", occurred_at="2026-01-15T10:05:00.000000Z", error_type="ValueError",
+                         error_message="bad json from tool", lineage={"partition_key": HOUR_10})
+    store.upsert_captures([_charge("s1", SHORT), other])
+    created = store_grouping(store, [HOUR_10], NOW).created
+    child = signature_id_of(fingerprint_of(_charge("s1", SHORT)))
+    (parent,) = [sid for sid in created if sid != child]
+    review = ReviewService(store)
+    review.merge(parent, [child], "key-lead")
+    store.upsert_captures([_charge("l1", LONGER, HOUR_11)])
+    store_grouping(store, [HOUR_11], NOW)
+    assert (stored := store.get_capture("l1")) is not None and stored.signature_id == parent
+    review.unmerge(parent, [child], "key-lead")
+    assert (stored := store.get_capture("l1")) is not None and stored.signature_id == child
+
+
 def _placement(store: Store) -> tuple[dict[str, str | None], dict[str, dict[str, int]]]:
     captures = {c.capture_id: c.signature_id for c in store.iter_captures()}
     counts = {s.signature_id: s.own_counts_by_hour for s in store.iter_signatures() if s.own_counts_by_hour}
