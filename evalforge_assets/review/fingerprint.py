@@ -209,6 +209,8 @@ _GOES_ON = re.compile(r"(?:[.;!?。]|\s*[(\[]|\s+[-–—]\s)")
 _SENTENCE_END = (".", "!", "?", "。")
 # Where the context a caller wraps a message in ends (`Error invoking tool search: `, `Policy lookup failed - `).
 _WRAPPED = (": ", " - ")
+_WRAPPER_END = re.compile(r"(?<=: )|(?<= - )")
+_CUT = re.compile(r"[.;!?。(\[\s]")  # where a shorter form can end: the first character of what goes on
 # A message this short is a wrapper (`Request failed`), not a failure that more detail only illustrates.
 MIN_EXTENDED_WORDS = 4
 
@@ -228,6 +230,18 @@ def extends(longer: dict[str, Any], shorter: dict[str, Any]) -> bool:
         rest = long_message[len(short_message):]
         return _GOES_ON.match(rest) is not None or (short_message.endswith(_SENTENCE_END) and rest[:1].isspace())
     return long_message.endswith(short_message) and long_message[:-len(short_message)].endswith(_WRAPPED)
+
+
+def shorter_forms(message: str) -> set[str]:
+    """Every message `extends` could find `message` going on from: its prefixes cut where a sentence, an aside or a
+    dash begins, and what follows each wrapper's `: ` or ` - `. Looking these up is linear in the message, where
+    trying `extends` against every signature of a site is quadratic in the signatures."""
+    forms = {message[:cut.start()] for cut in _CUT.finditer(message, 1)
+             if _GOES_ON.match(message, cut.start()) or (message[cut.start() - 1] in _SENTENCE_END
+                                                          and message[cut.start()].isspace())}
+    forms.update(message[wrapped.end():] for wrapped in _WRAPPER_END.finditer(message))
+    forms.discard("")
+    return forms
 
 
 def title_of(fingerprint: dict[str, Any]) -> str:

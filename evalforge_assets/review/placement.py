@@ -21,11 +21,13 @@ from evalforge_assets.review.fingerprint import (
     FINGERPRINT_VERSION,
     PLACED_EXTENDED,
     RULE_MESSAGE_ONLY,
+    RULE_TYPE_AND_MESSAGE,
     RULE_TYPE_ONLY,
     extends,
     fingerprint_of,
     is_partial,
     joins,
+    shorter_forms,
     signature_id_of,
 )
 
@@ -173,19 +175,22 @@ def _complete_candidates(folds: Mapping[str, SignatureFold], known: Mapping[str,
 def _extended(folds: Mapping[str, SignatureFold],
               candidates: Mapping[str, tuple[dict[str, Any], int]]) -> dict[str, str]:
     """This run's signatures whose message goes on from a shorter complete signature's -> the shortest such one
-    (`fingerprint.extends`; the shortest also takes whatever the others would, so one step places a capture)."""
-    by_site: dict[tuple[Any, ...], list[tuple[int, str, dict[str, Any]]]] = {}
-    for signature_id, (fingerprint, _count) in candidates.items():
-        if fingerprint.get("message"):
-            by_site.setdefault(_site_and_type(fingerprint), []).append(
-                (len(fingerprint["message"]), signature_id, fingerprint))
+    (`fingerprint.extends`; the shortest also takes whatever the others would, so one step places a capture).
+    Shorter forms are looked up by message (`fingerprint.shorter_forms`), not tried against every signature."""
+    by_message: dict[tuple[Any, ...], dict[str, str]] = {}
+    for signature_id, (fingerprint, _count) in sorted(candidates.items(), reverse=True):  # the smaller id wins
+        if fingerprint.get("message") and fingerprint.get("rule") == RULE_TYPE_AND_MESSAGE:
+            by_message.setdefault(_site_and_type(fingerprint), {})[fingerprint["message"]] = signature_id
     targets: dict[str, str] = {}
     for signature_id in folds:
         fingerprint = candidates[signature_id][0]
-        shorter = sorted(c for c in by_site.get(_site_and_type(fingerprint), []) if c[1] != signature_id)
-        target = next((sid for _length, sid, other in shorter if extends(fingerprint, other)), None)
-        if target is not None:
-            targets[signature_id] = target
+        messages = by_message.get(_site_and_type(fingerprint))
+        if not messages or not fingerprint.get("message"):
+            continue
+        found = [messages[form] for form in shorter_forms(fingerprint["message"]) if form in messages]
+        found = [sid for sid in found if sid != signature_id and extends(fingerprint, candidates[sid][0])]
+        if found:
+            targets[signature_id] = min(found, key=lambda sid: (len(candidates[sid][0]["message"]), sid))
     return targets
 
 

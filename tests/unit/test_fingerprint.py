@@ -5,6 +5,7 @@ The cases marked "issue 9" are the ones that split groups on data nobody here wr
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 
@@ -21,6 +22,7 @@ from evalforge_assets.review.fingerprint import (
     joins,
     normalize_stack,
     parameterize,
+    shorter_forms,
     signature_id_of,
     title_of,
 )
@@ -233,3 +235,19 @@ def test_an_evaluation_failure_is_grouped_by_its_verdict_not_the_judges_prose() 
     assert _judged("Eval 'tone' failed. Rationale: curt.", span_kind="task")["message"] == "Eval tone failed"
     plain = _judged("Upstream failed. Retrying in 5 seconds", span_kind="tool", error_type="TimeoutError")
     assert plain["message"] == "Upstream failed. Retrying"  # its second sentence stays
+
+
+def test_shorter_forms_hold_every_message_a_longer_one_extends() -> None:
+    # Placement looks shorter messages up by these forms instead of trying `extends` against every signature of a
+    # site, so a form missing here would be a placement silently lost: compare with `extends` over every cut.
+    rng = random.Random(7)
+    words = ["Agent", "stopped", "due", "to", "<id>", "max", "iterations", "error", "tool", "failed", "(<id>)", "[x]",
+             "-", ":", ".", "。", "!", "Retry", "later", "on", "<host>", "MCP"]
+    for _ in range(400):
+        message = " ".join(rng.choice(words) for _ in range(rng.randint(4, 14)))
+        message = message.replace(" :", ":").replace(" .", ".")
+        forms = shorter_forms(message)
+        for cut in range(1, len(message)):
+            for shorter in (message[:cut], message[cut:]):
+                if extends(_complete(message), _complete(shorter)):
+                    assert shorter in forms, (message, shorter)
