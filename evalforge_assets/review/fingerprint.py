@@ -221,7 +221,7 @@ def extends(longer: dict[str, Any], shorter: dict[str, Any]) -> bool:
     or `shorter`'s behind the context a caller wrapped it in (`Task embed failed: <shorter>`)."""
     if longer.get("rule") != RULE_TYPE_AND_MESSAGE or shorter.get("rule") != RULE_TYPE_AND_MESSAGE:
         return False
-    if any(longer.get(part) != shorter.get(part) for part in (*_SITE, "error_type")):
+    if site_and_type(longer) != site_and_type(shorter):
         return False
     long_message, short_message = longer.get("message") or "", shorter.get("message") or ""
     if len(long_message) <= len(short_message) or len(short_message.split()) < MIN_EXTENDED_WORDS:
@@ -230,6 +230,11 @@ def extends(longer: dict[str, Any], shorter: dict[str, Any]) -> bool:
         rest = long_message[len(short_message):]
         return _GOES_ON.match(rest) is not None or (short_message.endswith(_SENTENCE_END) and rest[:1].isspace())
     return long_message.endswith(short_message) and long_message[:-len(short_message)].endswith(_WRAPPED)
+
+
+def site_and_type(fingerprint: dict[str, Any]) -> tuple[Any, ...]:
+    """What two fingerprints must share for one to extend the other: version, site and error type."""
+    return tuple(fingerprint.get(part) for part in (*_SITE, "error_type"))
 
 
 def shorter_forms(message: str) -> set[str]:

@@ -29,6 +29,7 @@ from evalforge_assets.review.fingerprint import (
     joins,
     shorter_forms,
     signature_id_of,
+    site_and_type,
 )
 
 _CURRENT = f"sig_v{FINGERPRINT_VERSION}_"
@@ -180,11 +181,11 @@ def _extended(folds: Mapping[str, SignatureFold],
     by_message: dict[tuple[Any, ...], dict[str, str]] = {}
     for signature_id, (fingerprint, _count) in sorted(candidates.items(), reverse=True):  # the smaller id wins
         if fingerprint.get("message") and fingerprint.get("rule") == RULE_TYPE_AND_MESSAGE:
-            by_message.setdefault(_site_and_type(fingerprint), {})[fingerprint["message"]] = signature_id
+            by_message.setdefault(site_and_type(fingerprint), {})[fingerprint["message"]] = signature_id
     targets: dict[str, str] = {}
     for signature_id in folds:
         fingerprint = candidates[signature_id][0]
-        messages = by_message.get(_site_and_type(fingerprint))
+        messages = by_message.get(site_and_type(fingerprint))
         if not messages or not fingerprint.get("message"):
             continue
         found = [messages[form] for form in shorter_forms(fingerprint["message"]) if form in messages]
@@ -192,11 +193,6 @@ def _extended(folds: Mapping[str, SignatureFold],
         if found:
             targets[signature_id] = min(found, key=lambda sid: (len(candidates[sid][0]["message"]), sid))
     return targets
-
-
-def _site_and_type(fingerprint: Mapping[str, Any]) -> tuple[Any, ...]:
-    return tuple(fingerprint.get(part) for part in ("version", "ml_app", "agent", "step", "failure_kind",
-                                                    "error_type"))
 
 
 def _dominant(partial: dict[str, Any], candidates: Mapping[str, tuple[dict[str, Any], int]]) -> str | None:
