@@ -176,8 +176,8 @@ def _complete_candidates(folds: Mapping[str, SignatureFold], known: Mapping[str,
 def _extended(folds: Mapping[str, SignatureFold],
               candidates: Mapping[str, tuple[dict[str, Any], int]]) -> dict[str, str]:
     """This run's signatures whose message goes on from a shorter complete signature's -> the shortest such one
-    (`fingerprint.extends`; the shortest also takes whatever the others would, so one step places a capture).
-    Shorter forms are looked up by message (`fingerprint.shorter_forms`), not tried against every signature."""
+    it extends (`fingerprint.extends`), or the one that one goes on from in turn. Shorter forms are looked up by
+    message (`fingerprint.shorter_forms`), not tried against every signature."""
     by_message: dict[tuple[Any, ...], dict[str, str]] = {}
     for signature_id, (fingerprint, _count) in sorted(candidates.items(), reverse=True):  # the smaller id wins
         if fingerprint.get("message") and fingerprint.get("rule") == RULE_TYPE_AND_MESSAGE:
@@ -192,7 +192,14 @@ def _extended(folds: Mapping[str, SignatureFold],
         found = [sid for sid in found if sid != signature_id and extends(fingerprint, candidates[sid][0])]
         if found:
             targets[signature_id] = min(found, key=lambda sid: (len(candidates[sid][0]["message"]), sid))
-    return targets
+    # A target may go on from a shorter one in turn (`Step failed: <S>` -> `<S>` = `<T>. Card declined` -> `<T>.`):
+    # follow to the end. Every step is to a strictly shorter message, so the walk ends.
+    resolved = {}
+    for signature_id, target in targets.items():
+        while target in targets:
+            target = targets[target]
+        resolved[signature_id] = target
+    return resolved
 
 
 def _dominant(partial: dict[str, Any], candidates: Mapping[str, tuple[dict[str, Any], int]]) -> str | None:

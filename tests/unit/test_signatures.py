@@ -3,6 +3,7 @@ field so reviewers' changes survive it."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -364,6 +365,16 @@ def test_a_message_that_goes_on_joins_the_shorter_signature_and_it_says_so() -> 
     assert moved["l1"] == home.signature_id
 
 
+def test_a_message_that_goes_on_from_one_that_goes_on_joins_the_shortest() -> None:
+    # `Checkout step failed: <middle>` extends `<middle>` (a caller's context), which extends SHORT (another sentence);
+    # SHORT is not a form of the longest one, so placement follows the chain.
+    middle = "Payment provider rejected the charge. Card declined by the issuer"
+    captures = [_charge("s1", SHORT), _charge("m1", middle), _charge("l1", f"Checkout step failed: {middle}")]
+    result = group_hour({HOUR_10: captures}, {}, NOW)
+    home = signature_id_of(fingerprint_of(captures[0]))
+    assert list(result.signatures) == [home] and result.signatures[home].count == 3
+
+
 @pytest.mark.parametrize("order", [[HOUR_10, HOUR_11], [HOUR_11, HOUR_10]])
 def test_a_longer_message_grouped_before_its_shorter_form_existed_is_moved_to_it(store: Store,
                                                                                   order: list[str]) -> None:
@@ -373,3 +384,16 @@ def test_a_longer_message_grouped_before_its_shorter_form_existed_is_moved_to_it
         store_grouping(store, [hour], NOW)
     home = signature_id_of(fingerprint_of(_charge("s1", SHORT)))
     assert _placement(store) == ({"l1": home, "s1": home, "s2": home}, {home: {HOUR_10: 1, HOUR_11: 2}})
+
+
+def test_placement_of_many_related_messages_places_each_capture_once() -> None:
+    # Messages built to go on from each other in every way (sentences, asides, callers' contexts) at one site: no
+    # capture is lost or counted twice, and every target is a signature no other rule moves on.
+    rng = random.Random(11)
+    parts = ["Payment provider rejected the charge.", "Card declined by the issuer", "Checkout step failed:",
+             "Retry later.", "(attempt 2)", "[req-1]", "- giving up", "Ledger write failed:", "Order closed."]
+    captures = [_charge(f"c{i}", " ".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))) for i in range(300)]
+    folds = plan_folds({HOUR_10: captures})
+    placed = [facts.capture_id for fold in folds.values() for facts in fold.captures()]
+    assert sorted(placed) == sorted(c.capture_id for c in captures)
+    assert any(fold.joined_rules() == [PLACED_EXTENDED] for fold in folds.values())
