@@ -10,7 +10,8 @@ see why captures grouped.
 Evidence is optional in real exports: some spans carry an error object, some only `metadata["error.message"]`,
 some only an `error_type:` tag. A fingerprint's `rule` says which evidence it was built from; a fingerprint
 missing its message or its type is *partial*, and grouping (`review/placement.py`) places such a capture in
-the dominant complete signature that agrees with every part it has (`joins`).
+the dominant complete signature that agrees with every part it has (`joins`); a capture whose message tells a
+shorter signature's with more detail is placed in that one (`extends`).
 
 Changing any rule here changes ids: bump FINGERPRINT_VERSION. Stored captures of an older version are
 fingerprinted again when their hour is regrouped (a backfill of `failure_signatures`; see
@@ -54,9 +55,10 @@ _TYPE_PREFIX = re.compile(
 # Frameworks write the exception they wrap in front of its message (`ToolException: 422 Client Error ...`), on some
 # spans and not others: a prefix of another type is dropped too, when what follows says enough on its own.
 _MAX_PREFIXES = 3
-_NAMESPACE = re.compile(r"\.|::")
-_EVAL_TYPE = re.compile(r"(?:^|[._:])Eval(?:uation)?(?:[A-Z_]|$)")
 _ENOUGH_AFTER_PREFIX = 20
+_NAMESPACE = re.compile(r"\.|::")  # what a type's last name follows: a module's dot, a Ruby or C++ namespace's `::`
+# An evaluation's error type (`EvalThresholdError`, `ragas.EvaluationFailed`; not `Evaluator`, not `MedievalError`).
+_EVAL_TYPE = re.compile(r"(?:^|[._:])Eval(?:uation)?(?:[A-Z_]|$)")
 
 
 def parameterize(message: str) -> str:

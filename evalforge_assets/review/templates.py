@@ -10,11 +10,15 @@ template in any run, process or partition order. Steps, in order:
    placeholder, are all `<id>`: one slot of one failure holds values of several shapes): sanitizer placeholders,
    URLs, emails, IPs, UUIDs, host names and `name:port` addresses, file paths, dates (also written with the
    month's name), hex ids, ids with or without a prefix (`ch_o94nOlhvDbNIx7gDXIEp9Zeo`, `org-rnBr…`, `req-3f…`),
-   numbers with or without units (`800ms`, `10 seconds`, `5/12`), quoted values, `key=value` values and
-   single-token bracketed values (`[logs-2026.01.03]`).
+   numbers with or without units (`800ms`, `10 seconds`, `5/12`, `16x384`), quoted values, `key=value` values
+   (a code under a key that names the failure stays: `code=_MSG_TIMED_OUT`) and single-token bracketed values
+   (`[logs-2026.01.03]`). Error codes (`ORA-00054`) are not ids.
 3. Parenthesized and bracketed asides that hold only placeholders and a few words (`(shard <num>/<num>)`,
    `(attempt <num> of <num>)`, `[<id>]`) are context of one occurrence, not the failure: they are dropped.
 4. Runs of placeholders joined by punctuation (`<ip>:<num>`) collapse to the first.
+
+An evaluation's failure message is templated by its verdict alone, the head before the judge's rationale
+(`verdict_template`).
 """
 
 from __future__ import annotations
@@ -161,7 +165,7 @@ _FRAMES = re.compile(r"\n[ \t]*(?:at [\w$.<>/]+[ (]|goroutine \d+ \[|Traceback \
 # Where an evaluation's verdict ends and the judge's rationale begins: a colon, a sentence's end, a dash between
 # spaces, the full-width stops of CJK text.
 _VERDICT_END = re.compile(r":\s|\.\s|\.$|\s[-–—]{1,2}\s|[。：]")
-_QUOTED_NAME = re.compile(r"(?P<q>['\"`‘“])(?P<name>[\w.-]{1,80})['\"`’”]|「(?P<cjk>[^」]{1,80})」")
+_QUOTED_NAME = re.compile(r"['\"`‘“](?P<name>[\w.-]{1,80})['\"`’”]|「(?P<cjk>[^」]{1,80})」")
 _CODE = re.compile(r"_?[A-Za-z][A-Za-z0-9]*(?:[_.:-][A-Za-z0-9]+)*")
 _KEY_BEFORE = re.compile(r"[\w.-]+(?==\Z)")  # the key of a `key=value`, searched in the text up to its `=`
 _MAX_KEY = 64
