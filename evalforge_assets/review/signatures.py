@@ -61,6 +61,7 @@ class GroupingResult:
     regrouped_captures: list[FailureCapture] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     regressed: list[str] = field(default_factory=list)
+    folds: dict[str, SignatureFold] = field(default_factory=dict)  # the placement the signatures were built from
 
 
 def fold_signature(signature: FailureSignature | None, fold: SignatureFold,
@@ -108,9 +109,9 @@ def group_hour(
 ) -> GroupingResult:
     """Update signatures with the captures of the given hours; `known` holds every signature the captures
     map to, their merge parents and those parents' children (the caller loads them from the store)."""
-    result = GroupingResult()
-    signatures = dict(known)
     folds = plan_folds(captures_by_hour, known)
+    result = GroupingResult(folds=folds)
+    signatures = dict(known)
     for signature_id, fold in sorted(folds.items()):
         before = signatures.get(signature_id)
         if before is None:
@@ -281,7 +282,7 @@ def _store_hours(store: Store, partition_keys: Sequence[str], now: str) -> Store
     captures = [facts for hour in by_hour.values() for facts in hour]
     known = related_signatures(store, captures)
     preview = group_hour(by_hour, known, now)
-    folds = plan_folds(by_hour, known)
+    folds = preview.folds  # placed once: it fingerprints every signature of the run
     written = StoredGrouping(captures=len(captures))
     for signature_id, hours in sorted(left_hours(by_hour, folds, known).items()):
         _drop_hours(store, signature_id, hours)
