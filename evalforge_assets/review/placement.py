@@ -189,7 +189,7 @@ def _extended(folds: Mapping[str, SignatureFold],
         if not messages or not fingerprint.get("message"):
             continue
         found = [messages[form] for form in shorter_forms(fingerprint["message"]) if form in messages]
-        found = [sid for sid in found if sid != signature_id and extends(fingerprint, candidates[sid][0])]
+        found = [sid for sid in found if extends(fingerprint, candidates[sid][0])]  # never itself: it is longer
         if found:
             targets[signature_id] = min(found, key=lambda sid: (len(candidates[sid][0]["message"]), sid))
     # A target may go on from a shorter one in turn (`Step failed: <S>` -> `<S>` = `<T>. Card declined` -> `<T>.`):
