@@ -30,7 +30,7 @@ import orjson
 from evalforge_assets.models import FailureCapture, FailureKind
 from evalforge_assets.review.templates import forget_templates, message_template, verdict_template
 
-FINGERPRINT_VERSION = 4
+FINGERPRINT_VERSION = 5
 KEY_PARTS = ("version", "ml_app", "agent", "step", "failure_kind", "error_type", "message", "evaluations")
 
 # Which evidence a fingerprint was built from.
@@ -97,8 +97,35 @@ def failing_evaluations(capture: FailureCapture) -> list[str]:
     return sorted({r.evaluation for r in capture.reasons if r.evaluation and r.kind is capture.failure_kind})
 
 
-def error_parts(error_type: str | None, message: str | None,
-                verdict: bool = False) -> tuple[str | None, str | None]:
+# Context a caller writes in front of a message and ends with `: ` or `] ` (`load_attachment failed: `, `[search_agent] `,
+# `Unhandled exception in responder.draft_reply: `): dropped when it names the failure's own agent or step, which the
+# site already holds. Short, one clause: a longer head is the message itself.
+_LEADING_CONTEXT = re.compile(r"\[?(?P<context>[^:\[\]\n]{1,80}?)(?:\]\s*:?\s*|:\s+)(?=\S)")
+_MAX_CONTEXTS = 3
+
+
+def _without_site_context(message: str, site_names: tuple[str, ...]) -> str:
+    """`message` without the leading contexts that name one of `site_names` (the agent and the step)."""
+    names = [name for name in site_names if name and len(name) >= 3]
+    for _ in range(_MAX_CONTEXTS if names else 0):
+        context = _LEADING_CONTEXT.match(message)
+        if context is None or not any(_names_site(context.group("context"), name) for name in names):
+            break
+        message = message[context.end():]
+    return message
+
+
+@lru_cache(maxsize=1024)
+def _site_name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])")
+
+
+def _names_site(context: str, name: str) -> bool:
+    return name in context and _site_name_pattern(name).search(context) is not None
+
+
+def error_parts(error_type: str | None, message: str | None, verdict: bool = False,
+                site_names: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
     """(type, message template) from whatever evidence a span had.
 
     The type is its last dotted name (`openai.RateLimitError` and `RateLimitError` are one type, as are
@@ -109,6 +136,8 @@ def error_parts(error_type: str | None, message: str | None,
     context a caller wrapped it in, present on some spans and not on others. An evaluation's failure (`verdict`)
     is templated by its verdict alone (`templates.verdict_template`).
     """
+    if message and site_names:
+        message = _without_site_context(message, site_names)
     if message and error_type:
         message = _after_own_type(error_type, message)
     for _ in range(_MAX_PREFIXES if message else 0):
@@ -156,8 +185,9 @@ def _short_type(error_type: str) -> str:
 def fingerprint_of(capture: FailureCapture) -> dict[str, Any]:
     """The normalized parts. Two captures share a signature id exactly when their KEY_PARTS are equal."""
     is_error = capture.failure_kind is FailureKind.error
-    error_type, message = error_parts(capture.error_type, capture.error_message, _is_verdict(capture)) \
-        if is_error else (None, None)
+    agent = capture.agent or capture.source.span_name
+    error_type, message = error_parts(capture.error_type, capture.error_message, _is_verdict(capture),
+                                      (agent, capture.source.span_name)) if is_error else (None, None)
     if not is_error:
         rule = RULE_EVALUATIONS
     elif error_type and message:
@@ -171,7 +201,7 @@ def fingerprint_of(capture: FailureCapture) -> dict[str, Any]:
     return {
         "version": FINGERPRINT_VERSION,
         "ml_app": capture.ml_app,
-        "agent": capture.agent or capture.source.span_name,
+        "agent": agent,
         "step": capture.source.span_name,
         "failure_kind": capture.failure_kind.value,
         "error_type": error_type,
@@ -194,20 +224,29 @@ def is_partial(fingerprint: dict[str, Any]) -> bool:
 
 
 def joins(partial: dict[str, Any], complete: dict[str, Any]) -> bool:
-    """Whether a partial fingerprint may be placed in a complete one's signature: same version and site,
-    and equal on the part (type or message) the partial one has."""
+    """Whether a partial fingerprint may be placed in a complete one's signature: same version and site, and
+    equal on the part (type or message) the partial one has, or, for a message without a type, telling the
+    complete one's message with more detail (`goes_on`)."""
     if complete.get("rule") != RULE_TYPE_AND_MESSAGE or not is_partial(partial):
         return False
-    if any(partial.get(part) != complete.get(part) for part in _SITE):
+    if site_of(partial) != site_of(complete):
         return False
-    present = "message" if partial["rule"] == RULE_MESSAGE_ONLY else "error_type"
-    return partial.get(present) == complete.get(present)
+    if partial["rule"] == RULE_MESSAGE_ONLY:
+        return partial.get("message") == complete.get("message") or goes_on(partial.get("message") or "",
+                                                                            complete.get("message") or "")
+    return partial.get("error_type") == complete.get("error_type")
+
+
+def site_of(fingerprint: dict[str, Any]) -> tuple[Any, ...]:
+    """Where a failure happened: version, ml_app, agent, step and kind."""
+    return tuple(fingerprint.get(part) for part in _SITE)
 
 
 # Where a longer message may go on from a shorter one of the same failure: a new sentence, an aside in brackets, a
 # clause after a dash (`Agent stopped due to max iterations.` + ` Last observation: []`). Not after `:` or `,`:
 # `Failed to fetch job <id>: 403 Forbidden` and `...: 404 Not Found` are two failures.
-_GOES_ON = re.compile(r"(?:[.;!?。]|\s*[(\[]|\s+[-–—]\s)")
+# A trailing `key=<placeholder>` (`req=<id>`, `session=<id>`) is detail too: its value was masked as varying.
+_GOES_ON = re.compile(r"(?:[.;!?。]|\s*[(\[]|\s+[-–—]\s|\s+[\w.-]+=<[a-z_]+>)")
 _SENTENCE_END = (".", "!", "?", "。")
 # Where the context a caller wraps a message in ends (`Error invoking tool search: `, `Policy lookup failed - `).
 _WRAPPED = (": ", " - ")
@@ -225,7 +264,12 @@ def extends(longer: dict[str, Any], shorter: dict[str, Any]) -> bool:
         return False
     if site_and_type(longer) != site_and_type(shorter):
         return False
-    long_message, short_message = longer.get("message") or "", shorter.get("message") or ""
+    return goes_on(longer.get("message") or "", shorter.get("message") or "")
+
+
+def goes_on(long_message: str, short_message: str) -> bool:
+    """Whether `long_message` is `short_message` (of four words or more) going on at a sentence, an aside or a
+    trailing `key=<placeholder>`, or behind the context a caller wrapped it in (`Task embed failed: <short>`)."""
     if len(long_message) <= len(short_message) or len(short_message.split()) < MIN_EXTENDED_WORDS:
         return False
     if long_message.startswith(short_message):

@@ -30,6 +30,7 @@ from evalforge_assets.review.fingerprint import (
     shorter_forms,
     signature_id_of,
     site_and_type,
+    site_of,
 )
 
 _CURRENT = f"sig_v{FINGERPRINT_VERSION}_"
@@ -152,8 +153,11 @@ def plan_folds(
         target_fingerprint, target_count = candidates[target]
         candidates[target] = (target_fingerprint, target_count + len(moved.captures()))
     if partial:
+        by_site: dict[tuple[Any, ...], list[tuple[str, dict[str, Any], int]]] = {}
+        for signature_id, (fingerprint, count) in candidates.items():
+            by_site.setdefault(site_of(fingerprint), []).append((signature_id, fingerprint, count))
         for hour, facts in partial:
-            target = _dominant(facts.partial or {}, candidates) or facts.fingerprint_id
+            target = _dominant(facts.partial or {}, by_site) or facts.fingerprint_id
             folds.setdefault(target, SignatureFold(target)).hours.setdefault(hour, []).append(facts)
     return folds
 
@@ -202,7 +206,13 @@ def _extended(folds: Mapping[str, SignatureFold],
     return resolved
 
 
-def _dominant(partial: dict[str, Any], candidates: Mapping[str, tuple[dict[str, Any], int]]) -> str | None:
-    joinable = [(-count, signature_id) for signature_id, (fingerprint, count) in candidates.items()
+def _dominant(partial: dict[str, Any],
+              by_site: Mapping[tuple[Any, ...], list[tuple[str, dict[str, Any], int]]]) -> str | None:
+    """The complete signature of the partial capture's site it joins with the most captures (ties to the smaller
+    id); for a message without a type, one with that very message before one whose message it tells in more
+    detail."""
+    message = partial.get("message")
+    joinable = [(fingerprint.get("message") != message, -count, signature_id)
+                for signature_id, fingerprint, count in by_site.get(site_of(partial), ())
                 if joins(partial, fingerprint)]
-    return min(joinable)[1] if joinable else None
+    return min(joinable)[2] if joinable else None

@@ -8,7 +8,7 @@ template in any run, process or partition order. Steps, in order:
    `rate_limit_exceeded`), because codes name the failure while other values are the data it failed on.
 2. Variable tokens become typed placeholders (names of things, such as index names or ids glued to a
    placeholder, are all `<id>`: one slot of one failure holds values of several shapes): sanitizer placeholders,
-   URLs, emails, IPs, UUIDs, host names and `name:port` addresses, file paths, dates (also written with the
+   URLs, emails, AWS resource names (`<arn>`), IPs, UUIDs, host names and `name:port` addresses, file paths, dates (also written with the
    month's name), hex ids, ids with or without a prefix (`ch_o94nOlhvDbNIx7gDXIEp9Zeo`, `org-rnBr…`, `req-3f…`),
    numbers with or without units (`800ms`, `10 seconds`, `5/12`, `16x384`), quoted values, `key=value` values
    (a code under a key that names the failure stays: `code=_MSG_TIMED_OUT`) and single-token bracketed values
@@ -55,6 +55,9 @@ _WORDED_DATE = (r"(?:\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
                 r"(?:\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"\.?,?\s+\d{4}\b"
                 r"|\b" + _MONTH + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b)"
                 r"(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[AaPp][Mm]|GMT|UTC|Z))?)?")
+# An amount's currency written after it (`439.94 BRL`): the amount and its currency vary together.
+_CURRENCIES = ("(?:USD|EUR|GBP|JPY|CNY|INR|BRL|SEK|NOK|DKK|CHF|AUD|CAD|MXN|PLN|TRY|ZAR|KRW|SGD|HKD|NZD|RUB|IDR|THB|PHP"
+               "|MYR|VND|CZK|HUF|ILS|AED|SAR|ARS|CLP|COP|PEN|NGN|KES|EGP|RON|UAH)")
 _PLACEHOLDER = {"when": "date", "hostport": "host"}  # classes that write another class's placeholder
 # (placeholder, pattern) in application order: earlier classes protect their matches from later ones.
 _TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -62,6 +65,9 @@ _TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, pattern in (
         ("url", r"\b[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^\s'\"<>)\]]|<\w+>)+"),
         ("email", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+        # An AWS resource name (`arn:aws:sts::123456789012:assumed-role/task-role/i-0abc...`): which role, session or
+        # resource one occurrence named.
+        ("arn", r"\barn:aws[\w-]*:[\w-]+:[\w-]*:\d*:[^\s'\"<>,;)\]]+"),
         ("object", _K8S_OBJECT),
         ("uuid", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"),
         ("ip", (r"(?<![\w.:])(?:(?:\d{1,3}\.){3}\d{1,3}|(?=[0-9a-fA-F:]*::|(?:[0-9a-fA-F]{1,4}:){3})"
@@ -70,7 +76,8 @@ _TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("when", _WORDED_DATE),
         ("date", (r"\b\d{4}[-/.]\d{2}[-/.]\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
                   r"|\b\d{2}:\d{2}:\d{2}(?:\.\d+)?\b")),
-        ("path", r"(?<![\w/.])(?:[A-Za-z]:\\|~?/)(?:[\w.@+-]+[/\\])+[\w.@+-]*"),
+        # A directory may be a value masked already (`/attachments/<uuid>/invoice.pdf`, `/logs-<date>/`).
+        ("path", r"(?<![\w/.])(?:[A-Za-z]:\\|~?/)(?:(?:[\w.@+-]|<\w+>)+[/\\])+(?:[\w.@+-]|<\w+>)*"),
         ("hostport", _HOST_PORT),
         # Lowercase dotted names: any with two dots or more (`web-42.acme.info`), one dot with a common top level.
         ("host", (r"\b(?:[a-z0-9-]+\.){2,}[a-z]{2,24}\b(?![\w-])|\b[a-z0-9-]+\.(?:com|net|org|io|dev|ai|co|app|cloud"
@@ -81,7 +88,7 @@ _TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # shapes and sizes (128x768, 1920x1080) one number.
         ("num", (r"(?<![A-Za-z0-9_<])(?<![A-Za-z0-9_]-)[-+$€£¥]?\d+(?:[.,]\d+)*(?:[hm]\d+(?:\.\d+)?)*(?:[x×]\d+)*"
                  r"(?:\s?(?:ns|us|µs|ms|s|sec|secs|seconds?|mins?|minutes?|m|h|hrs?|hours?|days?|[kKMGTP]i?B|[KMGTP]i"
-                 r"|bytes?|%|x))?(?![A-Za-z0-9_])")),
+                 r"|bytes?|%|x|" + _CURRENCIES + r"))?(?![A-Za-z0-9_])")),
         # Not after a letter: the apostrophe of "field's" opens no quoted value.
         ("quoted", r"(?<![\w\x00])(?!(?P<q>['\"`])\x00(?P=q))(?:'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"|`[^`]{0,2000}`)"),
         ("value", r"(?<==)(?!<)[^\s,;&)\]}\x00]+"),
@@ -101,6 +108,7 @@ _PORT = re.compile(r"[a-z0-9]:\d\d").search  # the name's (or address's) last ch
 _MAY_MATCH: dict[str, Callable[[str], bool]] = {
     "url": lambda text: "://" in text,
     "email": lambda text: "@" in text,
+    "arn": lambda text: "arn:" in text,
     "object": lambda text: "/" in text or "namespace " in text,
     "uuid": lambda text: text.count("-") >= 4,
     "ip": lambda text: text.count(".") >= 3 or text.count(":") >= 2,  # IPv4's three dots, IPv6's two colons

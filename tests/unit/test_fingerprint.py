@@ -49,6 +49,11 @@ from tests.fixtures.factories import make_capture
     ("minimum order total is $25.00", "minimum order total is <id>"),
     ("got 404 Not Found from the catalog", "got 404 Not Found from the catalog"),
     ("Upstream returned HTTP 503", "Upstream returned HTTP 5xx"),
+    (("User: arn:aws:sts::699116564168:assumed-role/task-role/i-095d85ba06eb0232a is not authorized to perform: "
+      "bedrock:InvokeModel"), "User: <arn> is not authorized to perform: bedrock:InvokeModel"),
+    ("cannot open /var/att/2026/03/e8aa9652-af56-432a-b56a-abac869d0842/export.csv: permission denied",
+     "cannot open <path>: permission denied"),
+    ("card refused for 439.94 BRL", "card refused"),
 ])
 def test_parameterize_masks_variable_parts_by_token_class(message: str, expected: str) -> None:
     assert parameterize(message) == expected
@@ -148,21 +153,26 @@ def test_a_partial_fingerprint_joins_only_a_complete_one_of_its_site_that_agrees
     assert not joins(type_only, fingerprint_of(make_capture(error_type="ValueError")))
     assert not joins(message_only, fingerprint_of(make_capture(error_message="disk full")))
     assert not joins(type_only, fingerprint_of(make_capture(agent="billing-agent")))
+    # A message without a type also joins a complete message it tells with more detail, never the reverse.
+    told = fingerprint_of(make_capture(error_message="Payment provider rejected the card. Retrying in 5 seconds"))
+    shorter = fingerprint_of(make_capture(error_message="Payment provider rejected the card."))
+    assert joins({**told, "rule": RULE_MESSAGE_ONLY, "error_type": None}, shorter)
+    assert not joins({**shorter, "rule": RULE_MESSAGE_ONLY, "error_type": None}, told)
     other_step = make_capture()
     other_step = other_step.model_copy(update={"source": other_step.source.model_copy(update={"span_name": "charge"})})
     assert not joins(type_only, fingerprint_of(other_step))
 
 
-FINGERPRINT = {"version": 4, "ml_app": "a", "agent": "b", "step": "s", "failure_kind": "error", "error_type": "E",
+FINGERPRINT = {"version": 5, "ml_app": "a", "agent": "b", "step": "s", "failure_kind": "error", "error_type": "E",
                "message": "m", "evaluations": [], "rule": RULE_TYPE_AND_MESSAGE, "stack": ["x.py:f"]}
 
 
 def test_signature_id_is_stable_versioned_and_hashes_only_the_key_parts() -> None:
-    assert FINGERPRINT_VERSION == 4
+    assert FINGERPRINT_VERSION == 5
     assert signature_id_of(FINGERPRINT) == signature_id_of(dict(reversed(list(FINGERPRINT.items()))))
     assert signature_id_of(FINGERPRINT) == signature_id_of({**FINGERPRINT, "stack": [], "joined": {"r": "why"}})
-    assert signature_id_of(FINGERPRINT).startswith("sig_v4_")
-    assert signature_id_of({**FINGERPRINT, "version": 5}).startswith("sig_v5_")
+    assert signature_id_of(FINGERPRINT).startswith("sig_v5_")
+    assert signature_id_of({**FINGERPRINT, "version": 6}).startswith("sig_v6_")
     assert signature_id_of({**FINGERPRINT, "step": "t"}) != signature_id_of(FINGERPRINT)
     assert title_of(FINGERPRINT) == "E: m (a/b/s)"
 
@@ -206,6 +216,8 @@ def test_a_longer_message_extends_a_shorter_one_only_where_it_goes_on() -> None:
     base = _complete("HTTP 404 Not Found reading <id>")
     assert extends(_complete("HTTP 404 Not Found reading <id> [WHERE id = ?]"), base)
     assert extends(_complete("HTTP 404 Not Found reading <id> - retry later"), base)
+    assert extends(_complete("HTTP 404 Not Found reading <id> req=<id>"), base)  # a masked key=value trailing
+    assert not extends(_complete("HTTP 404 Not Found reading <id> mode=strict"), base)  # a value that was kept
     assert not extends(_complete("HTTP 404 Not Found reading <id>: gone"), base)  # after `:` another failure
     assert not extends(_complete("HTTP 404 Not Found reading <id>s"), base)  # not at a boundary
     assert not extends(_complete("Request failed. Timeout"), _complete("Request failed."))  # a wrapper
@@ -242,7 +254,7 @@ def test_shorter_forms_hold_every_message_a_longer_one_extends() -> None:
     # site, so a form missing here would be a placement silently lost: compare with `extends` over every cut.
     rng = random.Random(7)
     words = ["Agent", "stopped", "due", "to", "<id>", "max", "iterations", "error", "tool", "failed", "(<id>)", "[x]",
-             "-", ":", ".", "。", "!", "Retry", "later", "on", "<host>", "MCP"]
+             "-", ":", ".", "。", "!", "Retry", "later", "on", "<host>", "MCP", "req=<id>", "mode=x"]
     for _ in range(400):
         message = " ".join(rng.choice(words) for _ in range(rng.randint(4, 14)))
         message = message.replace(" :", ":").replace(" .", ".")
@@ -251,3 +263,20 @@ def test_shorter_forms_hold_every_message_a_longer_one_extends() -> None:
             for shorter in (message[:cut], message[cut:]):
                 if extends(_complete(message), _complete(shorter)):
                     assert shorter in forms, (message, shorter)
+
+
+def _at_site(message: str, agent: str = "responder", step: str = "draft_reply") -> str | None:
+    source = {**make_capture().source.model_dump(), "span_name": step}
+    return fingerprint_of(make_capture(agent=agent, source=source, error_message=message))["message"]
+
+
+def test_context_that_names_the_failures_own_agent_or_step_is_dropped() -> None:
+    # The site already holds the agent and step: a caller writing them in front of the message is not the failure.
+    assert _at_site("Unhandled exception in responder.draft_reply: client disconnected") == "client disconnected"
+    assert _at_site("draft_reply failed: client disconnected") == "client disconnected"
+    assert _at_site("[responder] client disconnected") == "client disconnected"
+    assert _at_site("responder: draft_reply: client disconnected") == "client disconnected"
+    # Context naming something else is part of the message; a name inside a word is not the step's name.
+    assert _at_site("checkout failed: client disconnected") == "checkout failed: client disconnected"
+    assert _at_site("draft_reply_v2 failed: client disconnected") != "client disconnected"
+    assert _at_site("draft_reply: ") == "draft_reply:"  # nothing after it: the message is kept

@@ -210,6 +210,26 @@ def test_a_capture_without_a_message_joins_the_dominant_signature_and_it_says_so
     assert "joined" not in alone.signatures[signature_id_of(own)].fingerprint
 
 
+def test_a_message_without_a_type_joins_the_message_it_tells_in_more_detail() -> None:
+    source = timeout("x", "2026-01-15T10:00:00.000000Z", 1).source.model_dump()
+
+    def capture(capture_id: str, message: str, error_type: str | None = "CardError") -> FailureCapture:
+        return make_capture(capture_id=capture_id, occurred_at="2026-01-15T10:01:00.000000Z", error_type=error_type,
+                            error_message=message, source=source)
+
+    short = [capture(f"s{i}", "Payment provider rejected the card.") for i in range(2)]
+    told = [capture(f"t{i}", "Payment provider rejected the card. Retrying in 5 seconds") for i in range(3)]
+    bare = capture("bare", "Payment provider rejected the card. Giving up", error_type=None)
+    exact = capture("exact", "Payment provider rejected the card. Retrying in 9 seconds", error_type=None)
+    folds = plan_folds({HOUR_10: [*short, *told, bare, exact]})
+    placed = {sid: sorted(f.capture_id for f in fold.captures()) for sid, fold in folds.items()}
+    # `told` extends `short` and is placed there; the partial ones, with `told`'s message or another detail, join
+    # `short` too, and the signature says which rules placed them.
+    home = signature_id_of(fingerprint_of(short[0]))
+    assert placed == {home: ["bare", "exact", "s0", "s1", "t0", "t1", "t2"]}
+    assert folds[home].joined_rules() == [PLACED_EXTENDED, RULE_MESSAGE_ONLY]
+
+
 def test_placement_does_not_depend_on_partition_order() -> None:
     bare = make_capture(capture_id="bare", occurred_at="2026-01-15T10:03:00.000000Z", error_message=None,
                         source=timeout("x", "2026-01-15T11:00:00.000000Z", 1).source.model_dump())

@@ -19,7 +19,7 @@ from tests.corpora.grouping_corpus import SPANS_FILE
 
 _ASCII_DIGITS = tuple("0123456789")
 _CHARACTERS_NEEDED = {
-    "url": ("://",), "object": ("/", "namespace "), "email": ("@",), "uuid": ("-",), "ip": (":", "."),
+    "url": ("://",), "object": ("/", "namespace "), "email": ("@",), "arn": ("arn:",), "uuid": ("-",), "ip": (":", "."),
     "when": _ASCII_DIGITS, "date": _ASCII_DIGITS, "path": ("/", "\\"), "hostport": (":",), "host": (".",), "hex": _ASCII_DIGITS, "num": _ASCII_DIGITS, "quoted": ("'", '"', "`"), "value": ("=",),
 }
 # The id candidate as it was before its length and digit lookaheads: every token goes to `_is_id`.
@@ -96,6 +96,8 @@ EDGE_CASES = [
     "exporting to otel-collector.observability:4317 and redis:6379, 10.0.0.1:5432, line:42", "host:port a:12",
     "expired on Tue, 03 Feb 2026 10:04:05 GMT, Feb 3, 2026 or 3rd March 2026", "Mayday 12, 2026", "May 2026",
     "not known [req-8f7e6d5c4b] [WHERE \"id\" = $1] [ERROR] [a b c d e f <id>]",
+    "User: arn:aws:sts::699116564168:assumed-role/r/i-095d85ba06eb0232a denied on arn:aws:s3:::bucket/key, arn:x",
+    "open /var/att/2026/03/e8aa9652-af56-432a-b56a-abac869d0842/export.csv", "refused for 439.94 BRL or 5 USDC",
 ]
 
 
@@ -117,7 +119,7 @@ def test_gated_templates_equal_the_ungated_pipeline() -> None:
     assert differing == []
 
 
-@pytest.mark.parametrize("name", ["url", "email", "uuid", "ip", "when", "date", "path", "hostport", "host", "hex", "num",
+@pytest.mark.parametrize("name", ["url", "email", "arn", "uuid", "ip", "when", "date", "path", "hostport", "host", "hex", "num",
                                   "quoted", "value"])
 def test_a_gate_narrowed_past_its_pattern_is_caught(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # A gate that refuses too much must show up as a difference; otherwise the comparison proves nothing.
