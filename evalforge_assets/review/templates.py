@@ -8,11 +8,14 @@ template in any run, process or partition order. Steps, in order:
    `rate_limit_exceeded`), because codes name the failure while other values are the data it failed on.
 2. Variable tokens become typed placeholders (names of things, such as index names or ids glued to a
    placeholder, are all `<id>`: one slot of one failure holds values of several shapes): sanitizer placeholders,
-   URLs, emails, AWS resource names (`<arn>`), IPs, UUIDs, host names and `name:port` addresses, file paths, dates (also written with the
-   month's name), hex ids, ids with or without a prefix (`ch_o94nOlhvDbNIx7gDXIEp9Zeo`, `org-rnBr…`, `req-3f…`),
-   numbers with or without units (`800ms`, `10 seconds`, `5/12`, `16x384`), quoted values, `key=value` values
-   (a code under a key that names the failure stays: `code=_MSG_TIMED_OUT`) and single-token bracketed values
-   (`[logs-2026.01.03]`). Error codes (`ORA-00054`) are not ids.
+   URLs, emails, AWS resource names (`<arn>`), IPs, UUIDs, host names and `name:port` addresses, file paths and
+   document or media file names (`faktura_final.xlsx`), compound names after their kind (`Lambda function
+   gw-webhook-relay`), dates (also written with the month's name), hex ids, ids with or without a prefix
+   (`ch_o94nOlhvDbNIx7gDXIEp9Zeo`, `org-rnBr…`, `req-3f…`), IBAN-shaped account numbers, numbers with or without
+   units (`800ms`, `10 seconds`, `5/12`, `16x384`, `439.94 BRL`), quoted values, `key=value` values (a code under a
+   key that names the failure stays: `code=_MSG_TIMED_OUT`, `code="NoRoute"`) and single-token bracketed values
+   (`[logs-2026.01.03]`). Error codes (`ORA-00054`), HTTP statuses and short numbers under a code key (`exit code
+   137`, `Code=-1009`) are not values.
 3. Parenthesized and bracketed asides that hold only placeholders and a few words (`(shard <num>/<num>)`,
    `(attempt <num> of <num>)`, `[<id>]`) are context of one occurrence, not the failure: they are dropped.
 4. Runs of placeholders joined by punctuation (`<ip>:<num>`) collapse to the first.
@@ -58,7 +61,19 @@ _WORDED_DATE = (r"(?:\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
 # An amount's currency written after it (`439.94 BRL`): the amount and its currency vary together.
 _CURRENCIES = ("(?:USD|EUR|GBP|JPY|CNY|INR|BRL|SEK|NOK|DKK|CHF|AUD|CAD|MXN|PLN|TRY|ZAR|KRW|SGD|HKD|NZD|RUB|IDR|THB|PHP"
                "|MYR|VND|CZK|HUF|ILS|AED|SAR|ARS|CLP|COP|PEN|NGN|KES|EGP|RON|UAH)")
-_PLACEHOLDER = {"when": "date", "hostport": "host"}  # classes that write another class's placeholder
+# A document's or a media file's name without its directory (`faktura_final.xlsx`, `IMG_2031.HEIC`): which file one
+# occurrence read. Configuration and code files (`config.json`, `convert.c`) name what failed and stay.
+_FILE_NAME = (r"(?<![\w./<>@-])[\w-]+(?:\.[\w-]+)*\.(?i:pdf|docx?|xlsx?|pptx?|od[tsp]|csv|tsv|txt|rtf|eml|msg|html?|png"
+              r"|jpe?g|gif|webp|tiff?|heic|bmp|mp3|mp4|m4a|wav|mov|avi|mkv|webm|ogg|flac|zip|tgz|rar|7z|parquet|avro|epub)"
+              r"(?![\w.])")
+# A named resource after the kind of thing it is (`Lambda function gw-webhook-relay`, `bucket acme-exports-eu`,
+# `repo acme-ml/ner-pl-base`): which one of its kind failed is data of one occurrence. Only compound names (with a
+# `-` or `/`), so words stay; not after `model`, whose name tells rate limits and capabilities apart.
+_RESOURCE_KINDS = ("function", "bucket", "table", "queue", "topic", "collection", "index", "cluster", "database",
+                   "repo", "repository", "stream", "workspace", "tenant", "project", "container", "file")
+_NAMED_RESOURCE = ("(?:" + "|".join(rf"(?<=\b{kind} )" for kind in _RESOURCE_KINDS) + r")"
+                   r"(?![<\s])[\w.]+(?:[-/][\w.]+)+(?![\w/-])")
+_PLACEHOLDER = {"when": "date", "hostport": "host", "file": "path", "named": "id"}  # classes that write another class's placeholder
 # (placeholder, pattern) in application order: earlier classes protect their matches from later ones.
 _TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
@@ -78,11 +93,14 @@ _TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                   r"|\b\d{2}:\d{2}:\d{2}(?:\.\d+)?\b")),
         # A directory may be a value masked already (`/attachments/<uuid>/invoice.pdf`, `/logs-<date>/`).
         ("path", r"(?<![\w/.])(?:[A-Za-z]:\\|~?/)(?:(?:[\w.@+-]|<\w+>)+[/\\])+(?:[\w.@+-]|<\w+>)*"),
+        ("file", _FILE_NAME),
+        ("named", _NAMED_RESOURCE),
         ("hostport", _HOST_PORT),
         # Lowercase dotted names: any with two dots or more (`web-42.acme.info`), one dot with a common top level.
         ("host", (r"\b(?:[a-z0-9-]+\.){2,}[a-z]{2,24}\b(?![\w-])|\b[a-z0-9-]+\.(?:com|net|org|io|dev|ai|co|app|cloud"
                   r"|local|internal|svc|info|biz)\b(?![\w-])")),
         ("hex", r"\b0x[0-9a-fA-F]+\b|(?<![\w-])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b"),
+        ("iban", r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b"),
         # Bounded by ASCII word characters only: in 2026年5月1日 the digits touch letters of a script without spaces.
         # Go durations (9m16s, 1h0m0s) and Kubernetes quantities (512Mi, 2Gi) are one number with its unit, and
         # shapes and sizes (128x768, 1920x1080) one number.
@@ -104,7 +122,9 @@ _DATE_CORE = re.compile(r"\d\d[-/.:]\d\d").search
 _HEX_RUN = re.compile(r"[0-9a-f]{8}").search
 _DOTTED = re.compile(r"[a-z0-9-]\.[a-z0-9-]").search
 _MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)").search
-_PORT = re.compile(r"[a-z0-9]:\d\d").search  # the name's (or address's) last character, the port's first two
+_PORT = re.compile(r"[a-z0-9]:\d\d").search
+_RESOURCE_WORD = re.compile(r"\b(?:" + "|".join(_RESOURCE_KINDS) + r") ").search
+_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}").search  # the name's (or address's) last character, the port's first two
 _MAY_MATCH: dict[str, Callable[[str], bool]] = {
     "url": lambda text: "://" in text,
     "email": lambda text: "@" in text,
@@ -118,6 +138,9 @@ _MAY_MATCH: dict[str, Callable[[str], bool]] = {
     and (text.count(":") >= 2 or text.count("-") + text.count("/") + text.count(".") >= 2)
     and _DATE_CORE(text) is not None,
     "path": lambda text: "/" in text or "\\" in text,
+    "file": lambda text: "." in text,
+    "named": lambda text: ("-" in text or "/" in text) and _RESOURCE_WORD(text) is not None,
+    "iban": lambda text: _ASCII_DIGIT(text) is not None and _IBAN_HEAD(text) is not None,
     "host": lambda text: _DOTTED(text) is not None,
     "hex": lambda text: _ASCII_DIGIT(text) is not None and ("0x" in text or _HEX_RUN(text) is not None),
     "num": lambda text: _ASCII_DIGIT(text) is not None,
@@ -137,7 +160,15 @@ _LONE_LOWER = re.compile(r"(?<![a-z])[a-z](?![a-z])")
 # A single token in brackets is a name (`[logs-2026.01.03]`, `[price]`); read before the classes above split it.
 _BRACKETED = re.compile(r"(?<=\[)(?!<)[^\s\[\]<'\"]+(?=\])")
 # Shielded from the classes: HTTP statuses name the failure (`404 Not Found`, `code: 429`); 5xx become one class.
-_KEPT = re.compile(r"\b[1-5]\d\d(?: [A-Z][a-z]+){1,4}\b|\b(?:[Cc]ode|[Ss]tatus|HTTP)[:/ ]{1,2}[1-5]\d\d\b")
+# So are HTTP statuses a client reports (`<HttpError 403 when requesting ...`, `returned 404`) and a short number
+# under a key that names a code (`exit code 1` and `exit code 137`, `Code=-1009`, `refusalReasonCode=12`, `errno=13`);
+# not a postal, zip or area code.
+_KEPT = re.compile(
+    r"\b[1-5]\d\d(?: [A-Z][a-z]+){1,4}\b|\b(?:[Cc]ode|[Ss]tatus|HTTP)[:/ ]{1,2}[1-5]\d\d\b"
+    r"|\b(?:HttpError|returned|responded)\s[1-5]\d\d\b"
+    r"|(?<![\w-])(?<!postal )(?<!zip )(?<!area )(?<!country )"
+    r"(?:(?i:[a-z]*(?:error|exit|return|response|status|reason|result|refusal|decline|http)[_ ]?code)|[Cc]ode|CODE"
+    r"|[Ss]tatus|STATUS|[Ee]rrno|cStat)(?:=|: ?| )-?\d{1,4}(?!\w|\.\d)")
 # A token glued to a placeholder (`logs-<date>`, `srv-<num>.walsh.info`) is one value.
 _GLUED = re.compile(r"(?<![\w<>.-])[\w.-]*(?:[\w.-]<\w+>|<\w+>[\w.-])[\w.<>-]*(?<!\.)")
 # A trailing prepositional phrase about one value (`for order <num>`, `to <host>`) is context, not the failure.
@@ -150,6 +181,7 @@ _SQUARE_ASIDE = re.compile(r"\s*\[(?=[^\[\]]*<\w+>)(?:[^\[\]<]|<\w+>){0,60}\]")
 _ASIDE_WORDS = 4
 _HAS_DIGIT = re.compile(r"\d").search
 _KEPT_LEAD = re.compile(r"[1-5]\d\d [A-Z]").search
+_MAY_KEEP_CODE = re.compile(r"ODE|TATUS|rrno|cStat|HttpError|returned|responded|(?i:code)").search
 # `[\w.-]<\w+>|<\w+>[\w.-]` written to start with its literal `<`, which the engine finds far faster.
 _MAY_GLUE = re.compile(r"<(?:(?<=[\w.-]<)\w+>|\w+>[\w.-])").search
 _RUN = re.compile(r"<(\w+)>(?:[\s:/.,#-]{0,3}<\w+>)+")
@@ -213,8 +245,10 @@ def _template(message: str) -> str:
     if "(" in text and _ERRNO_TUPLE.search(text):
         text = _ERRNO_TUPLE.sub(r"E\1 \3", text)
     kept: list[str] = []
-    if _HAS_DIGIT(text) and ("ode" in text or "tatus" in text or "HTTP" in text or _KEPT_LEAD(text)):
-        # every kept status has digits, and the first form `[1-5]\d\d [A-Z]`; the second (C|c)ode, (S|s)tatus, HTTP
+    if _HAS_DIGIT(text) and ("ode" in text or "tatus" in text or "HTTP" in text or _KEPT_LEAD(text)
+                             or _MAY_KEEP_CODE(text)):
+        # every kept status has digits, and the first form `[1-5]\d\d [A-Z]`; the others (C|c)ode, (S|s)tatus, HTTP,
+        # or one of the words in `_MAY_KEEP_CODE`
         text = _KEPT.sub(lambda m: kept.append(_status_class(m.group(0))) or "\x00", text)
     if "[" in text:
         text = _BRACKETED.sub("<id>", text)
@@ -252,15 +286,30 @@ def _template(message: str) -> str:
 
 def replacement(name: str) -> str | Callable[[re.Match[str]], str]:
     """What a match of the token class `name` becomes."""
-    return _keep_codes if name == "value" else f"<{_PLACEHOLDER.get(name, name)}>"
+    if name == "value":
+        return _keep_codes
+    if name == "quoted":
+        return _keep_quoted_codes
+    return f"<{_PLACEHOLDER.get(name, name)}>"
 
 
 def _keep_codes(match: re.Match[str]) -> str:
     """A `key=value` value is `<value>`, unless the key names the failure and the value is a code
-    (`KafkaError{code=_MSG_TIMED_OUT}`, `reason=EXPIRED`): codes name the failure, as in payloads."""
-    key = _KEY_BEFORE.search(match.string, max(0, match.start() - _MAX_KEY), match.start())
+    (`KafkaError{code=_MSG_TIMED_OUT}`, `reason=EXPIRED`, `code="NoRoute"`): codes name the failure, as in payloads."""
     value = match.group(0)
-    return value if key is not None and _names_code(key.group(0)) and _is_code(value) else "<value>"
+    return value if _code_under_code_key(match, value.strip("\"'")) else "<value>"
+
+
+def _keep_quoted_codes(match: re.Match[str]) -> str:
+    """A quoted value is `<quoted>`, unless it is a code under a key that names the failure (`code="NoSegment"`,
+    `error="invalid_token"`), which `_keep_codes` then keeps."""
+    value = match.group(0)
+    return value if value[:1] != "`" and _code_under_code_key(match, value[1:-1]) else "<quoted>"
+
+
+def _code_under_code_key(match: re.Match[str], value: str) -> bool:
+    key = _KEY_BEFORE.search(match.string, max(0, match.start() - _MAX_KEY), match.start())
+    return key is not None and _names_code(key.group(0)) and _is_code(value)
 
 
 def _unmatched_closers(text: str) -> str:

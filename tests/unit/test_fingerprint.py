@@ -81,6 +81,11 @@ def test_parameterize_masks_variable_parts_by_token_class(message: str, expected
     ("index_not_found_exception: no such index [logs-2026.01.03]",
      "index_not_found_exception: no such index [customers-eu-7]"),
     ("Query to collection products_v3 timed out", "Query to collection orders-archive-2025 timed out"),
+    # a file's name without its directory, a named resource of a kind, an account number shaped like an IBAN
+    ("Tika server returned 422 for faktura_final.xlsx", "Tika server returned 422 for IMG_2031.HEIC"),
+    ("Lambda function gw-webhook-relay failed: Task timed out", "Lambda function pdf-splitter-prod failed: Task timed out"),
+    ("brak środków na rachunku PL84 9583 2661 4688 6250 6183 1990", "brak środków na rachunku PL13 8976 5885 9411 1511"),
+    ("Invalid postal code 2000 for the address", "Invalid postal code 3051 for the address"),  # not an error code
 ])
 def test_one_failure_with_different_values_has_one_template(first: str, second: str) -> None:
     assert parameterize(first) == parameterize(second)
@@ -95,6 +100,14 @@ def test_one_failure_with_different_values_has_one_template(first: str, second: 
      "Error code: 429 - {'error': {'code': 'context_length_exceeded'}}"),
     ("got 401 Unauthorized from the catalog", "got 404 Not Found from the catalog"),
     ("rate limited by gpt-4o", "rate limited by claude-3"),
+    # codes: short numbers under a code key, quoted codes under one, statuses a client reports
+    ("Process completed with exit code 1.", "Process completed with exit code 137."),
+    ('Error Domain=NSURLErrorDomain Code=-1009 "The Internet connection appears to be offline."',
+     'Error Domain=NSURLErrorDomain Code=-1001 "The request timed out."'),
+    ('Directions API error: code="NoRoute" profile=driving', 'Directions API error: code="NoSegment" profile=driving'),
+    ('<HttpError 403 when requesting https://x.example/v4/a returned "denied">',
+     '<HttpError 404 when requesting https://x.example/v4/a returned "missing">'),
+    ("config.json not found in the repository", "tokenizer.json not found in the repository"),
 ])
 def test_different_failures_keep_different_templates(first: str, second: str) -> None:
     assert parameterize(first) != parameterize(second)

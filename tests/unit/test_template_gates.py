@@ -19,7 +19,8 @@ from tests.corpora.grouping_corpus import SPANS_FILE
 
 _ASCII_DIGITS = tuple("0123456789")
 _CHARACTERS_NEEDED = {
-    "url": ("://",), "object": ("/", "namespace "), "email": ("@",), "arn": ("arn:",), "uuid": ("-",), "ip": (":", "."),
+    "url": ("://",), "object": ("/", "namespace "), "email": ("@",), "arn": ("arn:",), "file": (".",),
+    "named": ("-", "/"), "iban": _ASCII_DIGITS, "uuid": ("-",), "ip": (":", "."),
     "when": _ASCII_DIGITS, "date": _ASCII_DIGITS, "path": ("/", "\\"), "hostport": (":",), "host": (".",), "hex": _ASCII_DIGITS, "num": _ASCII_DIGITS, "quoted": ("'", '"', "`"), "value": ("=",),
 }
 # The id candidate as it was before its length and digit lookaheads: every token goes to `_is_id`.
@@ -98,6 +99,10 @@ EDGE_CASES = [
     "not known [req-8f7e6d5c4b] [WHERE \"id\" = $1] [ERROR] [a b c d e f <id>]",
     "User: arn:aws:sts::699116564168:assumed-role/r/i-095d85ba06eb0232a denied on arn:aws:s3:::bucket/key, arn:x",
     "open /var/att/2026/03/e8aa9652-af56-432a-b56a-abac869d0842/export.csv", "refused for 439.94 BRL or 5 USDC",
+    "parse faktura_final.xlsx, IMG_2031.HEIC, .pdf, a.pdf.bak, config.json", "Lambda function gw-webhook-relay failed",
+    "in repo acme-ml/ner-pl-base and table users, bucket -x", "rachunek PL84 9583 2661 4688 6250 6183 1990 or PL84 12",
+    "exit code 1. Code=-1009 errno=13 cStat=204 STATUS 12 ERROR CODE: 7 <HttpError 403 x> returned 404 postal code 2000",
+    'error="invalid_token", code="NoRoute", name="bob", code=`x`',
 ]
 
 
@@ -119,7 +124,7 @@ def test_gated_templates_equal_the_ungated_pipeline() -> None:
     assert differing == []
 
 
-@pytest.mark.parametrize("name", ["url", "email", "arn", "uuid", "ip", "when", "date", "path", "hostport", "host", "hex", "num",
+@pytest.mark.parametrize("name", ["url", "email", "arn", "file", "named", "iban", "uuid", "ip", "when", "date", "path", "hostport", "host", "hex", "num",
                                   "quoted", "value"])
 def test_a_gate_narrowed_past_its_pattern_is_caught(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # A gate that refuses too much must show up as a difference; otherwise the comparison proves nothing.
