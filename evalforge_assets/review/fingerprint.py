@@ -28,7 +28,12 @@ from typing import Any
 import orjson
 
 from evalforge_assets.models import FailureCapture, FailureKind
-from evalforge_assets.review.templates import forget_templates, message_template, verdict_template
+from evalforge_assets.review.templates import (
+    MAX_TEMPLATE,
+    forget_templates,
+    message_template,
+    verdict_template,
+)
 
 FINGERPRINT_VERSION = 5
 KEY_PARTS = ("version", "ml_app", "agent", "step", "failure_kind", "error_type", "message", "evaluations")
@@ -248,12 +253,14 @@ def site_of(fingerprint: dict[str, Any]) -> tuple[Any, ...]:
 # A trailing `key=<placeholder>` (`req=<id>`, `session=<id>`) is detail too: its value was masked as varying.
 _GOES_ON = re.compile(r"(?:[.;!?。]|\s*[(\[]|\s+[-–—]\s|\s+[\w.-]+=<[a-z_]+>)")
 _SENTENCE_END = (".", "!", "?", "。")
+_CLOSERS = ("}", ")", "]")
 # Where the context a caller wraps a message in ends (`Error invoking tool search: `, `Policy lookup failed - `).
 _WRAPPED = (": ", " - ")
 _WRAPPER_END = re.compile(r"(?<=: )|(?<= - )")
 _CUT = re.compile(r"[.;!?。(\[\s]")  # where a shorter form can end: the first character of what goes on
 # A message this short is a wrapper (`Request failed`), not a failure that more detail only illustrates.
 MIN_EXTENDED_WORDS = 4
+MIN_TRUNCATED_FORM = 100  # characters of a cut template behind a wrapper: the wrapper may be up to 200
 
 
 def extends(longer: dict[str, Any], shorter: dict[str, Any]) -> bool:
@@ -270,12 +277,33 @@ def extends(longer: dict[str, Any], shorter: dict[str, Any]) -> bool:
 def goes_on(long_message: str, short_message: str) -> bool:
     """Whether `long_message` is `short_message` (of four words or more) going on at a sentence, an aside or a
     trailing `key=<placeholder>`, or behind the context a caller wrapped it in (`Task embed failed: <short>`)."""
-    if len(long_message) <= len(short_message) or len(short_message.split()) < MIN_EXTENDED_WORDS:
+    if len(short_message.split()) < MIN_EXTENDED_WORDS:
         return False
-    if long_message.startswith(short_message):
-        rest = long_message[len(short_message):]
-        return _GOES_ON.match(rest) is not None or (short_message.endswith(_SENTENCE_END) and rest[:1].isspace())
-    return long_message.endswith(short_message) and long_message[:-len(short_message)].endswith(_WRAPPED)
+    if len(long_message) > len(short_message):
+        if long_message.startswith(short_message):
+            rest = long_message[len(short_message):]
+            return _GOES_ON.match(rest) is not None or _new_sentence(short_message, rest)
+        if long_message.endswith(short_message) and long_message[:-len(short_message)].endswith(_WRAPPED):
+            return True
+    return short_message.startswith(truncated_forms(long_message))
+
+
+def _new_sentence(before: str, rest: str) -> bool:
+    """Whether `rest` starts a new sentence after `before`: after a sentence's end, or a payload or aside closed and
+    a capital (`... {status, error_text} Giving up after <id> retries.`)."""
+    if not rest[:1].isspace():
+        return False
+    return before.endswith(_SENTENCE_END) or (before.endswith(_CLOSERS) and rest.lstrip()[:1].isupper())
+
+
+def truncated_forms(message: str) -> tuple[str, ...]:
+    """What follows each wrapper's `: ` or ` - ` in a template cut at MAX_TEMPLATE characters, when long enough to
+    name a failure: there the wrapped message is cut too, so it is the beginning of the shorter one's template, not
+    all of it (`commit hold <id>: ERROR: restart transaction: ...` cut 30 characters before its end)."""
+    if len(message) < MAX_TEMPLATE:
+        return ()
+    return tuple(rest for wrapped in _WRAPPER_END.finditer(message)
+                 if len(rest := message[wrapped.end():]) >= MIN_TRUNCATED_FORM)
 
 
 def site_and_type(fingerprint: dict[str, Any]) -> tuple[Any, ...]:
@@ -288,8 +316,7 @@ def shorter_forms(message: str) -> set[str]:
     dash begins, and what follows each wrapper's `: ` or ` - `. Looking these up is linear in the message, where
     trying `extends` against every signature of a site is quadratic in the signatures."""
     forms = {message[:cut.start()] for cut in _CUT.finditer(message, 1)
-             if _GOES_ON.match(message, cut.start()) or (message[cut.start() - 1] in _SENTENCE_END
-                                                          and message[cut.start()].isspace())}
+             if _GOES_ON.match(message, cut.start()) or _new_sentence(message[:cut.start()], message[cut.start():])}
     forms.update(message[wrapped.end():] for wrapped in _WRAPPER_END.finditer(message))
     forms.discard("")
     return forms

@@ -19,6 +19,7 @@ from typing import Any
 from evalforge_assets.models import FailureCapture, FailureSignature, Severity
 from evalforge_assets.review.fingerprint import (
     FINGERPRINT_VERSION,
+    MIN_TRUNCATED_FORM,
     PLACED_EXTENDED,
     RULE_MESSAGE_ONLY,
     RULE_TYPE_AND_MESSAGE,
@@ -31,6 +32,7 @@ from evalforge_assets.review.fingerprint import (
     signature_id_of,
     site_and_type,
     site_of,
+    truncated_forms,
 )
 
 _CURRENT = f"sig_v{FINGERPRINT_VERSION}_"
@@ -183,9 +185,14 @@ def _extended(folds: Mapping[str, SignatureFold],
     it extends (`fingerprint.extends`), or the one that one goes on from in turn. Shorter forms are looked up by
     message (`fingerprint.shorter_forms`), not tried against every signature."""
     by_message: dict[tuple[Any, ...], dict[str, str]] = {}
+    by_head: dict[tuple[Any, ...], dict[str, list[str]]] = {}  # for cut templates: see `fingerprint.truncated_forms`
     for signature_id, (fingerprint, _count) in sorted(candidates.items(), reverse=True):  # the smaller id wins
         if fingerprint.get("message") and fingerprint.get("rule") == RULE_TYPE_AND_MESSAGE:
-            by_message.setdefault(site_and_type(fingerprint), {})[fingerprint["message"]] = signature_id
+            message = fingerprint["message"]
+            by_message.setdefault(site_and_type(fingerprint), {})[message] = signature_id
+            if len(message) >= MIN_TRUNCATED_FORM:
+                by_head.setdefault(site_and_type(fingerprint), {}).setdefault(
+                    message[:MIN_TRUNCATED_FORM], []).append(signature_id)
     targets: dict[str, str] = {}
     for signature_id in folds:
         fingerprint = candidates[signature_id][0]
@@ -193,11 +200,18 @@ def _extended(folds: Mapping[str, SignatureFold],
         if not messages or not fingerprint.get("message"):
             continue
         found = [messages[form] for form in shorter_forms(fingerprint["message"]) if form in messages]
-        found = [sid for sid in found if extends(fingerprint, candidates[sid][0])]  # never itself: it is longer
+        heads = by_head.get(site_and_type(fingerprint), {})
+        found += [sid for form in truncated_forms(fingerprint["message"])
+                  for sid in heads.get(form[:MIN_TRUNCATED_FORM], ())]
+        # Only ever to a (shorter message, smaller id): two cut templates may each extend the other (`a: b: a: ...`
+        # and `b: a: b: ...`), and the walk below must end.
+        order = (len(fingerprint["message"]), signature_id)
+        found = [sid for sid in found if (len(candidates[sid][0]["message"]), sid) < order
+                 and extends(fingerprint, candidates[sid][0])]
         if found:
             targets[signature_id] = min(found, key=lambda sid: (len(candidates[sid][0]["message"]), sid))
     # A target may go on from a shorter one in turn (`Step failed: <S>` -> `<S>` = `<T>. Card declined` -> `<T>.`):
-    # follow to the end. Every step is to a strictly shorter message, so the walk ends.
+    # follow to the end. Every step is to a smaller (length, id), so the walk ends.
     resolved = {}
     for signature_id, target in targets.items():
         while target in targets:

@@ -109,7 +109,8 @@ _TOKEN_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                  r"|bytes?|%|x|" + _CURRENCIES + r"))?(?![A-Za-z0-9_])")),
         # Not after a letter: the apostrophe of "field's" opens no quoted value.
         ("quoted", r"(?<![\w\x00])(?!(?P<q>['\"`])\x00(?P=q))(?:'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"|`[^`]{0,2000}`)"),
-        ("value", r"(?<==)(?!<)[^\s,;&)\]}\x00]+"),
+        # A parenthesized tuple is one value (PostgreSQL's `Key (tenant_id, ref)=(acme, MIL-681214) already exists`).
+        ("value", r"(?<==)(?!<)(?:\([^()\n]{0,200}\)|[^\s,;&)\]}\x00]+)"),
     )
 )
 # A class's pattern runs only when a cheap test passes that every match of it needs (a necessary condition, so
@@ -433,7 +434,7 @@ def _parse_python_literal(segment: str) -> Any:
 def _skeleton(value: Any) -> str:
     if isinstance(value, dict):
         parts = [f"{key}: {_skeleton(item)}" if isinstance(item, dict | list) else
-                 f"{key}:{item}" if _names_code(key) and _is_code(item) else str(key)
+                 f"{key}:{item}" if _names_code(key) and (_is_code(item) or _is_numeric_code(item)) else str(key)
                  for key, item in value.items() if not _REQUEST_KEY.search(str(key))]
         return "{" + ", ".join(parts) + "}"
     if isinstance(value, list):
@@ -450,6 +451,15 @@ _REQUEST_KEY = re.compile(r"(?i)^(?:request|trace|span|correlation|x[-_]request)
 
 def _names_code(key: object) -> bool:
     return _CODE_KEY.search(str(key)) is not None
+
+
+def _is_numeric_code(value: object) -> bool:
+    """A short number under a code key (`"status": "16"`, `"code": 1200`): kept like `exit code 137` (`_KEPT`)."""
+    return (isinstance(value, int) and not isinstance(value, bool) and -9999 <= value <= 9999) or (
+        isinstance(value, str) and _SHORT_NUMBER.fullmatch(value) is not None)
+
+
+_SHORT_NUMBER = re.compile(r"-?\d{1,4}")
 
 
 def _is_code(value: object) -> bool:

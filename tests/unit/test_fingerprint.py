@@ -13,6 +13,7 @@ import pytest
 
 from evalforge_assets.review.fingerprint import (
     FINGERPRINT_VERSION,
+    MAX_TEMPLATE,
     RULE_MESSAGE_ONLY,
     RULE_TYPE_AND_MESSAGE,
     RULE_TYPE_ONLY,
@@ -86,6 +87,7 @@ def test_parameterize_masks_variable_parts_by_token_class(message: str, expected
     ("Lambda function gw-webhook-relay failed: Task timed out", "Lambda function pdf-splitter-prod failed: Task timed out"),
     ("brak środków na rachunku PL84 9583 2661 4688 6250 6183 1990", "brak środków na rachunku PL13 8976 5885 9411 1511"),
     ("Invalid postal code 2000 for the address", "Invalid postal code 3051 for the address"),  # not an error code
+    ("Key (tenant_id, ref)=(acme-42, MIL-681214) already exists.", "Key (tenant_id, ref)=(zeta, ZRI-787775) already exists."),
 ])
 def test_one_failure_with_different_values_has_one_template(first: str, second: str) -> None:
     assert parameterize(first) == parameterize(second)
@@ -108,6 +110,8 @@ def test_one_failure_with_different_values_has_one_template(first: str, second: 
     ('<HttpError 403 when requesting https://x.example/v4/a returned "denied">',
      '<HttpError 404 when requesting https://x.example/v4/a returned "missing">'),
     ("config.json not found in the repository", "tokenizer.json not found in the repository"),
+    ('Verify failed: {"status": "16", "error_text": "The code provided does not match"}',
+     'Verify failed: {"status": "17", "error_text": "Too many wrong codes"}'),
 ])
 def test_different_failures_keep_different_templates(first: str, second: str) -> None:
     assert parameterize(first) != parameterize(second)
@@ -243,6 +247,21 @@ def test_a_longer_message_extends_a_shorter_one_only_where_it_goes_on() -> None:
     assert not extends(_complete("tool search failed on <id> MCP error <id>: Connection closed"), inner)
     assert not extends(_complete("payment failed: read ECONNRESET"), _complete("read ECONNRESET"))  # too short
     assert not extends({**_complete("Agent stopped due to max iterations. More"), "rule": RULE_MESSAGE_ONLY}, short)
+    # A new sentence after a payload or an aside closed
+    payload = _complete("Verify check failed: {status, error_text}")
+    assert extends(_complete("Verify check failed: {status, error_text} Giving up after <id> retries."), payload)
+    assert not extends(_complete("Verify check failed: {status, error_text} and more"), payload)
+
+
+def test_a_cut_template_extends_the_message_it_wraps() -> None:
+    # Templates are cut at MAX_TEMPLATE characters, so a caller's context in front pushes the wrapped message's end
+    # out: what is left behind the wrapper is the beginning of the shorter template.
+    inner = "ERROR: restart transaction: " + " ".join(f"word{i}" for i in range(60))
+    inner = inner[:MAX_TEMPLATE]
+    wrapped = ("commit inventory hold <id>: " + inner)[:MAX_TEMPLATE]
+    assert extends(_complete(wrapped), _complete(inner))
+    assert not extends(_complete(wrapped[:-1] + "X"), _complete(inner[:150] + " other ending"))
+    assert not extends(_complete(("short prefix: " + inner)[:120]), _complete(inner))  # not cut: the whole is needed
 
 
 def _judged(message: str, span_kind: str = "evaluation", error_type: str = "EvalThresholdError") -> dict:
@@ -267,7 +286,7 @@ def test_shorter_forms_hold_every_message_a_longer_one_extends() -> None:
     # site, so a form missing here would be a placement silently lost: compare with `extends` over every cut.
     rng = random.Random(7)
     words = ["Agent", "stopped", "due", "to", "<id>", "max", "iterations", "error", "tool", "failed", "(<id>)", "[x]",
-             "-", ":", ".", "。", "!", "Retry", "later", "on", "<host>", "MCP", "req=<id>", "mode=x"]
+             "-", ":", ".", "。", "!", "Retry", "later", "on", "<host>", "MCP", "req=<id>", "mode=x", "{a, b}", "(x)"]
     for _ in range(400):
         message = " ".join(rng.choice(words) for _ in range(rng.randint(4, 14)))
         message = message.replace(" :", ":").replace(" .", ".")

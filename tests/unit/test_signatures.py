@@ -230,6 +230,19 @@ def test_a_message_without_a_type_joins_the_message_it_tells_in_more_detail() ->
     assert folds[home].joined_rules() == [PLACED_EXTENDED, RULE_MESSAGE_ONLY]
 
 
+def test_cut_templates_that_each_extend_the_other_are_placed_without_a_cycle() -> None:
+    # `a: b: a: ...` and `b: a: b: ...` cut at the same length each start what follows the other's first wrapper.
+    source = timeout("x", "2026-01-15T10:00:00.000000Z", 1).source.model_dump()
+    first = ("alpha: beta: " * 40).strip()
+    second = ("beta: alpha: " * 40).strip()
+    captures = [make_capture(capture_id=f"{n}{i}", occurred_at="2026-01-15T10:01:00.000000Z", error_type="E",
+                             error_message=message, source=source)
+                for n, message in (("a", first), ("b", second)) for i in range(2)]
+    folds = plan_folds({HOUR_10: captures})
+    assert sorted(f.capture_id for fold in folds.values() for f in fold.captures()) == ["a0", "a1", "b0", "b1"]
+    assert len(folds) == 1  # one joined the other, and the walk ended
+
+
 def test_placement_does_not_depend_on_partition_order() -> None:
     bare = make_capture(capture_id="bare", occurred_at="2026-01-15T10:03:00.000000Z", error_message=None,
                         source=timeout("x", "2026-01-15T11:00:00.000000Z", 1).source.model_dump())
