@@ -21,7 +21,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the labeled corpora live with the tests
 
 from evalforge_assets.capture.pii import PiiMatch, find_pii, forget_known_clean
-from tests.corpora import pii_foreign, pii_heldout
+from tests.corpora import pii_blind, pii_foreign, pii_heldout
 from tests.corpora.pii import EntityScore, LabeledText, labeled_pii_corpus, score
 
 # Presidio's entity names for the types both detectors know.
@@ -251,6 +251,8 @@ def format_foreign(name: str, result: pii_foreign.CorpusScore, seconds: float, t
 FROZEN_CORPORA = {
     "foreign": (pii_foreign, "Foreign PII corpus (tests/corpora/pii_foreign.jsonl"),
     "heldout": (pii_heldout, "Held-out PII corpus (tests/corpora/pii_heldout.jsonl"),
+    "blind1": (pii_blind.BLIND1, "Blind PII probe 1 (tests/corpora/pii_blind1.jsonl"),
+    "blind2": (pii_blind.BLIND2, "Blind PII probe 2 (tests/corpora/pii_blind2.jsonl"),
 }
 
 

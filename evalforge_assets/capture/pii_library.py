@@ -25,6 +25,7 @@ from evalforge_assets.capture.checksums import luhn_valid, mod97, ssn_valid
 from evalforge_assets.capture.pii_address import find_addresses
 from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_names import find_full_names
+from evalforge_assets.capture.pii_names_cues import find_cued_names
 from evalforge_assets.capture.pii_names_scripts import find_script_names
 from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hold_national_id
 from evalforge_assets.capture.pii_pairs import find_credential_ids
@@ -154,11 +155,32 @@ def find_ibans(text: str) -> Iterator[Candidate]:
                 if kept == length:
                     end = match.start() + offset + 1
                     break
-        if kept != length or (end < len(text) and text[end].isalnum()):
+        if kept == length and not (end < len(text) and text[end].isalnum()):
+            compact = _SEPARATORS.sub("", text[match.start() : end])
+            if mod97(compact[4:] + compact[:4]) == 1:
+                yield "IBAN", match.start(), end
+                continue
+        if (other := _other_length_iban(text, match)) is not None:
+            yield "IBAN", match.start(), other
+
+
+# Generators and some banks' test data write an IBAN of another length than its country's (Faker's `iban()` in a
+# locale without a format of its own writes `GB` and 17 characters, one short of a British IBAN) with a valid
+# check: kept whole when its check holds, which a random string of that shape passes one time in 97.
+_MIN_IBAN, _MAX_IBAN = 15, 34
+
+
+def _other_length_iban(text: str, match: re.Match[str]) -> int | None:
+    """The end of the longest IBAN-shaped run at `match` (cut only where a separator stands) whose check holds."""
+    ends = [match.end()] + [m.start() for m in _SEPARATORS.finditer(match.group())][::-1]
+    for end in ends:
+        end = end if end == match.end() else match.start() + end
+        if end < len(text) and text[end].isalnum():
             continue
         compact = _SEPARATORS.sub("", text[match.start() : end])
-        if mod97(compact[4:] + compact[:4]) == 1:
-            yield "IBAN", match.start(), end
+        if _MIN_IBAN <= len(compact) <= _MAX_IBAN and mod97(compact[4:] + compact[:4]) == 1:
+            return end
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------- SSN
@@ -258,6 +280,37 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
             continue  # the tail of an IBAN-shaped number whose checksum failed
         if _phone_valid(value.strip()):
             yield "PHONE", match.start(), match.end()
+
+
+# A number right after a word for a phone in one of many languages (`Telefon: 0094327671`, `kom. 669 562 272`,
+# `sms.sent to=0042-192 5405`, `call me back at 1651752531`) or just before a Japanese, Chinese or Korean request to
+# call (`090-8918-8302に折り返し`): a phone number even when no numbering plan accepts it (generated data, numbers
+# written without their trunk prefix). Its digits are all that is needed: 7 to 15 of them, not a date or a version.
+_PHONE_WORDS = (
+    "phone", "telephone", "tel", "tél", "téléphone", "telefon", "telefono", "teléfono", "telefone", "telefoon",
+    "puhelin", "τηλ", "τηλέφωνο", "телефон", "тел", "mobile", "mobil", "mobiel", "móvil", "movil", "cellulare",
+    "celular", "cell", "handy", "portable", "gsm", "kom", "komórka", "whatsapp", "sms", "fax", "call me back at",
+    "call me at", "call back at", "call us at", "rückruf", "zurückrufen", "richiamare", "rappeler", "llamar",
+    "ligar", "zadzwonić", "pod numerem", "numéro de téléphone", "número de teléfono", "mobile number",
+    "contact number", "電話", "电话", "回电", "致电", "手机", "携帯", "전화", "휴대폰", "연락처",
+)
+_CUED_PHONE = re.compile(
+    r"(?<![A-Za-z0-9_-])(?i:" + "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(_PHONE_WORDS, key=len, reverse=True))
+    + r")(?![^\W\d_])[^\d\n()\[\]{}<>#]{0,20}?(?<![A-Za-z0-9_.-])(?P<number>\+?\(?\d[\d ()./-]{5,20}\d)(?![\w.,/-][0-9A-Za-z]|\d)"
+)
+_BEFORE_CJK_CALL = re.compile(
+    r"(?<![\w.+-])(?P<number>\+?\d[\d ()-]{5,18}\d)[ \t]*(?:に|まで|へ|로|으로)?[ \t]*(?:折り返し|お電話|電話|回电|致电|전화|연락)"
+)
+_VERSION_OR_ADDRESS = re.compile(r"\d+\.\d+\.\d+")
+
+
+def find_cued_phones(text: str) -> Iterator[Candidate]:
+    for pattern in (_CUED_PHONE, _BEFORE_CJK_CALL):
+        for match in pattern.finditer(text):
+            number = match.group("number").rstrip(" (./-")
+            digits = sum(char.isdigit() for char in number)
+            if 7 <= digits <= 15 and not _DATE_OR_TIME.search(number) and not _VERSION_OR_ADDRESS.search(number):
+                yield "PHONE", match.start("number"), match.start("number") + len(number)
 
 
 # ------------------------------------------------------------------------------------------------ secrets
@@ -415,6 +468,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
             found += find_ssns(text)
         if run:  # `_PHONE_SHAPE_RUN` is the number run's own shape
             found += find_phones(text, shapes)
+            found += find_cued_phones(text)
     else:
         has_digits = _LONG_DIGITS.search(text) is not None
         if has_digits:
@@ -424,11 +478,13 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
         if has_digits or "." in text or "-" in text:
             found += find_ssns(text)
         found += find_phones(text)
+        found += find_cued_phones(text)
     if may_hold_national_id(text, shapes):
         found += find_national_ids(text, shapes)
     found += find_secrets(text, shapes)
     found += find_addresses(text, shapes)
     found += find_full_names(text, shapes)
+    found += find_cued_names(text, shapes.words)
     if not shapes.ascii:
         found += find_script_names(text)
     found += find_credential_ids(text)  # gated inside: a `{` is one literal search

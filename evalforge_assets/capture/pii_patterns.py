@@ -65,7 +65,8 @@ Candidate = tuple[str, int, int]
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@"
     r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}"
-    r"(?![A-Za-z0-9-])"
+    # A hyphen ends it when a suffix of another script follows (Bengali `...@example.org-এ`, "to ...").
+    r"(?![A-Za-z0-9]|-[A-Za-z0-9-])"
 )
 # After `scheme://`: user:password@host. Only user:password is replaced; scheme, host and path stay readable.
 _URL_CREDENTIALS = re.compile(r"([^\s/?#@:\"'<>]*:[^\s/?#\"'<>]+)@(?=[^\s/?#@\"'<>])")

@@ -1,0 +1,315 @@
+"""Person names marked by the words around them, in the languages LLM applications are written to.
+
+`pii_names` finds capitalised runs that name data vouches for, and `pii_finders` reads English cues ("Dear X,",
+"my name is X", "Mr. X"). What both miss is the name whose only evidence is the sentence around it in another
+language, or written in capitals or lower case, or in a script without capitals:
+
+- **Cues in other languages:** greetings and thanks (`Bonjour,`, `Tack, Folke!`, `Dziękuję, Roksana!`), sign-offs
+  with the name on the next line (`Cordialement,\nROBERT GROS-RIVIÈRE`), titles (`Herr`, `Mme`, `Sra.`, `pani`),
+  introductions (`je suis yves ménard`, `меня зовут Сергеев Кирилл`, `sono benedetto bottigliero`) and labels
+  (`Nome:`, `Имя:`, `Attendees:`). After a cue, a name is one to four words of one case style (capitalised,
+  ALL CAPS or lower case). A capitalised name after a strong cue (a title, an introduction, a label) needs only
+  to be no ordinary word; a name in capitals or lower case, or one word after a greeting or thanks, needs name
+  data: a known given name (gender-guesser) or surname (US Census), or, outside ASCII, a word of a cased
+  non-Latin script (Cyrillic, Greek), which name lists do not hold.
+- **Full names in capitals without a cue** (`Called back JULIE DIAZ`) when, written as a title, they pass the
+  given-name rule of `pii_names`.
+- **Names in scripts without capitals** marked by the honorific or label their language puts beside a name:
+  Japanese `様`, `さん`, `殿` and `氏名:`; Korean `님`, `씨`, `입니다` and `예금주:` after a common family name; Chinese
+  `姓名:`, `户名:` and `我是`, with a common family name; Hindi `श्री`, `नाम:` and `मैं ... हूँ`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_names import (
+    _EVERYDAY,
+    _LOWER,
+    _PLACE_WORDS,
+    _UPPER,
+    _given_names,
+    _is_name,
+    _ordinary,
+    _surname_ranks,
+)
+from evalforge_assets.capture.pii_names_scripts import _CHINESE_FAMILY_NAMES
+from evalforge_assets.capture.pii_patterns import _NOT_NAMES, _ORGANISATION_WORDS, Candidate
+
+_U = f"[{re.escape(_UPPER)}]"
+_L = f"[{re.escape(_LOWER)}]"
+_LETTER = f"[{re.escape(_UPPER + _LOWER)}]"
+# A word of a name as written in any case: "Müller", "GROS-RIVIÈRE", "d'Arcy", "yves".
+_ANY_WORD = rf"{_LETTER}+(?:[-'’]{_LETTER}+)*\.?"
+_PARTICLES = frozenset(["da", "de", "do", "dos", "das", "van", "von", "der", "den", "ter", "ten", "di", "del", "della", "du", "le", "la", "y", "e", "bin", "al", "zu"])
+_RUN = rf"(?P<name>{_ANY_WORD}(?:[ \t]+{_ANY_WORD}){{0,4}})"
+
+# Cues, lower case; matched case-insensitively as whole words. Phrases are written with single spaces.
+_GREETINGS = (
+    "hi", "hello", "hey", "dear", "bonjour", "bonsoir", "salut", "cher", "chère", "hallo", "liebe", "lieber", "moin",
+    "servus", "ciao", "buongiorno", "buonasera", "salve", "caro", "cara", "gentile", "hola", "buenos días",
+    "buenas tardes", "estimado", "estimada", "querido", "querida", "olá", "oi", "bom dia", "boa tarde", "prezado",
+    "prezada", "hej", "hejsan", "hei", "moi", "terve", "hoi", "beste", "cześć", "witaj", "dzień dobry", "ahoj",
+    "dobrý den", "merhaba", "selam", "здравствуйте", "привет", "добрый день", "dragă", "bună ziua", "szia",
+    "kedves", "γεια σου", "xin chào", "chào", "halo", "namaste",
+)
+_THANKS = (
+    "thanks", "thank you", "thx", "merci", "danke", "vielen dank", "grazie", "gracias", "obrigado", "obrigada",
+    "tack", "takk", "tak", "kiitos", "bedankt", "dank je", "dank u", "dziękuję", "dzięki", "děkuji", "díky",
+    "teşekkürler", "teşekkür ederim", "спасибо", "дякую", "mulțumesc", "köszönöm", "ευχαριστώ", "cảm ơn",
+    "terima kasih",
+)
+_SIGN_OFFS = (
+    "regards", "best regards", "kind regards", "cheers", "sincerely", "cordialement", "bien à vous", "amicalement",
+    "mit freundlichen grüßen", "viele grüße", "beste grüße", "liebe grüße", "grüße", "cordiali saluti",
+    "distinti saluti", "saluti", "un saluto", "atentamente", "saludos", "un saludo", "atenciosamente", "abraços",
+    "med vänlig hälsning", "vänliga hälsningar", "hälsningar", "mvh", "med venlig hilsen", "venlig hilsen",
+    "med vennlig hilsen", "ystävällisin terveisin", "terveisin", "met vriendelijke groet", "groeten", "groetjes",
+    "pozdrawiam", "z poważaniem", "s pozdravem", "saygılarımla", "с уважением", "з повагою", "üdvözlettel",
+    "cu stimă", "με εκτίμηση", "trân trọng", "salam", "hormat saya", "bonne journée", "bonne soirée",
+    "buona giornata", "schöne grüße", "un abrazo", "beijos", "hilsen", "mfg",
+)
+_TITLES = (
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "herr", "frau", "mme", "mlle", "doña", "sig.ra", "sig.na",
+    "dott.ssa", "pani", "mevr", "fru", "herra", "rouva", "sayın", "г-н", "г-жа", "господин", "госпожа",
+)
+# Titles that are also words or abbreviations of other things ("Bay", "Don", "M", "Fr"): only with their full stop.
+_DOTTED_TITLES = ("m", "hr", "fr", "sr", "sra", "srta", "don", "sig", "dott", "ing", "avv", "dhr", "pan")
+_INTRODUCTIONS = (
+    "i am", "i'm", "im", "it's", "its", "this is", "my name is", "je suis", "je m'appelle", "moi c'est", "ich bin",
+    "ich heiße", "mein name ist", "hier ist", "sono", "mi chiamo", "soy", "me llamo", "mi nombre es", "sou",
+    "eu sou", "meu nome é", "me chamo", "jag heter", "jag är", "jeg heter", "jeg er", "ik ben", "mijn naam is",
+    "nazywam się", "jestem", "jmenuji se", "jsem", "olen", "nimeni on", "benim adım", "меня зовут", "мене звати",
+    "a nevem", "numele meu este", "με λένε", "είμαι", "tôi là", "tên tôi là", "saya", "nama saya",
+    "name on the account is", "account holder is", "called back", "spoke with", "spoke to",
+)
+# Keys that name a person (English `name:` keys are read by `pii_finders`, which also knows when a bare `name`
+# labels a tool or a product).
+_LABELS = (
+    "nom", "nom complet", "prénom", "vorname", "nachname", "nome", "cognome", "nome completo", "nombre",
+    "nombre completo", "apellido", "apellidos", "namn", "naam", "imię", "nazwisko", "imię i nazwisko", "ad soyad",
+    "adı soyadı", "имя", "фио", "фамилия", "контактное лицо", "ім'я", "піб", "jméno", "příjmení", "nimi", "név",
+    "όνομα", "ονοματεπώνυμο", "attendees", "organizer", "organiser", "participants", "contact person",
+    "ansprechpartner", "account holder", "titular", "tên", "họ tên", "nama",
+)
+# Keys that hold a person or an organisation (`"customer": "Initech"`): a full name with name data in it.
+_WEAK_LABELS = (
+    "customer", "cliente", "client", "kunde", "klant", "kund", "müşteri", "клиент", "pelanggan", "patient",
+    "paciente", "driver", "owner", "assignee", "holder", "contact", "destinataire", "destinatario", "destinatário",
+    "empfänger", "получатель", "beneficiario", "bénéficiaire",
+)
+_GREETING_KINDS = {"greeting", "thanks", "sign_off"}
+_CUE_KINDS = ("greeting", "thanks", "sign_off", "title", "introduction", "label", "weak_label")
+
+
+def _alternation(phrases: tuple[str, ...]) -> str:
+    return "|".join(re.escape(phrase).replace(r"\ ", r"[ \t]+") for phrase in sorted(phrases, key=len, reverse=True))
+
+
+# Each kind of cue, then what may stand between it and the name.
+_END = r"(?![\w'’-])"  # a cue is a whole word: "hi" is not the start of "hinein"
+_KEY_END = r"\**[ \t]*[\"']?[ \t]*[:=][ \t]*\**[ \t]*[\"']?[ \t]*"
+_CUES = re.compile(
+    r"(?<![\w.'’-])(?i:"
+    rf"(?P<greeting>{_alternation(_GREETINGS)}){_END}[ \t]*,?[ \t]*"
+    rf"|(?P<thanks>{_alternation(_THANKS)}){_END}[ \t]*[,!]?[ \t]*(?:\r?\n[ \t]*)?"
+    rf"|(?P<sign_off>{_alternation(_SIGN_OFFS)}){_END}[ \t]*[,!.]?[ \t]*(?:\r?\n[ \t]*){{1,2}}"
+    rf"|(?P<title>(?:{_alternation(_TITLES)})\.?|(?:{_alternation(_DOTTED_TITLES)})\.)[ \t]+"
+    rf"|(?P<introduction>{_alternation(_INTRODUCTIONS)}){_END}[ \t]*[,:]?[ \t]+"
+    rf"|(?P<label>{_alternation(_LABELS)}){_END}{_KEY_END}"
+    rf"|(?P<weak_label>{_alternation(_WEAK_LABELS)}){_END}{_KEY_END}"
+    r")" + _RUN
+)
+# The cue words as ASCII letter runs, lowered (a text holding none of them, and only ASCII, has no cue).
+_ASCII_CUE_WORDS = frozenset(
+    word.encode()
+    for phrase in (*_GREETINGS, *_THANKS, *_SIGN_OFFS, *_TITLES, *_DOTTED_TITLES, *_INTRODUCTIONS, *_LABELS,
+                   *_WEAK_LABELS)
+    for word in re.split(r"[^a-z]+", phrase)
+    if word and phrase.isascii()
+)
+# Two or more words in capitals: a full name written in capitals ("Called back JULIE DIAZ").
+_CAPITALS_RUN = re.compile(rf"(?<![\w'’-]){_U}{{2,}}(?:-{_U}{{2,}})?(?:[ \t]+{_U}{{2,}}(?:-{_U}{{2,}})?){{1,3}}(?![\w'’-])")
+_TWO_CAPITALS = re.compile(rf"{_U}{_U}[ \t]+{_U}{_U}")
+_NON_NAME_WORDS = _NOT_NAMES | _ORGANISATION_WORDS | _PLACE_WORDS | _EVERYDAY
+
+
+def _titled(word: str) -> str:
+    """A word as a name is written: `GROS-RIVIÈRE` and `gros-rivière` -> `Gros-Rivière`."""
+    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+
+
+def _style(word: str) -> str:
+    letters = [c for c in word if c.isalpha()]
+    if all(c.isupper() for c in letters):
+        return "upper" if len(letters) > 1 else "title"
+    if all(c.islower() for c in letters):
+        return "lower"
+    return "title" if letters[0].isupper() else "mixed"
+
+
+def _known(word: str) -> bool:
+    """A given name or a surname of the name lists, however it is cased."""
+    titled = _titled(word.strip("'’."))
+    return titled in _given_names() or titled in _surname_ranks()
+
+
+def _non_latin_cased(word: str) -> bool:
+    """Letters of a cased script the name lists do not hold (Cyrillic, Greek)."""
+    return any("\u0370" <= c <= "\u052f" for c in word)
+
+
+_TITLE_WORDS = frozenset(title.rstrip(".") for title in (*_TITLES, *_DOTTED_TITLES))
+
+
+def _name_words(run: str) -> tuple[int, list[str]]:
+    """How many leading words of `run` are titles, and the words after them that can be one name: one case
+    style, particles allowed inside, at most four."""
+    words = run.split()
+    skipped = 0
+    while skipped < len(words) - 1 and words[skipped].rstrip(".").lower() in _TITLE_WORDS:
+        skipped += 1
+    words = words[skipped:]
+    style = _style(words[0]) if words else ""
+    if style == "mixed":
+        return skipped, []
+    taken: list[str] = []
+    for word in words:
+        bare = word.rstrip(".")
+        if taken and bare.lower() in _PARTICLES and word == bare:
+            taken.append(word)
+            continue
+        if _style(bare) != style or bare.lower() in _NON_NAME_WORDS or len(taken) >= 5:
+            break
+        taken.append(bare)
+        if word != bare:  # a full stop ends the name ("... Ruiz. Order")
+            break
+    while taken and taken[-1].lower() in _PARTICLES:
+        taken.pop()
+    return skipped, (taken if sum(w.lower() not in _PARTICLES for w in taken) <= 4 else [])
+
+
+def _accept(kind: str, words: list[str]) -> bool:
+    names = [w for w in words if w.lower() not in _PARTICLES]
+    if not names:
+        return False
+    style = _style(names[0])
+    given = _titled(names[0]) in _given_names()
+    if style != "title":
+        # In capitals or lower case, the words of a sentence look the same as a name: the first must be a known
+        # given name, and not an ordinary English word unless a known name follows ("je suis yves ménard" starts
+        # at "yves"; "maria gonzalez").
+        return given and (not _ordinary(_titled(names[0])) or any(
+            _known(w) and not _ordinary(_titled(w)) for w in names[1:]))
+    if kind == "weak_label":
+        # Such a key holds an organisation as often as a person: a full name led by a known given name.
+        return len(names) >= 2 and _titled(names[0]) in _given_names() and not all(_ordinary(w) for w in names)
+    if kind in _GREETING_KINDS:
+        # One word after "Thanks," is a name only when name data says so (or it is Cyrillic or Greek); a run
+        # needs one known name in it.
+        if len(names) == 1:
+            titled = _titled(names[0])
+            return (titled in _given_names() or _non_latin_cased(names[0])) and not _ordinary(titled)
+        return any(_known(w) or _non_latin_cased(w) for w in names) and not all(_ordinary(w) for w in names)
+    if kind == "introduction" and not (given or _non_latin_cased(names[0])):
+        return False  # "ich bin Anna Schmidt", not "ich bin Montag hier": led by a given name
+    # A title or a label names whoever follows, unless it is plain English words.
+    return not (names[0].isascii() and all(_ordinary(w) for w in names))
+
+
+def _cued_names(text: str) -> Iterator[Candidate]:
+    position = 0
+    while (match := _CUES.search(text, position)) is not None:
+        kind = next(k for k in _CUE_KINDS if match.group(k) is not None)
+        skipped, words = _name_words(match.group("name"))
+        if skipped:  # a title after the cue ("Called back Hr. Wagner") is the cue to read from
+            position = match.start("name")
+            continue
+        if not words or not _accept(kind, words):
+            position = match.start("name")  # what followed may hold a cue of its own ("Bonjour, je suis ...")
+            continue
+        start = match.start("name")
+        end = text.index(words[-1], start) + len(words[-1])
+        yield "PERSON", start, end
+        position = end
+
+
+def _capital_names(text: str) -> Iterator[Candidate]:
+    for match in _CAPITALS_RUN.finditer(text):
+        words = [_titled(word) for word in match.group().split()]
+        if {w.lower() for w in words} & _NON_NAME_WORDS:
+            continue
+        if _is_name(words) is True:
+            yield "PERSON", match.start(), match.end()
+
+
+# Scripts without capitals: the honorific or label their language writes beside a name.
+_HAN = "\u3005\u4e00-\u9fff"
+_KANA = "\u3040-\u309f\u30a0-\u30ff"
+_HANGUL = "\uac00-\ud7a3"
+_DEVANAGARI = "\u0900-\u0963\u0966-\u097f"  # without the danda (।), which ends a sentence
+_JAPANESE_NAME = rf"[{_HAN}]{{1,3}}[ \u3000]?[{_HAN}{_KANA}]{{1,4}}"
+_JAPANESE = re.compile(
+    rf"(?P<name>{_JAPANESE_NAME})(?=様|さん|殿)"
+    rf"|(?:氏名|お名前|名前|担当者?|宛名|契約者|申込者|署名)[ \t]*[:：][ \t]*(?P<labelled>{_JAPANESE_NAME})"
+    rf"|(?:こんにちは|はじめまして)[、,][ \t]*(?P<introduced>{_JAPANESE_NAME})(?=です|と申します)"
+)
+_KOREAN_FAMILY_NAMES = frozenset("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용")
+_KOREAN = re.compile(
+    rf"(?<![{_HANGUL}])(?P<name>[{_HANGUL}]{{2,4}})(?=[ \t]?(?:고객님|님|씨|입니다|이에요|예요))"
+    rf"|(?:이름|성명|예금주|고객명|담당자|수신인|받는[ \t]?분)[ \t]*[:：]?[ \t]*(?P<labelled>[{_HANGUL}]{{2,4}})(?![{_HANGUL}])"
+)
+_CHINESE = re.compile(
+    rf"(?:姓名|户名|戶名|联系人|聯絡人|收件人|收货人|收貨人|客户|客戶|持卡人|患者|签名|簽名)[ \t]*[:：][ \t]*(?P<labelled>[{_HAN}]{{2,4}})(?![{_HAN}])"
+    rf"|(?:我是|我叫|您好[,，、]?|你好[,，、]?|谢谢您?[,，、]?|謝謝您?[,，、]?)(?P<name>[{_HAN}]{{2,3}})(?![{_HAN}])"
+)
+_HINDI_NAME = rf"[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+){{0,2}}"
+_HINDI = re.compile(
+    rf"(?:श्रीमती|श्री|सुश्री|डॉ\.?)[ \t]+(?P<name>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)"
+    rf"|(?:नाम|संपर्क व्यक्ति|ग्राहक)[ \t]*[:：][ \t]*(?P<labelled>{_HINDI_NAME})"
+    rf"|मैं[ \t]+(?P<introduced>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)[ \t]+(?:हूँ|हूं)"
+)
+_HINDI_WORDS_AFTER = frozenset(["को", "से", "का", "की", "के", "ने", "हूँ", "हूं", "है", "जी"])
+
+
+def _script_names(text: str) -> Iterator[Candidate]:
+    if any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in text):
+        for match in _JAPANESE.finditer(text):
+            group = match.lastgroup or "name"
+            yield "PERSON", match.start(group), match.end(group)
+        for match in _CHINESE.finditer(text):
+            group = match.lastgroup or "name"
+            if group == "name" and match.group(group)[0] not in _CHINESE_FAMILY_NAMES:
+                continue  # after a greeting, only a run led by a family name ("您好,陈伟")
+            yield "PERSON", match.start(group), match.end(group)
+    if any("\uac00" <= c <= "\ud7a3" for c in text):
+        for match in _KOREAN.finditer(text):
+            group = match.lastgroup or "name"
+            if group == "name" and (match.group(group)[0] not in _KOREAN_FAMILY_NAMES or len(match.group(group)) > 3):
+                continue  # before 님 or 씨, a name of a common family name and one or two syllables
+            yield "PERSON", match.start(group), match.end(group)
+    if any("\u0900" <= c <= "\u097f" for c in text):
+        for match in _HINDI.finditer(text):
+            group = match.lastgroup or "name"
+            words = match.group(group).split()
+            while words and words[-1] in _HINDI_WORDS_AFTER:
+                words.pop()
+            if words:
+                start = match.start(group)
+                yield "PERSON", start, text.index(words[-1], start) + len(words[-1])
+
+
+def may_hold_cue(text: str, ascii_words: frozenset[bytes]) -> bool:
+    """Whether a cue can stand in `text` (a necessary condition): ASCII text must hold one of the cue words."""
+    return not text.isascii() or not ascii_words.isdisjoint(_ASCII_CUE_WORDS)
+
+
+def find_cued_names(text: str, ascii_words: frozenset[bytes]) -> Iterator[Candidate]:
+    """Names after cues of many languages, full names in capitals, and names in scripts without capitals."""
+    if may_hold_cue(text, ascii_words):
+        yield from _cued_names(text)
+    if _TWO_CAPITALS.search(text):
+        yield from _capital_names(text)
+    if not text.isascii():
+        yield from _script_names(text)

@@ -1,0 +1,42 @@
+"""PII corpora written blind: each by a separate agent that was given the label format and the types, told to use
+Faker values in many locales inside contexts of its own (chat messages, model replies, tool-call JSON, CRM notes,
+e-mail signatures, logs, CSV), and forbidden to read the redactor or the other corpora. Each was pinned by its
+sha256 and scored once before any rule was written from it (`docs/ingestion.md`, "Blind PII probes").
+
+* `pii_blind1.jsonl`: 3,000 texts, 20 locales, 92 templates; the rules of the "Blind PII probes" section were
+  written while looking at its leaks.
+* `pii_blind2.jsonl`: 3,000 texts, 36 locales, 100 templates; scored before and after those rules, then looked at.
+
+Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.corpora.pii_foreign import Sample, file_sha256, read_samples
+
+_DIRECTORY = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class BlindCorpus:
+    """One frozen blind corpus: the interface `benchmarks/pii_compare.py` reads (`load`, `corpus_sha256`)."""
+
+    file_name: str
+    sha256: str
+
+    @property
+    def path(self) -> Path:
+        return _DIRECTORY / self.file_name
+
+    def load(self) -> list[Sample]:
+        return read_samples(self.path)
+
+    def corpus_sha256(self) -> str:
+        return file_sha256(self.path)
+
+
+BLIND1 = BlindCorpus("pii_blind1.jsonl", "0f153e22ae7359b017431afaa7945433b171c3afd19ede78fe1002fe9d5b1d0a")
+BLIND2 = BlindCorpus("pii_blind2.jsonl", "9e9442a0fcaccd4161700b97afe66bfdf9b0c70ea981fda378627b1682ed69ed")
