@@ -253,6 +253,7 @@ FROZEN_CORPORA = {
     "heldout": (pii_heldout, "Held-out PII corpus (tests/corpora/pii_heldout.jsonl"),
     "blind1": (pii_blind.BLIND1, "Blind PII probe 1 (tests/corpora/pii_blind1.jsonl"),
     "blind2": (pii_blind.BLIND2, "Blind PII probe 2 (tests/corpora/pii_blind2.jsonl"),
+    "blind3": (pii_blind.BLIND3, "Blind PII probe 3 (tests/corpora/pii_blind3.jsonl"),
 }
 
 

@@ -484,7 +484,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_secrets(text, shapes)
     found += find_addresses(text, shapes)
     found += find_full_names(text, shapes)
-    found += find_cued_names(text, shapes.words)
+    found += find_cued_names(text, shapes)
     if not shapes.ascii:
         found += find_script_names(text)
     found += find_credential_ids(text)  # gated inside: a `{` is one literal search

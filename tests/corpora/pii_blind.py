@@ -6,6 +6,8 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
 * `pii_blind1.jsonl`: 3,000 texts, 20 locales, 92 templates; the rules of the "Blind PII probes" section were
   written while looking at its leaks.
 * `pii_blind2.jsonl`: 3,000 texts, 36 locales, 100 templates; scored before and after those rules, then looked at.
+* `pii_blind3.jsonl`: 2,500 texts, 20 locales, 82 templates; written while the rules were being written, scored
+  once with them final, never looked at.
 
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """
@@ -40,3 +42,4 @@ class BlindCorpus:
 
 BLIND1 = BlindCorpus("pii_blind1.jsonl", "0f153e22ae7359b017431afaa7945433b171c3afd19ede78fe1002fe9d5b1d0a")
 BLIND2 = BlindCorpus("pii_blind2.jsonl", "9e9442a0fcaccd4161700b97afe66bfdf9b0c70ea981fda378627b1682ed69ed")
+BLIND3 = BlindCorpus("pii_blind3.jsonl", "40faa3b79bb46a8735ead314997e5e68ea7904a0caa8a66b1c55ef5c860032b1")
