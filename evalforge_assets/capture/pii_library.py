@@ -12,9 +12,10 @@ when a cheap test says it could match, because ingestion scans several texts per
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import phonenumbers
@@ -304,13 +305,39 @@ _BEFORE_CJK_CALL = re.compile(
 _VERSION_OR_ADDRESS = re.compile(r"\d+\.\d+\.\d+")
 
 
-def find_cued_phones(text: str) -> Iterator[Candidate]:
-    for pattern in (_CUED_PHONE, _BEFORE_CJK_CALL):
-        for match in pattern.finditer(text):
-            number = match.group("number").rstrip(" (./-")
-            digits = sum(char.isdigit() for char in number)
-            if 7 <= digits <= 15 and not _DATE_OR_TIME.search(number) and not _VERSION_OR_ADDRESS.search(number):
-                yield "PHONE", match.start("number"), match.start("number") + len(number)
+# The ASCII words of the phone words: ASCII text without one of them has no cue (one set test on `Shapes.words`).
+_ASCII_PHONE_WORDS = frozenset(
+    part.encode() for word in _PHONE_WORDS for part in re.split(r"[^a-z]+", word) if part and word.isascii())
+
+
+def find_cued_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
+    """Numbers after a phone word (`_CUED_PHONE`) or before a CJK request to call. In ASCII text the pattern is
+    matched only where a phone word starts in the letter view, not searched from every position."""
+    if text.isascii() and shapes is not None:
+        matches: Iterator[re.Match[str]] = (
+            match for position in _word_positions(shapes, shapes.words & _ASCII_PHONE_WORDS)
+            if (match := _CUED_PHONE.match(text, position)) is not None)
+    else:
+        matches = itertools.chain(_CUED_PHONE.finditer(text), _BEFORE_CJK_CALL.finditer(text))
+    for match in matches:
+        number = match.group("number").rstrip(" (./-")
+        digits = sum(char.isdigit() for char in number)
+        if 7 <= digits <= 15 and not _DATE_OR_TIME.search(number) and not _VERSION_OR_ADDRESS.search(number):
+            yield "PHONE", match.start("number"), match.start("number") + len(number)
+
+
+def _word_positions(shapes: Shapes, words: Iterable[bytes]) -> list[int]:
+    """Where each of `words` stands whole in the text (the letter view's padding space is at the word's index)."""
+    letters, found = shapes.padded_letters, []
+    for word in words:
+        needle = b" " + word
+        index = letters.find(needle)
+        while index != -1:
+            end = index + len(needle)
+            if end == len(letters) or letters[end] == 0x20:
+                found.append(index)
+            index = letters.find(needle, index + 1)
+    return sorted(found)
 
 
 # ------------------------------------------------------------------------------------------------ secrets
@@ -468,7 +495,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
             found += find_ssns(text)
         if run:  # `_PHONE_SHAPE_RUN` is the number run's own shape
             found += find_phones(text, shapes)
-            found += find_cued_phones(text)
+            found += find_cued_phones(text, shapes)
     else:
         has_digits = _LONG_DIGITS.search(text) is not None
         if has_digits:
