@@ -15,7 +15,7 @@ import ipaddress
 import itertools
 import re
 import string
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 
 import phonenumbers
@@ -315,7 +315,7 @@ def find_cued_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candid
     matched only where a phone word starts in the letter view, not searched from every position."""
     if text.isascii() and shapes is not None:
         matches: Iterator[re.Match[str]] = (
-            match for position in _word_positions(shapes, shapes.words & _ASCII_PHONE_WORDS)
+            match for position in shapes.word_positions(shapes.words & _ASCII_PHONE_WORDS)
             if (match := _CUED_PHONE.match(text, position)) is not None)
     else:
         matches = itertools.chain(_CUED_PHONE.finditer(text), _BEFORE_CJK_CALL.finditer(text))
@@ -324,20 +324,6 @@ def find_cued_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candid
         digits = sum(char.isdigit() for char in number)
         if 7 <= digits <= 15 and not _DATE_OR_TIME.search(number) and not _VERSION_OR_ADDRESS.search(number):
             yield "PHONE", match.start("number"), match.start("number") + len(number)
-
-
-def _word_positions(shapes: Shapes, words: Iterable[bytes]) -> list[int]:
-    """Where each of `words` stands whole in the text (the letter view's padding space is at the word's index)."""
-    letters, found = shapes.padded_letters, []
-    for word in words:
-        needle = b" " + word
-        index = letters.find(needle)
-        while index != -1:
-            end = index + len(needle)
-            if end == len(letters) or letters[end] == 0x20:
-                found.append(index)
-            index = letters.find(needle, index + 1)
-    return sorted(found)
 
 
 # ------------------------------------------------------------------------------------------------ secrets

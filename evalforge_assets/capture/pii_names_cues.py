@@ -137,16 +137,8 @@ _OTHER_FIRST_WORDS = re.compile(
 )
 
 
-def _cue_starts(text: str, letters: bytes, words: frozenset[bytes]) -> list[int]:
-    starts: list[int] = []
-    for word in words & _ASCII_FIRST_WORDS:
-        needle = b" " + word
-        index = letters.find(needle)
-        while index != -1:
-            end = index + len(needle)
-            if end == len(letters) or letters[end] == 0x20:  # the whole word, not the start of a longer one
-                starts.append(index)  # the padding space's index is the word's index in `text`
-            index = letters.find(needle, index + 1)
+def _cue_starts(text: str, shapes: Shapes) -> list[int]:
+    starts = shapes.word_positions(shapes.words & _ASCII_FIRST_WORDS)
     if not text.isascii():
         starts += [match.start() for match in _OTHER_FIRST_WORDS.finditer(text)]
     return sorted(starts)
@@ -241,11 +233,11 @@ def _accept(kind: str, words: list[str]) -> bool:
     return not (names[0].isascii() and all(_ordinary(w) for w in names))
 
 
-def _cued_names(text: str, letters: bytes, words: frozenset[bytes]) -> Iterator[Candidate]:
+def _cued_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """Names after cues. A cue followed by titles ("Called back Hr. Wagner") or by no name leaves what follows to
     the cues inside it ("Bonjour, je suis ..."), which are tried at their own starts."""
     reached = 0
-    for position in _cue_starts(text, letters, words):
+    for position in _cue_starts(text, shapes):
         if position < reached:
             continue
         match = _CUES.match(text, position)
@@ -329,7 +321,7 @@ def _script_names(text: str) -> Iterator[Candidate]:
 def find_cued_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """Names after cues of many languages, full names in capitals, and names in scripts without capitals."""
     if not text.isascii() or not shapes.words.isdisjoint(_ASCII_FIRST_WORDS):
-        yield from _cued_names(text, shapes.padded_letters, shapes.words)
+        yield from _cued_names(text, shapes)
     if _TWO_CAPITALS.search(text):
         yield from _capital_names(text)
     if not text.isascii():

@@ -9,7 +9,7 @@ gating changes what is found in no text; it only skips finders that would have f
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -69,6 +69,20 @@ class Shapes:
         text can be ruled out: case-insensitive matching folds some other letters (the Kelvin sign, long s)
         onto ASCII ones."""
         return not self.ascii or not self.words.isdisjoint(words)
+
+    def word_positions(self, words: Iterable[bytes]) -> list[int]:
+        """Where each of `words` (lower-case ASCII) stands whole in the text, in order: in the letter view the
+        padding space before a word sits at the word's own index in the text."""
+        letters, found = self.padded_letters, []
+        for word in words:
+            needle = b" " + word
+            index = letters.find(needle)
+            while index != -1:
+                end = index + len(needle)
+                if end == len(letters) or letters[end] == 0x20:  # the whole word, not the start of a longer one
+                    found.append(index)
+                index = letters.find(needle, index + 1)
+        return sorted(found)
 
 
 class WordFragments:
