@@ -12,13 +12,10 @@ when a cheap test says it could match, because ingestion scans several texts per
 from __future__ import annotations
 
 import ipaddress
-import itertools
 import re
 import string
 from collections.abc import Iterator
-from functools import lru_cache
 
-import phonenumbers
 from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString
 from stdnum import iban as stdnum_iban
 
@@ -31,7 +28,8 @@ from evalforge_assets.capture.pii_names_scripts import find_script_names
 from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hold_national_id
 from evalforge_assets.capture.pii_pairs import find_credential_ids
 from evalforge_assets.capture.pii_patterns import Candidate
-from evalforge_assets.capture.pii_shapes import NUMBER_RUN_SHAPE, Shapes
+from evalforge_assets.capture.pii_phones import DATE_OR_TIME, find_cued_phones, find_phones
+from evalforge_assets.capture.pii_shapes import Shapes
 
 _IBAN_LENGTHS: dict[str, int] = {}
 
@@ -79,6 +77,12 @@ def find_ipv6_extra(text: str, shapes: Shapes | None = None) -> Iterator[Candida
         yield "IP_ADDRESS", match.start(), match.end()
     for match in _IPV6_PORT.finditer(text) if text.count(":") >= 8 else ():
         yield "IP_ADDRESS", match.start(1), match.end(1)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+# Passwords hold brackets and symbols too; only spaces, quotes and list separators end one.
+_PASSWORD_TOKEN = re.compile(r"[^\s\"',;&]+")
+_SEPARATORS = re.compile(r"[ -]")
 
 
 # -------------------------------------------------------------------------------------------------- cards
@@ -194,138 +198,6 @@ def find_ssns(text: str) -> Iterator[Candidate]:
             yield "US_SSN", match.start(), match.end()
 
 
-# -------------------------------------------------------------------------------------------------- phones
-_PHONE_CANDIDATE = re.compile(
-    r"(?<![\w+.,:/$€£#=-])(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.,:/-]\d)"
-)
-_DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d+\.\d+\.\d+\.\d+$")
-# Numbering plans tried for numbers written without a country code, most common first.
-_REGIONS = ("US", "GB", "DE", "FR", "JP", "CN", "BR", "ES", "IT", "NL", "TR", "PH", "IL", "IN", "AU", "MX",
-            "PL", "SE", "CH", "AT", "BE", "KR", "RU", "ZA")
-
-
-_SSN_SHAPE = re.compile(r"\d{3}([-. ])\d{2}\1\d{4}")
-_EXTENSION = re.compile(r"[ ]?(?:x|ext\.?|#)[ ]?(?=\d+$)")
-_DIGIT_RUN = re.compile(r"\d+")
-# Passwords hold brackets and symbols too; only spaces, quotes and list separators end one.
-_PASSWORD_TOKEN = re.compile(r"[^\s\"',;&]+")
-_SEPARATORS = re.compile(r"[ -]")
-
-
-@lru_cache(maxsize=8192)
-def _phone_valid(candidate: str) -> bool:
-    main = _EXTENSION.split(candidate)[0]
-    digits = "".join(char for char in main if char.isdigit())
-    if not 7 <= len(digits) <= 15 or _DATE_OR_TIME.match(main) or _SSN_SHAPE.fullmatch(main):
-        return False
-    if "." in main and ("-" in main or " " in main):
-        return False  # 252.227-7013 is a clause reference, 10.0.19045 a build
-    if main.count(".") == 1 and not main.startswith(("+", "0", "(")) and main.replace(".", "").isdigit():
-        return False  # one dot between digits is a decimal or a dated build (20221001.31), not a phone
-    if "." in main and any(len(part.strip("() ")) < 2 for part in main.split(".")):
-        return False  # 6.1.18.4433 is a version
-    if main.startswith(("+", "00")):
-        text = "+" + main[2:] if main.startswith("00") else main
-        # With a country code the plan is known, and a number of a possible length for it is enough: numbers
-        # in blocks not yet allocated are still someone's number in the data we get.
-        try:
-            return phonenumbers.is_possible_number(phonenumbers.parse(text, None))
-        except phonenumbers.NumberParseException:
-            return False
-    separated = main != digits
-    if not main.startswith("0") and len(digits) not in (10, 11):
-        # Without a trunk or country prefix a number is an id, a status and a duration ("302 11521") far
-        # more often, unless it has a subscriber number's full length.
-        return False
-    regions = _REGIONS if separated or main.startswith("0") else ("US", "CN")
-    check = phonenumbers.is_possible_number if main.startswith("0") and separated else phonenumbers.is_valid_number
-    for region in regions:
-        try:
-            if check(phonenumbers.parse(main, region)):
-                return True
-        except phonenumbers.NumberParseException:
-            continue
-    return False
-
-
-_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}(?:[ -][A-Z0-9]{4})*[ -]$")
-
-
-# How far past its digits a candidate reaches: an extension (" ext. " and six digits, 12 characters) and the two
-# characters its lookahead reads.
-_PHONE_TAIL = 14
-
-
-def _phone_matches(text: str, shapes: Shapes | None) -> Iterator[re.Match[str]]:
-    """`_PHONE_CANDIDATE.finditer(text)`. In ASCII text a candidate's digits are a run of `Shapes.number_run`'s
-    shape (the same characters) that starts at most three characters after the candidate ("+(", "00("), and the
-    candidate ends at most `_PHONE_TAIL` characters after the run: so the pattern is run only in those windows
-    instead of from every position of the text, and finds the same candidates (a window's end cuts off nothing a
-    candidate starting inside its run reads; one starting past the run belongs to a later window)."""
-    if shapes is None or not shapes.ascii:
-        yield from _PHONE_CANDIDATE.finditer(text)
-        return
-    size, position = len(text), 0
-    for run in NUMBER_RUN_SHAPE.finditer(shapes.digits):
-        for match in _PHONE_CANDIDATE.finditer(text, max(position, run.start() - 3), min(size, run.end() + _PHONE_TAIL)):
-            if match.start() >= run.end():
-                break
-            position = match.end()
-            yield match
-
-
-def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
-    for match in _phone_matches(text, shapes):
-        value = match.group()
-        if _IBAN_HEAD.search(text, max(0, match.start() - 30), match.start()):
-            continue  # the tail of an IBAN-shaped number whose checksum failed
-        if _phone_valid(value.strip()):
-            yield "PHONE", match.start(), match.end()
-
-
-# A number right after a word for a phone in one of many languages (`Telefon: 0094327671`, `kom. 669 562 272`,
-# `sms.sent to=0042-192 5405`, `call me back at 1651752531`) or just before a Japanese, Chinese or Korean request to
-# call (`090-8918-8302に折り返し`): a phone number even when no numbering plan accepts it (generated data, numbers
-# written without their trunk prefix). Its digits are all that is needed: 7 to 15 of them, not a date or a version.
-_PHONE_WORDS = (
-    "phone", "telephone", "tel", "tél", "téléphone", "telefon", "telefono", "teléfono", "telefone", "telefoon",
-    "puhelin", "τηλ", "τηλέφωνο", "телефон", "тел", "mobile", "mobil", "mobiel", "móvil", "movil", "cellulare",
-    "celular", "cell", "handy", "portable", "gsm", "kom", "komórka", "whatsapp", "sms", "fax", "call me back at",
-    "call me at", "call back at", "call us at", "rückruf", "zurückrufen", "richiamare", "rappeler", "llamar",
-    "ligar", "zadzwonić", "pod numerem", "numéro de téléphone", "número de teléfono", "mobile number",
-    "contact number", "電話", "电话", "回电", "致电", "手机", "携帯", "전화", "휴대폰", "연락처",
-)
-_CUED_PHONE = re.compile(
-    r"(?<![A-Za-z0-9_-])(?i:" + "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(_PHONE_WORDS, key=len, reverse=True))
-    + r")(?![^\W\d_])[^\d\n()\[\]{}<>#]{0,20}?(?<![A-Za-z0-9_.-])(?P<number>\+?\(?\d[\d ()./-]{5,20}\d)(?![\w.,/-][0-9A-Za-z]|\d)"
-)
-_BEFORE_CJK_CALL = re.compile(
-    r"(?<![\w.+-])(?P<number>\+?\d[\d ()-]{5,18}\d)[ \t]*(?:に|まで|へ|로|으로)?[ \t]*(?:折り返し|お電話|電話|回电|致电|전화|연락)"
-)
-_VERSION_OR_ADDRESS = re.compile(r"\d+\.\d+\.\d+")
-
-
-# The ASCII words of the phone words: ASCII text without one of them has no cue (one set test on `Shapes.words`).
-_ASCII_PHONE_WORDS = frozenset(
-    part.encode() for word in _PHONE_WORDS for part in re.split(r"[^a-z]+", word) if part and word.isascii())
-
-
-def find_cued_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
-    """Numbers after a phone word (`_CUED_PHONE`) or before a CJK request to call. In ASCII text the pattern is
-    matched only where a phone word starts in the letter view, not searched from every position."""
-    if text.isascii() and shapes is not None:
-        matches: Iterator[re.Match[str]] = (
-            match for position in shapes.word_positions(shapes.words & _ASCII_PHONE_WORDS)
-            if (match := _CUED_PHONE.match(text, position)) is not None)
-    else:
-        matches = itertools.chain(_CUED_PHONE.finditer(text), _BEFORE_CJK_CALL.finditer(text))
-    for match in matches:
-        number = match.group("number").rstrip(" (./-")
-        digits = sum(char.isdigit() for char in number)
-        if 7 <= digits <= 15 and not _DATE_OR_TIME.search(number) and not _VERSION_OR_ADDRESS.search(number):
-            yield "PHONE", match.start("number"), match.start("number") + len(number)
-
-
 # ------------------------------------------------------------------------------------------------ secrets
 _TOKEN_FORMATS = re.compile(
     r"(?<![\w-])(?:glpat-[A-Za-z0-9_-]{20,}|ya29\.[A-Za-z0-9_-]{30,}|npm_[A-Za-z0-9]{36}"
@@ -423,7 +295,7 @@ def find_secrets(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]
             window_end = min(len(text), word.end() + 48)
             for token in _PASSWORD_TOKEN.finditer(text[word.end() : window_end]):
                 value = token.group().strip(".:=")
-                if value.startswith("<") or "\\" in value or _DATE_OR_TIME.match(value):
+                if value.startswith("<") or "\\" in value or DATE_OR_TIME.match(value):
                     break  # already redacted, an escaped line break or a timestamp: the sentence has moved on
                 if len(value) >= 6 and _looks_like_password(value):
                     start = word.end() + token.start() + token.group().find(value)

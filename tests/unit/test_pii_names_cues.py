@@ -1,6 +1,6 @@
 """Names marked by the words around them in other languages, in capitals or lower case, and in scripts without
-capitals (`capture/pii_names_cues.py`); phone numbers after a phone word in other languages and IBANs of another
-length with a valid check (`capture/pii_library.py`).
+capitals (`capture/pii_names_cues.py`); phone numbers after a phone word in other languages
+(`capture/pii_phones.py`) and IBANs of another length with a valid check (`capture/pii_library.py`).
 
 Each case below leaked before these finders (a blind probe of 3,000 texts written by someone who had not seen the
 redactor leaked 40% of its person names); each negative is a phrase the first versions of them redacted."""

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from evalforge_assets.capture import pii, pii_library, pii_shapes
+from evalforge_assets.capture import pii, pii_library, pii_phones, pii_shapes
 from evalforge_assets.capture.pii_finders import _NUMBER_RUN
 from evalforge_assets.capture.pii_shapes import Shapes
 from tests.unit.test_pii_context_gates import _benchmark_texts, _corpus_texts
@@ -90,7 +90,7 @@ def _window_texts() -> list[str]:
 
 
 def test_phone_candidates_looked_for_in_number_windows_are_those_of_the_whole_text() -> None:
-    from evalforge_assets.capture.pii_library import _PHONE_CANDIDATE, _phone_matches
+    from evalforge_assets.capture.pii_phones import _PHONE_CANDIDATE, _phone_matches
 
     for text in _window_texts():
         expected = [match.span() for match in _PHONE_CANDIDATE.finditer(text)]
@@ -106,7 +106,7 @@ def test_called_numbers_looked_for_at_the_verbs_are_those_of_the_whole_text() ->
 
 
 def test_a_phone_window_cut_too_short_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pii_library, "_PHONE_TAIL", 2)  # loses the extension and its lookahead
+    monkeypatch.setattr(pii_phones, "_PHONE_TAIL", 2)  # loses the extension and its lookahead
     with pytest.raises(AssertionError):
         test_phone_candidates_looked_for_in_number_windows_are_those_of_the_whole_text()
 
