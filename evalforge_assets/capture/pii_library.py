@@ -271,8 +271,35 @@ def _may_hold(shapes: Shapes, words: frozenset[bytes], text: str, stems: tuple[s
 _SECRET_CUE_WORDS = _TOKEN_PREFIX_WORDS | _PASSWORD_WORD_SET | _SECRET_WORD_SET
 
 
+# A login written `user / password` after a word that says so ("service account svc-helpdesk / !_#$123fFZrk",
+# "Router admin login is admin / Chivas#1993*"): the value after the slash, when it looks like a password.
+_LOGIN_PAIR = re.compile(
+    r"(?i:login|log-in|account|credentials?|creds|user(?:name)?|sign[ -]?in)(?:[ \t]+(?i:is|was|=|:))?[ \t]*[:=]?[ \t]+"
+    r"[\w.@+-]{2,64}[ \t]*/[ \t]*(?P<password>[^\s/]{6,128}?)[,.;:)]?(?=\s|$)"
+)
+_LOGIN_WORDS = frozenset({b"login", b"log", b"account", b"credential", b"credentials", b"creds", b"user", b"username",
+                          b"sign", b"signin"})
+
+
+def _login_passwords(text: str, shapes: Shapes) -> Iterator[Candidate]:
+    if "/" not in text or not shapes.may_hold_words(_LOGIN_WORDS):
+        return
+    for match in _LOGIN_PAIR.finditer(text):
+        value = match.group("password")
+        if _looks_like_password(value) and not value.startswith(("http", "<")) and _character_classes(value) >= 3:
+            yield "PASSWORD", match.start("password"), match.end("password")
+
+
+def _character_classes(value: str) -> int:
+    """How many of upper case, lower case, digits and symbols (other than the `-_.` of names) a value holds: a
+    password policy's three, which a path segment or a product name (`billing-v2`) does not reach."""
+    return (any(c.isupper() for c in value) + any(c.islower() for c in value) + any(c.isdigit() for c in value)
+            + any(not c.isalnum() and c not in "-_." for c in value))
+
+
 def find_secrets(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
     shapes = shapes or Shapes.of(text)
+    yield from _login_passwords(text, shapes)
     if shapes.ascii and shapes.words.isdisjoint(_SECRET_CUE_WORDS) and (len(text) < 40 or b"0" not in shapes.digits):
         return  # none of the cue words below, and too short or digitless for a bare AWS secret
     if _may_hold(shapes, _TOKEN_PREFIX_WORDS, text, _TOKEN_PREFIXES):

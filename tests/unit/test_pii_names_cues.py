@@ -85,3 +85,19 @@ def test_an_iban_of_another_length_with_a_valid_check_is_redacted() -> None:
         assert "<IBAN>" in redact_text(text), text
     # The same shape with a check that fails is no IBAN.
     assert "<IBAN>" not in redact_text("mandate for GB80OIKX7691766913045 created")
+
+
+@pytest.mark.parametrize("text, password", [
+    ("Use the service account svc-helpdesk / !_#$123fFZrk for the ticketing API", "!_#$123fFZrk"),
+    ("Router admin login is admin / Chivas#1993*, firmware v4.10.30.", "Chivas#1993*"),
+    ("user: bob / tr0ub4dor&3", "tr0ub4dor&3"),
+])
+def test_the_password_of_a_login_written_user_slash_password_is_redacted(text: str, password: str) -> None:
+    redacted = redact_text(text)
+    assert password not in redacted and "<PASSWORD>" in redacted, redacted
+
+
+@pytest.mark.parametrize("text", ["see account acme / billing-v2 docs", "user count 12 / 24 ok",
+                                  "login admin / password reset link", "account page /settings/profile"])
+def test_a_slash_after_a_login_word_that_holds_no_password_stays(text: str) -> None:
+    assert "<PASSWORD>" not in redact_text(text)
