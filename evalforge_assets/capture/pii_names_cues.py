@@ -35,7 +35,12 @@ from evalforge_assets.capture.pii_names import (
     _surname_ranks,
 )
 from evalforge_assets.capture.pii_names_scripts import _CHINESE_FAMILY_NAMES
-from evalforge_assets.capture.pii_patterns import _NOT_NAMES, _ORGANISATION_WORDS, Candidate
+from evalforge_assets.capture.pii_patterns import (
+    _NOT_NAMES,
+    _ORGANISATION_WORDS,
+    Candidate,
+    phrase_alternation,
+)
 from evalforge_assets.capture.pii_shapes import Shapes
 
 _U = f"[{re.escape(_UPPER)}]"
@@ -104,22 +109,18 @@ _GREETING_KINDS = {"greeting", "thanks", "sign_off"}
 _CUE_KINDS = ("greeting", "thanks", "sign_off", "title", "introduction", "label", "weak_label")
 
 
-def _alternation(phrases: tuple[str, ...]) -> str:
-    return "|".join(re.escape(phrase).replace(r"\ ", r"[ \t]+") for phrase in sorted(phrases, key=len, reverse=True))
-
-
 # Each kind of cue, then what may stand between it and the name.
 _END = r"(?![\w'’-])"  # a cue is a whole word: "hi" is not the start of "hinein"
 _KEY_END = r"\**[ \t]*[\"']?[ \t]*[:=][ \t]*\**[ \t]*[\"']?[ \t]*"
 _CUES = re.compile(
     r"(?<![\w.'’-])(?i:"
-    rf"(?P<greeting>{_alternation(_GREETINGS)}){_END}[ \t]*,?[ \t]*"
-    rf"|(?P<thanks>{_alternation(_THANKS)}){_END}[ \t]*[,!]?[ \t]*(?:\r?\n[ \t]*)?"
-    rf"|(?P<sign_off>{_alternation(_SIGN_OFFS)}){_END}[ \t]*[,!.]?[ \t]*(?:\r?\n[ \t]*){{1,2}}"
-    rf"|(?P<title>(?:{_alternation(_TITLES)})\.?|(?:{_alternation(_DOTTED_TITLES)})\.)[ \t]+"
-    rf"|(?P<introduction>{_alternation(_INTRODUCTIONS)}){_END}[ \t]*[,:]?[ \t]+"
-    rf"|(?P<label>{_alternation(_LABELS)}){_END}{_KEY_END}"
-    rf"|(?P<weak_label>{_alternation(_WEAK_LABELS)}){_END}{_KEY_END}"
+    rf"(?P<greeting>{phrase_alternation(_GREETINGS)}){_END}[ \t]*,?[ \t]*"
+    rf"|(?P<thanks>{phrase_alternation(_THANKS)}){_END}[ \t]*[,!]?[ \t]*(?:\r?\n[ \t]*)?"
+    rf"|(?P<sign_off>{phrase_alternation(_SIGN_OFFS)}){_END}[ \t]*[,!.]?[ \t]*(?:\r?\n[ \t]*){{1,2}}"
+    rf"|(?P<title>(?:{phrase_alternation(_TITLES)})\.?|(?:{phrase_alternation(_DOTTED_TITLES)})\.)[ \t]+"
+    rf"|(?P<introduction>{phrase_alternation(_INTRODUCTIONS)}){_END}[ \t]*[,:]?[ \t]+"
+    rf"|(?P<label>{phrase_alternation(_LABELS)}){_END}{_KEY_END}"
+    rf"|(?P<weak_label>{phrase_alternation(_WEAK_LABELS)}){_END}{_KEY_END}"
     r")" + _RUN
 )
 # Where a cue may start, found without running `_CUES` from every position (an alternation of some 300 phrases
@@ -131,7 +132,7 @@ _ASCII_FIRST_WORDS = frozenset(
     first.encode() for phrase in _ALL_CUES
     if (first := re.split(r"[ .'-]", phrase)[0]).isascii() and first.isalpha())
 _OTHER_FIRST_WORDS = re.compile(
-    r"(?<![\w'’-])(?i:" + _alternation(tuple(sorted({
+    r"(?<![\w'’-])(?i:" + phrase_alternation(tuple(sorted({
         first for phrase in _ALL_CUES if not (first := re.split(r"[ .'-]", phrase)[0]).isascii() or not first.isalpha()
     }))) + ")"
 )

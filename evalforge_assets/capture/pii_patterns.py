@@ -49,6 +49,12 @@ class PiiMatch:
     value: str
 
 
+def phrase_alternation(phrases: tuple[str, ...]) -> str:
+    """A regex alternation of cue phrases, longest first (so `thank you` is tried before `thank`), each space
+    matching any run of spaces or tabs."""
+    return "|".join(re.escape(phrase).replace(r"\ ", r"[ \t]+") for phrase in sorted(phrases, key=len, reverse=True))
+
+
 def placeholder(entity: str) -> str:
     return f"<{entity}>"
 

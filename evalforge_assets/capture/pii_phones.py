@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 from evalforge_assets.capture.pii_shapes import NUMBER_RUN_SHAPE, Shapes
 
 _PHONE_CANDIDATE = re.compile(
@@ -110,7 +110,7 @@ _PHONE_WORDS = (
     "contact number", "電話", "电话", "回电", "致电", "手机", "携帯", "전화", "휴대폰", "연락처",
 )
 _CUED_PHONE = re.compile(
-    r"(?<![A-Za-z0-9_-])(?i:" + "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(_PHONE_WORDS, key=len, reverse=True))
+    r"(?<![A-Za-z0-9_-])(?i:" + phrase_alternation(_PHONE_WORDS)
     + r")(?![^\W\d_])[^\d\n()\[\]{}<>#]{0,20}?(?<![A-Za-z0-9_.-])(?P<number>\+?\(?\d[\d ()./-]{5,20}\d)(?![\w.,/-][0-9A-Za-z]|\d)"
 )
 _BEFORE_CJK_CALL = re.compile(

@@ -123,9 +123,9 @@ _DATE_CORE = re.compile(r"\d\d[-/.:]\d\d").search
 _HEX_RUN = re.compile(r"[0-9a-f]{8}").search
 _DOTTED = re.compile(r"[a-z0-9-]\.[a-z0-9-]").search
 _MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)").search
-_PORT = re.compile(r"[a-z0-9]:\d\d").search
+_PORT = re.compile(r"[a-z0-9]:\d\d").search  # the name's (or address's) last character, the port's first two
 _RESOURCE_WORD = re.compile(r"\b(?:" + "|".join(_RESOURCE_KINDS) + r") ").search
-_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}").search  # the name's (or address's) last character, the port's first two
+_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}").search
 _MAY_MATCH: dict[str, Callable[[str], bool]] = {
     "url": lambda text: "://" in text,
     "email": lambda text: "@" in text,
@@ -182,7 +182,7 @@ _SQUARE_ASIDE = re.compile(r"\s*\[(?=[^\[\]]*<\w+>)(?:[^\[\]<]|<\w+>){0,60}\]")
 _ASIDE_WORDS = 4
 _HAS_DIGIT = re.compile(r"\d").search
 _KEPT_LEAD = re.compile(r"[1-5]\d\d [A-Z]").search
-_MAY_KEEP_CODE = re.compile(r"ODE|TATUS|rrno|cStat|HttpError|returned|responded|(?i:code)").search
+_MAY_KEEP_CODE = re.compile(r"TATUS|rrno|cStat|HttpError|returned|responded|(?i:code)").search
 # `[\w.-]<\w+>|<\w+>[\w.-]` written to start with its literal `<`, which the engine finds far faster.
 _MAY_GLUE = re.compile(r"<(?:(?<=[\w.-]<)\w+>|\w+>[\w.-])").search
 _RUN = re.compile(r"<(\w+)>(?:[\s:/.,#-]{0,3}<\w+>)+")
