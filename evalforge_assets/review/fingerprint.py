@@ -322,6 +322,34 @@ def shorter_forms(message: str) -> set[str]:
     return forms
 
 
+class ShorterMessages:
+    """Complete fingerprints indexed so that those a message may extend are found by lookup (`shorter_forms`, and
+    for a cut template `truncated_forms` through their first MIN_TRUNCATED_FORM characters), not by trying `extends`
+    against every one. Keys are the caller's (a signature id, a fingerprint); the first key added for a message is
+    the one found. What `candidates` returns is still to be checked with `extends`."""
+
+    def __init__(self) -> None:
+        self._by_message: dict[tuple[tuple[Any, ...], str], Any] = {}
+        self._by_head: dict[tuple[tuple[Any, ...], str], list[Any]] = {}
+
+    def add(self, key: Any, fingerprint: dict[str, Any]) -> None:
+        message = fingerprint.get("message")
+        if not message or fingerprint.get("rule") != RULE_TYPE_AND_MESSAGE:
+            return
+        site = site_and_type(fingerprint)
+        self._by_message.setdefault((site, message), key)
+        if len(message) >= MIN_TRUNCATED_FORM:
+            self._by_head.setdefault((site, message[:MIN_TRUNCATED_FORM]), []).append(key)
+
+    def candidates(self, fingerprint: dict[str, Any]) -> list[Any]:
+        """Keys of the indexed fingerprints whose message `fingerprint`'s may go on from."""
+        message, site = fingerprint.get("message") or "", site_and_type(fingerprint)
+        found = [self._by_message[(site, form)] for form in shorter_forms(message) if (site, form) in self._by_message]
+        found += [key for form in truncated_forms(message)
+                  for key in self._by_head.get((site, form[:MIN_TRUNCATED_FORM]), ())]
+        return found
+
+
 def title_of(fingerprint: dict[str, Any]) -> str:
     agent, step = fingerprint["agent"], fingerprint.get("step")
     where = f"{fingerprint['ml_app']}/{agent}" + (f"/{step}" if step and step != agent else "")

@@ -19,20 +19,16 @@ from typing import Any
 from evalforge_assets.models import FailureCapture, FailureSignature, Severity
 from evalforge_assets.review.fingerprint import (
     FINGERPRINT_VERSION,
-    MIN_TRUNCATED_FORM,
     PLACED_EXTENDED,
     RULE_MESSAGE_ONLY,
-    RULE_TYPE_AND_MESSAGE,
     RULE_TYPE_ONLY,
+    ShorterMessages,
     extends,
     fingerprint_of,
     is_partial,
     joins,
-    shorter_forms,
     signature_id_of,
-    site_and_type,
     site_of,
-    truncated_forms,
 )
 
 _CURRENT = f"sig_v{FINGERPRINT_VERSION}_"
@@ -183,26 +179,16 @@ def _extended(folds: Mapping[str, SignatureFold],
               candidates: Mapping[str, tuple[dict[str, Any], int]]) -> dict[str, str]:
     """This run's signatures whose message goes on from a shorter complete signature's -> the shortest such one
     it extends (`fingerprint.extends`), or the one that one goes on from in turn. Shorter forms are looked up by
-    message (`fingerprint.shorter_forms`), not tried against every signature."""
-    by_message: dict[tuple[Any, ...], dict[str, str]] = {}
-    by_head: dict[tuple[Any, ...], dict[str, list[str]]] = {}  # for cut templates: see `fingerprint.truncated_forms`
-    for signature_id, (fingerprint, _count) in sorted(candidates.items(), reverse=True):  # the smaller id wins
-        if fingerprint.get("message") and fingerprint.get("rule") == RULE_TYPE_AND_MESSAGE:
-            message = fingerprint["message"]
-            by_message.setdefault(site_and_type(fingerprint), {})[message] = signature_id
-            if len(message) >= MIN_TRUNCATED_FORM:
-                by_head.setdefault(site_and_type(fingerprint), {}).setdefault(
-                    message[:MIN_TRUNCATED_FORM], []).append(signature_id)
+    message (`fingerprint.ShorterMessages`), not tried against every signature."""
+    index = ShorterMessages()
+    for signature_id, (fingerprint, _count) in sorted(candidates.items()):  # the smaller id wins a message
+        index.add(signature_id, fingerprint)
     targets: dict[str, str] = {}
     for signature_id in folds:
         fingerprint = candidates[signature_id][0]
-        messages = by_message.get(site_and_type(fingerprint))
-        if not messages or not fingerprint.get("message"):
+        if not fingerprint.get("message"):
             continue
-        found = [messages[form] for form in shorter_forms(fingerprint["message"]) if form in messages]
-        heads = by_head.get(site_and_type(fingerprint), {})
-        found += [sid for form in truncated_forms(fingerprint["message"])
-                  for sid in heads.get(form[:MIN_TRUNCATED_FORM], ())]
+        found = index.candidates(fingerprint)
         # Only ever to a (shorter message, smaller id): two cut templates may each extend the other (`a: b: a: ...`
         # and `b: a: b: ...`), and the walk below must end.
         order = (len(fingerprint["message"]), signature_id)

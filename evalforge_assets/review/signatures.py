@@ -30,11 +30,10 @@ from evalforge_assets.models import (
 from evalforge_assets.review.fingerprint import (
     FINGERPRINT_VERSION,
     RULE_TYPE_AND_MESSAGE,
+    ShorterMessages,
     extends,
     fingerprint_of,
-    shorter_forms,
     signature_id_of,
-    site_and_type,
     title_of,
 )
 from evalforge_assets.review.placement import JOINED_RULES, CaptureFacts, SignatureFold, plan_folds
@@ -262,13 +261,13 @@ def _stranded_hours(store: Store, created: Sequence[str], done: Sequence[str]) -
     for fingerprint in new_complete:
         partial_ids.add(signature_id_of({**fingerprint, "message": None}))
         partial_ids.add(signature_id_of({**fingerprint, "error_type": None}))
-    created_by = {(site_and_type(fingerprint), fingerprint["message"]): fingerprint for fingerprint in new_complete}
+    created_index = ShorterMessages()  # looked up, not tried against every created signature
+    for fingerprint in new_complete:
+        created_index.add(fingerprint, fingerprint)
     for ml_app in sorted({fingerprint["ml_app"] for fingerprint in new_complete}):
         for signature in store.iter_signatures((Filter("ml_app", "==", ml_app),)):
-            fingerprint, site = signature.fingerprint, site_and_type(signature.fingerprint)
-            shorter = [created_by[(site, form)] for form in shorter_forms(fingerprint.get("message") or "")
-                       if (site, form) in created_by]  # looked up, not tried against every created signature
-            if any(extends(fingerprint, other) for other in shorter):
+            fingerprint = signature.fingerprint
+            if any(extends(fingerprint, other) for other in created_index.candidates(fingerprint)):
                 hours.update(signature.own_counts_by_hour)
     if partial_ids:
         hours.update((doc.get("lineage") or {}).get("partition_key") or ""

@@ -408,14 +408,20 @@ def test_a_message_that_goes_on_from_one_that_goes_on_joins_the_shortest() -> No
     assert list(result.signatures) == [home] and result.signatures[home].count == 3
 
 
+# A message whose template is cut at MAX_TEMPLATE characters, and the same behind a caller's context, cut earlier.
+CUT_INNER = "Transaction retry error: " + " ".join(f"step{i} failed" for i in range(40))
+CUT_WRAPPED = f"commit inventory hold 42: {CUT_INNER}"
+
+
 @pytest.mark.parametrize("order", [[HOUR_10, HOUR_11], [HOUR_11, HOUR_10]])
-def test_a_longer_message_grouped_before_its_shorter_form_existed_is_moved_to_it(store: Store,
-                                                                                  order: list[str]) -> None:
-    store.upsert_captures([_charge("l1", LONGER, HOUR_10), _charge("s1", SHORT, HOUR_11),
-                           _charge("s2", SHORT, HOUR_11)])
+@pytest.mark.parametrize("short, longer", [(SHORT, LONGER), (CUT_INNER, CUT_WRAPPED)], ids=["sentence", "cut"])
+def test_a_longer_message_grouped_before_its_shorter_form_existed_is_moved_to_it(store: Store, order: list[str],
+                                                                                  short: str, longer: str) -> None:
+    store.upsert_captures([_charge("l1", longer, HOUR_10), _charge("s1", short, HOUR_11),
+                           _charge("s2", short, HOUR_11)])
     for hour in order:
         store_grouping(store, [hour], NOW)
-    home = signature_id_of(fingerprint_of(_charge("s1", SHORT)))
+    home = signature_id_of(fingerprint_of(_charge("s1", short)))
     assert _placement(store) == ({"l1": home, "s1": home, "s2": home}, {home: {HOUR_10: 1, HOUR_11: 2}})
 
 
