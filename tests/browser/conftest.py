@@ -49,13 +49,16 @@ def chromium_path() -> str:
     return require_debian_tool(CHROMIUM)
 
 
-@pytest.fixture(scope="session")
+# Playwright's sync API keeps an event loop running on the main thread while it is open, and `asyncio.run` fails
+# in any later test of the same process; so it closes with its module (under pytest-xdist a worker's next file may
+# come from any directory).
+@pytest.fixture(scope="module")
 def playwright_driver() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_driver: Playwright, chromium_path: str) -> Iterator[Browser]:
     launched = playwright_driver.chromium.launch(executable_path=chromium_path, headless=True,
                                                 args=["--no-sandbox", "--disable-dev-shm-usage"])

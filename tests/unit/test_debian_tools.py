@@ -8,7 +8,12 @@ import pytest
 
 from tests.fixtures import debian_tools
 from tests.fixtures.debian_tools import DebianTool, ToolUnavailable, ensure_debian_tools
-from tests.fixtures.provisioning import Prefetch, pytest_collection_modifyitems, tools_needed
+from tests.fixtures.provisioning import (
+    Prefetch,
+    pytest_collection_modifyitems,
+    pytest_configure_node,
+    tools_needed,
+)
 
 
 def test_a_tool_on_path_is_found_without_installing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,3 +101,24 @@ def test_with_every_tool_installed_the_order_is_left_alone(monkeypatch: pytest.M
     items = [_Item("browser-1", "chromium_path"), _Item("unit-1", "tmp_path")]
     pytest_collection_modifyitems(_Config(), items)  # type: ignore[arg-type]
     assert [item.name for item in items] == ["browser-1", "unit-1"]
+
+
+class _WorkerConfig(_Config):
+    def __init__(self, workerinput: dict[str, object]) -> None:
+        self.workerinput = workerinput
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.workerinput: dict[str, object] = {}
+
+
+def test_xdist_workers_order_by_what_the_controller_found_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers must collect in one order: the second one collects after the first one's install may have ended."""
+    monkeypatch.setattr(DebianTool, "find", lambda tool: None if tool.command == "chromium" else "/usr/bin/x")
+    node = _Node()
+    pytest_configure_node(node)
+    monkeypatch.setattr(DebianTool, "find", lambda tool: "/usr/bin/x")  # the install has ended meanwhile
+    items = [_Item("browser-1", "chromium_path"), _Item("unit-1", "tmp_path")]
+    pytest_collection_modifyitems(_WorkerConfig(node.workerinput), items)  # type: ignore[arg-type]
+    assert [item.name for item in items] == ["unit-1", "browser-1"]
