@@ -254,6 +254,7 @@ FROZEN_CORPORA = {
     "blind1": (pii_blind.BLIND1, "Blind PII probe 1 (tests/corpora/pii_blind1.jsonl"),
     "blind2": (pii_blind.BLIND2, "Blind PII probe 2 (tests/corpora/pii_blind2.jsonl"),
     "blind3": (pii_blind.BLIND3, "Blind PII probe 3 (tests/corpora/pii_blind3.jsonl"),
+    "blind4": (pii_blind.BLIND4, "Blind PII probe 4 (tests/corpora/pii_blind4.jsonl"),
 }
 
 

@@ -29,6 +29,7 @@ from evalforge_assets.capture.pii_context import _normalized
 from evalforge_assets.capture.pii_decode import prepare
 from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_library import library_candidates
+from evalforge_assets.capture.pii_name_echoes import name_echoes
 from evalforge_assets.capture.pii_pairs import credential_id_keys
 from evalforge_assets.capture.pii_patterns import (
     _PLACEHOLDER,
@@ -107,8 +108,20 @@ def _find(text: str) -> list[PiiMatch]:
         _, start, end = candidate
         if all(end <= other_start or start >= other_end for _, other_start, other_end in accepted):
             accepted.append(candidate)
+    _add_name_echoes(text, accepted)
     accepted.sort(key=lambda c: c[1])
     return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]
+
+
+def _add_name_echoes(text: str, accepted: list[Candidate]) -> None:
+    """The found names' other mentions (`pii_name_echoes`), where nothing else was found."""
+    names = [candidate for candidate in accepted if candidate[0] == "PERSON"]
+    if not names:
+        return
+    for candidate in name_echoes(text, names):
+        _, start, end = candidate
+        if all(end <= other_start or start >= other_end for _, other_start, other_end in accepted):
+            accepted.append(candidate)
 
 
 def contains_pii(text: str) -> bool:

@@ -25,6 +25,7 @@ from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_names import find_full_names
 from evalforge_assets.capture.pii_names_cues import find_cued_names
 from evalforge_assets.capture.pii_names_scripts import find_script_names
+from evalforge_assets.capture.pii_names_speakers import find_speakers
 from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hold_national_id
 from evalforge_assets.capture.pii_pairs import find_credential_ids
 from evalforge_assets.capture.pii_patterns import Candidate
@@ -397,6 +398,8 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_addresses(text, shapes)
     found += find_full_names(text, shapes)
     found += find_cued_names(text, shapes)
+    if ":" in text:
+        found += find_speakers(text)
     if not shapes.ascii:
         found += find_script_names(text)
     found += find_credential_ids(text)  # gated inside: a `{` is one literal search

@@ -29,10 +29,12 @@ from evalforge_assets.capture.pii_names import (
     _LOWER,
     _PLACE_WORDS,
     _UPPER,
+    _common_given_names,
     _given_names,
     _is_name,
     _ordinary,
     _surname_ranks,
+    _webster,
 )
 from evalforge_assets.capture.pii_names_scripts import _CHINESE_FAMILY_NAMES
 from evalforge_assets.capture.pii_patterns import (
@@ -67,7 +69,8 @@ _THANKS = (
     "terima kasih",
 )
 _SIGN_OFFS = (
-    "regards", "best regards", "kind regards", "cheers", "sincerely", "cordialement", "bien à vous", "amicalement",
+    "regards", "best regards", "kind regards", "warm regards", "warmest regards", "best", "best wishes", "all the best",
+    "yours", "yours truly", "yours sincerely", "respectfully", "take care", "cheers", "sincerely", "cordialement", "bien à vous", "amicalement",
     "mit freundlichen grüßen", "viele grüße", "beste grüße", "liebe grüße", "grüße", "cordiali saluti",
     "distinti saluti", "saluti", "un saluto", "atentamente", "saludos", "un saludo", "atenciosamente", "abraços",
     "med vänlig hälsning", "vänliga hälsningar", "hälsningar", "mvh", "med venlig hilsen", "venlig hilsen",
@@ -111,12 +114,15 @@ _CUE_KINDS = ("greeting", "thanks", "sign_off", "title", "introduction", "label"
 
 # Each kind of cue, then what may stand between it and the name.
 _END = r"(?![\w'’-])"  # a cue is a whole word: "hi" is not the start of "hinein"
+# A line break, or one written as an escape inside a JSON string (`"body": "Best,\\nAnna"`, once or twice encoded).
+_LINE_BREAK = r"(?:\r?\n|\\{1,3}n)"
 _KEY_END = r"\**[ \t]*[\"']?[ \t]*[:=][ \t]*\**[ \t]*[\"']?[ \t]*"
+_AFTER_ESCAPE = r"(?<=\\[nrt])"  # a cue right after an escaped line break or tab in a JSON string ("\\nBest,")
 _CUES = re.compile(
-    r"(?<![\w.'’-])(?i:"
+    rf"(?:(?<![\w.'’-])|{_AFTER_ESCAPE})(?i:"
     rf"(?P<greeting>{phrase_alternation(_GREETINGS)}){_END}[ \t]*,?[ \t]*"
-    rf"|(?P<thanks>{phrase_alternation(_THANKS)}){_END}[ \t]*[,!]?[ \t]*(?:\r?\n[ \t]*)?"
-    rf"|(?P<sign_off>{phrase_alternation(_SIGN_OFFS)}){_END}[ \t]*[,!.]?[ \t]*(?:\r?\n[ \t]*){{1,2}}"
+    rf"|(?P<thanks>{phrase_alternation(_THANKS)}){_END}[ \t]*[,!]?[ \t]*(?:{_LINE_BREAK}[ \t]*)?"
+    rf"|(?P<sign_off>{phrase_alternation(_SIGN_OFFS)}){_END}[ \t]*[,!.]?[ \t]*(?:{_LINE_BREAK}[ \t]*){{1,2}}"
     rf"|(?P<title>(?:{phrase_alternation(_TITLES)})\.?|(?:{phrase_alternation(_DOTTED_TITLES)})\.)[ \t]+"
     rf"|(?P<introduction>{phrase_alternation(_INTRODUCTIONS)}){_END}[ \t]*[,:]?[ \t]+"
     rf"|(?P<label>{phrase_alternation(_LABELS)}){_END}{_KEY_END}"
@@ -138,11 +144,19 @@ _OTHER_FIRST_WORDS = re.compile(
 )
 
 
+# The letter view of `Shapes` reads "\\nBest" as the word "nBest": cues after an escape are looked for apart.
+_ESCAPED_FIRST_WORDS = re.compile(
+    _AFTER_ESCAPE + r"(?i:" + phrase_alternation(tuple(sorted(word.decode() for word in _ASCII_FIRST_WORDS))) + r")"
+)
+
+
 def _cue_starts(text: str, shapes: Shapes) -> list[int]:
     starts = shapes.word_positions(shapes.words & _ASCII_FIRST_WORDS)
     if not text.isascii():
         starts += [match.start() for match in _OTHER_FIRST_WORDS.finditer(text)]
-    return sorted(starts)
+    if "\\" in text:
+        starts += [match.start() for match in _ESCAPED_FIRST_WORDS.finditer(text)]
+    return sorted(set(starts))
 
 
 # Two or more words in capitals: a full name written in capitals ("Called back JULIE DIAZ").
@@ -206,6 +220,26 @@ def _name_words(run: str) -> tuple[int, list[str]]:
     return skipped, (taken if sum(w.lower() not in _PARTICLES for w in taken) <= 4 else [])
 
 
+def _a_word_not_a_name(word: str) -> bool:
+    """An ordinary word, unless it is also a common given name: Webster's Second holds "alan", "emily" and "will"
+    among its 200,000 words, and after "Thanks," or "I'm" such a word is the name."""
+    lowered = word.lower()
+    if lowered in _EVERYDAY or lowered in _NOT_NAMES or lowered in _NON_NAME_WORDS:
+        return True
+    return (_ordinary(word) or _inflected(lowered)) and _titled(word) not in _common_given_names()
+
+
+def _inflected(lowered: str) -> bool:
+    """A form of an ordinary word that Webster's Second does not list on its own ("discovering", "booked")."""
+    common, _ = _webster()
+    for suffix in ("ing", "ed", "es"):
+        if lowered.endswith(suffix) and len(lowered) > len(suffix) + 2:
+            stem = lowered[: -len(suffix)]
+            if stem in common or stem + "e" in common or (stem[-1] == stem[-2] and stem[:-1] in common):
+                return True
+    return False
+
+
 def _accept(kind: str, words: list[str]) -> bool:
     names = [w for w in words if w.lower() not in _PARTICLES]
     if not names:
@@ -226,10 +260,13 @@ def _accept(kind: str, words: list[str]) -> bool:
         # needs one known name in it.
         if len(names) == 1:
             titled = _titled(names[0])
-            return (titled in _given_names() or _non_latin_cased(names[0])) and not _ordinary(titled)
+            return (titled in _given_names() or _non_latin_cased(names[0])) and not _a_word_not_a_name(titled)
         return any(_known(w) or _non_latin_cased(w) for w in names) and not all(_ordinary(w) for w in names)
     if kind == "introduction" and not (given or _non_latin_cased(names[0])):
-        return False  # "ich bin Anna Schmidt", not "ich bin Montag hier": led by a given name
+        # "ich bin Anna Schmidt", not "ich bin Montag hier": led by a given name, or two or more capitalised words
+        # whose first and last are no words ("soy Jonatan Benet Guitart": name lists miss many names of other
+        # countries; Webster's Second has "benet", so a middle word may be one; "Kafka Connect" is no name).
+        return len(names) >= 2 and not _a_word_not_a_name(names[0]) and not _a_word_not_a_name(names[-1])
     # A title or a label names whoever follows, unless it is plain English words.
     return not (names[0].isascii() and all(_ordinary(w) for w in names))
 
@@ -321,7 +358,7 @@ def _script_names(text: str) -> Iterator[Candidate]:
 
 def find_cued_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """Names after cues of many languages, full names in capitals, and names in scripts without capitals."""
-    if not text.isascii() or not shapes.words.isdisjoint(_ASCII_FIRST_WORDS):
+    if not text.isascii() or not shapes.words.isdisjoint(_ASCII_FIRST_WORDS) or "\\" in text:
         yield from _cued_names(text, shapes)
     if _TWO_CAPITALS.search(text):
         yield from _capital_names(text)

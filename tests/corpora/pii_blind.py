@@ -8,6 +8,10 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
 * `pii_blind2.jsonl`: 3,000 texts, 36 locales, 100 templates; scored before and after those rules, then looked at.
 * `pii_blind3.jsonl`: 2,500 texts, 20 locales, 82 templates; written while the rules were being written, scored
   once with them final, never looked at.
+* `pii_blind4.jsonl`: 2,500 texts, 36 locales, 113 templates (a third of its names with no cue word; values also
+  URL-encoded, form-encoded, spoken and in airline `SURNAME/GIVEN` form); scored before and after the conversation
+  rules (`capture/pii_name_echoes.py`, `capture/pii_names_speakers.py`), which were written from probes 1 and 2;
+  never looked at.
 
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """
@@ -43,3 +47,4 @@ class BlindCorpus:
 BLIND1 = BlindCorpus("pii_blind1.jsonl", "0f153e22ae7359b017431afaa7945433b171c3afd19ede78fe1002fe9d5b1d0a")
 BLIND2 = BlindCorpus("pii_blind2.jsonl", "9e9442a0fcaccd4161700b97afe66bfdf9b0c70ea981fda378627b1682ed69ed")
 BLIND3 = BlindCorpus("pii_blind3.jsonl", "40faa3b79bb46a8735ead314997e5e68ea7904a0caa8a66b1c55ef5c860032b1")
+BLIND4 = BlindCorpus("pii_blind4.jsonl", "11e9184157217ddb65d49883b837cd5fe63e3c624aea3e721ef4f6e61f398cbe")

@@ -10,13 +10,25 @@ import pytest
 from evalforge_assets.capture.pii import redact_text
 from tests.corpora import pii_blind, pii_foreign
 
-# corpus -> (most PERSON leak, most STREET_ADDRESS leak, most over-redacted hard negatives), as measured when pinned.
+# corpus -> (most PERSON leak, most STREET_ADDRESS leak, most over-redacted hard negatives), as measured when pinned
+# or last lowered.
 LEVELS = {
-    pii_blind.BLIND1: (0.18, 0.19, 0.011),
-    pii_blind.BLIND2: (0.28, 0.23, 0.021),
+    pii_blind.BLIND1: (0.17, 0.19, 0.011),
+    pii_blind.BLIND2: (0.22, 0.23, 0.021),
     pii_blind.BLIND3: (0.24, 0.05, 0.025),
+    pii_blind.BLIND4: (0.32, 0.11, 0.022),
 }
-SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500}
+SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500}
+# Types none of a corpus's values may leak of. Probe 4 writes e-mail addresses URL-encoded and spoken
+# ("sandra dot cohen at outlook dot com"), which leak; its level is below.
+NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
+EMAIL_LEAKS = {pii_blind.BLIND4: 0.025}
+
+
+@pytest.fixture(scope="module")
+def scores() -> dict[pii_blind.BlindCorpus, pii_foreign.CorpusScore]:
+    """Each corpus scored once for the module (a corpus takes seconds)."""
+    return {corpus: pii_foreign.score(corpus.load(), redact_text) for corpus in LEVELS}
 
 
 @pytest.mark.parametrize("corpus", list(LEVELS), ids=lambda corpus: corpus.file_name)
@@ -26,16 +38,20 @@ def test_the_blind_corpus_is_frozen(corpus: pii_blind.BlindCorpus) -> None:
 
 
 @pytest.mark.parametrize("corpus", list(LEVELS), ids=lambda corpus: corpus.file_name)
-def test_the_redactor_holds_its_measured_level_on_the_blind_corpus(corpus: pii_blind.BlindCorpus) -> None:
-    result = pii_foreign.score(corpus.load(), redact_text)
+def test_the_redactor_holds_its_measured_level_on_the_blind_corpus(
+        corpus: pii_blind.BlindCorpus, scores: dict[pii_blind.BlindCorpus, pii_foreign.CorpusScore]) -> None:
+    result = scores[corpus]
     person, street, negatives = LEVELS[corpus]
     assert result.types["PERSON"].leak_rate <= person, result.types["PERSON"]
     assert result.types["STREET_ADDRESS"].leak_rate <= street, result.types["STREET_ADDRESS"]
     assert result.over_redaction <= negatives
-    for entity in ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY"):
+    for entity in NEVER_LEAK:
+        if entity == "EMAIL" and corpus in EMAIL_LEAKS:
+            assert result.types[entity].leak_rate <= EMAIL_LEAKS[corpus], result.types[entity]
+            continue
         assert result.types[entity].leaked == 0, (entity, [leak for leak in result.leaks if leak[0] == entity])
 
 
-def test_ibans_of_the_first_blind_corpus_all_go() -> None:
-    result = pii_foreign.score(pii_blind.BLIND1.load(), redact_text)
-    assert result.types["IBAN"].leaked == 0
+def test_ibans_of_the_first_blind_corpus_all_go(
+        scores: dict[pii_blind.BlindCorpus, pii_foreign.CorpusScore]) -> None:
+    assert scores[pii_blind.BLIND1].types["IBAN"].leaked == 0

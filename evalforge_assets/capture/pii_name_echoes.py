@@ -1,0 +1,55 @@
+"""Echoes of a name already found in the same text: the name again, or its given name or surname alone.
+
+A conversation names a person once in full and then by one part ("Attendees: Julian Ramirez ... - Julian to
+rotate the keys", "Ana: hi it's Ana Bourquard"): the first mention has a cue or name data behind it, the later
+ones often have neither. Once a name is found, its parts are taken wherever they stand as whole words in the same
+text and written in the same case. A part that is an ordinary word ("Lane", "Rush", "Will"), a title, a particle
+or shorter than three letters is left alone: outside the name it is more often that word than the person. And a
+name with an ordinary word in it ("Discovering Milan", a finding on a travel plan's title) is echoed not at all,
+since the finding itself is the likelier mistake and an echo would spread it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from evalforge_assets.capture.pii_names import _ordinary
+from evalforge_assets.capture.pii_names_cues import (
+    _NON_NAME_WORDS,
+    _PARTICLES,
+    _TITLE_WORDS,
+    _a_word_not_a_name,
+)
+from evalforge_assets.capture.pii_patterns import Candidate
+
+_MIN_PART = 3
+_WORD_EDGE_BEFORE = r"(?<![\w'’@./-])"  # not inside a word, an address, a path or a hyphenated word
+_WORD_EDGE_AFTER = r"(?![\w'’@-]|\.\w)"
+
+
+def _parts(name: str) -> Iterator[str]:
+    for word in name.split():
+        bare = word.strip(".,;:!?()[]{}\"'’")
+        lowered = bare.lower()
+        if (len(bare) < _MIN_PART or lowered in _PARTICLES or lowered in _TITLE_WORDS
+                or lowered in _NON_NAME_WORDS or (bare.isascii() and _ordinary(bare))):
+            continue
+        yield bare
+
+
+def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
+    """PERSON candidates for the other whole-word occurrences, in `text`, of the found `names` and their parts."""
+    wanted: set[str] = set()
+    for _, start, end in names:
+        name = text[start:end]
+        if any(word.isascii() and _a_word_not_a_name(word) for word in name.split()):
+            continue
+        wanted.add(name)
+        wanted.update(_parts(name))
+    if not wanted:
+        return []
+    # Longest first, so a full name is taken whole before its parts.
+    alternation = "|".join(re.escape(word) for word in sorted(wanted, key=len, reverse=True))
+    pattern = re.compile(f"{_WORD_EDGE_BEFORE}(?:{alternation}){_WORD_EDGE_AFTER}")
+    return [("PERSON", match.start(), match.end()) for match in pattern.finditer(text)]

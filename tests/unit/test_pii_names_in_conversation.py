@@ -1,0 +1,62 @@
+"""Names a conversation gives away after its first mention: echoes of a found name, transcript speakers, sign-offs
+inside JSON strings, and introductions or thanks with names that name lists miss or that are also words."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Echoes: the given name alone after the full name was found.
+        ("Attendees: Guadalupe Mendoza, Julian Ramirez\nAction items:\n- Julian to rotate the keys",
+         "Attendees: <PERSON>, <PERSON>\nAction items:\n- <PERSON> to rotate the keys"),
+        # Transcript speakers, and a name in brackets after a role.
+        ("[19:45] Bot: What's the best number to reach you?\n[16:30] Sandra: +573154812190\n[09:15] Bot: Thanks!",
+         "[19:45] Bot: What's the best number to reach you?\n[16:30] <PERSON>: <PHONE>\n[09:15] Bot: Thanks!"),
+        ("Agent (Chloé): Hi, who am I speaking with?\nCustomer: it's me again",
+         "Agent (<PERSON>): Hi, who am I speaking with?\nCustomer: it's me again"),
+        # A sign-off inside a JSON string, its line break written as an escape.
+        ('{"body": "Payment is due in 14 days.\\n\\nBest,\\nΦοίβος", "cc": []}',
+         '{"body": "Payment is due in 14 days.\\n\\nBest,\\n<PERSON>", "cc": []}'),
+        # A common given name that is also in Webster's Second, after thanks.
+        ("Dziękuję, Alan", "Dziękuję, <PERSON>"),
+        # Introductions of names no name list holds: two or more capitalised words, none a word.
+        ("Hola, soy Jonatan Benet Guitart, mi pedido SO713423 todavía", "Hola, soy <PERSON>, mi pedido SO713423 todavía"),
+        ("Olá, sou Emilly Melo, meu pedido ainda não chegou", "Olá, sou <PERSON>, meu pedido ainda não chegou"),
+    ],
+)
+def test_names_a_conversation_gives_away_go(text: str, expected: str) -> None:
+    assert redact_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Status: failed\nError: timeout after 30s\nUser: retry",  # log fields, one role: no transcript of people
+        "User: hi\nAssistant: hello\nUser: what is Kafka?",  # roles only
+        "Thanks, Team",
+        "ich bin Montag hier",
+        "This is Kafka Connect failing on partition 3",
+        "Hi, I am Azure Support",
+        "best\nthe team",
+    ],
+)
+def test_words_that_only_look_like_those_names_stay(text: str) -> None:
+    assert redact_text(text) == text
+
+
+def test_an_echo_takes_no_part_that_is_an_ordinary_word() -> None:
+    text = "Dear Craig Lane, your appointment is at 10:00. Parking is in the lane behind Memory Lane."
+    redacted = redact_text(text)
+    assert "Craig Lane" not in redacted and "Craig" not in redacted
+    assert redacted.endswith("Parking is in the lane behind Memory Lane.")
+
+
+def test_a_name_with_an_ordinary_word_in_it_is_not_echoed() -> None:
+    """A travel plan's title read as a name must not take the destination with it."""
+    text = '{"title": "Discovering Milan", "destination": "Milan", "days": 3}'
+    assert '"destination": "Milan"' in redact_text(text)
