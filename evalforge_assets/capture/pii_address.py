@@ -67,11 +67,21 @@ _ROMANCE = re.compile(
     rf"{_WORD}(?:[ \t]+{_WORD}){{0,3}}(?:,?[ \t]+\d{{1,5}}\w?(?:[ \t]+(?:Piso|Puerta|Appartamento|Piano|Interno|"
     r"Apto\.?|Casa|Bloco|Esc\.?)[ \t]+\d+\w?)?)?"
 )
-# German and Dutch compounds: Hauptstraße 5, Inga-Buchholz-Straße 7809, Binnerring 501, Wesleydreef 6.
+# German, Dutch and Nordic compounds: Hauptstraße 5, Inga-Buchholz-Straße 7809, Binnerring 501, Wesleydreef 6,
+# Kirsteinsgade 2, Oliebladsvej 13, Myhrefaret 8, Mannerheiminkatu 36, Orisaarentie 4. Tails that end common words
+# elsewhere are left out or narrowed: Finnish "-tie" only after n or i ("Sortie 3", "Partie 2"), and not "-lia"
+# ("Julia 2"), "-alle" ("Halle 3"), "-hagen" ("Copenhagen 2") or "-engen" ("Schengen 2").
+_COMPOUND_TAILS = (
+    r"straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|pfad|markt|hof|berg|graben|"
+    r"laan|straat|plein|gracht|kade|singel|dijk|steeg|baan|dreef|pad|park|hoven|wal|erf|plantsoen|veld|weide|"
+    r"zoom|lei|boulevard|kanaal|"
+    r"vej|gade|allé|stræde|plads|vænget|veien|vegen|gata|gaten|gatan|vägen|gränd|stien|stigen|bakken|backen|åsen|"
+    r"faret|stubben|svingen|torget|alléen|berget|bråten|gjerdet|grenda|haugen|holtet|høgda|jordet|kollen|"
+    r"kroken|lunden|lyngen|løkka|plassen|ringen|skogen|skrenten|spranget|stranda|stykket|tjernet|toppen|tunet|"
+    r"vollen|katu|kuja|polku|bulevardi|väylä|raitti|kaari|rinne|ranta|ntie|itie"
+)
 _COMPOUND = re.compile(
-    r"\b[A-ZÄÖÜ][\w'’-]*(?i:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|pfad|"
-    r"markt|hof|berg|graben|laan|straat|plein|gracht|kade|singel|dijk|steeg|baan|dreef|pad|park|hoven|"
-    r"wal|erf|plantsoen|veld|weide|zoom|lei|hof|boulevard|kanaal|straatweg|laan)[ \t]+\d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?\b"
+    rf"\b[A-ZÄÖÜÅÆØ][\w'’-]*(?i:{_COMPOUND_TAILS})[ \t]+\d{{1,5}}[a-zA-Z]?(?:[-/]\d{{1,5}}[a-zA-Z]?)?\b"
 )
 # Cheap tests that say which pattern could match, so most texts cost a few substring searches. Each is a
 # necessary condition of its pattern (never narrower), so gating changes what is found in no text.
@@ -81,11 +91,6 @@ _FR_WORDS = tuple(_FR_TYPES.split("|"))
 # A Romance street type is followed by a space or tab, so it ends a whitespace-separated token: one C-level
 # `endswith` per token instead of a substring search of the whole text per type ("C." alone matched any "C").
 _ROMANCE_TOKEN_ENDS = tuple(word.replace("\\.", ".") for word in _ROMANCE_TYPES.split("|"))
-_COMPOUND_TAILS = (
-    r"straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|pfad|markt|hof|berg|graben|"
-    r"laan|straat|plein|gracht|kade|singel|dijk|steeg|baan|dreef|pad|park|hoven|wal|erf|plantsoen|veld|weide|"
-    r"zoom|lei|boulevard|kanaal"
-)
 _COMPOUND_TAIL = re.compile(rf"(?i:{_COMPOUND_TAILS})[ \t]+\d")
 # A compound's tail ends where a run of spaces before a digit starts; searching for the tail only just before
 # each such run costs a few microseconds, where a search of the whole text for the tail alternation cost ~50.

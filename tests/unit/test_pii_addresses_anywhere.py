@@ -58,3 +58,27 @@ def test_a_count_then_a_number_and_a_unit_is_no_address(text: str) -> None:
 def test_the_postcode_and_city_go_with_the_street_line() -> None:
     assert redact_text("lives at Backstigen 2, 48177 Västerås now") == "lives at <STREET_ADDRESS> now"
     assert redact_text("Deliver to: ul. Reja 90, 16-804 Wieluń") == "Deliver to: <STREET_ADDRESS>"
+
+
+NORDIC = ("da_DK", "no_NO", "sv_SE", "fi_FI")
+
+
+def test_nordic_street_lines_without_a_postcode_are_found_by_their_compound_tail() -> None:
+    """`Kirsteinsgade 2`, `Idrottsgatan 6`, `Betleheminkatu 824` in a sentence: before the Nordic tails, 186 of these
+    200 Faker lines (93%) stayed in clear, after them 24 (12%); Norwegian tails too short to tell from other words (`-moen`, `-myra`,
+    `-lia`) and Finnish `-tie` after other letters than n or i still leak."""
+    leaked = total = 0
+    for locale in NORDIC:
+        fake = Faker(locale)
+        fake.seed_instance(7)
+        for _ in range(50):
+            street = fake.street_address()
+            total += 1
+            leaked += street in redact_text(f"The parcel will be delivered to {street} tomorrow")
+    assert leaked / total <= 0.12, (leaked, total)  # 24 of 200 when written
+
+
+@pytest.mark.parametrize("text", ["see Partie 2 of the guide", "Sortie 3", "Halle 3, Stand 12", "Julia 2 upgrade",
+                                  "Copenhagen 2", "Schengen 2 visa"])
+def test_words_that_end_like_a_nordic_street_stay(text: str) -> None:
+    assert redact_text(text) == text
