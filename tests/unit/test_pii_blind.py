@@ -14,7 +14,7 @@ from tests.corpora import pii_blind, pii_foreign
 # or last lowered.
 LEVELS = {
     pii_blind.BLIND1: (0.17, 0.15, 0.011),
-    pii_blind.BLIND2: (0.22, 0.19, 0.021),
+    pii_blind.BLIND2: (0.22, 0.17, 0.021),
     pii_blind.BLIND3: (0.22, 0.04, 0.025),
     pii_blind.BLIND4: (0.32, 0.11, 0.022),
 }

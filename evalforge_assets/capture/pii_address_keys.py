@@ -1,0 +1,82 @@
+"""Street addresses named by their key: `"addr": "Mírová 312"`, `billing_address='10 Downing St'`, `"Adresse": …`.
+
+Tool calls and CRM payloads put an address under a key that says so, in whatever form its locale writes it, and
+the street shapes of `pii_address` know only some of those forms. The key decides here, as it does for passwords
+and phones (`pii_context`): a quoted value under an address key that holds a number and a word of three letters or
+more is a street address. Keys that hold other addresses (`ip_address`, `email_address`, `wallet_address`,
+`server_address`, `mac_address`...) and values that are e-mails, URLs, hosts or numbers alone are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_patterns import Candidate
+
+_ADDRESS_WORDS = (
+    "address", "addr", "street", "adresse", "anschrift", "direccion", "dirección", "endereco", "endereço",
+    "indirizzo", "adres", "adresa", "adress", "osoite", "cím", "адрес", "адреса", "διεύθυνση", "住所", "地址", "주소",
+)
+# Keys ending in an address word that hold no street: network, mail and ledger addresses, and where a message went.
+_OTHER_ADDRESSES = (
+    "ip", "ipv4", "ipv6", "mac", "email", "mail", "wallet", "server", "remote", "local", "bind", "listen", "host",
+    "contract", "web", "url", "sender", "reply", "from", "to", "cc", "bcc", "return", "peer", "client", "proxy",
+    "gateway", "broadcast", "multicast", "network", "memory", "base", "virtual", "physical", "hardware", "node",
+    "bitcoin", "eth", "crypto", "deposit", "payment", "smtp", "forward", "source", "destination", "target",
+)
+# Where an address word stands, the key around it, then the quoted value after it. Looked for only at the address
+# words, not from every position of the text (which cost a sixth of the whole capture core).
+_ADDRESS_WORD = re.compile("(?i:" + "|".join(re.escape(word) for word in _ADDRESS_WORDS) + ")")
+_KEY_TAIL = re.compile(r"[\w.-]{0,20}")
+_KEY_HEAD = re.compile(r"[\w.-]{0,40}$")
+_VALUE = re.compile(
+    r"\\{0,3}[\"']?[ \t]*[:=][ \t]*(?P<quote>\\{0,3}[\"'])(?P<value>[^\"'\n\\]{4,120})(?P=quote)"
+)
+_GATE = tuple(word for word in _ADDRESS_WORDS if word.isascii())
+_NOT_A_STREET = re.compile(r"[@/]|://|^[\d\s.:,-]+$|^0x[0-9a-fA-F]+$|^[0-9a-fA-F:.]+$")
+_DIGIT = re.compile(r"\d")
+# In Latin script a house number stands apart (`Mírová 312`, `# 7Z-35`, `12, High St`), which a cloud region's or a
+# version's number does not (`us-east-1`, `v2`); scripts without spaces write it inside (`高田馬場2丁目3番`).
+_HOUSE_NUMBER = re.compile(r"(?:^|[\s,#])\d{1,6}[^\W\d_]?(?:[-/]\d{1,5}[^\W\d_]?)*(?=$|[\s,.])")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _address_key(key: str) -> bool:
+    normalized = "".join(char for char in key.lower() if char.isalnum())
+    for word in _ADDRESS_WORDS:
+        at = normalized.rfind(word)
+        # The address word ends the key, or is followed by a line number (`address_line1`, `street2`).
+        if at != -1 and (normalized.endswith(word) or normalized[at + len(word):] in ("line1", "line2", "1", "2")):
+            return not normalized[:at].endswith(_OTHER_ADDRESSES)
+    return False
+
+
+def may_hold_keyed_address(lowered: str) -> bool:
+    """A cheap test on the lowered text: an address word is in it (ASCII ones by substring, others likewise)."""
+    return any(word in lowered for word in _GATE) or (not lowered.isascii() and any(
+        word in lowered for word in _ADDRESS_WORDS if not word.isascii()))
+
+
+def find_keyed_addresses(text: str) -> Iterator[Candidate]:
+    """STREET_ADDRESS candidates for quoted values under address keys (see the module's docstring)."""
+    if not may_hold_keyed_address(text.lower()):
+        return
+    reached = 0
+    for word in _ADDRESS_WORD.finditer(text):
+        if word.start() < reached:
+            continue
+        key_end = _KEY_TAIL.match(text, word.end()).end()  # type: ignore[union-attr]  # matches the empty string
+        head = _KEY_HEAD.search(text, max(0, word.start() - 40), word.start())
+        key = text[head.start() if head else word.start() : key_end]
+        match = _VALUE.match(text, key_end)
+        if match is None:
+            continue
+        reached = match.end()
+        value = match.group("value").strip()
+        if not _address_key(key) or _NOT_A_STREET.search(value):
+            continue
+        number = _HOUSE_NUMBER if value.isascii() else _DIGIT
+        if number.search(value) and _WORD.search(value):
+            start = match.start("value") + match.group("value").index(value)
+            yield "STREET_ADDRESS", start, start + len(value)
