@@ -42,7 +42,8 @@ _HOUSE_NUMBER = re.compile(r"(?:^|[\s,#])\d{1,6}[^\W\d_]?(?:[-/]\d{1,5}[^\W\d_]?
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
-def _address_key(key: str) -> bool:
+def address_key(key: str) -> bool:
+    """Whether `key` names a street address (`addr`, `billing_address`, `Adresse`), not a network or mail one."""
     normalized = "".join(char for char in key.lower() if char.isalnum())
     for word in _ADDRESS_WORDS:
         at = normalized.rfind(word)
@@ -50,6 +51,14 @@ def _address_key(key: str) -> bool:
         if at != -1 and (normalized.endswith(word) or normalized[at + len(word):] in ("line1", "line2", "1", "2")):
             return not normalized[:at].endswith(_OTHER_ADDRESSES)
     return False
+
+
+def street_value(value: str) -> bool:
+    """Whether a value named as an address holds a street: a house number and a word, and is no e-mail, URL or host."""
+    if _NOT_A_STREET.search(value):
+        return False
+    number = _HOUSE_NUMBER if value.isascii() else _DIGIT
+    return bool(number.search(value) and _WORD.search(value))
 
 
 def may_hold_keyed_address(lowered: str) -> bool:
@@ -74,9 +83,6 @@ def find_keyed_addresses(text: str) -> Iterator[Candidate]:
             continue
         reached = match.end()
         value = match.group("value").strip()
-        if not _address_key(key) or _NOT_A_STREET.search(value):
-            continue
-        number = _HOUSE_NUMBER if value.isascii() else _DIGIT
-        if number.search(value) and _WORD.search(value):
+        if address_key(key) and street_value(value):
             start = match.start("value") + match.group("value").index(value)
             yield "STREET_ADDRESS", start, start + len(value)

@@ -1,0 +1,128 @@
+"""Values in the columns of a CSV table whose header names them: `name,email,mobile` then `Cecilie Bøe,…,99445506`.
+
+An export pasted into a prompt or a tool result is a header line and rows, and a cell holds a phone number, a name or
+a street line with nothing around it but separators; the header is what says which. A table is a header of two or
+more key-like cells separated by `,`, `;`, a tab or `|`, then the rows under it with as many cells. A cell under a
+phone header (`phone`, `mobile`, `Telefon`: the keys `pii_context` knows) is a phone when it is shaped like one; under
+an address header (`street`, `address`, `Adresse`) a street line when it holds a house number and a word; under a
+person header (`name`, `full_name`, `recipient`, `customer`) a name when it is one to four capitalised words, none
+an ordinary word, with no digit (`name,sku,price` lists products: `Wireless Mouse` stays).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_address_keys import address_key, street_value
+from evalforge_assets.capture.pii_context import key_kind
+from evalforge_assets.capture.pii_names_cues import _a_word_not_a_name
+from evalforge_assets.capture.pii_patterns import Candidate
+
+_SEPARATORS = (",", ";", "\t", "|")
+_HEADER_CELL = re.compile(r"[^\W\d][\w .()/-]{0,39}")
+_PERSON_HEADERS = frozenset([
+    "name", "fullname", "customername", "clientname", "contactname", "recipient", "recipientname", "customer",
+    "contact", "firstname", "lastname", "surname", "givenname", "familyname", "cardholder", "cardholdername",
+    "accountholder", "holder", "patient", "patientname", "employee", "employeename", "driver", "drivername",
+    "passenger", "passengername", "guest", "guestname", "member", "membername", "user", "username", "owner",
+    "nom", "prenom", "prénom", "nombre", "nome", "vorname", "nachname", "naam", "namn", "navn", "nimi", "imię",
+    "nazwisko", "jméno", "příjmení", "név", "имя", "фио", "ім'я", "όνομα", "ad", "adsoyad", "氏名", "名前", "姓名", "이름",
+])
+_PHONE_CELL = re.compile(r"\+?[\d\u0660-\u0669\u06f0-\u06f9\u09e6-\u09ef\u0966-\u096f (). /-]{6,24}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?")
+_DIGIT = re.compile(r"\d")
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
+
+
+def _header_kind(cell: str) -> str | None:
+    normalized = "".join(char for char in cell.lower() if char.isalnum() or char == "'")
+    if key_kind(cell) == "PHONE":
+        return "PHONE"
+    if address_key(cell):
+        return "STREET_ADDRESS"
+    if normalized in _PERSON_HEADERS:
+        return "PERSON"
+    return None
+
+
+def _is_name(value: str) -> bool:
+    words = value.split()
+    if not 1 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(word) for word in words):
+        return False
+    if any(word[0].islower() for word in words):
+        return False
+    return not any(_a_word_not_a_name(word.rstrip(".")) for word in words if word.isascii())
+
+
+def _cell_is(kind: str, value: str) -> bool:
+    if kind == "PHONE":
+        return bool(_PHONE_CELL.fullmatch(value)) and sum(char.isdigit() for char in value) >= 6
+    if kind == "STREET_ADDRESS":
+        return street_value(value)
+    return _is_name(value)
+
+
+def _cells(line: str, separator: str) -> list[tuple[int, int]]:
+    """(start, end) of each cell of `line`; a cell in double quotes is read without its quotes."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        if line.startswith('"', position):
+            close = line.find('"', position + 1)
+            if close == -1:
+                return []
+            spans.append((position + 1, close))
+            position = close + 1
+            if position < len(line) and line[position] != separator:
+                return []
+        else:
+            end = line.find(separator, position)
+            end = len(line) if end == -1 else end
+            spans.append((position, end))
+            position = end
+        if position >= len(line):
+            return spans
+        position += 1  # past the separator
+
+
+def _header(line: str) -> tuple[str, list[str | None]] | None:
+    """The separator and the kind of each column, when `line` is a header with at least one column of interest."""
+    for separator in _SEPARATORS:
+        if line.count(separator) < 1:
+            continue
+        cells = [line[start:end].strip() for start, end in _cells(line, separator)]
+        if len(cells) >= 2 and all(_HEADER_CELL.fullmatch(cell) for cell in cells):
+            kinds = [_header_kind(cell) for cell in cells]
+            if any(kinds):
+                return separator, kinds
+    return None
+
+
+def may_hold_table(text: str) -> bool:
+    """A cheap test: two lines at least, and a separator."""
+    return "\n" in text and any(separator in text for separator in _SEPARATORS)
+
+
+def find_table_cells(text: str) -> Iterator[Candidate]:
+    """PHONE, STREET_ADDRESS and PERSON candidates for the cells of named columns (see the module's docstring)."""
+    if not may_hold_table(text):
+        return
+    offset = 0
+    lines = text.split("\n")
+    table: tuple[str, list[str | None]] | None = None
+    for line in lines:
+        if table is not None:
+            separator, kinds = table
+            spans = _cells(line, separator)
+            if len(spans) != len(kinds):
+                table = None
+            else:
+                for (start, end), kind in zip(spans, kinds, strict=True):
+                    value = line[start:end]
+                    stripped = value.strip()
+                    if kind and stripped and _cell_is(kind, stripped):
+                        at = offset + start + value.index(stripped)
+                        yield kind, at, at + len(stripped)
+        if table is None:
+            table = _header(line)
+        offset += len(line) + 1

@@ -1,0 +1,36 @@
+"""Cells of CSV tables under a header that names them (`capture/pii_csv_columns.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+from evalforge_assets.capture.pii_csv_columns import find_table_cells
+
+
+def test_phone_name_and_street_columns_are_read_by_their_header() -> None:
+    text = ("id;name;mobile;street;plan\n"
+            "81706;Cecilie Bøe;99445506;Kirsteinsgade 2;Pro\n"
+            '86270;"Cathrine Martinsen";95 17 75 14;"Gerdas Allé 351, 2. th";Free')
+    assert redact_text(text) == ("id;name;mobile;street;plan\n"
+                                 "81706;<PERSON>;<PHONE>;<STREET_ADDRESS>;Pro\n"
+                                 '86270;"<PERSON>";<PHONE>;"<STREET_ADDRESS>";Free')
+
+
+def test_a_tab_separated_table_inside_a_prompt() -> None:
+    text = "Customers to call back:\nfull_name\ttelephone\tnote\nJosé Quiroga\t+57 315 481 2190\tasked twice\n\nThanks"
+    kinds = {(kind, text[start:end]) for kind, start, end in find_table_cells(text)}
+    assert kinds == {("PERSON", "José Quiroga"), ("PHONE", "+57 315 481 2190")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name,sku,price\nWireless Mouse,SKU-123,19.99\nBosch Serie 6,BS-6,499",  # products under `name`
+        "service,phone_checks,street\ncheckout,12,ok\npayments,3,degraded",  # counts, not phones; no house number
+        "a,b\n1,2",  # no column of interest
+        "name,phone\nAlice Smith,555-0100,extra,cells",  # a row that does not fit the header is no row of it
+    ],
+)
+def test_tables_without_such_values_keep_their_cells(text: str) -> None:
+    assert list(find_table_cells(text)) == []
