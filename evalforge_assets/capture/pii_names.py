@@ -58,7 +58,9 @@ COMMON_SURNAME_RANK = 10_000
 # Given names that are also everyday words in the text Evalforge stores (status words, UI labels, months,
 # product words); as the first word of a run they start a phrase far more often than a name.
 _EVERYDAY = frozenset(
-    ["will", "mark", "max", "may", "june", "april", "august", "summer", "autumn", "winter", "spring", "rose", "joy", "faith", "page", "art", "star", "ruby", "amber", "jade", "crystal", "pearl", "coral", "ivy", "lily", "daisy", "iris", "violet", "hazel", "sunny", "storm", "rain", "angel", "honey", "candy", "cash", "chance", "early", "easter", "forest", "golden", "happy", "harmony", "justice", "king", "major", "mercy", "noble", "patience", "price", "royal", "sage", "stone", "strong", "true", "trust", "young", "content", "lucky", "case", "else", "ever", "job", "penny"]
+    ["will", "mark", "max", "may", "june", "april", "august", "summer", "autumn", "winter", "spring", "rose", "joy", "faith", "page", "art", "star", "ruby", "amber", "jade", "crystal", "pearl", "coral", "ivy", "lily", "daisy", "iris", "violet", "hazel", "sunny", "storm", "rain", "angel", "honey", "candy", "cash", "chance", "early", "easter", "forest", "golden", "happy", "harmony", "justice", "king", "major", "mercy", "noble", "patience", "price", "royal", "sage", "stone", "strong", "true", "trust", "young", "content", "lucky", "case", "else", "ever", "job", "penny",
+     # German words at the start of a sentence that gender-guesser also lists as given names ("Meine Bestellung").
+     "meine", "mein", "eine", "bitte", "alle"]
 )
 # Words that make a run a place or a venue ("Hope Street Cafe", "Victoria Station"); the address finder
 # handles addresses.

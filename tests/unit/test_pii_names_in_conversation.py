@@ -43,6 +43,7 @@ def test_names_a_conversation_gives_away_go(text: str, expected: str) -> None:
         "This is Kafka Connect failing on partition 3",
         "Hi, I am Azure Support",
         "best\nthe team",
+        "Meine Bestellung SO713423 ist noch nicht da. Alle Daten sind korrekt, bitte prüfen.",  # German, not names
     ],
 )
 def test_words_that_only_look_like_those_names_stay(text: str) -> None:
