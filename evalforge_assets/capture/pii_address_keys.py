@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_shapes import Shapes
 
 _ADDRESS_WORDS = (
     "address", "addr", "street", "adresse", "anschrift", "direccion", "dirección", "endereco", "endereço",
@@ -33,7 +34,6 @@ _KEY_HEAD = re.compile(r"[\w.-]{0,40}$")
 _VALUE = re.compile(
     r"\\{0,3}[\"']?[ \t]*[:=][ \t]*(?P<quote>\\{0,3}[\"'])(?P<value>[^\"'\n\\]{4,120})(?P=quote)"
 )
-_GATE = tuple(word for word in _ADDRESS_WORDS if word.isascii())
 _NOT_A_STREET = re.compile(r"[@/]|://|^[\d\s.:,-]+$|^0x[0-9a-fA-F]+$|^[0-9a-fA-F:.]+$")
 _DIGIT = re.compile(r"\d")
 # In Latin script a house number stands apart (`Mírová 312`, `# 7Z-35`, `12, High St`), which a cloud region's or a
@@ -61,15 +61,21 @@ def street_value(value: str) -> bool:
     return bool(number.search(value) and _WORD.search(value))
 
 
-def may_hold_keyed_address(lowered: str) -> bool:
-    """A cheap test on the lowered text: an address word is in it (ASCII ones by substring, others likewise)."""
-    return any(word in lowered for word in _GATE) or (not lowered.isascii() and any(
-        word in lowered for word in _ADDRESS_WORDS if not word.isascii()))
+# The ASCII address words by the shortest part each shares with others ("adres" is in adresse, adresa, adress).
+_GATE_LETTERS = re.compile(rb"addr|street|adres|anschrift|direccion|endereco|indirizzo|osoite")
 
 
-def find_keyed_addresses(text: str) -> Iterator[Candidate]:
+def may_hold_keyed_address(text: str, shapes: Shapes) -> bool:
+    """A cheap test: an address word is in the text (in the lowered letter view of ASCII text)."""
+    if shapes.ascii:
+        return _GATE_LETTERS.search(shapes.padded_letters) is not None
+    lowered = text.lower()
+    return any(word in lowered for word in _ADDRESS_WORDS)
+
+
+def find_keyed_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """STREET_ADDRESS candidates for quoted values under address keys (see the module's docstring)."""
-    if not may_hold_keyed_address(text.lower()):
+    if not may_hold_keyed_address(text, shapes):
         return
     reached = 0
     for word in _ADDRESS_WORD.finditer(text):

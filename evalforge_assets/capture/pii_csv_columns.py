@@ -85,10 +85,13 @@ def _cells(line: str, separator: str) -> list[tuple[int, int]]:
         position += 1  # past the separator
 
 
-def _header(line: str) -> tuple[str, list[str | None]] | None:
-    """The separator and the kind of each column, when `line` is a header with at least one column of interest."""
+def _header(line: str, next_line: str) -> tuple[str, list[str | None]] | None:
+    """The separator and the kind of each column, when `line` is a header with at least one column of interest.
+
+    A header's next line is a row with as many separators (or one with quoted cells, counted in full later)."""
     for separator in _SEPARATORS:
-        if line.count(separator) < 1:
+        count = line.count(separator)
+        if count < 1 or (next_line.count(separator) != count and '"' not in next_line):
             continue
         cells = [line[start:end].strip() for start, end in _cells(line, separator)]
         if len(cells) >= 2 and all(_HEADER_CELL.fullmatch(cell) for cell in cells):
@@ -110,7 +113,7 @@ def find_table_cells(text: str) -> Iterator[Candidate]:
     offset = 0
     lines = text.split("\n")
     table: tuple[str, list[str | None]] | None = None
-    for line in lines:
+    for index, line in enumerate(lines):
         if table is not None:
             separator, kinds = table
             spans = _cells(line, separator)
@@ -123,6 +126,6 @@ def find_table_cells(text: str) -> Iterator[Candidate]:
                     if kind and stripped and _cell_is(kind, stripped):
                         at = offset + start + value.index(stripped)
                         yield kind, at, at + len(stripped)
-        if table is None:
-            table = _header(line)
+        if table is None and index + 1 < len(lines):
+            table = _header(line, lines[index + 1])
         offset += len(line) + 1

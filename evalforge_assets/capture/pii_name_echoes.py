@@ -24,8 +24,9 @@ from evalforge_assets.capture.pii_names_cues import (
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _MIN_PART = 3
-_WORD_EDGE_BEFORE = r"(?<![\w'’@./-])"  # not inside a word, an address, a path or a hyphenated word
-_WORD_EDGE_AFTER = r"(?![\w'’@-]|\.\w)"
+# Not inside a word, an address, a path or a hyphenated word: the character before (if any) and what follows.
+_INSIDE_BEFORE = re.compile(r"[\w'’@./-]")
+_EDGE_AFTER = re.compile(r"(?![\w'’@-]|\.\w)")
 
 
 def _parts(name: str) -> Iterator[str]:
@@ -49,7 +50,15 @@ def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
         wanted.update(_parts(name))
     if not wanted:
         return []
-    # Longest first, so a full name is taken whole before its parts.
-    alternation = "|".join(re.escape(word) for word in sorted(wanted, key=len, reverse=True))
-    pattern = re.compile(f"{_WORD_EDGE_BEFORE}(?:{alternation}){_WORD_EDGE_AFTER}")
-    return [("PERSON", match.start(), match.end()) for match in pattern.finditer(text)]
+    # Longest first, so a full name is taken whole before its parts; str.find per word, as a pattern compiled for
+    # each text's names cost more than the rest of the echo.
+    found: list[Candidate] = []
+    for word in sorted(wanted, key=len, reverse=True):
+        at = text.find(word)
+        while at != -1:
+            end = at + len(word)
+            if ((at == 0 or not _INSIDE_BEFORE.match(text[at - 1])) and _EDGE_AFTER.match(text, end)
+                    and all(end <= start or at >= stop for _, start, stop in found)):
+                found.append(("PERSON", at, end))
+            at = text.find(word, at + 1)
+    return found

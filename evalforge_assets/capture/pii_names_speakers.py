@@ -40,6 +40,8 @@ def _name(words: list[str]) -> bool:
 
 def find_speakers(text: str) -> Iterator[Candidate]:
     """PERSON candidates for the named speakers of a transcript (see the module's docstring)."""
+    if "\n" not in text and "\\n" not in text:
+        return  # one line is no transcript
     turns = list(_TURN.finditer(text))
     if len(turns) < 2 or not any(turn.group("speaker").lower() in _ROLES for turn in turns):
         return
