@@ -29,8 +29,8 @@ _PERSON_HEADERS = frozenset([
     "nom", "prenom", "prénom", "nombre", "nome", "vorname", "nachname", "naam", "namn", "navn", "nimi", "imię",
     "nazwisko", "jméno", "příjmení", "név", "имя", "фио", "ім'я", "όνομα", "ad", "adsoyad", "氏名", "名前", "姓名", "이름",
 ])
-_PHONE_CELL = re.compile(r"\+?[\d\u0660-\u0669\u06f0-\u06f9\u09e6-\u09ef\u0966-\u096f (). /-]{6,24}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?")
-_DIGIT = re.compile(r"\d")
+# `\d` takes every script's digits (a Bengali `০১২২৮২৭৮৬০৮` too).
+_PHONE_CELL = re.compile(r"\+?[\d (). /-]{6,24}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?")
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
 
 

@@ -20,7 +20,7 @@ _ROLES = frozenset([
     "rep", "representative", "caller", "human", "advisor", "adviser", "host", "moderator", "staff", "csr", "helpdesk",
     "concierge", "me", "you", "guest", "visitor", "kunde", "kundin", "berater", "beraterin", "cliente", "agente",
     "utilisateur", "utente", "usuario", "usuário", "conseiller", "conseillère", "asistente", "assistente", "klant",
-    "medewerker", "kund", "kunde", "asiakas", "klient", "müşteri", "temsilci", "клиент", "оператор", "агент",
+    "medewerker", "kund", "asiakas", "klient", "müşteri", "temsilci", "клиент", "оператор", "агент",
 ])
 _TURN = re.compile(
     rf"(?:^|{_LINE_BREAK})[ \t]*(?:\[[^\]\n]{{1,30}}\][ \t]*|\d{{1,2}}:\d{{2}}(?::\d{{2}})?[ \t]+)?"

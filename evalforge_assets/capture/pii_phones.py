@@ -108,6 +108,15 @@ _PHONE_WORDS = (
     "call me at", "call back at", "call us at", "rückruf", "zurückrufen", "richiamare", "rappeler", "llamar",
     "ligar", "zadzwonić", "pod numerem", "numéro de téléphone", "número de teléfono", "mobile number",
     "contact number", "電話", "电话", "回电", "致电", "手机", "携帯", "전화", "휴대폰", "연락처",
+    # Calls and reach, whose number follows ("Note: fru Brekke ringte fra 14715012"). Not "my number" or "number
+    # is" alone: "mi número de pedido es 12345678" names an order.
+    "called from", "calling from", "call me on", "reach me at", "reach me on", "reachable at", "reachable on",
+    "text me at", "my number is", "ringte fra", "ringede fra", "ringde från", "ring mig på", "ring meg på",
+    "ringe meg på", "ringe mig på", "ringe til mig på", "nå mig på", "belde vanaf", "bel me op", "bel mij op",
+    "bereikbaar op", "erreichbar unter", "unter der nummer", "a appelé du", "joignable au", "me joindre au",
+    "mon numéro est", "llamó desde", "mi número es", "llámame al", "ligou do", "meu número é", "ha chiamato dal",
+    "il mio numero è", "chiamami al", "mój numer to", "moje číslo je", "мені за номером", "мне по номеру",
+    "ezen a számon", "numerosta", "numeroon", "numaram", "qua số", "nomor saya", "hubungi saya di",
 )
 _CUED_PHONE = re.compile(
     r"(?<![A-Za-z0-9_-])(?i:" + phrase_alternation(_PHONE_WORDS)

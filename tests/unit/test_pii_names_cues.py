@@ -63,6 +63,12 @@ def test_phrases_that_look_like_cued_names_stay(text: str) -> None:
     ("Could someone call me back at 1651752531? Please ask for Ms. Lee.", "1651752531"),
     ("090-8918-8302に折り返しお電話いただけますか?", "090-8918-8302"),
     ("请回电18156253231,找张林先生。", "18156253231"),
+    # Calls and reach: who called from which number, where to reach someone.
+    ("Notat: herr Vik ringte fra 64 57 20 63 angående ordre ORD-2025-688071.", "64 57 20 63"),
+    ("Note: Dr. Guard called from 3164049 about order 434-4342687-5015965.", "3164049"),
+    ("Sjåføren kan ringe meg på 84492861.", "84492861"),
+    ("Кур'єр може зателефонувати мені за номером 119 38 48.", "119 38 48"),
+    ("Per il corriere il mio numero è 3669587777.", "3669587777"),
 ])
 def test_a_number_after_a_phone_word_is_a_phone_in_any_language(text: str, number: str) -> None:
     redacted = redact_text(text)
@@ -73,6 +79,7 @@ def test_a_number_after_a_phone_word_is_a_phone_in_any_language(text: str, numbe
     "Tel Aviv office opened on 2023-01-02",
     "phone firmware 10.0.19045.3803 rolled out",
     "call took 1200 ms",
+    "mi número de pedido es 12345678",  # "my number" alone is no cue: this one names an order
 ])
 def test_numbers_near_a_phone_word_that_are_no_phones_stay(text: str) -> None:
     assert "<PHONE>" not in redact_text(text)
