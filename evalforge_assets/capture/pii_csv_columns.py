@@ -6,7 +6,8 @@ more key-like cells separated by `,`, `;`, a tab or `|`, then the rows under it 
 phone header (`phone`, `mobile`, `Telefon`: the keys `pii_context` knows) is a phone when it is shaped like one; under
 an address header (`street`, `address`, `Adresse`) a street line when it holds a house number and a word; under a
 person header (`name`, `full_name`, `recipient`, `customer`) a name when it is one to four capitalised words, none
-an ordinary word, with no digit (`name,sku,price` lists products: `Wireless Mouse` stays).
+an ordinary word, with no digit (`name,sku,price` lists products: `Wireless Mouse` stays). `user`, `owner` and
+`member` columns are left out: they hold service accounts and teams (`Kubernetes`) as often as people.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ _PERSON_HEADERS = frozenset([
     "name", "fullname", "customername", "clientname", "contactname", "recipient", "recipientname", "customer",
     "contact", "firstname", "lastname", "surname", "givenname", "familyname", "cardholder", "cardholdername",
     "accountholder", "holder", "patient", "patientname", "employee", "employeename", "driver", "drivername",
-    "passenger", "passengername", "guest", "guestname", "member", "membername", "user", "username", "owner",
+    "passenger", "passengername", "guest", "guestname", "membername",
     "nom", "prenom", "prénom", "nombre", "nome", "vorname", "nachname", "naam", "namn", "navn", "nimi", "imię",
     "nazwisko", "jméno", "příjmení", "név", "имя", "фио", "ім'я", "όνομα", "ad", "adsoyad", "氏名", "名前", "姓名", "이름",
 ])

@@ -29,6 +29,7 @@ def test_a_tab_separated_table_inside_a_prompt() -> None:
         "name,sku,price\nWireless Mouse,SKU-123,19.99\nBosch Serie 6,BS-6,499",  # products under `name`
         "service,phone_checks,street\ncheckout,12,ok\npayments,3,degraded",  # counts, not phones; no house number
         "a,b\n1,2",  # no column of interest
+        "user,action,count\nAdmin,login,3\nKubernetes,deploy,1",  # service accounts under `user`
         "name,phone\nAlice Smith,555-0100,extra,cells",  # a row that does not fit the header is no row of it
     ],
 )
