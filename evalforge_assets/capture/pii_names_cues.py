@@ -69,8 +69,9 @@ _THANKS = (
     "terima kasih",
 )
 _SIGN_OFFS = (
-    "regards", "best regards", "kind regards", "warm regards", "warmest regards", "best", "best wishes", "all the best",
-    "yours", "yours truly", "yours sincerely", "respectfully", "take care", "cheers", "sincerely", "cordialement", "bien à vous", "amicalement",
+    "regards", "best regards", "kind regards", "warm regards", "warmest regards", "best", "best wishes",
+    "all the best", "yours", "yours truly", "yours sincerely", "respectfully", "take care", "cheers", "sincerely",
+    "cordialement", "bien à vous", "amicalement",
     "mit freundlichen grüßen", "viele grüße", "beste grüße", "liebe grüße", "grüße", "cordiali saluti",
     "distinti saluti", "saluti", "un saluto", "atentamente", "saludos", "un saludo", "atenciosamente", "abraços",
     "med vänlig hälsning", "vänliga hälsningar", "hälsningar", "mvh", "med venlig hilsen", "venlig hilsen",
