@@ -105,9 +105,7 @@ def _find(text: str) -> list[PiiMatch]:
     candidates = sorted(set(candidates), key=lambda c: (_RANK[c[0]], c[1] - c[2], c[1]))
     accepted: list[Candidate] = []
     for candidate in candidates:
-        _, start, end = candidate
-        if all(end <= other_start or start >= other_end for _, other_start, other_end in accepted):
-            accepted.append(candidate)
+        _accept_if_free(candidate, accepted)
     _add_name_echoes(text, accepted)
     accepted.sort(key=lambda c: c[1])
     return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]
@@ -119,9 +117,14 @@ def _add_name_echoes(text: str, accepted: list[Candidate]) -> None:
     if not names:
         return
     for candidate in name_echoes(text, names):
-        _, start, end = candidate
-        if all(end <= other_start or start >= other_end for _, other_start, other_end in accepted):
-            accepted.append(candidate)
+        _accept_if_free(candidate, accepted)
+
+
+def _accept_if_free(candidate: Candidate, accepted: list[Candidate]) -> None:
+    """Take `candidate` unless it overlaps one already taken (which ranked before it)."""
+    _, start, end = candidate
+    if all(end <= other_start or start >= other_end for _, other_start, other_end in accepted):
+        accepted.append(candidate)
 
 
 def contains_pii(text: str) -> bool:

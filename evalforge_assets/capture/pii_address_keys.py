@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_context import _normalized
+from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 from evalforge_assets.capture.pii_shapes import Shapes
 
 _ADDRESS_WORDS = (
@@ -28,7 +29,7 @@ _OTHER_ADDRESSES = (
 )
 # Where an address word stands, the key around it, then the quoted value after it. Looked for only at the address
 # words, not from every position of the text (which cost a sixth of the whole capture core).
-_ADDRESS_WORD = re.compile("(?i:" + "|".join(re.escape(word) for word in _ADDRESS_WORDS) + ")")
+_ADDRESS_WORD = re.compile(f"(?i:{phrase_alternation(_ADDRESS_WORDS)})")
 _KEY_TAIL = re.compile(r"[\w.-]{0,20}")
 _KEY_HEAD = re.compile(r"[\w.-]{0,40}$")
 _VALUE = re.compile(
@@ -44,7 +45,7 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 
 def address_key(key: str) -> bool:
     """Whether `key` names a street address (`addr`, `billing_address`, `Adresse`), not a network or mail one."""
-    normalized = "".join(char for char in key.lower() if char.isalnum())
+    normalized = _normalized(key)
     for word in _ADDRESS_WORDS:
         at = normalized.rfind(word)
         # The address word ends the key, or is followed by a line number (`address_line1`, `street2`).

@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_address_keys import address_key, street_value
-from evalforge_assets.capture.pii_context import key_kind
-from evalforge_assets.capture.pii_names_cues import _a_word_not_a_name
+from evalforge_assets.capture.pii_context import _normalized, key_kind
+from evalforge_assets.capture.pii_names_cues import capitalised_non_words
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _SEPARATORS = (",", ";", "\t", "|")
@@ -28,7 +28,7 @@ _PERSON_HEADERS = frozenset([
     "accountholder", "holder", "patient", "patientname", "employee", "employeename", "driver", "drivername",
     "passenger", "passengername", "guest", "guestname", "membername",
     "nom", "prenom", "prénom", "nombre", "nome", "vorname", "nachname", "naam", "namn", "navn", "nimi", "imię",
-    "nazwisko", "jméno", "příjmení", "név", "имя", "фио", "ім'я", "όνομα", "ad", "adsoyad", "氏名", "名前", "姓名", "이름",
+    "nazwisko", "jméno", "příjmení", "név", "имя", "фио", "όνομα", "ad", "adsoyad", "氏名", "名前", "姓名", "이름",
 ])
 # `\d` takes every script's digits (a Bengali `০১২২৮২৭৮৬০৮` too).
 _PHONE_CELL = re.compile(r"\+?[\d (). /-]{6,24}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?")
@@ -36,12 +36,11 @@ _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
 
 
 def _header_kind(cell: str) -> str | None:
-    normalized = "".join(char for char in cell.lower() if char.isalnum() or char == "'")
     if key_kind(cell) == "PHONE":
         return "PHONE"
     if address_key(cell):
         return "STREET_ADDRESS"
-    if normalized in _PERSON_HEADERS:
+    if _normalized(cell) in _PERSON_HEADERS:
         return "PERSON"
     return None
 
@@ -50,9 +49,7 @@ def _is_name(value: str) -> bool:
     words = value.split()
     if not 1 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(word) for word in words):
         return False
-    if any(word[0].islower() for word in words):
-        return False
-    return not any(_a_word_not_a_name(word.rstrip(".")) for word in words if word.isascii())
+    return capitalised_non_words([word.rstrip(".") for word in words])
 
 
 def _cell_is(kind: str, value: str) -> bool:

@@ -230,6 +230,13 @@ def _a_word_not_a_name(word: str) -> bool:
     return (_ordinary(word) or _inflected(lowered)) and _titled(word) not in _common_given_names()
 
 
+def capitalised_non_words(words: list[str]) -> bool:
+    """Words that can be a name where only their place says so (a transcript's speaker, a table's name column):
+    none starts in lower case, and none in ASCII is an ordinary word (`_a_word_not_a_name`)."""
+    return not any(word[0].islower() for word in words) and not any(
+        _a_word_not_a_name(word) for word in words if word.isascii())
+
+
 def _inflected(lowered: str) -> bool:
     """A form of an ordinary word that Webster's Second does not list on its own ("discovering", "booked")."""
     common, _ = _webster()

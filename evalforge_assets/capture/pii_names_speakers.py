@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_names_cues import _LINE_BREAK, _NON_NAME_WORDS, _a_word_not_a_name
+from evalforge_assets.capture.pii_names_cues import _LINE_BREAK, _NON_NAME_WORDS, capitalised_non_words
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _ROLES = frozenset([
@@ -31,11 +31,9 @@ _TURN = re.compile(
 
 def _name(words: list[str]) -> bool:
     """A speaker that is a person: capitalised (or in a script without case), no role, no ordinary word."""
-    if not words or any(word[0].islower() for word in words):
+    if not words or any(word.lower() in _ROLES or word.lower() in _NON_NAME_WORDS for word in words):
         return False
-    if any(word.lower() in _ROLES or word.lower() in _NON_NAME_WORDS for word in words):
-        return False
-    return not any(_a_word_not_a_name(word) for word in words if word.isascii())
+    return capitalised_non_words(words)
 
 
 def find_speakers(text: str) -> Iterator[Candidate]:
