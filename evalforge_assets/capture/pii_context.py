@@ -129,6 +129,9 @@ _IDENTIFIER_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.:]\d{1,2}[-/.:]\d{2,4}$|\d+\.\d+\.\d+\.\d+$")
 
+# An XML element's text after its start tag's name, up to its end tag (attributes allowed in the start tag).
+_ELEMENT_TEXT = re.compile(r"""(?:\s+[\w:.-]+=(?:"[^"]*"|'[^']*'))*\s*>(?P<text>[^<>\n]{1,256})</""")
+
 
 def _is_reference(value: str, kind: str) -> bool:
     lowered = value.lower()
@@ -241,13 +244,20 @@ def find_keyed_values(text: str, shapes: Shapes | None = None) -> Iterator[Candi
             kind = _two_word_kind(text, key, key_end)
             if kind != "PHONE":
                 continue
-        match = _AFTER_KEY.match(text, key_end)
-        if match is None:
-            continue
-        group = "quoted" if match.group("quoted") is not None else "bare"
-        start, end = match.span(group)
-        value = match.group(group)
-        spaced = not any(char in match.group("sep") for char in ":=>")
+        key_start = key_end - len(key)
+        if key_start > 0 and text[key_start - 1] == "<" and (element := _ELEMENT_TEXT.match(text, key_end)):
+            # `<Phone>86 61 18 49</Phone>`: an XML element's text is its value, whole, as a quoted one is.
+            group, spaced = "quoted", False
+            start, end = element.span("text")
+            value = element.group("text")
+        else:
+            match = _AFTER_KEY.match(text, key_end)
+            if match is None:
+                continue
+            group = "quoted" if match.group("quoted") is not None else "bare"
+            start, end = match.span(group)
+            value = match.group(group)
+            spaced = not any(char in match.group("sep") for char in ":=>")
         if kind == "PHONE":
             found = _phone_after(text, start, value, group, spaced)
             if found is not None:
@@ -261,7 +271,6 @@ def find_keyed_values(text: str, shapes: Shapes | None = None) -> Iterator[Candi
             continue
         if group == "bare":
             # A query string ends a value at `&` or `#`; a sentence at a trailing comma or semicolon.
-            key_start = key_end - len(key)
             if key_start > 0 and text[key_start - 1] in "?&;":
                 cut = min((value.find(c) for c in "&#" if c in value), default=-1)
                 if cut > 0:

@@ -155,6 +155,8 @@ def find_ibans(text: str) -> Iterator[Candidate]:
     for match in _IBAN_LOOSE.finditer(text):
         length = lengths.get(match.group(1))
         if length is None:
+            if (labelled := _labelled_iban_end(text, match)) is not None:
+                yield "IBAN", match.start(), labelled  # a country without IBANs, in generated data
             continue
         kept, end = 0, match.start()
         for offset, char in enumerate(match.group()):
@@ -191,6 +193,29 @@ def _other_length_iban(text: str, match: re.Match[str]) -> int | None:
     return None
 
 
+# A value right after the word IBAN with the code of a country that has no IBAN (`IBAN AR64HDOK98823945137923743028`,
+# `iban=TH39 6788 4575 11`, `"iban": "…"`): generators (Faker) and payment forms write an account number so, and
+# no check can decide, so the label does. A registry country's IBAN still needs its check ("invalid IBAN DE00 …"
+# is a test value). Its groups end at the first one without a digit (`IBAN AR12 3456 7890 12 SENT` keeps `SENT`).
+_IBAN_LABEL = re.compile(r"""(?i:iban)[\w-]{0,12}\\?["']?[ \t]*(?:[:=]|is)?[ \t]*\\?["']?$""")
+_BANK_LETTERS = re.compile(r"[ -]?[A-Z]{4}(?=[ -]?\d)")  # GB82 WEST 1234 …: a bank code of letters comes first
+_GROUP_WITH_DIGIT = re.compile(r"[ -]?[A-Z]*\d[A-Z0-9]*")
+
+
+def _labelled_iban_end(text: str, match: re.Match[str]) -> int | None:
+    """The end of the IBAN-shaped run at `match` when the word IBAN labels it, else None."""
+    if not _IBAN_LABEL.search(text, max(0, match.start() - 24), match.start()):
+        return None
+    end = match.start(3)
+    if (bank := _BANK_LETTERS.match(text, end, match.end())) is not None:
+        end = bank.end()
+    while (group := _GROUP_WITH_DIGIT.match(text, end, match.end())) is not None:
+        end = group.end()
+    if end < len(text) and text[end].isalnum():
+        return None
+    return end if end - match.start() >= 12 else None
+
+
 # ---------------------------------------------------------------------------------------------------- SSN
 _SSN_ANY = re.compile(r"(?<![\w.,-])(\d{3})([-. ])(\d{2})\2(\d{4})(?![\w-]|[.,]\d)")
 
@@ -220,7 +245,7 @@ _NOT_A_KEY = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 
 # Words after which the next token is a password, in the languages of the data Evalforge sees.
 _PASSWORD_WORDS = re.compile(
-    r"(?i)\b(?:password|passwort|passwd|passphrase|pass|pwd|pw|kennwort|wachtwoord|contraseña|senha|"
+    r"(?i)\b(?:passwords?|passwort|passwd|passphrase|pass|pwd|pw|kennwort|wachtwoord|contraseña|senha|"
     r"parola|şifre|mot de passe|passcode)\b|パスワード|密码"
 )
 _SECRET_WORDS = re.compile(r"(?i)\b(?:key|token|secret|apikey|api_key|credential|credentials|auth)\b")
@@ -257,7 +282,7 @@ _SECRET_STEMS = ("key", "token", "secret", "credential", "auth")
 
 
 # The same words as whole ASCII words, for the cheap test on ASCII text (`Shapes.words`).
-_PASSWORD_WORD_SET = frozenset({b"password", b"passwort", b"passwd", b"passphrase", b"pass", b"pwd", b"pw",
+_PASSWORD_WORD_SET = frozenset({b"password", b"passwords", b"passwort", b"passwd", b"passphrase", b"pass", b"pwd", b"pw",
                                 b"kennwort", b"wachtwoord", b"senha", b"parola", b"passe", b"passcode"})
 # Each token prefix starts a whole ASCII word, as the letter view splits it ("sk-ant" reads "sk ant").
 _TOKEN_PREFIX_WORDS = frozenset({b"glpat", b"ya", b"npm", b"sg", b"sk", b"hf", b"shpat", b"dop", b"pypi"})
@@ -319,8 +344,8 @@ def find_secrets(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]
     lowered = "" if shapes.ascii else text.lower()
     if _may_hold(shapes, _PASSWORD_WORD_SET, lowered, _PASSWORD_STEMS):
         for word in _PASSWORD_WORDS.finditer(text):
-            if word.start() and text[word.start() - 1] == "<":
-                continue
+            if text[max(0, word.start() - 2) : word.start()].endswith(("<", "</")):
+                continue  # a placeholder's type, or an XML tag's name (its element's text is read as a keyed value)
             # The value is one of the next few tokens: "the password I set was X", "pw X", "password: X".
             window_end = min(len(text), word.end() + 48)
             for token in _PASSWORD_TOKEN.finditer(text[word.end() : window_end]):

@@ -168,7 +168,11 @@ _PHONE_LABELED = re.compile(
     r"(?i:phone|tel|telephone|mobile|cell|fax|sms|whatsapp|call|text)"
     r"(?i:[ \t]+(?:me|us))?(?i:[ \t]+(?:at|on))?" + _LABEL_TAIL + r"(1?[2-9]\d{9})(?![\w-])"
 )
-_SSN_LABELED = re.compile(r"(?i:ssn|social[ _-]security)" + _LABEL_TAIL + r"(\d{9})(?![\w-])")
+# An SSN written as nine bare digits needs its label: right before it, or earlier in the sentence with no other
+# number between ("I can't store Social Security numbers. Please remove 654254712 from the ticket").
+_SSN_LABELED = re.compile(
+    r"(?i:ssn|social[ _-]security)(?:(?!(?i:order|invoice|ticket|account|ref|id)\b)[^\d\n#]){0,60}?(?<![\w-])(\d{9})(?![\w-])"
+)
 _PHONE_LABELS = (
     b"phone",
     b"tel",

@@ -13,8 +13,13 @@ import phonenumbers
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 from evalforge_assets.capture.pii_shapes import NUMBER_RUN_SHAPE, Shapes
 
+# Letters a number may touch: Japanese, Chinese and Korean write no space before or after a number
+# (`太田さんが080-6743-1621から`), and Hebrew joins a one-letter preposition to it (`ל-054-2599181`).
+_ATTACHING_LETTERS = "\u0590-\u05ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _PHONE_CANDIDATE = re.compile(
-    r"(?<![\w+.,:/$€£#=-])(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.,:/-]\d)"
+    rf"(?<![+.,:/$€£#=])(?<!(?<![{_ATTACHING_LETTERS}])-)(?<!(?![{_ATTACHING_LETTERS}])\w)"
+    r"(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?"
+    rf"(?!@|(?![{_ATTACHING_LETTERS}])\w|[.,:/-]\d)"
 )
 DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d+\.\d+\.\d+\.\d+$")
 # Numbering plans tried for numbers written without a country code, most common first.
@@ -93,8 +98,15 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
         value = match.group()
         if _IBAN_HEAD.search(text, max(0, match.start() - 30), match.start()):
             continue  # the tail of an IBAN-shaped number whose checksum failed
+        if value.isdigit() and value[0] != "0" and _touches_letters(text, match.start(), match.end()):
+            continue  # `我的订单2088933046还没有发货`: bare digits joined to a word are an order's or an account's id
         if _phone_valid(value.strip()):
             yield "PHONE", match.start(), match.end()
+
+
+def _touches_letters(text: str, start: int, end: int) -> bool:
+    """Whether a letter stands right before `start` or right at `end` (only `_ATTACHING_LETTERS` can)."""
+    return (start > 0 and text[start - 1].isalpha()) or (end < len(text) and text[end].isalpha())
 
 
 # A number right after a word for a phone in one of many languages (`Telefon: 0094327671`, `kom. 669 562 272`,
