@@ -279,6 +279,32 @@ def _accept(kind: str, words: list[str]) -> bool:
     return not (names[0].isascii() and all(_ordinary(w) for w in names))
 
 
+_CLOSING_KINDS = ("thanks", "sign_off")
+# The rest of a line after a name that closes a message: a full stop or an exclamation mark at most.
+_LINE_END = re.compile(rf"[ \t]*[.!]?[ \t]*(?:$|\r?\n|{_LINE_BREAK}|[\"'])")
+
+
+def _ends_line(text: str, end: int) -> bool:
+    return _LINE_END.match(text, end) is not None
+
+
+def _closing_name(words: list[str]) -> bool:
+    """Words that close a message after "Thanks," or a sign-off and end its line ("Grazie, elladio", "Merci,
+    Émile", "Спасибо, мартын"): whoever signs there writes their name, in whatever case, so name data is not
+    needed; one to three words, no part of them an ordinary English word ("Thanks, everyone", "Cheers, ops-bot")."""
+    names = [w for w in words if w.lower() not in _PARTICLES]
+    if not 1 <= len(names) <= 3 or (len(names) == 1 and (len(names[0]) < 3 or _style(names[0]) == "upper")):
+        return False  # "Thanks, QA", "Cheers,\nSRE": a team's initials
+    parts = [part for word in names for part in re.split(r"[-'’]", word) if part]
+    return not any(_a_word_not_a_name(part) or _plural_word(part) for part in parts if part.isascii())
+
+
+def _plural_word(word: str) -> bool:
+    """The plural of an ordinary word that is no surname: "Payments", "Accounts" (a team signs so), not "Banks"."""
+    return (len(word) > 3 and word[-1] in "sS" and _ordinary(_titled(word[:-1]))
+            and _titled(word) not in _surname_ranks())
+
+
 def _cued_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """Names after cues. A cue followed by titles ("Called back Hr. Wagner") or by no name leaves what follows to
     the cues inside it ("Bonjour, je suis ..."), which are tried at their own starts."""
@@ -291,10 +317,12 @@ def _cued_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
             continue
         kind = next(k for k in _CUE_KINDS if match.group(k) is not None)
         skipped, name = _name_words(match.group("name"))
-        if skipped or not name or not _accept(kind, name):
+        if skipped or not name:
             continue
         start = match.start("name")
         end = text.index(name[-1], start) + len(name[-1])
+        if not (_accept(kind, name) or (kind in _CLOSING_KINDS and _ends_line(text, end) and _closing_name(name))):
+            continue
         yield "PERSON", start, end
         reached = end
 
@@ -318,6 +346,9 @@ _JAPANESE = re.compile(
     rf"(?P<name>{_JAPANESE_NAME})(?=様|さん|殿)"
     rf"|(?:氏名|お名前|名前|担当者?|宛名|契約者|申込者|署名)[ \t]*[:：][ \t]*(?P<labelled>{_JAPANESE_NAME})"
     rf"|(?:こんにちは|はじめまして)[、,][ \t]*(?P<introduced>{_JAPANESE_NAME})(?=です|と申します)"
+    # A name that closes a message on its own line after the closing formula ("よろしくお願いします。松本裕太").
+    rf"|(?:よろしくお願い(?:いた)?します|ありがとうございま(?:す|した))[。、]?[ \t\u3000]*(?:\r?\n[ \t]*)?"
+    rf"(?P<signed>{_JAPANESE_NAME})(?<![課部室係社店局所院])(?=[ \t\u3000]*(?:$|\r?\n))"  # not a department
 )
 _KOREAN_FAMILY_NAMES = frozenset("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용")
 _KOREAN = re.compile(
@@ -333,6 +364,9 @@ _HINDI = re.compile(
     rf"(?:श्रीमती|श्री|सुश्री|डॉ\.?)[ \t]+(?P<name>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)"
     rf"|(?:नाम|संपर्क व्यक्ति|ग्राहक)[ \t]*[:：][ \t]*(?P<labelled>{_HINDI_NAME})"
     rf"|मैं[ \t]+(?P<introduced>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)[ \t]+(?:हूँ|हूं)"
+    # Thanks or a sign-off, then a name that ends the line ("धन्यवाद, सरल", "शुभकामनाओं सहित,\nनीरव जेटली").
+    rf"|(?:धन्यवाद|सादर|शुभकामनाओं सहित|आभार सहित)[ \t]*[,،]?[ \t]*(?:\r?\n[ \t]*)?"
+    rf"(?P<signed>{_HINDI_NAME})(?=[ \t]*[।.!]?[ \t]*(?:$|\r?\n))"
 )
 _HINDI_WORDS_AFTER = frozenset(["को", "से", "का", "की", "के", "ने", "हूँ", "हूं", "है", "जी"])
 

@@ -27,6 +27,12 @@ from evalforge_assets.capture.pii import redact_text
         # Introductions of names no name list holds: two or more capitalised words, none a word.
         ("Hola, soy Jonatan Benet Guitart, mi pedido SO713423 todavía", "Hola, soy <PERSON>, mi pedido SO713423 todavía"),
         ("Olá, sou Emilly Melo, meu pedido ainda não chegou", "Olá, sou <PERSON>, meu pedido ainda não chegou"),
+        # A name that closes a message after thanks or a sign-off, in any case and any script, needs no name data.
+        ("Can you move my delivery to Thursday? Thanks, quillon", "Can you move my delivery to Thursday? Thanks, <PERSON>"),
+        ("Kann die Lieferung später kommen? Danke, Jördis!", "Kann die Lieferung später kommen? Danke, <PERSON>!"),
+        ("Можно перенести доставку? Спасибо, всеволод", "Можно перенести доставку? Спасибо, <PERSON>"),
+        ("कृपया डिलीवरी कल करें। धन्यवाद, विनीता", "कृपया डिलीवरी कल करें। धन्यवाद, <PERSON>"),
+        ("配送日を変更してください。よろしくお願いします。\n中村健太\n経理部", "配送日を変更してください。よろしくお願いします。\n<PERSON>\n経理部"),
     ],
 )
 def test_names_a_conversation_gives_away_go(text: str, expected: str) -> None:
@@ -43,6 +49,10 @@ def test_names_a_conversation_gives_away_go(text: str, expected: str) -> None:
         "This is Kafka Connect failing on partition 3",
         "Hi, I am Azure Support",
         "best\nthe team",
+        "Thanks, everyone!",  # closing words that are no name
+        "Cheers, ops-bot",
+        "Thanks,\nSRE",
+        "よろしくお願いします。\n総務課",  # a department on the closing line
         "Meine Bestellung SO713423 ist noch nicht da. Alle Daten sind korrekt, bitte prüfen.",  # German, not names
     ],
 )
