@@ -296,13 +296,7 @@ def _closing_name(words: list[str]) -> bool:
     if not 1 <= len(names) <= 3 or (len(names) == 1 and (len(names[0]) < 3 or _style(names[0]) == "upper")):
         return False  # "Thanks, QA", "Cheers,\nSRE": a team's initials
     parts = [part for word in names for part in re.split(r"[-'’]", word) if part]
-    return not any(_a_word_not_a_name(part) or _plural_word(part) for part in parts if part.isascii())
-
-
-def _plural_word(word: str) -> bool:
-    """The plural of an ordinary word that is no surname: "Payments", "Accounts" (a team signs so), not "Banks"."""
-    return (len(word) > 3 and word[-1] in "sS" and _ordinary(_titled(word[:-1]))
-            and _titled(word) not in _surname_ranks())
+    return not any(_a_word_not_a_name(part) for part in parts if part.isascii())
 
 
 def _cued_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
