@@ -50,8 +50,13 @@ def address_key(key: str) -> bool:
         at = normalized.rfind(word)
         # The address word ends the key, or is followed by a line number (`address_line1`, `street2`).
         if at != -1 and (normalized.endswith(word) or normalized[at + len(word):] in ("line1", "line2", "1", "2")):
-            return not normalized[:at].endswith(_OTHER_ADDRESSES)
+            return not names_another_address(normalized[:at])
     return False
+
+
+def names_another_address(prefix: str) -> bool:
+    """Whether the words before an address word make it a network, mail or ledger address (`ip`, `email`, …)."""
+    return _normalized(prefix).endswith(_OTHER_ADDRESSES)
 
 
 def street_value(value: str) -> bool:

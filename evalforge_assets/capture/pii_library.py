@@ -22,6 +22,7 @@ from stdnum import iban as stdnum_iban
 from evalforge_assets.capture.checksums import luhn_valid, mod97, ssn_valid
 from evalforge_assets.capture.pii_address import find_addresses
 from evalforge_assets.capture.pii_address_keys import find_keyed_addresses
+from evalforge_assets.capture.pii_address_prose import find_prose_addresses
 from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_csv_columns import find_table_cells
 from evalforge_assets.capture.pii_names import find_full_names
@@ -424,6 +425,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_secrets(text, shapes)
     found += find_addresses(text, shapes)
     found += find_keyed_addresses(text, shapes)
+    found += find_prose_addresses(text, shapes)
     found += find_table_cells(text)
     found += find_full_names(text, shapes)
     found += find_cued_names(text, shapes)

@@ -1,0 +1,189 @@
+"""Street addresses a sentence names: an address change (`changed the delivery address to Brixiho 179 and`,
+`Old: Κουτσικούρη 1\\nNew: …`) or a delivery (`will be delivered to Javornická 834 tomorrow`, `the flat at Calle 2ª
+# 5-15 Sur.`).
+
+Support chats and their replies write the new address in whatever form its country uses, often with no street
+word `pii_address` knows. Here the sentence decides, as the key does in `pii_address_keys`: after an address word
+and a word for "to" (in many languages) or after a delivery verb, the words up to the end of the clause are the
+address when they hold a house number and a word (`pii_address_keys.street_value`) and no ordinary English word in
+lower case ("to the warehouse 3"). After a delivery verb with no address word, the value must also start with a
+capital or a number and hold a house number that is no year ("shipped to Berlin 2019").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_address_keys import names_another_address, street_value
+from evalforge_assets.capture.pii_names import _ordinary
+from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
+from evalforge_assets.capture.pii_shapes import Shapes
+
+# Words for an address, as stems a word may hold ("leveringsadressen", "adresu", "Lieferadresse").
+_ADDRESS_STEMS = (
+    "address", "adress", "adres", "anschrift", "dirección", "direccion", "endereço", "endereco", "indirizzo",
+    "osoite", "címet", "cím", "адрес", "διεύθυνση", "địa chỉ", "alamat", "ঠিকানা", "آدرس", "כתובת", "முகவரி",
+    "ที่อยู่", "पता",
+)
+# "to" and "into" before the new address, in the languages of the stems.
+_TO_WORDS = (
+    "to", "into", "na", "naar", "til", "till", "à", "a", "en", "auf", "nach", "in", "thành", "menjadi", "ke",
+    "jadi", "به", "на", "para", "per", "σε", "sur", "olarak", "vers", "बदलकर",
+)
+_DELIVERY = (
+    "delivered to", "deliver to", "delivery to", "ship to", "shipped to", "shipping to", "send it to",
+    "dispatched to", "forwarded to", "moved to", "flat at", "apartment at", "house at", "home at", "lives at",
+    "living at", "located at", "property at", "unit at", "livré à", "geliefert an", "entregado en",
+    "entregue em", "consegnato a", "bezorgd op", "levereras till", "leveres til", "dostarczona na",
+)
+_CLAUSE = r"[^.?!\n<>\"{}]{0,60}?"
+# The address word, then "to" (`… address to 5 Elm St`, `… adres dostawy na:\n`) or a colon (`**Address:** …`),
+# and the value on the same line or on the next one.
+_AFTER_ADDRESS = re.compile(
+    rf"(?i:{phrase_alternation(_ADDRESS_STEMS)})[^\W\d_]*(?:\*\*)?"
+    rf"(?:{_CLAUSE}(?<![^\W\d_])(?i:{phrase_alternation(_TO_WORDS)})(?![^\W\d_])[ \t]*:?|(?:[ \t]+[^\W\d_]+){{0,2}}[ \t]*:)[ \t*]*(?:\r?\n[ \t]*)?"
+)
+_ADDRESS_WORD = re.compile(f"(?i:{phrase_alternation(_ADDRESS_STEMS)})")
+# The word before an address word, which says whose address it is ("IP address", "delivery address").
+_PREVIOUS_WORD = re.compile(r"([^\W\d_]+)[ \t_-]*$")
+# A quoted value in the words after an address word: `the address "2 Ryan Trafficway"`, `l'adresse « 5 rue … »`,
+# `billing_address from '39/922, Bhargava' to '63/612, Parekh Road'`.
+_QUOTED = re.compile(r"""["“„«‘']\s*(?P<value>[^"“”„«»‘’'\n]{3,100}?)\s*["”»’']""")
+_AFTER_DELIVERY = re.compile(rf"(?<![^\W\d_])(?i:{phrase_alternation(_DELIVERY)})[ \t]+")
+# Old and new addresses on labelled lines of a change request.
+_CHANGE_LINE = re.compile(
+    r"(?im)^[ \t]*(?:old|new|previous|current|alt|neu|ancienne|nouvelle|antigua|nueva|antiga|nova|vecchio|nuovo)"
+    r"(?:[ \t]+(?i:address|adresse|dirección|endereço|indirizzo))?[ \t]*:[ \t]*"
+)
+# Where a clause ends: punctuation, a quote or tag, or a conjunction or time word of the languages above.
+_CLAUSE_END = re.compile(r"[?!;\n\"<>{}|\t«»“”„]|'(?=\s|$)")
+_QUOTES = "'\"‘’“”«»„ "
+_STOP_WORDS = frozenset([
+    "and", "và", "dan", "og", "och", "a", "e", "y", "und", "et", "и", "і", "ve", "és", "oraz", "i", "en", "και",
+    "va", "و", "tomorrow", "today", "tonight", "between", "on", "by", "from", "within", "please", "pls", "asap",
+    "thanks", "thank", "before", "after", "until", "at", "for", "with", "so", "but", "تغییر", "را", "कर",
+])
+# Abbreviations that end in a full stop inside an address ("Gg. Jakarta No. 0", "Jl. Moch. Ramdan", "Cl. 5ª").
+_ABBREVIATION = re.compile(r"(?:[^\W\d_]{1,4}|[^\W\d_]\.[^\W\d_])\.$")
+# Lower-case words that belong to addresses though English has them ("rue", "via", "flat 7", "no. 3").
+_ADDRESS_WORDS_IN_LOWER_CASE = frozenset([
+    "rue", "via", "flat", "unit", "apt", "suite", "floor", "block", "building", "house", "no", "nr", "de", "da",
+    "del", "di", "la", "le", "van", "der", "am", "an", "bis", "ter", "sur", "apartment", "apartamento", "piso",
+    "street", "road", "avenue", "lane",
+])
+_YEAR = re.compile(r"(?:19|20)\d\d$")
+_MOST_WORDS = 12
+_WORD_AT = re.compile(r"[^\W\d_]+")
+
+
+def _clause(text: str, start: int) -> tuple[int, int] | None:
+    """The words from `start` up to the end of their clause, as (start, end), trailing commas dropped."""
+    stop = _CLAUSE_END.search(text, start, min(len(text), start + 140))
+    limit = stop.start() if stop else min(len(text), start + 140)
+    while start < limit and text[start] in _QUOTES:
+        start += 1  # `to 'Flat 7, Hughes Club'`: the quote is no part of the address
+    end = start
+    numbered = False
+    tokens = list(re.finditer(r"\S+", text[start:limit]))
+    for index, token in enumerate(tokens):
+        word = token.group()
+        bare = word.rstrip(".,:")
+        if index and (bare.lower() in _STOP_WORDS or (numbered and _lower_word_after_number(bare))):
+            break  # "… na Brixiho 179 a potvrzení", "… auf Jäntschstraße 30/85 ändern"
+        numbered = numbered or (index > 0 and bare[:1].isdigit())
+        if index >= _MOST_WORDS:
+            return None
+        end = start + token.start() + len(word.rstrip(",:"))
+        if word.endswith("."):
+            # An abbreviation ("Gg.", "No.") has its house number still to come; any other full stop ends the
+            # sentence ("… Calle 2ª # 5-15 Sur. Please call").
+            number_follows = any(any(char.isdigit() for char in later.group()) for later in tokens[index + 1 :])
+            if not (_ABBREVIATION.search(word) and number_follows):
+                end -= 1
+                break
+    end = len(text[start:end].rstrip(_QUOTES + ",")) + start
+    return (start, end) if end > start else None
+
+
+# A house number written with a slash (`00/53, Memon Street`, `plac Szarych Szeregów 26/98`), which
+# `street_value` reads as a path.
+_SLASHED_NUMBER = re.compile(r"(?<=\d)/(?=\d)")
+
+
+def _lower_word_after_number(word: str) -> bool:
+    """A lower-case word after a street's name and number starts the rest of the sentence, unless it is an
+    address's own word ("Via Roma 9 int. 3", "Calle 5 piso 2")."""
+    return word.isalpha() and word.islower() and word not in _ADDRESS_WORDS_IN_LOWER_CASE
+
+
+# A word of the scripts whose vowel signs are no letters to `\w` ("माधव मिश्रा"), which `street_value`'s word misses.
+_SCRIPT_WORD = re.compile(r"[\u0900-\u0dff]{3,}")  # the Indic scripts, Devanagari to Sinhala
+
+
+def _plain_street(value: str, after_verb: bool) -> bool:
+    if "=" in value:
+        return False  # a log line's fields (`zipcode=069-961`), not an address
+    plain = _SLASHED_NUMBER.sub("-", value)
+    if not (street_value(plain) or (not value.isascii() and street_value(_SCRIPT_WORD.sub("word", plain)))):
+        return False
+    words = value.replace(",", " ").split()
+    if any(word.isascii() and word.islower() and len(word) >= 3 and word.isalpha()
+           and word not in _ADDRESS_WORDS_IN_LOWER_CASE and _ordinary(word) for word in words):
+        return False
+    if after_verb:
+        # A capitalised or numbered start, and a house number that is no year ("shipped to Berlin 2019").
+        numbers = [word for word in words if word[:1].isdigit() and len(word.rstrip(".")) <= 5]
+        return (words[0][:1].isdigit() or words[0][:1].isupper()) and any(not _YEAR.match(n) for n in numbers)
+    return True
+
+
+# Every ASCII cue's first letters, for one search of an ASCII text's letter view (`Shapes.letters`).
+_GATE = re.compile("|".join(sorted({
+    re.escape(re.split(r"[^a-z]", phrase)[0]) for phrase in (*_ADDRESS_STEMS, *_DELIVERY) if phrase.isascii()
+})).encode())
+
+
+def may_hold_prose_address(text: str, shapes: Shapes) -> bool:
+    """A cheap test: one of the cue words is in the text (ASCII text: in its letter view)."""
+    if shapes.ascii:
+        return _GATE.search(shapes.letters) is not None and any(char.isdigit() for char in text)
+    return any(char.isdigit() for char in text)
+
+
+def find_prose_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
+    """STREET_ADDRESS candidates a sentence names (see the module's docstring)."""
+    if not may_hold_prose_address(text, shapes):
+        return
+    for cue in _AFTER_DELIVERY.finditer(text):
+        yield from _street_in_clause(text, cue.end(), after_verb=True)
+    words = [word for word in _ADDRESS_WORD.finditer(text) if _names_a_street(text, word)]
+    if not words:
+        return
+    for word in words:
+        cue = _AFTER_ADDRESS.match(text, word.start())
+        if cue is not None:
+            yield from _street_in_clause(text, cue.end(), after_verb=False)
+        line_end = text.find("\n", word.end())
+        window_end = min(len(text), word.end() + 80) if line_end == -1 else min(line_end, word.end() + 80)
+        for quoted in _QUOTED.finditer(text, word.end(), window_end):
+            if _plain_street(quoted.group("value"), after_verb=False):
+                yield "STREET_ADDRESS", quoted.start("value"), quoted.end("value")
+    for cue in _CHANGE_LINE.finditer(text):  # old and new lines only where an address word stands
+        yield from _street_in_clause(text, cue.end(), after_verb=False)
+
+
+def _names_a_street(text: str, word: re.Match[str]) -> bool:
+    """Whether the address word, with the word before it, names a street address (not "IP address")."""
+    whole = _WORD_AT.match(text, word.start())
+    ending = text[word.end() : whole.end()] if whole is not None else ""
+    if len(ending) > 3 or (ending and not ending.islower()) or ending in ("ed", "ing"):
+        return False  # a verb or another word ("the issue was addressed in", "AddressValidationError: …")
+    previous = _PREVIOUS_WORD.search(text, max(0, word.start() - 24), word.start())
+    return not (previous and names_another_address(previous.group(1)))
+
+
+def _street_in_clause(text: str, start: int, after_verb: bool) -> Iterator[Candidate]:
+    found = _clause(text, start)
+    if found is not None and _plain_street(text[found[0] : found[1]], after_verb):
+        yield "STREET_ADDRESS", found[0], found[1]

@@ -1,0 +1,57 @@
+"""Street addresses a sentence names (`capture/pii_address_prose.py`): after an address word and "to", under an
+address label, in quotes after an address word, on the old and new lines of a change request, and after a
+delivery verb; and the sentences that look the same but name no street."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Done! I changed the delivery address to Vinohradská 1204 and sent you a confirmation.",
+         "Done! I changed the delivery address to <STREET_ADDRESS> and sent you a confirmation."),
+        ("Klaar! Het bezorgadres is gewijzigd naar Lindelaan 47B en de bevestiging is verstuurd.",
+         "Klaar! Het bezorgadres is gewijzigd naar <STREET_ADDRESS> en de bevestiging is verstuurd."),
+        ("Sudah! Alamat baru diubah menjadi Jl. Merpati No. 12 dan kurir sudah diberi tahu.",
+         "Sudah! Alamat baru diubah menjadi <STREET_ADDRESS> dan kurir sudah diberi tahu."),
+        ("Zaktualizowałem adres dostawy na:\nul. Lipowa 17/4\n31-512 Kraków\nDziękujemy!",
+         "Zaktualizowałem adres dostawy na:\n<STREET_ADDRESS>\n31-512 Kraków\nDziękujemy!"),
+        ("- **Customer:** #4471\n- **Address:** 14/220 Banyan Crescent\n- **Plan:** Pro",
+         "- **Customer:** #4471\n- **Address:** <STREET_ADDRESS>\n- **Plan:** Pro"),
+        ('We could not validate the address "77 Quarry Bend". Check the house number.',
+         'We could not validate the address "<STREET_ADDRESS>". Check the house number.'),
+        ("Impossible de valider l'adresse « 12 impasse des Lilas ». Vérifiez le numéro.",
+         "Impossible de valider l'adresse « <STREET_ADDRESS> ». Vérifiez le numéro."),
+        ("Address change request T-88\nOld: Ørnevej 12\nNew: Søndergade 3, 8000 Aarhus\nEffective: 2026-05-01",
+         "Address change request T-88\nOld: <STREET_ADDRESS>\nNew: <STREET_ADDRESS>\nEffective: 2026-05-01"),
+        ("Your parcel left the hub and will be delivered to Kvetná 18 tomorrow before noon.",
+         "Your parcel left the hub and will be delivered to <STREET_ADDRESS> tomorrow before noon."),
+        ("kripya mera पता बदलकर 12/4 गांधी मार्ग कर दें", "kripya mera पता बदलकर <STREET_ADDRESS> कर दें"),
+    ],
+)
+def test_streets_a_sentence_names_are_redacted(text: str, expected: str) -> None:
+    assert redact_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The wallet address changed to Vault 7 at 10:00",  # another kind of address
+        "The issue was addressed in Release 12 notes",  # a verb
+        "Server address: app-server 8080",
+        "changed server address to app-server 8080",
+        "Email address updated to support desk 2",
+        "Please update the address to match invoice 4411",  # ordinary words, no street
+        "Address change request PLAT-5432 failed: retry 3 of 5",
+        "The batch was shipped to Berlin 2019 and archived",  # a year, not a house number
+        "moved to the warehouse 3 yesterday",
+        "New: 3 errors\nOld: 5 errors",  # old and new lines with no address word in the text
+        "Address book sync: see /api/v2/address/12 for details",
+    ],
+)
+def test_sentences_that_name_no_street_stay(text: str) -> None:
+    assert redact_text(text) == text
