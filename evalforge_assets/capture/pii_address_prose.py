@@ -138,25 +138,33 @@ def _plain_street(value: str, after_verb: bool) -> bool:
     return True
 
 
-# Every ASCII cue's first letters, for one search of an ASCII text's letter view (`Shapes.letters`).
-_GATE = re.compile("|".join(sorted({
-    re.escape(re.split(r"[^a-z]", phrase)[0]) for phrase in (*_ADDRESS_STEMS, *_DELIVERY) if phrase.isascii()
-})).encode())
+# For ASCII text, the tests that rule each kind of cue out: an address stem in its letter view (a stem may stand
+# inside a word: "Lieferadresse"), or a delivery phrase's first and last words among its words.
+_ADDRESS_GATE = re.compile("|".join(sorted(re.escape(stem) for stem in _ADDRESS_STEMS if stem.isascii())).encode())
+_DELIVERY_WORDS = tuple(
+    (phrase.split()[0].encode(), phrase.split()[-1].encode()) for phrase in _DELIVERY if phrase.isascii())
 
 
-def may_hold_prose_address(text: str, shapes: Shapes) -> bool:
-    """A cheap test: one of the cue words is in the text (ASCII text: in its letter view)."""
+def _cue_kinds(text: str, shapes: Shapes) -> tuple[bool, bool]:
+    """Whether the text may hold a delivery cue and an address word (the ASCII tests above; other text: yes)."""
     if shapes.ascii:
-        return _GATE.search(shapes.letters) is not None and any(char.isdigit() for char in text)
-    return any(char.isdigit() for char in text)
+        if b"0" not in shapes.digits:
+            return False, False  # no house number
+        words = shapes.words
+        delivery = any(first in words and last in words for first, last in _DELIVERY_WORDS)
+        return delivery, _ADDRESS_GATE.search(shapes.letters) is not None
+    has_digit = any(char.isdigit() for char in text)
+    return has_digit, has_digit
 
 
 def find_prose_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """STREET_ADDRESS candidates a sentence names (see the module's docstring)."""
-    if not may_hold_prose_address(text, shapes):
+    delivery, address = _cue_kinds(text, shapes)
+    if delivery:
+        for cue in _AFTER_DELIVERY.finditer(text):
+            yield from _street_in_clause(text, cue.end(), after_verb=True)
+    if not address:
         return
-    for cue in _AFTER_DELIVERY.finditer(text):
-        yield from _street_in_clause(text, cue.end(), after_verb=True)
     words = [word for word in _ADDRESS_WORD.finditer(text) if _names_a_street(text, word)]
     if not words:
         return
