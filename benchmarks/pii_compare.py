@@ -255,6 +255,7 @@ FROZEN_CORPORA = {
     "blind2": (pii_blind.BLIND2, "Blind PII probe 2 (tests/corpora/pii_blind2.jsonl"),
     "blind3": (pii_blind.BLIND3, "Blind PII probe 3 (tests/corpora/pii_blind3.jsonl"),
     "blind4": (pii_blind.BLIND4, "Blind PII probe 4 (tests/corpora/pii_blind4.jsonl"),
+    "blind5": (pii_blind.BLIND5, "Blind PII probe 5 (tests/corpora/pii_blind5.jsonl"),
 }
 
 

@@ -12,6 +12,10 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
   URL-encoded, form-encoded, spoken and in airline `SURNAME/GIVEN` form); scored before and after the conversation
   rules (`capture/pii_name_echoes.py`, `capture/pii_names_speakers.py`), which were written from probes 1 and 2;
   never looked at.
+* `pii_blind5.jsonl`: 2,500 texts, 50 locales, 153 templates (about 62% of its names with no cue word before them;
+  tokens, SSNs and passwords in forms the writer chose); pinned and scored before and after the third step's rules
+  (labels, closing names, street sentences), which were written from probes 1 and 2; its PERSON and STREET_ADDRESS
+  leaks never looked at.
 
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """
@@ -48,3 +52,4 @@ BLIND1 = BlindCorpus("pii_blind1.jsonl", "0f153e22ae7359b017431afaa7945433b171c3
 BLIND2 = BlindCorpus("pii_blind2.jsonl", "9e9442a0fcaccd4161700b97afe66bfdf9b0c70ea981fda378627b1682ed69ed")
 BLIND3 = BlindCorpus("pii_blind3.jsonl", "40faa3b79bb46a8735ead314997e5e68ea7904a0caa8a66b1c55ef5c860032b1")
 BLIND4 = BlindCorpus("pii_blind4.jsonl", "11e9184157217ddb65d49883b837cd5fe63e3c624aea3e721ef4f6e61f398cbe")
+BLIND5 = BlindCorpus("pii_blind5.jsonl", "df35e3bbf3d832fac159919238524c2f1cfc86f3baa0a9ffe1d8c1164d53d616")

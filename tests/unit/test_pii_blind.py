@@ -18,12 +18,17 @@ LEVELS = {
     pii_blind.BLIND2: (0.21, 0.15, 0.021),
     pii_blind.BLIND3: (0.20, 0.04, 0.026),
     pii_blind.BLIND4: (0.32, 0.11, 0.022),
+    pii_blind.BLIND5: (0.26, 0.14, 0.014),
 }
-SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500}
-# Types none of a corpus's values may leak of. Probe 4 writes e-mail addresses URL-encoded and spoken
-# ("sandra dot cohen at outlook dot com"), which leak; its level is below.
+SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
+         pii_blind.BLIND5: 2500}
+# Types none of a corpus's values may leak of, but for the measured levels below: probes 4 and 5 write e-mail
+# addresses URL-encoded and spoken ("sandra dot cohen at outlook dot com"), and probe 5 tokens the finders miss.
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
-EMAIL_LEAKS = {pii_blind.BLIND4: 0.025}
+MEASURED_LEAKS = {
+    pii_blind.BLIND4: {"EMAIL": 0.025},
+    pii_blind.BLIND5: {"EMAIL": 0.032, "TOKEN": 0.23},
+}
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +52,8 @@ def test_the_redactor_holds_its_measured_level_on_the_blind_corpus(
     assert result.types["STREET_ADDRESS"].leak_rate <= street, result.types["STREET_ADDRESS"]
     assert result.over_redaction <= negatives
     for entity in NEVER_LEAK:
-        if entity == "EMAIL" and corpus in EMAIL_LEAKS:
-            assert result.types[entity].leak_rate <= EMAIL_LEAKS[corpus], result.types[entity]
+        if (level := MEASURED_LEAKS.get(corpus, {}).get(entity)) is not None:
+            assert result.types[entity].leak_rate <= level, result.types[entity]
             continue
         assert result.types[entity].leaked == 0, (entity, [leak for leak in result.leaks if leak[0] == entity])
 
