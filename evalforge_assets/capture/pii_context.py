@@ -62,7 +62,7 @@ _STEMS = ("pass", "pw", "kennwort", "contras", "senha", "wachtwoord", "parol", "
           "heslo", "jelsz", "пароль", "ifre", "sandi", "adgangskode", "lozinka", "geslo", "パスワード", "密码",
           "비밀번호", "key", "token", "secret", "bearer", "credential", "auth", "schl", "api", "phone", "tel",
           "mobil", "cell", "celular", "handy", "portable", "puhelin", "tlf", "whatsapp", "sms", "fax", "msisdn",
-          "電話", "电话", "телефон", "number", "numer", "nummer", "numero", "callback")
+          "電話", "电话", "телефон", "number", "numer", "nummer", "numero", "callback", "session")
 
 
 @lru_cache(maxsize=4096)
@@ -72,7 +72,7 @@ def _normalized(key: str) -> str:
 
 @lru_cache(maxsize=4096)
 def key_kind(key: str) -> str | None:
-    """"PASSWORD", "SECRET" or "PHONE" for a key that names such a value, else None."""
+    """"PASSWORD", "SECRET", "PHONE", "KEY" or "SESSION" for a key that names such a value, else None."""
     normalized = _normalized(key)
     if not normalized or normalized.endswith(_NOT_SECRET_KEYS):
         return None
@@ -80,6 +80,8 @@ def key_kind(key: str) -> str | None:
         return "PASSWORD"
     if normalized == "key":
         return "KEY"
+    if normalized.endswith(("session", "sessionkey", "sessioncookie")):
+        return "SESSION"  # its value is its credential when it is a random string (not `session_id: 42`)
     if normalized.endswith(_SECRET_KEYS) or (normalized.startswith(_SECRET_KEY_LEADS) and "api" in normalized):
         return "SECRET"
     if (normalized.endswith(_PHONE_KEYS) and not normalized.endswith(("hotel", "intel", "motel"))) or (
@@ -94,7 +96,7 @@ def key_kind(key: str) -> str | None:
 # lines write it), then the value, quoted or bare.
 _AFTER_KEY = re.compile(
     r"""\.?["')\]]?(?P<sep>\s*(?::=|=>|[:=])\s*|[ \t]+(?:is[ \t]+)?|(?:</t[dh]>\s*<t[dh][^>]*>))"""
-    r"""[(\[]?(?:tel:)?(?:(?P<q>["'])(?P<quoted>[^"'\n]{1,256})(?P=q)|(?P<bare>[^\s"'<>]{1,256}))"""
+    r"""[(\[]?(?:tel:)?(?:(?P<q>["'])(?P<quoted>[^"'\n]{1,2048})(?P=q)|(?P<bare>[^\s"'<>]{1,256}))"""
 )
 
 
@@ -126,7 +128,8 @@ _INERT = frozenset({"true", "false", "none", "null", "nil", "yes", "no", "requir
 _CALL_OR_INDEX = re.compile(r"""[A-Za-z_][\w.]*(?:\(\s*(?:["'][^"']*["'])?\s*\)|\[["'][^"']+["']\]|[(\[])$""")
 _ENV_REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
 _IDENTIFIER_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
-_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+# A printf or Windows reference (`%s`, `%(password)s`, `%DB_PASSWORD%`), not a password that starts with `%`.
+_PERCENT_REFERENCE = re.compile(r"%(?:\(\w+\))?[sdr]$|%\w+%$")
 _DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.:]\d{1,2}[-/.:]\d{2,4}$|\d+\.\d+\.\d+\.\d+$")
 
 # An XML element's text after its start tag's name, up to its end tag (attributes allowed in the start tag).
@@ -135,7 +138,7 @@ _ELEMENT_TEXT = re.compile(r"""(?:\s+[\w:.-]+=(?:"[^"]*"|'[^']*'))*\s*>(?P<text>
 
 def _is_reference(value: str, kind: str) -> bool:
     lowered = value.lower()
-    if (value[0] == "%" and not _PERCENT_ESCAPE.match(value)) or (value[0] == "$" and _ENV_REFERENCE.match(value)):
+    if (value[0] == "%" and _PERCENT_REFERENCE.match(value)) or (value[0] == "$" and _ENV_REFERENCE.match(value)):
         return True
     if value[0] in "{<" or value.startswith(("#{", "{{")) or _CALL_OR_INDEX.match(value):
         return True
@@ -277,9 +280,11 @@ def find_keyed_values(text: str, shapes: Shapes | None = None) -> Iterator[Candi
                     value = value[:cut]
             value = value.rstrip(",;")
             end = start + len(value)
-        if kind == "KEY":
-            # A bare `key` names a secret only when its value is a long random string (`key=3382…bb`).
-            if not spaced and _random_token(value, 20):
+        if kind in ("KEY", "SESSION"):
+            # A bare `key` or `session` names a secret only when its value is a long random string (`key=3382…bb`);
+            # a UUID after `session` is a conversation's or a request's id (`session=ce8e809b-8f26-…`), which logs
+            # quote.
+            if not spaced and _random_token(value, 20) and not (kind == "SESSION" and _UUID.fullmatch(value)):
                 yield "SECRET", start, end
         elif value and _secret_value(value, kind, spaced and group == "bare"):
             yield kind, start, end
@@ -287,6 +292,23 @@ def find_keyed_values(text: str, shapes: Shapes | None = None) -> Iterator[Candi
 
 # A phone-shaped number followed by a phone word in brackets: `+47 22 12 34 56 (mobil)`, `… [fax]`.
 _NUMBER_THEN_WORD = re.compile(r"(\+?\(?\d[\d ().\-/]{3,22}\d)\s*[(\[]([^\W\d][\w .]{0,24})[)\]]")
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# A session store's key holds the session's id, which is its credential: `SETEX "sess:8r5wje6b…"`, express-session's
+# signed `sess:s%3A21ZaHRDn….e1akZy…`, `session:4f0c…`.
+_SESSION_STORE_KEY = re.compile(
+    r"(?<![\w-])sess(?:ion)?[:_](?P<id>(?:s%3A|s:)?[A-Za-z0-9_-]{20,128}(?:\.[A-Za-z0-9_+/-]{16,128})?)(?![\w.+/-])"
+)
+
+
+def find_session_store_keys(text: str) -> Iterator[Candidate]:
+    if "sess" not in text:
+        return
+    for match in _SESSION_STORE_KEY.finditer(text):
+        session_id = match.group("id").removeprefix("s%3A").removeprefix("s:").split(".")[0]  # without its signature
+        if _random_token(session_id, 20) and not _UUID.fullmatch(session_id):
+            yield "SECRET", match.start("id"), match.end("id")
 
 
 def find_labelled_phones(text: str) -> Iterator[Candidate]:
@@ -477,6 +499,7 @@ def context_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     if _may_hold_provider_key(text, shapes):
         found += find_provider_keys(text)
     found += find_url_passwords(text)  # gated inside: `://` and `@` are two literal searches
+    found += find_session_store_keys(text)  # gated inside: one literal search
     return found
 
 

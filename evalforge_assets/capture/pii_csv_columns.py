@@ -6,7 +6,7 @@ more key-like cells separated by `,`, `;`, a tab or `|`, then the rows under it 
 phone header (`phone`, `mobile`, `Telefon`: the keys `pii_context` knows) is a phone when it is shaped like one; under
 an address header (`street`, `address`, `Adresse`) a street line when it holds a house number and a word; under a
 person header (`name`, `full_name`, `recipient`, `customer`) a name when it is one to four capitalised words, none
-an ordinary word, with no digit (`name,sku,price` lists products: `Wireless Mouse` stays). `user`, `owner` and
+an ordinary word, with no digit; under an SSN or TIN header nine digits the SSA could have issued (`name,sku,price` lists products: `Wireless Mouse` stays). `user`, `owner` and
 `member` columns are left out: they hold service accounts and teams (`Kubernetes`) as often as people.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from evalforge_assets.capture.checksums import ssn_valid
 from evalforge_assets.capture.pii_address_keys import address_key, street_value
 from evalforge_assets.capture.pii_context import _normalized, key_kind
 from evalforge_assets.capture.pii_names_cues import capitalised_non_words
@@ -35,9 +36,15 @@ _PHONE_CELL = re.compile(r"\+?[\d (). /-]{6,24}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?"
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
 
 
+_SSN_HEADERS = frozenset(["ssn", "socialsecuritynumber", "socialsecurity", "tin", "taxid", "itin"])
+_SSN_CELL = re.compile(r"(\d{3})-?(\d{2})-?(\d{4})")
+
+
 def _header_kind(cell: str) -> str | None:
     if key_kind(cell) == "PHONE":
         return "PHONE"
+    if _normalized(cell) in _SSN_HEADERS:
+        return "US_SSN"
     if address_key(cell):
         return "STREET_ADDRESS"
     if _normalized(cell) in _PERSON_HEADERS:
@@ -57,6 +64,8 @@ def _cell_is(kind: str, value: str) -> bool:
         return bool(_PHONE_CELL.fullmatch(value)) and sum(char.isdigit() for char in value) >= 6
     if kind == "STREET_ADDRESS":
         return street_value(value)
+    if kind == "US_SSN":
+        return (match := _SSN_CELL.fullmatch(value)) is not None and ssn_valid(*match.groups())
     return _is_name(value)
 
 

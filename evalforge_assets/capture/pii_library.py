@@ -238,17 +238,48 @@ _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]
 _AWS_VIEW = bytes(0x61 if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "/+") else 0x20 for b in range(256))
 _AWS_RUN = b"a" * 40
 _LONG_TOKEN = re.compile(r"(?<![\w/+=.:-])[A-Za-z0-9_\-+]{16,}={0,2}(?![\w/+=.:-])")
-# Code that assigns a secret from elsewhere names none: `api_key=settings.API_KEY`, `password=db_password`.
-_CODE_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[a-z]+_[a-z_]+|\w+\(.*")
+# Code that assigns a secret from elsewhere names none: `api_key=settings.API_KEY`, `password=db_password`,
+# `password=%(pw)s`, `PASSWORD=%DB_PASSWORD%`.
+_CODE_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[a-z]+_[a-z_]+|\w+\(.*|%(?:\(\w+\))?[sdr]|%\w+%")
 _ENTROPY = Base64HighEntropyString()
 # Identifiers that follow "key" or "token" without being one: UUIDs, SHA-1 and SHA-256 digests.
 _NOT_A_KEY = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-f]{40}|[0-9a-f]{64}")
 
 # Words after which the next token is a password, in the languages of the data Evalforge sees.
+# Words of languages that inflect them take any ending ("passordet", "salasanani", "jelszavam", "Şifrem").
 _PASSWORD_WORDS = re.compile(
-    r"(?i)\b(?:passwords?|passwort|passwd|passphrase|pass|pwd|pw|kennwort|wachtwoord|contraseña|senha|"
-    r"parola|şifre|mot de passe|passcode)\b|パスワード|密码"
+    r"(?i)\b(?:passwords?|passwort|passwd|passphrase|pass|pwd|pw|kennwort|passcode|mot de passe|kata sandi|mật khẩu"
+    r"|(?:wachtwoord|contraseñ|senh|parol|şifre|sifre|passord|salasan|jelsz|hasł|hasl|lösenord|losenord|adgangskod"
+    r"|hesl|пароль|парол)\w*)\b|סיסמ\w*|كلمة (?:المرور|السر)|パスワード|密码|密碼|비밀번호|รหัสผ่าน|पासवर्ड"
 )
+# The inflected words' stems in an ASCII text's padded letter view, for the gate.
+_INFLECTED_PASSWORD_WORDS = re.compile(
+    rb" (?:wachtwoord|contrase|senh|parol|sifre|passord|salasan|jelsz|hasl|losenord|adgangskod|hesl)"
+)
+# After `password=` a value ends at `&` as a query string's does; in prose `&` is one of its symbols.
+_PROSE_TOKEN = re.compile(r"[^\s\"',;]+")
+# The first run of ASCII characters in a token of a script written without spaces (`是velvet-window-velvet81，`).
+_ASCII_RUN = re.compile(r"[!-~]{6,128}")
+
+
+def _password_after(text: str, word_end: int) -> tuple[int, int] | None:
+    """Where the password after a password word is: one of the next few tokens ("the password I set was X",
+    "pw X", "password: X", "mon mot de passe est X", "我的密碼是X")."""
+    window_end = min(len(text), word_end + 48)
+    tokens = _PASSWORD_TOKEN if text[word_end : word_end + 1] == "=" else _PROSE_TOKEN
+    for token in tokens.finditer(text, word_end, window_end):
+        value, start = token.group(), token.start()
+        if not value.isascii() and (run := _ASCII_RUN.search(value)) is not None:
+            value, start = run.group(), start + run.start()
+        stripped = value.strip(".:=")
+        if stripped.startswith("<") or "\\" in stripped or DATE_OR_TIME.match(stripped):
+            return None  # already redacted, an escaped line break or a timestamp: the sentence has moved on
+        if len(stripped) >= 6 and stripped.isascii() and _looks_like_password(stripped):
+            start += value.find(stripped)
+            return start, start + len(stripped)
+    return None
+
+
 _SECRET_WORDS = re.compile(r"(?i)\b(?:key|token|secret|apikey|api_key|credential|credentials|auth)\b")
 _VALUE_AFTER = re.compile(r"""[\s"':=]*(?:(?:is|was|to|set|now|de|:|=)[\s"':=]+)*["']?([^\s"',;&<>(){}\[\]]{6,128})""")
 
@@ -278,7 +309,9 @@ _NOT_PASSWORDS = frozenset({"reset", "expired", "required", "invalid", "changed"
 
 
 _TOKEN_PREFIXES = ("glpat-", "ya29.", "npm_", "SG.", "sk-ant", "hf_", "shpat_", "dop_v1", "pypi-")
-_PASSWORD_STEMS = ("pass", "pw", "kennwort", "wachtwoord", "contrase", "senha", "parola", "şifre", "パスワード", "密码")
+_PASSWORD_STEMS = ("pass", "pw", "kennwort", "wachtwoord", "contrase", "senh", "parol", "şifre", "sifre", "salasan",
+                   "jelsz", "hasł", "hasl", "lösenord", "losenord", "adgangskod", "hesl", "sandi", "mật khẩu",
+                   "пароль", "парол", "סיסמ", "كلمة", "パスワード", "密码", "密碼", "비밀번호", "รหัสผ่าน", "पासवर्ड")
 _SECRET_STEMS = ("key", "token", "secret", "credential", "auth")
 
 
@@ -303,8 +336,9 @@ _SECRET_CUE_WORDS = _TOKEN_PREFIX_WORDS | _PASSWORD_WORD_SET | _SECRET_WORD_SET
 # A login written `user / password` after a word that says so ("service account svc-helpdesk / !_#$123fFZrk",
 # "Router admin login is admin / Chivas#1993*"): the value after the slash, when it looks like a password.
 _LOGIN_PAIR = re.compile(
-    r"(?i:login|log-in|account|credentials?|creds|user(?:name)?|sign[ -]?in)(?:[ \t]+(?i:is|was|=|:))?[ \t]*[:=]?[ \t]+"
-    r"[\w.@+-]{2,64}[ \t]*/[ \t]*(?P<password>[^\s/]{6,128}?)[,.;:)]?(?=\s|$)"
+    r"(?i:log[ -]?in(?:[ \t]+as)?|account|credentials?|creds|user(?:name)?|sign[ -]?in(?:[ \t]+as)?)"
+    r"(?:[ \t]+(?i:is|was|=|:))?[ \t]*[:=]?[ \t]+"
+    r"(?P<user>[\w.@+-]{2,64})[ \t]*/[ \t]*(?P<password>[^\s/]{6,128}?)[,.;:)]?(?=\s|$)"
 )
 _LOGIN_WORDS = frozenset({b"login", b"log", b"account", b"credential", b"credentials", b"creds", b"user", b"username",
                           b"sign", b"signin"})
@@ -315,7 +349,10 @@ def _login_passwords(text: str, shapes: Shapes) -> Iterator[Candidate]:
         return
     for match in _LOGIN_PAIR.finditer(text):
         value = match.group("password")
-        if _looks_like_password(value) and not value.startswith(("http", "<")) and _character_classes(value) >= 3:
+        # After an e-mail address the pair is a login whatever the password's make-up ("Log in as a@b.co / coffee959");
+        # after a bare name it needs a policy's three classes (`account acme / billing-v2` names a plan).
+        classes = 2 if _EMAIL_LIKE.search(match.group("user")) else 3
+        if _looks_like_password(value) and not value.startswith(("http", "<")) and _character_classes(value) >= classes:
             yield "PASSWORD", match.start("password"), match.end("password")
 
 
@@ -326,9 +363,33 @@ def _character_classes(value: str) -> int:
             + any(not c.isalnum() and c not in "-_." for c in value))
 
 
+# A password given to a command-line client: `sshpass -p 'X'`, `mysql -u admin -p'X'`, `redis-cli -a 'X'`,
+# `docker login -u ci -p X`, `--password=X`. Quoted after `-p` or `--password`, any value is one; bare, only after
+# the clients whose `-p` takes a password (elsewhere `-p` is a port or a path): `sshpass`, the registry logins,
+# mysql's attached `-pX`, and redis-cli's `-a`.
+_FLAG_PASSWORD = re.compile(
+    r"(?<![\w-])(?:-p[ \t]*|--pass(?:word)?(?:=|[ \t]+))(?P<q>['\"])(?P<quoted>[^'\"\s]{4,128})(?P=q)"
+    r"|(?<![\w-])(?:(?:sshpass|(?:docker|podman|nerdctl|buildah|skopeo|helm[ \t]+registry)[ \t]+login)\b"
+    r"[^\n|;&]{0,80}?(?<![\w-])(?:-p[ \t]*|--password[= ])"
+    r"|(?:mysql|mysqldump|mariadb|mysqladmin)\b[^\n|;&]{0,80}?(?<![\w-])-p(?=\S)"  # `-p X` asks; X is a database
+    r"|redis-cli\b[^\n|;&]{0,80}?(?<![\w-])-a[ \t]+)['\"]?(?P<bare>[^\s'\"]{4,128})"
+)
+
+
+def _flag_passwords(text: str) -> Iterator[Candidate]:
+    if "-p" not in text and "-a" not in text and "--pass" not in text:
+        return
+    for match in _FLAG_PASSWORD.finditer(text):
+        group = "quoted" if match.group("quoted") is not None else "bare"
+        value = match.group(group)
+        if not value.isdigit() and "/" not in value and _looks_like_password(value):
+            yield "PASSWORD", match.start(group), match.end(group)
+
+
 def find_secrets(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
     shapes = shapes or Shapes.of(text)
     yield from _login_passwords(text, shapes)
+    yield from _flag_passwords(text)
     if shapes.ascii and shapes.words.isdisjoint(_SECRET_CUE_WORDS) and (len(text) < 40 or b"0" not in shapes.digits):
         return  # none of the cue words below, and too short or digitless for a bare AWS secret
     if _may_hold(shapes, _TOKEN_PREFIX_WORDS, text, _TOKEN_PREFIXES):
@@ -343,20 +404,14 @@ def find_secrets(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]
             if _mixed(value) and _entropy(value) > 4.0:
                 yield "SECRET", match.start(), match.end()
     lowered = "" if shapes.ascii else text.lower()
-    if _may_hold(shapes, _PASSWORD_WORD_SET, lowered, _PASSWORD_STEMS):
+    if _may_hold(shapes, _PASSWORD_WORD_SET, lowered, _PASSWORD_STEMS) or (
+            shapes.ascii and _INFLECTED_PASSWORD_WORDS.search(shapes.padded_letters)):
         for word in _PASSWORD_WORDS.finditer(text):
             if text[max(0, word.start() - 2) : word.start()].endswith(("<", "</")):
                 continue  # a placeholder's type, or an XML tag's name (its element's text is read as a keyed value)
-            # The value is one of the next few tokens: "the password I set was X", "pw X", "password: X".
-            window_end = min(len(text), word.end() + 48)
-            for token in _PASSWORD_TOKEN.finditer(text[word.end() : window_end]):
-                value = token.group().strip(".:=")
-                if value.startswith("<") or "\\" in value or DATE_OR_TIME.match(value):
-                    break  # already redacted, an escaped line break or a timestamp: the sentence has moved on
-                if len(value) >= 6 and _looks_like_password(value):
-                    start = word.end() + token.start() + token.group().find(value)
-                    yield "PASSWORD", start, start + len(value)
-                    break
+            found = _password_after(text, word.end())
+            if found is not None:
+                yield "PASSWORD", found[0], found[1]
     if _may_hold(shapes, _SECRET_WORD_SET, lowered, _SECRET_STEMS):
         for word in _SECRET_WORDS.finditer(text):
             if word.start() and text[word.start() - 1] == "<":

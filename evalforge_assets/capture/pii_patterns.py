@@ -169,9 +169,10 @@ _PHONE_LABELED = re.compile(
     r"(?i:[ \t]+(?:me|us))?(?i:[ \t]+(?:at|on))?" + _LABEL_TAIL + r"(1?[2-9]\d{9})(?![\w-])"
 )
 # An SSN written as nine bare digits needs its label: right before it, or earlier in the sentence with no other
-# number between ("I can't store Social Security numbers. Please remove 654254712 from the ticket").
+# number between ("I can't store Social Security numbers. Please remove 654254712 from the ticket"); "my social
+# is …" and a taxpayer id (`TIN: …`) label one too.
 _SSN_LABELED = re.compile(
-    r"(?i:ssn|social[ _-]security)(?:(?!(?i:order|invoice|ticket|account|ref|id)\b)[^\d\n#]){0,60}?(?<![\w-])(\d{9})(?![\w-])"
+    r"(?i:ssn|social[ _-]security|social(?=[ \t]+is\b|[ \t]*[:#])|i?tin(?=[ \t]*[:#=]))(?:(?!(?i:order|invoice|ticket|account|ref|id)\b)[^\d\n#]){0,60}?(?<![\w-])(\d{9})(?![\w-])"
 )
 _PHONE_LABELS = (
     b"phone",
@@ -185,7 +186,7 @@ _PHONE_LABELS = (
     b"call",
     b"text",
 )
-_SSN_LABELS = (b"ssn", b"social")
+_SSN_LABELS = (b"ssn", b"social", b"tin", b"itin")
 
 # Person names count only where the context says a name follows: "my name is X", "Name: X", "Dear X,",
 # "Thanks,\nX", "contact X Y at", "Mr. X", "From: X Y <...>". Each cue (a word or phrase as it reads in the

@@ -27,7 +27,15 @@ SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500,
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
 MEASURED_LEAKS = {
     pii_blind.BLIND4: {"EMAIL": 0.025},
-    pii_blind.BLIND5: {"EMAIL": 0.032, "TOKEN": 0.23},
+    pii_blind.BLIND5: {"EMAIL": 0.032, "TOKEN": 0.006},
+}
+# The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
+STRUCTURED = {
+    pii_blind.BLIND1: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND2: {"PHONE": 0.022, "IBAN": 0.049, "CREDIT_CARD": 0.008, "US_SSN": 0.0, "PASSWORD": 0.008},
+    pii_blind.BLIND3: {"PHONE": 0.021, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
+    pii_blind.BLIND4: {"PHONE": 0.133, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND5: {"PHONE": 0.022, "IBAN": 0.017, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
 }
 
 
@@ -56,6 +64,8 @@ def test_the_redactor_holds_its_measured_level_on_the_blind_corpus(
             assert result.types[entity].leak_rate <= level, result.types[entity]
             continue
         assert result.types[entity].leaked == 0, (entity, [leak for leak in result.leaks if leak[0] == entity])
+    for entity, level in STRUCTURED[corpus].items():
+        assert result.types[entity].leak_rate <= level, result.types[entity]
 
 
 def test_ibans_of_the_first_blind_corpus_all_go(

@@ -1,6 +1,7 @@
 """Values their label gives away where the value's own shape would not: an IBAN of a country that has none, an SSN
 the sentence names before it, an XML element's text, a phone joined to the letters of a script written without
-spaces, a password quoted after "passwords"; and the ids that look the same but carry no such label."""
+spaces, passwords after inflected password words and on command lines, session ids; and the look-alikes that carry
+no such label."""
 
 from __future__ import annotations
 
@@ -34,6 +35,27 @@ from evalforge_assets.capture.pii import redact_text
         # A password quoted after a sentence about passwords.
         ('Please do not paste passwords here: "Orchid!2287" is now visible to the whole team.',
          'Please do not paste passwords here: "<PASSWORD>" is now visible to the whole team.'),
+        # Password words with their endings, in prose of many languages and scripts.
+        ("Kan ikke logge inn, passordet mitt er fjord2291.", "Kan ikke logge inn, passordet mitt er <PASSWORD>."),
+        ("Nem megy a belépés, pedig a jelszavam Tulipan_77!", "Nem megy a belépés, pedig a jelszavam <PASSWORD>"),
+        ("Şifrem deniz842 ama giremiyorum", "Şifrem <PASSWORD> ama giremiyorum"),
+        ("мой пароль olive-tree-19 не подходит", "мой пароль <PASSWORD> не подходит"),
+        ("我的密碼是green-river-42，可是登入不了", "我的密碼是<PASSWORD>,可是登入不了"),  # NFKC turns the comma narrow
+        ("mon mot de passe est q7&Lm&x2Pz, merci", "mon mot de passe est <PASSWORD>, merci"),
+        # Passwords on command lines, and a login written `e-mail / password`.
+        ("$ sshpass -p 'Xk7#pq21' ssh ops@bastion", "$ sshpass -p '<PASSWORD>' ssh ops@bastion"),
+        ("mysql -u app -p'Harbor2024?' -h db-1 crm", "mysql -u app -p'<PASSWORD>' -h db-1 crm"),
+        ("redis-cli -h cache-2 -a 'Qm8zTt31vv' INFO", "redis-cli -h cache-2 -a '<PASSWORD>' INFO"),
+        ("docker login -u ci -p Tz81kLq0 registry.example.org", "docker login -u ci -p <PASSWORD> registry.example.org"),
+        ("1. Log in as olga.k@example.com / maple732\n2. Open the cart", "1. Log in as <EMAIL> / <PASSWORD>\n2. Open the cart"),
+        ('db_password = "%kQ2x!Lm9vR"', 'db_password = "<PASSWORD>"'),
+        # Session ids under a session key and in a session store's keys.
+        ('{"svc": "auth", "session": "q9x2m4k7v1z8p3w6r5t0y2u4i6o8a1s3"}', '{"svc": "auth", "session": "<SECRET>"}'),
+        ('"SETEX" "sess:h4k9x2q7m1v8z3p6w5r0t2y4u6i8o1a3" "86400"', '"SETEX" "sess:<SECRET>" "86400"'),
+        # Nine-digit SSNs under an SSN or TIN column, after "my social is", and after a TIN label.
+        ("id,full_name,ssn,state\nE1,Jo Nakamura,219099998,CA", "id,full_name,ssn,state\nE1,<PERSON>,<US_SSN>,CA"),
+        ("ok so my social is 219099998 if you need it", "ok so my social is <US_SSN> if you need it"),
+        ("Form W-9\nTIN type: SSN\nTIN: 219099998", "Form W-9\nTIN type: SSN\nTIN: <US_SSN>"),
     ],
 )
 def test_labelled_values_are_redacted(text: str, expected: str) -> None:
@@ -51,6 +73,16 @@ def test_labelled_values_are_redacted(text: str, expected: str) -> None:
         "<Phone/>",
         "<mobile>true</mobile>",
         "Passwords must be at least 12 characters long.",
+        "ssh -p 2222 deploy@bastion",  # `-p` is a port here, a database there, a path for mkdir
+        "mysql -u root -p crm_reports",
+        "mkdir -p /var/lib/app2",
+        "grep -a 'error42' app.log",
+        "password=%(db_password)s",  # references to a secret stored elsewhere
+        "PASSWORD=%DB_PASSWORD%",
+        '{"session": "checkout", "session_id": "4411"}',  # a session's name and number, not its credential
+        "guardrail blocked output session=ce8e809b-8f26-4bd5-a3d4-8873a0a2a72b",  # a conversation's UUID
+        "cache set failed for key sess:2004d578-ef9f-4b7f-a728-0bad2a401533 (3700303 bytes)",
+        "the tin can holds 219099998 screws",  # "tin" as a word
     ],
 )
 def test_lookalikes_without_a_label_stay(text: str) -> None:
