@@ -141,8 +141,20 @@ def _plain_street(value: str, after_verb: bool) -> bool:
 # For ASCII text, the tests that rule each kind of cue out: an address stem in its letter view (a stem may stand
 # inside a word: "Lieferadresse"), or a delivery phrase's first and last words among its words.
 _ADDRESS_GATE = re.compile("|".join(sorted(re.escape(stem) for stem in _ADDRESS_STEMS if stem.isascii())).encode())
-_DELIVERY_WORDS = tuple(
-    (phrase.split()[0].encode(), phrase.split()[-1].encode()) for phrase in _DELIVERY if phrase.isascii())
+
+
+def _delivery_last_words() -> dict[bytes, frozenset[bytes]]:
+    """Each ASCII delivery phrase's first word, with the last words of the phrases it starts."""
+    by_first: dict[bytes, set[bytes]] = {}
+    for phrase in _DELIVERY:
+        if phrase.isascii():
+            words = phrase.encode().split()
+            by_first.setdefault(words[0], set()).add(words[-1])
+    return {first: frozenset(lasts) for first, lasts in by_first.items()}
+
+
+_DELIVERY_LAST_WORDS = _delivery_last_words()
+_DELIVERY_FIRST_WORDS = frozenset(_DELIVERY_LAST_WORDS)
 
 
 def _cue_kinds(text: str, shapes: Shapes) -> tuple[bool, bool]:
@@ -151,7 +163,7 @@ def _cue_kinds(text: str, shapes: Shapes) -> tuple[bool, bool]:
         if b"0" not in shapes.digits:
             return False, False  # no house number
         words = shapes.words
-        delivery = any(first in words and last in words for first, last in _DELIVERY_WORDS)
+        delivery = any(not _DELIVERY_LAST_WORDS[first].isdisjoint(words) for first in words & _DELIVERY_FIRST_WORDS)
         return delivery, _ADDRESS_GATE.search(shapes.letters) is not None
     has_digit = any(char.isdigit() for char in text)
     return has_digit, has_digit
