@@ -52,7 +52,9 @@ def _header_kind(cell: str) -> str | None:
     return None
 
 
-def _is_name(value: str) -> bool:
+def cell_is_name(value: str) -> bool:
+    """One to four words that can be a name where only their place says so: none in lower case or an ordinary
+    word, no digit (a table's name column, a person key's value)."""
     words = value.split()
     if not 1 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(word) for word in words):
         return False
@@ -66,7 +68,7 @@ def _cell_is(kind: str, value: str) -> bool:
         return street_value(value)
     if kind == "US_SSN":
         return (match := _SSN_CELL.fullmatch(value)) is not None and ssn_valid(*match.groups())
-    return _is_name(value)
+    return cell_is_name(value)
 
 
 def _cells(line: str, separator: str) -> list[tuple[int, int]]:

@@ -27,6 +27,7 @@ from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_csv_columns import find_table_cells
 from evalforge_assets.capture.pii_names import find_full_names
 from evalforge_assets.capture.pii_names_cues import find_cued_names
+from evalforge_assets.capture.pii_names_keys import find_keyed_names
 from evalforge_assets.capture.pii_names_scripts import find_script_names
 from evalforge_assets.capture.pii_names_speakers import find_speakers
 from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hold_national_id
@@ -482,6 +483,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_keyed_addresses(text, shapes)
     found += find_prose_addresses(text, shapes)
     found += find_table_cells(text)
+    found += find_keyed_names(text, shapes.letters if shapes.ascii else None)
     found += find_full_names(text, shapes)
     found += find_cued_names(text, shapes)
     if ":" in text:

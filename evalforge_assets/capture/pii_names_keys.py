@@ -1,0 +1,64 @@
+"""Person names their key or their e-mail address vouches for, in any script.
+
+- **Under a key that names a person** in JSON-like text, also JSON inside a JSON string (`\\"assignee\\":
+  \\"佐藤 知実\\"`, `"reporter": "井上亮介"`, `full_name='Reza Lundkvist'`): a quoted value of one to four words, none
+  in lower case or an ordinary English word, with no digit (`pii_csv_columns` reads table cells by the same test).
+  The keys say "name" of someone (`full_name`, `cardholder_name`, `first_name`) or name a role only people fill
+  (`assignee`, `reporter`, `requester`, `approver`, `reviewer`, `author`). A bare `name` names tools and products
+  as often (`"name": "geocode"`, `"name": "Kafka"`), and `customer` or `owner` a company or a team, so they are
+  left to the cues of `pii_finders` and `pii_names_cues`.
+- **A display name before an e-mail address in angle brackets** (`Author: Besin Korutürk <mahteraksu@example.com>`,
+  `Attendees: Anna Berg <a.berg@example.org>, …`), which mail headers, git logs and calendar invites write: the
+  words between the previous `:`, `,`, `;` or line start and the `<` are a name by the same test, when they are
+  two words or more with no inner capital (`GitHub <noreply@github.com>` is a product).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_csv_columns import cell_is_name
+from evalforge_assets.capture.pii_patterns import Candidate
+
+# Normalized keys (lower case, letters only) that hold a person's name.
+_NAME_KEY_ENDINGS = ("fullname", "firstname", "lastname", "surname", "givenname", "familyname", "middlename",
+                     "displayname", "holdername", "legalname", "contactname", "customername", "clientname",
+                     "recipientname", "patientname", "employeename", "drivername", "passengername", "guestname",
+                     "membername", "travellername", "travelername", "applicantname", "signername")
+_ROLE_KEYS = frozenset(["assignee", "reporter", "requester", "requestedby", "approver", "approvedby", "reviewer",
+                        "reviewedby", "author", "createdby", "submittedby", "assignedto", "contactperson"])
+_KEYED_VALUE = re.compile(
+    r"""(?P<key>[A-Za-z][A-Za-z_.-]{2,40})\\{0,3}["']?[ \t]*[:=][ \t]*(?P<quote>\\{0,3}["'])"""
+    r"""(?P<value>[^"'\\\n<>{}\[\]@]{1,80})(?P=quote)"""
+)
+_GATE = re.compile(rb"name|assignee|reporter|requester|approver|reviewer|author|createdby|submittedby|assignedto|person")
+_INNER_CAPITAL = re.compile(r"[^\W\d_][A-Z]")
+_DISPLAY_NAME = re.compile(
+    r"(?:^|(?<=[:,;\"]))[ \t]*(?P<name>[^\s<>:,;\"@][^<>:,;\"@\n]{0,60}?)[ \t]*<[\w.+-]+@[\w-]+(?:\.[\w-]+)+>",
+    re.MULTILINE,
+)
+
+
+def _names_a_person(key: str) -> bool:
+    normalized = "".join(char for char in key.lower() if char.isalpha())
+    return normalized in _ROLE_KEYS or normalized.endswith(_NAME_KEY_ENDINGS)
+
+
+def find_keyed_names(text: str, letters: bytes | None = None) -> Iterator[Candidate]:
+    """PERSON candidates under person keys and before e-mail addresses in angle brackets (see the docstring).
+
+    `letters` is an ASCII text's letter view (`Shapes.letters`), for the gate; None for other text."""
+    if letters is None or _GATE.search(letters):
+        for match in _KEYED_VALUE.finditer(text):
+            value = match.group("value").strip()
+            if _names_a_person(match.group("key")) and cell_is_name(value):
+                start = match.start("value") + match.group("value").index(value)
+                yield "PERSON", start, start + len(value)
+    if "@" in text and "<" in text:
+        for match in _DISPLAY_NAME.finditer(text):
+            name = match.group("name")
+            # Two words at least, none with an inner capital: a sender of one word is a product or a company as
+            # often (`GitHub <noreply@github.com>`, `Jira <jira@example.com>`).
+            if len(name.split()) >= 2 and not _INNER_CAPITAL.search(name) and cell_is_name(name):
+                yield "PERSON", match.start("name"), match.end("name")

@@ -1,0 +1,43 @@
+"""Names under a key that names a person and before an e-mail address in angle brackets
+(`capture/pii_names_keys.py`), in any script; and the keys and senders that name tools, teams and products."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"ticket": "OPS-12", "reporter": "高橋美咲", "assignee": "Joaquín Arrieta"}',
+         '{"ticket": "OPS-12", "reporter": "<PERSON>", "assignee": "<PERSON>"}'),
+        # JSON inside a JSON string, its quotes escaped.
+        ('{"arguments": "{\\"ticket_id\\": \\"SUP-7\\", \\"assignee\\": \\"山本 健\\"}"}',
+         '{"arguments": "{\\"ticket_id\\": \\"SUP-7\\", \\"assignee\\": \\"<PERSON>\\"}"}'),
+        ("cardholder_name='Ngozi Eze' amount=12.00", "cardholder_name='<PERSON>' amount=12.00"),
+        ('{"first_name": "Wojciech", "last_name": "Zieliński"}', '{"first_name": "<PERSON>", "last_name": "<PERSON>"}'),
+        ("Organizer: Ilse Vandermeer <ilse@example.org>\nAttendees: Tomás Ruiz <t.ruiz@example.org>",
+         "Organizer: <PERSON> <<EMAIL>>\nAttendees: <PERSON> <<EMAIL>>"),
+    ],
+)
+def test_names_their_key_or_address_vouches_for_go(text: str, expected: str) -> None:
+    assert redact_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"name": "geocode", "arguments": {}}',  # a bare name key names tools
+        '{"owner": "Platform Team", "assignee": "unassigned", "reporter": "jira-bot"}',
+        '{"author": "Renovate Bot", "requester": "Build Pipeline"}',
+        '{"full_name": "customer 4411"}',
+    ],
+)
+def test_keys_and_senders_that_name_no_person_stay(text: str) -> None:
+    assert redact_text(text) == text
+
+
+def test_a_sender_of_one_word_is_a_product() -> None:
+    assert redact_text("Reply-To: GitHub <noreply@github.com>") == "Reply-To: GitHub <<EMAIL>>"
