@@ -42,7 +42,9 @@ _CLAUSE = r"[^.?!\n<>\"{}]{0,60}?"
 # and the value on the same line or on the next one.
 _AFTER_ADDRESS = re.compile(
     rf"(?i:{phrase_alternation(_ADDRESS_STEMS)})[^\W\d_]*(?:\*\*)?"
-    rf"(?:{_CLAUSE}(?<![^\W\d_])(?i:{phrase_alternation(_TO_WORDS)})(?![^\W\d_])[ \t]*:?|(?:[ \t]+[^\W\d_]+){{0,2}}[ \t]*:)[ \t*]*(?:\r?\n[ \t]*)?"
+    rf"(?:{_CLAUSE}(?<![^\W\d_])(?i:{phrase_alternation(_TO_WORDS)})(?![^\W\d_])[ \t]*:?"  # "… address to"
+    r"|(?:[ \t]+[^\W\d_]+){0,2}[ \t]*:)"  # "Address:", "adresse de livraison :"
+    r"[ \t*]*(?:\r?\n[ \t]*)?"
 )
 _ADDRESS_WORD = re.compile(f"(?i:{phrase_alternation(_ADDRESS_STEMS)})")
 # The word before an address word, which says whose address it is ("IP address", "delivery address").
@@ -122,6 +124,8 @@ _SCRIPT_WORD = re.compile(r"[\u0900-\u0dff]{3,}")  # the Indic scripts, Devanaga
 
 
 def _plain_street(value: str, after_verb: bool) -> bool:
+    """Whether a clause a cue names is a street: a house number and a word, no log fields, no ordinary English
+    word in lower case; after a delivery verb also a capitalised or numbered start and a number that is no year."""
     if "=" in value:
         return False  # a log line's fields (`zipcode=069-961`), not an address
     plain = _SLASHED_NUMBER.sub("-", value)
