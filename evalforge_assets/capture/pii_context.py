@@ -26,6 +26,7 @@ from urllib.parse import unquote
 
 from evalforge_assets.capture.pii_called import find_called_numbers, may_hold_called_number, phone_value
 from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_session_ids import UUID, find_session_store_keys, random_token
 from evalforge_assets.capture.pii_shapes import Shapes, WordFragments
 
 # ----------------------------------------------------------------------------------------------- key names
@@ -163,17 +164,6 @@ def _secret_value(value: str, kind: str, spaced: bool) -> bool:
     return len(value) >= 8 and (mixed or value.isdigit())
 
 
-def _random_token(value: str, length: int) -> bool:
-    """A token of at least `length` characters of one run, with letters and digits mixed as keys are."""
-    return (
-        len(value) >= length
-        and not any(char in value for char in ":/@.")
-        and any(char.isdigit() for char in value)
-        and any(char.isalpha() for char in value)
-        and len(set(value)) >= 10
-    )
-
-
 def _keys(text: str, lowered: str | bytes, stems: re.Pattern[Any] | None = None) -> Iterator[tuple[str, int]]:
     """(key, end) of every key-like token holding a stem: found by the stems, then widened to the token.
 
@@ -284,7 +274,7 @@ def find_keyed_values(text: str, shapes: Shapes | None = None) -> Iterator[Candi
             # A bare `key` or `session` names a secret only when its value is a long random string (`key=3382…bb`);
             # a UUID after `session` is a conversation's or a request's id (`session=ce8e809b-8f26-…`), which logs
             # quote.
-            if not spaced and _random_token(value, 20) and not (kind == "SESSION" and _UUID.fullmatch(value)):
+            if not spaced and random_token(value, 20) and not (kind == "SESSION" and UUID.fullmatch(value)):
                 yield "SECRET", start, end
         elif value and _secret_value(value, kind, spaced and group == "bare"):
             yield kind, start, end
@@ -292,23 +282,6 @@ def find_keyed_values(text: str, shapes: Shapes | None = None) -> Iterator[Candi
 
 # A phone-shaped number followed by a phone word in brackets: `+47 22 12 34 56 (mobil)`, `… [fax]`.
 _NUMBER_THEN_WORD = re.compile(r"(\+?\(?\d[\d ().\-/]{3,22}\d)\s*[(\[]([^\W\d][\w .]{0,24})[)\]]")
-
-
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-# A session store's key holds the session's id, which is its credential: `SETEX "sess:8r5wje6b…"`, express-session's
-# signed `sess:s%3A21ZaHRDn….e1akZy…`, `session:4f0c…`.
-_SESSION_STORE_KEY = re.compile(
-    r"(?<![\w-])sess(?:ion)?[:_](?P<id>(?:s%3A|s:)?[A-Za-z0-9_-]{20,128}(?:\.[A-Za-z0-9_+/-]{16,128})?)(?![\w.+/-])"
-)
-
-
-def find_session_store_keys(text: str) -> Iterator[Candidate]:
-    if "sess" not in text:
-        return
-    for match in _SESSION_STORE_KEY.finditer(text):
-        session_id = match.group("id").removeprefix("s%3A").removeprefix("s:").split(".")[0]  # without its signature
-        if _random_token(session_id, 20) and not _UUID.fullmatch(session_id):
-            yield "SECRET", match.start("id"), match.end("id")
 
 
 def find_labelled_phones(text: str) -> Iterator[Candidate]:
