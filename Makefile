@@ -20,10 +20,8 @@ up: install
 
 # Two workers, one test file at a time each (a file's module fixtures start its servers once): most of the suite
 # waits on the processes it starts, and on this 2-core machine it took 15-20 minutes in one process, 11-12 in two.
-# Files go out in collection order (tests/fixtures/suite_order.py starts the long ones first), not xdist's default
-# of the files with most tests first, which left a two-minute file with one test to run alone at the end.
 test: install
-	$(UV) run --frozen pytest -n 2 --dist loadfile --no-loadscope-reorder
+	$(UV) run --frozen pytest -n 2 --dist loadfile
 
 lint: install
 	$(UV) run --frozen ruff check .

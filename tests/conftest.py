@@ -10,5 +10,4 @@ pytest_plugins = [
     "tests.doubles.datadog_datasets",
     "tests.doubles.slack_api",
     "tests.fixtures.provisioning",  # after the plugins whose helpers it imports
-    "tests.fixtures.suite_order",
 ]

@@ -14,7 +14,6 @@ from tests.fixtures.provisioning import (
     pytest_configure_node,
     tools_needed,
 )
-from tests.fixtures.suite_order import pytest_collection_modifyitems as order_files
 
 
 def test_a_tool_on_path_is_found_without_installing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -78,7 +77,7 @@ def test_a_failed_prefetch_is_kept_for_the_summary() -> None:
 
 class _Item:
     def __init__(self, name: str, *fixturenames: str) -> None:
-        self.name, self.fixturenames, self.nodeid = name, fixturenames, name
+        self.name, self.fixturenames = name, fixturenames
 
 
 class _Options:
@@ -123,15 +122,3 @@ def test_xdist_workers_order_by_what_the_controller_found_missing(monkeypatch: p
     items = [_Item("browser-1", "chromium_path"), _Item("unit-1", "tmp_path")]
     pytest_collection_modifyitems(_WorkerConfig(node.workerinput), items)  # type: ignore[arg-type]
     assert [item.name for item in items] == ["unit-1", "browser-1"]
-
-
-def test_long_files_start_first_and_install_waits_still_end_the_suite(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The suite-order plugin runs first (tryfirst), then provisioning's stable sort."""
-    monkeypatch.setattr(DebianTool, "find", lambda tool: None if tool.command == "chromium" else "/usr/bin/x")
-    items = [_Item("tests/unit/test_a.py::one", "tmp_path"), _Item("tests/browser/test_b.py::two", "chromium_path"),
-             _Item("tests/e2e/test_c.py::three", "tmp_path"), _Item("tests/unit/test_d.py::four")]
-    order_files(items)  # type: ignore[arg-type]
-    pytest_collection_modifyitems(_Config(), items)  # type: ignore[arg-type]
-    assert [item.name for item in items] == [
-        "tests/e2e/test_c.py::three", "tests/unit/test_a.py::one", "tests/unit/test_d.py::four",
-        "tests/browser/test_b.py::two"]
