@@ -38,15 +38,16 @@ _DELIVERY = (
     "entregue em", "consegnato a", "bezorgd op", "levereras till", "leveres til", "dostarczona na",
 )
 _CLAUSE = r"[^.?!\n<>\"{}]{0,60}?"
+_STEM = f"(?i:{phrase_alternation(_ADDRESS_STEMS)})"
 # The address word, then "to" (`… address to 5 Elm St`, `… adres dostawy na:\n`) or a colon (`**Address:** …`),
 # and the value on the same line or on the next one.
 _AFTER_ADDRESS = re.compile(
-    rf"(?i:{phrase_alternation(_ADDRESS_STEMS)})[^\W\d_]*(?:\*\*)?"
+    rf"{_STEM}[^\W\d_]*(?:\*\*)?"
     rf"(?:{_CLAUSE}(?<![^\W\d_])(?i:{phrase_alternation(_TO_WORDS)})(?![^\W\d_])[ \t]*:?"  # "… address to"
     r"|(?:[ \t]+[^\W\d_]+){0,2}[ \t]*:)"  # "Address:", "adresse de livraison :"
     r"[ \t*]*(?:\r?\n[ \t]*)?"
 )
-_ADDRESS_WORD = re.compile(f"(?i:{phrase_alternation(_ADDRESS_STEMS)})")
+_ADDRESS_WORD = re.compile(_STEM)
 # The word before an address word, which says whose address it is ("IP address", "delivery address").
 _PREVIOUS_WORD = re.compile(r"([^\W\d_]+)[ \t_-]*$")
 # A quoted value in the words after an address word: `the address "2 Ryan Trafficway"`, `l'adresse « 5 rue … »`,

@@ -6,8 +6,9 @@ more key-like cells separated by `,`, `;`, a tab or `|`, then the rows under it 
 phone header (`phone`, `mobile`, `Telefon`: the keys `pii_context` knows) is a phone when it is shaped like one; under
 an address header (`street`, `address`, `Adresse`) a street line when it holds a house number and a word; under a
 person header (`name`, `full_name`, `recipient`, `customer`) a name when it is one to four capitalised words, none
-an ordinary word, with no digit; under an SSN or TIN header nine digits the SSA could have issued (`name,sku,price` lists products: `Wireless Mouse` stays). `user`, `owner` and
-`member` columns are left out: they hold service accounts and teams (`Kubernetes`) as often as people.
+an ordinary word, with no digit (`name,sku,price` lists products: `Wireless Mouse` stays); under an SSN or TIN
+header nine digits the SSA could have issued. `user`, `owner` and `member` columns are left out: they hold service
+accounts and teams (`Kubernetes`) as often as people.
 """
 
 from __future__ import annotations
@@ -43,11 +44,12 @@ _SSN_CELL = re.compile(r"(\d{3})-?(\d{2})-?(\d{4})")
 def _header_kind(cell: str) -> str | None:
     if key_kind(cell) == "PHONE":
         return "PHONE"
-    if _normalized(cell) in _SSN_HEADERS:
+    normalized = _normalized(cell)
+    if normalized in _SSN_HEADERS:
         return "US_SSN"
     if address_key(cell):
         return "STREET_ADDRESS"
-    if _normalized(cell) in _PERSON_HEADERS:
+    if normalized in _PERSON_HEADERS:
         return "PERSON"
     return None
 

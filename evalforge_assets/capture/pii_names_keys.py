@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from evalforge_assets.capture.pii_context import _normalized
 from evalforge_assets.capture.pii_csv_columns import cell_is_name
 from evalforge_assets.capture.pii_patterns import Candidate
 
@@ -41,7 +42,7 @@ _DISPLAY_NAME = re.compile(
 
 
 def _names_a_person(key: str) -> bool:
-    normalized = "".join(char for char in key.lower() if char.isalpha())
+    normalized = _normalized(key)
     return normalized in _ROLE_KEYS or normalized.endswith(_NAME_KEY_ENDINGS)
 
 

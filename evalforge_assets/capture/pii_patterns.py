@@ -172,7 +172,9 @@ _PHONE_LABELED = re.compile(
 # number between ("I can't store Social Security numbers. Please remove 654254712 from the ticket"); "my social
 # is …" and a taxpayer id (`TIN: …`) label one too.
 _SSN_LABELED = re.compile(
-    r"(?i:ssn|social[ _-]security|social(?=[ \t]+is\b|[ \t]*[:#])|i?tin(?=[ \t]*[:#=]))(?:(?!(?i:order|invoice|ticket|account|ref|id)\b)[^\d\n#]){0,60}?(?<![\w-])(\d{9})(?![\w-])"
+    r"(?i:ssn|social[ _-]security|social(?=[ \t]+is\b|[ \t]*[:#])|i?tin(?=[ \t]*[:#=]))"  # the label
+    r"(?:(?!(?i:order|invoice|ticket|account|ref|id)\b)[^\d\n#]){0,60}?"  # no other number or id word between
+    r"(?<![\w-])(\d{9})(?![\w-])"
 )
 _PHONE_LABELS = (
     b"phone",
