@@ -28,6 +28,7 @@ from evalforge_assets.capture.pii_csv_columns import find_table_cells
 from evalforge_assets.capture.pii_names import find_full_names
 from evalforge_assets.capture.pii_names_cues import find_cued_names
 from evalforge_assets.capture.pii_names_keys import find_keyed_names
+from evalforge_assets.capture.pii_names_native import find_native_cued_names
 from evalforge_assets.capture.pii_names_scripts import find_script_names
 from evalforge_assets.capture.pii_names_speakers import find_speakers
 from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hold_national_id
@@ -490,6 +491,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
         found += find_speakers(text)
     if not shapes.ascii:
         found += find_script_names(text)
+    found += find_native_cued_names(text, shapes)  # titles after a name (`Tanaka-san`, `Ahmet Bey`) are ASCII too
     found += find_credential_ids(text)  # gated inside: a `{` is one literal search
     found += context_candidates(text, shapes)
     return found

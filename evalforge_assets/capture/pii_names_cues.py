@@ -83,15 +83,19 @@ _SIGN_OFFS = (
 _TITLES = (
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "herr", "frau", "mme", "mlle", "doña", "sig.ra", "sig.na",
     "dott.ssa", "pani", "mevr", "fru", "herra", "rouva", "sayın", "г-н", "г-жа", "господин", "госпожа",
+    "madame", "monsieur", "mademoiselle", "señor", "señora", "señorita", "signor", "signora", "signorina", "senhor",
+    "senhora", "meneer", "mevrouw", "doamna", "domnul", "doamnei", "domnului", "paní", "pán", "пан", "пані",
+    "пане", "κυρία", "κύριος", "κα", "ông", "bà",
 )
 # Titles that are also words or abbreviations of other things ("Bay", "Don", "M", "Fr"): only with their full stop.
-_DOTTED_TITLES = ("m", "hr", "fr", "sr", "sra", "srta", "don", "sig", "dott", "ing", "avv", "dhr", "pan")
+_DOTTED_TITLES = ("m", "hr", "fr", "sr", "sra", "srta", "don", "sig", "dott", "ing", "avv", "dhr", "pan", "dl", "dna", "κ")
 _INTRODUCTIONS = (
     "i am", "i'm", "im", "it's", "its", "this is", "my name is", "je suis", "je m'appelle", "moi c'est", "ich bin",
     "ich heiße", "mein name ist", "hier ist", "sono", "mi chiamo", "soy", "me llamo", "mi nombre es", "sou",
     "eu sou", "meu nome é", "me chamo", "jag heter", "jag är", "jeg heter", "jeg er", "ik ben", "mijn naam is",
     "nazywam się", "jestem", "jmenuji se", "jsem", "olen", "nimeni on", "benim adım", "меня зовут", "мене звати",
-    "a nevem", "numele meu este", "με λένε", "είμαι", "tôi là", "tên tôi là", "saya", "nama saya",
+    "a nevem", "numele meu este", "με λένε", "είμαι", "είμαι ο/η", "είμαι ο", "είμαι η", "tôi là", "tên tôi là",
+    "mình là", "em là", "saya", "nama saya", "täällä", "här är", "her er", "hier is", "hier spricht", "c'est",
     "name on the account is", "account holder is", "called back", "spoke with", "spoke to",
 )
 # Keys that name a person (English `name:` keys are read by `pii_finders`, which also knows when a bare `name`
@@ -102,12 +106,18 @@ _LABELS = (
     "adı soyadı", "имя", "фио", "фамилия", "контактное лицо", "ім'я", "піб", "jméno", "příjmení", "nimi", "név",
     "όνομα", "ονοματεπώνυμο", "attendees", "organizer", "organiser", "participants", "contact person",
     "ansprechpartner", "account holder", "titular", "tên", "họ tên", "nama",
+    # The holder of an account, as bank forms in each language label them.
+    "titulaire", "titulaire du compte", "kontoinhaber", "intestatario", "tenaamstelling", "rekeninghouder",
+    "hesap sahibi", "właściciel rachunku", "właściciel konta", "kontohavare", "kontoinnehaver", "kontohaver",
+    "tilinomistaja", "majitel účtu", "владелец счета", "власник рахунку", "titularul contului",
+    "számlatulajdonos", "δικαιούχος", "chủ tài khoản", "pemilik rekening",
 )
 # Keys that hold a person or an organisation (`"customer": "Initech"`): a full name with name data in it.
 _WEAK_LABELS = (
     "customer", "cliente", "client", "kunde", "klant", "kund", "müşteri", "клиент", "pelanggan", "patient",
     "paciente", "driver", "owner", "assignee", "holder", "contact", "destinataire", "destinatario", "destinatário",
-    "empfänger", "получатель", "beneficiario", "bénéficiaire",
+    "empfänger", "получатель", "beneficiario", "bénéficiaire", "beneficiary", "payee", "recipient", "cardholder",
+    "card holder",
 )
 _GREETING_KINDS = {"greeting", "thanks", "sign_off"}
 _CUE_KINDS = ("greeting", "thanks", "sign_off", "title", "introduction", "label", "weak_label")
@@ -194,6 +204,9 @@ def _non_latin_cased(word: str) -> bool:
 _TITLE_WORDS = frozenset(title.rstrip(".") for title in (*_TITLES, *_DOTTED_TITLES))
 
 
+_MIDDLE_INITIAL = re.compile(rf"{_U}\.")
+
+
 def _name_words(run: str) -> tuple[int, list[str]]:
     """How many leading words of `run` are titles, and the words after them that can be one name: one case
     style, particles allowed inside, at most four."""
@@ -208,15 +221,15 @@ def _name_words(run: str) -> tuple[int, list[str]]:
     taken: list[str] = []
     for word in words:
         bare = word.rstrip(".")
-        if taken and bare.lower() in _PARTICLES and word == bare:
-            taken.append(word)
+        if taken and ((bare.lower() in _PARTICLES and word == bare) or _MIDDLE_INITIAL.fullmatch(word)):
+            taken.append(word)  # "van der", and a middle initial ("JACK Z. ROBERTS")
             continue
         if _style(bare) != style or bare.lower() in _NON_NAME_WORDS or len(taken) >= 5:
             break
         taken.append(bare)
         if word != bare:  # a full stop ends the name ("... Ruiz. Order")
             break
-    while taken and taken[-1].lower() in _PARTICLES:
+    while taken and (taken[-1].lower() in _PARTICLES or _MIDDLE_INITIAL.fullmatch(taken[-1])):
         taken.pop()
     return skipped, (taken if sum(w.lower() not in _PARTICLES for w in taken) <= 4 else [])
 
@@ -249,7 +262,7 @@ def _inflected(lowered: str) -> bool:
 
 
 def _accept(kind: str, words: list[str]) -> bool:
-    names = [w for w in words if w.lower() not in _PARTICLES]
+    names = [w for w in words if w.lower() not in _PARTICLES and not _MIDDLE_INITIAL.fullmatch(w)]
     if not names:
         return False
     style = _style(names[0])

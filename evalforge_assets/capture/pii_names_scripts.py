@@ -26,20 +26,21 @@ _HAN = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _KANA = "\u3040-\u309f\u30a0-\u30ff"
 _HANGUL = "\uac00-\ud7a3"
 # Scripts written with spaces between words, each its own character class: a run stays in one script.
-_SPACED_SCRIPTS = (
-    "\u0900-\u097f",  # Devanagari (Hindi, Marathi, Nepali)
-    "\u0980-\u09ff",  # Bengali
-    "\u0a00-\u0a7f",  # Gurmukhi
-    "\u0a80-\u0aff",  # Gujarati
-    "\u0b80-\u0bff",  # Tamil
-    "\u0c00-\u0c7f",  # Telugu
-    "\u0c80-\u0cff",  # Kannada
-    "\u0d00-\u0d7f",  # Malayalam
-    "\u0d80-\u0dff",  # Sinhala
-    "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff",  # Arabic and Persian
-    "\u0591-\u05f4",  # Hebrew
-    "\u0e01-\u0e4e",  # Thai
-)
+SCRIPT_LETTERS: dict[str, str] = {
+    "devanagari": "\u0900-\u097f",  # Hindi, Marathi, Nepali
+    "bengali": "\u0980-\u09ff",
+    "gurmukhi": "\u0a00-\u0a7f",
+    "gujarati": "\u0a80-\u0aff",
+    "tamil": "\u0b80-\u0bff",
+    "telugu": "\u0c00-\u0c7f",
+    "kannada": "\u0c80-\u0cff",
+    "malayalam": "\u0d00-\u0d7f",
+    "sinhala": "\u0d80-\u0dff",
+    "arabic": "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff",  # Arabic, Persian and Urdu
+    "hebrew": "\u0591-\u05f4",
+    "thai": "\u0e01-\u0e4e",
+}
+_SPACED_SCRIPTS = tuple(SCRIPT_LETTERS.values())
 # Two to six words (Arabic names chain their ancestry: جمان بن سعد بن ليث), a word may join parts with a hyphen or
 # an apostrophe (מזרחי-צרפתי, ג'בארין).
 _SPACED_RUNS = tuple(
@@ -109,15 +110,15 @@ def find_script_names(text: str) -> Iterator[Candidate]:
                     yield "PERSON", match.start(), match.end()
     if _ANY_CJK.search(text):
         for match in _CJK_RUN.finditer(text):
-            if _cjk_name(match.group()) and _stands_alone(text, match.start(), match.end()):
+            if is_cjk_name(match.group()) and _stands_alone(text, match.start(), match.end()):
                 yield "PERSON", match.start(), match.end()
     if _ANY_HANGUL.search(text):
         for match in _HANGUL_RUN.finditer(text):
-            if _korean_name(match.group()) and _stands_alone(text, match.start(), match.end()):
+            if is_korean_name(match.group()) and _stands_alone(text, match.start(), match.end()):
                 yield "PERSON", match.start(), match.end()
 
 
-def _cjk_name(run: str) -> bool:
+def is_cjk_name(run: str) -> bool:
     words = run.split()
     if len(words) == 2:
         return all(len(word) <= 3 for word in words)
@@ -125,7 +126,7 @@ def _cjk_name(run: str) -> bool:
     return 2 <= len(run) <= 4 and run[0] in _CHINESE_FAMILY_NAMES and not _KANA_CHAR.search(run)
 
 
-def _korean_name(run: str) -> bool:
+def is_korean_name(run: str) -> bool:
     words = run.split()
     if len(words) == 2:
         return words[0][0] in _KOREAN_FAMILY_NAMES and len(words[0]) <= 2 and len(words[1]) <= 3
