@@ -30,6 +30,7 @@ from evalforge_assets.capture.pii_decode import prepare
 from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_library import library_candidates
 from evalforge_assets.capture.pii_name_echoes import name_echoes
+from evalforge_assets.capture.pii_names_beside import addressee_names
 from evalforge_assets.capture.pii_pairs import credential_id_keys
 from evalforge_assets.capture.pii_patterns import (
     _PLACEHOLDER,
@@ -106,9 +107,18 @@ def _find(text: str) -> list[PiiMatch]:
     accepted: list[Candidate] = []
     for candidate in candidates:
         _accept_if_free(candidate, accepted)
+    _add_addressees(text, accepted)
     _add_name_echoes(text, accepted)
     accepted.sort(key=lambda c: c[1])
     return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]
+
+
+def _add_addressees(text: str, accepted: list[Candidate]) -> None:
+    """The name on the line above a street line (`pii_names_beside`), where nothing else was found."""
+    streets = [candidate for candidate in accepted if candidate[0] == "STREET_ADDRESS"]
+    if streets and ("\n" in text or "\\n" in text):  # a line break, or one escaped inside a JSON string
+        for candidate in addressee_names(text, streets):
+            _accept_if_free(candidate, accepted)
 
 
 def _add_name_echoes(text: str, accepted: list[Candidate]) -> None:

@@ -25,12 +25,7 @@ from evalforge_assets.capture.pii_address_keys import find_keyed_addresses
 from evalforge_assets.capture.pii_address_prose import find_prose_addresses
 from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_csv_columns import find_table_cells
-from evalforge_assets.capture.pii_names import find_full_names
-from evalforge_assets.capture.pii_names_cues import find_cued_names
-from evalforge_assets.capture.pii_names_keys import find_keyed_names
-from evalforge_assets.capture.pii_names_native import find_native_cued_names
-from evalforge_assets.capture.pii_names_scripts import find_script_names
-from evalforge_assets.capture.pii_names_speakers import find_speakers
+from evalforge_assets.capture.pii_name_finders import name_candidates
 from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hold_national_id
 from evalforge_assets.capture.pii_pairs import find_credential_ids
 from evalforge_assets.capture.pii_patterns import Candidate
@@ -484,14 +479,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_keyed_addresses(text, shapes)
     found += find_prose_addresses(text, shapes)
     found += find_table_cells(text)
-    found += find_keyed_names(text, shapes.letters if shapes.ascii else None)
-    found += find_full_names(text, shapes)
-    found += find_cued_names(text, shapes)
-    if ":" in text:
-        found += find_speakers(text)
-    if not shapes.ascii:
-        found += find_script_names(text)
-    found += find_native_cued_names(text, shapes)  # titles after a name (`Tanaka-san`, `Ahmet Bey`) are ASCII too
+    found += name_candidates(text, shapes)
     found += find_credential_ids(text)  # gated inside: a `{` is one literal search
     found += context_candidates(text, shapes)
     return found

@@ -97,6 +97,11 @@ _INTRODUCTIONS = (
     "a nevem", "numele meu este", "με λένε", "είμαι", "είμαι ο/η", "είμαι ο", "είμαι η", "tôi là", "tên tôi là",
     "mình là", "em là", "saya", "nama saya", "täällä", "här är", "her er", "hier is", "hier spricht", "c'est",
     "name on the account is", "account holder is", "called back", "spoke with", "spoke to",
+    # The person a role is filled by ("Your courier Emil is on the way"): one known given name is enough.
+    "courier", "your courier", "your driver", "your rider", "your agent", "your advisor", "your adviser",
+    "your technician", "your nurse", "your pharmacist", "your caseworker", "your representative", "your host",
+    "kurier", "ihr fahrer", "votre livreur", "livreur", "repartidor", "su repartidor", "corriere", "entregador",
+    "bezorger", "je bezorger", "budet", "kurir", "kurer", "kurye", "курьер", "ваш курьер", "кур'єр",
 )
 # Keys that name a person (English `name:` keys are read by `pii_finders`, which also knows when a bare `name`
 # labels a tool or a product).

@@ -1,0 +1,30 @@
+"""Every finder of person names, each asked only when a cheap test says it may find one."""
+
+from __future__ import annotations
+
+from evalforge_assets.capture.pii_names import find_full_names
+from evalforge_assets.capture.pii_names_beside import find_holders_before_ibans
+from evalforge_assets.capture.pii_names_cues import find_cued_names
+from evalforge_assets.capture.pii_names_keys import find_keyed_names
+from evalforge_assets.capture.pii_names_native import find_native_cued_names
+from evalforge_assets.capture.pii_names_scripts import find_script_names
+from evalforge_assets.capture.pii_names_speakers import find_speakers
+from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_shapes import Shapes
+
+
+def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
+    """PERSON candidates of every name finder (the addressee above a street is added once streets are found,
+    `pii_names_beside.addressee_names`)."""
+    found: list[Candidate] = []
+    found += find_keyed_names(text, shapes.letters if shapes.ascii else None)
+    found += find_full_names(text, shapes)
+    found += find_cued_names(text, shapes)
+    if ":" in text:
+        found += find_speakers(text)
+    if not shapes.ascii:
+        found += find_script_names(text)
+    found += find_native_cued_names(text, shapes)  # titles after a name (`Tanaka-san`, `Ahmet Bey`) are ASCII too
+    if "IBAN" in text:
+        found += find_holders_before_ibans(text)
+    return found
