@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from evalforge_assets.capture.pii_address_central import CENTRAL_EUROPEAN_STREET, may_hold_central_street
 from evalforge_assets.capture.pii_address_scripts import script_address_patterns
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes, WordKinds
@@ -47,7 +48,7 @@ _UNIT_FIRST = re.compile(
     rf"\b(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite)[ \t]+\d+\w?,?\s+{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
 )
 # French writes the street type in lower case after the number: "32, rue Sébastien Gomez".
-_FR_TYPES = r"rue|avenue|boulevard|chemin|allée|impasse|place|quai|route|cours|square|passage|voie"
+_FR_TYPES = r"rue|avenue|boulevard|chemin|allée|impasse|place|quai|route|cours|square|passage|voie|rang|montée"
 _FRENCH = re.compile(
     rf"(?:(?<![\w.,/-])\d{{1,5}}(?:[ \t]?(?:bis|ter))?,?[ \t]+)?(?i:{_FR_TYPES})[ \t]+"
     rf"(?:(?:de|du|des|de la|d'|l')[ \t]*)?{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
@@ -362,6 +363,8 @@ def _searches(text: str, shapes: Shapes) -> list[tuple[re.Pattern[str], int, int
         searches.append((_NUMBERED_WAY, 0, whole))
     if (not shapes.ascii or not shapes.words.isdisjoint(_TURKIC_WORDS)) and _TURKIC_WAYS.search(text):
         searches.append((_TURKIC, 0, whole))
+    if may_hold_central_street(text, shapes):
+        searches.append((CENTRAL_EUROPEAN_STREET, 0, whole))
     if "PO A" in text:  # APO, FPO, DPO
         searches.append((_MILITARY, 0, whole))
     if not shapes.ascii:

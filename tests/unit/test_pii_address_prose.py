@@ -55,3 +55,25 @@ def test_streets_a_sentence_names_are_redacted(text: str, expected: str) -> None
 )
 def test_sentences_that_name_no_street_stay(text: str) -> None:
     assert redact_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        ("moje zamówienie nadal nie dotarło na adres ul. Sikorskiego 421\n50-072 Łomża.", "ul. Sikorskiego 421"),
+        ("zostaw paczkę u sąsiada: al. Jeżynowa 76/64, dziękuję", "al. Jeżynowa 76/64"),
+        ("na adres plac Wróblewskiego 49 proszę", "plac Wróblewskiego 49"),
+        ("Livrare la Str. Mihai Eminescu nr. 12, bl. 3", "Str. Mihai Eminescu nr. 12"),
+        ("Szállítási cím: Kossuth Lajos utca 5., kapucsengő 12", "Kossuth Lajos utca 5."),
+        ("Doručte na nám. Míru 5, prosím", "nám. Míru 5"),
+    ],
+)
+def test_central_european_street_lines_are_redacted(text: str, street: str) -> None:
+    redacted = redact_text(text, {})
+    assert street not in redacted, redacted
+    assert "<STREET_ADDRESS>" in redacted
+
+
+def test_central_european_type_words_alone_are_no_address() -> None:
+    text = "The utca field and the ul element: ul 5 items. See pl. 3 of the report, and Str. 5 of the spec."
+    assert redact_text(text, {}) == text

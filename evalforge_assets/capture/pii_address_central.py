@@ -1,0 +1,49 @@
+"""Street lines of Central and South-Eastern Europe, where the street type is a lower-case word or an
+abbreviation that the patterns of `pii_address` do not know, and no postcode need follow:
+
+* Polish: the type first, mostly abbreviated: `ul. Sikorskiego 421`, `al. Jeżynowa 76/64`, `pl. Kopernika 94`,
+  `os. Tysiąclecia 12`, `plac Wróblewskiego 49`, `ulica Podgórna 90`, `ul. 3 Maja 5`;
+* Romanian: the type first, and often `nr.` before the number: `Str. Mihai Eminescu nr. 12`, `Strada Lungă 5`,
+  `Bd. Unirii 21`, `Calea Victoriei 155`, `Aleea Teilor 3`;
+* Czech and Slovak: `nám. Míru 5`, `náměstí Svobody 12`, `tř. Tomáše Bati 120`;
+* Hungarian: the type after the name, in lower case: `Kossuth Lajos utca 5`, `Petőfi u. 12.`, `Váci út 1-3`,
+  `Széchenyi tér 2`, `Andrássy körút 7`.
+
+Each needs the type word, a name that starts with a capital or a number (`3 Maja`), and a house number, so a
+sentence that merely says "ulica" or "utca" is no address.
+"""
+
+from __future__ import annotations
+
+import re
+
+from evalforge_assets.capture.pii_shapes import Shapes
+
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ŽȘȚ][\w'’.-]*"
+_HOUSE = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?\.?"
+_TYPE_FIRST = (
+    r"ul\.|al\.|pl\.|os\.|ulica|aleja|plac|osiedle|Ulica|Aleja|Plac|Osiedle|"
+    r"Str\.|str\.|Strada|strada|Bd\.|bd\.|Bulevardul|bulevardul|Calea|calea|Aleea|aleea|Piața|piața|Șoseaua|"
+    r"șoseaua|Splaiul|splaiul|Intrarea|intrarea|"
+    r"nám\.|náměstí|námestie|tř\.|třída|ulice"
+)
+_TYPE_AFTER = r"utca|u\.|út|útja|tér|tere|körút|krt\.|sor|köz|fasor|sétány|lakótelep|rakpart"
+CENTRAL_EUROPEAN_STREET = re.compile(
+    rf"(?<![\w.])(?:{_TYPE_FIRST})[ \t]+(?:\d{{1,2}}[ \t]+)?{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}},?[ \t]+"
+    rf"(?:nr\.?[ \t]*)?{_HOUSE}(?![\w])"
+    rf"|(?<![\w.]){_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}[ \t]+(?:{_TYPE_AFTER})[ \t]+{_HOUSE}(?![\w])"
+)
+# Necessary conditions: one of the type words, as a whole ASCII word of the letter view (lowered, a dot is a
+# space there) or, in other text, by a search.
+_TYPE_WORDS = re.compile(rf"(?<![\w.])(?:{_TYPE_FIRST}|{_TYPE_AFTER})(?![\w])")
+_ASCII_TYPE_WORDS = frozenset(
+    word.rstrip("\\.").lower().encode()
+    for word in f"{_TYPE_FIRST}|{_TYPE_AFTER}".split("|") if word.replace("\\.", "").isascii()
+)
+
+
+def may_hold_central_street(text: str, shapes: Shapes) -> bool:
+    """A necessary condition of `CENTRAL_EUROPEAN_STREET`."""
+    if shapes.ascii:
+        return not shapes.words.isdisjoint(_ASCII_TYPE_WORDS) and _TYPE_WORDS.search(text) is not None
+    return _TYPE_WORDS.search(text) is not None
