@@ -16,6 +16,11 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
   tokens, SSNs and passwords in forms the writer chose); pinned and scored before and after the third step's rules
   (labels, closing names, street sentences), which were written from probes 1 and 2; its PERSON and STREET_ADDRESS
   leaks never looked at.
+* `pii_blind6.jsonl`: 2,500 texts, 48 locales, 161 templates (retrieved RAG chunks, tool calls and results, call
+  transcripts in lower case, HL7 and FHIR, framework logs, configs, SQL, e-mail threads; 4,016 names, 1,205
+  streets, 7,070 hard negatives chosen to be hard: companies, brands that are given names, street-named
+  products); pinned and first scored with the rules of this probe's session in place and without them (the code
+  as the session started), so it measures those rules blind; its PERSON and STREET_ADDRESS leaks never looked at.
 
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """
@@ -53,3 +58,4 @@ BLIND2 = BlindCorpus("pii_blind2.jsonl", "9e9442a0fcaccd4161700b97afe66bfdf9b0c7
 BLIND3 = BlindCorpus("pii_blind3.jsonl", "40faa3b79bb46a8735ead314997e5e68ea7904a0caa8a66b1c55ef5c860032b1")
 BLIND4 = BlindCorpus("pii_blind4.jsonl", "11e9184157217ddb65d49883b837cd5fe63e3c624aea3e721ef4f6e61f398cbe")
 BLIND5 = BlindCorpus("pii_blind5.jsonl", "df35e3bbf3d832fac159919238524c2f1cfc86f3baa0a9ffe1d8c1164d53d616")
+BLIND6 = BlindCorpus("pii_blind6.jsonl", "3cb474328d7a5c1adf70aed9cf5f833424c8252b9fbb9885172e3f63660518f9")

@@ -19,15 +19,17 @@ LEVELS = {
     pii_blind.BLIND3: (0.19, 0.04, 0.026),
     pii_blind.BLIND4: (0.29, 0.08, 0.022),
     pii_blind.BLIND5: (0.25, 0.13, 0.014),
+    pii_blind.BLIND6: (0.26, 0.13, 0.074),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
-         pii_blind.BLIND5: 2500}
+         pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500}
 # Types none of a corpus's values may leak of, but for the measured levels below: probes 4 and 5 write e-mail
 # addresses URL-encoded and spoken ("sandra dot cohen at outlook dot com"), and probe 5 tokens the finders miss.
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
 MEASURED_LEAKS = {
     pii_blind.BLIND4: {"EMAIL": 0.025},
     pii_blind.BLIND5: {"EMAIL": 0.032, "TOKEN": 0.006},
+    pii_blind.BLIND6: {"EMAIL": 0.021, "IP_ADDRESS": 0.005, "TOKEN": 0.063},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
@@ -36,6 +38,7 @@ STRUCTURED = {
     pii_blind.BLIND3: {"PHONE": 0.021, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
     pii_blind.BLIND4: {"PHONE": 0.133, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND5: {"PHONE": 0.022, "IBAN": 0.017, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
+    pii_blind.BLIND6: {"PHONE": 0.048, "IBAN": 0.027, "CREDIT_CARD": 0.41, "US_SSN": 0.02, "PASSWORD": 0.114},
 }
 
 
