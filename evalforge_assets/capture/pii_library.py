@@ -104,7 +104,8 @@ _CARD_PREFIXES: tuple[tuple[tuple[str, ...], frozenset[int]], ...] = (
     (("2200", "2201", "2202", "2203", "2204"), frozenset({16, 17, 18, 19})),
     (("9792",), frozenset({16})),
 )
-_DIGIT_GROUPS = re.compile(r"(?<![\w.,$€£/:-])\d+(?:[ -]\d+)*(?![\w-]|[.,]\d)")
+# As `pii_patterns._CARD`: a whole field of a comma-separated row may be a card too.
+_DIGIT_GROUPS = re.compile(r"(?<![\w.,$€£/:-])\d+(?:[ -]\d+)*(?![\w-]|[.,]\d)|(?<=,)\d{13,19}(?=[,;|\t\r\n\"]|$)")
 
 
 def _issuer_accepts(digits: str) -> bool:
