@@ -28,6 +28,7 @@ from evalforge_assets.capture.pii_csv_columns import find_table_cells
 from evalforge_assets.capture.pii_name_finders import name_candidates
 from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hold_national_id
 from evalforge_assets.capture.pii_pairs import find_credential_ids
+from evalforge_assets.capture.pii_password_files import find_file_passwords
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_phones import DATE_OR_TIME, find_cued_phones, find_phones
 from evalforge_assets.capture.pii_shapes import Shapes
@@ -248,7 +249,8 @@ _NOT_A_KEY = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 _PASSWORD_WORDS = re.compile(
     r"(?i)\b(?:passwords?|passwort|passwd|passphrase|pass|pwd|pw|kennwort|passcode|mot de passe|kata sandi|mật khẩu"
     r"|(?:wachtwoord|contraseñ|senh|parol|şifre|sifre|passord|salasan|jelsz|hasł|hasl|lösenord|losenord|adgangskod"
-    r"|hesl|пароль|парол)\w*)\b|סיסמ\w*|كلمة (?:المرور|السر)|パスワード|密码|密碼|비밀번호|รหัสผ่าน|पासवर्ड"
+    r"|hesl|пароль|парол|συνθηματικ|პაროლ)\w*)\b|(?i:κωδικ\w* (?:πρόσβασης|μου))|סיסמ\w*|كلمة (?:المرور|السر)|رمز عبور|パスワード|密码|密碼|비밀번호"
+    r"|รหัสผ่าน|पासवर्ड"
 )
 # The inflected words' stems in an ASCII text's padded letter view, for the gate.
 _INFLECTED_PASSWORD_WORDS = re.compile(
@@ -303,13 +305,14 @@ def _looks_like_password(value: str) -> bool:
 
 
 _EMAIL_LIKE = re.compile(r"[\w.+-]@[\w-]+\.[A-Za-z]")
-_NOT_PASSWORDS = frozenset({"reset", "expired", "required", "invalid", "changed", "incorrect", "provided"})
+_NOT_PASSWORDS = frozenset({"reset", "expired", "required", "invalid", "changed", "incorrect", "provided", "-stdin"})
 
 
 _TOKEN_PREFIXES = ("glpat-", "ya29.", "npm_", "SG.", "sk-ant", "hf_", "shpat_", "dop_v1", "pypi-")
 _PASSWORD_STEMS = ("pass", "pw", "kennwort", "wachtwoord", "contrase", "senh", "parol", "şifre", "sifre", "salasan",
                    "jelsz", "hasł", "hasl", "lösenord", "losenord", "adgangskod", "hesl", "sandi", "mật khẩu",
-                   "пароль", "парол", "סיסמ", "كلمة", "パスワード", "密码", "密碼", "비밀번호", "รหัสผ่าน", "पासवर्ड")
+                   "пароль", "парол", "סיסמ", "كلمة", "パスワード", "密码", "密碼", "비밀번호", "รหัสผ่าน", "पासवर्ड", "κωδικ",
+                   "συνθηματικ", "პაროლ", "رمز عبور")
 _SECRET_STEMS = ("key", "token", "secret", "credential", "auth")
 
 
@@ -482,5 +485,6 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_table_cells(text)
     found += name_candidates(text, shapes)
     found += find_credential_ids(text)  # gated inside: a `{` is one literal search
+    found += find_file_passwords(text)  # gated inside
     found += context_candidates(text, shapes)
     return found

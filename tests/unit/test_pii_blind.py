@@ -38,7 +38,7 @@ STRUCTURED = {
     pii_blind.BLIND3: {"PHONE": 0.021, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
     pii_blind.BLIND4: {"PHONE": 0.133, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND5: {"PHONE": 0.022, "IBAN": 0.017, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
-    pii_blind.BLIND6: {"PHONE": 0.048, "IBAN": 0.027, "CREDIT_CARD": 0.0, "US_SSN": 0.02, "PASSWORD": 0.114},
+    pii_blind.BLIND6: {"PHONE": 0.048, "IBAN": 0.027, "CREDIT_CARD": 0.0, "US_SSN": 0.02, "PASSWORD": 0.0},
 }
 
 
