@@ -13,38 +13,25 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import string
 from collections.abc import Iterator
 
 from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString
-from stdnum import iban as stdnum_iban
 
-from evalforge_assets.capture.checksums import luhn_valid, mod97, ssn_valid
+from evalforge_assets.capture.checksums import luhn_valid, ssn_valid
 from evalforge_assets.capture.pii_address import find_addresses
 from evalforge_assets.capture.pii_address_keys import find_keyed_addresses
 from evalforge_assets.capture.pii_address_prose import find_prose_addresses
 from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_csv_columns import find_table_cells
+from evalforge_assets.capture.pii_ibans import find_ibans
 from evalforge_assets.capture.pii_name_finders import name_candidates
 from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hold_national_id
 from evalforge_assets.capture.pii_pairs import find_credential_ids
 from evalforge_assets.capture.pii_password_files import find_file_passwords
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_phones import DATE_OR_TIME, find_cued_phones, find_phones
+from evalforge_assets.capture.pii_reservations import find_reservation_contacts
 from evalforge_assets.capture.pii_shapes import Shapes
-
-_IBAN_LENGTHS: dict[str, int] = {}
-
-
-def _load_iban_lengths() -> dict[str, int]:
-    """Every country's IBAN length from python-stdnum's registry (4 + the BBAN's field widths), read once."""
-    if not _IBAN_LENGTHS:
-        for code in (f"{a}{b}" for a in string.ascii_uppercase for b in string.ascii_uppercase):
-            bban = stdnum_iban._ibandb.info(code)[0][1].get("bban")
-            if bban:
-                _IBAN_LENGTHS[code] = 4 + sum(int(width) for width in re.findall(r"(\d+)!", bban))
-    return _IBAN_LENGTHS
-
 
 # ----------------------------------------------------------------------------------------------- e-mail
 # Unicode local parts and domains (hans@bücher.de, 用户@例子.广告) and punycode labels (a@xn--d1acufc.xn--p1ai).
@@ -84,7 +71,6 @@ def find_ipv6_extra(text: str, shapes: Shapes | None = None) -> Iterator[Candida
 _DIGIT_RUN = re.compile(r"\d+")
 # Passwords hold brackets and symbols too; only spaces, quotes and list separators end one.
 _PASSWORD_TOKEN = re.compile(r"[^\s\"',;&]+")
-_SEPARATORS = re.compile(r"[ -]")
 
 
 # -------------------------------------------------------------------------------------------------- cards
@@ -144,76 +130,6 @@ def find_cards(text: str) -> Iterator[Candidate]:
                 break  # groups inside a longer grouped number (a reference, an account) are no card
             yield "CREDIT_CARD", found[0], found[1]
             index = found[2] + 1
-
-
-# --------------------------------------------------------------------------------------------------- IBAN
-_IBAN_LOOSE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2})(\d{2})((?:[ -]?[A-Z0-9]){8,32})")
-
-
-def find_ibans(text: str) -> Iterator[Candidate]:
-    lengths = _load_iban_lengths()
-    for match in _IBAN_LOOSE.finditer(text):
-        length = lengths.get(match.group(1))
-        if length is None:
-            if (labelled := _labelled_iban_end(text, match)) is not None:
-                yield "IBAN", match.start(), labelled  # a country without IBANs, in generated data
-            continue
-        kept, end = 0, match.start()
-        for offset, char in enumerate(match.group()):
-            if char.isalnum():
-                kept += 1
-                if kept == length:
-                    end = match.start() + offset + 1
-                    break
-        if kept == length and not (end < len(text) and text[end].isalnum()):
-            compact = _SEPARATORS.sub("", text[match.start() : end])
-            if mod97(compact[4:] + compact[:4]) == 1:
-                yield "IBAN", match.start(), end
-                continue
-        if (other := _other_length_iban(text, match)) is not None:
-            yield "IBAN", match.start(), other
-
-
-# Generators and some banks' test data write an IBAN of another length than its country's (Faker's `iban()` in a
-# locale without a format of its own writes `GB` and 17 characters, one short of a British IBAN) with a valid
-# check: kept whole when its check holds, which a random string of that shape passes one time in 97.
-_MIN_IBAN, _MAX_IBAN = 15, 34
-
-
-def _other_length_iban(text: str, match: re.Match[str]) -> int | None:
-    """The end of the longest IBAN-shaped run at `match` (cut only where a separator stands) whose check holds."""
-    ends = [match.end()] + [m.start() for m in _SEPARATORS.finditer(match.group())][::-1]
-    for end in ends:
-        end = end if end == match.end() else match.start() + end
-        if end < len(text) and text[end].isalnum():
-            continue
-        compact = _SEPARATORS.sub("", text[match.start() : end])
-        if _MIN_IBAN <= len(compact) <= _MAX_IBAN and mod97(compact[4:] + compact[:4]) == 1:
-            return end
-    return None
-
-
-# A value right after the word IBAN with the code of a country that has no IBAN (`IBAN AR64HDOK98823945137923743028`,
-# `iban=TH39 6788 4575 11`, `"iban": "…"`): generators (Faker) and payment forms write an account number so, and
-# no check can decide, so the label does. A registry country's IBAN still needs its check ("invalid IBAN DE00 …"
-# is a test value). Its groups end at the first one without a digit (`IBAN AR12 3456 7890 12 SENT` keeps `SENT`).
-_IBAN_LABEL = re.compile(r"""(?i:iban)[\w-]{0,12}\\?["']?[ \t]*(?:[:=]|is)?[ \t]*\\?["']?$""")
-_BANK_LETTERS = re.compile(r"[ -]?[A-Z]{4}(?=[ -]?\d)")  # GB82 WEST 1234 …: a bank code of letters comes first
-_GROUP_WITH_DIGIT = re.compile(r"[ -]?[A-Z]*\d[A-Z0-9]*")
-
-
-def _labelled_iban_end(text: str, match: re.Match[str]) -> int | None:
-    """The end of the IBAN-shaped run at `match` when the word IBAN labels it, else None."""
-    if not _IBAN_LABEL.search(text, max(0, match.start() - 24), match.start()):
-        return None
-    end = match.start(3)
-    if (bank := _BANK_LETTERS.match(text, end, match.end())) is not None:
-        end = bank.end()
-    while (group := _GROUP_WITH_DIGIT.match(text, end, match.end())) is not None:
-        end = group.end()
-    if end < len(text) and text[end].isalnum():
-        return None
-    return end if end - match.start() >= 12 else None
 
 
 # ---------------------------------------------------------------------------------------------------- SSN
@@ -485,6 +401,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_table_cells(text)
     found += name_candidates(text, shapes)
     found += find_credential_ids(text)  # gated inside: a `{` is one literal search
-    found += find_file_passwords(text)  # gated inside
+    found += find_file_passwords(text)  # gated inside, as is the next
+    found += find_reservation_contacts(text)
     found += context_candidates(text, shapes)
     return found

@@ -29,16 +29,16 @@ NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
 MEASURED_LEAKS = {
     pii_blind.BLIND4: {"EMAIL": 0.025},
     pii_blind.BLIND5: {"EMAIL": 0.032, "TOKEN": 0.006},
-    pii_blind.BLIND6: {"EMAIL": 0.021, "IP_ADDRESS": 0.005, "TOKEN": 0.063},
+    pii_blind.BLIND6: {"EMAIL": 0.013, "TOKEN": 0.063},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND2: {"PHONE": 0.022, "IBAN": 0.049, "CREDIT_CARD": 0.008, "US_SSN": 0.0, "PASSWORD": 0.008},
+    pii_blind.BLIND2: {"PHONE": 0.022, "IBAN": 0.029, "CREDIT_CARD": 0.008, "US_SSN": 0.0, "PASSWORD": 0.008},
     pii_blind.BLIND3: {"PHONE": 0.021, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
     pii_blind.BLIND4: {"PHONE": 0.133, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND5: {"PHONE": 0.022, "IBAN": 0.017, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
-    pii_blind.BLIND6: {"PHONE": 0.048, "IBAN": 0.027, "CREDIT_CARD": 0.0, "US_SSN": 0.02, "PASSWORD": 0.0},
+    pii_blind.BLIND5: {"PHONE": 0.022, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
+    pii_blind.BLIND6: {"PHONE": 0.037, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.02, "PASSWORD": 0.0},
 }
 
 

@@ -1,0 +1,40 @@
+"""Values in formats the sixth blind probe showed leaking, after its first measure (`docs/ingestion.md`, "Probe
+6"): IBANs of a country outside the registry with their check, an IPv6 client address with its port joined by a
+colon (uvicorn's access log), and passenger contacts in a reservation (CTCE, CTCM)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "entity"),
+    [
+        ("they gave IR25 7095 3675 2222 4951 8483 67 — can you process today?", "IR25 7095 3675 2222 4951 8483 67",
+         "IBAN"),
+        ("شماره شبای من IR053633641725941130177674 واریز کنید", "IR053633641725941130177674", "IBAN"),
+        ('INFO:     2a00:3ab7:a075:e6ce::da61:c67:37192 - "GET /v1/patients HTTP/1.1" 200', "2a00:3ab7:a075:e6ce::da61:c67",
+         "IP_ADDRESS"),
+        ("AF 1714 Y 14JUN ISTDXB HK3\nCTCE VAINIO.PEKKA//KOLUMBUS.FI\nCTCM 358457133745", "VAINIO.PEKKA//KOLUMBUS.FI",
+         "EMAIL"),
+        ("AF 1714 Y 14JUN ISTDXB HK3\nCTCE VAINIO.PEKKA//KOLUMBUS.FI\nCTCM 358457133745", "358457133745", "PHONE"),
+    ],
+)
+def test_the_value_is_redacted(text: str, value: str, entity: str) -> None:
+    redacted = redact_text(text, {})
+    assert value not in redacted, redacted
+    assert f"<{entity}>" in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "request id VD72NKSVDPGSXMEEW1D21KRG3Z failed",  # passes the IBAN check by chance; no country's code
+        "ZM603ZWAFRMTG5CM4S5954Y1JY",  # a country's code, but letters after the check: an id
+        "time 12:30:45:12345 done",
+    ],
+)
+def test_lookalikes_stay(text: str) -> None:
+    assert redact_text(text, {}) == text
