@@ -32,6 +32,7 @@ from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_phones import DATE_OR_TIME, find_cued_phones, find_phones
 from evalforge_assets.capture.pii_reservations import find_reservation_contacts
 from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_spoken_emails import find_spoken_emails
 
 # ----------------------------------------------------------------------------------------------- e-mail
 # Unicode local parts and domains (hans@bücher.de, 用户@例子.广告) and punycode labels (a@xn--d1acufc.xn--p1ai).
@@ -403,5 +404,6 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_credential_ids(text)  # gated inside: a `{` is one literal search
     found += find_file_passwords(text)  # gated inside, as is the next
     found += find_reservation_contacts(text)
+    found += find_spoken_emails(text)
     found += context_candidates(text, shapes)
     return found

@@ -23,20 +23,19 @@ LEVELS = {
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500}
-# Types none of a corpus's values may leak of, but for the measured levels below: probes 4 and 5 write e-mail
-# addresses URL-encoded and spoken ("sandra dot cohen at outlook dot com"), and probe 5 tokens the finders miss.
+# Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
+# in forms the finders still miss, and probes 5 and 6 tokens (probe 6's are random session ids under `session_id`).
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
 MEASURED_LEAKS = {
-    pii_blind.BLIND4: {"EMAIL": 0.025},
-    pii_blind.BLIND5: {"EMAIL": 0.032, "TOKEN": 0.006},
-    pii_blind.BLIND6: {"EMAIL": 0.013, "TOKEN": 0.063},
+    pii_blind.BLIND5: {"EMAIL": 0.02, "TOKEN": 0.006},
+    pii_blind.BLIND6: {"TOKEN": 0.063},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.022, "IBAN": 0.029, "CREDIT_CARD": 0.008, "US_SSN": 0.0, "PASSWORD": 0.008},
     pii_blind.BLIND3: {"PHONE": 0.021, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
-    pii_blind.BLIND4: {"PHONE": 0.133, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND4: {"PHONE": 0.131, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND5: {"PHONE": 0.022, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
     pii_blind.BLIND6: {"PHONE": 0.037, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.02, "PASSWORD": 0.0},
 }

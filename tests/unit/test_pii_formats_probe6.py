@@ -38,3 +38,24 @@ def test_the_value_is_redacted(text: str, value: str, entity: str) -> None:
 )
 def test_lookalikes_stay(text: str) -> None:
     assert redact_text(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("caller: it's c dot webbbrown at gill-edwards dot info\nagent: thanks", "c dot webbbrown at gill-edwards dot info"),
+        ("caller: it's larson dot leah at yahoo dot com dot au", "larson dot leah at yahoo dot com dot au"),
+        ("can you send the contract to francisca_cunha at campos dot net", "francisca_cunha at campos dot net"),
+        ("write to jane [at] example [dot] org today", "jane [at] example [dot] org"),
+        ("or jane(at)example.org", "jane(at)example.org"),
+    ],
+)
+def test_an_address_spelled_in_words_is_redacted(text: str, address: str) -> None:
+    redacted = redact_text(text, {})
+    assert address not in redacted, redacted
+    assert "<EMAIL>" in redacted
+
+
+def test_at_and_dot_in_a_sentence_are_no_address() -> None:
+    text = "meet me at noon. Look at google dot com. We arrive at heathrow dot com today; retry at 10:30."
+    assert redact_text(text, {}) == text

@@ -1,0 +1,53 @@
+"""E-mail addresses spelled out in words, as speech recognition writes a caller's address and as people obfuscate
+one: `larson dot leah at yahoo dot com dot au`, `francisca_cunha at campos dot net`, `jane [at] example [dot] org`,
+`jane(at)example.org`.
+
+The domain must end in a top-level domain (a country's two letters or a common generic one) after a spelled or
+written dot, so "meet me at noon" or "look at google" is no address; a local part of one ordinary English word
+("arrive at heathrow dot com") is not taken either, unless brackets mark the "at" as spelled on purpose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+import phonenumbers
+
+from evalforge_assets.capture.pii_names import _ordinary
+from evalforge_assets.capture.pii_patterns import Candidate
+
+_GENERIC_TLDS = (
+    "com", "net", "org", "info", "io", "co", "biz", "edu", "gov", "mil", "app", "dev", "ai", "me", "xyz", "online",
+    "site", "tech", "store", "email", "cloud", "pro", "name", "mobi",
+)
+_AT = r"(?:[ \t]+at[ \t]+|[ \t]*[(\[{<][ \t]*at[ \t]*[)\]}>][ \t]*)"
+_DOT = r"(?:[ \t]+dot[ \t]+|[ \t]*[(\[{<][ \t]*dot[ \t]*[)\]}>][ \t]*|\.)"
+_JOIN = r"(?:[ \t]+(?:dot|underscore|dash|hyphen)[ \t]+|[._-])"
+_WORD = r"[a-z0-9]+"
+_SPOKEN = re.compile(
+    rf"(?i)(?<![\w.@-])(?P<local>{_WORD}(?:{_JOIN}{_WORD}){{0,4}}){_AT}"
+    rf"(?P<domain>[a-z0-9][a-z0-9-]*(?:{_DOT}[a-z0-9][a-z0-9-]*){{0,3}}){_DOT}(?P<tld>[a-z]{{2,6}})(?![\w-])"
+)
+_CUE = re.compile(r"(?i)(?:[ \t]at[ \t]|[(\[{<][ \t]*at[ \t]*[)\]}>])")
+
+
+@cache
+def _top_level_domains() -> frozenset[str]:
+    return frozenset(_GENERIC_TLDS) | {region.lower() for region in phonenumbers.SUPPORTED_REGIONS} | {"uk"}
+
+
+def find_spoken_emails(text: str) -> Iterator[Candidate]:
+    """Addresses whose `@` is written "at" and whose last dot "dot" or bracketed."""
+    if _CUE.search(text) is None or ("dot" not in text.lower() and "." not in text):
+        return
+    for match in _SPOKEN.finditer(text):
+        if match.group("tld").lower() not in _top_level_domains():
+            continue
+        written = match.group(0)
+        bracketed = any(bracket in written for bracket in "([{<")  # "jane [at] example [dot] org" says it is one
+        if not bracketed and ("dot" not in written.lower() or (match.group("local").isalpha()
+                                                                and _ordinary(match.group("local")))):
+            continue
+        yield "EMAIL", match.start(), match.end()
