@@ -385,14 +385,6 @@ def _find_ipv6(text: str) -> Iterator[Candidate]:
     for match in _KEYED_IPV6.finditer(text):
         if _ipv6_address(match.group("address")):
             yield "IP_ADDRESS", match.start("address"), match.end("address")
-    for match in _IPV6_WITH_PORT.finditer(text):
-        if _ipv6_address(match.group("address")):
-            yield "IP_ADDRESS", match.start("address"), match.end("address")
-
-
-# A client address with its port joined by a colon and no brackets, as uvicorn logs it (`2a00:3ab7::da61:c67:37192`):
-# a last group of five digits is no hex group of an address.
-_IPV6_WITH_PORT = re.compile(r"(?<![\w:.])(?P<address>(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}):\d{5}(?![\w:])")
 
 
 def _ipv6_address(candidate: str) -> bool:

@@ -49,8 +49,13 @@ def find_unicode_emails(text: str) -> Iterator[Candidate]:
 
 # ---------------------------------------------------------------------------------------------- IP addresses
 _IPV6_WITH_V4 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,6}(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
-# An IPv6 address followed by `:port`, as connection errors print it: eight groups, then the port.
-_IPV6_PORT = re.compile(r"(?<![\w:.])((?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}):\d{1,5}(?!\w)")
+# An IPv6 address followed by `:port` with no brackets, as connection errors and uvicorn's access log print it:
+# eight groups then the port, or a compressed address (`2a00:3ab7::da61:c67:37192`) then a port of five digits,
+# which no hex group has.
+_IPV6_PORT = re.compile(
+    r"(?<![\w:.])((?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}):\d{1,5}(?!\w)"
+    r"|(?<![\w:.])((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}):\d{5}(?![\w:])"
+)
 
 
 # A dotted quad as the digit view of ASCII text shows it; the embedded-IPv4 pattern needs one.
@@ -60,13 +65,20 @@ _DOTTED_QUAD_SHAPE = re.compile(rb"0\.0{1,3}\.0{1,3}\.0")
 def find_ipv6_extra(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
     shapes = shapes or Shapes.of(text)
     for match in _IPV6_WITH_V4.finditer(text) if shapes.may_hold_digits(_DOTTED_QUAD_SHAPE) else ():
-        try:
-            ipaddress.IPv6Address(match.group())
-        except ValueError:
-            continue
-        yield "IP_ADDRESS", match.start(), match.end()
-    for match in _IPV6_PORT.finditer(text) if text.count(":") >= 8 else ():
-        yield "IP_ADDRESS", match.start(1), match.end(1)
+        if _valid_ipv6(match.group()):
+            yield "IP_ADDRESS", match.start(), match.end()
+    for match in _IPV6_PORT.finditer(text) if text.count(":") >= 8 or "::" in text else ():
+        group = 1 if match.group(1) else 2
+        if group == 1 or "::" in match.group(2) and _valid_ipv6(match.group(2)):
+            yield "IP_ADDRESS", match.start(group), match.end(group)
+
+
+def _valid_ipv6(candidate: str) -> bool:
+    try:
+        ipaddress.IPv6Address(candidate)
+    except ValueError:
+        return False
+    return True
 
 
 _DIGIT_RUN = re.compile(r"\d+")
