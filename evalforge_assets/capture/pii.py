@@ -108,7 +108,10 @@ def _find(text: str) -> list[PiiMatch]:
     for candidate in candidates:
         _accept_if_free(candidate, accepted)
     _add_addressees(text, accepted)
-    _add_name_echoes(text, accepted)
+    # A name inside a finding that ranks above it (`maria dot lopez at gmail dot com`) still names someone whose
+    # other mentions are echoes of it.
+    inside = [c for c in candidates if c[0] == "PERSON" and c not in accepted and _inside_email(c, accepted)]
+    _add_name_echoes(text, accepted, inside)
     accepted.sort(key=lambda c: c[1])
     return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]
 
@@ -121,9 +124,16 @@ def _add_addressees(text: str, accepted: list[Candidate]) -> None:
             _accept_if_free(candidate, accepted)
 
 
-def _add_name_echoes(text: str, accepted: list[Candidate]) -> None:
-    """The found names' other mentions (`pii_name_echoes`), where nothing else was found."""
-    names = [candidate for candidate in accepted if candidate[0] == "PERSON"]
+def _inside_email(candidate: Candidate, accepted: list[Candidate]) -> bool:
+    _, start, end = candidate
+    return any(entity == "EMAIL" and other_start <= start and end <= other_end
+               for entity, other_start, other_end in accepted)
+
+
+def _add_name_echoes(text: str, accepted: list[Candidate], hidden: list[Candidate]) -> None:
+    """The found names' other mentions (`pii_name_echoes`), where nothing else was found; `hidden` are names
+    found inside an e-mail address, which is redacted whole."""
+    names = [candidate for candidate in accepted if candidate[0] == "PERSON"] + hidden
     if not names:
         return
     for candidate in name_echoes(text, names):

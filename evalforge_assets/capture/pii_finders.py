@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
+from evalforge_assets.capture.not_personal import a_loopback_address, a_product_version, not_a_persons_mailbox
 from evalforge_assets.capture.pii_names import plain_words
 from evalforge_assets.capture.pii_patterns import (
     _API_KEY,
@@ -102,7 +103,7 @@ def _find_emails(text: str) -> Iterator[Candidate]:
         while start < at and not text[start].isalnum():
             start += 1
         match = _EMAIL.match(text, start) if start < at else None
-        if match:
+        if match and not not_a_persons_mailbox(match.group()):
             yield "EMAIL", match.start(), match.end()
         at = text.find("@", at + 1)
 
@@ -316,7 +317,8 @@ def _find_ipv4(text: str, start: int, end: int) -> Iterator[Candidate]:
         # are far more often a section or version number (7.1.3.4) than a host someone uses.
         if octets[0] == "0" or any(int(octet) > 255 for octet in octets) or len(match.group()) == 7:
             continue
-        if not _after_version_word(text, match.start()):
+        if not (_after_version_word(text, match.start()) or a_loopback_address(match.group())
+                or a_product_version(text, match.start())):
             yield "IP_ADDRESS", match.start(), match.end()
 
 
@@ -388,7 +390,7 @@ def _find_ipv6(text: str) -> Iterator[Candidate]:
 
 
 def _ipv6_address(candidate: str) -> bool:
-    if "::" not in candidate and candidate.count(":") != 7:
+    if ("::" not in candidate and candidate.count(":") != 7) or a_loopback_address(candidate):
         return False
     if len(candidate) < 3 or not any(char.isdigit() for char in candidate):
         return False

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString
 
 from evalforge_assets.capture.checksums import luhn_valid, ssn_valid
+from evalforge_assets.capture.not_personal import not_a_persons_mailbox
 from evalforge_assets.capture.pii_address import find_addresses
 from evalforge_assets.capture.pii_address_keys import find_keyed_addresses
 from evalforge_assets.capture.pii_address_prose import find_prose_addresses
@@ -44,7 +45,8 @@ _EMAIL_UNICODE = re.compile(
 
 def find_unicode_emails(text: str) -> Iterator[Candidate]:
     for match in _EMAIL_UNICODE.finditer(text):
-        yield "EMAIL", match.start(), match.end()
+        if not not_a_persons_mailbox(match.group()):
+            yield "EMAIL", match.start(), match.end()
 
 
 # ---------------------------------------------------------------------------------------------- IP addresses

@@ -20,6 +20,8 @@ from detect_secrets.plugins.keyword import KeywordDetector
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 
+from evalforge_assets.capture.not_personal import a_product_version, not_a_persons_mailbox
+
 # Strings that are placeholders left by the redactor are not findings.
 _PLACEHOLDER = re.compile(r"<[A-Z_]+>")
 _EMAIL = re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[^\s@<>\"'(),;:.]{2,}")
@@ -34,7 +36,12 @@ def _secret_plugins() -> tuple[RegexBasedDetector, ...]:
     words); the keyword detector is `_keyword_detector`."""
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
-    return tuple(cls() for cls in get_mapping_from_secret_type_to_class().values() if issubclass(cls, RegexBasedDetector))
+    # Its IP plugin is left out too: addresses are this detector's own `ipaddress` test, which knows the loopback
+    # and a browser's version (`bind 0.0.0.0`, `Chrome/124.0.0.0`), where the plugin calls them secrets.
+    return tuple(
+        cls() for cls in get_mapping_from_secret_type_to_class().values()
+        if issubclass(cls, RegexBasedDetector) and cls.__name__ != "IPPublicDetector"
+    )
 
 
 @cache
@@ -65,7 +72,8 @@ def second_opinion(text: str) -> list[tuple[str, str]]:
             if value and not _PLACEHOLDER.fullmatch(value) and len(value) >= 4:
                 found.append(("SECRET", value))
     if "@" in text:
-        found += [("EMAIL", m.group()) for m in _EMAIL.finditer(text) if "<" not in m.group()]
+        found += [("EMAIL", m.group()) for m in _EMAIL.finditer(text)
+                  if "<" not in m.group() and not not_a_persons_mailbox(m.group())]
     if "+" in text:
         for match in phonenumbers.PhoneNumberMatcher(text, None):
             found.append(("PHONE", match.raw_string))
@@ -83,7 +91,7 @@ def second_opinion(text: str) -> list[tuple[str, str]]:
                 address = ipaddress.ip_address(token)
             except ValueError:
                 continue
-            if not (address.is_loopback or address.is_unspecified):
+            if not (address.is_loopback or address.is_unspecified or a_product_version(text, match.start())):
                 found.append(("IP_ADDRESS", token))
     return found
 

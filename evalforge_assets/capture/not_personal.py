@@ -1,0 +1,50 @@
+"""What looks like personal data and is not, decided once for the redactor and the post-write check alike (so the
+check never flags what the redactor keeps on purpose):
+
+* **Role mailboxes:** an address whose whole local part names a function, not a person (`noreply@`, `support@`,
+  `billing@`, `notifications@`, `git@github.com`): it identifies an organisation.
+* **Machine-made local parts:** a UUID or a hex digest before the `@` (a Message-ID `<9f00…-…@mail.example>`, a
+  Sentry DSN key `9f23d74e…@o5824.ingest.sentry.io`): no one's mailbox.
+* **Loopback and unspecified addresses** (`127.0.0.1`, `0.0.0.0`, `::1`): every machine's own.
+* **A browser's version in a user agent** (`Chrome/124.0.0.0`, `Edg/124.0.2478.51`): a dotted quad after the name
+  of a browser or engine and a slash (any other word and slash may stand before an address: `client/203.0.113.7`).
+"""
+
+from __future__ import annotations
+
+import re
+
+ROLE_MAILBOXES = frozenset(
+    [
+        "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "notifications", "notification", "notify",
+        "alerts", "billing", "invoices", "invoice", "payments", "accounts", "helpdesk", "support", "help", "info",
+        "sales", "admin", "contact", "hello", "team", "security", "privacy", "abuse", "postmaster", "webmaster",
+        "hostmaster", "mailer-daemon", "careers", "jobs", "press", "legal", "office", "service", "orders",
+        "newsletter", "marketing", "feedback", "git",
+    ]
+)
+_MACHINE_LOCAL = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{24,}")
+_LOCAL_PART = re.compile(r"[\w.%+-]+$")
+_LOOPBACK_V4 = re.compile(r"127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0")
+
+
+def not_a_persons_mailbox(address: str) -> bool:
+    """Whether the e-mail address `address` is a role mailbox or has a machine-made local part."""
+    # The local part as a mailbox has it: a loose match may start with what stood before it (`https://…@`).
+    local = _LOCAL_PART.search(address.rpartition("@")[0].lower())
+    return local is not None and (local.group() in ROLE_MAILBOXES or _MACHINE_LOCAL.fullmatch(local.group()) is not None)
+
+
+def a_loopback_address(address: str) -> bool:
+    return _LOOPBACK_V4.fullmatch(address) is not None or address in ("::1", "::")
+
+
+_BROWSER_BEFORE = re.compile(
+    r"(?:Chrome|Chromium|HeadlessChrome|CriOS|Edg|EdgA|EdgiOS|OPR|Opera|Firefox|FxiOS|Safari|Version|AppleWebKit"
+    r"|Gecko|YaBrowser|SamsungBrowser|Electron|UCBrowser|Vivaldi|Brave|Mobile|Trident)/$"
+)
+
+
+def a_product_version(text: str, start: int) -> bool:
+    """Whether the dotted quad at `start` is a browser's version in a user agent (`Chrome/124.0.0.0`)."""
+    return start >= 2 and text[start - 1] == "/" and _BROWSER_BEFORE.search(text, max(0, start - 16), start) is not None

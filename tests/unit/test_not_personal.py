@@ -1,0 +1,38 @@
+"""What looks like personal data and is not (`capture/not_personal.py`): kept by the redactor, and not flagged by
+the post-write check's second detector either, so the check does not warn about what the redactor kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+from evalforge_assets.capture.pii_second import second_opinion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "From: noreply@fabrikam.net, questions to support@tyrell.ai or billing@globex.co",
+        "remote origin git@github.com:acme/platform.git",
+        "Message-ID: <9f000b87-5c9b-483a-aa08-c5c9b9da0529@fabrikam.net>",
+        "SENTRY_DSN=https://9f23d74e8d2c0309f3b87c61a845364b@o582499.ingest.sentry.io/4504",
+        "redis at 127.0.0.1:6379 and dial tcp [::1]:8081: connection refused, bind 0.0.0.0",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0.0.0 Safari/537.36",
+    ],
+)
+def test_what_is_no_one_s_data_stays_and_the_check_agrees(text: str) -> None:
+    assert redact_text(text, {}) == text
+    assert second_opinion(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Reply-To: jane.support@fabrikam.net", "jane.support@fabrikam.net"),  # a person whose name holds a role
+        ("support.maria@fabrikam.net wrote", "support.maria@fabrikam.net"),
+        ("client/203.0.113.7 connected", "203.0.113.7"),  # a word and a slash before an address: no browser
+        ("from 10.8.166.224 and 192.168.1.20", "10.8.166.224"),  # private addresses can be a user's
+    ],
+)
+def test_a_person_s_value_beside_those_shapes_is_still_redacted(text: str, value: str) -> None:
+    assert value not in redact_text(text, {})
