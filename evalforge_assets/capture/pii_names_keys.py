@@ -5,8 +5,11 @@
   in lower case or an ordinary English word, with no digit (`pii_csv_columns` reads table cells by the same test).
   The keys say "name" of someone (`full_name`, `cardholder_name`, `first_name`) or name a role only people fill
   (`assignee`, `reporter`, `requester`, `approver`, `reviewer`, `author`). A bare `name` names tools and products
-  as often (`"name": "geocode"`, `"name": "Kafka"`), and `customer` or `owner` a company or a team, so they are
-  left to the cues of `pii_finders` and `pii_names_cues`.
+  as often (`"name": "geocode"`, `"name": "Kafka"`), so under it the value must also be two words or more led by a
+  known given name (`"name": "Bertrand Boutin"`, not `"Grafana Loki"`) or in a script without capitals, Cyrillic
+  or Greek (`name='Θεόπιστος Μπαλτζής'`); a query string's `name=Bertrand+Boutin` is read the same way.
+  `customer` or `owner` hold a company or a team as often, and are left to the cues of `pii_finders` and
+  `pii_names_cues`.
 - **A display name before an e-mail address in angle brackets** (`Author: Besin Korutürk <mahteraksu@example.com>`,
   `Attendees: Anna Berg <a.berg@example.org>, …`), which mail headers, git logs and calendar invites write: the
   words between the previous `:`, `,`, `;` or line start and the `<` are a name by the same test, when they are
@@ -20,6 +23,7 @@ from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_context import _normalized
 from evalforge_assets.capture.pii_csv_columns import cell_is_name
+from evalforge_assets.capture.pii_names import _given_names
 from evalforge_assets.capture.pii_patterns import Candidate
 
 # Normalized keys (lower case, letters only) that hold a person's name.
@@ -34,6 +38,8 @@ _KEYED_VALUE = re.compile(
     r"""(?P<value>[^"'\\\n<>{}\[\]@]{1,80})(?P=quote)"""
 )
 _GATE = re.compile(rb"name|assignee|reporter|requester|approver|reviewer|author|createdby|submittedby|assignedto|person")
+# `name=` in a query string or a form body, its words joined by `+` (`?email=…&name=Bertrand+Boutin`).
+_QUERY_NAME = re.compile(r"(?<=[?&])(?:full_?)?name=(?P<value>[^&\s+=]+(?:\+[^&\s+=]+){1,3})(?=[&\s\"']|$)")
 _INNER_CAPITAL = re.compile(r"[^\W\d_][A-Z]")
 _DISPLAY_NAME = re.compile(
     r"(?:^|(?<=[:,;\"]))[ \t]*(?P<name>[^\s<>:,;\"@][^<>:,;\"@\n]{0,60}?)[ \t]*<[\w.+-]+@[\w-]+(?:\.[\w-]+)+>",
@@ -46,6 +52,17 @@ def _names_a_person(key: str) -> bool:
     return normalized in _ROLE_KEYS or normalized.endswith(_NAME_KEY_ENDINGS)
 
 
+def _named_under_bare_key(value: str) -> bool:
+    """A value under a bare `name` key that is a person's name by itself (see the docstring)."""
+    words = value.split()
+    if not 2 <= len(words) <= 4 or not cell_is_name(value):
+        return False
+    first = words[0]
+    if first.isascii():
+        return first[:1].upper() + first[1:].lower() in _given_names()
+    return not any("a" <= char.lower() <= "z" or "\u00c0" <= char <= "\u024f" for char in value)
+
+
 def find_keyed_names(text: str, letters: bytes | None = None) -> Iterator[Candidate]:
     """PERSON candidates under person keys and before e-mail addresses in angle brackets (see the docstring).
 
@@ -53,9 +70,15 @@ def find_keyed_names(text: str, letters: bytes | None = None) -> Iterator[Candid
     if letters is None or _GATE.search(letters):
         for match in _KEYED_VALUE.finditer(text):
             value = match.group("value").strip()
-            if _names_a_person(match.group("key")) and cell_is_name(value):
+            key = match.group("key")
+            if (cell_is_name(value) and _names_a_person(key)) or (
+                    _normalized(key) == "name" and _named_under_bare_key(value)):
                 start = match.start("value") + match.group("value").index(value)
                 yield "PERSON", start, start + len(value)
+        if "name=" in text:
+            for match in _QUERY_NAME.finditer(text):
+                if _named_under_bare_key(match.group("value").replace("+", " ")):
+                    yield "PERSON", match.start("value"), match.end("value")
     if "@" in text and "<" in text:
         for match in _DISPLAY_NAME.finditer(text):
             name = match.group("name")

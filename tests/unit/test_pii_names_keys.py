@@ -41,3 +41,24 @@ def test_keys_and_senders_that_name_no_person_stay(text: str) -> None:
 
 def test_a_sender_of_one_word_is_a_product() -> None:
     assert redact_text("Reply-To: GitHub <noreply@github.com>") == "Reply-To: GitHub <noreply@github.com>"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ('{"name": "create_contact", "arguments": "{\\"name\\": \\"لارا آل رفيع\\", \\"contact\\": {}}"}', "لارا آل رفيع"),
+        ('"GET /api/v2/customers/search?email=j@example.fr&name=Bertrand+Boutin HTTP/1.1" 200', "Bertrand+Boutin"),
+        ("INFO crm.sync contact_id=977160 changed fields name='Θεόπιστος Μπαλτζής' plan='pro'", "Θεόπιστος Μπαλτζής"),
+        ('{"name": "Karen Vandermolen", "role": "admin"}', "Karen Vandermolen"),
+    ],
+)
+def test_a_bare_name_key_holds_a_person_when_the_value_says_so(text: str, name: str) -> None:
+    assert name not in redact_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"name": "数据同步", "kind": "tool"}', '{"name": "Sales Team"}', "GET /tools?name=geocode+v2&limit=5"],
+)
+def test_a_bare_name_key_with_a_tool_or_a_team_stays(text: str) -> None:
+    assert redact_text(text) == text
