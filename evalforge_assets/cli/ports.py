@@ -94,6 +94,15 @@ def describe_holder(holder: PortHolder, what: str, option: str) -> str:
             f"{option}.")
 
 
+def shared_ports(ports: dict[str, tuple[int, str]]) -> list[str]:
+    """One sentence per port given to more than one server: both would listen and share its requests."""
+    options: dict[int, list[str]] = {}
+    for port, option in ports.values():
+        options.setdefault(port, []).append(option)
+    return [f"Port {port} is given to {' and '.join(given)}: each server needs a port of its own; choose another "
+            f"with {given[-1]}." for port, given in options.items() if len(given) > 1]
+
+
 def ports_in_use(host: str, ports: dict[str, tuple[int, str]]) -> list[str]:
     """One sentence per port that is taken; `ports` maps a role (e.g. "API") to (port, the option setting it)."""
     return [describe_holder(find_holder(port), role, option)

@@ -11,7 +11,7 @@ from evalforge_assets import parts
 from evalforge_assets.cli import cli_settings, main, store_option
 from evalforge_assets.cli.api_metrics import api_environment
 from evalforge_assets.cli.bootstrap import BOOTSTRAP_ASSETS, BOOTSTRAP_TAG, bootstrap_partitions
-from evalforge_assets.cli.ports import ports_in_use
+from evalforge_assets.cli.ports import ports_in_use, shared_ports
 from evalforge_assets.cli.sensor_ready import sensor_has_ticked
 from evalforge_assets.cli.supervisor import ManagedProcess, Supervisor
 from evalforge_assets.runtime import child_environment, prepare_dagster_home
@@ -71,7 +71,7 @@ def up(host: str, dagster_port: int, api_port: int, demo_port: int, api_workers:
     ports = {"the Dagster UI": (dagster_port, "--dagster-port"), "the API": (api_port, "--api-port")}
     if demo:
         ports["the demo app"] = (demo_port, "--demo-port")
-    taken = ports_in_use(host, ports)
+    taken = shared_ports(ports) or ports_in_use(host, ports)
     if taken:  # before anything starts, so nothing half-started is left to clean up
         raise click.ClickException("\n".join(taken))
     settings = cli_settings()

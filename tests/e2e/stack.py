@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.fixtures.processes import free_port
+from tests.fixtures.processes import free_ports
 
 RUNNING_LINE = b"running; press Ctrl-C"
 
@@ -150,7 +150,7 @@ def stack_environment(home: Path, extra_env: dict[str, str] | None = None) -> di
 def launch_stack(home: Path, *, bootstrap: bool = True, extra_env: dict[str, str] | None = None,
                  ports: dict[str, int] | None = None) -> Stack:
     """Start `evalforge up` and return at once (see `Stack.wait_running`)."""
-    ports = ports or {"dagster": free_port(), "api": free_port(), "demo": free_port()}
+    ports = ports or dict(zip(("dagster", "api", "demo"), free_ports(3), strict=True))
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "up.log"
     argv = [sys.executable, "-m", "evalforge_assets.cli", "up", "--dagster-port", str(ports["dagster"]),

@@ -12,7 +12,7 @@ import pytest
 
 from evalforge_assets.cli.ports import find_holder, port_in_use
 from tests.e2e.stack import stack_environment
-from tests.fixtures.processes import free_port
+from tests.fixtures.processes import free_port, free_ports
 
 pytestmark = pytest.mark.e2e
 
@@ -55,8 +55,9 @@ def test_up_refuses_a_taken_port_naming_its_holder_before_starting_anything(
         tmp_path: Path, squatter: tuple[subprocess.Popen[bytes], int]) -> None:
     process, port = squatter
     home = tmp_path / "home"
+    dagster_port, demo_port = free_ports(2)
     argv = [sys.executable, "-m", "evalforge_assets.cli", "up", "--api-port", str(port),
-            "--dagster-port", str(free_port()), "--demo-port", str(free_port())]
+            "--dagster-port", str(dagster_port), "--demo-port", str(demo_port)]
 
     result = subprocess.run(argv, env=stack_environment(home), check=False, capture_output=True, text=True,
                             timeout=120)
@@ -68,3 +69,21 @@ def test_up_refuses_a_taken_port_naming_its_holder_before_starting_anything(
     assert "--api-port" in message, message
     assert not (home / "dagster").exists(), "nothing may start, not even the Dagster home, when a port is taken"
     assert process.poll() is None, "the process holding the port is left alone"
+
+
+def test_up_refuses_one_port_given_to_two_servers_before_starting_anything(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shared, dagster_port = free_ports(2)
+    argv = [sys.executable, "-m", "evalforge_assets.cli", "up", "--api-port", str(shared), "--demo-port", str(shared),
+            "--dagster-port", str(dagster_port)]
+
+    result = subprocess.run(argv, env=stack_environment(home), check=False, capture_output=True, text=True,
+                            timeout=120)
+
+    assert result.returncode != 0
+    assert f"Port {shared} is given to --api-port and --demo-port" in result.stderr, result.stderr
+    assert not (home / "dagster").exists()
+
+
+def test_free_ports_are_distinct() -> None:
+    assert len(set(free_ports(20))) == 20
