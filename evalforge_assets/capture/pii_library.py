@@ -418,6 +418,6 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_credential_ids(text)  # gated inside: a `{` is one literal search
     found += find_file_passwords(text)  # gated inside, as is the next
     found += find_reservation_contacts(text)
-    found += find_spoken_emails(text)
+    found += find_spoken_emails(text, shapes)
     found += context_candidates(text, shapes)
     return found

@@ -17,6 +17,7 @@ import phonenumbers
 
 from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_shapes import Shapes
 
 _GENERIC_TLDS = (
     "com", "net", "org", "info", "io", "co", "biz", "edu", "gov", "mil", "app", "dev", "ai", "me", "xyz", "online",
@@ -38,9 +39,12 @@ def _top_level_domains() -> frozenset[str]:
     return frozenset(_GENERIC_TLDS) | {region.lower() for region in phonenumbers.SUPPORTED_REGIONS} | {"uk"}
 
 
-def find_spoken_emails(text: str) -> Iterator[Candidate]:
+def find_spoken_emails(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """Addresses whose `@` is written "at" and whose last dot "dot" or bracketed."""
-    if _CUE.search(text) is None or ("dot" not in text.lower() and "." not in text):
+    if shapes.ascii:
+        if b"at" not in shapes.words:  # the letter view reads "[at]" and "(at)" as the word too
+            return
+    elif _CUE.search(text) is None:
         return
     for match in _SPOKEN.finditer(text):
         if match.group("tld").lower() not in _top_level_domains():
