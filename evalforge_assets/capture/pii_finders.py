@@ -42,6 +42,7 @@ from evalforge_assets.capture.pii_patterns import (
     _SECRET_VALUE,
     _SPOKEN_PASSWORD,
     _SSN,
+    _SSN_BOXED,
     _SSN_LABELED,
     _SSN_LABELS,
     _URL_CREDENTIALS,
@@ -369,6 +370,7 @@ def _find_labeled_numbers(text: str, shapes: Shapes) -> Iterator[Candidate]:
     for labels, pattern, entity, run in (
         (_PHONE_LABELS, _PHONE_LABELED, "PHONE", b"0" * 10),
         (_SSN_LABELS, _SSN_LABELED, "US_SSN", b"0" * 9),
+        (_SSN_LABELS, _SSN_BOXED, "US_SSN", b"0 0 0"),
     ):
         present = shapes.words.intersection(labels)
         if not present or run not in shapes.digits:
@@ -376,7 +378,8 @@ def _find_labeled_numbers(text: str, shapes: Shapes) -> Iterator[Candidate]:
         for label in present:
             for index in _word_starts(shapes, label):
                 match = pattern.match(text, index)
-                if match and (entity != "US_SSN" or ssn_valid(match[1][:3], match[1][3:5], match[1][5:])):
+                digits = match[1].replace(" ", "").replace("\t", "") if match else ""
+                if match and (entity != "US_SSN" or ssn_valid(digits[:3], digits[3:5], digits[5:])):
                     yield entity, match.start(1), match.end(1)
 
 

@@ -180,6 +180,10 @@ _SSN_LABELED = re.compile(
     r"(?:(?!(?i:order|invoice|ticket|account|ref|id)\b)[^\d\n#]){0,60}?"  # no other number or id word between
     r"(?<![\w-])(\d{9})(?![\w-])"
 )
+# A paper form's digit boxes, as OCR or a PDF's text layer writes them: `Social security number: 5 3 7   5 6   8 6 2 9`.
+_SSN_BOXED = re.compile(
+    r"(?i:ssn|social[ _-]security(?:[ \t]+number)?)[ \t]*[:#]?[ \t]*(\d(?:[ \t]{1,3}\d){8})(?![ \t]?\d)"
+)
 _PHONE_LABELS = (
     b"phone",
     b"tel",

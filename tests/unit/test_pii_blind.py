@@ -37,7 +37,7 @@ STRUCTURED = {
     pii_blind.BLIND3: {"PHONE": 0.021, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
     pii_blind.BLIND4: {"PHONE": 0.131, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND5: {"PHONE": 0.022, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
-    pii_blind.BLIND6: {"PHONE": 0.037, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.02, "PASSWORD": 0.0},
+    pii_blind.BLIND6: {"PHONE": 0.037, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
 }
 
 

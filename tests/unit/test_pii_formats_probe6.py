@@ -59,3 +59,14 @@ def test_an_address_spelled_in_words_is_redacted(text: str, address: str) -> Non
 def test_at_and_dot_in_a_sentence_are_no_address() -> None:
     text = "meet me at noon. Look at google dot com. We arrive at heathrow dot com today; retry at 10:30."
     assert redact_text(text, {}) == text
+
+
+def test_a_social_security_number_in_a_form_s_digit_boxes_is_redacted() -> None:
+    text = "6 City, state, ZIP: East Daniel, MS 05013\nPart I Social security number: 5 3 7   5 6   8 6 2 9\n"
+    redacted = redact_text(text, {})
+    assert "5 3 7   5 6   8 6 2 9" not in redacted and "<US_SSN>" in redacted
+
+
+def test_digit_boxes_of_an_invalid_area_stay() -> None:
+    text = "Social security number: 6 6 6   5 6   8 6 2 9"
+    assert redact_text(text, {}) == text
