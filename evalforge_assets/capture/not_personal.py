@@ -6,6 +6,8 @@ check never flags what the redactor keeps on purpose):
 * **Machine-made local parts:** a UUID or a hex digest before the `@` (a Message-ID `<9f00…-…@mail.example>`, a
   Sentry DSN key `9f23d74e…@o5824.ingest.sentry.io`): no one's mailbox.
 * **Loopback and unspecified addresses** (`127.0.0.1`, `0.0.0.0`, `::1`): every machine's own.
+* **A value masked already** (`[FILTERED]` as Rails logs a parameter, `[REDACTED]`, `***`, `sk-...redacted`): no
+  secret is left in it.
 * **A browser's version in a user agent** (`Chrome/124.0.0.0`, `Edg/124.0.2478.51`): a dotted quad after the name
   of a browser or engine and a slash (any other word and slash may stand before an address: `client/203.0.113.7`).
 """
@@ -48,3 +50,15 @@ _BROWSER_BEFORE = re.compile(
 def a_product_version(text: str, start: int) -> bool:
     """Whether the dotted quad at `start` is a browser's version in a user agent (`Chrome/124.0.0.0`)."""
     return start >= 2 and text[start - 1] == "/" and _BROWSER_BEFORE.search(text, max(0, start - 16), start) is not None
+
+
+_MASK = re.compile(
+    r"\[?(?:FILTERED|REDACTED|MASKED|HIDDEN|REMOVED|SCRUBBED)\]?|[*•x]{3,}|<(?:redacted|hidden|masked)>"
+    r"|[\w-]{0,12}\.{3}[ \t]*(?:redacted|masked|hidden)",
+    re.IGNORECASE,
+)
+
+
+def a_mask(value: str) -> bool:
+    """Whether `value` (found where a secret would stand) is a mask that hides one, not the secret itself."""
+    return _MASK.fullmatch(value.strip(" \t\"'")) is not None

@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
+from evalforge_assets.capture.not_personal import a_mask
 from evalforge_assets.capture.pii_context import _normalized
 from evalforge_assets.capture.pii_decode import prepare
 from evalforge_assets.capture.pii_finders import _candidates
@@ -103,6 +104,8 @@ def _find(text: str) -> list[PiiMatch]:
     if "<" in text:
         # Redacted text must never match again: a finding that takes in a placeholder is no finding.
         candidates = [c for c in candidates if not _PLACEHOLDER.search(text, c[1], c[2])]
+    # A value masked already (`password=[FILTERED]`, `api_key: ***`) holds no secret (`not_personal`).
+    candidates = [c for c in candidates if c[0] not in _SECRET_KINDS or not a_mask(_widened(text, c))]
     candidates = sorted(set(candidates), key=lambda c: (_RANK[c[0]], c[1] - c[2], c[1]))
     accepted: list[Candidate] = []
     for candidate in candidates:
@@ -114,6 +117,17 @@ def _find(text: str) -> list[PiiMatch]:
     _add_name_echoes(text, accepted, inside)
     accepted.sort(key=lambda c: c[1])
     return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]
+
+
+_SECRET_KINDS = frozenset({"SECRET", "PASSWORD", "API_KEY", "TOKEN", "BEARER_TOKEN"})
+
+
+def _widened(text: str, candidate: Candidate) -> str:
+    """The candidate's text with a bracket just before or after it (a finder may stop inside `[FILTERED]`)."""
+    _, start, end = candidate
+    start -= start > 0 and text[start - 1] == "["
+    end += end < len(text) and text[end] == "]"
+    return text[start:end]
 
 
 def _add_addressees(text: str, accepted: list[Candidate]) -> None:
@@ -323,7 +337,7 @@ def sanitize_value(value: Any, counts: dict[str, int] | None = None, key: str | 
     """
     entity, holds_tags = _key_role(key) if key is not None else (None, False)
     if entity is not None and value is not None and value != "" and not isinstance(value, bool):
-        if value == placeholder(entity):
+        if value == placeholder(entity) or (entity in _SECRET_KINDS and isinstance(value, str) and a_mask(value)):
             return value
         _count(counts, entity)
         return placeholder(entity)

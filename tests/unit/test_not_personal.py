@@ -18,6 +18,8 @@ from evalforge_assets.capture.pii_second import second_opinion
         "SENTRY_DSN=https://9f23d74e8d2c0309f3b87c61a845364b@o582499.ingest.sentry.io/4504",
         "redis at 127.0.0.1:6379 and dial tcp [::1]:8081: connection refused, bind 0.0.0.0",
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0.0.0 Safari/537.36",
+        'Parameters: {"user"=>{"email"=>"[FILTERED]", "password"=>"[FILTERED]"}}',
+        "OPENAI_API_KEY=sk-...redacted\nDB_PASSWORD=***\napi_key: [REDACTED]",
     ],
 )
 def test_what_is_no_one_s_data_stays_and_the_check_agrees(text: str) -> None:
@@ -36,3 +38,10 @@ def test_what_is_no_one_s_data_stays_and_the_check_agrees(text: str) -> None:
 )
 def test_a_person_s_value_beside_those_shapes_is_still_redacted(text: str, value: str) -> None:
     assert value not in redact_text(text, {})
+
+
+def test_a_masked_value_under_a_secret_key_stays_and_a_real_one_goes() -> None:
+    from evalforge_assets.capture.pii import sanitize_value
+
+    sanitized = sanitize_value({"password": "[FILTERED]", "api_key": "***", "secret": "real-s3cret-value"}, {})
+    assert sanitized == {"password": "[FILTERED]", "api_key": "***", "secret": "<SECRET>"}

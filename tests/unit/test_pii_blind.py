@@ -19,7 +19,7 @@ LEVELS = {
     pii_blind.BLIND3: (0.19, 0.04, 0.026),
     pii_blind.BLIND4: (0.29, 0.08, 0.022),
     pii_blind.BLIND5: (0.25, 0.13, 0.014),
-    pii_blind.BLIND6: (0.26, 0.13, 0.055),
+    pii_blind.BLIND6: (0.26, 0.13, 0.052),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500}
