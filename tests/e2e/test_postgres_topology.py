@@ -47,12 +47,12 @@ from tests.e2e.stack import (
     ProcessId,
     alive,
     command_line,
-    free_port,
     kill_survivors,
     process_tree,
     wait_until,
 )
 from tests.fixtures.postgres import PostgresServer
+from tests.fixtures.processes import free_port
 from tests.integration.test_incident_races import api_process
 
 pytestmark = pytest.mark.e2e
