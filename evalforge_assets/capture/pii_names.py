@@ -48,8 +48,8 @@ _WORD = rf"(?:Ma?c(?={_U}))?{_U}(?:['’]{_U})?{_L}+(?:-{_U}{_L}+)?"
 _PARTICLE_WORDS = "da|de|do|dos|das|van|von|der|den|ter|ten|di|del|della|du|le|la|op|zu|bin|al|y|e"
 _PARTICLES = frozenset(_PARTICLE_WORDS.split("|"))
 # A run may follow an `@` that starts a mention ("@Scott Hancock can you check"), not one inside an e-mail address.
-# A middle initial may stand before a later word ("Christine B. Galloway").
-_INITIAL = re.compile(rf"{_U}\.")
+# A middle initial may stand before a later word ("Christine B. Galloway"); the name cues read it the same way.
+MIDDLE_INITIAL = re.compile(rf"{_U}\.")
 _RUN = re.compile(
     rf"(?<![\w.#/\\-])(?<!\w@){_WORD}(?:[ \t]+(?:(?:{_PARTICLE_WORDS})[ \t]+)*(?:{_U}\.[ \t]+)?{_WORD}){{1,5}}(?![\w@])"
 )
@@ -240,7 +240,7 @@ def find_full_names(text: str, shapes: Shapes | None = None) -> Iterator[Candida
         words = words[skip:]
         while words and words[-1] in _PARTICLES:
             words.pop()
-        names = [word for word in words if word not in _PARTICLES and not _INITIAL.fullmatch(word)]
+        names = [word for word in words if word not in _PARTICLES and not MIDDLE_INITIAL.fullmatch(word)]
         if not 2 <= len(names) <= MOST_WORDS:
             continue
         lowered = {word.lower() for word in names}

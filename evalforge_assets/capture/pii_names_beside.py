@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from evalforge_assets.capture.pii_names import _UPPER, _ordinary
+from evalforge_assets.capture.pii_names import _U, _ordinary
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _PARTICLES, _a_word_not_a_name
 from evalforge_assets.capture.pii_patterns import Candidate
 
@@ -25,7 +25,6 @@ _NAME_LINE = re.compile(r"[^\W\d_]+(?:(?:[ \t]+|[-'’]|\.[ \t]*)[^\W\d_]+){0,6}
 # Where a line starts: after a line break, also one written as an escape inside a JSON string.
 _LINE_BREAKS = ("\n", "\\n")
 MOST_WORDS = 5
-_U = f"[{re.escape(_UPPER)}]"
 _HOLDER_WORD = rf"{_U}[^\W\d_]+(?:[-'’]{_U}[^\W\d_]+)?"
 _BEFORE_IBAN = re.compile(
     rf"(?<![\w'’-])(?P<name>{_HOLDER_WORD}(?:[ \t]+(?:(?:{'|'.join(sorted(_PARTICLES))})[ \t]+)*{_HOLDER_WORD}){{0,3}})"

@@ -29,6 +29,7 @@ from evalforge_assets.capture.pii_names import (
     _LOWER,
     _PLACE_WORDS,
     _UPPER,
+    MIDDLE_INITIAL,
     _common_given_names,
     _given_names,
     _is_name,
@@ -209,9 +210,6 @@ def _non_latin_cased(word: str) -> bool:
 _TITLE_WORDS = frozenset(title.rstrip(".") for title in (*_TITLES, *_DOTTED_TITLES))
 
 
-_MIDDLE_INITIAL = re.compile(rf"{_U}\.")
-
-
 def _name_words(run: str) -> tuple[int, list[str]]:
     """How many leading words of `run` are titles, and the words after them that can be one name: one case
     style, particles allowed inside, at most four."""
@@ -226,7 +224,7 @@ def _name_words(run: str) -> tuple[int, list[str]]:
     taken: list[str] = []
     for word in words:
         bare = word.rstrip(".")
-        if taken and ((bare.lower() in _PARTICLES and word == bare) or _MIDDLE_INITIAL.fullmatch(word)):
+        if taken and ((bare.lower() in _PARTICLES and word == bare) or MIDDLE_INITIAL.fullmatch(word)):
             taken.append(word)  # "van der", and a middle initial ("JACK Z. ROBERTS")
             continue
         if _style(bare) != style or bare.lower() in _NON_NAME_WORDS or len(taken) >= 5:
@@ -234,7 +232,7 @@ def _name_words(run: str) -> tuple[int, list[str]]:
         taken.append(bare)
         if word != bare:  # a full stop ends the name ("... Ruiz. Order")
             break
-    while taken and (taken[-1].lower() in _PARTICLES or _MIDDLE_INITIAL.fullmatch(taken[-1])):
+    while taken and (taken[-1].lower() in _PARTICLES or MIDDLE_INITIAL.fullmatch(taken[-1])):
         taken.pop()
     return skipped, (taken if sum(w.lower() not in _PARTICLES for w in taken) <= 4 else [])
 
@@ -267,7 +265,7 @@ def _inflected(lowered: str) -> bool:
 
 
 def _accept(kind: str, words: list[str]) -> bool:
-    names = [w for w in words if w.lower() not in _PARTICLES and not _MIDDLE_INITIAL.fullmatch(w)]
+    names = [w for w in words if w.lower() not in _PARTICLES and not MIDDLE_INITIAL.fullmatch(w)]
     if not names:
         return False
     style = _style(names[0])

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from evalforge_assets.capture.pii_context import _normalized
 from evalforge_assets.capture.pii_csv_columns import cell_is_name
 from evalforge_assets.capture.pii_names import _given_names
+from evalforge_assets.capture.pii_names_scripts import _LATIN_LETTER
 from evalforge_assets.capture.pii_patterns import Candidate
 
 # Normalized keys (lower case, letters only) that hold a person's name.
@@ -60,7 +61,7 @@ def _named_under_bare_key(value: str) -> bool:
     first = words[0]
     if first.isascii():
         return first[:1].upper() + first[1:].lower() in _given_names()
-    return not any("a" <= char.lower() <= "z" or "\u00c0" <= char <= "\u024f" for char in value)
+    return _LATIN_LETTER.search(value) is None
 
 
 def find_keyed_names(text: str, letters: bytes | None = None) -> Iterator[Candidate]:

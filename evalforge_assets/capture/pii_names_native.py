@@ -34,7 +34,14 @@ from evalforge_assets.capture.pii_names_cues import (
     _TITLES,
     _WEAK_LABELS,
 )
-from evalforge_assets.capture.pii_names_scripts import SCRIPT_LETTERS, is_cjk_name, is_korean_name
+from evalforge_assets.capture.pii_names_scripts import (
+    _HAN,
+    _HANGUL,
+    _KANA,
+    SCRIPT_LETTERS,
+    is_cjk_name,
+    is_korean_name,
+)
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 from evalforge_assets.capture.pii_shapes import Shapes
 
@@ -106,8 +113,7 @@ _LATIN_CUE = (
     r"(?<![\w'’-])(?i:(?P<label>" + phrase_alternation(_LABELS) + ")|" + phrase_alternation(_LATIN_CUES)
     + r"|(?:" + phrase_alternation(_DOTTED_TITLES) + r")\.)\.?(?![\w'’-])[ \t]*[,:]?[ \t]*"
 )
-_HAN_KANA = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u309f\u30a0-\u30ff"
-_HANGUL = "\uac00-\ud7a3"
+_HAN_KANA = _HAN + _KANA
 
 
 def _letters_only(ranges: str) -> str:
