@@ -39,6 +39,7 @@ WAL_SWITCH_RETRY_SECONDS = 0.01
 # Read connections kept per store: beyond the CPU count more would only wait for the GIL, and each holds a page
 # cache. A reader finding all of them busy waits for one to come back.
 READ_CONNECTIONS = 8
+READER_WAIT_SECONDS = 0.5  # how often a reader waiting for a pooled connection checks that the store is open
 _CHANGES = "collection_changes"  # the write counts of `CollectionSpec.counts_changes` collections
 
 
@@ -115,6 +116,7 @@ class SqliteStore(Store):
         self._idle_readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
+        self._closed = False
         self._create_schema()
 
     def _use_wal(self) -> None:
@@ -154,10 +156,22 @@ class SqliteStore(Store):
         try:
             yield connection
         finally:
-            self._idle_readers.put(connection)
+            self._give_back(connection)
+
+    def _give_back(self, connection: sqlite3.Connection) -> None:
+        # A reader borrowed before `close` is closed on its return, by the thread that used it: closing it
+        # under a statement still running on another thread crashes the sqlite3 module.
+        with self._readers_lock:
+            if not self._closed:
+                self._idle_readers.put(connection)
+                return
+            self._readers.remove(connection)
+        connection.close()
 
     def _new_reader(self) -> sqlite3.Connection:
         with self._readers_lock:
+            if self._closed:
+                raise StoreUnavailable(f"The SQLite store at {self.path} is closed; open a new one to read.")
             if len(self._readers) < READ_CONNECTIONS:
                 try:
                     connection = self._connect()
@@ -166,7 +180,14 @@ class SqliteStore(Store):
                                            f"{self.path}: {exc}. Check that the file is still there.") from exc
                 self._readers.append(connection)
                 return connection
-        return self._idle_readers.get()
+        while True:
+            try:
+                return self._idle_readers.get(timeout=READER_WAIT_SECONDS)
+            except queue.Empty:
+                if self._closed:
+                    raise StoreUnavailable(
+                        f"The SQLite store at {self.path} was closed while this read waited for a connection."
+                    ) from None
 
     def _create_schema(self) -> None:
         # One transaction, so processes opening a new or older database at once never half-migrate it.
@@ -444,10 +465,15 @@ class SqliteStore(Store):
             raise StoreUnavailable(f"The SQLite store at {self.path} does not answer: {exc}") from exc
 
     def close(self) -> None:
+        """Close the idle readers now and the borrowed ones as they come back, then the writer."""
         with self._readers_lock:
-            for connection in self._readers:
-                connection.close()
-            self._readers.clear()
-            self._idle_readers = queue.LifoQueue()
+            self._closed = True
+            while True:
+                try:
+                    idle = self._idle_readers.get_nowait()
+                except queue.Empty:
+                    break
+                self._readers.remove(idle)
+                idle.close()
         with self._lock:
             self._conn.close()

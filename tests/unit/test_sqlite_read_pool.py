@@ -3,12 +3,14 @@ stays bounded however many threads read at once."""
 
 from __future__ import annotations
 
+import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from evalforge_assets.store.base import StoreUnavailable
 from evalforge_assets.store.sqlite import READ_CONNECTIONS, SqliteStore
 from tests.fixtures.factories import make_capture
 
@@ -71,3 +73,54 @@ def test_close_closes_the_read_connections(store: SqliteStore) -> None:
     for connection in readers:
         with pytest.raises(Exception, match="closed"):
             connection.execute("SELECT 1")
+
+
+def test_a_reader_borrowed_when_the_store_closes_finishes_its_read_and_is_closed_on_return(
+        store: SqliteStore) -> None:
+    store.save_captures([make_capture(capture_id="cap-late")])
+    with store._reading() as borrowed:
+        store.close()  # the API's teardown, while a request thread still reads
+        # Closing it here, under a running statement, is what crashed the sqlite3 module.
+        assert borrowed.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 1
+    with pytest.raises(Exception, match="closed"):
+        borrowed.execute("SELECT 1")
+    assert store._readers == []
+
+
+def test_a_read_after_close_is_a_clear_error(store: SqliteStore) -> None:
+    store.close()
+    with pytest.raises(StoreUnavailable, match="is closed; open a new one"):
+        store.count_captures()
+
+
+def test_a_reader_waiting_for_a_connection_is_released_by_close(store: SqliteStore) -> None:
+    store.count_captures()
+    held = [store._idle_readers.get_nowait()]
+    while len(store._readers) < READ_CONNECTIONS:  # borrow every connection the pool may open
+        held.append(store._new_reader())
+    waiting = threading.Event()
+
+    class WatchedQueue(queue.LifoQueue):
+        def get(self, block: bool = True, timeout: float | None = None):
+            waiting.set()
+            return super().get(block, timeout)
+
+    store._idle_readers = WatchedQueue()  # empty, as the real one is now: every connection is borrowed
+    outcome: list[BaseException] = []
+
+    def waiting_read() -> None:
+        try:
+            store.count_captures()
+        except StoreUnavailable as exc:
+            outcome.append(exc)
+
+    waiter = threading.Thread(target=waiting_read)
+    waiter.start()
+    assert waiting.wait(5)
+    store.close()
+    waiter.join(5)
+    assert not waiter.is_alive()
+    assert "closed while this read waited" in str(outcome[0])
+    for connection in held:
+        store._give_back(connection)
+    assert store._readers == []
