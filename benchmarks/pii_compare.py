@@ -257,6 +257,7 @@ FROZEN_CORPORA = {
     "blind4": (pii_blind.BLIND4, "Blind PII probe 4 (tests/corpora/pii_blind4.jsonl"),
     "blind5": (pii_blind.BLIND5, "Blind PII probe 5 (tests/corpora/pii_blind5.jsonl"),
     "blind6": (pii_blind.BLIND6, "Blind PII probe 6 (tests/corpora/pii_blind6.jsonl"),
+    "blind7": (pii_blind.BLIND7, "Blind PII probe 7 (tests/corpora/pii_blind7.jsonl"),
 }
 
 

@@ -14,6 +14,7 @@ accounts and teams (`Kubernetes`) as often as people.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from evalforge_assets.capture.checksums import ssn_valid
@@ -34,7 +35,11 @@ _PERSON_HEADERS = frozenset([
 ])
 # `\d` takes every script's digits (a Bengali `০১২২৮২৭৮৬০৮` too).
 _PHONE_CELL = re.compile(r"\+?[\d (). /-]{6,24}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?")
-_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
+# The combining marks of the scripts between Latin's accents and Tibetan (a Devanagari `ि`, an Arabic vowel sign):
+# words of letters and marks (`दीप्ति`), which `\w` does not match.
+_MARKS = "".join(chr(code) for code in range(0x0300, 0x0FFF) if unicodedata.category(chr(code)).startswith("M"))
+_NAME_LETTER = rf"(?:[^\W\d_]|[{_MARKS}])"
+_NAME_WORD = re.compile(rf"[^\W\d_]{_NAME_LETTER}*(?:[-'’][^\W\d_]{_NAME_LETTER}*)*\.?")
 
 
 _SSN_HEADERS = frozenset(["ssn", "socialsecuritynumber", "socialsecurity", "tin", "taxid", "itin"])
@@ -73,6 +78,13 @@ def _cell_is(kind: str, value: str) -> bool:
     return cell_is_name(value)
 
 
+def named_cell(header: str, value: str) -> str | None:
+    """The entity of `value` in a column named `header`, when the header names one and the value is one."""
+    kind = _header_kind(header)
+    stripped = value.strip()
+    return kind if kind and stripped == value and stripped and _cell_is(kind, stripped) else None
+
+
 def _cells(line: str, separator: str) -> list[tuple[int, int]]:
     """(start, end) of each cell of `line`; a cell in double quotes is read without its quotes."""
     spans: list[tuple[int, int]] = []
@@ -96,6 +108,19 @@ def _cells(line: str, separator: str) -> list[tuple[int, int]]:
         position += 1  # past the separator
 
 
+# A Markdown table's delimiter row (`|---|:---:|`), between its header and its rows.
+_MARKDOWN_DELIMITER = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*")
+
+
+def _row_cells(line: str, separator: str) -> list[tuple[int, int]]:
+    """`_cells` of a row; a Markdown row (`| Ana Souza | ana@example.com |`) is read without its outer pipes."""
+    stripped = line.strip()
+    if separator != "|" or not (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1):
+        return _cells(line, separator)
+    first, last = line.index("|"), line.rindex("|")
+    return [(first + 1 + start, first + 1 + end) for start, end in _cells(line[first + 1 : last], separator)]
+
+
 def _header(line: str, next_line: str) -> tuple[str, list[str | None]] | None:
     """The separator and the kind of each column, when `line` is a header with at least one column of interest.
 
@@ -104,7 +129,7 @@ def _header(line: str, next_line: str) -> tuple[str, list[str | None]] | None:
         count = line.count(separator)
         if count < 1 or (next_line.count(separator) != count and '"' not in next_line):
             continue
-        cells = [line[start:end].strip() for start, end in _cells(line, separator)]
+        cells = [line[start:end].strip() for start, end in _row_cells(line, separator)]
         if len(cells) >= 2 and all(_HEADER_CELL.fullmatch(cell) for cell in cells):
             kinds = [_header_kind(cell) for cell in cells]
             if any(kinds):
@@ -125,9 +150,12 @@ def find_table_cells(text: str) -> Iterator[Candidate]:
     lines = text.split("\n")
     table: tuple[str, list[str | None]] | None = None
     for index, line in enumerate(lines):
+        if table is not None and _MARKDOWN_DELIMITER.fullmatch(line):
+            offset += len(line) + 1
+            continue
         if table is not None:
             separator, kinds = table
-            spans = _cells(line, separator)
+            spans = _row_cells(line, separator)
             if len(spans) != len(kinds):
                 table = None
             else:

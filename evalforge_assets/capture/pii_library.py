@@ -34,6 +34,7 @@ from evalforge_assets.capture.pii_phones import DATE_OR_TIME, find_cued_phones, 
 from evalforge_assets.capture.pii_reservations import find_reservation_contacts
 from evalforge_assets.capture.pii_shapes import Shapes
 from evalforge_assets.capture.pii_spoken_emails import find_spoken_emails
+from evalforge_assets.capture.pii_sql_values import find_inserted_values
 
 # ----------------------------------------------------------------------------------------------- e-mail
 # Unicode local parts and domains (hans@bücher.de, 用户@例子.广告) and punycode labels (a@xn--d1acufc.xn--p1ai).
@@ -414,6 +415,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_keyed_addresses(text, shapes)
     found += find_prose_addresses(text, shapes)
     found += find_table_cells(text)
+    found += find_inserted_values(text)  # gated inside: a literal search for INSERT
     found += name_candidates(text, shapes)
     found += find_credential_ids(text)  # gated inside: a `{` is one literal search
     found += find_file_passwords(text)  # gated inside, as is the next

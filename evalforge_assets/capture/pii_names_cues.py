@@ -80,6 +80,10 @@ _SIGN_OFFS = (
     "pozdrawiam", "z poważaniem", "s pozdravem", "saygılarımla", "с уважением", "з повагою", "üdvözlettel",
     "cu stimă", "με εκτίμηση", "trân trọng", "salam", "hormat saya", "bonne journée", "bonne soirée",
     "buona giornata", "schöne grüße", "un abrazo", "beijos", "hilsen", "mfg",
+    "freundliche grüße", "herzliche grüße", "bien cordialement", "saludos cordiales", "un cordial saludo",
+    "met vriendelijke groeten", "hartelijke groet", "serdecznie pozdrawiam", "pozdrowienia",
+    "s přátelským pozdravem", "iyi çalışmalar", "iyi günler", "İyi çalışmalar", "İyi günler", "всего доброго", "всего хорошего", "хорошего дня",
+    "з найкращими побажаннями", "cu drag", "φιλικά", "με φιλικούς χαιρετισμούς", "salam hangat",
 )
 _TITLES = (
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "herr", "frau", "mme", "mlle", "doña", "sig.ra", "sig.na",
@@ -112,6 +116,8 @@ _LABELS = (
     "adı soyadı", "имя", "фио", "фамилия", "контактное лицо", "ім'я", "піб", "jméno", "příjmení", "nimi", "név",
     "όνομα", "ονοματεπώνυμο", "attendees", "organizer", "organiser", "participants", "contact person",
     "ansprechpartner", "account holder", "titular", "tên", "họ tên", "nama",
+    # Who wrote or signed a commit, in git's log and its trailers (`Co-authored-by: Ana Souza <ana@…>`).
+    "author", "committer", "signed-off-by", "co-authored-by", "reported-by", "reviewed-by", "tested-by",
     # The holder of an account, as bank forms in each language label them.
     "titulaire", "titulaire du compte", "kontoinhaber", "intestatario", "tenaamstelling", "rekeninghouder",
     "hesap sahibi", "właściciel rachunku", "właściciel konta", "kontohavare", "kontoinnehaver", "kontohaver",
@@ -315,6 +321,22 @@ def _closing_name(words: list[str]) -> bool:
     return not any(_a_word_not_a_name(part) for part in parts if part.isascii())
 
 
+# A one-word name addressed with an exclamation mark, then a new sentence or the end ("Tack, Nils! Jag har ...").
+_VOCATIVE_END = re.compile(r"[ \t]?!(?:[ \t]+[^\W\d_]|[ \t]*(?:$|\r?\n|\\{1,3}n|[\"']))")
+
+
+def _vocative(words: list[str]) -> bool:
+    """One capitalised word addressed after a greeting or thanks with "!": a known given name even where it is
+    also a word ("nils", Webster's Second's plural of "nil"), or a word of three letters or more that is no
+    ordinary word ("Teşekkürler Safinaz!")."""
+    if len(words) != 1 or _style(words[0]) != "title":
+        return False
+    word = words[0]
+    if word.lower() in _NON_NAME_WORDS:
+        return False
+    return _titled(word) in _given_names() or (len(word) >= 3 and not _a_word_not_a_name(word))
+
+
 def _cued_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """Names after cues. A cue followed by titles ("Called back Hr. Wagner") or by no name leaves what follows to
     the cues inside it ("Bonjour, je suis ..."), which are tried at their own starts."""
@@ -331,7 +353,8 @@ def _cued_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
             continue
         start = match.start("name")
         end = text.index(name[-1], start) + len(name[-1])
-        if not (_accept(kind, name) or (kind in _CLOSING_KINDS and _ends_line(text, end) and _closing_name(name))):
+        if not (_accept(kind, name) or (kind in _CLOSING_KINDS and _ends_line(text, end) and _closing_name(name))
+                or (kind in _GREETING_KINDS and _VOCATIVE_END.match(text, end) and _vocative(name))):
             continue
         yield "PERSON", start, end
         reached = end
@@ -351,10 +374,12 @@ _HAN = "\u3005\u4e00-\u9fff"
 _KANA = "\u3040-\u309f\u30a0-\u30ff"
 _HANGUL = "\uac00-\ud7a3"
 _DEVANAGARI = "\u0900-\u0963\u0966-\u097f"  # without the danda (।), which ends a sentence
+# A label's colon, in a Markdown list perhaps in bold (`- **氏名:** 清水 聡太郎`).
+_LABEL_COLON = r"\**[ \t]*[:：][ \t]*\**[ \t]*"
 _JAPANESE_NAME = rf"[{_HAN}]{{1,3}}[ \u3000]?[{_HAN}{_KANA}]{{1,4}}"
 _JAPANESE = re.compile(
     rf"(?P<name>{_JAPANESE_NAME})(?=様|さん|殿)"
-    rf"|(?:氏名|お名前|名前|担当者?|宛名|契約者|申込者|署名)[ \t]*[:：][ \t]*(?P<labelled>{_JAPANESE_NAME})"
+    rf"|(?:氏名|お名前|名前|担当者?|宛名|契約者|申込者|署名|口座名義|名義人?){_LABEL_COLON}(?P<labelled>{_JAPANESE_NAME})"
     rf"|(?:こんにちは|はじめまして)[、,][ \t]*(?P<introduced>{_JAPANESE_NAME})(?=です|と申します)"
     # A name that closes a message on its own line after the closing formula ("よろしくお願いします。松本裕太").
     rf"|(?:よろしくお願い(?:いた)?します|ありがとうございま(?:す|した))[。、]?[ \t\u3000]*(?:\r?\n[ \t]*)?"
@@ -362,17 +387,21 @@ _JAPANESE = re.compile(
 )
 _KOREAN_FAMILY_NAMES = frozenset("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용")
 _KOREAN = re.compile(
-    rf"(?<![{_HANGUL}])(?P<name>[{_HANGUL}]{{2,4}})(?=[ \t]?(?:고객님|님|씨|입니다|이에요|예요))"
-    rf"|(?:이름|성명|예금주|고객명|담당자|수신인|받는[ \t]?분)[ \t]*[:：]?[ \t]*(?P<labelled>[{_HANGUL}]{{2,4}})(?![{_HANGUL}])"
+    rf"(?<![{_HANGUL}])(?P<name>[{_HANGUL}]{{2,4}})(?=[ \t]?(?:고객님|님|씨|입니다|이에요|예요|드림|올림))"
+    rf"|(?:이름|성명|예금주|고객명|담당자|수신인|받는[ \t]?분)\**[ \t]*[:：]?[ \t]*\**[ \t]*(?P<labelled>[{_HANGUL}]{{2,4}})(?![{_HANGUL}])"
 )
 _CHINESE = re.compile(
-    rf"(?:姓名|户名|戶名|联系人|聯絡人|收件人|收货人|收貨人|客户|客戶|持卡人|患者|签名|簽名)[ \t]*[:：][ \t]*(?P<labelled>[{_HAN}]{{2,4}})(?![{_HAN}])"
-    rf"|(?:我是|我叫|您好[,，、]?|你好[,，、]?|谢谢您?[,，、]?|謝謝您?[,，、]?)(?P<name>[{_HAN}]{{2,3}})(?![{_HAN}])"
+    rf"(?:姓名|户名|戶名|开户名|開戶名|账户名|帳戶名|联系人|聯絡人|收件人|收货人|收貨人|客户|客戶|持卡人|患者|签名|簽名)"
+    rf"{_LABEL_COLON}(?P<labelled>[{_HAN}]{{2,4}})(?![{_HAN}])"
+    rf"|(?:我是|我叫|您好[,，、]?|你好[,，、]?|谢谢您?[,，、!！]?|謝謝您?[,，、!！]?)(?P<name>[{_HAN}]{{2,3}})(?![{_HAN}])"
+    # A title written after the name: 先生 (Mr), 女士 (Ms), 小姐 (Miss); the run must start with a family name.
+    rf"|(?P<titled>[{''.join(sorted(_CHINESE_FAMILY_NAMES))}][{_HAN}]{{1,2}}?)(?=先生|女士|小姐)"
 )
 _HINDI_NAME = rf"[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+){{0,2}}"
 _HINDI = re.compile(
     rf"(?:श्रीमती|श्री|सुश्री|डॉ\.?)[ \t]+(?P<name>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)"
-    rf"|(?:नाम|संपर्क व्यक्ति|ग्राहक)[ \t]*[:：][ \t]*(?P<labelled>{_HINDI_NAME})"
+    rf"|(?:नाम|संपर्क व्यक्ति|ग्राहक|खाताधारक|खाता धारक){_LABEL_COLON}(?:(?:श्रीमती|श्री|सुश्री|डॉ\.?)[ \t]+)?"
+    rf"(?P<labelled>{_HINDI_NAME})"
     rf"|मैं[ \t]+(?P<introduced>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)[ \t]+(?:हूँ|हूं)"
     # Thanks or a sign-off, then a name that ends the line ("धन्यवाद, सरल", "शुभकामनाओं सहित,\nनीरव जेटली").
     rf"|(?:धन्यवाद|सादर|शुभकामनाओं सहित|आभार सहित)[ \t]*[,،]?[ \t]*(?:\r?\n[ \t]*)?"

@@ -22,8 +22,9 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_context import _normalized
-from evalforge_assets.capture.pii_csv_columns import cell_is_name
-from evalforge_assets.capture.pii_names import _given_names
+from evalforge_assets.capture.pii_csv_columns import _NAME_WORD, cell_is_name
+from evalforge_assets.capture.pii_names import _given_names, _ordinary
+from evalforge_assets.capture.pii_names_cues import _known
 from evalforge_assets.capture.pii_names_scripts import _LATIN_LETTER
 from evalforge_assets.capture.pii_patterns import Candidate
 
@@ -64,6 +65,15 @@ def _named_under_bare_key(value: str) -> bool:
     return _LATIN_LETTER.search(value) is None
 
 
+def _lower_case_full_name(key: str, value: str) -> bool:
+    """A full name typed in lower case under a key that says "name" of someone (`"customer_name": "élisabeth
+    beaudoin"`): two to four words, each a known name or no ordinary English word (not `"full_name": "test user"`)."""
+    words = value.split()
+    if not 2 <= len(words) <= 4 or not _normalized(key).endswith(_NAME_KEY_ENDINGS) or not value.islower():
+        return False
+    return all(_NAME_WORD.fullmatch(word) and (_known(word) or not _ordinary(word)) for word in words)
+
+
 def find_keyed_names(text: str, letters: bytes | None = None) -> Iterator[Candidate]:
     """PERSON candidates under person keys and before e-mail addresses in angle brackets (see the docstring).
 
@@ -72,7 +82,8 @@ def find_keyed_names(text: str, letters: bytes | None = None) -> Iterator[Candid
         for match in _KEYED_VALUE.finditer(text):
             value = match.group("value").strip()
             key = match.group("key")
-            if (cell_is_name(value) and _names_a_person(key)) or (
+            named = _names_a_person(key)
+            if (named and (cell_is_name(value) or _lower_case_full_name(key, value))) or (
                     _normalized(key) == "name" and _named_under_bare_key(value)):
                 start = match.start("value") + match.group("value").index(value)
                 yield "PERSON", start, start + len(value)

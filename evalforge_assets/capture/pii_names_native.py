@@ -108,9 +108,10 @@ _ATTACHED_TITLES = ("thai",)
 _THAI_YOU = ("สามารถ", "ต้องการ", "จะ", "ได้", "ไม่", "มี", "ช่วย", "ค่ะ", "ครับ", "คือ", "เป็น", "ก็")
 # A cue of a Latin-script language (`pii_names_cues`) before a name in a script without capitals.
 # After a label (`Attendees:`, `Nome:`) a list of names may follow, one after another.
-_LATIN_CUES = (*_GREETINGS, *_THANKS, *_TITLES, *_INTRODUCTIONS, *_WEAK_LABELS)
+_LATIN_CUES = (*_GREETINGS, *_THANKS, *_TITLES, *_INTRODUCTIONS)
 _LATIN_CUE = (
-    r"(?<![\w'’-])(?i:(?P<label>" + phrase_alternation(_LABELS) + ")|" + phrase_alternation(_LATIN_CUES)
+    r"(?<![\w'’-])(?i:(?P<label>" + phrase_alternation(_LABELS) + ")|(?P<weak>" + phrase_alternation(_WEAK_LABELS)
+    + ")|" + phrase_alternation(_LATIN_CUES)
     + r"|(?:" + phrase_alternation(_DOTTED_TITLES) + r")\.)\.?(?![\w'’-])[ \t]*[,:]?[ \t]*"
 )
 _HAN_KANA = _HAN + _KANA
@@ -242,23 +243,36 @@ def _words_named(match: re.Match[str], script: str, ended: bool) -> list[str]:
 
 def _after_latin_cues(text: str) -> Iterator[Candidate]:
     for match in _AFTER_LATIN_CUE.finditer(text):
-        names = [match] if _a_native_name(text, match) else []
+        names = [match] if named_after_cue(text, match, weak=match.group("weak") is not None) else []
         while names and match.group("label") is not None and (
             following := _NEXT_IN_LIST.match(text, names[-1].end("name"))
-        ) is not None and _a_native_name(text, following):
+        ) is not None and named_after_cue(text, following):
             names.append(following)
         for name in names:
             yield "PERSON", name.start("name"), name.end("name")
 
 
-def _a_native_name(text: str, match: re.Match[str]) -> bool:
-    """The run ends where a name would, and a Chinese, Japanese or Korean run has a name's shape."""
+# Last characters of a run of Han that names a company, a department or a place, not a person.
+_ORGANISATION_ENDINGS = tuple("社部課室係店局所院館行市県区町村省州司团队組组")
+
+
+def named_after_cue(text: str, match: re.Match[str], *, weak: bool = False) -> bool:
+    """The run of `match` (group `name`) after a cue ends where a name would and has a name's shape. After a title,
+    a greeting, an introduction or a label of people, a Chinese or Japanese run of two to five characters in one
+    or two words is one, whatever its first character (`Dr. 加藤健一`; a Japanese given name may be kana: `Hi
+    くみ子,`), unless it ends as an organisation's name does (`営業部`); after a key that holds a company as often
+    (`Customer:`), it needs the shape of `is_cjk_name`. A Korean run needs `is_korean_name`."""
     name = match.group("name")
     if not _ends_run(text, match.end("name")):
         return False
     if "\uac00" <= name[0] <= "\ud7a3":
         return is_korean_name(name)
-    return is_cjk_name(name) if "\u3005" <= name[0] <= "\u9fff" or "\uf900" <= name[0] <= "\ufaff" else True
+    if not ("\u3005" <= name[0] <= "\u9fff" or "\uf900" <= name[0] <= "\ufaff" or "\u3040" <= name[0] <= "\u30ff"):
+        return True
+    if weak:
+        return is_cjk_name(name)
+    words = name.split()
+    return len(words) <= 2 and 2 <= sum(map(len, words)) <= 5 and not name.endswith(_ORGANISATION_ENDINGS)
 
 
 def _names_before_titles(text: str) -> Iterator[Candidate]:

@@ -21,6 +21,11 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
   streets, 7,070 hard negatives chosen to be hard: companies, brands that are given names, street-named
   products); pinned and first scored with the rules of this probe's session in place and without them (the code
   as the session started), so it measures those rules blind; its PERSON and STREET_ADDRESS leaks never looked at.
+* `pii_blind7.jsonl`: 2,000 texts, 24 locales, 61 forms (agent traces with doubly escaped tool arguments, webhook
+  bodies, HR, medical and KYC records, shell history, git metadata, voice transcripts; 2,879 names, 710 streets,
+  3,120 hard negatives); pinned and first scored with the rules of its session (lists of people, names in
+  Markdown tables and SQL `INSERT`s, ...) in place and without them, so it measures those rules blind; never
+  looked at.
 
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """
@@ -59,3 +64,4 @@ BLIND3 = BlindCorpus("pii_blind3.jsonl", "40faa3b79bb46a8735ead314997e5e68ea7904
 BLIND4 = BlindCorpus("pii_blind4.jsonl", "11e9184157217ddb65d49883b837cd5fe63e3c624aea3e721ef4f6e61f398cbe")
 BLIND5 = BlindCorpus("pii_blind5.jsonl", "df35e3bbf3d832fac159919238524c2f1cfc86f3baa0a9ffe1d8c1164d53d616")
 BLIND6 = BlindCorpus("pii_blind6.jsonl", "3cb474328d7a5c1adf70aed9cf5f833424c8252b9fbb9885172e3f63660518f9")
+BLIND7 = BlindCorpus("pii_blind7.jsonl", "8ce55a7be52a9e3af76c483245ca56d366bf92565bc92a8cd580c53d8b66cf7d")

@@ -14,30 +14,33 @@ from tests.corpora import pii_blind, pii_foreign
 # or last lowered. Probe 3's negatives rose from 2.44% to 2.52% with the closing-name rule (`pii_names_cues`), which
 # took its PERSON leaks from 20.7% to 19.8% and probe 1's from 16.1% to 12.7%.
 LEVELS = {
-    pii_blind.BLIND1: (0.11, 0.06, 0.008),
-    pii_blind.BLIND2: (0.11, 0.06, 0.021),
-    pii_blind.BLIND3: (0.19, 0.04, 0.026),
-    pii_blind.BLIND4: (0.29, 0.08, 0.022),
-    pii_blind.BLIND5: (0.25, 0.13, 0.014),
-    pii_blind.BLIND6: (0.26, 0.13, 0.052),
+    pii_blind.BLIND1: (0.07, 0.06, 0.008),
+    pii_blind.BLIND2: (0.09, 0.06, 0.021),
+    pii_blind.BLIND3: (0.18, 0.04, 0.026),
+    pii_blind.BLIND4: (0.27, 0.07, 0.022),
+    pii_blind.BLIND5: (0.24, 0.13, 0.014),
+    pii_blind.BLIND6: (0.24, 0.13, 0.052),
+    pii_blind.BLIND7: (0.24, 0.21, 0.035),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
-         pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500}
+         pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000}
 # Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
-# in forms the finders still miss, and probes 5 and 6 tokens (probe 6's are random session ids under `session_id`).
+# in forms the finders still miss, and probes 5, 6 and 7 tokens (probe 6's are random session ids under `session_id`).
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
 MEASURED_LEAKS = {
     pii_blind.BLIND5: {"EMAIL": 0.02, "TOKEN": 0.006},
     pii_blind.BLIND6: {"TOKEN": 0.063},
+    pii_blind.BLIND7: {"EMAIL": 0.008, "TOKEN": 0.115},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.022, "IBAN": 0.029, "CREDIT_CARD": 0.008, "US_SSN": 0.0, "PASSWORD": 0.008},
     pii_blind.BLIND3: {"PHONE": 0.021, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
-    pii_blind.BLIND4: {"PHONE": 0.131, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND4: {"PHONE": 0.112, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND5: {"PHONE": 0.022, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
-    pii_blind.BLIND6: {"PHONE": 0.037, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND6: {"PHONE": 0.034, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND7: {"PHONE": 0.077, "IBAN": 0.0, "CREDIT_CARD": 0.162, "US_SSN": 0.069, "PASSWORD": 0.052},
 }
 
 
