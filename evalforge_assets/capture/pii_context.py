@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 from evalforge_assets.capture.pii_called import find_called_numbers, may_hold_called_number, phone_value
 from evalforge_assets.capture.pii_patterns import Candidate
@@ -149,6 +149,13 @@ def _is_reference(value: str, kind: str) -> bool:
     )
 
 
+def _glued_words(value: str) -> bool:
+    """Lower-case letters, twelve or more, that are no English word: words run together as a passphrase."""
+    from evalforge_assets.capture.pii_names import _ordinary  # name data loads on first use, not on import
+
+    return len(value) >= 12 and value.isalpha() and value.islower() and value.isascii() and not _ordinary(value)
+
+
 def _secret_value(value: str, kind: str, spaced: bool) -> bool:
     """Whether `value` after a password or secret key is a value (with a `=` or `:`) or, after a bare space,
     looks like one (letters with digits or symbols, as a CLI flag's or a log line's argument)."""
@@ -158,7 +165,8 @@ def _secret_value(value: str, kind: str, spaced: bool) -> bool:
     mixed = has_alpha and (any(char.isdigit() for char in value) or not value.isalnum()
                            or any(char.isupper() for char in value[1:]))
     if kind == "PASSWORD":
-        return mixed and len(value) >= 6 if spaced else True
+        # After a bare space, words glued into a passphrase count too ("password is correcthorsebattery").
+        return (mixed and len(value) >= 6) or _glued_words(value) if spaced else True
     if spaced:
         return mixed and len(value) >= 16
     return len(value) >= 8 and (mixed or value.isdigit())
@@ -189,6 +197,10 @@ def _keys(text: str, lowered: str | bytes, stems: re.Pattern[Any] | None = None)
 _LATER_VALUE = re.compile(r"(?:[^\W\d_]{1,4}[ \t]+){1,3}([+(]?\d[\d ().\-/]{5,24}\d|[^\s\"'<>]{6,128})")
 
 
+# A password a few short words later ("my password, I think it was X", "the password I set was X").
+_LATER_PASSWORD = re.compile(r"(?:[^\W\d_]{1,5}[ \t]+){0,3}(?:was|is|be|as)[ \t]+([^\s\"'<>]{6,128})")
+
+
 def _phone_after(text: str, start: int, value: str, group: str, spaced: bool) -> tuple[int, int] | None:
     """Where the phone number after a phone key is: right there, URL-encoded, or after a few short words
     (`sms sent to …`)."""
@@ -196,8 +208,11 @@ def _phone_after(text: str, start: int, value: str, group: str, spaced: bool) ->
     found = phone_value(window)
     if found is not None:
         return start + found[0], start + found[1]
-    if "%" in value and (decoded := phone_value(unquote(value))) is not None and decoded[0] == 0:
-        return start, start + len(value)
+    encoded = value.split("&", 1)[0]  # a query string's or form body's value ends at the next field
+    if ("%" in encoded or "+" in encoded[1:]) and any(
+            (decoded := phone_value(form)) is not None and decoded[0] == 0 and decoded[1] >= len(form.rstrip()) - 1
+            for form in (unquote(encoded), unquote_plus(encoded))):  # a form body writes spaces as `+`
+        return start, start + len(encoded)
     if spaced and group == "bare" and text[start - 2] not in ")]":
         later = _LATER_VALUE.match(text, start)
         if later is not None and (found := phone_value(text[later.start(1) : later.start(1) + 40])) is not None:
@@ -258,7 +273,7 @@ def find_keyed_values(text: str, shapes: Shapes | None = None) -> Iterator[Candi
             continue
         if spaced and kind == "PASSWORD" and not _secret_value(value, kind, True):
             # "the password I set was X": the value may follow a few short words.
-            later = _LATER_VALUE.match(text, start)
+            later = _LATER_PASSWORD.match(text, start) or _LATER_VALUE.match(text, start)
             if later is not None and _secret_value(later.group(1), kind, True):
                 yield kind, later.start(1), later.end(1)
             continue

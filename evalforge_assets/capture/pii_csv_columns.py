@@ -108,8 +108,8 @@ def _cells(line: str, separator: str) -> list[tuple[int, int]]:
         position += 1  # past the separator
 
 
-# A Markdown table's delimiter row (`|---|:---:|`), between its header and its rows.
-_MARKDOWN_DELIMITER = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*")
+# The rule under a table's header: Markdown's `|---|:---:|`, psql's `----+------`.
+_DELIMITER_ROW = re.compile(r"[ \t]*[|+]?[ \t]*:?-{3,}:?[ \t]*(?:[|+][ \t]*:?-{3,}:?[ \t]*)*[|+]?[ \t]*")
 
 
 def _row_cells(line: str, separator: str) -> list[tuple[int, int]]:
@@ -150,7 +150,7 @@ def find_table_cells(text: str) -> Iterator[Candidate]:
     lines = text.split("\n")
     table: tuple[str, list[str | None]] | None = None
     for index, line in enumerate(lines):
-        if table is not None and _MARKDOWN_DELIMITER.fullmatch(line):
+        if table is not None and _DELIMITER_ROW.fullmatch(line):
             offset += len(line) + 1
             continue
         if table is not None:
@@ -166,5 +166,8 @@ def find_table_cells(text: str) -> Iterator[Candidate]:
                         at = offset + start + value.index(stripped)
                         yield kind, at, at + len(stripped)
         if table is None and index + 1 < len(lines):
-            table = _header(line, lines[index + 1])
+            following = lines[index + 1]
+            if _DELIMITER_ROW.fullmatch(following) and index + 2 < len(lines):
+                following = lines[index + 2]  # the first row is under the rule
+            table = _header(line, following)
         offset += len(line) + 1

@@ -29,10 +29,11 @@ from evalforge_assets.capture.pii_name_finders import name_candidates
 from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hold_national_id
 from evalforge_assets.capture.pii_pairs import find_credential_ids
 from evalforge_assets.capture.pii_password_files import find_file_passwords
-from evalforge_assets.capture.pii_patterns import CSV_CARD_FIELD, Candidate
+from evalforge_assets.capture.pii_patterns import CSV_CARD_FIELD, GDS_CARD_FIELD, Candidate
 from evalforge_assets.capture.pii_phones import DATE_OR_TIME, find_cued_phones, find_phones
 from evalforge_assets.capture.pii_reservations import find_reservation_contacts
 from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_spoken_digits import find_spoken_numbers
 from evalforge_assets.capture.pii_spoken_emails import find_spoken_emails
 from evalforge_assets.capture.pii_sql_values import find_inserted_values
 
@@ -108,7 +109,8 @@ _CARD_PREFIXES: tuple[tuple[tuple[str, ...], frozenset[int]], ...] = (
     (("9792",), frozenset({16})),
 )
 # As `pii_patterns._CARD`: a whole field of a comma-separated row may be a card too.
-_DIGIT_GROUPS = re.compile(r"(?<![\w.,$€£/:-])\d+(?:[ -]\d+)*(?![\w-]|[.,]\d)|" + CSV_CARD_FIELD)
+_DIGIT_GROUPS = re.compile(
+    r"(?<![\w.,$€£/:-])\d+(?:[ -]\d+)*(?![\w-]|[.,]\d)|" + CSV_CARD_FIELD + "|" + GDS_CARD_FIELD)
 
 
 def _issuer_accepts(digits: str) -> bool:
@@ -421,5 +423,6 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_file_passwords(text)  # gated inside, as is the next
     found += find_reservation_contacts(text)
     found += find_spoken_emails(text, shapes)
+    found += find_spoken_numbers(text, shapes)
     found += context_candidates(text, shapes)
     return found

@@ -3,7 +3,9 @@
 * a PostgreSQL password file line (`~/.pgpass`, documented as `hostname:port:database:username:password`):
   `db.internal:5432:*:analytics:lP6f3WJ1ktcvOfkZ`, the fifth field;
 * a password piped into a login (`echo "tovcUu1a~LCs" | docker login ghcr.io -u bot --password-stdin`, the same
-  for `helm registry login`, `podman login`, `oras login`): what `echo` or `printf` prints.
+  for `helm registry login`, `podman login`, `oras login`): what `echo` or `printf` prints;
+* the MySQL clients' password written against their `-p` flag (`mysql -h db -u admin -p'hunter.2' crm`,
+  `mysqldump -uroot -pS3cret db`), which their manual says takes no space.
 """
 
 from __future__ import annotations
@@ -22,12 +24,22 @@ _PIPED_TO_LOGIN = re.compile(
     r"""[ \t]*\|[ \t]*[^|\n]{0,80}?\blogin\b[^|\n]{0,120}?--password-stdin"""
 )
 
+_MYSQL_CLIENT = re.compile(r"(?<![\w/.-])(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb)\b")
+_JOINED_P_FLAG = re.compile(r"""[ \t]-p(?P<quote>['"]?)(?P<password>[^\s'"]{1,128})(?P=quote)(?=\s|$)""")
+
 
 def find_file_passwords(text: str) -> Iterator[Candidate]:
-    """The password field of `.pgpass` lines and the value echoed into `... login --password-stdin`."""
+    """The password field of `.pgpass` lines, the value echoed into `... login --password-stdin`, and a MySQL
+    client's `-pPASSWORD`."""
     if "--password-stdin" in text:
         for match in _PIPED_TO_LOGIN.finditer(text):
             yield "PASSWORD", match.start("password"), match.end("password")
+    if "-p" in text:
+        for client in _MYSQL_CLIENT.finditer(text):
+            line_end = text.find("\n", client.end())
+            flag = _JOINED_P_FLAG.search(text, client.end(), len(text) if line_end == -1 else line_end)
+            if flag is not None:
+                yield "PASSWORD", flag.start("password"), flag.end("password")
     if text.count(":") >= 4:
         for match in _PGPASS_LINE.finditer(text):
             yield "PASSWORD", match.start("password"), match.end("password")

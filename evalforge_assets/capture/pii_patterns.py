@@ -149,7 +149,11 @@ _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){10,32}")
 # Or a whole field of a comma-separated row (`tx_9,4111111111111111,AMY ROBERTS`): a thousands separator is
 # followed by three digits, never thirteen. Both card finders (`pii_finders`, `pii_library`) take this field.
 CSV_CARD_FIELD = r"(?<=,)\d{13,19}(?=[,;|\t\r\n\"]|$)"
-_CARD = re.compile(r"(?<![\w.,$€£/-])\d(?:[ -]?\d){12,18}(?![\w-]|[.,]\d)|" + CSV_CARD_FIELD)
+# A card in a reservation's form of payment, written against its `CC` code and perhaps the issuer's two letters
+# (`FP CC4111111111111111/1029`, `FP CCVI4111111111111111`), as airline and hotel systems print it.
+GDS_CARD_FIELD = r"(?:(?<=[^A-Za-z]CC)|(?<=[^A-Za-z]CC[A-Z]{2}))\d{13,19}(?!\d)"
+_CARD = re.compile(
+    r"(?<![\w.,$€£/-])\d(?:[ -]?\d){12,18}(?![\w-]|[.,]\d)|" + CSV_CARD_FIELD + "|" + GDS_CARD_FIELD)
 _SSN = re.compile(r"(?<![\w.-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-]|[.,]\d)")
 _PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?){2,6}(?![\w-]|[.,]\d)")
 _PHONE_US = re.compile(
