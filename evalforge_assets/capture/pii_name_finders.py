@@ -8,6 +8,7 @@ from evalforge_assets.capture.pii_names_cues import find_cued_names
 from evalforge_assets.capture.pii_names_keys import find_keyed_names
 from evalforge_assets.capture.pii_names_lists import find_listed_names
 from evalforge_assets.capture.pii_names_native import find_native_cued_names
+from evalforge_assets.capture.pii_names_places import find_placed_names
 from evalforge_assets.capture.pii_names_scripts import find_script_names
 from evalforge_assets.capture.pii_names_speakers import find_speakers
 from evalforge_assets.capture.pii_patterns import Candidate
@@ -22,6 +23,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     found += find_full_names(text, shapes)
     found += find_cued_names(text, shapes)
     found += find_listed_names(text, shapes)
+    found += find_placed_names(text)
     if ":" in text:
         found += find_speakers(text)
     if not shapes.ascii:

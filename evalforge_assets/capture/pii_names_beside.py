@@ -48,7 +48,7 @@ def addressee_names(text: str, streets: Iterable[Candidate]) -> Iterator[Candida
             continue
         line = text[above_start:above_end]
         stripped = line.strip(" \t")
-        if _an_addressee(stripped):
+        if an_addressee(stripped):
             begin = above_start + line.index(stripped)
             yield "PERSON", begin, begin + len(stripped)
 
@@ -75,7 +75,9 @@ def _line_before(text: str, line_start: int) -> tuple[int, int] | None:
     return max(text.rfind("\n", 0, end) + 1, escaped + 2 if escaped >= 0 else 0), end
 
 
-def _an_addressee(line: str) -> bool:
+def an_addressee(line: str) -> bool:
+    """A line that reads as a name on its own: one to five words of letters, no ordinary, organisation or place
+    word (a single word only outside ASCII)."""
     if not line or len(line) > 60 or _NAME_LINE.fullmatch(line) is None:
         return False
     words = [word for word in re.split(r"[ \t]+", line) if word.lower() not in _PARTICLES]

@@ -85,15 +85,21 @@ _SIGN_OFFS = (
     "s přátelským pozdravem", "iyi çalışmalar", "iyi günler", "İyi çalışmalar", "İyi günler", "всего доброго", "всего хорошего", "хорошего дня",
     "з найкращими побажаннями", "cu drag", "φιλικά", "με φιλικούς χαιρετισμούς", "salam hangat",
 )
+# A doctor, as the Nordic languages title one before the surname ("time hos lege Rønning").
+_DOCTORS = ("læge", "lege", "läkare", "lääkäri", "doktor")
 _TITLES = (
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "herr", "frau", "mme", "mlle", "doña", "sig.ra", "sig.na",
     "dott.ssa", "pani", "mevr", "fru", "herra", "rouva", "sayın", "г-н", "г-жа", "господин", "госпожа",
     "madame", "monsieur", "mademoiselle", "señor", "señora", "señorita", "signor", "signora", "signorina", "senhor",
     "senhora", "meneer", "mevrouw", "doamna", "domnul", "doamnei", "domnului", "paní", "pán", "пан", "пані",
     "пане", "κυρία", "κύριος", "κα", "ông", "bà",
+    *_DOCTORS,
 )
+# Titles that are also words of other languages ("lege artis"): only before a capitalised name.
+_TITLES_BEFORE_CAPITALS = frozenset(_DOCTORS)
 # Titles that are also words or abbreviations of other things ("Bay", "Don", "M", "Fr"): only with their full stop.
-_DOTTED_TITLES = ("m", "hr", "fr", "sr", "sra", "srta", "don", "sig", "dott", "ing", "avv", "dhr", "pan", "dl", "dna", "κ")
+_DOTTED_TITLES = ("m", "hr", "fr", "sr", "sra", "srta", "don", "sig", "dott", "ing", "avv", "dhr", "pan", "dl", "dna", "κ",
+                  "bs")
 _INTRODUCTIONS = (
     "i am", "i'm", "im", "it's", "its", "this is", "my name is", "je suis", "je m'appelle", "moi c'est", "ich bin",
     "ich heiße", "mein name ist", "hier ist", "sono", "mi chiamo", "soy", "me llamo", "mi nombre es", "sou",
@@ -101,7 +107,8 @@ _INTRODUCTIONS = (
     "nazywam się", "jestem", "jmenuji se", "jsem", "olen", "nimeni on", "benim adım", "меня зовут", "мене звати",
     "a nevem", "numele meu este", "με λένε", "είμαι", "είμαι ο/η", "είμαι ο", "είμαι η", "tôi là", "tên tôi là",
     "mình là", "em là", "saya", "nama saya", "täällä", "här är", "her er", "hier is", "hier spricht", "c'est",
-    "name on the account is", "account holder is", "called back", "spoke with", "spoke to",
+    "name on the account is", "account holder is", "called back", "spoke with", "spoke to", "under the name",
+    "in the name of", "booked under", "reserved under",
     # The person a role is filled by ("Your courier Emil is on the way"): one known given name is enough.
     "courier", "your courier", "your driver", "your rider", "your agent", "your advisor", "your adviser",
     "your technician", "your nurse", "your pharmacist", "your caseworker", "your representative", "your host",
@@ -349,7 +356,8 @@ def _cued_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
             continue
         kind = next(k for k in _CUE_KINDS if match.group(k) is not None)
         skipped, name = _name_words(match.group("name"))
-        if skipped or not name:
+        if skipped or not name or (kind == "title" and _style(name[0]) != "title"
+                                   and match.group("title").strip().lower() in _TITLES_BEFORE_CAPITALS):
             continue
         start = match.start("name")
         end = text.index(name[-1], start) + len(name[-1])
@@ -390,12 +398,17 @@ _KOREAN = re.compile(
     rf"(?<![{_HANGUL}])(?P<name>[{_HANGUL}]{{2,4}})(?=[ \t]?(?:고객님|님|씨|입니다|이에요|예요|드림|올림))"
     rf"|(?:이름|성명|예금주|고객명|담당자|수신인|받는[ \t]?분)\**[ \t]*[:：]?[ \t]*\**[ \t]*(?P<labelled>[{_HANGUL}]{{2,4}})(?![{_HANGUL}])"
 )
+# Who a Chinese message greets when it greets no one by name: customer, user, member, everyone, teacher, friend.
+_GREETED_ROLES = ("客户", "客戶", "用户", "用戶", "会员", "會員", "顾客", "顧客", "各位", "大家", "老师", "老師", "同学",
+                  "同學", "朋友", "亲爱的", "親愛的", "家长", "家長", "您")
 _CHINESE = re.compile(
     rf"(?:姓名|户名|戶名|开户名|開戶名|账户名|帳戶名|联系人|聯絡人|收件人|收货人|收貨人|客户|客戶|持卡人|患者|签名|簽名)"
     rf"{_LABEL_COLON}(?P<labelled>[{_HAN}]{{2,4}})(?![{_HAN}])"
     rf"|(?:我是|我叫|您好[,，、]?|你好[,，、]?|谢谢您?[,，、!！]?|謝謝您?[,，、!！]?)(?P<name>[{_HAN}]{{2,3}})(?![{_HAN}])"
     # A title written after the name: 先生 (Mr), 女士 (Ms), 小姐 (Miss); the run must start with a family name.
     rf"|(?P<titled>[{''.join(sorted(_CHINESE_FAMILY_NAMES))}][{_HAN}]{{1,2}}?)(?=先生|女士|小姐)"
+    # A given name greeted at a message's start ("美雲您好，您的訂單…"), unless it is a role (`客户您好`).
+    rf"|(?:^|(?<=[\n。!?,]))[ \t]*(?!{'|'.join(_GREETED_ROLES)})(?P<greeted>[{_HAN}]{{2,3}})(?=您好|你好)"
 )
 _HINDI_NAME = rf"[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+){{0,2}}"
 _HINDI = re.compile(

@@ -25,6 +25,7 @@ from evalforge_assets.capture.pii_context import _normalized
 from evalforge_assets.capture.pii_csv_columns import _NAME_WORD, cell_is_name
 from evalforge_assets.capture.pii_names import _given_names, _ordinary
 from evalforge_assets.capture.pii_names_cues import _known
+from evalforge_assets.capture.pii_names_native import _ORGANISATION_ENDINGS
 from evalforge_assets.capture.pii_names_scripts import _LATIN_LETTER
 from evalforge_assets.capture.pii_patterns import Candidate
 
@@ -33,6 +34,12 @@ _NAME_KEY_ENDINGS = ("fullname", "firstname", "lastname", "surname", "givenname"
                      "displayname", "holdername", "legalname", "contactname", "customername", "clientname",
                      "recipientname", "patientname", "employeename", "drivername", "passengername", "guestname",
                      "membername", "travellername", "travelername", "applicantname", "signername")
+# Words of a Chinese or Japanese company's name (`株式会社`, `有限公司`), wherever they stand in it.
+_CJK_COMPANY_WORDS = ("会社", "公司", "集团", "集團", "銀行", "银行", "商店", "株式", "有限")
+# Keys that hold a person or a company (`pii_names_cues` reads them as weak labels): a person when the value is
+# written in another script without capitals or Latin letters.
+_PERSON_OR_COMPANY_KEYS = frozenset(["recipient", "driver", "passenger", "patient", "customer", "client", "contact",
+                                     "holder", "cardholder", "guest", "payee", "beneficiary", "owner"])
 _ROLE_KEYS = frozenset(["assignee", "reporter", "requester", "requestedby", "approver", "approvedby", "reviewer",
                         "reviewedby", "author", "createdby", "submittedby", "assignedto", "contactperson"])
 _KEYED_VALUE = re.compile(
@@ -49,6 +56,10 @@ _DISPLAY_NAME = re.compile(
 )
 
 
+def _titled_word(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
 def _names_a_person(key: str) -> bool:
     normalized = _normalized(key)
     return normalized in _ROLE_KEYS or normalized.endswith(_NAME_KEY_ENDINGS)
@@ -57,21 +68,33 @@ def _names_a_person(key: str) -> bool:
 def _named_under_bare_key(value: str) -> bool:
     """A value under a bare `name` key that is a person's name by itself (see the docstring)."""
     words = value.split()
+    if value.islower() and value.isascii() and _lower_case_full_name(value):
+        return _titled_word(words[0]) in _given_names()  # "johan clausen", typed by the person in lower case
     if not 2 <= len(words) <= 4 or not cell_is_name(value):
         return False
     first = words[0]
     if first.isascii():
-        return first[:1].upper() + first[1:].lower() in _given_names()
+        return _titled_word(first) in _given_names()
     return _LATIN_LETTER.search(value) is None
 
 
-def _lower_case_full_name(key: str, value: str) -> bool:
-    """A full name typed in lower case under a key that says "name" of someone (`"customer_name": "élisabeth
-    beaudoin"`): two to four words, each a known name or no ordinary English word (not `"full_name": "test user"`)."""
+def _lower_case_full_name(value: str) -> bool:
+    """A full name typed in lower case (`"customer_name": "élisabeth beaudoin"`): two to four words, each a known
+    name or no ordinary English word (not `"full_name": "test user"`)."""
     words = value.split()
-    if not 2 <= len(words) <= 4 or not _normalized(key).endswith(_NAME_KEY_ENDINGS) or not value.islower():
+    if not 2 <= len(words) <= 4 or not value.islower():
         return False
     return all(_NAME_WORD.fullmatch(word) and (_known(word) or not _ordinary(word)) for word in words)
+
+
+def _written_without_latin_letters(value: str) -> bool:
+    """Two or three words of another script, none in capitals (`"recipient": "Світлана Усик"`, `"driver": "אבישי
+    דביר"`): a person, where a company would carry a form's capitals (`ООО`) or Latin letters."""
+    words = value.split()
+    return (2 <= len(words) <= 3 and _LATIN_LETTER.search(value) is None and cell_is_name(value)
+            and not any(word.isupper() and len(word) > 1 for word in words)
+            and not any(word.endswith(_ORGANISATION_ENDINGS) or part in word
+                        for word in words for part in _CJK_COMPANY_WORDS))
 
 
 def find_keyed_names(text: str, letters: bytes | None = None) -> Iterator[Candidate]:
@@ -82,9 +105,11 @@ def find_keyed_names(text: str, letters: bytes | None = None) -> Iterator[Candid
         for match in _KEYED_VALUE.finditer(text):
             value = match.group("value").strip()
             key = match.group("key")
-            named = _names_a_person(key)
-            if (named and (cell_is_name(value) or _lower_case_full_name(key, value))) or (
-                    _normalized(key) == "name" and _named_under_bare_key(value)):
+            normalized = _normalized(key)
+            if (_names_a_person(key) and (cell_is_name(value) or (
+                    normalized.endswith(_NAME_KEY_ENDINGS) and _lower_case_full_name(value)))) or (
+                    normalized == "name" and _named_under_bare_key(value)) or (
+                    normalized in _PERSON_OR_COMPANY_KEYS and _written_without_latin_letters(value)):
                 start = match.start("value") + match.group("value").index(value)
                 yield "PERSON", start, start + len(value)
         if "name=" in text:

@@ -96,7 +96,7 @@ def _item(text: str, position: int) -> tuple[int, int] | None:
         return None
     start = latin.start("name")
     words = _capitalised_words(latin.group("name"))
-    if not (words and _listed_name(words)):
+    if not (words and listed_name(words)):
         skipped, words = _name_words(latin.group("name"))
         if skipped or not words or not _accept("label", words):
             return None
@@ -115,7 +115,7 @@ def _capitalised_words(run: str) -> list[str]:
     return words
 
 
-def _listed_name(words: list[str]) -> bool:
+def listed_name(words: list[str]) -> bool:
     """Capitalised words in a list of people that are a name: a known given name alone, or a first and a last word
     that are each a known name or no English word (`Amber Stevens`, where "amber" is also a colour; `Tanay Mane`;
     not `Kafka Connect`), nothing of an organisation or a place."""

@@ -1,0 +1,112 @@
+"""Names in the places that messages and records keep for a person, found by the place and checked as a name:
+
+- **The line under an address label** (`Ship to:`, `Bill to:`, `Lieferadresse:`, `Livrer à :`): the addressee,
+  in any script, when the line reads as a name (`pii_names_beside.an_addressee`), also where no street finding
+  follows it.
+- **A calendar attendee's common name** (`ORGANIZER;CN=Ana Souza:mailto:…`, `ATTENDEE;CN="Lee, Tom";…`), which
+  iCalendar gives the person's display name; a room or resource has a digit or an organisation word.
+- **The name a reminder or notice addresses** before the second person (`Reminder: Craig Lane, you have an
+  appointment`, `Erinnerung: Marie Stauffer, Ihr Termin`, `Rappel : Émile Guyon, vous avez`): a name at the start
+  of a sentence or after a label's colon, then a comma and a word for "you" or "your".
+- **A sender naming themself at the start of a message** (`regan williams here — can you refund …`).
+- **A note signed with a dash at its end** (`Promised callback before 10:15. – Pavel`).
+
+Latin-script words are checked as a list of people checks them (`pii_names_lists.listed_name`: a known given name
+alone, or first and last words that are each a known name or no English word) or, in lower case, as a label's name
+(`pii_names_cues`); words of scripts without capitals, at most three, are taken as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_names import _given_names
+from evalforge_assets.capture.pii_names_beside import an_addressee
+from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _accept, _style, _titled
+from evalforge_assets.capture.pii_names_lists import listed_name
+from evalforge_assets.capture.pii_patterns import (
+    _NOT_NAMES,
+    _ORGANISATION_WORDS,
+    Candidate,
+    phrase_alternation,
+)
+
+_BREAK = r"(?:\r?\n|\\{1,3}n)"
+_ADDRESS_LABELS = (
+    "ship to", "bill to", "deliver to", "sold to", "invoice to", "send to", "mail to", "shipping address",
+    "billing address", "delivery address", "lieferadresse", "rechnungsadresse", "lieferanschrift",
+    "rechnungsanschrift", "livrer à", "facturer à", "adresse de livraison", "adresse de facturation",
+    "enviar a", "entregar a", "facturar a", "dirección de envío", "spedire a", "indirizzo di spedizione",
+    "verzenden naar", "afleveradres", "factuuradres", "leveransadress", "leveringsadresse", "toimitusosoite",
+    "adres dostawy", "dodací adresa", "teslimat adresi", "адрес доставки", "адреса доставки",
+)
+_UNDER_LABEL = re.compile(
+    r"(?im)(?:^|(?<=\\n)|(?<=\"))[ \t]*(?:" + phrase_alternation(_ADDRESS_LABELS) + r")[ \t]*:[ \t]*" + _BREAK
+    + r"[ \t]*(?P<line>[^\n\\]{1,60}?)[ \t]*(?=\r?\n|\\{1,3}n|$)"
+)
+_CALENDAR_NAME = re.compile(
+    r"(?m)^(?:ORGANIZER|ATTENDEE)[^\n:]*?;CN=(?P<quote>\"?)(?P<name>[^;:\"\n\\]{1,80})(?P=quote)[;:]"
+)
+_SECOND_PERSON = (
+    "you", "your", "you're", "you've", "you'll", "du", "dein", "deine", "ihr", "ihre", "sie haben", "vous",
+    "votre", "tu", "ton", "ta", "usted", "tiene", "tienes", "su", "você", "seu", "sua", "tem", "hai", "ha",
+    "u", "uw", "je", "jij", "din", "ditt", "har du", "sinulla", "teillä", "masz", "bạn", "anda", "kamu",
+)
+_ADDRESSED = re.compile(
+    r"(?m)(?:^|(?<=[:.!?])|(?<=\\n))[ \t]*(?P<name>[^\W\d_][^\n,:.!?\\]{0,60}?),[ \t]+(?i:"
+    + phrase_alternation(_SECOND_PERSON) + r")(?![\w'’-])"
+)
+_HERE = re.compile(r"(?m)(?:^|(?<=\\n))[ \t]*(?P<name>[^\W\d_][^\n,.!?—–\\-]{0,50}?)[ \t]+here[ \t]*(?=[—–,:!-])")
+_DASH_SIGNED = re.compile(
+    r"(?m)(?:^|(?<=[.!?])[ \t]+)[–—-]{1,2}[ \t]*(?P<name>[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){0,2})[ \t]*"
+    r"(?=$|\r?\n|\\{1,3}n|[\"'])"
+)
+_UNCASED_NAME = re.compile(r"[^\W\d_A-Za-zÀ-ɏͰ-ӿ]+(?:[ \t][^\W\d_A-Za-zÀ-ɏͰ-ӿ]+){0,2}")
+
+
+def find_placed_names(text: str) -> Iterator[Candidate]:
+    """Names under an address label, in a calendar's CN, addressed before "you", at a message's start before
+    "here", and after a closing dash (see the module docstring)."""
+    if ":" in text:
+        for match in _UNDER_LABEL.finditer(text):
+            if an_addressee(match.group("line")):
+                yield "PERSON", match.start("line"), match.end("line")
+    if "CN=" in text:
+        for match in _CALENDAR_NAME.finditer(text):
+            name = match.group("name").strip()
+            if name and not any(char.isdigit() or char == "@" for char in name) and not {
+                    word.lower() for word in re.split(r"[\s,]+", name)} & _NON_NAME_WORDS:
+                start = match.start("name") + match.group("name").index(name)
+                yield "PERSON", start, start + len(name)
+    if ", " in text:
+        for match in _ADDRESSED.finditer(text):
+            yield from _if_a_name(match)
+    if " here" in text:
+        for match in _HERE.finditer(text):
+            yield from _if_a_name(match)
+    if "–" in text or "—" in text or "-" in text:
+        for match in _DASH_SIGNED.finditer(text):
+            yield from _if_a_name(match)
+
+
+def _if_a_name(match: re.Match[str]) -> Iterator[Candidate]:
+    name = match.group("name").strip()
+    if name and _a_person(name.split()):
+        start = match.start("name") + match.group("name").index(name)
+        yield "PERSON", start, start + len(name)
+
+
+def _a_person(words: list[str]) -> bool:
+    if not 1 <= len(words) <= 4:
+        return False
+    if _UNCASED_NAME.fullmatch(" ".join(words)):
+        return len(words) <= 3
+    styles = {_style(word) for word in words}
+    if styles == {"title"}:
+        # A known given name leads a surname that is also a place word here ("Craig Lane, you have ...").
+        return listed_name(words) or (len(words) >= 2 and _titled(words[0]) in _given_names() and not any(
+            word.lower() in _NOT_NAMES or word.lower() in _ORGANISATION_WORDS for word in words))
+    if any(word.lower() in _NON_NAME_WORDS for word in words):
+        return False
+    return styles == {"lower"} and _accept("label", words)

@@ -1,0 +1,61 @@
+"""Names in the places messages and records keep for a person (`capture/pii_names_places.py`), doctors' titles
+of the Nordic languages, introductions of a booking, lower-case and other-script names under person keys, and a
+Chinese given name greeted at a message's start."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+
+
+def _redacted(text: str) -> str:
+    return redact_text(text, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("INVOICE INV-5745\nBill to:\nיעל שמעוני\nמבוא חמה 80", "יעל שמעוני"),
+        ('"label": "Ship to:\\nSvetlana Usik\\nWarehouse gate 3"', "Svetlana Usik"),
+        ("BEGIN:VEVENT\nORGANIZER;CN=ஆதி:mailto:a@example.net\nEND:VEVENT", "ஆதி"),
+        ('ATTENDEE;CN="Lee, Tom";ROLE=REQ-PARTICIPANT:mailto:t@example.org', "Lee, Tom"),
+        ("Reminder: Craig Lane, you have an appointment on 7 November.", "Craig Lane"),
+        ("Erinnerung: Marie-Christine Stauffer, Ihr Termin ist am 30.08.2026.", "Marie-Christine Stauffer"),
+        ("Rappel : Émile Guyon, vous avez rendez-vous le 03/12/2026.", "Émile Guyon"),
+        ("Recordatorio: juan pablo romero, tiene cita el 13/02/2026.", "juan pablo romero"),
+        ("regan williams here — can u refund the order?", "regan williams"),
+        ("Promised callback before 10:15. – Pavel", "Pavel"),
+        ("Callback promised before 11:45. – טליה", "טליה"),
+        ("du har time hos lege Rønning 03.05.2026 kl. 14:00", "Rønning"),
+        ("bạn có lịch khám với BS. Nguyễn vào ngày 18/02", "Nguyễn"),
+        ("Table for 4 under the name dirk vandevelde de maeyer, mobile on file.", "dirk vandevelde de maeyer"),
+        ('{"name": "johan clausen", "contact": {"email": "on file"}}', "johan clausen"),
+        ('{"input": {"orderId": "SO-6788", "recipient": "Світлана Усик"}}', "Світлана Усик"),
+        ('{"driver": "אבישי דביר", "pickup": 1}', "אבישי דביר"),
+        ("美雲您好，您的訂單已出貨。", "美雲"),
+    ],
+)
+def test_a_name_in_its_place_is_redacted(text: str, name: str) -> None:
+    redacted = _redacted(text)
+    assert name not in redacted and "<PERSON>" in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ATTENDEE;CN=Conference Room 4:mailto:room@example.org",
+        "Hello, you there. Sorry, your order is late. Unfortunately, you must wait.",
+        "Note: Main Street, you will find parking behind the shop.",
+        "Next, you should restart the worker.",
+        "Support here — we fixed it. Status – Done",
+        "Version 2 – Kubernetes",
+        "procedure performed lege artis by the surgeon",
+        '{"name": "geocode lookup"}',
+        '{"customer": "ООО Ромашка"}',
+        '{"customer": "株式会社 東京"}',
+        "客户您好，您的订单已发货。",
+    ],
+)
+def test_what_stands_in_such_a_place_and_is_no_name_is_kept(text: str) -> None:
+    assert "<PERSON>" not in _redacted(text)
