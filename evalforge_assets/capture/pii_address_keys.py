@@ -1,4 +1,5 @@
-"""Street addresses named by their key: `"addr": "Mírová 312"`, `billing_address='10 Downing St'`, `"Adresse": …`.
+"""Street addresses named by their key: `"addr": "Mírová 312"`, `billing_address='10 Downing St'`, `"Adresse": …`,
+`?street=12+Main+Street&…` in a query string or form body.
 
 Tool calls and CRM payloads put an address under a key that says so, in whatever form its locale writes it, and
 the street shapes of `pii_address` know only some of those forms. The key decides here, as it does for passwords
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote_plus
 
 from evalforge_assets.capture.pii_context import _normalized
+from evalforge_assets.capture.pii_names_beside import an_addressee
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 from evalforge_assets.capture.pii_shapes import Shapes
 
@@ -35,6 +38,7 @@ _KEY_HEAD = re.compile(r"[\w.-]{0,40}$")
 _VALUE = re.compile(
     r"\\{0,3}[\"']?[ \t]*[:=][ \t]*(?P<quote>\\{0,3}[\"'])(?P<value>[^\"'\n\\]{4,120})(?P=quote)"
 )
+_FORM_VALUE = re.compile(r"=(?P<value>[^&\s\"'#<>]{4,200})")
 _NOT_A_STREET = re.compile(r"[@/]|://|^[\d\s.:,-]+$|^0x[0-9a-fA-F]+$|^[0-9a-fA-F:.]+$")
 _DIGIT = re.compile(r"\d")
 # In Latin script a house number stands apart (`Mírová 312`, `# 7Z-35`, `12, High St`), which a cloud region's or a
@@ -92,9 +96,78 @@ def find_keyed_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
         key = text[head.start() if head else word.start() : key_end]
         match = _VALUE.match(text, key_end)
         if match is None:
+            key_start = head.start() if head else word.start()
+            if (key_start == 0 or text[key_start - 1] in "?&") and (form := _FORM_VALUE.match(text, key_end)):
+                # A query string's or form body's field (`&street=Hornichstra%C3%9Fe+5&zip=…`), read decoded.
+                reached = form.end()
+                if address_key(key) and street_value(unquote_plus(form.group("value")).strip()):
+                    yield "STREET_ADDRESS", form.start("value"), form.end("value")
             continue
         reached = match.end()
         value = match.group("value").strip()
         if address_key(key) and street_value(value):
             start = match.start("value") + match.group("value").index(value)
             yield "STREET_ADDRESS", start, start + len(value)
+
+
+# ------------------------------------------------------------------------------ an address block under its label
+
+# A line that ends by announcing an address (`Bill to:`, `Ship to:`, `I've updated your shipping address to:`,
+# `Lieferadresse:`): the lines under it are the address, whatever their country's shape.
+_BLOCK_LABEL = re.compile(
+    r"(?i)(?:" + phrase_alternation(_ADDRESS_WORDS) + r"|(?:ship|bill|deliver|send|mail|sold)[ \t]+to)"
+    r"(?:[ \t]+(?:to|is|as|à|a))?[ \t]*:[ \t]*$"
+)
+_LINES = re.compile(r"[^\n\\]*(?:\\(?!n)[^\n\\]*)*")  # a line, ending at a line break or an escaped one
+_ADDRESS_LINE = re.compile(r"[^\"'{}\[\]()=<>|@\\]{2,80}")
+_KEYED_LINE = re.compile(r"[ \t]*[^\W\d_][\w .]{0,20}:")  # `Tel:`, `M:`, `Email:` start the contact lines
+_SENTENCE_END = re.compile(r"[^\W\d_]{2,}[.!?]$")
+_BLOCK_LINES = 4
+
+
+def find_address_blocks(text: str) -> Iterator[Candidate]:
+    """STREET_ADDRESS candidates for the lines under a line that announces an address (see above): after the
+    addressee (or a company's name), up to four lines of an address (no key, no e-mail, no sentence) from the first
+    one with a number."""
+    if ":" not in text or ("\n" not in text and "\\n" not in text):
+        return
+    lines = _split_lines(text)
+    for index, (start, end) in enumerate(lines):
+        if not _BLOCK_LABEL.search(text, start, end):
+            continue
+        block = lines[index + 1 : index + 2 + _BLOCK_LINES]
+        if block and an_addressee(text[block[0][0] : block[0][1]].strip()):
+            block = block[1:]
+        taken: list[tuple[int, int]] = []
+        for line_start, line_end in block[:_BLOCK_LINES]:
+            quote = text.find('"', line_start, line_end)
+            if quote != -1:
+                line_end = quote  # the block ends with the JSON string it is written in
+            line = text[line_start:line_end].strip()
+            if not line or not _ADDRESS_LINE.fullmatch(line) or _KEYED_LINE.match(line) or len(line.split()) > 8 \
+                    or _SENTENCE_END.search(line):
+                break
+            if taken or _DIGIT.search(line):  # lines before the first number are a company's or a person's name
+                taken.append((line_start, line_end))
+        if taken and _WORD.search(text, taken[0][0], taken[-1][1]):
+            first = text[taken[0][0] : taken[0][1]]
+            last = text[taken[-1][0] : taken[-1][1]]
+            yield ("STREET_ADDRESS", taken[0][0] + len(first) - len(first.lstrip()),
+                   taken[-1][1] - (len(last) - len(last.rstrip())))
+
+
+def _split_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line, real line breaks and ones escaped inside a JSON string (`\\n`) alike."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while position <= len(text):
+        match = _LINES.match(text, position)
+        end = match.end() if match else position
+        spans.append((position, end))
+        if text.startswith("\\n", end):
+            position = end + 2
+        elif text.startswith("\n", end):
+            position = end + 1
+        else:
+            break
+    return spans

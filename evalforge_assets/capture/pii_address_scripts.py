@@ -40,6 +40,8 @@ _CHINESE = re.compile(
     # Without the city, a road and a door number (號 after digits) still say address: 682 豐原大勇巷70號之3.
     rf"|(?:\d{{3,6}}[ \t\u3000]?)?[{_HAN}]{{2,12}}?(?:路|街|大道|巷|弄|段)(?:[0-9一二三四五六七八九十]{{1,4}}(?:段|巷|弄))*"
     rf"\d{{1,5}}(?:号|號)(?:之\d{{1,3}})?(?:\d{{1,3}}(?:楼|樓|室|F))?"
+    # Or a road and a block letter or number: 中山路A座.
+    rf"|[{_HAN}]{{1,4}}(?:路|街|大道)[A-Za-z0-9]{{1,3}}座"
 )
 _HANGUL = "\uac00-\ud7a3"
 _KOREAN = re.compile(

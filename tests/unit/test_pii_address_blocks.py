@@ -1,0 +1,49 @@
+"""Street addresses found by where they stand: the lines under a line that announces an address
+(`capture/pii_address_keys.find_address_blocks`), a street field of a query string or form body, and a Chinese road
+with a block letter (`中山路A座`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+
+
+def _redacted(text: str) -> str:
+    return redact_text(text, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("INVOICE RE-1882\nBill to:\nMaria Miller\nUnit 37 124 Lamb Rotary\nPort Carrie, NSW, 2095\n\n1 × Kettle",
+         "Unit 37 124 Lamb Rotary\nPort Carrie, NSW, 2095"),
+        ("Bill to:\nContoso Ltd\nUnit 4, 12 Quay Rotary\nPort Carrie 2095", "Unit 4, 12 Quay Rotary"),
+        (("Thank you, Raagini! I've updated your shipping address to:\nH.No. 62\nRout Zila\nMeerut 179467\n"
+          "Your order should now ship within 2–3 business days."), "H.No. 62\nRout Zila\nMeerut 179467"),
+        ('{"body": "Ship to:\\nAna Souza\\nRua das Flores 12\\n01000-000 São Paulo"}', "01000-000 São Paulo"),
+        ("Lieferadresse:\nKarl Weber\nAm Mühlbach 3b\n83022 Rosenheim", "Am Mühlbach 3b"),
+        ("first_name=Erkan&street=Hornichstra%C3%9Fe+5&zip=23954", "Hornichstra%C3%9Fe+5"),
+        ("GET /geo?street=12+Main+Street&zip=02139 HTTP/1.1", "12+Main+Street"),
+        ("无法验证地址“杭州街H座”，请检查门牌号。", "杭州街H座"),
+    ],
+)
+def test_an_address_in_its_place_is_redacted(text: str, address: str) -> None:
+    redacted = _redacted(text)
+    assert "<STREET_ADDRESS>" in redacted
+    for part in address.split("\n"):
+        assert part not in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Error validating address:\n  File "/app/address.py", line 12, in validate\nValueError: bad input',
+        "Shipping address:\nSame as billing",
+        "Billing address:\nTel: +1 555 0100\nEmail: on file",
+        "GET /v1/addresses?street=main&limit=20 HTTP/1.1",
+        "第3座位已预订。",
+    ],
+)
+def test_what_is_no_address_is_kept(text: str) -> None:
+    assert "<STREET_ADDRESS>" not in _redacted(text)
