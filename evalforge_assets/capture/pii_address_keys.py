@@ -125,11 +125,25 @@ _SENTENCE_END = re.compile(r"[^\W\d_]{2,}[.!?]$")
 _BLOCK_LINES = 4
 
 
-def find_address_blocks(text: str) -> Iterator[Candidate]:
+_TO_VERBS = frozenset([b"ship", b"bill", b"deliver", b"send", b"mail", b"sold"])
+_TO_VERB_TEXT = re.compile(r"(?i)(?:ship|bill|deliver|send|mail|sold)[ \t]+to\b")
+
+
+def may_announce_an_address(text: str, shapes: Shapes) -> bool:
+    """A cheap test: an address word, or "ship to" or the like, is in the text."""
+    if shapes.ascii:
+        if b"to" in shapes.words and not shapes.words.isdisjoint(_TO_VERBS):
+            return True
+    elif _TO_VERB_TEXT.search(text):
+        return True
+    return may_hold_keyed_address(text, shapes)
+
+
+def find_address_blocks(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """STREET_ADDRESS candidates for the lines under a line that announces an address (see above): after the
     addressee (or a company's name), up to four lines of an address (no key, no e-mail, no sentence) from the first
     one with a number."""
-    if ":" not in text or ("\n" not in text and "\\n" not in text):
+    if ":" not in text or ("\n" not in text and "\\n" not in text) or not may_announce_an_address(text, shapes):
         return
     lines = _split_lines(text)
     for index, (start, end) in enumerate(lines):

@@ -23,7 +23,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     found += find_full_names(text, shapes)
     found += find_cued_names(text, shapes)
     found += find_listed_names(text, shapes)
-    found += find_placed_names(text)
+    found += find_placed_names(text, shapes)
     if ":" in text:
         found += find_speakers(text)
     if not shapes.ascii:

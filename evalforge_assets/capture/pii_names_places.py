@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_names import _given_names
+from evalforge_assets.capture.pii_address_keys import may_announce_an_address
 from evalforge_assets.capture.pii_names_beside import an_addressee
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _accept, _style, _titled
 from evalforge_assets.capture.pii_names_lists import listed_name
@@ -65,29 +66,44 @@ _DASH_SIGNED = re.compile(
 _UNCASED_NAME = re.compile(r"[^\W\d_A-Za-zÀ-ɏͰ-ӿ]+(?:[ \t][^\W\d_A-Za-zÀ-ɏͰ-ӿ]+){0,2}")
 
 
-def find_placed_names(text: str) -> Iterator[Candidate]:
+_SECOND_PERSON_WORDS = frozenset(word.encode() for phrase in _SECOND_PERSON for word in phrase.split() if word.isascii())
+_DASH_AFTER_A_SENTENCE = re.compile(r"[–—]|(?:^|[.!?][ \t]{1,2}|\n|\\n)-")
+
+
+def find_placed_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """Names under an address label, in a calendar's CN, addressed before "you", at a message's start before
-    "here", and after a closing dash (see the module docstring)."""
-    if ":" in text:
-        for match in _UNDER_LABEL.finditer(text):
-            if an_addressee(match.group("line")):
-                yield "PERSON", match.start("line"), match.end("line")
+    "here", and after a closing dash (see the module docstring). Each place is looked for only where a cheap test
+    says it may be: the words of `shapes`, a literal search."""
+    if ":" in text and ("\n" in text or "\\n" in text) and may_announce_an_address(text, shapes):
+        yield from _under_address_labels(text)
     if "CN=" in text:
-        for match in _CALENDAR_NAME.finditer(text):
-            name = match.group("name").strip()
-            if name and not any(char.isdigit() or char == "@" for char in name) and not {
-                    word.lower() for word in re.split(r"[\s,]+", name)} & _NON_NAME_WORDS:
-                start = match.start("name") + match.group("name").index(name)
-                yield "PERSON", start, start + len(name)
-    if ", " in text:
-        for match in _ADDRESSED.finditer(text):
-            yield from _if_a_name(match)
+        yield from _calendar_names(text)
+    if ", " in text and (not shapes.ascii or not shapes.words.isdisjoint(_SECOND_PERSON_WORDS)):
+        yield from _names_at(_ADDRESSED, text)
     if " here" in text:
-        for match in _HERE.finditer(text):
-            yield from _if_a_name(match)
-    if "–" in text or "—" in text or "-" in text:
-        for match in _DASH_SIGNED.finditer(text):
-            yield from _if_a_name(match)
+        yield from _names_at(_HERE, text)
+    if _DASH_AFTER_A_SENTENCE.search(text):
+        yield from _names_at(_DASH_SIGNED, text)
+
+
+def _under_address_labels(text: str) -> Iterator[Candidate]:
+    for match in _UNDER_LABEL.finditer(text):
+        if an_addressee(match.group("line")):
+            yield "PERSON", match.start("line"), match.end("line")
+
+
+def _calendar_names(text: str) -> Iterator[Candidate]:
+    for match in _CALENDAR_NAME.finditer(text):
+        name = match.group("name").strip()
+        if name and not any(char.isdigit() or char == "@" for char in name) and not {
+                word.lower() for word in re.split(r"[\s,]+", name)} & _NON_NAME_WORDS:
+            start = match.start("name") + match.group("name").index(name)
+            yield "PERSON", start, start + len(name)
+
+
+def _names_at(place: re.Pattern[str], text: str) -> Iterator[Candidate]:
+    for match in place.finditer(text):
+        yield from _if_a_name(match)
 
 
 def _if_a_name(match: re.Match[str]) -> Iterator[Candidate]:
