@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_names import _given_names
 from evalforge_assets.capture.pii_address_keys import may_announce_an_address
+from evalforge_assets.capture.pii_names import _given_names
 from evalforge_assets.capture.pii_names_beside import an_addressee
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _accept, _style, _titled
 from evalforge_assets.capture.pii_names_lists import listed_name
