@@ -32,6 +32,7 @@ from evalforge_assets.capture.pii_patterns import (
     Candidate,
     phrase_alternation,
 )
+from evalforge_assets.capture.pii_shapes import Shapes
 
 _BREAK = r"(?:\r?\n|\\{1,3}n)"
 _ADDRESS_LABELS = (
