@@ -8,8 +8,11 @@
   as often (`"name": "geocode"`, `"name": "Kafka"`), so under it the value must also be two words or more led by a
   known given name (`"name": "Bertrand Boutin"`, not `"Grafana Loki"`) or in a script without capitals, Cyrillic
   or Greek (`name='Θεόπιστος Μπαλτζής'`); a query string's `name=Bertrand+Boutin` is read the same way.
-  `customer` or `owner` hold a company or a team as often, and are left to the cues of `pii_finders` and
-  `pii_names_cues`.
+  A full name typed in lower case counts under a key that says "name" of someone (`"customer_name": "élisabeth
+  beaudoin"`: each word a known name or no English word), and under a bare `name` when led by a known given name
+  (`"name": "johan clausen"`). `customer`, `recipient`, `driver` or `owner` hold a company or a team as often: under
+  them only a value in a script without Latin letters and without a company's words is taken (`"recipient":
+  "Світлана Усик"`, not `"ООО Ромашка"`); the rest is left to the cues of `pii_finders` and `pii_names_cues`.
 - **A display name before an e-mail address in angle brackets** (`Author: Besin Korutürk <mahteraksu@example.com>`,
   `Attendees: Anna Berg <a.berg@example.org>, …`), which mail headers, git logs and calendar invites write: the
   words between the previous `:`, `,`, `;` or line start and the `<` are a name by the same test, when they are
