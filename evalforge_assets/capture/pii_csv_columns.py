@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from evalforge_assets.capture.checksums import ssn_valid
 from evalforge_assets.capture.pii_address_keys import address_key, street_value
 from evalforge_assets.capture.pii_context import _normalized, key_kind
+from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_names_cues import capitalised_non_words
-from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_patterns import _NOT_NAMES, _ORGANISATION_WORDS, Candidate
 
 _SEPARATORS = (",", ";", "\t", "|")
 _HEADER_CELL = re.compile(r"[^\W\d][\w .()/-]{0,39}")
@@ -42,6 +43,7 @@ _NAME_LETTER = rf"(?:[^\W\d_]|[{_MARKS}])"
 _NAME_WORD = re.compile(rf"[^\W\d_]{_NAME_LETTER}*(?:[-'’][^\W\d_]{_NAME_LETTER}*)*\.?")
 
 
+_EMAIL_HEADERS = frozenset(["email", "emailaddress", "mail", "correo", "courriel", "epost", "eposta", "почта"])
 _SSN_HEADERS = frozenset(["ssn", "socialsecuritynumber", "socialsecurity", "tin", "taxid", "itin"])
 _SSN_CELL = re.compile(r"(\d{3})-?(\d{2})-?(\d{4})")
 
@@ -56,6 +58,8 @@ def _header_kind(cell: str) -> str | None:
         return "STREET_ADDRESS"
     if normalized in _PERSON_HEADERS:
         return "PERSON"
+    if normalized in _EMAIL_HEADERS:
+        return "EMAIL"  # its cells are left to the e-mail finders; it says the table lists people
     return None
 
 
@@ -68,7 +72,22 @@ def cell_is_name(value: str) -> bool:
     return capitalised_non_words([word.rstrip(".") for word in words])
 
 
-def _cell_is(kind: str, value: str) -> bool:
+def contact_name(value: str) -> bool:
+    """A cell of the name column of a table that also lists e-mail addresses or phones, whose rows are people: one
+    to four capitalised words with no digit, not all of them ordinary words, none of an organisation."""
+    words = value.split()
+    if not 1 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(word) and word[0].isupper() for word in words):
+        return False
+    if any(word.lower().rstrip(".") in _NOT_NAMES or word.lower().rstrip(".") in _ORGANISATION_WORDS for word in words):
+        return False
+    return not all(_ordinary(word) for word in words)
+
+
+def _cell_is(kind: str, value: str, contacts: bool = False) -> bool:
+    if kind == "EMAIL":
+        return False
+    if kind == "PERSON" and contacts and contact_name(value):
+        return True
     if kind == "PHONE":
         return bool(_PHONE_CELL.fullmatch(value)) and sum(char.isdigit() for char in value) >= 6
     if kind == "STREET_ADDRESS":
@@ -156,13 +175,14 @@ def find_table_cells(text: str) -> Iterator[Candidate]:
         if table is not None:
             separator, kinds = table
             spans = _row_cells(line, separator)
+            contacts = "PHONE" in kinds or "EMAIL" in kinds
             if len(spans) != len(kinds):
                 table = None
             else:
                 for (start, end), kind in zip(spans, kinds, strict=True):
                     value = line[start:end]
                     stripped = value.strip()
-                    if kind and stripped and _cell_is(kind, stripped):
+                    if kind and stripped and _cell_is(kind, stripped, contacts):
                         at = offset + start + value.index(stripped)
                         yield kind, at, at + len(stripped)
         if table is None and index + 1 < len(lines):

@@ -83,7 +83,8 @@ _SIGN_OFFS = (
     "freundliche grüße", "herzliche grüße", "bien cordialement", "saludos cordiales", "un cordial saludo",
     "met vriendelijke groeten", "hartelijke groet", "serdecznie pozdrawiam", "pozdrowienia",
     "s přátelským pozdravem", "iyi çalışmalar", "iyi günler", "İyi çalışmalar", "İyi günler", "всего доброго", "всего хорошего", "хорошего дня",
-    "з найкращими побажаннями", "cu drag", "φιλικά", "με φιλικούς χαιρετισμούς", "salam hangat",
+    "з найкращими побажаннями", "cu drag", "φιλικά", "με φιλικούς χαιρετισμούς", "salam hangat", "att.", "atte.",
+    "cdlt",
 )
 # A doctor, as the Nordic languages title one before the surname ("time hos lege Rønning").
 _DOCTORS = ("læge", "lege", "läkare", "lääkäri", "doktor")
@@ -108,6 +109,10 @@ _INTRODUCTIONS = (
     "a nevem", "numele meu este", "με λένε", "είμαι", "είμαι ο/η", "είμαι ο", "είμαι η", "tôi là", "tên tôi là",
     "mình là", "em là", "saya", "nama saya", "täällä", "här är", "her er", "hier is", "hier spricht", "c'est",
     "name on the account is", "account holder is", "called back", "spoke with", "spoke to", "under the name",
+    # Who a ticket went to, and whom a CRM note says was called back, in the languages CRM notes are written in.
+    "assigned to", "reassigned to", "escalated to", "handed over to", "transferred to", "forwarded to",
+    "rappelé", "rappelée", "retornei a ligação para", "retornei a ligação de", "richiamato", "richiamata",
+    "oddzwoniono", "oddzwoniono do", "devolví la llamada a", "teruggebeld", "återringt", "ringte tillbaka till",
     "in the name of", "booked under", "reserved under",
     # The person a role is filled by ("Your courier Emil is on the way"): one known given name is enough.
     "courier", "your courier", "your driver", "your rider", "your agent", "your advisor", "your adviser",
@@ -277,6 +282,13 @@ def _inflected(lowered: str) -> bool:
     return False
 
 
+# Cues after which the words are meant as someone's name: an introduction, a label, a key.
+_NAMING_KINDS = frozenset(["introduction", "label", "weak_label"])
+# Legal forms of Cyrillic- and Greek-script companies, written in capitals before or after the name.
+_LEGAL_FORMS = frozenset(["ООО", "ОАО", "ЗАО", "АО", "ПАО", "ИП", "ТОВ", "ФОП", "ПП", "ЕООД", "ООД", "АД", "ΑΕ", "ΕΠΕ",
+                          "ΙΚΕ", "ΟΕ"])
+
+
 def _accept(kind: str, words: list[str]) -> bool:
     names = [w for w in words if w.lower() not in _PARTICLES and not MIDDLE_INITIAL.fullmatch(w)]
     if not names:
@@ -284,6 +296,10 @@ def _accept(kind: str, words: list[str]) -> bool:
     style = _style(names[0])
     given = _titled(names[0]) in _given_names()
     if style != "title":
+        if kind in _NAMING_KINDS and len(names) <= 3 and all(_non_latin_cased(w) for w in names):
+            # Cyrillic or Greek after "меня зовут" or a label (`Customer: ШУБИНА ПОЛИНА`), which name lists do not
+            # hold; not a company's legal form (`ООО РОМАШКА`).
+            return not any(w.upper() in _LEGAL_FORMS for w in names)
         # In capitals or lower case, the words of a sentence look the same as a name: the first must be a known
         # given name, and not an ordinary English word unless a known name follows ("je suis yves ménard" starts
         # at "yves"; "maria gonzalez").
@@ -333,14 +349,14 @@ _VOCATIVE_END = re.compile(r"[ \t]?!(?:[ \t]+[^\W\d_]|[ \t]*(?:$|\r?\n|\\{1,3}n|
 
 
 def _vocative(words: list[str]) -> bool:
-    """One capitalised word addressed after a greeting or thanks with "!": a known given name even where it is
-    also a word ("nils", Webster's Second's plural of "nil"), or a word of three letters or more that is no
-    ordinary word ("Teşekkürler Safinaz!")."""
-    if len(words) != 1 or _style(words[0]) != "title":
+    """Capitalised words addressed after a greeting or thanks with "!": one word that is a known given name even
+    where it is also a word ("nils", Webster's Second's plural of "nil") or of three letters or more and no
+    ordinary word ("Teşekkürler Safinaz!"); two or three words none of which is an ordinary word."""
+    if not 1 <= len(words) <= 3 or any(_style(word) != "title" or word.lower() in _NON_NAME_WORDS for word in words):
         return False
+    if len(words) > 1:  # "Merci, Geneviève-Chantal Bélisle !": no word of it an ordinary one
+        return not any(_a_word_not_a_name(part) for word in words for part in word.split("-") if part.isascii())
     word = words[0]
-    if word.lower() in _NON_NAME_WORDS:
-        return False
     return _titled(word) in _given_names() or (len(word) >= 3 and not _a_word_not_a_name(word))
 
 
@@ -396,6 +412,8 @@ _JAPANESE = re.compile(
 _KOREAN_FAMILY_NAMES = frozenset("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용")
 _KOREAN = re.compile(
     rf"(?<![{_HANGUL}])(?P<name>[{_HANGUL}]{{2,4}})(?=[ \t]?(?:고객님|님|씨|입니다|이에요|예요|드림|올림))"
+    # A closing, then the writer's name alone on the next line ("좋은 하루 되세요.\n이은주").
+    rf"|(?:좋은[ \t]하루[ \t]되세요|감사합니다|고맙습니다)[.!]?[ \t]*\r?\n[ \t]*(?P<signed>[{_HANGUL}]{{2,4}})(?=[ \t]*(?:$|\r?\n))"
     rf"|(?:이름|성명|예금주|고객명|담당자|수신인|받는[ \t]?분)\**[ \t]*[:：]?[ \t]*\**[ \t]*(?P<labelled>[{_HANGUL}]{{2,4}})(?![{_HANGUL}])"
 )
 # Who a Chinese message greets when it greets no one by name: customer, user, member, everyone, teacher, friend.
@@ -404,7 +422,8 @@ _GREETED_ROLES = ("客户", "客戶", "用户", "用戶", "会员", "會員", "�
 _CHINESE = re.compile(
     rf"(?:姓名|户名|戶名|开户名|開戶名|账户名|帳戶名|联系人|聯絡人|收件人|收货人|收貨人|客户|客戶|持卡人|患者|签名|簽名)"
     rf"{_LABEL_COLON}(?P<labelled>[{_HAN}]{{2,4}})(?![{_HAN}])"
-    rf"|(?:我是|我叫|您好[,，、]?|你好[,，、]?|谢谢您?[,，、!！]?|謝謝您?[,，、!！]?)(?P<name>[{_HAN}]{{2,3}})(?![{_HAN}])"
+    rf"|(?:我是|我叫|您好[,，、]?|你好[,，、]?|谢谢您?[,，、!！]?|謝謝您?[,，、!！]?|已回电|已回電|回电给|回電給)"
+    rf"(?P<name>[{_HAN}]{{2,3}})(?![{_HAN}])"
     # A title written after the name: 先生 (Mr), 女士 (Ms), 小姐 (Miss); the run must start with a family name.
     rf"|(?P<titled>[{''.join(sorted(_CHINESE_FAMILY_NAMES))}][{_HAN}]{{1,2}}?)(?=先生|女士|小姐)"
     # A given name greeted at a message's start ("美雲您好，您的訂單…"), unless it is a role (`客户您好`).
@@ -436,7 +455,7 @@ def _script_names(text: str) -> Iterator[Candidate]:
     if any("\uac00" <= c <= "\ud7a3" for c in text):
         for match in _KOREAN.finditer(text):
             group = match.lastgroup or "name"
-            if group == "name" and (match.group(group)[0] not in _KOREAN_FAMILY_NAMES or len(match.group(group)) > 3):
+            if group in ("name", "signed") and (match.group(group)[0] not in _KOREAN_FAMILY_NAMES or len(match.group(group)) > 3):
                 continue  # before 님 or 씨, a name of a common family name and one or two syllables
             yield "PERSON", match.start(group), match.end(group)
     if any("\u0900" <= c <= "\u097f" for c in text):

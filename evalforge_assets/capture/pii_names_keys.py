@@ -46,7 +46,7 @@ _PERSON_OR_COMPANY_KEYS = frozenset(["recipient", "driver", "passenger", "patien
 _ROLE_KEYS = frozenset(["assignee", "reporter", "requester", "requestedby", "approver", "approvedby", "reviewer",
                         "reviewedby", "author", "createdby", "submittedby", "assignedto", "contactperson"])
 _KEYED_VALUE = re.compile(
-    r"""(?P<key>[A-Za-z][A-Za-z_.-]{2,40})\\{0,3}["']?[ \t]*[:=][ \t]*(?P<quote>\\{0,3}["'])"""
+    r"""(?P<key>[A-Za-z][A-Za-z_.-]{2,40})(?:\\{0,3}["']|\))?[ \t]*[:=][ \t]*(?P<quote>\\{0,3}["'])"""
     r"""(?P<value>[^"'\\\n<>{}\[\]@]{1,80})(?P=quote)"""
 )
 _GATE = re.compile(rb"name|assignee|reporter|requester|approver|reviewer|author|createdby|submittedby|assignedto|person")
@@ -82,10 +82,11 @@ def _named_under_bare_key(value: str) -> bool:
 
 
 def _lower_case_full_name(value: str) -> bool:
-    """A full name typed in lower case (`"customer_name": "élisabeth beaudoin"`): two to four words, each a known
-    name or no ordinary English word (not `"full_name": "test user"`)."""
+    """A full name typed in lower case or in capitals (`"customer_name": "élisabeth beaudoin"`, `"cardholder_name":
+    "JULIANNA STILLER"`): two to four words, each a known name or no ordinary English word (not `"full_name": "test
+    user"`)."""
     words = value.split()
-    if not 2 <= len(words) <= 4 or not value.islower():
+    if not 2 <= len(words) <= 4 or not (value.islower() or value.isupper()):
         return False
     return all(_NAME_WORD.fullmatch(word) and (_known(word) or not _ordinary(word)) for word in words)
 

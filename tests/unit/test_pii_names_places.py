@@ -34,6 +34,22 @@ def _redacted(text: str) -> str:
         ('{"input": {"orderId": "SO-6788", "recipient": "Світлана Усик"}}', "Світлана Усик"),
         ('{"driver": "אבישי דביר", "pickup": 1}', "אבישי דביר"),
         ("美雲您好，您的訂單已出貨。", "美雲"),
+        # Cyrillic or Greek after an introduction or a label, in any case; whom a ticket was assigned to; CRM
+        # callback notes; a closing then the writer's name alone on a line; a vocative of several words.
+        ("Ticket SUP-7674 | Customer: ШУБИНА ПОЛИНА | Issue: parcel damaged", "ШУБИНА ПОЛИНА"),
+        ("Здравствуйте, меня зовут мина авдеев. Мой заказ не доставлен.", "мина авдеев"),
+        ("Assigned to Аскольд (Tier 2). SLA breach in 4h.", "Аскольд"),
+        ("Assigned to Dündaralp Fırat (Tier 2).", "Dündaralp Fırat"),
+        ("Rappelé Étienne Demers, préfère être contacté par e-mail.", "Étienne Demers"),
+        ("已回电徐春梅，偏好邮件联系。", "徐春梅"),
+        ("누락된 것이 있으면 알려주세요.\n\n좋은 하루 되세요.\n이은주\n총무팀", "이은주"),
+        ("Qualquer pendência, me avise.\n\nAtt.,\nLaís Sousa\nAssistente administrativa", "Laís Sousa"),
+        ("Merci, Geneviève-Chantal Bélisle ! J'ai mis à jour votre adresse.", "Geneviève-Chantal Bélisle"),
+        # A name in capitals under a key that names one, and a name compared with a name column in SQL.
+        ('charge_card args={"cardholder_name": "JULIANNA STILLER", "amount_cents": 88740}', "JULIANNA STILLER"),
+        ("statement: SELECT id FROM customers WHERE lower(full_name) = 'reza lundkvist' LIMIT 1", "reza lundkvist"),
+        # The name column of a table that also lists e-mail addresses or phones holds people.
+        ("| Name | Email | Phone |\n|---|---|---|\n| Ikshita Gara | g@example.com | +912709864628 |", "Ikshita Gara"),
     ],
 )
 def test_a_name_in_its_place_is_redacted(text: str, name: str) -> None:
@@ -55,6 +71,12 @@ def test_a_name_in_its_place_is_redacted(text: str, name: str) -> None:
         '{"customer": "ООО Ромашка"}',
         '{"customer": "株式会社 東京"}',
         "客户您好，您的订单已发货。",
+        "Customer: ООО РОМАШКА",
+        "Assigned to the platform team.",
+        "Thanks, Product Team! We shipped it.",
+        '{"full_name": "TEST USER"}',
+        "name,email\nSupport Team,help@example.com",
+        "name,email,plan\nAcme Corp,a@example.com,pro",
     ],
 )
 def test_what_stands_in_such_a_place_and_is_no_name_is_kept(text: str) -> None:
