@@ -5,8 +5,9 @@ rotate the keys", "Ana: hi it's Ana Bourquard"): the first mention has a cue or 
 ones often have neither. Once a name is found, its parts are taken wherever they stand as whole words in the same
 text and written in the same case. A part that is an ordinary word ("Lane", "Rush", "Will"), a title, a particle
 or shorter than three letters is left alone: outside the name it is more often that word than the person. And a
-name with an ordinary word in it ("Discovering Milan", a finding on a travel plan's title) is echoed not at all,
-since the finding itself is the likelier mistake and an echo would spread it.
+name with an ordinary word in it that name data does not know ("Discovering Milan", a finding on a travel plan's
+title) is echoed not at all, since the finding itself is the likelier mistake and an echo would spread it; one whose
+ordinary word is also a known name ("Kaitlin Rush") echoes its other parts.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from evalforge_assets.capture.pii_names_cues import (
     _PARTICLES,
     _TITLE_WORDS,
     _a_word_not_a_name,
+    _known,
 )
 from evalforge_assets.capture.pii_patterns import Candidate
 
@@ -44,8 +46,8 @@ def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
     wanted: set[str] = set()
     for _, start, end in names:
         name = text[start:end]
-        if any(word.isascii() and _a_word_not_a_name(word) for word in name.split()):
-            continue
+        if any(word.isascii() and _a_word_not_a_name(word) and not _known(word) for word in name.split()):
+            continue  # an ordinary word that is no name ("Discovering Milan"); "Kaitlin Rush" echoes "Kaitlin"
         wanted.add(name)
         wanted.update(_parts(name))
     if not wanted:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from evalforge_assets.capture.pii_names import _U, _ordinary
-from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _PARTICLES, _a_word_not_a_name
+from evalforge_assets.capture.pii_names import _U, _given_names, _ordinary
+from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _PARTICLES, _a_word_not_a_name, _titled
 from evalforge_assets.capture.pii_patterns import Candidate
 
 # A line of letters only: words of any script joined by spaces, hyphens, apostrophes or the full stop of an
@@ -89,8 +89,20 @@ def an_addressee(line: str) -> bool:
     return not any(_a_word_not_a_name(part) for part in parts if part.isascii() and len(part) > 1)
 
 
+# A holder typed in lower case: two or three words, the first a known given name ("til william christiansen, IBAN").
+_LOWER_BEFORE_IBAN = re.compile(r"(?<![\w'’-])(?P<name>[^\W\d_A-Z]+(?:[ \t]+[^\W\d_A-Z]+){1,2})[ \t]*,[ \t]*IBAN\b")
+
+
 def find_holders_before_ibans(text: str) -> Iterator[Candidate]:
-    """The capitalised words right before `, IBAN` or `(IBAN`."""
+    """The capitalised words right before `, IBAN` or `(IBAN`, or lower-case ones led by a known given name."""
+    for match in _LOWER_BEFORE_IBAN.finditer(text):
+        words = match.group("name").split()
+        for first in range(len(words) - 1):  # the sentence before the name ("til william …") is no part of it
+            if _titled(words[first]) in _given_names() and not any(
+                    _a_word_not_a_name(word) for word in words[first:]):
+                start = match.start("name") + match.group("name").index(words[first])
+                yield "PERSON", start, match.end("name")
+                break
     for match in _BEFORE_IBAN.finditer(text):
         words = [word for word in match.group("name").split() if word.lower() not in _PARTICLES]
         if any(word.lower() in _NON_NAME_WORDS for word in words) or all(_ordinary(word) for word in words):

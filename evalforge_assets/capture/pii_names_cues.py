@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from evalforge_assets.capture.pii_names import (
     _EVERYDAY,
@@ -61,7 +62,7 @@ _GREETINGS = (
     "buenas tardes", "estimado", "estimada", "querido", "querida", "olá", "oi", "bom dia", "boa tarde", "prezado",
     "prezada", "hej", "hejsan", "hei", "moi", "terve", "hoi", "beste", "cześć", "witaj", "dzień dobry", "ahoj",
     "dobrý den", "merhaba", "selam", "здравствуйте", "привет", "добрый день", "dragă", "bună ziua", "szia",
-    "kedves", "γεια σου", "xin chào", "chào", "halo", "namaste",
+    "kedves", "γεια σου", "xin chào", "chào", "halo", "namaste", "привіт", "вітаю", "доброго дня",
 )
 _THANKS = (
     "thanks", "thank you", "thx", "merci", "danke", "vielen dank", "grazie", "gracias", "obrigado", "obrigada",
@@ -87,7 +88,7 @@ _SIGN_OFFS = (
     "cdlt",
 )
 # A doctor, as the Nordic languages title one before the surname ("time hos lege Rønning").
-_DOCTORS = ("læge", "lege", "läkare", "lääkäri", "doktor")
+_DOCTORS = ("læge", "lege", "läkare", "lääkäri", "doktor", "лікар", "лікаря", "лікарю", "врач", "врача", "доктора")
 _TITLES = (
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "herr", "frau", "mme", "mlle", "doña", "sig.ra", "sig.na",
     "dott.ssa", "pani", "mevr", "fru", "herra", "rouva", "sayın", "г-н", "г-жа", "господин", "госпожа",
@@ -111,6 +112,7 @@ _INTRODUCTIONS = (
     "name on the account is", "account holder is", "called back", "spoke with", "spoke to", "under the name",
     # Who a ticket went to, and whom a CRM note says was called back, in the languages CRM notes are written in.
     "assigned to", "reassigned to", "escalated to", "handed over to", "transferred to", "forwarded to",
+    "sunt", "eu sunt", "dette er",
     "rappelé", "rappelée", "retornei a ligação para", "retornei a ligação de", "richiamato", "richiamata",
     "oddzwoniono", "oddzwoniono do", "devolví la llamada a", "teruggebeld", "återringt", "ringte tillbaka till",
     "in the name of", "booked under", "reserved under",
@@ -128,6 +130,7 @@ _LABELS = (
     "adı soyadı", "имя", "фио", "фамилия", "контактное лицо", "ім'я", "піб", "jméno", "příjmení", "nimi", "név",
     "όνομα", "ονοματεπώνυμο", "attendees", "organizer", "organiser", "participants", "contact person",
     "ansprechpartner", "account holder", "titular", "tên", "họ tên", "nama",
+    "applicant", "co-applicant", "tenant", "guarantor",
     # Who wrote or signed a commit, in git's log and its trailers (`Co-authored-by: Ana Souza <ana@…>`).
     "author", "committer", "signed-off-by", "co-authored-by", "reported-by", "reviewed-by", "tested-by",
     # The holder of an account, as bank forms in each language label them.
@@ -289,6 +292,12 @@ _LEGAL_FORMS = frozenset(["ООО", "ОАО", "ЗАО", "АО", "ПАО", "ИП"
                           "ΙΚΕ", "ΟΕ"])
 
 
+@cache
+def _cue_words() -> frozenset[str]:
+    """Every word of every cue phrase, in lower case."""
+    return frozenset(word for phrase in _ALL_CUES for word in phrase.split())
+
+
 def _accept(kind: str, words: list[str]) -> bool:
     names = [w for w in words if w.lower() not in _PARTICLES and not MIDDLE_INITIAL.fullmatch(w)]
     if not names:
@@ -296,6 +305,8 @@ def _accept(kind: str, words: list[str]) -> bool:
     style = _style(names[0])
     given = _titled(names[0]) in _given_names()
     if style != "title":
+        if names[0].lower() in _cue_words():
+            return False  # "Hei, dette er Kim": a word of a cue ("dette er") is the sentence, not a name
         if kind in _NAMING_KINDS and len(names) <= 3 and all(_non_latin_cased(w) for w in names):
             # Cyrillic or Greek after "меня зовут" or a label (`Customer: ШУБИНА ПОЛИНА`), which name lists do not
             # hold; not a company's legal form (`ООО РОМАШКА`).
@@ -405,6 +416,8 @@ _JAPANESE = re.compile(
     rf"(?P<name>{_JAPANESE_NAME})(?=様|さん|殿)"
     rf"|(?:氏名|お名前|名前|担当者?|宛名|契約者|申込者|署名|口座名義|名義人?){_LABEL_COLON}(?P<labelled>{_JAPANESE_NAME})"
     rf"|(?:こんにちは|はじめまして)[、,][ \t]*(?P<introduced>{_JAPANESE_NAME})(?=です|と申します)"
+    # A message that opens with its writer's name, family and given name apart ("清水 裕美子です。").
+    rf"|(?:^|(?<=\n))[ \t]*(?P<opening>[{_HAN}]{{1,3}}[ \u3000][{_HAN}{_KANA}]{{1,4}})(?=です|と申します)"
     # A name that closes a message on its own line after the closing formula ("よろしくお願いします。松本裕太").
     rf"|(?:よろしくお願い(?:いた)?します|ありがとうございま(?:す|した))[。、]?[ \t\u3000]*(?:\r?\n[ \t]*)?"
     rf"(?P<signed>{_JAPANESE_NAME})(?<![課部室係社店局所院])(?=[ \t\u3000]*(?:$|\r?\n))"  # not a department

@@ -52,9 +52,13 @@ _KEYED_VALUE = re.compile(
 _GATE = re.compile(rb"name|assignee|reporter|requester|approver|reviewer|author|createdby|submittedby|assignedto|person")
 # `name=` in a query string or a form body, its words joined by `+` (`?email=…&name=Bertrand+Boutin`).
 _QUERY_NAME = re.compile(r"(?<=[?&])(?:full_?)?name=(?P<value>[^&\s+=]+(?:\+[^&\s+=]+){1,3})(?=[&\s\"']|$)")
+# Letters of scripts without capitals that write words apart (not Chinese or Japanese, whose one "word" may be a
+# phrase), and their marks.
+_SPACED_UNCASED = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u0dff\u0e00-\u0e7f\u1000-\u109f]{2,30}")
 _INNER_CAPITAL = re.compile(r"[^\W\d_][A-Z]")
 _DISPLAY_NAME = re.compile(
-    r"(?:^|(?<=[:,;\"]))[ \t]*(?P<name>[^\s<>:,;\"@][^<>:,;\"@\n]{0,60}?)[ \t]*<[\w.+-]+@[\w-]+(?:\.[\w-]+)+>",
+    r"(?:^|(?<=[:,;\"]))[ \t]*(?P<name>[^\s<>:,;\"@(][^<>:,;\"@\n()]{0,60}?)[ \t]*"
+    r"(?:<[\w.+-]+@[\w-]+(?:\.[\w-]+)+>|\([\w.+-]+@[\w-]+(?:\.[\w-]+)+\))",
     re.MULTILINE,
 )
 
@@ -71,6 +75,8 @@ def _names_a_person(key: str) -> bool:
 def _named_under_bare_key(value: str) -> bool:
     """A value under a bare `name` key that is a person's name by itself (see the docstring)."""
     words = value.split()
+    if len(words) == 1 and _SPACED_UNCASED.fullmatch(value):
+        return True  # "name": "ரமணி": one word of Tamil, Arabic, Hebrew, Devanagari..., not a tool's name
     if value.islower() and value.isascii() and _lower_case_full_name(value):
         return _titled_word(words[0]) in _given_names()  # "johan clausen", typed by the person in lower case
     if not 2 <= len(words) <= 4 or not cell_is_name(value):
@@ -120,10 +126,13 @@ def find_keyed_names(text: str, letters: bytes | None = None) -> Iterator[Candid
             for match in _QUERY_NAME.finditer(text):
                 if _named_under_bare_key(match.group("value").replace("+", " ")):
                     yield "PERSON", match.start("value"), match.end("value")
-    if "@" in text and "<" in text:
+    if "@" in text and ("<" in text or "(" in text):
         for match in _DISPLAY_NAME.finditer(text):
             name = match.group("name")
             # Two words at least, none with an inner capital: a sender of one word is a product or a company as
-            # often (`GitHub <noreply@github.com>`, `Jira <jira@example.com>`).
-            if len(name.split()) >= 2 and not _INNER_CAPITAL.search(name) and cell_is_name(name):
+            # often (`GitHub <noreply@github.com>`, `Jira <jira@example.com>`), unless it is written in a script
+            # without capitals, which product names are not (`From: வானத்து <…>`).
+            words = len(name.split())
+            if cell_is_name(name) and not _INNER_CAPITAL.search(name) and (
+                    words >= 2 or (words == 1 and _SPACED_UNCASED.fullmatch(name))):
                 yield "PERSON", match.start("name"), match.end("name")

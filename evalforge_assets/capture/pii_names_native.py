@@ -30,6 +30,7 @@ from evalforge_assets.capture.pii_names_cues import (
     _INTRODUCTIONS,
     _LABELS,
     _NON_NAME_WORDS,
+    _SIGN_OFFS,
     _THANKS,
     _TITLES,
     _WEAK_LABELS,
@@ -177,6 +178,11 @@ _NATIVE_RUN = (
     + rf"|[{_HAN_KANA}]{{1,4}}(?:[ \t\u3000][{_HAN_KANA}]{{1,4}})?|[{_HANGUL}]{{1,4}}(?:[ \t][{_HANGUL}]{{1,4}})?)"
 )
 _AFTER_LATIN_CUE = re.compile(_LATIN_CUE + rf"(?:(?:{_NATIVE_TITLES})[ \t]*)?" + _NATIVE_RUN)
+# A Latin-script sign-off, then the writer's name in such a script on the next line ("Kind regards,\\nஅக்னி").
+_AFTER_LATIN_SIGN_OFF = re.compile(
+    r"(?<![\w'’-])(?i:" + phrase_alternation(_SIGN_OFFS) + r")[ \t]*[,.!]?[ \t]*(?:\r?\n|\\{1,3}n)[ \t]*"
+    + _NATIVE_RUN
+)
 # The next name of a list after a label: a comma, perhaps after the e-mail address of the one before.
 _NEXT_IN_LIST = re.compile(r"(?:[ \t]*<[^<>\n]{1,100}>)?[ \t]*[,;、][ \t]*" + _NATIVE_RUN)
 # Titles written after the name, and the forms Hungarian and Turkish inflect them into.
@@ -242,6 +248,10 @@ def _words_named(match: re.Match[str], script: str, ended: bool) -> list[str]:
 
 
 def _after_latin_cues(text: str) -> Iterator[Candidate]:
+    for match in _AFTER_LATIN_SIGN_OFF.finditer(text):
+        # One Arabic word with the article signs for a group ("الفريق", the team), not a person.
+        if named_after_cue(text, match) and not match.group("name").startswith("ال"):
+            yield "PERSON", match.start("name"), match.end("name")
     for match in _AFTER_LATIN_CUE.finditer(text):
         names = [match] if named_after_cue(text, match, weak=match.group("weak") is not None) else []
         while names and match.group("label") is not None and (

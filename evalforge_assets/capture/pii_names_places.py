@@ -89,7 +89,8 @@ def find_placed_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
 
 def _under_address_labels(text: str) -> Iterator[Candidate]:
     for match in _UNDER_LABEL.finditer(text):
-        if an_addressee(match.group("line")):
+        line = match.group("line")
+        if an_addressee(line) or _a_person(line.split()):  # "Véronique Grand": "grand" is also a word
             yield "PERSON", match.start("line"), match.end("line")
 
 

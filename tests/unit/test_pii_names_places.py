@@ -48,6 +48,23 @@ def _redacted(text: str) -> str:
         # A name in capitals under a key that names one, and a name compared with a name column in SQL.
         ('charge_card args={"cardholder_name": "JULIANNA STILLER", "amount_cents": 88740}', "JULIANNA STILLER"),
         ("statement: SELECT id FROM customers WHERE lower(full_name) = 'reza lundkvist' LIMIT 1", "reza lundkvist"),
+        # More greetings, doctors' titles and introductions; an applicant; a Japanese message opening with its
+        # writer's name; a name echoed by its given name when its surname is also a word.
+        ("Привіт, Єлисей! Ваше замовлення відправлено.", "Єлисей"),
+        ("у вас запис до лікаря Ісаєвич на 28.04.2026", "Ісаєвич"),
+        ("Bună ziua, sunt Mitruț Ionescu. Puteți schimba adresa?", "Mitruț Ionescu"),
+        ("RENTAL APPLICATION\nApplicant: தங்கமகள்\nCurrent address: on file", "தங்கமகள்"),
+        ("清水 裕美子です。注文の配送先を変更できますか？", "清水 裕美子"),
+        ("Attendees: Conchur Morahan, Kaitlin Rush\nAction items:\n- Kaitlin to follow up", "Kaitlin"),
+        # A display name before an address in parentheses, or of one word in a script without capitals; a
+        # name in such a script signed under a Latin sign-off or alone under a `name` key.
+        ("Summary: Bieke Christiaens (bieke74@example.be) reports that the laptop stopped", "Bieke Christiaens"),
+        ("From: வானத்து <e@example.net>\nSubject: broken", "வானத்து"),
+        ('"body": "your invoice is attached.\\n\\nKind regards,\\nஅக்னி", "x": 1', "அக்னி"),
+        ('{"input": {"name": "ரமணி", "contact": {"phone": "on file"}}}', "ரமணி"),
+        # The addressee under an address label whose surname is also a word; a holder in lower case before IBAN.
+        ("DELIVERY NOTE DN-2026-46\nShip to:\nVéronique Grand\nrue Monnet 14", "Véronique Grand"),
+        ("Overfør venligst 1.697,99 kr. til william christiansen, IBAN DK73 8449 6937 5204 85.", "william"),
         # The name column of a table that also lists e-mail addresses or phones holds people.
         ("| Name | Email | Phone |\n|---|---|---|\n| Ikshita Gara | g@example.com | +912709864628 |", "Ikshita Gara"),
     ],
@@ -77,6 +94,11 @@ def test_a_name_in_its_place_is_redacted(text: str, name: str) -> None:
         '{"full_name": "TEST USER"}',
         "name,email\nSupport Team,help@example.com",
         "name,email,plan\nAcme Corp,a@example.com,pro",
+        "Hei, dette er bra. Takk!",
+        "Best regards,\nالفريق",
+        "From: GitHub <noreply@github.com>",
+        "Candidate: gpt-4o-mini answered with the refund policy.",
+        "Please pay the invoice, IBAN DE89370400440532013000",
     ],
 )
 def test_what_stands_in_such_a_place_and_is_no_name_is_kept(text: str) -> None:
