@@ -31,6 +31,7 @@ from evalforge_assets.capture.pii_pairs import find_credential_ids
 from evalforge_assets.capture.pii_password_files import find_file_passwords
 from evalforge_assets.capture.pii_patterns import CSV_CARD_FIELD, GDS_CARD_FIELD, Candidate
 from evalforge_assets.capture.pii_phones import DATE_OR_TIME, find_cued_phones, find_phones
+from evalforge_assets.capture.pii_phones_placed import find_placed_phones
 from evalforge_assets.capture.pii_reservations import find_reservation_contacts
 from evalforge_assets.capture.pii_shapes import Shapes
 from evalforge_assets.capture.pii_spoken_digits import find_spoken_numbers
@@ -416,6 +417,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_addresses(text, shapes)
     found += find_keyed_addresses(text, shapes)
     found += find_address_blocks(text, shapes)
+    found += find_placed_phones(text, shapes)
     found += find_prose_addresses(text, shapes)
     found += find_table_cells(text)
     found += find_inserted_values(text)  # gated inside: a literal search for INSERT

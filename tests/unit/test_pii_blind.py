@@ -34,13 +34,13 @@ MEASURED_LEAKS = {
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
-    pii_blind.BLIND1: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND2: {"PHONE": 0.022, "IBAN": 0.029, "CREDIT_CARD": 0.008, "US_SSN": 0.0, "PASSWORD": 0.004},
+    pii_blind.BLIND1: {"PHONE": 0.018, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND2: {"PHONE": 0.009, "IBAN": 0.029, "CREDIT_CARD": 0.008, "US_SSN": 0.0, "PASSWORD": 0.004},
     pii_blind.BLIND3: {"PHONE": 0.021, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
     pii_blind.BLIND4: {"PHONE": 0.108, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND5: {"PHONE": 0.017, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
+    pii_blind.BLIND5: {"PHONE": 0.014, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
     pii_blind.BLIND6: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND7: {"PHONE": 0.034, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND7: {"PHONE": 0.031, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
 }
 
 

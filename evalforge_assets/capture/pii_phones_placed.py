@@ -1,0 +1,101 @@
+"""Phone numbers found by where they stand, with no country prefix or phone word right before them:
+
+- **a number alone on a line of a signature** (`Thanks,\\nLuana Baptista\\n937023071`, `… | rita@example.net`):
+  within four lines after a sign-off, a line that is a number of seven to fifteen digits, perhaps before `|`;
+- **a number said to be one** (`The 'To' number (351) 913 421 218 is not a valid phone number`, Twilio's error;
+  `my number 813 72 18`): a phone-shaped number of eight digits or more after "number" with a word before it that
+  makes it a phone's (`phone`, `mobile`, `my`, `'To'`), not an order's or an invoice's;
+- **the number on an emergency contact's line** (`Emergency contact: Lars Svendsen (spouse) – 29 39 54 66`);
+- **a chat answer to a question for a phone number** (`Bot: What's the best number to reach you?` then `Dolores:
+  57 308 852 90 50`): the next line's message is the number alone (not after "What's your order number?").
+
+A number is phone-shaped as `pii_called.phone_value` reads it: digits with a phone's separators, no date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_called import phone_value
+from evalforge_assets.capture.pii_names_cues import _SIGN_OFFS, _THANKS
+from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
+from evalforge_assets.capture.pii_shapes import Shapes
+
+_FEWEST, _MOST = 7, 15
+_SIGNATURE_LINES = 4
+_CLOSING = re.compile(
+    r"(?im)^[ \t]*(?:" + phrase_alternation((*_SIGN_OFFS, *_THANKS)) + r")[ \t]*[,.!]?[ \t]*$"
+)
+_NUMBER_LINE = re.compile(r"[ \t]*(?P<number>\+?\(?\d[\d ().\-/]{5,22}\d)[ \t]*(?:\||$)")
+# "number" after a word that makes it a phone's, not an order's or an invoice's.
+_SAID_TO_BE = re.compile(
+    r"(?i)(?:\b(?:phone|mobile|cell|contact|callback|telephone|whatsapp|from|my|your|his|her|their|our)|['\"](?:to|from)['\"])"
+    r"[ \t]+number\b[ \t:]+(?=[+(\d])"
+)
+_EMERGENCY_LINE = re.compile(r"(?im)^[^\n]*\bemergency[ \t]+contact\b[^\n]*$")
+_DIGITS_IN_LINE = re.compile(r"\+?\(?\d[\d ().\-/]{5,22}\d")
+_ASKED = re.compile(
+    r"(?i)\b(?:phone|mobile|cell|reach you|call you|call back|callback|best number|contact number|whatsapp)\b"
+    r"[^\n]*\?[ \t]*$"
+)
+_ANSWER = re.compile(r"(?P<number>\+?\(?\d[\d ().\-/]{5,22}\d)[ \t]*$")
+_GATE_WORDS = frozenset([b"number", b"emergency"])
+
+
+def find_placed_phones(text: str, shapes: Shapes) -> Iterator[Candidate]:
+    """PHONE candidates for numbers in a signature, after "number", on an emergency contact's line, and in a chat
+    answer to a question for a number (see the module docstring)."""
+    if not shapes.number_run:  # no room for seven digits with a phone's separators
+        return
+    if "\n" in text:
+        yield from _signature_numbers(text)
+        yield from _answers(text)
+    if not (shapes.ascii and shapes.words.isdisjoint(_GATE_WORDS)):
+        yield from _said_to_be(text)
+        for line in _EMERGENCY_LINE.finditer(text):
+            for number in _DIGITS_IN_LINE.finditer(text, line.start(), line.end()):
+                yield from _if_a_phone(text, number.start(), number.end())
+
+
+def _if_a_phone(text: str, start: int, end: int, fewest: int = _FEWEST) -> Iterator[Candidate]:
+    found = phone_value(text[start:end])
+    if found is not None and found[0] == 0:
+        number = text[start : start + found[1]].rstrip()
+        if fewest <= sum(char.isdigit() for char in number) <= _MOST:
+            yield "PHONE", start, start + len(number)
+
+
+def _signature_numbers(text: str) -> Iterator[Candidate]:
+    for closing in _CLOSING.finditer(text):
+        position = closing.end()
+        for _ in range(_SIGNATURE_LINES):
+            if position >= len(text):
+                break
+            line_end = text.find("\n", position + 1)
+            line_end = len(text) if line_end == -1 else line_end
+            line = _NUMBER_LINE.match(text, position + 1, line_end)
+            if line is not None:
+                yield from _if_a_phone(text, line.start("number"), line.end("number"))
+            position = line_end
+
+
+def _said_to_be(text: str) -> Iterator[Candidate]:
+    for said in _SAID_TO_BE.finditer(text):
+        yield from _if_a_phone(text, said.end(), min(len(text), said.end() + 30), fewest=8)
+
+
+def _answers(text: str) -> Iterator[Candidate]:
+    lines = text.split("\n")
+    offset = 0
+    for index, line in enumerate(lines[:-1]):
+        following_start = offset + len(line) + 1
+        offset = following_start
+        if not _ASKED.search(line):
+            continue
+        following = lines[index + 1]
+        colon = following.find(": ")
+        message_start = colon + 2 if 0 <= colon < 40 else 0
+        answer = _ANSWER.fullmatch(following, message_start)
+        if answer is not None:
+            yield from _if_a_phone(text, following_start + answer.start("number"), following_start + answer.end("number"))

@@ -1,0 +1,44 @@
+"""Phone numbers found by where they stand (`capture/pii_phones_placed.py`): alone on a signature's line, said to be
+a phone's number, on an emergency contact's line, and a chat answer to a question for a phone number."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+
+
+def _redacted(text: str) -> str:
+    return redact_text(text, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Could you re-issue it?\n\nThanks,\nLuana Baptista\n937023071", "937023071"),
+        ("Kind regards,\nRoger Haugland\nHenriksentoppen 3, 1568 Cathrineodden\n22797500 | r@example.net", "22797500"),
+        ("Unable to create record: The 'To' number (351) 913 421 218 is not a valid phone number. Code 21211",
+         "913 421 218"),
+        ("Left a voicemail: my number 0612 345 678, any time after six.", "0612 345 678"),
+        ("Patient: Roger Moe\nWard: ICU-3\nEmergency contact: Lars Svendsen (spouse) – 29 39 54 66", "29 39 54 66"),
+        ("[18:45] Bot: What's the best number to reach you?\n[07:15] Dolores: 57 308 852 90 50\n[18:15] Bot: Thanks",
+         "57 308 852 90 50"),
+    ],
+)
+def test_a_number_in_a_phones_place_is_redacted(text: str, number: str) -> None:
+    redacted = _redacted(text)
+    assert number not in redacted and "<PHONE>" in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "invoice number 12345678 paid",
+        "Order number 2024-05-12 shipped",
+        "Bot: What's your order number?\nUser: 12345678",
+        "Thanks,\nOps\n2024-05-12",
+        "Emergency contact: none given (form v2)",
+    ],
+)
+def test_a_number_that_is_no_phone_is_kept(text: str) -> None:
+    assert "<PHONE>" not in _redacted(text)
