@@ -38,7 +38,7 @@ from evalforge_assets.capture.pii_names import (
     _surname_ranks,
     _webster,
 )
-from evalforge_assets.capture.pii_names_scripts import _CHINESE_FAMILY_NAMES
+from evalforge_assets.capture.pii_names_scripts import _CHINESE_FAMILY_NAMES, _KOREAN_FAMILY_NAMES
 from evalforge_assets.capture.pii_patterns import (
     _NOT_NAMES,
     _ORGANISATION_WORDS,
@@ -422,7 +422,6 @@ _JAPANESE = re.compile(
     rf"|(?:よろしくお願い(?:いた)?します|ありがとうございま(?:す|した))[。、]?[ \t\u3000]*(?:\r?\n[ \t]*)?"
     rf"(?P<signed>{_JAPANESE_NAME})(?<![課部室係社店局所院])(?=[ \t\u3000]*(?:$|\r?\n))"  # not a department
 )
-_KOREAN_FAMILY_NAMES = frozenset("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용")
 _KOREAN = re.compile(
     rf"(?<![{_HANGUL}])(?P<name>[{_HANGUL}]{{2,4}})(?=[ \t]?(?:고객님|님|씨|입니다|이에요|예요|드림|올림))"
     # A closing, then the writer's name alone on the next line ("좋은 하루 되세요.\n이은주").
@@ -468,7 +467,8 @@ def _script_names(text: str) -> Iterator[Candidate]:
     if any("\uac00" <= c <= "\ud7a3" for c in text):
         for match in _KOREAN.finditer(text):
             group = match.lastgroup or "name"
-            if group in ("name", "signed") and (match.group(group)[0] not in _KOREAN_FAMILY_NAMES or len(match.group(group)) > 3):
+            name = match.group(group)
+            if group in ("name", "signed") and (name[0] not in _KOREAN_FAMILY_NAMES or len(name) > 3):
                 continue  # before 님 or 씨, a name of a common family name and one or two syllables
             yield "PERSON", match.start(group), match.end(group)
     if any("\u0900" <= c <= "\u097f" for c in text):

@@ -68,7 +68,7 @@ _NATIVE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
     "thai": {
         "title": ("คุณ", "นางสาว", "นาย", "นาง", "นพ.", "พญ.", "ดร.", "ทพ.", "ด.ช.", "ด.ญ."),
         "greeting": ("สวัสดีครับ", "สวัสดีค่ะ", "สวัสดี", "ขอบคุณครับ", "ขอบคุณค่ะ", "ขอบคุณ", "เรียน"),
-        "introduction": (),
+        "introduction": ("ดิฉัน", "ผม", "หนู"),  # "I", after a greeting: สวัสดีค่ะ ดิฉัน X
         "named": ("ผมชื่อ", "ดิฉันชื่อ", "ฉันชื่อ", "ชื่อ-นามสกุล", "ชื่อผู้รับ", "ชื่อบัญชี"),
     },
     "bengali": {
@@ -232,6 +232,8 @@ def _words_named(match: re.Match[str], script: str, ended: bool) -> list[str]:
     """The words of the run after a cue that are the name: all of a run that ends (a title may also name the
     first two words of one that goes on), none of a run that reads as a sentence."""
     words = match.group("name").split()
+    if words[0] in _NATIVE_CUES[script]["introduction"]:
+        return []  # "สวัสดีครับ ผม": the "I" of an introduction that names no one
     if words[-1] in _CLOSINGS:  # "سلام، محمدياسين هدایت هستم."
         return words[:-1] if ended and match.group("greeting") else []
     ended = ended and len(words) <= _LONGEST.get(script, _LONGEST_DEFAULT)
@@ -244,6 +246,8 @@ def _words_named(match: re.Match[str], script: str, ended: bool) -> list[str]:
         return words if ended else words[:2][: len(words) - 1]
     if match.groupdict().get("introduction") is None:  # a greeting, then a name and a comma ("شكراً، هالة،")
         return words if ended and len(words) <= 3 else []
+    if script == "thai":
+        return words[:2]  # a full name is two words, then the sentence runs on unspaced
     return words if ended else []
 
 

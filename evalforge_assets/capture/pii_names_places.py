@@ -8,7 +8,8 @@
 - **The name a reminder or notice addresses** before the second person (`Reminder: Craig Lane, you have an
   appointment`, `Erinnerung: Marie Stauffer, Ihr Termin`, `Rappel : Émile Guyon, vous avez`): a name at the start
   of a sentence or after a label's colon, then a comma and a word for "you" or "your".
-- **A sender naming themself at the start of a message** (`regan williams here — can you refund …`).
+- **A sender naming themself at the start of a message** (`regan williams here — can you refund …`), and whom a
+  CRM note opens with (`Tonguç Hançer geri arandı`, `मालती बोस को वापस कॉल किया`).
 - **A note signed with a dash at its end** (`Promised callback before 10:15. – Pavel`).
 
 Latin-script words are checked as a list of people checks them (`pii_names_lists.listed_name`: a known given name
@@ -22,6 +23,7 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_address_keys import may_announce_an_address
+from evalforge_assets.capture.pii_csv_columns import _MARKS
 from evalforge_assets.capture.pii_names import _given_names
 from evalforge_assets.capture.pii_names_beside import an_addressee
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _accept, _style, _titled
@@ -60,11 +62,19 @@ _ADDRESSED = re.compile(
     + phrase_alternation(_SECOND_PERSON) + r")(?![\w'’-])"
 )
 _HERE = re.compile(r"(?m)(?:^|(?<=\\n))[ \t]*(?P<name>[^\W\d_][^\n,.!?—–\\-]{0,50}?)[ \t]+here[ \t]*(?=[—–,:!-])")
+# A CRM note that opens with whom it is about: Turkish "X geri arandı" (X was called back), Hindi "X को वापस कॉल
+# किया" (called X back).
+_CALLED_BACK = re.compile(
+    r"(?m)(?:^|(?<=\\n))[ \t]*(?P<name>[^\W\d_][^\n,:.!?\\]{0,60}?)[ \t]+"
+    r"(?:geri[ \t]+aran(?:dı|acak)|को[ \t]+(?:वापस[ \t]+)?कॉल)"
+)
+_SIGNED_WORD = rf"[^\W\d_](?:[\w'’-]|[{_MARKS}])*"
 _DASH_SIGNED = re.compile(
-    r"(?m)(?:^|(?<=[.!?])[ \t]+)[–—-]{1,2}[ \t]*(?P<name>[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){0,2})[ \t]*"
+    rf"(?m)(?:^|(?<=[.!?])[ \t]+)[–—-]{{1,2}}[ \t]*(?P<name>{_SIGNED_WORD}(?:[ \t]+{_SIGNED_WORD}){{0,2}})[ \t]*"
     r"(?=$|\r?\n|\\{1,3}n|[\"'])"
 )
-_UNCASED_NAME = re.compile(r"[^\W\d_A-Za-zÀ-ɏͰ-ӿ]+(?:[ \t][^\W\d_A-Za-zÀ-ɏͰ-ӿ]+){0,2}")
+_UNCASED_LETTER = rf"(?:[^\W\d_A-Za-zÀ-ɏͰ-ӿ]|[{_MARKS}])"  # with the vowel signs of Indic scripts (`मालती`)
+_UNCASED_NAME = re.compile(rf"{_UNCASED_LETTER}+(?:[ \t]{_UNCASED_LETTER}+){{0,2}}")
 
 
 _SECOND_PERSON_WORDS = frozenset(word.encode() for phrase in _SECOND_PERSON for word in phrase.split() if word.isascii())
@@ -83,6 +93,8 @@ def find_placed_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
         yield from _names_at(_ADDRESSED, text)
     if " here" in text:
         yield from _names_at(_HERE, text)
+    if "geri aran" in text or "कॉल" in text:
+        yield from _names_at(_CALLED_BACK, text)
     if _DASH_AFTER_A_SENTENCE.search(text):
         yield from _names_at(_DASH_SIGNED, text)
 

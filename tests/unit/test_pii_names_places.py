@@ -65,6 +65,13 @@ def _redacted(text: str) -> str:
         # The addressee under an address label whose surname is also a word; a holder in lower case before IBAN.
         ("DELIVERY NOTE DN-2026-46\nShip to:\nVéronique Grand\nrue Monnet 14", "Véronique Grand"),
         ("Overfør venligst 1.697,99 kr. til william christiansen, IBAN DK73 8449 6937 5204 85.", "william"),
+        # A Korean given name before 님 led by a family-name syllable, a Thai name after a greeting and "I", whom a
+        # CRM note opens with, a Hindi name signing with a dash.
+        ("경자님, 주문하신 상품이 발송되었습니다.", "경자"),
+        ("สวัสดีค่ะ ดิฉัน ผดุงชาติ นวลเพ็ง ช่วยเปลี่ยนที่อยู่จัดส่ง", "ผดุงชาติ นวลเพ็ง"),
+        ("Tonguç Hançer geri arandı, e-posta ile iletişimi tercih ediyor.", "Tonguç Hançer"),
+        ("मालती बोस को वापस कॉल किया, ईमेल पसंद करते हैं।", "मालती बोस"),
+        ("Callback promised before 11:45. – टीना", "टीना"),
         # The name column of a table that also lists e-mail addresses or phones holds people.
         ("| Name | Email | Phone |\n|---|---|---|\n| Ikshita Gara | g@example.com | +912709864628 |", "Ikshita Gara"),
     ],
@@ -99,6 +106,7 @@ def test_a_name_in_its_place_is_redacted(text: str, name: str) -> None:
         "From: GitHub <noreply@github.com>",
         "Candidate: gpt-4o-mini answered with the refund policy.",
         "Please pay the invoice, IBAN DE89370400440532013000",
+        "Müşteri geri arandı.",
     ],
 )
 def test_what_stands_in_such_a_place_and_is_no_name_is_kept(text: str) -> None:
