@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_address_central import CENTRAL_EUROPEAN_STREET, may_hold_central_street
+from evalforge_assets.capture.pii_address_numbered_ways import NUMBERED_WAY_STREET, may_hold_numbered_way
 from evalforge_assets.capture.pii_address_scripts import script_address_patterns
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes, WordKinds
@@ -365,6 +366,8 @@ def _searches(text: str, shapes: Shapes) -> list[tuple[re.Pattern[str], int, int
         searches.append((_TURKIC, 0, whole))
     if may_hold_central_street(text, shapes):
         searches.append((CENTRAL_EUROPEAN_STREET, 0, whole))
+    if may_hold_numbered_way(text, shapes):
+        searches.append((NUMBERED_WAY_STREET, 0, whole))
     if "PO A" in text:  # APO, FPO, DPO
         searches.append((_MILITARY, 0, whole))
     if not shapes.ascii:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import unquote_plus
 
+from evalforge_assets.capture.pii_answers import answers
 from evalforge_assets.capture.pii_context import _normalized
 from evalforge_assets.capture.pii_names_beside import an_addressee
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
@@ -38,6 +39,7 @@ _KEY_HEAD = re.compile(r"[\w.-]{0,40}$")
 _VALUE = re.compile(
     r"\\{0,3}[\"']?[ \t]*[:=][ \t]*(?P<quote>\\{0,3}[\"'])(?P<value>[^\"'\n\\]{4,120})(?P=quote)"
 )
+_ELEMENT_TEXT = re.compile(r"(?P<value>[^<>\n]{4,120})</")
 _FORM_VALUE = re.compile(r"=(?P<value>[^&\s\"'#<>]{4,200})")
 _NOT_A_STREET = re.compile(r"[@/]|://|^[\d\s.:,-]+$|^0x[0-9a-fA-F]+$|^[0-9a-fA-F:.]+$")
 _DIGIT = re.compile(r"\d")
@@ -95,8 +97,15 @@ def find_keyed_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
         head = _KEY_HEAD.search(text, max(0, word.start() - 40), word.start())
         key = text[head.start() if head else word.start() : key_end]
         match = _VALUE.match(text, key_end)
+        key_start = head.start() if head else word.start()
+        if match is None and key_start > 0 and text[key_start - 1] == "<" and text.startswith(">", key_end):
+            element = _ELEMENT_TEXT.match(text, key_end + 1)  # `<Street>Κοκκινιάς 644</Street>`
+            if element is not None and address_key(key) and street_value(element.group("value").strip()):
+                value = element.group("value").strip()
+                start = element.start("value") + element.group("value").index(value)
+                yield "STREET_ADDRESS", start, start + len(value)
+            continue
         if match is None:
-            key_start = head.start() if head else word.start()
             if (key_start == 0 or text[key_start - 1] in "?&") and (form := _FORM_VALUE.match(text, key_end)):
                 # A query string's or form body's field (`&street=Hornichstra%C3%9Fe+5&zip=…`), read decoded.
                 reached = form.end()
@@ -168,6 +177,25 @@ def find_address_blocks(text: str, shapes: Shapes) -> Iterator[Candidate]:
             last = text[taken[-1][0] : taken[-1][1]]
             yield ("STREET_ADDRESS", taken[0][0] + len(first) - len(first.lstrip()),
                    taken[-1][1] - (len(last) - len(last.rstrip())))
+
+
+# A question for an address, as a bot or an agent asks it in a chat.
+_ASKED_FOR_ADDRESS = re.compile(
+    r"(?i)^(?![^\n]*\b(?:ip|e-?mail|mac|wallet|server|web|url|bitcoin|ethereum)\b)[^\n]*"  # another address
+    r"\b(?:address|adresse|dirección|direccion|endereço|indirizzo|adres|adresa|адрес|כתובת|عنوان|住所|地址|주소)"
+    r"\b[^\n]*\?[ \t]*$"
+)
+
+
+def find_answered_addresses(text: str) -> Iterator[Candidate]:
+    """STREET_ADDRESS candidates for a chat answer to a question for an address: the message has a number and a
+    word (`street_value`) and no more than eight words."""
+    if "?" not in text or "\n" not in text:
+        return
+    for start, end in answers(text, _ASKED_FOR_ADDRESS):
+        value = text[start:end]
+        if len(value.split()) <= 8 and street_value(value):
+            yield "STREET_ADDRESS", start, end
 
 
 def _split_lines(text: str) -> list[tuple[int, int]]:

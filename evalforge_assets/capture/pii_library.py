@@ -20,7 +20,11 @@ from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString
 from evalforge_assets.capture.checksums import luhn_valid, ssn_valid
 from evalforge_assets.capture.not_personal import not_a_persons_mailbox
 from evalforge_assets.capture.pii_address import find_addresses
-from evalforge_assets.capture.pii_address_keys import find_address_blocks, find_keyed_addresses
+from evalforge_assets.capture.pii_address_keys import (
+    find_address_blocks,
+    find_answered_addresses,
+    find_keyed_addresses,
+)
 from evalforge_assets.capture.pii_address_prose import find_prose_addresses
 from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_csv_columns import find_table_cells
@@ -417,6 +421,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_addresses(text, shapes)
     found += find_keyed_addresses(text, shapes)
     found += find_address_blocks(text, shapes)
+    found += find_answered_addresses(text)
     found += find_placed_phones(text, shapes)
     found += find_prose_addresses(text, shapes)
     found += find_table_cells(text)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from evalforge_assets.capture.pii_answers import answers
 from evalforge_assets.capture.pii_called import phone_value
 from evalforge_assets.capture.pii_names_cues import _SIGN_OFFS, _THANKS
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
@@ -39,7 +40,7 @@ _ASKED = re.compile(
     r"(?i)\b(?:phone|mobile|cell|reach you|call you|call back|callback|best number|contact number|whatsapp)\b"
     r"[^\n]*\?[ \t]*$"
 )
-_ANSWER = re.compile(r"(?P<number>\+?\(?\d[\d ().\-/]{5,22}\d)[ \t]*$")
+_ANSWER = re.compile(r"\+?\(?\d[\d ().\-/]{5,22}\d")
 _GATE_WORDS = frozenset([b"number", b"emergency"])
 
 
@@ -86,16 +87,6 @@ def _said_to_be(text: str) -> Iterator[Candidate]:
 
 
 def _answers(text: str) -> Iterator[Candidate]:
-    lines = text.split("\n")
-    offset = 0
-    for index, line in enumerate(lines[:-1]):
-        following_start = offset + len(line) + 1
-        offset = following_start
-        if not _ASKED.search(line):
-            continue
-        following = lines[index + 1]
-        colon = following.find(": ")
-        message_start = colon + 2 if 0 <= colon < 40 else 0
-        answer = _ANSWER.fullmatch(following, message_start)
-        if answer is not None:
-            yield from _if_a_phone(text, following_start + answer.start("number"), following_start + answer.end("number"))
+    for start, end in answers(text, _ASKED):
+        if _ANSWER.fullmatch(text, start, end):
+            yield from _if_a_phone(text, start, end)

@@ -1,6 +1,7 @@
 """Street addresses found by where they stand: the lines under a line that announces an address
-(`capture/pii_address_keys.find_address_blocks`), a street field of a query string or form body, and a Chinese road
-with a block letter (`中山路A座`)."""
+(`capture/pii_address_keys.find_address_blocks`), a street field of a query string or form body, a chat answer to
+a question for an address, an XML element named for one, a Chinese road with a block letter (`中山路A座`), and
+streets known by a number (`capture/pii_address_numbered_ways.py`)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,13 @@ def _redacted(text: str) -> str:
         ("first_name=Erkan&street=Hornichstra%C3%9Fe+5&zip=23954", "Hornichstra%C3%9Fe+5"),
         ("GET /geo?street=12+Main+Street&zip=02139 HTTP/1.1", "12+Main+Street"),
         ("无法验证地址“杭州街H座”，请检查门牌号。", "杭州街H座"),
+        # A chat answer to a question for an address, an XML element named for one, streets known by a number.
+        ("[09:00] Bot: And the service address?\n[12:00] Zdislava: Závrchy 325\n[09:01] Bot: Thanks", "Závrchy 325"),
+        ("<Customer><Street>Κοκκινιάς 644</Street><Phone>on file</Phone></Customer>", "Κοκκινιάς 644"),
+        ('"location": "Cl. 7ª # 7Z-35 Este", "listing_id": "LST-76175"', "7Z-35"),
+        ("Enviar a Carrera 15 No. 93-47, Bogotá", "Carrera 15 No. 93-47"),
+        ("Mình đã cập nhật địa chỉ giao hàng thành Số 292 đường 85 và gửi xác nhận.", "Số 292 đường 85"),
+        ("Bạn đổi giúp địa chỉ sang 8/24/366 phố số 6 nhé.", "8/24/366 phố số 6"),
     ],
 )
 def test_an_address_in_its_place_is_redacted(text: str, address: str) -> None:
@@ -43,6 +51,10 @@ def test_an_address_in_its_place_is_redacted(text: str, address: str) -> None:
         "Billing address:\nTel: +1 555 0100\nEmail: on file",
         "GET /v1/addresses?street=main&limit=20 HTTP/1.1",
         "第3座位已预订。",
+        "Bot: What's the IP address?\nUser: 10.0.0.5 port 22",
+        "Bot: Which address should we use?\nUser: the same as last time",
+        "Ticket #12-34 on the Calle page",
+        "hôm nay 3 đường",
     ],
 )
 def test_what_is_no_address_is_kept(text: str) -> None:

@@ -15,10 +15,10 @@ from tests.corpora import pii_blind, pii_foreign
 # took its PERSON leaks from 20.7% to 19.8% and probe 1's from 16.1% to 12.7%.
 LEVELS = {
     pii_blind.BLIND1: (0.035, 0.04, 0.008),
-    pii_blind.BLIND2: (0.03, 0.05, 0.021),
+    pii_blind.BLIND2: (0.03, 0.04, 0.021),
     pii_blind.BLIND3: (0.155, 0.03, 0.026),
-    pii_blind.BLIND4: (0.25, 0.06, 0.022),
-    pii_blind.BLIND5: (0.23, 0.12, 0.014),
+    pii_blind.BLIND4: (0.25, 0.025, 0.022),
+    pii_blind.BLIND5: (0.23, 0.115, 0.014),
     pii_blind.BLIND6: (0.22, 0.125, 0.052),
     pii_blind.BLIND7: (0.225, 0.165, 0.035),
 }
