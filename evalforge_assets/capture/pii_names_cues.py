@@ -450,6 +450,8 @@ _HINDI = re.compile(
     # Thanks or a sign-off, then a name that ends the line ("धन्यवाद, सरल", "शुभकामनाओं सहित,\nनीरव जेटली").
     rf"|(?:धन्यवाद|सादर|शुभकामनाओं सहित|आभार सहित)[ \t]*[,،]?[ \t]*(?:\r?\n[ \t]*)?"
     rf"(?P<signed>{_HINDI_NAME})(?=[ \t]*[।.!]?[ \t]*(?:$|\r?\n))"
+    # Thanks, then a name addressed with "!" and the sentence going on ("धन्यवाद, शिव! मैंने ...").
+    rf"|(?:धन्यवाद|शुक्रिया)[ \t]*,[ \t]*(?P<thanked>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)(?=[ \t]*!)"
 )
 _HINDI_WORDS_AFTER = frozenset(["को", "से", "का", "की", "के", "ने", "हूँ", "हूं", "है", "जी"])
 

@@ -72,6 +72,7 @@ def _redacted(text: str) -> str:
         ("Tonguç Hançer geri arandı, e-posta ile iletişimi tercih ediyor.", "Tonguç Hançer"),
         ("मालती बोस को वापस कॉल किया, ईमेल पसंद करते हैं।", "मालती बोस"),
         ("Callback promised before 11:45. – टीना", "टीना"),
+        ("धन्यवाद, शिव! मैंने आपका शिपिंग पता अपडेट कर दिया है।", "शिव"),
         # The name column of a table that also lists e-mail addresses or phones holds people.
         ("| Name | Email | Phone |\n|---|---|---|\n| Ikshita Gara | g@example.com | +912709864628 |", "Ikshita Gara"),
     ],
