@@ -258,6 +258,7 @@ FROZEN_CORPORA = {
     "blind5": (pii_blind.BLIND5, "Blind PII probe 5 (tests/corpora/pii_blind5.jsonl"),
     "blind6": (pii_blind.BLIND6, "Blind PII probe 6 (tests/corpora/pii_blind6.jsonl"),
     "blind7": (pii_blind.BLIND7, "Blind PII probe 7 (tests/corpora/pii_blind7.jsonl"),
+    "blind8": (pii_blind.BLIND8, "Blind PII probe 8 (tests/corpora/pii_blind8.jsonl"),
 }
 
 

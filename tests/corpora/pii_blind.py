@@ -24,8 +24,12 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
 * `pii_blind7.jsonl`: 2,000 texts, 24 locales, 61 forms (agent traces with doubly escaped tool arguments, webhook
   bodies, HR, medical and KYC records, shell history, git metadata, voice transcripts; 2,879 names, 710 streets,
   3,120 hard negatives); pinned and first scored with the rules of its session (lists of people, names in
-  Markdown tables and SQL `INSERT`s, ...) in place and without them, so it measures those rules blind; never
-  looked at.
+  Markdown tables and SQL `INSERT`s, ...) in place and without them, so it measures those rules blind; its
+  structured leaks looked at after that first measure, its names and streets never.
+* `pii_blind8.jsonl`: 2,000 texts, 26 locales, 66 forms, written to name people without a cue word before them
+  (72% of its texts: minutes, postmortems, code reviews, ticket and case narratives, clinical and HR notes; 4,144
+  names, 510 streets, 2,540 hard negatives); pinned at the end of the session that wrote probe 7's rules and scored
+  once with the code as that session started and as it ended, so it measures all of them blind.
 
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """
@@ -65,3 +69,4 @@ BLIND4 = BlindCorpus("pii_blind4.jsonl", "11e9184157217ddb65d49883b837cd5fe63e3c
 BLIND5 = BlindCorpus("pii_blind5.jsonl", "df35e3bbf3d832fac159919238524c2f1cfc86f3baa0a9ffe1d8c1164d53d616")
 BLIND6 = BlindCorpus("pii_blind6.jsonl", "3cb474328d7a5c1adf70aed9cf5f833424c8252b9fbb9885172e3f63660518f9")
 BLIND7 = BlindCorpus("pii_blind7.jsonl", "8ce55a7be52a9e3af76c483245ca56d366bf92565bc92a8cd580c53d8b66cf7d")
+BLIND8 = BlindCorpus("pii_blind8.jsonl", "3b9a1f2dfb59ac694832a92324cdeab6205fe0b51f1141ba5137cd2fa250f965")

@@ -21,9 +21,11 @@ LEVELS = {
     pii_blind.BLIND5: (0.23, 0.115, 0.014),
     pii_blind.BLIND6: (0.22, 0.125, 0.052),
     pii_blind.BLIND7: (0.225, 0.165, 0.035),
+    pii_blind.BLIND8: (0.38, 0.07, 0.04),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
-         pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000}
+         pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
+         pii_blind.BLIND8: 2000}
 # Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
 # in forms the finders still miss, and probes 5, 6 and 7 tokens (probe 6's are random session ids under `session_id`).
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
@@ -31,6 +33,7 @@ MEASURED_LEAKS = {
     pii_blind.BLIND5: {"EMAIL": 0.02, "TOKEN": 0.006},
     pii_blind.BLIND6: {"TOKEN": 0.063},
     pii_blind.BLIND7: {"EMAIL": 0.008, "TOKEN": 0.115},
+    pii_blind.BLIND8: {},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
@@ -41,6 +44,7 @@ STRUCTURED = {
     pii_blind.BLIND5: {"PHONE": 0.014, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
     pii_blind.BLIND6: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND7: {"PHONE": 0.031, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND8: {"PHONE": 0.031, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.33},
 }
 
 
