@@ -44,6 +44,10 @@ _NAME_WORD = re.compile(rf"[^\W\d_]{_NAME_LETTER}*(?:[-'’][^\W\d_]{_NAME_LETTE
 
 
 _EMAIL_HEADERS = frozenset(["email", "emailaddress", "mail", "correo", "courriel", "epost", "eposta", "почта"])
+_PASSWORD_HEADER_ENDINGS = ("password", "passwd", "pwd", "passphrase", "passcode")
+_NOT_A_PASSWORD_COLUMN = ("hash", "salt", "policy", "reset", "expir", "changed", "updated", "length", "hint",
+                          "required", "date", "time", "count", "attempt", "strength")
+_PASSWORD_CELL = re.compile(r"\S{4,128}")
 _SSN_HEADERS = frozenset(["ssn", "socialsecuritynumber", "socialsecurity", "tin", "taxid", "itin"])
 _SSN_CELL = re.compile(r"(\d{3})-?(\d{2})-?(\d{4})")
 
@@ -60,6 +64,9 @@ def _header_kind(cell: str) -> str | None:
         return "PERSON"
     if normalized in _EMAIL_HEADERS:
         return "EMAIL"  # its cells are left to the e-mail finders; it says the table lists people
+    if (normalized.endswith(_PASSWORD_HEADER_ENDINGS) or "password" in normalized) and not any(
+            word in normalized for word in _NOT_A_PASSWORD_COLUMN):
+        return "PASSWORD"  # `password`, `password_plain`; not `password_hash` or `password_changed_at`
     return None
 
 
@@ -88,6 +95,8 @@ def _cell_is(kind: str, value: str, contacts: bool = False) -> bool:
         return False
     if kind == "PERSON" and contacts and contact_name(value):
         return True
+    if kind == "PASSWORD":
+        return bool(_PASSWORD_CELL.fullmatch(value)) and value.upper() not in ("NULL", "NONE", "DEFAULT")
     if kind == "PHONE":
         return bool(_PHONE_CELL.fullmatch(value)) and sum(char.isdigit() for char in value) >= 6
     if kind == "STREET_ADDRESS":

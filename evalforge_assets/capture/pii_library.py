@@ -32,7 +32,7 @@ from evalforge_assets.capture.pii_ibans import find_ibans
 from evalforge_assets.capture.pii_name_finders import name_candidates
 from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hold_national_id
 from evalforge_assets.capture.pii_pairs import find_credential_ids
-from evalforge_assets.capture.pii_password_files import find_file_passwords
+from evalforge_assets.capture.pii_password_files import find_answered_passwords, find_file_passwords
 from evalforge_assets.capture.pii_patterns import CSV_CARD_FIELD, GDS_CARD_FIELD, Candidate
 from evalforge_assets.capture.pii_phones import DATE_OR_TIME, find_cued_phones, find_phones
 from evalforge_assets.capture.pii_phones_placed import find_placed_phones
@@ -428,7 +428,8 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_inserted_values(text)  # gated inside: a literal search for INSERT
     found += name_candidates(text, shapes)
     found += find_credential_ids(text)  # gated inside: a `{` is one literal search
-    found += find_file_passwords(text)  # gated inside, as is the next
+    found += find_file_passwords(text)  # gated inside, as are the next
+    found += find_answered_passwords(text)
     found += find_reservation_contacts(text)
     found += find_spoken_emails(text, shapes)
     found += find_spoken_numbers(text, shapes)

@@ -5,7 +5,9 @@
 * a password piped into a login (`echo "tovcUu1a~LCs" | docker login ghcr.io -u bot --password-stdin`, the same
   for `helm registry login`, `podman login`, `oras login`): what `echo` or `printf` prints;
 * the MySQL clients' password written against their `-p` flag (`mysql -h db -u admin -p'hunter.2' crm`,
-  `mysqldump -uroot -pS3cret db`), which their manual says takes no space.
+  `mysqldump -uroot -pS3cret db`), which their manual says takes no space;
+* the answer in a chat to a request for a password (`nicole: whats the wifi pw for the office` then `upasna:
+  north_prove_area_price15`): one token of six characters or more, alone on the next line.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from evalforge_assets.capture.pii_answers import answers
 from evalforge_assets.capture.pii_patterns import Candidate
 
 # Host, a port number or `*`, database, user, then the password to the end of the line (a `\:` escapes a colon).
@@ -26,6 +29,21 @@ _PIPED_TO_LOGIN = re.compile(
 
 _MYSQL_CLIENT = re.compile(r"(?<![\w/.-])(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb)\b")
 _JOINED_P_FLAG = re.compile(r"""[ \t]-p(?P<quote>['"]?)(?P<password>[^\s'"]{1,128})(?P=quote)(?=\s|$)""")
+
+
+_ASKED_FOR_PASSWORD = re.compile(
+    r"(?i)\b(?:what|what's|whats|send|share|give|tell|need)\b[^\n]*\b(?:password|passwd|pw|passcode|passphrase)\b"
+)
+_ONE_TOKEN = re.compile(r"\S{6,128}")
+
+
+def find_answered_passwords(text: str) -> Iterator[Candidate]:
+    """The password a chat gives on the line after someone asks for one (see the module docstring)."""
+    if "\n" not in text or not _ASKED_FOR_PASSWORD.search(text):
+        return
+    for start, end in answers(text, _ASKED_FOR_PASSWORD):
+        if _ONE_TOKEN.fullmatch(text, start, end):
+            yield "PASSWORD", start, end
 
 
 def find_file_passwords(text: str) -> Iterator[Candidate]:

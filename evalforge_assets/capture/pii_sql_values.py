@@ -2,7 +2,7 @@
 ('…', 'दीप्ति सिंह', '…')`, as a database error or a query log prints the statement.
 
 An `INSERT` is a table turned on its side: the column list is the header, each parenthesised tuple a row. A quoted
-value under a column of names, phones, street lines or SSNs is read by the test of `pii_csv_columns` for that
+value under a column of names, phones, street lines, SSNs or passwords is read by the test of `pii_csv_columns` for that
 column, so a name in any script or a phone number written with nothing around it is found by its column alone.
 """
 
@@ -16,15 +16,18 @@ from evalforge_assets.capture.pii_patterns import Candidate
 
 _INSERT = re.compile(
     r"(?i:insert[ \t]+(?:or[ \t]+\w+[ \t]+)?into)[ \t]+[\w.\"`\[\]]{1,80}[ \t]*"
-    r"\((?P<columns>[^()]{1,600})\)[ \t]*(?i:values)[ \t]*"
+    r"\((?P<columns>[^()]{1,600})\)[ \t\r\n]*(?i:values)[ \t\r\n]*"
 )
 _COLUMN = re.compile(r"[ \t\r\n]*[\"`\[]?(?P<name>[^\W\d][\w]{0,60})[\"`\]]?[ \t\r\n]*")
 # One value of a row: a quoted string (SQL doubles a quote inside it), or anything else up to a comma.
-_VALUE = re.compile(r"[ \t\r\n]*(?:'(?P<quoted>(?:[^'\n]|'')*)'|(?P<bare>[^,()'\n]*))[ \t\r\n]*")
+# A bare value may be a function call (`now()`, `lower('x')` is left whole).
+_VALUE = re.compile(
+    r"[ \t\r\n]*(?:'(?P<quoted>(?:[^'\n]|'')*)'|(?P<bare>[^,()'\n]*(?:\([^()\n]*\))?))[ \t\r\n]*"
+)
 
 
 def find_inserted_values(text: str) -> Iterator[Candidate]:
-    """PERSON, PHONE, STREET_ADDRESS and US_SSN candidates among the values of `INSERT` statements."""
+    """PERSON, PHONE, STREET_ADDRESS, US_SSN and PASSWORD candidates among the values of `INSERT` statements."""
     if "insert" not in text and "INSERT" not in text:
         return
     for statement in _INSERT.finditer(text):

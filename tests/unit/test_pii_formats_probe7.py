@@ -31,6 +31,10 @@ def _redacted(text: str) -> str:
         ("I forgot my password. I think it was orbit_harbor_battery but it doesn't work.", "orbit_harbor_battery",
          "<PASSWORD>"),
         ("User mentioned their Wi-Fi password is orbittundracoppervelvet", "orbittundracoppervelvet", "<PASSWORD>"),
+        # Probe 8 (looked at after its first measure): a chat answer to a request for a password, a CSV column.
+        ("nicole: whats the wifi pw for the Boston office\nupasna: north_prove_area_price15\nnicole: ty",
+         "north_prove_area_price15", "<PASSWORD>"),
+        ("user,password\nana,Qj(3SLRmh$#m", "Qj(3SLRmh$#m", "<PASSWORD>"),
     ],
 )
 def test_the_value_is_replaced(text: str, value: str, placeholder: str) -> None:
@@ -48,6 +52,8 @@ def test_the_value_is_replaced(text: str, value: str, placeholder: str) -> None:
         "password reset requested; the password is incorrect",
         "The password authentication failed for user admin",
         "Your password must be at least 12 characters long",
+        "user,password_hash,password_changed_at\nana,$2b$12$abcdefghijklmnopqrstuv,2026-01-02",
+        "nicole: whats the wifi pw for the office\nupasna: on the fridge",
     ],
 )
 def test_what_is_no_such_value_is_kept(text: str) -> None:

@@ -53,6 +53,9 @@ def _redacted(text: str) -> str:
          ["दीप्ति सिंह"]),
         (("insert into customers (id, name, phone) values (1, 'Olivie Texier', '0612345678'), "
           "(2, 'Ivo Marsh', NULL)"), ["Olivie Texier", "Ivo Marsh", "0612345678"]),
+        # As a statement is usually logged: VALUES on its own line, a function call among the values, a password.
+        (("INSERT INTO customers (full_name, email, street, password_plain, created_at)\nVALUES ('Harold Taylor', "
+          "'h@example.ru', 'Borgo Ravaglioli, 93', '!t3ZgqWc^l', now());"), ["Harold Taylor", "!t3ZgqWc^l"]),
     ],
 )
 def test_names_placed_where_only_people_stand_are_redacted(text: str, names: list[str]) -> None:
