@@ -115,7 +115,7 @@ _INTRODUCTIONS = (
     "sunt", "eu sunt", "dette er",
     "rappelé", "rappelée", "retornei a ligação para", "retornei a ligação de", "richiamato", "richiamata",
     "oddzwoniono", "oddzwoniono do", "devolví la llamada a", "teruggebeld", "återringt", "ringte tillbaka till",
-    "in the name of", "booked under", "reserved under",
+    "booked under", "reserved under",
     # The person a role is filled by ("Your courier Emil is on the way"): one known given name is enough.
     "courier", "your courier", "your driver", "your rider", "your agent", "your advisor", "your adviser",
     "your technician", "your nurse", "your pharmacist", "your caseworker", "your representative", "your host",

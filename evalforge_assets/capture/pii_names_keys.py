@@ -55,6 +55,7 @@ _QUERY_NAME = re.compile(r"(?<=[?&])(?:full_?)?name=(?P<value>[^&\s+=]+(?:\+[^&\
 # Letters of scripts without capitals that write words apart (not Chinese or Japanese, whose one "word" may be a
 # phrase), and their marks.
 _SPACED_UNCASED = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u0dff\u0e00-\u0e7f\u1000-\u109f]{2,30}")
+_BRACKETED_ADDRESS = re.compile(r"[<(][\w.+-]+@")  # a necessary condition of `_DISPLAY_NAME`
 _INNER_CAPITAL = re.compile(r"[^\W\d_][A-Z]")
 _DISPLAY_NAME = re.compile(
     r"(?:^|(?<=[:,;\"]))[ \t]*(?P<name>[^\s<>:,;\"@(][^<>:,;\"@\n()]{0,60}?)[ \t]*"
@@ -126,7 +127,7 @@ def find_keyed_names(text: str, letters: bytes | None = None) -> Iterator[Candid
             for match in _QUERY_NAME.finditer(text):
                 if _named_under_bare_key(match.group("value").replace("+", " ")):
                     yield "PERSON", match.start("value"), match.end("value")
-    if "@" in text and ("<" in text or "(" in text):
+    if "@" in text and _BRACKETED_ADDRESS.search(text):
         for match in _DISPLAY_NAME.finditer(text):
             name = match.group("name")
             # Two words at least, none with an inner capital: a sender of one word is a product or a company as

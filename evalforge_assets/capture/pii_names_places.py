@@ -61,6 +61,8 @@ _ADDRESSED = re.compile(
     r"(?m)(?:^|(?<=[:.!?])|(?<=\\n))[ \t]*(?P<name>[^\W\d_][^\n,:.!?\\]{0,60}?),[ \t]+(?i:"
     + phrase_alternation(_SECOND_PERSON) + r")(?![\w'’-])"
 )
+# A necessary condition of `_ADDRESSED`, searched first: a comma, then the second person.
+_COMMA_THEN_YOU = re.compile(r",[ \t]+(?i:" + phrase_alternation(_SECOND_PERSON) + r")(?![\w'’-])")
 _HERE = re.compile(r"(?m)(?:^|(?<=\\n))[ \t]*(?P<name>[^\W\d_][^\n,.!?—–\\-]{0,50}?)[ \t]+here[ \t]*(?=[—–,:!-])")
 # A CRM note that opens with whom it is about: Turkish "X geri arandı" (X was called back), Hindi "X को वापस कॉल
 # किया" (called X back).
@@ -89,13 +91,14 @@ def find_placed_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
         yield from _under_address_labels(text)
     if "CN=" in text:
         yield from _calendar_names(text)
-    if ", " in text and (not shapes.ascii or not shapes.words.isdisjoint(_SECOND_PERSON_WORDS)):
+    if ", " in text and (not shapes.ascii or not shapes.words.isdisjoint(_SECOND_PERSON_WORDS)) \
+            and _COMMA_THEN_YOU.search(text):
         yield from _names_at(_ADDRESSED, text)
     if " here" in text:
         yield from _names_at(_HERE, text)
     if "geri aran" in text or "कॉल" in text:
         yield from _names_at(_CALLED_BACK, text)
-    if _DASH_AFTER_A_SENTENCE.search(text):
+    if ("- " in text or "–" in text or "—" in text) and _DASH_AFTER_A_SENTENCE.search(text):
         yield from _names_at(_DASH_SIGNED, text)
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_answers import answers
 from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_shapes import Shapes
 
 # Host, a port number or `*`, database, user, then the password to the end of the line (a `\:` escapes a colon).
 _PGPASS_LINE = re.compile(
@@ -34,12 +35,15 @@ _JOINED_P_FLAG = re.compile(r"""[ \t]-p(?P<quote>['"]?)(?P<password>[^\s'"]{1,12
 _ASKED_FOR_PASSWORD = re.compile(
     r"(?i)\b(?:what|what's|whats|send|share|give|tell|need)\b[^\n]*\b(?:password|passwd|pw|passcode|passphrase)\b"
 )
+_PASSWORD_WORDS = frozenset([b"password", b"passwd", b"pw", b"passcode", b"passphrase"])
 _ONE_TOKEN = re.compile(r"\S{6,128}")
 
 
-def find_answered_passwords(text: str) -> Iterator[Candidate]:
+def find_answered_passwords(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """The password a chat gives on the line after someone asks for one (see the module docstring)."""
-    if "\n" not in text or not _ASKED_FOR_PASSWORD.search(text):
+    if "\n" not in text or (shapes.ascii and shapes.words.isdisjoint(_PASSWORD_WORDS)):
+        return
+    if not _ASKED_FOR_PASSWORD.search(text):
         return
     for start, end in answers(text, _ASKED_FOR_PASSWORD):
         if _ONE_TOKEN.fullmatch(text, start, end):

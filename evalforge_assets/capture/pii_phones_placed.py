@@ -28,6 +28,8 @@ _SIGNATURE_LINES = 4
 _CLOSING = re.compile(
     r"(?im)^[ \t]*(?:" + phrase_alternation((*_SIGN_OFFS, *_THANKS)) + r")[ \t]*[,.!]?[ \t]*$"
 )
+_CLOSING_FIRST_WORDS = frozenset(
+    first.encode() for phrase in (*_SIGN_OFFS, *_THANKS) if (first := re.split(r"[ .]", phrase)[0]).isascii())
 _NUMBER_LINE = re.compile(r"[ \t]*(?P<number>\+?\(?\d[\d ().\-/]{5,22}\d)[ \t]*(?:\||$)")
 # "number" after a word that makes it a phone's, not an order's or an invoice's.
 _SAID_TO_BE = re.compile(
@@ -50,7 +52,8 @@ def find_placed_phones(text: str, shapes: Shapes) -> Iterator[Candidate]:
     if not shapes.number_run:  # no room for seven digits with a phone's separators
         return
     if "\n" in text:
-        yield from _signature_numbers(text)
+        if not shapes.ascii or not shapes.words.isdisjoint(_CLOSING_FIRST_WORDS):
+            yield from _signature_numbers(text)
         yield from _answers(text)
     if not (shapes.ascii and shapes.words.isdisjoint(_GATE_WORDS)):
         yield from _said_to_be(text)
