@@ -11,6 +11,8 @@
 - **A sender naming themself at the start of a message** (`regan williams here — can you refund …`), and whom a
   CRM note opens with (`Tonguç Hançer geri arandı`, `मालती बोस को वापस कॉल किया`).
 - **A note signed with a dash at its end** (`Promised callback before 10:15. – Pavel`).
+- **A given name alone as the subject of a verb of tickets and minutes** (`Priya approved the refund`, `Kevin will
+  rotate the keys`): a known given name that is no ordinary word (not `Will will`, not `Docker said`).
 
 Latin-script words are checked as a list of people checks them (`pii_names_lists.listed_name`: a known given name
 alone, or first and last words that are each a known name or no English word) or, in lower case, as a label's name
@@ -26,7 +28,13 @@ from evalforge_assets.capture.pii_address_keys import may_announce_an_address
 from evalforge_assets.capture.pii_csv_columns import _MARKS
 from evalforge_assets.capture.pii_names import _given_names
 from evalforge_assets.capture.pii_names_beside import an_addressee
-from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _accept, _style, _titled
+from evalforge_assets.capture.pii_names_cues import (
+    _NON_NAME_WORDS,
+    _a_word_not_a_name,
+    _accept,
+    _style,
+    _titled,
+)
 from evalforge_assets.capture.pii_names_lists import listed_name
 from evalforge_assets.capture.pii_patterns import (
     _NOT_NAMES,
@@ -70,6 +78,18 @@ _CALLED_BACK = re.compile(
     r"(?m)(?:^|(?<=\\n))[ \t]*(?P<name>[^\W\d_][^\n,:.!?\\]{0,60}?)[ \t]+"
     r"(?:geri[ \t]+aran(?:dı|acak)|को[ \t]+(?:वापस[ \t]+)?कॉल)"
 )
+# A given name alone as the subject of a verb people do in tickets, minutes and reviews ("Priya approved the
+# refund", "Kevin will rotate the keys"): a known given name that is no ordinary word.
+_REPORTING_VERBS = (
+    "said", "says", "asked", "wrote", "replied", "reported", "confirmed", "approved", "rejected", "noted",
+    "mentioned", "suggested", "agreed", "escalated", "reviewed", "merged", "fixed", "called", "emailed", "requested",
+    "paged", "joined", "will", "owns", "thinks", "explained", "promised", "proposed", "volunteered", "signed",
+)
+_REPORTED_BY = re.compile(
+    r"(?<![\w@./'’-])(?P<name>[A-Z][a-zà-öø-ÿ'’]+(?:-[A-Z][a-zà-öø-ÿ]+)?)[ \t]+(?:" + "|".join(_REPORTING_VERBS)
+    + r")(?![\w'’-])"
+)
+_REPORTING_VERB_WORDS = frozenset(verb.encode() for verb in _REPORTING_VERBS)
 _SIGNED_WORD = rf"[^\W\d_](?:[\w'’-]|[{_MARKS}])*"
 _DASH_SIGNED = re.compile(
     rf"(?m)(?:^|(?<=[.!?])[ \t]+)[–—-]{{1,2}}[ \t]*(?P<name>{_SIGNED_WORD}(?:[ \t]+{_SIGNED_WORD}){{0,2}})[ \t]*"
@@ -98,8 +118,17 @@ def find_placed_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
         yield from _names_at(_HERE, text)
     if "geri aran" in text or "कॉल" in text:
         yield from _names_at(_CALLED_BACK, text)
+    if not shapes.words.isdisjoint(_REPORTING_VERB_WORDS):
+        yield from _subjects_of_reporting_verbs(text)
     if ("- " in text or "–" in text or "—" in text) and _DASH_AFTER_A_SENTENCE.search(text):
         yield from _names_at(_DASH_SIGNED, text)
+
+
+def _subjects_of_reporting_verbs(text: str) -> Iterator[Candidate]:
+    for match in _REPORTED_BY.finditer(text):
+        name = match.group("name")
+        if _titled(name) in _given_names() and name.lower() not in _NON_NAME_WORDS and not _a_word_not_a_name(name):
+            yield "PERSON", match.start("name"), match.end("name")
 
 
 def _under_address_labels(text: str) -> Iterator[Candidate]:

@@ -17,11 +17,11 @@ LEVELS = {
     pii_blind.BLIND1: (0.035, 0.04, 0.008),
     pii_blind.BLIND2: (0.03, 0.04, 0.021),
     pii_blind.BLIND3: (0.155, 0.03, 0.026),
-    pii_blind.BLIND4: (0.25, 0.025, 0.022),
+    pii_blind.BLIND4: (0.24, 0.025, 0.022),
     pii_blind.BLIND5: (0.2, 0.11, 0.014),
     pii_blind.BLIND6: (0.22, 0.115, 0.052),
     pii_blind.BLIND7: (0.2, 0.165, 0.035),
-    pii_blind.BLIND8: (0.375, 0.065, 0.04),
+    pii_blind.BLIND8: (0.335, 0.065, 0.04),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

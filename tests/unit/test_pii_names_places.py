@@ -1,4 +1,5 @@
-"""Names in the places messages and records keep for a person (`capture/pii_names_places.py`), doctors' titles
+"""Names in the places messages and records keep for a person (`capture/pii_names_places.py`), a given name as
+the subject of a reporting verb, doctors' titles
 of the Nordic languages, introductions of a booking, lower-case and other-script names under person keys, and a
 Chinese given name greeted at a message's start."""
 
@@ -73,6 +74,9 @@ def _redacted(text: str) -> str:
         ("मालती बोस को वापस कॉल किया, ईमेल पसंद करते हैं।", "मालती बोस"),
         ("Callback promised before 11:45. – टीना", "टीना"),
         ("धन्यवाद, शिव! मैंने आपका शिपिंग पता अपडेट कर दिया है।", "शिव"),
+        # A given name alone as the subject of a verb of tickets and minutes.
+        ("Priya approved the refund on Monday.", "Priya"),
+        ("Action items: Kevin will rotate the keys by Friday.", "Kevin"),
         # The name column of a table that also lists e-mail addresses or phones holds people.
         ("| Name | Email | Phone |\n|---|---|---|\n| Ikshita Gara | g@example.com | +912709864628 |", "Ikshita Gara"),
     ],
@@ -108,6 +112,8 @@ def test_a_name_in_its_place_is_redacted(text: str, name: str) -> None:
         "Candidate: gpt-4o-mini answered with the refund policy.",
         "Please pay the invoice, IBAN DE89370400440532013000",
         "Müşteri geri arandı.",
+        "Will will fix it after lunch.",
+        "Docker said no to the mount.",
     ],
 )
 def test_what_stands_in_such_a_place_and_is_no_name_is_kept(text: str) -> None:
