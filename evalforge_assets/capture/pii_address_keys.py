@@ -95,9 +95,9 @@ def find_keyed_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
             continue
         key_end = _KEY_TAIL.match(text, word.end()).end()  # type: ignore[union-attr]  # matches the empty string
         head = _KEY_HEAD.search(text, max(0, word.start() - 40), word.start())
-        key = text[head.start() if head else word.start() : key_end]
-        match = _VALUE.match(text, key_end)
         key_start = head.start() if head else word.start()
+        key = text[key_start:key_end]
+        match = _VALUE.match(text, key_end)
         if match is None and key_start > 0 and text[key_start - 1] == "<" and text.startswith(">", key_end):
             element = _ELEMENT_TEXT.match(text, key_end + 1)  # `<Street>Κοκκινιάς 644</Street>`
             if element is not None and address_key(key) and street_value(element.group("value").strip()):
@@ -123,8 +123,11 @@ def find_keyed_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
 
 # A line that ends by announcing an address (`Bill to:`, `Ship to:`, `I've updated your shipping address to:`,
 # `Lieferadresse:`): the lines under it are the address, whatever their country's shape.
+# The verbs of "ship to", "bill to" and the like.
+_TO_VERBS = ("ship", "bill", "deliver", "send", "mail", "sold")
+_SHIP_TO = r"(?:" + "|".join(_TO_VERBS) + r")[ \t]+to"
 _BLOCK_LABEL = re.compile(
-    r"(?i)(?:" + phrase_alternation(_ADDRESS_WORDS) + r"|(?:ship|bill|deliver|send|mail|sold)[ \t]+to)"
+    r"(?i)(?:" + phrase_alternation(_ADDRESS_WORDS) + r"|" + _SHIP_TO + r")"
     r"(?:[ \t]+(?:to|is|as|à|a))?[ \t]*:[ \t]*$"
 )
 _LINES = re.compile(r"[^\n\\]*(?:\\(?!n)[^\n\\]*)*")  # a line, ending at a line break or an escaped one
@@ -134,16 +137,16 @@ _SENTENCE_END = re.compile(r"[^\W\d_]{2,}[.!?]$")
 _BLOCK_LINES = 4
 
 
-_TO_VERBS = frozenset([b"ship", b"bill", b"deliver", b"send", b"mail", b"sold"])
-_TO_VERB_TEXT = re.compile(r"(?i)(?:ship|bill|deliver|send|mail|sold)[ \t]+to\b")
+_ASCII_TO_VERBS = frozenset(verb.encode() for verb in _TO_VERBS)
+_SHIP_TO_TEXT = re.compile(r"(?i)" + _SHIP_TO + r"\b")
 
 
 def may_announce_an_address(text: str, shapes: Shapes) -> bool:
     """A cheap test: an address word, or "ship to" or the like, is in the text."""
     if shapes.ascii:
-        if b"to" in shapes.words and not shapes.words.isdisjoint(_TO_VERBS):
+        if b"to" in shapes.words and not shapes.words.isdisjoint(_ASCII_TO_VERBS):
             return True
-    elif _TO_VERB_TEXT.search(text):
+    elif _SHIP_TO_TEXT.search(text):
         return True
     return may_hold_keyed_address(text, shapes)
 

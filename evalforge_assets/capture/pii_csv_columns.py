@@ -52,7 +52,9 @@ _SSN_HEADERS = frozenset(["ssn", "socialsecuritynumber", "socialsecurity", "tin"
 _SSN_CELL = re.compile(r"(\d{3})-?(\d{2})-?(\d{4})")
 
 
-def _header_kind(cell: str) -> str | None:
+def column_kind(cell: str) -> str | None:
+    """The entity a column named `cell` holds, when it names one (a phone, an SSN, a street, a person, a password;
+    an e-mail column only says the table lists people)."""
     if key_kind(cell) == "PHONE":
         return "PHONE"
     normalized = _normalized(cell)
@@ -106,11 +108,9 @@ def _cell_is(kind: str, value: str, contacts: bool = False) -> bool:
     return cell_is_name(value)
 
 
-def named_cell(header: str, value: str) -> str | None:
-    """The entity of `value` in a column named `header`, when the header names one and the value is one."""
-    kind = _header_kind(header)
-    stripped = value.strip()
-    return kind if kind and stripped == value and stripped and _cell_is(kind, stripped) else None
+def is_cell_of(kind: str, value: str) -> bool:
+    """Whether `value`, with no spaces around it, is a value of the column kind `kind` (`column_kind`)."""
+    return bool(value) and value == value.strip() and _cell_is(kind, value)
 
 
 def _cells(line: str, separator: str) -> list[tuple[int, int]]:
@@ -159,7 +159,7 @@ def _header(line: str, next_line: str) -> tuple[str, list[str | None]] | None:
             continue
         cells = [line[start:end].strip() for start, end in _row_cells(line, separator)]
         if len(cells) >= 2 and all(_HEADER_CELL.fullmatch(cell) for cell in cells):
-            kinds = [_header_kind(cell) for cell in cells]
+            kinds = [column_kind(cell) for cell in cells]
             if any(kinds):
                 return separator, kinds
     return None

@@ -30,19 +30,20 @@ _CLOSING = re.compile(
 )
 _CLOSING_FIRST_WORDS = frozenset(
     first.encode() for phrase in (*_SIGN_OFFS, *_THANKS) if (first := re.split(r"[ .]", phrase)[0]).isascii())
-_NUMBER_LINE = re.compile(r"[ \t]*(?P<number>\+?\(?\d[\d ().\-/]{5,22}\d)[ \t]*(?:\||$)")
+# A number of seven digits or more, perhaps with a phone's separators; `_if_a_phone` decides.
+_NUMBER = r"\+?\(?\d[\d ().\-/]{5,22}\d"
+_NUMBER_LINE = re.compile(rf"[ \t]*(?P<number>{_NUMBER})[ \t]*(?:\||$)")
 # "number" after a word that makes it a phone's, not an order's or an invoice's.
 _SAID_TO_BE = re.compile(
     r"(?i)(?:\b(?:phone|mobile|cell|contact|callback|telephone|whatsapp|from|my|your|his|her|their|our)|['\"](?:to|from)['\"])"
     r"[ \t]+number\b[ \t:]+(?=[+(\d])"
 )
 _EMERGENCY_LINE = re.compile(r"(?im)^[^\n]*\bemergency[ \t]+contact\b[^\n]*$")
-_DIGITS_IN_LINE = re.compile(r"\+?\(?\d[\d ().\-/]{5,22}\d")
+_NUMBER_RUN = re.compile(_NUMBER)
 _ASKED = re.compile(
     r"(?i)\b(?:phone|mobile|cell|reach you|call you|call back|callback|best number|contact number|whatsapp)\b"
     r"[^\n]*\?[ \t]*$"
 )
-_ANSWER = re.compile(r"\+?\(?\d[\d ().\-/]{5,22}\d")
 _GATE_WORDS = frozenset([b"number", b"emergency"])
 
 
@@ -58,7 +59,7 @@ def find_placed_phones(text: str, shapes: Shapes) -> Iterator[Candidate]:
     if not (shapes.ascii and shapes.words.isdisjoint(_GATE_WORDS)):
         yield from _said_to_be(text)
         for line in _EMERGENCY_LINE.finditer(text):
-            for number in _DIGITS_IN_LINE.finditer(text, line.start(), line.end()):
+            for number in _NUMBER_RUN.finditer(text, line.start(), line.end()):
                 yield from _if_a_phone(text, number.start(), number.end())
 
 
@@ -91,5 +92,5 @@ def _said_to_be(text: str) -> Iterator[Candidate]:
 
 def _answers(text: str) -> Iterator[Candidate]:
     for start, end in answers(text, _ASKED):
-        if _ANSWER.fullmatch(text, start, end):
+        if _NUMBER_RUN.fullmatch(text, start, end):
             yield from _if_a_phone(text, start, end)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_csv_columns import named_cell
+from evalforge_assets.capture.pii_csv_columns import column_kind, is_cell_of
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _INSERT = re.compile(
@@ -19,6 +19,7 @@ _INSERT = re.compile(
     r"\((?P<columns>[^()]{1,600})\)[ \t\r\n]*(?i:values)[ \t\r\n]*"
 )
 _COLUMN = re.compile(r"[ \t\r\n]*[\"`\[]?(?P<name>[^\W\d][\w]{0,60})[\"`\]]?[ \t\r\n]*")
+_NEXT_ROW = re.compile(r"[ \t\r\n]*,[ \t\r\n]*")
 # One value of a row: a quoted string (SQL doubles a quote inside it), or anything else up to a comma.
 # A bare value may be a function call (`now()`, `lower('x')` is left whole).
 _VALUE = re.compile(
@@ -34,18 +35,19 @@ def find_inserted_values(text: str) -> Iterator[Candidate]:
         columns = [_COLUMN.fullmatch(column) for column in statement.group("columns").split(",")]
         if any(column is None for column in columns):
             continue
-        names = [column.group("name") for column in columns if column is not None]
+        kinds = [column_kind(column.group("name")) for column in columns if column is not None]
+        if not any(kinds):
+            continue  # no column of personal data: its rows need not be read
         position = statement.end()
         while text.startswith("(", position):
             row, position = _row(text, position + 1)
             if row is None:
                 break
-            if len(row) == len(names):
-                for name, (start, end) in zip(names, row, strict=True):
-                    kind = named_cell(name, text[start:end])
-                    if kind:
+            if len(row) == len(kinds):
+                for kind, (start, end) in zip(kinds, row, strict=True):
+                    if kind and is_cell_of(kind, text[start:end]):
                         yield kind, start, end
-            after = re.compile(r"[ \t\r\n]*,[ \t\r\n]*").match(text, position)
+            after = _NEXT_ROW.match(text, position)
             if after is None:
                 break
             position = after.end()
