@@ -31,6 +31,13 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
   names, 510 streets, 2,540 hard negatives); pinned at the end of the session that wrote probe 7's rules and scored
   once with the code as that session started and as it ended, so it measures all of them blind.
 
+* `pii_blind9.jsonl`: 2,000 texts, 30 locales, 72 forms, written for names and streets where LLM applications put
+  them (requests about relatives and neighbours, answers restating them, agent scratchpads, CRM/ERP/HR call results,
+  retrieved court records, listings, obituaries, newsletters, reservations, claims; addresses in each country's
+  own order; 6,002 name spellings, 1,908 streets, 2,430 hard negatives, 76% of texts with a name after no cue);
+  pinned before anything was scored on it, and scored once with the code as the session that wrote the learned
+  name scorer started, with the rules alone and with the scorer, so it measures that scorer blind.
+
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """
 
@@ -70,3 +77,4 @@ BLIND5 = BlindCorpus("pii_blind5.jsonl", "df35e3bbf3d832fac159919238524c2f1cfc86
 BLIND6 = BlindCorpus("pii_blind6.jsonl", "3cb474328d7a5c1adf70aed9cf5f833424c8252b9fbb9885172e3f63660518f9")
 BLIND7 = BlindCorpus("pii_blind7.jsonl", "8ce55a7be52a9e3af76c483245ca56d366bf92565bc92a8cd580c53d8b66cf7d")
 BLIND8 = BlindCorpus("pii_blind8.jsonl", "3b9a1f2dfb59ac694832a92324cdeab6205fe0b51f1141ba5137cd2fa250f965")
+BLIND9 = BlindCorpus("pii_blind9.jsonl", "0b1584f470f7e45d98812a113a582df946af5899018c20acc799beddfbc29dd2")
