@@ -32,6 +32,7 @@ from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_library import library_candidates
 from evalforge_assets.capture.pii_name_echoes import name_echoes
 from evalforge_assets.capture.pii_names_beside import addressee_names
+from evalforge_assets.capture.pii_names_learned import learned_names
 from evalforge_assets.capture.pii_pairs import credential_id_keys
 from evalforge_assets.capture.pii_patterns import (
     _PLACEHOLDER,
@@ -58,6 +59,7 @@ __all__ = [
     "placeholder",
     "redact_tag",
     "redact_text",
+    "rule_findings",
     "sanitize_value",
     "ssn_valid",
 ]
@@ -94,13 +96,19 @@ def forget_known_clean() -> None:
     _REDACTED.clear()
 
 
-def _find(text: str) -> list[PiiMatch]:
+def rule_findings(text: str) -> list[PiiMatch]:
+    """The findings of the rules alone, without the learned look at the words they left
+    (`pii_names_learned`): what that model is trained on top of (`tools/train_person_model.py`)."""
+    return _find(text, learned=False)
+
+
+def _find(text: str, learned: bool = True) -> list[PiiMatch]:
     if len(text) < 3:
         return []
     shapes = Shapes.of(text)
     candidates = _candidates(text, shapes) + library_candidates(text, shapes)
     if not candidates:
-        return []
+        return _learned_only(text) if learned else []
     if "<" in text:
         # Redacted text must never match again: a finding that takes in a placeholder is no finding.
         candidates = [c for c in candidates if not _PLACEHOLDER.search(text, c[1], c[2])]
@@ -111,10 +119,20 @@ def _find(text: str) -> list[PiiMatch]:
     for candidate in candidates:
         _accept_if_free(candidate, accepted)
     _add_addressees(text, accepted)
+    if learned:  # free by construction: only words outside `accepted` are asked about
+        accepted.extend(learned_names(text, accepted))
     # A name inside a finding that ranks above it (`maria dot lopez at gmail dot com`) still names someone whose
     # other mentions are echoes of it.
     inside = [c for c in candidates if c[0] == "PERSON" and c not in accepted and _inside_email(c, accepted)]
     _add_name_echoes(text, accepted, inside)
+    accepted.sort(key=lambda c: c[1])
+    return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]
+
+
+def _learned_only(text: str) -> list[PiiMatch]:
+    """The learned names of a text where no rule found anything, and their other mentions."""
+    accepted = learned_names(text, [])
+    _add_name_echoes(text, accepted, [])
     accepted.sort(key=lambda c: c[1])
     return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]
 
@@ -167,7 +185,7 @@ def contains_pii(text: str) -> bool:
     if find_pii(text):
         return True
     found: dict[str, int] = {}
-    return bool(find_pii(prepare(text, redact_text, found))) or bool(found)
+    return bool(find_pii(prepare(text, _redact_decoded, found))) or bool(found)
 
 
 def _apply(text: str, matches: list[PiiMatch], counts: dict[str, int] | None) -> str:
@@ -218,8 +236,25 @@ def redact_text(text: str, counts: dict[str, int] | None = None) -> str:
 
 def _redact_plain(_: str, text: str, counts: dict[str, int]) -> str:
     if not text.isascii() or "%" in text or len(text) >= 16:
-        text = prepare(text, redact_text, counts)
+        text = prepare(text, _redact_decoded, counts)
     matches = find_pii(text)
+    return _apply(text, matches, counts) if matches else text
+
+
+def _redact_decoded(text: str, counts: dict[str, int] | None) -> str:
+    """A decoded segment redacted by the rules alone: the learned look at capitalised words (`pii_names_learned`)
+    reads text as people write it, and random bytes decoded as text are full of capitals, so whether a segment
+    hides something, and is therefore decoded in the output, is the rules' call."""
+    return _remembered(_DECODED, text, counts, _redact_by_rules)
+
+
+_DECODED = "\0decoded"  # the memo's prefix for decoded segments (no key of a JSON-like value holds a NUL)
+
+
+def _redact_by_rules(_: str, text: str, counts: dict[str, int]) -> str:
+    if not text.isascii() or "%" in text or len(text) >= 16:
+        text = prepare(text, _redact_decoded, counts)
+    matches = rule_findings(text)
     return _apply(text, matches, counts) if matches else text
 
 
@@ -293,7 +328,7 @@ def _redact_in_context(text: str, prefix: str, counts: dict[str, int] | None) ->
 
 def _redact_after(prefix: str, text: str, counts: dict[str, int]) -> str:
     if not text.isascii() or "%" in text or len(text) >= 16:
-        text = prepare(text, redact_text, counts)
+        text = prepare(text, _redact_decoded, counts)
     matches = find_pii(prefix + text)
     if not matches:
         return text
