@@ -198,7 +198,10 @@ _LATER_VALUE = re.compile(r"(?:[^\W\d_]{1,4}[ \t]+){1,3}([+(]?\d[\d ().\-/]{5,24
 
 
 # A password a few short words later ("my password, I think it was X", "the password I set was X").
-_LATER_PASSWORD = re.compile(r"(?:[^\W\d_]{1,5}[ \t]+){0,3}(?:was|is|be|as)[ \t]+([^\s\"'<>]{6,128})")
+_LATER_PASSWORD = re.compile(
+    r"(?:[^\W\d_]{1,8}[ \t]+){0,4}(?:(?:was|is|has[ \t]+been|been)[ \t]+(?:re)?set[ \t]+to|was|is|be|as)[ \t]+"
+    r"([^\s\"'<>]{6,128})"
+)
 
 
 def _phone_after(text: str, start: int, value: str, group: str, spaced: bool) -> tuple[int, int] | None:

@@ -6,6 +6,9 @@
   for `helm registry login`, `podman login`, `oras login`): what `echo` or `printf` prints;
 * the MySQL clients' password written against their `-p` flag (`mysql -h db -u admin -p'hunter.2' crm`,
   `mysqldump -uroot -pS3cret db`), which their manual says takes no space;
+* a Wi-Fi network and its password written `network / password` after a Wi-Fi label, as agendas, welcome notes and
+  room cards print them (`Speaker Wi-Fi: AILS-Speakers / Sunflower.1551&9`): the token after the slash, when it
+  mixes letters with digits or symbols;
 * the answer in a chat to a request for a password (`nicole: whats the wifi pw for the office` then `upasna:
   north_prove_area_price15`): one token of six characters or more, alone on the next line.
 """
@@ -32,6 +35,10 @@ _MYSQL_CLIENT = re.compile(r"(?<![\w/.-])(?:mysql|mysqldump|mysqladmin|mysqlimpo
 _JOINED_P_FLAG = re.compile(r"""[ \t]-p(?P<quote>['"]?)(?P<password>[^\s'"]{1,128})(?P=quote)(?=\s|$)""")
 
 
+_WIFI_PAIR = re.compile(
+    r"(?i)\b(?:wi-?fi|wlan|wireless)\b[^\n:]{0,30}:[ \t]*[^\s/]{1,32}(?:[ \t][^\s/]{1,32}){0,2}[ \t]+/[ \t]+"
+    r"(?P<password>\S{6,64})"
+)
 _ASKED_FOR_PASSWORD = re.compile(
     r"(?i)\b(?:what|what's|whats|send|share|give|tell|need)\b[^\n]*\b(?:password|passwd|pw|passcode|passphrase)\b"
 )
@@ -50,9 +57,14 @@ def find_answered_passwords(text: str, shapes: Shapes) -> Iterator[Candidate]:
             yield "PASSWORD", start, end
 
 
+def _mixed(value: str) -> bool:
+    """Letters with digits or symbols: a password, not a word (`Sunflower.1551&9`, not `Guest`)."""
+    return any(char.isalpha() for char in value) and not value.isalpha()
+
+
 def find_file_passwords(text: str) -> Iterator[Candidate]:
-    """The password field of `.pgpass` lines, the value echoed into `... login --password-stdin`, and a MySQL
-    client's `-pPASSWORD`."""
+    """The password field of `.pgpass` lines, the value echoed into `... login --password-stdin`, a MySQL
+    client's `-pPASSWORD`, and a Wi-Fi network's password after its name and a slash."""
     if "--password-stdin" in text:
         for match in _PIPED_TO_LOGIN.finditer(text):
             yield "PASSWORD", match.start("password"), match.end("password")
@@ -62,6 +74,11 @@ def find_file_passwords(text: str) -> Iterator[Candidate]:
             flag = _JOINED_P_FLAG.search(text, client.end(), len(text) if line_end == -1 else line_end)
             if flag is not None:
                 yield "PASSWORD", flag.start("password"), flag.end("password")
+    if " / " in text:
+        for match in _WIFI_PAIR.finditer(text):
+            password = match.group("password").rstrip(".,;")
+            if _mixed(password):
+                yield "PASSWORD", match.start("password"), match.start("password") + len(password)
     if text.count(":") >= 4:
         for match in _PGPASS_LINE.finditer(text):
             yield "PASSWORD", match.start("password"), match.end("password")

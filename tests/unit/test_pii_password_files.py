@@ -17,6 +17,9 @@ from evalforge_assets.capture.pii import redact_text
         ("printf '%s' 'S3cr3t-pa55' | helm registry login registry.example.com -u ci --password-stdin", "S3cr3t-pa55"),
         ("Δεν μπορώ να συνδεθώ, αν και ο κωδικός μου είναι Uy3!6_GfxcN^VZ. Ευχαριστώ", "Uy3!6_GfxcN^VZ"),
         ("ვერ შევდივარ, თუმცა ჩემი პაროლია cpBnG9qZ3B. მადლობა", "cpBnG9qZ3B"),
+        ("Presenter Wi-Fi: Hall-B-Speakers / Marigold.2207&4 · questions to the desk", "Marigold.2207&4"),
+        ("WLAN: Gaeste / kP9#tz2Lq", "kP9#tz2Lq"),
+        ("Temp password for the kiosk account was reset to Qe7(pLm2Zr – change it at first login.", "Qe7(pLm2Zr"),
     ],
 )
 def test_a_password_in_its_format_s_place_is_redacted(text: str, password: str) -> None:
@@ -31,6 +34,8 @@ def test_a_password_in_its_format_s_place_is_redacted(text: str, password: str) 
         "cat token.txt | docker login --username bot --password-stdin ghcr.io",
         "12:30:45:00:11 and a:b:c:d:e",
         "ο κωδικός παραγγελίας είναι ORD-2291",  # "the order code is ORD-2291"
+        "Guest Wi-Fi: Lobby / open network, no password",
+        "Your password was reset to the default policy",
     ],
 )
 def test_the_same_shapes_without_a_password_stay(text: str) -> None:
