@@ -235,9 +235,13 @@ def redact_text(text: str, counts: dict[str, int] | None = None) -> str:
 
 
 def _redact_plain(_: str, text: str, counts: dict[str, int]) -> str:
+    return _decoded_and_redacted(text, counts, find_pii)
+
+
+def _decoded_and_redacted(text: str, counts: dict[str, int], find: Callable[[str], list[PiiMatch]]) -> str:
     if not text.isascii() or "%" in text or len(text) >= 16:
         text = prepare(text, _redact_decoded, counts)
-    matches = find_pii(text)
+    matches = find(text)
     return _apply(text, matches, counts) if matches else text
 
 
@@ -252,10 +256,7 @@ _DECODED = "\0decoded"  # the memo's prefix for decoded segments (no key of a JS
 
 
 def _redact_by_rules(_: str, text: str, counts: dict[str, int]) -> str:
-    if not text.isascii() or "%" in text or len(text) >= 16:
-        text = prepare(text, _redact_decoded, counts)
-    matches = rule_findings(text)
-    return _apply(text, matches, counts) if matches else text
+    return _decoded_and_redacted(text, counts, rule_findings)
 
 
 # ------------------------------------------------------------------------------------------ JSON-like values
