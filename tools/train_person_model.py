@@ -29,7 +29,12 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from evalforge_assets.capture.pii import rule_findings
-from evalforge_assets.capture.pii_names_learned import MODEL_PATH, capitalised_words, word_features
+from evalforge_assets.capture.pii_names_learned import (
+    MODEL_PATH,
+    capitalised_words,
+    word_counts,
+    word_features,
+)
 from tests.corpora.pii_blind import BLIND1, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BlindCorpus
 
 TRAINING_PROBES = (BLIND1, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6)
@@ -77,9 +82,10 @@ def examples_of(probe: BlindCorpus) -> Examples:
             for span in _occurrences(text, value)
         ]
         examples.negatives += len(sample.negatives)
+        counts = word_counts(text)
         for start, end in capitalised_words(text, taken):
             inside = next((number for number, (a, b) in negatives if start < b and a < end), None)
-            examples.features.append(dict.fromkeys(word_features(text, start, end), True))
+            examples.features.append(dict.fromkeys(word_features(text, start, end, counts), True))
             examples.labels.append(int(any(a <= start and end <= b for a, b in names)))
             examples.weights.append(1.0 if inside is None else NEGATIVE_WEIGHT)
             examples.negative_of.append(inside)

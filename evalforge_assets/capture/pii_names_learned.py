@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -135,10 +137,11 @@ def learned_names(text: str, taken: list[Candidate]) -> list[Candidate]:
         return []
     model = person_token_model()
     cutoff = model.logit_threshold
+    counts = word_counts(text)
     chosen: list[tuple[int, int]] = []
     for run, asked in runs:
         named = [
-            ask and model.score(word_features(text, start, end)) >= cutoff
+            ask and model.score(word_features(text, start, end, counts)) >= cutoff
             for (start, end), ask in zip(run, asked, strict=True)
         ]
         if any(named) and not _phrase(text, run, named):
@@ -266,8 +269,14 @@ def _runs(text: str) -> list[list[tuple[int, int]]]:
     return runs
 
 
-def word_features(text: str, start: int, end: int) -> list[str]:
-    """The features of the word `text[start:end]` (the same function trains the model and applies it)."""
+def word_counts(text: str) -> Counter[str]:
+    """How often each word occurs in `text`, counted once per text (a word's count is one of its features)."""
+    return Counter(match.group() for match in _WORD.finditer(text))
+
+
+def word_features(text: str, start: int, end: int, counts: Mapping[str, int]) -> list[str]:
+    """The features of the word `text[start:end]`, given the text's `word_counts` (the same function trains the
+    model and applies it)."""
     word = text[start:end]
     features = list(_own_features(word))
     features.append(f"run={min(_run_before(text, start), 3)},{min(_run_after(text, end), 4)}")
@@ -292,7 +301,7 @@ def word_features(text: str, start: int, end: int) -> list[str]:
     if after:
         features.append(f"nshape={_shape(after)}")
         features += _lexical(after, "n_")
-    if text.count(word) > 1:
+    if counts.get(word, 0) > 1:
         features.append("repeat")
     return features
 

@@ -14,6 +14,7 @@ from evalforge_assets.capture.pii_names_learned import (
     capitalised_words,
     learned_names,
     person_token_model,
+    word_counts,
     word_features,
 )
 from tests.corpora import pii_blind
@@ -127,7 +128,7 @@ def test_it_only_adds_names_to_what_the_rules_found() -> None:
 def test_the_same_function_makes_the_features_for_training_and_for_scoring() -> None:
     text = "Yesterday Zofia Kowalczyk moved the meeting"
     start = text.index("Zofia")
-    features = word_features(text, start, start + len("Zofia"))
+    features = word_features(text, start, start + len("Zofia"), word_counts(text))
     assert "pw=yesterday" in features and "nw=kowalczyk" in features and "given" in features
     assert not any(feature.startswith("w=") for feature in features)  # the word itself is never a feature
     model = person_token_model()
