@@ -270,8 +270,9 @@ def _runs(text: str) -> list[list[tuple[int, int]]]:
 
 
 def word_counts(text: str) -> Counter[str]:
-    """How often each word occurs in `text`, counted once per text (a word's count is one of its features)."""
-    return Counter(match.group() for match in _WORD.finditer(text))
+    """How often each capitalised word occurs in `text`, counted once per text (whether the word asked about recurs
+    is one of its features; one count in C, not a scan of the text per word)."""
+    return Counter(_CAPITALISED.findall(text))
 
 
 def word_features(text: str, start: int, end: int, counts: Mapping[str, int]) -> list[str]:
