@@ -1,6 +1,8 @@
 """Undoing the disguises personal data travels in before it is scanned: Unicode compatibility forms
 (full-width `ｅｘａｍｐｌｅ＠…`, ligatures), zero-width characters inside a value, URL-encoding
-(`?email=erin.url%40example.com`) and base64 segments (`payload=eyJlbWFpbCI6…`).
+(`?email=erin.url%40example.com`), JSON strings whose letters are `\\uXXXX` escapes (what `json.dumps` writes by
+default: `"Harloffstra\\u00dfe 127"`, also a JSON document inside a JSON string) and base64 segments
+(`payload=eyJlbWFpbCI6…`).
 
 `prepare` returns the text to scan and to store: normalized (NFKC, zero-width characters removed), and with
 each encoded segment that hides a finding replaced by its decoded, redacted form. Encoded segments that hide
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -19,8 +22,12 @@ from urllib.parse import unquote
 
 # Zero-width and invisible formatting characters that split a value without showing: ZWSP, ZWNJ, ZWJ, LRM,
 # RLM, word joiner and invisible operators, BOM, soft hyphen.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad"))
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad")
+)
 _PERCENT_RUN = re.compile(r"[^\s\"'<>&?=]*%[0-9A-Fa-f]{2}[^\s\"'<>&?=]*")
+# A JSON string (its content may hold escaped quotes); one that holds a `\uXXXX` escape is decoded.
+_JSON_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
 # Decoded bytes count as text when nearly all of them are printable.
 _PRINTABLE_SHARE = 0.95
@@ -40,7 +47,11 @@ def _decode_base64(segment: str) -> str | None:
     # Cached: most segments that reach here are file paths and ids of stack traces and URLs, which repeat.
     padded = segment + "=" * (-len(segment) % 4)
     try:
-        raw = base64.urlsafe_b64decode(padded) if ("-" in segment or "_" in segment) else base64.b64decode(padded)
+        raw = (
+            base64.urlsafe_b64decode(padded)
+            if ("-" in segment or "_" in segment)
+            else base64.b64decode(padded)
+        )
         decoded = raw.decode("utf-8")
     except (binascii.Error, ValueError):
         return None
@@ -51,11 +62,15 @@ def _decode_base64(segment: str) -> str | None:
 
 
 def prepare(text: str, redact: Redactor, counts: dict[str, int] | None) -> str:
-    """`text` normalized, with every URL-encoded or base64 segment that hides a finding replaced by its
+    """`text` normalized, with every URL-encoded, JSON-escaped or base64 segment that hides a finding replaced by its
     decoded form passed through `redact` (which counts what it removes in `counts`)."""
     text = normalize(text)
     if "%" in text:
-        text = _PERCENT_RUN.sub(lambda match: _decoded_if_hiding(match.group(), unquote(match.group()), redact, counts), text)
+        text = _PERCENT_RUN.sub(
+            lambda match: _decoded_if_hiding(match.group(), unquote(match.group()), redact, counts), text
+        )
+    if "\\u" in text:
+        text = _JSON_STRING.sub(lambda match: _unescaped_if_hiding(match, redact, counts), text)
     # Most segments are paths and ids that decode to no text: the rewrite (a callback per segment) runs only when
     # one does, and then it is the same as running it always (undecodable segments are kept as they are).
     if len(text) >= 16 and any(_decode_base64(segment) is not None for segment in _BASE64_RUN.findall(text)):
@@ -74,6 +89,22 @@ def _decoded_if_hiding(original: str, decoded: str, redact: Redactor, counts: di
         for entity, count in found.items():
             counts[entity] = counts.get(entity, 0) + count
     return redacted
+
+
+def _unescaped_if_hiding(match: re.Match[str], redact: Redactor, counts: dict[str, int] | None) -> str:
+    """A JSON string with `\\uXXXX` escapes, decoded and redacted when it hides a finding, then escaped again
+    (quotes, backslashes, line breaks; letters stay as they are), so the text around it keeps its structure."""
+    content = match.group(1)
+    if "\\u" not in content:
+        return match.group()
+    try:
+        decoded = json.loads(f'"{content}"')
+    except ValueError:
+        return match.group()
+    redacted = _decoded_if_hiding(content, decoded, redact, counts)
+    if redacted is content:
+        return match.group()
+    return json.dumps(redacted, ensure_ascii=False)
 
 
 def _base64_if_hiding(segment: str, redact: Redactor, counts: dict[str, int] | None) -> str:

@@ -1,0 +1,48 @@
+"""JSON strings whose letters are `\\uXXXX` escapes (`json.dumps`'s default) are read decoded (`capture/pii_decode.py`)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from evalforge_assets.capture.pii import contains_pii, redact_text
+
+
+@pytest.mark.parametrize(
+    ("payload", "value"),
+    [
+        ({"address": "Harloffstraße 127, 89962 Perleberg"}, "Harloffstra\\u00dfe 127, 89962 Perleberg"),
+        ({"customer": {"name": "Maritta von Weiß", "tier": "gold"}}, "Maritta von Wei\\u00df"),
+        ({"contact": "Зоя Петрова, +7 927 560-47-38"}, "+7 927 560-47-38"),
+    ],
+)
+def test_an_escaped_value_is_redacted_and_the_json_still_parses(payload: dict, value: str) -> None:
+    text = json.dumps(payload)  # ensure_ascii: every non-ASCII letter escaped
+    assert value in text
+    redacted = redact_text(text)
+    assert value not in redacted
+    assert "<" in redacted
+    json.loads(redacted)  # the string was escaped again where it was decoded
+
+
+def test_a_json_document_inside_a_json_string_is_decoded_level_by_level() -> None:
+    inner = json.dumps({"address": "Harloffstraße 127, 89962 Perleberg"})
+    text = json.dumps({"tool_result": inner})
+    assert "Harloffstra\\\\u00dfe 127" in text
+    redacted = redact_text(text)
+    assert "Harloffstra" not in redacted
+    assert json.loads(json.loads(redacted)["tool_result"]) == {"address": "<STREET_ADDRESS>"}
+    assert not contains_pii(redacted)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps({"message": "café au lait, Größe M", "count": 3}),
+        '{"broken": "\\u00zz escape"}',  # not valid JSON: kept as it is
+        '{"path": "C:\\\\Users\\\\build"}',
+    ],
+)
+def test_escaped_strings_that_hide_nothing_stay_byte_for_byte(text: str) -> None:
+    assert redact_text(text) == text
