@@ -1,7 +1,7 @@
 """A learned second look at capitalised words the rules left: is this word part of a person's name?
 
 The rules of the other `pii_names*` modules find a name by what stands around it (a cue, a label, a list, a
-place in a form). A name written with none of those (`Yesterday Kowalski moved the meeting`) is left to this
+place in a form). A name written with none of those (`Their daughter Bogdana moved to Lyon`) is left to this
 scorer: a logistic regression over features of one capitalised word and its neighbours (its shape and ending,
 whether the name lists and Webster's dictionary know it and its neighbours, the separators around it, the run of
 capitalised words it stands in, a company suffix after it, whether it recurs in the text). It never sees the
@@ -11,8 +11,9 @@ the training corpora's names: what it learns is how names stand in text.
 The weights (`person_token_model.json`) are trained by `tools/train_person_model.py` on blind probes 1-6 only,
 every word the rules had not already taken, labelled by whether it lies inside a planted name; probes 7 and
 later are held out to measure it (`docs/ingestion.md`, "A learned look at the words the rules left"). A word is
-taken when the model's probability reaches the file's threshold, chosen for few damaged hard negatives; words
-taken next to each other, with only spaces between them, are reported as one name.
+taken when the model's probability reaches the file's threshold, chosen for few damaged hard negatives; a run of
+capitalised words with one taken word is taken whole and reported as one name. Known limit: a lone surname in
+prose (`Kowalski signed the lease`) mostly scores under the threshold.
 """
 
 from __future__ import annotations
