@@ -107,8 +107,8 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
         return []
     shapes = Shapes.of(text)
     candidates = _candidates(text, shapes) + library_candidates(text, shapes)
-    if not candidates:
-        return _learned_only(text) if learned else []
+    if not candidates and not learned:
+        return []
     if "<" in text:
         # Redacted text must never match again: a finding that takes in a placeholder is no finding.
         candidates = [c for c in candidates if not _PLACEHOLDER.search(text, c[1], c[2])]
@@ -125,14 +125,6 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
     # other mentions are echoes of it.
     inside = [c for c in candidates if c[0] == "PERSON" and c not in accepted and _inside_email(c, accepted)]
     _add_name_echoes(text, accepted, inside)
-    accepted.sort(key=lambda c: c[1])
-    return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]
-
-
-def _learned_only(text: str) -> list[PiiMatch]:
-    """The learned names of a text where no rule found anything, and their other mentions."""
-    accepted = learned_names(text, [])
-    _add_name_echoes(text, accepted, [])
     accepted.sort(key=lambda c: c[1])
     return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]
 
