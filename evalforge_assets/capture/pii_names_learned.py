@@ -222,12 +222,10 @@ def _asked(text: str, start: int, end: int, lowered: str, blocked: list[Candidat
 
 def _under_a_key_of_things(text: str, start: int) -> bool:
     """Whether the run is the value of a key or label that names a place or a thing (`"destination": "Milan"`)."""
-    position = start
-    while position > 0 and text[position - 1] in " \t":
-        position -= 1
+    position = _gap_start(text, start)
     if position == 0 or text[position - 1] not in "\"':=":
         return False
-    key, _ = _word_before(text, start)
+    key, _ = _word_before(text, position)
     return key.lower().replace("-", "_").rsplit("_", 1)[-1] in _KEYS_OF_THINGS
 
 
@@ -286,9 +284,10 @@ def word_features(text: str, start: int, end: int, counts: Mapping[str, int]) ->
         features.append("n_corp")
     if (start > 0 and text[start - 1].isdigit()) or _NUMBER_BEFORE.search(text[max(0, start - 4) : start]):
         features.append("pdigit")
-    if _at_opening(text, start):
+    gap_start = _gap_start(text, start)
+    if gap_start == 0 or text[gap_start - 1] in _OPENERS:
         features.append("sstart")
-    before, separator_before = _word_before(text, start)
+    before, separator_before = _word_before(text, gap_start)
     after, separator_after = _word_after(text, end)
     features += [
         f"psep={separator_before}",
@@ -374,18 +373,16 @@ _COMMON_SURNAMES = 5_000
 _ENDINGS = ("ing", "ed", "es", "s", "ly", "ers", "er", "ment", "ness", "ions", "ion")
 
 
-def _at_opening(text: str, start: int) -> bool:
+def _gap_start(text: str, start: int) -> int:
+    """Where the spaces or tabs before `start` begin."""
     position = start
     while position > 0 and text[position - 1] in " \t":
         position -= 1
-    return position == 0 or text[position - 1] in _OPENERS
+    return position
 
 
-def _word_before(text: str, start: int) -> tuple[str, str]:
-    """The word before `start` and the character just before the word's gap (`^` at the text's start)."""
-    position = start
-    while position > 0 and text[position - 1] in " \t":
-        position -= 1
+def _word_before(text: str, position: int) -> tuple[str, str]:
+    """The word before `position` (a `_gap_start`) and the character just before it (`^` at the text's start)."""
     separator = text[position - 1] if position > 0 else "^"
     match = _WORD_BEFORE.search(text[max(0, position - _CONTEXT) : position])
     return (match.group(1) if match else ""), separator
