@@ -35,6 +35,7 @@ from evalforge_assets.capture.pii_names_learned import (
     word_counts,
     word_features,
 )
+from tests.corpora.pii import occurrences
 from tests.corpora.pii_blind import BLIND1, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BlindCorpus
 
 TRAINING_PROBES = (BLIND1, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6)
@@ -56,14 +57,6 @@ class Examples:
     negatives: int = 0
 
 
-def _occurrences(text: str, value: str) -> list[tuple[int, int]]:
-    spans, at = [], text.find(value)
-    while at >= 0:
-        spans.append((at, at + len(value)))
-        at = text.find(value, at + 1)
-    return spans
-
-
 def examples_of(probe: BlindCorpus) -> Examples:
     """One example per capitalised word the rules left in the probe's texts."""
     examples = Examples([], [], [], [])
@@ -74,12 +67,12 @@ def examples_of(probe: BlindCorpus) -> Examples:
             span
             for entity, value in sample.entities
             if entity == "PERSON"
-            for span in _occurrences(text, value)
+            for span in occurrences(text, value)
         ]
         negatives = [
             (examples.negatives + index, span)
             for index, value in enumerate(sample.negatives)
-            for span in _occurrences(text, value)
+            for span in occurrences(text, value)
         ]
         examples.negatives += len(sample.negatives)
         counts = word_counts(text)

@@ -744,7 +744,8 @@ def labeled_pii_corpus(seed: int = 0, size: int = 2000) -> list[LabeledText]:
 Finder = Callable[[str], Sequence[PiiMatch]]
 
 
-def _occurrences(text: str, value: str) -> list[tuple[int, int]]:
+def occurrences(text: str, value: str) -> list[tuple[int, int]]:
+    """Every span where `value` stands in `text`, overlapping ones included."""
     spans, start = [], text.find(value)
     while start != -1:
         spans.append((start, start + len(value)))
@@ -779,9 +780,9 @@ def score(
     for sample in corpus:
         matches = [m for m in find(sample.text) if wanted is None or m.entity in wanted]
         planted = [(e, v) for e, v in sample.entities if wanted is None or e in wanted]
-        planted_spans = [(e, span) for e, v in planted for span in _occurrences(sample.text, v)]
+        planted_spans = [(e, span) for e, v in planted for span in occurrences(sample.text, v)]
         for entity, value in planted:
-            spans = _occurrences(sample.text, value)
+            spans = occurrences(sample.text, value)
             covered = any(
                 m.entity == entity and m.start <= s and m.end >= e for m in matches for s, e in spans
             )
@@ -801,7 +802,7 @@ def score(
                 entry(entity).leaks += 1
         for negative in sample.negatives:
             if redacted.count(negative) < sample.text.count(negative):
-                spans = _occurrences(sample.text, negative)
+                spans = occurrences(sample.text, negative)
                 culprit = next(
                     (m.entity for m in matches for s, e in spans if m.start < e and s < m.end), "UNKNOWN"
                 )
