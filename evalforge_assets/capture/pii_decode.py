@@ -22,9 +22,7 @@ from urllib.parse import unquote
 
 # Zero-width and invisible formatting characters that split a value without showing: ZWSP, ZWNJ, ZWJ, LRM,
 # RLM, word joiner and invisible operators, BOM, soft hyphen.
-_INVISIBLE = dict.fromkeys(
-    map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad")
-)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad"))
 _PERCENT_RUN = re.compile(r"[^\s\"'<>&?=]*%[0-9A-Fa-f]{2}[^\s\"'<>&?=]*")
 # A JSON string (its content may hold escaped quotes); one that holds a `\uXXXX` escape is decoded.
 _JSON_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
@@ -47,11 +45,7 @@ def _decode_base64(segment: str) -> str | None:
     # Cached: most segments that reach here are file paths and ids of stack traces and URLs, which repeat.
     padded = segment + "=" * (-len(segment) % 4)
     try:
-        raw = (
-            base64.urlsafe_b64decode(padded)
-            if ("-" in segment or "_" in segment)
-            else base64.b64decode(padded)
-        )
+        raw = base64.urlsafe_b64decode(padded) if ("-" in segment or "_" in segment) else base64.b64decode(padded)
         decoded = raw.decode("utf-8")
     except (binascii.Error, ValueError):
         return None
@@ -62,13 +56,11 @@ def _decode_base64(segment: str) -> str | None:
 
 
 def prepare(text: str, redact: Redactor, counts: dict[str, int] | None) -> str:
-    """`text` normalized, with every URL-encoded, JSON-escaped or base64 segment that hides a finding replaced by its
-    decoded form passed through `redact` (which counts what it removes in `counts`)."""
+    """`text` normalized, with every URL-encoded, JSON-escaped or base64 segment that hides a finding replaced
+    by its decoded form passed through `redact` (which counts what it removes in `counts`)."""
     text = normalize(text)
     if "%" in text:
-        text = _PERCENT_RUN.sub(
-            lambda match: _decoded_if_hiding(match.group(), unquote(match.group()), redact, counts), text
-        )
+        text = _PERCENT_RUN.sub(lambda match: _decoded_if_hiding(match.group(), unquote(match.group()), redact, counts), text)
     if "\\u" in text:
         text = _JSON_STRING.sub(lambda match: _unescaped_if_hiding(match, redact, counts), text)
     # Most segments are paths and ids that decode to no text: the rewrite (a callback per segment) runs only when
