@@ -37,6 +37,12 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
   own order; 6,002 name spellings, 1,908 streets, 2,430 hard negatives, 76% of texts with a name after no cue);
   pinned before anything was scored on it, and scored once with the code as the session that wrote the learned
   name scorer started, with the rules alone and with the scorer, so it measures that scorer blind.
+* `pii_blind10.jsonl`: 2,000 texts, 30 locales, 84 forms, written as what an engineer reads when an LLM agent or a
+  web service fails (tool calls and results, escaped JSON arguments, scratchpads, tickets, errors that embed a
+  user, `key=value` logs, git metadata, e-mail headers, CSV, YAML, tracebacks with locals, env dumps, `kubectl`
+  output), each text full of hard negatives an engineer must still read (exceptions, libraries, models, brands
+  named like people, law firms, street-named things; 1,311 names, 536 streets, 4,759 hard negatives); pinned
+  before anything was scored on it, and first scored with the code as its session started.
 
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """
@@ -78,3 +84,4 @@ BLIND6 = BlindCorpus("pii_blind6.jsonl", "3cb474328d7a5c1adf70aed9cf5f833424c825
 BLIND7 = BlindCorpus("pii_blind7.jsonl", "8ce55a7be52a9e3af76c483245ca56d366bf92565bc92a8cd580c53d8b66cf7d")
 BLIND8 = BlindCorpus("pii_blind8.jsonl", "3b9a1f2dfb59ac694832a92324cdeab6205fe0b51f1141ba5137cd2fa250f965")
 BLIND9 = BlindCorpus("pii_blind9.jsonl", "0b1584f470f7e45d98812a113a582df946af5899018c20acc799beddfbc29dd2")
+BLIND10 = BlindCorpus("pii_blind10.jsonl", "0c1232afdcce7701365417408d1e3dde4f8c02e06a2b421501b566d78b21d25c")

@@ -25,10 +25,11 @@ LEVELS = {
     pii_blind.BLIND7: (0.11, 0.09, 0.043),
     pii_blind.BLIND8: (0.255, 0.065, 0.041),
     pii_blind.BLIND9: (0.21, 0.136, 0.147),
+    pii_blind.BLIND10: (0.124, 0.077, 0.076),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
-         pii_blind.BLIND8: 2000, pii_blind.BLIND9: 2000}
+         pii_blind.BLIND8: 2000, pii_blind.BLIND9: 2000, pii_blind.BLIND10: 2000}
 # Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
 # in forms the finders still miss, and probes 5, 6 and 7 tokens (probe 6's are random session ids under `session_id`).
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
@@ -38,6 +39,7 @@ MEASURED_LEAKS = {
     pii_blind.BLIND7: {"EMAIL": 0.008, "TOKEN": 0.115},
     pii_blind.BLIND8: {},
     pii_blind.BLIND9: {},
+    pii_blind.BLIND10: {},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
@@ -50,6 +52,7 @@ STRUCTURED = {
     pii_blind.BLIND7: {"PHONE": 0.031, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND8: {"PHONE": 0.031, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND9: {"PHONE": 0.042, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND10: {"PHONE": 0.027, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
 }
 
 
