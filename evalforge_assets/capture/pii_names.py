@@ -42,6 +42,7 @@ _CASED_BLOCKS = (range(0x41, 0x530), range(0x1E00, 0x2000))
 _UPPER = "".join(chr(code) for block in _CASED_BLOCKS for code in block if chr(code).isupper())
 _LOWER = "".join(chr(code) for block in _CASED_BLOCKS for code in block if chr(code).islower())
 _U = f"[{re.escape(_UPPER)}]"
+CAPITAL_LETTER = _U  # a character class: any capital of those scripts
 _L = f"[{re.escape(_LOWER)}]"
 # "Müller", "O'Connor", "McCullough", "MacLeod", "Hans-Josef"; not "GitHub" or "OpenAI".
 _WORD = rf"(?:Ma?c(?={_U}))?{_U}(?:['’]{_U})?{_L}+(?:-{_U}{_L}+)?"

@@ -22,7 +22,7 @@ LEVELS = {
     pii_blind.BLIND4: (0.1, 0.025, 0.023),
     pii_blind.BLIND5: (0.2, 0.11, 0.014),
     pii_blind.BLIND6: (0.11, 0.115, 0.054),
-    pii_blind.BLIND7: (0.11, 0.09, 0.043),
+    pii_blind.BLIND7: (0.11, 0.091, 0.044),
     pii_blind.BLIND8: (0.255, 0.065, 0.041),
     pii_blind.BLIND9: (0.21, 0.136, 0.147),
     pii_blind.BLIND10: (0.124, 0.077, 0.076),

@@ -1,0 +1,73 @@
+"""Companies named after people: a run of names followed by a company's legal form ("Niemi Ky", "Weber & Lang
+GmbH", "Pacheco da Cruz Ltda.", "Beckmann Trupp AG & Co. OHG") names the company, not a person.
+
+The legal forms are cleanco's (some 320 terms from about 60 countries), written the way companies write them:
+a term with a dot in any case ("a.s.", "S.A.", "Kft."), one without in capitals ("AB", "AS") or capitalised
+when that is no English word ("Oy", "Ky"; not "As"), and "GmbH". A few of cleanco's bare terms are
+everyday words, state or time-zone codes or abbreviations ("UK", "OK", "ET", "PT", "VAT", "e.g."); after a
+name they say something else far more often, so they are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from cleanco.clean import get_unique_terms
+
+from evalforge_assets.capture.pii_names import CAPITAL_LETTER, _webster
+from evalforge_assets.capture.pii_patterns import _word_set
+
+# Bare terms that, after a name, are far more often a word, a code or an abbreviation than a legal form.
+_NOT_LEGAL_FORMS = _word_set(
+    "uk ok at et pt ep ev ei ba ec fa sp ud vat private sem sep sia ps gp kb mb nl bl bm da ad ae ee sd sf ik ij "
+    "kt co e.g. ent. company"
+) | {"and company", "& company"}
+# Names of partners joined into one company name before the legal form ("Weber & Lang GmbH", "Balázs és
+# Balogh Bt.", "Eskola Antikainen Ky"): up to three more capitalised words, or joining words.
+_JOINED = rf"(?:[ \t]+(?:{CAPITAL_LETTER}[\w'’-]*|&|and|und|és|e|y|et|i)){{0,4}}"
+
+
+@cache
+def _legal_forms() -> tuple[str, str]:
+    """(the dotted terms, the bare ones in their written forms) as regular-expression alternatives."""
+    dotted, bare = [], []
+    for term in get_unique_terms():
+        term = term.strip()
+        if not term.isprintable() or term in _NOT_LEGAL_FORMS:
+            continue
+        (dotted if "." in term or "/" in term or "&" in term or " " in term else bare).append(term)
+    # In capitals always ("AB", "AS"); capitalised ("Oy", "Ky") only when that is no English word ("As", "Sal").
+    ordinary, _ = _webster()
+    bare_forms = {term.upper() for term in bare if len(term) >= 2}
+    bare_forms |= {term.capitalize() for term in bare if len(term) >= 2 and term not in ordinary}
+    bare_forms.add("GmbH")
+    # Longest first, so "GmbH & Co. KG" wins over "GmbH" and "S.A. de C.V." over "S.A.".
+    return (
+        "|".join(re.escape(term) for term in sorted(dotted, key=len, reverse=True)),
+        "|".join(re.escape(term) for term in sorted(bare_forms, key=len, reverse=True)),
+    )
+
+
+@cache
+def _legal_form_after() -> re.Pattern[str]:
+    dotted, bare = _legal_forms()
+    return re.compile(rf"{_JOINED}(?:,?[ \t]+(?i:{dotted})|[ \t]+(?:{bare}))(?![\w])")
+
+
+@cache
+def _legal_form_before() -> re.Pattern[str]:
+    # `ООО «Наумов Абрамова»`, `AB Volvo Penta`: a bare form and maybe an opening quote, then the name. Not a
+    # dotted one: "Ltd. Anna Berg" is the end of one sentence and the start of the next.
+    _, bare = _legal_forms()
+    return re.compile(rf"(?<![\w.])(?:{bare})[ \t]*[«\"„“'‘]?[ \t]*\Z")
+
+
+def names_a_company(text: str, start: int, end: int) -> bool:
+    """Whether the name read at text[start:end] is (part of) a company's name: a legal form follows it, stands
+    before it on the same line, or is one of its words ("Maia Ltda", "ООО Ромашка" read whole as a name)."""
+    gaps = [start + index for index, char in enumerate(text[start:end]) if char in " \t"]
+    after, before = _legal_form_after(), _legal_form_before()
+    return any(after.match(text, position, end + 80) for position in (*gaps, end)) or any(
+        before.search(text, max(0, position - 30), position) for position in (start, *(gap + 1 for gap in gaps))
+    )
