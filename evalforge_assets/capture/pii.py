@@ -26,7 +26,6 @@ from typing import Any
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
 from evalforge_assets.capture.not_personal import a_mask
-from evalforge_assets.capture.pii_companies import names_a_company
 from evalforge_assets.capture.pii_context import _normalized
 from evalforge_assets.capture.pii_decode import prepare
 from evalforge_assets.capture.pii_finders import _candidates
@@ -34,6 +33,7 @@ from evalforge_assets.capture.pii_library import library_candidates
 from evalforge_assets.capture.pii_name_echoes import name_echoes
 from evalforge_assets.capture.pii_names_beside import addressee_names
 from evalforge_assets.capture.pii_names_learned import learned_names
+from evalforge_assets.capture.pii_not_people import names_no_one
 from evalforge_assets.capture.pii_pairs import credential_id_keys
 from evalforge_assets.capture.pii_patterns import (
     _PLACEHOLDER,
@@ -115,15 +115,16 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
         candidates = [c for c in candidates if not _PLACEHOLDER.search(text, c[1], c[2])]
     # A value masked already (`password=[FILTERED]`, `api_key: ***`) holds no secret (`not_personal`).
     candidates = [c for c in candidates if c[0] not in _SECRET_KINDS or not a_mask(_widened(text, c))]
-    # Names followed by a legal form name a company (`Niemi Ky`, `Weber & Lang GmbH`), whichever finder read them.
-    candidates = [c for c in candidates if c[0] != "PERSON" or not names_a_company(text, c[1], c[2])]
+    # A company (`Niemi Ky`, `Weber & Lang GmbH`), a place (`São Paulo`) or a model (`Claude Sonnet`) names no one,
+    # whichever finder read it.
+    candidates = [c for c in candidates if c[0] != "PERSON" or not names_no_one(text, c[1], c[2])]
     candidates = sorted(set(candidates), key=lambda c: (_RANK[c[0]], c[1] - c[2], c[1]))
     accepted: list[Candidate] = []
     for candidate in candidates:
         _accept_if_free(candidate, accepted)
     _add_addressees(text, accepted)
     if learned:  # free by construction: only words outside `accepted` are asked about
-        accepted.extend(name for name in learned_names(text, accepted) if not names_a_company(text, *name[1:]))
+        accepted.extend(name for name in learned_names(text, accepted) if not names_no_one(text, *name[1:]))
     # A name inside a finding that ranks above it (`maria dot lopez at gmail dot com`) still names someone whose
     # other mentions are echoes of it.
     inside = [c for c in candidates if c[0] == "PERSON" and c not in accepted and _inside_email(c, accepted)]

@@ -1,5 +1,7 @@
 """Companies named after people: a run of names followed by a company's legal form ("Niemi Ky", "Weber & Lang
-GmbH", "Pacheco da Cruz Ltda.", "Beckmann Trupp AG & Co. OHG") names the company, not a person.
+GmbH", "Pacheco da Cruz Ltda.", "Beckmann Trupp AG & Co. OHG") names the company, not a person; so do two names
+joined by an ampersand when the second is no given name or a very common surname ("Sullivan & Cromwell", "Johnson &
+Johnson", "Ernst & Young"; not "Anna & Tom").
 
 The legal forms are cleanco's (some 320 terms from about 60 countries), written the way companies write them:
 a term with a dot in any case ("a.s.", "S.A.", "Kft."), one without in capitals ("AB", "AS") or capitalised
@@ -15,7 +17,7 @@ from functools import cache
 
 from cleanco.clean import get_unique_terms
 
-from evalforge_assets.capture.pii_names import CAPITAL_LETTER, _webster
+from evalforge_assets.capture.pii_names import CAPITAL_LETTER, _given_names, _surname_ranks, _webster
 from evalforge_assets.capture.pii_patterns import _word_set
 
 # Bare terms that, after a name, are far more often a word, a code or an abbreviation than a legal form.
@@ -65,9 +67,39 @@ def _legal_form_before() -> re.Pattern[str]:
 
 def names_a_company(text: str, start: int, end: int) -> bool:
     """Whether the name read at text[start:end] is (part of) a company's name: a legal form follows it, stands
-    before it on the same line, or is one of its words ("Maia Ltda", "ООО Ромашка" read whole as a name)."""
+    before it on the same line, or is one of its words ("Maia Ltda", "ООО Ромашка" read whole as a name); or it
+    is one of two partners' names joined by `&`."""
     gaps = [start + index for index, char in enumerate(text[start:end]) if char in " \t"]
     after, before = _legal_form_after(), _legal_form_before()
-    return any(after.match(text, position, end + 80) for position in (*gaps, end)) or any(
-        before.search(text, max(0, position - 30), position) for position in (start, *(gap + 1 for gap in gaps))
+    return (
+        any(after.match(text, position, end + 80) for position in (*gaps, end))
+        or any(before.search(text, max(0, position - 30), position) for position in (start, *(gap + 1 for gap in gaps)))
+        or _partners(text, start, end)
     )
+
+
+# `Sullivan & Cromwell`: one capitalised word on each side of an ampersand.
+_PARTNER_AFTER = re.compile(rf"[ \t]*&[ \t]*({CAPITAL_LETTER}[\w'’-]*)(?![\w&])")
+_PARTNER_BEFORE = re.compile(rf"(?<![\w&])(?:{CAPITAL_LETTER}[\w'’-]*)[ \t]*&[ \t]*\Z")
+
+
+def _partners(text: str, start: int, end: int) -> bool:
+    """A law firm's or brand's two partners; when the second is a given name (`Anna & Tom`), two people."""
+    name = text[start:end]
+    if " " in name.strip() or not name[:1].isupper():
+        # A full name beside an ampersand is a person among others ("Anna Berg & Tom Lind"); so is a name in a
+        # script without capitals ("Florentine zu Stahr & 曾瑞文").
+        return False
+    second = _PARTNER_AFTER.match(text, end)
+    if second is not None:
+        return _a_surname_first(second.group(1))
+    return _PARTNER_BEFORE.search(text, max(0, start - 40), start) is not None and _a_surname_first(name)
+
+
+def _a_surname_first(word: str) -> bool:
+    """No given name, or one of the census's most common surnames ("Young", "Johnson"), which the long list of
+    given names also holds."""
+    return word not in _given_names() or _surname_ranks().get(word, _SURNAME_FIRST_RANK + 1) <= _SURNAME_FIRST_RANK
+
+
+_SURNAME_FIRST_RANK = 500

@@ -85,3 +85,4 @@ BLIND7 = BlindCorpus("pii_blind7.jsonl", "8ce55a7be52a9e3af76c483245ca56d366bf92
 BLIND8 = BlindCorpus("pii_blind8.jsonl", "3b9a1f2dfb59ac694832a92324cdeab6205fe0b51f1141ba5137cd2fa250f965")
 BLIND9 = BlindCorpus("pii_blind9.jsonl", "0b1584f470f7e45d98812a113a582df946af5899018c20acc799beddfbc29dd2")
 BLIND10 = BlindCorpus("pii_blind10.jsonl", "0c1232afdcce7701365417408d1e3dde4f8c02e06a2b421501b566d78b21d25c")
+BLIND11 = BlindCorpus("pii_blind11.jsonl", "719e995c53398e7fa5a081360ffa64c039740dbe0e7720c471b24df87c275454")

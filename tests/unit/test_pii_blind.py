@@ -25,7 +25,7 @@ LEVELS = {
     pii_blind.BLIND7: (0.11, 0.091, 0.044),
     pii_blind.BLIND8: (0.255, 0.065, 0.041),
     pii_blind.BLIND9: (0.21, 0.136, 0.147),
-    pii_blind.BLIND10: (0.124, 0.077, 0.076),
+    pii_blind.BLIND10: (0.125, 0.077, 0.063),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

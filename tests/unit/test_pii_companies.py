@@ -51,3 +51,28 @@ def test_the_redactor_keeps_companies_and_still_hides_the_people_of_the_same_tex
     redacted = redact_text(text, {})
     assert "Virtanen Hirvonen Oy" in redacted
     assert "Sofia Laine" not in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Outside counsel Sullivan & Cromwell reviewed it.", "Sullivan"),
+        ("Outside counsel Sullivan & Cromwell reviewed it.", "Cromwell"),
+        ("audited by Ernst & Young last year", "Young"),
+        ("Johnson & Johnson recall notice", "Johnson"),
+    ],
+)
+def test_two_partners_joined_by_an_ampersand_name_a_firm(text: str, name: str) -> None:
+    assert _reads_company(text, name)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Dinner with Anna & Tom on Friday", "Anna"),  # the second is a given name: two people
+        ("Anna Berg & Tom Lind signed", "Anna Berg"),  # full names beside an ampersand
+        ("FLORENTINE ZU STAHR & 曾瑞文", "曾瑞文"),  # a script without capitals
+    ],
+)
+def test_people_joined_by_an_ampersand_stay_people(text: str, name: str) -> None:
+    assert not _reads_company(text, name)

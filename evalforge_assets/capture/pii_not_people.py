@@ -1,0 +1,38 @@
+"""Names that name no one, whichever finder read them: companies (`pii_companies`), places (`pii_places`) and
+language models whose families are given names ("Claude Sonnet", "Gemini Flash", "Mistral Large"), which every
+LLM trace names."""
+
+from __future__ import annotations
+
+import re
+
+from evalforge_assets.capture.pii_companies import names_a_company
+from evalforge_assets.capture.pii_places import a_place
+
+# A model family and one of its tiers, maybe with a version between (`Claude 3.5 Sonnet`, `Nova Pro`). A family
+# alone ("Claude Monet") is a name like any other.
+_MODEL = re.compile(
+    r"(?i:claude|gemini|gemma|mistral|mixtral|llama|grok|qwen|phi|nova|titan|command|jamba|granite)"
+    r"(?:[ \t-]+v?\d[\w.]*)?[ \t-]+"
+    r"(?:Opus|Sonnet|Haiku|Instant|Pro|Flash|Ultra|Nano|Large|Medium|Small|Tiny|Lite|Micro|Premier|Mini|Turbo|"
+    r"Vision|Code|Embed|Embeddings|Nemo|Plus|Light|Express)\b"
+)
+
+
+def names_no_one(text: str, start: int, end: int) -> bool:
+    """Whether the name read at text[start:end] names a company, a place or a language model instead of a person."""
+    return (
+        names_a_company(text, start, end)
+        or a_place(text, start, end)
+        or _MODEL.match(text, start) is not None
+        or _model_before(text, start)
+    )
+
+
+def _model_before(text: str, start: int) -> bool:
+    """Whether a model's family stands just before the name read (`Claude` then `Sonnet` read alone)."""
+    match = _MODEL_TAIL.search(text, max(0, start - 30), start)
+    return match is not None and _MODEL.match(text, match.start()) is not None
+
+
+_MODEL_TAIL = re.compile(r"[A-Za-z]+(?:[ \t-]+v?\d[\w.]*)?[ \t-]+\Z")

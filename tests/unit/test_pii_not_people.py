@@ -1,0 +1,56 @@
+"""Places and language models whose names read like a person's are kept (`capture/pii_not_people.py`,
+`capture/pii_places.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+from evalforge_assets.capture.pii_not_people import names_no_one
+from evalforge_assets.capture.pii_places import place_names
+
+
+def _names_no_one(text: str, name: str) -> bool:
+    start = text.index(name)
+    return names_no_one(text, start, start + len(name))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Flight GRU lands in São Paulo at 9.", "São Paulo"),
+        ("Depot moved to Milton Keynes last year.", "Milton Keynes"),
+        ("Route: Kuala Lumpur → Rio de Janeiro", "Rio de Janeiro"),
+        ("model=Claude Sonnet returned an empty tool call", "Claude Sonnet"),
+        ("fell back from Claude 3.5 Sonnet to Gemini Flash", "Gemini Flash"),
+        ("fell back from Claude 3.5 Sonnet to Gemini Flash", "Sonnet"),  # a tier read alone after its family
+        ("Mistral Large timed out", "Mistral Large"),
+    ],
+)
+def test_places_and_models_name_no_one(text: str, name: str) -> None:
+    assert _names_no_one(text, name)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Ticket from Claude Monet about the refund", "Claude Monet"),  # a family alone is a name like any other
+        ("Guest Maria Stein checked in", "Maria Stein"),  # a place in Ohio, and a person's name first
+        ("Signed: Glen Davis", "Glen Davis"),
+        ("Customer Ana Souza called", "Ana Souza"),
+    ],
+)
+def test_people_named_like_a_place_or_a_model_family_stay_people(text: str, name: str) -> None:
+    assert not _names_no_one(text, name)
+
+
+def test_the_gazetteer_holds_places_of_two_words_or_more_and_leaves_out_those_named_like_people() -> None:
+    places = place_names()
+    assert {"São Paulo", "Milton Keynes", "Kuala Lumpur", "Rio de Janeiro"} <= places
+    assert not {"Maria Stein", "Glen Davis", "Jim Thorpe"} & places
+    assert all(" " in place for place in places)
+
+
+def test_the_redactor_keeps_the_place_and_the_model_and_hides_the_person() -> None:
+    text = "Olga Brandt flew from São Paulo; the agent on Claude Sonnet booked it."
+    assert redact_text(text, {}) == "<PERSON> flew from São Paulo; the agent on Claude Sonnet booked it."
