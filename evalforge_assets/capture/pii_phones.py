@@ -27,6 +27,9 @@ _REGIONS = ("US", "GB", "DE", "FR", "JP", "CN", "BR", "ES", "IT", "NL", "TR", "P
             "PL", "SE", "CH", "AT", "BE", "KR", "RU", "ZA")
 
 
+# Nine digits in three groups of three, or in groups of two after a first of two or three ("22 610 71 62",
+# "512 79 97 17"), one separator throughout.
+_NATIONAL_GROUPS = re.compile(r"\d{3}([ -])\d{3}\1\d{3}|\d{2,3}([ -])\d{2,3}\2\d{2}\2\d{2}")
 _SSN_SHAPE = re.compile(r"\d{3}([-. ])\d{2}\1\d{4}")
 _EXTENSION = re.compile(r"[ ]?(?:x|ext\.?|#)[ ]?(?=\d+$)")
 
@@ -52,9 +55,10 @@ def _phone_valid(candidate: str) -> bool:
         except phonenumbers.NumberParseException:
             return False
     separated = main != digits
-    if not main.startswith("0") and len(digits) not in (10, 11):
+    if not main.startswith("0") and len(digits) not in (10, 11) and not _NATIONAL_GROUPS.fullmatch(main):
         # Without a trunk or country prefix a number is an id, a status and a duration ("302 11521") far
-        # more often, unless it has a subscriber number's full length.
+        # more often, unless it has a subscriber number's full length or is written in the groups of a
+        # national number that has no trunk prefix (Spain, Poland, Czechia, Portugal: "612 345 678").
         return False
     regions = _REGIONS if separated or main.startswith("0") else ("US", "CN")
     check = phonenumbers.is_possible_number if main.startswith("0") and separated else phonenumbers.is_valid_number
@@ -100,8 +104,22 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
             continue  # the tail of an IBAN-shaped number whose checksum failed
         if value.isdigit() and value[0] != "0" and _touches_letters(text, match.start(), match.end()):
             continue  # `我的订单2088933046还没有发货`: bare digits joined to a word are an order's or an account's id
-        if _phone_valid(value.strip()):
+        if _phone_valid(value.strip()) and not (
+                _NATIONAL_GROUPS.fullmatch(value.strip()) and _a_register_before(text, match.start())):
             yield "PHONE", match.start(), match.end()
+
+
+# A word in capitals (`RCS Paris B 812 345 678`, `NIP 123 456 789`) or a number word before nine digits in groups:
+# a company's or a register's number. The phone labels of signatures (`T:`, `M:`, `Tel.`) are not such a word.
+_REGISTER_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?:[A-Z]{1,6}|(?i:nr|no|n[º°]|num|number|id|siren|siret|org\.? ?nr))[ \t.:#°]*\Z"
+)
+_PHONE_LABEL_BEFORE = re.compile(r"(?<![A-Za-z])(?:T|M|P|F|TEL|MOB|PH|GSM|CTCM|CTCP)[ \t.:]*\Z", re.IGNORECASE)
+
+
+def _a_register_before(text: str, start: int) -> bool:
+    window = max(0, start - 16)
+    return bool(_REGISTER_BEFORE.search(text, window, start)) and not _PHONE_LABEL_BEFORE.search(text, window, start)
 
 
 def _touches_letters(text: str, start: int, end: int) -> bool:

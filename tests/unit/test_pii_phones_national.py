@@ -1,0 +1,38 @@
+"""National numbers without a trunk prefix, written in their groups (`pii_phones._NATIONAL_GROUPS`): Spain, Poland,
+Czechia and Portugal write nine digits with no leading zero, so no prefix says "phone"; the grouping does."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import find_pii
+
+
+def _phones(text: str) -> list[str]:
+    return [text[match.start:match.end] for match in find_pii(text) if match.entity == "PHONE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("A: ARKADIUSZ PERLIK | a.perlik@orange.pl | 533 632 884", "533 632 884"),
+        ("Best regards,\nNela Dzienisz\nT: 22 610 71 62", "22 610 71 62"),
+        ("llámame, 612 345 678, después de las 5", "612 345 678"),
+        ("CTCM 669 045 421", "669 045 421"),
+    ],
+)
+def test_a_national_number_in_its_groups_is_a_phone(text: str, number: str) -> None:
+    assert _phones(text) == [number]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RCS Paris B 812 345 678",  # a French company's register number (SIREN), grouped the same way
+        "NIP 123 456 789 on the invoice",
+        "order 302 11521 shipped",  # not a phone's groups
+        "retry 3 of 5 after 200 ms",
+    ],
+)
+def test_a_register_number_or_other_groups_are_no_phone(text: str) -> None:
+    assert _phones(text) == []
