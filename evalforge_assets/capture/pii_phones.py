@@ -109,10 +109,11 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
             yield "PHONE", match.start(), match.end()
 
 
-# A word in capitals (`RCS Paris B 812 345 678`, `NIP 123 456 789`) or a number word before nine digits in groups:
-# a company's or a register's number. The phone labels of signatures (`T:`, `M:`, `Tel.`) are not such a word.
+# A word in capitals (`RCS Paris B 812 345 678`, `NIP 123 456 789`), a number word or an id's noun (`order 538 536
+# 986`) before nine digits in groups: a company's, a register's or an order's number. The phone labels of signatures (`T:`, `M:`, `Tel.`) are not such a word.
 _REGISTER_BEFORE = re.compile(
-    r"(?<![A-Za-z])(?:[A-Z]{1,6}|(?i:nr|no|n[º°]|num|number|id|siren|siret|org\.? ?nr))[ \t.:#°]*\Z"
+    r"(?<![A-Za-z])(?:[A-Z]{1,6}|(?i:nr|no|n[º°]|num|number|id|order|invoice|ticket|case|account|acct|ref|"
+    r"reference|booking|tracking|shipment|parcel|pedido|zamówienie|objednávka|siren|siret|org\.? ?nr))[ \t.:#°]*\Z"
 )
 _PHONE_LABEL_BEFORE = re.compile(r"(?<![A-Za-z])(?:T|M|P|F|TEL|MOB|PH|GSM|CTCM|CTCP)[ \t.:]*\Z", re.IGNORECASE)
 
