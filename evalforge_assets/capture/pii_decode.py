@@ -61,7 +61,7 @@ def prepare(text: str, redact: Redactor, counts: dict[str, int] | None) -> str:
     text = normalize(text)
     if "%" in text:
         text = _PERCENT_RUN.sub(lambda match: _decoded_if_hiding(match.group(), unquote(match.group()), redact, counts), text)
-    if "\\u" in text:
+    if "\\u" in text or "\\n" in text:
         text = _JSON_STRING.sub(lambda match: _unescaped_if_hiding(match, redact, counts), text)
     # Most segments are paths and ids that decode to no text: the rewrite (a callback per segment) runs only when
     # one does, and then it is the same as running it always (undecodable segments are kept as they are).
@@ -84,10 +84,11 @@ def _decoded_if_hiding(original: str, decoded: str, redact: Redactor, counts: di
 
 
 def _unescaped_if_hiding(match: re.Match[str], redact: Redactor, counts: dict[str, int] | None) -> str:
-    """A JSON string with `\\uXXXX` escapes, decoded and redacted when it hides a finding, then escaped again
+    """A JSON string with `\\uXXXX` escapes or escaped line breaks (an address's lines, a nested document),
+    decoded and redacted when it hides a finding, then escaped again
     (quotes, backslashes, line breaks; letters stay as they are), so the text around it keeps its structure."""
     content = match.group(1)
-    if "\\u" not in content:
+    if "\\u" not in content and "\\n" not in content:
         return match.group()
     try:
         decoded = json.loads(f'"{content}"')

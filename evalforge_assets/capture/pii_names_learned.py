@@ -195,7 +195,7 @@ def asked_runs(text: str, taken: list[Candidate]) -> list[tuple[list[tuple[int, 
         lowered = [text[start:end].lower() for start, end in run]
         if (
             any(word in _ORGANISATIONS_AND_PLACES for word in lowered)
-            or _under_a_key_of_things(text, run[0][0])
+            or under_a_key_of_things(text, run[0][0])
             or _LEGAL_FORM_AFTER.match(text, run[-1][1], run[-1][1] + 60)
             or _REGION_CODE_AFTER.match(text, run[-1][1], run[-1][1] + 8)
         ):
@@ -220,13 +220,13 @@ def _asked(text: str, start: int, end: int, lowered: str, blocked: list[Candidat
     return not _ordinary_word(text[start:end])
 
 
-def _under_a_key_of_things(text: str, start: int) -> bool:
+def under_a_key_of_things(text: str, start: int, keys: frozenset[str] = _KEYS_OF_THINGS) -> bool:
     """Whether the run is the value of a key or label that names a place or a thing (`"destination": "Milan"`)."""
     position = _gap_start(text, start)
     if position == 0 or text[position - 1] not in "\"':=":
         return False
     key, _ = _word_before(text, position)
-    return key.lower().replace("-", "_").rsplit("_", 1)[-1] in _KEYS_OF_THINGS
+    return key.lower().replace("-", "_").rsplit("_", 1)[-1] in keys
 
 
 def _glued(text: str, start: int, end: int) -> bool:

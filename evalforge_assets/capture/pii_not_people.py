@@ -1,14 +1,19 @@
-"""Names that name no one, whichever finder read them: companies (`pii_companies`), places (`pii_places`) and
+"""Names that name no one, whichever finder read them: companies (`pii_companies`), places (`pii_places`),
 language models whose families are given names ("Claude Sonnet", "Gemini Flash", "Mistral Large"), which every
-LLM trace names."""
+LLM trace names, and the value of a key of places or things (`"title": "Calvin Klein"`, `"city": "Florence"`)."""
 
 from __future__ import annotations
 
 import re
 
 from evalforge_assets.capture.pii_companies import names_a_company
+from evalforge_assets.capture.pii_names_learned import _KEYS_OF_THINGS, under_a_key_of_things
 from evalforge_assets.capture.pii_places import a_place
 
+# Keys of places and things whose values a name finder may still have read as a name. Not `subject`: an audit
+# log's subject is the person acted on (`action=payout_account.update subject="Trine Poulsen"`). Not the keys of
+# a street line (`street`, `location`): a name read there is part of the street (`Drumul Mariana Dinu`).
+_KEYS_OF_NO_ONE = _KEYS_OF_THINGS - {"subject", "street", "location", "place", "neighbourhood", "neighborhood"}
 # A model family and one of its tiers, maybe with a version between (`Claude 3.5 Sonnet`, `Nova Pro`). A family
 # alone ("Claude Monet") is a name like any other.
 _MODEL = re.compile(
@@ -20,9 +25,11 @@ _MODEL = re.compile(
 
 
 def names_no_one(text: str, start: int, end: int) -> bool:
-    """Whether the name read at text[start:end] names a company, a place or a language model instead of a person."""
+    """Whether the name read at text[start:end] names a company, a place, a language model or a thing instead of a
+    person."""
     return (
-        names_a_company(text, start, end)
+        under_a_key_of_things(text, start, _KEYS_OF_NO_ONE)
+        or names_a_company(text, start, end)
         or a_place(text, start, end)
         or _MODEL.match(text, start) is not None
         or _model_before(text, start)

@@ -46,3 +46,13 @@ def test_a_json_document_inside_a_json_string_is_decoded_level_by_level() -> Non
 )
 def test_escaped_strings_that_hide_nothing_stay_byte_for_byte(text: str) -> None:
     assert redact_text(text) == text
+
+
+def test_a_json_string_with_escaped_line_breaks_is_read_decoded() -> None:
+    """A webhook body holding a tool's JSON as a string: the address's lines are `\\n` escapes, no `\\u` in sight."""
+    body = json.dumps({"order_id": "PAY-50483", "shipping_address": "28\nMG Road, Kolkata - 538011"})
+    text = json.dumps({"body": body})
+    assert "\\\\u" not in text
+    redacted = redact_text(text)
+    assert "MG Road" not in redacted
+    assert json.loads(json.loads(redacted)["body"]) == {"order_id": "PAY-50483", "shipping_address": "<STREET_ADDRESS>"}

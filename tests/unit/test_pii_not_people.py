@@ -54,3 +54,19 @@ def test_the_gazetteer_holds_places_of_two_words_or_more_and_leaves_out_those_na
 def test_the_redactor_keeps_the_place_and_the_model_and_hides_the_person() -> None:
     text = "Olga Brandt flew from São Paulo; the agent on Claude Sonnet booked it."
     assert redact_text(text, {}) == "<PERSON> flew from São Paulo; the agent on Claude Sonnet booked it."
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ('{"sku": "SKU-13155", "title": "Calvin Klein"}', "Calvin Klein"),
+        ('{"employer": "Morgan Stanley", "city": "Florence"}', "Morgan Stanley"),
+    ],
+)
+def test_the_value_of_a_key_of_things_names_no_one(text: str, kept: str) -> None:
+    assert kept in redact_text(text, {})
+
+
+def test_an_audit_logs_subject_is_the_person_acted_on() -> None:
+    text = 'AUDIT actor=ops@example.com action=payout_account.update subject="Trine Poulsen"'
+    assert "Trine Poulsen" not in redact_text(text, {})
