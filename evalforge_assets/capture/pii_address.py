@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_address_central import CENTRAL_EUROPEAN_STREET, may_hold_central_street
 from evalforge_assets.capture.pii_address_numbered_ways import NUMBERED_WAY_STREET, may_hold_numbered_way
+from evalforge_assets.capture.pii_address_regional import regional_street_patterns
 from evalforge_assets.capture.pii_address_scripts import script_address_patterns
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes, WordKinds
@@ -372,4 +373,5 @@ def _searches(text: str, shapes: Shapes) -> list[tuple[re.Pattern[str], int, int
         searches.append((_MILITARY, 0, whole))
     if not shapes.ascii:
         searches += [(pattern, 0, whole) for pattern in script_address_patterns(text)]
+    searches += [(pattern, 0, whole) for pattern in regional_street_patterns(text, shapes)]
     return searches

@@ -1,0 +1,44 @@
+"""Hebrew, Arabic and Persian, and Indonesian street addresses (`capture/pii_address_regional.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import find_pii
+
+
+def _streets(text: str) -> list[str]:
+    return [text[match.start:match.end] for match in find_pii(text) if match.entity == "STREET_ADDRESS"]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "רחוב הרצל 10, באר שבע 4540913",
+        "יכין 36, כפר מסריק, 4933376",  # no street word: the seven-digit postcode says it
+        "הרצל 6 דירה 18",  # no street word: the apartment says it
+        "شارع الملك فهد 107",
+        "شارع الملك فهد ٣٥",  # Arabic-Indic digits
+        "فيلا 6، شارع الشيخ زايد",
+        "شقة 225، برج المرجان، شارع الوصل",
+        "خیابان مطهری، کوچه دوم، پلاک ۱۵۴، واحد 20",
+        "شارع الرشيد 176، القاهرة 28999",
+        "Jl. Sentot Alibasa No. 6, RT 03/RW 01, Tanjungbalai 72728",
+        "Gg. BKR No. 4 RT 001/RW 004",
+        "Jalan Jend. Sudirman No. 128\nBalikpapan 69048",
+    ],
+)
+def test_a_regional_street_address_is_found_whole(address: str) -> None:
+    assert _streets(f"Deliver to: {address}\nThanks") == [address]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "פרק 3 בספר הוא הטוב ביותר",  # "chapter 3": a word and a number, no street, flat or postcode
+        "الطريق مغلق اليوم بسبب الأمطار",  # "the road is closed today": a street word, no number
+        "Jalan-jalan ke Bali? No worries, 2 hari lagi",
+    ],
+)
+def test_a_street_word_or_a_number_alone_is_no_address(text: str) -> None:
+    assert _streets(text) == []
