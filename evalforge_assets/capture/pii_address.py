@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_address_central import CENTRAL_EUROPEAN_STREET, may_hold_central_street
+from evalforge_assets.capture.pii_address_lowercase import capitalised, lowercase_lines, reads_as_address
 from evalforge_assets.capture.pii_address_numbered_ways import NUMBERED_WAY_STREET, may_hold_numbered_way
 from evalforge_assets.capture.pii_address_regional import regional_street_patterns
 from evalforge_assets.capture.pii_address_scripts import script_address_patterns
@@ -340,6 +341,14 @@ def find_addresses(text: str, shapes: Shapes | None = None) -> list[Candidate]:
         for pattern, start, end in _searches(text, shapes)
         for match in pattern.finditer(text, start, end)
     ]
+    for line_start, line_end in lowercase_lines(text):
+        line = capitalised(text[line_start:line_end])
+        spans += [
+            ("STREET_ADDRESS", line_start + match.start(), line_start + match.end())
+            for pattern, start, end in _searches(line, Shapes.of(line))
+            for match in pattern.finditer(line, start, end)
+            if reads_as_address(match.group())
+        ]
     if len(spans) < 2:
         return spans
     spans = sorted(set(spans))

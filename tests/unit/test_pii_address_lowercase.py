@@ -1,0 +1,44 @@
+"""Addresses written in lower case are read with each word capitalised (`capture/pii_address_lowercase.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import find_pii
+from evalforge_assets.capture.pii_address_lowercase import capitalised
+
+
+def _streets(text: str) -> list[str]:
+    return [text[match.start:match.end] for match in find_pii(text) if match.entity == "STREET_ADDRESS"]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("[asr] caller: 154 jacob stream", "154 jacob stream"),
+        ("ok so we meet at 30 perry drive at 7", "30 perry drive"),
+        ("mon adresse c'est 2 chemin diane allain", "2 chemin diane allain"),
+        ("wir wohnen jetzt in der tanja-fiebig-weg 28", "tanja-fiebig-weg 28"),
+        ("moro na rua emanuel moura 17 agora", "rua emanuel moura 17"),
+    ],
+)
+def test_a_lower_case_address_is_found(text: str, address: str) -> None:
+    assert _streets(text) == [address]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there are 3 easy ways to fix it",  # every word an English word: no name says "street"
+        "retry 2 more times, see 4 open issues",
+        "bought park avenue eau de parfum, 2 bottles",  # no number in what the street pattern read
+    ],
+)
+def test_lower_case_prose_is_no_address(text: str) -> None:
+    assert _streets(text) == []
+
+
+def test_capitalising_keeps_the_length_so_spans_carry_over() -> None:
+    line = "154 jacob stream, don't ring, straße 5"
+    assert capitalised(line) == "154 Jacob Stream, Don't Ring, Straße 5"
+    assert len(capitalised(line)) == len(line)
