@@ -1,4 +1,4 @@
-"""Street addresses in three writing traditions the other address patterns do not read:
+"""Street addresses in four writing traditions the other address patterns do not read:
 
 * Hebrew: a street (after `רחוב`, `שדרות`, `דרך`, ... or without) and its number, maybe an apartment (`דירה 18`),
   then the town and Israel's seven-digit postcode: `רחוב הרצל 10, באר שבע 4540913`, `יכין 36, כפר מסריק, 4933376`.
@@ -9,9 +9,14 @@
   پلاک ۱۵۴، واحد 20`, `شارع الرشيد 176، القاهرة 28999`. Arabic-Indic and Persian digits count (`\\d` is Unicode).
 * Indonesian: `Jalan`, `Jl.`, `Gang` or `Gg.`, the name, `No.` and the number, then maybe the neighbourhood unit
   (`RT 03/RW 04`) and the town with its postcode: `Jl. Sentot Alibasa No. 6, RT 03/RW 01, Tanjungbalai 72728`.
+* Indian: a house, flat, plot or door number (`H.No. 3-3-31`, `Flat 106`, `मकान नं. 184`) or a number before the
+  six-digit PIN code that ends the address, then its parts separated by commas or lines (block, cross, road,
+  locality, city, state): `Plot 150, Lotus Enclave, 4th Main Road, Indiranagar, Bengaluru, Karnataka 560090`,
+  `23/379, Lotus Enclave, 11th Cross, Banjara Hills, Hyderabad, Telangana 500035`, `मकान नं. 184, गली नं. 4,
+  राजेंद्र नगर, देहरा - 880532`.
 
-Each needs its street word and a number in its place, or (Hebrew) a postcode or an apartment, so a sentence that
-only says "street" is no address. Every repetition is bounded.
+Each needs its street word and a number in its place, or (Hebrew) a postcode or an apartment, or (India) the
+house's word or the PIN code, so a sentence that only says "street" is no address. Every repetition is bounded.
 """
 
 from __future__ import annotations
@@ -70,6 +75,29 @@ _ID_ASCII_WORDS = frozenset([b"jalan", b"jln", b"jl", b"gang", b"gg"])
 _ID_MARKERS = re.compile(rf"(?<![\w.])(?:{_ID_WAY})[ \t]")
 
 
+_IN_HOUSE = r"(?i:h\.?[ \t]?no\.?|house[ \t]+no\.?|flat(?:[ \t]+no\.?)?|plot(?:[ \t]+no\.?)?|door[ \t]+no\.?)"
+_IN_NUMBER = r"\d{1,4}(?:[-/]\d{1,4}){0,3}"
+_IN_BREAK = r"(?:,[ \t]*|[ \t]*\n[ \t]*)"
+# Parts are capitalised words (`Lotus Enclave`, `4th Main Road`): a lower-case word ends the address
+# (`Flat 102, Sai Residency, 2th Main Road, saw a dark Land Rover`); lines in lower case are read capitalised.
+_IN_CAPITALISED_PART = r"(?:\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z.'’-]*)(?:[ \t]+(?:\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z.'’-]*)){0,3}"
+_IN_PIN = r",?[ \t]*(?:-[ \t]*)?[1-9]\d{5}(?!\d)"
+# Without the house's word: a door number written with its block (`23/379`, `15-6-109`), capitalised parts and
+# the PIN code (so `job 12, done, total 123456` and a date's `2024-01-05` are none).
+_INDIAN = re.compile(
+    rf"(?<![\w/.-])(?:{_IN_HOUSE}[ \t]*{_IN_NUMBER}(?:{_IN_BREAK}{_IN_CAPITALISED_PART}){{1,8}}(?:{_IN_PIN})?"
+    rf"|\d{{1,3}}(?:[-/]\d{{1,4}}){{1,3}}(?:{_IN_BREAK}{_IN_CAPITALISED_PART}){{2,8}}{_IN_PIN})"
+)
+_IN_MARKERS = re.compile(rf"{_IN_HOUSE}[ \t]*\d|\d{{6}}")
+_DEV = "\u0900-\u097f"
+_DEV_PART = rf"[{_DEV}]+\.?(?:[ \t]+(?:[{_DEV}]+\.?|\d{{1,4}})){{0,4}}"
+_HINDI = re.compile(
+    rf"(?:मकान|फ्लैट|प्लॉट|म\.)[ \t]*(?:नं\.?|नंबर|संख्या)[ \t]*\d{{1,4}}(?:[-/]\d{{1,4}})?"
+    rf"(?:{_IN_BREAK}{_DEV_PART}){{1,6}}(?:[ \t]*-?[ \t]*[1-9]\d{{5}}(?!\d))?"
+)
+_HI_MARKERS = re.compile(r"(?:मकान|फ्लैट|प्लॉट|म\.)[ \t]*(?:नं|नंबर|संख्या)")
+
+
 def regional_street_patterns(text: str, shapes: Shapes) -> list[re.Pattern[str]]:
     """The patterns of this module that may match `text` (each gated by a necessary condition)."""
     patterns = []
@@ -77,7 +105,11 @@ def regional_street_patterns(text: str, shapes: Shapes) -> list[re.Pattern[str]]
         not shapes.ascii and _ID_MARKERS.search(text)
     ):
         patterns.append(_INDONESIAN)
+    if _IN_MARKERS.search(text):
+        patterns.append(_INDIAN)
     if not shapes.ascii:
+        if _HI_MARKERS.search(text):
+            patterns.append(_HINDI)
         if _HE_MARKERS.search(text) and re.search(f"[{_HE}]", text):
             patterns.append(_HEBREW)
         if _AR_MARKERS.search(text):

@@ -1,4 +1,4 @@
-"""Hebrew, Arabic and Persian, and Indonesian street addresses (`capture/pii_address_regional.py`)."""
+"""Hebrew, Arabic and Persian, Indonesian and Indian street addresses (`capture/pii_address_regional.py`)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ def _streets(text: str) -> list[str]:
         "Jl. Sentot Alibasa No. 6, RT 03/RW 01, Tanjungbalai 72728",
         "Gg. BKR No. 4 RT 001/RW 004",
         "Jalan Jend. Sudirman No. 128\nBalikpapan 69048",
+        "Plot 150, Lotus Enclave, 4th Main Road, Indiranagar, Bengaluru, Karnataka 560090",
+        "23/379, Lotus Enclave, 11th Cross, Banjara Hills, Hyderabad, Telangana 500035",
+        "H.No. 3-3-31, Kaveri Block\n18th Cross\nAndheri East\nMumbai - 400077",
+        "मकान नं. 184, गली नं. 4, राजेंद्र नगर, देहरा - 880532",
     ],
 )
 def test_a_regional_street_address_is_found_whole(address: str) -> None:
@@ -38,7 +42,14 @@ def test_a_regional_street_address_is_found_whole(address: str) -> None:
         "פרק 3 בספר הוא הטוב ביותר",  # "chapter 3": a word and a number, no street, flat or postcode
         "الطريق مغلق اليوم بسبب الأمطار",  # "the road is closed today": a street word, no number
         "Jalan-jalan ke Bali? No worries, 2 hari lagi",
+        "job 12, done, total 123456",  # a number, parts and six digits, but no door number's block or capitals
+        "2024-01-05, Monday, Report 123456",  # a date is no door number
     ],
 )
 def test_a_street_word_or_a_number_alone_is_no_address(text: str) -> None:
     assert _streets(text) == []
+
+
+def test_an_indian_address_ends_at_the_first_word_in_lower_case() -> None:
+    text = "who lives at Flat 102, Sai Residency, 2th Main Road, saw a dark Land Rover Defender leave"
+    assert _streets(text) == ["Flat 102, Sai Residency, 2th Main Road"]
