@@ -3,7 +3,7 @@
 A conversation names a person once in full and then by one part ("Attendees: Julian Ramirez ... - Julian to
 rotate the keys", "Ana: hi it's Ana Bourquard"): the first mention has a cue or name data behind it, the later
 ones often have neither. Once a name is found, its parts are taken wherever they stand as whole words in the same
-text and written in the same case. A part that is an ordinary word ("Lane", "Rush", "Will"), a title, a particle
+text, written as found, in capitals or capitalised (and the full name in lower case too). A part that is an ordinary word ("Lane", "Rush", "Will"), a title, a particle
 or shorter than three letters is left alone: outside the name it is more often that word than the person. And a
 name with an ordinary word in it that name data does not know ("Discovering Milan", a finding on a travel plan's
 title) is echoed not at all, since the finding itself is the likelier mistake and an echo would spread it; one whose
@@ -49,7 +49,14 @@ def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
         if any(word.isascii() and _a_word_not_a_name(word) and not _known(word) for word in name.split()):
             continue  # an ordinary word that is no name ("Discovering Milan"); "Kaitlin Rush" echoes "Kaitlin"
         wanted.add(name)
-        wanted.update(_parts(name))
+        parts = list(_parts(name))
+        wanted.update(parts)
+        # The same person written in another case: a CRM's `ARKADIUSZ PERLIK` and its `arkadiusz perlik`, a
+        # transcript's lower case. A full name in any case; a part in capitals or capitalised, not in lower case,
+        # where it is more often a word.
+        if len(name.split()) > 1:
+            wanted.update((name.lower(), name.upper(), name.title()))
+        wanted.update(variant for part in parts for variant in (part.upper(), part.capitalize()))
     if not wanted:
         return []
     # Longest first, so a full name is taken whole before its parts; str.find per word, as a pattern compiled for

@@ -5,6 +5,7 @@ from __future__ import annotations
 from evalforge_assets.capture.pii_names import find_full_names
 from evalforge_assets.capture.pii_names_beside import find_holders_before_ibans
 from evalforge_assets.capture.pii_names_cues import find_cued_names
+from evalforge_assets.capture.pii_names_fields import find_field_names
 from evalforge_assets.capture.pii_names_keys import find_keyed_names
 from evalforge_assets.capture.pii_names_lists import find_listed_names
 from evalforge_assets.capture.pii_names_native import find_native_cued_names
@@ -20,6 +21,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     `pii_names_beside.addressee_names`)."""
     found: list[Candidate] = []
     found += find_keyed_names(text, shapes.letters if shapes.ascii else None)
+    found += find_field_names(text)
     found += find_full_names(text, shapes)
     found += find_cued_names(text, shapes)
     found += find_listed_names(text, shapes)
