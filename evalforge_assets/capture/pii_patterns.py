@@ -210,7 +210,8 @@ _NAME_WORD = (
     r"[A-ZÀ-ÖØ-Þ](?:['’][A-Z])?[a-zß-öø-ÿ]+(?:[A-Z][a-zß-öø-ÿ]+)?"
     r"(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
 )
-_NAME = rf"(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})(?![\w@])"
+# A name's words stand one or two blanks apart; three or more are a column's gap (`Reporter: Ángel Aramburu   Assignee:`).
+_NAME = rf"(?P<name>{_NAME_WORD}(?:[ \t]{{1,2}}(?![ \t]){_NAME_WORD}){{0,2}})(?![\w@])"
 _LABEL_SEPARATOR = r"\\?[\"']?[ \t]*[:=][ \t]*\\?[\"']?"
 
 

@@ -47,3 +47,8 @@ def test_a_found_name_is_hidden_in_its_other_cases_too() -> None:
             "  B: arkadiusz perlik | a.perlik+crm@example.pl | Arkadiusz Perlik")
     redacted = redact_text(text, {})
     assert "perlik" not in redacted.lower()
+
+
+def test_a_columns_gap_ends_a_name_so_its_echoes_are_found() -> None:
+    text = "Reporter: Ángel Aramburu   Assignee: Paulino Sanabria\nAramburu commented: blocking the release."
+    assert redact_text(text, {}) == "Reporter: <PERSON>   Assignee: <PERSON>\n<PERSON> commented: blocking the release."
