@@ -21,15 +21,23 @@ from evalforge_assets.capture.pii_names import (
 
 # A lower-case letter that starts a word (not after a letter, a digit or an apostrophe: `don't` stays `Don't`).
 _WORD_START = re.compile(r"(?<![\w'’])[a-zà-öø-ÿ]")
-_LOWER_CASE_LINE = re.compile(r"[^\n]*\d[^\n]*")
+_DIGIT = re.compile(r"\d")
+# A number standing as a word (a house's, `12a`, `28/3`, `3-3-31`), which every address pattern needs; not one
+# glued to a unit or an id (`30s`, `v2`, `10.0.0.1`, `12:30`).
+_HOUSE_NUMBER = re.compile(r"(?<![\w:])(?<!\d\.)\d{1,5}(?:[-/]\d{1,5}){0,3}[a-z]?(?![\w:%]|\.\d)")
 
 
 def lowercase_lines(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each line of `text` with a digit, a lower-case letter and no capital."""
-    for line in _LOWER_CASE_LINE.finditer(text):
-        value = line.group()
-        if value == value.lower() and value != value.upper():
-            yield line.start(), line.end()
+    """(start, end) of each line of `text` with a lower-case letter, no capital, and a number standing as a word."""
+    if not _DIGIT.search(text):
+        return
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        # `islower`: a cased letter, none of them a capital.
+        if line.islower() and _HOUSE_NUMBER.search(line):
+            yield start, end
+        start = end + 1
 
 
 def capitalised(line: str) -> str:

@@ -89,6 +89,16 @@ _INDIAN = re.compile(
     rf"|\d{{1,3}}(?:[-/]\d{{1,4}}){{1,3}}(?:{_IN_BREAK}{_IN_CAPITALISED_PART}){{2,8}}{_IN_PIN})"
 )
 _IN_MARKERS = re.compile(rf"{_IN_HOUSE}[ \t]*\d|\d{{6}}")
+_IN_ASCII_WORDS = frozenset([b"h", b"hno", b"house", b"flat", b"plot", b"door"])  # `H.No.` has the word `h`
+
+
+def _may_hold_indian(text: str, shapes: Shapes) -> bool:
+    """A necessary condition of `_INDIAN`: the house's word or six digits in a row (in ASCII text, read on its
+    letter and digit views)."""
+    if shapes.ascii:
+        return (not shapes.words.isdisjoint(_IN_ASCII_WORDS) or b"000000" in shapes.digits) and bool(
+            _IN_MARKERS.search(text))
+    return _IN_MARKERS.search(text) is not None
 _DEV = "\u0900-\u097f"
 _DEV_PART = rf"[{_DEV}]+\.?(?:[ \t]+(?:[{_DEV}]+\.?|\d{{1,4}})){{0,4}}"
 _HINDI = re.compile(
@@ -105,7 +115,7 @@ def regional_street_patterns(text: str, shapes: Shapes) -> list[re.Pattern[str]]
         not shapes.ascii and _ID_MARKERS.search(text)
     ):
         patterns.append(_INDONESIAN)
-    if _IN_MARKERS.search(text):
+    if _may_hold_indian(text, shapes):
         patterns.append(_INDIAN)
     if not shapes.ascii:
         if _HI_MARKERS.search(text):

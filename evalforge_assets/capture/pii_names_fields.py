@@ -47,7 +47,7 @@ def find_field_names(text: str) -> Iterator[Candidate]:
         for match in _FIELD_PAIR.finditer(text):
             if _a_name_key(match.group("key")) and _a_value(match.group("value")):
                 yield "PERSON", match.start("value"), match.end("value")
-    if "'" in text and "name" in text.lower():
+    if "'" in text and ("name" in text or "NAME" in text or "Name" in text):
         for match in _SQL_COMPARISON.finditer(text):
             if _a_name_key(match.group("key")) and _a_value(match.group("value")):
                 yield "PERSON", match.start("value"), match.end("value")
