@@ -261,6 +261,7 @@ FROZEN_CORPORA = {
     "blind8": (pii_blind.BLIND8, "Blind PII probe 8 (tests/corpora/pii_blind8.jsonl"),
     "blind9": (pii_blind.BLIND9, "Blind PII probe 9 (tests/corpora/pii_blind9.jsonl"),
     "blind10": (pii_blind.BLIND10, "Blind PII probe 10 (tests/corpora/pii_blind10.jsonl"),
+    "blind11": (pii_blind.BLIND11, "Blind PII probe 11 (tests/corpora/pii_blind11.jsonl"),
 }
 
 

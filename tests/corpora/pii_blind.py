@@ -43,6 +43,11 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
   output), each text full of hard negatives an engineer must still read (exceptions, libraries, models, brands
   named like people, law firms, street-named things; 1,311 names, 536 streets, 4,759 hard negatives); pinned
   before anything was scored on it, and first scored with the code as its session started.
+* `pii_blind11.jsonl`: 2,000 texts, 27 locales, 100 forms: the prompts, replies and tool traffic of LLM applications
+  in two dozen verticals (travel, banking, insurance, telehealth, HR, rentals, legal intake, returns, delivery,
+  tutoring, government services, moderation, field service), users writing informally in their own languages
+  (2,052 name spellings, 712 streets, 3,294 hard negatives); pinned before anything was scored on it, scored once
+  with the code as its session started and once as it ended, never looked at.
 
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """

@@ -14,22 +14,24 @@ from tests.corpora import pii_blind, pii_foreign
 # or last lowered. The learned look at capitalised words (`pii_names_learned`) lowered the PERSON levels and raised
 # the negatives' of probes 4, 6, 7, 8 and 9 (`docs/ingestion.md`, "A learned look at the words the rules left").
 # Probe 3's negatives rose from 2.44% to 2.52% with the closing-name rule (`pii_names_cues`), which
-# took its PERSON leaks from 20.7% to 19.8% and probe 1's from 16.1% to 12.7%.
+# took its PERSON leaks from 20.7% to 19.8% and probe 1's from 16.1% to 12.7%. The regional, lower-case and Indian
+# street patterns and the names beside their keys lowered probes 5–10's levels; probe 11 is at its blind measure.
 LEVELS = {
     pii_blind.BLIND1: (0.035, 0.04, 0.008),
     pii_blind.BLIND2: (0.03, 0.04, 0.021),
     pii_blind.BLIND3: (0.155, 0.03, 0.026),
     pii_blind.BLIND4: (0.1, 0.025, 0.023),
-    pii_blind.BLIND5: (0.2, 0.11, 0.014),
-    pii_blind.BLIND6: (0.11, 0.115, 0.054),
-    pii_blind.BLIND7: (0.11, 0.091, 0.044),
-    pii_blind.BLIND8: (0.255, 0.065, 0.041),
-    pii_blind.BLIND9: (0.21, 0.136, 0.147),
-    pii_blind.BLIND10: (0.125, 0.077, 0.063),
+    pii_blind.BLIND5: (0.2, 0.07, 0.014),
+    pii_blind.BLIND6: (0.11, 0.057, 0.049),
+    pii_blind.BLIND7: (0.107, 0.061, 0.041),
+    pii_blind.BLIND8: (0.251, 0.032, 0.04),
+    pii_blind.BLIND9: (0.192, 0.035, 0.124),
+    pii_blind.BLIND10: (0.047, 0.014, 0.059),
+    pii_blind.BLIND11: (0.233, 0.14, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
-         pii_blind.BLIND8: 2000, pii_blind.BLIND9: 2000, pii_blind.BLIND10: 2000}
+         pii_blind.BLIND8: 2000, pii_blind.BLIND9: 2000, pii_blind.BLIND10: 2000, pii_blind.BLIND11: 2000}
 # Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
 # in forms the finders still miss, and probes 5, 6 and 7 tokens (probe 6's are random session ids under `session_id`).
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
@@ -40,6 +42,7 @@ MEASURED_LEAKS = {
     pii_blind.BLIND8: {},
     pii_blind.BLIND9: {},
     pii_blind.BLIND10: {},
+    pii_blind.BLIND11: {},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
@@ -48,11 +51,12 @@ STRUCTURED = {
     pii_blind.BLIND3: {"PHONE": 0.021, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
     pii_blind.BLIND4: {"PHONE": 0.108, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND5: {"PHONE": 0.014, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
-    pii_blind.BLIND6: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND6: {"PHONE": 0.009, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND7: {"PHONE": 0.031, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND8: {"PHONE": 0.031, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND9: {"PHONE": 0.042, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND10: {"PHONE": 0.027, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND9: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND10: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND11: {"PHONE": 0.013, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
 }
 
 
