@@ -32,7 +32,11 @@ _HE_NAME = rf"(?:{_HE_WORD}|\d{{1,4}})(?:[ \t]+{_HE_WORD}){{0,3}}"
 _HE_NUMBER = rf"\d{{1,4}}[{_HE}]?(?:/\d{{1,3}})?"
 _HE_FLAT = r",?[ \t]+דירה[ \t]+\d{1,4}"
 # The town (words, maybe a tribe's name in brackets that bidi text writes reversed) and the seven-digit postcode.
-_HE_TOWN_POSTCODE = rf"[ \t]*,[ \t]*(?:{_HE_WORD}|[()])(?:[ \t]*(?:{_HE_WORD}|[()])){{0,5}},?[ \t]*\d{{7}}(?!\d)"
+# A word stands after a blank or a bracket, never glued to the word before: one way to read a run of letters, so
+# the pattern takes linear time on a long one.
+_HE_TOWN_POSTCODE = (
+    rf"[ \t]*,[ \t]*(?:{_HE_WORD}|[()])(?:[ \t]+{_HE_WORD}|[ \t]*[()]|(?<=[()]){_HE_WORD}){{0,5}},?[ \t]*\d{{7}}(?!\d)"
+)
 _HEBREW = re.compile(
     rf"(?<![\w{_HE}])(?:"
     rf"(?:{_HE_STREET})[ \t]+{_HE_NAME}[ \t]+{_HE_NUMBER}(?:{_HE_FLAT})?(?:{_HE_TOWN_POSTCODE})?"

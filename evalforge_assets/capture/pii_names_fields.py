@@ -27,7 +27,8 @@ _FIELD_PAIR = re.compile(
     r"""(?P<value>[^"'\\\n<>{}\[\]@]{1,80})"""
 )
 _SQL_COMPARISON = re.compile(
-    r"(?i:(?:lower|upper|trim)[ \t]*\([ \t]*)?(?:\w+\.)?(?P<key>[A-Za-z_]{2,40})[ \t]*\)?[ \t]*(?i:=|like|ilike)[ \t]*"
+    r"(?<![\w.])(?i:(?:lower|upper|trim)[ \t]*\([ \t]*)?(?:\w{1,40}\.)?(?P<key>[A-Za-z_]{2,40})[ \t]*\)?[ \t]*"
+    r"(?i:=|like|ilike)[ \t]*"
     r"'(?P<value>[^'\n%]{1,60})%?'"
 )
 _FIRST_LAST = re.compile(

@@ -53,3 +53,17 @@ def test_a_street_word_or_a_number_alone_is_no_address(text: str) -> None:
 def test_an_indian_address_ends_at_the_first_word_in_lower_case() -> None:
     text = "who lives at Flat 102, Sai Residency, 2th Main Road, saw a dark Land Rover Defender leave"
     assert _streets(text) == ["Flat 102, Sai Residency, 2th Main Road"]
+
+
+@pytest.mark.parametrize(
+    ("text", "streets"),
+    [
+        # A town's words may not be glued to each other: a run of letters has one reading, not one per way of
+        # cutting it (this input took seconds per 20 letters before; the suite's timeout stops a regression).
+        ("רחוב הרצל 10, " + "אבגדהוזחטיכלמנסעפצקרשת" * 200, ["רחוב הרצל 10"]),
+        ("יכין 36, " + "כפר מסריק " * 300, []),
+        ("شقة 225، " + "برج المرجان، " * 300, []),
+    ],
+)
+def test_long_hostile_text_is_read_in_one_pass(text: str, streets: list[str]) -> None:
+    assert _streets(text) == streets

@@ -52,3 +52,9 @@ def test_a_found_name_is_hidden_in_its_other_cases_too() -> None:
 def test_a_columns_gap_ends_a_name_so_its_echoes_are_found() -> None:
     text = "Reporter: Ángel Aramburu   Assignee: Paulino Sanabria\nAramburu commented: blocking the release."
     assert redact_text(text, {}) == "Reporter: <PERSON>   Assignee: <PERSON>\n<PERSON> commented: blocking the release."
+
+
+def test_a_long_word_before_a_quote_is_read_in_one_pass() -> None:
+    """An SQL comparison's table prefix is bounded, so a 100,000-letter token costs one pass, not one per letter."""
+    text = "name='x' " + "a" * 100_000
+    assert _names(text) == []
