@@ -336,17 +336,12 @@ def find_addresses(text: str, shapes: Shapes | None = None) -> list[Candidate]:
     kept as candidates too, so that when a finding of a stronger type overlaps the whole, the parts it does not
     touch are still redacted."""
     shapes = shapes or Shapes.of(text)
-    spans = [
-        ("STREET_ADDRESS", match.start(), match.end())
-        for pattern, start, end in _searches(text, shapes)
-        for match in pattern.finditer(text, start, end)
-    ]
+    spans = [("STREET_ADDRESS", match.start(), match.end()) for match in _matches(text, shapes)]
     for line_start, line_end in lowercase_lines(text):
         line = capitalised(text[line_start:line_end])
         spans += [
             ("STREET_ADDRESS", line_start + match.start(), line_start + match.end())
-            for pattern, start, end in _searches(line, Shapes.of(line))
-            for match in pattern.finditer(line, start, end)
+            for match in _matches(line, Shapes.of(line))
             if reads_as_address(match.group())
         ]
     if len(spans) < 2:
@@ -359,6 +354,12 @@ def find_addresses(text: str, shapes: Shapes | None = None) -> list[Candidate]:
         else:
             joined.append(("STREET_ADDRESS", start, end))
     return joined + [span for span in spans if span not in joined]
+
+
+def _matches(text: str, shapes: Shapes) -> Iterator[re.Match[str]]:
+    """Every match of every address pattern that may match `text`, each searched in its part of the text."""
+    for pattern, start, end in _searches(text, shapes):
+        yield from pattern.finditer(text, start, end)
 
 
 def _searches(text: str, shapes: Shapes) -> list[tuple[re.Pattern[str], int, int]]:

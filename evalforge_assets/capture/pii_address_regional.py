@@ -44,6 +44,7 @@ _HEBREW = re.compile(
     r")(?!\d)"
 )
 _HE_MARKERS = re.compile(rf"(?:{_HE_STREET}|דירה)[ \t]|\d{{7}}")
+_HE_LETTER = re.compile(f"[{_HE}]")
 
 # Arabic letters with the Persian ones (پ چ ژ گ ک ی), but no digit or punctuation of the block.
 _AR = "\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff"
@@ -124,7 +125,7 @@ def regional_street_patterns(text: str, shapes: Shapes) -> list[re.Pattern[str]]
     if not shapes.ascii:
         if _HI_MARKERS.search(text):
             patterns.append(_HINDI)
-        if _HE_MARKERS.search(text) and re.search(f"[{_HE}]", text):
+        if _HE_MARKERS.search(text) and _HE_LETTER.search(text):
             patterns.append(_HEBREW)
         if _AR_MARKERS.search(text):
             patterns.append(_ARABIC)

@@ -73,12 +73,14 @@ def names_a_company(text: str, start: int, end: int) -> bool:
     after, before = _legal_form_after(), _legal_form_before()
     return (
         any(after.match(text, position, end + 80) for position in (*gaps, end))
-        or any(before.search(text, max(0, position - 30), position) for position in (start, *(gap + 1 for gap in gaps)))
+        or any(before.search(text, max(0, word - 30), word) for word in (start, *(gap + 1 for gap in gaps)))
         or _partners(text, start, end)
     )
 
 
-# `Sullivan & Cromwell`: one capitalised word on each side of an ampersand.
+# `Sullivan & Cromwell`: one capitalised word on each side of an ampersand. A second word that the long list of
+# given names holds is still a surname when it is among the census's most common ones ("Ernst & Young").
+_SURNAME_FIRST_RANK = 500
 _PARTNER_AFTER = re.compile(rf"[ \t]*&[ \t]*({CAPITAL_LETTER}[\w'’-]*)(?![\w&])")
 _PARTNER_BEFORE = re.compile(rf"(?<![\w&])(?:{CAPITAL_LETTER}[\w'’-]*)[ \t]*&[ \t]*\Z")
 
@@ -101,5 +103,3 @@ def _a_surname_first(word: str) -> bool:
     given names also holds."""
     return word not in _given_names() or _surname_ranks().get(word, _SURNAME_FIRST_RANK + 1) <= _SURNAME_FIRST_RANK
 
-
-_SURNAME_FIRST_RANK = 500

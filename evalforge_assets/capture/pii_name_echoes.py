@@ -3,11 +3,12 @@
 A conversation names a person once in full and then by one part ("Attendees: Julian Ramirez ... - Julian to
 rotate the keys", "Ana: hi it's Ana Bourquard"): the first mention has a cue or name data behind it, the later
 ones often have neither. Once a name is found, its parts are taken wherever they stand as whole words in the same
-text, written as found, in capitals or capitalised (and the full name in lower case too). A part that is an ordinary word ("Lane", "Rush", "Will"), a title, a particle
-or shorter than three letters is left alone: outside the name it is more often that word than the person. And a
-name with an ordinary word in it that name data does not know ("Discovering Milan", a finding on a travel plan's
-title) is echoed not at all, since the finding itself is the likelier mistake and an echo would spread it; one whose
-ordinary word is also a known name ("Kaitlin Rush") echoes its other parts.
+text, written as found, in capitals or capitalised (and the full name in lower case too). A part that is an
+ordinary word ("Lane", "Rush", "Will"), a title, a particle or shorter than three letters is left alone: outside
+the name it is more often that word than the person. And a name with an ordinary word in it that name data does
+not know ("Discovering Milan", a finding on a travel plan's title) is echoed not at all, since the finding itself
+is the likelier mistake and an echo would spread it; one whose ordinary word is also a known name ("Kaitlin
+Rush") echoes its other parts.
 """
 
 from __future__ import annotations

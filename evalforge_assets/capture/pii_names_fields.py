@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from evalforge_assets.capture.pii_context import _normalized
 from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_names_keys import _NAME_KEY_ENDINGS
 from evalforge_assets.capture.pii_patterns import Candidate
@@ -64,8 +65,7 @@ def find_field_names(text: str) -> Iterator[Candidate]:
 
 
 def _a_name_key(key: str) -> bool:
-    normalized = "".join(char for char in key.lower() if char.isalpha())
-    return normalized.endswith(_NAME_KEY_ENDINGS)
+    return _normalized(key).endswith(_NAME_KEY_ENDINGS)
 
 
 def _a_value(value: str) -> bool:

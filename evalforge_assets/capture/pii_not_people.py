@@ -22,6 +22,8 @@ _MODEL = re.compile(
     r"(?:Opus|Sonnet|Haiku|Instant|Pro|Flash|Ultra|Nano|Large|Medium|Small|Tiny|Lite|Micro|Premier|Mini|Turbo|"
     r"Vision|Code|Embed|Embeddings|Nemo|Plus|Light|Express)\b"
 )
+# A word (a model's family, perhaps) and maybe a version, just before a tier read alone.
+_MODEL_TAIL = re.compile(r"[A-Za-z]+(?:[ \t-]+v?\d[\w.]*)?[ \t-]+\Z")
 
 
 def names_no_one(text: str, start: int, end: int) -> bool:
@@ -41,5 +43,3 @@ def _model_before(text: str, start: int) -> bool:
     match = _MODEL_TAIL.search(text, max(0, start - 30), start)
     return match is not None and _MODEL.match(text, match.start()) is not None
 
-
-_MODEL_TAIL = re.compile(r"[A-Za-z]+(?:[ \t-]+v?\d[\w.]*)?[ \t-]+\Z")

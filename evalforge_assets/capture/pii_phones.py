@@ -104,13 +104,17 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
             continue  # the tail of an IBAN-shaped number whose checksum failed
         if value.isdigit() and value[0] != "0" and _touches_letters(text, match.start(), match.end()):
             continue  # `我的订单2088933046还没有发货`: bare digits joined to a word are an order's or an account's id
-        if _phone_valid(value.strip()) and not (
-                _NATIONAL_GROUPS.fullmatch(value.strip()) and _a_register_before(text, match.start())):
-            yield "PHONE", match.start(), match.end()
+        number = value.strip()
+        if not _phone_valid(number):
+            continue
+        if _NATIONAL_GROUPS.fullmatch(number) and _a_register_before(text, match.start()):
+            continue  # `RCS Paris B 812 345 678`: a register's number in a phone's groups
+        yield "PHONE", match.start(), match.end()
 
 
 # A word in capitals (`RCS Paris B 812 345 678`, `NIP 123 456 789`), a number word or an id's noun (`order 538 536
-# 986`) before nine digits in groups: a company's, a register's or an order's number. The phone labels of signatures (`T:`, `M:`, `Tel.`) are not such a word.
+# 986`) before nine digits in groups: a company's, a register's or an order's number. The phone labels of
+# signatures (`T:`, `M:`, `Tel.`) are not such a word.
 _REGISTER_BEFORE = re.compile(
     r"(?<![A-Za-z])(?:[A-Z]{1,6}|(?i:nr|no|n[º°]|num|number|id|order|invoice|ticket|case|account|acct|ref|"
     r"reference|booking|tracking|shipment|parcel|pedido|zamówienie|objednávka|siren|siret|org\.? ?nr))[ \t.:#°]*\Z"
