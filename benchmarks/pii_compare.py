@@ -262,6 +262,7 @@ FROZEN_CORPORA = {
     "blind9": (pii_blind.BLIND9, "Blind PII probe 9 (tests/corpora/pii_blind9.jsonl"),
     "blind10": (pii_blind.BLIND10, "Blind PII probe 10 (tests/corpora/pii_blind10.jsonl"),
     "blind11": (pii_blind.BLIND11, "Blind PII probe 11 (tests/corpora/pii_blind11.jsonl"),
+    "blind12": (pii_blind.BLIND12, "Blind PII probe 12 (tests/corpora/pii_blind12.jsonl"),
 }
 
 

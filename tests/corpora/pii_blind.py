@@ -48,6 +48,14 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
   tutoring, government services, moderation, field service), users writing informally in their own languages
   (2,052 name spellings, 712 streets, 3,294 hard negatives); pinned before anything was scored on it, scored once
   with the code as its session started and once as it ended, never looked at.
+* `pii_blind12.jsonl`: 2,000 texts, 45 locales, 112 forms, weighted to where names stand with no capital or cue:
+  voice-agent transcripts in 21 languages (lower case, no punctuation, numbers read out), casual messages typed in
+  lower case in 26 languages, paper author blocks with affiliation marks, citations, court captions, obituaries,
+  genealogy and announcements, compound names of many cultures, lone names as subjects (4,661 name spellings, 545
+  streets, 3,821 hard negatives, 40% of them in lower case: words that are also names in some 25 languages,
+  software and models named like people). Written while the lower-case and relative rules were written, pinned
+  before anything was scored on it, scored with the code as its session started and with those rules, never
+  looked at.
 
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """
@@ -91,3 +99,4 @@ BLIND8 = BlindCorpus("pii_blind8.jsonl", "3b9a1f2dfb59ac694832a92324cdeab6205fe0
 BLIND9 = BlindCorpus("pii_blind9.jsonl", "0b1584f470f7e45d98812a113a582df946af5899018c20acc799beddfbc29dd2")
 BLIND10 = BlindCorpus("pii_blind10.jsonl", "0c1232afdcce7701365417408d1e3dde4f8c02e06a2b421501b566d78b21d25c")
 BLIND11 = BlindCorpus("pii_blind11.jsonl", "719e995c53398e7fa5a081360ffa64c039740dbe0e7720c471b24df87c275454")
+BLIND12 = BlindCorpus("pii_blind12.jsonl", "26670ea4750d18e729f310216c66ae0c4173d6ca4cf1fce8239fbf75d2cee2c6")

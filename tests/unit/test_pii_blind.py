@@ -15,7 +15,8 @@ from tests.corpora import pii_blind, pii_foreign
 # the negatives' of probes 4, 6, 7, 8 and 9 (`docs/ingestion.md`, "A learned look at the words the rules left").
 # Probe 3's negatives rose from 2.44% to 2.52% with the closing-name rule (`pii_names_cues`), which
 # took its PERSON leaks from 20.7% to 19.8% and probe 1's from 16.1% to 12.7%. The regional, lower-case and Indian
-# street patterns and the names beside their keys lowered probes 5–10's levels; probe 11 is at its blind measure.
+# street patterns and the names beside their keys lowered probes 5–10's levels; probe 11 is at its blind measure,
+# probe 12 at its first.
 LEVELS = {
     pii_blind.BLIND1: (0.035, 0.04, 0.008),
     pii_blind.BLIND2: (0.03, 0.04, 0.021),
@@ -28,10 +29,12 @@ LEVELS = {
     pii_blind.BLIND9: (0.192, 0.035, 0.124),
     pii_blind.BLIND10: (0.047, 0.014, 0.059),
     pii_blind.BLIND11: (0.233, 0.14, 0.088),
+    pii_blind.BLIND12: (0.488, 0.162, 0.053),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
-         pii_blind.BLIND8: 2000, pii_blind.BLIND9: 2000, pii_blind.BLIND10: 2000, pii_blind.BLIND11: 2000}
+         pii_blind.BLIND8: 2000, pii_blind.BLIND9: 2000, pii_blind.BLIND10: 2000, pii_blind.BLIND11: 2000,
+         pii_blind.BLIND12: 2000}
 # Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
 # in forms the finders still miss, and probes 5, 6 and 7 tokens (probe 6's are random session ids under `session_id`).
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
@@ -43,6 +46,7 @@ MEASURED_LEAKS = {
     pii_blind.BLIND9: {},
     pii_blind.BLIND10: {},
     pii_blind.BLIND11: {},
+    pii_blind.BLIND12: {},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
@@ -57,6 +61,7 @@ STRUCTURED = {
     pii_blind.BLIND9: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND10: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND11: {"PHONE": 0.013, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND12: {"PHONE": 0.064, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
 }
 
 
