@@ -45,6 +45,7 @@ from evalforge_assets.capture.pii_patterns import (
     placeholder,
 )
 from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_taken import TakenSpans
 
 __all__ = [
     "IBAN_LENGTHS",
@@ -120,15 +121,21 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
     candidates = [c for c in candidates if c[0] != "PERSON" or not names_no_one(text, c[1], c[2])]
     candidates = sorted(set(candidates), key=lambda c: (_RANK[c[0]], c[1] - c[2], c[1]))
     accepted: list[Candidate] = []
+    taken = TakenSpans()
     for candidate in candidates:
-        _accept_if_free(candidate, accepted)
-    _add_addressees(text, accepted)
+        _accept_if_free(candidate, accepted, taken)
+    _add_addressees(text, accepted, taken)
     if learned:  # free by construction: only words outside `accepted` are asked about
-        accepted.extend(name for name in learned_names(text, accepted) if not names_no_one(text, *name[1:]))
+        for name in learned_names(text, accepted):
+            if not names_no_one(text, *name[1:]):
+                accepted.append(name)
+                taken.take(name[1], name[2])
     # A name inside a finding that ranks above it (`maria dot lopez at gmail dot com`) still names someone whose
     # other mentions are echoes of it.
-    inside = [c for c in candidates if c[0] == "PERSON" and c not in accepted and _inside_email(c, accepted)]
-    _add_name_echoes(text, accepted, inside)
+    kept = set(accepted)
+    emails = [(start, end) for entity, start, end in accepted if entity == "EMAIL"]
+    inside = [c for c in candidates if c[0] == "PERSON" and c not in kept and _inside_email(c, emails)] if emails else []
+    _add_name_echoes(text, accepted, inside, taken)
     accepted.sort(key=lambda c: c[1])
     return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]
 
@@ -144,34 +151,32 @@ def _widened(text: str, candidate: Candidate) -> str:
     return text[start:end]
 
 
-def _add_addressees(text: str, accepted: list[Candidate]) -> None:
+def _add_addressees(text: str, accepted: list[Candidate], taken: TakenSpans) -> None:
     """The name on the line above a street line (`pii_names_beside`), where nothing else was found."""
     streets = [candidate for candidate in accepted if candidate[0] == "STREET_ADDRESS"]
     if streets and ("\n" in text or "\\n" in text):  # a line break, or one escaped inside a JSON string
         for candidate in addressee_names(text, streets):
-            _accept_if_free(candidate, accepted)
+            _accept_if_free(candidate, accepted, taken)
 
 
-def _inside_email(candidate: Candidate, accepted: list[Candidate]) -> bool:
+def _inside_email(candidate: Candidate, emails: list[tuple[int, int]]) -> bool:
     _, start, end = candidate
-    return any(entity == "EMAIL" and other_start <= start and end <= other_end
-               for entity, other_start, other_end in accepted)
+    return any(email_start <= start and end <= email_end for email_start, email_end in emails)
 
 
-def _add_name_echoes(text: str, accepted: list[Candidate], hidden: list[Candidate]) -> None:
+def _add_name_echoes(text: str, accepted: list[Candidate], hidden: list[Candidate], taken: TakenSpans) -> None:
     """The found names' other mentions (`pii_name_echoes`), where nothing else was found; `hidden` are names
     found inside an e-mail address, which is redacted whole."""
     names = [candidate for candidate in accepted if candidate[0] == "PERSON"] + hidden
     if not names:
         return
     for candidate in name_echoes(text, names):
-        _accept_if_free(candidate, accepted)
+        _accept_if_free(candidate, accepted, taken)
 
 
-def _accept_if_free(candidate: Candidate, accepted: list[Candidate]) -> None:
+def _accept_if_free(candidate: Candidate, accepted: list[Candidate], taken: TakenSpans) -> None:
     """Take `candidate` unless it overlaps one already taken (which ranked before it)."""
-    _, start, end = candidate
-    if all(end <= other_start or start >= other_end for _, other_start, other_end in accepted):
+    if taken.take(candidate[1], candidate[2]):
         accepted.append(candidate)
 
 

@@ -25,6 +25,7 @@ from evalforge_assets.capture.pii_names_cues import (
     _known,
 )
 from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_taken import TakenSpans
 
 _MIN_PART = 3
 # Not inside a word, an address, a path or a hyphenated word: the character before (if any) and what follows.
@@ -63,12 +64,13 @@ def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
     # Longest first, so a full name is taken whole before its parts; str.find per word, as a pattern compiled for
     # each text's names cost more than the rest of the echo.
     found: list[Candidate] = []
+    taken = TakenSpans()
     for word in sorted(wanted, key=len, reverse=True):
         at = text.find(word)
         while at != -1:
             end = at + len(word)
             if ((at == 0 or not _INSIDE_BEFORE.match(text[at - 1])) and _EDGE_AFTER.match(text, end)
-                    and all(end <= start or at >= stop for _, start, stop in found)):
+                    and taken.take(at, end)):
                 found.append(("PERSON", at, end))
             at = text.find(word, at + 1)
     return found

@@ -42,6 +42,7 @@ from evalforge_assets.capture.pii_patterns import (
     Candidate,
     _word_set,
 )
+from evalforge_assets.capture.pii_taken import TakenSpans
 
 MODEL_PATH = Path(__file__).with_name("person_token_model.json")
 
@@ -189,7 +190,7 @@ def asked_runs(text: str, taken: list[Candidate]) -> list[tuple[list[tuple[int, 
     the training probes' name words, 37% of the rest), in no run that names an organisation or a place (`Tyrell
     Systems`, `Hope Street`)."""
     placeholders = [match.span() for match in _PLACEHOLDER.finditer(text)] if "<" in text else []
-    blocked = taken + [("", start, end) for start, end in placeholders]
+    blocked = TakenSpans([(start, end) for _, start, end in taken] + placeholders)
     runs = []
     for run in _runs(text):
         lowered = [text[start:end].lower() for start, end in run]
@@ -208,14 +209,14 @@ def asked_runs(text: str, taken: list[Candidate]) -> list[tuple[list[tuple[int, 
     return runs
 
 
-def _asked(text: str, start: int, end: int, lowered: str, blocked: list[Candidate]) -> bool:
+def _asked(text: str, start: int, end: int, lowered: str, blocked: TakenSpans) -> bool:
     if end - start < 2 or not text[start].isupper() or lowered in _NEVER_ASKED:
         return False
     if _glued(text, start, end) or (end - start <= 3 and lowered.upper() == text[start:end]):
         return (
             False  # part of an id (`DE89370400…`, `build_Alpha`), or a short code in capitals (`DE`, `SIM`)
         )
-    if any(start < other_end and other_start < end for _, other_start, other_end in blocked):
+    if blocked.overlaps(start, end):
         return False
     return not _ordinary_word(text[start:end])
 
