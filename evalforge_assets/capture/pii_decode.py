@@ -27,6 +27,13 @@ _PERCENT_RUN = re.compile(r"[^\s\"'<>&?=]*%[0-9A-Fa-f]{2}[^\s\"'<>&?=]*")
 # A JSON string (its content may hold escaped quotes); one that holds a `\uXXXX` escape is decoded.
 _JSON_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
+# Affiliation and footnote marks in superscript at a word's end (`Roksana Denkiewicz¹*`, `Petr Bláha²,`, `Smithᵃ`):
+# NFKC would glue them to the word as plain digits or letters (`Denkiewicz1`), which no name finder reads as a
+# name, so they are written `^1` as one types a superscript. Only one or two marks that end a word: a number
+# written in superscripts, or a mark inside an address (`john¹@…`), is folded as NFKC folds it.
+_SUPERSCRIPT_MARKS = "⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉ"
+_MARK_AFTER_WORD = re.compile(rf"(?<=[^\W\d_{_SUPERSCRIPT_MARKS}])[{_SUPERSCRIPT_MARKS}]{{1,2}}(?![{_SUPERSCRIPT_MARKS}\w@.])")
+_FOLDED_MARKS = str.maketrans(_SUPERSCRIPT_MARKS, unicodedata.normalize("NFKC", _SUPERSCRIPT_MARKS))
 # Decoded bytes count as text when nearly all of them are printable.
 _PRINTABLE_SHARE = 0.95
 
@@ -37,6 +44,7 @@ def normalize(text: str) -> str:
     """NFKC with invisible characters removed; ASCII text is returned as it is (nothing to fold)."""
     if text.isascii():
         return text
+    text = _MARK_AFTER_WORD.sub(lambda match: "^" + match.group().translate(_FOLDED_MARKS), text)
     return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
 
 

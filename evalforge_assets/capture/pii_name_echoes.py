@@ -30,7 +30,8 @@ from evalforge_assets.capture.pii_taken import TakenSpans
 _MIN_PART = 3
 # Not inside a word, an address, a path or a hyphenated word: the character before (if any) and what follows.
 _INSIDE_BEFORE = re.compile(r"[\w'’@./-]")
-_EDGE_AFTER = re.compile(r"(?![\w'’@-]|\.\w)")
+# A possessive ends the name ("Marco's daughter"); another apostrophe goes on with the word ("O'Brien").
+_EDGE_AFTER = re.compile(r"(?![\w'’@-]|\.\w)|(?=['’]s(?![\w'’@-]))")
 
 
 def _parts(name: str) -> Iterator[str]:

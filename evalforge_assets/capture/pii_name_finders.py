@@ -8,6 +8,7 @@ from evalforge_assets.capture.pii_names_cues import find_cued_names
 from evalforge_assets.capture.pii_names_fields import find_field_names
 from evalforge_assets.capture.pii_names_keys import find_keyed_names
 from evalforge_assets.capture.pii_names_lists import find_listed_names
+from evalforge_assets.capture.pii_names_lowercase import find_lower_case_names
 from evalforge_assets.capture.pii_names_native import find_native_cued_names
 from evalforge_assets.capture.pii_names_places import find_placed_names
 from evalforge_assets.capture.pii_names_scripts import find_script_names
@@ -26,6 +27,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     found += find_cued_names(text, shapes)
     found += find_listed_names(text, shapes)
     found += find_placed_names(text, shapes)
+    found += find_lower_case_names(text, shapes)
     if ":" in text:
         found += find_speakers(text)
     if not shapes.ascii:

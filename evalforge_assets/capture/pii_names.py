@@ -131,6 +131,15 @@ def _webster() -> tuple[frozenset[str], frozenset[str]]:
     )
 
 
+@cache
+def stop_words() -> frozenset[str]:
+    """The stop words of stopwords-iso's 58 languages, in lower case: `una`, `esta`, `ini`, `ile` are gender-guesser's
+    given names too, and typed in lower case they are far more often the word."""
+    import stopwordsiso
+
+    return frozenset(stopwordsiso.stopwords(stopwordsiso.langs()))
+
+
 def _ordinary(word: str) -> bool:
     lowered = word.lower()
     common, _ = _webster()
@@ -156,11 +165,17 @@ def _name_like(word: str) -> bool:
     return not ordinary and (word not in proper or word in _given_names())
 
 
+def known_given_name(word: str) -> bool:
+    """One of gender-guesser's given names, or given names joined by a hyphen ("Hans-Jürgen", "Capucine-Nathalie":
+    the list holds some such pairs, not every one)."""
+    given = _given_names()
+    return word in given or ("-" in word and all(part in given for part in word.split("-")))
+
+
 def _is_name(words: list[str]) -> bool | None:
     """True for a name by the given-name rule, None for a name by a weaker rule, False for no name."""
     first, rest = words[0], words[1:]
-    given = _given_names()
-    if first in given and first.lower() not in _EVERYDAY and all(_name_like(word) for word in rest):
+    if known_given_name(first) and first.lower() not in _EVERYDAY and all(_name_like(word) for word in rest):
         if not _ordinary(first) or any(not _ordinary(word) for word in rest):
             return True
         # "Luke Wright", "Nancy Bell": a common given name and a common surname, both also words. Longer runs
@@ -224,7 +239,7 @@ def may_hold_run(text: str, shapes: Shapes | None = None) -> bool:
 def load_name_data() -> None:
     """Load every name list now (about a second of CPU), not inside the first scan that meets a run of
     capitalised words: a long-running process (a Dagster run, the API) pays it once either way."""
-    for load in (_given_names, _surname_ranks, _common_given_names, _webster):
+    for load in (_given_names, _surname_ranks, _common_given_names, _webster, stop_words):
         load()
 
 

@@ -37,7 +37,9 @@ from evalforge_assets.capture.pii_names import (
     _ordinary,
     _surname_ranks,
     _webster,
+    stop_words,
 )
+from evalforge_assets.capture.pii_names_relatives import RELATIVES
 from evalforge_assets.capture.pii_names_scripts import _CHINESE_FAMILY_NAMES, _KOREAN_FAMILY_NAMES
 from evalforge_assets.capture.pii_patterns import (
     _NOT_NAMES,
@@ -147,7 +149,7 @@ _WEAK_LABELS = (
     "card holder",
 )
 _GREETING_KINDS = {"greeting", "thanks", "sign_off"}
-_CUE_KINDS = ("greeting", "thanks", "sign_off", "title", "introduction", "label", "weak_label")
+_CUE_KINDS = ("greeting", "thanks", "sign_off", "title", "introduction", "relative", "label", "weak_label")
 
 
 # Each kind of cue, then what may stand between it and the name.
@@ -163,6 +165,7 @@ _CUES = re.compile(
     rf"|(?P<sign_off>{phrase_alternation(_SIGN_OFFS)}){_END}[ \t]*[,!.]?[ \t]*(?:{_LINE_BREAK}[ \t]*){{1,2}}"
     rf"|(?P<title>(?:{phrase_alternation(_TITLES)})\.?|(?:{phrase_alternation(_DOTTED_TITLES)})\.)[ \t]+"
     rf"|(?P<introduction>{phrase_alternation(_INTRODUCTIONS)}){_END}[ \t]*[,:]?[ \t]+"
+    rf"|(?-i:(?P<relative>{phrase_alternation(RELATIVES)})){_END}[ \t]+"  # in lower case, as in a sentence
     rf"|(?P<label>{phrase_alternation(_LABELS)}){_END}{_KEY_END}"
     rf"|(?P<weak_label>{phrase_alternation(_WEAK_LABELS)}){_END}{_KEY_END}"
     r")" + _RUN
@@ -171,7 +174,8 @@ _CUES = re.compile(
 # costs about 150 µs per text that way): the first word of each phrase, as an ASCII word in the letter view of
 # `Shapes`, or, for the phrases whose first word has other letters, by a search of those words in text that is not
 # ASCII. `_CUES` is then matched at those positions only.
-_ALL_CUES = (*_GREETINGS, *_THANKS, *_SIGN_OFFS, *_TITLES, *_DOTTED_TITLES, *_INTRODUCTIONS, *_LABELS, *_WEAK_LABELS)
+_ALL_CUES = (*_GREETINGS, *_THANKS, *_SIGN_OFFS, *_TITLES, *_DOTTED_TITLES, *_INTRODUCTIONS, *RELATIVES, *_LABELS,
+             *_WEAK_LABELS)
 _ASCII_FIRST_WORDS = frozenset(
     first.encode() for phrase in _ALL_CUES
     if (first := re.split(r"[ .'-]", phrase)[0]).isascii() and first.isalpha())
@@ -250,6 +254,9 @@ def _name_words(run: str) -> tuple[int, list[str]]:
             continue
         if _style(bare) != style or bare.lower() in _NON_NAME_WORDS or len(taken) >= 5:
             break
+        if taken and style == "lower" and not _known(bare) and (
+                bare in stop_words() or bare in _cue_words() or (bare.isascii() and _a_word_not_a_name(bare))):
+            break  # in lower case the sentence goes on in the same style: "it's nela halik she lives at …"
         taken.append(bare)
         if word != bare:  # a full stop ends the name ("... Ruiz. Order")
             break
@@ -286,7 +293,7 @@ def _inflected(lowered: str) -> bool:
 
 
 # Cues after which the words are meant as someone's name: an introduction, a label, a key.
-_NAMING_KINDS = frozenset(["introduction", "label", "weak_label"])
+_NAMING_KINDS = frozenset(["introduction", "relative", "label", "weak_label"])
 # Legal forms of Cyrillic- and Greek-script companies, written in capitals before or after the name.
 _LEGAL_FORMS = frozenset(["ООО", "ОАО", "ЗАО", "АО", "ПАО", "ИП", "ТОВ", "ФОП", "ПП", "ЕООД", "ООД", "АД", "ΑΕ", "ΕΠΕ",
                           "ΙΚΕ", "ΟΕ"])
@@ -326,7 +333,11 @@ def _accept(kind: str, words: list[str]) -> bool:
             titled = _titled(names[0])
             return (titled in _given_names() or _non_latin_cased(names[0])) and not _a_word_not_a_name(titled)
         return any(_known(w) or _non_latin_cased(w) for w in names) and not all(_ordinary(w) for w in names)
-    if kind == "introduction" and not (given or _non_latin_cased(names[0])):
+    if kind == "relative" and (given or _known(names[0])):
+        # "my son Marco", "daughter Ana": Webster's Second lists "marco" and "ana", and a known given name is meant
+        # here unless it is an everyday word ("my son Will"); every later word a known name or no word at all.
+        return not any(_a_word_not_a_name(w) and not _known(w) for w in names)
+    if kind in ("introduction", "relative") and not (given or _non_latin_cased(names[0])):
         # "ich bin Anna Schmidt", not "ich bin Montag hier": led by a given name, or two or more capitalised words
         # whose first and last are no words ("soy Jonatan Benet Guitart": name lists miss many names of other
         # countries; Webster's Second has "benet", so a middle word may be one; "Kafka Connect" is no name).
