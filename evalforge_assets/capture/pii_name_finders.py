@@ -10,6 +10,7 @@ from evalforge_assets.capture.pii_names_keys import find_keyed_names
 from evalforge_assets.capture.pii_names_lists import find_listed_names
 from evalforge_assets.capture.pii_names_lowercase import find_lower_case_names
 from evalforge_assets.capture.pii_names_native import find_native_cued_names
+from evalforge_assets.capture.pii_names_pairs import find_paired_names
 from evalforge_assets.capture.pii_names_places import find_placed_names
 from evalforge_assets.capture.pii_names_scripts import find_script_names
 from evalforge_assets.capture.pii_names_speakers import find_speakers
@@ -28,6 +29,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     found += find_listed_names(text, shapes)
     found += find_placed_names(text, shapes)
     found += find_lower_case_names(text, shapes)
+    found += find_paired_names(text, shapes)
     if ":" in text:
         found += find_speakers(text)
     if not shapes.ascii:

@@ -1,0 +1,55 @@
+"""Two people joined by "and" in a language other than English: `Gestern haben Murat und Reni den Kickoff
+verschoben`, `Hier, Camille et Lucas ont décalé`, `Gisteren hebben Sem en Saar`. `pii_names` reads a capitalised
+word with no cue only in English text (German capitalises every noun), so in these sentences each single name is
+left alone; joined to another by the language's "and", two capitalised words are two people when one is a known
+given name and the other a known given name too or no English word at all.
+
+English "and" is not read here: `Romeo and Juliet`, `Tom and Jerry` and `Adam and Eve` are titles far more often
+than two people, and English sentences have the other finders. Nor is `&`, which joins the partners of a firm
+(`pii_companies`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_names import _LOWER, _UPPER, _ordinary, known_given_name, stop_words
+from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _a_word_not_a_name
+from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_shapes import Shapes
+
+_U = f"[{re.escape(_UPPER)}]"
+_L = f"[{re.escape(_LOWER)}]"
+_NAME = rf"{_U}{_L}+(?:-{_U}?{_L}+)?"
+# "and" in German, French, Spanish, Portuguese and Italian, Dutch, Polish and Czech, Swedish, Danish and Norwegian,
+# Turkish, Finnish and Estonian, Hungarian, Romanian, Russian, Ukrainian, Indonesian.
+_AND_WORDS = ("und", "et", "y", "e", "en", "i", "och", "og", "ve", "ja", "és", "și", "a", "и", "і", "та", "dan")
+_PAIR = re.compile(
+    rf"(?<![\w'’-])(?P<first>{_NAME})[ \t]+(?:{'|'.join(_AND_WORDS)})[ \t]+(?=(?P<second>{_NAME})(?![\w'’-]))"
+)
+_ASCII_AND_WORDS = frozenset(word.encode() for word in _AND_WORDS if word.isascii())
+_SHORTEST = 3
+
+
+def _given(word: str) -> bool:
+    """A known given name, which may be an English word too when it is a common given name ("Camille")."""
+    return (len(word) >= _SHORTEST and known_given_name(word) and word.lower() not in stop_words()
+            and not _a_word_not_a_name(word))
+
+
+def _no_word(word: str) -> bool:
+    lowered = word.lower()
+    return (len(word) >= _SHORTEST and lowered not in stop_words() and lowered not in _NON_NAME_WORDS
+            and not (word.isascii() and _ordinary(word)))
+
+
+def find_paired_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
+    """Both names of every pair joined by another language's "and" (see the module docstring)."""
+    if shapes.ascii and shapes.words.isdisjoint(_ASCII_AND_WORDS):
+        return
+    for match in _PAIR.finditer(text):
+        first, second = match.group("first"), match.group("second")
+        if (_given(first) and (_given(second) or _no_word(second))) or (_given(second) and _no_word(first)):
+            yield "PERSON", match.start("first"), match.end("first")
+            yield "PERSON", match.start("second"), match.end("second")

@@ -1,0 +1,40 @@
+"""Two people joined by another language's "and" (`capture/pii_names_pairs.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii_names_pairs import find_paired_names
+from evalforge_assets.capture.pii_shapes import Shapes
+
+
+def _paired(text: str) -> list[str]:
+    return [text[start:end] for _, start, end in find_paired_names(text, Shapes.of(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Gestern haben Murat und Reni den Kickoff verschoben.", ["Murat", "Reni"]),
+        ("Hier, Camille et Lucas ont décalé la réunion.", ["Camille", "Lucas"]),
+        ("Wczoraj Anna, Ewa i Marek przesunęli spotkanie.", ["Ewa", "Marek"]),
+        ("Ayer Joon-ho y Estela movieron la reunión.", ["Joon-ho", "Estela"]),  # a known name and no English word
+        ("Marta och Björn och Ingrid kommer", ["Marta", "Björn", "Björn", "Ingrid"]),  # each pair, overlapping
+    ],
+)
+def test_two_names_joined_by_and_are_two_people(text: str, names: list[str]) -> None:
+    assert _paired(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Salz und Pfeffer, Haus und Garten",  # German nouns, no given name
+        "Ernst und Young prüfen den Abschluss",  # a given name and an English word
+        "Romeo and Juliet, Tom and Jerry",  # English "and" is not read here
+        "Ben & Jerry's, Marks & Spencer",  # nor `&`, which joins a firm's partners
+        "Una y Esta",  # stop words that gender-guesser lists as names
+    ],
+)
+def test_pairs_that_are_not_two_people_stay(text: str) -> None:
+    assert _paired(text) == []
