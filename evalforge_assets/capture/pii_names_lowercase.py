@@ -32,7 +32,7 @@ from evalforge_assets.capture.pii_names import (
     stop_words,
 )
 from evalforge_assets.capture.pii_patterns import _NOT_NAMES, Candidate
-from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_shapes import LETTER_SHAPE, Shapes
 
 # A word of letters, its parts joined by a hyphen or an apostrophe (`andreasen-madsen`, `o'brien`), standing alone:
 # not inside an e-mail address, a path, a host name, an identifier or a number (`maria@`, `/julia/`, `hugo_v2`).
@@ -128,7 +128,10 @@ def find_lower_case_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
     lines = list(lower_case_lines(text))
     found: set[str] = set()
     taken: set[tuple[int, int]] = set()
+    given = _lower_case_given_names()
     for start, line in lines:
+        if line.isascii() and given.isdisjoint(line.encode().translate(LETTER_SHAPE).split()):
+            continue  # most lower-case lines are log messages with no given name in them
         for begin, end in _names_in_line(line):
             found.update(word for word in line[begin:end].split() if _given_name(word) is not False)
             taken.update((start + match.start(), start + match.end()) for match in _WORD.finditer(line, begin, end))

@@ -29,6 +29,9 @@ _PAIR = re.compile(
     rf"(?<![\w'’-])(?P<first>{_NAME})[ \t]+(?:{'|'.join(_AND_WORDS)})[ \t]+(?=(?P<second>{_NAME})(?![\w'’-]))"
 )
 _ASCII_AND_WORDS = frozenset(word.encode() for word in _AND_WORDS if word.isascii())
+# In ASCII text, a necessary condition read on its view of character classes (`Shapes.classes`): a word ending in
+# lower case, a short lower-case one, a capitalised one, a blank between each.
+_PAIR_SHAPE = re.compile(rb"a +a{1,3} +Aa")
 _SHORTEST = 3
 
 
@@ -46,7 +49,7 @@ def _no_word(word: str) -> bool:
 
 def find_paired_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """Both names of every pair joined by another language's "and" (see the module docstring)."""
-    if shapes.ascii and shapes.words.isdisjoint(_ASCII_AND_WORDS):
+    if shapes.ascii and (shapes.words.isdisjoint(_ASCII_AND_WORDS) or not _PAIR_SHAPE.search(shapes.classes)):
         return
     for match in _PAIR.finditer(text):
         first, second = match.group("first"), match.group("second")

@@ -18,7 +18,7 @@ def _translation(keep: Callable[[int], int]) -> bytes:
 
 
 # Letters lowered, everything else a space: `shape.split()` is the list of words, found in one C pass.
-_LETTER_SHAPE = _translation(lambda b: b | 0x20 if chr(b).isascii() and chr(b).isalpha() else 0x20)
+LETTER_SHAPE = _translation(lambda b: b | 0x20 if chr(b).isascii() and chr(b).isalpha() else 0x20)
 # Digits as "0", everything else kept: digit runs become a literal the regex engine searches fast.
 _DIGIT_SHAPE = _translation(lambda b: 0x30 if 0x30 <= b <= 0x39 else b)
 # Character classes: upper case "A", lower case "a", digit "0", space or tab " ", anything else ".".
@@ -49,7 +49,7 @@ class Shapes:
     @classmethod
     def of(cls, text: str) -> Shapes:
         raw = text.encode("ascii", "replace")
-        padded_letters = b" " + raw.translate(_LETTER_SHAPE)
+        padded_letters = b" " + raw.translate(LETTER_SHAPE)
         digits = raw.translate(_DIGIT_SHAPE)
         return cls(padded_letters, digits, frozenset(padded_letters.split()), text.isascii(),
                    raw.translate(CLASS_SHAPE), NUMBER_RUN_SHAPE.search(digits) is not None)

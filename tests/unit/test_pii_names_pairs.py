@@ -20,6 +20,7 @@ def _paired(text: str) -> list[str]:
         ("Wczoraj Anna, Ewa i Marek przesunęli spotkanie.", ["Ewa", "Marek"]),
         ("Ayer Joon-ho y Estela movieron la reunión.", ["Joon-ho", "Estela"]),  # a known name and no English word
         ("Marta och Björn och Ingrid kommer", ["Marta", "Björn", "Björn", "Ingrid"]),  # each pair, overlapping
+        ("Ayer Joon-ho y Estela movieron la reunion", ["Joon-ho", "Estela"]),  # in ASCII too
     ],
 )
 def test_two_names_joined_by_and_are_two_people(text: str, names: list[str]) -> None:
