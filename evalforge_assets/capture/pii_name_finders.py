@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from evalforge_assets.capture.pii_names import find_full_names
 from evalforge_assets.capture.pii_names_beside import find_holders_before_ibans
+from evalforge_assets.capture.pii_names_citations import find_cited_names
 from evalforge_assets.capture.pii_names_cues import find_cued_names
 from evalforge_assets.capture.pii_names_fields import find_field_names
 from evalforge_assets.capture.pii_names_keys import find_keyed_names
@@ -30,6 +31,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     found += find_placed_names(text, shapes)
     found += find_lower_case_names(text, shapes)
     found += find_paired_names(text, shapes)
+    found += find_cited_names(text)
     if ":" in text:
         found += find_speakers(text)
     if not shapes.ascii:

@@ -1,0 +1,111 @@
+"""Authors as papers, preprints and court documents cite them, which retrieval puts in front of a model: `Okafor et
+al. (2021)`, `Lindqvist and Moreau (2019)`, `(Abara, 2020; Zhou & Lee, 2018)`, a reference list's `Okafor, C. N.,
+& Lee, J. (2021).` and an author block's `R. Acuña^1*, G. Puspita^2` (the footnote marks as `pii_decode` writes
+them). A surname alone or after initials has no given name for `pii_names` to vouch for it; the citation's form
+does:
+
+- a surname (particles allowed: `van der Berg`) before `et al.`;
+- two surnames joined by "and" or `&` before a year, or one with a year inside parentheses, as an in-text
+  citation writes them;
+- surnames each followed by initials, in a reference list (a year follows, or there are two or more);
+- initials then a surname, with a footnote mark after it, or two or more in a row.
+
+A word that is an ordinary English word and no common census surname is not taken (`U.S. Army, U.K. Navy`), nor one of
+an organisation's or a place's words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import pairwise
+
+from evalforge_assets.capture.pii_names import _WORD, COMMON_SURNAME_RANK, _ordinary, _surname_ranks
+from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS
+from evalforge_assets.capture.pii_patterns import _ORGANISATION_WORDS, Candidate
+
+_PARTICLE = r"(?:van|von|de|da|del|della|di|du|le|la|der|den|ter|ten|dos|das|do|bin|al|el)"
+_SURNAME = rf"(?:{_PARTICLE}[ \t]+){{0,2}}{_WORD}"
+_INITIALS = r"(?:[A-Z]\.[ \t-]?){1,3}"
+_YEAR = r"(?:19|20)\d\d[a-z]?"
+_AND = r"(?:and|&|und|et|y|e|en|i|och|og)"
+_ET_AL = re.compile(rf"(?<![\w'’-])(?P<a>{_SURNAME}),?[ \t]+et[ \t]+al\b")
+_TWO_AUTHORS = re.compile(
+    rf"(?<![\w'’-])(?P<a>{_SURNAME})[ \t]+{_AND}[ \t]+(?P<b>{_SURNAME}),?[ \t]+\(?{_YEAR}\b")
+# `(Abara, 2020; Zhou, 2018)` inside the parentheses, or `Okafor (2021)` before them; not `In March, 2021, we`, nor
+# the end of a capitalised phrase before an error's code (`Expired Card (2004)`).
+_ONE_AUTHOR = re.compile(
+    rf"(?:(?<=\()|(?<=;[ \t]))(?P<a>{_SURNAME}),[ \t]*(?={_YEAR}[;),])"
+    rf"|(?<![\w'’-])(?P<b>{_SURNAME})[ \t]+\((?={_YEAR}\))"
+)
+# Alone with a year, an ordinary word is a surname only when it is one of the commonest (`Smith (2019)`, not
+# `Card (2004)`).
+VERY_COMMON_SURNAME_RANK = 1_000
+_REFERENCE = re.compile(rf"(?<![\w'’-])(?P<a>{_SURNAME}),[ \t]+{_INITIALS}(?<=\.)")
+_AUTHOR_FIRST = re.compile(rf"(?<![\w'’.-]){_INITIALS}[ \t]?(?P<a>{_SURNAME})(?P<mark>\^\d+(?:,\d+)*|[*†‡§]+)?")
+# Necessary conditions, far cheaper than the patterns they stand for (each tries a lookbehind at every position):
+# a year as citations write it, `(2021)` or `, 2021;`; a comma before initials; an initial before a capitalised word.
+_CITED_YEAR = re.compile(rf"(?:\(|,[ \t]*){_YEAR}[;),]")
+_COMMA_INITIAL = re.compile(r",[ \t]+[A-Z]\.")
+_INITIAL_NAME = re.compile(r"[A-Z]\.[ \t-]?[A-Z]")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][a-z]*[ \t]+$")
+_LIST_GAP = re.compile(rf",?[ \t]*(?:{_AND}[ \t]+)?")
+_REFERENCE_END = re.compile(rf",?[ \t]*\(?{_YEAR}\b")
+
+
+def _a_surname(name: str, most_rank: int = COMMON_SURNAME_RANK) -> bool:
+    """The last word of `name` is no ordinary English word unless it is a census surname of at most `most_rank`,
+    and no word of `name` is one of an organisation or a place."""
+    words = name.split()
+    if any(word.lower() in _NON_NAME_WORDS or word.lower() in _ORGANISATION_WORDS for word in words):
+        return False
+    last = words[-1]
+    if not (last.isascii() and _ordinary(last)):
+        return True
+    return _surname_ranks().get(last.capitalize(), most_rank + 1) <= most_rank
+
+
+def _one_author(text: str, match: re.Match[str]) -> tuple[int, int] | None:
+    """The author of `(Abara, 2020` or `Okafor (2021)`, unless the word before it is capitalised too."""
+    group = "a" if match.group("a") is not None else "b"
+    start = match.start(group)
+    if group == "b" and _CAPITALISED_BEFORE.search(text, max(0, start - 30), start):
+        return None
+    return (start, match.end(group)) if _a_surname(match.group(group), VERY_COMMON_SURNAME_RANK) else None
+
+
+def _in_a_row(matches: list[re.Match[str]], text: str) -> list[bool]:
+    """For each match, whether the one before or after it follows with only a comma or "and" between."""
+    joined = [_LIST_GAP.fullmatch(text, left.end(), right.start()) is not None for left, right in pairwise(matches)]
+    return [(index > 0 and joined[index - 1]) or (index < len(joined) and joined[index])
+            for index in range(len(matches))]
+
+
+def find_cited_names(text: str) -> Iterator[Candidate]:
+    """The authors of every citation of `text` (see the module docstring)."""
+    if "et al" in text:
+        for match in _ET_AL.finditer(text):
+            if _a_surname(match.group("a")):
+                yield "PERSON", match.start("a"), match.end("a")
+    if _CITED_YEAR.search(text):
+        pairs = list(_TWO_AUTHORS.finditer(text))
+        for match in pairs:
+            if _a_surname(match.group("a")) and _a_surname(match.group("b")):
+                yield "PERSON", match.start("a"), match.end("a")
+                yield "PERSON", match.start("b"), match.end("b")
+        paired = {match.span("b") for match in pairs}
+        for match in _ONE_AUTHOR.finditer(text):
+            if (span := _one_author(text, match)) is not None and span not in paired:
+                yield "PERSON", *span
+    if "." not in text:
+        return
+    if _COMMA_INITIAL.search(text):
+        references = [match for match in _REFERENCE.finditer(text) if _a_surname(match.group("a"))]
+        for match, in_a_row in zip(references, _in_a_row(references, text), strict=True):
+            if in_a_row or _REFERENCE_END.match(text, match.end()):
+                yield "PERSON", match.start(), match.end()
+    if _INITIAL_NAME.search(text):
+        authors = [match for match in _AUTHOR_FIRST.finditer(text) if _a_surname(match.group("a"))]
+        for match, in_a_row in zip(authors, _in_a_row(authors, text), strict=True):
+            if in_a_row or match.group("mark"):
+                yield "PERSON", match.start(), match.end("a")

@@ -1,0 +1,50 @@
+"""Authors as citations name them (`capture/pii_names_citations.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+from evalforge_assets.capture.pii_names_citations import find_cited_names
+
+
+def _cited(text: str) -> list[str]:
+    return sorted(text[start:end] for _, start, end in find_cited_names(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("As shown by Okafor et al. (2021) and van der Berg et al., it helps.", ["Okafor", "van der Berg"]),
+        ("Lindqvist and Moreau (2019) disagree.", ["Lindqvist", "Moreau"]),
+        ("retrieval helps (Abara, 2020; Nakamura, 2018b).", ["Abara", "Nakamura"]),
+        ("Tanaka (2022) and Smith (2019) agree.", ["Smith", "Tanaka"]),
+        ("Okafor, C. N., & Lee, J. (2021). Robust linking.", ["Lee, J.", "Okafor, C. N."]),
+        ("Authors: R. Acuña^1*, G. Puspita^2", ["R. Acuña", "G. Puspita"]),
+        ("J. Smith, K. Lee and T. Nguyen wrote it.", ["J. Smith", "K. Lee", "T. Nguyen"]),
+    ],
+)
+def test_a_citation_names_its_authors(text: str, names: list[str]) -> None:
+    assert _cited(text) == sorted(names)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In March, 2021, we shipped.",  # a month, not `(Author, year`
+        "Payment declined by gateway: Expired Card (2004)",  # an error's code after a capitalised phrase
+        "J.P. Morgan and U.S. Army, U.K. Navy",  # initials before ordinary words; one alone is no author list
+        "Python (2021) and the Army (2020)",  # ordinary words that are no common surnames
+    ],
+)
+def test_what_looks_like_a_citation_but_names_no_one_stays(text: str) -> None:
+    assert _cited(text) == []
+
+
+def test_an_author_block_with_footnote_marks_is_redacted() -> None:
+    text = "Authors: R. Acuña¹*, G. Puspita², Shohei Watanabe¹"
+    assert redact_text(text) == "Authors: <PERSON>^1*, <PERSON>^2, <PERSON>^1"
+
+
+def test_long_reference_lists_are_read_in_one_pass() -> None:
+    assert len(_cited("Okafor, C. N., " * 5_000 + "(2021)")) == 5_000
