@@ -39,7 +39,7 @@ from evalforge_assets.capture.pii_names import (
     _webster,
     stop_words,
 )
-from evalforge_assets.capture.pii_names_relatives import RELATIVES
+from evalforge_assets.capture.pii_names_cue_words import GREETINGS, RELATIVES, SIGN_OFFS, THANKS
 from evalforge_assets.capture.pii_names_scripts import _CHINESE_FAMILY_NAMES, _KOREAN_FAMILY_NAMES
 from evalforge_assets.capture.pii_patterns import (
     _NOT_NAMES,
@@ -58,37 +58,6 @@ _PARTICLES = frozenset(["da", "de", "do", "dos", "das", "van", "von", "der", "de
 _RUN = rf"(?P<name>{_ANY_WORD}(?:[ \t]+{_ANY_WORD}){{0,4}})"
 
 # Cues, lower case; matched case-insensitively as whole words. Phrases are written with single spaces.
-_GREETINGS = (
-    "hi", "hello", "hey", "dear", "bonjour", "bonsoir", "salut", "cher", "chère", "hallo", "liebe", "lieber", "moin",
-    "servus", "ciao", "buongiorno", "buonasera", "salve", "caro", "cara", "gentile", "hola", "buenos días",
-    "buenas tardes", "estimado", "estimada", "querido", "querida", "olá", "oi", "bom dia", "boa tarde", "prezado",
-    "prezada", "hej", "hejsan", "hei", "moi", "terve", "hoi", "beste", "cześć", "witaj", "dzień dobry", "ahoj",
-    "dobrý den", "merhaba", "selam", "здравствуйте", "привет", "добрый день", "dragă", "bună ziua", "szia",
-    "kedves", "γεια σου", "xin chào", "chào", "halo", "namaste", "привіт", "вітаю", "доброго дня",
-)
-_THANKS = (
-    "thanks", "thank you", "thx", "merci", "danke", "vielen dank", "grazie", "gracias", "obrigado", "obrigada",
-    "tack", "takk", "tak", "kiitos", "bedankt", "dank je", "dank u", "dziękuję", "dzięki", "děkuji", "díky",
-    "teşekkürler", "teşekkür ederim", "спасибо", "дякую", "mulțumesc", "köszönöm", "ευχαριστώ", "cảm ơn",
-    "terima kasih",
-)
-_SIGN_OFFS = (
-    "regards", "best regards", "kind regards", "warm regards", "warmest regards", "best", "best wishes",
-    "all the best", "yours", "yours truly", "yours sincerely", "respectfully", "take care", "cheers", "sincerely",
-    "cordialement", "bien à vous", "amicalement",
-    "mit freundlichen grüßen", "viele grüße", "beste grüße", "liebe grüße", "grüße", "cordiali saluti",
-    "distinti saluti", "saluti", "un saluto", "atentamente", "saludos", "un saludo", "atenciosamente", "abraços",
-    "med vänlig hälsning", "vänliga hälsningar", "hälsningar", "mvh", "med venlig hilsen", "venlig hilsen",
-    "med vennlig hilsen", "ystävällisin terveisin", "terveisin", "met vriendelijke groet", "groeten", "groetjes",
-    "pozdrawiam", "z poważaniem", "s pozdravem", "saygılarımla", "с уважением", "з повагою", "üdvözlettel",
-    "cu stimă", "με εκτίμηση", "trân trọng", "salam", "hormat saya", "bonne journée", "bonne soirée",
-    "buona giornata", "schöne grüße", "un abrazo", "beijos", "hilsen", "mfg",
-    "freundliche grüße", "herzliche grüße", "bien cordialement", "saludos cordiales", "un cordial saludo",
-    "met vriendelijke groeten", "hartelijke groet", "serdecznie pozdrawiam", "pozdrowienia",
-    "s přátelským pozdravem", "iyi çalışmalar", "iyi günler", "İyi çalışmalar", "İyi günler", "всего доброго", "всего хорошего", "хорошего дня",
-    "з найкращими побажаннями", "cu drag", "φιλικά", "με φιλικούς χαιρετισμούς", "salam hangat", "att.", "atte.",
-    "cdlt",
-)
 # A doctor, as the Nordic languages title one before the surname ("time hos lege Rønning").
 _DOCTORS = ("læge", "lege", "läkare", "lääkäri", "doktor", "лікар", "лікаря", "лікарю", "врач", "врача", "доктора")
 _TITLES = (
@@ -160,9 +129,9 @@ _KEY_END = r"\**[ \t]*[\"']?[ \t]*[:=][ \t]*\**[ \t]*[\"']?[ \t]*"
 _AFTER_ESCAPE = r"(?<=\\[nrt])"  # a cue right after an escaped line break or tab in a JSON string ("\\nBest,")
 _CUES = re.compile(
     rf"(?:(?<![\w.'’-])|{_AFTER_ESCAPE})(?i:"
-    rf"(?P<greeting>{phrase_alternation(_GREETINGS)}){_END}[ \t]*,?[ \t]*"
-    rf"|(?P<thanks>{phrase_alternation(_THANKS)}){_END}[ \t]*[,!]?[ \t]*(?:{_LINE_BREAK}[ \t]*)?"
-    rf"|(?P<sign_off>{phrase_alternation(_SIGN_OFFS)}){_END}[ \t]*[,!.]?[ \t]*(?:{_LINE_BREAK}[ \t]*){{1,2}}"
+    rf"(?P<greeting>{phrase_alternation(GREETINGS)}){_END}[ \t]*,?[ \t]*"
+    rf"|(?P<thanks>{phrase_alternation(THANKS)}){_END}[ \t]*[,!]?[ \t]*(?:{_LINE_BREAK}[ \t]*)?"
+    rf"|(?P<sign_off>{phrase_alternation(SIGN_OFFS)}){_END}[ \t]*[,!.]?[ \t]*(?:{_LINE_BREAK}[ \t]*){{1,2}}"
     rf"|(?P<title>(?:{phrase_alternation(_TITLES)})\.?|(?:{phrase_alternation(_DOTTED_TITLES)})\.)[ \t]+"
     rf"|(?P<introduction>{phrase_alternation(_INTRODUCTIONS)}){_END}[ \t]*[,:]?[ \t]+"
     rf"|(?-i:(?P<relative>{phrase_alternation(RELATIVES)})){_END}[ \t]+"  # in lower case, as in a sentence
@@ -174,7 +143,7 @@ _CUES = re.compile(
 # costs about 150 µs per text that way): the first word of each phrase, as an ASCII word in the letter view of
 # `Shapes`, or, for the phrases whose first word has other letters, by a search of those words in text that is not
 # ASCII. `_CUES` is then matched at those positions only.
-_ALL_CUES = (*_GREETINGS, *_THANKS, *_SIGN_OFFS, *_TITLES, *_DOTTED_TITLES, *_INTRODUCTIONS, *RELATIVES, *_LABELS,
+_ALL_CUES = (*GREETINGS, *THANKS, *SIGN_OFFS, *_TITLES, *_DOTTED_TITLES, *_INTRODUCTIONS, *RELATIVES, *_LABELS,
              *_WEAK_LABELS)
 _ASCII_FIRST_WORDS = frozenset(
     first.encode() for phrase in _ALL_CUES

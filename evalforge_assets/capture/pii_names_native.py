@@ -24,14 +24,12 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from evalforge_assets.capture.pii_names_cue_words import GREETINGS, SIGN_OFFS, THANKS
 from evalforge_assets.capture.pii_names_cues import (
     _DOTTED_TITLES,
-    _GREETINGS,
     _INTRODUCTIONS,
     _LABELS,
     _NON_NAME_WORDS,
-    _SIGN_OFFS,
-    _THANKS,
     _TITLES,
     _WEAK_LABELS,
 )
@@ -109,7 +107,7 @@ _ATTACHED_TITLES = ("thai",)
 _THAI_YOU = ("สามารถ", "ต้องการ", "จะ", "ได้", "ไม่", "มี", "ช่วย", "ค่ะ", "ครับ", "คือ", "เป็น", "ก็")
 # A cue of a Latin-script language (`pii_names_cues`) before a name in a script without capitals.
 # After a label (`Attendees:`, `Nome:`) a list of names may follow, one after another.
-_LATIN_CUES = (*_GREETINGS, *_THANKS, *_TITLES, *_INTRODUCTIONS)
+_LATIN_CUES = (*GREETINGS, *THANKS, *_TITLES, *_INTRODUCTIONS)
 _LATIN_CUE = (
     r"(?<![\w'’-])(?i:(?P<label>" + phrase_alternation(_LABELS) + ")|(?P<weak>" + phrase_alternation(_WEAK_LABELS)
     + ")|" + phrase_alternation(_LATIN_CUES)
@@ -180,7 +178,7 @@ _NATIVE_RUN = (
 _AFTER_LATIN_CUE = re.compile(_LATIN_CUE + rf"(?:(?:{_NATIVE_TITLES})[ \t]*)?" + _NATIVE_RUN)
 # A Latin-script sign-off, then the writer's name in such a script on the next line ("Kind regards,\\nஅக்னி").
 _AFTER_LATIN_SIGN_OFF = re.compile(
-    r"(?<![\w'’-])(?i:" + phrase_alternation(_SIGN_OFFS) + r")[ \t]*[,.!]?[ \t]*(?:\r?\n|\\{1,3}n)[ \t]*"
+    r"(?<![\w'’-])(?i:" + phrase_alternation(SIGN_OFFS) + r")[ \t]*[,.!]?[ \t]*(?:\r?\n|\\{1,3}n)[ \t]*"
     + _NATIVE_RUN
 )
 # The next name of a list after a label: a comma, perhaps after the e-mail address of the one before.

@@ -19,17 +19,17 @@ from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_answers import answers
 from evalforge_assets.capture.pii_called import phone_value
-from evalforge_assets.capture.pii_names_cues import _SIGN_OFFS, _THANKS
+from evalforge_assets.capture.pii_names_cue_words import SIGN_OFFS, THANKS
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 from evalforge_assets.capture.pii_shapes import Shapes
 
 _FEWEST, _MOST = 7, 15
 _SIGNATURE_LINES = 4
 _CLOSING = re.compile(
-    r"(?im)^[ \t]*(?:" + phrase_alternation((*_SIGN_OFFS, *_THANKS)) + r")[ \t]*[,.!]?[ \t]*$"
+    r"(?im)^[ \t]*(?:" + phrase_alternation((*SIGN_OFFS, *THANKS)) + r")[ \t]*[,.!]?[ \t]*$"
 )
 _CLOSING_FIRST_WORDS = frozenset(
-    first.encode() for phrase in (*_SIGN_OFFS, *_THANKS) if (first := re.split(r"[ .]", phrase)[0]).isascii())
+    first.encode() for phrase in (*SIGN_OFFS, *THANKS) if (first := re.split(r"[ .]", phrase)[0]).isascii())
 # A number of seven digits or more, perhaps with a phone's separators; `_if_a_phone` decides.
 _NUMBER = r"\+?\(?\d[\d ().\-/]{5,22}\d"
 _NUMBER_LINE = re.compile(rf"[ \t]*(?P<number>{_NUMBER})[ \t]*(?:\||$)")

@@ -1,0 +1,79 @@
+"""The words that mark a person's name, by kind, in the languages LLM applications are written in; `pii_names_cues`
+reads the name after each (`pii_names_native` and `pii_phones_placed` read some of them too).
+
+- Greetings and thanks before a name (`Bonjour,`, `Tack, Folke!`), and sign-offs with the name on the next line
+  (`Cordialement,\nROBERT GROS-RIVIÈRE`).
+- Relatives and the people around a user (`my mom karin andreasen-madsen`, `Their son Marco emigrated in 1979`,
+  `mi hija Lucía`, `ma voisine Chloé`), as users of LLM applications ask about their family and neighbours and the
+  assistant restates them. `pii_names_cues` reads them as introductions, written in lower case as in a sentence
+  (capitalised, the word is part of a title or a brand: `Uncle Sam`, `Mother Teresa`, `Big Brother`); `mama`,
+  `papa` and `mamma` are left out (`Papa John's`, `Mamma Mia`).
+"""
+
+from __future__ import annotations
+
+GREETINGS = (
+    "hi", "hello", "hey", "dear", "bonjour", "bonsoir", "salut", "cher", "chère", "hallo", "liebe", "lieber", "moin",
+    "servus", "ciao", "buongiorno", "buonasera", "salve", "caro", "cara", "gentile", "hola", "buenos días",
+    "buenas tardes", "estimado", "estimada", "querido", "querida", "olá", "oi", "bom dia", "boa tarde", "prezado",
+    "prezada", "hej", "hejsan", "hei", "moi", "terve", "hoi", "beste", "cześć", "witaj", "dzień dobry", "ahoj",
+    "dobrý den", "merhaba", "selam", "здравствуйте", "привет", "добрый день", "dragă", "bună ziua", "szia",
+    "kedves", "γεια σου", "xin chào", "chào", "halo", "namaste", "привіт", "вітаю", "доброго дня",
+)
+THANKS = (
+    "thanks", "thank you", "thx", "merci", "danke", "vielen dank", "grazie", "gracias", "obrigado", "obrigada",
+    "tack", "takk", "tak", "kiitos", "bedankt", "dank je", "dank u", "dziękuję", "dzięki", "děkuji", "díky",
+    "teşekkürler", "teşekkür ederim", "спасибо", "дякую", "mulțumesc", "köszönöm", "ευχαριστώ", "cảm ơn",
+    "terima kasih",
+)
+SIGN_OFFS = (
+    "regards", "best regards", "kind regards", "warm regards", "warmest regards", "best", "best wishes",
+    "all the best", "yours", "yours truly", "yours sincerely", "respectfully", "take care", "cheers", "sincerely",
+    "cordialement", "bien à vous", "amicalement",
+    "mit freundlichen grüßen", "viele grüße", "beste grüße", "liebe grüße", "grüße", "cordiali saluti",
+    "distinti saluti", "saluti", "un saluto", "atentamente", "saludos", "un saludo", "atenciosamente", "abraços",
+    "med vänlig hälsning", "vänliga hälsningar", "hälsningar", "mvh", "med venlig hilsen", "venlig hilsen",
+    "med vennlig hilsen", "ystävällisin terveisin", "terveisin", "met vriendelijke groet", "groeten", "groetjes",
+    "pozdrawiam", "z poważaniem", "s pozdravem", "saygılarımla", "с уважением", "з повагою", "üdvözlettel",
+    "cu stimă", "με εκτίμηση", "trân trọng", "salam", "hormat saya", "bonne journée", "bonne soirée",
+    "buona giornata", "schöne grüße", "un abrazo", "beijos", "hilsen", "mfg",
+    "freundliche grüße", "herzliche grüße", "bien cordialement", "saludos cordiales", "un cordial saludo",
+    "met vriendelijke groeten", "hartelijke groet", "serdecznie pozdrawiam", "pozdrowienia",
+    "s přátelským pozdravem", "iyi çalışmalar", "iyi günler", "İyi çalışmalar", "İyi günler", "всего доброго", "всего хорошего", "хорошего дня",
+    "з найкращими побажаннями", "cu drag", "φιλικά", "με φιλικούς χαιρετισμούς", "salam hangat", "att.", "atte.",
+    "cdlt",
+)
+RELATIVES = (
+    # English
+    "wife", "husband", "son", "daughter", "mom", "mum", "mother", "dad", "father", "brother", "sister", "partner",
+    "fiancé", "fiancée", "fiance", "fiancee", "girlfriend", "boyfriend", "grandma", "grandmother", "grandpa",
+    "grandfather", "granddaughter", "grandson", "aunt", "uncle", "cousin", "nephew", "niece", "stepson",
+    "stepdaughter", "stepmother", "stepfather", "neighbour", "neighbor", "roommate", "flatmate", "colleague",
+    "coworker", "co-worker", "boss", "landlord", "landlady", "caregiver", "carer", "nanny", "babysitter",
+    # German
+    "ehefrau", "ehemann", "sohn", "tochter", "mutter", "vater", "bruder", "schwester", "oma", "opa", "tante",
+    "onkel", "cousine", "neffe", "nichte", "nachbar", "nachbarin", "kollege", "kollegin", "freundin", "vermieter",
+    "vermieterin",
+    # French
+    "femme", "mari", "fils", "fille", "mère", "père", "maman", "frère", "sœur", "soeur", "grand-mère",
+    "grand-père", "oncle", "neveu", "nièce", "voisin", "voisine", "collègue", "copain", "copine",
+    # Spanish, Portuguese, Italian
+    "esposa", "esposo", "marido", "hijo", "hija", "madre", "padre", "mamá", "papá", "hermano", "hermana",
+    "abuela", "abuelo", "tía", "tío", "sobrino", "sobrina", "vecino", "vecina", "novio", "novia", "filho",
+    "filha", "mãe", "pai", "irmão", "irmã", "avó", "avô", "sobrinho", "sobrinha", "vizinho", "vizinha",
+    "namorado", "namorada", "moglie", "figlio", "figlia", "papà", "fratello", "sorella", "nonna", "nonno",
+    "zia", "zio", "cugino", "cugina", "vicino", "vicina", "fidanzato", "fidanzata",
+    # Dutch, Swedish, Norwegian, Danish
+    "echtgenoot", "echtgenote", "zoon", "dochter", "moeder", "vader", "broer", "zus", "oom", "buurman",
+    "buurvrouw", "vriendin", "dotter", "pappa", "bror", "syster", "mormor", "farmor", "morfar", "farfar",
+    "granne", "sønn", "datter", "søster", "nabo", "søn", "hustru", "kone",
+    # Polish, Czech
+    "żona", "mąż", "córka", "brat", "siostra", "babcia", "dziadek", "ciocia", "wujek", "sąsiad", "sąsiadka",
+    "manželka", "manžel", "dcera", "sestra", "babička", "dědeček", "soused", "sousedka",
+    # Russian, Ukrainian
+    "жена", "муж", "сын", "дочь", "мама", "папа", "мать", "отец", "брат", "сестра", "бабушка", "дедушка",
+    "соседка", "сосед", "дружина", "чоловік", "донька", "син", "сусід", "сусідка",
+    # Turkish (the possessive is a suffix), Indonesian
+    "eşim", "oğlum", "kızım", "annem", "babam", "kardeşim", "ablam", "abim", "komşum", "istri", "suami",
+    "anak", "adik", "kakak", "tetangga",
+)
