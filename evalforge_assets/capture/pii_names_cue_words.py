@@ -3,6 +3,7 @@ reads the name after each (`pii_names_native` and `pii_phones_placed` read some 
 
 - Greetings and thanks before a name (`Bonjour,`, `Tack, Folke!`), and sign-offs with the name on the next line
   (`Cordialement,\nROBERT GROS-RIVIÈRE`).
+- Sign-offs of scripts without capitals, which `pii_names_native` reads before a name on the next line.
 - Relatives and the people around a user (`my mom karin andreasen-madsen`, `Their son Marco emigrated in 1979`,
   `mi hija Lucía`, `ma voisine Chloé`), as users of LLM applications ask about their family and neighbours and the
   assistant restates them. `pii_names_cues` reads them as introductions, written in lower case as in a sentence
@@ -42,6 +43,15 @@ SIGN_OFFS = (
     "s přátelským pozdravem", "iyi çalışmalar", "iyi günler", "İyi çalışmalar", "İyi günler", "всего доброго", "всего хорошего", "хорошего дня",
     "з найкращими побажаннями", "cu drag", "φιλικά", "με φιλικούς χαιρετισμούς", "salam hangat", "att.", "atte.",
     "cdlt",
+)
+# Sign-offs of scripts without capitals, before the writer's name on a line of its own (`בברכה,\nאמלי מאיר`,
+# `此致\n敬礼\n胡海燕`, `よろしくお願いいたします。\n斉藤 舞`, `감사합니다.\n최예준 드림`).
+NATIVE_SIGN_OFFS = (
+    "בברכה", "בברכה רבה", "בתודה", "תודה רבה", "مع التحية", "مع خالص التحية", "مع أطيب التحيات",
+    "تحياتي", "مع الشكر", "با احترام", "با سپاس", "با تشکر", "ارادتمند", "والسلام", "ขอแสดงความนับถือ",
+    "ด้วยความเคารพ", "सादर", "भवदीय", "भवदीया", "धन्यवाद", "শুভেচ্ছান্তে", "ধন্যবাদান্তে", "அன்புடன்", "நன்றியுடன்",
+    "此致敬礼", "敬礼", "祝好", "顺祝商祺", "祝工作顺利", "敬上", "よろしくお願いいたします", "よろしくお願いします",
+    "敬具", "草々", "감사합니다", "고맙습니다", "수고하세요",
 )
 RELATIVES = (
     # English

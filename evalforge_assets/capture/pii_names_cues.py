@@ -131,7 +131,7 @@ _CUES = re.compile(
     rf"(?:(?<![\w.'’-])|{_AFTER_ESCAPE})(?i:"
     rf"(?P<greeting>{phrase_alternation(GREETINGS)}){_END}[ \t]*,?[ \t]*"
     rf"|(?P<thanks>{phrase_alternation(THANKS)}){_END}[ \t]*[,!]?[ \t]*(?:{_LINE_BREAK}[ \t]*)?"
-    rf"|(?P<sign_off>{phrase_alternation(SIGN_OFFS)}){_END}[ \t]*[,!.]?[ \t]*(?:{_LINE_BREAK}[ \t]*){{1,2}}"
+    rf"|(?P<sign_off>{phrase_alternation(SIGN_OFFS)}){_END}[ \t]*[,!.:]?[ \t]*(?:{_LINE_BREAK}[ \t]*){{1,2}}"
     rf"|(?P<title>(?:{phrase_alternation(_TITLES)})\.?|(?:{phrase_alternation(_DOTTED_TITLES)})\.)[ \t]+"
     rf"|(?P<introduction>{phrase_alternation(_INTRODUCTIONS)}){_END}[ \t]*[,:]?[ \t]+"
     rf"|(?-i:(?P<relative>{phrase_alternation(RELATIVES)})){_END}[ \t]+"  # in lower case, as in a sentence

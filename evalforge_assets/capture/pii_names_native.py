@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_names_cue_words import GREETINGS, SIGN_OFFS, THANKS
+from evalforge_assets.capture.pii_names_cue_words import GREETINGS, NATIVE_SIGN_OFFS, SIGN_OFFS, THANKS
 from evalforge_assets.capture.pii_names_cues import (
     _DOTTED_TITLES,
     _INTRODUCTIONS,
@@ -181,6 +181,12 @@ _AFTER_LATIN_SIGN_OFF = re.compile(
     r"(?<![\w'’-])(?i:" + phrase_alternation(SIGN_OFFS) + r")[ \t]*[,.!]?[ \t]*(?:\r?\n|\\{1,3}n)[ \t]*"
     + _NATIVE_RUN
 )
+# A sign-off of such a script, then the writer's name on a line of its own (a Korean name may end `드림`, "from").
+_AFTER_NATIVE_SIGN_OFF = re.compile(
+    r"(?<![^\W\d_])(?:" + phrase_alternation(NATIVE_SIGN_OFFS) + r")[ \t]*[,،.。!！:：]?[ \t]*(?:\r?\n|\\{1,3}n)[ \t]*"
+    + _NATIVE_RUN + r"(?=[ \t]*(?:드림|올림)?[ \t]*(?:\r?\n|\\{1,3}n|$))"
+)
+_NATIVE_SIGN_OFF_WORD = re.compile(phrase_alternation(NATIVE_SIGN_OFFS))
 # The next name of a list after a label: a comma, perhaps after the e-mail address of the one before.
 _NEXT_IN_LIST = re.compile(r"(?:[ \t]*<[^<>\n]{1,100}>)?[ \t]*[,;、][ \t]*" + _NATIVE_RUN)
 # Titles written after the name, and the forms Hungarian and Turkish inflect them into.
@@ -250,6 +256,10 @@ def _words_named(match: re.Match[str], script: str, ended: bool) -> list[str]:
 
 
 def _after_latin_cues(text: str) -> Iterator[Candidate]:
+    if _NATIVE_SIGN_OFF_WORD.search(text):
+        for match in _AFTER_NATIVE_SIGN_OFF.finditer(text):
+            if named_after_cue(text, match):
+                yield "PERSON", match.start("name"), match.end("name")
     for match in _AFTER_LATIN_SIGN_OFF.finditer(text):
         # One Arabic word with the article signs for a group ("الفريق", the team), not a person.
         if named_after_cue(text, match) and not match.group("name").startswith("ال"):

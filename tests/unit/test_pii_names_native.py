@@ -76,3 +76,23 @@ def test_a_name_beside_its_language_s_cue_is_redacted(text: str, name: str) -> N
 def test_sentences_after_those_cues_are_left_alone(text: str) -> None:
     # Compared once normalized: the redactor reads text in NFKC, which writes Thai's ำ as two characters.
     assert _redacted(text) == unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("בברכה,\nאמלי מאיר\n050-1234567", "בברכה,\n<PERSON>\n<PHONE>"),
+        ("此致\n敬礼\n胡海燕", "此致\n敬礼\n<PERSON>"),
+        ("よろしくお願いいたします。\n斉藤 舞", "よろしくお願いいたします。\n<PERSON>"),
+        ("감사합니다.\n최예준 드림", "감사합니다.\n<PERSON> 드림"),
+        ("مع خالص التحية،\nهناء اسطمبولي", "مع خالص التحية،\n<PERSON>"),
+        ("Üdvözlettel:\nKovács Máté", "Üdvözlettel:\n<PERSON>"),  # a Latin sign-off with a colon
+    ],
+)
+def test_the_writer_after_a_sign_off_of_their_script_is_a_name(text: str, redacted: str) -> None:
+    assert redact_text(text) == redacted
+
+
+def test_a_sentence_after_a_sign_off_is_no_name() -> None:
+    text = "감사합니다.\n다음 주에 다시 연락드리겠습니다 그리고 서류를 보내겠습니다"
+    assert redact_text(text) == text
