@@ -421,9 +421,13 @@ _CHINESE = re.compile(
     # A given name greeted at a message's start ("美雲您好，您的訂單…"), unless it is a role (`客户您好`).
     rf"|(?:^|(?<=[\n。!?,]))[ \t]*(?!{'|'.join(_GREETED_ROLES)})(?P<greeted>[{_HAN}]{{2,3}})(?=您好|你好)"
 )
+_HINDI_ROLES = ("ग्राहक", "महोदय", "महोदया", "उपयोगकर्ता", "सदस्य", "मित्र", "मित्रों", "टीम", "साथी", "साथियों", "सर", "मैडम")
 _HINDI_NAME = rf"[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+){{0,2}}"
 _HINDI = re.compile(
-    rf"(?:श्रीमती|श्री|सुश्री|डॉ\.?)[ \t]+(?P<name>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)"
+    # A title, or the "Respected"/"Dear" that opens a letter ("आदरणीय अनिला छेत्री जी,"), not before a role ("प्रिय
+    # ग्राहक", dear customer).
+    rf"(?:(?:श्रीमती|श्री|सुश्री|डॉ\.?)[ \t]+|(?:आदरणीय|प्रिय)[ \t]+(?!{'|'.join(_HINDI_ROLES)}))"
+    rf"(?P<name>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)"
     rf"|(?:नाम|संपर्क व्यक्ति|ग्राहक|खाताधारक|खाता धारक){_LABEL_COLON}(?:(?:श्रीमती|श्री|सुश्री|डॉ\.?)[ \t]+)?"
     rf"(?P<labelled>{_HINDI_NAME})"
     rf"|मैं[ \t]+(?P<introduced>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)[ \t]+(?:हूँ|हूं)"

@@ -96,3 +96,8 @@ def test_the_writer_after_a_sign_off_of_their_script_is_a_name(text: str, redact
 def test_a_sentence_after_a_sign_off_is_no_name() -> None:
     text = "감사합니다.\n다음 주에 다시 연락드리겠습니다 그리고 서류를 보내겠습니다"
     assert redact_text(text) == text
+
+
+def test_a_hindi_letter_opens_with_respected_or_dear_before_a_name_not_a_role() -> None:
+    assert redact_text("आदरणीय अनिला छेत्री जी,\n\nहमारे कार्यालय से पत्र") == "आदरणीय <PERSON> जी,\n\nहमारे कार्यालय से पत्र"
+    assert redact_text("प्रिय ग्राहक, आपका ऑर्डर भेज दिया गया है") == "प्रिय ग्राहक, आपका ऑर्डर भेज दिया गया है"
