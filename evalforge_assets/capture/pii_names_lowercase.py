@@ -8,6 +8,8 @@ in a line with no capital at all only the words themselves can say it, so the te
   word that is no ordinary English word (`grégoire`, `andreasen-madsen`); `karin wants` stays.
 - **Two known given names joined by "and"** in one of a dozen languages (`james and jonathan`, `cornelis en
   hugo`, `giosuè e susana`).
+- **A known given name right after "with" or "at the home of"** (`stay with isaac`, `chez isaac`, `da stefano`),
+  when it is no English word (`with grace` stays) and no version follows (`with julia 1.9`).
 
 Once a line yields a name, its other lower-case occurrences in the text's lower-case lines are names too (`james
 wants to stay`): a given name that is no English word is not a word that happens to stand there. Lines with a
@@ -41,6 +43,10 @@ _WORD = re.compile(r"(?<![\w@./\\:#-])[^\W\d_]+(?:['’-][^\W\d_]+)*(?![\w@/\\#-
 _AND = frozenset(["and", "und", "et", "y", "e", "i", "ve", "en", "och", "og", "и", "і", "a", "ja", "és", "și", "&"])
 # A speaker's label before a line's words: `User: `, `[09:14] Caller: `, `AGENT: `.
 _SPEAKER = re.compile(r"[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*)?[^\W\d_][\w .-]{0,24}:[ \t]+")
+# "With" and "at the home of" in the languages of the other finders: a known given name right after one is a person
+# (`stay with clive`, `chez isaac`, `bij riley`, `da stefano`, `hos anna`), not a tool with its version after it.
+_WITH = frozenset(["with", "chez", "bei", "bij", "hos", "da", "con", "com", "med", "från", "von", "van", "u", "у"])
+_VERSION_AFTER = re.compile(r"[ \t]*v?\d")
 _GAP = re.compile(r"[ \t]+")
 _SHORTEST = 3
 VERY_COMMON_SURNAME_RANK = 1_000
@@ -102,16 +108,22 @@ def _names_in_line(line: str) -> Iterator[tuple[int, int]]:
     while index < len(words):
         start, end, word = words[index]
         given = _given_name(word)
-        following = words[index + 1] if index + 1 < len(words) else None
-        if given is False or following is None or _GAP.fullmatch(line, end, following[0]) is None:
+        if given is False:
             index += 1
             continue
-        if _name_like(following[2], strict=given is None):
+        following = words[index + 1] if index + 1 < len(words) else None
+        adjacent = following is not None and _GAP.fullmatch(line, end, following[0]) is not None
+        if adjacent and following is not None and _name_like(following[2], strict=given is None):
             yield start, following[1]
             index += 2
             continue
+        if given is True and index > 0 and words[index - 1][2] in _WITH and not _VERSION_AFTER.match(line, end):
+            yield start, end  # "stay with isaac", "chez isaac", "da stefano": with someone, at someone's
+            index += 1
+            continue
         joined = words[index + 2] if index + 2 < len(words) else None
-        if joined is not None and following[2] in _AND and _GAP.fullmatch(line, following[1], joined[0]):
+        if (adjacent and following is not None and joined is not None and following[2] in _AND
+                and _GAP.fullmatch(line, following[1], joined[0])):
             other = _given_name(joined[2])
             if other is not False and (given or other):
                 yield start, end

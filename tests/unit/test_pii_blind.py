@@ -28,10 +28,10 @@ LEVELS = {
     pii_blind.BLIND6: (0.091, 0.057, 0.049),
     pii_blind.BLIND7: (0.079, 0.061, 0.041),
     pii_blind.BLIND8: (0.23, 0.032, 0.04),
-    pii_blind.BLIND9: (0.126, 0.035, 0.124),
+    pii_blind.BLIND9: (0.122, 0.035, 0.124),
     pii_blind.BLIND10: (0.047, 0.014, 0.059),
     pii_blind.BLIND11: (0.221, 0.135, 0.088),
-    pii_blind.BLIND12: (0.342, 0.14, 0.065),
+    pii_blind.BLIND12: (0.333, 0.14, 0.065),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

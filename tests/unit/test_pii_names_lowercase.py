@@ -34,6 +34,9 @@ def _lower_case_names(text: str) -> list[str]:
         # After a speaker's label the line is still typed in lower case.
         ("User: so raksha and chandran land tuesday, ask emma and marcus too", ["emma", "marcus"]),
         ("hi it's anna-lena vogt again", ["anna-lena vogt"]),
+        # A known given name that is no English word, right after "with" or "at the home of".
+        ("leave it with isaac at the door", ["isaac"]),
+        ("dormo da stefano, poi vediamo", ["stefano"]),
     ],
 )
 def test_a_name_typed_in_lower_case_is_read_by_its_words(text: str, names: list[str]) -> None:
@@ -48,6 +51,7 @@ def test_a_name_typed_in_lower_case_is_read_by_its_words(text: str, names: list[
         "hola, esta noche vamos con una amiga a casa",  # `esta`, `una` are given names too, and stop words
         "jadi sama ini itu akan ada",  # Indonesian stop words that gender-guesser lists as names
         "2024-01-01 hugo build failed: julia process exited with code 1",
+        "compiled with julia 1.9 and with grace",  # a tool with its version; a name that is a word too
         "contact maria@example.com or /home/julia/notes.txt or hugo_v2",  # inside an address, a path, an id
         "Hey so James and Jonathan land Friday",  # a line with capitals is the other finders' to read
     ],
