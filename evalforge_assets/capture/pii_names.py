@@ -57,6 +57,9 @@ _RUN = re.compile(
 MOST_WORDS = 4
 # An ordinary English word counts as a surname only when this many surnames or fewer are more common.
 COMMON_SURNAME_RANK = 10_000
+# Where an ordinary word must be a surname on its own evidence (lower case, a citation's lone author: `james young`,
+# `Smith (2019)`), only the commonest count.
+VERY_COMMON_SURNAME_RANK = 1_000
 
 # Given names that are also everyday words in the text Evalforge stores (status words, UI labels, months,
 # product words); as the first word of a run they start a phrase far more often than a name.

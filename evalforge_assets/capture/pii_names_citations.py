@@ -20,7 +20,13 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise
 
-from evalforge_assets.capture.pii_names import _WORD, COMMON_SURNAME_RANK, _ordinary, _surname_ranks
+from evalforge_assets.capture.pii_names import (
+    _WORD,
+    COMMON_SURNAME_RANK,
+    VERY_COMMON_SURNAME_RANK,
+    _ordinary,
+    _surname_ranks,
+)
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS
 from evalforge_assets.capture.pii_patterns import _ORGANISATION_WORDS, Candidate
 
@@ -38,9 +44,6 @@ _ONE_AUTHOR = re.compile(
     rf"(?:(?<=\()|(?<=;[ \t]))(?P<a>{_SURNAME}),[ \t]*(?={_YEAR}[;),])"
     rf"|(?<![\w'’-])(?P<b>{_SURNAME})[ \t]+\((?={_YEAR}\))"
 )
-# Alone with a year, an ordinary word is a surname only when it is one of the commonest (`Smith (2019)`, not
-# `Card (2004)`).
-VERY_COMMON_SURNAME_RANK = 1_000
 _REFERENCE = re.compile(rf"(?<![\w'’-])(?P<a>{_SURNAME}),[ \t]+{_INITIALS}(?<=\.)")
 _AUTHOR_FIRST = re.compile(rf"(?<![\w'’.-]){_INITIALS}[ \t]?(?P<a>{_SURNAME})(?P<mark>\^\d+(?:,\d+)*|[*†‡§]+)?")
 # Necessary conditions, far cheaper than the patterns they stand for (each tries a lookbehind at every position):

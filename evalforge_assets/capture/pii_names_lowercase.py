@@ -26,6 +26,7 @@ from functools import cache
 
 from evalforge_assets.capture.pii_names import (
     _EVERYDAY,
+    VERY_COMMON_SURNAME_RANK,
     _common_given_names,
     _given_names,
     _ordinary,
@@ -44,12 +45,11 @@ _AND = frozenset(["and", "und", "et", "y", "e", "i", "ve", "en", "och", "og", "�
 # A speaker's label before a line's words: `User: `, `[09:14] Caller: `, `AGENT: `.
 _SPEAKER = re.compile(r"[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*)?[^\W\d_][\w .-]{0,24}:[ \t]+")
 # "With" and "at the home of" in the languages of the other finders: a known given name right after one is a person
-# (`stay with clive`, `chez isaac`, `bij riley`, `da stefano`, `hos anna`), not a tool with its version after it.
+# (`stay with isaac`, `chez isaac`, `da stefano`, `hos ingeborg`), not a tool with its version after it.
 _WITH = frozenset(["with", "chez", "bei", "bij", "hos", "da", "con", "com", "med", "från", "von", "van", "u", "у"])
 _VERSION_AFTER = re.compile(r"[ \t]*v?\d")
 _GAP = re.compile(r"[ \t]+")
 _SHORTEST = 3
-VERY_COMMON_SURNAME_RANK = 1_000
 
 
 @cache
