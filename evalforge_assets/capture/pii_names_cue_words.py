@@ -53,6 +53,11 @@ NATIVE_SIGN_OFFS = (
     "此致敬礼", "敬礼", "祝好", "顺祝商祺", "祝工作顺利", "敬上", "よろしくお願いいたします", "よろしくお願いします",
     "敬具", "草々", "감사합니다", "고맙습니다", "수고하세요",
 )
+# "And" in other languages (German, French, Spanish, Portuguese and Italian, Catalan, Polish, Turkish, Dutch and
+# Afrikaans, Swedish, Danish and Norwegian, Russian, Ukrainian, Czech and Slovak, Finnish and Estonian, Hungarian,
+# Romanian), which joins two people in a list or a sentence.
+OTHER_ANDS = ("und", "et", "y", "e", "i", "ve", "en", "och", "og", "и", "і", "a", "ja", "és", "și")
+
 RELATIVES = (
     # English
     "wife", "husband", "son", "daughter", "mom", "mum", "mother", "dad", "father", "brother", "sister", "partner",

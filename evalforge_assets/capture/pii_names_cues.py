@@ -29,6 +29,7 @@ from evalforge_assets.capture.pii_names import (
     _EVERYDAY,
     _LOWER,
     _PLACE_WORDS,
+    _U,
     _UPPER,
     MIDDLE_INITIAL,
     _common_given_names,
@@ -49,8 +50,6 @@ from evalforge_assets.capture.pii_patterns import (
 )
 from evalforge_assets.capture.pii_shapes import Shapes
 
-_U = f"[{re.escape(_UPPER)}]"
-_L = f"[{re.escape(_LOWER)}]"
 _LETTER = f"[{re.escape(_UPPER + _LOWER)}]"
 # A word of a name as written in any case: "Müller", "GROS-RIVIÈRE", "d'Arcy", "yves".
 _ANY_WORD = rf"{_LETTER}+(?:[-'’]{_LETTER}+)*\.?"

@@ -34,14 +34,16 @@ from evalforge_assets.capture.pii_names import (
     known_given_name,
     stop_words,
 )
+from evalforge_assets.capture.pii_names_cue_words import OTHER_ANDS
+from evalforge_assets.capture.pii_names_cues import _titled
 from evalforge_assets.capture.pii_patterns import _NOT_NAMES, Candidate
 from evalforge_assets.capture.pii_shapes import LETTER_SHAPE, Shapes
 
 # A word of letters, its parts joined by a hyphen or an apostrophe (`andreasen-madsen`, `o'brien`), standing alone:
 # not inside an e-mail address, a path, a host name, an identifier or a number (`maria@`, `/julia/`, `hugo_v2`).
 _WORD = re.compile(r"(?<![\w@./\\:#-])[^\W\d_]+(?:['’-][^\W\d_]+)*(?![\w@/\\#-]|\.\w)")
-# "and" in the languages of the other list finders (`pii_names_lists._SEPARATOR`), as a whole lower-case word.
-_AND = frozenset(["and", "und", "et", "y", "e", "i", "ve", "en", "och", "og", "и", "і", "a", "ja", "és", "și", "&"])
+# "and", as a whole lower-case word.
+_AND = frozenset(["and", "&", *OTHER_ANDS])
 # A speaker's label before a line's words: `User: `, `[09:14] Caller: `, `AGENT: `.
 _SPEAKER = re.compile(r"[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*)?[^\W\d_][\w .-]{0,24}:[ \t]+")
 # "With" and "at the home of" in the languages of the other finders: a known given name right after one is a person
@@ -58,10 +60,6 @@ def _lower_case_given_names() -> frozenset[bytes]:
     words and everyday words: a text none of whose words is one is skipped."""
     lowered = {name.lower() for name in _given_names() if name.isascii() and name.isalpha()}
     return frozenset(name.encode() for name in lowered - stop_words() - _EVERYDAY)
-
-
-def _titled(word: str) -> str:
-    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
 
 def _given_name(word: str) -> bool | None:

@@ -216,6 +216,7 @@ def find_native_cued_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
         for script, (letter, pattern) in _NATIVE.items():
             if letter.search(text):
                 yield from _native_names(text, pattern, script)
+        yield from _after_native_sign_offs(text)
         yield from _after_latin_cues(text)
     if _TITLE_AFTER_WORDS.search(text):
         yield from _names_before_titles(text)
@@ -255,11 +256,14 @@ def _words_named(match: re.Match[str], script: str, ended: bool) -> list[str]:
     return words if ended else []
 
 
-def _after_latin_cues(text: str) -> Iterator[Candidate]:
+def _after_native_sign_offs(text: str) -> Iterator[Candidate]:
     if _NATIVE_SIGN_OFF_WORD.search(text):
         for match in _AFTER_NATIVE_SIGN_OFF.finditer(text):
             if named_after_cue(text, match):
                 yield "PERSON", match.start("name"), match.end("name")
+
+
+def _after_latin_cues(text: str) -> Iterator[Candidate]:
     for match in _AFTER_LATIN_SIGN_OFF.finditer(text):
         # One Arabic word with the article signs for a group ("الفريق", the team), not a person.
         if named_after_cue(text, match) and not match.group("name").startswith("ال"):

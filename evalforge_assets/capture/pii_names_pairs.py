@@ -14,17 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_names import _LOWER, _UPPER, _ordinary, known_given_name, stop_words
+from evalforge_assets.capture.pii_names import _L, _U, _ordinary, known_given_name, stop_words
+from evalforge_assets.capture.pii_names_cue_words import OTHER_ANDS
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _a_word_not_a_name
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes
 
-_U = f"[{re.escape(_UPPER)}]"
-_L = f"[{re.escape(_LOWER)}]"
 _NAME = rf"{_U}{_L}+(?:-{_U}?{_L}+)?"
-# "and" in German, French, Spanish, Portuguese and Italian, Dutch, Polish and Czech, Swedish, Danish and Norwegian,
-# Turkish, Finnish and Estonian, Hungarian, Romanian, Russian, Ukrainian, Indonesian.
-_AND_WORDS = ("und", "et", "y", "e", "en", "i", "och", "og", "ve", "ja", "és", "și", "a", "и", "і", "та", "dan")
+# Ukrainian's other "and" and Indonesian's are read here too.
+_AND_WORDS = (*OTHER_ANDS, "та", "dan")
 _PAIR = re.compile(
     rf"(?<![\w'’-])(?P<first>{_NAME})[ \t]+(?:{'|'.join(_AND_WORDS)})[ \t]+(?=(?P<second>{_NAME})(?![\w'’-]))"
 )
