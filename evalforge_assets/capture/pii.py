@@ -44,6 +44,7 @@ from evalforge_assets.capture.pii_patterns import (
     PiiMatch,
     placeholder,
 )
+from evalforge_assets.capture.pii_phones import split_joined_numbers
 from evalforge_assets.capture.pii_shapes import Shapes
 from evalforge_assets.capture.pii_taken import TakenSpans
 
@@ -109,6 +110,8 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
         return []
     shapes = Shapes.of(text)
     candidates = _candidates(text, shapes) + library_candidates(text, shapes)
+    if "/" in text or " - " in text:
+        candidates = split_joined_numbers(text, candidates)
     if not candidates and not learned:
         return []
     if "<" in text:

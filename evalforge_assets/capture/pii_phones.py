@@ -16,10 +16,12 @@ from evalforge_assets.capture.pii_shapes import NUMBER_RUN_SHAPE, Shapes
 # Letters a number may touch: Japanese, Chinese and Korean write no space before or after a number
 # (`太田さんが080-6743-1621から`), and Hebrew joins a one-letter preposition to it (`ל-054-2599181`).
 _ATTACHING_LETTERS = "\u0590-\u05ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_PHONE_CANDIDATE = re.compile(
-    rf"(?<![+.,:/$€£#=])(?<!(?<![{_ATTACHING_LETTERS}])-)(?<!(?![{_ATTACHING_LETTERS}])\w)"
+_PHONE_BODY = (
     r"(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?"
     rf"(?!@|(?![{_ATTACHING_LETTERS}])\w|[.,:/-]\d)"
+)
+_PHONE_CANDIDATE = re.compile(
+    rf"(?<![+.,:/$€£#=])(?<!(?<![{_ATTACHING_LETTERS}])-)(?<!(?![{_ATTACHING_LETTERS}])\w)" + _PHONE_BODY
 )
 DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d+\.\d+\.\d+\.\d+$")
 # Numbering plans tried for numbers written without a country code, most common first.
@@ -38,7 +40,7 @@ _EXTENSION = re.compile(r"[ ]?(?:x|ext\.?|#)[ ]?(?=\d+$)")
 def _phone_valid(candidate: str) -> bool:
     main = _EXTENSION.split(candidate)[0]
     digits = "".join(char for char in main if char.isdigit())
-    if not 7 <= len(digits) <= 15 or DATE_OR_TIME.match(main) or _SSN_SHAPE.fullmatch(main):
+    if not 7 <= len(digits) <= 15 or DATE_OR_TIME.match(main.lstrip("(")) or _SSN_SHAPE.fullmatch(main):
         return False
     if "." in main and ("-" in main or " " in main):
         return False  # 252.227-7013 is a clause reference, 10.0.19045 a build
@@ -55,13 +57,17 @@ def _phone_valid(candidate: str) -> bool:
         except phonenumbers.NumberParseException:
             return False
     separated = main != digits
-    if not main.startswith("0") and len(digits) not in (10, 11) and not _NATIONAL_GROUPS.fullmatch(main):
+    if _in_country_code(main):
+        return True
+    # A trunk prefix may stand in the area code's parentheses (`(0512) 10928 159`).
+    trunk = main.lstrip("(").startswith("0")
+    if not trunk and len(digits) not in (10, 11) and not _NATIONAL_GROUPS.fullmatch(main):
         # Without a trunk or country prefix a number is an id, a status and a duration ("302 11521") far
         # more often, unless it has a subscriber number's full length or is written in the groups of a
         # national number that has no trunk prefix (Spain, Poland, Czechia, Portugal: "612 345 678").
         return False
-    regions = _REGIONS if separated or main.startswith("0") else ("US", "CN")
-    check = phonenumbers.is_possible_number if main.startswith("0") and separated else phonenumbers.is_valid_number
+    regions = _REGIONS if separated or trunk else ("US", "CN")
+    check = phonenumbers.is_possible_number if trunk and separated else phonenumbers.is_valid_number
     for region in regions:
         try:
             if check(phonenumbers.parse(main, region)):
@@ -69,6 +75,22 @@ def _phone_valid(candidate: str) -> bool:
         except phonenumbers.NumberParseException:
             continue
     return False
+
+
+# A country calling code in parentheses without its plus (`(351) 968 301 661`, `(44) 7700 900123`).
+_COUNTRY_CODE_IN_PARENTHESES = re.compile(r"\((\d{1,3})\)[ ]?(?=\d)")
+
+
+def _in_country_code(main: str) -> bool:
+    """Whether the number opens with a country's calling code in parentheses and is then a valid number of that
+    country; valid, not only of a possible length, because three digits in parentheses are an area code too."""
+    code = _COUNTRY_CODE_IN_PARENTHESES.match(main)
+    if code is None or phonenumbers.region_code_for_country_code(int(code.group(1))) == "ZZ":
+        return False
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse("+" + code.group(1) + " " + main[code.end():], None))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 _IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}(?:[ -][A-Z0-9]{4})*[ -]$")
@@ -98,12 +120,17 @@ def _phone_matches(text: str, shapes: Shapes | None) -> Iterator[re.Match[str]]:
 
 
 def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
+    if "/" in text or " - " in text:
+        yield from _joined_pairs(text)
     for match in _phone_matches(text, shapes):
         value = match.group()
         if _IBAN_HEAD.search(text, max(0, match.start() - 30), match.start()):
             continue  # the tail of an IBAN-shaped number whose checksum failed
         if value.isdigit() and value[0] != "0" and _touches_letters(text, match.start(), match.end()):
             continue  # `我的订单2088933046还没有发货`: bare digits joined to a word are an order's or an account's id
+        if ("/" in value or " - " in value) and (pair := _two_numbers(text, match.start(), value)):
+            yield from pair  # read whole, two numbers are often no number at all (20 digits)
+            continue
         number = value.strip()
         if not _phone_valid(number):
             continue
@@ -182,3 +209,48 @@ def find_cued_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candid
         digits = sum(char.isdigit() for char in number)
         if 7 <= digits <= 15 and not DATE_OR_TIME.search(number) and not _VERSION_OR_ADDRESS.search(number):
             yield "PHONE", match.start("number"), match.start("number") + len(number)
+
+
+# The second of two numbers on one line, read from where it starts; and where two such numbers may be joined: a
+# slash, or a dash with spaces around it.
+_SECOND_NUMBER = re.compile(_PHONE_BODY)
+_JOINT = re.compile(r"[ ]*/[ ]*|[ ]+-[ ]+")
+# Two numbers so joined that together they are longer than one candidate reads (`090-1234-5678/03-1234-5678`):
+# no candidate of the single shape ends at a digit that no joint and digit follow, so neither was read.
+_NUMBER_IN_PAIR = r"\+?\(?\d[\d ().-]{5,18}\d"
+_JOINED_PAIR = re.compile(
+    rf"(?<![\w+.,:/$€£#=-])({_NUMBER_IN_PAIR})(?:[ ]*/[ ]*|[ ]+-[ ]+)({_NUMBER_IN_PAIR})(?![\w@]|[.,:/-]\d)"
+)
+
+
+def _joined_pairs(text: str) -> Iterator[Candidate]:
+    for match in _JOINED_PAIR.finditer(text):
+        first, second = match.group(1).strip(), match.group(2).strip()
+        if _phone_valid(first) and _phone_valid(second):
+            yield "PHONE", match.start(1), match.start(1) + len(first)
+            yield "PHONE", match.start(2), match.start(2) + len(second)
+
+
+def split_joined_numbers(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """Each phone candidate that read two numbers as one, as those two. The phone shapes take in a slash (German
+    writes `030 / 1234 567`) and stop at a length limit, so `06 12 34 56 78 / 06 98 76 54 32` was one candidate
+    that ended inside the second number and left its tail in clear. A candidate is split only where the part
+    before a joint and the number read from after it are each a number of their own."""
+    split: list[Candidate] = []
+    for candidate in candidates:
+        entity, start, end = candidate
+        value = text[start:end]
+        pair = _two_numbers(text, start, value) if entity == "PHONE" and ("/" in value or " - " in value) else None
+        split.extend(pair or (candidate,))
+    return split
+
+
+def _two_numbers(text: str, start: int, value: str) -> tuple[Candidate, Candidate] | None:
+    for joint in _JOINT.finditer(value):
+        left = value[: joint.start()].strip()
+        if not left or not _phone_valid(left):
+            continue
+        second = _SECOND_NUMBER.match(text, start + joint.end())
+        if second is not None and _phone_valid(second.group().strip()):
+            return ("PHONE", start, start + joint.start()), ("PHONE", second.start(), second.end())
+    return None

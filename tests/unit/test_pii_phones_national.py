@@ -36,3 +36,27 @@ def test_a_national_number_in_its_groups_is_a_phone(text: str, number: str) -> N
 )
 def test_a_register_number_or_other_groups_are_no_phone(text: str) -> None:
     assert _phones(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Reach Ana on (351) 968 301 661 after lunch.", "(351) 968 301 661"),  # Portugal's code, no plus
+        ("Reach Ana on (0512) 10928 159 after lunch.", "(0512) 10928 159"),  # Austria: the trunk 0 in the area code
+        ("Büro (02239) 09960 308", "(02239) 09960 308"),
+    ],
+)
+def test_a_country_code_or_a_trunk_prefix_in_parentheses_makes_a_phone(text: str, number: str) -> None:
+    assert _phones(text) == [number]
+
+
+@pytest.mark.parametrize(
+    "text", ["see (1) 234 5678 and (12) 345 678", "figure (3) 12345678 and table (10) 2024 rows"]
+)
+def test_a_number_after_a_figure_or_list_mark_in_parentheses_is_no_phone(text: str) -> None:
+    assert _phones(text) == []
+
+
+@pytest.mark.parametrize("text", ["Release 1.4.0-rc.3 (01.04.2024)", "saved (2024-03-15) and (15/03/2024)"])
+def test_a_date_in_parentheses_is_no_phone(text: str) -> None:
+    assert _phones(text) == []
