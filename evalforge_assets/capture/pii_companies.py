@@ -26,8 +26,15 @@ _NOT_LEGAL_FORMS = _word_set(
     "kt co e.g. ent. company"
 ) | {"and company", "& company"}
 # Names of partners joined into one company name before the legal form ("Weber & Lang GmbH", "Balázs és
-# Balogh Bt.", "Eskola Antikainen Ky"): up to three more capitalised words, or joining words.
-_JOINED = rf"(?:[ \t]+(?:{CAPITAL_LETTER}[\w'’-]*|&|and|und|és|e|y|et|i)){{0,4}}"
+# Balogh Bt.", "Eskola Antikainen Ky"): up to four more capitalised words, or joining words; a list of partners
+# with commas ends with a joining word ("Nicolini, Federico e Tamburello s.r.l."), so that "Anna Berg, Acme GmbH"
+# is a person and her company.
+_PARTNER = rf"{CAPITAL_LETTER}[\w'’-]*"
+_JOINER = r"(?:&|and|und|és|e|y|et|i)"
+_JOINED = (
+    rf"(?:(?:,[ \t]+{_PARTNER}){{1,3}}[ \t]+{_JOINER}[ \t]+{_PARTNER})?"
+    rf"(?:[ \t]+(?:{_PARTNER}|{_JOINER})){{0,4}}"
+)
 
 
 @cache

@@ -1,4 +1,5 @@
-"""Names that name no one, whichever finder read them: companies (`pii_companies`), places (`pii_places`),
+"""Names that name no one, whichever finder read them: companies (`pii_companies`), places (`pii_places`), job
+titles, institutions, venues, clubs, cars and firms (`pii_named_things`),
 language models whose families are given names ("Claude Sonnet", "Gemini Flash", "Mistral Large"), which every
 LLM trace names, and the value of a key of places or things (`"title": "Calvin Klein"`, `"city": "Florence"`)."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 import re
 
 from evalforge_assets.capture.pii_companies import names_a_company
+from evalforge_assets.capture.pii_named_things import names_a_thing
 from evalforge_assets.capture.pii_names_learned import _KEYS_OF_THINGS, under_a_key_of_things
 from evalforge_assets.capture.pii_places import a_place
 
@@ -35,6 +37,7 @@ def names_no_one(text: str, start: int, end: int) -> bool:
         or a_place(text, start, end)
         or _MODEL.match(text, start) is not None
         or _model_before(text, start)
+        or names_a_thing(text, start, end)
     )
 
 

@@ -76,3 +76,15 @@ def test_two_partners_joined_by_an_ampersand_name_a_firm(text: str, name: str) -
 )
 def test_people_joined_by_an_ampersand_stay_people(text: str, name: str) -> None:
     assert not _reads_company(text, name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Direct debit  Nicolini, Federico e Tamburello s.r.l.", "Counsel: Skadden, Arps, Slate, Meagher & Flom LLP"],
+)
+def test_partners_listed_with_commas_before_a_legal_form_are_a_company(text: str) -> None:
+    assert redact_text(text, {}) == text
+
+
+def test_a_person_then_her_company_after_a_comma_is_still_a_person() -> None:
+    assert redact_text("Invoice to Anna Berg, Acme GmbH", {}) == "Invoice to <PERSON>, Acme GmbH"
