@@ -271,6 +271,14 @@ _MILITARY = re.compile(
     r"\b(?:(?:PSC|CMR|Unit)[ \t]+\d{4},[ \t]+Box[ \t]+\d{4}|(?:USNS|USS|USCGC)[ \t]+[A-Z][\w'-]*(?:[ \t][A-Z][\w'-]*)?)"
     r",[ \t]+(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}\b"
 )
+# A post office box and its number, the address of whoever rents it: PO Box 67, Postfach 10 20 30, B.P. 123 (not
+# a bare "BP", `the BP 2024 annual report`, nor a bare "Apartado", which is a section in Spanish).
+_PO_BOX_WORD = re.compile(r"Box|BOX|Bag|Postfach|Postbus|Postboks|B\.P\.|[Pp]ostale|Apartado|Postal|Casilla")
+_PO_BOX = re.compile(
+    r"(?<![\w.])(?:(?:G\.?)?P\.?[ ]?O\.?[ ]?(?:Box|BOX)|Post[ ]Office[ ]Box|Locked[ ]Bag|Private[ ]Bag|Postfach|Postbus"
+    r"|Postboks|B\.P\.|Boîte[ ]postale|Casella[ ]postale|Apartado[ ](?:de[ ]correos|postal)|Caixa[ ]Postal"
+    r"|Casilla(?:[ ]de[ ]correo)?)[ \t]*(?:No\.?|N°|#)?[ \t]*\d{1,6}(?:[ ]\d{2}){0,2}(?![\w-])"
+)
 # Latin America numbers the way and the door: Calle 14 # 37-17, Cr. 72 Bis P # 6-20 (Colombia), Av. Rawson N° 918
 # Dto. 3, Diag. 6 N° 35 (Argentina).
 _WAY_TYPES = (
@@ -381,6 +389,8 @@ def _searches(text: str, shapes: Shapes) -> list[tuple[re.Pattern[str], int, int
         searches.append((NUMBERED_WAY_STREET, 0, whole))
     if "PO A" in text:  # APO, FPO, DPO
         searches.append((_MILITARY, 0, whole))
+    if _PO_BOX_WORD.search(text):
+        searches.append((_PO_BOX, 0, whole))
     if not shapes.ascii:
         searches += [(pattern, 0, whole) for pattern in script_address_patterns(text)]
     searches += [(pattern, 0, whole) for pattern in regional_street_patterns(text, shapes)]

@@ -26,6 +26,7 @@ from evalforge_assets.capture.pii_address_keys import (
     find_keyed_addresses,
 )
 from evalforge_assets.capture.pii_address_prose import find_prose_addresses
+from evalforge_assets.capture.pii_address_stacked import find_stacked_streets
 from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_csv_columns import find_table_cells
 from evalforge_assets.capture.pii_ibans import find_ibans
@@ -422,6 +423,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_keyed_addresses(text, shapes)
     found += find_address_blocks(text, shapes)
     found += find_answered_addresses(text)
+    found += find_stacked_streets(text)
     found += find_placed_phones(text, shapes)
     found += find_prose_addresses(text, shapes)
     found += find_table_cells(text)

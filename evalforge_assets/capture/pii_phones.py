@@ -132,10 +132,12 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
             yield from pair  # read whole, two numbers are often no number at all (20 digits)
             continue
         number = value.strip()
-        if not _phone_valid(number):
+        if not _phone_valid(number) or _PAIRS_BEYOND_A_PHONE.fullmatch(number):
             continue
         if _NATIONAL_GROUPS.fullmatch(number) and _a_register_before(text, match.start()):
             continue  # `RCS Paris B 812 345 678`: a register's number in a phone's groups
+        if _ID_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            continue
         yield "PHONE", match.start(), match.end()
 
 
@@ -146,6 +148,18 @@ _REGISTER_BEFORE = re.compile(
     r"(?<![A-Za-z])(?:[A-Z]{1,6}|(?i:nr|no|n[º°]|num|number|id|order|invoice|ticket|case|account|acct|ref|"
     r"reference|booking|tracking|shipment|parcel|pedido|zamówienie|objednávka|siren|siret|org\.? ?nr))[ \t.:#°]*\Z"
 )
+# An id's noun just before a number that no phone word labels (`ISBN 0-306-40615-2`, `SKU 100-2345-678`, `Job
+# 8765432109 failed`, `Ref 2024/0012345`, `the meeting ID is 853 9938 5920`): the number is that id, whatever
+# numbering plan would accept it. Not a caller's id, which is a phone number.
+_ID_BEFORE = re.compile(
+    r"(?<![\w-])(?:(?i:isbn(?:-1[03])?|issn|ean(?:-13)?|upc|gtin|sku|asin|imei|iccid|job|ref|reference|order|"
+    r"invoice|ticket|case|booking|tracking|shipment|parcel|transaction|txn|request|build|run|pid|offset|serial|"
+    r"lot|batch|(?<!caller )(?<!caller_)id|pedido|commande|bestellung|bestellnummer|auftrag|rechnung|sendung|"
+    r"factura|fattura|ordine|zamówienie|objednávka|заказ)|PO|注文|订单|주문)"
+    r"(?:[ \t]*(?i:no|nr|n[º°]|number|num|#)\.?)?(?:[ \t]+is)?[ \t.:#°=]*\Z"
+)
+# Six or more groups of two digits: lottery draws and codes; a phone written in pairs has four or five.
+_PAIRS_BEYOND_A_PHONE = re.compile(r"\d\d(?:[ .-]\d\d){5,}")
 _PHONE_LABEL_BEFORE = re.compile(r"(?<![A-Za-z])(?:T|M|P|F|TEL|MOB|PH|GSM|CTCM|CTCP)[ \t.:]*\Z", re.IGNORECASE)
 
 

@@ -59,3 +59,22 @@ def test_an_address_in_its_place_is_redacted(text: str, address: str) -> None:
 )
 def test_what_is_no_address_is_kept(text: str) -> None:
     assert "<STREET_ADDRESS>" not in _redacted(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("Send it to PO Box 1234, Springfield.", "Send it to <STREET_ADDRESS>."),
+        ("Apartado de correos 45, Madrid", "<STREET_ADDRESS>, Madrid"),
+        ("P.O. Box 77 Austin TX", "<STREET_ADDRESS> Austin TX"),
+        ("Postfach 10 20 30, 10115 Berlin", "<STREET_ADDRESS>, 10115 Berlin"),
+        ("Caixa Postal 1234, São Paulo", "<STREET_ADDRESS>, São Paulo"),
+    ],
+)
+def test_a_post_office_box_is_the_address_of_whoever_rents_it(text: str, redacted: str) -> None:
+    assert redact_text(text, {}) == redacted
+
+
+@pytest.mark.parametrize("text", ["the BP 2024 annual report", "Box 3 of 5 shipped", "Apartado 3 del contrato"])
+def test_a_box_word_without_a_box_s_number_is_no_address(text: str) -> None:
+    assert redact_text(text, {}) == text

@@ -60,3 +60,33 @@ def test_a_number_after_a_figure_or_list_mark_in_parentheses_is_no_phone(text: s
 @pytest.mark.parametrize("text", ["Release 1.4.0-rc.3 (01.04.2024)", "saved (2024-03-15) and (15/03/2024)"])
 def test_a_date_in_parentheses_is_no_phone(text: str) -> None:
     assert _phones(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ISBN 0-306-40615-2",
+        "SKU 100-2345-678 is back in stock",
+        "Job 8765432109 failed",
+        "Ref 2024/0012345",
+        "The meeting ID is 853 9938 5920",
+        "PO 4500012345 approved",
+        "Bestellnummer: 0612345678",
+        "Lottery numbers 04 11 23 35 42 49",  # six pairs: a draw, not a phone
+    ],
+)
+def test_a_number_an_id_s_noun_names_is_no_phone(text: str) -> None:
+    assert _phones(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Caller ID 0612345678", "0612345678"),  # a caller's id is a phone number
+        ("Order by phone: 0612345678", "0612345678"),
+        ("call 0612345678 about order 4839201", "0612345678"),
+        ("T: 06 12 34 56 78", "06 12 34 56 78"),
+    ],
+)
+def test_a_phone_beside_an_id_s_noun_is_still_a_phone(text: str, number: str) -> None:
+    assert _phones(text) == [number]
