@@ -332,6 +332,8 @@ def _postcode_last_lines(text: str, shapes: Shapes) -> Iterator[tuple[int, int]]
             yield line_start, searched_to
 
 
+# Not after a comma: `park avenue eau de parfum, 2 bottles` goes on to a quantity.
+_HOUSE_NUMBER_AFTER = re.compile(r"[ \t]+(?:(?:Nr|No|N[º°])\.?[ \t]*)?\d{1,5}[a-z]?(?:/\d{1,4})?(?![\w/:.,-]\w)")
 # The way words of `_NUMBERED_WAY` and `_TURKIC` as ASCII words of the letter view (lowered, without their dot).
 _WAY_WORDS = frozenset(word.rstrip("\\.?").lower().encode() for word in _WAY_TYPES.split("|"))
 _TURKIC_WORDS = frozenset({b"sokak", b"sok", b"sk", b"caddesi", b"cad", b"cd", b"blv", b"mahallesi", b"mah"})
@@ -347,11 +349,13 @@ def find_addresses(text: str, shapes: Shapes | None = None) -> list[Candidate]:
     spans = [("STREET_ADDRESS", match.start(), match.end()) for match in _matches(text, shapes)]
     for line_start, line_end in lowercase_lines(text):
         line = capitalised(text[line_start:line_end])
-        spans += [
-            ("STREET_ADDRESS", line_start + match.start(), line_start + match.end())
-            for match in _matches(line, Shapes.of(line))
-            if reads_as_address(match.group())
-        ]
+        for match in _matches(line, Shapes.of(line)):
+            # A street type and name read without the number after them (`chemin monnet 52`, `drumul nistor nr.
+            # 653`): the number is the street line's too, and what shows a lower-case line is an address.
+            number = _HOUSE_NUMBER_AFTER.match(line, match.end())
+            end = number.end() if number else match.end()
+            if reads_as_address(line[match.start() : end]):
+                spans.append(("STREET_ADDRESS", line_start + match.start(), line_start + end))
     if len(spans) < 2:
         return spans
     spans = sorted(set(spans))

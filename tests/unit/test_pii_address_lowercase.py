@@ -20,6 +20,8 @@ def _streets(text: str) -> list[str]:
         ("mon adresse c'est 2 chemin diane allain", "2 chemin diane allain"),
         ("wir wohnen jetzt in der tanja-fiebig-weg 28", "tanja-fiebig-weg 28"),
         ("moro na rua emanuel moura 17 agora", "rua emanuel moura 17"),
+        ("im at chemin monnet 52 now", "chemin monnet 52"),  # the number after the street's type and name
+        ("j'habite avenue rapraz 765 depuis mai", "avenue rapraz 765"),
     ],
 )
 def test_a_lower_case_address_is_found(text: str, address: str) -> None:
@@ -32,6 +34,7 @@ def test_a_lower_case_address_is_found(text: str, address: str) -> None:
         "there are 3 easy ways to fix it",  # every word an English word: no name says "street"
         "retry 2 more times, see 4 open issues",
         "bought park avenue eau de parfum, 2 bottles",  # no number in what the street pattern read
+        "the avenue q cast, 2 shows tonight",
     ],
 )
 def test_lower_case_prose_is_no_address(text: str) -> None:
