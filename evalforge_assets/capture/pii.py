@@ -32,7 +32,9 @@ from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_library import library_candidates
 from evalforge_assets.capture.pii_name_echoes import name_echoes
 from evalforge_assets.capture.pii_names_beside import addressee_names
+from evalforge_assets.capture.pii_names_cue_words import OTHER_ANDS
 from evalforge_assets.capture.pii_names_learned import learned_names
+from evalforge_assets.capture.pii_names_pairs import partners_of_found_names
 from evalforge_assets.capture.pii_not_people import names_no_one
 from evalforge_assets.capture.pii_pairs import credential_id_keys
 from evalforge_assets.capture.pii_patterns import (
@@ -133,6 +135,7 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
             if not names_no_one(text, *name[1:]):
                 accepted.append(name)
                 taken.take(name[1], name[2])
+    _add_partners(text, accepted, taken)
     # A name inside a finding that ranks above it (`maria dot lopez at gmail dot com`) still names someone whose
     # other mentions are echoes of it.
     kept = set(accepted)
@@ -160,6 +163,15 @@ def _add_addressees(text: str, accepted: list[Candidate], taken: TakenSpans) -> 
     if streets and ("\n" in text or "\\n" in text):  # a line break, or one escaped inside a JSON string
         for candidate in addressee_names(text, streets):
             _accept_if_free(candidate, accepted, taken)
+
+
+def _add_partners(text: str, accepted: list[Candidate], taken: TakenSpans) -> None:
+    """A name joined by "and" to a found name (`pii_names_pairs`), where nothing else was found."""
+    names = [candidate for candidate in accepted if candidate[0] == "PERSON"]
+    if names and (" and " in text or any(f" {word} " in text for word in OTHER_ANDS)):
+        for candidate in partners_of_found_names(text, names):
+            if not names_no_one(text, candidate[1], candidate[2]):
+                _accept_if_free(candidate, accepted, taken)
 
 
 def _inside_email(candidate: Candidate, emails: list[tuple[int, int]]) -> bool:

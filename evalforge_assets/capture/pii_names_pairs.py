@@ -14,7 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_names import _L, _U, _ordinary, known_given_name, stop_words
+from evalforge_assets.capture.pii_names import (
+    _L,
+    _U,
+    COMMON_SURNAME_RANK,
+    _ordinary,
+    _surname_ranks,
+    known_given_name,
+    stop_words,
+)
 from evalforge_assets.capture.pii_names_cue_words import OTHER_ANDS
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _a_word_not_a_name
 from evalforge_assets.capture.pii_patterns import Candidate
@@ -54,3 +62,30 @@ def find_paired_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
         if (_given(first) and (_given(second) or _no_word(second))) or (_given(second) and _no_word(first)):
             yield "PERSON", match.start("first"), match.end("first")
             yield "PERSON", match.start("second"), match.end("second")
+
+
+# A name joined by "and" (English's too) to a name already found: `Yesterday Anna Berg and Tom moved the kickoff`,
+# `Ayer Taro y Elena Ruiz movieron la reunión`. The found name says the sentence names people; its partner is one
+# when it is a known given name or a common surname (`Anna Berg and Google` is a person and a company).
+_JOINED = rf"(?:and|{'|'.join(_AND_WORDS)})"
+_PARTNER_AFTER = re.compile(rf"[ \t]+{_JOINED}[ \t]+(?P<name>{_NAME})(?![\w'’-])")
+_PARTNER_BEFORE = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME})[ \t]+{_JOINED}[ \t]+\Z")
+
+
+def partners_of_found_names(text: str, names: list[Candidate]) -> Iterator[Candidate]:
+    """The name joined by "and" right after or before each found name (see above)."""
+    for _, start, end in names:
+        after = _PARTNER_AFTER.match(text, end)
+        if after is not None and _a_known_name(after.group("name")):
+            yield "PERSON", after.start("name"), after.end("name")
+        before = _PARTNER_BEFORE.search(text, max(0, start - 40), start)
+        if before is not None and _a_known_name(before.group("name")):
+            yield "PERSON", before.start("name"), before.end("name")
+
+
+def _a_known_name(word: str) -> bool:
+    """A known given name or a common surname, English word or not (`Tom`, `Smith`): beside a found name it is one."""
+    # Not the stop words of 58 languages: capitalised beside a name, `Tom` is no Polish pronoun.
+    if len(word) < _SHORTEST or word.lower() in _NON_NAME_WORDS:
+        return False
+    return known_given_name(word) or _surname_ranks().get(word, COMMON_SURNAME_RANK + 1) <= COMMON_SURNAME_RANK

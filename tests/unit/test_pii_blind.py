@@ -25,20 +25,22 @@ from tests.corpora import pii_blind, pii_foreign
 # read as addresses since (probe 5's streets 7.0% -> 5.9%), which probe 13's writer was told are no streets (its
 # negatives 3.43% -> 3.92%); an id's noun before a number (`Job 8765432109`) took one more of probe 12's phones.
 # A street line stacked on its postcode line (`pii_address_stacked`) lowered probes 3, 5-7, 9, 11 and 13's streets.
+# A name joined by "and" to a found one lowered names of probes 1, 4, 8, 9, 11-13, and raised the negatives of probes
+# 4, 9, 10 and 13 by 0.04-0.09 points.
 LEVELS = {
     pii_blind.BLIND1: (0.035, 0.04, 0.004),
     pii_blind.BLIND2: (0.03, 0.04, 0.021),
     pii_blind.BLIND3: (0.155, 0.02, 0.022),
-    pii_blind.BLIND4: (0.1, 0.025, 0.023),
+    pii_blind.BLIND4: (0.1, 0.025, 0.019),
     pii_blind.BLIND5: (0.2, 0.054, 0.013),
     pii_blind.BLIND6: (0.091, 0.048, 0.044),
-    pii_blind.BLIND7: (0.079, 0.047, 0.041),
+    pii_blind.BLIND7: (0.079, 0.048, 0.041),
     pii_blind.BLIND8: (0.23, 0.032, 0.04),
     pii_blind.BLIND9: (0.123, 0.026, 0.083),
-    pii_blind.BLIND10: (0.047, 0.015, 0.057),
+    pii_blind.BLIND10: (0.047, 0.015, 0.058),
     pii_blind.BLIND11: (0.221, 0.133, 0.083),
     pii_blind.BLIND12: (0.333, 0.14, 0.061),
-    pii_blind.BLIND13: (0.171, 0.098, 0.04),
+    pii_blind.BLIND13: (0.171, 0.098, 0.041),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

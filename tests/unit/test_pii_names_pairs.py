@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from evalforge_assets.capture.pii import redact_text
 from evalforge_assets.capture.pii_names_pairs import find_paired_names
 from evalforge_assets.capture.pii_shapes import Shapes
 
@@ -39,3 +40,27 @@ def test_two_names_joined_by_and_are_two_people(text: str, names: list[str]) -> 
 )
 def test_pairs_that_are_not_two_people_stay(text: str) -> None:
     assert _paired(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("Yesterday Anna Berg and Tom moved the kickoff.", "Yesterday <PERSON> and <PERSON> moved the kickoff."),
+        ("Ayer Taro y Elena Ruiz movieron la reunión.", "Ayer <PERSON> y <PERSON> movieron la reunión."),
+        ("Anna Berg and Smith will attend", "<PERSON> and <PERSON> will attend"),  # a common surname
+    ],
+)
+def test_a_name_joined_to_a_found_name_is_a_person(text: str, redacted: str) -> None:
+    assert redact_text(text, {}) == redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("The deal between Anna Berg and Microsoft closed.", "The deal between <PERSON> and Microsoft closed."),
+        ("Anna Berg and Then we left", "<PERSON> and Then we left"),
+        ("Romeo and Juliet opens tonight", "Romeo and Juliet opens tonight"),  # no name found to vouch for them
+    ],
+)
+def test_a_word_joined_to_a_found_name_that_is_no_known_name_stays(text: str, redacted: str) -> None:
+    assert redact_text(text, {}) == redacted
