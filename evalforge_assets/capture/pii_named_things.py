@@ -65,6 +65,7 @@ _FIRMS_BEFORE = _word_set(
 )
 _FIRM_JOINERS = _word_set("and & e et y und és i và")
 _VIETNAMESE_COMPANY = re.compile(r"[ \t]+Công[ \t]+ty\b")
+_JOINED_WORD = re.compile(r"[ \t]+\S+[ \t]+([^\W\d_]+)")
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’-]*)[ \t]+\Z")
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w.'’-]*|&)")
@@ -81,23 +82,29 @@ def names_a_thing(text: str, start: int, end: int) -> bool:
     word_before = before.group(1) if before else ""
     word_after = after.group(1).rstrip(".,;:") if after else ""
     first, last = words[0], words[-1]
-    return (
-        _capitalised_in(last, _ROLES) and (len(words) > 1 or word_before[:1].isupper())
-        or _capitalised_in(word_after, _INSTITUTIONS_AFTER) or _capitalised_in(last, _INSTITUTIONS_AFTER)
-        or _capitalised_in(word_before, _INSTITUTIONS_BEFORE) or _capitalised_in(first, _INSTITUTIONS_BEFORE)
-        and len(words) > 1
-        or word_after in _CLUB_ABBREVIATIONS or word_before in _CLUB_ABBREVIATIONS
-        or _capitalised_in(word_before, _CLUB_WORDS) or _capitalised_in(first, _CLUB_WORDS) and len(words) > 1
-        or _a_car(text, end, words, word_after)
-        or _a_firm(text, end, words, word_before, word_after)
+    several = len(words) > 1
+    a_title = _capitalised_in(last, _ROLES) and (several or word_before[:1].isupper())
+    an_institution = (
+        _capitalised_in(word_after, _INSTITUTIONS_AFTER)
+        or _capitalised_in(last, _INSTITUTIONS_AFTER)
+        or _capitalised_in(word_before, _INSTITUTIONS_BEFORE)
+        or (several and _capitalised_in(first, _INSTITUTIONS_BEFORE))
     )
+    a_club = (
+        word_after in _CLUB_ABBREVIATIONS
+        or word_before in _CLUB_ABBREVIATIONS
+        or _capitalised_in(word_before, _CLUB_WORDS)
+        or (several and _capitalised_in(first, _CLUB_WORDS))
+    )
+    a_car = _a_car(words, word_after)
+    return a_title or an_institution or a_club or a_car or _a_firm(text, end, words, word_before, word_after)
 
 
 def _capitalised_in(word: str, kinds: frozenset[str]) -> bool:
     return word[:1].isupper() and word.lower() in kinds
 
 
-def _a_car(text: str, end: int, words: list[str], word_after: str) -> bool:
+def _a_car(words: list[str], word_after: str) -> bool:
     """A make first, then a model (`Škoda Octavia`, `Opel Astra`), read together or the make alone."""
     model = words[1] if len(words) > 1 else word_after
     if not (model[:1].isupper() or model[:1].isdigit()):
@@ -108,12 +115,13 @@ def _a_car(text: str, end: int, words: list[str], word_after: str) -> bool:
 
 
 def _a_firm(text: str, end: int, words: list[str], word_before: str, word_after: str) -> bool:
-    if _capitalised_in(word_before, _FIRMS_BEFORE) or len(words) > 1 and _capitalised_in(words[0], _FIRMS_BEFORE):
+    several = len(words) > 1
+    if _capitalised_in(word_before, _FIRMS_BEFORE) or (several and _capitalised_in(words[0], _FIRMS_BEFORE)):
         return True
-    if _capitalised_in(word_after, _FIRMS_AFTER) or len(words) > 1 and _capitalised_in(words[-1], _FIRMS_AFTER):
+    if _capitalised_in(word_after, _FIRMS_AFTER) or (several and _capitalised_in(words[-1], _FIRMS_AFTER)):
         return True
-    if word_after.lower() in _FIRM_JOINERS:
-        partner = re.match(r"[ \t]+\S+[ \t]+([^\W\d_]+)", text[end : end + 60])
+    if word_after.lower() in _FIRM_JOINERS:  # `Pinto e Filhos`: a joining word, then the firm's word
+        partner = _JOINED_WORD.match(text, end)
         if partner is not None and _capitalised_in(partner.group(1), _FIRMS_AFTER):
             return True
     # `Đặng Bùi Công ty TNHH`: the name read may have taken in "Công", the first word of "company".
