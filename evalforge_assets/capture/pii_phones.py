@@ -233,11 +233,12 @@ _JOINT = re.compile(r"[ ]*/[ ]*|[ ]+-[ ]+")
 # no candidate of the single shape ends at a digit that no joint and digit follow, so neither was read.
 _NUMBER_IN_PAIR = r"\+?\(?\d[\d ().-]{5,18}\d"
 _JOINED_PAIR = re.compile(
-    rf"(?<![\w+.,:/$€£#=-])({_NUMBER_IN_PAIR})(?:[ ]*/[ ]*|[ ]+-[ ]+)({_NUMBER_IN_PAIR})(?![\w@]|[.,:/-]\d)"
+    rf"(?<![\w+.,:/$€£#=-])({_NUMBER_IN_PAIR})(?:{_JOINT.pattern})({_NUMBER_IN_PAIR})(?![\w@]|[.,:/-]\d)"
 )
 
 
 def _joined_pairs(text: str) -> Iterator[Candidate]:
+    """Both numbers of each such pair, when each is a number of its own."""
     for match in _JOINED_PAIR.finditer(text):
         first, second = match.group(1).strip(), match.group(2).strip()
         if _phone_valid(first) and _phone_valid(second):
