@@ -152,6 +152,8 @@ def find_cards(text: str) -> Iterator[Candidate]:
                     break
             if not found:
                 break  # groups inside a longer grouped number (a reference, an account) are no card
+            if found[0] > 0 and text[found[0] - 1] == "+":
+                break  # `+49 151 36308454`: a number after a plus is a phone's, whatever Luhn says
             yield "CREDIT_CARD", found[0], found[1]
             index = found[2] + 1
 
