@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
 from itertools import pairwise
 
 from evalforge_assets.capture.pii_address_keys import _split_lines
 from evalforge_assets.capture.pii_names import _webster
 from evalforge_assets.capture.pii_patterns import Candidate, _word_set
+from evalforge_assets.capture.pii_places import one_word_place_names
 
 _HOUSE = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,4}[A-Za-z]?)?"
 _WORDS = r"[^\W\d_][^\d\n:@|=<>{}\[\]\"]{1,48}?"
@@ -46,20 +46,6 @@ _NOT_STREETS = _word_set(
 )
 
 
-@cache
-def _places() -> frozenset[str]:
-    """One-word place names of `phonenumbers`' geocoder data, every language it has."""
-    from phonenumbers.geodata import GEOCODE_DATA
-
-    return frozenset(
-        name
-        for by_language in GEOCODE_DATA.values()
-        for described in by_language.values()
-        for part in described.split("/")
-        if " " not in (name := part.split(",")[0].strip())
-    )
-
-
 def _a_place(word: str) -> bool:
     """A place known by name, or a capitalised word (or one of a script without capitals) that is no English word
     (most places in most languages)."""
@@ -67,7 +53,7 @@ def _a_place(word: str) -> bool:
         return False  # `5000 ms`, `12000 nodes` (Latin, Greek, Cyrillic or Armenian in lower case)
     if len(word) < 2:
         return False
-    if word in _places():
+    if word in one_word_place_names():
         return True
     ordinary, _ = _webster()
     lowered = word.lower().rstrip(".")
@@ -88,7 +74,7 @@ def find_stacked_streets(text: str) -> Iterator[Candidate]:
         below = _POSTCODE_LINE.fullmatch(postcode_line)
         if below is None or not _a_place(below.group("place")):
             continue
-        if _YEAR.match(postcode_line) and below.group("place") not in _places():
+        if _YEAR.match(postcode_line) and below.group("place") not in one_word_place_names():
             continue
         line = text[start:end]
         street = _STREET_LINE.fullmatch(line.strip())
