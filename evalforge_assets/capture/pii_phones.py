@@ -128,9 +128,6 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
             continue  # the tail of an IBAN-shaped number whose checksum failed
         if value.isdigit() and value[0] != "0" and _touches_letters(text, match.start(), match.end()):
             continue  # `我的订单2088933046还没有发货`: bare digits joined to a word are an order's or an account's id
-        if ("/" in value or " - " in value) and (pair := _two_numbers(text, match.start(), value)):
-            yield from pair  # read whole, two numbers are often no number at all (20 digits)
-            continue
         number = value.strip()
         if not _phone_valid(number) or _PAIRS_BEYOND_A_PHONE.fullmatch(number):
             continue
