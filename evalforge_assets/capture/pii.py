@@ -32,7 +32,6 @@ from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_library import library_candidates
 from evalforge_assets.capture.pii_name_echoes import name_echoes
 from evalforge_assets.capture.pii_names_beside import addressee_names
-from evalforge_assets.capture.pii_names_cue_words import OTHER_ANDS
 from evalforge_assets.capture.pii_names_learned import learned_names
 from evalforge_assets.capture.pii_names_pairs import partners_of_found_names
 from evalforge_assets.capture.pii_not_people import names_no_one
@@ -168,7 +167,7 @@ def _add_addressees(text: str, accepted: list[Candidate], taken: TakenSpans) -> 
 def _add_partners(text: str, accepted: list[Candidate], taken: TakenSpans) -> None:
     """A name joined by "and" to a found name (`pii_names_pairs`), where nothing else was found."""
     names = [candidate for candidate in accepted if candidate[0] == "PERSON"]
-    if names and (" and " in text or any(f" {word} " in text for word in OTHER_ANDS)):
+    if names:
         for candidate in partners_of_found_names(text, names):
             if not names_no_one(text, candidate[1], candidate[2]):
                 _accept_if_free(candidate, accepted, taken)

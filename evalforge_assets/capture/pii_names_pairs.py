@@ -72,8 +72,14 @@ _PARTNER_AFTER = re.compile(rf"[ \t]+{_JOINED}[ \t]+(?P<name>{_NAME})(?![\w'’-
 _PARTNER_BEFORE = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME})[ \t]+{_JOINED}[ \t]+\Z")
 
 
+# A cheap test before the names are looked at: "and" or another language's, between spaces, is in the text.
+_SPACED_ANDS = tuple(f" {word} " for word in ("and", *OTHER_ANDS))
+
+
 def partners_of_found_names(text: str, names: list[Candidate]) -> Iterator[Candidate]:
     """The name joined by "and" right after or before each found name (see above)."""
+    if not any(word in text for word in _SPACED_ANDS):
+        return
     for _, start, end in names:
         after = _PARTNER_AFTER.match(text, end)
         if after is not None and _a_known_name(after.group("name")):
