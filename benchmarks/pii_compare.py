@@ -264,6 +264,7 @@ FROZEN_CORPORA = {
     "blind11": (pii_blind.BLIND11, "Blind PII probe 11 (tests/corpora/pii_blind11.jsonl"),
     "blind12": (pii_blind.BLIND12, "Blind PII probe 12 (tests/corpora/pii_blind12.jsonl"),
     "blind13": (pii_blind.BLIND13, "Blind PII probe 13 (tests/corpora/pii_blind13.jsonl"),
+    "blind14": (pii_blind.BLIND14, "Blind PII probe 14 (tests/corpora/pii_blind14.jsonl"),
 }
 
 

@@ -22,6 +22,7 @@ from evalforge_assets.capture.pii_patterns import (
     _EMAIL,
     _GITHUB_TOKEN,
     _IBAN,
+    _ID_KEY_QUALIFIERS,
     _INERT_SECRET_VALUES,
     _IPV4,
     _IPV6,
@@ -38,6 +39,7 @@ from evalforge_assets.capture.pii_patterns import (
     _PHONE_LABELED,
     _PHONE_LABELS,
     _PHONE_US,
+    _RANDOM_VALUE,
     _SECRET_KEY_STEMS,
     _SECRET_VALUE,
     _SPOKEN_PASSWORD,
@@ -164,14 +166,21 @@ def _secret_after_key(text: str, letters: bytes, stem: bytes, index: int, after:
         and not (stem == b"credential" and letters[after] == 0x73)
     ):
         return None
-    # ... and a bare `key` must be an api, access, private or secret key.
+    # ... and a bare `key` must be an api, access, private or secret key, or a service's key holding a random
+    # value (`STRIPE_KEY=43c8710d…`; not `sort key: name`, not an idempotency or cache key).
+    vendor_key = False
     if stem == b"key" and not letters[max(0, index - 9) : index].replace(b" ", b"").endswith(_KEY_QUALIFIERS):
-        return None
+        before = letters[max(0, index - 24) : index]
+        if not before.endswith(b" ") or before.split()[-1:] == [] or before.split()[-1] in _ID_KEY_QUALIFIERS:
+            return None
+        vendor_key = True
     entity = "PASSWORD" if stem.startswith(b"pass") else "SECRET"
     match = _SECRET_VALUE.match(text, after)
     if match:
         group = "quoted" if match.group("quoted") is not None else "bare"
         value = match.group(group)
+        if vendor_key and not _RANDOM_VALUE.fullmatch(value):
+            return None
         if _is_secret_value(
             value, stem, bare=group == "bare", followed_by=text[match.end(group) : match.end(group) + 1]
         ):

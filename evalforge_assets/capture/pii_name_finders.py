@@ -5,6 +5,7 @@ from __future__ import annotations
 from evalforge_assets.capture.pii_names import find_full_names
 from evalforge_assets.capture.pii_names_beside import find_holders_before_ibans
 from evalforge_assets.capture.pii_names_citations import find_cited_names
+from evalforge_assets.capture.pii_names_cjk import find_cjk_cued_names
 from evalforge_assets.capture.pii_names_cues import find_cued_names
 from evalforge_assets.capture.pii_names_fields import find_field_names
 from evalforge_assets.capture.pii_names_keys import find_keyed_names
@@ -36,6 +37,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
         found += find_speakers(text)
     if not shapes.ascii:
         found += find_script_names(text)
+        found += find_cjk_cued_names(text)
     found += find_native_cued_names(text, shapes)  # titles after a name (`Tanaka-san`, `Ahmet Bey`) are ASCII too
     if "IBAN" in text:
         found += find_holders_before_ibans(text)

@@ -40,8 +40,12 @@ from evalforge_assets.capture.pii_names import (
     _webster,
     stop_words,
 )
+from evalforge_assets.capture.pii_names_cjk import (
+    CHINESE_FAMILY_NAMES,
+    KOREAN_FAMILY_NAMES,
+    ROLES_AND_RELATIVES,
+)
 from evalforge_assets.capture.pii_names_cue_words import GREETINGS, RELATIVES, SIGN_OFFS, THANKS
-from evalforge_assets.capture.pii_names_scripts import _CHINESE_FAMILY_NAMES, _KOREAN_FAMILY_NAMES
 from evalforge_assets.capture.pii_patterns import (
     _NOT_NAMES,
     _ORGANISATION_WORDS,
@@ -416,7 +420,7 @@ _CHINESE = re.compile(
     rf"|(?:我是|我叫|您好[,，、]?|你好[,，、]?|谢谢您?[,，、!！]?|謝謝您?[,，、!！]?|已回电|已回電|回电给|回電給)"
     rf"(?P<name>[{_HAN}]{{2,3}})(?![{_HAN}])"
     # A title written after the name: 先生 (Mr), 女士 (Ms), 小姐 (Miss); the run must start with a family name.
-    rf"|(?P<titled>[{''.join(sorted(_CHINESE_FAMILY_NAMES))}][{_HAN}]{{1,2}}?)(?=先生|女士|小姐)"
+    rf"|(?P<titled>[{''.join(sorted(CHINESE_FAMILY_NAMES))}][{_HAN}]{{1,2}}?)(?=先生|女士|小姐)"
     # A given name greeted at a message's start ("美雲您好，您的訂單…"), unless it is a role (`客户您好`).
     rf"|(?:^|(?<=[\n。!?,]))[ \t]*(?!{'|'.join(_GREETED_ROLES)})(?P<greeted>[{_HAN}]{{2,3}})(?=您好|你好)"
 )
@@ -446,15 +450,17 @@ def _script_names(text: str) -> Iterator[Candidate]:
             yield "PERSON", match.start(group), match.end(group)
         for match in _CHINESE.finditer(text):
             group = match.lastgroup or "name"
-            if group == "name" and match.group(group)[0] not in _CHINESE_FAMILY_NAMES:
+            if group == "name" and match.group(group)[0] not in CHINESE_FAMILY_NAMES:
                 continue  # after a greeting, only a run led by a family name ("您好,陈伟")
             yield "PERSON", match.start(group), match.end(group)
     if any("\uac00" <= c <= "\ud7a3" for c in text):
         for match in _KOREAN.finditer(text):
             group = match.lastgroup or "name"
             name = match.group(group)
-            if group in ("name", "signed") and (name[0] not in _KOREAN_FAMILY_NAMES or len(name) > 3):
+            if group in ("name", "signed") and (name[0] not in KOREAN_FAMILY_NAMES or len(name) > 3):
                 continue  # before 님 or 씨, a name of a common family name and one or two syllables
+            if name in ROLES_AND_RELATIVES:
+                continue  # `고객님`, `사장님`: "dear customer", "boss"
             yield "PERSON", match.start(group), match.end(group)
     if any("\u0900" <= c <= "\u097f" for c in text):
         for match in _HINDI.finditer(text):

@@ -36,6 +36,11 @@ from evalforge_assets.capture.pii_names import (
 )
 from evalforge_assets.capture.pii_names_cue_words import OTHER_ANDS
 from evalforge_assets.capture.pii_names_cues import _titled
+from evalforge_assets.capture.pii_names_romanised import (
+    has_family_name_ending,
+    in_romanised_script,
+    romanised_given_name,
+)
 from evalforge_assets.capture.pii_patterns import _NOT_NAMES, Candidate
 from evalforge_assets.capture.pii_shapes import LETTER_SHAPE, Shapes
 
@@ -43,7 +48,7 @@ from evalforge_assets.capture.pii_shapes import LETTER_SHAPE, Shapes
 # not inside an e-mail address, a path, a host name, an identifier or a number (`maria@`, `/julia/`, `hugo_v2`).
 _WORD = re.compile(r"(?<![\w@./\\:#-])[^\W\d_]+(?:['’-][^\W\d_]+)*(?![\w@/\\#-]|\.\w)")
 # "and", as a whole lower-case word.
-_AND = frozenset(["and", "&", *OTHER_ANDS])
+_AND = frozenset(["and", "&", "та", "й", "και", *OTHER_ANDS])
 # A speaker's label before a line's words: `User: `, `[09:14] Caller: `, `AGENT: `.
 _SPEAKER = re.compile(r"[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*)?[^\W\d_][\w .-]{0,24}:[ \t]+")
 # "With" and "at the home of" in the languages of the other finders: a known given name right after one is a person
@@ -65,9 +70,12 @@ def _lower_case_given_names() -> frozenset[bytes]:
 def _given_name(word: str) -> bool | None:
     """True for a known given name (or given names joined by a hyphen, `anna-lena`) that is no English word
     (`james`, `karin`); None for a common one that Webster's Second lists as a word too (`emma`, `anna`, `marco`),
-    a name only beside a word that is none (`emma and marcus`, not `grace and hope`); False for no given name."""
+    a name only beside a word that is none (`emma and marcus`, not `grace and hope`); False for no given name.
+    A Cyrillic or Greek word is read romanised (`вероника`, `νίκος`: `pii_names_romanised`)."""
     if len(word) < _SHORTEST or word in _EVERYDAY or word in _NOT_NAMES or word in _AND or word in stop_words():
         return False
+    if in_romanised_script(word):
+        return romanised_given_name(word)
     titled = _titled(word)
     if not known_given_name(titled):
         return False
@@ -82,6 +90,8 @@ def _name_like(word: str, strict: bool) -> bool:
     ("karin wants", "chandran land tuesday")."""
     if len(word) < 2 or word in _AND or word in _NOT_NAMES or word in _EVERYDAY or word in stop_words():
         return False
+    if in_romanised_script(word):
+        return romanised_given_name(word) or has_family_name_ending(word)
     titled = _titled(word)
     if not word.isascii() or not _ordinary(titled):
         return True

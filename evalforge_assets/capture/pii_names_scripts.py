@@ -20,6 +20,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from evalforge_assets.capture.pii_names_cjk import (
+    CHINESE_FAMILY_NAMES,
+    JAPANESE_FAMILY_NAMES,
+    KOREAN_FAMILY_NAMES,
+)
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _HAN = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -51,22 +56,6 @@ _SPACED_RUNS = tuple(
 )
 _CJK_RUN = re.compile(rf"(?<![{_HAN}{_KANA}])[{_HAN}{_KANA}]{{1,4}}(?:[ \t\u3000][{_HAN}{_KANA}]{{1,4}})?(?![{_HAN}{_KANA}])")
 _HANGUL_RUN = re.compile(rf"(?<![{_HANGUL}])[{_HANGUL}]{{1,4}}(?:[ \t][{_HANGUL}]{{1,4}})?(?![{_HANGUL}])")
-# Family names of the Hundred Family Surnames and the most common ones of today, simplified and traditional (over 90%
-# of people in China and Taiwan), less those that also start everyday words (成, 和, 公, 文, 时 ...): a run such as
-# 成功 ("success") in an English log line is no name.
-_CHINESE_FAMILY_NAMES = frozenset(
-    "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏窦章苏潘葛奚范彭郎鲁韦昌马苗凤方俞任袁柳酆鲍史"
-    "唐费廉岑薛雷贺倪汤滕殷罗毕郝邬卞齐康伍余卜顾孟黄穆萧尹姚邵湛汪祁毛禹狄臧伏戴谈茅庞熊纪舒屈项祝董梁杜阮蓝闵席季麻贾路娄危"
-    "江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍虞支柯昝管卢莫房裘缪解宣贲邓郁杭洪左石崔钮龚程嵇邢裴陆翁荀羊於甄芮羿储靳汲邴糜焦"
-    "巴弓牧隗宓蓬郗仰伊栾厉戎祖刘詹束龙叶幸韶郜黎蓟薄印宿怀蒲邰鄂索咸籍赖卓蔺屠蒙乔胥苍莘翟谭贡逄姬扶堵冉宰郦雍郤璩桑桂濮牛寿"
-    "扈冀郏浦尚晏柴瞿阎慕茹宦艾鱼庾暨衡耿弘匡寇禄阙殳沃蔚夔巩厍聂晁勾敖融訾辛阚简饶曾毋沙乜鞠巢蒯荆竺逯桓金石白武"
-    "張劉陳楊黃趙吳許鄭謝葉蘇呂鍾譚陸賈韋鄒龍賀顧龔萬錢嚴湯蕭賴簡歐溫馮鄧蔣盧羅閆孫馬韓衛沈顏龐紀聶閻駱鄔畢談藍闕饒鄺甘侯游"
-)
-# The most common family names of Korea (about 90% of people).
-_KOREAN_FAMILY_NAMES = frozenset(
-    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현함변염여추도"
-    "소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부"
-)
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ]")
 _ANY_SPACED_SCRIPT = re.compile("[" + "".join(_SPACED_SCRIPTS) + "]")
 _ANY_CJK = re.compile(f"[{_HAN}{_KANA}]")
@@ -122,15 +111,17 @@ def is_cjk_name(run: str) -> bool:
     words = run.split()
     if len(words) == 2:
         return all(len(word) <= 3 for word in words)
-    # One word: a Chinese name, all Han (a word with kana is Japanese, and Japanese names are written apart).
-    return 2 <= len(run) <= 4 and run[0] in _CHINESE_FAMILY_NAMES and not _KANA_CHAR.search(run)
+    # One word: a Chinese name, all Han, or a Japanese name that starts with a common family name (`斉藤千代`, `井上`).
+    if 2 <= len(run) <= 5 and (run[:2] in JAPANESE_FAMILY_NAMES or run[:3] in JAPANESE_FAMILY_NAMES):
+        return True
+    return 2 <= len(run) <= 4 and run[0] in CHINESE_FAMILY_NAMES and not _KANA_CHAR.search(run)
 
 
 def is_korean_name(run: str) -> bool:
     words = run.split()
     if len(words) == 2:
-        return words[0][0] in _KOREAN_FAMILY_NAMES and len(words[0]) <= 2 and len(words[1]) <= 3
-    return 2 <= len(run) <= 4 and run[0] in _KOREAN_FAMILY_NAMES
+        return words[0][0] in KOREAN_FAMILY_NAMES and len(words[0]) <= 2 and len(words[1]) <= 3
+    return 2 <= len(run) <= 4 and run[0] in KOREAN_FAMILY_NAMES
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:

@@ -120,6 +120,14 @@ _SECRET_KEY_STEMS = (
 )
 # `key` alone is too common ("sort key: name"); it counts only as api/access/private/secret key.
 _KEY_QUALIFIERS = (b"api", b"access", b"private", b"secret")
+# Keys that name a record, not a credential: their values are ids, hashes and names.
+_ID_KEY_QUALIFIERS = frozenset(
+    b"idempotency cache partition sort primary foreign row object dedup dedupe routing shard lookup hash message "
+    b"request trace group public index bucket cursor map dict unique composite natural surrogate join hotkey "
+    b"license product registry entry field column table item record session lock redis".split()
+)
+# A value a machine drew: 16 or more letters and digits (and `_` or `-`), both letters and digits among them.
+_RANDOM_VALUE = re.compile(r"(?=[A-Za-z_-]*\d)(?=[\d_-]*[A-Za-z])[A-Za-z0-9_-]{16,}")
 _INERT_SECRET_VALUES = frozenset(
     {
         "null",

@@ -63,6 +63,12 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
   HR and CRM traffic beside brands, eponyms, places and software named like people (1,525 name spellings, 3,849
   hard negatives). Written while the joined-phones and named-things rules were written, pinned before anything
   was scored on it, scored with the code as its session started and as it ended, never looked at.
+* `pii_blind14.jsonl`: 2,000 texts, 70 locales, 39 forms, weighted to names where LLM applications put them and
+  where they are hard to spot (chat JSON with code-switching, meeting transcripts and summaries, calendar tool
+  calls, contact payloads, CV parsing, reviews naming staff, names inflected by case, particles, initials, names
+  in capitals, in lower case and in native scripts beside their romanisation; 4,163 name spellings, 400 streets,
+  502 phones, 7,355 hard negatives). Pinned before anything was scored on it, scored with the code as the session
+  that wrote the CJK and lower-case Cyrillic rules started and as it ended, never looked at.
 
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """
@@ -119,3 +125,4 @@ BLIND13 = BlindCorpus(
     "0b8b8d6bb79286aee98bed2594038e36fe2233606b60a0b269f218a38e4e0ceb",
     type_names=(("PHONE_NUMBER", "PHONE"), ("EMAIL_ADDRESS", "EMAIL"), ("IBAN_CODE", "IBAN")),
 )
+BLIND14 = BlindCorpus("pii_blind14.jsonl", "085f499a20e5395d9126cb20627bf9aafe296b9c50c195998f40b12b67831655")

@@ -656,3 +656,20 @@ def test_an_ipv6_address_right_after_a_key_colon_is_found_in_a_tag(tag: str, red
 )
 def test_an_ipv6_address_right_after_a_key_colon_is_found_in_any_text(text: str, redacted: str) -> None:
     assert redact_text(text) == redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("STRIPE_KEY=43c8710d262756f6c09e5bfbc0d294e3\nLOG_LEVEL=info", "STRIPE_KEY=<SECRET>\nLOG_LEVEL=info"),
+        ("MAPS_KEY: ab12cd34ef56gh78ij90", "MAPS_KEY: <SECRET>"),
+        # Keys that name records keep their values, and a service's key with a word in it is no secret.
+        ("idempotency_key=43c8710d262756f6c09e5bfbc0d294e3", "idempotency_key=43c8710d262756f6c09e5bfbc0d294e3"),
+        ("cache_key=user42profile9999999x", "cache_key=user42profile9999999x"),
+        ("public_key=43c8710d262756f6c09e5bfbc0d294e3", "public_key=43c8710d262756f6c09e5bfbc0d294e3"),
+        ("sort key: name", "sort key: name"),
+        ("ROUTING_KEY=orders.created", "ROUTING_KEY=orders.created"),
+    ],
+)
+def test_a_services_key_with_a_random_value_is_a_secret(text: str, redacted: str) -> None:
+    assert redact_text(text, {}) == redacted

@@ -27,6 +27,9 @@ from tests.corpora import pii_blind, pii_foreign
 # A street line stacked on its postcode line (`pii_address_stacked`) lowered probes 3, 5-7, 9, 11 and 13's streets.
 # A name joined by "and" to a found one lowered names of probes 1, 4, 8, 9, 11-13, and raised the negatives of probes
 # 4, 9, 10 and 13 by 0.04-0.09 points.
+# Names in Chinese, Japanese and Korean text by their cues (`pii_names_cjk`) and Cyrillic and Greek given names read
+# romanised lowered names on every probe (probe 12 32.8% -> 28.8%, 3 6.6% -> 4.9%, 13 17.0% -> 15.9%); probe 14 was
+# pinned and first scored before them.
 LEVELS = {
     pii_blind.BLIND1: (0.035, 0.04, 0.004),
     pii_blind.BLIND2: (0.03, 0.04, 0.021),
@@ -38,14 +41,15 @@ LEVELS = {
     pii_blind.BLIND8: (0.23, 0.032, 0.04),
     pii_blind.BLIND9: (0.123, 0.026, 0.083),
     pii_blind.BLIND10: (0.047, 0.015, 0.058),
-    pii_blind.BLIND11: (0.221, 0.133, 0.083),
-    pii_blind.BLIND12: (0.333, 0.14, 0.061),
-    pii_blind.BLIND13: (0.171, 0.098, 0.041),
+    pii_blind.BLIND11: (0.211, 0.133, 0.083),
+    pii_blind.BLIND12: (0.288, 0.14, 0.061),
+    pii_blind.BLIND13: (0.159, 0.098, 0.041),
+    pii_blind.BLIND14: (0.186, 0.183, 0.041),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
          pii_blind.BLIND8: 2000, pii_blind.BLIND9: 2000, pii_blind.BLIND10: 2000, pii_blind.BLIND11: 2000,
-         pii_blind.BLIND12: 2000, pii_blind.BLIND13: 2000}
+         pii_blind.BLIND12: 2000, pii_blind.BLIND13: 2000, pii_blind.BLIND14: 2000}
 # Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
 # in forms the finders still miss, and probes 5, 6 and 7 tokens (probe 6's are random session ids under `session_id`).
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
@@ -59,6 +63,7 @@ MEASURED_LEAKS = {
     pii_blind.BLIND11: {},
     pii_blind.BLIND12: {},
     pii_blind.BLIND13: {},
+    pii_blind.BLIND14: {},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
@@ -75,6 +80,7 @@ STRUCTURED = {
     pii_blind.BLIND11: {"PHONE": 0.013, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND12: {"PHONE": 0.065, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND13: {"PHONE": 0.058, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND14: {"PHONE": 0.018, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
 }
 
 

@@ -1,0 +1,67 @@
+"""Given names and family names of Cyrillic and Greek words, for the lower-case name finder (`pii_names_lowercase`).
+
+The given-name data (gender-guesser's) is written in Latin letters, and so are the Russian, Ukrainian, Bulgarian and
+Greek names in it (`Veronika`, `Yaroslav`, `Nikos`). A word typed in lower case in its own script (`скажи вероника
+и марк что мы опоздаем`) is looked up romanised by `anyascii`'s transliteration, which spells these names as the
+data does (`вероника` -> `veronika`, `дмитрий` -> `dmitriy`, `νίκος` -> `nikos`).
+
+In lower case a family name is told by its ending only: the patronymic and surname endings that Russian, Ukrainian
+and Belarusian names are built with (`-ович`, `-енко`, `-ський`, `-ова`), and the Greek ones (`-πουλος`, `-ίδης`,
+`-άκης`). Everyday words with such an ending that follow a given name in a sentence (`снова`, "again"; `слова`,
+"words") are listed out.
+Names that are everyday nouns as well (`вера` "faith", `надежда` "hope", `ειρήνη` "peace") are no given names
+here: in lower case nothing tells `вера и надежда` the names from the words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from anyascii import anyascii
+
+from evalforge_assets.capture.pii_names import known_given_name
+
+_CYRILLIC_OR_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff\u0400-\u04ff]")
+_FAMILY_NAME_ENDING = re.compile(
+    "(?:ович|евич|ёвич|овна|евна|ична|івна|ївна|енко|чук|щук|юк|ський|цький|ська|цька|ский|цкий|ская|цкая|ова|ева|ёва"
+    "|ина|ов|ев|ёв|ин|ын"
+    "|πουλος|πούλος|πουλου|πούλου|ίδης|ιδης|ίδου|άκης|ακης|άκη|όγλου|ίου)$"
+)
+_SHORTEST_FAMILY_NAME = 5
+# Everyday words with a family name's ending that a sentence puts right after a name.
+_WORDS_WITH_NAME_ENDINGS = frozenset((
+    "снова", "слова", "готова", "здорова", "основа", "голова", "корова", "дерева", "сына",
+    "сегодня", "одина", "давно", "завтра", "кино", "вина", "причина", "машина", "магазина",
+    "половина", "минут",
+))
+
+
+# Given names that are everyday nouns of their language: faith, hope, love, glory, rose, lily, novel, lion, peace,
+# iris; hope, peace, love, wisdom, glory, joy.
+_NOUNS_NAMED = frozenset((
+    "вера", "надежда", "любовь", "слава", "роза", "лилия", "роман", "лев", "мир", "ирис", "віра",
+    "надія", "любов", "ελπίδα", "ειρήνη", "αγάπη", "σοφία", "δόξα", "χαρά",
+))
+
+
+def in_romanised_script(word: str) -> bool:
+    """True for a word in Cyrillic or Greek letters, which the given-name data knows only romanised."""
+    return _CYRILLIC_OR_GREEK.search(word) is not None
+
+
+@cache
+def romanised_given_name(word: str) -> bool:
+    """A Cyrillic or Greek word that, romanised, is a known given name (`вероника`, `ярослав`, `νίκος`)."""
+    if word.lower() in _NOUNS_NAMED:
+        return False
+    romanised = anyascii(word).replace("'", "")
+    return romanised.isalpha() and known_given_name(romanised[:1].upper() + romanised[1:].lower())
+
+
+def has_family_name_ending(word: str) -> bool:
+    """A Cyrillic or Greek word of five letters or more with a family name's ending (`шевченко`, `иванова`,
+    `παπαδόπουλος`), but for everyday words with such an ending."""
+    lowered = word.lower()
+    return (len(lowered) >= _SHORTEST_FAMILY_NAME and lowered not in _WORDS_WITH_NAME_ENDINGS
+            and _FAMILY_NAME_ENDING.search(lowered) is not None)
