@@ -19,7 +19,12 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_address_central import CENTRAL_EUROPEAN_STREET, may_hold_central_street
-from evalforge_assets.capture.pii_address_lowercase import capitalised, lowercase_lines, reads_as_address
+from evalforge_assets.capture.pii_address_lowercase import (
+    capitalised,
+    lowercase_lines,
+    reads_as_address,
+    without_leading_words,
+)
 from evalforge_assets.capture.pii_address_numbered_ways import NUMBERED_WAY_STREET, may_hold_numbered_way
 from evalforge_assets.capture.pii_address_regional import regional_street_patterns
 from evalforge_assets.capture.pii_address_scripts import script_address_patterns
@@ -89,7 +94,8 @@ _COMPOUND = re.compile(
 )
 # Cheap tests that say which pattern could match, so most texts cost a few substring searches. Each is a
 # necessary condition of its pattern (never narrower), so gating changes what is found in no text.
-_NUMBER_THEN_WORD = re.compile(r"\d,?[ \t]+[A-ZÀ-ÖØ-Þ]")
+# A house number (with its letter, `221B`), then a capitalised word: the gate of `_NUMBER_FIRST`.
+_NUMBER_THEN_WORD = re.compile(r"\d(?:-?[A-Za-z])?,?[ \t]+[A-ZÀ-ÖØ-Þ]")
 _UNIT_WORDS = ("Flat", "Studio", "Apartment", "Apt", "Unit", "Suite")
 _FR_WORDS = tuple(_FR_TYPES.split("|"))
 # A Romance street type is followed by a space or tab, so it ends a whitespace-separated token: one C-level
@@ -127,7 +133,7 @@ _FR_ASCII_NEEDLES = tuple(f"{word} ".encode() for word in _FR_WORDS if word.isas
 _LONG_TEXT = 160
 _ROMANCE_DOTTED_HEADS = frozenset(word.rstrip(".").lower().encode() for word in _ROMANCE_DOTTED)
 # `_NUMBER_THEN_WORD` on the digit view of ASCII text, where it starts with a literal the engine jumps to.
-_NUMBER_THEN_WORD_SHAPE = re.compile(rb"0,?[ \t]+[A-Z]")
+_NUMBER_THEN_WORD_SHAPE = re.compile(rb"0(?:-?[A-Za-z])?,?[ \t]+[A-Z]")
 _UNIT_ASCII_WORDS = frozenset(word.lower().encode() for word in _UNIT_WORDS)
 
 
@@ -291,11 +297,12 @@ _NUMBERED_WAY = re.compile(
     r"(?:[ \t]+(?:Sur|Este))?(?:[ \t]+(?:Dto\.?|Dpto\.?|Depto\.?|Piso|Of\.?|Apto\.?|Int\.?)[ \t]*\d{1,4}\w?)?"
 )
 _DOOR_NUMBER = re.compile(r"(?:#|No\.?|N°|Nº)[ \t]*\d")
-# Turkish and Azerbaijani: Atatürk Caddesi No: 12 Daire: 3; Nizami küçəsi, b. 6, m. 44.
+# Turkish and Azerbaijani: Atatürk Caddesi No: 12 Daire: 3; Papatya Sok No:46 D:13 (abbreviations with or without
+# their dot, as typed); Nizami küçəsi, b. 6, m. 44.
 _TURKIC = re.compile(
     rf"{_NOT_LOWER}{_LETTER_WORD}(?:[ \t]+{_NOT_LOWER}{_LETTER_WORD}){{0,3}}[ \t]+"
-    r"(?:Sokak|Sokağı|Sok\.|Sk\.|Caddesi|Cad\.|Cd\.|Bulvarı|Blv\.|küçəsi|prospekti|Mahallesi|Mah\.)"
-    r",?[ \t]*(?:No|b\.|bina)[:.]?[ \t]*\d{1,5}\w?(?:/\d{1,4})?(?:,?[ \t]*(?:m\.|Daire|D\.|Kat|K\.)[:.]?[ \t]*\d{1,4})*"
+    r"(?:Sokak|Sokağı|Sok\.?|Sk\.?|Caddesi|Cad\.?|Cd\.?|Bulvarı|Blv\.?|küçəsi|prospekti|Mahallesi|Mah\.?)"
+    r",?[ \t]*(?:No|b\.|bina)[:.]?[ \t]*\d{1,5}\w?(?:/\d{1,4})?(?:,?[ \t]*(?:m\.|Daire|D\.?|Kat|K\.?)[:.]?[ \t]*\d{1,4})*"
 )
 _TURKIC_WAYS = re.compile(r"Sok|Sk\.|Cad|Cd\.|Bulvar|Blv\.|küçəsi|prospekti|Mah")
 # Necessary conditions of _WITH_LOCALITY_AFTER: a comma and a space, and a postcode at its end, after a comma, space,
@@ -355,7 +362,8 @@ def find_addresses(text: str, shapes: Shapes | None = None) -> list[Candidate]:
             number = _HOUSE_NUMBER_AFTER.match(line, match.end())
             end = number.end() if number else match.end()
             if reads_as_address(line[match.start() : end]):
-                spans.append(("STREET_ADDRESS", line_start + match.start(), line_start + end))
+                start = without_leading_words(text[line_start:line_end], match.start(), end)
+                spans.append(("STREET_ADDRESS", line_start + start, line_start + end))
     if len(spans) < 2:
         return spans
     spans = sorted(set(spans))

@@ -7,7 +7,8 @@ abbreviation that the patterns of `pii_address` do not know, and no postcode nee
   `Bd. Unirii 21`, `Calea Victoriei 155`, `Aleea Teilor 3`;
 * Czech and Slovak: `nám. Míru 5`, `náměstí Svobody 12`, `tř. Tomáše Bati 120`;
 * Hungarian: the type after the name, in lower case: `Kossuth Lajos utca 5`, `Petőfi u. 12.`, `Váci út 1-3`,
-  `Széchenyi tér 2`, `Andrássy körút 7`.
+  `Széchenyi tér 2`, `Andrássy körút 7`;
+* Slovenian and Croatian: the type after the name too: `Trpinčeva ulica 78`, `Dunajska cesta 5`, `Prešernov trg 3`.
 
 Each needs the type word, a name that starts with a capital or a number (`3 Maja`), and a house number, so a
 sentence that merely says "ulica" or "utca" is no address.
@@ -27,15 +28,17 @@ _TYPE_FIRST = (
     r"șoseaua|Splaiul|splaiul|Intrarea|intrarea|"
     r"nám\.|náměstí|námestie|tř\.|třída|ulice"
 )
-_TYPE_AFTER = r"utca|u\.|út|útja|tér|tere|körút|krt\.|sor|köz|fasor|sétány|lakótelep|rakpart"
+_TYPE_AFTER = r"utca|u\.|út|útja|tér|tere|körút|krt\.|sor|köz|fasor|sétány|lakótelep|rakpart|ulica|cesta|trg"
+# The type words are read in any case: a lower-case line is searched again with every word capitalised
+# (`pii_address_lowercase`), which makes `lajosfürdői utca 216.` `Lajosfürdői Utca 216.`.
 CENTRAL_EUROPEAN_STREET = re.compile(
-    rf"(?<![\w.])(?:{_TYPE_FIRST})[ \t]+(?:\d{{1,2}}[ \t]+)?{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}},?[ \t]+"
+    rf"(?<![\w.])(?i:{_TYPE_FIRST})[ \t]+(?:\d{{1,2}}[ \t]+)?{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}},?[ \t]+"
     rf"(?:nr\.?[ \t]*)?{_HOUSE}(?![\w])"
-    rf"|(?<![\w.]){_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}[ \t]+(?:{_TYPE_AFTER})[ \t]+{_HOUSE}(?![\w])"
+    rf"|(?<![\w.]){_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}[ \t]+(?i:{_TYPE_AFTER})[ \t]+{_HOUSE}(?![\w])"
 )
 # Necessary conditions: one of the type words, as a whole ASCII word of the letter view (lowered, a dot is a
 # space there) or, in other text, by a search.
-_TYPE_WORDS = re.compile(rf"(?<![\w.])(?:{_TYPE_FIRST}|{_TYPE_AFTER})(?![\w])")
+_TYPE_WORDS = re.compile(rf"(?<![\w.])(?i:{_TYPE_FIRST}|{_TYPE_AFTER})(?![\w])")
 _ASCII_TYPE_WORDS = frozenset(
     word.rstrip("\\.").lower().encode()
     for word in f"{_TYPE_FIRST}|{_TYPE_AFTER}".split("|") if word.replace("\\.", "").isascii()

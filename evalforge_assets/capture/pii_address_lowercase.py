@@ -17,14 +17,16 @@ from evalforge_assets.capture.pii_names import (
     _common_given_names,
     _ordinary,
     _surname_ranks,
+    stop_words,
 )
 
-# A lower-case letter that starts a word (not after a letter, a digit or an apostrophe: `don't` stays `Don't`).
-_WORD_START = re.compile(r"(?<![\w'’])[a-zà-öø-ÿ]")
+# A lower-case Latin letter that starts a word (not after a letter, a digit or an apostrophe: `don't` stays `Don't`),
+# accented ones too (`šulekova`, `łódzka`).
+_WORD_START = re.compile(r"(?<![\w'’])[a-zà-öø-ÿā-ɏ]")
 _DIGIT = re.compile(r"\d")
 # A number standing as a word (a house's, `12a`, `28/3`, `3-3-31`), which every address pattern needs; not one
-# glued to a unit or an id (`30s`, `v2`, `10.0.0.1`, `12:30`).
-_HOUSE_NUMBER = re.compile(r"(?<![\w:])(?<!\d\.)\d{1,5}(?:[-/]\d{1,5}){0,3}[a-z]?(?![\w:%]|\.\d)")
+# glued to a unit or an id (`30s`, `v2`, `10.0.0.1`, `12:30`), but one after "no:" (`papatya sok no:46`).
+_HOUSE_NUMBER = re.compile(r"(?:(?<![\w:])|(?<=\bno:))(?<!\d\.)\d{1,5}(?:[-/]\d{1,5}){0,3}[a-z]?(?![\w:%]|\.\d)")
 
 
 def lowercase_lines(text: str) -> Iterator[tuple[int, int]]:
@@ -42,7 +44,12 @@ def lowercase_lines(text: str) -> Iterator[tuple[int, int]]:
 
 def capitalised(line: str) -> str:
     """`line` with the first letter of each word in capitals; the same length, so spans carry over."""
-    return _WORD_START.sub(lambda match: match.group().upper(), line)
+    return _WORD_START.sub(_upper_letter, line)
+
+
+def _upper_letter(match: re.Match[str]) -> str:
+    upper = match.group().upper()
+    return upper if len(upper) == 1 else match.group()  # `ŉ` is two letters in capitals: the length must hold
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -59,3 +66,20 @@ def reads_as_address(value: str) -> bool:
         if not _ordinary(titled) or titled in given or surnames.get(titled, COMMON_SURNAME_RANK + 1) <= COMMON_SURNAME_RANK:
             return True
     return False
+
+
+_LEADING_WORD = re.compile(r"[^\W\d_]+[ \t]+")
+
+
+def without_leading_words(line: str, start: int, end: int) -> int:
+    """Where a street found in a capitalised lower-case line starts once the English and stop words its name-first
+    pattern took before it are left out (`send it to lajosfürdői utca 216.`: every word had a capital, so `It To`
+    read as the street's name): the start moves past each while what is left still reads as an address."""
+    while (word := _LEADING_WORD.match(line, start, end)) is not None:
+        bare = word.group().strip()
+        if not (bare in stop_words() or _ordinary(bare.capitalize())):
+            break
+        if not reads_as_address(line[word.end() : end]):
+            break
+        start = word.end()
+    return start

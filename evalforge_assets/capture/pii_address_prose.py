@@ -7,7 +7,8 @@ word `pii_address` knows. Here the sentence decides, as the key does in `pii_add
 and a word for "to" (in many languages) or after a delivery verb, the words up to the end of the clause are the
 address when they hold a house number and a word (`pii_address_keys.street_value`) and no ordinary English word in
 lower case ("to the warehouse 3"). After a delivery verb with no address word, the value must also start with a
-capital or a number and hold a house number that is no year ("shipped to Berlin 2019").
+capital or a number (in a line typed in lower case, any word) and hold a house number that is no year ("shipped to
+Berlin 2019").
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from evalforge_assets.capture.pii_shapes import Shapes
 
 # Words for an address, as stems a word may hold ("leveringsadressen", "adresu", "Lieferadresse").
 _ADDRESS_STEMS = (
-    "address", "adress", "adres", "anschrift", "dirección", "direccion", "endereço", "endereco", "indirizzo",
+    "address", "addr", "adress", "adres", "anschrift", "dirección", "direccion", "endereço", "endereco", "indirizzo",
     "osoite", "címet", "cím", "адрес", "διεύθυνση", "địa chỉ", "alamat", "ঠিকানা", "آدرس", "כתובת", "முகவரி",
     "ที่อยู่", "पता",
 )
@@ -76,6 +77,22 @@ _ADDRESS_WORDS_IN_LOWER_CASE = frozenset([
     "street", "road", "avenue", "lane",
 ])
 _YEAR = re.compile(r"(?:19|20)\d\d$")
+# Spoken answers name the address with no "to" or colon: an utterance that starts with the address word (a speaker's
+# label, an article or "my" before it) or with "I live", then the address (`arayan: adresim cumhuriyet mah papatya
+# sok no:46`, `клиент: адрес ул светлая д 16`, `o endereço é rua x 12`, `klient: mieszkam pl mickiewicza 731`).
+_UTTERANCE_PREFIX = re.compile(
+    r"[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*)?(?:[^\W\d_][\w .'-]{0,24}:[ \t]+)?(?:[^\W\d_]{1,3}[ \t]+){0,2}[^\W\d_]{0,2}"
+)
+_SPOKEN_IS = re.compile(
+    r"[^\W\d_]*[ \t]+(?:(?:is|es|é|est|ist|è|jest|je|är|er|on|это|це|είναι)[ \t]+)?(?=[^\W_])"
+)
+_LIVE_WORDS = ("i live", "i'm living", "mieszkam", "j'habite", "ich wohne", "vivo", "moro", "abito", "woon", "bor",
+               "живу", "bydlím", "bývam", "živim", "lakom")
+_LIVE = re.compile(
+    rf"(?i:{phrase_alternation(_LIVE_WORDS)})(?:[ \t]+(?:at|in|on|na|przy|w|au|à|a|am|an|en|em|aan|op|på|на|по|в|v|u))?"
+    r"[ \t]+(?=[^\W_])"
+)
+_LIVE_GATE_WORDS = frozenset(b"live living mieszkam habite wohne vivo moro abito woon bor".split())
 _MOST_WORDS = 12
 _WORD_AT = re.compile(r"[^\W\d_]+")
 
@@ -109,9 +126,9 @@ def _clause(text: str, start: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
-# A house number written with a slash (`00/53, Memon Street`, `plac Szarych Szeregów 26/98`), which
+# A house number written with a slash (`00/53, Memon Street`, `plac Szarych Szeregów 26/98`, `vončinina 2c/8`), which
 # `street_value` reads as a path.
-_SLASHED_NUMBER = re.compile(r"(?<=\d)/(?=\d)")
+_SLASHED_NUMBER = re.compile(r"(?:(?<=\d)|(?<=\d[A-Za-z]))/(?=\d)")
 
 
 def _lower_word_after_number(word: str) -> bool:
@@ -139,7 +156,9 @@ def _plain_street(value: str, after_verb: bool) -> bool:
     if after_verb:
         # A capitalised or numbered start, and a house number that is no year ("shipped to Berlin 2019").
         numbers = [word for word in words if word[:1].isdigit() and len(word.rstrip(".")) <= 5]
-        return (words[0][:1].isdigit() or words[0][:1].isupper()) and any(not _YEAR.match(n) for n in numbers)
+        # In a line typed in lower case the start is lower case too (`ship to vogter allé 730 pls`).
+        starts = words[0][:1].isdigit() or words[0][:1].isupper() or value.islower()
+        return starts and any(not _YEAR.match(n) for n in numbers)
     return True
 
 
@@ -180,6 +199,10 @@ def find_prose_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
     if delivery:
         for cue in _AFTER_DELIVERY.finditer(text):
             yield from _street_in_clause(text, cue.end(), after_verb=True)
+    if _has_digit(text, shapes) and (not shapes.ascii or not shapes.words.isdisjoint(_LIVE_GATE_WORDS)):
+        for cue in _LIVE.finditer(text):
+            if _starts_an_utterance(text, cue.start()):
+                yield from _street_in_clause(text, cue.end(), after_verb=False)
     if not address:
         return
     words = [word for word in _ADDRESS_WORD.finditer(text) if _names_a_street(text, word)]
@@ -187,6 +210,8 @@ def find_prose_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
         return
     for word in words:
         cue = _AFTER_ADDRESS.match(text, word.start())
+        if cue is None and _starts_an_utterance(text, word.start()):
+            cue = _SPOKEN_IS.match(text, word.end())
         if cue is not None:
             yield from _street_in_clause(text, cue.end(), after_verb=False)
         line_end = text.find("\n", word.end())
@@ -196,6 +221,17 @@ def find_prose_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
                 yield "STREET_ADDRESS", quoted.start("value"), quoted.end("value")
     for cue in _CHANGE_LINE.finditer(text):  # old and new lines only where an address word stands
         yield from _street_in_clause(text, cue.end(), after_verb=False)
+
+
+def _has_digit(text: str, shapes: Shapes) -> bool:
+    """Whether the text holds a digit, which every street line here has."""
+    return b"0" in shapes.digits if shapes.ascii else any(char.isdigit() for char in text)
+
+
+def _starts_an_utterance(text: str, start: int) -> bool:
+    """Whether only a speaker's label, a time stamp and up to two short words stand before `start` on its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return _UTTERANCE_PREFIX.fullmatch(text, line_start, start) is not None
 
 
 def _names_a_street(text: str, word: re.Match[str]) -> bool:

@@ -10,7 +10,9 @@ full-width digits are ASCII):
   `서울특별시 강남구 테헤란로 152`, `경기도 홍성군 양재천2가 920-86 (영수장동)`;
 * Cyrillic (Russian, Ukrainian, Bulgarian, ...): a street abbreviation (ул., пр-т, бул., пер., вул., ...), its
   name and house number, with the settlement before it and the flat and postcode after it:
-  `г. Москва, ул. Тверская, д. 7, кв. 5`, `вул. Хрещатик, 22, 01001`.
+  `г. Москва, ул. Тверская, д. 7, кв. 5`, `вул. Хрещатик, 22, 01001`; typed in lower case, with the house's word
+  before its number (`ул. ленина, д. 5`);
+* Greek: the way's word (οδός, λεωφόρος, πλατεία and their abbreviations), its name and number: `οδός Ερμού 12`.
 
 Each pattern needs both a place marker and a number where the language writes one, so prose that only names a
 city ("東京都に住んでいます", "в г. Москва") is not an address. Every repetition is bounded.
@@ -64,6 +66,23 @@ _CYRILLIC = re.compile(
     r"(?:,?[ \t]*(?:стр|к|корп|кв|оф|ап|бл|вх|ет)\.?[ \t]*\d{1,5}(?:/\d{1,5})?)*"
     r"(?:,[ \t]*\d{4,6}(?!\d))?"
 )
+# The same line typed in lower case (`ш. школьное, д. 759`, `ул. ленина, д. 5`): the name has no capital to show it,
+# so the house's word (`д.`, `дом`, `буд.`, `№`) must stand before the number.
+_CYRILLIC_LOWER = re.compile(
+    rf"(?<![\w.])(?:{_CYR_STREET})\.?[ \t]+[„\"«]?[а-яёіїєґў][\w'’-]*(?:[ \t]+[\w'’-]+){{0,2}}[“\"»]?,?[ \t]*"
+    r"(?:д|дом|буд|№)\.?[ \t]*\d{1,5}[а-я]?(?:[/-]\d{1,5}[а-я]?)?"
+    r"(?:,?[ \t]*(?:стр|к|корп|кв|оф|ап|бл|вх|ет)\.?[ \t]*\d{1,5}(?:/\d{1,5})?)*"
+)
+# Greek: the way's word, its name (a genitive, in any case) and the number: `οδός Ερμού 12`, `Λεωφ. Κηφισίας 45Α`,
+# `πλ. νικομηδείας 12-33`.
+_GREEK_WAY = r"[Οο]δός|[Οο]δό|[Λλ]εωφόρος|[Λλ]εωφόρο|[Λλ]εωφ\.|[Ππ]λατεία|[Ππ]λ\.|[Ππ]άροδος|[Ππ]άρ\."
+# Articles and prepositions, which start a phrase (`η οδός προς την επιτυχία`, "the road to success"), not a name.
+_GREEK_SMALL_WORDS = "(?:προς|την|τον|το|της|του|των|για|με|σε|στην|στον|στο|και|από|μια|ένα)"
+_GREEK = re.compile(
+    rf"(?<![\w.])(?:{_GREEK_WAY})[ \t]+(?!{_GREEK_SMALL_WORDS}[ \t])[\u0370-\u03ff\u1f00-\u1fff][\w'’.-]*(?:[ \t]+[\u0370-\u03ff\u1f00-\u1fff][\w'’.-]*){{0,2}},?"
+    r"[ \t]+(?!(?:19|20)\d\d(?!\d))\d{1,4}[Α-Ωα-ω]?(?:-\d{1,4})?(?![\w])"
+)
+_GREEK_MARKERS = re.compile(_GREEK_WAY)
 # Thai: a house number, the soi, road, subdistrict, district and province (ซอย, ถนน, ต., อ., จ. and their long
 # forms), and the five-digit postcode: `868/05 ถนนตรีครุธพันธุ์ ต.เว่อ อ.บำเหน็จณรงค์ จ.หนองคาย 13770`.
 _THAI_RUN = "\u0e00-\u0e7f"
@@ -99,6 +118,8 @@ _GATED = (
     (_CN_MARKERS, _CHINESE),
     (_KO_MARKERS, _KOREAN),
     (_CYR_MARKERS, _CYRILLIC),
+    (_CYR_MARKERS, _CYRILLIC_LOWER),
+    (_GREEK_MARKERS, _GREEK),
     (_VI_MARKERS, _VIETNAMESE),
     (_THAI_MARKERS, _THAI),
 )

@@ -1,6 +1,6 @@
 """Undoing the disguises personal data travels in before it is scanned: Unicode compatibility forms
 (full-width `ｅｘａｍｐｌｅ＠…`, ligatures), zero-width characters inside a value, URL-encoding
-(`?email=erin.url%40example.com`), JSON strings whose letters are `\\uXXXX` escapes (what `json.dumps` writes by
+(`?email=erin.url%40example.com`, `+` for a space in a form-encoded value), JSON strings whose letters are `\\uXXXX` escapes (what `json.dumps` writes by
 default: `"Harloffstra\\u00dfe 127"`, also a JSON document inside a JSON string) and base64 segments
 (`payload=eyJlbWFpbCI6…`).
 
@@ -18,12 +18,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 # Zero-width and invisible formatting characters that split a value without showing: ZWSP, ZWNJ, ZWJ, LRM,
 # RLM, word joiner and invisible operators, BOM, soft hyphen.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad"))
 _PERCENT_RUN = re.compile(r"[^\s\"'<>&?=]*%[0-9A-Fa-f]{2}[^\s\"'<>&?=]*")
+# A form-encoded value of a query string or a form body, where `+` is a space (`?from=Calle+Mayor+48%2C+Madrid`).
+_FORM_VALUE = re.compile(r"(?<==)[^\s\"'<>&?=#]*[^\W_]\+[^\s\"'<>&?=#]*")
 # A JSON string (its content may hold escaped quotes); one that holds a `\uXXXX` escape is decoded.
 _JSON_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
@@ -67,6 +69,9 @@ def prepare(text: str, redact: Redactor, counts: dict[str, int] | None) -> str:
     """`text` normalized, with every URL-encoded, JSON-escaped or base64 segment that hides a finding replaced
     by its decoded form passed through `redact` (which counts what it removes in `counts`)."""
     text = normalize(text)
+    if "+" in text and "=" in text:
+        text = _FORM_VALUE.sub(
+            lambda match: _decoded_if_hiding(match.group(), unquote_plus(match.group()), redact, counts), text)
     if "%" in text:
         text = _PERCENT_RUN.sub(lambda match: _decoded_if_hiding(match.group(), unquote(match.group()), redact, counts), text)
     if "\\u" in text or "\\n" in text:

@@ -45,3 +45,35 @@ def test_capitalising_keeps_the_length_so_spans_carry_over() -> None:
     line = "154 jacob stream, don't ring, straße 5"
     assert capitalised(line) == "154 Jacob Stream, Don't Ring, Straße 5"
     assert len(capitalised(line)) == len(line)
+
+
+def test_accented_latin_words_are_capitalised_too() -> None:
+    line = "šulekova ulica 1, łódzka 5, ŉ"
+    assert capitalised(line) == "Šulekova Ulica 1, Łódzka 5, ŉ"  # `ŉ` would be two letters in capitals
+    assert len(capitalised(line)) == len(line)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("hey can u send it to lajosfürdői utca 216. instead", "lajosfürdői utca 216."),  # a type word in any case
+        ("im at trpinčeva ulica 78 now", "trpinčeva ulica 78"),
+        ("new addr vončinina 2c/8 thx", "vončinina 2c/8"),  # "addr", an address word
+        ("ship to vogter allé 730 pls", "vogter allé 730"),  # a delivery verb, then a lower-case street
+        ("доставьте на ул. ленина, д. 5 пожалуйста", "ул. ленина, д. 5"),  # the house's word before its number
+    ],
+)
+def test_lower_case_streets_of_more_languages(text: str, address: str) -> None:
+    assert address in _streets(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "на ул. ленина 5 человек",  # no house's word: "5 people on Lenin street"
+        "ship to warehouse 3 tomorrow",  # an English word
+        "shipped to berlin 2019",  # a year
+    ],
+)
+def test_lower_case_phrases_like_streets_stay(text: str) -> None:
+    assert _streets(text) == []

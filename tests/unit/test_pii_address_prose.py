@@ -77,3 +77,34 @@ def test_central_european_street_lines_are_redacted(text: str, street: str) -> N
 def test_central_european_type_words_alone_are_no_address() -> None:
     text = "The utca field and the ul element: ul 5 items. See pl. 3 of the report, and Str. 5 of the spec."
     assert redact_text(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        # Spoken answers: the utterance starts with the address word or "I live", with no "to" or colon.
+        ("[00:33] מתקשר: הכתובת אשדוד 17", "אשדוד 17"),
+        ("клиент: адрес ул светлая д 16", "ул светлая д 16"),
+        ("caller: my address is 14 elm grove", "14 elm grove"),
+        ("user: i live at 22 acacia avenue", "22 acacia avenue"),
+        ("[00:41] klient: mieszkam pl mickiewicza 731", "pl mickiewicza 731"),
+        ("[00:29] arayan: adresim cumhuriyet mah papatya sok no:46 d:13", "papatya sok no:46"),
+    ],
+)
+def test_spoken_addresses_are_redacted(text: str, street: str) -> None:
+    redacted = redact_text(text, {})
+    assert street not in redacted, redacted
+    assert "<STREET_ADDRESS>" in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agent: address validation failed for 3 users",
+        "address 10 issues before the release",
+        "we live in 2024 now, not 1999",
+        "caller: i live at home with 2 cats",
+    ],
+)
+def test_spoken_cues_without_a_street_stay(text: str) -> None:
+    assert redact_text(text, {}) == text

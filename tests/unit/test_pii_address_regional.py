@@ -67,3 +67,20 @@ def test_an_indian_address_ends_at_the_first_word_in_lower_case() -> None:
 )
 def test_long_hostile_text_is_read_in_one_pass(text: str, streets: list[str]) -> None:
     assert _streets(text) == streets
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        ("Διεύθυνση: Λεωφ. Κηφισίας 45Α, Αθήνα", "Λεωφ. Κηφισίας 45Α"),
+        ("στείλτε το στην οδό βασιλακίου 07", "οδό βασιλακίου 07"),
+        ("Πλατεία Συντάγματος 3", "Πλατεία Συντάγματος 3"),
+    ],
+)
+def test_greek_streets_by_their_way_word(text: str, street: str) -> None:
+    assert any(street in text[m.start : m.end] for m in find_pii(text) if m.entity == "STREET_ADDRESS")
+
+
+@pytest.mark.parametrize("text", ["η οδός προς την επιτυχία 2026", "η οδός Ερμού 2026"])
+def test_greek_way_words_before_a_phrase_or_a_year_are_no_street(text: str) -> None:
+    assert [m for m in find_pii(text) if m.entity == "STREET_ADDRESS"] == []

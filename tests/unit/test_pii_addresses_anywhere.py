@@ -82,3 +82,16 @@ def test_nordic_street_lines_without_a_postcode_are_found_by_their_compound_tail
                                   "Copenhagen 2", "Schengen 2 visa"])
 def test_words_that_end_like_a_nordic_street_stay(text: str) -> None:
     assert redact_text(text) == text
+
+
+def test_a_house_number_with_its_letter_leads_a_street_line() -> None:
+    """`221B Baker Street`: the gate before the number-first pattern reads the number's letter as the pattern does."""
+    assert redact_text("pickup: 221B Baker Street, London", {}) == "pickup: <STREET_ADDRESS>, London"
+    assert redact_text("Version 2B Release Notes", {}) == "Version 2B Release Notes"
+
+
+def test_a_form_encoded_address_in_a_query_string_is_decoded_and_redacted() -> None:
+    """`+` is a space in a form-encoded value; a value that hides nothing stays byte for byte."""
+    redacted = redact_text("https://m.example.app/ride?from=Calle+Mayor+48%2C+Madrid&pax=2", {})
+    assert "Calle" not in redacted and "<STREET_ADDRESS>" in redacted and redacted.endswith("&pax=2")
+    assert redact_text("GET /search?q=how+to+reset+password&lang=en", {}) == "GET /search?q=how+to+reset+password&lang=en"

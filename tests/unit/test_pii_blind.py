@@ -29,22 +29,25 @@ from tests.corpora import pii_blind, pii_foreign
 # 4, 9, 10 and 13 by 0.04-0.09 points.
 # Names in Chinese, Japanese and Korean text by their cues (`pii_names_cjk`) and Cyrillic and Greek given names read
 # romanised lowered names on every probe (probe 12 32.8% -> 28.8%, 3 6.6% -> 4.9%, 13 17.0% -> 15.9%); probe 14 was
-# pinned and first scored before them.
+# pinned and first scored before them. Form-encoded query values read with `+` as a space took probe 11's streets from
+# 13.2% to 6.5%; spoken addresses (`adresim …`, `mieszkam …`) probe 12's from 13.9% to 8.3%; lower-case streets of
+# more languages (accented capitals, type words in any case, Cyrillic and Greek ways) probe 14's from 18.3% to 14.8%.
+# The person model retrained after them moved hard negatives of probes 9 and 14 up 0.04 and 0.09 point.
 LEVELS = {
     pii_blind.BLIND1: (0.035, 0.04, 0.004),
     pii_blind.BLIND2: (0.03, 0.04, 0.021),
     pii_blind.BLIND3: (0.155, 0.02, 0.022),
     pii_blind.BLIND4: (0.1, 0.025, 0.019),
     pii_blind.BLIND5: (0.2, 0.054, 0.013),
-    pii_blind.BLIND6: (0.091, 0.048, 0.044),
-    pii_blind.BLIND7: (0.079, 0.048, 0.041),
-    pii_blind.BLIND8: (0.23, 0.032, 0.04),
-    pii_blind.BLIND9: (0.123, 0.026, 0.083),
-    pii_blind.BLIND10: (0.047, 0.015, 0.058),
-    pii_blind.BLIND11: (0.211, 0.133, 0.083),
-    pii_blind.BLIND12: (0.288, 0.14, 0.061),
-    pii_blind.BLIND13: (0.159, 0.098, 0.041),
-    pii_blind.BLIND14: (0.186, 0.183, 0.041),
+    pii_blind.BLIND6: (0.091, 0.045, 0.044),
+    pii_blind.BLIND7: (0.079, 0.041, 0.041),
+    pii_blind.BLIND8: (0.23, 0.026, 0.04),
+    pii_blind.BLIND9: (0.123, 0.025, 0.084),
+    pii_blind.BLIND10: (0.047, 0.014, 0.058),
+    pii_blind.BLIND11: (0.211, 0.062, 0.083),
+    pii_blind.BLIND12: (0.288, 0.079, 0.061),
+    pii_blind.BLIND13: (0.159, 0.093, 0.041),
+    pii_blind.BLIND14: (0.185, 0.148, 0.042),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
