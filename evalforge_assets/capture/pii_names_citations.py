@@ -7,7 +7,8 @@ does:
 - a surname (particles allowed: `van der Berg`) before `et al.`;
 - two surnames joined by "and" or `&` before a year, or one with a year inside parentheses, as an in-text
   citation writes them;
-- surnames each followed by initials, in a reference list (a year follows, or there are two or more);
+- surnames each followed by initials, in a reference list (a year or an initials-first author follows, or there
+  are two or more; in a row with a surname the list vouches for, an English word counts too: `Pop, C.`);
 - initials then a surname, with a footnote mark after it, or two or more in a row.
 
 A word that is an ordinary English word and no common census surname is not taken (`U.S. Army, U.K. Navy`), nor one of
@@ -84,6 +85,35 @@ def _in_a_row(matches: list[re.Match[str]], text: str) -> list[bool]:
             for index in range(len(matches))]
 
 
+def _reference_authors(text: str) -> Iterator[Candidate]:
+    """The `Surname, I.` authors of a reference list: each in a row of them (or before an initials-first author,
+    `Harper, L., D. Smith (1997)`) or before the year. In a row with a surname the list vouches for, a surname
+    that is an English word counts too (`Marin, A., Pop, C. (2015)`, `Kato, A., Mo, X.`); alone it does not."""
+    references = [match for match in _REFERENCE.finditer(text) if _not_an_organisation(match.group("a"))]
+    surnames = [_a_surname(match.group("a")) for match in references]
+    joined = [_LIST_GAP.fullmatch(text, left.end(), right.start()) is not None
+              for left, right in pairwise(references)]
+    for index, match in enumerate(references):
+        before = index > 0 and joined[index - 1]
+        after = index < len(joined) and joined[index]
+        vouched = (before and surnames[index - 1]) or (after and surnames[index + 1])
+        if surnames[index]:
+            if before or after or _REFERENCE_END.match(text, match.end()) or _author_follows(text, match.end()):
+                yield "PERSON", match.start(), match.end()
+        elif vouched:
+            yield "PERSON", match.start(), match.end()
+
+
+def _not_an_organisation(name: str) -> bool:
+    return not any(word.lower() in _NON_NAME_WORDS or word.lower() in _ORGANISATION_WORDS for word in name.split())
+
+
+def _author_follows(text: str, end: int) -> bool:
+    """Whether an initials-first author (`D. Smith`) follows `end` with only a comma or "and" between."""
+    gap = _LIST_GAP.match(text, end)
+    return gap is not None and gap.end() > end and _AUTHOR_FIRST.match(text, gap.end()) is not None
+
+
 def find_cited_names(text: str) -> Iterator[Candidate]:
     """The authors of every citation of `text` (see the module docstring)."""
     if "et al" in text:
@@ -103,10 +133,7 @@ def find_cited_names(text: str) -> Iterator[Candidate]:
     if "." not in text:
         return
     if _COMMA_INITIAL.search(text):
-        references = [match for match in _REFERENCE.finditer(text) if _a_surname(match.group("a"))]
-        for match, in_a_row in zip(references, _in_a_row(references, text), strict=True):
-            if in_a_row or _REFERENCE_END.match(text, match.end()):
-                yield "PERSON", match.start(), match.end()
+        yield from _reference_authors(text)
     if _INITIAL_NAME.search(text):
         authors = [match for match in _AUTHOR_FIRST.finditer(text) if _a_surname(match.group("a"))]
         for match, in_a_row in zip(authors, _in_a_row(authors, text), strict=True):

@@ -90,6 +90,8 @@ _INTRODUCTIONS = (
     "rappelé", "rappelée", "retornei a ligação para", "retornei a ligação de", "richiamato", "richiamata",
     "oddzwoniono", "oddzwoniono do", "devolví la llamada a", "teruggebeld", "återringt", "ringte tillbaka till",
     "booked under", "reserved under",
+    # Who an obituary names as family, and whom a note is from.
+    "survived by", "preceded in death by", "predeceased by", "note from", "message from",
     # The person a role is filled by ("Your courier Emil is on the way"): one known given name is enough.
     "courier", "your courier", "your driver", "your rider", "your agent", "your advisor", "your adviser",
     "your technician", "your nurse", "your pharmacist", "your caseworker", "your representative", "your host",
@@ -105,6 +107,8 @@ _LABELS = (
     "όνομα", "ονοματεπώνυμο", "attendees", "organizer", "organiser", "participants", "contact person",
     "ansprechpartner", "account holder", "titular", "tên", "họ tên", "nama",
     "applicant", "co-applicant", "tenant", "guarantor",
+    # The party of a wedding or a funeral, as announcements list them.
+    "best man", "maid of honor", "maid of honour", "bridesmaids", "groomsmen", "pallbearers", "officiant",
     # Who wrote or signed a commit, in git's log and its trailers (`Co-authored-by: Ana Souza <ana@…>`).
     "author", "committer", "signed-off-by", "co-authored-by", "reported-by", "reviewed-by", "tested-by",
     # The holder of an account, as bank forms in each language label them.

@@ -4,6 +4,8 @@
   (Typeform), `{"name": "lastname", "value": "Janssen"}` (HubSpot), also JSON inside a JSON string.
 - **SQL comparisons** on a name column, in any case: `WHERE lower(last_name) = 'peixoto'`, `first_name LIKE 'Ana%'`.
 - **A first and a last** side by side (`"guest": {"first": "Paul", "last": "Bradley"}`).
+- **GEDCOM records** (genealogy exports): `1 NAME Marta /Kusch-Pergande/`, `2 GIVN Marta`, `2 SURN Kusch-Pergande`:
+  the level number and the tag vouch for the value, the surname between the slashes too.
 - **A device named after its owner** (`Device Name: Miguel's iPhone`, `Thibaut’s MacBook Pro`), as crash reports and
   device management logs print it.
 
@@ -41,6 +43,9 @@ _DEVICE = re.compile(
     r"AirPods|Galaxy|Pixel|Surface|ThinkPad|Chromebook|Kindle|Laptop|PC)\b"
 )
 _VALUE = re.compile(r"[^\W\d_][^\d@<>{}\[\]\"\\]{0,79}")
+# A GEDCOM line: its level, a name tag, and the value to the line's end (a NAME's surname between slashes).
+_GEDCOM = re.compile(r"(?m)^[ \t]*\d{1,2}[ \t]+(?:NAME|GIVN|SURN|NICK|_MARNM|_AKA)[ \t]+(?P<value>[^\n@]{1,80}?)[ \t]*$")
+_GEDCOM_PART = re.compile(r"[^/\s][^/\n]*[^/\s]|[^/\s]")
 
 
 def find_field_names(text: str) -> Iterator[Candidate]:
@@ -58,6 +63,11 @@ def find_field_names(text: str) -> Iterator[Candidate]:
             for group in ("first", "last"):
                 if _a_value(match.group(group)):
                     yield "PERSON", match.start(group), match.end(group)
+    if "0 @" in text or " NAME " in text:
+        for match in _GEDCOM.finditer(text):
+            for part in _GEDCOM_PART.finditer(match.group("value")):
+                if _a_value(part.group()):
+                    yield "PERSON", match.start("value") + part.start(), match.start("value") + part.end()
     if "s " in text:
         for match in _DEVICE.finditer(text):
             if not _ordinary(match.group("owner")):

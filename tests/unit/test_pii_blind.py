@@ -32,7 +32,8 @@ from tests.corpora import pii_blind, pii_foreign
 # pinned and first scored before them. Form-encoded query values read with `+` as a space took probe 11's streets from
 # 13.2% to 6.5%; spoken addresses (`adresim …`, `mieszkam …`) probe 12's from 13.9% to 8.3%; lower-case streets of
 # more languages (accented capitals, type words in any case, Cyrillic and Greek ways) probe 14's from 18.3% to 14.8%.
-# The person model retrained after them moved hard negatives of probes 9 and 14 up 0.04 and 0.09 point.
+# The person model retrained after them moved hard negatives of probes 9 and 14 up 0.04 and 0.09 point. Reference
+# lists' every author, GEDCOM records and an obituary's family took probe 12's names from 28.7% to 27.2%.
 LEVELS = {
     pii_blind.BLIND1: (0.035, 0.04, 0.004),
     pii_blind.BLIND2: (0.03, 0.04, 0.021),
@@ -45,7 +46,7 @@ LEVELS = {
     pii_blind.BLIND9: (0.123, 0.025, 0.084),
     pii_blind.BLIND10: (0.047, 0.014, 0.058),
     pii_blind.BLIND11: (0.211, 0.062, 0.083),
-    pii_blind.BLIND12: (0.288, 0.079, 0.061),
+    pii_blind.BLIND12: (0.273, 0.079, 0.061),
     pii_blind.BLIND13: (0.159, 0.093, 0.041),
     pii_blind.BLIND14: (0.185, 0.148, 0.042),
 }

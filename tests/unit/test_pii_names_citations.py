@@ -48,3 +48,22 @@ def test_an_author_block_with_footnote_marks_is_redacted() -> None:
 
 def test_long_reference_lists_are_read_in_one_pass() -> None:
     assert len(_cited("Okafor, C. N., " * 5_000 + "(2021)")) == 5_000
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        # A surname that is an English word counts in a row with one the list vouches for.
+        ("[16] Dobre, T., Marin, A., Pop, C. (2015). A note on the Kalman filter.", ["Dobre", "Marin", "Pop"]),
+        # Before an initials-first author.
+        ("[8] Harper, L., D. Smith (1997). A note on the Kalman filter.", ["Harper", "Smith"]),
+        ("[26] Kato, A., Mo, X. (1993). Revisiting the Levenshtein distance.", ["Kato", "Mo"]),
+    ],
+)
+def test_every_author_of_a_reference_goes(text: str, authors: list[str]) -> None:
+    redacted = redact_text(text, {})
+    assert [author for author in authors if author in redacted] == [], redacted
+
+
+def test_an_english_word_before_initials_alone_is_no_author() -> None:
+    assert redact_text("Check Pop, C. and the others", {}) == "Check Pop, C. and the others"

@@ -58,3 +58,9 @@ def test_a_long_word_before_a_quote_is_read_in_one_pass() -> None:
     """An SQL comparison's table prefix is bounded, so a 100,000-letter token costs one pass, not one per letter."""
     text = "name='x' " + "a" * 100_000
     assert _names(text) == []
+
+
+def test_gedcom_name_records_are_names() -> None:
+    text = "0 @I280@ INDI\n1 NAME Marta /Kusch-Pergande/\n2 GIVN Marta\n2 SURN von der Stahr\n1 SEX F\n2 PLAC Berlin"
+    assert redact_text(text, {}) == (
+        "0 @I280@ INDI\n1 NAME <PERSON> /<PERSON>/\n2 GIVN <PERSON>\n2 SURN <PERSON>\n1 SEX F\n2 PLAC Berlin")
