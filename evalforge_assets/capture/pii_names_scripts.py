@@ -1,6 +1,6 @@
 """Person names in scripts without capital letters (Chinese, Japanese, Korean, Devanagari and other Indic scripts,
-Arabic, Persian, Hebrew, Thai), found where they stand alone in Latin-script text: "Customer 梁鑫 reported ...",
-"Hello 김영희, your order ...", `{"full_name": "राहुल जैन"}`, "From: רבקה אלון <...>".
+Arabic, Persian, Hebrew, Thai, Georgian) and in Armenian, found where they stand alone in Latin-script text:
+"Customer 梁鑫 reported ...", "Hello 김영희, your order ...", `{"full_name": "राहुल जैन"}`, "From: רבקה אלון <...>".
 
 `pii_names` reads capitalised runs, which these scripts do not have. In text written in Latin script, a short
 run of another script is a name far more often than anything else (a log line, a ticket or a prompt in English
@@ -44,6 +44,8 @@ SCRIPT_LETTERS: dict[str, str] = {
     "arabic": "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff",  # Arabic, Persian and Urdu
     "hebrew": "\u0591-\u05f4",
     "thai": "\u0e01-\u0e4e",
+    "georgian": "\u10a0-\u10ff\u1c90-\u1cbf",  # Mkhedruli and its Mtavruli capitals
+    "armenian": "\u0531-\u0587",
 }
 _SPACED_SCRIPTS = tuple(SCRIPT_LETTERS.values())
 # Two to six words (Arabic names chain their ancestry: جمان بن سعد بن ليث), a word may join parts with a hyphen or

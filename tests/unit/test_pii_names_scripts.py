@@ -1,6 +1,6 @@
 """Person names in scripts without capitals, and Cyrillic names, in Latin-script text (`capture/pii_names_scripts.py`).
 
-Faker's names (pinned in uv.lock, seeded) in eleven such locales, in log, ticket and prompt lines: before this
+Faker's names (pinned in uv.lock, seeded) in thirteen such locales, in log, ticket and prompt lines: before this
 finder every Chinese, Korean, Hindi, Arabic, Hebrew, Persian, Thai and Bengali name stayed in clear.
 """
 
@@ -14,7 +14,8 @@ from faker import Faker
 
 from evalforge_assets.capture.pii import find_pii, redact_text
 
-LOCALES = ("zh_CN", "zh_TW", "ja_JP", "ko_KR", "hi_IN", "ar_AA", "he_IL", "fa_IR", "th_TH", "bn_BD", "ru_RU")
+LOCALES = ("zh_CN", "zh_TW", "ja_JP", "ko_KR", "hi_IN", "ar_AA", "he_IL", "fa_IR", "th_TH", "bn_BD", "ru_RU", "ka_GE",
+           "hy_AM")
 SENTENCES = ("Customer {} reported that the refund never arrived", "Hello {}, your order has shipped.",
              '{{"customer": {{"full_name": "{}", "tier": "gold"}}}}', "Transcript: {}: I want to cancel my plan",
              "Refund approved for {} after review", "[{}] cannot log in since Tuesday", "Passenger: {}",
