@@ -64,6 +64,9 @@ _ANY_CJK = re.compile(f"[{_HAN}{_KANA}]")
 _ANY_HANGUL = re.compile(f"[{_HANGUL}]")
 _ANY_CYRILLIC = re.compile("[А-ЯЁІЇЄҐЎ]")
 _KANA_CHAR = re.compile(f"[{_KANA}]")
+_CJK_LETTER = re.compile(f"[{_HAN}{_KANA}]")
+_HANGUL_LETTER = re.compile(f"[{_HANGUL}]")
+_EAST_ASIAN_LETTER = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]")
 _PATH_SEPARATORS = ("/", "\\")
 # Russian, Ukrainian and Belarusian names carry a patronymic (Эдгарович, Антоновна, Іванівна): two or three
 # capitalised Cyrillic words, one of them a patronymic, are a name in any text.
@@ -84,28 +87,29 @@ _PATRONYMIC_NAME = re.compile(
 
 
 def find_script_names(text: str) -> Iterator[Candidate]:
-    """Names in uncased scripts standing alone in Latin-script text, and Cyrillic names with a patronymic (the
-    caller passes non-ASCII text only)."""
+    """Names in uncased scripts standing alone in Latin-script text (or in East Asian text, when of another script),
+    and Cyrillic names with a patronymic (the caller passes non-ASCII text only)."""
     # One search per family of scripts says whether its patterns can match at all: most non-ASCII text is
     # accented Latin, and holds none of them.
     if _ANY_CYRILLIC.search(text):
         for pattern in (_PATRONYMIC_NAME, _SURNAME_NAME):
             for match in pattern.finditer(text):
                 yield "PERSON", match.start(), match.end()
-    if not _LATIN_LETTER.search(text) and len(text) > 24:
-        return  # a long text without Latin letters is written in its own script: nothing stands alone in it
-    if _ANY_SPACED_SCRIPT.search(text):
+    spaced, cjk, hangul = (_ANY_SPACED_SCRIPT.search(text), _ANY_CJK.search(text), _ANY_HANGUL.search(text))
+    if not _LATIN_LETTER.search(text) and len(text) > 24 and (spaced is not None) + (cjk is not None) + (hangul is not None) < 2:
+        return  # a long text in one script and no Latin letter is written in that script: nothing stands alone in it
+    if spaced:
         for pattern in _SPACED_RUNS:
             for match in pattern.finditer(text):
-                if _stands_alone(text, match.start(), match.end()):
+                if _stands_alone(text, match.start(), match.end(), _EAST_ASIAN_LETTER):
                     yield "PERSON", match.start(), match.end()
-    if _ANY_CJK.search(text):
+    if cjk:
         for match in _CJK_RUN.finditer(text):
-            if is_cjk_name(match.group()) and _stands_alone(text, match.start(), match.end()):
+            if is_cjk_name(match.group()) and _stands_alone(text, match.start(), match.end(), _HANGUL_LETTER):
                 yield "PERSON", match.start(), match.end()
-    if _ANY_HANGUL.search(text):
+    if hangul:
         for match in _HANGUL_RUN.finditer(text):
-            if is_korean_name(match.group()) and _stands_alone(text, match.start(), match.end()):
+            if is_korean_name(match.group()) and _stands_alone(text, match.start(), match.end(), _CJK_LETTER):
                 yield "PERSON", match.start(), match.end()
 
 
@@ -126,16 +130,18 @@ def is_korean_name(run: str) -> bool:
     return 2 <= len(run) <= 4 and run[0] in KOREAN_FAMILY_NAMES
 
 
-def _stands_alone(text: str, start: int, end: int) -> bool:
-    """The nearest letters on both sides (within 40 characters) are Latin, or there are none; and the run is no
-    segment of a path or URL (`site-packages/索引/client.py`)."""
+def _stands_alone(text: str, start: int, end: int, also: re.Pattern[str]) -> bool:
+    """The nearest letters on both sides (within 40 characters) are Latin or of the East Asian scripts `also` names
+    (a Thai or Arabic name in a Japanese sentence, a Korean one in a Chinese sentence: `박진우 が参加します`), or there
+    are none; and the run is no segment of a path or URL (`site-packages/索引/client.py`)."""
     if (start and text[start - 1] in _PATH_SEPARATORS) or text[end : end + 1] in _PATH_SEPARATORS:
         return False
-    return _latin_or_none(text[max(0, start - 40) : start][::-1]) and _latin_or_none(text[end : end + 40])
+    return (_foreign_or_none(text[max(0, start - 40) : start][::-1], also)
+            and _foreign_or_none(text[end : end + 40], also))
 
 
-def _latin_or_none(side: str) -> bool:
+def _foreign_or_none(side: str, also: re.Pattern[str]) -> bool:
     for char in side:
         if char.isalpha():
-            return _LATIN_LETTER.match(char) is not None
+            return _LATIN_LETTER.match(char) is not None or also.match(char) is not None
     return True

@@ -49,7 +49,7 @@ LEVELS = {
     pii_blind.BLIND11: (0.211, 0.062, 0.083),
     pii_blind.BLIND12: (0.268, 0.079, 0.061),
     pii_blind.BLIND13: (0.159, 0.093, 0.041),
-    pii_blind.BLIND14: (0.175, 0.136, 0.042),
+    pii_blind.BLIND14: (0.174, 0.136, 0.042),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

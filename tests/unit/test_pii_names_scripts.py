@@ -61,3 +61,21 @@ def test_a_name_standing_in_latin_text_is_a_person(name: str) -> None:
 ])
 def test_text_in_those_scripts_is_no_name(text: str) -> None:
     assert [match for match in find_pii(text) if match.entity == "PERSON"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("박진우 が参加します", "박진우"),  # a Korean name in a Japanese sentence
+        ("会议由배미영主持", "배미영"),  # ... in a Chinese one
+        ("ნუგზარ ბაკურაძე が参加します", "ნუგზარ ბაკურაძე"),  # a Georgian name in a Japanese one
+        ("会议由ถนอมชัย ทวนไชย์主持", "ถนอมชัย ทวนไชย์"),  # a Thai name in a Chinese one
+    ],
+)
+def test_a_name_of_another_script_stands_alone_in_east_asian_text(text: str, name: str) -> None:
+    assert name not in redact_text(text, {})
+
+
+def test_east_asian_text_of_one_script_is_no_name() -> None:
+    text = "本日のメンテナンスは午後十時から午前二時まで行います。ご不便をおかけします。"
+    assert redact_text(text, {}) == text
