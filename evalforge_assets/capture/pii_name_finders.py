@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from evalforge_assets.capture.pii_names import find_full_names
 from evalforge_assets.capture.pii_names_beside import find_holders_before_ibans
 from evalforge_assets.capture.pii_names_citations import find_cited_names
@@ -16,8 +18,12 @@ from evalforge_assets.capture.pii_names_pairs import find_paired_names
 from evalforge_assets.capture.pii_names_places import find_placed_names
 from evalforge_assets.capture.pii_names_scripts import find_script_names
 from evalforge_assets.capture.pii_names_speakers import find_speakers
+from evalforge_assets.capture.pii_names_spelled import find_spelled_names
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes
+
+# Three single letters in a row, the least a spelled name has (a search far cheaper than the finder's patterns).
+_SPELLED_GATE = re.compile(r"(?<![\w'’])[^\W\d_][ \t.-][^\W\d_][ \t.-][^\W\d_](?![\w'’])")
 
 
 def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
@@ -39,6 +45,8 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
         found += find_script_names(text)
         found += find_cjk_cued_names(text)
     found += find_native_cued_names(text, shapes)  # titles after a name (`Tanaka-san`, `Ahmet Bey`) are ASCII too
+    if _SPELLED_GATE.search(text):
+        found += find_spelled_names(text)
     if "IBAN" in text:
         found += find_holders_before_ibans(text)
     return found

@@ -10,6 +10,8 @@ in a line with no capital at all only the words themselves can say it, so the te
   hugo`, `giosuè e susana`).
 - **A known given name right after "with" or "at the home of"** (`stay with isaac`, `chez isaac`, `da stefano`),
   when it is no English word (`with grace` stays) and no version follows (`with julia 1.9`).
+- **A known given name that is no English word before an English verb** (`before that julien did legal sign off`,
+  `ok so elin can you share`), the subject of the sentence.
 
 Once a line yields a name, its other lower-case occurrences in the text's lower-case lines are names too (`james
 wants to stay`): a given name that is no English word is not a word that happens to stand there. Lines with a
@@ -55,6 +57,12 @@ _SPEAKER = re.compile(r"[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*)?[^\W\d_][\w .-]{0,24}:
 # (`stay with isaac`, `chez isaac`, `da stefano`, `hos ingeborg`), not a tool with its version after it.
 _WITH = frozenset(["with", "chez", "bei", "bij", "hos", "da", "con", "com", "med", "från", "von", "van", "u", "у"])
 _VERSION_AFTER = re.compile(r"[ \t]*v?\d")
+# What a person does, said of them in an English sentence right after their name (`before that julien did legal sign
+# off`, `ok so elin can you share the board`, `luiza handles the account now`): a given name that is no English word
+# is the subject there.
+_SUBJECT_VERBS = frozenset(
+    ["did", "does", "can", "could", "will", "would", "said", "says", "asked", "asks", "wants", "wanted", "is", "was", "has", "had", "handles", "handled", "told", "tells", "just", "called", "calls", "mentioned", "thinks", "thought", "sent", "texted", "emailed", "replied", "confirmed", "agreed", "approved", "signed", "left", "joined", "needs", "needed"]
+)
 _GAP = re.compile(r"[ \t]+")
 _SHORTEST = 3
 
@@ -127,6 +135,10 @@ def _names_in_line(line: str) -> Iterator[tuple[int, int]]:
             continue
         if given is True and index > 0 and words[index - 1][2] in _WITH and not _VERSION_AFTER.match(line, end):
             yield start, end  # "stay with isaac", "chez isaac", "da stefano": with someone, at someone's
+            index += 1
+            continue
+        if given is True and adjacent and following is not None and following[2] in _SUBJECT_VERBS:
+            yield start, end  # "julien did", "elin can you": the subject of an English verb
             index += 1
             continue
         joined = words[index + 2] if index + 2 < len(words) else None

@@ -37,6 +37,8 @@ def _lower_case_names(text: str) -> list[str]:
         # A known given name that is no English word, right after "with" or "at the home of".
         ("leave it with isaac at the door", ["isaac"]),
         ("dormo da stefano, poi vediamo", ["stefano"]),
+        # ... or before an English verb, the sentence's subject.
+        ("karin wants to stay with us", ["karin"]),
     ],
 )
 def test_a_name_typed_in_lower_case_is_read_by_its_words(text: str, names: list[str]) -> None:
@@ -46,7 +48,7 @@ def test_a_name_typed_in_lower_case_is_read_by_its_words(text: str, names: list[
 @pytest.mark.parametrize(
     "text",
     [
-        "karin wants to stay with us",  # a known name and an English word: the finder leaves it (others may not)
+        "grace wants to stay with us",  # a known name that is an English word too, before a verb
         "by grace and hope alone, with anna smith",  # names that are words too need a partner that is none
         "hola, esta noche vamos con una amiga a casa",  # `esta`, `una` are given names too, and stop words
         "jadi sama ini itu akan ada",  # Indonesian stop words that gender-guesser lists as names

@@ -1,0 +1,51 @@
+"""Names spelled out letter by letter (`capture/pii_names_spelled.py`), and lower-case given names as the subject of
+an English verb (`capture/pii_names_lowercase.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("caller: yeah it's nnamani n n a m a n i", "caller: yeah it's <PERSON> <PERSON>"),
+        ("Name: Bates, B-A-T-E-S", "Name: <PERSON>, <PERSON>"),
+        ("caller: it's i b r a h i m", "caller: it's <PERSON>"),
+        ("surname O'Neil O N E I L please", "surname <PERSON> <PERSON> please"),
+    ],
+)
+def test_a_spelled_name_and_its_letters_go(text: str, redacted: str) -> None:
+    assert redact_text(text, {}) == redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "press 1 2 3 then a b c",
+        "the u s a and the e u",
+        "option a b c d e f g",  # the alphabet's order
+        "keys q w e r t y on the left",
+        "invoice i n v o x",  # the letters are not the word's
+    ],
+)
+def test_letters_that_spell_no_name_stay(text: str) -> None:
+    assert redact_text(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("before that julien did legal sign off", "before that <PERSON> did legal sign off"),
+        ("ok so elin can you share the grafana board", "ok so <PERSON> can you share the grafana board"),
+    ],
+)
+def test_lower_case_given_names_as_subjects(text: str, redacted: str) -> None:
+    assert redact_text(text, {}) == redacted
+
+
+@pytest.mark.parametrize("text", ["ok so grace can you share it", "ok so mark did it", "the cache did warm up"])
+def test_english_words_before_a_verb_stay(text: str) -> None:
+    assert redact_text(text, {}) == text
