@@ -19,6 +19,7 @@ from evalforge_assets.capture.pii_names_places import find_placed_names
 from evalforge_assets.capture.pii_names_scripts import find_script_names
 from evalforge_assets.capture.pii_names_speakers import find_speakers
 from evalforge_assets.capture.pii_names_spelled import find_spelled_names
+from evalforge_assets.capture.pii_names_spoken import find_spoken_names
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes
 
@@ -37,6 +38,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     found += find_listed_names(text, shapes)
     found += find_placed_names(text, shapes)
     found += find_lower_case_names(text, shapes)
+    found += find_spoken_names(text)
     found += find_paired_names(text, shapes)
     found += find_cited_names(text)
     if ":" in text:

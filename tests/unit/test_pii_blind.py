@@ -35,21 +35,22 @@ from tests.corpora import pii_blind, pii_foreign
 # The person model retrained after them moved hard negatives of probes 9 and 14 up 0.04 and 0.09 point. Reference
 # lists' every author, GEDCOM records and an obituary's family took probe 12's names from 28.7% to 27.2%; Georgian and
 # Armenian names standing alone probe 14's from 18.5% to 17.4% and probe 6's from 8.7% to 7.6%. Spelled names and a
-# lower-case given name before an English verb lowered probes 8, 11, 12 and 13 (probe 12 26.8% -> 25.3%).
+# lower-case given name before an English verb lowered probes 8, 11, 12 and 13 (probe 12 26.8% -> 25.3%), names
+# speakers give in lower case probes 6, 12 and 13.
 LEVELS = {
     pii_blind.BLIND1: (0.035, 0.04, 0.004),
     pii_blind.BLIND2: (0.03, 0.04, 0.021),
     pii_blind.BLIND3: (0.155, 0.02, 0.022),
     pii_blind.BLIND4: (0.1, 0.025, 0.019),
     pii_blind.BLIND5: (0.2, 0.054, 0.013),
-    pii_blind.BLIND6: (0.077, 0.045, 0.044),
+    pii_blind.BLIND6: (0.076, 0.045, 0.044),
     pii_blind.BLIND7: (0.079, 0.041, 0.041),
     pii_blind.BLIND8: (0.219, 0.026, 0.04),
     pii_blind.BLIND9: (0.123, 0.025, 0.084),
     pii_blind.BLIND10: (0.047, 0.014, 0.058),
     pii_blind.BLIND11: (0.208, 0.062, 0.083),
-    pii_blind.BLIND12: (0.254, 0.079, 0.061),
-    pii_blind.BLIND13: (0.157, 0.093, 0.041),
+    pii_blind.BLIND12: (0.249, 0.079, 0.061),
+    pii_blind.BLIND13: (0.155, 0.093, 0.041),
     pii_blind.BLIND14: (0.174, 0.136, 0.042),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,

@@ -1,5 +1,6 @@
-"""Names spelled out letter by letter (`capture/pii_names_spelled.py`), and lower-case given names as the subject of
-an English verb (`capture/pii_names_lowercase.py`)."""
+"""Names spelled out letter by letter (`capture/pii_names_spelled.py`), names speakers give in lower case
+(`capture/pii_names_spoken.py`), and lower-case given names as the subject of an English verb
+(`capture/pii_names_lowercase.py`)."""
 
 from __future__ import annotations
 
@@ -48,4 +49,32 @@ def test_lower_case_given_names_as_subjects(text: str, redacted: str) -> None:
 
 @pytest.mark.parametrize("text", ["ok so grace can you share it", "ok so mark did it", "the cache did warm up"])
 def test_english_words_before_a_verb_stay(text: str) -> None:
+    assert redact_text(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("arayan: merhaba ben jaruthip eraslan", "arayan: merhaba ben <PERSON>"),  # a weak cue after a greeting
+        ("penelepon: atas nama cahyo marpaung", "penelepon: atas nama <PERSON>"),  # a strong cue
+        ("cliente: oi aqui é érica fernandes", "cliente: oi aqui é <PERSON>"),
+        ("caller: hi this is abosede olukunga i'm calling", "caller: hi this is <PERSON> i'm calling"),
+        ("caller: my name is nnamdi okafor um yeah", "caller: my name is <PERSON> um yeah"),
+    ],
+)
+def test_names_speakers_give_in_lower_case(text: str, redacted: str) -> None:
+    assert redact_text(text, {}) == redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ben yarın gelirim",  # "I'll come tomorrow": a weak cue with no greeting and no given name after it
+        "hey it's nginx again",  # one word after an English cue that is no given name
+        "it's fine, i'm ok",
+        "this is the way",
+        "my name is on the list",
+    ],
+)
+def test_cues_before_no_name_stay(text: str) -> None:
     assert redact_text(text, {}) == text

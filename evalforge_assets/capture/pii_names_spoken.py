@@ -1,0 +1,95 @@
+"""Names a speaker gives for themselves in a line typed or transcribed in lower case: `arayan: merhaba ben jaruthip
+eraslan`, `khách: alo tôi là vũ mai bảo thảo`, `penelepon: atas nama cahyo marpaung`, `hey it's james abiola um`.
+
+The cue finder (`pii_names_cues`) reads the name after "my name is" by its capitals, which a speech-to-text
+transcript or a phone's chat does not have. Here the cue and the words after it decide:
+
+- **A strong cue** ("my name is", "me llamo", "atas nama", "меня зовут" ...) anywhere in the line: the words after
+  it are the name.
+- **A weak cue** ("it's", "this is", "ben", "aqui é", "tôi là" ...), which says "I am" as often before a state or a
+  plan (`ben yarın gelirim`, "I'll come tomorrow"), at the start of the line or after a greeting: the first word
+  must be a known given name, or a greeting must stand before the cue.
+
+The name is one to four words up to the first stop word of any of 58 languages, English word, filler (`um`), digit
+or punctuation; after an English cue a single word that is no known given name is not enough (`it's nginx`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_names import _ordinary, known_given_name, stop_words
+from evalforge_assets.capture.pii_names_cues import _titled
+from evalforge_assets.capture.pii_names_lowercase import lower_case_lines
+from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
+
+_STRONG = (
+    "my name is", "the name is", "name's", "me llamo", "mi nombre es", "mi chiamo", "je m'appelle", "mein name ist",
+    "ich heiße", "mijn naam is", "jag heter", "jeg heter", "meu nome é", "me chamo", "nazywam się", "jmenuji se",
+    "меня зовут", "мене звати", "tên tôi là", "nama saya", "atas nama", "benim adım", "a nevem", "numele meu este",
+    "in the name of", "under the name", "no nome de", "a nome di", "au nom de", "a nombre de", "auf den namen",
+)
+_WEAK = (
+    "it's", "its", "this is", "i'm", "i am", "ben", "aqui é", "aqui fala", "sou", "eu sou", "tôi là", "mình là",
+    "em là", "anh là", "saya", "je suis", "moi c'est", "c'est", "ich bin", "hier ist", "soy", "habla", "sono",
+    "ik ben", "jestem", "z tej strony", "это", "це", "jsem", "olen", "sunt",
+)
+_ENGLISH_CUES = frozenset(["it's", "its", "this is", "i'm", "i am", "my name is", "the name is", "name's",
+                           "in the name of", "under the name"])
+_GREETINGS = (
+    "hi", "hello", "hey", "merhaba", "alo", "alô", "oi", "olá", "ola", "bonjour", "salut", "hallo", "hola", "ciao",
+    "halo", "hai", "привет", "здравствуйте", "добрий день", "добрый день", "dzień dobry", "ahoj", "hej", "hei",
+    "xin chào", "chào", "buongiorno", "buenos días", "bom dia", "boa tarde", "goedemiddag", "guten tag",
+)
+_STRONG_CUE = re.compile(rf"(?<![\w'’])(?:{phrase_alternation(_STRONG)})[ \t]*[:,]?[ \t]+")
+_WEAK_CUE = re.compile(
+    rf"^(?P<greeting>(?:{phrase_alternation(_GREETINGS)})[ \t]*[,!.]?[ \t]+)?(?:[^\W\d_]+[ \t]+)?"
+    rf"(?P<cue>{phrase_alternation(_WEAK)})[ \t]+"
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_FILLERS = frozenset(["um", "uh", "eh", "ah", "er", "erm", "hmm", "yeah", "yes", "ok", "okay", "so", "and"])
+_MOST_WORDS = 4
+
+
+def find_spoken_names(text: str) -> Iterator[Candidate]:
+    """PERSON spans of the names speakers give for themselves in lower-case lines (see the module docstring)."""
+    for start, line in lower_case_lines(text):
+        for cue in _STRONG_CUE.finditer(line):
+            found = _name_after(line, cue.end(), english=cue.group().strip(" \t:,") in _ENGLISH_CUES)
+            if found is not None:
+                yield "PERSON", start + found[0], start + found[1]
+        weak = _WEAK_CUE.match(line)
+        if weak is not None:
+            found = _name_after(line, weak.end(), english=weak.group("cue") in _ENGLISH_CUES,
+                                greeted=weak.group("greeting") is not None)
+            if found is not None:
+                yield "PERSON", start + found[0], start + found[1]
+
+
+def _name_after(line: str, start: int, english: bool, greeted: bool = True) -> tuple[int, int] | None:
+    """(start, end) of the words after a cue that make a name, or None."""
+    words: list[re.Match[str]] = []
+    position = start
+    while len(words) < _MOST_WORDS:
+        match = _WORD.match(line, position)
+        if match is None or not _may_be_a_name_word(match.group()):
+            break
+        words.append(match)
+        gap = re.match(r"[ \t]+", line[match.end() :])
+        if gap is None:
+            break
+        position = match.end() + gap.end()
+    if not words:
+        return None
+    given = known_given_name(_titled(words[0].group()))
+    if not greeted and not given:
+        return None
+    if english and len(words) == 1 and not given:
+        return None  # `it's nginx`: one word that is no given name
+    return words[0].start(), words[-1].end()
+
+
+def _may_be_a_name_word(word: str) -> bool:
+    return (len(word) >= 2 and word not in _FILLERS and word not in stop_words()
+            and not (word.isascii() and _ordinary(_titled(word))))
