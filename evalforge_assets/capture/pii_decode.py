@@ -70,8 +70,7 @@ def prepare(text: str, redact: Redactor, counts: dict[str, int] | None) -> str:
     by its decoded form passed through `redact` (which counts what it removes in `counts`)."""
     text = normalize(text)
     if "+" in text and "=" in text:
-        text = _FORM_VALUE.sub(
-            lambda match: _decoded_if_hiding(match.group(), unquote_plus(match.group()), redact, counts), text)
+        text = _FORM_VALUE.sub(lambda match: _form_value_if_hiding(match.group(), redact, counts), text)
     if "%" in text:
         text = _PERCENT_RUN.sub(lambda match: _decoded_if_hiding(match.group(), unquote(match.group()), redact, counts), text)
     if "\\u" in text or "\\n" in text:
@@ -94,6 +93,14 @@ def _decoded_if_hiding(original: str, decoded: str, redact: Redactor, counts: di
         for entity, count in found.items():
             counts[entity] = counts.get(entity, 0) + count
     return redacted
+
+
+def _form_value_if_hiding(original: str, redact: Redactor, counts: dict[str, int] | None) -> str:
+    """A form-encoded value decoded (`+` a space) when that shows a finding the value as written does not hide: a
+    base64 secret holds `+` too (`AWS_SECRET_ACCESS_KEY=Vq+OVUrB…`), and read with spaces it would be cut in two."""
+    if redact(original, {}) != original:
+        return original
+    return _decoded_if_hiding(original, unquote_plus(original), redact, counts)
 
 
 def _unescaped_if_hiding(match: re.Match[str], redact: Redactor, counts: dict[str, int] | None) -> str:

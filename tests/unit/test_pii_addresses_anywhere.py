@@ -95,3 +95,9 @@ def test_a_form_encoded_address_in_a_query_string_is_decoded_and_redacted() -> N
     redacted = redact_text("https://m.example.app/ride?from=Calle+Mayor+48%2C+Madrid&pax=2", {})
     assert "Calle" not in redacted and "<STREET_ADDRESS>" in redacted and redacted.endswith("&pax=2")
     assert redact_text("GET /search?q=how+to+reset+password&lang=en", {}) == "GET /search?q=how+to+reset+password&lang=en"
+
+
+def test_a_base64_secret_with_a_plus_is_not_read_as_a_form_value() -> None:
+    """A value that already hides a finding as written is not decoded: `+` in base64 is no space."""
+    text = "export AWS_SECRET_ACCESS_KEY=Vq+OVUrBm8BrzXXNYdj4oLx4OqoMdqUUowv3NC4O"
+    assert redact_text(text, {}) == "export AWS_SECRET_ACCESS_KEY=<SECRET>"
