@@ -27,9 +27,13 @@ from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_patterns import Candidate
 
-_HAN = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Han characters (with the iteration mark 々) and Hangul syllables, as character-class ranges; the other name finders
+# of these scripts use the same. Kana here are letters only: the middle dot `・` separates names in a list.
+HAN = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HANGUL = "\uac00-\ud7a3"
+_HAN = HAN
+_HANGUL = HANGUL
 _KANA = "\u3041-\u3096\u30a1-\u30fa\u30fc"
-_HANGUL = "\uac00-\ud7a3"
 _ANY = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]")
 
 # Family names of the Hundred Family Surnames and the most common ones of today, simplified and traditional (over 90%

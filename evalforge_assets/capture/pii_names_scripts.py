@@ -22,14 +22,16 @@ from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_names_cjk import (
     CHINESE_FAMILY_NAMES,
+    HAN,
+    HANGUL,
     JAPANESE_FAMILY_NAMES,
     KOREAN_FAMILY_NAMES,
 )
 from evalforge_assets.capture.pii_patterns import Candidate
 
-_HAN = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = HAN
 _KANA = "\u3040-\u309f\u30a0-\u30ff"
-_HANGUL = "\uac00-\ud7a3"
+_HANGUL = HANGUL
 # Scripts written with spaces between words, each its own character class: a run stays in one script.
 SCRIPT_LETTERS: dict[str, str] = {
     "devanagari": "\u0900-\u097f",  # Hindi, Marathi, Nepali
