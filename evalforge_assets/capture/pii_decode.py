@@ -82,13 +82,16 @@ def prepare(text: str, redact: Redactor, counts: dict[str, int] | None) -> str:
     return text
 
 
-def _decoded_if_hiding(original: str, decoded: str, redact: Redactor, counts: dict[str, int] | None) -> str:
+def _decoded_if_hiding(original: str, decoded: str, redact: Redactor, counts: dict[str, int] | None,
+                       unless_written_hides: bool = False) -> str:
     if decoded == original:
         return original
     found: dict[str, int] = {}
     redacted = redact(normalize(decoded), found)
     if not found:
         return original
+    if unless_written_hides and redact(original, {}) != original:
+        return original  # asked only when the decoded value hides something: most values hide nothing
     if counts is not None:
         for entity, count in found.items():
             counts[entity] = counts.get(entity, 0) + count
@@ -98,9 +101,7 @@ def _decoded_if_hiding(original: str, decoded: str, redact: Redactor, counts: di
 def _form_value_if_hiding(original: str, redact: Redactor, counts: dict[str, int] | None) -> str:
     """A form-encoded value decoded (`+` a space) when that shows a finding the value as written does not hide: a
     base64 secret holds `+` too (`AWS_SECRET_ACCESS_KEY=Vq+OVUrB…`), and read with spaces it would be cut in two."""
-    if redact(original, {}) != original:
-        return original
-    return _decoded_if_hiding(original, unquote_plus(original), redact, counts)
+    return _decoded_if_hiding(original, unquote_plus(original), redact, counts, unless_written_hides=True)
 
 
 def _unescaped_if_hiding(match: re.Match[str], redact: Redactor, counts: dict[str, int] | None) -> str:
