@@ -105,7 +105,11 @@ _HONORIFIC_AFTER = re.compile(rf"(?<![{_HAN}{_HANGUL}おご]){_NAME}{_SPACE}(?:{
 _FAMILY_HONORIFIC = re.compile(
     rf"(?<=[{_HAN}])(?P<name>(?:{_JAPANESE_FAMILY})(?:[{_HAN}]{{1,3}})?){_SPACE}(?:{_HONORIFICS})"
 )
-_LABEL = re.compile(rf"(?:{_alternatives(_LABELS)})[ \t\u3000]*(?:[:：]|は|은|는)[ \t\u3000]*")
+# The label as a line writes it (`著者: …`, `担当者は …`) or as a JSON key (`"姓名": "王芳"`); the one-character keys of a
+# contact record (`"姓": "山田", "名": "太郎"`, `"성": "김"`) only quoted, since in a sentence they start other words.
+_LABEL = re.compile(
+    rf"(?:(?:{_alternatives(_LABELS)})[\"']?|[\"'](?:姓|名|성|名字)[\"'])[ \t\u3000]*(?:[:：]|は|은|는)[ \t\u3000]*[\"']?"
+)
 # One name of a list after a label, with the affiliation marks of an author list (`^1`, `¹`, `*`).
 _LISTED = re.compile(rf"{_NAME}(?:\^?\d{{1,2}}|[¹²³⁴⁵⁶⁷⁸⁹*†‡])*(?P<sep>[ \t\u3000]*[、，,・/][ \t\u3000]*)?")
 _BOUNDARY_AFTER = r"(?=$|[\s、。，,.!?！？」』）)])"

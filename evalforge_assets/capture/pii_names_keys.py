@@ -36,7 +36,8 @@ from evalforge_assets.capture.pii_patterns import Candidate
 _NAME_KEY_ENDINGS = ("fullname", "firstname", "lastname", "surname", "givenname", "familyname", "middlename",
                      "displayname", "holdername", "legalname", "contactname", "customername", "clientname",
                      "recipientname", "patientname", "employeename", "drivername", "passengername", "guestname",
-                     "membername", "travellername", "travelername", "applicantname", "signername")
+                     "membername", "travellername", "travelername", "applicantname", "signername", "nickname",
+                     "preferredname", "maidenname", "birthname")
 # Words of a Chinese or Japanese company's name (`株式会社`, `有限公司`), wherever they stand in it.
 _CJK_COMPANY_WORDS = ("会社", "公司", "集团", "集團", "銀行", "银行", "商店", "株式", "有限")
 # Keys that hold a person or a company (`pii_names_cues` reads them as weak labels): a person when the value is

@@ -88,3 +88,19 @@ def test_lower_case_cyrillic_names_go_and_everyday_nouns_stay() -> None:
     assert redact_text("напиши дмитрий шевченко завтра", {}) == "напиши <PERSON> завтра"
     assert redact_text("вера и надежда", {}) == "вера и надежда"
     assert redact_text("слава богу все хорошо", {}) == "слава богу все хорошо"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ('{"姓": "山田", "名": "太郎", "tel": "1"}', ["太郎", "山田"]),  # a contact record's one-character keys, quoted
+        ('{"姓名": "王芳", "电话": "138"}', ["王芳"]),
+        ('{"이름": "김민수", "전화": "010"}', ["김민수"]),
+    ],
+)
+def test_names_under_cjk_json_keys(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+def test_one_character_keys_count_only_quoted() -> None:
+    assert _names("名古屋で会議") == []

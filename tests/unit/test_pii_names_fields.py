@@ -64,3 +64,8 @@ def test_gedcom_name_records_are_names() -> None:
     text = "0 @I280@ INDI\n1 NAME Marta /Kusch-Pergande/\n2 GIVN Marta\n2 SURN von der Stahr\n1 SEX F\n2 PLAC Berlin"
     assert redact_text(text, {}) == (
         "0 @I280@ INDI\n1 NAME <PERSON> /<PERSON>/\n2 GIVN <PERSON>\n2 SURN <PERSON>\n1 SEX F\n2 PLAC Berlin")
+
+
+def test_nicknames_and_other_names_of_a_person_under_their_keys() -> None:
+    text = '{"nickname": "Olenka", "preferred_name": "Bill", "maiden_name": "Okafor"}'
+    assert redact_text(text, {}) == '{"nickname": "<PERSON>", "preferred_name": "<PERSON>", "maiden_name": "<PERSON>"}'
