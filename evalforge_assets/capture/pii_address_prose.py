@@ -181,25 +181,25 @@ _DELIVERY_LAST_WORDS = _delivery_last_words()
 _DELIVERY_FIRST_WORDS = frozenset(_DELIVERY_LAST_WORDS)
 
 
-def _cue_kinds(text: str, shapes: Shapes) -> tuple[bool, bool]:
-    """Whether the text may hold a delivery cue and an address word (the ASCII tests above; other text: yes)."""
-    if shapes.ascii:
-        if b"0" not in shapes.digits:
-            return False, False  # no house number
-        words = shapes.words
-        delivery = any(not _DELIVERY_LAST_WORDS[first].isdisjoint(words) for first in words & _DELIVERY_FIRST_WORDS)
-        return delivery, _ADDRESS_GATE.search(shapes.letters) is not None
-    has_digit = any(char.isdigit() for char in text)
-    return has_digit, has_digit
+def _cue_kinds(shapes: Shapes) -> tuple[bool, bool]:
+    """Whether a text with a digit may hold a delivery cue and an address word (the ASCII tests above; other text:
+    yes)."""
+    if not shapes.ascii:
+        return True, True
+    words = shapes.words
+    delivery = any(not _DELIVERY_LAST_WORDS[first].isdisjoint(words) for first in words & _DELIVERY_FIRST_WORDS)
+    return delivery, _ADDRESS_GATE.search(shapes.letters) is not None
 
 
 def find_prose_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """STREET_ADDRESS candidates a sentence names (see the module's docstring)."""
-    delivery, address = _cue_kinds(text, shapes)
+    if not _has_digit(text, shapes):
+        return  # every street line a sentence names here has a house number
+    delivery, address = _cue_kinds(shapes)
     if delivery:
         for cue in _AFTER_DELIVERY.finditer(text):
             yield from _street_in_clause(text, cue.end(), after_verb=True)
-    if _has_digit(text, shapes) and (not shapes.ascii or not shapes.words.isdisjoint(_LIVE_GATE_WORDS)):
+    if not shapes.ascii or not shapes.words.isdisjoint(_LIVE_GATE_WORDS):
         for cue in _LIVE.finditer(text):
             if _starts_an_utterance(text, cue.start()):
                 yield from _street_in_clause(text, cue.end(), after_verb=False)

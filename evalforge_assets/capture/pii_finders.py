@@ -171,7 +171,8 @@ def _secret_after_key(text: str, letters: bytes, stem: bytes, index: int, after:
     vendor_key = False
     if stem == b"key" and not letters[max(0, index - 9) : index].replace(b" ", b"").endswith(_KEY_QUALIFIERS):
         before = letters[max(0, index - 24) : index]
-        if not before.endswith(b" ") or before.split()[-1:] == [] or before.split()[-1] in _ID_KEY_QUALIFIERS:
+        words_before = before.split()
+        if not before.endswith(b" ") or not words_before or words_before[-1] in _ID_KEY_QUALIFIERS:
             return None
         vendor_key = True
     entity = "PASSWORD" if stem.startswith(b"pass") else "SECRET"

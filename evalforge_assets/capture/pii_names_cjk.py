@@ -31,10 +31,9 @@ from evalforge_assets.capture.pii_patterns import Candidate
 # of these scripts use the same. Kana here are letters only: the middle dot `・` separates names in a list.
 HAN = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HANGUL = "\uac00-\ud7a3"
-_HAN = HAN
-_HANGUL = HANGUL
 _KANA = "\u3041-\u3096\u30a1-\u30fa\u30fc"
-_ANY = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]")
+_ANY = re.compile(f"[{HAN}{_KANA}{HANGUL}]")
+_ANY_HANGUL = re.compile(f"[{HANGUL}]")
 
 # Family names of the Hundred Family Surnames and the most common ones of today, simplified and traditional (over 90%
 # of people in China and Taiwan), less those that also start everyday words (成, 和, 公, 文, 时 ...): a run such as
@@ -79,11 +78,11 @@ _LABELS = (
     "发件人", "發件人", "负责人", "負責人", "申请人", "申請人", "经办人", "經辦人", "客户", "客戶", "名字", "저자",
     "이름", "성명", "담당자", "작성자", "수신자", "수신인", "발신자", "발신인", "예약자", "보호자", "고객명", "환자", "명의",
 )
-_CJK_WORD = rf"[{_HAN}][{_HAN}{_KANA}]{{0,3}}|[{_KANA}]{{2,4}}"
-_HANGUL_WORD = rf"[{_HANGUL}]{{2,4}}"
+_CJK_WORD = rf"[{HAN}][{HAN}{_KANA}]{{0,3}}|[{_KANA}]{{2,4}}"
+_HANGUL_WORD = rf"[{HANGUL}]{{2,4}}"
 # One or two words of a name: the first of two is Han (a family name), so a filler before it is not taken.
-_CJK_NAME = rf"(?:[{_HAN}]{{1,3}}[ \u3000](?:{_CJK_WORD})|{_CJK_WORD})"
-_HANGUL_NAME = rf"(?:[{_HANGUL}][ ][{_HANGUL}]{{1,3}}|{_HANGUL_WORD})"
+_CJK_NAME = rf"(?:[{HAN}]{{1,3}}[ \u3000](?:{_CJK_WORD})|{_CJK_WORD})"
+_HANGUL_NAME = rf"(?:[{HANGUL}][ ][{HANGUL}]{{1,3}}|{_HANGUL_WORD})"
 _NAME = rf"(?P<name>{_CJK_NAME}|{_HANGUL_NAME})"
 _SPACE = r"[ \t\u3000]?"
 
@@ -96,14 +95,14 @@ def _alternatives(words: tuple[str, ...]) -> str:
 # sentence, as Chinese writes it (`王先生已经回电`).
 _HONORIFICS = (
     _alternatives(tuple(word for word in _JA_AFTER + _ZH_AFTER + _KO_AFTER if len(word) > 1))
-    + rf"|(?:{_alternatives(tuple(word for word in _JA_AFTER + _KO_AFTER if len(word) == 1))})(?![{_HAN}])"
+    + rf"|(?:{_alternatives(tuple(word for word in _JA_AFTER + _KO_AFTER if len(word) == 1))})(?![{HAN}])"
 )
 _JAPANESE_FAMILY = _alternatives(tuple(JAPANESE_FAMILY_NAMES))
 # A name then its honorific: the name starts its run (a space, a punctuation mark, a particle or nothing before it),
 # or, in a run written together with the sentence before it (`昨日田中さんが`), a Japanese family name starts it.
-_HONORIFIC_AFTER = re.compile(rf"(?<![{_HAN}{_HANGUL}おご]){_NAME}{_SPACE}(?:{_HONORIFICS})")
+_HONORIFIC_AFTER = re.compile(rf"(?<![{HAN}{HANGUL}おご]){_NAME}{_SPACE}(?:{_HONORIFICS})")
 _FAMILY_HONORIFIC = re.compile(
-    rf"(?<=[{_HAN}])(?P<name>(?:{_JAPANESE_FAMILY})(?:[{_HAN}]{{1,3}})?){_SPACE}(?:{_HONORIFICS})"
+    rf"(?<=[{HAN}])(?P<name>(?:{_JAPANESE_FAMILY})(?:[{HAN}]{{1,3}})?){_SPACE}(?:{_HONORIFICS})"
 )
 # The label as a line writes it (`著者: …`, `担当者は …`) or as a JSON key (`"姓名": "王芳"`); the one-character keys of a
 # contact record (`"姓": "山田", "名": "太郎"`, `"성": "김"`) only quoted, since in a sentence they start other words.
@@ -117,7 +116,7 @@ _BOUNDARY_AFTER = r"(?=$|[\s、。，,.!?！？」』）)])"
 _INTRODUCED = tuple(
     re.compile(pattern)
     for pattern in (
-        rf"(?<![{_HAN}{_HANGUL}]){_NAME}{_SPACE}(?:と申します|といいます|と言います|の名義|的名字|的名义|的名義|名下)",
+        rf"(?<![{HAN}{HANGUL}]){_NAME}{_SPACE}(?:と申します|といいます|と言います|の名義|的名字|的名义|的名義|名下)",
         rf"(?:私は|わたしは|名義は){_SPACE}{_NAME}{_SPACE}(?:です|の)",
         rf"(?:我叫|我的名字是|名字是|名字叫|叫我){_SPACE}{_NAME}{_BOUNDARY_AFTER}",
         rf"(?:저는|저|제 이름은|이름은){_SPACE}{_NAME}{_SPACE}(?:입니다|인데요|이에요|예요|이고요|이라고)",
@@ -128,17 +127,18 @@ _INTRODUCED = tuple(
 _I_AM = re.compile(rf"我是{_SPACE}{_NAME}{_BOUNDARY_AFTER}")
 # A Japanese family name, then one to three characters of a given name or a given name in kana.
 _FAMILY_AND_GIVEN = re.compile(
-    rf"(?<![{_HAN}])(?P<name>(?:{_JAPANESE_FAMILY})[ \u3000]?"
-    rf"(?P<given>[{_HAN}]{{1,3}}(?![{_HAN}])|[{_KANA}]{{2,4}}(?=$|[\s、。，,.!?！？])))"
+    rf"(?<![{HAN}])(?P<name>(?:{_JAPANESE_FAMILY})[ \u3000]?"
+    rf"(?P<given>[{HAN}]{{1,3}}(?![{HAN}])|[{_KANA}]{{2,4}}(?=$|[\s、。，,.!?！？])))"
 )
 # Words that stand where a name does and name no one: roles, relatives, "customer", "everyone".
 ROLES_AND_RELATIVES = frozenset((
     "お客様", "客様", "お客", "客服", "客户", "客戶", "オペレーター", "先生", "皆", "皆さん", "皆様", "みなさん", "本人", "担当",
-    "担当者", "学生", "生徒", "部下", "上司", "新人", "同僚", "子供", "患者", "店員", "運転手", "看護師", "大家", "業者", "社員", "先輩", "後輩", "彼氏", "彼女", "友達", "隣", "配達員", "警察",
-    "医者", "弁護士", "奥", "奥様", "旦那", "主人", "ご主人", "赤", "兄", "姉", "弟", "妹", "娘", "息子", "こちら", "そちら",
-    "あなた", "我们", "我們", "他们", "他們", "自己", "这位", "這位", "那位", "哪位", "各位", "大家", "某", "고객", "상담원",
-    "여러분", "선생", "사장", "부장", "과장", "대리", "팀장", "교수", "회장", "원장", "기사", "손님", "담당", "주인", "부모", "어머",
-    "이사", "사모", "주임", "차장", "소장", "국장", "반장", "전무", "조장", "지점장", "위원", "선배", "여사", "기장", "당신",
+    "担当者", "学生", "生徒", "部下", "上司", "新人", "同僚", "子供", "患者", "店員", "運転手", "看護師", "大家", "業者", "社員",
+    "先輩", "後輩", "彼氏", "彼女", "友達", "隣", "配達員", "警察", "医者", "弁護士", "奥", "奥様", "旦那", "主人", "ご主人", "赤",
+    "兄", "姉", "弟", "妹", "娘", "息子", "こちら", "そちら", "あなた", "我们", "我們", "他们", "他們", "自己", "这位", "這位",
+    "那位", "哪位", "各位", "大家", "某", "고객", "상담원", "여러분", "선생", "사장", "부장", "과장", "대리", "팀장", "교수", "회장",
+    "원장", "기사", "손님", "담당", "주인", "부모", "어머", "이사", "사모", "주임", "차장", "소장", "국장", "반장", "전무", "조장",
+    "지점장", "위원", "선배", "여사", "기장", "당신",
 ))
 
 
@@ -161,9 +161,9 @@ def find_cjk_cued_names(text: str) -> Iterator[Candidate]:
 
 def _name_of(match: re.Match[str]) -> Iterator[Candidate]:
     name = match.group("name")
-    if name is None or name in ROLES_AND_RELATIVES or _first_is_a_role(name) or name[0] in "おご":
+    if name is None or _first_is_a_role(name) or name[0] in "おご":
         return  # `お母さん`, `ご主人様`: a polite prefix makes a role or a relative, not a name
-    if _ANY_HANGUL_CHAR.match(name) and name.replace(" ", "")[0] not in KOREAN_FAMILY_NAMES:
+    if _ANY_HANGUL.match(name) and name.replace(" ", "")[0] not in KOREAN_FAMILY_NAMES:
         return  # a Korean name starts with its family name: `고객님` is "dear customer"
     start = match.start("name")
     yield "PERSON", start + _family_name_inside(name), match.end("name")
@@ -178,10 +178,9 @@ def _family_name_inside(run: str) -> int:
     return 0
 
 
-_ANY_HANGUL_CHAR = re.compile(f"[{_HANGUL}]")
-
 
 def _first_is_a_role(name: str) -> bool:
+    """The name's first word (all of it, when it is one) is a role or a relative (`お客様`, `先生 田中`)."""
     return name.split()[0] in ROLES_AND_RELATIVES
 
 
@@ -198,7 +197,7 @@ def _listed_after(text: str, start: int) -> Iterator[Candidate]:
         following = text[end_of_name : end_of_name + 1]
         if _ANY.match(following):  # the run goes on: a sentence, not a name
             return
-        if name not in ROLES_AND_RELATIVES and not _first_is_a_role(name):
+        if not _first_is_a_role(name):
             yield "PERSON", match.start("name"), end_of_name
         if match.group("sep") is None:
             return

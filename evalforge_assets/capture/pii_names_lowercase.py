@@ -60,9 +60,12 @@ _VERSION_AFTER = re.compile(r"[ \t]*v?\d")
 # What a person does, said of them in an English sentence right after their name (`before that julien did legal sign
 # off`, `ok so elin can you share the board`, `luiza handles the account now`): a given name that is no English word
 # is the subject there.
-_SUBJECT_VERBS = frozenset(
-    ["did", "does", "can", "could", "will", "would", "said", "says", "asked", "asks", "wants", "wanted", "is", "was", "has", "had", "handles", "handled", "told", "tells", "just", "called", "calls", "mentioned", "thinks", "thought", "sent", "texted", "emailed", "replied", "confirmed", "agreed", "approved", "signed", "left", "joined", "needs", "needed"]
-)
+_SUBJECT_VERBS = frozenset((
+    "did", "does", "can", "could", "will", "would", "said", "says", "asked", "asks", "wants", "wanted", "is",
+    "was", "has", "had", "handles", "handled", "told", "tells", "just", "called", "calls", "mentioned",
+    "thinks", "thought", "sent", "texted", "emailed", "replied", "confirmed", "agreed", "approved", "signed",
+    "left", "joined", "needs", "needed",
+))
 _GAP = re.compile(r"[ \t]+")
 _SHORTEST = 3
 

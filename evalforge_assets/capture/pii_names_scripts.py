@@ -66,8 +66,6 @@ _ANY_CJK = re.compile(f"[{_HAN}{_KANA}]")
 _ANY_HANGUL = re.compile(f"[{_HANGUL}]")
 _ANY_CYRILLIC = re.compile("[А-ЯЁІЇЄҐЎ]")
 _KANA_CHAR = re.compile(f"[{_KANA}]")
-_CJK_LETTER = re.compile(f"[{_HAN}{_KANA}]")
-_HANGUL_LETTER = re.compile(f"[{_HANGUL}]")
 _EAST_ASIAN_LETTER = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]")
 _PATH_SEPARATORS = ("/", "\\")
 # Russian, Ukrainian and Belarusian names carry a patronymic (Эдгарович, Антоновна, Іванівна): two or three
@@ -98,7 +96,8 @@ def find_script_names(text: str) -> Iterator[Candidate]:
             for match in pattern.finditer(text):
                 yield "PERSON", match.start(), match.end()
     spaced, cjk, hangul = (_ANY_SPACED_SCRIPT.search(text), _ANY_CJK.search(text), _ANY_HANGUL.search(text))
-    if not _LATIN_LETTER.search(text) and len(text) > 24 and (spaced is not None) + (cjk is not None) + (hangul is not None) < 2:
+    scripts = sum(found is not None for found in (spaced, cjk, hangul))
+    if not _LATIN_LETTER.search(text) and len(text) > 24 and scripts < 2:
         return  # a long text in one script and no Latin letter is written in that script: nothing stands alone in it
     if spaced:
         for pattern in _SPACED_RUNS:
@@ -107,11 +106,11 @@ def find_script_names(text: str) -> Iterator[Candidate]:
                     yield "PERSON", match.start(), match.end()
     if cjk:
         for match in _CJK_RUN.finditer(text):
-            if is_cjk_name(match.group()) and _stands_alone(text, match.start(), match.end(), _HANGUL_LETTER):
+            if is_cjk_name(match.group()) and _stands_alone(text, match.start(), match.end(), _ANY_HANGUL):
                 yield "PERSON", match.start(), match.end()
     if hangul:
         for match in _HANGUL_RUN.finditer(text):
-            if is_korean_name(match.group()) and _stands_alone(text, match.start(), match.end(), _CJK_LETTER):
+            if is_korean_name(match.group()) and _stands_alone(text, match.start(), match.end(), _ANY_CJK):
                 yield "PERSON", match.start(), match.end()
 
 

@@ -23,7 +23,8 @@ _SPELLED_AFTER_WORD = re.compile(
 )
 # A name is at most some thirty letters: a longer run of single letters is something else (a test pattern, a grid).
 _SPELLED_ALONE = re.compile(
-    rf"(?<![\w'’.-])(?<![^\w'’]{_LETTER}[ \t.-])(?<!^{_LETTER}[ \t.-]){_LETTER}(?:[ \t.-]{_LETTER}){{5,30}}(?![\w'’]|[ \t.-]{_LETTER}(?![\w'’]))"
+    rf"(?<![\w'’.-])(?<![^\w'’]{_LETTER}[ \t.-])(?<!^{_LETTER}[ \t.-])"  # not inside a longer run of letters
+    rf"{_LETTER}(?:[ \t.-]{_LETTER}){{5,30}}(?![\w'’]|[ \t.-]{_LETTER}(?![\w'’]))"
 )
 _SHORTEST_ALONE = 6
 

@@ -48,6 +48,7 @@ _WEAK_CUE = re.compile(
     rf"(?P<cue>{phrase_alternation(_WEAK)})[ \t]+"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_GAP = re.compile(r"[ \t]+")
 _FILLERS = frozenset(["um", "uh", "eh", "ah", "er", "erm", "hmm", "yeah", "yes", "ok", "okay", "so", "and"])
 _MOST_WORDS = 4
 
@@ -76,10 +77,10 @@ def _name_after(line: str, start: int, english: bool, greeted: bool = True) -> t
         if match is None or not _may_be_a_name_word(match.group()):
             break
         words.append(match)
-        gap = re.match(r"[ \t]+", line[match.end() :])
+        gap = _GAP.match(line, match.end())
         if gap is None:
             break
-        position = match.end() + gap.end()
+        position = gap.end()
     if not words:
         return None
     given = known_given_name(_titled(words[0].group()))
