@@ -31,10 +31,11 @@ from sklearn.linear_model import LogisticRegression
 from evalforge_assets.capture.pii import rule_findings
 from evalforge_assets.capture.pii_names_learned import (
     MODEL_PATH,
-    capitalised_words,
+    asked_runs,
     word_counts,
     word_features,
 )
+from evalforge_assets.capture.pii_not_people import names_no_one
 from tests.corpora.pii import occurrences
 from tests.corpora.pii_blind import BLIND1, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BlindCorpus
 
@@ -76,13 +77,25 @@ def examples_of(probe: BlindCorpus) -> Examples:
         ]
         examples.negatives += len(sample.negatives)
         counts = word_counts(text)
-        for start, end in capitalised_words(text, taken):
+        for start, end in _words_kept_if_taken(text, taken):
             inside = next((number for number, (a, b) in negatives if start < b and a < end), None)
             examples.features.append(dict.fromkeys(word_features(text, start, end, counts), True))
             examples.labels.append(int(any(a <= start and end <= b for a, b in names)))
             examples.weights.append(1.0 if inside is None else NEGATIVE_WEIGHT)
             examples.negative_of.append(inside)
     return examples
+
+
+def _words_kept_if_taken(text: str, taken: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """The words the model is asked about (`capitalised_words`), but those of a run that the redactor would drop
+    after the model took it, as naming no one (`pii_not_people`: "the Calvin Klein boxes"): whatever the model
+    says of them changes nothing, so they neither teach it nor count against its threshold."""
+    kept = []
+    for run, asked in asked_runs(text, taken):
+        spans = [span for span, ask in zip(run, asked, strict=True) if ask]
+        if not names_no_one(text, spans[0][0], spans[-1][1]):
+            kept += spans
+    return kept
 
 
 def fit(examples: list[Examples]) -> tuple[DictVectorizer, LogisticRegression]:

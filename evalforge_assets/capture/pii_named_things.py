@@ -28,6 +28,9 @@ _INSTITUTIONS_AFTER = _word_set(
     "center centre museum theatre theater stadium arena academy college university institute hospital clinic "
     "foundation library gallery airport cathedral chapel memorial prize award medal trophy school kinderhaus "
     "kindergarten schule gymnasium grundschule universität klinik klinikum krankenhaus stiftung"
+    " institut institutet instituut universiteit universitet université universidad hochschule politecnico"
+    " polytechnic boardroom terminal station river canyon peninsula island islands glacier lagoon fjord reef"
+    " desert highlands mountains prospekt"
 )
 _INSTITUTIONS_BEFORE = _word_set(
     "hotel hôtel café caffè restaurant ristorante trattoria taverna brasserie bistro bistrot osteria pizzeria "

@@ -1,21 +1,40 @@
 """Names that name no one, whichever finder read them: companies (`pii_companies`), places (`pii_places`), job
 titles, institutions, venues, clubs, cars and firms (`pii_named_things`),
 language models whose families are given names ("Claude Sonnet", "Gemini Flash", "Mistral Large"), which every
-LLM trace names, and the value of a key of places or things (`"title": "Calvin Klein"`, `"city": "Florence"`)."""
+LLM trace names, the value of a key of places, things or organisations (`"title": "Calvin Klein"`, `ORG:Goldman
+Sachs`), a name after English's "the" (`the Calvin Klein boxes`), and a signature's employer after its role."""
 
 from __future__ import annotations
 
 import re
 
 from evalforge_assets.capture.pii_companies import names_a_company
-from evalforge_assets.capture.pii_named_things import names_a_thing
+from evalforge_assets.capture.pii_named_things import _ROLES, names_a_thing
 from evalforge_assets.capture.pii_names_learned import _KEYS_OF_THINGS, under_a_key_of_things
+from evalforge_assets.capture.pii_patterns import _word_set
 from evalforge_assets.capture.pii_places import a_place
 
 # Keys of places and things whose values a name finder may still have read as a name. Not `subject`: an audit
 # log's subject is the person acted on (`action=payout_account.update subject="Trine Poulsen"`). Not the keys of
-# a street line (`street`, `location`): a name read there is part of the street (`Drumul Mariana Dinu`).
-_KEYS_OF_NO_ONE = _KEYS_OF_THINGS - {"subject", "street", "location", "place", "neighbourhood", "neighborhood"}
+# a street line (`street`, `location`): a name read there is part of the street (`Drumul Mariana Dinu`). The keys
+# of organisations are added here, not to the learned model's keys, whose weights were trained on those: a vCard's
+# `ORG:Goldman Sachs`, `merchant="Tim Hortons"`, `"affiliation": "Sorbonne Université"`.
+_KEYS_OF_NO_ONE = (_KEYS_OF_THINGS - {"subject", "street", "location", "place", "neighbourhood", "neighborhood"}) | (
+    _word_set(
+        "org merchant vendor supplier retailer store shop seller manufacturer publisher firm agency bank "
+        "institution affiliation school university room"
+    )
+)
+# English puts no article before a person's name, but before a brand, a product or a method named like one ("the
+# Calvin Klein boxes", "the Ronald McDonald House", "the Tim Hortons is better"). A record of the person may follow
+# it, and then the name is theirs ("the Maria Lopez account", "the Smith family").
+_THE_BEFORE = re.compile(r"\b[Tt]he[ \t]+\Z")
+_RECORD_AFTER = re.compile(
+    r"(?:'s|’s)?[ \t]+(?:account|case|ticket|file|profile|record|order|booking|reservation|claim|family|household|"
+    r"estate|kids|children|residence|matter|request|application|complaint|invoice|contract|policy|loan)s?\b"
+)
+# A signature's role, then its employer ("Account Director | Morgan Stanley", "Lead Engineer at Siemens").
+_ROLE_THEN = re.compile(r"([^\W\d_]+)[ \t]*(?:\||@|\bat\b)[ \t]*\Z")
 # A model family and one of its tiers, maybe with a version between (`Claude 3.5 Sonnet`, `Nova Pro`). A family
 # alone ("Claude Monet") is a name like any other.
 _MODEL = re.compile(
@@ -38,7 +57,20 @@ def names_no_one(text: str, start: int, end: int) -> bool:
         or _MODEL.match(text, start) is not None
         or _model_before(text, start)
         or names_a_thing(text, start, end)
+        or _after_the(text, start, end)
+        or _after_a_role(text, start)
     )
+
+
+def _after_the(text: str, start: int, end: int) -> bool:
+    """Whether "the" stands just before the name read, and no record of a person's follows it."""
+    return _THE_BEFORE.search(text, max(0, start - 8), start) is not None and _RECORD_AFTER.match(text, end) is None
+
+
+def _after_a_role(text: str, start: int) -> bool:
+    """Whether the name read follows a job's role and a bar, an `@` or "at": the role's employer."""
+    match = _ROLE_THEN.search(text, max(0, start - 40), start)
+    return match is not None and match.group(1).lower() in _ROLES
 
 
 def _model_before(text: str, start: int) -> bool:

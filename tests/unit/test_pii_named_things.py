@@ -32,6 +32,9 @@ def _a_thing(text: str, name: str) -> bool:
         ('"company": "van Geenen Groep"', "van Geenen"),
         ("Grupo Rosales y Almaraz", "Rosales"),
         ("Could Phạm và Bùi Công ty Cổ phần arrange it?", "Phạm và Bùi"),
+        ("a cohort from Sorbonne Université", "Sorbonne"),  # a French or Nordic institution's word after it
+        ("home from Karolinska Institutet", "Karolinska"),
+        ("found in Hudson River on Monday", "Hudson"),  # a river, a canyon, a station after it
     ],
 )
 def test_things_named_like_people(text: str, name: str) -> None:

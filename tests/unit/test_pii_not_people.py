@@ -61,6 +61,9 @@ def test_the_redactor_keeps_the_place_and_the_model_and_hides_the_person() -> No
     [
         ('{"sku": "SKU-13155", "title": "Calvin Klein"}', "Calvin Klein"),
         ('{"employer": "Morgan Stanley", "city": "Florence"}', "Morgan Stanley"),
+        ("FN:Jay Kay\nORG:Goldman Sachs\nTEL;TYPE=CELL:+44 7118 300100", "Goldman Sachs"),  # a vCard's organisation
+        ('refund queued merchant="Tim Hortons" retry_in=3600', "Tim Hortons"),
+        ('{"name": "Mai Ota", "affiliation": "Sorbonne Université"}', "Sorbonne Université"),
     ],
 )
 def test_the_value_of_a_key_of_things_names_no_one(text: str, kept: str) -> None:
@@ -70,3 +73,30 @@ def test_the_value_of_a_key_of_things_names_no_one(text: str, kept: str) -> None
 def test_an_audit_logs_subject_is_the_person_acted_on() -> None:
     text = 'AUDIT actor=ops@example.com action=payout_account.update subject="Trine Poulsen"'
     assert "Trine Poulsen" not in redact_text(text, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Plenty of room for the Calvin Klein boxes.", "Calvin Klein"),  # English puts no article before a person
+        ("donations to the Ronald McDonald House", "Ronald McDonald"),
+        ("Compared to the Cadbury one, the Tim Hortons is way better.", "Tim Hortons"),
+        ("Account Director | Morgan Stanley", "Morgan Stanley"),  # a signature's employer after its role
+        ("Lead Engineer at Carl Zeiss", "Carl Zeiss"),
+    ],
+)
+def test_a_name_after_the_or_after_a_role_names_no_one(text: str, kept: str) -> None:
+    assert kept in redact_text(text, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("Please reopen the Maria Lopez account today.", "Maria Lopez"),  # the record of a person follows
+        ("I sent the Jonas Berg file to legal.", "Jonas Berg"),
+        ("Escalate the Priya Raman case now.", "Priya Raman"),
+        ("Maria Lopez, Account Director, called.", "Maria Lopez"),  # a role after the name is her title
+    ],
+)
+def test_a_person_whose_record_follows_the_article_stays_a_person(text: str, hidden: str) -> None:
+    assert hidden not in redact_text(text, {})
