@@ -265,6 +265,7 @@ FROZEN_CORPORA = {
     "blind12": (pii_blind.BLIND12, "Blind PII probe 12 (tests/corpora/pii_blind12.jsonl"),
     "blind13": (pii_blind.BLIND13, "Blind PII probe 13 (tests/corpora/pii_blind13.jsonl"),
     "blind14": (pii_blind.BLIND14, "Blind PII probe 14 (tests/corpora/pii_blind14.jsonl"),
+    "blind15": (pii_blind.BLIND15, "Blind PII probe 15 (tests/corpora/pii_blind15.jsonl"),
 }
 
 

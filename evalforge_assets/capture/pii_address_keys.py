@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from urllib.parse import unquote_plus
 
 from evalforge_assets.capture.pii_answers import answers
-from evalforge_assets.capture.pii_context import _normalized
+from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_names_beside import an_addressee
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 from evalforge_assets.capture.pii_shapes import Shapes

@@ -90,6 +90,9 @@ def names_a_company(text: str, start: int, end: int) -> bool:
 _SURNAME_FIRST_RANK = 500
 _PARTNER_AFTER = re.compile(rf"[ \t]*&[ \t]*({CAPITAL_LETTER}[\w'’-]*)(?![\w&])")
 _PARTNER_BEFORE = re.compile(rf"(?<![\w&])(?:{CAPITAL_LETTER}[\w'’-]*)[ \t]*&[ \t]*\Z")
+# A year after the pair makes them the authors of an in-text citation (`(Neira & Campbell, 2008)`, `Zhou & Lee
+# (2018)`), not a firm; an invoice's number is no year (`Invoice Allen & Overy 2026/855`).
+_CITED_YEAR_AFTER = re.compile(r"(?:,[ \t]*|[ \t]*\()(?:19|20)\d\d[a-z]?(?=[);,])")
 
 
 def _partners(text: str, start: int, end: int) -> bool:
@@ -101,8 +104,12 @@ def _partners(text: str, start: int, end: int) -> bool:
         return False
     second = _PARTNER_AFTER.match(text, end)
     if second is not None:
-        return _a_surname_first(second.group(1))
-    return _PARTNER_BEFORE.search(text, max(0, start - 40), start) is not None and _a_surname_first(name)
+        return _a_surname_first(second.group(1)) and not _CITED_YEAR_AFTER.match(text, second.end())
+    return (
+        _PARTNER_BEFORE.search(text, max(0, start - 40), start) is not None
+        and _a_surname_first(name)
+        and not _CITED_YEAR_AFTER.match(text, end)
+    )
 
 
 def _a_surname_first(word: str) -> bool:

@@ -20,77 +20,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
 from evalforge_assets.capture.pii_called import find_called_numbers, may_hold_called_number, phone_value
+from evalforge_assets.capture.pii_key_names import _NUMBER_WORDS, _STEMS, _normalized, key_kind
+from evalforge_assets.capture.pii_password_prose import find_prose_passwords
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_session_ids import UUID, find_session_store_keys, random_token
 from evalforge_assets.capture.pii_shapes import Shapes, WordFragments
-
-# ----------------------------------------------------------------------------------------------- key names
-# Normalized key (lowered, letters and digits only) endings that name a password, in several languages.
-_PASSWORD_KEYS = (
-    "password", "passwd", "passwort", "passphrase", "passcode", "pass", "pwd", "pw", "kennwort", "motdepasse",
-    "contraseña", "contrasena", "senha", "wachtwoord", "parola", "parool", "lösenord", "losenord", "hasło",
-    "haslo", "salasana", "heslo", "jelszó", "jelszo", "пароль", "şifre", "sifre", "katasandi", "adgangskode",
-    "passord", "lozinka", "geslo", "パスワード", "密码", "비밀번호",
-)
-# Endings that name an API key, token or secret; a bare `key` needs a qualifier (`cache_key` is no secret).
-_SECRET_KEYS = (
-    "apikey", "accesskey", "secretkey", "privatekey", "signingkey", "clientkey", "appkey", "masterkey",
-    "encryptionkey", "licensekey", "subscriptionkey", "token", "secret", "bearer", "credential", "credentials",
-    "authorization", "auth", "apischluessel", "apischlüssel", "accesskeyid",
-)
-# `clave_api`, `chave_api`, `cle_api`, `klucz_api`, `chiave_api`: "key" before "api" in other languages.
-_SECRET_KEY_LEADS = ("clave", "chave", "cle", "clé", "klucz", "chiave", "sleutel", "schluessel", "schlüssel")
-# Pagination and counting keys end like secret keys but hold no secret.
-_NOT_SECRET_KEYS = ("nexttoken", "pagetoken", "continuationtoken", "synctoken", "maxtoken", "tokencount",
-                    "numtoken", "cachekey", "oauth2")
-_PHONE_KEYS = (
-    "phone", "phonenumber", "tel", "telephone", "telefon", "telefone", "telefono", "teléfono", "telefoon",
-    "mobile", "mobil", "cell", "cellphone", "celular", "handy", "portable", "puhelin", "tlf", "whatsapp", "sms",
-    "fax", "msisdn", "contactnumber", "numertelefonu", "mobilenumber", "telnr", "電話", "电话", "телефон", "callback",
-    "callbacknumber",
-)
-# Phone words in other grammatical forms (`telefonu`, `Mobilnummer`, `Handynummer`).
-_PHONE_LEADS = ("phone", "telefon", "telephon", "mobil", "handy", "celular", "puhelin")
-# A key of two words whose second is "number" is judged by its first (`contact number`, `numer telefonu`).
-_NUMBER_WORDS = frozenset({"number", "nummer", "numero", "número", "numer", "no", "nr", "num"})
-# Cheap test: one of these (lowered) must be in the text for any key above to be.
-_STEMS = ("pass", "pw", "kennwort", "contras", "senha", "wachtwoord", "parol", "senord", "hasl", "hasł", "salasana",
-          "heslo", "jelsz", "пароль", "ifre", "sandi", "adgangskode", "lozinka", "geslo", "パスワード", "密码",
-          "비밀번호", "key", "token", "secret", "bearer", "credential", "auth", "schl", "api", "phone", "tel",
-          "mobil", "cell", "celular", "handy", "portable", "puhelin", "tlf", "whatsapp", "sms", "fax", "msisdn",
-          "電話", "电话", "телефон", "number", "numer", "nummer", "numero", "callback", "session")
-
-
-@lru_cache(maxsize=4096)
-def _normalized(key: str) -> str:
-    return "".join(char for char in key.lower() if char.isalnum())
-
-
-@lru_cache(maxsize=4096)
-def key_kind(key: str) -> str | None:
-    """"PASSWORD", "SECRET", "PHONE", "KEY" or "SESSION" for a key that names such a value, else None."""
-    normalized = _normalized(key)
-    if not normalized or normalized.endswith(_NOT_SECRET_KEYS):
-        return None
-    if normalized.endswith(_PASSWORD_KEYS) and not normalized.endswith(("bypass", "compass", "surpass")):
-        return "PASSWORD"
-    if normalized == "key":
-        return "KEY"
-    if normalized.endswith(("session", "sessionkey", "sessioncookie")):
-        return "SESSION"  # its value is its credential when it is a random string (not `session_id: 42`)
-    if normalized.endswith(_SECRET_KEYS) or (normalized.startswith(_SECRET_KEY_LEADS) and "api" in normalized):
-        return "SECRET"
-    if (normalized.endswith(_PHONE_KEYS) and not normalized.endswith(("hotel", "intel", "motel"))) or (
-        normalized.startswith(_PHONE_LEADS)
-    ):
-        return "PHONE"
-    return None
-
 
 # ------------------------------------------------------------------------------------------- key = value
 # After a key: an optional closing quote, a separator (`=`, `:`, `:=`, `=>`, or whitespace as CLI flags and log
@@ -490,6 +428,7 @@ def context_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     if _may_hold_provider_key(text, shapes):
         found += find_provider_keys(text)
     found += find_url_passwords(text)  # gated inside: `://` and `@` are two literal searches
+    found += find_prose_passwords(text)  # gated inside: a symbol, then a password word
     found += find_session_store_keys(text)  # gated inside: one literal search
     return found
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from evalforge_assets.capture.checksums import ssn_valid
 from evalforge_assets.capture.pii_address_keys import address_key, street_value
-from evalforge_assets.capture.pii_context import _normalized, key_kind
+from evalforge_assets.capture.pii_key_names import _normalized, key_kind
 from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_names_cues import capitalised_non_words
 from evalforge_assets.capture.pii_patterns import _NOT_NAMES, _ORGANISATION_WORDS, Candidate

@@ -172,7 +172,7 @@ def find_ssns(text: str) -> Iterator[Candidate]:
 _TOKEN_FORMATS = re.compile(
     r"(?<![\w-])(?:glpat-[A-Za-z0-9_-]{20,}|ya29\.[A-Za-z0-9_-]{30,}|npm_[A-Za-z0-9]{36}"
     r"|SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,64}|sk-ant-[A-Za-z0-9_-]{20,}|hf_[A-Za-z0-9]{30,}"
-    r"|shpat_[a-fA-F0-9]{32}|dop_v1_[a-f0-9]{64}|pypi-[A-Za-z0-9_-]{50,})(?![\w-])"
+    r"|shpat_[a-fA-F0-9]{32}|dop_v1_[a-f0-9]{64}|pypi-[A-Za-z0-9_-]{50,}|1//[A-Za-z0-9_-]{40,})(?![\w-])"
 )
 # A bare AWS secret access key: 40 characters of base64 with both cases (a SHA-1 is lowercase hex).
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
@@ -335,7 +335,8 @@ def find_secrets(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]
     yield from _flag_passwords(text)
     if shapes.ascii and shapes.words.isdisjoint(_SECRET_CUE_WORDS) and (len(text) < 40 or b"0" not in shapes.digits):
         return  # none of the cue words below, and too short or digitless for a bare AWS secret
-    if _may_hold(shapes, _TOKEN_PREFIX_WORDS, text, _TOKEN_PREFIXES):
+    # A Google OAuth refresh token starts `1//` (no word for the ASCII test to see).
+    if _may_hold(shapes, _TOKEN_PREFIX_WORDS, text, _TOKEN_PREFIXES) or "1//" in text:
         for match in _TOKEN_FORMATS.finditer(text):
             yield "API_KEY", match.start(), match.end()
     # A bare AWS secret is mixed-case base64 with an ASCII digit, which the digit shape shows as "0", and a run

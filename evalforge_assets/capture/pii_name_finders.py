@@ -20,6 +20,7 @@ from evalforge_assets.capture.pii_names_scripts import find_script_names
 from evalforge_assets.capture.pii_names_speakers import find_speakers
 from evalforge_assets.capture.pii_names_spelled import find_spelled_names
 from evalforge_assets.capture.pii_names_spoken import find_spoken_names
+from evalforge_assets.capture.pii_names_tasks import find_task_owners
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes
 
@@ -41,6 +42,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     found += find_spoken_names(text)
     found += find_paired_names(text, shapes)
     found += find_cited_names(text)
+    found += find_task_owners(text)
     if ":" in text:
         found += find_speakers(text)
     if not shapes.ascii:

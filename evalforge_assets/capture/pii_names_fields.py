@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_context import _normalized
+from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_names_keys import _NAME_KEY_ENDINGS
 from evalforge_assets.capture.pii_patterns import Candidate

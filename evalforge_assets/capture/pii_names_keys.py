@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_context import _normalized
 from evalforge_assets.capture.pii_csv_columns import _NAME_WORD, cell_is_name
+from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_names import _given_names, _ordinary
 from evalforge_assets.capture.pii_names_cues import _known
 from evalforge_assets.capture.pii_names_native import _ORGANISATION_ENDINGS

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from evalforge_assets.capture.pii_context import _normalized, key_kind
+from evalforge_assets.capture.pii_key_names import _normalized, key_kind
 from evalforge_assets.capture.pii_patterns import Candidate
 
 # Keys whose value names the credential a sibling secret belongs to (compared without case or separators).

@@ -268,6 +268,13 @@ _DONE_BY = _cue(
     fewest_words=2,
     words_must_name=True,
 )
+# A party or witness of a court document before a surname (`Plaintiff Wright-Murphy relies on ...`), which
+# retrieval puts in front of a model: one word will do, if it is no plain English word (`Defendant Company`).
+_LEGAL_PARTIES = (
+    "plaintiff", "defendant", "petitioner", "respondent", "appellant", "appellee", "claimant", "witness",
+    "deponent", "decedent", "testator", "intervenor",
+)
+_LEGAL_PARTY = _cue(r"(?i:" + "|".join(_LEGAL_PARTIES) + r")s?[ \t]+" + _NAME, words_must_name=True)
 _ROLE_LABEL = _cue(r"(?i:[a-z]+)" + _LABEL_SEPARATOR + _NAME, fewest_words=2, words_must_name=True)
 # "From: Alice Chen <alice@example.com>".
 _MAIL_HEADER = re.compile(r"(?i:from|to|cc|reply-to):[ \t]*" + _NAME + r"(?=[ \t]*<)")
@@ -337,6 +344,7 @@ _PERSON_CUES: dict[bytes, tuple[_PersonCue, ...]] = {
     b"beneficiary": (_LABEL, _HOLDER),
     b"payee": (_LABEL, _HOLDER),
     b"signature": (_LABEL,),
+    **{word.encode(): (_LEGAL_PARTY,) for party in _LEGAL_PARTIES for word in (party, party + "s")},
 }
 # Words before "name" that make it a person's name: a bare "name:" also labels tools and products, so it
 # needs a first and a last name.

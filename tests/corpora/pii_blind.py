@@ -69,6 +69,15 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
   in capitals, in lower case and in native scripts beside their romanisation; 4,163 name spellings, 400 streets,
   502 phones, 7,355 hard negatives). Pinned before anything was scored on it, scored with the code as the session
   that wrote the CJK and lower-case Cyrillic rules started and as it ended, never looked at.
+* `pii_blind15.jsonl`: 2,000 texts, 48 locales (half of them English-speaking), 67 forms: ordinary production
+  traffic of LLM applications as an observability tool sees it (support chats, tool-call arguments and results,
+  RAG chunks, e-mail threads, meeting notes, bookings, logs, Markdown, CSV, YAML, HTML, SMS, voice transcripts,
+  form submissions), dense with hard negatives (brands, software and places named like people, capitalised
+  German nouns, ids and numbers that are no phone; 3,166 name spellings, 554 streets, 502 phones, 7,200 hard
+  negatives, 303 texts with no value at all). Pinned before anything was scored on it, scored with the code as
+  the session that wrote the "the"-before-a-name and action-item rules started and as it ended; its structured
+  leaks (passwords in confirmation fields and chats, a Google refresh token, phones) looked at, its names and
+  streets never.
 
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """
@@ -126,3 +135,4 @@ BLIND13 = BlindCorpus(
     type_names=(("PHONE_NUMBER", "PHONE"), ("EMAIL_ADDRESS", "EMAIL"), ("IBAN_CODE", "IBAN")),
 )
 BLIND14 = BlindCorpus("pii_blind14.jsonl", "085f499a20e5395d9126cb20627bf9aafe296b9c50c195998f40b12b67831655")
+BLIND15 = BlindCorpus("pii_blind15.jsonl", "cbb56e137caae6b719d4b1dad2a29edc0ec34bab7b363bc57159b6fdc2df78b8")

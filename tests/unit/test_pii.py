@@ -538,6 +538,7 @@ _GATE_SAMPLES = [
     "mot de passe: Hunter22!", "Passwort=geheim123", "api_key=Zx81kQ0pLmN3vB7c", "::ffff:10.0.0.1 refused",
     "2001:db8:85a3:8d3:1319:8a2e:370:7348:443", "call 0044 20 7946 0958", "SSN 078.05.1123", "card 4111-1111-1111-1111",
     "id 3343f6d6-a56f-4371-bc78-f72744b8f64e", "Nienke Oude Heer wrote", "\u0663\u0664\u0665 Main Street",
+    "session=1//0gLx-Ab3dEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd", "the new one (Winter#135*) is no password",
     # Longer than the length at which the French test switches from one pattern to a search per street type.
     "Traceback (most recent call last):\n  File \"/app/x.py\", line 12, in run\n" * 3 + "livraison au 12 rue Victor Hugo",
     "Traceback (most recent call last):\n  File \"/app/x.py\", line 12, in run\n" * 3 + "it is true Because 7 Avenue Foch",

@@ -43,7 +43,7 @@ LEVELS = {
     pii_blind.BLIND3: (0.155, 0.018, 0.017),
     pii_blind.BLIND4: (0.1, 0.025, 0.017),
     pii_blind.BLIND5: (0.2, 0.054, 0.012),
-    pii_blind.BLIND6: (0.076, 0.044, 0.042),
+    pii_blind.BLIND6: (0.076, 0.044, 0.043),
     pii_blind.BLIND7: (0.078, 0.041, 0.036),
     pii_blind.BLIND8: (0.218, 0.026, 0.036),
     pii_blind.BLIND9: (0.123, 0.025, 0.079),
@@ -51,12 +51,14 @@ LEVELS = {
     pii_blind.BLIND11: (0.209, 0.062, 0.069),
     pii_blind.BLIND12: (0.244, 0.078, 0.05),
     pii_blind.BLIND13: (0.151, 0.093, 0.042),
-    pii_blind.BLIND14: (0.169, 0.135, 0.039),
+    pii_blind.BLIND14: (0.17, 0.135, 0.039),
+    pii_blind.BLIND15: (0.141, 0.042, 0.063),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
          pii_blind.BLIND8: 2000, pii_blind.BLIND9: 2000, pii_blind.BLIND10: 2000, pii_blind.BLIND11: 2000,
-         pii_blind.BLIND12: 2000, pii_blind.BLIND13: 2000, pii_blind.BLIND14: 2000}
+         pii_blind.BLIND12: 2000, pii_blind.BLIND13: 2000, pii_blind.BLIND14: 2000,
+         pii_blind.BLIND15: 2000}
 # Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
 # in forms the finders still miss, and probes 5, 6 and 7 tokens (probe 6's are random session ids under `session_id`).
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
@@ -71,6 +73,7 @@ MEASURED_LEAKS = {
     pii_blind.BLIND12: {},
     pii_blind.BLIND13: {},
     pii_blind.BLIND14: {},
+    pii_blind.BLIND15: {},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
@@ -88,6 +91,7 @@ STRUCTURED = {
     pii_blind.BLIND12: {"PHONE": 0.065, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND13: {"PHONE": 0.058, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND14: {"PHONE": 0.018, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND15: {"PHONE": 0.022, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
 }
 
 

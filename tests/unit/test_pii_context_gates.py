@@ -25,6 +25,7 @@ from evalforge_assets.capture.pii_context import (
     find_provider_keys,
     find_url_passwords,
 )
+from evalforge_assets.capture.pii_password_prose import find_prose_passwords
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes, WordFragments
 
@@ -126,7 +127,7 @@ def _gated(text: str, ascii_views: bool = True) -> list[Candidate]:
 def _reference(text: str) -> list[Candidate]:
     """Every finder on the text, none skipped (call under `_flat_stems`)."""
     return [*find_keyed_values(text), *find_labelled_phones(text), *find_called_numbers(text),
-            *find_provider_keys(text), *find_url_passwords(text)]
+            *find_provider_keys(text), *find_url_passwords(text), *find_prose_passwords(text)]
 
 
 def _assert_same(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> int:

@@ -67,3 +67,26 @@ def test_every_author_of_a_reference_goes(text: str, authors: list[str]) -> None
 
 def test_an_english_word_before_initials_alone_is_no_author() -> None:
     assert redact_text("Check Pop, C. and the others", {}) == "Check Pop, C. and the others"
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        ("In contrast, (Neira & Campbell-Carr, 2008) found no effect.", ["Neira", "Campbell-Carr"]),
+        ("Zhou & Lee (2018) showed the opposite.", ["Zhou", "Lee"]),
+    ],
+)
+def test_two_authors_joined_by_an_ampersand_before_a_year_are_no_firm(text: str, authors: list[str]) -> None:
+    redacted = redact_text(text, {})
+    assert not any(author in redacted for author in authors), redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "firm"),
+    [
+        ("Sullivan & Cromwell advised the board.", "Sullivan & Cromwell"),
+        ("Remittance: Invoice Allen & Overy 2026/855", "Allen & Overy"),  # an invoice's number is no year
+    ],
+)
+def test_a_firm_of_two_partners_stays_without_a_citation_year(text: str, firm: str) -> None:
+    assert firm in redact_text(text, {})

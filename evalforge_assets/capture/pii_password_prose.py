@@ -1,0 +1,60 @@
+"""A password a user types into a conversation about passwords, with no key beside it: `tried resetting but the
+new one (Winter#135*) doesn't work either`, answered by `please never share your password`. The key-value finders
+(`pii_context`) need the key next to the value; in a chat the word "password" may stand a sentence or a turn away.
+
+In a text that names a password in any of the languages of `pii_key_names` (`password`, `Passwort`, `contraseña`,
+`пароль`, ...), a run without spaces of 8 to 64 characters that holds a capital, a small letter, a digit and one
+of the symbols passwords are told to hold (`!@#$%^&*?~`) is one. Identifiers, versions and paths rarely hold all
+four, and never such a symbol: `gpt-4o-2024-08-06`, `x86_64-linux-gnu`, `v1.2.3-rc1`. An e-mail address, a URL,
+a path, a query string, fields joined by colons or a placeholder is none. Brackets around the run are the sentence's (`(OeC)IySZ#1m!PWwB$)` holds one pair of them
+inside), and so is a full stop or a comma at its end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_patterns import Candidate
+
+# Words for "password" (lowered) whose presence anywhere in the text makes a password-shaped run one.
+_PASSWORD_WORDS = re.compile(
+    r"passw|passcode|passphrase|kennwort|contrase[ñn]a|senha|mot de passe|wachtwoord|parol|hasł|haslo|пароль"
+    r"|[şs]ifre|salasana|heslo|jelsz[óo]|l[öo]senord|adgangskode|passord|lozinka|geslo|パスワード|密码|비밀번호"
+)
+_RUN = re.compile(r"(?<!\S)\S{8,66}(?!\S)")
+_SYMBOLS = frozenset("!@#$%^&*?~")
+# An e-mail address, a URL, a path or a query string (`/track?order=A24395&lang=ru-RU`), fields joined by colons
+# (a `.pgpass` line, `host:5432:*:user:secret`, which `pii_password_files` reads field by field), or a key and its
+# value (`DB_PASSWORD=…`, which `pii_context` reads as such).
+_NO_PASSWORD = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|://|^www\.|^[/~]|\?.*=|&.*=|=.*&|:.*:|^[A-Za-z_][\w.-]*[=:]")
+_SENTENCE_END = ".,;:"
+# A line break or tab written as an escape inside a JSON string ends the run (`#751874.\\nRegards,\\nThe`).
+_ESCAPED_BREAK = re.compile(r"\\[ntr]")
+
+
+def find_prose_passwords(text: str) -> Iterator[Candidate]:
+    """Password-shaped runs in a text that speaks of passwords (see the module docstring)."""
+    if not any(symbol in text for symbol in _SYMBOLS) or _PASSWORD_WORDS.search(text.lower()) is None:
+        return
+    for match in _RUN.finditer(text):
+        start, end = match.span()
+        while end > start and text[end - 1] in _SENTENCE_END:
+            end -= 1
+        if text[start] in "([{\"'" and text[end - 1] in ")]}\"'":
+            start, end = start + 1, end - 1
+        value = text[start:end]
+        if 8 <= len(value) <= 64 and _password_shaped(value):
+            yield "PASSWORD", start, end
+
+
+def _password_shaped(value: str) -> bool:
+    return (
+        any(char.isupper() for char in value)
+        and any(char.islower() for char in value)
+        and any(char.isdigit() for char in value)
+        and any(char in _SYMBOLS for char in value)
+        and "<" not in value
+        and _ESCAPED_BREAK.search(value) is None
+        and _NO_PASSWORD.search(value) is None
+    )
