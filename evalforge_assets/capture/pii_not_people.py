@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from evalforge_assets.capture.pii_companies import names_a_company
+from evalforge_assets.capture.pii_eponyms import names_an_eponym
 from evalforge_assets.capture.pii_named_things import _ROLES, names_a_thing
 from evalforge_assets.capture.pii_names_learned import _KEYS_OF_THINGS, under_a_key_of_things
 from evalforge_assets.capture.pii_patterns import _word_set
@@ -57,6 +58,7 @@ def names_no_one(text: str, start: int, end: int) -> bool:
         or _MODEL.match(text, start) is not None
         or _model_before(text, start)
         or names_a_thing(text, start, end)
+        or names_an_eponym(text, start, end)
         or _after_the(text, start, end)
         or _after_a_role(text, start)
     )
