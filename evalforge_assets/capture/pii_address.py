@@ -17,8 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
-from evalforge_assets.capture.pii_address_central import CENTRAL_EUROPEAN_STREET, may_hold_central_street
+from evalforge_assets.capture.pii_address_central import (
+    _TYPE_AFTER,
+    _TYPE_FIRST,
+    CENTRAL_EUROPEAN_STREET,
+    may_hold_central_street,
+)
 from evalforge_assets.capture.pii_address_lowercase import (
     capitalised,
     lowercase_lines,
@@ -353,7 +359,7 @@ def find_addresses(text: str, shapes: Shapes | None = None) -> list[Candidate]:
     kept as candidates too, so that when a finding of a stronger type overlaps the whole, the parts it does not
     touch are still redacted."""
     shapes = shapes or Shapes.of(text)
-    spans = [("STREET_ADDRESS", match.start(), match.end()) for match in _matches(text, shapes)]
+    spans = [("STREET_ADDRESS", _name_start(text, *match.span()), match.end()) for match in _matches(text, shapes)]
     for line_start, line_end in lowercase_lines(text):
         line = capitalised(text[line_start:line_end])
         for match in _matches(line, Shapes.of(line)):
@@ -374,6 +380,45 @@ def find_addresses(text: str, shapes: Shapes | None = None) -> list[Candidate]:
         else:
             joined.append(("STREET_ADDRESS", start, end))
     return joined + [span for span in spans if span not in joined]
+
+
+# The words a street's name may hold in lower case (`Rue de la Paix`, `Laan van Meerdervoort`, `An der Alster`).
+_STREET_PARTICLES = frozenset(
+    ("de", "del", "della", "dei", "degli", "delle", "di", "da", "das", "do", "dos", "du", "des", "la", "le", "les",
+     "el", "los", "las", "y", "e", "i", "van", "von", "der", "den", "het", "ten", "ter", "am", "an", "im", "zum",
+     "zur", "auf", "op", "aan", "bij", "sur", "sous", "en", "al", "al.", "ul.", "pl.", "os.", "gg.", "jl.")
+)
+_NAME_WORD = re.compile(r"[^\s,]+")
+# Street types in lower case too, as French, Polish or Romanian write them before the name (`chemin`, `ul.`).
+_NAME_WORDS = _STREET_PARTICLES | frozenset(
+    word.lower()
+    for types in (_EN_TYPES, _FR_TYPES, _ROMANCE_TYPES, _WAY_TYPES, _TYPE_FIRST, _TYPE_AFTER)
+    for word in re.sub(r"[^\w|]", "", types).split("|")
+)
+# Letters and digits in one ASCII word: an id (`PO-2024-33548`, `X1`, `#B50658`), not an ordinal (`18th Cross`), a
+# day (`Straße des 17. Juni`) or a Japanese block (`千束17丁目`).
+_AN_ID = re.compile(r"(?=.*[A-Za-z])(?=.*\d)(?!\d+(?:st|nd|rd|th)\b)")
+
+
+def _name_start(text: str, start: int, end: int) -> int:
+    """Where the street's name starts in a match whose name-first pattern took words before it: an order's id, or a
+    word in lower case (ASCII) that is no street type or particle, ends what came before (`Bestellung PO-2024-33548 an
+    Forsterstrasse 334`, `X1 Carbon ships to Daniëlhof 74`, `tilaus WEB-XBGQFM osoitteeseen Kuhankeittäjänkuja
+    01`). The house number and what follows it are left as they are."""
+    if "\n" in text[start:end]:
+        return start  # a block of lines (`H.No. 3-3-31, Kaveri Block\n18th Cross`) is read whole
+    words = []
+    for word in _NAME_WORD.finditer(text, start, end):
+        if re.fullmatch(_HOUSE_NUMBER, word.group()):
+            break
+        words.append(word)
+    cut = start
+    for word, following in pairwise(words):
+        value = word.group()
+        lower_case_word = value.isalpha() and value.islower() and value not in _NAME_WORDS
+        if value.isascii() and (_AN_ID.search(value) or lower_case_word):
+            cut = following.start()
+    return cut
 
 
 def _matches(text: str, shapes: Shapes) -> Iterator[re.Match[str]]:

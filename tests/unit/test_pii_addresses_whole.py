@@ -91,3 +91,27 @@ def test_log_lines_with_numbers_and_commas_are_no_address(text: str) -> None:
 def test_parts_of_one_address_found_by_two_shapes_are_one_finding() -> None:
     # The French street type and the postcode-and-city shape each find part of it.
     assert redact_text("chemin Lucas Peitrequin 15, 3807 Bochud") == "<STREET_ADDRESS>"
+
+
+@pytest.mark.parametrize(
+    ("text", "street", "kept"),
+    [
+        ("Your ThinkPad X1 Carbon ships to Daniëlhof 74, 2653 QZ Velsen-Zuid.", "Daniëlhof 74", "ThinkPad X1 Carbon ships to"),
+        ("Bitte schicken Sie die Bestellung PO-2024-33548 an Forsterstrasse 334, 4970 Gland.", "Forsterstrasse 334",
+         "Bestellung PO-2024-33548"),
+        ("please send the Kellogg's replacement to Judithsvej 58, 2130 Herfølge", "Judithsvej 58",
+         "Kellogg's replacement to"),
+        ("Lähettäkää tilaus WEB-XBGQFM osoitteeseen Kuhankeittäjänkuja 01, 71950 Lappeenranta.", "Kuhankeittäjänkuja 01",
+         "tilaus WEB-XBGQFM osoitteeseen"),
+    ],
+)
+def test_an_order_id_or_a_lower_case_word_before_a_street_is_not_its_name(text: str, street: str, kept: str) -> None:
+    redacted = redact_text(text, {})
+    assert street not in redacted and kept in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "address", ["Rue de la Paix 12, 75002 Paris", "Laan van Meerdervoort 52, 2517 AE Den Haag", "An der Alster 5, 20099 Hamburg"]
+)
+def test_the_lower_case_words_of_a_streets_name_stay_in_it(address: str) -> None:
+    assert redact_text(f"Ship to {address} please", {}) == "Ship to <STREET_ADDRESS> please"
