@@ -54,8 +54,10 @@ _EN_TYPES = (
     r"Annex|Arcade|Hills|Crest|Underpass|Valley|Valleys|Viaduct|Ville|Throughway|Tunnel|Shoal|Shoals|Lodge|"
     r"Loaf|Lodge|Hwy|Ests|Cswy"
 )
+# Not an HTTP status and its reason (`502 Bad Gateway`), which every error log holds.
 _NUMBER_FIRST = re.compile(
-    rf"(?<![\w.,/-])\d{{1,6}}[A-Za-z]?,?[ \t]+(?:{_WORD}[ \t]+){{1,3}}(?:{_EN_TYPES})s?\b\.?"
+    rf"(?<![\w.,/-])(?!5\d\d[ \t]+Bad[ \t]+Gateway\b(?![ \t]+{_WORD}))\d{{1,6}}[A-Za-z]?,?[ \t]+"
+    rf"(?:{_WORD}[ \t]+){{1,3}}(?:{_EN_TYPES})s?\b\.?"
     r"(?:[ \t,]+(?:Suite|Apt\.?|Unit|Apartment|Floor)[ \t]+\d+\w?)?"
 )
 _UNIT_FIRST = re.compile(

@@ -83,6 +83,8 @@ def test_each_address_shape_is_redacted_whole(address: str) -> None:
     "в г. Москва сегодня дождь",  # a city alone
     "서울특별시 강남구",  # province and district, no road or number
     "Retry 2, Node 7, ABC 1234",
+    "HTTP/1.1 502 Bad Gateway",  # an HTTP status and its reason
+    "anyone else getting 502 Bad Gateway from the proxy?",
 ])
 def test_log_lines_with_numbers_and_commas_are_no_address(text: str) -> None:
     assert [match for match in find_pii(text) if match.entity == "STREET_ADDRESS"] == []
@@ -108,6 +110,10 @@ def test_parts_of_one_address_found_by_two_shapes_are_one_finding() -> None:
 def test_an_order_id_or_a_lower_case_word_before_a_street_is_not_its_name(text: str, street: str, kept: str) -> None:
     redacted = redact_text(text, {})
     assert street not in redacted and kept in redacted, redacted
+
+
+def test_a_road_named_like_a_status_is_still_a_street() -> None:
+    assert redact_text("Deliver to 502 Bad Gateway Road, Springfield", {}) == "Deliver to <STREET_ADDRESS>"
 
 
 @pytest.mark.parametrize(
