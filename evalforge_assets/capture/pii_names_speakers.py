@@ -4,7 +4,9 @@ Support chats and LLM conversations are stored as transcripts ("[16:30] Sandra: 
 "Agent (Chloé): Hi, who am I speaking with?"), and a speaker's name is often written nowhere else. A line start
 `Name:` is also a log field or a heading ("Status:", "Error:"), so a text counts as a transcript only when at least
 two lines start a turn and one of the speakers is a role (Bot, Agent, Customer, Assistant...). Then a speaker that
-is no role and no ordinary word is taken as a person, as is a name in brackets after a role ("Agent (Chloé)").
+is no role and no ordinary word is taken as a person, as is a name in brackets after a role ("Agent (Chloé)"). A
+chat app's export, whose turns carry a date and a time (`[07/04/2025, 19:40] Durmuşali: ...`, `12/03/2024, 09:15 -
+Bruno: ok`), is a transcript without a role: its speakers are the people who wrote.
 """
 
 from __future__ import annotations
@@ -22,11 +24,25 @@ _ROLES = frozenset([
     "utilisateur", "utente", "usuario", "usuário", "conseiller", "conseillère", "asistente", "assistente", "klant",
     "medewerker", "kund", "asiakas", "klient", "müşteri", "temsilci", "клиент", "оператор", "агент",
 ])
+# A word's letters, with the vowel signs of the Indic and Thai scripts and Latin's combining accents, which `\w`
+# leaves out (`पुरुषोत्तम`).
+_IN_WORD = r"[\w'’.\u0300-\u036f\u0900-\u0dff\u0e00-\u0eff-]"
 _TURN = re.compile(
-    rf"(?:^|{_LINE_BREAK})[ \t]*(?:\[[^\]\n]{{1,30}}\][ \t]*|\d{{1,2}}:\d{{2}}(?::\d{{2}})?[ \t]+)?"
-    r"(?P<speaker>[^\W\d_][\w'’.-]*(?:[ \t][^\W\d_][\w'’.-]*){0,2})"
+    rf"(?:^|{_LINE_BREAK})[ \t]*(?P<stamp>\[[^\]\n]{{1,30}}\][ \t]*|\d{{1,2}}:\d{{2}}(?::\d{{2}})?[ \t]+"
+    r"|\d{1,4}[./-]\d{1,2}[./-]\d{2,4},?[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[APap]\.?[Mm]\.?)?[ \t]+[-–][ \t]+)?"
+    rf"(?P<speaker>[^\W\d_]{_IN_WORD}*(?:[ \t][^\W\d_]{_IN_WORD}*){{0,2}})"
     r"(?:[ \t]*\((?P<aside>[^()\n\\]{1,40})\))?[ \t]*:[ \t]"
 )
+
+
+# A chat app's export dates every turn (`[07/04/2025, 19:40] Name:`, `12/03/2024, 09:15 - Name:`).
+# The comma after the date tells an export from a log line (`[2024-01-02 10:00:01] Kafka: ...`).
+_DATED = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4},[ \t]+\d{1,2}:\d{2}")
+
+
+def _exported(turns: list[re.Match[str]]) -> bool:
+    """Whether two turns or more carry a date and a time: a chat app's export, whose speakers are its people."""
+    return sum(1 for turn in turns if turn.group("stamp") and _DATED.search(turn.group("stamp"))) >= 2
 
 
 def _name(words: list[str]) -> bool:
@@ -41,7 +57,9 @@ def find_speakers(text: str) -> Iterator[Candidate]:
     if "\n" not in text and "\\n" not in text:
         return  # one line is no transcript
     turns = list(_TURN.finditer(text))
-    if len(turns) < 2 or not any(turn.group("speaker").lower() in _ROLES for turn in turns):
+    if len(turns) < 2:
+        return
+    if not any(turn.group("speaker").lower() in _ROLES for turn in turns) and not _exported(turns):
         return
     for turn in turns:
         speaker, aside = turn.group("speaker"), turn.group("aside")

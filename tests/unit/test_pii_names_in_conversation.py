@@ -71,3 +71,25 @@ def test_a_name_with_an_ordinary_word_in_it_is_not_echoed() -> None:
     """A travel plan's title read as a name must not take the destination with it."""
     text = '{"title": "Discovering Milan", "destination": "Milan", "days": 3}'
     assert '"destination": "Milan"' in redact_text(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a WhatsApp export: every turn dated, no role among the speakers
+            "[07/04/2025, 15:56] Durmuşali: naide zorlu az önce yazdı\n[07/04/2025, 15:58] Zeynep: tamam",
+            "[07/04/2025, 15:56] <PERSON>: naide zorlu az önce yazdı\n[07/04/2025, 15:58] <PERSON>: tamam",
+        ),
+        (  # the Android form, and speakers in a script with vowel signs
+            "15/02/2025, 09:45 - पुरुषोत्तम कलिता: हम लेट होंगे\n15/02/2025, 09:46 - दीपाली: ठीक है",
+            "15/02/2025, 09:45 - <PERSON>: हम लेट होंगे\n15/02/2025, 09:46 - <PERSON>: ठीक है",
+        ),
+    ],
+)
+def test_the_speakers_of_a_chat_apps_export_go(text: str, expected: str) -> None:
+    assert redact_text(text, {}) == expected
+
+
+def test_a_log_with_iso_timestamps_is_no_chat_export() -> None:
+    text = "[2024-01-02 10:00:01] Kafka: connection lost\n[2024-01-02 10:00:02] Redis: timeout"
+    assert redact_text(text, {}) == text
