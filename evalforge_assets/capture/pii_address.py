@@ -321,7 +321,7 @@ _POSTCODE_LAST_SHAPE = re.compile(
     rb"|[A-Z][A-Z][A-Z]?,?[ \t]+0000(?![\w-])"
 )
 # Before the postcode, on its line: a house or unit number, then a comma and the city's capital.
-_NUMBER_THEN_COMMA_CAPITAL = re.compile(rb"0[^\n]*?,[ \t]+[A-Z]")
+_COMMA_CAPITAL = re.compile(rb",[ \t]+[A-Z]")
 
 
 def _postcode_last_lines(text: str, shapes: Shapes) -> Iterator[tuple[int, int]]:
@@ -337,14 +337,29 @@ def _postcode_last_lines(text: str, shapes: Shapes) -> Iterator[tuple[int, int]]
     classes = shapes.classes
     if b". A" not in classes and b".  " not in classes:
         return
+    line_start, first_comma_capital = -1, -1
     for hit in _POSTCODE_LAST_SHAPE.finditer(digits):
         if hit.start() < searched_to:
             continue
-        line_start = digits.rfind(b"\n", 0, hit.start()) + 1
-        if _NUMBER_THEN_COMMA_CAPITAL.search(digits, line_start, hit.start()):
+        start = digits.rfind(b"\n", 0, hit.start()) + 1
+        if start != line_start:
+            # Once per line, not per postcode-like number on it: a long line holds many (each order id's digits),
+            # and a search from the line's start for each made the whole scan cubic in the line's length.
+            line_start, first_comma_capital = start, _first_comma_capital_after_a_digit(digits, start)
+        if first_comma_capital != -1 and first_comma_capital <= hit.start():
             line_end = digits.find(b"\n", hit.end())
             searched_to = len(digits) if line_end == -1 else line_end
             yield line_start, searched_to
+
+
+def _first_comma_capital_after_a_digit(digits: bytes, line_start: int) -> int:
+    """Where the first `, X` after the line's first digit ends (-1 if none): the house or unit number, then the
+    comma and the city's capital, that a postcode after it needs."""
+    line_end = digits.find(b"\n", line_start)
+    line_end = len(digits) if line_end == -1 else line_end
+    zero = digits.find(b"0", line_start, line_end)
+    match = _COMMA_CAPITAL.search(digits, zero + 1, line_end) if zero != -1 else None
+    return match.end() if match else -1
 
 
 # Not after a comma: `park avenue eau de parfum, 2 bottles` goes on to a quantity.
