@@ -26,8 +26,12 @@ _RUN = re.compile(r"(?<!\S)\S{8,66}(?!\S)")
 _SYMBOLS = frozenset("!@#$%^&*?~")
 # An e-mail address, a URL, a path or a query string (`/track?order=A24395&lang=ru-RU`), fields joined by colons
 # (a `.pgpass` line, `host:5432:*:user:secret`, which `pii_password_files` reads field by field), or a key and its
-# value (`DB_PASSWORD=…`, which `pii_context` reads as such).
-_NO_PASSWORD = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|://|^www\.|^[/~]|\?.*=|&.*=|=.*&|:.*:|^[A-Za-z_][\w.-]*[=:]")
+# value (`DB_PASSWORD=…`, which `pii_context` reads as such), or code: a stack frame's call
+# (`main.(*Server).handle(0xc0001a2000`, `client.invoke(payload`).
+_NO_PASSWORD = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.-]+|://|^www\.|^[/~]|\?.*=|&.*=|=.*&|:.*:|^[A-Za-z_][\w.-]*[=:]"
+    r"|\.\(|\)\.|\b0x[0-9a-fA-F]{2,}|[A-Za-z_]\w*\.[A-Za-z_]\w*\("
+)
 _SENTENCE_END = ".,;:"
 # A line break or tab written as an escape inside a JSON string ends the run (`#751874.\\nRegards,\\nThe`).
 _ESCAPED_BREAK = re.compile(r"\\[ntr]")

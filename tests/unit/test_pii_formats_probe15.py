@@ -84,3 +84,10 @@ def test_a_party_to_a_court_case_is_a_person(text: str, name: str) -> None:
 )
 def test_a_company_or_a_word_after_a_party_stays(text: str) -> None:
     assert redact_text(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    "frame", ["main.(*Server).handle(0xc0001a2000,", "self.client.Invoke(Payload1!)", "Foo::Bar(0x7ffd5a2b)"]
+)
+def test_a_stack_frame_in_a_text_about_passwords_is_no_password(frame: str) -> None:
+    assert _prose(f"password check failed\ngoroutine 17 [running]:\n{frame} {{0x9537, 0x2}}") == []
