@@ -204,6 +204,11 @@ _PROSE_TOKEN = re.compile(r"[^\s\"',;]+")
 _ASCII_RUN = re.compile(r"[!-~]{6,128}")
 
 
+# A dated id in a sentence after a password word is what it names, not the password (`password reset using
+# gpt-4o-2024-08-06`, `claude-3-5-sonnet-20241022`).
+_DATED_ID = re.compile(r"(?<!\d)(?:19|20)\d\d-?[01]\d-?[0-3]\d(?!\d)")
+
+
 def _password_after(text: str, word_end: int) -> tuple[int, int] | None:
     """Where the password after a password word is: one of the next few tokens ("the password I set was X",
     "pw X", "password: X", "mon mot de passe est X", "我的密碼是X")."""
@@ -216,7 +221,7 @@ def _password_after(text: str, word_end: int) -> tuple[int, int] | None:
         stripped = value.strip(".:=")
         if stripped.startswith("<") or "\\" in stripped or DATE_OR_TIME.match(stripped):
             return None  # already redacted, an escaped line break or a timestamp: the sentence has moved on
-        if len(stripped) >= 6 and stripped.isascii() and _looks_like_password(stripped):
+        if len(stripped) >= 6 and stripped.isascii() and _looks_like_password(stripped) and not _DATED_ID.search(stripped):
             start += value.find(stripped)
             return start, start + len(stripped)
     return None

@@ -91,3 +91,9 @@ def test_a_company_or_a_word_after_a_party_stays(text: str) -> None:
 )
 def test_a_stack_frame_in_a_text_about_passwords_is_no_password(frame: str) -> None:
     assert _prose(f"password check failed\ngoroutine 17 [running]:\n{frame} {{0x9537, 0x2}}") == []
+
+
+def test_a_dated_model_id_after_a_password_word_is_no_password() -> None:
+    text = "password reset for a user using gpt-4o-2024-08-06 on x86_64"
+    assert redact_text(text, {}) == text
+    assert redact_text("the password I set was Summer2024", {}) == "the password I set was <PASSWORD>"
