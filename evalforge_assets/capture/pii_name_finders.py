@@ -10,6 +10,7 @@ from evalforge_assets.capture.pii_names_citations import find_cited_names
 from evalforge_assets.capture.pii_names_cjk import find_cjk_cued_names
 from evalforge_assets.capture.pii_names_cues import find_cued_names
 from evalforge_assets.capture.pii_names_fields import find_field_names
+from evalforge_assets.capture.pii_names_handles import find_handle_names
 from evalforge_assets.capture.pii_names_keys import find_keyed_names
 from evalforge_assets.capture.pii_names_lists import find_listed_names
 from evalforge_assets.capture.pii_names_lowercase import find_lower_case_names
@@ -43,6 +44,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     found += find_paired_names(text, shapes)
     found += find_cited_names(text)
     found += find_task_owners(text)
+    found += find_handle_names(text)
     if ":" in text:
         found += find_speakers(text)
     if not shapes.ascii:

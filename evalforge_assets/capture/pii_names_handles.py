@@ -1,0 +1,48 @@
+"""Handles that spell a person's name, as chat tools write mentions (`cc @maria.lopez`, `@Priya can you check`,
+`thanks @jdoe`). Slack, Teams and GitHub threads name people this way more often than by their full name, and a
+handle that is a name identifies its owner as well as the name does.
+
+A mention is `@` and a handle after a space or the line's start (not an e-mail address, an npm scope `@types/node`
+or a decorator's call `@app.route(`). The handle is a name when one of its parts (split at `.`, `_` and `-`) is a
+given name or a common surname that is no English word (`maria.lopez`, `Priya`), when two of its parts are names
+(`will.smith`), or when it is an initial glued to such a surname (`jdoe` is not, `mkowalski` is). Channel words
+(`@here`, `@channel`, `@oncall`) and decorators (`@property`, `@dataclass`) are no names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_names import _given_names, _ordinary, _surname_ranks
+from evalforge_assets.capture.pii_patterns import Candidate
+
+_MENTION = re.compile(r"(?<![\w.@/+-])@(?P<handle>[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+){0,3})(?![\w@/(-])")
+_PARTS = re.compile(r"[._-]")
+_COMMON_SURNAME_RANK = 5_000
+
+
+def find_handle_names(text: str) -> Iterator[Candidate]:
+    """The mentions of `text` whose handle spells a person's name (see the module docstring)."""
+    if "@" not in text:
+        return
+    for match in _MENTION.finditer(text):
+        if _a_name(match.group("handle")):
+            yield "PERSON", match.start("handle"), match.end("handle")
+
+
+def _a_name(handle: str) -> bool:
+    parts = [part.capitalize() for part in _PARTS.split(handle) if part.isalpha() and len(part) >= 3]
+    named = [part for part in parts if _known(part)]
+    if any(not _ordinary(part) for part in named) or len(named) >= 2:
+        return True
+    if len(parts) == 1 and len(handle) >= 5 and handle.isalpha():
+        surname = handle[1:].capitalize()  # `mkowalski`: an initial glued to a surname
+        return _surname_ranks().get(surname, _COMMON_SURNAME_RANK + 1) <= _COMMON_SURNAME_RANK and not _ordinary(
+            surname
+        )
+    return False
+
+
+def _known(part: str) -> bool:
+    return part in _given_names() or _surname_ranks().get(part, _COMMON_SURNAME_RANK + 1) <= _COMMON_SURNAME_RANK

@@ -1,0 +1,35 @@
+"""Handles that spell a person's name (`capture/pii_names_handles.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+from evalforge_assets.capture.pii_names_handles import find_handle_names
+
+
+def _handles(text: str) -> list[str]:
+    return [text[start:end] for _, start, end in find_handle_names(text)]
+
+
+def test_mentions_that_spell_a_name_are_found() -> None:
+    text = "thanks @maria.lopez, can you check? cc @Priya @mkowalski and @will.smith"
+    assert _handles(text) == ["maria.lopez", "Priya", "mkowalski", "will.smith"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@here deploy is done, @oncall please verify @channel @everyone",
+        "@property\ndef name(self): ...\n@dataclass(frozen=True)\n@app.route('/x')",  # decorators
+        "npm i @types/node @angular/core",  # package scopes
+        "mail anna.berg@example.com",  # an e-mail address is the e-mail finder's
+        "ping @mark",  # a given name that is an English word, alone
+    ],
+)
+def test_mentions_that_name_no_one_stay(text: str) -> None:
+    assert _handles(text) == []
+
+
+def test_the_redactor_hides_the_handle_and_keeps_the_mention_sign() -> None:
+    assert redact_text("cc @maria.lopez on the rollout", {}) == "cc @<PERSON> on the rollout"
