@@ -406,6 +406,7 @@ _STREET_PARTICLES = frozenset(
      "zur", "auf", "op", "aan", "bij", "sur", "sous", "en", "al", "al.", "ul.", "pl.", "os.", "gg.", "jl.")
 )
 _NAME_WORD = re.compile(r"[^\s,]+")
+_HOUSE_NUMBER_WORD = re.compile(_HOUSE_NUMBER)
 # Street types in lower case too, as French, Polish or Romanian write them before the name (`chemin`, `ul.`).
 _NAME_WORDS = _STREET_PARTICLES | frozenset(
     word.lower()
@@ -426,7 +427,7 @@ def _name_start(text: str, start: int, end: int) -> int:
         return start  # a block of lines (`H.No. 3-3-31, Kaveri Block\n18th Cross`) is read whole
     words = []
     for word in _NAME_WORD.finditer(text, start, end):
-        if re.fullmatch(_HOUSE_NUMBER, word.group()):
+        if _HOUSE_NUMBER_WORD.fullmatch(word.group()):
             break
         words.append(word)
     cut = start

@@ -63,7 +63,8 @@ def key_kind(key: str) -> str | None:
         return None
     if normalized.endswith(_PASSWORD_KEYS) and not normalized.endswith(("bypass", "compass", "surpass")):
         return "PASSWORD"
-    if _CONFIRMATION_END.search(normalized) and _CONFIRMATION_END.sub("", normalized).endswith(_PASSWORD_KEYS):
+    unconfirmed = _CONFIRMATION_END.sub("", normalized)
+    if unconfirmed != normalized and unconfirmed.endswith(_PASSWORD_KEYS):
         return "PASSWORD"  # `password_confirm`, `passwordConfirmation`, `password2`: the same password again
     if normalized == "key":
         return "KEY"

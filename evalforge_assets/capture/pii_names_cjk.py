@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 
 # Han characters (with the iteration mark 々) and Hangul syllables, as character-class ranges; the other name finders
 # of these scripts use the same. Kana here are letters only: the middle dot `・` separates names in a list.
@@ -87,17 +87,13 @@ _NAME = rf"(?P<name>{_CJK_NAME}|{_HANGUL_NAME})"
 _SPACE = r"[ \t\u3000]?"
 
 
-def _alternatives(words: tuple[str, ...]) -> str:
-    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-
-
 # A one-character honorific must end its word (`氏名` is "full name", `様式` "form"); a longer one may run on into the
 # sentence, as Chinese writes it (`王先生已经回电`).
 _HONORIFICS = (
-    _alternatives(tuple(word for word in _JA_AFTER + _ZH_AFTER + _KO_AFTER if len(word) > 1))
-    + rf"|(?:{_alternatives(tuple(word for word in _JA_AFTER + _KO_AFTER if len(word) == 1))})(?![{HAN}])"
+    phrase_alternation(tuple(word for word in _JA_AFTER + _ZH_AFTER + _KO_AFTER if len(word) > 1))
+    + rf"|(?:{phrase_alternation(tuple(word for word in _JA_AFTER + _KO_AFTER if len(word) == 1))})(?![{HAN}])"
 )
-_JAPANESE_FAMILY = _alternatives(tuple(JAPANESE_FAMILY_NAMES))
+_JAPANESE_FAMILY = phrase_alternation(tuple(JAPANESE_FAMILY_NAMES))
 # A name then its honorific: the name starts its run (a space, a punctuation mark, a particle or nothing before it),
 # or, in a run written together with the sentence before it (`昨日田中さんが`), a Japanese family name starts it.
 _HONORIFIC_AFTER = re.compile(rf"(?<![{HAN}{HANGUL}おご]){_NAME}{_SPACE}(?:{_HONORIFICS})")
@@ -107,7 +103,7 @@ _FAMILY_HONORIFIC = re.compile(
 # The label as a line writes it (`著者: …`, `担当者は …`) or as a JSON key (`"姓名": "王芳"`); the one-character keys of a
 # contact record (`"姓": "山田", "名": "太郎"`, `"성": "김"`) only quoted, since in a sentence they start other words.
 _LABEL = re.compile(
-    rf"(?:(?:{_alternatives(_LABELS)})[\"']?|[\"'](?:姓|名|성|名字)[\"'])[ \t\u3000]*(?:[:：]|は|은|는)[ \t\u3000]*[\"']?"
+    rf"(?:(?:{phrase_alternation(_LABELS)})[\"']?|[\"'](?:姓|名|성|名字)[\"'])[ \t\u3000]*(?:[:：]|は|은|는)[ \t\u3000]*[\"']?"
 )
 # One name of a list after a label, with the affiliation marks of an author list (`^1`, `¹`, `*`).
 _LISTED = re.compile(rf"{_NAME}(?:\^?\d{{1,2}}|[¹²³⁴⁵⁶⁷⁸⁹*†‡])*(?P<sep>[ \t\u3000]*[、，,・/][ \t\u3000]*)?")

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_names import _common_given_names, _given_names, _ordinary
-from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 
 _WORD = r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*"
 # A bullet or a number may lead the line, and a checkbox; a dash (any width) or a colon follows the name; the task starts with a
@@ -36,7 +36,7 @@ _TASK_VERBS = (
     "compile", "gather", "arrange", "plan", "research", "verify", "validate", "notify", "inform", "remind", "loop",
     "get", "find", "make", "take", "handle", "lead", "drive", "to", "will", "owns", "needs", "must",
 )
-_TASK = re.compile(r"[ \t]*[-–—:][ \t]+(?:" + "|".join(sorted(_TASK_VERBS, key=len, reverse=True)) + r")\b")
+_TASK = re.compile(r"[ \t]*[-–—:][ \t]+(?:" + phrase_alternation(_TASK_VERBS) + r")\b")
 
 
 def find_task_owners(text: str) -> Iterator[Candidate]:
