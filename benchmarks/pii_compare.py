@@ -266,6 +266,7 @@ FROZEN_CORPORA = {
     "blind13": (pii_blind.BLIND13, "Blind PII probe 13 (tests/corpora/pii_blind13.jsonl"),
     "blind14": (pii_blind.BLIND14, "Blind PII probe 14 (tests/corpora/pii_blind14.jsonl"),
     "blind15": (pii_blind.BLIND15, "Blind PII probe 15 (tests/corpora/pii_blind15.jsonl"),
+    "blind16": (pii_blind.BLIND16, "Blind PII probe 16 (tests/corpora/pii_blind16.jsonl"),
 }
 
 
