@@ -3,14 +3,16 @@
     python3 -m uv run --frozen python tools/train_person_model.py           # writes person_token_model.json
     python3 -m uv run --frozen python tools/train_person_model.py --check   # retrains, compares with the file
 
-Training data: blind probes 1-6 (`tests/corpora/pii_blind.py`), never probes 7 and later, which measure the model.
+Training data: blind probes 1-10 and 12 (`tests/corpora/pii_blind.py`), never probes 11 and 13 and later, whose
+names were never looked at and which measure the model.
 Each capitalised word the rules left (`pii.rule_findings`) is one example, labelled by whether it lies inside an
 occurrence of a planted PERSON value; a word inside one of the probe's hard negatives weighs three times as much,
 because those are the look-alikes (companies named after people, brands, products) that must stay readable.
 
 The threshold is chosen from the training probes alone, by leaving each out in turn: the lowest probability at
-which the words taken on the probes left out damage at most `DAMAGE_BUDGET` of their hard negatives, pooled over
-the six folds. scikit-learn is a development dependency: the product reads only the JSON.
+which at least `LEAST_PRECISION` of the words taken on the probes left out lie in names, pooled over the folds. (A
+budget of damaged hard negatives, used before, moved with how densely each probe's writer listed them.)
+scikit-learn is a development dependency: the product reads only the JSON.
 """
 
 from __future__ import annotations
@@ -37,14 +39,25 @@ from evalforge_assets.capture.pii_names_learned import (
 )
 from evalforge_assets.capture.pii_not_people import names_no_one
 from tests.corpora.pii import occurrences
-from tests.corpora.pii_blind import BLIND1, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BlindCorpus
+from tests.corpora.pii_blind import (
+    BLIND1,
+    BLIND2,
+    BLIND3,
+    BLIND4,
+    BLIND5,
+    BLIND6,
+    BLIND7,
+    BLIND8,
+    BLIND9,
+    BLIND10,
+    BLIND12,
+    BlindCorpus,
+)
 
-TRAINING_PROBES = (BLIND1, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6)
+TRAINING_PROBES = (BLIND1, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND7, BLIND8, BLIND9, BLIND10, BLIND12)
 REGULARIZATION = 0.3  # scikit-learn's C: smaller is smoother
 NEGATIVE_WEIGHT = 3.0
-DAMAGE_BUDGET = (
-    0.005  # at most half a point more of the hard negatives damaged, on probes the model did not see
-)
+LEAST_PRECISION = 0.75  # three in four words taken lie in names, on probes the model did not see
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.925, 0.95, 0.97, 0.98, 0.99)
 SMALLEST_WEIGHT = 1e-4  # weights below this are left out of the file
 
@@ -110,7 +123,8 @@ def fit(examples: list[Examples]) -> tuple[DictVectorizer, LogisticRegression]:
 
 def choose_threshold(per_probe: list[Examples]) -> tuple[float, dict[float, tuple[int, int, int]]]:
     """Leave each probe out and pool, per threshold, the words taken that lie in names, all words taken, and the
-    hard negatives they damage; return the lowest threshold whose damage stays within the budget, and the counts."""
+    hard negatives they damage; return the lowest threshold at which enough of the words taken lie in names, and
+    the counts."""
     pooled = {threshold: [0, 0, 0] for threshold in THRESHOLDS}
     for left_out in range(len(per_probe)):
         vectorizer, model = fit([part for index, part in enumerate(per_probe) if index != left_out])
@@ -122,10 +136,10 @@ def choose_threshold(per_probe: list[Examples]) -> tuple[float, dict[float, tupl
             pooled[threshold][0] += int((taken & (labels == 1)).sum())
             pooled[threshold][1] += int(taken.sum())
             pooled[threshold][2] += len({held.negative_of[i] for i in np.flatnonzero(taken)} - {None})
-    negatives = sum(part.negatives for part in per_probe)
     counts = {threshold: (names, taken, damaged) for threshold, (names, taken, damaged) in pooled.items()}
     for threshold in THRESHOLDS:
-        if counts[threshold][2] <= DAMAGE_BUDGET * negatives:
+        names, taken, _ = counts[threshold]
+        if taken and names >= LEAST_PRECISION * taken:
             return threshold, counts
     return THRESHOLDS[-1], counts
 
@@ -146,7 +160,7 @@ def train() -> dict:
         "names": sum(sum(part.labels) for part in per_probe),
         "regularization": REGULARIZATION,
         "negative_weight": NEGATIVE_WEIGHT,
-        "damage_budget": DAMAGE_BUDGET,
+        "least_precision": LEAST_PRECISION,
         "hard_negatives": sum(part.negatives for part in per_probe),
         "left_out": {
             str(t): {"in_names": n, "taken": k, "negatives_damaged": d} for t, (n, k, d) in counts.items()

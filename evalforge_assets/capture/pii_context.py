@@ -328,8 +328,9 @@ def _mixed_case_random(value: str) -> bool:
     return upper >= 4 and lower >= 4 and digits >= 2 and len(set(value)) >= 20
 
 
-# `scheme://user:password@host`, the password holding any symbol (`#`, `?`, `@`) but no space or slash.
-_URL_PASSWORD = re.compile(r"://[^\s:/@]+:(\S+?)@(?=[\w.-]+(?::\d+)?(?:[/\s\"'?]|$))")
+# `scheme://user:password@host`, the password holding any symbol (`#`, `?`, `@`) but no space or slash; the host a
+# name, an IPv4 address or an IPv6 address, in brackets or (as some drivers' strings write it) without.
+_URL_PASSWORD = re.compile(r"://[^\s:/@]+:(\S+?)@(?=\[?[\w.:-]+\]?(?::\d+)?(?:[/\s\"'?]|$))")
 
 
 def find_url_passwords(text: str) -> Iterator[Candidate]:

@@ -21,6 +21,7 @@ from evalforge_assets.capture.pii_patterns import Candidate
 _PASSWORD_WORDS = re.compile(
     r"passw|passcode|passphrase|kennwort|contrase[ñn]a|senha|mot de passe|wachtwoord|parol|hasł|haslo|пароль"
     r"|[şs]ifre|salasana|heslo|jelsz[óo]|l[öo]senord|adgangskode|passord|lozinka|geslo|パスワード|密码|비밀번호"
+    r"|palavra-passe|κωδικ|συνθηματικ"
 )
 _RUN = re.compile(r"(?<!\S)\S{8,66}(?!\S)")
 _SYMBOLS = frozenset("!@#$%^&*?~")

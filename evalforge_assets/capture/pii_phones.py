@@ -129,7 +129,7 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
         if value.isdigit() and value[0] != "0" and _touches_letters(text, match.start(), match.end()):
             continue  # `我的订单2088933046还没有发货`: bare digits joined to a word are an order's or an account's id
         number = value.strip()
-        if not _phone_valid(number) or _PAIRS_BEYOND_A_PHONE.fullmatch(number):
+        if not _phone_valid(number) or _PAIRS_BEYOND_A_PHONE.fullmatch(number) or _HOURS.fullmatch(number):
             continue
         if _NATIONAL_GROUPS.fullmatch(number) and _a_register_before(text, match.start()):
             continue  # `RCS Paris B 812 345 678`: a register's number in a phone's groups
@@ -190,6 +190,11 @@ _PHONE_WORDS = (
     "mon numéro est", "llamó desde", "mi número es", "llámame al", "ligou do", "meu número é", "ha chiamato dal",
     "il mio numero è", "chiamami al", "mój numer to", "moje číslo je", "мені за номером", "мне по номеру",
     "ezen a számon", "numerosta", "numeroon", "numaram", "qua số", "nomor saya", "hubungi saya di",
+    # A line of one's own or of a service ("My direct line is 5001.5325", "Mitt direktenummer er 98353896").
+    "direct line", "direct dial", "hotline", "helpline", "direktenummer", "direktnummer", "durchwahl",
+    "прямой номер", "прямий номер", "по телефону", "за телефоном", "hattım", "hattim", "direkte nummer",
+    "nås på", "kontaktes på", "chiamarmi al", "chiamarci al", "телефонуйте на", "звоните на", "τηλέφωνό",
+    "dial-in",
 )
 _CUED_PHONE = re.compile(
     r"(?<![A-Za-z0-9_-])(?i:" + phrase_alternation(_PHONE_WORDS)
@@ -199,6 +204,8 @@ _BEFORE_CJK_CALL = re.compile(
     r"(?<![\w.+-])(?P<number>\+?\d[\d ()-]{5,18}\d)[ \t]*(?:に|まで|へ|로|으로)?[ \t]*(?:折り返し|お電話|電話|回电|致电|전화|연락)"
 )
 _VERSION_OR_ADDRESS = re.compile(r"\d+\.\d+\.\d+")
+# Opening hours written as a range of clock times (`helpline hours 0900-1700`).
+_HOURS = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d[ ]?[-–][ ]?(?:[01]\d|2[0-3])[0-5]\d")
 
 
 # The ASCII words of the phone words: ASCII text without one of them has no cue (one set test on `Shapes.words`).
@@ -218,7 +225,12 @@ def find_cued_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candid
     for match in matches:
         number = match.group("number").rstrip(" (./-")
         digits = sum(char.isdigit() for char in number)
-        if 7 <= digits <= 15 and not DATE_OR_TIME.search(number) and not _VERSION_OR_ADDRESS.search(number):
+        if (
+            7 <= digits <= 15
+            and not DATE_OR_TIME.search(number)
+            and not _VERSION_OR_ADDRESS.search(number)
+            and not _HOURS.fullmatch(number)
+        ):
             yield "PHONE", match.start("number"), match.start("number") + len(number)
 
 

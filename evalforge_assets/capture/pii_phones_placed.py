@@ -7,7 +7,14 @@
   makes it a phone's (`phone`, `mobile`, `my`, `'To'`), not an order's or an invoice's;
 - **the number on an emergency contact's line** (`Emergency contact: Lars Svendsen (spouse) – 29 39 54 66`);
 - **a chat answer to a question for a phone number** (`Bot: What's the best number to reach you?` then `Dolores:
-  57 308 852 90 50`): the next line's message is the number alone (not after "What's your order number?").
+  57 308 852 90 50`): the next line's message is the number alone (not after "What's your order number?");
+- **a number beside an e-mail address in a list of contact details** (`Kontakt: ola@example.no, 71673919`,
+  `(HR, hr@example.com, 5368.2576)`, `me at anna@example.com or on 4757.8628`, `12 Main St | 67897684 |
+  ola@example.no`): a comma or semicolon and a space, a pipe, or "or" between them (not a CSV row's comma, whose
+  column says what the number is); or a number alone on the line above or below
+  an e-mail address alone on its line;
+- **a number after a signature's phone label** (`T: 70385673`, `M 918 31 454`, `F: 9128 0564`) at a line's start or
+  after a `|`.
 
 A number is phone-shaped as `pii_called.phone_value` reads it: digits with a phone's separators, no date.
 """
@@ -20,7 +27,7 @@ from collections.abc import Iterator
 from evalforge_assets.capture.pii_answers import answers
 from evalforge_assets.capture.pii_called import phone_value
 from evalforge_assets.capture.pii_names_cue_words import SIGN_OFFS, THANKS
-from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
+from evalforge_assets.capture.pii_patterns import _EMAIL, Candidate, phrase_alternation
 from evalforge_assets.capture.pii_shapes import Shapes
 
 _FEWEST, _MOST = 7, 15
@@ -45,17 +52,39 @@ _ASKED = re.compile(
     r"[^\n]*\?[ \t]*$"
 )
 _GATE_WORDS = frozenset([b"number", b"emergency"])
+_WORD_AFTER = re.compile(r"[ \t]+[^\W\d_]")
+_BESIDE_AN_EMAIL = re.compile(
+    rf"(?:{_EMAIL.pattern})(?:[ \t]*[,;][ \t]+|[ \t]*\|[ \t]*|[ \t]+or(?:[ \t]+(?:on|at))?[ \t]+)(?P<after>{_NUMBER})"
+    rf"|(?<![\w.+-])(?P<before>{_NUMBER})(?:[ \t]*[,;][ \t]+|[ \t]*\|[ \t]*|[ \t]+or[ \t]+)(?:{_EMAIL.pattern})"
+)
+# A signature's phone label, at a line's start or after a separator (`T: 70385673`, `Telefon … | M 918 31 454`).
+_LABELLED = re.compile(
+    rf"(?m)(?:^[ \t>]*|[|·][ \t]*)(?:[TMFP]|Tel|Mob|Ph|Fax|GSM)\.?:?[ \t]+(?P<number>{_NUMBER})[ \t]*(?=$|[|·])"
+)
+# A number alone on its line, with an e-mail address alone on the line after it or before it (an address block).
+_NUMBER_BY_EMAIL_LINE = re.compile(
+    rf"(?m)^[ \t]*(?P<number>{_NUMBER})[ \t]*\n[ \t]*(?:{_EMAIL.pattern})[ \t]*$"
+    rf"|^[ \t]*(?:{_EMAIL.pattern})[ \t]*\n[ \t]*(?P<below>{_NUMBER})[ \t]*$"
+)
 
 
 def find_placed_phones(text: str, shapes: Shapes) -> Iterator[Candidate]:
-    """PHONE candidates for numbers in a signature, after "number", on an emergency contact's line, and in a chat
-    answer to a question for a number (see the module docstring)."""
+    """PHONE candidates for numbers in a signature, after "number", on an emergency contact's line, in a chat
+    answer to a question for a number, beside an e-mail address and after a signature's label (see the module
+    docstring)."""
     if not shapes.number_run:  # no room for seven digits with a phone's separators
         return
     if "\n" in text:
         if not shapes.ascii or not shapes.words.isdisjoint(_CLOSING_FIRST_WORDS):
             yield from _signature_numbers(text)
         yield from _answers(text)
+    if "@" in text:
+        yield from _beside_an_email(text)
+        for match in _NUMBER_BY_EMAIL_LINE.finditer(text):
+            side = "number" if match.group("number") is not None else "below"
+            yield from _if_a_phone(text, *match.span(side))
+    for match in _LABELLED.finditer(text):
+        yield from _if_a_phone(text, *match.span("number"))
     if not (shapes.ascii and shapes.words.isdisjoint(_GATE_WORDS)):
         yield from _said_to_be(text)
         for line in _EMERGENCY_LINE.finditer(text):
@@ -94,3 +123,12 @@ def _answers(text: str) -> Iterator[Candidate]:
     for start, end in answers(text, _ASKED):
         if _NUMBER_RUN.fullmatch(text, start, end):
             yield from _if_a_phone(text, start, end)
+
+
+def _beside_an_email(text: str) -> Iterator[Candidate]:
+    for match in _BESIDE_AN_EMAIL.finditer(text):
+        side = "after" if match.group("after") is not None else "before"
+        start, end = match.span(side)
+        if side == "after" and text[start:end].strip().isdigit() and _WORD_AFTER.match(text, end):
+            continue  # a count or a size (`c@d.com, 12345678 bytes`), not a number written as a phone's
+        yield from _if_a_phone(text, start, end)

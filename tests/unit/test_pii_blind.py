@@ -36,31 +36,37 @@ from tests.corpora import pii_blind, pii_foreign
 # lists' every author, GEDCOM records and an obituary's family took probe 12's names from 28.7% to 27.2%; Georgian and
 # Armenian names standing alone probe 14's from 18.5% to 17.4% and probe 6's from 8.7% to 7.6%. Spelled names and a
 # lower-case given name before an English verb lowered probes 8, 11, 12 and 13 (probe 12 26.8% -> 25.3%), names
-# speakers give in lower case probes 6, 12 and 13.
+# speakers give in lower case probes 6, 12 and 13. The person model trained on probes 1-10 and 12 instead of 1-6
+# (`docs/ingestion.md`, "Training") lowered names on probes 7-12, 14 and 15 (8 21.9% -> 11.5%, 12 22.6% -> 16.9%) and
+# raised them on 1, 2 and 4-6 by 0.1-0.6 point and on 13 by 0.6; it lowered the negatives of probes 2-4, 7, 9, 10 and
+# 12-15 and raised probe 11's from 6.44% to 7.13%. Probe 16 was pinned and first scored with the code before it
+# (names 9.93%, streets 12.93%, negatives 7.61%).
 LEVELS = {
-    pii_blind.BLIND1: (0.018, 0.032, 0.004),
-    pii_blind.BLIND2: (0.014, 0.033, 0.018),
-    pii_blind.BLIND3: (0.052, 0.018, 0.014),
-    pii_blind.BLIND4: (0.085, 0.018, 0.018),
-    pii_blind.BLIND5: (0.072, 0.052, 0.012),
-    pii_blind.BLIND6: (0.069, 0.044, 0.038),
-    pii_blind.BLIND7: (0.078, 0.043, 0.037),
-    pii_blind.BLIND8: (0.22, 0.026, 0.036),
-    pii_blind.BLIND9: (0.112, 0.026, 0.076),
-    pii_blind.BLIND10: (0.039, 0.014, 0.05),
-    pii_blind.BLIND11: (0.205, 0.063, 0.066),
-    pii_blind.BLIND12: (0.227, 0.078, 0.052),
-    pii_blind.BLIND13: (0.147, 0.09, 0.04),
-    pii_blind.BLIND14: (0.168, 0.136, 0.039),
-    pii_blind.BLIND15: (0.13, 0.042, 0.063),
+    pii_blind.BLIND1: (0.019, 0.031, 0.003),
+    pii_blind.BLIND2: (0.015, 0.032, 0.016),
+    pii_blind.BLIND3: (0.051, 0.018, 0.013),
+    pii_blind.BLIND4: (0.091, 0.018, 0.017),
+    pii_blind.BLIND5: (0.078, 0.051, 0.012),
+    pii_blind.BLIND6: (0.074, 0.044, 0.038),
+    pii_blind.BLIND7: (0.047, 0.044, 0.029),
+    pii_blind.BLIND8: (0.115, 0.026, 0.036),
+    pii_blind.BLIND9: (0.054, 0.026, 0.064),
+    pii_blind.BLIND10: (0.032, 0.014, 0.036),
+    pii_blind.BLIND11: (0.18, 0.062, 0.072),
+    pii_blind.BLIND12: (0.169, 0.078, 0.035),
+    pii_blind.BLIND13: (0.152, 0.088, 0.033),
+    pii_blind.BLIND14: (0.159, 0.136, 0.032),
+    pii_blind.BLIND15: (0.122, 0.042, 0.055),
+    pii_blind.BLIND16: (0.079, 0.129, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
          pii_blind.BLIND8: 2000, pii_blind.BLIND9: 2000, pii_blind.BLIND10: 2000, pii_blind.BLIND11: 2000,
          pii_blind.BLIND12: 2000, pii_blind.BLIND13: 2000, pii_blind.BLIND14: 2000,
-         pii_blind.BLIND15: 2000}
+         pii_blind.BLIND15: 2000, pii_blind.BLIND16: 1200}
 # Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
-# in forms the finders still miss, and probes 5, 6 and 7 tokens (probe 6's are random session ids under `session_id`).
+# in forms the finders still miss, and probes 5, 6, 7 and 16 tokens (probe 6's and 16's are random session ids under
+# `session_id`, kept on purpose: `docs/ingestion.md`).
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
 MEASURED_LEAKS = {
     pii_blind.BLIND5: {"EMAIL": 0.02, "TOKEN": 0.006},
@@ -74,24 +80,26 @@ MEASURED_LEAKS = {
     pii_blind.BLIND13: {},
     pii_blind.BLIND14: {},
     pii_blind.BLIND15: {},
+    pii_blind.BLIND16: {"TOKEN": 0.11},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.018, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND2: {"PHONE": 0.009, "IBAN": 0.029, "CREDIT_CARD": 0.008, "US_SSN": 0.0, "PASSWORD": 0.004},
-    pii_blind.BLIND3: {"PHONE": 0.021, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
-    pii_blind.BLIND4: {"PHONE": 0.093, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND5: {"PHONE": 0.014, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
-    pii_blind.BLIND6: {"PHONE": 0.009, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND2: {"PHONE": 0.005, "IBAN": 0.029, "CREDIT_CARD": 0.008, "US_SSN": 0.0, "PASSWORD": 0.004},
+    pii_blind.BLIND3: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
+    pii_blind.BLIND4: {"PHONE": 0.092, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND5: {"PHONE": 0.008, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
+    pii_blind.BLIND6: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND7: {"PHONE": 0.031, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND8: {"PHONE": 0.031, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND9: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND10: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND8: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND9: {"PHONE": 0.021, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND10: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND11: {"PHONE": 0.013, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND12: {"PHONE": 0.065, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND13: {"PHONE": 0.058, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND14: {"PHONE": 0.018, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND13: {"PHONE": 0.057, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND14: {"PHONE": 0.016, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND15: {"PHONE": 0.022, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND16: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
 }
 
 

@@ -55,6 +55,12 @@ def test_a_name_after_no_cue_is_read_from_how_it_stands(text: str, name: str) ->
         "iban DE38225239388818501760 rejected; reply SIM to confirm",
         "Customer: <PERSON>, city <LOCATION>",
         "In April and on Monday the Error Budget Policy applies.",
+        # Identifiers in CamelCase whose last part is an ordinary word, and the words of formats and types.
+        "42.79 GiB is allocated by PyTorch, and 1.00 GiB is reserved by PyTorch but unallocated.",
+        "when calling the InvokeModel operation: not authorized to perform bedrock:InvokeModel",
+        "raised SSLError twice; VerificationResult was empty",
+        "Unterminated string in JSON at position 1113; failed to parse JSON from model output",
+        "expected Boolean, got Integer",
     ],
 )
 def test_companies_places_titles_codes_and_placeholders_are_not_asked(text: str) -> None:
@@ -96,10 +102,23 @@ def test_a_name_like_word_before_an_ordinary_word_is_a_phrase_not_a_name(text: s
     assert _learned(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Call McQueen tomorrow about the lease.", "McQueen"),  # a surname's prefix before the capital
+        ("Ask DeShawn whether the parcel came.", "DeShawn"),
+        ("MacArthur signed for it at the gate.", "MacArthur"),
+    ],
+)
+def test_a_surname_with_a_capital_inside_is_still_asked(text: str, name: str) -> None:
+    start = text.index(name)
+    assert (start, start + len(name)) in capitalised_words(text, [])
+
+
 def test_a_run_goes_whole_with_the_word_the_model_takes() -> None:
     """The surname alone scores under the threshold here; it goes with the given name of its run."""
     assert _learned("The parcel was signed for by Adaeze Oyelaran at the gate.") == ["Adaeze Oyelaran"]
-    assert _learned("Oyelaran signed for the parcel at the gate.") == []
+    assert _learned("We met Oyelaran at the gate.") == []
 
 
 def test_words_next_to_each_other_are_one_name_and_its_other_mentions_go_too() -> None:
@@ -136,7 +155,7 @@ def test_the_same_function_makes_the_features_for_training_and_for_scoring() -> 
     assert model.score(features) > model.logit_threshold
 
 
-def test_the_model_was_trained_on_probes_1_to_6_only() -> None:
+def test_the_model_was_trained_on_probes_1_to_10_and_12_only() -> None:
     document = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     training = (
         pii_blind.BLIND1,
@@ -145,6 +164,11 @@ def test_the_model_was_trained_on_probes_1_to_6_only() -> None:
         pii_blind.BLIND4,
         pii_blind.BLIND5,
         pii_blind.BLIND6,
+        pii_blind.BLIND7,
+        pii_blind.BLIND8,
+        pii_blind.BLIND9,
+        pii_blind.BLIND10,
+        pii_blind.BLIND12,
     )
     assert document["trained_on"] == {probe.file_name: probe.sha256 for probe in training}
     assert not any(name.startswith("w=") for name in document["weights"])

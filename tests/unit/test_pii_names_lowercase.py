@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from evalforge_assets.capture.pii import find_pii, redact_text
+from evalforge_assets.capture.pii import find_pii, redact_text, rule_findings
 from evalforge_assets.capture.pii_decode import normalize
 from evalforge_assets.capture.pii_names_lowercase import find_lower_case_names
 from evalforge_assets.capture.pii_shapes import Shapes
@@ -87,13 +87,20 @@ def test_a_relative_names_whoever_follows(text: str, names: list[str]) -> None:
     "text",
     [
         "my son Will is here",  # an everyday word
-        "Uncle Sam wants you",  # capitalised, the word is part of a title or a brand
-        "Papa John's delivered late",
+        "Papa John's delivered late",  # capitalised, the word is part of a title or a brand
         "Big Brother is watching",
     ],
 )
 def test_a_relative_before_a_word_or_in_a_title_names_no_one(text: str) -> None:
     assert _names(text) == []
+
+
+def test_a_capitalised_relative_is_no_cue() -> None:
+    """The rules read no name after `Uncle`; the learned look, which sees a known given name before a verb, still
+    takes `Sam` (`docs/ingestion.md`, "Training": a title like this is the kind of word it cannot tell apart)."""
+    text = "Uncle Sam wants you"
+    assert [match for match in rule_findings(text) if match.entity == "PERSON"] == []
+    assert _names(text) == ["Sam"]
 
 
 def test_footnote_marks_after_a_name_stay_apart_from_it() -> None:

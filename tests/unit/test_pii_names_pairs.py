@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evalforge_assets.capture.pii import redact_text
+from evalforge_assets.capture.pii import redact_text, rule_findings
 from evalforge_assets.capture.pii_names_pairs import find_paired_names
 from evalforge_assets.capture.pii_shapes import Shapes
 
@@ -59,8 +59,16 @@ def test_a_name_joined_to_a_found_name_is_a_person(text: str, redacted: str) -> 
     [
         ("The deal between Anna Berg and Microsoft closed.", "The deal between <PERSON> and Microsoft closed."),
         ("Anna Berg and Then we left", "<PERSON> and Then we left"),
-        ("Romeo and Juliet opens tonight", "Romeo and Juliet opens tonight"),  # no name found to vouch for them
     ],
 )
 def test_a_word_joined_to_a_found_name_that_is_no_known_name_stays(text: str, redacted: str) -> None:
     assert redact_text(text, {}) == redacted
+
+
+def test_a_pair_is_vouched_for_only_by_a_name_found_first() -> None:
+    """No rule finds a name in a play's title, so the pair rule takes neither; the learned look takes `Juliet` after
+    "and" (a known given name where names stand), and the pair rule then takes `Romeo` with it: a title made of
+    two given names reads as two people (`docs/ingestion.md`, "Training")."""
+    text = "Romeo and Juliet opens tonight"
+    assert [match for match in rule_findings(text) if match.entity == "PERSON"] == []
+    assert redact_text(text, {}) == "<PERSON> and <PERSON> opens tonight"
