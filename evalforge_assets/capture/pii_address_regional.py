@@ -106,9 +106,13 @@ def _may_hold_indian(text: str, shapes: Shapes) -> bool:
     return _IN_MARKERS.search(text) is not None
 _DEV = "\u0900-\u097f"
 _DEV_PART = rf"[{_DEV}]+\.?(?:[ \t]+(?:[{_DEV}]+\.?|\d{{1,4}})){{0,4}}"
+# Spoken or typed without commas (`मकान नं 64 सिविल लाइंस असम 775864`), the first part follows the number after a
+# space. A part ends before a speaker's label on the next line (`\nकॉलर:`).
+_DEV_ADDRESS_PART = rf"{_DEV_PART}(?![{_DEV}\d]|[ \t]*:)"
 _HINDI = re.compile(
     rf"(?:मकान|फ्लैट|प्लॉट|म\.)[ \t]*(?:नं\.?|नंबर|संख्या)[ \t]*\d{{1,4}}(?:[-/]\d{{1,4}})?"
-    rf"(?:{_IN_BREAK}{_DEV_PART}){{1,6}}(?:[ \t]*-?[ \t]*[1-9]\d{{5}}(?!\d))?"
+    rf"(?:(?:{_IN_BREAK}|[ \t]+){_DEV_ADDRESS_PART})(?:{_IN_BREAK}{_DEV_ADDRESS_PART}){{0,5}}"
+    rf"(?:[ \t]*-?[ \t]*[1-9]\d{{5}}(?!\d))?"
 )
 _HI_MARKERS = re.compile(r"(?:मकान|फ्लैट|प्लॉट|म\.)[ \t]*(?:नं|नंबर|संख्या)")
 

@@ -27,6 +27,7 @@ from evalforge_assets.capture.pii_address_keys import (
 )
 from evalforge_assets.capture.pii_address_prose import find_prose_addresses
 from evalforge_assets.capture.pii_address_stacked import find_stacked_streets
+from evalforge_assets.capture.pii_address_vcard import find_vcard_streets
 from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_csv_columns import find_table_cells
 from evalforge_assets.capture.pii_ibans import find_ibans
@@ -432,6 +433,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_address_blocks(text, shapes)
     found += find_answered_addresses(text)
     found += find_stacked_streets(text)
+    found += find_vcard_streets(text)  # gated inside: a literal search for ADR
     found += find_placed_phones(text, shapes)
     found += find_prose_addresses(text, shapes)
     found += find_table_cells(text)

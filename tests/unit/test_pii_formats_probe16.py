@@ -1,6 +1,7 @@
 """Structured values that blind probe 16 (long documents and conversations) showed leaking: passwords after the
 Portuguese and Greek words for one, a connection string's password before an IPv6 host, and phone numbers placed
-where contact details stand (`capture/pii_phones_placed.py`, `capture/pii_called.py`, `capture/pii_phones.py`)."""
+where contact details stand (`capture/pii_phones_placed.py`, `capture/pii_called.py`, `capture/pii_phones.py`),
+and (seen in probe 12) streets in a vCard's `ADR` (`capture/pii_address_vcard.py`) and after a Hindi house number."""
 
 from __future__ import annotations
 
@@ -65,3 +66,28 @@ def test_a_number_where_contact_details_stand_is_a_phone(text: str, number: str)
 )
 def test_numbers_that_are_no_phone_stay(text: str) -> None:
     assert "<PHONE>" not in _redacted(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "streets"),
+    [
+        ("BEGIN:VCARD\nFN:Ana Lopes\nADR;TYPE=HOME:;;R. do Sextante, 28;Covilhã;;;\nEND:VCARD", ["R. do Sextante, 28"]),
+        ("item1.ADR:;;Paulsenrøa 76E;Reidunodden;;;", ["Paulsenrøa 76E"]),
+        ("ADR;TYPE=WORK:PO Box 12;Suite 4;Hauptstr. 5\\; Hinterhaus;Berlin;;10115;DE",
+         ["PO Box 12", "Suite 4", "Hauptstr. 5\\; Hinterhaus"]),
+    ],
+)
+def test_a_vcards_address_line_goes_and_its_place_stays(text: str, streets: list[str]) -> None:
+    redacted = _redacted(text)
+    assert not any(street in redacted for street in streets), redacted
+    assert "<STREET_ADDRESS>" in redacted
+
+
+@pytest.mark.parametrize("text", ["ADR: 145.20 USD", "ADR is the average daily rate", "ADR;TYPE=HOME:;;;;;;"])
+def test_an_adr_that_is_no_vcard_address_stays(text: str) -> None:
+    assert _redacted(text) == text
+
+
+def test_a_hindi_house_number_without_commas_is_a_street() -> None:
+    text = "कॉलर: पता है मकान नं 64 सिविल लाइंस असम 775864\nकॉलर: मेरा नंबर बाद में"
+    assert _redacted(text) == "कॉलर: पता है <STREET_ADDRESS>\nकॉलर: मेरा नंबर बाद में"
