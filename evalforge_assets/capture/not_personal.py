@@ -10,6 +10,8 @@ check never flags what the redactor keeps on purpose):
   secret is left in it.
 * **A browser's version in a user agent** (`Chrome/124.0.0.0`, `Edg/124.0.2478.51`): a dotted quad after the name
   of a browser or engine and a slash (any other word and slash may stand before an address: `client/203.0.113.7`).
+* **A version written as a dotted quad** after "version", "build", "v" or `==`, also as a key (`version =
+  "9.17.2.193"`, `"app_version": "10.2.0.15"`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,19 @@ _BROWSER_BEFORE = re.compile(
     r"(?:Chrome|Chromium|HeadlessChrome|CriOS|Edg|EdgA|EdgiOS|OPR|Opera|Firefox|FxiOS|Safari|Version|AppleWebKit"
     r"|Gecko|YaBrowser|SamsungBrowser|Electron|UCBrowser|Vivaldi|Brave|Mobile|Trident)/$"
 )
+
+
+_VERSION_WORDS = frozenset({"version", "ver", "ver.", "release", "build", "v"})
+
+
+def after_a_version_word(text: str, index: int) -> bool:
+    """Whether a dotted quad at `index` follows "version", "build", "v" or "==", also as a quoted key or the last
+    part of one (`version = "9.17.2.193"`, `"app_version": "…"`): then 1.2.3.4 is a version."""
+    before = text[max(0, index - 24) : index]
+    if before.endswith("=="):
+        return True
+    words = re.split(r"[^a-z.]+", before.rstrip(" \t:=\"'").lower())
+    return bool(words) and words[-1] in _VERSION_WORDS
 
 
 def a_product_version(text: str, start: int) -> bool:

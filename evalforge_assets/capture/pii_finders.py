@@ -12,7 +12,12 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
-from evalforge_assets.capture.not_personal import a_loopback_address, a_product_version, not_a_persons_mailbox
+from evalforge_assets.capture.not_personal import (
+    a_loopback_address,
+    a_product_version,
+    after_a_version_word,
+    not_a_persons_mailbox,
+)
 from evalforge_assets.capture.pii_names import plain_words
 from evalforge_assets.capture.pii_patterns import (
     _API_KEY,
@@ -48,7 +53,6 @@ from evalforge_assets.capture.pii_patterns import (
     _SSN_LABELED,
     _SSN_LABELS,
     _URL_CREDENTIALS,
-    _VERSION_WORDS,
     Candidate,
     _person_name,
 )
@@ -328,18 +332,9 @@ def _find_ipv4(text: str, start: int, end: int) -> Iterator[Candidate]:
         # are far more often a section or version number (7.1.3.4) than a host someone uses.
         if octets[0] == "0" or any(int(octet) > 255 for octet in octets) or len(match.group()) == 7:
             continue
-        if not (_after_version_word(text, match.start()) or a_loopback_address(match.group())
+        if not (after_a_version_word(text, match.start()) or a_loopback_address(match.group())
                 or a_product_version(text, match.start())):
             yield "IP_ADDRESS", match.start(), match.end()
-
-
-def _after_version_word(text: str, index: int) -> bool:
-    """Whether a dotted quad at `index` follows "version", "build", "v" or "==": then 1.2.3.4 is a version."""
-    before = text[max(0, index - 10) : index]
-    if before.endswith("=="):
-        return True
-    words = before.rstrip(" \t:=").lower().split()
-    return bool(words) and words[-1] in _VERSION_WORDS
 
 
 def _find_numbers(text: str, shapes: Shapes) -> Iterator[Candidate]:

@@ -168,7 +168,6 @@ _PHONE_US = re.compile(
     r"(?<![\w+.-])(?:1[ .-]?)?(?:\((\d{3})\)[ .-]?|(\d{3})([ .-]))(\d{3})([ .-])\d{4}(?![\w-]|[.,]\d)"
 )
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\d)")
-_VERSION_WORDS = frozenset({"version", "ver", "ver.", "release", "build", "v"})
 _IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 # An address right after a `key:` (`client_ip:2001:db8::1`), which `_IPV6` may not start at: the colon before
 # it could be part of a longer hex run. A key with a letter that is no hex digit cannot be.

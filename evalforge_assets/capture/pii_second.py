@@ -20,7 +20,11 @@ from detect_secrets.plugins.keyword import KeywordDetector
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 
-from evalforge_assets.capture.not_personal import a_product_version, not_a_persons_mailbox
+from evalforge_assets.capture.not_personal import (
+    a_product_version,
+    after_a_version_word,
+    not_a_persons_mailbox,
+)
 
 # Strings that are placeholders left by the redactor are not findings.
 _PLACEHOLDER = re.compile(r"<[A-Z_]+>")
@@ -91,7 +95,12 @@ def second_opinion(text: str) -> list[tuple[str, str]]:
                 address = ipaddress.ip_address(token)
             except ValueError:
                 continue
-            if not (address.is_loopback or address.is_unspecified or a_product_version(text, match.start())):
+            if not (
+                address.is_loopback
+                or address.is_unspecified
+                or a_product_version(text, match.start())
+                or after_a_version_word(text, match.start())
+            ):
                 found.append(("IP_ADDRESS", token))
     return found
 

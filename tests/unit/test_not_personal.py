@@ -20,6 +20,8 @@ from evalforge_assets.capture.pii_second import second_opinion
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0.0.0 Safari/537.36",
         'Parameters: {"user"=>{"email"=>"[FILTERED]", "password"=>"[FILTERED]"}}',
         "OPENAI_API_KEY=sk-...redacted\nDB_PASSWORD=***\napi_key: [REDACTED]",
+        'name = "support-bot"\nversion = "9.17.2.193"',  # a version under its key, quoted
+        '{"app_version": "10.2.0.15", "build": 4.3.2.1}',
     ],
 )
 def test_what_is_no_one_s_data_stays_and_the_check_agrees(text: str) -> None:
@@ -34,6 +36,7 @@ def test_what_is_no_one_s_data_stays_and_the_check_agrees(text: str) -> None:
         ("support.maria@fabrikam.net wrote", "support.maria@fabrikam.net"),
         ("client/203.0.113.7 connected", "203.0.113.7"),  # a word and a slash before an address: no browser
         ("from 10.8.166.224 and 192.168.1.20", "10.8.166.224"),  # private addresses can be a user's
+        ('{"app_version": "2.1.0", "client_ip": "10.2.0.15"}', "10.2.0.15"),  # an address beside a version
     ],
 )
 def test_a_person_s_value_beside_those_shapes_is_still_redacted(text: str, value: str) -> None:
