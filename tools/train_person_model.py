@@ -34,8 +34,8 @@ from evalforge_assets.capture.pii import rule_findings
 from evalforge_assets.capture.pii_names_learned import (
     MODEL_PATH,
     asked_runs,
-    word_counts,
     word_features,
+    word_positions,
 )
 from evalforge_assets.capture.pii_not_people import names_no_one
 from tests.corpora.pii import occurrences
@@ -89,7 +89,7 @@ def examples_of(probe: BlindCorpus) -> Examples:
             for span in occurrences(text, value)
         ]
         examples.negatives += len(sample.negatives)
-        counts = word_counts(text)
+        counts = word_positions(text)
         for start, end in _words_kept_if_taken(text, taken):
             inside = next((number for number, (a, b) in negatives if start < b and a < end), None)
             examples.features.append(dict.fromkeys(word_features(text, start, end, counts), True))

@@ -21,8 +21,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
-from collections.abc import Mapping
+from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -145,7 +145,7 @@ def learned_names(text: str, taken: list[Candidate]) -> list[Candidate]:
         return []
     model = person_token_model()
     cutoff = model.logit_threshold
-    counts = word_counts(text)
+    counts = word_positions(text)
     chosen: list[tuple[int, int]] = []
     for run, asked in runs:
         scores = [
@@ -324,14 +324,30 @@ def _runs(text: str) -> list[list[tuple[int, int]]]:
     return runs
 
 
-def word_counts(text: str) -> Counter[str]:
-    """How often each capitalised word occurs in `text`, counted once per text (whether the word asked about recurs
-    is one of its features; one count in C, not a scan of the text per word)."""
-    return Counter(_CAPITALISED.findall(text))
+def word_positions(text: str) -> dict[str, list[int]]:
+    """Where each capitalised word of `text` starts, in order, read once per text (whether the word asked about
+    recurs nearby is one of its features; one pass, not a scan of the text per word)."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    for match in _CAPITALISED.finditer(text):
+        positions[match.group()].append(match.start())
+    return positions
 
 
-def word_features(text: str, start: int, end: int, counts: Mapping[str, int]) -> list[str]:
-    """The features of the word `text[start:end]`, given the text's `word_counts` (the same function trains the
+# How near another mention must stand for a word to recur: about a short message's length. A name recurs within a
+# message; in a long document every capitalised word recurs somewhere (a heading, a product, a German noun), and the
+# training probes' texts are short, so "anywhere in the text" taught the model a signal that long texts do not keep.
+_NEAR = 600
+
+
+def _recurs_near(positions: list[int], start: int) -> bool:
+    index = bisect_left(positions, start)
+    before = index > 0 and start - positions[index - 1] <= _NEAR
+    after = index + 1 < len(positions) and positions[index + 1] - start <= _NEAR
+    return before or after
+
+
+def word_features(text: str, start: int, end: int, counts: dict[str, list[int]]) -> list[str]:
+    """The features of the word `text[start:end]`, given the text's `word_positions` (the same function trains the
     model and applies it)."""
     word = text[start:end]
     features = list(_own_features(word))
@@ -358,7 +374,7 @@ def word_features(text: str, start: int, end: int, counts: Mapping[str, int]) ->
     if after:
         features.append(f"nshape={_shape(after)}")
         features += _lexical(after, "n_")
-    if counts.get(word, 0) > 1:
+    if _recurs_near(counts.get(word, []), start):
         features.append("repeat")
     return features
 

@@ -41,24 +41,25 @@ from tests.corpora import pii_blind, pii_foreign
 # raised them on 1, 2 and 4-6 by 0.1-0.6 point and on 13 by 0.6; it lowered the negatives of probes 2-4, 7, 9, 10 and
 # 12-15 and raised probe 11's from 6.44% to 7.13%. Probe 16 was pinned and first scored with the code before it
 # (names 9.93%, streets 12.93%, negatives 7.61%). A vCard's `ADR` and a Hindi house number written without commas
-# lowered the streets of probes 6, 7, 10 and 12 (12 7.71% -> 5.32%).
+# lowered the streets of probes 6, 7, 10 and 12 (12 7.71% -> 5.32%). A word recurs for the person model only when
+# another mention stands within 600 characters: probe 16's negatives 8.77% -> 8.38%, its names 7.87% -> 8.10%.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.031, 0.003),
     pii_blind.BLIND2: (0.015, 0.032, 0.016),
     pii_blind.BLIND3: (0.051, 0.018, 0.013),
     pii_blind.BLIND4: (0.091, 0.018, 0.017),
-    pii_blind.BLIND5: (0.077, 0.051, 0.012),
+    pii_blind.BLIND5: (0.078, 0.051, 0.012),
     pii_blind.BLIND6: (0.074, 0.04, 0.038),
     pii_blind.BLIND7: (0.047, 0.04, 0.029),
     pii_blind.BLIND8: (0.115, 0.026, 0.036),
     pii_blind.BLIND9: (0.054, 0.026, 0.064),
-    pii_blind.BLIND10: (0.031, 0.012, 0.036),
-    pii_blind.BLIND11: (0.178, 0.062, 0.072),
-    pii_blind.BLIND12: (0.17, 0.054, 0.035),
-    pii_blind.BLIND13: (0.152, 0.088, 0.034),
-    pii_blind.BLIND14: (0.16, 0.136, 0.032),
-    pii_blind.BLIND15: (0.122, 0.042, 0.056),
-    pii_blind.BLIND16: (0.079, 0.129, 0.088),
+    pii_blind.BLIND10: (0.032, 0.012, 0.036),
+    pii_blind.BLIND11: (0.18, 0.062, 0.072),
+    pii_blind.BLIND12: (0.169, 0.054, 0.035),
+    pii_blind.BLIND13: (0.152, 0.088, 0.033),
+    pii_blind.BLIND14: (0.159, 0.136, 0.032),
+    pii_blind.BLIND15: (0.122, 0.042, 0.055),
+    pii_blind.BLIND16: (0.082, 0.129, 0.084),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

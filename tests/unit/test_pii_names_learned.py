@@ -14,8 +14,8 @@ from evalforge_assets.capture.pii_names_learned import (
     capitalised_words,
     learned_names,
     person_token_model,
-    word_counts,
     word_features,
+    word_positions,
 )
 from tests.corpora import pii_blind
 
@@ -147,7 +147,7 @@ def test_it_only_adds_names_to_what_the_rules_found() -> None:
 def test_the_same_function_makes_the_features_for_training_and_for_scoring() -> None:
     text = "Yesterday Zofia Kowalczyk moved the meeting"
     start = text.index("Zofia")
-    features = word_features(text, start, start + len("Zofia"), word_counts(text))
+    features = word_features(text, start, start + len("Zofia"), word_positions(text))
     assert "pw=yesterday" in features and "nw=kowalczyk" in features and "given" in features
     assert not any(feature.startswith("w=") for feature in features)  # the word itself is never a feature
     model = person_token_model()
@@ -182,3 +182,12 @@ def test_retraining_gives_the_shipped_model() -> None:
     finally:
         sys.path.remove(str(ROOT / "tools"))
     assert train_person_model.main(["--check"]) == 0
+
+
+def test_a_word_recurs_only_when_another_mention_stands_near_it() -> None:
+    """A name recurs within a message; in a long document every capitalised word recurs somewhere."""
+    near = "Kowalczyk called. Kowalczyk will send the minutes."
+    far = "Kowalczyk called. " + "The minutes follow. " * 60 + "Kowalczyk will send them."
+    for text, recurs in ((near, True), (far, False)):
+        features = word_features(text, 0, len("Kowalczyk"), word_positions(text))
+        assert ("repeat" in features) is recurs
