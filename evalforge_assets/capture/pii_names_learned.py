@@ -158,13 +158,9 @@ def learned_names(text: str, taken: list[Candidate]) -> list[Candidate]:
             # (`Adaeze Oyelaran`, where the surname alone scores lower than the given name), but for a first word
             # that opens the sentence and is more likely no name than one (`Ayer Taro y …`, "yesterday"; `Chào`),
             # unless it is written in capitals, as names in a heading or a caption are (`ÉLÉONORE DUBOIS,`).
-            first, _ = run[0]
-            opener = (
-                scores[0] is not None
-                and scores[0] < 0
-                and _opens_sentence(text, first)
-                and not text[first : run[0][1]].isupper()
-            )
+            first, first_end = run[0]
+            low = scores[0] is not None and scores[0] < 0
+            opener = low and _opens_sentence(text, first) and not text[first:first_end].isupper()
             chosen += [span for index, span in enumerate(run) if asked[index] and not (index == 0 and opener)]
     return _joined(text, chosen)
 
@@ -233,10 +229,9 @@ def asked_runs(text: str, taken: list[Candidate]) -> list[tuple[list[tuple[int, 
 def _asked(text: str, start: int, end: int, lowered: str, blocked: TakenSpans) -> bool:
     if end - start < 2 or not text[start].isupper() or lowered in _NEVER_ASKED:
         return False
+    # Part of an id (`DE89370400…`, `build_Alpha`), a short code in capitals (`DE`, `SIM`), or taken already.
     if _glued(text, start, end) or (end - start <= 3 and lowered.upper() == text[start:end]):
-        return (
-            False  # part of an id (`DE89370400…`, `build_Alpha`), or a short code in capitals (`DE`, `SIM`)
-        )
+        return False
     if blocked.overlaps(start, end):
         return False
     word = text[start:end]
