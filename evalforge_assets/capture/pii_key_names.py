@@ -29,7 +29,7 @@ _PHONE_KEYS = (
     "phone", "phonenumber", "tel", "telephone", "telefon", "telefone", "telefono", "teléfono", "telefoon",
     "mobile", "mobil", "cell", "cellphone", "celular", "handy", "portable", "puhelin", "tlf", "whatsapp", "sms",
     "fax", "msisdn", "contactnumber", "numertelefonu", "mobilenumber", "telnr", "電話", "电话", "телефон", "callback",
-    "callbacknumber",
+    "callbacknumber", "caller", "callerid", "callernumber",
 )
 # Phone words in other grammatical forms (`telefonu`, `Mobilnummer`, `Handynummer`).
 _PHONE_LEADS = ("phone", "telefon", "telephon", "mobil", "handy", "celular", "puhelin")
@@ -40,7 +40,7 @@ _STEMS = ("pass", "pw", "kennwort", "contras", "senha", "wachtwoord", "parol", "
           "heslo", "jelsz", "пароль", "κωδικ", "συνθηματικ", "ifre", "sandi", "adgangskode", "lozinka", "geslo", "パスワード", "密码",
           "비밀번호", "key", "token", "secret", "bearer", "credential", "auth", "schl", "api", "phone", "tel",
           "mobil", "cell", "celular", "handy", "portable", "puhelin", "tlf", "whatsapp", "sms", "fax", "msisdn",
-          "電話", "电话", "телефон", "number", "numer", "nummer", "numero", "callback", "session")
+          "電話", "电话", "телефон", "number", "numer", "nummer", "numero", "callback", "caller", "session")
 
 
 # What a sign-up or reset form puts after the password's key for the field that repeats it.

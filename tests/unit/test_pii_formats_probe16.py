@@ -1,7 +1,7 @@
 """Structured values that blind probe 16 (long documents and conversations) showed leaking: passwords after the
 Portuguese and Greek words for one, a connection string's password before an IPv6 host, and phone numbers placed
 where contact details stand (`capture/pii_phones_placed.py`, `capture/pii_called.py`, `capture/pii_phones.py`),
-and (seen in probe 12) streets in a vCard's `ADR` (`capture/pii_address_vcard.py`) and after a Hindi house number."""
+and (seen in probe 12) callers' numbers and streets in a vCard's `ADR` (`capture/pii_address_vcard.py`) and after a Hindi house number."""
 
 from __future__ import annotations
 
@@ -91,3 +91,21 @@ def test_an_adr_that_is_no_vcard_address_stays(text: str) -> None:
 def test_a_hindi_house_number_without_commas_is_a_street() -> None:
     text = "कॉलर: पता है मकान नं 64 सिविल लाइंस असम 775864\nकॉलर: मेरा नंबर बाद में"
     assert _redacted(text) == "कॉलर: पता है <STREET_ADDRESS>\nकॉलर: मेरा नंबर बाद में"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ('"GET /api/v1/voice/callback?caller=2506721138 HTTP/1.1" 200', "2506721138"),  # Twilio's caller
+        ('level=info svc=voice-agent msg="call started" caller_id=080-0997-2183', "080-0997-2183"),
+        ("[00:28] anrufer: meine nummer ist 01 51 59 37 36 83", "01 51 59 37 36 83"),
+        ("абонент: мій номер 38 08 04 32 65 51", "38 08 04 32 65 51"),
+    ],
+)
+def test_a_callers_number_is_a_phone(text: str, number: str) -> None:
+    assert number not in _redacted(text)
+
+
+@pytest.mark.parametrize("text", ["caller=anonymous", "caller_id=42 retries=3"])
+def test_a_caller_key_without_a_number_stays(text: str) -> None:
+    assert _redacted(text) == text
