@@ -28,12 +28,12 @@ def find_vcard_streets(text: str) -> Iterator[Candidate]:
         position, end = match.start("value"), match.end("value")
         for _ in range(_ADDRESS_LINE_COMPONENTS):
             component = _COMPONENT.match(text, position, end)
-            if component is None:  # the pattern matches the empty string, so only past the value's end
+            if component is None:  # never: the pattern matches the empty string (the check is for the type)
                 break
             value = component.group().rstrip(" \t\r")
             if any(char.isalnum() for char in value):
                 start = component.start() + len(value) - len(value.lstrip(" \t"))
                 yield "STREET_ADDRESS", start, component.start() + len(value)
             position = component.end() + 1
-            if position > end:
+            if position > end:  # the value had fewer components
                 break

@@ -12,7 +12,8 @@ _PASSWORD_KEYS = (
     "password", "passwd", "passwort", "passphrase", "passcode", "pass", "pwd", "pw", "kennwort", "motdepasse",
     "contraseña", "contrasena", "senha", "wachtwoord", "parola", "parool", "lösenord", "losenord", "hasło",
     "haslo", "salasana", "heslo", "jelszó", "jelszo", "пароль", "şifre", "sifre", "katasandi", "adgangskode",
-    "passord", "lozinka", "geslo", "パスワード", "密码", "비밀번호", "palavrapasse", "κωδικόςπρόσβασης", "συνθηματικό",
+    "passord", "lozinka", "geslo", "パスワード", "密码", "비밀번호", "palavrapasse", "κωδικόςπρόσβασης",
+    "συνθηματικό",
 )
 # Endings that name an API key, token or secret; a bare `key` needs a qualifier (`cache_key` is no secret).
 _SECRET_KEYS = (
@@ -37,8 +38,8 @@ _PHONE_LEADS = ("phone", "telefon", "telephon", "mobil", "handy", "celular", "pu
 _NUMBER_WORDS = frozenset({"number", "nummer", "numero", "número", "numer", "no", "nr", "num"})
 # Cheap test: one of these (lowered) must be in the text for any key above to be.
 _STEMS = ("pass", "pw", "kennwort", "contras", "senha", "wachtwoord", "parol", "senord", "hasl", "hasł", "salasana",
-          "heslo", "jelsz", "пароль", "κωδικ", "συνθηματικ", "ifre", "sandi", "adgangskode", "lozinka", "geslo", "パスワード", "密码",
-          "비밀번호", "key", "token", "secret", "bearer", "credential", "auth", "schl", "api", "phone", "tel",
+          "heslo", "jelsz", "пароль", "κωδικ", "συνθηματικ", "ifre", "sandi", "adgangskode", "lozinka", "geslo",
+          "パスワード", "密码", "비밀번호", "key", "token", "secret", "bearer", "credential", "auth", "schl", "api", "phone", "tel",
           "mobil", "cell", "celular", "handy", "portable", "puhelin", "tlf", "whatsapp", "sms", "fax", "msisdn",
           "電話", "电话", "телефон", "number", "numer", "nummer", "numero", "callback", "caller", "session")
 

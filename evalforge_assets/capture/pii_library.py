@@ -222,7 +222,8 @@ def _password_after(text: str, word_end: int) -> tuple[int, int] | None:
         stripped = value.strip(".:=")
         if stripped.startswith("<") or "\\" in stripped or DATE_OR_TIME.match(stripped):
             return None  # already redacted, an escaped line break or a timestamp: the sentence has moved on
-        if len(stripped) >= 6 and stripped.isascii() and _looks_like_password(stripped) and not _DATED_ID.search(stripped):
+        password_shaped = len(stripped) >= 6 and stripped.isascii() and _looks_like_password(stripped)
+        if password_shaped and not _DATED_ID.search(stripped):
             start += value.find(stripped)
             return start, start + len(stripped)
     return None

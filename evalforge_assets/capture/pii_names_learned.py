@@ -254,23 +254,6 @@ def _identifier(word: str) -> bool:
     return _ordinary_word(hump.group())
 
 
-def _lone_acronym(text: str, start: int, end: int) -> bool:
-    """A word in capitals that no name list knows, alone among small letters (`JSON`, `SEFAZ` in a sentence): an
-    acronym or a code word. A name in capitals stands in a run of them (`KOWALSKI Anna`), or in a line in capitals."""
-    word = text[start:end]
-    if not word.isupper() or _known_name(word):
-        return False
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
-    return sum(char.islower() for char in line) > sum(char.isupper() for char in line)
-
-
-def _known_name(word: str) -> bool:
-    capitalised = word[:1].upper() + word[1:].lower()
-    return capitalised in _given_names() or capitalised in _surname_ranks()
-
-
 def under_a_key_of_things(text: str, start: int, keys: frozenset[str] = _KEYS_OF_THINGS) -> bool:
     """Whether the run is the value of a key or label that names a place or a thing (`"destination": "Milan"`)."""
     position = _gap_start(text, start)
