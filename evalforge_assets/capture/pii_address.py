@@ -30,14 +30,17 @@ from evalforge_assets.capture.pii_address_lowercase import (
     lowercase_lines,
     reads_as_address,
     without_leading_words,
+    without_trailing_words,
 )
 from evalforge_assets.capture.pii_address_numbered_ways import NUMBERED_WAY_STREET, may_hold_numbered_way
 from evalforge_assets.capture.pii_address_regional import regional_street_patterns
 from evalforge_assets.capture.pii_address_scripts import script_address_patterns
+from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes, WordKinds
 
 _WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_LETTERS = re.compile(r"[^\W\d_]+")
 # English street types, as postal services abbreviate them too.
 _EN_TYPES = (
     r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|Boulevard|Blvd|Way|Place|Pl|Square|Sq|Terrace|"
@@ -60,6 +63,21 @@ _NUMBER_FIRST = re.compile(
     rf"(?:{_WORD}[ \t]+){{1,3}}(?:{_EN_TYPES})s?\b\.?"
     r"(?:[ \t,]+(?:Suite|Apt\.?|Unit|Apartment|Floor)[ \t]+\d+\w?)?"
 )
+
+
+def an_english_street(value: str) -> bool:
+    """Whether `value`, each word capitalised, starts with a house number, a name and an English street type (`14
+    elm grove`, `12 oak avenue, springfield`): the form an address cue vouches for even when its words are also
+    English words. After the first type may come a place, no English word (not `12 oak avenue to fix`, `18 brooks
+    walks last spring`)."""
+    street = _NUMBER_FIRST.match(capitalised(value))
+    if street is None:
+        return False
+    words = _LETTERS.findall(value, street.start())
+    first_type = next((index for index, word in enumerate(words) if index and word.encode() in _EN_TYPE_WORDS), 0)
+    return not any(_ordinary(word.capitalize()) for word in words[first_type + 1 :])
+
+
 _UNIT_FIRST = re.compile(
     rf"\b(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite)[ \t]+\d+\w?,?\s+{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
 )
@@ -384,9 +402,11 @@ def find_addresses(text: str, shapes: Shapes | None = None) -> list[Candidate]:
             # 653`): the number is the street line's too, and what shows a lower-case line is an address.
             number = _HOUSE_NUMBER_AFTER.match(line, match.end())
             end = number.end() if number else match.end()
-            if reads_as_address(line[match.start() : end]):
+            if reads_as_address(line[match.start() : end], _NAME_WORDS):
                 start = without_leading_words(text[line_start:line_end], match.start(), end)
-                spans.append(("STREET_ADDRESS", line_start + start, line_start + end))
+                end = without_trailing_words(text[line_start:line_end], start, end, _NAME_WORDS)
+                if reads_as_address(line[start:end], _NAME_WORDS):
+                    spans.append(("STREET_ADDRESS", line_start + start, line_start + end))
     if len(spans) < 2:
         return spans
     spans = sorted(set(spans))

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_names import (
     COMMON_SURNAME_RANK,
+    VERY_COMMON_SURNAME_RANK,
     _common_given_names,
     _ordinary,
     _surname_ranks,
@@ -30,16 +31,59 @@ _HOUSE_NUMBER = re.compile(r"(?:(?<![\w:])|(?<=\bno:))(?<!\d\.)\d{1,5}(?:[-/]\d{
 
 
 def lowercase_lines(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each line of `text` with a lower-case letter, no capital, and a number standing as a word."""
+    """(start, end) of each stretch of `text` typed in lower case that holds a number standing as a word: a line
+    with no capital, or what follows a speaker's label or a message's header (`User: send it to 943 ruth loop`,
+    `[15:22] David Oshodi: moved to 66 thompson street`): the label's capitals are no writer's capitals."""
     if not _DIGIT.search(text):
         return
     start = 0
     for line in text.split("\n"):
         end = start + len(line)
-        # `islower`: a cased letter, none of them a capital.
-        if line.islower() and _HOUSE_NUMBER.search(line):
-            yield start, end
+        if _HOUSE_NUMBER.search(line):
+            # `islower`: a cased letter, none of them a capital.
+            if line.islower():
+                yield start, end
+            elif (label := _LABEL.match(line)) is not None and line[label.end() :].islower():
+                yield start + label.end(), end
+            else:
+                yield from _lowercase_stretches(line, start)
         start = end + 1
+
+
+# A speaker's label or a message's header before what was said: up to 60 characters with no colon, then a colon and
+# a space (`caller:`, `Transcription (auto):`, `[06/06/2025, 15:22] David Oshodi:`; the time's colons are inside
+# brackets).
+_LABEL = re.compile(r"(?:\[[^\]\n]{1,30}\][ \t]*)?[^:\n]{1,60}:[ \t]+")
+_TOKEN = re.compile(r"\S+")
+
+
+def _lowercase_stretches(line: str, offset: int) -> Iterator[tuple[int, int]]:
+    """The runs of words with no capital in `line` that hold a lower-case letter and a number standing as a word,
+    as (start, end) in the text the line starts at `offset` of. A word of code (`contact_id=664031`) ends a run as
+    a capital does, and a run after a word in capitals (`HTTP 503 duplicate key`, `INFO retry 2 via …`) is a log's."""
+    run_start = run_end = -1
+    after_capitals = False
+    for token in _TOKEN.finditer(line):
+        word = token.group()
+        if word.lower() != word or "=" in word or "_" in word:
+            if run_start >= 0 and not after_capitals and _reads_lower_case(line[run_start:run_end]):
+                yield offset + run_start, offset + run_end
+            run_start = -1
+            after_capitals = _CAPITALS.fullmatch(word) is not None
+        else:
+            if run_start < 0:
+                run_start = token.start()
+            run_end = token.end()
+    if run_start >= 0 and not after_capitals and _reads_lower_case(line[run_start:run_end]):
+        yield offset + run_start, offset + run_end
+
+
+# A word in capitals, as logs write levels and protocols (`HTTP`, `ERROR:`, `[WARN]`).
+_CAPITALS = re.compile(r"\W*[A-Z]{2,}\W*")
+
+
+def _reads_lower_case(stretch: str) -> bool:
+    return stretch.islower() and _HOUSE_NUMBER.search(stretch) is not None
 
 
 def capitalised(line: str) -> str:
@@ -53,19 +97,31 @@ def _upper_letter(match: re.Match[str]) -> str:
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+# A word of letters standing alone (hyphens and apostrophes inside): not the letters of an id (`worker-7f9c`) or a host's
+# name (`checkout-api.us-east-1.prod`).
+_WORD = re.compile(r"(?<![\w'’-])(?<!\w\.)[^\W\d_]{2,}(?:[-'’][^\W\d_]+)*(?![\w'’-]|\.\w)")
 
 
-def reads_as_address(value: str) -> bool:
+def reads_as_address(value: str, street_words: frozenset[str] = frozenset()) -> bool:
     """Whether a lower-case address found in a capitalised line holds a number and a name or a word that is no
-    English word (`park avenue eau de parfum`, numberless, is a perfume)."""
+    English word (`park avenue eau de parfum`, numberless, is a perfume). A street type or particle
+    (`street_words`, lowered) that English also has counts only as a given name or a very common surname (`brooks`,
+    not `via`): `via worker-7f9c after 12` names no street."""
     if not any(char.isdigit() for char in value):
         return False
-    surnames, given = _surname_ranks(), _common_given_names()
-    for word in _LETTERS.findall(value):
-        titled = word.capitalize()
-        if not _ordinary(titled) or titled in given or surnames.get(titled, COMMON_SURNAME_RANK + 1) <= COMMON_SURNAME_RANK:
-            return True
-    return False
+    return any(_vouches(word, street_words) for word in _WORD.findall(value))
+
+
+def _vouches(word: str, street_words: frozenset[str]) -> bool:
+    """Whether a word of a lower-case finding shows it is an address (see `reads_as_address`)."""
+    if word.lower() in stop_words():
+        return False  # `in`, `de`: a surname somewhere, but here the sentence's
+    titled = word.capitalize()
+    street_word = word.lower() in street_words
+    rank = VERY_COMMON_SURNAME_RANK if street_word else COMMON_SURNAME_RANK
+    if titled in _common_given_names() or _surname_ranks().get(titled, rank + 1) <= rank:
+        return True
+    return not _ordinary(titled)
 
 
 _LEADING_WORD = re.compile(r"[^\W\d_]+[ \t]+")
@@ -83,3 +139,41 @@ def without_leading_words(line: str, start: int, end: int) -> int:
             break
         start = word.end()
     return start
+
+
+_TRAILING_WORD = re.compile(r"[ \t,]+([^\W\d_]+)$")
+
+
+def without_trailing_words(line: str, start: int, end: int, street_words: frozenset[str] = frozenset()) -> int:
+    """Where a street found in a capitalised lower-case line ends once the English and stop words its city
+    pattern took after the last number are left out (`… gloriachester 41923 not the old place`: every word had a
+    capital, so `Not The Old Place` read as the city), or when that number starts the finding, after its street's
+    type (`_street_end`)."""
+    numbers = list(_HOUSE_NUMBER.finditer(line, start, end))
+    if not numbers:
+        return end
+    last = numbers[-1]
+    bracket = line.find(" (", last.end(), end)  # an aside after the street (`66 thompson street (it's for work)`)
+    end = bracket if bracket >= 0 else end
+    if last.start() == start:
+        return _street_end(line, last.end(), end, street_words)
+    while (word := _TRAILING_WORD.search(line, last.end(), end)) is not None and _english(word.group(1)):
+        end = word.start()
+    return end
+
+
+def _street_end(line: str, start: int, end: int, street_words: frozenset[str]) -> int:
+    """Where a lower-case street that starts with its number ends: after the first street type that follows a
+    word showing an address (`18 brooks walks last spring`, `943 ruth place then`); the words are kept whole when no
+    type follows one, and none are kept when no word shows an address (`41923 not the old place`)."""
+    vouched = False
+    for word in _WORD.finditer(line, start, end):
+        lowered = word.group().lower()
+        if vouched and (lowered in street_words or (lowered.endswith("s") and lowered[:-1] in street_words)):
+            return word.end()  # a type, or its plural (`walks`)
+        vouched = vouched or _vouches(word.group(), street_words)
+    return end if vouched else start
+
+
+def _english(word: str) -> bool:
+    return word in stop_words() or _ordinary(word.capitalize())

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from evalforge_assets.capture.pii_address import an_english_street
 from evalforge_assets.capture.pii_address_keys import names_another_address, street_value
 from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
@@ -111,6 +112,8 @@ def _clause(text: str, start: int) -> tuple[int, int] | None:
         bare = word.rstrip(".,:")
         if index and (bare.lower() in _STOP_WORDS or (numbered and _lower_word_after_number(bare))):
             break  # "… na Brixiho 179 a potvrzení", "… auf Jäntschstraße 30/85 ändern"
+        if index and word.startswith("("):
+            break  # an aside: "… moved to 66 thompson street (it's for work)"
         numbered = numbered or (index > 0 and bare[:1].isdigit())
         if index >= _MOST_WORDS:
             return None
@@ -150,8 +153,10 @@ def _plain_street(value: str, after_verb: bool) -> bool:
     if not (street_value(plain) or (not value.isascii() and street_value(_SCRIPT_WORD.sub("word", plain)))):
         return False
     words = value.replace(",", " ").split()
-    if any(word.isascii() and word.islower() and len(word) >= 3 and word.isalpha()
-           and word not in _ADDRESS_WORDS_IN_LOWER_CASE and _ordinary(word) for word in words):
+    english = any(word.isascii() and word.islower() and len(word) >= 3 and word.isalpha()
+                  and word not in _ADDRESS_WORDS_IN_LOWER_CASE and _ordinary(word) for word in words)
+    # English words, unless in the form of an English street (`my address is 14 elm grove`)
+    if english and not (value.islower() and an_english_street(value)):
         return False
     if after_verb:
         # A capitalised or numbered start, and a house number that is no year ("shipped to Berlin 2019").

@@ -77,3 +77,46 @@ def test_lower_case_streets_of_more_languages(text: str, address: str) -> None:
 )
 def test_lower_case_phrases_like_streets_stay(text: str) -> None:
     assert _streets(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # A speaker's label or a message's header has capitals; what was said after it is read as a lower-case line.
+        ("User: draft a text saying the dinner moved to 66 thompson street (it's for work)", "66 thompson street"),
+        ("[06/06/2025, 15:22] David Oshodi: send it to 943 ruth loop, gloriachester 41923",
+         "943 ruth loop, gloriachester 41923"),
+        # In a line with capitals elsewhere, the words typed in lower case around the number.
+        ("Tech: ok so we have 3 units at 45 kingsley road, need 2 more filters", "45 kingsley road"),
+        ("Hi! i moved to 18 brooks walks last spring", "18 brooks walks"),  # `brooks`, a very common surname
+    ],
+)
+def test_lower_case_words_after_capitals_are_read_too(text: str, address: str) -> None:
+    assert address in _streets(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # The city pattern took every capitalised word after the postcode: the English ones are the sentence's.
+        ("Sam: send it to 943 ruth loop, gloriachester 41923 not the old place", "943 ruth loop, gloriachester 41923"),
+        ("i'm at 12 rue des lilas 75011 see you soon", "12 rue des lilas 75011"),
+    ],
+)
+def test_english_words_after_the_postcode_are_no_city(text: str, address: str) -> None:
+    assert _streets(text) == [address]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '  File "/opt/venv/app/search/agent.py", line 194, in run',  # `in` is a surname, but here a stop word
+        "However, you requested 67862 tokens (66838 in the messages, 1024 in the completion).",
+        "TimeoutError: geocoding timed out via worker-7f9c after 12 retries",  # `via`: a type, and an id's letters
+        "-- HTTP 503 duplicate key value violates unique constraint",  # after a word in capitals: a log's words
+        "INFO crm.sync contact_id=664031 changed fields",  # a word of code ends the lower-case words
+        "Agent: the order shipped. customer said 12 boxes arrived at the back door",
+    ],
+)
+def test_lower_case_words_of_logs_and_code_stay(text: str) -> None:
+    assert _streets(text) == []

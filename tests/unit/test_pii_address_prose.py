@@ -108,3 +108,29 @@ def test_spoken_addresses_are_redacted(text: str, street: str) -> None:
 )
 def test_spoken_cues_without_a_street_stay(text: str) -> None:
     assert redact_text(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # After an address cue, an English street's whole form vouches for words English also has.
+        ("caller: my address is 14 elm grove", "caller: my address is <STREET_ADDRESS>"),
+        ("i moved to 45 maple drive last week", "i moved to <STREET_ADDRESS> last week"),
+        ("User: the dinner moved to 66 thompson street (it's for work)",
+         "User: the dinner moved to <STREET_ADDRESS> (it's for work)"),
+    ],
+)
+def test_english_streets_after_a_cue_are_redacted(text: str, expected: str) -> None:
+    assert redact_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my address is 12 oak avenue to fix",  # English words after the street's type: a sentence, not a place
+        "the address is 3 easy ways to fix it",
+        "ship to warehouse 3 tomorrow",
+    ],
+)
+def test_english_words_after_a_cue_are_no_street(text: str) -> None:
+    assert "<STREET_ADDRESS>" not in redact_text(text)
