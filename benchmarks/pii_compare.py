@@ -267,6 +267,7 @@ FROZEN_CORPORA = {
     "blind14": (pii_blind.BLIND14, "Blind PII probe 14 (tests/corpora/pii_blind14.jsonl"),
     "blind15": (pii_blind.BLIND15, "Blind PII probe 15 (tests/corpora/pii_blind15.jsonl"),
     "blind16": (pii_blind.BLIND16, "Blind PII probe 16 (tests/corpora/pii_blind16.jsonl"),
+    "blind17": (pii_blind.BLIND17, "Blind PII probe 17 (tests/corpora/pii_blind17.jsonl"),
 }
 
 

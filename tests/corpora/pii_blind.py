@@ -86,6 +86,14 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
   translation, obituaries, judgments; 7,564 name spellings, 1,616 streets, 1,508 phones, 1,453 e-mail addresses,
   6,110 hard negatives). Pinned before anything was scored on it, first scored with the code as the session that
   retrained the person model on probes 1-10 and 12 started; its names and streets never looked at.
+* `pii_blind17.jsonl`: 2,000 texts, 79 forms, names from 70 locales: the span inputs and outputs an LLM-observability
+  tool records (chat message arrays with code-switching and typos, tool calls and results with keys in many styles
+  and nesting, RAG chunks such as listings, press releases and referral letters, extraction outputs as JSON, YAML,
+  Markdown and CSV, agent scratchpads, logs, tracebacks, SQL, voice-assistant transcripts, SMS and e-mail threads;
+  3,680 name spellings, about two in three after no cue word, 914 streets, 730 phones, 769 e-mail addresses, 6,497
+  hard negatives, 150 texts with no value). Pinned before anything was scored on it, first scored with the code as
+  the session that wrote the lower-case street runs started; its structured leaks looked at, its names, streets and
+  hard negatives never.
 
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """
@@ -145,3 +153,4 @@ BLIND13 = BlindCorpus(
 BLIND14 = BlindCorpus("pii_blind14.jsonl", "085f499a20e5395d9126cb20627bf9aafe296b9c50c195998f40b12b67831655")
 BLIND15 = BlindCorpus("pii_blind15.jsonl", "cbb56e137caae6b719d4b1dad2a29edc0ec34bab7b363bc57159b6fdc2df78b8")
 BLIND16 = BlindCorpus("pii_blind16.jsonl", "cdfc2dbbad51f49d941e18a58510717d91303f61d92300fb4b41be156b3fb7c1")
+BLIND17 = BlindCorpus("pii_blind17.jsonl", "ca349a0b40c89341c7705792dccd1d74b048417da1fa179f254254b66b8f1aaa")

@@ -60,15 +60,16 @@ LEVELS = {
     pii_blind.BLIND14: (0.16, 0.091, 0.033),
     pii_blind.BLIND15: (0.122, 0.033, 0.055),
     pii_blind.BLIND16: (0.082, 0.128, 0.085),
+    pii_blind.BLIND17: (0.151, 0.101, 0.054),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
          pii_blind.BLIND8: 2000, pii_blind.BLIND9: 2000, pii_blind.BLIND10: 2000, pii_blind.BLIND11: 2000,
          pii_blind.BLIND12: 2000, pii_blind.BLIND13: 2000, pii_blind.BLIND14: 2000,
-         pii_blind.BLIND15: 2000, pii_blind.BLIND16: 1200}
+         pii_blind.BLIND15: 2000, pii_blind.BLIND16: 1200, pii_blind.BLIND17: 2000}
 # Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
-# in forms the finders still miss, and probes 5, 6, 7 and 16 tokens (probe 6's and 16's are random session ids under
-# `session_id`, kept on purpose: `docs/ingestion.md`).
+# in forms the finders still miss, and probes 5, 6, 7, 16 and 17 tokens (probe 6's and 16's are random session ids
+# under `session_id`, kept on purpose: `docs/ingestion.md`); probe 17 e-mail addresses and API keys too.
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
 MEASURED_LEAKS = {
     pii_blind.BLIND5: {"EMAIL": 0.02, "TOKEN": 0.006},
@@ -83,6 +84,7 @@ MEASURED_LEAKS = {
     pii_blind.BLIND14: {},
     pii_blind.BLIND15: {},
     pii_blind.BLIND16: {"TOKEN": 0.11},
+    pii_blind.BLIND17: {"EMAIL": 0.003, "API_KEY": 0.008, "TOKEN": 0.057},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
@@ -102,6 +104,7 @@ STRUCTURED = {
     pii_blind.BLIND14: {"PHONE": 0.016, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND15: {"PHONE": 0.022, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND16: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND17: {"PHONE": 0.017, "IBAN": 0.0, "CREDIT_CARD": 0.032, "US_SSN": 0.045, "PASSWORD": 0.067},
 }
 
 
