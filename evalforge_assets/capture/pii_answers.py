@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 
 _SPEAKER_WITHIN = 40  # a speaker's label (`[07:15] Dolores: `) ends this close to the line's start
+_DIRECTION = re.compile(r"[ \t]*[<>][ \t]+")
 
 
 def answers(text: str, asked: re.Pattern[str]) -> Iterator[tuple[int, int]]:
@@ -24,6 +25,8 @@ def answers(text: str, asked: re.Pattern[str]) -> Iterator[tuple[int, int]]:
         following = lines[index + 1]
         colon = following.find(": ")
         start = colon + 2 if 0 <= colon < _SPEAKER_WITHIN else 0
+        if (marker := _DIRECTION.match(following, start)) is not None:
+            start = marker.end()  # an SMS export's direction mark (`> sent`, `< received`)
         message = following[start:].strip()
         if message:
             begin = following_start + following.index(message, start)

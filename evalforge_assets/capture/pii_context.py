@@ -33,9 +33,10 @@ from evalforge_assets.capture.pii_shapes import Shapes, WordFragments
 # ------------------------------------------------------------------------------------------- key = value
 # After a key: an optional closing quote, a separator (`=`, `:`, `:=`, `=>`, or whitespace as CLI flags and log
 # lines write it), then the value, quoted or bare.
+# Quotes may be escaped, once or more (`\\\"password\\\": \\\"…\\\"`, JSON inside a JSON string inside another).
 _AFTER_KEY = re.compile(
-    r"""\.?["')\]]?(?P<sep>\s*(?::=|=>|[:=])\s*|[ \t]+(?:is[ \t]+)?|(?:</t[dh]>\s*<t[dh][^>]*>))"""
-    r"""[(\[]?(?:tel:)?(?:(?P<q>["'])(?P<quoted>[^"'\n]{1,2048})(?P=q)|(?P<bare>[^\s"'<>]{1,256}))"""
+    r"""\.?\\*["')\]]?(?P<sep>\s*(?::=|=>|[:=])\s*|[ \t]+(?:is[ \t]+)?|(?:</t[dh]>\s*<t[dh][^>]*>))"""
+    r"""[(\[]?(?:tel:)?(?:\\*(?P<q>["'])(?P<quoted>[^"'\n]{1,2048}?)\\*(?P=q)|(?P<bare>[^\s"'<>]{1,256}))"""
 )
 
 
@@ -77,7 +78,8 @@ _ELEMENT_TEXT = re.compile(r"""(?:\s+[\w:.-]+=(?:"[^"]*"|'[^']*'))*\s*>(?P<text>
 
 def _is_reference(value: str, kind: str) -> bool:
     lowered = value.lower()
-    if (value[0] == "%" and _PERCENT_REFERENCE.match(value)) or (value[0] == "$" and _ENV_REFERENCE.match(value)):
+    if (value[0] == "%" and _PERCENT_REFERENCE.match(value)) or (
+            value[0] == "$" and _ENV_REFERENCE.match(value) and _a_variable_name(value)):
         return True
     if value[0] in "{<" or value.startswith(("#{", "{{")) or _CALL_OR_INDEX.match(value):
         return True
@@ -85,6 +87,19 @@ def _is_reference(value: str, kind: str) -> bool:
     return bool(_IDENTIFIER_PATH.fullmatch(value)) and any(
         stem in lowered for stem in (("pass", "pwd") if kind == "PASSWORD" else ("key", "token", "secret"))
     )
+
+
+_CASE_CHANGE = re.compile(r"[a-z][A-Z]|[A-Z][a-z]")
+
+
+def _a_variable_name(reference: str) -> bool:
+    """Whether a `$…` value names a variable (`$DB_PASS`, `${TOKEN}`, `$dbPassword`), not a password that starts
+    with a dollar (`$diFwQma5JlH02Vfe`): a braced name, or one with digits only at its end and at most three changes
+    of case (a random string of that length has many)."""
+    if reference.startswith("${"):
+        return True
+    name = reference[1:]
+    return not any(char.isdigit() for char in name.rstrip("0123456789")) and len(_CASE_CHANGE.findall(name)) <= 3
 
 
 def _glued_words(value: str) -> bool:
@@ -286,7 +301,8 @@ def _detect_secrets_patterns() -> re.Pattern[str]:
             if "aws.{0,20}" in source or source.startswith("(?:\\s|=|:"):
                 continue  # context rules covered by `find_keyed_values`; Artifactory's is re-added bounded below
             patterns.append(re.sub(r"\((?!\?)", "(?:", source))
-    patterns += [r"sq0atp-[0-9A-Za-z\-_]{22,}", r"AKC[a-zA-Z0-9]{10,}", r"AccountKey=[a-zA-Z0-9+/=]{88}", r"[A-Za-z0-9+/]{86}=="]
+    patterns += [r"sq0atp-[0-9A-Za-z\-_]{22,}", r"AKC[a-zA-Z0-9]{10,}", r"AccountKey=[a-zA-Z0-9+/=]{88}", r"[A-Za-z0-9+/]{86}==",
+                 r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}"]  # Airtable's personal access token
     return re.compile(r"(?<![\w\-+/])(?:" + "|".join(patterns) + r")[\w\-]*(?![\w\-])")
 
 
@@ -368,6 +384,7 @@ _FORMAT_LEADS = ("-us", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "glpat-", "gldt-
                  "glcbt-", "glimt-", "glptt-", "glagent-", "gloas-", "GR1348941", "T3BlbkFJ", "pypi-", "SG.", "sq0",
                  "k_live_", "A3T", "ABIA", "ACCA", "AKIA", "ASIA")
 _FORMAT_LEAD = re.compile(_alternation(_FORMAT_LEADS))
+_AIRTABLE_LEAD = re.compile(r"pat[A-Za-z0-9]{14}\.")  # its 17 characters before the dot are no run of 20
 # * an unnamed key (`_MIXED_TOKEN`): a run of 32 with upper-case letters in it;
 _RUN_OF_32 = re.compile(b"k" * 32 + b"k*")
 _RUN_32 = b"k" * 32
@@ -383,7 +400,7 @@ _TELEGRAM = re.compile(r"\d{8}:")  # its 35 characters after the colon are ASCII
 def _may_hold_format(text: str, view: bytes) -> bool:
     """Whether a format of ASCII classes (all but Discord's and Telegram's) or an unnamed key could be in a
     text whose view has a run of 20."""
-    if _FORMAT_LEAD.search(text) is not None:
+    if _FORMAT_LEAD.search(text) is not None or _AIRTABLE_LEAD.search(text) is not None:
         return True
     return _RUN_32 in view and any(not text[run.start() : run.end()].islower() for run in _RUN_OF_32.finditer(view))
 

@@ -31,6 +31,7 @@ from evalforge_assets.capture.pii_address_vcard import find_vcard_streets
 from evalforge_assets.capture.pii_context import context_candidates
 from evalforge_assets.capture.pii_csv_columns import find_table_cells
 from evalforge_assets.capture.pii_ibans import find_ibans
+from evalforge_assets.capture.pii_link_tokens import find_link_tokens
 from evalforge_assets.capture.pii_name_finders import name_candidates
 from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hold_national_id
 from evalforge_assets.capture.pii_pairs import find_credential_ids
@@ -43,6 +44,7 @@ from evalforge_assets.capture.pii_shapes import Shapes
 from evalforge_assets.capture.pii_spoken_digits import find_spoken_numbers
 from evalforge_assets.capture.pii_spoken_emails import find_spoken_emails
 from evalforge_assets.capture.pii_sql_values import find_inserted_values
+from evalforge_assets.capture.pii_ssn_words import find_worded_ssns
 
 # ----------------------------------------------------------------------------------------------- e-mail
 # Unicode local parts and domains (hans@bücher.de, 用户@例子.广告) and punycode labels (a@xn--d1acufc.xn--p1ai).
@@ -120,6 +122,15 @@ _DIGIT_GROUPS = re.compile(
     r"(?<![\w.,$€£/:-])\d+(?:[ -]\d+)*(?![\w-]|[.,]\d)|" + CSV_CARD_FIELD + "|" + GDS_CARD_FIELD)
 
 
+# A card's word right before a number, as a key or in a sentence (`"payment_card": "6759…"`, `my card 5018…`,
+# `Kreditkartennummer: …`; not the `pan` of `answer_span_id`): there a long unseparated run (Maestro's 19 digits) is a
+# card, not a span id.
+_CARD_WORD_BEFORE = re.compile(
+    r"(?i:card|karte|tarjeta|carte|cart[aã]o|carta|kaart|karta|kort|kartu|kart|(?<![A-Za-z])pan)(?:[\w ]{0,12})?[\"']?[ \t]*[:=]?"
+    r"[ \t]*[\"']?\Z"
+)
+
+
 def _issuer_accepts(digits: str) -> bool:
     return any(digits.startswith(prefixes) and len(digits) in lengths for prefixes, lengths in _CARD_PREFIXES)
 
@@ -145,7 +156,8 @@ def find_cards(text: str) -> Iterator[Candidate]:
                 chunk = text[start:end]
                 if last > index and len({text[groups[i][1]] for i in range(index, last)}) > 1:
                     continue  # a card uses one separator throughout
-                if last == index and len(chunk) > 16 and not chunk.startswith(("62", "4")):
+                if (last == index and len(chunk) > 16 and not chunk.startswith(("62", "4"))
+                        and not _CARD_WORD_BEFORE.search(text, max(0, start - 40), start)):
                     continue  # longer unseparated runs are span ids and counters (UnionPay's and Visa's 19 aside)
                 digits = chunk.replace(" ", "").replace("-", "")
                 if _card(digits) and (last > index or len(groups) == 1 or len(digits) >= 13):
@@ -179,7 +191,8 @@ _TOKEN_FORMATS = re.compile(
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _AWS_VIEW = bytes(0x61 if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "/+") else 0x20 for b in range(256))
 _AWS_RUN = b"a" * 40
-_LONG_TOKEN = re.compile(r"(?<![\w/+=.:-])[A-Za-z0-9_\-+]{16,}={0,2}(?![\w/+=.:-])")
+# Base64's `/` inside too (`…EU0c/0qjc…`), which a path also has: a token with one must look random (`_base64_like`).
+_LONG_TOKEN = re.compile(r"(?<![\w/+=.:-])[A-Za-z0-9_\-+][A-Za-z0-9_\-+/]{15,}={0,2}(?![\w/+=.:-])")
 # Code that assigns a secret from elsewhere names none: `api_key=settings.API_KEY`, `password=db_password`,
 # `password=%(pw)s`, `PASSWORD=%DB_PASSWORD%`.
 _CODE_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[a-z]+_[a-z_]+|\w+\(.*|%(?:\(\w+\))?[sdr]|%\w+%")
@@ -336,6 +349,12 @@ def _flag_passwords(text: str) -> Iterator[Candidate]:
             yield "PASSWORD", match.start(group), match.end(group)
 
 
+def _base64_like(value: str) -> bool:
+    """Both cases and digits, several of each, as random base64 has (a path's words do not)."""
+    return (sum(char.isupper() for char in value) >= 4 and sum(char.islower() for char in value) >= 4
+            and sum(char.isdigit() for char in value) >= 2)
+
+
 def find_secrets(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
     shapes = shapes or Shapes.of(text)
     yield from _login_passwords(text, shapes)
@@ -378,6 +397,8 @@ def find_secrets(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]
                 value = token.group()
                 if _NOT_A_KEY.fullmatch(value):
                     continue
+                if "/" in value and not _base64_like(value):
+                    continue  # a path after the word (`key file in etc/ssl2/private`)
                 if any(c.isdigit() for c in value) and any(c.isalpha() for c in value) and _entropy(value) > 3.0:
                     yield "SECRET", token.start(), token.end()
                     break
@@ -429,6 +450,8 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     if may_hold_national_id(text, shapes):
         found += find_national_ids(text, shapes)
     found += find_secrets(text, shapes)
+    found += find_worded_ssns(text, shapes)
+    found += find_link_tokens(text)  # gated inside: `code` with an OAuth word, or a URL's query
     found += find_addresses(text, shapes)
     found += find_keyed_addresses(text, shapes)
     found += find_address_blocks(text, shapes)

@@ -41,6 +41,7 @@ _WIFI_PAIR = re.compile(
 )
 _ASKED_FOR_PASSWORD = re.compile(
     r"(?i)\b(?:what|what's|whats|send|share|give|tell|need)\b[^\n]*\b(?:password|passwd|pw|passcode|passphrase)\b"
+    r"|\b(?:password|passwd|pw|passcode|passphrase)[ \t]+(?:pls|plz|please)\b"  # `wifi pw pls`
 )
 _PASSWORD_WORDS = frozenset([b"password", b"passwd", b"pw", b"passcode", b"passphrase"])
 _ONE_TOKEN = re.compile(r"\S{6,128}")

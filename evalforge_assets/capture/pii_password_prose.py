@@ -8,6 +8,9 @@ of the symbols passwords are told to hold (`!@#$%^&*?~`) is one. Identifiers, ve
 four, and never such a symbol: `gpt-4o-2024-08-06`, `x86_64-linux-gnu`, `v1.2.3-rc1`. An e-mail address, a URL,
 a path, a query string, fields joined by colons or a placeholder is none. Brackets around the run are the sentence's (`(OeC)IySZ#1m!PWwB$)` holds one pair of them
 inside), and so is a full stop or a comma at its end.
+
+A quoted word that a few words later is called a password is one, whatever its shape (`Is "granite-cactus-staple31"
+a strong password?`, `is 'rrvpvqj7y' a strogn password`), unless it names a variable (`"DB_PASSWORD" in the vault`).
 """
 
 from __future__ import annotations
@@ -36,11 +39,26 @@ _NO_PASSWORD = re.compile(
 _SENTENCE_END = ".,;:"
 # A line break or tab written as an escape inside a JSON string ends the run (`#751874.\\nRegards,\\nThe`).
 _ESCAPED_BREAK = re.compile(r"\\[ntr]")
+# A quoted word (its quotes maybe escaped inside JSON), then "a", "as", "for", "my" or "is" and up to three words
+# (`a strnog`, `as my new`), then a word for "password".
+_CALLED_A_PASSWORD = re.compile(
+    r"""\\?["“‘'](?P<value>[^\s"“”‘’'\\]{4,64})\\?["”’'][ \t]+(?i:a|an|as|for|my|is|was)[ \t]+"""
+    r"""(?:[^\W\d_]{1,12}[ \t]+){0,3}"""
+    r"""(?i:password|passphrase|passwort|contrase[ñn]a|senha|mot de passe|wachtwoord|пароль)"""
+)
+_VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 
 def find_prose_passwords(text: str) -> Iterator[Candidate]:
-    """Password-shaped runs in a text that speaks of passwords (see the module docstring)."""
-    if not any(symbol in text for symbol in _SYMBOLS) or _PASSWORD_WORDS.search(text.lower()) is None:
+    """Password-shaped runs in a text that speaks of passwords, and quoted words it calls one (see the module's
+    docstring)."""
+    if _PASSWORD_WORDS.search(text.lower()) is None:
+        return
+    for called in _CALLED_A_PASSWORD.finditer(text):
+        value = called.group("value")
+        if not (_VARIABLE.fullmatch(value) or "passw" in value.lower()):
+            yield "PASSWORD", called.start("value"), called.end("value")
+    if not any(symbol in text for symbol in _SYMBOLS):
         return
     for match in _RUN.finditer(text):
         start, end = match.span()

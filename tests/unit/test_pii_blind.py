@@ -69,7 +69,8 @@ SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500,
          pii_blind.BLIND15: 2000, pii_blind.BLIND16: 1200, pii_blind.BLIND17: 2000}
 # Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
 # in forms the finders still miss, and probes 5, 6, 7, 16 and 17 tokens (probe 6's and 16's are random session ids
-# under `session_id`, kept on purpose: `docs/ingestion.md`); probe 17 e-mail addresses and API keys too.
+# under `session_id`, kept on purpose, and 17's two are session ids in a log's message: `docs/ingestion.md`); probe 17
+# writes two e-mail addresses the finders still miss.
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
 MEASURED_LEAKS = {
     pii_blind.BLIND5: {"EMAIL": 0.02, "TOKEN": 0.006},
@@ -84,13 +85,13 @@ MEASURED_LEAKS = {
     pii_blind.BLIND14: {},
     pii_blind.BLIND15: {},
     pii_blind.BLIND16: {"TOKEN": 0.11},
-    pii_blind.BLIND17: {"EMAIL": 0.003, "API_KEY": 0.008, "TOKEN": 0.057},
+    pii_blind.BLIND17: {"EMAIL": 0.003, "TOKEN": 0.012},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.018, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.005, "IBAN": 0.029, "CREDIT_CARD": 0.008, "US_SSN": 0.0, "PASSWORD": 0.004},
-    pii_blind.BLIND3: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
+    pii_blind.BLIND3: {"PHONE": 0.006, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
     pii_blind.BLIND4: {"PHONE": 0.092, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND5: {"PHONE": 0.008, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
     pii_blind.BLIND6: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
@@ -104,7 +105,7 @@ STRUCTURED = {
     pii_blind.BLIND14: {"PHONE": 0.016, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND15: {"PHONE": 0.022, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND16: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND17: {"PHONE": 0.017, "IBAN": 0.0, "CREDIT_CARD": 0.032, "US_SSN": 0.045, "PASSWORD": 0.067},
+    pii_blind.BLIND17: {"PHONE": 0.017, "IBAN": 0.0, "CREDIT_CARD": 0.006, "US_SSN": 0.0, "PASSWORD": 0.0},
 }
 
 

@@ -22,3 +22,23 @@ def test_card_numbers_of_every_length_their_issuer_uses_are_cards(number: str) -
 def test_a_luhn_valid_number_after_a_plus_is_a_phone_not_a_card() -> None:
     # 15 digits that pass Luhn, written as a German mobile number with its country code.
     assert redact_text('{"phone": "+49 151 36308454"}', {}) == '{"phone": "<PHONE>"}'
+
+
+@pytest.mark.parametrize("text", [
+    'Action Input: {"card": "6304915840183903478", "amount": "R$ 23,24"}',  # Laser / Maestro, 19 digits
+    "my card 5018357435548289036 keeps getting declined",
+    '"payment_card": "6759786453631571409"',
+    "Kreditkartennummer: 6759786453631571409",
+])
+def test_nineteen_digits_after_a_card_word_are_a_card(text: str) -> None:
+    # Unseparated runs longer than 16 digits are span ids elsewhere; a card's word right before says otherwise.
+    assert "<CREDIT_CARD>" in redact_text(text)
+
+
+@pytest.mark.parametrize("text", [
+    '"answer_span_id": "6890962171139000205"',  # `pan` inside `span`
+    '"dd.span_id": "6085569153119513318"',
+    "discarded 2 rows; trace 6304915840183903478 done",  # no card word right before the number
+])
+def test_long_ids_stay(text: str) -> None:
+    assert redact_text(text) == text

@@ -32,7 +32,7 @@ from evalforge_assets.capture.pii_shapes import Shapes, WordFragments
 # The formats the provider gate was written against. A detect-secrets release that adds or changes one changes
 # this pin: then check that `_SHORT_FORMAT_LITERALS`, `_FORMAT_LEADS` and the run tests still cover every
 # alternative before updating it.
-DETECT_SECRETS_PATTERN_SHA256 = "c315d6b7f7d560be4aea48ae81d5ddfbcac3e3dbe9678be2e005db2f250b76f6"
+DETECT_SECRETS_PATTERN_SHA256 = "959caaca3e4d8533b78cb78db5cac53b9aa587e124853688d49bfb34dce89dc1"
 
 _ALNUM = string.ascii_letters + string.digits
 
@@ -67,6 +67,7 @@ def _format_samples() -> list[str]:
         "https://hooks.slack.com/services/T0A1B2C3/B0D4E5F6/" + _chars(rng, _ALNUM, 24),
         "sq0csp-" + _chars(rng, _ALNUM + "-_\\", 43), "sq0atp-" + _chars(rng, _ALNUM + "-_", 22),
         "sk_live_" + _chars(rng, _ALNUM, 24), "rk_live_" + _chars(rng, _ALNUM, 24),
+        "pat" + _chars(rng, _ALNUM, 14) + "." + _chars(rng, string.hexdigits.lower()[:16], 64),  # Airtable
         "5607169009:" + _chars(rng, string.ascii_lowercase + string.digits, 35), "AKC" + _chars(rng, _ALNUM, 10), "x=AKC" + _chars(rng, _ALNUM, 30),
         _chars(rng, b64, 86) + "==",
         "Zx81kQ0pLmN3vB7cYtR5wE2qA9sD4fG6hJ8kL1zX", "myOwFnak_5qc_n6r6rheblmSgfFpPyk8OiZ9MQot79El",
