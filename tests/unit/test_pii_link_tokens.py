@@ -10,8 +10,8 @@ from evalforge_assets.capture.pii import redact_text
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('{"grant_type": "authorization_code", "redirect_uri": "https://app.example.eu/cb", "code": '
-         '"4/0AWswjN_m5jhJ_p4dHqnQyM09ru25MDw6H4VkMaQMzW0kQ4D-pi1WZn_PDnZzM"}',
+        (('{"grant_type": "authorization_code", "redirect_uri": "https://app.example.eu/cb", "code": '
+         '"4/0AWswjN_m5jhJ_p4dHqnQyM09ru25MDw6H4VkMaQMzW0kQ4D-pi1WZn_PDnZzM"}'),
          '{"grant_type": "authorization_code", "redirect_uri": "https://app.example.eu/cb", "code": "<SECRET>"}'),
         ('exchange(client_id="x", redirect_uri="https://x.example.com/cb", code="aCDIibE88xpzdLKPFdoe")',
          'exchange(client_id="x", redirect_uri="https://x.example.com/cb", code="<SECRET>")'),
