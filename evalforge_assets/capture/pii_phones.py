@@ -194,7 +194,7 @@ _PHONE_WORDS = (
     "direct line", "direct dial", "hotline", "helpline", "direktenummer", "direktnummer", "durchwahl",
     "прямой номер", "прямий номер", "по телефону", "за телефоном", "hattım", "hattim", "direkte nummer",
     "nås på", "kontaktes på", "chiamarmi al", "chiamarci al", "телефонуйте на", "звоните на", "τηλέφωνό",
-    "dial-in", "meine nummer", "meine handynummer", "мій номер", "мой номер",
+    "dial-in", "meine nummer", "meine handynummer", "мій номер", "мой номер", "press office", "switchboard",
 )
 _CUED_PHONE = re.compile(
     r"(?<![A-Za-z0-9_-])(?i:" + phrase_alternation(_PHONE_WORDS)

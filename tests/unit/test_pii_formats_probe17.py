@@ -63,3 +63,19 @@ def test_base64_with_a_slash_after_a_tokens_word_is_a_secret() -> None:
 def test_an_airtable_personal_access_token_is_an_api_key() -> None:
     text = "AIRTABLE_PAT=patDRir2v3nD1QQC0.e20f7f3c21d390ef5eb293765c62535defe049460417fea35e3c4e850583f104"
     assert redact_text(text) == "AIRTABLE_PAT=<API_KEY>"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("please call me back on 7836291872 thanks bye", "please call me back on <PHONE> thanks bye"),
+        ("please call us back on 2348055429327", "please call us back on <PHONE>"),
+        ("Press office: 636693672 The company reported", "Press office: <PHONE> The company reported"),
+    ],
+)
+def test_numbers_to_call_back_and_a_press_office_are_phones(text: str, expected: str) -> None:
+    assert redact_text(text) == expected
+
+
+def test_calling_back_at_an_hour_is_no_phone() -> None:
+    assert redact_text("we will call back at 1500 hours") == "we will call back at 1500 hours"
