@@ -39,51 +39,55 @@ def lowercase_lines(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for line in text.split("\n"):
         end = start + len(line)
-        if _HOUSE_NUMBER.search(line):
-            # `islower`: a cased letter, none of them a capital.
-            if line.islower():
+        # `islower`: a cased letter, none of them a capital.
+        if line.islower():
+            # No word of the line shows an address: none of what a street pattern finds in it can
+            if _HOUSE_NUMBER.search(line) and reads_as_address(line):
                 yield start, end
-            elif (label := _LABEL.match(line)) is not None and line[label.end() :].islower():
+        elif _DIGIT.search(line):
+            label = _LABEL.match(line)
+            if label is not None and _reads_lower_case(line[label.end() :]):
                 yield start + label.end(), end
             else:
                 yield from _lowercase_stretches(line, start)
         start = end + 1
 
 
+
+
 # A speaker's label or a message's header before what was said: up to 60 characters with no colon, then a colon and
 # a space (`caller:`, `Transcription (auto):`, `[06/06/2025, 15:22] David Oshodi:`; the time's colons are inside
 # brackets).
 _LABEL = re.compile(r"(?:\[[^\]\n]{1,30}\][ \t]*)?[^:\n]{1,60}:[ \t]+")
-_TOKEN = re.compile(r"\S+")
 
 
 def _lowercase_stretches(line: str, offset: int) -> Iterator[tuple[int, int]]:
-    """The runs of words with no capital in `line` that hold a lower-case letter and a number standing as a word,
-    as (start, end) in the text the line starts at `offset` of. A word of code (`contact_id=664031`) ends a run as
-    a capital does, and a run after a word in capitals (`HTTP 503 duplicate key`, `INFO retry 2 via …`) is a log's."""
-    run_start = run_end = -1
-    after_capitals = False
-    for token in _TOKEN.finditer(line):
-        word = token.group()
-        if word.lower() != word or "=" in word or "_" in word:
-            if run_start >= 0 and not after_capitals and _reads_lower_case(line[run_start:run_end]):
-                yield offset + run_start, offset + run_end
-            run_start = -1
-            after_capitals = _CAPITALS.fullmatch(word) is not None
-        else:
-            if run_start < 0:
-                run_start = token.start()
-            run_end = token.end()
-    if run_start >= 0 and not after_capitals and _reads_lower_case(line[run_start:run_end]):
-        yield offset + run_start, offset + run_end
+    """The runs of words with no capital in `line` that hold a lower-case letter, a number standing as a word and a
+    word that may show an address (`reads_as_address`), as (start, end) in the text the line starts at `offset` of.
+    A word of code (`contact_id=664031`, `{"transcript":`) ends a run as a capital does, and a run after a word in
+    capitals (`HTTP 503 duplicate key`, `INFO …`) or a path (a traceback's `"/app/agent.py", line 307, in run`) is a
+    log's."""
+    for run in _RUN.finditer(line):
+        if not _reads_lower_case(run.group()):
+            continue  # also a run with a capital the class above does not list (`ǅ`): it is not all lower case
+        before = _PREVIOUS_WORD.search(line, max(0, run.start() - 80), run.start())
+        if before is not None and (_CAPITALS.fullmatch(before.group(1)) or "/" in before.group(1)):
+            continue
+        yield offset + run.start(), offset + run.end()
 
 
+# Whole words with no capital (of the scripts with capitals most text uses) and no character of code, one run of them
+# between spaces and tabs. Not quotes or `|`: a JSON value's or an HL7 field's street has them (`"12 ruth loop",`,
+# `jános utca 41.^^^^|||`).
+_NOT_IN_A_RUN = r"\sA-ZÀ-ÖØ-ÞА-ЯЁЀ-ЏΑ-ΩΆ-Ώ=_{}\[\]/\\<>"
+_RUN = re.compile(rf"(?<!\S)[^{_NOT_IN_A_RUN}]+(?:[ \t]+[^{_NOT_IN_A_RUN}]+)*(?!\S)")
+_PREVIOUS_WORD = re.compile(r"(\S+)\s*\Z")
 # A word in capitals, as logs write levels and protocols (`HTTP`, `ERROR:`, `[WARN]`).
 _CAPITALS = re.compile(r"\W*[A-Z]{2,}\W*")
 
 
 def _reads_lower_case(stretch: str) -> bool:
-    return stretch.islower() and _HOUSE_NUMBER.search(stretch) is not None
+    return stretch.islower() and _HOUSE_NUMBER.search(stretch) is not None and reads_as_address(stretch)
 
 
 def capitalised(line: str) -> str:
@@ -107,7 +111,7 @@ def reads_as_address(value: str, street_words: frozenset[str] = frozenset()) -> 
     English word (`park avenue eau de parfum`, numberless, is a perfume). A street type or particle
     (`street_words`, lowered) that English also has counts only as a given name or a very common surname (`brooks`,
     not `via`): `via worker-7f9c after 12` names no street."""
-    if not any(char.isdigit() for char in value):
+    if not _DIGIT.search(value):
         return False
     return any(_vouches(word, street_words) for word in _WORD.findall(value))
 

@@ -47,18 +47,22 @@ _CALLED_A_PASSWORD = re.compile(
     r"""(?i:password|passphrase|passwort|contrase[ñn]a|senha|mot de passe|wachtwoord|пароль)"""
 )
 _VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]*")
+_QUOTES = "\"“‘'"
 
 
 def find_prose_passwords(text: str) -> Iterator[Candidate]:
     """Password-shaped runs in a text that speaks of passwords, and quoted words it calls one (see the module's
     docstring)."""
-    if _PASSWORD_WORDS.search(text.lower()) is None:
+    symbols = any(symbol in text for symbol in _SYMBOLS)
+    quotes = any(quote in text for quote in _QUOTES)
+    if not (symbols or quotes) or _PASSWORD_WORDS.search(text.lower()) is None:
         return
-    for called in _CALLED_A_PASSWORD.finditer(text):
-        value = called.group("value")
-        if not (_VARIABLE.fullmatch(value) or "passw" in value.lower()):
-            yield "PASSWORD", called.start("value"), called.end("value")
-    if not any(symbol in text for symbol in _SYMBOLS):
+    if quotes:
+        for called in _CALLED_A_PASSWORD.finditer(text):
+            value = called.group("value")
+            if not (_VARIABLE.fullmatch(value) or "passw" in value.lower()):
+                yield "PASSWORD", called.start("value"), called.end("value")
+    if not symbols:
         return
     for match in _RUN.finditer(text):
         start, end = match.span()
