@@ -32,8 +32,9 @@ _HOUSE_NUMBER = re.compile(r"(?:(?<![\w:])|(?<=\bno:))(?<!\d\.)\d{1,5}(?:[-/]\d{
 
 def lowercase_lines(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each stretch of `text` typed in lower case that holds a number standing as a word: a line
-    with no capital, or what follows a speaker's label or a message's header (`User: send it to 943 ruth loop`,
-    `[15:22] David Oshodi: moved to 66 thompson street`): the label's capitals are no writer's capitals."""
+    with no capital, what follows a speaker's label or a message's header (`User: send it to 943 ruth loop`,
+    `[15:22] David Oshodi: moved to 66 thompson street`: the label's capitals are no writer's capitals), or in any
+    other line a run of words with no capital (`_lowercase_stretches`)."""
     if not _DIGIT.search(text):
         return
     start = 0
@@ -51,8 +52,6 @@ def lowercase_lines(text: str) -> Iterator[tuple[int, int]]:
             else:
                 yield from _lowercase_stretches(line, start)
         start = end + 1
-
-
 
 
 # A speaker's label or a message's header before what was said: up to 60 characters with no colon, then a colon and
