@@ -42,8 +42,8 @@ def lowercase_lines(text: str) -> Iterator[tuple[int, int]]:
         end = start + len(line)
         # `islower`: a cased letter, none of them a capital.
         if line.islower():
-            # No word of the line shows an address: none of what a street pattern finds in it can
-            if _HOUSE_NUMBER.search(line) and reads_as_address(line):
+            # When no word of the line shows an address, none of what a street pattern finds in it can
+            if _reads_lower_case(line):
                 yield start, end
         elif _DIGIT.search(line):
             label = _LABEL.match(line)
@@ -99,9 +99,8 @@ def _upper_letter(match: re.Match[str]) -> str:
     return upper if len(upper) == 1 else match.group()  # `ŉ` is two letters in capitals: the length must hold
 
 
-_LETTERS = re.compile(r"[^\W\d_]+")
-# A word of letters standing alone (hyphens and apostrophes inside): not the letters of an id (`worker-7f9c`) or a host's
-# name (`checkout-api.us-east-1.prod`).
+# A word of letters standing alone (hyphens and apostrophes inside): not the letters of an id (`worker-7f9c`) or a
+# host's name (`checkout-api.us-east-1.prod`).
 _WORD = re.compile(r"(?<![\w'’-])(?<!\w\.)[^\W\d_]{2,}(?:[-'’][^\W\d_]+)*(?![\w'’-]|\.\w)")
 
 
@@ -135,8 +134,7 @@ def without_leading_words(line: str, start: int, end: int) -> int:
     pattern took before it are left out (`send it to lajosfürdői utca 216.`: every word had a capital, so `It To`
     read as the street's name): the start moves past each while what is left still reads as an address."""
     while (word := _LEADING_WORD.match(line, start, end)) is not None:
-        bare = word.group().strip()
-        if not (bare in stop_words() or _ordinary(bare.capitalize())):
+        if not _english(word.group().strip()):
             break
         if not reads_as_address(line[word.end() : end]):
             break

@@ -33,8 +33,9 @@ def phone_value(value: str) -> tuple[int, int] | None:
 # The verb says it is a phone number, whatever its numbering plan; it needs seven digits, so "call 3 of 5"
 # and "retry call 12" stay. A bare verb ("API call 20240101") also needs the number written as a phone number
 # is: with a leading `+`, `(` or `0`, or with separators.
-# The person called may be named (`Please call Maria Nowak on 4731.0990`), and called back (`call me back on …`); "contact" and "reached" need "on" or "at"
-# before the number (`contact Ana on 863-8508`, `can be reached on 667-7241`), as a named person does.
+# The person called may be named (`Please call Maria Nowak on 4731.0990`) and called back (`call me back on …`);
+# "contact" and "reached" need "on" or "at" before the number (`contact Ana on 863-8508`, `can be reached on
+# 667-7241`), as a named person does.
 _CALL_VERBS = ("call", "ring", "text", "reach", "dial", "whatsapp", "sms", "contact", "reached")
 _CALLED_NUMBER = re.compile(
     r"(?i:\b(?:call|ring|text|reach|dial|whatsapp|sms|(?P<needs_on>contact|reached)))"

@@ -301,8 +301,8 @@ def _detect_secrets_patterns() -> re.Pattern[str]:
             if "aws.{0,20}" in source or source.startswith("(?:\\s|=|:"):
                 continue  # context rules covered by `find_keyed_values`; Artifactory's is re-added bounded below
             patterns.append(re.sub(r"\((?!\?)", "(?:", source))
-    patterns += [r"sq0atp-[0-9A-Za-z\-_]{22,}", r"AKC[a-zA-Z0-9]{10,}", r"AccountKey=[a-zA-Z0-9+/=]{88}", r"[A-Za-z0-9+/]{86}==",
-                 r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}"]  # Airtable's personal access token
+    patterns += [r"sq0atp-[0-9A-Za-z\-_]{22,}", r"AKC[a-zA-Z0-9]{10,}", r"AccountKey=[a-zA-Z0-9+/=]{88}",
+                 r"[A-Za-z0-9+/]{86}==", r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}"]  # the last: Airtable's personal token
     return re.compile(r"(?<![\w\-+/])(?:" + "|".join(patterns) + r")[\w\-]*(?![\w\-])")
 
 
@@ -337,11 +337,17 @@ def find_provider_keys(text: str) -> Iterator[Candidate]:
 _MIXED_TOKEN = re.compile(r"(?<![\w\-+/=.])[A-Za-z0-9_\-]{32,100}(?![\w\-+/=.])")
 
 
-def _mixed_case_random(value: str) -> bool:
+def several_of_each_case_and_digits(value: str) -> bool:
+    """Four capitals, four small letters and two digits at least, as random keys and base64 have them (words, paths
+    and hashes do not)."""
     upper = sum(char.isupper() for char in value)
     lower = sum(char.islower() for char in value)
     digits = sum(char.isdigit() for char in value)
-    return upper >= 4 and lower >= 4 and digits >= 2 and len(set(value)) >= 20
+    return upper >= 4 and lower >= 4 and digits >= 2
+
+
+def _mixed_case_random(value: str) -> bool:
+    return several_of_each_case_and_digits(value) and len(set(value)) >= 20
 
 
 # `scheme://user:password@host`, the password holding any symbol (`#`, `?`, `@`) but no space or slash; the host a
@@ -451,4 +457,7 @@ def context_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     return found
 
 
-__all__ = ["context_candidates", "find_keyed_values", "find_labelled_phones", "find_provider_keys", "find_url_passwords", "key_kind"]
+__all__ = [
+    "context_candidates", "find_keyed_values", "find_labelled_phones", "find_provider_keys", "find_url_passwords", "key_kind",
+    "several_of_each_case_and_digits",
+]

@@ -28,7 +28,7 @@ from evalforge_assets.capture.pii_address_keys import (
 from evalforge_assets.capture.pii_address_prose import find_prose_addresses
 from evalforge_assets.capture.pii_address_stacked import find_stacked_streets
 from evalforge_assets.capture.pii_address_vcard import find_vcard_streets
-from evalforge_assets.capture.pii_context import context_candidates
+from evalforge_assets.capture.pii_context import context_candidates, several_of_each_case_and_digits
 from evalforge_assets.capture.pii_csv_columns import find_table_cells
 from evalforge_assets.capture.pii_ibans import find_ibans
 from evalforge_assets.capture.pii_link_tokens import find_link_tokens
@@ -126,8 +126,8 @@ _DIGIT_GROUPS = re.compile(
 # `Kreditkartennummer: …`; not the `pan` of `answer_span_id`): there a long unseparated run (Maestro's 19 digits) is a
 # card, not a span id.
 _CARD_WORD_BEFORE = re.compile(
-    r"(?i:card|karte|tarjeta|carte|cart[aã]o|carta|kaart|karta|kort|kartu|kart|(?<![A-Za-z])pan)(?:[\w ]{0,12})?[\"']?[ \t]*[:=]?"
-    r"[ \t]*[\"']?\Z"
+    r"(?i:card|karte|tarjeta|carte|cart[aã]o|carta|kaart|karta|kort|kartu|kart|(?<![A-Za-z])pan)"
+    r"(?:[\w ]{0,12})?[\"']?[ \t]*[:=]?[ \t]*[\"']?\Z"
 )
 
 
@@ -191,7 +191,8 @@ _TOKEN_FORMATS = re.compile(
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _AWS_VIEW = bytes(0x61 if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "/+") else 0x20 for b in range(256))
 _AWS_RUN = b"a" * 40
-# Base64's `/` inside too (`…EU0c/0qjc…`), which a path also has: a token with one must look random (`_base64_like`).
+# Base64's `/` inside too (`…EU0c/0qjc…`), which a path also has: a token with one must look random (see
+# `find_secrets`).
 _LONG_TOKEN = re.compile(r"(?<![\w/+=.:-])[A-Za-z0-9_\-+][A-Za-z0-9_\-+/]{15,}={0,2}(?![\w/+=.:-])")
 # Code that assigns a secret from elsewhere names none: `api_key=settings.API_KEY`, `password=db_password`,
 # `password=%(pw)s`, `PASSWORD=%DB_PASSWORD%`.
@@ -349,12 +350,6 @@ def _flag_passwords(text: str) -> Iterator[Candidate]:
             yield "PASSWORD", match.start(group), match.end(group)
 
 
-def _base64_like(value: str) -> bool:
-    """Both cases and digits, several of each, as random base64 has (a path's words do not)."""
-    return (sum(char.isupper() for char in value) >= 4 and sum(char.islower() for char in value) >= 4
-            and sum(char.isdigit() for char in value) >= 2)
-
-
 def find_secrets(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
     shapes = shapes or Shapes.of(text)
     yield from _login_passwords(text, shapes)
@@ -397,7 +392,7 @@ def find_secrets(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]
                 value = token.group()
                 if _NOT_A_KEY.fullmatch(value):
                     continue
-                if "/" in value and not _base64_like(value):
+                if "/" in value and not several_of_each_case_and_digits(value):
                     continue  # a path after the word (`key file in etc/ssl2/private`)
                 if any(c.isdigit() for c in value) and any(c.isalpha() for c in value) and _entropy(value) > 3.0:
                     yield "SECRET", token.start(), token.end()
