@@ -25,6 +25,7 @@ from evalforge_assets.capture.pii_address_central import (
     CENTRAL_EUROPEAN_STREET,
     may_hold_central_street,
 )
+from evalforge_assets.capture.pii_address_english_order import a_thing_after_an_english_street
 from evalforge_assets.capture.pii_address_lowercase import (
     capitalised,
     lowercase_lines,
@@ -394,7 +395,11 @@ def find_addresses(text: str, shapes: Shapes | None = None) -> list[Candidate]:
     kept as candidates too, so that when a finding of a stronger type overlaps the whole, the parts it does not
     touch are still redacted."""
     shapes = shapes or Shapes.of(text)
-    spans = [("STREET_ADDRESS", _name_start(text, *match.span()), match.end()) for match in _matches(text, shapes)]
+    spans = [
+        ("STREET_ADDRESS", _name_start(text, *match.span()), match.end())
+        for match in _matches(text, shapes)
+        if not (match.re is _FRENCH and a_thing_after_an_english_street(text, *match.span()))
+    ]
     for line_start, line_end in lowercase_lines(text):
         line = capitalised(text[line_start:line_end])
         for match in _matches(line, Shapes.of(line)):

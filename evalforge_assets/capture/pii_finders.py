@@ -115,12 +115,19 @@ def _find_emails(text: str) -> Iterator[Candidate]:
         at = text.find("@", at + 1)
 
 
+# The fixed user names of token logins (PyPI, GitHub, GitLab, Bitbucket) name no one, and an engineer reading
+# `https://__token__:<URL_CREDENTIALS>@pypi.example.com` still sees which login failed.
+_TOKEN_USERS = frozenset({"__token__", "x-access-token", "x-oauth-basic", "oauth2", "gitlab-ci-token", "x-token-auth"})
+
+
 def _find_url_credentials(text: str) -> Iterator[Candidate]:
     index = text.find("://")
     while index != -1:
         match = _URL_CREDENTIALS.match(text, index + 3)
         if match:
-            yield "URL_CREDENTIALS", match.start(1), match.end(1)
+            user = match.group(1).partition(":")[0]
+            start = match.start(1) + len(user) + 1 if user.lower() in _TOKEN_USERS else match.start(1)
+            yield "URL_CREDENTIALS", start, match.end(1)
         index = text.find("://", index + 3)
 
 

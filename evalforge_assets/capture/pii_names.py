@@ -115,11 +115,20 @@ def _surname_ranks() -> dict[str, int]:
 def _common_given_names() -> frozenset[str]:
     """The US Census 1990 given names (the `names` package), capitalised: names common enough that a
     given name which is also a word ("Luke", "Nancy", "Heather") is read as a name before a surname."""
-    found: set[str] = set()
+    return frozenset(given_name_ranks())
+
+
+@cache
+def given_name_ranks() -> dict[str, int]:
+    """The US Census 1990 given names (the `names` package), capitalised, with their rank among the women's or
+    the men's names, whichever is higher."""
+    ranks: dict[str, int] = {}
     for table in ("dist.female.first", "dist.male.first"):
         lines = resources.files("names").joinpath(table).read_text(encoding="ascii").splitlines()
-        found.update(line.split()[0].capitalize() for line in lines if line.strip())
-    return frozenset(found)
+        for rank, line in enumerate((line for line in lines if line.strip()), start=1):
+            name = line.split()[0].capitalize()
+            ranks[name] = min(rank, ranks.get(name, rank))
+    return ranks
 
 
 @cache

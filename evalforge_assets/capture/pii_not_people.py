@@ -1,7 +1,7 @@
 """Names that name no one, whichever finder read them: companies (`pii_companies`), places (`pii_places`), job
 titles, institutions, venues, clubs, cars and firms (`pii_named_things`),
 language models whose families are given names ("Claude Sonnet", "Gemini Flash", "Mistral Large"), which every
-LLM trace names, the value of a key of places, things or organisations (`"title": "Calvin Klein"`, `ORG:Goldman
+LLM trace names, brands, works and figures everyone knows (`pii_famous`), the value of a key of places, things or organisations (`"title": "Calvin Klein"`, `ORG:Goldman
 Sachs`), a name after English's "the" (`the Calvin Klein boxes`), and a signature's employer after its role."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import re
 
 from evalforge_assets.capture.pii_companies import names_a_company
 from evalforge_assets.capture.pii_eponyms import names_an_eponym
+from evalforge_assets.capture.pii_famous import names_someone_famous
 from evalforge_assets.capture.pii_named_things import _ROLES, names_a_thing
 from evalforge_assets.capture.pii_names_learned import _KEYS_OF_THINGS, under_a_key_of_things
 from evalforge_assets.capture.pii_patterns import _word_set
@@ -37,7 +38,7 @@ _RECORD_AFTER = re.compile(
 # A signature's role, then its employer ("Account Director | Morgan Stanley", "Lead Engineer at Siemens").
 _ROLE_THEN = re.compile(r"([^\W\d_]+)[ \t]*(?:\||@|\bat\b)[ \t]*\Z")
 # A model family and one of its tiers, maybe with a version between (`Claude 3.5 Sonnet`, `Nova Pro`). A family
-# alone ("Claude Monet") is a name like any other.
+# alone ("Claude Moreau") is a name like any other.
 _MODEL = re.compile(
     r"(?i:claude|gemini|gemma|mistral|mixtral|llama|grok|qwen|phi|nova|titan|command|jamba|granite)"
     r"(?:[ \t-]+v?\d[\w.]*)?[ \t-]+"
@@ -59,6 +60,7 @@ def names_no_one(text: str, start: int, end: int) -> bool:
         or _model_before(text, start)
         or names_a_thing(text, start, end)
         or names_an_eponym(text, start, end)
+        or names_someone_famous(text, start, end)
         or _after_the(text, start, end)
         or _after_a_role(text, start)
     )

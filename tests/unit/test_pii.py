@@ -215,6 +215,20 @@ def test_url_credentials_keep_scheme_host_port_and_path() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("url", "user"),
+    [
+        ("https://__token__:pypi-AgEIcHlwaS5vcmcCJGY@pypi.example.com/simple", "__token__"),
+        ("https://x-access-token:ghs_16C7e42F292c6912E7710c838347Ae178B4a@github.com/acme/repo.git", "x-access-token"),
+        ("https://oauth2:glpat-xxxxxxxxxxxxxxxxxxxx@gitlab.example.com/acme/repo.git", "oauth2"),
+    ],
+)
+def test_a_token_logins_fixed_user_name_stays_and_its_token_goes(url: str, user: str) -> None:
+    redacted = redact_text(f"index-url = {url}")
+    assert f"://{user}:<URL_CREDENTIALS>@" in redacted
+    assert url.split(":")[2].split("@")[0] not in redacted
+
+
 def test_sanitize_value_walks_nested_values_and_hides_secret_like_keys() -> None:
     value = {
         "input": "my email is carol@example.com",

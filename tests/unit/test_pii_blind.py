@@ -43,24 +43,27 @@ from tests.corpora import pii_blind, pii_foreign
 # (names 9.93%, streets 12.93%, negatives 7.61%). A vCard's `ADR` and a Hindi house number written without commas
 # lowered the streets of probes 6, 7, 10 and 12 (12 7.71% -> 5.32%). A word recurs for the person model only when
 # another mention stands within 600 characters: probe 16's negatives 8.77% -> 8.38%, its names 7.87% -> 8.10%.
+# Famous names (`pii_famous`: brands, firms, works, characters, figures of history) and products named after an
+# English street (`Madison Avenue Tote`) lowered the negatives of every probe but 1, 2 and 4 (9 6.38% -> 1.65%, 11
+# 7.16% -> 4.64%, 16 8.41% -> 7.17%); the person model retrained after them moved names by -0.2 to +0.08 point.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.031, 0.003),
     pii_blind.BLIND2: (0.015, 0.032, 0.016),
-    pii_blind.BLIND3: (0.051, 0.018, 0.013),
+    pii_blind.BLIND3: (0.051, 0.018, 0.012),
     pii_blind.BLIND4: (0.091, 0.016, 0.017),
-    pii_blind.BLIND5: (0.079, 0.051, 0.012),
-    pii_blind.BLIND6: (0.074, 0.036, 0.038),
-    pii_blind.BLIND7: (0.047, 0.04, 0.029),
-    pii_blind.BLIND8: (0.116, 0.024, 0.036),
-    pii_blind.BLIND9: (0.055, 0.024, 0.064),
-    pii_blind.BLIND10: (0.03, 0.01, 0.036),
-    pii_blind.BLIND11: (0.178, 0.047, 0.072),
-    pii_blind.BLIND12: (0.17, 0.037, 0.035),
-    pii_blind.BLIND13: (0.152, 0.061, 0.034),
-    pii_blind.BLIND14: (0.16, 0.091, 0.033),
-    pii_blind.BLIND15: (0.122, 0.033, 0.055),
-    pii_blind.BLIND16: (0.082, 0.128, 0.085),
-    pii_blind.BLIND17: (0.151, 0.101, 0.054),
+    pii_blind.BLIND5: (0.08, 0.051, 0.012),
+    pii_blind.BLIND6: (0.074, 0.036, 0.03),
+    pii_blind.BLIND7: (0.047, 0.04, 0.006),
+    pii_blind.BLIND8: (0.115, 0.024, 0.016),
+    pii_blind.BLIND9: (0.054, 0.023, 0.017),
+    pii_blind.BLIND10: (0.031, 0.01, 0.007),
+    pii_blind.BLIND11: (0.179, 0.047, 0.047),
+    pii_blind.BLIND12: (0.17, 0.037, 0.024),
+    pii_blind.BLIND13: (0.151, 0.061, 0.033),
+    pii_blind.BLIND14: (0.158, 0.091, 0.027),
+    pii_blind.BLIND15: (0.121, 0.031, 0.043),
+    pii_blind.BLIND16: (0.08, 0.127, 0.072),
+    pii_blind.BLIND17: (0.151, 0.101, 0.046),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

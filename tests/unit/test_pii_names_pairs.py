@@ -66,9 +66,9 @@ def test_a_word_joined_to_a_found_name_that_is_no_known_name_stays(text: str, re
 
 
 def test_a_pair_is_vouched_for_only_by_a_name_found_first() -> None:
-    """No rule finds a name in a play's title, so the pair rule takes neither; the learned look takes `Juliet` after
-    "and" (a known given name where names stand), and the pair rule then takes `Romeo` with it: a title made of
-    two given names reads as two people (`docs/ingestion.md`, "Training")."""
+    """No rule finds a name in a play's title, so the pair rule takes neither. The learned look took `Juliet`
+    after "and" and the pair rule then `Romeo` with it, until titles everyone knows were read as no one
+    (`pii_famous`, `docs/ingestion.md`, "Names everyone knows")."""
     text = "Romeo and Juliet opens tonight"
     assert [match for match in rule_findings(text) if match.entity == "PERSON"] == []
-    assert redact_text(text, {}) == "<PERSON> and <PERSON> opens tonight"
+    assert redact_text(text, {}) == text
