@@ -23,6 +23,7 @@ from evalforge_assets.capture.pii_shapes import Shapes
 _ADDRESS_WORDS = (
     "address", "addr", "street", "adresse", "anschrift", "direccion", "dirección", "endereco", "endereço",
     "indirizzo", "adres", "adresa", "adress", "osoite", "cím", "адрес", "адреса", "διεύθυνση", "住所", "地址", "주소",
+    "adresă", "alamat", "địachỉ", "ที่อยู่", "عنوان", "العنوان", "כתובת", "पता", "straße", "strasse", "ulica", "ulice",
 )
 # Keys ending in an address word that hold no street: network, mail and ledger addresses, and where a message went.
 _OTHER_ADDRESSES = (
@@ -41,12 +42,17 @@ _VALUE = re.compile(
 )
 _ELEMENT_TEXT = re.compile(r"(?P<value>[^<>\n]{4,120})</")
 _FORM_VALUE = re.compile(r"=(?P<value>[^&\s\"'#<>]{4,200})")
-_NOT_A_STREET = re.compile(r"[@/]|://|^[\d\s.:,-]+$|^0x[0-9a-fA-F]+$|^[0-9a-fA-F:.]+$")
+# An e-mail, a URL or a path is no street; a slash between digits or after one is a house number's
+# (`Severní 1424/16`, `48/22 Trần Hưng Đạo`, `RT 05/RW 01`), a slash first or between letters a path's.
+_NOT_A_STREET = re.compile(
+    r"@|://|(?:^|\s)/|[^\W\d_]/[^\W\d_]|/\S*/|^[\d\s.:,-]+$|^0x[0-9a-fA-F]+$|^[0-9a-fA-F:.]+$"
+)
 _DIGIT = re.compile(r"\d")
 # In Latin script a house number stands apart (`Mírová 312`, `# 7Z-35`, `12, High St`), which a cloud region's or a
 # version's number does not (`us-east-1`, `v2`); scripts without spaces write it inside (`高田馬場2丁目3番`).
 _HOUSE_NUMBER = re.compile(r"(?:^|[\s,#])\d{1,6}[^\W\d_]?(?:[-/]\d{1,5}[^\W\d_]?)*(?=$|[\s,.])")
-_WORD = re.compile(r"[^\W\d_]{3,}")
+# A word: three letters, or one of the scripts that write a word in one or two characters (`栄1丁目3番7号`).
+_WORD = re.compile(r"[^\W\d_]{3,}|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def address_key(key: str) -> bool:
@@ -74,7 +80,7 @@ def street_value(value: str) -> bool:
 
 
 # The ASCII address words by the shortest part each shares with others ("adres" is in adresse, adresa, adress).
-_GATE_LETTERS = re.compile(rb"addr|street|adres|anschrift|direccion|endereco|indirizzo|osoite")
+_GATE_LETTERS = re.compile(rb"addr|street|adres|anschrift|direccion|endereco|indirizzo|osoite|alamat|strasse|ulic")
 
 
 def may_hold_keyed_address(text: str, shapes: Shapes) -> bool:

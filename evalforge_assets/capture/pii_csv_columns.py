@@ -25,7 +25,6 @@ from evalforge_assets.capture.pii_names_cues import capitalised_non_words
 from evalforge_assets.capture.pii_patterns import _NOT_NAMES, _ORGANISATION_WORDS, Candidate
 
 _SEPARATORS = (",", ";", "\t", "|")
-_HEADER_CELL = re.compile(r"[^\W\d][\w .()/-]{0,39}")
 _PERSON_HEADERS = frozenset([
     "name", "fullname", "customername", "clientname", "contactname", "recipient", "recipientname", "customer",
     "contact", "firstname", "lastname", "surname", "givenname", "familyname", "cardholder", "cardholdername",
@@ -33,6 +32,13 @@ _PERSON_HEADERS = frozenset([
     "passenger", "passengername", "guest", "guestname", "membername",
     "nom", "prenom", "prénom", "nombre", "nome", "vorname", "nachname", "naam", "namn", "navn", "nimi", "imię",
     "nazwisko", "jméno", "příjmení", "név", "имя", "фио", "όνομα", "ad", "adsoyad", "氏名", "名前", "姓名", "이름",
+    # More languages, as `_normalized` writes them (spaces and punctuation dropped).
+    "nomecompleto", "nombrecompleto", "apellido", "apellidos", "cognome", "sobrenome", "voornaam", "achternaam",
+    "förnamn", "efternamn", "fornavn", "etternavn", "efternavn", "etunimi", "sukunimi", "vezetéknév", "keresztnév",
+    "nume", "prenume", "jmeno", "prijmeni", "imie", "soyad", "soyadı", "adı", "επώνυμο", "ονοματεπώνυμο", "фамилия",
+    "імя", "ім'я", "прізвище", "піб", "nama", "namalengkap", "tên", "họtên", "họvàtên", "họ", "שם", "שםמלא",
+    "שםפרטי", "שםמשפחה", "اسم", "الاسم", "الاسمالكامل", "नाम", "पूरानाम", "ชื่อ", "นามสกุล", "ชื่อนามสกุล", "名",
+    "姓", "성", "성명", "고객명", "收件人", "联系人",
 ])
 # `\d` takes every script's digits (a Bengali `০১২২৮২৭৮৬০৮` too).
 _PHONE_CELL = re.compile(r"\+?[\d (). /-]{6,24}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?")
@@ -41,6 +47,8 @@ _PHONE_CELL = re.compile(r"\+?[\d (). /-]{6,24}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?"
 _MARKS = "".join(chr(code) for code in range(0x0300, 0x0FFF) if unicodedata.category(chr(code)).startswith("M"))
 _NAME_LETTER = rf"(?:[^\W\d_]|[{_MARKS}])"
 _NAME_WORD = re.compile(rf"[^\W\d_]{_NAME_LETTER}*(?:[-'’][^\W\d_]{_NAME_LETTER}*)*\.?")
+# A header's words may hold those marks too (`फ़ोन`, `पता`).
+_HEADER_CELL = re.compile(rf"[^\W\d][\w{_MARKS} .()/-]{{0,39}}")
 
 
 _EMAIL_HEADERS = frozenset(["email", "emailaddress", "mail", "correo", "courriel", "epost", "eposta", "почта"])
@@ -85,11 +93,16 @@ def contact_name(value: str) -> bool:
     """A cell of the name column of a table that also lists e-mail addresses or phones, whose rows are people: one
     to four capitalised words with no digit, not all of them ordinary words, none of an organisation."""
     words = value.split()
-    if not 1 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(word) and word[0].isupper() for word in words):
+    if not 1 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(word) and _capitalised(word) for word in words):
         return False
     if any(word.lower().rstrip(".") in _NOT_NAMES or word.lower().rstrip(".") in _ORGANISATION_WORDS for word in words):
         return False
     return not all(_ordinary(word) for word in words)
+
+
+def _capitalised(word: str) -> bool:
+    """A capital first, or a script without case (`राजीव`, `שושנה`, `太郎`), where every name is as written."""
+    return word[0].isupper() or word.lower() == word.upper()
 
 
 def _cell_is(kind: str, value: str, contacts: bool = False) -> bool:
@@ -165,6 +178,30 @@ def _header(line: str, next_line: str) -> tuple[str, list[str | None]] | None:
     return None
 
 
+def _if_cell_is(
+        kind: str | None, line: str, start: int, end: int, offset: int, contacts: bool = False) -> Iterator[Candidate]:
+    value = line[start:end]
+    stripped = value.strip()
+    if kind and stripped and _cell_is(kind, stripped, contacts):
+        at = offset + start + value.index(stripped)
+        yield kind, at, at + len(stripped)
+
+
+def _phones_of_a_split_row(
+        kinds: list[str | None], spans: list[tuple[int, int]], line: str, offset: int) -> Iterator[Candidate]:
+    """A row with more cells than its header: a cell held an unquoted separator (`Quận 1, TP. Hồ Chí Minh`), and the
+    columns after it moved right. A phone column's cell is where the header puts it or as far from the row's end
+    as the header's column is from the header's; only phones are read there, whose shape says what they are."""
+    extra = len(spans) - len(kinds)
+    for index, kind in enumerate(kinds):
+        if kind == "PHONE":
+            for place in (index, index + extra):
+                found = list(_if_cell_is(kind, line, *spans[place], offset))
+                if found:
+                    yield from found
+                    break
+
+
 def may_hold_table(text: str) -> bool:
     """A cheap test: two lines at least, and a separator."""
     return "\n" in text and any(separator in text for separator in _SEPARATORS)
@@ -185,15 +222,13 @@ def find_table_cells(text: str) -> Iterator[Candidate]:
             separator, kinds = table
             spans = _row_cells(line, separator)
             contacts = "PHONE" in kinds or "EMAIL" in kinds
-            if len(spans) != len(kinds):
+            if len(spans) < len(kinds):
                 table = None
-            else:
+            elif len(spans) == len(kinds):
                 for (start, end), kind in zip(spans, kinds, strict=True):
-                    value = line[start:end]
-                    stripped = value.strip()
-                    if kind and stripped and _cell_is(kind, stripped, contacts):
-                        at = offset + start + value.index(stripped)
-                        yield kind, at, at + len(stripped)
+                    yield from _if_cell_is(kind, line, start, end, offset, contacts)
+            else:
+                yield from _phones_of_a_split_row(kinds, spans, line, offset)
         if table is None and index + 1 < len(lines):
             following = lines[index + 1]
             if _DELIMITER_ROW.fullmatch(following) and index + 2 < len(lines):

@@ -5,6 +5,7 @@ the value after such a key; `pii_names_keys` and `pii` normalize keys the same w
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 # Normalized key (lowered, letters and digits only) endings that name a password, in several languages.
@@ -31,6 +32,11 @@ _PHONE_KEYS = (
     "mobile", "mobil", "cell", "cellphone", "celular", "handy", "portable", "puhelin", "tlf", "whatsapp", "sms",
     "fax", "msisdn", "contactnumber", "numertelefonu", "mobilenumber", "telnr", "電話", "电话", "телефон", "callback",
     "callbacknumber", "caller", "callerid", "callernumber",
+    # The same in the other languages LLM applications are spoken to in, as `_normalized` writes them.
+    "telepon", "điệnthoại", "sđt", "τηλέφωνο", "τηλ", "κινητό", "טלפון", "נייד", "फ़ोन", "फोन", "मोबाइल",
+    "दूरभाष", "電話番号", "携帯", "전화", "전화번호", "휴대폰", "핸드폰", "연락처", "手机", "手机号", "手机号码",
+    "电话号码", "電話號碼", "เบอร์โทร", "โทรศัพท์", "เบอร์โทรศัพท์", "هاتف", "الهاتف", "جوال", "الجوال", "тел",
+    "телефона", "мобильный", "telefonu", "telefonnumarası", "telefonnumarasi",
 )
 # Phone words in other grammatical forms (`telefonu`, `Mobilnummer`, `Handynummer`).
 _PHONE_LEADS = ("phone", "telefon", "telephon", "mobil", "handy", "celular", "puhelin")
@@ -41,7 +47,9 @@ _STEMS = ("pass", "pw", "kennwort", "contras", "senha", "wachtwoord", "parol", "
           "heslo", "jelsz", "пароль", "κωδικ", "συνθηματικ", "ifre", "sandi", "adgangskode", "lozinka", "geslo",
           "パスワード", "密码", "비밀번호", "key", "token", "secret", "bearer", "credential", "auth", "schl", "api", "phone", "tel",
           "mobil", "cell", "celular", "handy", "portable", "puhelin", "tlf", "whatsapp", "sms", "fax", "msisdn",
-          "電話", "电话", "телефон", "number", "numer", "nummer", "numero", "callback", "caller", "session")
+          "電話", "电话", "телефон", "number", "numer", "nummer", "numero", "callback", "caller", "session",
+          "điện", "sđt", "τηλ", "κινητ", "טלפון", "נייד", "फ़ोन", "फोन", "मोबाइल", "दूरभाष", "携帯", "전화", "휴대폰",
+          "핸드폰", "연락처", "手机", "เบอร์", "โทร", "هاتف", "جوال", "тел", "мобил")
 
 
 # What a sign-up or reset form puts after the password's key for the field that repeats it.
@@ -51,9 +59,18 @@ _CONFIRMATION_END = re.compile(
 )
 
 
+# Combining marks from Hebrew on are kept: they spell the word (Devanagari's vowel signs, `फ़ोन`), where Latin's
+# (an accent typed apart from its letter) are dropped with the other punctuation.
+_FIRST_SPELLING_MARK = "\u0590"
+
+
 @lru_cache(maxsize=4096)
 def _normalized(key: str) -> str:
-    return "".join(char for char in key.lower() if char.isalnum())
+    return "".join(
+        char
+        for char in key.lower()
+        if char.isalnum() or (char >= _FIRST_SPELLING_MARK and unicodedata.category(char).startswith("M"))
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -39,6 +39,7 @@ from evalforge_assets.capture.pii_password_files import find_answered_passwords,
 from evalforge_assets.capture.pii_patterns import CSV_CARD_FIELD, GDS_CARD_FIELD, Candidate
 from evalforge_assets.capture.pii_phones import DATE_OR_TIME, find_cued_phones, find_phones
 from evalforge_assets.capture.pii_phones_placed import find_placed_phones
+from evalforge_assets.capture.pii_phones_reported import find_reported_calls
 from evalforge_assets.capture.pii_reservations import find_reservation_contacts
 from evalforge_assets.capture.pii_shapes import Shapes
 from evalforge_assets.capture.pii_spoken_digits import find_spoken_numbers
@@ -454,6 +455,8 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_stacked_streets(text)
     found += find_vcard_streets(text)  # gated inside: a literal search for ADR
     found += find_placed_phones(text, shapes)
+    if shapes.number_run:  # room for eight digits with a phone's separators
+        found += find_reported_calls(text)
     found += find_prose_addresses(text, shapes)
     found += find_table_cells(text)
     found += find_inserted_values(text)  # gated inside: a literal search for INSERT

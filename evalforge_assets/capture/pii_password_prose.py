@@ -9,6 +9,9 @@ four, and never such a symbol: `gpt-4o-2024-08-06`, `x86_64-linux-gnu`, `v1.2.3-
 a path, a query string, fields joined by colons or a placeholder is none. Brackets around the run are the sentence's (`(OeC)IySZ#1m!PWwB$)` holds one pair of them
 inside), and so is a full stop or a comma at its end.
 
+What follows "the old one was" or "the new one is" in such a text is one (`esqueci a senha, a antiga era
+saudade.Praha84`, `das alte war glaub ich sarang1764#`), in the languages of those chats.
+
 A quoted word that a few words later is called a password is one, whatever its shape (`Is "granite-cactus-staple31"
 a strong password?`, `is 'rrvpvqj7y' a strogn password`), unless it names a variable (`"DB_PASSWORD" in the vault`).
 """
@@ -46,6 +49,16 @@ _CALLED_A_PASSWORD = re.compile(
     r"""(?:[^\W\d_]{1,12}[ \t]+){0,3}"""
     r"""(?i:password|passphrase|passwort|contrase[ñn]a|senha|mot de passe|wachtwoord|пароль)"""
 )
+# "The old one was", "the new one is", in the languages a chat about a password is typed in, perhaps with a
+# hedge between ("das alte war glaub ich …", "a antiga era …", "the old one was I think …"), then the value.
+_OLD_OR_NEW_ONE = re.compile(
+    r"(?i)(?<![^\W\d_])(?:the[ \t]+(?:old|new|previous|current)[ \t]+one|(?:das|der|die)[ \t]+(?:alte|neue)"
+    r"|(?:a|la)[ \t]+(?:antiga|nova|antigua|nueva|vecchia|nuova)|(?:o|el|il)[ \t]+(?:antigo|novo|viejo|nuevo|vecchio"
+    r"|nuovo)|l['’](?:ancien|ancienne)|le[ \t]+nouveau|la[ \t]+nouvelle|(?:de|het)[ \t]+(?:oude|nieuwe))"
+    r"[ \t]+(?:was|is|war|ist|era|é|es|était|est|è)[ \t:]+(?:(?:i[ \t]+think|glaub[ \t]+ich|ich[ \t]+glaube|acho"
+    r"|acho[ \t]+que|creo|creo[ \t]+que|je[ \t]+crois|penso|denk[ \t]+ik)[ \t,:]+)?"
+    r"(?P<value>[^\s\"'“”‘’]{6,64})"
+)
 _VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]*")
 _QUOTES = "\"“‘'"
 
@@ -53,10 +66,17 @@ _QUOTES = "\"“‘'"
 def find_prose_passwords(text: str) -> Iterator[Candidate]:
     """Password-shaped runs in a text that speaks of passwords, and quoted words it calls one (see the module's
     docstring)."""
+    if _PASSWORD_WORDS.search(text.lower()) is None:
+        return
     symbols = any(symbol in text for symbol in _SYMBOLS)
     quotes = any(quote in text for quote in _QUOTES)
-    if not (symbols or quotes) or _PASSWORD_WORDS.search(text.lower()) is None:
-        return
+    for said in _OLD_OR_NEW_ONE.finditer(text):
+        start, end = said.span("value")
+        while end > start and text[end - 1] in _SENTENCE_END:
+            end -= 1
+        value = text[start:end]
+        if len(value) >= 6 and _not_a_word(value) and _NO_PASSWORD.search(value) is None:
+            yield "PASSWORD", start, end
     if quotes:
         for called in _CALLED_A_PASSWORD.finditer(text):
             value = called.group("value")
@@ -73,6 +93,11 @@ def find_prose_passwords(text: str) -> Iterator[Candidate]:
         value = text[start:end]
         if 8 <= len(value) <= 64 and _password_shaped(value):
             yield "PASSWORD", start, end
+
+
+def _not_a_word(value: str) -> bool:
+    """A digit, a symbol or a capital after the first letter: no word of the sentence (`better`, `Faster`)."""
+    return not value.isalpha() or any(char.isupper() for char in value[1:])
 
 
 def _password_shaped(value: str) -> bool:

@@ -3,8 +3,9 @@
 - **a number alone on a line of a signature** (`Thanks,\\nLuana Baptista\\n937023071`, `… | rita@example.net`):
   within four lines after a sign-off, a line that is a number of seven to fifteen digits, perhaps before `|`;
 - **a number said to be one** (`The 'To' number (351) 913 421 218 is not a valid phone number`, Twilio's error;
-  `my number 813 72 18`): a phone-shaped number of eight digits or more after "number" with a word before it that
-  makes it a phone's (`phone`, `mobile`, `my`, `'To'`), not an order's or an invoice's;
+  `my number 813 72 18`, `nummeret mitt er 441 21 681`, `Contato: 933416588`): a phone-shaped number of eight
+  digits or more after "number" with a word before it that makes it a phone's (`phone`, `mobile`, `my`, `'To'`),
+  not an order's or an invoice's, after "my number" in other languages, or after a contact label;
 - **the number on an emergency contact's line** (`Emergency contact: Lars Svendsen (spouse) – 29 39 54 66`);
 - **a chat answer to a question for a phone number** (`Bot: What's the best number to reach you?` then `Dolores:
   57 308 852 90 50`): the next line's message is the number alone (not after "What's your order number?");
@@ -45,13 +46,22 @@ _SAID_TO_BE = re.compile(
     r"(?i)(?:\b(?:phone|mobile|cell|contact|callback|telephone|whatsapp|from|my|your|his|her|their|our)|['\"](?:to|from)['\"])"
     r"[ \t]+number\b[ \t:]+(?=[+(\d])"
 )
+# The same in other languages ("nummeret mitt er", "mi número es", "мой номер"), and a contact label before a bare
+# number ("Contato: 933416588").
+_SAID_TO_BE_ABROAD = re.compile(
+    r"(?i)(?<![^\W\d_])(?:nummeret[ \t]+mitt|mitt[ \t]+nummer|meine?[ \t]+nummer|mon[ \t]+num[ée]ro|mi[ \t]+n[úu]mero"
+    r"|meu[ \t]+n[úu]mero|il[ \t]+mio[ \t]+numero|mijn[ \t]+nummer|m[óo]j[ \t]+numer|moje[ \t]+[čc][íi]slo"
+    r"|мой[ \t]+номер|мій[ \t]+номер|numeroni)[ \t]+(?:er|är|ist|est|es|é|è|is|to|je|—|-)?[ \t:]*(?=[+(\d])"
+    r"|(?<![^\W\d_])(?:contato|contacto|contatto|kontakt|contact|контакт)[ \t]*:[ \t]*(?=[+(\d])"
+)
 _EMERGENCY_LINE = re.compile(r"(?im)^[^\n]*\bemergency[ \t]+contact\b[^\n]*$")
 _NUMBER_RUN = re.compile(_NUMBER)
 _ASKED = re.compile(
     r"(?i)\b(?:phone|mobile|cell|reach you|call you|call back|callback|best number|contact number|whatsapp)\b"
     r"[^\n]*\?[ \t]*$"
 )
-_GATE_WORDS = frozenset([b"number", b"emergency"])
+_GATE_WORDS = frozenset([b"number", b"emergency", b"nummeret", b"nummer", b"numero", b"numer", b"numeroni", b"cislo",
+                         b"contato", b"contacto", b"contatto", b"kontakt", b"contact"])
 _WORD_AFTER = re.compile(r"[ \t]+[^\W\d_]")
 # Between an address and a number of one list: a comma or semicolon and a space, a pipe, or "or".
 _BETWEEN = r"[ \t]*[,;][ \t]+|[ \t]*\|[ \t]*|[ \t]+or[ \t]+"
@@ -119,6 +129,10 @@ def _signature_numbers(text: str) -> Iterator[Candidate]:
 def _said_to_be(text: str) -> Iterator[Candidate]:
     for said in _SAID_TO_BE.finditer(text):
         yield from _if_a_phone(text, said.end(), min(len(text), said.end() + 30), fewest=8)
+    for said in _SAID_TO_BE_ABROAD.finditer(text):
+        for found in _if_a_phone(text, said.end(), min(len(text), said.end() + 30), fewest=8):
+            if not (text[found[1] : found[2]].isdigit() and _WORD_AFTER.match(text, found[2])):
+                yield found  # not a count (`Contact: 12345678 items`)
 
 
 def _answers(text: str) -> Iterator[Candidate]:

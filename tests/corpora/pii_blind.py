@@ -94,6 +94,14 @@ sha256 and scored once before any rule was written from it (`docs/ingestion.md`,
   hard negatives, 150 texts with no value). Pinned before anything was scored on it, first scored with the code as
   the session that wrote the lower-case street runs started; its structured leaks looked at, its names, streets and
   hard negatives never.
+* `pii_blind18.jsonl`: 2,000 texts, 282 forms, 45 Faker locales, 28 languages, about two in three written natively in
+  a language other than English (support e-mails with each language's greetings and closings, chats, CRM and ticket
+  notes, SEPA records, confirmations, HR and medical intake, SMS, tool-call JSON, CSV and YAML with keys in the
+  local language, English scratchpads quoting the user's own words, logs and `.env` files); names in local order
+  and inflection (surname first, vocatives, patronymics, `DUPONT Jean`), 81% after no cue word (3,008 name
+  spellings, 1,030 streets in each country's format, 1,039 phones, 625 e-mail addresses, 5,849 hard negatives, 150
+  texts with no value). Pinned before anything was scored on it, first scored with the code as the session that
+  wrote the famous names started; its structured leaks looked at, its names, streets and hard negatives never.
 
 Scored by the foreign corpus's scorer (`pii_foreign.score`), via `benchmarks/pii_compare.py --corpus blind1`.
 """
@@ -154,3 +162,4 @@ BLIND14 = BlindCorpus("pii_blind14.jsonl", "085f499a20e5395d9126cb20627bf9aafe29
 BLIND15 = BlindCorpus("pii_blind15.jsonl", "cbb56e137caae6b719d4b1dad2a29edc0ec34bab7b363bc57159b6fdc2df78b8")
 BLIND16 = BlindCorpus("pii_blind16.jsonl", "cdfc2dbbad51f49d941e18a58510717d91303f61d92300fb4b41be156b3fb7c1")
 BLIND17 = BlindCorpus("pii_blind17.jsonl", "ca349a0b40c89341c7705792dccd1d74b048417da1fa179f254254b66b8f1aaa")
+BLIND18 = BlindCorpus("pii_blind18.jsonl", "963314612a68f04e585c605ffa2648154a4cb93483ec9a7369b3c6d6e2719a6d")

@@ -46,30 +46,36 @@ from tests.corpora import pii_blind, pii_foreign
 # Famous names (`pii_famous`: brands, firms, works, characters, figures of history) and products named after an
 # English street (`Madison Avenue Tote`) lowered the negatives of every probe but 1, 2 and 4 (9 6.38% -> 1.65%, 11
 # 7.16% -> 4.64%, 16 8.41% -> 7.17%); the person model retrained after them moved names by -0.2 to +0.08 point.
+# Probe 18 was pinned and first scored with the code as that session started (names 23.87%, streets 5.34%, negatives
+# 3.90%, phones 7.41%, SSNs 5.48%, passwords 5.66%). Columns headed in the local language, slashes in house numbers,
+# calls reported in other languages, a second SSN compared to one and "the old one was" then lowered probe 18's
+# phones to 0.10%, its names to 18.68% and its streets to 3.50%, and the streets of probes 4, 7, 8, 11 and 13-17.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.031, 0.003),
     pii_blind.BLIND2: (0.015, 0.032, 0.016),
     pii_blind.BLIND3: (0.051, 0.018, 0.012),
-    pii_blind.BLIND4: (0.091, 0.016, 0.017),
-    pii_blind.BLIND5: (0.08, 0.051, 0.012),
-    pii_blind.BLIND6: (0.074, 0.036, 0.03),
-    pii_blind.BLIND7: (0.047, 0.04, 0.006),
-    pii_blind.BLIND8: (0.115, 0.024, 0.016),
-    pii_blind.BLIND9: (0.054, 0.023, 0.017),
+    pii_blind.BLIND4: (0.091, 0.015, 0.017),
+    pii_blind.BLIND5: (0.079, 0.051, 0.012),
+    pii_blind.BLIND6: (0.073, 0.036, 0.03),
+    pii_blind.BLIND7: (0.047, 0.039, 0.006),
+    pii_blind.BLIND8: (0.115, 0.02, 0.016),
+    pii_blind.BLIND9: (0.055, 0.023, 0.017),
     pii_blind.BLIND10: (0.031, 0.01, 0.007),
-    pii_blind.BLIND11: (0.179, 0.047, 0.047),
+    pii_blind.BLIND11: (0.179, 0.044, 0.046),
     pii_blind.BLIND12: (0.17, 0.037, 0.024),
-    pii_blind.BLIND13: (0.151, 0.061, 0.033),
-    pii_blind.BLIND14: (0.158, 0.091, 0.027),
-    pii_blind.BLIND15: (0.121, 0.031, 0.043),
+    pii_blind.BLIND13: (0.152, 0.051, 0.033),
+    pii_blind.BLIND14: (0.158, 0.081, 0.027),
+    pii_blind.BLIND15: (0.12, 0.026, 0.043),
     pii_blind.BLIND16: (0.08, 0.127, 0.072),
-    pii_blind.BLIND17: (0.151, 0.101, 0.046),
+    pii_blind.BLIND17: (0.15, 0.091, 0.046),
+    pii_blind.BLIND18: (0.187, 0.036, 0.032),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
          pii_blind.BLIND8: 2000, pii_blind.BLIND9: 2000, pii_blind.BLIND10: 2000, pii_blind.BLIND11: 2000,
          pii_blind.BLIND12: 2000, pii_blind.BLIND13: 2000, pii_blind.BLIND14: 2000,
-         pii_blind.BLIND15: 2000, pii_blind.BLIND16: 1200, pii_blind.BLIND17: 2000}
+         pii_blind.BLIND15: 2000, pii_blind.BLIND16: 1200, pii_blind.BLIND17: 2000,
+         pii_blind.BLIND18: 2000}
 # Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
 # in forms the finders still miss, and probes 5, 6, 7, 16 and 17 tokens (probe 6's and 16's are random session ids
 # under `session_id`, kept on purpose, and 17's two are session ids in a log's message: `docs/ingestion.md`); probe 17
@@ -89,18 +95,19 @@ MEASURED_LEAKS = {
     pii_blind.BLIND15: {},
     pii_blind.BLIND16: {"TOKEN": 0.11},
     pii_blind.BLIND17: {"EMAIL": 0.003, "TOKEN": 0.012},
+    pii_blind.BLIND18: {},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.018, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND2: {"PHONE": 0.005, "IBAN": 0.029, "CREDIT_CARD": 0.008, "US_SSN": 0.0, "PASSWORD": 0.004},
-    pii_blind.BLIND3: {"PHONE": 0.006, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.028},
+    pii_blind.BLIND2: {"PHONE": 0.005, "IBAN": 0.029, "CREDIT_CARD": 0.007, "US_SSN": 0.0, "PASSWORD": 0.004},
+    pii_blind.BLIND3: {"PHONE": 0.003, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.016},
     pii_blind.BLIND4: {"PHONE": 0.09, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND5: {"PHONE": 0.008, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
+    pii_blind.BLIND5: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
     pii_blind.BLIND6: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND7: {"PHONE": 0.031, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND8: {"PHONE": 0.024, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND9: {"PHONE": 0.02, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND9: {"PHONE": 0.014, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND10: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND11: {"PHONE": 0.013, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND12: {"PHONE": 0.016, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
@@ -109,6 +116,7 @@ STRUCTURED = {
     pii_blind.BLIND15: {"PHONE": 0.022, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND16: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND17: {"PHONE": 0.013, "IBAN": 0.0, "CREDIT_CARD": 0.006, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND18: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
 }
 
 

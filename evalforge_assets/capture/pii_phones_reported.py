@@ -1,0 +1,86 @@
+"""Phone numbers in a call someone reports or asks for, in the languages a CRM or a chat is written in:
+
+- **a call reported, its number in brackets** (`Christian Svendsen ringte (463 42 674) om …`, `volal(a) Hana
+  Svobodová (731 347 491)`, `Sr. Denis Matias ligou (932691122)`, `Maria Rossi ha chiamato (338 123 4567)`): a verb
+  of calling, at most the caller's name, then a bracket that holds a phone-shaped number of eight to fifteen digits
+  and nothing else. An order's or a ticket's number in brackets carries its word (`(order 12345678)`, `(#4411)`),
+  and what the call was about stands between (`called about invoice (20240101)`); a bare number in brackets
+  right after a call, or its caller's name, is the number called from;
+- **a number to call, right after the verb** (`звони 89455725066`, `chiamami 338 123 4567`): an imperative of
+  calling, then a number of eight to fifteen digits written as a phone's.
+
+English's verbs are `pii_called`'s, which also reads "on" and "at"; these are the other languages' past tenses,
+participles and imperatives, matched at a word's start (`dzwonił`, `dzwoniła`, `zadzwonił` share `dzwoni`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_called import phone_value
+from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
+
+_FEWEST, _MOST = 8, 15
+# Past tenses and participles: the call happened, and a CRM note says from which number.
+_REPORTED = (
+    "called", "phoned", "rang", "ringte", "ringde", "ringede", "ringt", "soitti", "angerufen", "rief", "anrief",
+    "appelé", "appelée", "a appelé", "llamó", "ha llamado", "telefoneó", "ligou", "telefonou", "chiamato",
+    "chiamata", "telefonato", "belde", "gebeld", "dzwoni", "zadzwoni", "telefonowa", "volal", "zavolal",
+    "telefonoval", "hívott", "felhívott", "telefonált", "a sunat", "sunat", "aradı", "telefon etti", "звонил",
+    "звонила", "позвонил", "позвонила", "дзвонив", "дзвонила", "зателефонував", "зателефонувала", "τηλεφώνησε",
+    "đã gọi", "gọi điện", "menelepon", "menghubungi", "โทรมา", "โทรเข้ามา", "اتصل", "اتصلت", "התקשר", "התקשרה",
+    "ने कॉल किया", "कॉल किया", "फ़ोन किया", "फोन किया", "から電話", "電話があり", "전화했", "전화함", "来电", "打来电话",
+    "致电",
+)
+# Imperatives: call me on this number.
+# Not the imperatives that are also other words (`ring`, `bel`, `liga` "league", `ara` "search", `πάρε` "take").
+_TO_CALL = (
+    "звони", "позвони", "позвоните", "звоните", "подзвони", "подзвоніть", "zadzwoń", "zadzwon", "dzwoń", "zavolej",
+    "zavolejte", "ring mig", "ring meg", "soita", "soittakaa", "appelle", "appelez", "appelle-moi", "llama",
+    "llámame", "llámeme", "ligue", "ligue para", "me liga", "chiama", "chiamami", "chiamate", "bel me", "hívj",
+    "hívjon", "sună", "sunați", "arayın", "beni ara", "τηλεφώνησε μου", "gọi cho", "hubungi", "telepon", "โทร",
+    "اتصل", "اتصل على", "התקשר", "תתקשר", "कॉल करें", "फ़ोन करें", "電話して", "전화해", "打电话",
+)
+_NUMBER = r"\+?\d[\d .\-/]{6,22}\d"
+# The verb (perhaps with a gender's ending in brackets, `volal(a)`), then at most four words, then the bracket.
+_REPORTED_CALL = re.compile(
+    rf"(?i)(?<![^\W\d_])(?:{phrase_alternation(_REPORTED)})[^\W\d_]*(?:\([^\W\d_]{{1,3}}\))?"
+    rf"(?P<between>(?:[ \t]+[^\W\d_][\w'’.-]*){{0,4}}?)[ \t]*\((?P<number>{_NUMBER})\)"
+)
+_CALL_ME = re.compile(
+    rf"(?i)(?<![^\W\d_])(?:{phrase_alternation(_TO_CALL)})(?![^\W\d_])[ \t]*[:,]?[ \t]+(?P<number>\+?\(?\d[\d ().\-/]{{6,22}}\d)"
+)
+_GATE = re.compile(r"\d[\d .\-/()]{6,}\d")
+
+
+def find_reported_calls(text: str) -> Iterator[Candidate]:
+    """PHONE candidates for the number of a call reported or asked for (see the module docstring)."""
+    if _GATE.search(text) is None:
+        return
+    if "(" in text:
+        for match in _REPORTED_CALL.finditer(text):
+            if all(_a_name_word(word) for word in match.group("between").split()):
+                yield from _if_a_phone(text, *match.span("number"), bare=True)
+    for match in _CALL_ME.finditer(text):
+        yield from _if_a_phone(text, *match.span("number"), bare=False)
+
+
+def _a_name_word(word: str) -> bool:
+    """Only the caller's name may stand between the verb and the bracket (`Hana Svobodová`, `שושנה`), not what the
+    call was about (`about invoice (20240101)`)."""
+    return word[0].isupper() or word.lower() == word.upper()
+
+
+def _if_a_phone(text: str, start: int, end: int, bare: bool) -> Iterator[Candidate]:
+    """The number at text[start:end] when it is phone-shaped with eight to fifteen digits; after an imperative, a
+    run of digits alone must start as a phone's does (`+`, `0`, or a trunk's `8`) or hold separators."""
+    found = phone_value(text[start:end])
+    if found is None or found[0] != 0:
+        return
+    number = text[start : start + found[1]].rstrip()
+    if not _FEWEST <= sum(char.isdigit() for char in number) <= _MOST:
+        return
+    if not bare and number.isdigit() and number[0] not in "08":
+        return
+    yield "PHONE", start, start + len(number)
