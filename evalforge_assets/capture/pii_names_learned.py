@@ -235,7 +235,7 @@ def _asked(text: str, start: int, end: int, lowered: str, blocked: TakenSpans) -
     if blocked.overlaps(start, end):
         return False
     word = text[start:end]
-    return not (_ordinary_word(word) or _identifier(word))
+    return not (_ordinary_word(word) or _identifier(word) or _compound_of_words(word))
 
 
 # The last hump of an identifier in CamelCase: a capital and small letters after a letter (`Py|Torch`, `SSL|Error`).
@@ -252,6 +252,19 @@ def _identifier(word: str) -> bool:
     if hump is None or word[: hump.start()] in _NAME_PREFIXES:
         return False
     return _ordinary_word(hump.group())
+
+
+def _compound_of_words(word: str) -> bool:
+    """A compound of ordinary words joined by hyphens, the parts after the first in lower case (`Time-out` of
+    nginx's `504 Gateway Time-out` page, `Check-in`, `Follow-up`); a double name keeps its capitals (`Jean-Pierre`)
+    or holds a name (`Anne-marie`)."""
+    parts = word.split("-")
+    return (
+        len(parts) > 1
+        and all(part.isalpha() for part in parts)
+        and all(part.islower() for part in parts[1:])
+        and all(_ordinary_word(part) for part in parts)
+    )
 
 
 def under_a_key_of_things(text: str, start: int, keys: frozenset[str] = _KEYS_OF_THINGS) -> bool:

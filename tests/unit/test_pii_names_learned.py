@@ -11,6 +11,7 @@ import pytest
 from evalforge_assets.capture.pii import find_pii, redact_text, rule_findings
 from evalforge_assets.capture.pii_names_learned import (
     MODEL_PATH,
+    _compound_of_words,
     capitalised_words,
     learned_names,
     person_token_model,
@@ -191,3 +192,16 @@ def test_a_word_recurs_only_when_another_mention_stands_near_it() -> None:
     for text, recurs in ((near, True), (far, False)):
         features = word_features(text, 0, len("Kowalczyk"), word_positions(text))
         assert ("repeat" in features) is recurs
+
+
+@pytest.mark.parametrize(("word", "compound"), [
+    ("Time-out", True), ("Follow-up", True), ("Drop-off", True),  # ordinary words joined by hyphens
+    ("Jean-Pierre", False), ("Anne-marie", False), ("Smith-jones", False),  # double names
+])
+def test_a_compound_of_ordinary_words_is_never_asked_about(word: str, compound: bool) -> None:
+    assert _compound_of_words(word) is compound
+
+
+def test_nginx_gateway_time_out_page_stays() -> None:
+    page = "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<h1>504 Gateway Time-out</h1>"
+    assert redact_text(page, {}) == page
