@@ -443,6 +443,9 @@ _HINDI = re.compile(
     rf"(?P<signed>{_HINDI_NAME})(?=[ \t]*[।.!]?[ \t]*(?:$|\r?\n))"
     # Thanks, then a name addressed with "!" and the sentence going on ("धन्यवाद, शिव! मैंने ...").
     rf"|(?:धन्यवाद|शुक्रिया)[ \t]*,[ \t]*(?P<thanked>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)(?=[ \t]*!)"
+    # A greeting, then a name addressed with the honorific "जी", a comma or "!" ("नमस्ते राहुल जी,", "हैलो प्रिया!").
+    rf"|(?:नमस्ते|नमस्कार|प्रणाम|हैलो|हेलो|हाय)[ \t]*,?[ \t]+(?!(?:{'|'.join(_HINDI_ROLES)}|जी)(?![{_DEVANAGARI}]))"
+    rf"(?P<greeted>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)(?=[ \t]*(?:जी(?![{_DEVANAGARI}])|[,!।]))"
 )
 _HINDI_WORDS_AFTER = frozenset(["को", "से", "का", "की", "के", "ने", "हूँ", "हूं", "है", "जी"])
 

@@ -93,3 +93,19 @@ def test_the_speakers_of_a_chat_apps_export_go(text: str, expected: str) -> None
 def test_a_log_with_iso_timestamps_is_no_chat_export() -> None:
     text = "[2024-01-02 10:00:01] Kafka: connection lost\n[2024-01-02 10:00:02] Redis: timeout"
     assert redact_text(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("नमस्ते राहुल जी, आपका ऑर्डर भेज दिया गया है", "नमस्ते <PERSON> जी, आपका ऑर्डर भेज दिया गया है"),
+        ("नमस्ते सुनील कुमार जी, आपका टिकट", "नमस्ते <PERSON> जी, आपका टिकट"),
+        ("हैलो प्रिया! आपका पैकेज आ गया", "हैलो <PERSON>! आपका पैकेज आ गया"),
+        # The honorific or a role greeted, or no one: nothing to take.
+        ("नमस्ते जी, मैं आपकी मदद कर सकता हूँ", "नमस्ते जी, मैं आपकी मदद कर सकता हूँ"),
+        ("नमस्ते ग्राहक जी, धन्यवाद", "नमस्ते ग्राहक जी, धन्यवाद"),
+        ("नमस्ते, आपका ऑर्डर भेज दिया गया है", "नमस्ते, आपका ऑर्डर भेज दिया गया है"),
+    ],
+)
+def test_a_name_greeted_in_hindi_with_its_honorific_goes(text: str, expected: str) -> None:
+    assert redact_text(text) == expected
