@@ -57,7 +57,7 @@ LEVELS = {
     pii_blind.BLIND2: (0.015, 0.032, 0.016),
     pii_blind.BLIND3: (0.051, 0.018, 0.012),
     pii_blind.BLIND4: (0.092, 0.015, 0.017),
-    pii_blind.BLIND5: (0.078, 0.051, 0.012),
+    pii_blind.BLIND5: (0.077, 0.051, 0.012),
     pii_blind.BLIND6: (0.073, 0.036, 0.03),
     pii_blind.BLIND7: (0.047, 0.039, 0.006),
     pii_blind.BLIND8: (0.116, 0.02, 0.016),
