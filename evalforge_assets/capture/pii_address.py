@@ -59,8 +59,9 @@ _EN_TYPES = (
     r"Loaf|Lodge|Hwy|Ests|Cswy"
 )
 # Not an HTTP status and its reason (`502 Bad Gateway`), which every error log holds.
+# A unit's number or the first of a range may stand before the house number (`4/27 Beach Rd`, `10-24 Orchard Road`).
 _NUMBER_FIRST = re.compile(
-    rf"(?<![\w.,/-])(?!5\d\d[ \t]+Bad[ \t]+Gateway\b(?![ \t]+{_WORD}))\d{{1,6}}[A-Za-z]?,?[ \t]+"
+    rf"(?<![\w.,/-])(?!5\d\d[ \t]+Bad[ \t]+Gateway\b(?![ \t]+{_WORD}))(?:\d{{1,5}}[A-Za-z]?[/-](?=\d))?\d{{1,6}}[A-Za-z]?,?[ \t]+"
     rf"(?:{_WORD}[ \t]+){{1,3}}(?:{_EN_TYPES})s?\b\.?"
     r"(?:[ \t,]+(?:Suite|Apt\.?|Unit|Apartment|Floor)[ \t]+\d+\w?)?"
 )

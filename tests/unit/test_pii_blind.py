@@ -52,25 +52,27 @@ from tests.corpora import pii_blind, pii_foreign
 # phones to 0.10%, its names to 18.68% and its streets to 3.50%, and the streets of probes 4, 7, 8, 11 and 13-17.
 # Hyphenated compounds of ordinary words never asked about (`Time-out`), the model retrained: probe 11's negatives
 # 4.52% -> 4.83%, the others within 0.1 point.
+# A unit or a range before an English house number (`4/27 Beach Rd`) lowered the streets of probes 4, 8, 13 and
+# 16-18; the model retrained after it moved names and negatives by a few words each.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.031, 0.003),
     pii_blind.BLIND2: (0.015, 0.032, 0.016),
     pii_blind.BLIND3: (0.051, 0.018, 0.012),
-    pii_blind.BLIND4: (0.092, 0.015, 0.017),
+    pii_blind.BLIND4: (0.092, 0.013, 0.017),
     pii_blind.BLIND5: (0.077, 0.051, 0.012),
     pii_blind.BLIND6: (0.073, 0.036, 0.03),
     pii_blind.BLIND7: (0.047, 0.039, 0.006),
-    pii_blind.BLIND8: (0.116, 0.02, 0.016),
-    pii_blind.BLIND9: (0.054, 0.023, 0.017),
+    pii_blind.BLIND8: (0.115, 0.018, 0.016),
+    pii_blind.BLIND9: (0.055, 0.023, 0.017),
     pii_blind.BLIND10: (0.031, 0.01, 0.007),
-    pii_blind.BLIND11: (0.178, 0.044, 0.049),
+    pii_blind.BLIND11: (0.178, 0.044, 0.047),
     pii_blind.BLIND12: (0.169, 0.037, 0.024),
-    pii_blind.BLIND13: (0.152, 0.051, 0.033),
-    pii_blind.BLIND14: (0.158, 0.081, 0.028),
-    pii_blind.BLIND15: (0.12, 0.026, 0.043),
-    pii_blind.BLIND16: (0.08, 0.127, 0.073),
-    pii_blind.BLIND17: (0.151, 0.091, 0.046),
-    pii_blind.BLIND18: (0.187, 0.036, 0.032),
+    pii_blind.BLIND13: (0.152, 0.049, 0.033),
+    pii_blind.BLIND14: (0.159, 0.081, 0.028),
+    pii_blind.BLIND15: (0.121, 0.026, 0.043),
+    pii_blind.BLIND16: (0.08, 0.122, 0.073),
+    pii_blind.BLIND17: (0.15, 0.084, 0.046),
+    pii_blind.BLIND18: (0.188, 0.035, 0.031),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
