@@ -26,6 +26,7 @@ from evalforge_assets.capture.pii_address_keys import (
     find_keyed_addresses,
 )
 from evalforge_assets.capture.pii_address_prose import find_prose_addresses
+from evalforge_assets.capture.pii_address_spoken import find_spoken_streets
 from evalforge_assets.capture.pii_address_stacked import find_stacked_streets
 from evalforge_assets.capture.pii_address_vcard import find_vcard_streets
 from evalforge_assets.capture.pii_context import context_candidates, several_of_each_case_and_digits
@@ -458,6 +459,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     if shapes.number_run:  # room for eight digits with a phone's separators
         found += find_reported_calls(text)
     found += find_prose_addresses(text, shapes)
+    found += find_spoken_streets(text)  # gated inside: a number word before a space
     found += find_table_cells(text)
     found += find_inserted_values(text)  # gated inside: a literal search for INSERT
     found += name_candidates(text, shapes)

@@ -54,6 +54,7 @@ from tests.corpora import pii_blind, pii_foreign
 # 4.52% -> 4.83%, the others within 0.1 point.
 # A unit or a range before an English house number (`4/27 Beach Rd`) lowered the streets of probes 4, 8, 13 and
 # 16-18; the model retrained after it moved names and negatives by a few words each.
+# Streets read out (`pii_address_spoken`) took probe 17's streets from 8.32% to 7.22%.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.031, 0.003),
     pii_blind.BLIND2: (0.015, 0.032, 0.016),
@@ -71,7 +72,7 @@ LEVELS = {
     pii_blind.BLIND14: (0.159, 0.081, 0.028),
     pii_blind.BLIND15: (0.121, 0.026, 0.043),
     pii_blind.BLIND16: (0.08, 0.122, 0.073),
-    pii_blind.BLIND17: (0.15, 0.084, 0.046),
+    pii_blind.BLIND17: (0.15, 0.073, 0.046),
     pii_blind.BLIND18: (0.188, 0.035, 0.031),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
