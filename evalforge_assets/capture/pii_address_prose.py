@@ -38,6 +38,9 @@ _DELIVERY = (
     "dispatched to", "forwarded to", "moved to", "flat at", "apartment at", "house at", "home at", "lives at",
     "living at", "located at", "property at", "unit at", "livré à", "geliefert an", "entregado en",
     "entregue em", "consegnato a", "bezorgd op", "levereras till", "leveres til", "dostarczona na",
+    # Where someone lives or is, as police, care and chat notes put it.
+    "resident at", "residents at", "resides at", "residing at", "occupant of", "occupants of", "occupier of",
+    "neighbour at", "neighbor at", "staying at", "i'm at", "im at", "i am at", "we're at", "we are at",
 )
 _CLAUSE = r"[^.?!\n<>\"{}]{0,60}?"
 _STEM = f"(?i:{phrase_alternation(_ADDRESS_STEMS)})"

@@ -134,3 +134,24 @@ def test_english_streets_after_a_cue_are_redacted(text: str, expected: str) -> N
 )
 def test_english_words_after_a_cue_are_no_street(text: str) -> None:
     assert "<STREET_ADDRESS>" not in redact_text(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        ("im at 3 station road", "3 station road"),
+        ("I'm at 12 high street", "12 high street"),
+        ("Officers spoke to the occupant of 7 Cedar Close", "7 Cedar Close"),
+        ("resident at 5 kingfisher way", "5 kingfisher way"),
+    ],
+)
+def test_where_someone_lives_or_is_vouches_for_an_english_street(text: str, street: str) -> None:
+    assert street not in redact_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm at 3 different meetings today", "we are at 2 stops from the main road", "im at 5 percent battery"],
+)
+def test_being_at_a_number_of_other_things_stays(text: str) -> None:
+    assert redact_text(text) == text
