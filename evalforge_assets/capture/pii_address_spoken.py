@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_names import stop_words
 from evalforge_assets.capture.pii_patterns import Candidate, _word_set
+from evalforge_assets.capture.pii_shapes import Shapes
 
 _NUMBER_WORDS = _word_set(
     "zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -39,11 +40,14 @@ _MEASURES = _word_set(
     "block blocks day days night nights week weeks stop stops short long quick easy scenic nice lovely pleasant "
     "leisurely brief"
 )
+_NUMBER_WORD_BYTES = frozenset(word.encode() for word in _NUMBER_WORDS)
 _GATE = re.compile(rf"(?<![\w'’-]){_NUMBER_WORD}[ \t]")
 
 
-def find_spoken_streets(text: str) -> Iterator[Candidate]:
+def find_spoken_streets(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """STREET_ADDRESS candidates for street lines read out (see the module docstring)."""
+    if shapes.ascii and shapes.words.isdisjoint(_NUMBER_WORD_BYTES):
+        return  # no number word among the words of the letter view: one set test instead of a search
     if _GATE.search(text) is None:
         return
     for match in _SPOKEN_STREET.finditer(text):

@@ -459,7 +459,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     if shapes.number_run:  # room for eight digits with a phone's separators
         found += find_reported_calls(text)
     found += find_prose_addresses(text, shapes)
-    found += find_spoken_streets(text)  # gated inside: a number word before a space
+    found += find_spoken_streets(text, shapes)  # gated inside: a number word among the words
     found += find_table_cells(text)
     found += find_inserted_values(text)  # gated inside: a literal search for INSERT
     found += name_candidates(text, shapes)
