@@ -42,7 +42,7 @@ def lowercase_lines(text: str) -> Iterator[tuple[int, int]]:
         end = start + len(line)
         # `islower`: a cased letter, none of them a capital.
         if line.islower():
-            # When no word of the line shows an address, none of what a street pattern finds in it can
+            # When no word of the line shows an address (`_reads_lower_case`), no street is read in it.
             if _reads_lower_case(line):
                 yield start, end
         elif _DIGIT.search(line):

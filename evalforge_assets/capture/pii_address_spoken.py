@@ -7,7 +7,8 @@ The number is in lower case, as speech recognition writes it (`at One Portland P
 single number word is a word of the sentence as often as a house number (`one way street`, `two side roads`),
 so it counts only after a word that says a place follows (`at`, `to`, `on`, `is`); two number words or more in a
 row before a name and a type are a house number read out. The words of the name are no stop words, no number
-words and no words of a distance or a time (`ten minutes drive`), one to three of them; the type is a common English one, singular (`streets` is no address).
+words and no words of a distance or a time (`ten minutes drive`), one to three of them; the type is a common
+English one, singular (`streets` is no address).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ _SPOKEN_STREET = re.compile(
     rf"(?P<number>{_NUMBER_WORD}(?:[ \t-]+(?:and[ \t]+)?{_NUMBER_WORD}){{0,5}})"
     rf"(?P<name>(?:[ \t]+[^\W\d_]+){{1,3}}?)[ \t]+(?i:{_TYPES})(?![\w'’-])"
 )
-# Words of a distance or a time before "drive", "way" or "walk" (`ten minutes drive`, `a short drive`): no name.
+# Words of a distance or a time before "drive" or "way" (`ten minutes drive`, `a short drive`): no street's name.
 _MEASURES = _word_set(
     "minute minutes min mins hour hours hr hrs second seconds mile miles km kilometre kilometres kilometer kilometers "
     "block blocks day days night nights week weeks stop stops short long quick easy scenic nice lovely pleasant "

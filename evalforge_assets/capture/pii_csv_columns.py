@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from evalforge_assets.capture.checksums import ssn_valid
 from evalforge_assets.capture.pii_address_keys import address_key, street_value
 from evalforge_assets.capture.pii_key_names import _normalized, key_kind
-from evalforge_assets.capture.pii_names import _ordinary
+from evalforge_assets.capture.pii_names import _ordinary, capitalised_or_caseless
 from evalforge_assets.capture.pii_names_cues import capitalised_non_words
 from evalforge_assets.capture.pii_patterns import _NOT_NAMES, _ORGANISATION_WORDS, Candidate
 
@@ -93,16 +93,12 @@ def contact_name(value: str) -> bool:
     """A cell of the name column of a table that also lists e-mail addresses or phones, whose rows are people: one
     to four capitalised words with no digit, not all of them ordinary words, none of an organisation."""
     words = value.split()
-    if not 1 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(word) and _capitalised(word) for word in words):
+    if not 1 <= len(words) <= 4 or not all(
+            _NAME_WORD.fullmatch(word) and capitalised_or_caseless(word) for word in words):
         return False
     if any(word.lower().rstrip(".") in _NOT_NAMES or word.lower().rstrip(".") in _ORGANISATION_WORDS for word in words):
         return False
     return not all(_ordinary(word) for word in words)
-
-
-def _capitalised(word: str) -> bool:
-    """A capital first, or a script without case (`राजीव`, `שושנה`, `太郎`), where every name is as written."""
-    return word[0].isupper() or word.lower() == word.upper()
 
 
 def _cell_is(kind: str, value: str, contacts: bool = False) -> bool:

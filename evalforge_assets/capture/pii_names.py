@@ -131,6 +131,12 @@ def given_name_ranks() -> dict[str, int]:
     return ranks
 
 
+def capitalised_or_caseless(word: str) -> bool:
+    """A word written as a name is: a capital first, or a script without case (`राजीव`, `שושנה`, `太郎`), whose every
+    word is as written."""
+    return word[0].isupper() or word.lower() == word.upper()
+
+
 @cache
 def _webster() -> tuple[frozenset[str], frozenset[str]]:
     """Webster's Second as (ordinary words in lower case, proper nouns as written)."""

@@ -1,8 +1,9 @@
 """Names that name no one, whichever finder read them: companies (`pii_companies`), places (`pii_places`), job
-titles, institutions, venues, clubs, cars and firms (`pii_named_things`),
-language models whose families are given names ("Claude Sonnet", "Gemini Flash", "Mistral Large"), which every
-LLM trace names, brands, works and figures everyone knows (`pii_famous`), the value of a key of places, things or organisations (`"title": "Calvin Klein"`, `ORG:Goldman
-Sachs`), a name after English's "the" (`the Calvin Klein boxes`), and a signature's employer after its role."""
+titles, institutions, venues, clubs, cars and firms (`pii_named_things`), language models whose families are given
+names ("Claude Sonnet", "Gemini Flash", "Mistral Large"), which every LLM trace names, brands, works and figures
+everyone knows (`pii_famous`), the value of a key of places, things or organisations (`"title": "Calvin Klein"`,
+`ORG:Goldman Sachs`), a name after English's "the" (`the Calvin Klein boxes`), and a signature's employer after its
+role."""
 
 from __future__ import annotations
 

@@ -71,9 +71,7 @@ def find_prose_passwords(text: str) -> Iterator[Candidate]:
     symbols = any(symbol in text for symbol in _SYMBOLS)
     quotes = any(quote in text for quote in _QUOTES)
     for said in _OLD_OR_NEW_ONE.finditer(text):
-        start, end = said.span("value")
-        while end > start and text[end - 1] in _SENTENCE_END:
-            end -= 1
+        start, end = said.start("value"), _without_sentence_end(text, *said.span("value"))
         value = text[start:end]
         if len(value) >= 6 and _not_a_word(value) and _NO_PASSWORD.search(value) is None:
             yield "PASSWORD", start, end
@@ -85,14 +83,19 @@ def find_prose_passwords(text: str) -> Iterator[Candidate]:
     if not symbols:
         return
     for match in _RUN.finditer(text):
-        start, end = match.span()
-        while end > start and text[end - 1] in _SENTENCE_END:
-            end -= 1
+        start, end = match.start(), _without_sentence_end(text, *match.span())
         if text[start] in "([{\"'" and text[end - 1] in ")]}\"'":
             start, end = start + 1, end - 1
         value = text[start:end]
         if 8 <= len(value) <= 64 and _password_shaped(value):
             yield "PASSWORD", start, end
+
+
+def _without_sentence_end(text: str, start: int, end: int) -> int:
+    """The end of text[start:end] without the full stops and commas of the sentence around it."""
+    while end > start and text[end - 1] in _SENTENCE_END:
+        end -= 1
+    return end
 
 
 def _not_a_word(value: str) -> bool:

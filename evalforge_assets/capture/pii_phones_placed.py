@@ -38,7 +38,7 @@ _CLOSING = re.compile(
 )
 _CLOSING_FIRST_WORDS = frozenset(
     first.encode() for phrase in (*SIGN_OFFS, *THANKS) if (first := re.split(r"[ .]", phrase)[0]).isascii())
-# A number of seven digits or more, perhaps with a phone's separators; `_if_a_phone` decides.
+# A number of seven digits or more, perhaps with a phone's separators; `phone_at` decides.
 _NUMBER = r"\+?\(?\d[\d ().\-/]{5,22}\d"
 _NUMBER_LINE = re.compile(rf"[ \t]*(?P<number>{_NUMBER})[ \t]*(?:\||$)")
 # "number" after a word that makes it a phone's, not an order's or an invoice's.
@@ -94,17 +94,19 @@ def find_placed_phones(text: str, shapes: Shapes) -> Iterator[Candidate]:
         yield from _beside_an_email(text)
         for match in _NUMBER_BY_EMAIL_LINE.finditer(text):
             side = "number" if match.group("number") is not None else "below"
-            yield from _if_a_phone(text, *match.span(side))
+            yield from phone_at(text, *match.span(side))
     for match in _LABELLED.finditer(text):
-        yield from _if_a_phone(text, *match.span("number"))
+        yield from phone_at(text, *match.span("number"))
     if not (shapes.ascii and shapes.words.isdisjoint(_GATE_WORDS)):
         yield from _said_to_be(text)
         for line in _EMERGENCY_LINE.finditer(text):
             for number in _NUMBER_RUN.finditer(text, line.start(), line.end()):
-                yield from _if_a_phone(text, number.start(), number.end())
+                yield from phone_at(text, number.start(), number.end())
 
 
-def _if_a_phone(text: str, start: int, end: int, fewest: int = _FEWEST) -> Iterator[Candidate]:
+def phone_at(text: str, start: int, end: int, fewest: int = _FEWEST) -> Iterator[Candidate]:
+    """A PHONE candidate for the phone-shaped number that starts at `start` (`pii_called.phone_value`), cut at
+    `end`, when it holds `fewest` to fifteen digits."""
     found = phone_value(text[start:end])
     if found is not None and found[0] == 0:
         number = text[start : start + found[1]].rstrip()
@@ -122,15 +124,15 @@ def _signature_numbers(text: str) -> Iterator[Candidate]:
             line_end = len(text) if line_end == -1 else line_end
             line = _NUMBER_LINE.match(text, position + 1, line_end)
             if line is not None:
-                yield from _if_a_phone(text, line.start("number"), line.end("number"))
+                yield from phone_at(text, line.start("number"), line.end("number"))
             position = line_end
 
 
 def _said_to_be(text: str) -> Iterator[Candidate]:
     for said in _SAID_TO_BE.finditer(text):
-        yield from _if_a_phone(text, said.end(), min(len(text), said.end() + 30), fewest=8)
+        yield from phone_at(text, said.end(), min(len(text), said.end() + 30), fewest=8)
     for said in _SAID_TO_BE_ABROAD.finditer(text):
-        for found in _if_a_phone(text, said.end(), min(len(text), said.end() + 30), fewest=8):
+        for found in phone_at(text, said.end(), min(len(text), said.end() + 30), fewest=8):
             if not (text[found[1] : found[2]].isdigit() and _WORD_AFTER.match(text, found[2])):
                 yield found  # not a count (`Contact: 12345678 items`)
 
@@ -138,7 +140,7 @@ def _said_to_be(text: str) -> Iterator[Candidate]:
 def _answers(text: str) -> Iterator[Candidate]:
     for start, end in answers(text, _ASKED):
         if _NUMBER_RUN.fullmatch(text, start, end):
-            yield from _if_a_phone(text, start, end)
+            yield from phone_at(text, start, end)
 
 
 def _beside_an_email(text: str) -> Iterator[Candidate]:
@@ -147,4 +149,4 @@ def _beside_an_email(text: str) -> Iterator[Candidate]:
         start, end = match.span(side)
         if side == "after" and text[start:end].strip().isdigit() and _WORD_AFTER.match(text, end):
             continue  # a count or a size (`c@d.com, 12345678 bytes`), not a number written as a phone's
-        yield from _if_a_phone(text, start, end)
+        yield from phone_at(text, start, end)

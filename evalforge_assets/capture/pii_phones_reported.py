@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_called import phone_value
+from evalforge_assets.capture.pii_names import capitalised_or_caseless
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
+from evalforge_assets.capture.pii_phones_placed import phone_at
 
-_FEWEST, _MOST = 8, 15
+_FEWEST = 8
 # Past tenses and participles: the call happened, and a CRM note says from which number.
 _REPORTED = (
     "called", "phoned", "rang", "ringte", "ringde", "ringede", "ringt", "soitti", "angerufen", "rief", "anrief",
@@ -61,28 +62,13 @@ def find_reported_calls(text: str) -> Iterator[Candidate]:
     if "(" in text:
         for bracket in _BRACKETED.finditer(text):
             said = _REPORTED_BEFORE.search(text, max(0, bracket.start() - _REACH), bracket.start())
-            if said is not None and all(_a_name_word(word) for word in said.group("between").split()):
-                yield from _if_a_phone(text, *bracket.span("number"), bare=True)
+            # Only the caller's name may stand between the verb and the bracket (`Hana Svobodová`, `שושנה`), not what
+            # the call was about (`about invoice (20240101)`).
+            if said is not None and all(capitalised_or_caseless(word) for word in said.group("between").split()):
+                yield from phone_at(text, *bracket.span("number"), fewest=_FEWEST)
     for number in _AFTER_A_WORD.finditer(text):
         if _TO_CALL_BEFORE.search(text, max(0, number.start() - 30), number.start()) is not None:
-            yield from _if_a_phone(text, *number.span("number"), bare=False)
-
-
-def _a_name_word(word: str) -> bool:
-    """Only the caller's name may stand between the verb and the bracket (`Hana Svobodová`, `שושנה`), not what the
-    call was about (`about invoice (20240101)`)."""
-    return word[0].isupper() or word.lower() == word.upper()
-
-
-def _if_a_phone(text: str, start: int, end: int, bare: bool) -> Iterator[Candidate]:
-    """The number at text[start:end] when it is phone-shaped with eight to fifteen digits; after an imperative, a
-    run of digits alone must start as a phone's does (`+`, `0`, or a trunk's `8`) or hold separators."""
-    found = phone_value(text[start:end])
-    if found is None or found[0] != 0:
-        return
-    number = text[start : start + found[1]].rstrip()
-    if not _FEWEST <= sum(char.isdigit() for char in number) <= _MOST:
-        return
-    if not bare and number.isdigit() and number[0] not in "08":
-        return
-    yield "PHONE", start, start + len(number)
+            for found in phone_at(text, *number.span("number"), fewest=_FEWEST):
+                # After an imperative, a run of digits alone must start as a phone's does (`+`, `0`, a trunk's `8`).
+                if not text[found[1] : found[2]].isdigit() or text[found[1]] in "08":
+                    yield found
