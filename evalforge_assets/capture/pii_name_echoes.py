@@ -3,7 +3,8 @@
 A conversation names a person once in full and then by one part ("Attendees: Julian Ramirez ... - Julian to
 rotate the keys", "Ana: hi it's Ana Bourquard"): the first mention has a cue or name data behind it, the later
 ones often have neither. Once a name is found, its parts are taken wherever they stand as whole words in the same
-text, written as found, in capitals or capitalised (and the full name in lower case too). A part that is an
+text, written as found, in capitals or capitalised (and the full name in lower case too, and a part that is a known
+given name and no stop word of any language). A part that is an
 ordinary word ("Lane", "Rush", "Will"), a title, a particle or shorter than three letters is left alone: outside
 the name it is more often that word than the person. And a name with an ordinary word in it that name data does
 not know ("Discovering Milan", a finding on a travel plan's title) is echoed not at all, since the finding itself
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from evalforge_assets.capture.pii_names import _ordinary
+from evalforge_assets.capture.pii_names import _ordinary, known_given_name, stop_words
 from evalforge_assets.capture.pii_names_cues import (
     _NON_NAME_WORDS,
     _PARTICLES,
@@ -44,6 +45,10 @@ def _parts(name: str) -> Iterator[str]:
         yield bare
 
 
+def _given_name_not_a_word(part: str) -> bool:
+    return part.isascii() and part.isalpha() and known_given_name(part.capitalize()) and part.lower() not in stop_words()
+
+
 def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
     """PERSON candidates for the other whole-word occurrences, in `text`, of the found `names` and their parts."""
     wanted: set[str] = set()
@@ -60,6 +65,9 @@ def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
         if len(name.split()) > 1:
             wanted.update((name.lower(), name.upper(), name.title()))
         wanted.update(variant for part in parts for variant in (part.upper(), part.capitalize()))
+        # A chat's lower case (`Annica Holm` posts, then `also annica can you ack the alert`): a part in lower case
+        # too when it is a known given name and no word of any language's stop words (`Mario`, not `Will` or `Ana`).
+        wanted.update(part.lower() for part in parts if _given_name_not_a_word(part))
     if not wanted:
         return []
     # Longest first, so a full name is taken whole before its parts; str.find per word, as a pattern compiled for

@@ -15,6 +15,7 @@ from evalforge_assets.capture.pii_names_keys import find_keyed_names
 from evalforge_assets.capture.pii_names_lists import find_listed_names
 from evalforge_assets.capture.pii_names_lowercase import find_lower_case_names
 from evalforge_assets.capture.pii_names_native import find_native_cued_names
+from evalforge_assets.capture.pii_names_native_keys import find_native_keyed_names
 from evalforge_assets.capture.pii_names_pairs import find_paired_names
 from evalforge_assets.capture.pii_names_places import find_placed_names
 from evalforge_assets.capture.pii_names_scripts import find_script_names
@@ -34,6 +35,8 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     `pii_names_beside.addressee_names`)."""
     found: list[Candidate] = []
     found += find_keyed_names(text, shapes.letters if shapes.ascii else None)
+    if not shapes.ascii:
+        found += find_native_keyed_names(text)
     found += find_field_names(text)
     found += find_full_names(text, shapes)
     found += find_cued_names(text, shapes)

@@ -414,6 +414,9 @@ _KOREAN = re.compile(
     # A closing, then the writer's name alone on the next line ("좋은 하루 되세요.\n이은주").
     rf"|(?:좋은[ \t]하루[ \t]되세요|감사합니다|고맙습니다)[.!]?[ \t]*\r?\n[ \t]*(?P<signed>[{_HANGUL}]{{2,4}})(?=[ \t]*(?:$|\r?\n))"
     rf"|(?:이름|성명|예금주|고객명|담당자|수신인|받는[ \t]?분)\**[ \t]*[:：]?[ \t]*\**[ \t]*(?P<labelled>[{_HANGUL}]{{2,4}})(?![{_HANGUL}])"
+    # Roles a form labels a person by (customer, recipient, sender, orderer, patient, driver): only before a colon.
+    rf"|(?<![{_HANGUL}])(?:고객|수령인|수령자|수취인|받는[ \t]?사람|보내는[ \t]?(?:분|사람)|발송인|주문자|신청자|예약자|예약자명"
+    rf"|환자|환자명|기사|배송[ \t]?기사|직원|상담원){_LABEL_COLON}(?P<role>[{_HANGUL}]{{2,4}})(?![{_HANGUL}])"
 )
 # Who a Chinese message greets when it greets no one by name: customer, user, member, everyone, teacher, friend.
 _GREETED_ROLES = ("客户", "客戶", "用户", "用戶", "会员", "會員", "顾客", "顧客", "各位", "大家", "老师", "老師", "同学",
@@ -435,7 +438,8 @@ _HINDI = re.compile(
     # ग्राहक", dear customer).
     rf"(?:(?:श्रीमती|श्री|सुश्री|डॉ\.?)[ \t]+|(?:आदरणीय|प्रिय)[ \t]+(?!{'|'.join(_HINDI_ROLES)}))"
     rf"(?P<name>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)"
-    rf"|(?:नाम|संपर्क व्यक्ति|ग्राहक|खाताधारक|खाता धारक){_LABEL_COLON}(?:(?:श्रीमती|श्री|सुश्री|डॉ\.?)[ \t]+)?"
+    rf"|(?:नाम|पूरा नाम|संपर्क व्यक्ति|ग्राहक|खाताधारक|खाता धारक|प्राप्तकर्ता|प्रेषक|भेजने वाला|मरीज़|मरीज|रोगी|चालक|ड्राइवर"
+    rf"|कर्मचारी|एजेंट|आवेदक|यात्री|अतिथि){_LABEL_COLON}(?:(?:श्रीमती|श्री|सुश्री|डॉ\.?)[ \t]+)?"
     rf"(?P<labelled>{_HINDI_NAME})"
     rf"|मैं[ \t]+(?P<introduced>[{_DEVANAGARI}]+(?:[ \t]+[{_DEVANAGARI}]+)?)[ \t]+(?:हूँ|हूं)"
     # Thanks or a sign-off, then a name that ends the line ("धन्यवाद, सरल", "शुभकामनाओं सहित,\nनीरव जेटली").
@@ -464,7 +468,7 @@ def _script_names(text: str) -> Iterator[Candidate]:
         for match in _KOREAN.finditer(text):
             group = match.lastgroup or "name"
             name = match.group(group)
-            if group in ("name", "signed") and (name[0] not in KOREAN_FAMILY_NAMES or len(name) > 3):
+            if group in ("name", "signed", "role") and (name[0] not in KOREAN_FAMILY_NAMES or len(name) > 3):
                 continue  # before 님 or 씨, a name of a common family name and one or two syllables
             if name in ROLES_AND_RELATIVES:
                 continue  # `고객님`, `사장님`: "dear customer", "boss"

@@ -45,7 +45,9 @@ from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 from evalforge_assets.capture.pii_shapes import Shapes
 
 # Per script: titles (before the name), greetings, introductions ("I am", "here is", which count only after a
-# greeting), and phrases that say outright that a name follows ("my name is", labels).
+# greeting), phrases that say outright that a name follows ("my name is", labels), and the roles a form or a
+# record labels a person by (customer, recipient, sender, patient, driver), which count only before a colon: in a
+# sentence the same words stand before a verb or an order number as often as before a name.
 _NATIVE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
     "arabic": {
         "title": ("السيد", "السيدة", "الآنسة", "الأستاذ", "الأستاذة", "الدكتور", "الدكتورة", "د.", "دكتور", "آقای",
@@ -56,18 +58,27 @@ _NATIVE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
         "closing": ("هستم", "ہوں"),
         "named": ("اسمي", "اسم من", "نام من", "میرا نام", "الاسم", "الاسم الكامل", "اسم المستفيد", "المستفيد",
                   "نام و نام خانوادگی", "گیرنده", "نام گیرنده", "صاحب الحساب"),
+        "label": ("العميل", "العميلة", "عميل", "اسم العميل", "الزبون", "المستلم", "اسم المستلم", "المرسل", "المرسل إليه",
+                  "جهة الاتصال", "المريض", "المريضة", "السائق", "المندوب", "الموظف", "الموظفة", "الراكب", "الضيف",
+                  "مقدم الطلب", "صاحب الطلب", "الاسم الأول", "اسم العائلة", "الكنية", "مشتری", "نام مشتری", "فرستنده",
+                  "بیمار", "راننده", "گاہک", "وصول کنندہ"),
     },
     "hebrew": {
         "title": ("מר", "גב'", "גב׳", "גברת", "ד\"ר", "ד״ר", "פרופ'", "עו\"ד", "עו״ד", "הרב"),
         "greeting": ("שלום", "היי", "תודה", "תודה רבה", "לכבוד", "בברכה"),
         "introduction": ("אני", "כאן", "מדבר", "מדברת"),
         "named": ("שמי", "קוראים לי", "שם מלא", "שם הלקוח", "למוטב", "שם המוטב", "בעל החשבון"),
+        "label": ("שם", "שם פרטי", "שם משפחה", "לקוח", "הלקוח", "לקוחה", "הלקוחה", "נמען", "הנמען", "המקבל", "מקבל",
+                  "שם הנמען", "שולח", "השולח", "איש קשר", "מטופל", "מטופלת", "המטופל", "נהג", "הנהג", "שליח", "השליח",
+                  "נוסע", "הנוסע", "אורח", "נציג", "הנציג", "עובד", "העובד", "מבקש", "המזמין"),
     },
     "thai": {
         "title": ("คุณ", "นางสาว", "นาย", "นาง", "นพ.", "พญ.", "ดร.", "ทพ.", "ด.ช.", "ด.ญ."),
         "greeting": ("สวัสดีครับ", "สวัสดีค่ะ", "สวัสดี", "ขอบคุณครับ", "ขอบคุณค่ะ", "ขอบคุณ", "เรียน"),
         "introduction": ("ดิฉัน", "ผม", "หนู"),  # "I", after a greeting: สวัสดีค่ะ ดิฉัน X
         "named": ("ผมชื่อ", "ดิฉันชื่อ", "ฉันชื่อ", "ชื่อ-นามสกุล", "ชื่อผู้รับ", "ชื่อบัญชี"),
+        "label": ("ชื่อ", "ชื่อลูกค้า", "ลูกค้า", "ผู้รับ", "ผู้ส่ง", "ชื่อผู้ส่ง", "ผู้ติดต่อ", "ผู้ป่วย", "คนขับ", "พนักงาน",
+                  "ผู้โดยสาร", "แขก", "ผู้สั่งซื้อ", "ผู้จอง", "ชื่อผู้จอง"),
     },
     "bengali": {
         "title": ("জনাব", "মিসেস", "মিস্টার", "শ্রীমতী", "শ্রী", "ডা.", "ডাঃ", "বেগম"),
@@ -92,6 +103,13 @@ _NATIVE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
     "gurmukhi": {"title": ("ਸ੍ਰੀਮਤੀ", "ਸ੍ਰੀ", "ਸ਼੍ਰੀਮਤੀ", "ਸ਼੍ਰੀ"), "greeting": ("ਸਤ ਸ੍ਰੀ ਅਕਾਲ",),
                  "introduction": ("ਮੈਂ",), "named": ("ਮੇਰਾ ਨਾਮ", "ਨਾਮ")},
 }
+# Words that make a run after a label an organisation's name (company, establishment, group, factory, bank,
+# limited), or a placeholder for a name not given (unknown, none).
+ORGANISATION_OR_PLACEHOLDER_WORDS = frozenset((
+    "شركة", "مؤسسة", "مجموعة", "مصنع", "بنك", "مكتب", "شرکت", "חברת", "חברה", "בע\"מ", "בע״מ", "בנק", "קבוצת",
+    "บริษัท", "ห้าง", "ธนาคาร", "จำกัด", "कंपनी", "लिमिटेड", "प्राइवेट", "बैंक", "समूह",
+    "غير", "لا", "بدون", "مجهول", "לא", "ללא", "אין", "ไม่ระบุ", "ไม่ทราบ", "ไม่มี", "अज्ञात", "कोई", "없음", "미상",
+))
 # Words that end an introduction where a language writes "am" after the name (Persian `X هستم`, Urdu `X ہوں`).
 _CLOSINGS = frozenset(word for cues in _NATIVE_CUES.values() for word in cues.get("closing", ()))
 # Thai titles that start other words too (`นายจ้าง` employer, `นางแบบ` model): with these after them, no title.
@@ -157,7 +175,8 @@ def _native_pattern(script: str, letters: str, cues: dict[str, tuple[str, ...]])
         rf"(?P<title>{phrase_alternation(cues['title'])}){cue_end}{title_gap}"
         rf"|(?P<greeting>{phrase_alternation(cues['greeting'])}){cue_end}{_GAP}{introduction}"
         rf"|(?P<named>{phrase_alternation(cues['named'])}){cue_end}{_GAP}"
-        rf")(?![ \t]*[\n\r])" + _run(letters, _LONGEST.get(script, _LONGEST_DEFAULT))
+        + (rf"|(?P<label>{phrase_alternation(cues['label'])}){cue_end}[ \t]*[:：][ \t]*" if "label" in cues else "")
+        + r")(?![ \t]*[\n\r])" + _run(letters, _LONGEST.get(script, _LONGEST_DEFAULT))
     )
 
 
@@ -247,7 +266,9 @@ def _words_named(match: re.Match[str], script: str, ended: bool) -> list[str]:
             return []
         # A title names a surname or a full name; a third word is the sentence's verb ("מר קליין התקשר").
         return (words if script == "arabic" else words[:2]) if ended else words[:2][: len(words) - 1]
-    if match.group("named") is not None:
+    if match.groupdict().get("label") is not None:  # a role's run that goes on is a note about them, not a name
+        return words if ended and ORGANISATION_OR_PLACEHOLDER_WORDS.isdisjoint(words) else []
+    if match.group("named") is not None or match.groupdict().get("label") is not None:
         return words if ended else words[:2][: len(words) - 1]
     if match.groupdict().get("introduction") is None:  # a greeting, then a name and a comma ("شكراً، هالة،")
         return words if ended and len(words) <= 3 else []

@@ -6,7 +6,9 @@ Support chats and LLM conversations are stored as transcripts ("[16:30] Sandra: 
 two lines start a turn and one of the speakers is a role (Bot, Agent, Customer, Assistant...). Then a speaker that
 is no role and no ordinary word is taken as a person, as is a name in brackets after a role ("Agent (Chloé)"). A
 chat app's export, whose turns carry a date and a time (`[07/04/2025, 19:40] Durmuşali: ...`, `12/03/2024, 09:15 -
-Bruno: ok`), is a transcript without a role: its speakers are the people who wrote.
+Bruno: ok`), is a transcript without a role: its speakers are the people who wrote. So is a conversation whose one-word speakers
+take turns, one of them a known given name (`rebeca: whats the wifi pw` / `aimée: Speak@1984` / `rebeca: ty`),
+however they are cased.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from evalforge_assets.capture.pii_names import _ordinary, known_given_name, stop_words
 from evalforge_assets.capture.pii_names_cues import _LINE_BREAK, _NON_NAME_WORDS, capitalised_non_words
+from evalforge_assets.capture.pii_names_romanised import in_romanised_script, romanised_given_name
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _ROLES = frozenset([
@@ -60,6 +64,7 @@ def find_speakers(text: str) -> Iterator[Candidate]:
     if len(turns) < 2:
         return
     if not any(turn.group("speaker").lower() in _ROLES for turn in turns) and not _exported(turns):
+        yield from _people_talking(turns)
         return
     for turn in turns:
         speaker, aside = turn.group("speaker"), turn.group("aside")
@@ -68,3 +73,34 @@ def find_speakers(text: str) -> Iterator[Candidate]:
                 yield "PERSON", turn.start("aside"), turn.end("aside")
         elif _name(speaker.split()):
             yield "PERSON", turn.start("speaker"), turn.end("speaker")
+
+
+def _people_talking(turns: list[re.Match[str]]) -> Iterator[Candidate]:
+    """The speakers of a conversation between people typed without roles, often in lower case (`rebeca: whats the
+    wifi pw | aimée: Speak@1984 | rebeca: ty`): three turns or more by two to four one-word speakers, one of whom
+    speaks twice and one of whom has a known given name; each speaker that is a person's name is taken."""
+    speakers = [turn.group("speaker") for turn in turns]
+    distinct = set(speakers)
+    if len(turns) < 3 or not 2 <= len(distinct) <= 4 or len(distinct) == len(speakers):
+        return
+    if any(" " in speaker for speaker in distinct) or not any(map(_given_name_typed, distinct)):
+        return
+    for turn in turns:
+        speaker = turn.group("speaker")
+        if _given_name_typed(speaker) or (speaker.islower() and speaker.isalpha() and _no_word(speaker)) or (
+                not speaker.islower() and _name([speaker])):
+            yield "PERSON", turn.start("speaker"), turn.end("speaker")
+
+
+def _given_name_typed(word: str) -> bool:
+    """A known given name in any case (`rebeca`, `Paul`), romanised when it is Cyrillic or Greek (`давид`)."""
+    if in_romanised_script(word):
+        return romanised_given_name(word.lower())
+    return (word.isalpha() and known_given_name(word.capitalize()) and word.lower() not in stop_words()
+            and not (word.islower() and _ordinary(word)))  # `key: "service"` / `value: ...` of a protobuf's text
+
+
+def _no_word(word: str) -> bool:
+    """A lower-case word that is no ordinary word, stop word, role or log word (`kamya`, not `error`)."""
+    return (word.isascii() and len(word) >= 3 and not _ordinary(word) and word not in stop_words()
+            and word not in _NON_NAME_WORDS)

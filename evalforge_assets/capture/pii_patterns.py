@@ -367,7 +367,8 @@ _ORGANISATION_WORDS = _word_set(
     "team support desk service services sales billing inc corp corporation llc ltd gmbh co company labs "
     "cloud pro plus premium store shop app api bot platform group bank airlines hotel university "
     "department dept operations ops engineering security software products systems solutions technologies "
-    "foundation project ecosystem association society committee"
+    "foundation project ecosystem association society committee "
+    "amtsgericht landgericht registergericht handelsregister tribunal"  # a register's court: `Amtsgericht München`
 )
 
 

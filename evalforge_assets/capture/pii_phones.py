@@ -146,13 +146,15 @@ _REGISTER_BEFORE = re.compile(
     r"reference|booking|tracking|shipment|parcel|pedido|zamówienie|objednávka|siren|siret|org\.? ?nr))[ \t.:#°]*\Z"
 )
 # An id's noun just before a number that no phone word labels (`ISBN 0-306-40615-2`, `SKU 100-2345-678`, `Job
-# 8765432109 failed`, `Ref 2024/0012345`, `the meeting ID is 853 9938 5920`): the number is that id, whatever
+# 8765432109 failed`, `Ref 2024/0012345`, `the meeting ID is 853 9938 5920`, a company's register number:
+# `Companies House no. 08123456`, `HRB 123456`): the number is that id, whatever
 # numbering plan would accept it. Not a caller's id, which is a phone number.
 _ID_BEFORE = re.compile(
     r"(?<![\w-])(?:(?i:isbn(?:-1[03])?|issn|ean(?:-13)?|upc|gtin|sku|asin|imei|iccid|job|ref|reference|order|"
     r"invoice|ticket|case|booking|tracking|shipment|parcel|transaction|txn|request|build|run|pid|offset|serial|"
     r"lot|batch|(?<!caller )(?<!caller_)id|pedido|commande|bestellung|bestellnummer|auftrag|rechnung|sendung|"
-    r"factura|fattura|ordine|zamówienie|objednávka|заказ)|PO|注文|订单|주문)"
+    r"factura|fattura|ordine|zamówienie|objednávka|заказ|companies[ \t]+house|company|registration|handelsregister|"
+    r"hrb|hra|kvk|abn|acn|crn)|PO|注文|订单|주문)"
     r"(?:[ \t]*(?i:no|nr|n[º°]|number|num|#)\.?)?(?:[ \t]+is)?[ \t.:#°=]*\Z"
 )
 # Six or more groups of two digits: lottery draws and codes; a phone written in pairs has four or five.

@@ -57,25 +57,28 @@ from tests.corpora import pii_blind, pii_foreign
 # Streets read out (`pii_address_spoken`) took probe 17's streets from 8.32% to 7.22%.
 # Where someone lives or is (`resident at`, `I'm at`) as an English street's cue lowered the streets of probes 1, 8
 # and 14 and damaged two more negatives of probe 13; the model retrained after it moved the rest by a few words.
+# Roles and keys that label a person in the languages without capitals (`العميل:`, `"שם_לקוח"`, `고객:`), people
+# talking in lower case, a given name echoed in lower case, and a company's register number: probe 18's names
+# 18.68% -> 15.59%, 14 15.81% -> 14.32%, 11 17.79% -> 16.67%; negatives 13 3.33% -> 3.09%, 6 2.90% -> 2.74%.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.028, 0.003),
     pii_blind.BLIND2: (0.015, 0.032, 0.016),
     pii_blind.BLIND3: (0.051, 0.018, 0.012),
     pii_blind.BLIND4: (0.091, 0.013, 0.017),
-    pii_blind.BLIND5: (0.078, 0.051, 0.012),
-    pii_blind.BLIND6: (0.073, 0.036, 0.03),
+    pii_blind.BLIND5: (0.077, 0.051, 0.012),
+    pii_blind.BLIND6: (0.072, 0.036, 0.028),
     pii_blind.BLIND7: (0.047, 0.039, 0.006),
-    pii_blind.BLIND8: (0.115, 0.016, 0.016),
+    pii_blind.BLIND8: (0.098, 0.016, 0.016),
     pii_blind.BLIND9: (0.055, 0.023, 0.017),
     pii_blind.BLIND10: (0.031, 0.01, 0.007),
-    pii_blind.BLIND11: (0.178, 0.044, 0.048),
+    pii_blind.BLIND11: (0.167, 0.044, 0.048),
     pii_blind.BLIND12: (0.17, 0.037, 0.024),
-    pii_blind.BLIND13: (0.152, 0.049, 0.034),
-    pii_blind.BLIND14: (0.159, 0.073, 0.027),
-    pii_blind.BLIND15: (0.119, 0.026, 0.043),
+    pii_blind.BLIND13: (0.149, 0.049, 0.031),
+    pii_blind.BLIND14: (0.144, 0.073, 0.027),
+    pii_blind.BLIND15: (0.118, 0.026, 0.043),
     pii_blind.BLIND16: (0.08, 0.123, 0.072),
-    pii_blind.BLIND17: (0.15, 0.073, 0.046),
-    pii_blind.BLIND18: (0.187, 0.035, 0.031),
+    pii_blind.BLIND17: (0.148, 0.073, 0.046),
+    pii_blind.BLIND18: (0.156, 0.035, 0.031),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

@@ -108,3 +108,8 @@ def test_the_password_of_a_login_written_user_slash_password_is_redacted(text: s
                                   "login admin / password reset link", "account page /settings/profile"])
 def test_a_slash_after_a_login_word_that_holds_no_password_stays(text: str) -> None:
     assert "<PASSWORD>" not in redact_text(text)
+
+
+def test_a_register_court_and_its_town_name_no_one() -> None:
+    text = "Registered office: Amtsgericht München HRB 123456"
+    assert redact_text(text, {}) == text

@@ -109,3 +109,43 @@ def test_a_log_with_iso_timestamps_is_no_chat_export() -> None:
 )
 def test_a_name_greeted_in_hindi_with_its_honorific_goes(text: str, expected: str) -> None:
     assert redact_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # People taking turns without roles, in lower case, one of them a known given name.
+        ("rebeca: whats the wifi pw for the Frankfurt office\naimée: Speak@1984\nrebeca: ty",
+         "<PERSON>: whats the wifi pw for the Frankfurt office\n<PERSON>: <PASSWORD>\n<PERSON>: ty"),
+        ("давид: whats the wifi pw for the Osaka office\nkamya: still the old one\nдавид: ty",
+         "<PERSON>: whats the wifi pw for the Osaka office\n<PERSON>: still the old one\n<PERSON>: ty"),
+        # A full name found once, then its given name typed in lower case.
+        ("Annica Holm  18:05\nanyone covering on-call?\nAnnica Holm  01:57\nalso annica can you ack the alert",
+         "<PERSON>  18:05\nanyone covering on-call?\n<PERSON>  01:57\nalso <PERSON> can you ack the alert"),
+    ],
+)
+def test_names_typed_in_lower_case_in_a_conversation_go(text: str, expected: str) -> None:
+    assert redact_text(text, {}) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Daemons, log levels and keys that repeat are no people talking.
+        "sshd: Accepted publickey for root\ncron: job started\nsshd: session closed",
+        "error: disk full\nwarning: retrying\nerror: gave up",
+        "host: db1\nport: 5432\nhost: db2",
+        # Two speakers who never speak twice are not a conversation.
+        "maria: hello\njonas: hi",
+        # A given name that is a stop word of some language stays a word in lower case.
+        "Donna Kemp posted twice. la donna è mobile",
+    ],
+)
+def test_lower_case_words_that_are_no_conversation_or_no_echo_stay(text: str) -> None:
+    redacted = redact_text(text, {})
+    assert redacted == text or redacted == text.replace("Donna Kemp", "<PERSON>")
+
+
+def test_a_protobuf_text_of_keys_and_values_has_no_speakers() -> None:
+    text = 'metadata {\n  key: "service"\n  value: "vision.googleapis.com"\n}\nmetadata {\n  key: "quota_limit_value"\n}'
+    assert redact_text(text, {}) == text

@@ -72,6 +72,8 @@ def test_a_date_in_parentheses_is_no_phone(text: str) -> None:
         "The meeting ID is 853 9938 5920",
         "PO 4500012345 approved",
         "Bestellnummer: 0612345678",
+        "Registered office: Companies House no. 08123456",  # a company's register number
+        "Company number: 08123456",
         "Lottery numbers 04 11 23 35 42 49",  # six pairs: a draw, not a phone
     ],
 )
