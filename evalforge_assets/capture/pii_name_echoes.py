@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from evalforge_assets.capture.pii_names import _ordinary, known_given_name, stop_words
+from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_names_cues import (
     _NON_NAME_WORDS,
     _PARTICLES,
@@ -25,6 +25,7 @@ from evalforge_assets.capture.pii_names_cues import (
     _a_word_not_a_name,
     _known,
 )
+from evalforge_assets.capture.pii_names_romanised import typed_given_name
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_taken import TakenSpans
 
@@ -45,10 +46,6 @@ def _parts(name: str) -> Iterator[str]:
         yield bare
 
 
-def _given_name_not_a_word(part: str) -> bool:
-    return part.isascii() and part.isalpha() and known_given_name(part.capitalize()) and part.lower() not in stop_words()
-
-
 def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
     """PERSON candidates for the other whole-word occurrences, in `text`, of the found `names` and their parts."""
     wanted: set[str] = set()
@@ -67,7 +64,7 @@ def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
         wanted.update(variant for part in parts for variant in (part.upper(), part.capitalize()))
         # A chat's lower case (`Annica Holm` posts, then `also annica can you ack the alert`): a part in lower case
         # too when it is a known given name and no word of any language's stop words (`Mario`, not `Will` or `Ana`).
-        wanted.update(part.lower() for part in parts if _given_name_not_a_word(part))
+        wanted.update(part.lower() for part in parts if part.isascii() and typed_given_name(part))
     if not wanted:
         return []
     # Longest first, so a full name is taken whole before its parts; str.find per word, as a pattern compiled for

@@ -19,6 +19,7 @@ from evalforge_assets.capture.pii_names_native_keys import find_native_keyed_nam
 from evalforge_assets.capture.pii_names_pairs import find_paired_names
 from evalforge_assets.capture.pii_names_places import find_placed_names
 from evalforge_assets.capture.pii_names_scripts import find_script_names
+from evalforge_assets.capture.pii_names_signed import find_signed_names
 from evalforge_assets.capture.pii_names_speakers import find_speakers
 from evalforge_assets.capture.pii_names_spelled import find_spelled_names
 from evalforge_assets.capture.pii_names_spoken import find_spoken_names
@@ -37,6 +38,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     found += find_keyed_names(text, shapes.letters if shapes.ascii else None)
     if not shapes.ascii:
         found += find_native_keyed_names(text)
+    found += find_signed_names(text)
     found += find_field_names(text)
     found += find_full_names(text, shapes)
     found += find_cued_names(text, shapes)

@@ -46,6 +46,12 @@ from evalforge_assets.capture.pii_names_cjk import (
     ROLES_AND_RELATIVES,
 )
 from evalforge_assets.capture.pii_names_cue_words import GREETINGS, RELATIVES, SIGN_OFFS, THANKS
+from evalforge_assets.capture.pii_names_romanised import (
+    has_family_name_ending,
+    in_romanised_script,
+    inflected_given_name,
+    romanised_given_name,
+)
 from evalforge_assets.capture.pii_patterns import (
     _NOT_NAMES,
     _ORGANISATION_WORDS,
@@ -97,6 +103,15 @@ _INTRODUCTIONS = (
     "your technician", "your nurse", "your pharmacist", "your caseworker", "your representative", "your host",
     "kurier", "ihr fahrer", "votre livreur", "livreur", "repartidor", "su repartidor", "corriere", "entregador",
     "bezorger", "je bezorger", "budet", "kurir", "kurer", "kurye", "курьер", "ваш курьер", "кур'єр",
+    # Whom a message asks to be told, asked or reminded, in the languages a chat is typed in lower case in; English
+    # is left to the person model, where `tell`, `ask` and `call` are followed by everything.
+    "скажи", "скажіть", "скажите", "передай", "передайте", "попроси", "попросіть", "нагадай", "напомни",
+    "подзвони", "зателефонуй", "позвони", "напиши", "πες στον", "πες στη", "πες στην", "πείτε στον", "πείτε στην",
+    "πες του", "πες της", "ρώτα τον", "ρώτα την", "ρώτα τη", "πάρε τον", "πάρε την", "θύμισε στον", "θύμισε στην",
+    "sag", "sagt", "frag", "dis à", "dites à", "demande à", "dile a", "díselo a", "pregúntale a", "avisa", "avise",
+    "diz à", "diz ao", "pergunta à", "pergunta ao", "dì a", "di' a", "chiedi a", "zeg tegen", "vraag", "powiedz",
+    "zapytaj", "řekni", "zeptej se", "säg till", "fråga", "sig til", "spørg", "spør", "sano", "kysy", "söyle",
+    "spune-i lui", "spune-i", "mondd meg", "hỏi", "bảo", "nói với", "bilang ke", "kasih tahu",
 )
 # Keys that name a person (English `name:` keys are read by `pii_finders`, which also knows when a bare `name`
 # labels a tool or a product).
@@ -230,9 +245,15 @@ def _name_words(run: str) -> tuple[int, list[str]]:
             continue
         if _style(bare) != style or bare.lower() in _NON_NAME_WORDS or len(taken) >= 5:
             break
-        if taken and style == "lower" and not _known(bare) and (
-                bare in stop_words() or bare in _cue_words() or (bare.isascii() and _a_word_not_a_name(bare))):
-            break  # in lower case the sentence goes on in the same style: "it's nela halik she lives at …"
+        if taken and style == "lower" and (
+                (bare in stop_words() and _titled(bare) not in _common_given_names())
+                or (not _known(bare) and (bare in _cue_words() or (bare.isascii() and _a_word_not_a_name(bare))))
+                or (in_romanised_script(bare) and not (romanised_given_name(bare) or has_family_name_ending(bare)
+                                                         or (len(taken) == 1 and has_family_name_ending(taken[0]))))):
+            # In lower case the sentence goes on in the same style: "it's nela halik she lives at …", "avisa camila
+            # que …" (`Que` is a census surname, and a Spanish word), "попроси маше перезвонить"; not after a
+            # family name that opens the name ("куликова милица федоровна").
+            break
         taken.append(bare)
         if word != bare:  # a full stop ends the name ("... Ruiz. Order")
             break
@@ -292,7 +313,12 @@ def _accept(kind: str, words: list[str]) -> bool:
             return False  # "Hei, dette er Kim": a word of a cue ("dette er") is the sentence, not a name
         if kind in _NAMING_KINDS and len(names) <= 3 and all(_non_latin_cased(w) for w in names):
             # Cyrillic or Greek after "меня зовут" or a label (`Customer: ШУБИНА ПОЛИНА`), which name lists do not
-            # hold; not a company's legal form (`ООО РОМАШКА`).
+            # hold; not a company's legal form (`ООО РОМАШКА`). In lower case a word of the sentence looks the same
+            # (`θα είμαι εκεί`, I'll be there): the first must be a given name romanised (`меня зовут олена`) or a
+            # family name before more words.
+            if names[0].islower() and not inflected_given_name(names[0]) and not (
+                    len(names) >= 2 and has_family_name_ending(names[0])):  # `куликова милица федоровна`
+                return False
             return not any(w.upper() in _LEGAL_FORMS for w in names)
         # In capitals or lower case, the words of a sentence look the same as a name: the first must be a known
         # given name, and not an ordinary English word unless a known name follows ("je suis yves ménard" starts

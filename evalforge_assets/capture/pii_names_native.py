@@ -24,6 +24,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+import stopwordsiso
+
 from evalforge_assets.capture.pii_names_cue_words import GREETINGS, NATIVE_SIGN_OFFS, SIGN_OFFS, THANKS
 from evalforge_assets.capture.pii_names_cues import (
     _DOTTED_TITLES,
@@ -52,7 +54,7 @@ _NATIVE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
     "arabic": {
         "title": ("السيد", "السيدة", "الآنسة", "الأستاذ", "الأستاذة", "الدكتور", "الدكتورة", "د.", "دكتور", "آقای",
                   "خانم", "دکتر", "مهندس", "جناب", "محترمہ", "محترم", "بیگم"),
-        "greeting": ("مرحباً", "مرحبا", "أهلاً", "أهلا", "عزيزي", "عزيزتي", "سلام", "السلام عليكم", "درود", "شكراً",
+        "greeting": ("مرحباً", "مرحبا", "أهلاً", "أهلا", "عزيزي", "عزيزتي", "سلام", "السلام عليكم", "سلام عليكم", "درود", "شكراً",
                      "شكرا", "ممنون", "متشکرم", "مع التحية"),
         "introduction": ("أنا", "معك", "معكم", "من", "میں"),
         "closing": ("هستم", "ہوں"),
@@ -114,6 +116,11 @@ ORGANISATION_OR_PLACEHOLDER_WORDS = frozenset((
 _CLOSINGS = frozenset(word for cues in _NATIVE_CUES.values() for word in cues.get("closing", ()))
 # Thai titles that start other words too (`นายจ้าง` employer, `นางแบบ` model): with these after them, no title.
 _THAI_NOT_NAMES = ("จ้าง", "หน้า", "แบบ", "ฟ้า", "ทุน", "กอง", "พยาบาล")
+# Stop words of Arabic, Persian, Hebrew and Hindi that end a name's run (from, in, on, with, of), but for those
+# that chain a name (`بن`, son of).
+_STOP_WORDS = frozenset(
+    word for language in ("ar", "fa", "he", "hi") for word in stopwordsiso.stopwords(language)
+) - {"بن", "بنت", "آل", "ابن", "أبو", "عبد", "بن־", "בן", "בת"}
 # How many words a name of the script may have.
 _LONGEST = {"arabic": 5}
 _LONGEST_DEFAULT = 3
@@ -256,6 +263,12 @@ def _words_named(match: re.Match[str], script: str, ended: bool) -> list[str]:
     """The words of the run after a cue that are the name: all of a run that ends (a title may also name the
     first two words of one that goes on), none of a run that reads as a sentence."""
     words = match.group("name").split()
+    bare_greeting = match.group("greeting") is not None and match.groupdict().get("introduction") is None
+    stop = next((i for i, word in enumerate(words) if i and word in _STOP_WORDS), None)
+    if stop is not None and not bare_greeting:
+        # "معك يوسف من خدمة العملاء": the name ends before "from". Not after a greeting alone, where the run is
+        # as often the sentence ("سلام، اسم من …", hello, my name is …).
+        words, ended = words[:stop], True
     if words[0] in _NATIVE_CUES[script]["introduction"]:
         return []  # "สวัสดีครับ ผม": the "I" of an introduction that names no one
     if words[-1] in _CLOSINGS:  # "سلام، محمدياسين هدایت هستم."

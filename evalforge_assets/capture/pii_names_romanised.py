@@ -20,7 +20,7 @@ from functools import cache
 
 from anyascii import anyascii
 
-from evalforge_assets.capture.pii_names import known_given_name
+from evalforge_assets.capture.pii_names import _common_given_names, _ordinary, known_given_name, stop_words
 
 _CYRILLIC_OR_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff\u0400-\u04ff]")
 _FAMILY_NAME_ENDING = re.compile(
@@ -55,8 +55,45 @@ def romanised_given_name(word: str) -> bool:
     """A Cyrillic or Greek word that, romanised, is a known given name (`вероника`, `ярослав`, `νίκος`)."""
     if word.lower() in _NOUNS_NAMED:
         return False
+    return _known_romanised(word)
+
+
+@cache
+def inflected_given_name(word: str) -> bool:
+    """A Cyrillic or Greek word that is a known given name romanised, as it is or in the nominative of a case ending
+    it may carry after a cue (`γιώργο`, `маше`, `олено`). Only after a cue: alone, `кино` would be `Kina`."""
+    if word.lower() in _NOUNS_NAMED:
+        return False
+    return any(_known_romanised(form) for form in (word, *_nominatives(word.lower())))
+
+
+def typed_given_name(word: str) -> bool:
+    """A known given name however it is typed (`Paul`, `rebeca`, `давид`, romanised for Cyrillic and Greek), not a stop
+    word of any language (`donna`) nor an ordinary English word unless a common given name (`key`, but `Maria`)."""
+    if in_romanised_script(word):
+        return romanised_given_name(word)
+    titled = word[:1].upper() + word[1:].lower()
+    return (word.isalpha() and known_given_name(titled) and word.lower() not in stop_words()
+            and not (_ordinary(word) and titled not in _common_given_names()))
+
+
+def _known_romanised(word: str) -> bool:
     romanised = anyascii(word).replace("'", "")
     return romanised.isalpha() and known_given_name(romanised[:1].upper() + romanised[1:].lower())
+
+
+# The case endings a given name takes after "tell", "ask", "thanks" (Greek `πες στον γιώργο`, `ευχαριστώ νίκο`;
+# Ukrainian `олено`, `петре`; Russian `скажи маше`, `попроси ивана`), and the nominative each may stand for.
+_NOMINATIVE_OF = (("ο", ("ος",)), ("η", ("ης",)), ("α", ("ας",)), ("ε", ("ος", "ας")), ("о", ("а",)), ("у", ("а",)),
+                  ("ю", ("я",)), ("і", ("а",)), ("е", ("а", "о", "")), ("ові", ("о", "")), ("ові", ("а",)),
+                  ("а", ("",)), ("ем", ("",)))
+
+
+def _nominatives(word: str) -> tuple[str, ...]:
+    if len(word) < 4 or word in _NOUNS_NAMED:
+        return ()
+    return tuple(word[: -len(ending)] + nominative for ending, nominatives in _NOMINATIVE_OF
+                 if word.endswith(ending) for nominative in nominatives)
 
 
 def has_family_name_ending(word: str) -> bool:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_names import _ordinary, known_given_name, stop_words
+from evalforge_assets.capture.pii_names import _ordinary, stop_words
 from evalforge_assets.capture.pii_names_cues import _LINE_BREAK, _NON_NAME_WORDS, capitalised_non_words
-from evalforge_assets.capture.pii_names_romanised import in_romanised_script, romanised_given_name
+from evalforge_assets.capture.pii_names_romanised import typed_given_name
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _ROLES = frozenset([
@@ -83,21 +83,14 @@ def _people_talking(turns: list[re.Match[str]]) -> Iterator[Candidate]:
     distinct = set(speakers)
     if len(turns) < 3 or not 2 <= len(distinct) <= 4 or len(distinct) == len(speakers):
         return
-    if any(" " in speaker for speaker in distinct) or not any(map(_given_name_typed, distinct)):
+    if any(" " in speaker for speaker in distinct) or not any(map(typed_given_name, distinct)):
         return
     for turn in turns:
         speaker = turn.group("speaker")
-        if _given_name_typed(speaker) or (speaker.islower() and speaker.isalpha() and _no_word(speaker)) or (
+        if typed_given_name(speaker) or (speaker.islower() and speaker.isalpha() and _no_word(speaker)) or (
                 not speaker.islower() and _name([speaker])):
             yield "PERSON", turn.start("speaker"), turn.end("speaker")
 
-
-def _given_name_typed(word: str) -> bool:
-    """A known given name in any case (`rebeca`, `Paul`), romanised when it is Cyrillic or Greek (`давид`)."""
-    if in_romanised_script(word):
-        return romanised_given_name(word.lower())
-    return (word.isalpha() and known_given_name(word.capitalize()) and word.lower() not in stop_words()
-            and not (word.islower() and _ordinary(word)))  # `key: "service"` / `value: ...` of a protobuf's text
 
 
 def _no_word(word: str) -> bool:

@@ -60,25 +60,28 @@ from tests.corpora import pii_blind, pii_foreign
 # Roles and keys that label a person in the languages without capitals (`العميل:`, `"שם_לקוח"`, `고객:`), people
 # talking in lower case, a given name echoed in lower case, and a company's register number: probe 18's names
 # 18.68% -> 15.59%, 14 15.81% -> 14.32%, 11 17.79% -> 16.67%; negatives 13 3.33% -> 3.09%, 6 2.90% -> 2.74%.
+# Short messages (a name signing one, whom to tell, lower-case Cyrillic and Greek after a cue only when a given
+# name) and the model retrained after them: names 13 14.82% -> 13.97%, 18 15.59% -> 14.96%, 12 16.91% -> 16.37%;
+# negatives 12 2.33% -> 2.09%, 16 7.18% -> 7.28% (the retrain).
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.028, 0.003),
     pii_blind.BLIND2: (0.015, 0.032, 0.016),
     pii_blind.BLIND3: (0.051, 0.018, 0.012),
-    pii_blind.BLIND4: (0.091, 0.013, 0.017),
-    pii_blind.BLIND5: (0.077, 0.051, 0.012),
-    pii_blind.BLIND6: (0.072, 0.036, 0.028),
-    pii_blind.BLIND7: (0.047, 0.039, 0.006),
-    pii_blind.BLIND8: (0.098, 0.016, 0.016),
-    pii_blind.BLIND9: (0.055, 0.023, 0.017),
+    pii_blind.BLIND4: (0.092, 0.013, 0.017),
+    pii_blind.BLIND5: (0.077, 0.05, 0.012),
+    pii_blind.BLIND6: (0.073, 0.036, 0.028),
+    pii_blind.BLIND7: (0.046, 0.039, 0.006),
+    pii_blind.BLIND8: (0.097, 0.016, 0.016),
+    pii_blind.BLIND9: (0.054, 0.023, 0.017),
     pii_blind.BLIND10: (0.031, 0.01, 0.007),
-    pii_blind.BLIND11: (0.167, 0.044, 0.048),
-    pii_blind.BLIND12: (0.17, 0.037, 0.024),
-    pii_blind.BLIND13: (0.149, 0.049, 0.031),
-    pii_blind.BLIND14: (0.144, 0.073, 0.027),
+    pii_blind.BLIND11: (0.167, 0.044, 0.049),
+    pii_blind.BLIND12: (0.164, 0.037, 0.021),
+    pii_blind.BLIND13: (0.14, 0.049, 0.031),
+    pii_blind.BLIND14: (0.143, 0.073, 0.027),
     pii_blind.BLIND15: (0.118, 0.026, 0.043),
-    pii_blind.BLIND16: (0.08, 0.123, 0.072),
+    pii_blind.BLIND16: (0.08, 0.122, 0.073),
     pii_blind.BLIND17: (0.148, 0.073, 0.046),
-    pii_blind.BLIND18: (0.156, 0.035, 0.031),
+    pii_blind.BLIND18: (0.15, 0.035, 0.032),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
