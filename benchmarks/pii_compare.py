@@ -269,6 +269,7 @@ FROZEN_CORPORA = {
     "blind16": (pii_blind.BLIND16, "Blind PII probe 16 (tests/corpora/pii_blind16.jsonl"),
     "blind17": (pii_blind.BLIND17, "Blind PII probe 17 (tests/corpora/pii_blind17.jsonl"),
     "blind18": (pii_blind.BLIND18, "Blind PII probe 18 (tests/corpora/pii_blind18.jsonl"),
+    "blind19": (pii_blind.BLIND19, "Blind PII probe 19 (tests/corpora/pii_blind19.jsonl"),
 }
 
 

@@ -45,9 +45,10 @@ from evalforge_assets.capture.pii_patterns import (
     PiiMatch,
     placeholder,
 )
-from evalforge_assets.capture.pii_phones import split_joined_numbers
+from evalforge_assets.capture.pii_phones import an_id_in_place, split_joined_numbers
 from evalforge_assets.capture.pii_shapes import Shapes
 from evalforge_assets.capture.pii_taken import TakenSpans
+from evalforge_assets.capture.pii_unspaced import SPACED_OUT, unspaced_view
 
 __all__ = [
     "IBAN_LENGTHS",
@@ -111,6 +112,11 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
         return []
     shapes = Shapes.of(text)
     candidates = _candidates(text, shapes) + library_candidates(text, shapes)
+    if (view := unspaced_view(text)) is not None:  # a number against Chinese, Japanese, Korean or Thai letters
+        view_shapes = Shapes.of(view)
+        candidates += [candidate for candidate in _candidates(view, view_shapes) + library_candidates(view, view_shapes)
+                       if candidate[0] not in SPACED_OUT
+                       and not (candidate[0] == "PHONE" and an_id_in_place(text, candidate[1], candidate[2]))]
     if "/" in text or " - " in text:
         candidates = split_joined_numbers(text, candidates)
     if not candidates and not learned:

@@ -187,7 +187,8 @@ def find_ssns(text: str) -> Iterator[Candidate]:
 _TOKEN_FORMATS = re.compile(
     r"(?<![\w-])(?:glpat-[A-Za-z0-9_-]{20,}|ya29\.[A-Za-z0-9_-]{30,}|npm_[A-Za-z0-9]{36}"
     r"|SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,64}|sk-ant-[A-Za-z0-9_-]{20,}|hf_[A-Za-z0-9]{30,}"
-    r"|shpat_[a-fA-F0-9]{32}|dop_v1_[a-f0-9]{64}|pypi-[A-Za-z0-9_-]{50,}|1//[A-Za-z0-9_-]{40,})(?![\w-])"
+    r"|shpat_[a-fA-F0-9]{32}|dop_v1_[a-f0-9]{64}|pypi-[A-Za-z0-9_-]{50,}|1//[A-Za-z0-9_-]{40,}"
+    r"|key-[0-9a-f]{32})(?![\w-])"  # Mailgun's private API key
 )
 # A bare AWS secret access key: 40 characters of base64 with both cases (a SHA-1 is lowercase hex).
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
@@ -273,7 +274,7 @@ _EMAIL_LIKE = re.compile(r"[\w.+-]@[\w-]+\.[A-Za-z]")
 _NOT_PASSWORDS = frozenset({"reset", "expired", "required", "invalid", "changed", "incorrect", "provided", "-stdin"})
 
 
-_TOKEN_PREFIXES = ("glpat-", "ya29.", "npm_", "SG.", "sk-ant", "hf_", "shpat_", "dop_v1", "pypi-")
+_TOKEN_PREFIXES = ("glpat-", "ya29.", "npm_", "SG.", "sk-ant", "hf_", "shpat_", "dop_v1", "pypi-", "key-")
 _PASSWORD_STEMS = ("pass", "pw", "kennwort", "wachtwoord", "contrase", "senh", "parol", "şifre", "sifre", "salasan",
                    "jelsz", "hasł", "hasl", "lösenord", "losenord", "adgangskod", "hesl", "sandi", "mật khẩu",
                    "пароль", "парол", "סיסמ", "كلمة", "パスワード", "密码", "密碼", "비밀번호", "รหัสผ่าน", "पासवर्ड", "κωδικ",
@@ -285,7 +286,7 @@ _SECRET_STEMS = ("key", "token", "secret", "credential", "auth")
 _PASSWORD_WORD_SET = frozenset({b"password", b"passwords", b"passwort", b"passwd", b"passphrase", b"pass", b"pwd", b"pw",
                                 b"kennwort", b"wachtwoord", b"senha", b"parola", b"passe", b"passcode"})
 # Each token prefix starts a whole ASCII word, as the letter view splits it ("sk-ant" reads "sk ant").
-_TOKEN_PREFIX_WORDS = frozenset({b"glpat", b"ya", b"npm", b"sg", b"sk", b"hf", b"shpat", b"dop", b"pypi"})
+_TOKEN_PREFIX_WORDS = frozenset({b"glpat", b"ya", b"npm", b"sg", b"sk", b"hf", b"shpat", b"dop", b"pypi", b"key"})
 _SECRET_WORD_SET = frozenset({b"key", b"token", b"secret", b"apikey", b"credential", b"credentials", b"auth"})
 
 

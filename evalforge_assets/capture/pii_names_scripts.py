@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from evalforge_assets.capture.pii_address_keys import address_key
+from evalforge_assets.capture.pii_key_names import key_kind
 from evalforge_assets.capture.pii_names_cjk import (
     CHINESE_FAMILY_NAMES,
     HAN,
@@ -106,12 +108,20 @@ def find_script_names(text: str) -> Iterator[Candidate]:
                     yield "PERSON", match.start(), match.end()
     if cjk:
         for match in _CJK_RUN.finditer(text):
-            if is_cjk_name(match.group()) and _stands_alone(text, match.start(), match.end(), _ANY_HANGUL):
+            if (is_cjk_name(match.group()) and _stands_alone(text, match.start(), match.end(), _ANY_HANGUL)
+                    and not _a_key(match.group())):
                 yield "PERSON", match.start(), match.end()
     if hangul:
         for match in _HANGUL_RUN.finditer(text):
-            if is_korean_name(match.group()) and _stands_alone(text, match.start(), match.end(), _ANY_CJK):
+            if (is_korean_name(match.group()) and _stands_alone(text, match.start(), match.end(), _ANY_CJK)
+                    and not _a_key(match.group())):
                 yield "PERSON", match.start(), match.end()
+
+
+def _a_key(run: str) -> bool:
+    """A word that names a field, not a person, though it starts with a family name's syllable: `연락처` (contact),
+    `주소` (address), `电话` (phone)."""
+    return key_kind(run) is not None or address_key(run)
 
 
 def is_cjk_name(run: str) -> bool:

@@ -12,6 +12,9 @@ inside), and so is a full stop or a comma at its end.
 What follows "the old one was" or "the new one is" in such a text is one (`esqueci a senha, a antiga era
 saudade.Praha84`, `das alte war glaub ich sarang1764#`), in the languages of those chats.
 
+A Wi-Fi's password named in a sentence is what follows it (`le code wifi c'est Doudou99*`, `와이파이 비번은 …`,
+`รหัสไวไฟ …`), when it is no word: a digit, a symbol or a capital after its first letter.
+
 A quoted word that a few words later is called a password is one, whatever its shape (`Is "granite-cactus-staple31"
 a strong password?`, `is 'rrvpvqj7y' a strogn password`), unless it names a variable (`"DB_PASSWORD" in the vault`).
 """
@@ -59,6 +62,19 @@ _OLD_OR_NEW_ONE = re.compile(
     r"|acho[ \t]+que|creo|creo[ \t]+que|je[ \t]+crois|penso|denk[ \t]+ik)[ \t,:]+)?"
     r"(?P<value>[^\s\"'“”‘’]{6,64})"
 )
+# A Wi-Fi's password named in a sentence, then "is" or a colon, then the value: `le code wifi c'est Doudou99*`, `la
+# clave del wifi es …`, `와이파이 비번은 …`, `รหัสไวไฟ …`, `wifi密码…`, `the wifi password is …`. A Wi-Fi word and a
+# password word in either order, a few characters apart.
+_WIFI = r"(?:wi-?fi|wlan|와이파이|ไวไฟ|无线|無線)"
+_KEY_WORD = (r"(?:password|passwort|passcode|pw|pass|code|key|clave|contrase[ñn]a|senha|mot[ \t]+de[ \t]+passe"
+             r"|schlüssel|kennwort|비번|비밀번호|รหัส(?:ผ่าน)?|密码|密碼|パスワード|kata[ \t]+sandi|sandi|mật[ \t]+khẩu)")
+_WIFI_PASSWORD = re.compile(
+    rf"(?i)(?<![^\W\d_]){_WIFI}[^\n\d]{{0,12}}?{_KEY_WORD}|(?<![^\W\d_]){_KEY_WORD}[^\n\d]{{0,12}}?{_WIFI}"
+)
+_WIFI_VALUE = re.compile(
+    r"(?i)(?:[ \t]*(?:is|es|est|c['’]est|é|è|ist|er|är|on|jest|是|は|은|는|=|:|：|-))*[ \t]*"
+    r"(?P<value>[^\s,;。、\"'“”‘’()]{4,64})"
+)
 _VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]*")
 _QUOTES = "\"“‘'"
 
@@ -66,7 +82,10 @@ _QUOTES = "\"“‘'"
 def find_prose_passwords(text: str) -> Iterator[Candidate]:
     """Password-shaped runs in a text that speaks of passwords, and quoted words it calls one (see the module's
     docstring)."""
-    if _PASSWORD_WORDS.search(text.lower()) is None:
+    lowered = text.lower()
+    if "fi" in lowered or "wlan" in lowered or not text.isascii():
+        yield from _wifi_passwords(text)
+    if _PASSWORD_WORDS.search(lowered) is None:
         return
     symbols = any(symbol in text for symbol in _SYMBOLS)
     quotes = any(quote in text for quote in _QUOTES)
@@ -113,3 +132,15 @@ def _password_shaped(value: str) -> bool:
         and _ESCAPED_BREAK.search(value) is None
         and _NO_PASSWORD.search(value) is None
     )
+
+
+def _wifi_passwords(text: str) -> Iterator[Candidate]:
+    """The value after a Wi-Fi's password is named (`_WIFI_PASSWORD`), when it is no word of the sentence."""
+    for named in _WIFI_PASSWORD.finditer(text):
+        said = _WIFI_VALUE.match(text, named.end())
+        if said is None:
+            continue
+        start, end = said.start("value"), _without_sentence_end(text, *said.span("value"))
+        value = text[start:end]
+        if len(value) >= 4 and _not_a_word(value) and _NO_PASSWORD.search(value) is None and "<" not in value:
+            yield "PASSWORD", start, end

@@ -167,6 +167,21 @@ def _a_register_before(text: str, start: int) -> bool:
     return bool(_REGISTER_BEFORE.search(text, window, start)) and not _PHONE_LABEL_BEFORE.search(text, window, start)
 
 
+# A Chinese mobile number: 11 digits from 13 to 19, which a message writes against the words around it
+# (`有事打13143511396`); an order's or an account's id of bare digits has another length or start.
+_CHINESE_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def an_id_in_place(text: str, start: int, end: int) -> bool:
+    """Whether the number text[start:end] is, by what stands around it, an id rather than a phone: bare digits
+    joined to a word (`我的订单2088933046还没有发货`), but for a Chinese mobile number, or an id's noun before it.
+    Asked of the numbers found in the view of `pii_unspaced`, which cannot see the letters."""
+    value = text[start:end]
+    if value.isdigit() and value[0] != "0" and _touches_letters(text, start, end):
+        return _CHINESE_MOBILE.fullmatch(value) is None
+    return _ID_BEFORE.search(text, max(0, start - 40), start) is not None
+
+
 def _touches_letters(text: str, start: int, end: int) -> bool:
     """Whether a letter stands right before `start` or right at `end` (only `_ATTACHING_LETTERS` can)."""
     return (start > 0 and text[start - 1].isalpha()) or (end < len(text) and text[end].isalpha())
@@ -182,7 +197,8 @@ _PHONE_WORDS = (
     "celular", "cell", "handy", "portable", "gsm", "kom", "komórka", "whatsapp", "sms", "fax", "call me back at",
     "call me at", "call back at", "call us at", "rückruf", "zurückrufen", "richiamare", "rappeler", "llamar",
     "ligar", "zadzwonić", "pod numerem", "numéro de téléphone", "número de teléfono", "mobile number",
-    "contact number", "電話", "电话", "回电", "致电", "手机", "携帯", "전화", "휴대폰", "연락처",
+    "contact number", "電話", "电话", "回电", "致电", "手机", "携帯", "전화", "휴대폰", "연락처", "連絡先", "折り返し先",
+    "联系方式", "visszahívás", "telefonszám", "richiamarmi", "richiamami", "chiamami", "calls on",
     # Calls and reach, whose number follows ("Note: fru Brekke ringte fra 14715012"). Not "my number" or "number
     # is" alone: "mi número de pedido es 12345678" names an order.
     "called from", "calling from", "call me on", "reach me at", "reach me on", "reachable at", "reachable on",

@@ -63,6 +63,11 @@ from tests.corpora import pii_blind, pii_foreign
 # Short messages (a name signing one, whom to tell, lower-case Cyrillic and Greek after a cue only when a given
 # name) and the model retrained after them: names 13 14.82% -> 13.97%, 18 15.59% -> 14.96%, 12 16.91% -> 16.37%;
 # negatives 12 2.33% -> 2.09%, 16 7.18% -> 7.28% (the retrain).
+# Probe 19 was pinned and first scored with the code as that session started and at the commit before it: names
+# 30.97% both times, streets 17.13% and 17.36%, negatives 8.49% and 8.45%, cards 12.41%, IPs 10.31%, passwords
+# 18.48%, API keys 13.58%, phones 6.67%. Values against Chinese, Japanese, Korean or Thai letters (`pii_unspaced`),
+# call-back labels, a Wi-Fi's password and Mailgun's keys then took its cards, IPs and keys to 0, its passwords to
+# 1.90% and its phones to 3.64%, and lowered the structured leaks of probes 3-6 and 11.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.028, 0.003),
     pii_blind.BLIND2: (0.015, 0.032, 0.016),
@@ -82,13 +87,14 @@ LEVELS = {
     pii_blind.BLIND16: (0.08, 0.122, 0.073),
     pii_blind.BLIND17: (0.148, 0.073, 0.046),
     pii_blind.BLIND18: (0.15, 0.035, 0.032),
+    pii_blind.BLIND19: (0.31, 0.174, 0.085),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
          pii_blind.BLIND8: 2000, pii_blind.BLIND9: 2000, pii_blind.BLIND10: 2000, pii_blind.BLIND11: 2000,
          pii_blind.BLIND12: 2000, pii_blind.BLIND13: 2000, pii_blind.BLIND14: 2000,
          pii_blind.BLIND15: 2000, pii_blind.BLIND16: 1200, pii_blind.BLIND17: 2000,
-         pii_blind.BLIND18: 2000}
+         pii_blind.BLIND18: 2000, pii_blind.BLIND19: 2000}
 # Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
 # in forms the finders still miss, and probes 5, 6, 7, 16 and 17 tokens (probe 6's and 16's are random session ids
 # under `session_id`, kept on purpose, and 17's two are session ids in a log's message: `docs/ingestion.md`); probe 17
@@ -109,6 +115,7 @@ MEASURED_LEAKS = {
     pii_blind.BLIND16: {"TOKEN": 0.11},
     pii_blind.BLIND17: {"EMAIL": 0.003, "TOKEN": 0.012},
     pii_blind.BLIND18: {},
+    pii_blind.BLIND19: {},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 STRUCTURED = {
@@ -130,6 +137,7 @@ STRUCTURED = {
     pii_blind.BLIND16: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND17: {"PHONE": 0.013, "IBAN": 0.0, "CREDIT_CARD": 0.006, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND18: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND19: {"PHONE": 0.037, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.02},
 }
 
 
