@@ -6,6 +6,7 @@ import re
 
 from evalforge_assets.capture.pii_names import find_full_names
 from evalforge_assets.capture.pii_names_beside import find_holders_before_ibans
+from evalforge_assets.capture.pii_names_chinese import find_chinese_names
 from evalforge_assets.capture.pii_names_citations import find_cited_names
 from evalforge_assets.capture.pii_names_cjk import find_cjk_cued_names
 from evalforge_assets.capture.pii_names_cues import find_cued_names
@@ -38,6 +39,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     found += find_keyed_names(text, shapes.letters if shapes.ascii else None)
     if not shapes.ascii:
         found += find_native_keyed_names(text)
+        found += find_chinese_names(text)
     found += find_signed_names(text)
     found += find_field_names(text)
     found += find_full_names(text, shapes)

@@ -1,0 +1,57 @@
+"""Names in Chinese prose, read by jieba's person-name tag (`pii_names_chinese`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+from evalforge_assets.capture.pii_names_chinese import find_chinese_names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("人事备注:高凯在与黄宇面谈时申请缩短工时,高凯希望从十月开始。",
+         "人事备注:<PERSON>在与<PERSON>面谈时申请缩短工时,<PERSON>希望从十月开始。"),
+        ("王燕下周休假。", "<PERSON>下周休假。"),
+        # An adverb jieba glues to the name's end is cut off.
+        ("李杰刚给我发消息", "<PERSON>刚给我发消息"),
+    ],
+)
+def test_a_name_in_chinese_prose_goes(text: str, expected: str) -> None:
+    assert redact_text(text, {}) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "张家界很漂亮",  # a mountain park, named like a person
+        "我在李宁专卖店买了运动鞋",  # a brand's shop
+        "我们明天去长城,然后去天安门广场。",
+        "高速公路上发生了事故",
+        "请联系客户服务部门处理退款。",
+    ],
+)
+def test_places_brands_and_words_stay(text: str) -> None:
+    assert redact_text(text, {}) == text
+
+
+def test_japanese_text_is_left_to_the_japanese_finders() -> None:
+    assert list(find_chinese_names("田中さんが東京で会議に出席しました")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'File "/usr/lib/python3.11/site-packages/索引/client.py", line 350, in request',
+        "No such file or directory: '/編組/創傷/索引.parquet'",
+        "request to https://example.gov/api/索引?id=zV7nq6Sk3Gd6 failed",
+    ],
+)
+def test_a_word_of_a_path_or_url_is_no_name(text: str) -> None:
+    assert list(find_chinese_names(text)) == []
+
+
+def test_a_name_in_an_escaped_json_string_goes() -> None:
+    text = '{"content": "{\\"id\\": \\"cus_ba3385442b\\", \\"note\\": \\"翁鑫下周休假\\"}"}'
+    assert "翁鑫" not in redact_text(text, {})
