@@ -10,6 +10,7 @@ from evalforge_assets.capture.pii_names_chinese import find_chinese_names
 from evalforge_assets.capture.pii_names_citations import find_cited_names
 from evalforge_assets.capture.pii_names_cjk import find_cjk_cued_names
 from evalforge_assets.capture.pii_names_cues import find_cued_names
+from evalforge_assets.capture.pii_names_devanagari import find_devanagari_names
 from evalforge_assets.capture.pii_names_fields import find_field_names
 from evalforge_assets.capture.pii_names_handles import find_handle_names
 from evalforge_assets.capture.pii_names_keys import find_keyed_names
@@ -28,6 +29,7 @@ from evalforge_assets.capture.pii_names_tasks import find_task_owners
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes
 
+_DEVANAGARI = re.compile("[\u0900-\u097f]")
 # Three single letters in a row, the least a spelled name has (a search far cheaper than the finder's patterns).
 _SPELLED_GATE = re.compile(r"(?<![\w'’])[^\W\d_][ \t.-][^\W\d_][ \t.-][^\W\d_](?![\w'’])")
 
@@ -40,6 +42,8 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     if not shapes.ascii:
         found += find_native_keyed_names(text)
         found += find_chinese_names(text)
+        if _DEVANAGARI.search(text):
+            found += find_devanagari_names(text)
     found += find_signed_names(text)
     found += find_field_names(text)
     found += find_full_names(text, shapes)
