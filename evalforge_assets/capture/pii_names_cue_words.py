@@ -92,3 +92,35 @@ RELATIVES = (
     "eşim", "oğlum", "kızım", "annem", "babam", "kardeşim", "ablam", "abim", "komşum", "istri", "suami",
     "anak", "adik", "kakak", "tetangga",
 )
+# Phrases after which a name follows: introductions, who a ticket went to or a call came from, whom to tell.
+INTRODUCTIONS = (
+    "i am", "i'm", "im", "it's", "its", "this is", "my name is", "je suis", "je m'appelle", "moi c'est", "ich bin",
+    "ich heiße", "mein name ist", "hier ist", "sono", "mi chiamo", "soy", "me llamo", "mi nombre es", "sou",
+    "eu sou", "meu nome é", "me chamo", "jag heter", "jag är", "jeg heter", "jeg er", "ik ben", "mijn naam is",
+    "nazywam się", "jestem", "jmenuji se", "jsem", "olen", "nimeni on", "benim adım", "меня зовут", "мене звати",
+    "a nevem", "numele meu este", "με λένε", "είμαι", "είμαι ο/η", "είμαι ο", "είμαι η", "tôi là", "tên tôi là",
+    "mình là", "em là", "saya", "nama saya", "täällä", "här är", "her er", "hier is", "hier spricht", "c'est",
+    "name on the account is", "account holder is", "called back", "spoke with", "spoke to", "under the name",
+    # Who a ticket went to, and whom a CRM note says was called back, in the languages CRM notes are written in.
+    "assigned to", "reassigned to", "escalated to", "handed over to", "transferred to", "forwarded to",
+    "sunt", "eu sunt", "dette er",
+    "rappelé", "rappelée", "retornei a ligação para", "retornei a ligação de", "richiamato", "richiamata",
+    "oddzwoniono", "oddzwoniono do", "devolví la llamada a", "teruggebeld", "återringt", "ringte tillbaka till",
+    "booked under", "reserved under",
+    # Who an obituary names as family, and whom a note is from.
+    "survived by", "preceded in death by", "predeceased by", "note from", "message from",
+    # The person a role is filled by ("Your courier Emil is on the way"): one known given name is enough.
+    "courier", "your courier", "your driver", "your rider", "your agent", "your advisor", "your adviser",
+    "your technician", "your nurse", "your pharmacist", "your caseworker", "your representative", "your host",
+    "kurier", "ihr fahrer", "votre livreur", "livreur", "repartidor", "su repartidor", "corriere", "entregador",
+    "bezorger", "je bezorger", "budet", "kurir", "kurer", "kurye", "курьер", "ваш курьер", "кур'єр",
+    # Whom a message asks to be told, asked or reminded, in the languages a chat is typed in lower case in; English
+    # is left to the person model, where `tell`, `ask` and `call` are followed by everything.
+    "скажи", "скажіть", "скажите", "передай", "передайте", "попроси", "попросіть", "нагадай", "напомни",
+    "подзвони", "зателефонуй", "позвони", "напиши", "πες στον", "πες στη", "πες στην", "πείτε στον", "πείτε στην",
+    "πες του", "πες της", "ρώτα τον", "ρώτα την", "ρώτα τη", "πάρε τον", "πάρε την", "θύμισε στον", "θύμισε στην",
+    "sag", "sagt", "frag", "dis à", "dites à", "demande à", "dile a", "díselo a", "pregúntale a", "avisa", "avise",
+    "diz à", "diz ao", "pergunta à", "pergunta ao", "dì a", "di' a", "chiedi a", "zeg tegen", "vraag", "powiedz",
+    "zapytaj", "řekni", "zeptej se", "säg till", "fråga", "sig til", "spørg", "spør", "sano", "kysy", "söyle",
+    "spune-i lui", "spune-i", "mondd meg", "hỏi", "bảo", "nói với", "bilang ke", "kasih tahu",
+)

@@ -45,7 +45,13 @@ from evalforge_assets.capture.pii_names_cjk import (
     KOREAN_FAMILY_NAMES,
     ROLES_AND_RELATIVES,
 )
-from evalforge_assets.capture.pii_names_cue_words import GREETINGS, RELATIVES, SIGN_OFFS, THANKS
+from evalforge_assets.capture.pii_names_cue_words import (
+    GREETINGS,
+    INTRODUCTIONS,
+    RELATIVES,
+    SIGN_OFFS,
+    THANKS,
+)
 from evalforge_assets.capture.pii_names_romanised import (
     has_family_name_ending,
     in_romanised_script,
@@ -82,37 +88,6 @@ _TITLES_BEFORE_CAPITALS = frozenset(_DOCTORS)
 # Titles that are also words or abbreviations of other things ("Bay", "Don", "M", "Fr"): only with their full stop.
 _DOTTED_TITLES = ("m", "hr", "fr", "sr", "sra", "srta", "don", "sig", "dott", "ing", "avv", "dhr", "pan", "dl", "dna", "κ",
                   "bs")
-_INTRODUCTIONS = (
-    "i am", "i'm", "im", "it's", "its", "this is", "my name is", "je suis", "je m'appelle", "moi c'est", "ich bin",
-    "ich heiße", "mein name ist", "hier ist", "sono", "mi chiamo", "soy", "me llamo", "mi nombre es", "sou",
-    "eu sou", "meu nome é", "me chamo", "jag heter", "jag är", "jeg heter", "jeg er", "ik ben", "mijn naam is",
-    "nazywam się", "jestem", "jmenuji se", "jsem", "olen", "nimeni on", "benim adım", "меня зовут", "мене звати",
-    "a nevem", "numele meu este", "με λένε", "είμαι", "είμαι ο/η", "είμαι ο", "είμαι η", "tôi là", "tên tôi là",
-    "mình là", "em là", "saya", "nama saya", "täällä", "här är", "her er", "hier is", "hier spricht", "c'est",
-    "name on the account is", "account holder is", "called back", "spoke with", "spoke to", "under the name",
-    # Who a ticket went to, and whom a CRM note says was called back, in the languages CRM notes are written in.
-    "assigned to", "reassigned to", "escalated to", "handed over to", "transferred to", "forwarded to",
-    "sunt", "eu sunt", "dette er",
-    "rappelé", "rappelée", "retornei a ligação para", "retornei a ligação de", "richiamato", "richiamata",
-    "oddzwoniono", "oddzwoniono do", "devolví la llamada a", "teruggebeld", "återringt", "ringte tillbaka till",
-    "booked under", "reserved under",
-    # Who an obituary names as family, and whom a note is from.
-    "survived by", "preceded in death by", "predeceased by", "note from", "message from",
-    # The person a role is filled by ("Your courier Emil is on the way"): one known given name is enough.
-    "courier", "your courier", "your driver", "your rider", "your agent", "your advisor", "your adviser",
-    "your technician", "your nurse", "your pharmacist", "your caseworker", "your representative", "your host",
-    "kurier", "ihr fahrer", "votre livreur", "livreur", "repartidor", "su repartidor", "corriere", "entregador",
-    "bezorger", "je bezorger", "budet", "kurir", "kurer", "kurye", "курьер", "ваш курьер", "кур'єр",
-    # Whom a message asks to be told, asked or reminded, in the languages a chat is typed in lower case in; English
-    # is left to the person model, where `tell`, `ask` and `call` are followed by everything.
-    "скажи", "скажіть", "скажите", "передай", "передайте", "попроси", "попросіть", "нагадай", "напомни",
-    "подзвони", "зателефонуй", "позвони", "напиши", "πες στον", "πες στη", "πες στην", "πείτε στον", "πείτε στην",
-    "πες του", "πες της", "ρώτα τον", "ρώτα την", "ρώτα τη", "πάρε τον", "πάρε την", "θύμισε στον", "θύμισε στην",
-    "sag", "sagt", "frag", "dis à", "dites à", "demande à", "dile a", "díselo a", "pregúntale a", "avisa", "avise",
-    "diz à", "diz ao", "pergunta à", "pergunta ao", "dì a", "di' a", "chiedi a", "zeg tegen", "vraag", "powiedz",
-    "zapytaj", "řekni", "zeptej se", "säg till", "fråga", "sig til", "spørg", "spør", "sano", "kysy", "söyle",
-    "spune-i lui", "spune-i", "mondd meg", "hỏi", "bảo", "nói với", "bilang ke", "kasih tahu",
-)
 # Keys that name a person (English `name:` keys are read by `pii_finders`, which also knows when a bare `name`
 # labels a tool or a product).
 _LABELS = (
@@ -155,7 +130,7 @@ _CUES = re.compile(
     rf"|(?P<thanks>{phrase_alternation(THANKS)}){_END}[ \t]*[,!]?[ \t]*(?:{_LINE_BREAK}[ \t]*)?"
     rf"|(?P<sign_off>{phrase_alternation(SIGN_OFFS)}){_END}[ \t]*[,!.:]?[ \t]*(?:{_LINE_BREAK}[ \t]*){{1,2}}"
     rf"|(?P<title>(?:{phrase_alternation(_TITLES)})\.?|(?:{phrase_alternation(_DOTTED_TITLES)})\.)[ \t]+"
-    rf"|(?P<introduction>{phrase_alternation(_INTRODUCTIONS)}){_END}[ \t]*[,:]?[ \t]+"
+    rf"|(?P<introduction>{phrase_alternation(INTRODUCTIONS)}){_END}[ \t]*[,:]?[ \t]+"
     rf"|(?-i:(?P<relative>{phrase_alternation(RELATIVES)})){_END}[ \t]+"  # in lower case, as in a sentence
     rf"|(?P<label>{phrase_alternation(_LABELS)}){_END}{_KEY_END}"
     rf"|(?P<weak_label>{phrase_alternation(_WEAK_LABELS)}){_END}{_KEY_END}"
@@ -165,7 +140,7 @@ _CUES = re.compile(
 # costs about 150 µs per text that way): the first word of each phrase, as an ASCII word in the letter view of
 # `Shapes`, or, for the phrases whose first word has other letters, by a search of those words in text that is not
 # ASCII. `_CUES` is then matched at those positions only.
-_ALL_CUES = (*GREETINGS, *THANKS, *SIGN_OFFS, *_TITLES, *_DOTTED_TITLES, *_INTRODUCTIONS, *RELATIVES, *_LABELS,
+_ALL_CUES = (*GREETINGS, *THANKS, *SIGN_OFFS, *_TITLES, *_DOTTED_TITLES, *INTRODUCTIONS, *RELATIVES, *_LABELS,
              *_WEAK_LABELS)
 _ASCII_FIRST_WORDS = frozenset(
     first.encode() for phrase in _ALL_CUES

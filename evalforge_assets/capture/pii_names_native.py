@@ -26,10 +26,15 @@ from collections.abc import Iterator
 
 import stopwordsiso
 
-from evalforge_assets.capture.pii_names_cue_words import GREETINGS, NATIVE_SIGN_OFFS, SIGN_OFFS, THANKS
+from evalforge_assets.capture.pii_names_cue_words import (
+    GREETINGS,
+    INTRODUCTIONS,
+    NATIVE_SIGN_OFFS,
+    SIGN_OFFS,
+    THANKS,
+)
 from evalforge_assets.capture.pii_names_cues import (
     _DOTTED_TITLES,
-    _INTRODUCTIONS,
     _LABELS,
     _NON_NAME_WORDS,
     _TITLES,
@@ -132,7 +137,7 @@ _ATTACHED_TITLES = ("thai",)
 _THAI_YOU = ("สามารถ", "ต้องการ", "จะ", "ได้", "ไม่", "มี", "ช่วย", "ค่ะ", "ครับ", "คือ", "เป็น", "ก็")
 # A cue of a Latin-script language (`pii_names_cues`) before a name in a script without capitals.
 # After a label (`Attendees:`, `Nome:`) a list of names may follow, one after another.
-_LATIN_CUES = (*GREETINGS, *THANKS, *_TITLES, *_INTRODUCTIONS)
+_LATIN_CUES = (*GREETINGS, *THANKS, *_TITLES, *INTRODUCTIONS)
 _LATIN_CUE = (
     r"(?<![\w'’-])(?i:(?P<label>" + phrase_alternation(_LABELS) + ")|(?P<weak>" + phrase_alternation(_WEAK_LABELS)
     + ")|" + phrase_alternation(_LATIN_CUES)
