@@ -63,6 +63,8 @@ _LONGEST_ARABIC = 6  # `عبد الله بن محمد آل سعود`: a name of 
 def find_native_keyed_names(text: str) -> Iterator[Candidate]:
     """PERSON candidates under person keys written in a script without capitals, or in Korean, Chinese or Japanese
     (see the docstring). `text` is not ASCII."""
+    if ":" not in text and "：" not in text:
+        return
     for match in _KEYED.finditer(text):
         group = "value" if match.group("key") is not None else "plain"
         key = match.group("key") if group == "value" else match.group("bare")

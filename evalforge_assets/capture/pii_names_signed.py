@@ -20,6 +20,7 @@ from evalforge_assets.capture.pii_names_romanised import typed_given_name
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _LONGEST_MESSAGE = 600
+_TAIL = 80  # a sentence's end, two words of a name and a few emoji
 _WORD = r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)?"
 # The end of the last sentence, then one or two capitalised words, then nothing but spaces, emoji or a final mark.
 _SIGNED = re.compile(
@@ -30,7 +31,12 @@ _SIGNED = re.compile(
 
 def find_signed_names(text: str) -> Iterator[Candidate]:
     """The PERSON candidate that signs a short message (see the module's docstring)."""
-    if len(text) > _LONGEST_MESSAGE or (match := _SIGNED.search(text.rstrip())) is None:
+    if len(text) > _LONGEST_MESSAGE:
+        return
+    # Only the message's end can hold its signature: the pattern is searched in its last characters alone.
+    text = text.rstrip()
+    offset = max(0, len(text) - _TAIL)
+    if (match := _SIGNED.search(text, offset)) is None:
         return
     words = match.group("name").split()
     if all(word[:1].isupper() for word in words) and typed_given_name(words[0]) and not any(

@@ -65,6 +65,7 @@ _OLD_OR_NEW_ONE = re.compile(
 # A Wi-Fi's password named in a sentence, then "is" or a colon, then the value: `le code wifi c'est Doudou99*`, `la
 # clave del wifi es …`, `와이파이 비번은 …`, `รหัสไวไฟ …`, `wifi密码…`, `the wifi password is …`. A Wi-Fi word and a
 # password word in either order, a few characters apart.
+_WIFI_WORDS = ("와이파이", "ไวไฟ", "无线", "無線")
 _WIFI = r"(?:wi-?fi|wlan|와이파이|ไวไฟ|无线|無線)"
 _KEY_WORD = (r"(?:password|passwort|passcode|pw|pass|code|key|clave|contrase[ñn]a|senha|mot[ \t]+de[ \t]+passe"
              r"|schlüssel|kennwort|비번|비밀번호|รหัส(?:ผ่าน)?|密码|密碼|パスワード|kata[ \t]+sandi|sandi|mật[ \t]+khẩu)")
@@ -83,7 +84,8 @@ def find_prose_passwords(text: str) -> Iterator[Candidate]:
     """Password-shaped runs in a text that speaks of passwords, and quoted words it calls one (see the module's
     docstring)."""
     lowered = text.lower()
-    if "fi" in lowered or "wlan" in lowered or not text.isascii():
+    if "wifi" in lowered or "wi-fi" in lowered or "wlan" in lowered or (
+            not text.isascii() and any(word in text for word in _WIFI_WORDS)):
         yield from _wifi_passwords(text)
     if _PASSWORD_WORDS.search(lowered) is None:
         return
