@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from evalforge_assets.capture import pii_names_chinese
 from evalforge_assets.capture.pii import redact_text
 from evalforge_assets.capture.pii_names_chinese import find_chinese_names
 
@@ -55,3 +56,27 @@ def test_a_word_of_a_path_or_url_is_no_name(text: str) -> None:
 def test_a_name_in_an_escaped_json_string_goes() -> None:
     text = '{"content": "{\\"id\\": \\"cus_ba3385442b\\", \\"note\\": \\"翁鑫下周休假\\"}"}'
     assert "翁鑫" not in redact_text(text, {})
+
+
+@pytest.mark.parametrize("text", ["华成育卓传媒有限公司", "高橋水産合同会社", "我在李宁专卖店买了运动鞋"])
+def test_a_firm_or_a_brand_named_like_a_person_is_no_name(text: str) -> None:
+    assert list(find_chinese_names(text)) == []
+
+
+
+def test_jieba_is_handed_one_clause_of_at_most_120_characters_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """jieba builds a graph of every dictionary word in what it is given: a long run without a stop goes in pieces
+    (the bound that keeps 100,000 such characters at about a second instead of minutes)."""
+    handed: list[str] = []
+    tokenizer, tags = pii_names_chinese._segmenter()
+
+    class Recording:
+        def cut(self, clause: str) -> object:
+            handed.append(clause)
+            return tokenizer.cut(clause)
+
+    monkeypatch.setattr(pii_names_chinese, "_segmenter", lambda: (Recording(), tags))
+    text = "".join(chr(0x4E00 + (index * 7919) % 20000) for index in range(1000)) + "。王燕下周休假。"
+    found = [text[start:end] for _, start, end in find_chinese_names(text)]
+    assert "王燕" in found
+    assert max(map(len, handed)) <= 120 and "".join(handed) == text.replace("。", "")
