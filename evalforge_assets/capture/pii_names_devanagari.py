@@ -2,8 +2,9 @@
 करें`, `सतीश और रति को बोल दो`.
 
 Devanagari has no capitals, so the cue finders (`pii_names_cues`: `श्री`, `नाम:`, `नमस्ते X जी`) reach only names
-beside a cue. Name data is written in Latin letters: gender-guesser lists the given names of India (`Rahul`,
-`Deepak`, `Sunita`) and the census the surnames (`Sharma`, `Gupta`, `Patel`). A Devanagari word is romanised by
+beside a cue. Name data is written in Latin letters: gender-guesser lists the given names in use in India (`Rahul`,
+`Deepak`, `Sunita`; its country column, not the whole list, which romanises loanwords into other countries' names)
+and the census the surnames (`Sharma`, `Gupta`, `Patel`). A Devanagari word is romanised by
 its letters, with the vowel every consonant carries unless a sign or a virama says otherwise, and without it at
 the word's end and, as Hindi speaks it, between a vowel and a consonant that a vowel follows (`सरला` -> `sarla`).
 Both sides are then written as one key: long vowels short, `w` as `v`, the aspirate `h` after a stop dropped,
@@ -22,7 +23,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from evalforge_assets.capture.pii_names import _given_names, _surname_ranks
+from evalforge_assets.capture.pii_names import _surname_ranks
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _WORD = re.compile(r"[\u0900-\u094f\u0951-\u0963\u0971-\u097f]+")
@@ -111,7 +112,16 @@ def _surname(word: str) -> bool:
 
 @cache
 def _given_keys() -> frozenset[str]:
-    return frozenset(_key(name) for name in _given_names() if name.isascii() and name.isalpha() and len(name) >= 3)
+    """The keys of gender-guesser's given names that are in use in India (its country column for India/Sri Lanka):
+    the whole list also holds names of other countries that are Hindi's loanwords romanised (`सर्वर`, server, is
+    `sarvar`, an Uzbek name)."""
+    from gender_guesser.detector import Detector
+
+    india = Detector.COUNTRIES.index("india")
+    return frozenset(
+        _key(name) for name, genders in Detector(case_sensitive=True).names.items()
+        if name.isascii() and name.isalpha() and len(name) >= 3
+        and any(countries[india] != " " for countries in genders.values()))
 
 
 @cache

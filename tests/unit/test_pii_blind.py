@@ -70,28 +70,28 @@ from tests.corpora import pii_blind, pii_foreign
 # 1.90% and its phones to 3.64%, and lowered the structured leaks of probes 3-6 and 11.
 # Names in Chinese prose (jieba's segmentation and name tag, `pii_names_chinese`): names 19 30.97% -> 28.95%, 13
 # 13.97% -> 12.85%, 3 5.00% -> 4.06%; negatives 19 8.45% -> 8.67%, 18 3.11% -> 3.15%.
-# Names in Hindi prose (`pii_names_devanagari`): names 19 28.95% -> 27.79%, 12 16.16% -> 15.68%, 3 4.06% -> 3.78%;
+# Names in Hindi prose (`pii_names_devanagari`): names 19 28.95% -> 27.94%, 12 16.16% -> 15.81%, 3 4.06% -> 3.78%;
 # one more negative of probe 18.
 LEVELS = {
-    pii_blind.BLIND1: (0.019, 0.026, 0.003),
+    pii_blind.BLIND1: (0.019, 0.028, 0.003),
     pii_blind.BLIND2: (0.015, 0.032, 0.016),
     pii_blind.BLIND3: (0.038, 0.016, 0.012),
     pii_blind.BLIND4: (0.088, 0.013, 0.017),
     pii_blind.BLIND5: (0.07, 0.049, 0.012),
-    pii_blind.BLIND6: (0.071, 0.036, 0.028),
+    pii_blind.BLIND6: (0.072, 0.036, 0.028),
     pii_blind.BLIND7: (0.046, 0.039, 0.006),
     pii_blind.BLIND8: (0.092, 0.016, 0.016),
     pii_blind.BLIND9: (0.052, 0.023, 0.017),
     pii_blind.BLIND10: (0.029, 0.01, 0.007),
     pii_blind.BLIND11: (0.162, 0.038, 0.049),
-    pii_blind.BLIND12: (0.158, 0.037, 0.021),
+    pii_blind.BLIND12: (0.159, 0.037, 0.021),
     pii_blind.BLIND13: (0.129, 0.049, 0.031),
     pii_blind.BLIND14: (0.139, 0.073, 0.027),
     pii_blind.BLIND15: (0.118, 0.026, 0.043),
     pii_blind.BLIND16: (0.078, 0.122, 0.073),
     pii_blind.BLIND17: (0.148, 0.073, 0.046),
     pii_blind.BLIND18: (0.147, 0.035, 0.032),
-    pii_blind.BLIND19: (0.279, 0.168, 0.087),
+    pii_blind.BLIND19: (0.28, 0.17, 0.087),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
