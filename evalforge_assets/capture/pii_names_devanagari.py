@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from evalforge_assets.capture.pii_names import _surname_ranks
+from evalforge_assets.capture.pii_names import _surname_ranks, stop_words
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _WORD = re.compile(r"[\u0900-\u094f\u0951-\u0963\u0971-\u097f]+")
@@ -93,20 +93,14 @@ def _next_to(text: str, word: re.Match[str], following: re.Match[str]) -> bool:
 def _given_name(word: str) -> bool:
     """A given name of the data, romanised, of four letters or more and no Hindi stop word (`कल`, `kal`, is
     "yesterday" before it is anyone's name)."""
-    return word not in _hindi_stop_words() and any(
+    return word not in stop_words() and any(
         len(key) >= _SHORTEST_KEY and key in _given_keys() for key in romanised_keys(word))
 
-
-@cache
-def _hindi_stop_words() -> frozenset[str]:
-    import stopwordsiso
-
-    return frozenset(stopwordsiso.stopwords(["hi", "mr", "ne"]))
 
 
 @cache
 def _surname(word: str) -> bool:
-    return word not in _hindi_stop_words() and any(
+    return word not in stop_words() and any(
         len(key) >= _SHORTEST_KEY and key in _surname_keys() for key in romanised_keys(word))
 
 

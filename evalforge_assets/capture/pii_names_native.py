@@ -286,7 +286,7 @@ def _words_named(match: re.Match[str], script: str, ended: bool) -> list[str]:
         return (words if script == "arabic" else words[:2]) if ended else words[:2][: len(words) - 1]
     if match.groupdict().get("label") is not None:  # a role's run that goes on is a note about them, not a name
         return words if ended and ORGANISATION_OR_PLACEHOLDER_WORDS.isdisjoint(words) else []
-    if match.group("named") is not None or match.groupdict().get("label") is not None:
+    if match.group("named") is not None:
         return words if ended else words[:2][: len(words) - 1]
     if match.groupdict().get("introduction") is None:  # a greeting, then a name and a comma ("شكراً، هالة،")
         return words if ended and len(words) <= 3 else []

@@ -56,6 +56,7 @@ _ONE_SCRIPT_WORDS = tuple(
     (re.compile(f"[{letters}]"), re.compile(rf"[{letters}]+(?:[-'’׳\"״][{letters}]+)*"))
     for letters in SCRIPT_LETTERS.values()
 )
+_KOREAN_RUN = re.compile(f"[{_HANGUL}]+(?: [{_HANGUL}]+)?")
 _LONGEST = 3
 _LONGEST_ARABIC = 6  # `عبد الله بن محمد آل سعود`: a name of two words, then ancestry
 
@@ -82,7 +83,7 @@ def _written_as_a_name(value: str) -> bool:
     if not words or not ORGANISATION_OR_PLACEHOLDER_WORDS.isdisjoint(words):
         return False
     if _EAST_ASIAN_LETTER.match(value):
-        if re.fullmatch(f"[{_HANGUL}]+(?: [{_HANGUL}]+)?", value):
+        if _KOREAN_RUN.fullmatch(value):
             return is_korean_name(value)
         return len(words) <= 2 and is_cjk_name(value)
     for letter, word in _ONE_SCRIPT_WORDS:

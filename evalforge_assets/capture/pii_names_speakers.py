@@ -6,9 +6,9 @@ Support chats and LLM conversations are stored as transcripts ("[16:30] Sandra: 
 two lines start a turn and one of the speakers is a role (Bot, Agent, Customer, Assistant...). Then a speaker that
 is no role and no ordinary word is taken as a person, as is a name in brackets after a role ("Agent (Chloé)"). A
 chat app's export, whose turns carry a date and a time (`[07/04/2025, 19:40] Durmuşali: ...`, `12/03/2024, 09:15 -
-Bruno: ok`), is a transcript without a role: its speakers are the people who wrote. So is a conversation whose one-word speakers
-take turns, one of them a known given name (`rebeca: whats the wifi pw` / `aimée: Speak@1984` / `rebeca: ty`),
-however they are cased.
+Bruno: ok`), is a transcript without a role: its speakers are the people who wrote. So is a conversation whose
+one-word speakers take turns, one of them a known given name (`rebeca: whats the wifi pw` / `aimée: Speak@1984` /
+`rebeca: ty`), however they are cased.
 """
 
 from __future__ import annotations
@@ -90,7 +90,6 @@ def _people_talking(turns: list[re.Match[str]]) -> Iterator[Candidate]:
         if typed_given_name(speaker) or (speaker.islower() and speaker.isalpha() and _no_word(speaker)) or (
                 not speaker.islower() and _name([speaker])):
             yield "PERSON", turn.start("speaker"), turn.end("speaker")
-
 
 
 def _no_word(word: str) -> bool:

@@ -66,7 +66,7 @@ _OLD_OR_NEW_ONE = re.compile(
 # clave del wifi es …`, `와이파이 비번은 …`, `รหัสไวไฟ …`, `wifi密码…`, `the wifi password is …`. A Wi-Fi word and a
 # password word in either order, a few characters apart.
 _WIFI_WORDS = ("와이파이", "ไวไฟ", "无线", "無線")
-_WIFI = r"(?:wi-?fi|wlan|와이파이|ไวไฟ|无线|無線)"
+_WIFI = r"(?:wi-?fi|wlan|" + "|".join(_WIFI_WORDS) + ")"
 _KEY_WORD = (r"(?:password|passwort|passcode|pw|pass|code|key|clave|contrase[ñn]a|senha|mot[ \t]+de[ \t]+passe"
              r"|schlüssel|kennwort|비번|비밀번호|รหัส(?:ผ่าน)?|密码|密碼|パスワード|kata[ \t]+sandi|sandi|mật[ \t]+khẩu)")
 _WIFI_PASSWORD = re.compile(

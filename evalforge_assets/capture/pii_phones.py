@@ -126,14 +126,14 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
         value = match.group()
         if _IBAN_HEAD.search(text, max(0, match.start() - 30), match.start()):
             continue  # the tail of an IBAN-shaped number whose checksum failed
-        if value.isdigit() and value[0] != "0" and _touches_letters(text, match.start(), match.end()):
+        if _joined_to_words(text, match.start(), match.end()):
             continue  # `我的订单2088933046还没有发货`: bare digits joined to a word are an order's or an account's id
         number = value.strip()
         if not _phone_valid(number) or _PAIRS_BEYOND_A_PHONE.fullmatch(number) or _HOURS.fullmatch(number):
             continue
         if _NATIONAL_GROUPS.fullmatch(number) and _a_register_before(text, match.start()):
             continue  # `RCS Paris B 812 345 678`: a register's number in a phone's groups
-        if _ID_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+        if _an_id_noun_before(text, match.start()):
             continue
         yield "PHONE", match.start(), match.end()
 
@@ -176,9 +176,18 @@ def an_id_in_place(text: str, start: int, end: int) -> bool:
     """Whether the number text[start:end] is, by what stands around it, an id rather than a phone: bare digits
     joined to a word (`我的订单2088933046还没有发货`), but for a Chinese mobile number, or an id's noun before it.
     Asked of the numbers found in the view of `pii_unspaced`, which cannot see the letters."""
+    if _joined_to_words(text, start, end):
+        return _CHINESE_MOBILE.fullmatch(text, start, end) is None
+    return _an_id_noun_before(text, start)
+
+
+def _joined_to_words(text: str, start: int, end: int) -> bool:
+    """Bare digits, not a trunk prefix's 0 first, with a letter right before or after them."""
     value = text[start:end]
-    if value.isdigit() and value[0] != "0" and _touches_letters(text, start, end):
-        return _CHINESE_MOBILE.fullmatch(value) is None
+    return value.isdigit() and value[0] != "0" and _touches_letters(text, start, end)
+
+
+def _an_id_noun_before(text: str, start: int) -> bool:
     return _ID_BEFORE.search(text, max(0, start - 40), start) is not None
 
 
