@@ -9,6 +9,8 @@ reads the name after each (`pii_names_native` and `pii_phones_placed` read some 
   assistant restates them. `pii_names_cues` reads them as introductions, written in lower case as in a sentence
   (capitalised, the word is part of a title or a brand: `Uncle Sam`, `Mother Teresa`, `Big Brother`); `mama`,
   `papa` and `mamma` are left out (`Papa John's`, `Mamma Mia`).
+- Keys that name a person (`nom:`, `Kontoinhaber:`), and keys that hold a person or an organisation (`customer:`).
+- Articles and possessives, after which a lower-case run is the sentence, not a name.
 """
 
 from __future__ import annotations
@@ -124,3 +126,45 @@ INTRODUCTIONS = (
     "zapytaj", "řekni", "zeptej se", "säg till", "fråga", "sig til", "spørg", "spør", "sano", "kysy", "söyle",
     "spune-i lui", "spune-i", "mondd meg", "hỏi", "bảo", "nói với", "bilang ke", "kasih tahu",
 )
+
+# Keys that name a person (English `name:` keys are read by `pii_finders`, which also knows when a bare `name`
+# labels a tool or a product).
+LABELS = (
+    "nom", "nom complet", "prénom", "vorname", "nachname", "nome", "cognome", "nome completo", "nombre",
+    "nombre completo", "apellido", "apellidos", "namn", "naam", "imię", "nazwisko", "imię i nazwisko", "ad soyad",
+    "adı soyadı", "имя", "фио", "фамилия", "контактное лицо", "ім'я", "піб", "jméno", "příjmení", "nimi", "név",
+    "όνομα", "ονοματεπώνυμο", "attendees", "organizer", "organiser", "participants", "contact person",
+    "ansprechpartner", "account holder", "titular", "tên", "họ tên", "nama",
+    "applicant", "co-applicant", "tenant", "guarantor",
+    # The party of a wedding or a funeral, as announcements list them.
+    "best man", "maid of honor", "maid of honour", "bridesmaids", "groomsmen", "pallbearers", "officiant",
+    # Who wrote or signed a commit, in git's log and its trailers (`Co-authored-by: Ana Souza <ana@…>`).
+    "author", "committer", "signed-off-by", "co-authored-by", "reported-by", "reviewed-by", "tested-by",
+    # The holder of an account, as bank forms in each language label them.
+    "titulaire", "titulaire du compte", "kontoinhaber", "intestatario", "tenaamstelling", "rekeninghouder",
+    "hesap sahibi", "właściciel rachunku", "właściciel konta", "kontohavare", "kontoinnehaver", "kontohaver",
+    "tilinomistaja", "majitel účtu", "владелец счета", "власник рахунку", "titularul contului",
+    "számlatulajdonos", "δικαιούχος", "chủ tài khoản", "pemilik rekening",
+)
+# Keys that hold a person or an organisation (`"customer": "Initech"`): a full name with name data in it.
+WEAK_LABELS = (
+    "customer", "cliente", "client", "kunde", "klant", "kund", "müşteri", "клиент", "pelanggan", "patient",
+    "paciente", "driver", "owner", "assignee", "holder", "contact", "destinataire", "destinatario", "destinatário",
+    "empfänger", "получатель", "beneficiario", "bénéficiaire", "beneficiary", "payee", "recipient", "cardholder",
+    "card holder", "rider", "passenger", "guest", "sender",
+)
+
+# Articles and possessives that open a noun phrase in the languages above. In lower case after a speaker's label the
+# words that follow are the sentence (`cliente: una cena allegra`, `c'est mon mari`), though name lists hold `Una`,
+# `Mon` and `Il` as given names. `mia` is left out (Mia is among the most given names), and `tu` (Polish `tu
+# kamila szela`, here is).
+DETERMINERS = frozenset((
+    "the", "a", "an", "my", "your", "his", "her", "our", "their", "this", "that",
+    "il", "lo", "gli", "la", "le", "les", "el", "los", "las", "un", "una", "uno", "une", "des",
+    "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "votre", "nos", "vos", "leur", "leurs",
+    "mio", "mie", "miei", "tuo", "tua", "suo", "sua", "nostro", "nostra", "questo", "questa", "ce", "cette",
+    "meu", "minha", "teu", "seu", "o", "os", "as", "um", "uma", "mi", "mis", "tus", "su", "sus", "nuestro",
+    "nuestra", "este", "esta",
+    "der", "die", "das", "den", "dem", "ein", "eine", "einen", "einem", "einer", "mein", "meine", "dein", "deine",
+    "sein", "seine", "ihr", "ihre", "unser", "unsere", "het", "een",
+))

@@ -46,11 +46,14 @@ from evalforge_assets.capture.pii_names_cjk import (
     ROLES_AND_RELATIVES,
 )
 from evalforge_assets.capture.pii_names_cue_words import (
+    DETERMINERS,
     GREETINGS,
     INTRODUCTIONS,
+    LABELS,
     RELATIVES,
     SIGN_OFFS,
     THANKS,
+    WEAK_LABELS,
 )
 from evalforge_assets.capture.pii_names_romanised import (
     has_family_name_ending,
@@ -88,32 +91,6 @@ _TITLES_BEFORE_CAPITALS = frozenset(_DOCTORS)
 # Titles that are also words or abbreviations of other things ("Bay", "Don", "M", "Fr"): only with their full stop.
 _DOTTED_TITLES = ("m", "hr", "fr", "sr", "sra", "srta", "don", "sig", "dott", "ing", "avv", "dhr", "pan", "dl", "dna", "κ",
                   "bs")
-# Keys that name a person (English `name:` keys are read by `pii_finders`, which also knows when a bare `name`
-# labels a tool or a product).
-_LABELS = (
-    "nom", "nom complet", "prénom", "vorname", "nachname", "nome", "cognome", "nome completo", "nombre",
-    "nombre completo", "apellido", "apellidos", "namn", "naam", "imię", "nazwisko", "imię i nazwisko", "ad soyad",
-    "adı soyadı", "имя", "фио", "фамилия", "контактное лицо", "ім'я", "піб", "jméno", "příjmení", "nimi", "név",
-    "όνομα", "ονοματεπώνυμο", "attendees", "organizer", "organiser", "participants", "contact person",
-    "ansprechpartner", "account holder", "titular", "tên", "họ tên", "nama",
-    "applicant", "co-applicant", "tenant", "guarantor",
-    # The party of a wedding or a funeral, as announcements list them.
-    "best man", "maid of honor", "maid of honour", "bridesmaids", "groomsmen", "pallbearers", "officiant",
-    # Who wrote or signed a commit, in git's log and its trailers (`Co-authored-by: Ana Souza <ana@…>`).
-    "author", "committer", "signed-off-by", "co-authored-by", "reported-by", "reviewed-by", "tested-by",
-    # The holder of an account, as bank forms in each language label them.
-    "titulaire", "titulaire du compte", "kontoinhaber", "intestatario", "tenaamstelling", "rekeninghouder",
-    "hesap sahibi", "właściciel rachunku", "właściciel konta", "kontohavare", "kontoinnehaver", "kontohaver",
-    "tilinomistaja", "majitel účtu", "владелец счета", "власник рахунку", "titularul contului",
-    "számlatulajdonos", "δικαιούχος", "chủ tài khoản", "pemilik rekening",
-)
-# Keys that hold a person or an organisation (`"customer": "Initech"`): a full name with name data in it.
-_WEAK_LABELS = (
-    "customer", "cliente", "client", "kunde", "klant", "kund", "müşteri", "клиент", "pelanggan", "patient",
-    "paciente", "driver", "owner", "assignee", "holder", "contact", "destinataire", "destinatario", "destinatário",
-    "empfänger", "получатель", "beneficiario", "bénéficiaire", "beneficiary", "payee", "recipient", "cardholder",
-    "card holder",
-)
 _GREETING_KINDS = {"greeting", "thanks", "sign_off"}
 _CUE_KINDS = ("greeting", "thanks", "sign_off", "title", "introduction", "relative", "label", "weak_label")
 
@@ -132,16 +109,16 @@ _CUES = re.compile(
     rf"|(?P<title>(?:{phrase_alternation(_TITLES)})\.?|(?:{phrase_alternation(_DOTTED_TITLES)})\.)[ \t]+"
     rf"|(?P<introduction>{phrase_alternation(INTRODUCTIONS)}){_END}[ \t]*[,:]?[ \t]+"
     rf"|(?-i:(?P<relative>{phrase_alternation(RELATIVES)})){_END}[ \t]+"  # in lower case, as in a sentence
-    rf"|(?P<label>{phrase_alternation(_LABELS)}){_END}{_KEY_END}"
-    rf"|(?P<weak_label>{phrase_alternation(_WEAK_LABELS)}){_END}{_KEY_END}"
+    rf"|(?P<label>{phrase_alternation(LABELS)}){_END}{_KEY_END}"
+    rf"|(?P<weak_label>{phrase_alternation(WEAK_LABELS)}){_END}{_KEY_END}"
     r")" + _RUN
 )
 # Where a cue may start, found without running `_CUES` from every position (an alternation of some 300 phrases
 # costs about 150 µs per text that way): the first word of each phrase, as an ASCII word in the letter view of
 # `Shapes`, or, for the phrases whose first word has other letters, by a search of those words in text that is not
 # ASCII. `_CUES` is then matched at those positions only.
-_ALL_CUES = (*GREETINGS, *THANKS, *SIGN_OFFS, *_TITLES, *_DOTTED_TITLES, *INTRODUCTIONS, *RELATIVES, *_LABELS,
-             *_WEAK_LABELS)
+_ALL_CUES = (*GREETINGS, *THANKS, *SIGN_OFFS, *_TITLES, *_DOTTED_TITLES, *INTRODUCTIONS, *RELATIVES, *LABELS,
+             *WEAK_LABELS)
 _ASCII_FIRST_WORDS = frozenset(
     first.encode() for phrase in _ALL_CUES
     if (first := re.split(r"[ .'-]", phrase)[0]).isascii() and first.isalpha())
@@ -246,6 +223,11 @@ def _a_word_not_a_name(word: str) -> bool:
     return (_ordinary(word) or _inflected(lowered)) and _titled(word) not in _common_given_names()
 
 
+def _no_word(word: str) -> bool:
+    """Letters that are no word of English or of the stop words of 58 languages (`kangas`, `juhász`)."""
+    return len(word) >= 3 and word.isalpha() and word.lower() not in stop_words() and not _a_word_not_a_name(word)
+
+
 def capitalised_non_words(words: list[str]) -> bool:
     """Words that can be a name where only their place says so (a transcript's speaker, a table's name column):
     none starts in lower case, and none in ASCII is an ordinary word (`_a_word_not_a_name`)."""
@@ -295,11 +277,19 @@ def _accept(kind: str, words: list[str]) -> bool:
                     len(names) >= 2 and has_family_name_ending(names[0])):  # `куликова милица федоровна`
                 return False
             return not any(w.upper() in _LEGAL_FORMS for w in names)
+        if names[0] in DETERMINERS or (len(names) == 1 and names[0] in stop_words()
+                                       and _titled(names[0]) not in _common_given_names()):
+            return False  # "cliente: il contratto", "c'est mon mari", "mon mari qui": the sentence goes on
         # In capitals or lower case, the words of a sentence look the same as a name: the first must be a known
-        # given name, and not an ordinary English word unless a known name follows ("je suis yves ménard" starts
-        # at "yves"; "maria gonzalez").
-        return given and (not _ordinary(_titled(names[0])) or any(
-            _known(w) and not _ordinary(_titled(w)) for w in names[1:]))
+        # given name, and not an ordinary English word unless a known name or no word at all follows ("je suis
+        # yves ménard" starts at "yves"; "maria gonzalez", "my mom maria kangas").
+        if given:
+            return not _ordinary(_titled(names[0])) or any(
+                (_known(w) or _no_word(w)) and not _ordinary(_titled(w)) for w in names[1:])
+        # Family name first (`it's juhász anna`, `bognár zsuzsanna`): after a cue that names someone, no word at
+        # all, then a common given name that is no English word.
+        return (kind in _NAMING_KINDS and len(names) == 2 and _no_word(names[0])
+                and _titled(names[1]) in _common_given_names() and not _a_word_not_a_name(names[1]))
     if kind == "weak_label":
         # Such a key holds an organisation as often as a person: a full name led by a known given name.
         return len(names) >= 2 and _titled(names[0]) in _given_names() and not all(_ordinary(w) for w in names)
@@ -359,6 +349,15 @@ def _vocative(words: list[str]) -> bool:
     return _titled(word) in _given_names() or (len(word) >= 3 and not _a_word_not_a_name(word))
 
 
+# The initial an app writes for a family name (`rider: Sarah S.`, `Customer: Sten v.`).
+_INITIAL_AFTER = re.compile(r"[ \t]+[^\W\d_]\.(?![\w.])")
+
+
+def _abbreviated_name(word: str) -> bool:
+    """A given name before a family name's initial: after a label that may hold a firm, the initial says a person."""
+    return _titled(word) in _given_names() and not _a_word_not_a_name(word)
+
+
 def _cued_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """Names after cues. A cue followed by titles ("Called back Hr. Wagner") or by no name leaves what follows to
     the cues inside it ("Bonjour, je suis ..."), which are tried at their own starts."""
@@ -376,8 +375,11 @@ def _cued_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
             continue
         start = match.start("name")
         end = text.index(name[-1], start) + len(name[-1])
-        if not (_accept(kind, name) or (kind in _CLOSING_KINDS and _ends_line(text, end) and _closing_name(name))
-                or (kind in _GREETING_KINDS and _VOCATIVE_END.match(text, end) and _vocative(name))):
+        initial = _INITIAL_AFTER.match(text, end) if kind == "weak_label" and len(name) == 1 else None
+        if initial is not None and _abbreviated_name(name[0]):
+            end = initial.end()
+        elif not (_accept(kind, name) or (kind in _CLOSING_KINDS and _ends_line(text, end) and _closing_name(name))
+                  or (kind in _GREETING_KINDS and _VOCATIVE_END.match(text, end) and _vocative(name))):
             continue
         yield "PERSON", start, end
         reached = end

@@ -50,12 +50,14 @@ from evalforge_assets.capture.pii_shapes import LETTER_SHAPE, Shapes
 # not inside an e-mail address, a path, a host name, an identifier or a number (`maria@`, `/julia/`, `hugo_v2`).
 _WORD = re.compile(r"(?<![\w@./\\:#-])[^\W\d_]+(?:['’-][^\W\d_]+)*(?![\w@/\\#-]|\.\w)")
 # "and", as a whole lower-case word.
-_AND = frozenset(["and", "&", "та", "й", "και", *OTHER_ANDS])
+# Indonesian's "dan" and spoken "sama", and Turkish's "ile" (with, and) are read here too.
+_AND = frozenset(["and", "&", "та", "й", "και", "dan", "sama", "ile", *OTHER_ANDS])
 # A speaker's label before a line's words: `User: `, `[09:14] Caller: `, `AGENT: `.
 _SPEAKER = re.compile(r"[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*)?[^\W\d_][\w .-]{0,24}:[ \t]+")
 # "With" and "at the home of" in the languages of the other finders: a known given name right after one is a person
-# (`stay with isaac`, `chez isaac`, `da stefano`, `hos ingeborg`), not a tool with its version after it.
-_WITH = frozenset(["with", "chez", "bei", "bij", "hos", "da", "con", "com", "med", "från", "von", "van", "u", "у"])
+# (`stay with isaac`, `chez isaac`, `da stefano`, `hos ingeborg`, `di rumah reza`), not a tool with its version after it.
+_WITH = frozenset(["with", "chez", "bei", "bij", "hos", "da", "con", "com", "med", "från", "von", "van", "u", "у",
+                   "rumah", "dengan", "bersama"])
 _VERSION_AFTER = re.compile(r"[ \t]*v?\d")
 # What a person does, said of them in an English sentence right after their name (`before that julien did legal sign
 # off`, `ok so elin can you share the board`, `luiza handles the account now`): a given name that is no English word

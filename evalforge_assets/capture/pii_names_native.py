@@ -29,16 +29,16 @@ import stopwordsiso
 from evalforge_assets.capture.pii_names_cue_words import (
     GREETINGS,
     INTRODUCTIONS,
+    LABELS,
     NATIVE_SIGN_OFFS,
     SIGN_OFFS,
     THANKS,
+    WEAK_LABELS,
 )
 from evalforge_assets.capture.pii_names_cues import (
     _DOTTED_TITLES,
-    _LABELS,
     _NON_NAME_WORDS,
     _TITLES,
-    _WEAK_LABELS,
 )
 from evalforge_assets.capture.pii_names_scripts import (
     _HAN,
@@ -139,7 +139,7 @@ _THAI_YOU = ("สามารถ", "ต้องการ", "จะ", "ได้
 # After a label (`Attendees:`, `Nome:`) a list of names may follow, one after another.
 _LATIN_CUES = (*GREETINGS, *THANKS, *_TITLES, *INTRODUCTIONS)
 _LATIN_CUE = (
-    r"(?<![\w'’-])(?i:(?P<label>" + phrase_alternation(_LABELS) + ")|(?P<weak>" + phrase_alternation(_WEAK_LABELS)
+    r"(?<![\w'’-])(?i:(?P<label>" + phrase_alternation(LABELS) + ")|(?P<weak>" + phrase_alternation(WEAK_LABELS)
     + ")|" + phrase_alternation(_LATIN_CUES)
     + r"|(?:" + phrase_alternation(_DOTTED_TITLES) + r")\.)\.?(?![\w'’-])[ \t]*[,:]?[ \t]*"
 )

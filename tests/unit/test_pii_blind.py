@@ -72,26 +72,30 @@ from tests.corpora import pii_blind, pii_foreign
 # 13.97% -> 12.85%, 3 5.00% -> 4.06%; negatives 19 8.45% -> 8.67%, 18 3.11% -> 3.15%.
 # Names in Hindi prose (`pii_names_devanagari`): names 19 28.95% -> 27.94%, 12 16.16% -> 15.81%, 3 4.06% -> 3.78%;
 # one more negative of probe 18.
+# An article never opens a lower-case name after a cue (`cliente: una cena allegra`), a family name first (`it's
+# juhász anna`), Indonesian and Turkish "and" and "at the home of", a label's given name before an initial (`rider:
+# Sarah S.`), a name signed after a dash, and the model retrained after them: names 9 5.15% -> 4.87%, 13 12.85% ->
+# 12.59%, 12 15.81% -> 15.58%, 10 2.82% -> 2.67%; negatives 12 2.09% -> 1.96%, 14 2.64% -> 2.57%.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.028, 0.003),
-    pii_blind.BLIND2: (0.015, 0.032, 0.016),
+    pii_blind.BLIND2: (0.014, 0.032, 0.016),
     pii_blind.BLIND3: (0.038, 0.016, 0.012),
-    pii_blind.BLIND4: (0.088, 0.013, 0.017),
-    pii_blind.BLIND5: (0.07, 0.049, 0.012),
-    pii_blind.BLIND6: (0.072, 0.036, 0.028),
+    pii_blind.BLIND4: (0.087, 0.013, 0.017),
+    pii_blind.BLIND5: (0.069, 0.05, 0.012),
+    pii_blind.BLIND6: (0.071, 0.036, 0.028),
     pii_blind.BLIND7: (0.046, 0.039, 0.006),
     pii_blind.BLIND8: (0.092, 0.016, 0.016),
-    pii_blind.BLIND9: (0.052, 0.023, 0.017),
-    pii_blind.BLIND10: (0.029, 0.01, 0.007),
-    pii_blind.BLIND11: (0.162, 0.038, 0.049),
-    pii_blind.BLIND12: (0.159, 0.037, 0.021),
-    pii_blind.BLIND13: (0.129, 0.049, 0.031),
-    pii_blind.BLIND14: (0.139, 0.073, 0.027),
-    pii_blind.BLIND15: (0.118, 0.026, 0.043),
-    pii_blind.BLIND16: (0.078, 0.122, 0.073),
+    pii_blind.BLIND9: (0.049, 0.023, 0.017),
+    pii_blind.BLIND10: (0.027, 0.01, 0.007),
+    pii_blind.BLIND11: (0.163, 0.04, 0.049),
+    pii_blind.BLIND12: (0.157, 0.037, 0.02),
+    pii_blind.BLIND13: (0.126, 0.049, 0.031),
+    pii_blind.BLIND14: (0.14, 0.073, 0.026),
+    pii_blind.BLIND15: (0.117, 0.026, 0.043),
+    pii_blind.BLIND16: (0.077, 0.122, 0.073),
     pii_blind.BLIND17: (0.148, 0.073, 0.046),
-    pii_blind.BLIND18: (0.147, 0.035, 0.032),
-    pii_blind.BLIND19: (0.28, 0.17, 0.087),
+    pii_blind.BLIND18: (0.148, 0.035, 0.032),
+    pii_blind.BLIND19: (0.28, 0.167, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

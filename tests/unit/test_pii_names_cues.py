@@ -32,6 +32,11 @@ from evalforge_assets.capture.pii import redact_text
     ("谢谢您,陈伟!已将您的收货地址更新。", "陈伟"),
     ("请将退款转至我的账户(户名:朱桂兰)。", "朱桂兰"),
     ("कृपया वापस कॉल करें। संपर्क व्यक्ति: श्री ख़ान नाथ।", "ख़ान नाथ"),
+    # A family name first, then a common given name, in lower case after an introduction.
+    ("caller: yeah hi it's juhász anna i'm calling about the meter", "juhász anna"),
+    # A given name before the initial an app writes for the family name, after a label that may hold a firm.
+    ("rider: Inga K. | ride.status → DRIVER_ASSIGNED", "Inga K."),
+    ('{"guest": "Selena Muro Pont", "room": 412}', "Selena Muro Pont"),
     ("नमस्ते, मैं महात्मा गुहा हूँ। मेरा ऑर्डर नहीं आया।", "महात्मा गुहा"),
 ])
 def test_a_name_marked_by_its_context_is_redacted(text: str, name: str) -> None:
@@ -50,6 +55,13 @@ def test_a_name_marked_by_its_context_is_redacted(text: str, name: str) -> None:
     "Chargé de clientèle · Coral Bay Retail Pty Ltd",  # "Bay" is no title without its full stop
     "ich bin gleich zurück, bitte warten",
     "学生君は催眠術の本を読んだ",  # 君 after a noun names no one
+    # An article or a possessive opens the sentence after a speaker's label, though `Una`, `Il` and `Mon` are in
+    # name lists.
+    "cliente: una borsa nera comunque",
+    "[00:08] cliente: il contratto è intestato a lei",
+    "client: c'est mon mari qui a appelé",
+    "it's raining anna",  # an inflected English word is no family name
+    "owner: Platform T. and the rest",  # an initial after a word that is no given name
 ])
 def test_phrases_that_look_like_cued_names_stay(text: str) -> None:
     assert "<PERSON>" not in redact_text(text)

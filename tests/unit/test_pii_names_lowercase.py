@@ -37,6 +37,9 @@ def _lower_case_names(text: str) -> list[str]:
         # A known given name that is no English word, right after "with" or "at the home of".
         ("leave it with isaac at the door", ["isaac"]),
         ("dormo da stefano, poi vediamo", ["stefano"]),
+        # Indonesian's and Turkish's "and" and "at the home of".
+        ("jadi hasna sama tellervo datang jumat malam", ["hasna", "tellervo"]),
+        ("novi mau nginap di rumah reza di jalan sentot", ["reza"]),
         # ... or before an English verb, the sentence's subject.
         ("karin wants to stay with us", ["karin"]),
     ],

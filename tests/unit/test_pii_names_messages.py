@@ -19,6 +19,8 @@ def _redacted(text: str) -> str:
         ("Привіт! Нагадую про зустріч завтра. Андрій", "Привіт! Нагадую про зустріч завтра. <PERSON>"),
         ("ok see you at 8. Maria", "ok see you at 8. <PERSON>"),
         ("Order shipped!\nPaula 😊", "Order shipped!\n<PERSON> 😊"),
+        ("Our export has been stuck at 0% since this morning -- Connie",
+         "Our export has been stuck at 0% since this morning -- <PERSON>"),
         # Whom to tell or ask, in lower case, in the case the sentence puts the name in.
         ("скажи петро що я запізнюсь", "скажи <PERSON> що я запізнюсь"),
         ("попроси маше перезвонить", "попроси <PERSON> перезвонить"),
@@ -41,6 +43,7 @@ def test_names_a_short_message_gives_go(text: str, expected: str) -> None:
         "See the docs. Kafka Connect",
         "Your parcel is at the depot. Amazon",
         "The meeting moved to Friday. Victoria Station",
+        "Build status - Grace",  # after a dash, a given name that is an English word too is the word
         # A lower-case word of the sentence after "I am" is no name.
         "Γεια σου, θα είμαι εκεί στις 8.",
         "скажи мне завтра",
