@@ -10,7 +10,7 @@ The word after the name says so:
   `syndrome`, `warning`), after a single word only: an eponym is one surname (`Kaplan-Meier estimator`), while a
   person's full name before a noun is the person's (`Anna Berg test results`);
 - after a possessive, only the nouns no person's belongings are called (`disease`, `law`, `theorem`, `razor`,
-  `algorithm`): `Maria's test results` stay a person's.
+  `algorithm`), maybe after an ordinal (`Newton's second law`): `Maria's test results` stay a person's.
 
 The word before says so for ships (`HMS`, `USS`, `MV`, exact case) and storms (`Hurricane`, `Typhoon`).
 """
@@ -42,6 +42,10 @@ _SHIPS = _word_set("HMS USS RMS HMAS HMCS HMNZS USNS INS MV SS RV")
 _STORMS = _word_set("hurricane typhoon cyclone storm")
 
 _AFTER = re.compile(r"(['’]s?)?[ \t]+([^\W\d_][\w-]*)")
+# The word after a possessive's first, when the first is an ordinal or a like modifier (`Newton's second law`,
+# `Fermat's last theorem`).
+_MODIFIERS = _word_set("first second third fourth last little great general special strong weak")
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w-]*)")
 _BEFORE = re.compile(r"([^\W\d_]+)[ \t]+\Z")
 
 
@@ -57,6 +61,9 @@ def names_an_eponym(text: str, start: int, end: int) -> bool:
                 return True
         elif possessive:
             if lowered in _POSSESSED_AFTER:
+                return True
+            following = _NEXT_WORD.match(text, after.end()) if lowered in _MODIFIERS else None
+            if following is not None and following.group(1).lower() in _POSSESSED_AFTER:
                 return True
         elif lowered in _NOUNS_AFTER and " " not in text[start:end].strip():
             return True

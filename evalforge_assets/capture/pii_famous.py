@@ -87,8 +87,9 @@ def _patterns_by_first_word() -> dict[str, re.Pattern[str]]:
 
 
 def _body(name: str) -> str:
-    """`name` as a pattern: any run of spaces or tabs between its words, each dot optional."""
-    return r"[ \t]+".join(re.escape(word).replace(r"\.", r"\.?") for word in name.split())
+    """`name` as a pattern: any run of spaces or tabs between its words, each dot optional, an apostrophe either
+    way it is typed (`Wendy’s`)."""
+    return r"[ \t]+".join(re.escape(word).replace(r"\.", r"\.?").replace("'", "['’]") for word in name.split())
 
 
 def _key(word: str) -> str:

@@ -20,6 +20,7 @@ from evalforge_assets.capture.pii_names_native import find_native_cued_names
 from evalforge_assets.capture.pii_names_native_keys import find_native_keyed_names
 from evalforge_assets.capture.pii_names_pairs import find_paired_names
 from evalforge_assets.capture.pii_names_places import find_placed_names
+from evalforge_assets.capture.pii_names_possessive import find_possessive_names
 from evalforge_assets.capture.pii_names_scripts import find_script_names
 from evalforge_assets.capture.pii_names_signed import find_signed_names
 from evalforge_assets.capture.pii_names_speakers import find_speakers
@@ -45,6 +46,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
         if _DEVANAGARI.search(text):
             found += find_devanagari_names(text)
     found += find_signed_names(text)
+    found += find_possessive_names(text)
     found += find_field_names(text)
     found += find_full_names(text, shapes)
     found += find_cued_names(text, shapes)

@@ -18,6 +18,8 @@ def _eponym(text: str, name: str) -> bool:
     [
         ("patients with Parkinson's disease", "Parkinson"),  # a possessive before a condition's noun
         ("by Murphy's law it failed", "Murphy"),
+        ("homework on Newton's second law", "Newton"),  # an ordinal between the possessive and the noun
+        ("Fermat's last theorem", "Fermat"),
         ("after Bonferroni correction", "Bonferroni"),  # one word before a method's noun
         ("the Kaplan-Meier estimator", "Kaplan-Meier"),
         ("reached a Nash equilibrium", "Nash"),
@@ -38,6 +40,7 @@ def test_eponyms_name_no_one(text: str, name: str) -> None:
         ("Anna Berg test results pending", "Anna Berg"),  # a full name before a noun is the person's
         ("Anna Berg shares the deck", "Anna Berg"),
         ("Call Hurricane's owner", "Hurricane"),
+        ("Newton's second laptop", "Newton"),
     ],
 )
 def test_people_before_such_words_stay_people(text: str, name: str) -> None:
