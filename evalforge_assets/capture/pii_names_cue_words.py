@@ -116,8 +116,10 @@ INTRODUCTIONS = (
     "your technician", "your nurse", "your pharmacist", "your caseworker", "your representative", "your host",
     "kurier", "ihr fahrer", "votre livreur", "livreur", "repartidor", "su repartidor", "corriere", "entregador",
     "bezorger", "je bezorger", "budet", "kurir", "kurer", "kurye", "курьер", "ваш курьер", "кур'єр",
-    # Whom a message asks to be told, asked or reminded, in the languages a chat is typed in lower case in; English
-    # is left to the person model, where `tell`, `ask` and `call` are followed by everything.
+    # Whom a message asks to be told, asked or reminded, in the languages a chat is typed in lower case in. In
+    # English `tell`, `ask` and `remind` are followed by everything, so only a given name that is no English word
+    # is taken (`tell whitney to ping me`, not `tell grace`), as after every cue; not `call` (`call stack`).
+    "tell", "ask", "remind",
     "скажи", "скажіть", "скажите", "передай", "передайте", "попроси", "попросіть", "нагадай", "напомни",
     "подзвони", "зателефонуй", "позвони", "напиши", "πες στον", "πες στη", "πες στην", "πείτε στον", "πείτε στην",
     "πες του", "πες της", "ρώτα τον", "ρώτα την", "ρώτα τη", "πάρε τον", "πάρε την", "θύμισε στον", "θύμισε στην",

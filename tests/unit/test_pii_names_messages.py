@@ -26,6 +26,9 @@ def _redacted(text: str) -> str:
         ("попроси маше перезвонить", "попроси <PERSON> перезвонить"),
         ("ευχαριστώ νίκο!", "ευχαριστώ <PERSON>!"),
         ("avisa camila que vamos atrasar", "avisa <PERSON> que vamos atrasar"),
+        # In English, only a given name that is no English word.
+        ("ok so tell whitney to ping me once the Luigi deploy is done",
+         "ok so tell <PERSON> to ping me once the Luigi deploy is done"),
         # Lower-case Cyrillic after an introduction: a given name, or a family name before more words.
         ("привет меня зовут куликова милица федоровна", "привет меня зовут <PERSON>"),
         # An Arabic greeting, then "with you is" and the agent's name.
@@ -44,6 +47,10 @@ def test_names_a_short_message_gives_go(text: str, expected: str) -> None:
         "Your parcel is at the depot. Amazon",
         "The meeting moved to Friday. Victoria Station",
         "Build status - Grace",  # after a dash, a given name that is an English word too is the word
+        "tell me more about the Luigi deploy",
+        "ask grace about it",
+        "please ask support to reset it",
+        "tell them to retry",
         # A lower-case word of the sentence after "I am" is no name.
         "Γεια σου, θα είμαι εκεί στις 8.",
         "скажи мне завтра",
