@@ -105,6 +105,7 @@ INTRODUCTIONS = (
     "name on the account is", "account holder is", "called back", "spoke with", "spoke to", "under the name",
     # Who a ticket went to, and whom a CRM note says was called back, in the languages CRM notes are written in.
     "assigned to", "reassigned to", "escalated to", "handed over to", "transferred to", "forwarded to",
+    "invite to", "invites to", "invitation to", "send to", "sent to", "send it to", "sent it to",
     "sunt", "eu sunt", "dette er",
     "rappelé", "rappelée", "retornei a ligação para", "retornei a ligação de", "richiamato", "richiamata",
     "oddzwoniono", "oddzwoniono do", "devolví la llamada a", "teruggebeld", "återringt", "ringte tillbaka till",

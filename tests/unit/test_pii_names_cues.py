@@ -37,6 +37,9 @@ from evalforge_assets.capture.pii import redact_text
     # A given name before the initial an app writes for the family name, after a label that may hold a firm.
     ("rider: Inga K. | ride.status → DRIVER_ASSIGNED", "Inga K."),
     ('{"guest": "Selena Muro Pont", "room": 412}', "Selena Muro Pont"),
+    # Whom an invite or a message went to, as whom a ticket was assigned or forwarded to.
+    ("todo:\n- send Garmin Forerunner 265 invite to tristan lemire\n- book the room", "tristan lemire"),
+    ("the summary was sent to Ingelise Brandt on Monday", "Ingelise Brandt"),
     ("नमस्ते, मैं महात्मा गुहा हूँ। मेरा ऑर्डर नहीं आया।", "महात्मा गुहा"),
 ])
 def test_a_name_marked_by_its_context_is_redacted(text: str, name: str) -> None:
@@ -61,6 +64,8 @@ def test_a_name_marked_by_its_context_is_redacted(text: str, name: str) -> None:
     "[00:08] cliente: il contratto è intestato a lei",
     "client: c'est mon mari qui a appelé",
     "it's raining anna",  # an inflected English word is no family name
+    "logs sent to datadog and the queue",  # no given name after "sent to"
+    "Send to Slack failed",
     "owner: Platform T. and the rest",  # an initial after a word that is no given name
 ])
 def test_phrases_that_look_like_cued_names_stay(text: str) -> None:
