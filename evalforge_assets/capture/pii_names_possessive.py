@@ -4,10 +4,10 @@
 Colleagues are named by the given name alone, and what is theirs follows it: a team, a runbook, a laptop. No cue
 stands before the name, and a capitalised word on its own is read only beside other evidence (`pii_names`), so here
 the possessive is that evidence. The word must be a known given name (romanised for Cyrillic and Greek, `Чеслав's`)
-that is no ordinary English word unless a common given name, followed by a lower-case word, the thing owned. A
-capitalised word before it makes it part of a longer name, read by the other finders or kept as a brand (`Trader
-Joe's`, `St Peter's`, `Jack Daniel's`); shops named so stand after `at` or `from` (`lunch at Wendy's`, `ordered from
-Macy's`), where the possessive is a place.
+that is no ordinary English word unless a common given name (typed in lower case, none at all: `fyi paulette's new
+email`, not `april's sales`), followed by a lower-case word, the thing owned. A capitalised word before it makes it
+part of a longer name, read by the other finders or kept as a brand (`Trader Joe's`, `St Peter's`, `Jack
+Daniel's`), as does `&` (`Ben & Jerry's`); after `at` the possessive is a place (`a table at Wendy's`).
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_names import _PLACE_WORDS
+from evalforge_assets.capture.pii_names import _PLACE_WORDS, _ordinary
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS
 from evalforge_assets.capture.pii_names_romanised import typed_given_name
 from evalforge_assets.capture.pii_patterns import Candidate
 
-# A capitalised word, its possessive, then a lower-case word.
-_POSSESSIVE = re.compile(r"(?<![\w'’.@/\\-])(?P<name>[^\W\d_a-z][^\W\d_]*)['’]s[ \t]+(?=[^\W\d_A-Z]{2})")
+# A word, its possessive, then a lower-case word.
+_POSSESSIVE = re.compile(r"(?<![\w'’.@/\\-])(?P<name>[^\W\d_][^\W\d_]*)['’]s[ \t]+(?=[^\W\d_A-Z]{2})")
 # What may stand before the name: the end of a word that is no capitalised one, nor a shop's preposition.
 _WORD_BEFORE = re.compile(r"(?P<word>[^\W\d_]+)[.,;:!?)\]\"']*[ \t]+\Z")
 _AMPERSAND_BEFORE = re.compile(r"&[ \t]*\Z")
@@ -34,8 +34,8 @@ def find_possessive_names(text: str) -> Iterator[Candidate]:
         return
     for match in _POSSESSIVE.finditer(text):
         name = match.group("name")
-        if name.isupper() or not typed_given_name(name):
-            continue
+        if name.isupper() or not typed_given_name(name) or (name[0].islower() and _ordinary(name)):
+            continue  # typed in lower case, no English word at all (`fyi paulette's new email`, not `april's`)
         if name.lower() in _NON_NAME_WORDS or name.lower() in _PLACE_WORDS:
             continue
         if _AMPERSAND_BEFORE.search(text, max(0, match.start() - 4), match.start()):

@@ -24,6 +24,8 @@ def _found(text: str) -> list[str]:
          "## Testing\nVerified with <PERSON>'s sample set. cc <PERSON>"),
         ("the reply does not move forward Denise’s issue with API keys",
          "the reply does not move forward <PERSON>’s issue with API keys"),
+        # In lower case, a given name that is no English word at all.
+        ("fyi paulette's new email is in the ticket", "fyi <PERSON>'s new email is in the ticket"),
     ],
 )
 def test_a_given_name_in_the_possessive_is_a_person(text: str, expected: str) -> None:
@@ -41,6 +43,7 @@ def test_a_given_name_in_the_possessive_is_a_person(text: str, expected: str) ->
         "lunch at Maria's today?",  # `at`: a shop or a place
         "the CEO's office",  # capitals: an acronym
         "Today's agenda",  # no given name
+        "april's sales are up",  # in lower case, a given name that is an English word too
     ],
 )
 def test_possessives_that_name_no_one_stay(text: str) -> None:
