@@ -32,6 +32,9 @@ from evalforge_assets.capture.pii_taken import TakenSpans
 _MIN_PART = 3
 # Not inside a word, an address, a path or a hyphenated word: the character before (if any) and what follows.
 _INSIDE_BEFORE = re.compile(r"[\w'’@./-]")
+# A chat's mention of the name (`Attendees: Malwina Rzeźniczak` … `@Malwina update the runbook`): an `@` at the start
+# or after a blank, not an e-mail address's (`malwina@…`, `oda_dahl@hotmail.com`).
+_MENTION_BEFORE = re.compile(r"(?:\A|[^\w.@-])@\Z")
 # A possessive ends the name ("Marco's daughter"); another apostrophe goes on with the word ("O'Brien").
 _EDGE_AFTER = re.compile(r"(?![\w'’@-]|\.\w)|(?=['’]s(?![\w'’@-]))")
 
@@ -75,8 +78,8 @@ def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
         at = text.find(word)
         while at != -1:
             end = at + len(word)
-            if ((at == 0 or not _INSIDE_BEFORE.match(text[at - 1])) and _EDGE_AFTER.match(text, end)
-                    and taken.take(at, end)):
+            if ((at == 0 or not _INSIDE_BEFORE.match(text[at - 1]) or _MENTION_BEFORE.match(text, max(0, at - 2), at))
+                    and _EDGE_AFTER.match(text, end) and taken.take(at, end)):
                 found.append(("PERSON", at, end))
             at = text.find(word, at + 1)
     return found

@@ -14,6 +14,9 @@ from evalforge_assets.capture.pii import redact_text
         # Echoes: the given name alone after the full name was found.
         ("Attendees: Guadalupe Mendoza, Julian Ramirez\nAction items:\n- Julian to rotate the keys",
          "Attendees: <PERSON>, <PERSON>\nAction items:\n- <PERSON> to rotate the keys"),
+        # ... and a chat's mention of it, not an e-mail address's part.
+        ("**Attendees:** Malwina Rzeźniczak\n- [ ] @Malwina update runbook; mail x@Malwina.com",
+         "**Attendees:** <PERSON>\n- [ ] @<PERSON> update runbook; mail <EMAIL>"),
         # Transcript speakers, and a name in brackets after a role.
         ("[19:45] Bot: What's the best number to reach you?\n[16:30] Sandra: +573154812190\n[09:15] Bot: Thanks!",
          "[19:45] Bot: What's the best number to reach you?\n[16:30] <PERSON>: <PHONE>\n[09:15] Bot: Thanks!"),
