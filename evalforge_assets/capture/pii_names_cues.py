@@ -282,7 +282,7 @@ def _accept(kind: str, words: list[str]) -> bool:
             return False  # "cliente: il contratto", "c'est mon mari", "mon mari qui": the sentence goes on
         # In capitals or lower case, the words of a sentence look the same as a name: the first must be a known
         # given name, and not an ordinary English word unless a known name or no word at all follows ("je suis
-        # yves ménard" starts at "yves"; "maria gonzalez", "my mom maria kangas").
+        # yves ménard" starts at "yves"; "maria gonzalez", "my mom maria wiekiera").
         if given:
             return not _ordinary(_titled(names[0])) or any(
                 (_known(w) or _no_word(w)) and not _ordinary(_titled(w)) for w in names[1:])

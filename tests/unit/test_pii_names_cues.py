@@ -34,6 +34,8 @@ from evalforge_assets.capture.pii import redact_text
     ("कृपया वापस कॉल करें। संपर्क व्यक्ति: श्री ख़ान नाथ।", "ख़ान नाथ"),
     # A family name first, then a common given name, in lower case after an introduction.
     ("caller: yeah hi it's juhász anna i'm calling about the meter", "juhász anna"),
+    # A common given name that is an English word too, before a word that is none, in a line with capitals.
+    ("Caller: I'm calling about my mom maria wiekiera, she lives in Leeds", "maria wiekiera"),
     # A given name before the initial an app writes for the family name, after a label that may hold a firm.
     ("rider: Inga K. | ride.status → DRIVER_ASSIGNED", "Inga K."),
     ('{"guest": "Selena Muro Pont", "room": 412}', "Selena Muro Pont"),
