@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_names import _PLACE_WORDS, _ordinary
+from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS
 from evalforge_assets.capture.pii_names_romanised import typed_given_name
 from evalforge_assets.capture.pii_patterns import Candidate
 
 # A word, its possessive, then a lower-case word.
-_POSSESSIVE = re.compile(r"(?<![\w'’.@/\\-])(?P<name>[^\W\d_][^\W\d_]*)['’]s[ \t]+(?=[^\W\d_A-Z]{2})")
+_POSSESSIVE = re.compile(r"(?<![\w'’.@/\\-])(?P<name>[^\W\d_]+)['’]s[ \t]+(?=[^\W\d_A-Z]{2})")
 # What may stand before the name: the end of a word that is no capitalised one, nor a shop's preposition.
 _WORD_BEFORE = re.compile(r"(?P<word>[^\W\d_]+)[.,;:!?)\]\"']*[ \t]+\Z")
 _AMPERSAND_BEFORE = re.compile(r"&[ \t]*\Z")
@@ -36,7 +36,7 @@ def find_possessive_names(text: str) -> Iterator[Candidate]:
         name = match.group("name")
         if name.isupper() or not typed_given_name(name) or (name[0].islower() and _ordinary(name)):
             continue  # typed in lower case, no English word at all (`fyi paulette's new email`, not `april's`)
-        if name.lower() in _NON_NAME_WORDS or name.lower() in _PLACE_WORDS:
+        if name.lower() in _NON_NAME_WORDS:  # places, firms, everyday words
             continue
         if _AMPERSAND_BEFORE.search(text, max(0, match.start() - 4), match.start()):
             continue  # a firm's partners (`Ben & Jerry's`)
@@ -50,6 +50,6 @@ def _leads_a_longer_name_or_a_shop(word: str, text: str, end: int) -> bool:
     """Whether the word right before the name makes it part of a longer name (`Trader Joe's`) or a shop (`at
     Wendy's`). A capitalised word that opens a sentence (`Today Vincent's team …` is rare; `Yes, Anna's …` has a
     comma) counts as part of the name: the other finders read those."""
-    if word[:1].isupper() and not text[end:end + 1] in ",;:!?":
+    if word[:1].isupper() and text[end:end + 1] not in ",;:!?":
         return True
     return word.lower() == "at"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_names import _PLACE_WORDS, _ordinary
+from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _a_word_not_a_name
 from evalforge_assets.capture.pii_names_romanised import typed_given_name
 from evalforge_assets.capture.pii_patterns import Candidate
@@ -41,6 +41,6 @@ def find_signed_names(text: str) -> Iterator[Candidate]:
         return
     words = match.group("name").split()
     if all(word[:1].isupper() for word in words) and typed_given_name(words[0]) and not any(
-            word.lower() in _NON_NAME_WORDS or word.lower() in _PLACE_WORDS for word in words) and (
+            word.lower() in _NON_NAME_WORDS for word in words) and (
             len(words) == 1 or not _a_word_not_a_name(words[1])) and not (match.group("dash") and _ordinary(words[0])):
         yield "PERSON", match.start("name"), match.end("name")
