@@ -17,11 +17,11 @@ from evalforge_assets.capture.pii_shapes import NUMBER_RUN_SHAPE, Shapes
 # (`太田さんが080-6743-1621から`), and Hebrew joins a one-letter preposition to it (`ל-054-2599181`).
 _ATTACHING_LETTERS = "\u0590-\u05ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _PHONE_BODY = (
-    r"(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?"
-    rf"(?!@|(?![{_ATTACHING_LETTERS}])\w|[.,:/-]\d)"
+    r"(?:\+|00)?\(?\d(?:[\d()./-]|[ ](?![ ])){5,20}\d(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?"
+    rf"(?!@|(?![{_ATTACHING_LETTERS}])\w|[.,:/-]\d|-[A-Za-z])"
 )
 _PHONE_CANDIDATE = re.compile(
-    rf"(?<![+.,:/$€£#=])(?<!(?<![{_ATTACHING_LETTERS}])-)(?<!(?![{_ATTACHING_LETTERS}])\w)" + _PHONE_BODY
+    rf"(?<![+.,:/$€£#])(?<!(?<![{_ATTACHING_LETTERS}])-)(?<!(?![{_ATTACHING_LETTERS}])\w)" + _PHONE_BODY
 )
 DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d+\.\d+\.\d+\.\d+$")
 # Numbering plans tried for numbers written without a country code, most common first.
@@ -133,7 +133,7 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
             continue
         if _NATIONAL_GROUPS.fullmatch(number) and _a_register_before(text, match.start()):
             continue  # `RCS Paris B 812 345 678`: a register's number in a phone's groups
-        if _an_id_noun_before(text, match.start()):
+        if an_id_noun_before(text, match.start()):
             continue
         yield "PHONE", match.start(), match.end()
 
@@ -178,7 +178,7 @@ def an_id_in_place(text: str, start: int, end: int) -> bool:
     Asked of the numbers found in the view of `pii_unspaced`, which cannot see the letters."""
     if _joined_to_words(text, start, end):
         return _CHINESE_MOBILE.fullmatch(text, start, end) is None
-    return _an_id_noun_before(text, start)
+    return an_id_noun_before(text, start)
 
 
 def _joined_to_words(text: str, start: int, end: int) -> bool:
@@ -187,7 +187,7 @@ def _joined_to_words(text: str, start: int, end: int) -> bool:
     return value.isdigit() and value[0] != "0" and _touches_letters(text, start, end)
 
 
-def _an_id_noun_before(text: str, start: int) -> bool:
+def an_id_noun_before(text: str, start: int) -> bool:
     return _ID_BEFORE.search(text, max(0, start - 40), start) is not None
 
 
@@ -222,6 +222,10 @@ _PHONE_WORDS = (
     "прямой номер", "прямий номер", "по телефону", "за телефоном", "hattım", "hattim", "direkte nummer",
     "nås på", "kontaktes på", "chiamarmi al", "chiamarci al", "телефонуйте на", "звоните на", "τηλέφωνό",
     "dial-in", "meine nummer", "meine handynummer", "мій номер", "мой номер", "press office", "switchboard",
+    # A phone word joined to the word for number, or a landline's: Chinese, Japanese and Korean write no space
+    # between them, so `电话` alone is not followed by the non-letter a cue needs (`电话号码：`, `座机：`).
+    "电话号码", "手机号码", "手机号", "座机", "座机号码", "固话", "回电号码", "联系电话", "联系号码", "電話番号",
+    "携帯番号", "携帯電話", "전화번호", "휴대폰번호", "휴대전화",
 )
 _CUED_PHONE = re.compile(
     r"(?<![A-Za-z0-9_-])(?i:" + phrase_alternation(_PHONE_WORDS)

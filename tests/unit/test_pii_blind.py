@@ -87,6 +87,7 @@ from tests.corpora import pii_blind, pii_foreign
 # 5 6.83% -> 6.38%, 11 15.69% -> 15.30%, 19 27.21% -> 27.02%; negatives 19 8.67% -> 8.71%.
 # A found name's part echoed after a chat's `@` (`@Malwina update runbook`): names 6 7.02% -> 6.55%, 14 13.57% ->
 # 13.31%, 16 7.52% -> 7.42%.
+# A phone after a key's `=` unless a UUID's dash and letters follow it: negatives 17 4.60% -> 4.59%.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.028, 0.003),
     pii_blind.BLIND2: (0.014, 0.032, 0.016),
@@ -104,7 +105,7 @@ LEVELS = {
     pii_blind.BLIND14: (0.134, 0.071, 0.026),
     pii_blind.BLIND15: (0.113, 0.026, 0.044),
     pii_blind.BLIND16: (0.075, 0.122, 0.074),
-    pii_blind.BLIND17: (0.145, 0.073, 0.047),
+    pii_blind.BLIND17: (0.145, 0.073, 0.046),
     pii_blind.BLIND18: (0.147, 0.034, 0.032),
     pii_blind.BLIND19: (0.271, 0.168, 0.088),
 }
@@ -137,26 +138,28 @@ MEASURED_LEAKS = {
     pii_blind.BLIND19: {},
 }
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
+# Phones in a table's cells, in aligned columns, after a key's `=` and after the CJK words for a phone's number:
+# 4 8.99% -> 1.64%, 7 3.01% -> 0, 13 5.62% -> 0.83%, 15 2.19% -> 0.40%, 19 3.64% -> 2.55%.
 STRUCTURED = {
-    pii_blind.BLIND1: {"PHONE": 0.018, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND1: {"PHONE": 0.016, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.005, "IBAN": 0.029, "CREDIT_CARD": 0.007, "US_SSN": 0.0, "PASSWORD": 0.004},
     pii_blind.BLIND3: {"PHONE": 0.003, "IBAN": 0.0, "CREDIT_CARD": 0.039, "US_SSN": 0.0, "PASSWORD": 0.016},
-    pii_blind.BLIND4: {"PHONE": 0.09, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND4: {"PHONE": 0.017, "IBAN": 0.012, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND5: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.022, "US_SSN": 0.0, "PASSWORD": 0.005},
-    pii_blind.BLIND6: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND7: {"PHONE": 0.031, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND6: {"PHONE": 0.006, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND7: {"PHONE": 0.001, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND8: {"PHONE": 0.024, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND9: {"PHONE": 0.014, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND10: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND11: {"PHONE": 0.013, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND11: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND12: {"PHONE": 0.016, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND13: {"PHONE": 0.057, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND14: {"PHONE": 0.016, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND15: {"PHONE": 0.022, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND13: {"PHONE": 0.009, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND14: {"PHONE": 0.014, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND15: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND16: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND17: {"PHONE": 0.013, "IBAN": 0.0, "CREDIT_CARD": 0.006, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND18: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND19: {"PHONE": 0.037, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.02},
+    pii_blind.BLIND19: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.02},
 }
 
 
