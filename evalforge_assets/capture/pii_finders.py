@@ -24,7 +24,7 @@ from evalforge_assets.capture.pii_patterns import (
     _AWS_KEY,
     _BEARER,
     _CARD,
-    _EMAIL,
+    _EMAIL_OR_MALFORMED,
     _GITHUB_TOKEN,
     _IBAN,
     _ID_KEY_QUALIFIERS,
@@ -109,7 +109,7 @@ def _find_emails(text: str) -> Iterator[Candidate]:
             start -= 1
         while start < at and not text[start].isalnum():
             start += 1
-        match = _EMAIL.match(text, start) if start < at else None
+        match = _EMAIL_OR_MALFORMED.match(text, start) if start < at else None
         if match and not not_a_persons_mailbox(match.group()):
             yield "EMAIL", match.start(), match.end()
         at = text.find("@", at + 1)

@@ -27,8 +27,11 @@ _AT = r"(?:[ \t]+at[ \t]+|[ \t]*[(\[{<][ \t]*at[ \t]*[)\]}>][ \t]*)"
 _DOT = r"(?:[ \t]+dot[ \t]+|[ \t]*[(\[{<][ \t]*dot[ \t]*[)\]}>][ \t]*|\.)"
 _JOIN = r"(?:[ \t]+(?:dot|underscore|dash|hyphen)[ \t]+|[._-])"
 _WORD = r"[a-z0-9]+"
+# Digits read out after the name (`sabinakonecna six three at centrum dot cz`), as speech recognition writes them.
+_SPOKEN_DIGITS = r"(?:[ \t]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)){0,6}"
+_TRAILING_DIGITS = re.compile(_SPOKEN_DIGITS + "$", re.IGNORECASE)
 _SPOKEN = re.compile(
-    rf"(?i)(?<![\w.@-])(?P<local>{_WORD}(?:{_JOIN}{_WORD}){{0,4}}){_AT}"
+    rf"(?i)(?<![\w.@-])(?P<local>{_WORD}(?:{_JOIN}{_WORD}){{0,4}}{_SPOKEN_DIGITS}){_AT}"
     rf"(?P<domain>[a-z0-9][a-z0-9-]*(?:{_DOT}[a-z0-9][a-z0-9-]*){{0,3}}){_DOT}(?P<tld>[a-z]{{2,6}})(?![\w-])"
 )
 _CUE = re.compile(r"(?i)(?:[ \t]at[ \t]|[(\[{<][ \t]*at[ \t]*[)\]}>])")
@@ -46,12 +49,25 @@ def find_spoken_emails(text: str, shapes: Shapes) -> Iterator[Candidate]:
             return
     elif _CUE.search(text) is None:
         return
-    for match in _SPOKEN.finditer(text):
-        if match.group("tld").lower() not in _top_level_domains():
-            continue
-        written = match.group(0)
-        bracketed = any(bracket in written for bracket in "([{<")  # "jane [at] example [dot] org" says it is one
-        if not bracketed and ("dot" not in written.lower() or (match.group("local").isalpha()
-                                                                and _ordinary(match.group("local")))):
-            continue
-        yield "EMAIL", match.start(), match.end()
+    position = 0
+    while (match := _SPOKEN.search(text, position)) is not None:
+        if _an_address(match):
+            yield "EMAIL", match.start(), match.end()
+            position = match.end()
+        else:
+            # Read on from the next word: `by email at nam.hoang [at] yahoo [dot] com` first matches `email at
+            # nam.hoang`, which is none, and the address starts inside that match.
+            position = match.start() + 1
+
+
+def _an_address(match: re.Match[str]) -> bool:
+    if match.group("tld").lower() not in _top_level_domains():
+        return False
+    written = match.group(0)
+    # "jane [at] example [dot] org" says the "at" is spelled on purpose, and so does a domain spelled with two dots
+    # (`clee at hotmail dot co dot uk`): no sentence goes on so. "jane AT example.org" needs no spelled dot.
+    if any(bracket in written for bracket in "([{<") or written.lower().count(" dot ") >= 2:
+        return True
+    name = _TRAILING_DIGITS.sub("", match.group("local"))  # `at one at noon dot com` is no address
+    spelled = "dot" in written.lower() or " AT " in written
+    return spelled and not (name.isalpha() and _ordinary(name))

@@ -115,15 +115,15 @@ SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500,
          pii_blind.BLIND12: 2000, pii_blind.BLIND13: 2000, pii_blind.BLIND14: 2000,
          pii_blind.BLIND15: 2000, pii_blind.BLIND16: 1200, pii_blind.BLIND17: 2000,
          pii_blind.BLIND18: 2000, pii_blind.BLIND19: 2000}
-# Types none of a corpus's values may leak of, but for the measured levels below: probe 5 writes e-mail addresses
-# in forms the finders still miss, and probes 5, 6, 7, 16 and 17 tokens (probe 6's and 16's are random session ids
-# under `session_id`, kept on purpose, and 17's two are session ids in a log's message: `docs/ingestion.md`); probe 17
-# writes two e-mail addresses the finders still miss.
+# Types none of a corpus's values may leak of, but for the measured levels below: probes 5, 6, 7, 16 and 17 leak
+# tokens (probe 6's and 16's are random session ids under `session_id`, kept on purpose, and 17's two are session ids
+# in a log's message: `docs/ingestion.md`); probe 7 one e-mail address read out with its domain's digit
+# (`jgraj at o two dot pl`). Probes 5 and 17's e-mail addresses (malformed domains, digits read out, `AT`) no longer.
 NEVER_LEAK = ("EMAIL", "IP_ADDRESS", "API_KEY", "TOKEN", "AWS_SECRET_KEY")
 MEASURED_LEAKS = {
-    pii_blind.BLIND5: {"EMAIL": 0.02, "TOKEN": 0.006},
+    pii_blind.BLIND5: {"TOKEN": 0.006},
     pii_blind.BLIND6: {"TOKEN": 0.063},
-    pii_blind.BLIND7: {"EMAIL": 0.008, "TOKEN": 0.115},
+    pii_blind.BLIND7: {"EMAIL": 0.001, "TOKEN": 0.115},
     pii_blind.BLIND8: {},
     pii_blind.BLIND9: {},
     pii_blind.BLIND10: {},
@@ -133,7 +133,7 @@ MEASURED_LEAKS = {
     pii_blind.BLIND14: {},
     pii_blind.BLIND15: {},
     pii_blind.BLIND16: {"TOKEN": 0.11},
-    pii_blind.BLIND17: {"EMAIL": 0.003, "TOKEN": 0.012},
+    pii_blind.BLIND17: {"TOKEN": 0.012},
     pii_blind.BLIND18: {},
     pii_blind.BLIND19: {},
 }
