@@ -13,7 +13,11 @@ What follows "the old one was" or "the new one is" in such a text is one (`esque
 saudade.Praha84`, `das alte war glaub ich sarang1764#`), in the languages of those chats.
 
 A Wi-Fi's password named in a sentence is what follows it (`le code wifi c'est Doudou99*`, `와이파이 비번은 …`,
-`รหัสไวไฟ …`), when it is no word: a digit, a symbol or a capital after its first letter.
+`รหัสไวไฟ …`), when it is no word: a digit, a symbol or a capital after its first letter; with a bracket in it, when
+it mixes three kinds of character (`D*((TZ3qGI5Q`), not a word in brackets (`(5GHz)`).
+
+What the user typed or wrote in such a text (`I keep typing H1GLPwIyM9 for my Outlook account`, `You wrote
+"625MEH(e_ngJl"`) is one when it has a letter, mixes two kinds of character and is no word.
 
 A quoted word that a few words later is called a password is one, whatever its shape (`Is "granite-cactus-staple31"
 a strong password?`, `is 'rrvpvqj7y' a strogn password`), unless it names a variable (`"DB_PASSWORD" in the vault`).
@@ -62,6 +66,12 @@ _OLD_OR_NEW_ONE = re.compile(
     r"|acho[ \t]+que|creo|creo[ \t]+que|je[ \t]+crois|penso|denk[ \t]+ik)[ \t,:]+)?"
     r"(?P<value>[^\s\"'“”‘’]{6,64})"
 )
+# What the user typed or wrote, in a text about a password (`I keep typing G+u8LCVHmOslTcNU for my Netflix account and
+# it says wrong password`, `Please never share passwords. You wrote "625MEH(e_ngJl" above`): a value with a letter, mixing two of capitals, small letters, digits and symbols, that is no word.
+_TYPED = re.compile(
+    r"(?i)(?<![^\W\d_])(?:typing|typed|type[ \t]+in|entering|entered|enter|put[ \t]+in|wrote|pasted)[ \t:]+"
+    r"[\"'“‘]?(?P<value>[^\s\"'“”‘’]{6,64})"
+)
 # A Wi-Fi's password named in a sentence, then "is" or a colon, then the value: `le code wifi c'est Doudou99*`, `la
 # clave del wifi es …`, `와이파이 비번은 …`, `รหัสไวไฟ …`, `wifi密码…`, `the wifi password is …`. A Wi-Fi word and a
 # password word in either order, a few characters apart.
@@ -74,7 +84,7 @@ _WIFI_PASSWORD = re.compile(
 )
 _WIFI_VALUE = re.compile(
     r"(?i)(?:[ \t]*(?:is|es|est|c['’]est|é|è|ist|er|är|on|jest|是|は|은|는|=|:|：|-))*[ \t]*"
-    r"(?P<value>[^\s,;。、\"'“”‘’()]{4,64})"
+    r"(?P<value>[^\s,;。、\"'“”‘’]{4,64})"
 )
 _VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]*")
 _QUOTES = "\"“‘'"
@@ -95,6 +105,12 @@ def find_prose_passwords(text: str) -> Iterator[Candidate]:
         start, end = said.start("value"), _without_sentence_end(text, *said.span("value"))
         value = text[start:end]
         if len(value) >= 6 and _not_a_word(value) and _NO_PASSWORD.search(value) is None:
+            yield "PASSWORD", start, end
+    for typed in _TYPED.finditer(text):
+        start, end = typed.start("value"), _without_sentence_end(text, *typed.span("value"))
+        value = text[start:end]
+        if (len(value) >= 6 and _not_a_word(value) and any(char.isalpha() for char in value) and _mixes(value, 2)
+                and _NO_PASSWORD.search(value) is None and "<" not in value):
             yield "PASSWORD", start, end
     if quotes:
         for called in _CALLED_A_PASSWORD.finditer(text):
@@ -144,5 +160,22 @@ def _wifi_passwords(text: str) -> Iterator[Candidate]:
             continue
         start, end = said.start("value"), _without_sentence_end(text, *said.span("value"))
         value = text[start:end]
-        if len(value) >= 4 and _not_a_word(value) and _NO_PASSWORD.search(value) is None and "<" not in value:
+        if len(value) >= 4 and _not_a_word(value) and _NO_PASSWORD.search(value) is None and "<" not in value and (
+                _no_brackets_or_mixed(value)):
             yield "PASSWORD", start, end
+
+
+def _no_brackets_or_mixed(value: str) -> bool:
+    """A value with a bracket in it is a password only when it mixes three of capitals, small letters, digits and
+    symbols (`D*((TZ3qGI5Q`, `(@vQThn*MK3x$ZMGx^`); a word in brackets (`(guest)`, `(5GHz)`) is an aside."""
+    if "(" not in value and ")" not in value:
+        return True
+    if value.startswith("(") and value.endswith(")"):
+        return False
+    return _mixes(value.strip("()"), 3)
+
+
+def _mixes(value: str, kinds: int) -> bool:
+    """Whether `value` holds at least `kinds` of capitals, small letters, digits and symbols."""
+    classes = (str.isupper, str.islower, str.isdigit, lambda char: not char.isalnum())
+    return sum(any(test(char) for char in value) for test in classes) >= kinds
