@@ -32,6 +32,7 @@ from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_library import library_candidates
 from evalforge_assets.capture.pii_name_echoes import name_echoes
 from evalforge_assets.capture.pii_names_beside import addressee_names
+from evalforge_assets.capture.pii_names_in_rows import contact_cell_names
 from evalforge_assets.capture.pii_names_learned import learned_names
 from evalforge_assets.capture.pii_names_pairs import partners_of_found_names
 from evalforge_assets.capture.pii_not_people import names_no_one
@@ -163,11 +164,17 @@ def _widened(text: str, candidate: Candidate) -> str:
 
 
 def _add_addressees(text: str, accepted: list[Candidate], taken: TakenSpans) -> None:
-    """The name on the line above a street line (`pii_names_beside`), where nothing else was found."""
+    """The name on the line above a street line, and the contact's name in the cell before a phone or an e-mail
+    address (`pii_names_beside`, `pii_names_in_rows`), where nothing else was found."""
     streets = [candidate for candidate in accepted if candidate[0] == "STREET_ADDRESS"]
     if streets and ("\n" in text or "\\n" in text):  # a line break, or one escaped inside a JSON string
         for candidate in addressee_names(text, streets):
             _accept_if_free(candidate, accepted, taken)
+    contacts = [candidate for candidate in accepted if candidate[0] in ("PHONE", "EMAIL")]
+    if contacts and ("|" in text or "\t" in text):
+        for candidate in contact_cell_names(text, contacts):
+            if not taken.overlaps(candidate[1], candidate[2]) and not names_no_one(text, candidate[1], candidate[2]):
+                _accept_if_free(candidate, accepted, taken)
 
 
 def _add_partners(text: str, accepted: list[Candidate], taken: TakenSpans) -> None:

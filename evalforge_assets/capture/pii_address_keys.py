@@ -24,6 +24,7 @@ _ADDRESS_WORDS = (
     "address", "addr", "street", "adresse", "anschrift", "direccion", "dirección", "endereco", "endereço",
     "indirizzo", "adres", "adresa", "adress", "osoite", "cím", "адрес", "адреса", "διεύθυνση", "住所", "地址", "주소",
     "adresă", "alamat", "địachỉ", "ที่อยู่", "عنوان", "العنوان", "כתובת", "पता", "straße", "strasse", "ulica", "ulice",
+    "آدرس", "نشانی",
 )
 # Keys ending in an address word that hold no street: network, mail and ledger addresses, and where a message went.
 _OTHER_ADDRESSES = (

@@ -38,7 +38,7 @@ _PERSON_HEADERS = frozenset([
     "nume", "prenume", "jmeno", "prijmeni", "imie", "soyad", "soyadı", "adı", "επώνυμο", "ονοματεπώνυμο", "фамилия",
     "імя", "ім'я", "прізвище", "піб", "nama", "namalengkap", "tên", "họtên", "họvàtên", "họ", "שם", "שםמלא",
     "שםפרטי", "שםמשפחה", "اسم", "الاسم", "الاسمالكامل", "नाम", "पूरानाम", "ชื่อ", "นามสกุล", "ชื่อนามสกุล", "名",
-    "姓", "성", "성명", "고객명", "收件人", "联系人",
+    "姓", "성", "성명", "고객명", "收件人", "联系人", "نام", "نامخانوادگی", "نامکامل", "نامونامخانوادگی",
 ])
 # `\d` takes every script's digits (a Bengali `০১২২৮২৭৮৬০৮` too).
 _PHONE_CELL = re.compile(r"\+?[\d (). /-]{6,24}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?")
@@ -51,7 +51,8 @@ _NAME_WORD = re.compile(rf"[^\W\d_]{_NAME_LETTER}*(?:[-'’][^\W\d_]{_NAME_LETTE
 _HEADER_CELL = re.compile(rf"[^\W\d][\w{_MARKS} .()/-]{{0,39}}")
 
 
-_EMAIL_HEADERS = frozenset(["email", "emailaddress", "mail", "correo", "courriel", "epost", "eposta", "почта"])
+_EMAIL_HEADERS = frozenset(
+    ["email", "emailaddress", "mail", "correo", "courriel", "epost", "eposta", "почта", "ایمیل", "رایانامه"])
 _PASSWORD_HEADER_ENDINGS = ("password", "passwd", "pwd", "passphrase", "passcode")
 _NOT_A_PASSWORD_COLUMN = ("hash", "salt", "policy", "reset", "expir", "changed", "updated", "length", "hint",
                           "required", "date", "time", "count", "attempt", "strength")

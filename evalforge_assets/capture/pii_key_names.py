@@ -36,7 +36,8 @@ _PHONE_KEYS = (
     "telepon", "điệnthoại", "sđt", "τηλέφωνο", "τηλ", "κινητό", "טלפון", "נייד", "फ़ोन", "फोन", "मोबाइल",
     "दूरभाष", "電話番号", "携帯", "전화", "전화번호", "휴대폰", "핸드폰", "연락처", "手机", "手机号", "手机号码",
     "电话号码", "電話號碼", "เบอร์โทร", "โทรศัพท์", "เบอร์โทรศัพท์", "هاتف", "الهاتف", "جوال", "الجوال", "тел",
-    "телефона", "мобильный", "telefonu", "telefonnumarası", "telefonnumarasi",
+    "телефона", "мобильный", "telefonu", "telefonnumarası", "telefonnumarasi", "تلفن", "موبایل", "تلفنهمراه",
+    "شمارهتلفن", "شمارهتماس",
     # Where to call back, and a contact's number: `折り返し先：070-…`, `连络`, `Visszahívás: 31/241 3984`.
     "連絡先", "折り返し先", "折り返し", "携帯番号", "联系电话", "联系方式", "回电", "回電", "visszahívás",
     "telefonszám", "mobilszám", "tilbakeringing", "återuppringning", "rückruf", "rappel", "richiamata",

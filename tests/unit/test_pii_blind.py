@@ -88,26 +88,28 @@ from tests.corpora import pii_blind, pii_foreign
 # A found name's part echoed after a chat's `@` (`@Malwina update runbook`): names 6 7.02% -> 6.55%, 14 13.57% ->
 # 13.31%, 16 7.52% -> 7.42%.
 # A phone after a key's `=` unless a UUID's dash and letters follow it: negatives 17 4.60% -> 4.59%.
+# The contact's name before a phone or an e-mail address in a row of cells with no header, and Persian headers, then
+# the model retrained: names 4 5.79% -> 5.46%, 5 6.38% -> 6.18%; streets 19 16.73% -> 16.90% (the retrain).
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.028, 0.003),
     pii_blind.BLIND2: (0.014, 0.032, 0.016),
     pii_blind.BLIND3: (0.038, 0.016, 0.012),
-    pii_blind.BLIND4: (0.058, 0.013, 0.017),
-    pii_blind.BLIND5: (0.064, 0.05, 0.012),
+    pii_blind.BLIND4: (0.055, 0.013, 0.017),
+    pii_blind.BLIND5: (0.062, 0.05, 0.012),
     pii_blind.BLIND6: (0.066, 0.036, 0.028),
     pii_blind.BLIND7: (0.045, 0.039, 0.006),
-    pii_blind.BLIND8: (0.082, 0.016, 0.016),
+    pii_blind.BLIND8: (0.081, 0.016, 0.016),
     pii_blind.BLIND9: (0.049, 0.023, 0.017),
     pii_blind.BLIND10: (0.027, 0.01, 0.007),
     pii_blind.BLIND11: (0.154, 0.04, 0.049),
     pii_blind.BLIND12: (0.154, 0.037, 0.02),
     pii_blind.BLIND13: (0.126, 0.049, 0.032),
-    pii_blind.BLIND14: (0.134, 0.071, 0.026),
+    pii_blind.BLIND14: (0.133, 0.071, 0.026),
     pii_blind.BLIND15: (0.113, 0.026, 0.044),
-    pii_blind.BLIND16: (0.075, 0.122, 0.074),
+    pii_blind.BLIND16: (0.074, 0.122, 0.074),
     pii_blind.BLIND17: (0.145, 0.073, 0.046),
     pii_blind.BLIND18: (0.147, 0.034, 0.032),
-    pii_blind.BLIND19: (0.271, 0.168, 0.088),
+    pii_blind.BLIND19: (0.271, 0.17, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
