@@ -35,6 +35,7 @@ from evalforge_assets.capture.pii_names_beside import addressee_names
 from evalforge_assets.capture.pii_names_in_rows import contact_cell_names
 from evalforge_assets.capture.pii_names_learned import learned_names
 from evalforge_assets.capture.pii_names_pairs import partners_of_found_names
+from evalforge_assets.capture.pii_names_slots import slot_names
 from evalforge_assets.capture.pii_not_people import names_no_one
 from evalforge_assets.capture.pii_pairs import credential_id_keys
 from evalforge_assets.capture.pii_patterns import (
@@ -178,10 +179,14 @@ def _add_addressees(text: str, accepted: list[Candidate], taken: TakenSpans) -> 
 
 
 def _add_partners(text: str, accepted: list[Candidate], taken: TakenSpans) -> None:
-    """A name joined by "and" to a found name (`pii_names_pairs`), where nothing else was found."""
+    """A name joined by "and" to a found name (`pii_names_pairs`), or in its place in lines written from the same
+    template (`pii_names_slots`), where nothing else was found."""
     names = [candidate for candidate in accepted if candidate[0] == "PERSON"]
     if names:
-        for candidate in partners_of_found_names(text, names):
+        found = partners_of_found_names(text, names)
+        if "\n" in text:  # the same place of lines written from one template (`pii_names_slots`)
+            found = [*found, *slot_names(text, names)]
+        for candidate in found:
             if not names_no_one(text, candidate[1], candidate[2]):
                 _accept_if_free(candidate, accepted, taken)
 

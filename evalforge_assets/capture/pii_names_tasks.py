@@ -7,6 +7,10 @@ The name is one or two capitalised words, and its first a given name of the long
 component or a tool that leads an item (`- Redis — restart the cluster`, `- Kafka: bump the version`) is not read.
 A given name that is also an English word (`Will`, `Grace`, `Max`, `June`) counts only when it is a common US given
 name and a task's verb follows the dash (`- Will: review the PR`, not `- June: release planned`).
+
+A chat asks for work the same way in lower case: `tell mary to ping me`, `ask cole to merge it`, `remind jack to
+book the room`. One word told, asked or reminded "to" do something is a person when it is a common US given name,
+though an English word; not an everyday word (`remind will to`, `ask may to`) or a team (`tell ops to`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_names import _common_given_names, _given_names, _ordinary
+from evalforge_assets.capture.pii_names_cues import _a_word_not_a_name
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 
 _WORD = r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*"
@@ -39,8 +44,17 @@ _TASK_VERBS = (
 _TASK = re.compile(r"[ \t]*[-–—:][ \t]+(?:" + phrase_alternation(_TASK_VERBS) + r")\b")
 
 
+_TOLD_TO = re.compile(r"(?<![\w'’-])(?:tell|ask|remind)[ \t]+(?P<name>[a-z]{2,})[ \t]+to[ \t]+[a-z]")
+
+
 def find_task_owners(text: str) -> Iterator[Candidate]:
-    """The names that lead action items or to-do lines of `text` (see the module docstring)."""
+    """The names that lead action items or to-do lines of `text`, and those told to do something (see the module
+    docstring)."""
+    if " to " in text:
+        for told in _TOLD_TO.finditer(text):
+            name = told.group("name")
+            if name.title() in _common_given_names() and not _a_word_not_a_name(name):
+                yield "PERSON", told.start("name"), told.end("name")
     if "\n" not in text:
         return
     offset = 0
