@@ -2,7 +2,8 @@
 
 - **Under a key that names a person** in JSON-like text, also JSON inside a JSON string (`\\"assignee\\":
   \\"佐藤 知実\\"`, `"reporter": "井上亮介"`, `full_name='Reza Lundkvist'`): a quoted value of one to four words, none
-  in lower case or an ordinary English word, with no digit (`pii_csv_columns` reads table cells by the same test).
+  in lower case or an ordinary English word, with no digit (`pii_csv_columns` reads table cells by the same test);
+  an XML element's text under such a tag is read the same way (`<FamilyName>Romanens</FamilyName>`).
   The keys say "name" of someone (`full_name`, `cardholder_name`, `first_name`) or name a role only people fill
   (`assignee`, `reporter`, `requester`, `approver`, `reviewer`, `author`). A bare `name` names tools and products
   as often (`"name": "geocode"`, `"name": "Kafka"`), so under it the value must also be two words or more led by a
@@ -21,6 +22,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -50,6 +52,8 @@ _KEYED_VALUE = re.compile(
     r"""(?P<key>[A-Za-z][A-Za-z_.-]{2,40})(?:\\{0,3}["']|\))?[ \t]*[:=][ \t]*(?P<quote>\\{0,3}["'])"""
     r"""(?P<value>[^"'\\\n<>{}\[\]@]{1,80})(?P=quote)"""
 )
+# An XML element's text under a key's tag (`<FamilyName>Romanens</FamilyName>`), attributes allowed in the start tag.
+_ELEMENT = re.compile(r"<(?P<key>[A-Za-z][\w.-]{2,40})(?:[ \t][^<>]{0,200})?>(?P<value>[^<>\n]{1,80})</(?P=key)>")
 _GATE = re.compile(rb"name|assignee|reporter|requester|approver|reviewer|author|createdby|submittedby|assignedto|person")
 # `name=` in a query string or a form body, its words joined by `+` (`?email=…&name=Bertrand+Boutin`).
 _QUERY_NAME = re.compile(r"(?<=[?&])(?:full_?)?name=(?P<value>[^&\s+=]+(?:\+[^&\s+=]+){1,3})(?=[&\s\"']|$)")
@@ -109,19 +113,24 @@ def _written_without_latin_letters(value: str) -> bool:
                         for word in words for part in _CJK_COMPANY_WORDS))
 
 
+def _person_under(key: str, value: str) -> bool:
+    """Whether `value`, under `key`, is a person's name (see the docstring)."""
+    normalized = _normalized(key)
+    return (_names_a_person(key) and (cell_is_name(value) or (
+            normalized.endswith(_NAME_KEY_ENDINGS) and _lower_case_full_name(value)))) or (
+            normalized == "name" and _named_under_bare_key(value)) or (
+            normalized in _PERSON_OR_COMPANY_KEYS and _written_without_latin_letters(value))
+
+
 def find_keyed_names(text: str, letters: bytes | None = None) -> Iterator[Candidate]:
     """PERSON candidates under person keys and before e-mail addresses in angle brackets (see the docstring).
 
     `letters` is an ASCII text's letter view (`Shapes.letters`), for the gate; None for other text."""
     if letters is None or _GATE.search(letters):
-        for match in _KEYED_VALUE.finditer(text):
+        elements = _ELEMENT.finditer(text) if "</" in text else iter(())
+        for match in itertools.chain(_KEYED_VALUE.finditer(text), elements):
             value = match.group("value").strip()
-            key = match.group("key")
-            normalized = _normalized(key)
-            if (_names_a_person(key) and (cell_is_name(value) or (
-                    normalized.endswith(_NAME_KEY_ENDINGS) and _lower_case_full_name(value)))) or (
-                    normalized == "name" and _named_under_bare_key(value)) or (
-                    normalized in _PERSON_OR_COMPANY_KEYS and _written_without_latin_letters(value)):
+            if value and _person_under(match.group("key"), value):
                 start = match.start("value") + match.group("value").index(value)
                 yield "PERSON", start, start + len(value)
         if "name=" in text:

@@ -8,7 +8,9 @@ is no role and no ordinary word is taken as a person, as is a name in brackets a
 chat app's export, whose turns carry a date and a time (`[07/04/2025, 19:40] Durmuşali: ...`, `12/03/2024, 09:15 -
 Bruno: ok`), is a transcript without a role: its speakers are the people who wrote. So is a conversation whose
 one-word speakers take turns, one of them a known given name (`rebeca: whats the wifi pw` / `aimée: Speak@1984` /
-`rebeca: ty`), however they are cased.
+`rebeca: ty`), however they are cased. A message of one turn led by its writer's name in lower case (`ana: pueden
+cargarlo a mi tarjeta …`) names its writer when that word is a known given name and no English word (`mark: …`, `june: …` stay) and
+a sentence of four words or more follows.
 """
 
 from __future__ import annotations
@@ -16,8 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_names import _ordinary, stop_words
-from evalforge_assets.capture.pii_names_cues import _LINE_BREAK, _NON_NAME_WORDS, capitalised_non_words
+from evalforge_assets.capture.pii_names import _given_names, _ordinary, stop_words
+from evalforge_assets.capture.pii_names_cues import (
+    _LINE_BREAK,
+    _NON_NAME_WORDS,
+    _a_word_not_a_name,
+    _titled,
+    capitalised_non_words,
+)
 from evalforge_assets.capture.pii_names_romanised import typed_given_name
 from evalforge_assets.capture.pii_patterns import Candidate
 
@@ -39,6 +47,18 @@ _TURN = re.compile(
 )
 
 
+# The writer's name leading a message of one turn (`ana: pueden cargarlo a mi tarjeta …`).
+_WRITER = re.compile(rf"[ \t]*(?P<speaker>[^\W\d_]{_IN_WORD}{{2,20}}):[ \t]+(?P<message>[^\n]{{1,400}})")
+
+
+def _a_writer(speaker: str, message: str) -> bool:
+    """A known given name in lower case that is no English word, no role, before a sentence of four words or more.
+    Capitalised, the word before a colon that opens a text is a label in some language as often (`Stav:`)."""
+    lowered = speaker.lower()
+    return (speaker == lowered and lowered not in _ROLES and lowered not in _NON_NAME_WORDS and _titled(speaker) in _given_names()
+            and not _a_word_not_a_name(speaker) and len(message.split()) >= 4)
+
+
 # A chat app's export dates every turn (`[07/04/2025, 19:40] Name:`, `12/03/2024, 09:15 - Name:`).
 # The comma after the date tells an export from a log line (`[2024-01-02 10:00:01] Kafka: ...`).
 _DATED = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4},[ \t]+\d{1,2}:\d{2}")
@@ -58,6 +78,8 @@ def _name(words: list[str]) -> bool:
 
 def find_speakers(text: str) -> Iterator[Candidate]:
     """PERSON candidates for the named speakers of a transcript (see the module's docstring)."""
+    if (writer := _WRITER.match(text)) is not None and _a_writer(writer.group("speaker"), writer.group("message")):
+        yield "PERSON", writer.start("speaker"), writer.end("speaker")
     if "\n" not in text and "\\n" not in text:
         return  # one line is no transcript
     turns = list(_TURN.finditer(text))

@@ -53,7 +53,7 @@ def test_the_value_is_replaced(text: str, value: str, placeholder: str) -> None:
         "The password authentication failed for user admin",
         "Your password must be at least 12 characters long",
         "user,password_hash,password_changed_at\nana,$2b$12$abcdefghijklmnopqrstuv,2026-01-02",
-        "nicole: whats the wifi pw for the office\nupasna: on the fridge",
+        "me: whats the wifi pw for the office\nyou: on the fridge",
     ],
 )
 def test_what_is_no_such_value_is_kept(text: str) -> None:
