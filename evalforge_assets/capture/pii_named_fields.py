@@ -1,0 +1,48 @@
+"""Values whose field is named by another key: name-and-value pairs.
+
+Forms, CRMs, dialogue systems and tool schemas store a field as a pair rather than as `key: value`:
+`{"name": "phone", "value": "+44 20 7946 0958"}`, `slot=callback_number value="552 191 714 3692"`,
+`{"field": "first_name", "value": "Alícia"}`. The keyed finders (`pii_context`, `pii_names_keys`) see the key `value`,
+which names nothing; here the field's name decides, as it would as a key: a phone's (`phone`, `callback_number`) a
+phone-shaped value, a password's or a secret's the value whole, an address's a street line, a person's a name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_address_keys import address_key, street_value
+from evalforge_assets.capture.pii_called import phone_value
+from evalforge_assets.capture.pii_key_names import key_kind
+from evalforge_assets.capture.pii_names_keys import _person_under
+from evalforge_assets.capture.pii_patterns import Candidate
+
+_NAMED_FIELD = re.compile(
+    r"""(?i)(?<![\w-])(?:name|slot|field|key|attribute|attr|param|parameter|property)["']?[ \t]*[:=][ \t]*["']?"""
+    r"""(?P<field>[A-Za-z][\w.-]{1,40})["']?[ \t]*[,;]?[ \t]*["']?(?:value|val)["']?[ \t]*[:=][ \t]*"""
+    r"""(?:"(?P<double>[^"\n]{1,200})"|'(?P<single>[^'\n]{1,200})')"""
+)
+
+
+def find_named_fields(text: str) -> Iterator[Candidate]:
+    """Values of name-and-value pairs, by what their field's name says they hold (see the module's docstring)."""
+    if "val" not in text.lower():
+        return
+    for match in _NAMED_FIELD.finditer(text):
+        group = "double" if match.group("double") is not None else "single"
+        value, start = match.group(group), match.start(group)
+        field = match.group("field")
+        kind = key_kind(field)
+        if kind == "PHONE":
+            found = phone_value(value)
+            if found is not None:
+                yield "PHONE", start + found[0], start + found[1]
+        elif kind in ("PASSWORD", "SECRET") and value.strip():
+            yield kind, start, start + len(value)
+        elif address_key(field):
+            if street_value(value):
+                yield "STREET_ADDRESS", start, start + len(value)
+        elif value.strip() and _person_under(field, value.strip()):
+            at = start + value.index(value.strip())
+            yield "PERSON", at, at + len(value.strip())
