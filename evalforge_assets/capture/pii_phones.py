@@ -226,6 +226,8 @@ _PHONE_WORDS = (
     # between them, so `电话` alone is not followed by the non-letter a cue needs (`电话号码：`, `座机：`).
     "电话号码", "手机号码", "手机号", "座机", "座机号码", "固话", "回电号码", "联系电话", "联系号码", "電話番号",
     "携帯番号", "携帯電話", "전화번호", "휴대폰번호", "휴대전화",
+    # The telephone signs a signature or a note writes before its number (`Tak, Pia ☎ 7856 5493`).
+    "☎", "☏", "✆", "📞", "📱",
 )
 _CUED_PHONE = re.compile(
     r"(?<![A-Za-z0-9_-])(?i:" + phrase_alternation(_PHONE_WORDS)

@@ -11,9 +11,9 @@
   57 308 852 90 50`): the next line's message is the number alone (not after "What's your order number?");
 - **a number beside an e-mail address in a list of contact details** (`Kontakt: ola@example.no, 71673919`,
   `(HR, hr@example.com, 5368.2576)`, `me at anna@example.com or on 4757.8628`, `12 Main St | 67897684 |
-  ola@example.no`): a comma or semicolon and a space, a pipe, or "or" between them (not a CSV row's comma, whose
-  column says what the number is); or a number alone on the line above or below an e-mail address alone on its
-  line;
+  ola@example.no`): a comma or semicolon and a space, a pipe, a slash between spaces, or "or" between them (not a
+  CSV row's comma, whose column says what the number is); or a number alone on the line above or below an e-mail
+  address alone on its line;
 - **a number after a signature's phone label** (`T: 70385673`, `M 918 31 454`, `F: 9128 0564`) at a line's start or
   after a `|`.
 
@@ -63,8 +63,9 @@ _ASKED = re.compile(
 _GATE_WORDS = frozenset([b"number", b"emergency", b"nummeret", b"nummer", b"numero", b"numer", b"numeroni", b"cislo",
                          b"contato", b"contacto", b"contatto", b"kontakt", b"contact"])
 _WORD_AFTER = re.compile(r"[ \t]+[^\W\d_]")
-# Between an address and a number of one list: a comma or semicolon and a space, a pipe, or "or".
-_BETWEEN = r"[ \t]*[,;][ \t]+|[ \t]*\|[ \t]*|[ \t]+or[ \t]+"
+# Between an address and a number of one list: a comma or semicolon and a space, a pipe, a slash between spaces
+# (`details: ulker.ceyhun@brightpath.co / 0065 673 26 88`), or "or".
+_BETWEEN = r"[ \t]*[,;][ \t]+|[ \t]*\|[ \t]*|[ \t]+/[ \t]+|[ \t]+or[ \t]+"
 _BESIDE_AN_EMAIL = re.compile(
     rf"(?:{_EMAIL.pattern})(?:{_BETWEEN}|[ \t]+or[ \t]+(?:on|at)[ \t]+)(?P<after>{_NUMBER})"
     rf"|(?<![\w.+-])(?P<before>{_NUMBER})(?:{_BETWEEN})(?:{_EMAIL.pattern})"

@@ -1,5 +1,6 @@
 """Phones in a table's cells whose header does not name them (`capture/pii_phone_columns.py`), in a column of
-aligned text, after a key's `=`, and after the CJK words for a phone's number or a landline (`capture/pii_phones.py`)."""
+aligned text, after a key's `=`, after the CJK words for a phone's number or a landline and after a telephone sign
+(`capture/pii_phones.py`), and after an e-mail address and a slash (`capture/pii_phones_placed.py`)."""
 
 from __future__ import annotations
 
@@ -80,3 +81,21 @@ def test_a_phone_in_a_column_or_after_a_key_is_redacted(text: str, number: str) 
 )
 def test_a_number_that_is_part_of_an_id_or_an_amount_is_kept(text: str) -> None:
     assert _redacted(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Tak,\nPia\n☎ 7856 5493", "7856 5493"),
+        ("Антонина обычно дома после 17:00. ☎ 84942296169", "84942296169"),
+        ("Ceyhun's details: ulker.ceyhun@brightpath.co / 0065 673 26 88\n\nBest,\nFelix", "0065 673 26 88"),
+    ],
+)
+def test_a_number_after_a_telephone_sign_or_a_slash_after_an_email_is_redacted(text: str, number: str) -> None:
+    redacted = _redacted(text)
+    assert number not in redacted and "<PHONE>" in redacted, redacted
+
+
+@pytest.mark.parametrize("text", ["📞 2024-05-12 10:00", "see docs / 2024 release notes at a@example.com"])
+def test_a_date_after_a_telephone_sign_is_kept(text: str) -> None:
+    assert "<PHONE>" not in _redacted(text)
