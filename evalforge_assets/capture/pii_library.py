@@ -34,7 +34,7 @@ from evalforge_assets.capture.pii_csv_columns import find_table_cells
 from evalforge_assets.capture.pii_ibans import find_ibans
 from evalforge_assets.capture.pii_link_tokens import find_link_tokens
 from evalforge_assets.capture.pii_name_finders import name_candidates
-from evalforge_assets.capture.pii_named_fields import find_named_fields
+from evalforge_assets.capture.pii_named_fields import find_named_fields, find_phones_under_a_phone_key
 from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hold_national_id
 from evalforge_assets.capture.pii_pairs import find_credential_ids
 from evalforge_assets.capture.pii_password_files import find_answered_passwords, find_file_passwords
@@ -466,6 +466,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_table_cells(text)
     found += find_phone_cells(text)
     found += find_named_fields(text)  # gated inside: a literal search for `val`
+    found += find_phones_under_a_phone_key(text)  # gated inside: a `{` or a `[`
     found += find_inserted_values(text)  # gated inside: a literal search for INSERT
     found += name_candidates(text, shapes)
     found += find_credential_ids(text)  # gated inside: a `{` is one literal search

@@ -5,6 +5,10 @@ Forms, CRMs, dialogue systems and tool schemas store a field as a pair rather th
 `{"field": "first_name", "value": "Alícia"}`. The keyed finders (`pii_context`, `pii_names_keys`) see the key `value`,
 which names nothing; here the field's name decides, as it would as a key: a phone's (`phone`, `callback_number`) a
 phone-shaped value, a password's or a secret's the value whole, an address's a street line, a person's a name.
+
+So does a phone key over an object or a list of strings: `"phones": {"mobile": "…", "office": "8670806741"}` and
+`"phone_numbers": ["…", "…"]` hold phones under keys that name a line (`office`, `home`) or none at all; an
+object's other keys (`"sms": {"count": "1234567"}`) hold its metadata.
 """
 
 from __future__ import annotations
@@ -23,6 +27,33 @@ _NAMED_FIELD = re.compile(
     r"""(?P<field>[A-Za-z][\w.-]{1,40})["']?[ \t]*[,;]?[ \t]*["']?(?:value|val)["']?[ \t]*[:=][ \t]*"""
     r"""(?:"(?P<double>[^"\n]{1,200})"|'(?P<single>[^'\n]{1,200})')"""
 )
+
+
+# A key over an object or a list without nesting, and the quoted strings inside it.
+_KEY_OVER = re.compile(r"""["'](?P<key>[A-Za-z][\w.-]{1,40})["'][ \t]*:[ \t]*(?P<open>[{\[])(?P<body>[^{}\[\]]{1,2000})[}\]]""")
+_QUOTED = re.compile(
+    r"""(?:["'](?P<inner>[A-Za-z][\w.-]{0,30})["'][ \t]*:[ \t]*)?(?<![\w"'])["'](?P<value>[^"'\n]{1,60})["'](?![ \t]*:)""")
+# The keys a phone object files its numbers under: which line, not what the value is (`sent_at`, `count` are not).
+_LINE_KEYS = frozenset(["mobile", "office", "home", "work", "main", "primary", "secondary", "other", "personal",
+                        "business", "landline", "fax", "cell", "direct", "number", "value", "private", "emergency"])
+
+
+def find_phones_under_a_phone_key(text: str) -> Iterator[Candidate]:
+    """The phone-shaped strings inside an object or a list that a phone key holds (see the module's docstring)."""
+    if "{" not in text and "[" not in text:
+        return
+    for over in _KEY_OVER.finditer(text):
+        if key_kind(over.group("key")) != "PHONE":
+            continue
+        for quoted in _QUOTED.finditer(over.group("body")):
+            inner = quoted.group("inner")
+            if over.group("open") == "{" and (inner is None or (
+                    inner.lower() not in _LINE_KEYS and key_kind(inner) != "PHONE")):
+                continue
+            found = phone_value(quoted.group("value"))
+            if found is not None and sum(char.isdigit() for char in quoted.group("value")) >= 7:
+                start = over.start("body") + quoted.start("value")
+                yield "PHONE", start + found[0], start + found[1]
 
 
 def find_named_fields(text: str) -> Iterator[Candidate]:

@@ -148,7 +148,8 @@ MEASURED_LEAKS = {
 # Phones in a table's cells, in aligned columns, after a key's `=` and after the CJK words for a phone's number:
 # 4 8.99% -> 1.64%, 7 3.01% -> 0, 13 5.62% -> 0.83%, 15 2.19% -> 0.40%, 19 3.64% -> 2.55%. Passwords typed or written in
 # a text about one, and a Wi-Fi's with a bracket in it: 2, 3 and 19 fewer. Name-and-value pairs: phones 12 1.51% -> 0.82%.
-# A telephone sign before a number, a slash between an e-mail address and a number: phones 9 1.33% -> 0.36%.
+# A telephone sign before a number, a slash between an e-mail address and a number: phones 9 1.33% -> 0.36%. A phone
+# key over an object or a list, Italian `richiama al`: phones 8 2.34% -> 1.17%, 16 1.19% -> 1.13%, 17 1.23% -> 1.10%.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.016, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.005, "IBAN": 0.029, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
@@ -157,7 +158,7 @@ STRUCTURED = {
     pii_blind.BLIND5: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.005},
     pii_blind.BLIND6: {"PHONE": 0.006, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND7: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND8: {"PHONE": 0.024, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND8: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND9: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND10: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND11: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
@@ -166,7 +167,7 @@ STRUCTURED = {
     pii_blind.BLIND14: {"PHONE": 0.014, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND15: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND16: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND17: {"PHONE": 0.013, "IBAN": 0.0, "CREDIT_CARD": 0.006, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND17: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.006, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND18: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND19: {"PHONE": 0.026, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.005},
 }

@@ -1,4 +1,5 @@
-"""Values whose field another key names: name-and-value pairs (`capture/pii_named_fields.py`)."""
+"""Values whose field another key names: name-and-value pairs, and a phone key over an object or a list
+(`capture/pii_named_fields.py`)."""
 
 from __future__ import annotations
 
@@ -32,4 +33,22 @@ def test_a_value_is_read_by_its_fields_name(text: str, value: str, placeholder: 
     ],
 )
 def test_a_field_that_names_nothing_personal_is_kept(text: str) -> None:
+    assert redact_text(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ('{"phones": {"mobile": "+91 73992 59686", "office": "8670806741"}, "id": "12"}', "8670806741"),
+        ('{"phone_numbers": ["0612 345 678", "8670806741"], "count": 2}', "8670806741"),
+        ("[17:34] Ezio Adinolfi: sì, Ezio è malato, richiama al 37569306314", "37569306314"),
+    ],
+)
+def test_a_phone_under_a_phone_key_or_after_a_call_back_is_redacted(text: str, number: str) -> None:
+    redacted = redact_text(text, {})
+    assert number not in redacted and "<PHONE>" in redacted, redacted
+
+
+def test_a_phone_objects_metadata_is_kept() -> None:
+    text = '{"sms": {"sent_at": "2024-05-12T10:00:00Z", "count": "1234567"}}'
     assert redact_text(text, {}) == text
