@@ -159,19 +159,24 @@ def _row_cells(line: str, separator: str) -> list[tuple[int, int]]:
     return [(first + 1 + start, first + 1 + end) for start, end in _cells(line[first + 1 : last], separator)]
 
 
-def _header(line: str, next_line: str) -> tuple[str, list[str | None]] | None:
-    """The separator and the kind of each column, when `line` is a header with at least one column of interest.
-
-    A header's next line is a row with as many separators (or one with quoted cells, counted in full later)."""
+def header_cells(line: str, next_line: str, quoted_rows: bool = True) -> Iterator[tuple[str, list[str]]]:
+    """Each separator that makes `line` a table's header, with its cells: two or more key-like cells, and a next
+    line with as many separators (or, with `quoted_rows`, one with quoted cells, counted in full later)."""
     for separator in _SEPARATORS:
         count = line.count(separator)
-        if count < 1 or (next_line.count(separator) != count and '"' not in next_line):
+        if count < 1 or (next_line.count(separator) != count and not (quoted_rows and '"' in next_line)):
             continue
         cells = [line[start:end].strip() for start, end in _row_cells(line, separator)]
         if len(cells) >= 2 and all(_HEADER_CELL.fullmatch(cell) for cell in cells):
-            kinds = [column_kind(cell) for cell in cells]
-            if any(kinds):
-                return separator, kinds
+            yield separator, cells
+
+
+def _header(line: str, next_line: str) -> tuple[str, list[str | None]] | None:
+    """The separator and the kind of each column, when `line` is a header with at least one column of interest."""
+    for separator, cells in header_cells(line, next_line):
+        kinds = [column_kind(cell) for cell in cells]
+        if any(kinds):
+            return separator, kinds
     return None
 
 

@@ -30,9 +30,13 @@ _NAMED_FIELD = re.compile(
 
 
 # A key over an object or a list without nesting, and the quoted strings inside it.
-_KEY_OVER = re.compile(r"""["'](?P<key>[A-Za-z][\w.-]{1,40})["'][ \t]*:[ \t]*(?P<open>[{\[])(?P<body>[^{}\[\]]{1,2000})[}\]]""")
+_KEY_OVER = re.compile(
+    r"""["'](?P<key>[A-Za-z][\w.-]{1,40})["'][ \t]*:[ \t]*(?P<open>[{\[])(?P<body>[^{}\[\]]{1,2000})[}\]]"""
+)
 _QUOTED = re.compile(
-    r"""(?:["'](?P<inner>[A-Za-z][\w.-]{0,30})["'][ \t]*:[ \t]*)?(?<![\w"'])["'](?P<value>[^"'\n]{1,60})["'](?![ \t]*:)""")
+    r"""(?:["'](?P<inner>[A-Za-z][\w.-]{0,30})["'][ \t]*:[ \t]*)?"""
+    r"""(?<![\w"'])["'](?P<value>[^"'\n]{1,60})["'](?![ \t]*:)"""
+)
 # The keys a phone object files its numbers under: which line, not what the value is (`sent_at`, `count` are not).
 _LINE_KEYS = frozenset(["mobile", "office", "home", "work", "main", "primary", "secondary", "other", "personal",
                         "business", "landline", "fax", "cell", "direct", "number", "value", "private", "emergency"])

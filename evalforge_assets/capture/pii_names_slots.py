@@ -7,10 +7,10 @@ A to-do list, a batch of log lines or a generated list repeats one sentence with
     - send Philips Hue Starter Kit invite to penny sims
 
 When a found name ends its line, the two words before it (`invite to`, one of them no stop word) are that template's
-frame; another line that starts with the same word (after a bullet) and ends with the frame and one to three words of letters holds a
-name there too. The template is the evidence the words lack (`penny sims` is two English words),
-so what is read there is refused only when it cannot be a person: a stop word or a word no name holds (`the team`) unless it is a common given name (`penny`),
-or one word that is no given name (`ops`, `backend`).
+frame; another line that starts with the same word (after a bullet) and ends with the frame and one to three words
+of letters holds a name there too. The template is the evidence the words lack (`penny sims` is two English words),
+so what is read there is refused only when it cannot be a person: a stop word or a word no name holds (`the team`)
+unless it is a common given name (`penny`), or one word that is no given name (`ops`, `backend`).
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ chat app's export, whose turns carry a date and a time (`[07/04/2025, 19:40] Dur
 Bruno: ok`), is a transcript without a role: its speakers are the people who wrote. So is a conversation whose
 one-word speakers take turns, one of them a known given name (`rebeca: whats the wifi pw` / `aimée: Speak@1984` /
 `rebeca: ty`), however they are cased. A message of one turn led by its writer's name in lower case (`ana: pueden
-cargarlo a mi tarjeta …`) names its writer when that word is a known given name and no English word (`mark: …`, `june: …` stay) and
-a sentence of four words or more follows.
+cargarlo a mi tarjeta …`) names its writer when that word is a known given name and no English word (`mark: …`,
+`june: …` stay) and a sentence of four words or more follows.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ def _a_writer(speaker: str, message: str) -> bool:
     """A known given name in lower case that is no English word, no role, before a sentence of four words or more.
     Capitalised, the word before a colon that opens a text is a label in some language as often (`Stav:`)."""
     lowered = speaker.lower()
-    return (speaker == lowered and lowered not in _ROLES and lowered not in _NON_NAME_WORDS and _titled(speaker) in _given_names()
-            and not _a_word_not_a_name(speaker) and len(message.split()) >= 4)
+    return (speaker == lowered and lowered not in _ROLES and lowered not in _NON_NAME_WORDS
+            and _titled(speaker) in _given_names() and not _a_word_not_a_name(speaker) and len(message.split()) >= 4)
 
 
 # A chat app's export dates every turn (`[07/04/2025, 19:40] Name:`, `12/03/2024, 09:15 - Name:`).

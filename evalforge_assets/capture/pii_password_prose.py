@@ -67,7 +67,8 @@ _OLD_OR_NEW_ONE = re.compile(
     r"(?P<value>[^\s\"'“”‘’]{6,64})"
 )
 # What the user typed or wrote, in a text about a password (`I keep typing G+u8LCVHmOslTcNU for my Netflix account and
-# it says wrong password`, `Please never share passwords. You wrote "625MEH(e_ngJl" above`): a value with a letter, mixing two of capitals, small letters, digits and symbols, that is no word.
+# it says wrong password`, `Please never share passwords. You wrote "625MEH(e_ngJl" above`): a value with a letter,
+# mixing two of capitals, small letters, digits and symbols, that is no word.
 _TYPED = re.compile(
     r"(?i)(?<![^\W\d_])(?:typing|typed|type[ \t]+in|entering|entered|enter|put[ \t]+in|wrote|pasted)[ \t:]+"
     r"[\"'“‘]?(?P<value>[^\s\"'“”‘’]{6,64})"

@@ -78,7 +78,8 @@ _EMAIL = re.compile(
 # `e.johansen@kasparova-jezkova-s-r-.dk`): the name before the `@` is still a person's mailbox.
 _EMAIL_OR_MALFORMED = re.compile(
     rf"(?:{_EMAIL.pattern})"
-    r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9-]*\.)+[A-Za-z]{2,24}(?![A-Za-z0-9]|-[A-Za-z0-9-])"
+    r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9-]*\.)+[A-Za-z]{2,24}"
+    r"(?![A-Za-z0-9]|-[A-Za-z0-9-])"
 )
 # After `scheme://`: user:password@host. Only user:password is replaced; scheme, host and path stay readable.
 _URL_CREDENTIALS = re.compile(r"([^\s/?#@:\"'<>]*:[^\s/?#\"'<>]+)@(?=[^\s/?#@\"'<>])")

@@ -18,10 +18,9 @@ from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_csv_columns import (
     _DELIMITER_ROW,
-    _HEADER_CELL,
     _PHONE_CELL,
-    _SEPARATORS,
     _row_cells,
+    header_cells,
     may_hold_table,
 )
 from evalforge_assets.capture.pii_patterns import Candidate
@@ -29,19 +28,6 @@ from evalforge_assets.capture.pii_phones import DATE_OR_TIME, an_id_noun_before,
 
 _FEWEST_DIGITS = 7
 _KEY_JOINTS = re.compile(r"[_\-.]+")
-
-
-def _header(line: str, next_line: str) -> tuple[str, list[str]] | None:
-    """The separator and the cells of `line` when it is a table's header: two or more key-like cells, and a next
-    line with as many separators."""
-    for separator in _SEPARATORS:
-        count = line.count(separator)
-        if count < 1 or next_line.count(separator) != count:
-            continue
-        cells = [line[start:end].strip() for start, end in _row_cells(line, separator)]
-        if len(cells) >= 2 and all(_HEADER_CELL.fullmatch(cell) for cell in cells):
-            return separator, cells
-    return None
 
 
 def _tables(text: str) -> Iterator[tuple[list[str], list[list[tuple[int, int]]]]]:
@@ -52,7 +38,8 @@ def _tables(text: str) -> Iterator[tuple[list[str], list[list[tuple[int, int]]]]
         starts.append(starts[-1] + len(line) + 1)
     index = 0
     while index + 1 < len(lines):
-        found = _header(lines[index], lines[index + 1])
+        # The first separator that makes the line a header, whose next line has as many (no quoted cells here).
+        found = next(header_cells(lines[index], lines[index + 1], quoted_rows=False), None)
         if found is None:
             index += 1
             continue

@@ -215,7 +215,8 @@ _PHONE_WORDS = (
     "ringe meg på", "ringe mig på", "ringe til mig på", "nå mig på", "belde vanaf", "bel me op", "bel mij op",
     "bereikbaar op", "erreichbar unter", "unter der nummer", "a appelé du", "joignable au", "me joindre au",
     "mon numéro est", "llamó desde", "mi número es", "llámame al", "ligou do", "meu número é", "ha chiamato dal",
-    "il mio numero è", "chiamami al", "richiama al", "richiamare al", "mój numer to", "moje číslo je", "мені за номером", "мне по номеру",
+    "il mio numero è", "chiamami al", "richiama al", "richiamare al", "mój numer to", "moje číslo je",
+    "мені за номером", "мне по номеру",
     "ezen a számon", "numerosta", "numeroon", "numaram", "qua số", "nomor saya", "hubungi saya di",
     # A line of one's own or of a service ("My direct line is 5001.5325", "Mitt direktenummer er 98353896").
     "direct line", "direct dial", "hotline", "helpline", "direktenummer", "direktnummer", "durchwahl",

@@ -19,8 +19,9 @@ from evalforge_assets.capture.pii_shapes import Shapes
 _DIGITS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
            "seven": "7", "eight": "8", "nine": "9"}
 _REPEATS = {"double": 2, "triple": 3}
-_DIGIT = "(?:" + "|".join(_DIGITS) + ")"
-_TOKEN = rf"(?:(?:double|triple)[ \t]+)?{_DIGIT}"
+# One digit read out, as a pattern (`pii_spoken_emails` reads them after a name too).
+DIGIT_WORD = "(?:" + "|".join(_DIGITS) + ")"
+_TOKEN = rf"(?:(?:double|triple)[ \t]+)?{DIGIT_WORD}"
 _SPOKEN_NUMBER = re.compile(
     rf"(?i)(?<![\w'’-])(?:plus[ \t]+)?{_TOKEN}(?:[ \t]*[,-]?[ \t]+{_TOKEN}){{4,24}}(?![\w'’-])"
 )

@@ -18,6 +18,7 @@ import phonenumbers
 from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_spoken_digits import DIGIT_WORD
 
 _GENERIC_TLDS = (
     "com", "net", "org", "info", "io", "co", "biz", "edu", "gov", "mil", "app", "dev", "ai", "me", "xyz", "online",
@@ -28,7 +29,7 @@ _DOT = r"(?:[ \t]+dot[ \t]+|[ \t]*[(\[{<][ \t]*dot[ \t]*[)\]}>][ \t]*|\.)"
 _JOIN = r"(?:[ \t]+(?:dot|underscore|dash|hyphen)[ \t]+|[._-])"
 _WORD = r"[a-z0-9]+"
 # Digits read out after the name (`sabinakonecna six three at centrum dot cz`), as speech recognition writes them.
-_SPOKEN_DIGITS = r"(?:[ \t]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)){0,6}"
+_SPOKEN_DIGITS = rf"(?:[ \t]+{DIGIT_WORD}){{0,6}}"
 _TRAILING_DIGITS = re.compile(_SPOKEN_DIGITS + "$", re.IGNORECASE)
 _SPOKEN = re.compile(
     rf"(?i)(?<![\w.@-])(?P<local>{_WORD}(?:{_JOIN}{_WORD}){{0,4}}{_SPOKEN_DIGITS}){_AT}"

@@ -147,7 +147,8 @@ MEASURED_LEAKS = {
 # The other structured types, at most as measured (leak rate), so a change that lets more through fails here.
 # Phones in a table's cells, in aligned columns, after a key's `=` and after the CJK words for a phone's number:
 # 4 8.99% -> 1.64%, 7 3.01% -> 0, 13 5.62% -> 0.83%, 15 2.19% -> 0.40%, 19 3.64% -> 2.55%. Passwords typed or written in
-# a text about one, and a Wi-Fi's with a bracket in it: 2, 3 and 19 fewer. Name-and-value pairs: phones 12 1.51% -> 0.82%.
+# a text about one, and a Wi-Fi's with a bracket in it: 2, 3 and 19 fewer. Name-and-value pairs: phones 12 1.51% ->
+# 0.82%.
 # A telephone sign before a number, a slash between an e-mail address and a number: phones 9 1.33% -> 0.36%. A phone
 # key over an object or a list, Italian `richiama al`: phones 8 2.34% -> 1.17%, 16 1.19% -> 1.13%, 17 1.23% -> 1.10%.
 STRUCTURED = {
