@@ -129,13 +129,32 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
         if _joined_to_words(text, match.start(), match.end()):
             continue  # `我的订单2088933046还没有发货`: bare digits joined to a word are an order's or an account's id
         number = value.strip()
-        if not _phone_valid(number) or _PAIRS_BEYOND_A_PHONE.fullmatch(number) or _HOURS.fullmatch(number):
+        if not (_phone_valid(number) or _an_indian_mobile(text, match.start(), match.end(), number)):
+            continue
+        if _PAIRS_BEYOND_A_PHONE.fullmatch(number) or _HOURS.fullmatch(number):
             continue
         if _NATIONAL_GROUPS.fullmatch(number) and _a_register_before(text, match.start()):
             continue  # `RCS Paris B 812 345 678`: a register's number in a phone's groups
         if an_id_noun_before(text, match.start()):
             continue
         yield "PHONE", match.start(), match.end()
+
+
+# The letters of India's scripts, Devanagari to Malayalam: in a text written in one, ten bare digits that open with
+# 6 to 9 are an Indian mobile (`कृपया 9886567653 पर संपर्क करें`), which the plans tried for bare digits (the US's,
+# China's) do not accept.
+_INDIC_LETTER = re.compile(r"[\u0900-\u0d7f]")
+_INDIC_REACH = 80
+
+
+def _an_indian_mobile(text: str, start: int, end: int, number: str) -> bool:
+    """Whether `number` is ten digits of an Indian mobile with a letter of an Indian script near it."""
+    digits = "".join(char for char in number if char.isdigit())
+    if len(digits) != 10 or digits[0] not in "6789" or number.startswith(("+", "0", "(")):
+        return False
+    if _INDIC_LETTER.search(text, max(0, start - _INDIC_REACH), min(len(text), end + _INDIC_REACH)) is None:
+        return False
+    return phonenumbers.is_valid_number(phonenumbers.parse(digits, "IN"))
 
 
 # A word in capitals (`RCS Paris B 812 345 678`, `NIP 123 456 789`), a number word or an id's noun (`order 538 536
@@ -147,15 +166,15 @@ _REGISTER_BEFORE = re.compile(
 )
 # An id's noun just before a number that no phone word labels (`ISBN 0-306-40615-2`, `SKU 100-2345-678`, `Job
 # 8765432109 failed`, `Ref 2024/0012345`, `the meeting ID is 853 9938 5920`, a company's register number:
-# `Companies House no. 08123456`, `HRB 123456`): the number is that id, whatever
+# `Companies House no. 08123456`, `HRB 123456`, Hindi's `ऑर्डर संख्या 9886567653`): the number is that id, whatever
 # numbering plan would accept it. Not a caller's id, which is a phone number.
 _ID_BEFORE = re.compile(
     r"(?<![\w-])(?:(?i:isbn(?:-1[03])?|issn|ean(?:-13)?|upc|gtin|sku|asin|imei|iccid|job|ref|reference|order|"
     r"invoice|ticket|case|booking|tracking|shipment|parcel|transaction|txn|request|build|run|pid|offset|serial|"
     r"lot|batch|(?<!caller )(?<!caller_)id|pedido|commande|bestellung|bestellnummer|auftrag|rechnung|sendung|"
     r"factura|fattura|ordine|zamówienie|objednávka|заказ|companies[ \t]+house|company|registration|handelsregister|"
-    r"hrb|hra|kvk|abn|acn|crn)|PO|注文|订单|주문)"
-    r"(?:[ \t]*(?i:no|nr|n[º°]|number|num|#)\.?)?(?:[ \t]+is)?[ \t.:#°=]*\Z"
+    r"hrb|hra|kvk|abn|acn|crn)|PO|注文|订单|주문|ऑर्डर|आदेश|शिकायत|खाता|टिकट|बुकिंग|चालान|क्रमांक)"
+    r"(?:[ \t]*(?:(?i:no|nr|n[º°]|number|num|#)|संख्या|नंबर|नं)\.?)?(?:[ \t]+is)?[ \t.:#°=]*\Z"
 )
 # Six or more groups of two digits: lottery draws and codes; a phone written in pairs has four or five.
 _PAIRS_BEYOND_A_PHONE = re.compile(r"\d\d(?:[ .-]\d\d){5,}")

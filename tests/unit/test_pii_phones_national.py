@@ -92,3 +92,29 @@ def test_a_number_an_id_s_noun_names_is_no_phone(text: str) -> None:
 )
 def test_a_phone_beside_an_id_s_noun_is_still_a_phone(text: str, number: str) -> None:
     assert _phones(text) == [number]
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("ऊपर वाले पड़ोसी को भी यही समस्या है। कृपया 9886567653 पर संपर्क करें।", "9886567653"),
+        ("कुछ हो तो 98265 94057 पर कॉल करना", "98265 94057"),
+        ("আমাকে 7013109557 নম্বরে ফোন করুন", "7013109557"),
+    ],
+)
+def test_ten_digits_of_an_indian_mobile_in_an_indian_script_are_a_phone(text: str, number: str) -> None:
+    assert _phones(text) == [number]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the checksum 9886567653 matched",  # no Indian script near: the plans tried for bare digits decide
+        "ऑर्डर संख्या 9886567653 भेज दिया गया है",  # an order's number
+        "शिकायत संख्या: 9886567653",  # a complaint's number
+        "खाता नं. 9886567653 में पैसे जमा हुए",  # an account's number
+        "कृपया 1886567653 देखें",  # no Indian mobile (and no US number) opens with 1
+    ],
+)
+def test_ten_digits_an_indian_script_does_not_make_a_mobile_stay(text: str) -> None:
+    assert _phones(text) == []
