@@ -219,6 +219,9 @@ def _touches_letters(text: str, start: int, end: int) -> bool:
 # `sms.sent to=0042-192 5405`, `call me back at 1651752531`) or just before a Japanese, Chinese or Korean request to
 # call (`090-8918-8302に折り返し`): a phone number even when no numbering plan accepts it (generated data, numbers
 # written without their trunk prefix). Its digits are all that is needed: 7 to 15 of them, not a date or a version.
+# Cues that label a phone only when the number is written as one (`contact 233-74596`, `Kontakt: +47 412 34 567`):
+# bare digits after them are a record's id.
+_WEAK_CUES = ("contact", "kontakt")
 _PHONE_WORDS = (
     "phone", "telephone", "tel", "tél", "téléphone", "telefon", "telefono", "teléfono", "telefone", "telefoon",
     "puhelin", "τηλ", "τηλέφωνο", "телефон", "тел", "mobile", "mobil", "mobiel", "móvil", "movil", "cellulare",
@@ -235,7 +238,11 @@ _PHONE_WORDS = (
     "bereikbaar op", "erreichbar unter", "unter der nummer", "a appelé du", "joignable au", "me joindre au",
     "mon numéro est", "llamó desde", "mi número es", "llámame al", "ligou do", "meu número é", "ha chiamato dal",
     "il mio numero è", "chiamami al", "richiama al", "richiamare al", "mój numer to", "moje číslo je",
-    "мені за номером", "мне по номеру",
+    "мені за номером", "мне по номеру", "ligue para", "liguem para", "ligar para", "pediu retorno no", "ring på",
+    "ring til", "hívjanak", "hívjon", "hívjál", "pod nr", "pod numer", "cel", "моб", "мобильный", "мобільний",
+    "best number", "number on the account", "number on file",
+    # A record's word as much as a phone's: a CRM's `contact 48213377` is its id; see `_WEAK_CUES`.
+    *_WEAK_CUES,
     "ezen a számon", "numerosta", "numeroon", "numaram", "qua số", "nomor saya", "hubungi saya di",
     # A line of one's own or of a service ("My direct line is 5001.5325", "Mitt direktenummer er 98353896").
     "direct line", "direct dial", "hotline", "helpline", "direktenummer", "direktnummer", "durchwahl",
@@ -250,8 +257,8 @@ _PHONE_WORDS = (
     "☎", "☏", "✆", "📞", "📱",
 )
 _CUED_PHONE = re.compile(
-    r"(?<![A-Za-z0-9_-])(?i:" + phrase_alternation(_PHONE_WORDS)
-    + r")(?![^\W\d_])[^\d\n()\[\]{}<>#]{0,20}?(?<![A-Za-z0-9_.-])(?P<number>\+?\(?\d[\d ()./-]{5,20}\d)(?![\w.,/-][0-9A-Za-z]|\d)"
+    r"(?<![A-Za-z0-9_-])(?P<cue>(?i:" + phrase_alternation(_PHONE_WORDS)
+    + r"))(?![^\W\d_])[^\d\n()\[\]{}<>#]{0,20}?(?<![A-Za-z0-9_.-])(?P<number>\+?\(?\d[\d ()./-]{5,20}\d)(?![\w.,/-][0-9A-Za-z]|\d)"
 )
 _BEFORE_CJK_CALL = re.compile(
     r"(?<![\w.+-])(?P<number>\+?\d[\d ()-]{5,18}\d)[ \t]*(?:に|まで|へ|로|으로)?[ \t]*(?:折り返し|お電話|電話|回电|致电|전화|연락)"
@@ -266,18 +273,30 @@ _ASCII_PHONE_WORDS = frozenset(
     part.encode() for word in _PHONE_WORDS for part in re.split(r"[^a-z]+", word) if part and word.isascii())
 
 
+def _cues_at(text: str, positions: list[int]) -> Iterator[re.Match[str]]:
+    """`_CUED_PHONE.finditer(text)` where a cue can start: as with `finditer`, a position inside an earlier match is
+    not tried (`Contact: tel:+18937049258` is one match, not one a cue)."""
+    reached = 0
+    for position in positions:
+        if position >= reached and (match := _CUED_PHONE.match(text, position)) is not None:
+            reached = match.end()
+            yield match
+
+
 def find_cued_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
     """Numbers after a phone word (`_CUED_PHONE`) or before a CJK request to call. In ASCII text the pattern is
     matched only where a phone word starts in the letter view, not searched from every position."""
     if text.isascii() and shapes is not None:
-        matches: Iterator[re.Match[str]] = (
-            match for position in shapes.word_positions(shapes.words & _ASCII_PHONE_WORDS)
-            if (match := _CUED_PHONE.match(text, position)) is not None)
+        matches: Iterator[re.Match[str]] = _cues_at(text, shapes.word_positions(shapes.words & _ASCII_PHONE_WORDS))
     else:
         matches = itertools.chain(_CUED_PHONE.finditer(text), _BEFORE_CJK_CALL.finditer(text))
     for match in matches:
         number = match.group("number").rstrip(" (./-")
         digits = sum(char.isdigit() for char in number)
+        if (match.groupdict().get("cue") or "").lower() in _WEAK_CUES and number.isdigit():
+            continue
+        if an_id_noun_before(text, match.start("number")):
+            continue  # `Contact ID: 48213377`, `tel. order no 12345678`
         if (
             7 <= digits <= 15
             and not DATE_OR_TIME.search(number)

@@ -26,3 +26,32 @@ def test_a_number_the_words_call_a_phone_number_is_redacted(text: str) -> None:
 ])
 def test_other_numbers_near_those_words_stay(text: str) -> None:
     assert [match for match in find_pii(text) if match.entity == "PHONE"] == []
+
+
+def _phones(text: str) -> list[str]:
+    return [text[match.start:match.end] for match in find_pii(text) if match.entity == "PHONE"]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Olá Lourenço, ligue para 964945378 até às 23:03.", "964945378"),  # Portuguese "call"
+    ("A cliente Emma pediu retorno no 913 579 259 (protocolo JIRA-522098).", "913 579 259"),
+    ("Min ordre er ikke kommet. Ring på 86051934 eller skriv til mig.", "86051934"),  # Danish "call on"
+    ("Hívjanak a (79)/809-6399 számon.", "(79)/809-6399"),  # Hungarian "call"
+    ("Proszę o kontakt pod nr 888-628-994.", "888-628-994"),  # Polish "at number"
+    ("El Sr. Espejo dejó su cel 685367416 para la entrega.", "685367416"),  # Spanish "cell"
+    ("моб.: 89997759629, счёт FV/2025/70212", "89997759629"),  # Russian "mobile"
+    ("Joanne promised a roadmap call next week. Best number for him: 339050527.", "339050527"),
+    ("order #54720645 | qty 3 | contact 233-74596 | delivery 2025-12-01", "233-74596"),
+])
+def test_a_number_after_a_word_for_calling_or_a_mobile_is_a_phone(text: str, number: str) -> None:
+    assert _phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "CRM contact 48213377 updated",  # bare digits after `contact`: a record's id
+    "Contact ID: 48213377",  # an id's noun between the cue and the number
+    "kontakt nr 48213377",
+    "phone order 12345678 shipped",
+])
+def test_a_record_s_number_after_a_phone_word_stays(text: str) -> None:
+    assert _phones(text) == []
