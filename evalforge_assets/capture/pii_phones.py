@@ -240,7 +240,10 @@ _PHONE_WORDS = (
     "il mio numero è", "chiamami al", "richiama al", "richiamare al", "mój numer to", "moje číslo je",
     "мені за номером", "мне по номеру", "ligue para", "liguem para", "ligar para", "pediu retorno no", "ring på",
     "ring til", "hívjanak", "hívjon", "hívjál", "pod nr", "pod numer", "cel", "моб", "мобильный", "мобільний",
-    "best number", "number on the account", "number on file",
+    "best number", "number on the account", "number on file", "my new number", "devolver la llamada",
+    "llamada al", "localizarme en el", "localizar en el", "contattarmi al", "contattarci al", "contattateci al",
+    "ringt opp på", "ringes opp på", "ring opp på", "ringer deg på", "ringer dig på", "vi ringer", "fange mig på",
+    "по номеру", "перезвонить", "перезвоните",
     # A record's word as much as a phone's: a CRM's `contact 48213377` is its id; see `_WEAK_CUES`.
     *_WEAK_CUES,
     "ezen a számon", "numerosta", "numeroon", "numaram", "qua số", "nomor saya", "hubungi saya di",
@@ -258,8 +261,16 @@ _PHONE_WORDS = (
 )
 _CUED_PHONE = re.compile(
     r"(?<![A-Za-z0-9_-])(?P<cue>(?i:" + phrase_alternation(_PHONE_WORDS)
-    + r"))(?![^\W\d_])[^\d\n()\[\]{}<>#]{0,20}?(?<![A-Za-z0-9_.-])(?P<number>\+?\(?\d[\d ()./-]{5,20}\d)(?![\w.,/-][0-9A-Za-z]|\d)"
+    + r"))(?![^\W\d_])[^\d\n()\[\]{}<>#]{0,20}?(?<![A-Za-z0-9_.-])"
+    r"(?P<number>\+?\(?\d[\d ()./-]{5,20}\d(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?)(?![\w.,/-][0-9A-Za-z]|\d)"
 )
+# A number before the verb that asks for a call: German's `unter 0171 2345678 zurückrufen` and Turkish's `820 1 410
+# numarasından geri arayın` ("from the number ..."; not `numaralı`, "numbered", which an order is too).
+_BEFORE_A_CALL = re.compile(
+    r"(?<![\w.+#-])(?P<number>\+?\(?\d[\d ()/-]{5,18}\d)[ \t]+(?:(?i:zurückrufen|zurückzurufen|anrufen|anzurufen)\b"
+    r"|(?i:numarasından)(?![^\W\d_]))"
+)
+_ASCII_CALL_VERBS = frozenset([b"anrufen", b"anzurufen"])  # the ASCII words `_BEFORE_A_CALL` can end with
 _BEFORE_CJK_CALL = re.compile(
     r"(?<![\w.+-])(?P<number>\+?\d[\d ()-]{5,18}\d)[ \t]*(?:に|まで|へ|로|으로)?[ \t]*(?:折り返し|お電話|電話|回电|致电|전화|연락)"
 )
@@ -288,11 +299,14 @@ def find_cued_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candid
     matched only where a phone word starts in the letter view, not searched from every position."""
     if text.isascii() and shapes is not None:
         matches: Iterator[re.Match[str]] = _cues_at(text, shapes.word_positions(shapes.words & _ASCII_PHONE_WORDS))
+        if shapes.words & _ASCII_CALL_VERBS:
+            matches = itertools.chain(matches, _BEFORE_A_CALL.finditer(text))
     else:
-        matches = itertools.chain(_CUED_PHONE.finditer(text), _BEFORE_CJK_CALL.finditer(text))
+        matches = itertools.chain(
+            _CUED_PHONE.finditer(text), _BEFORE_CJK_CALL.finditer(text), _BEFORE_A_CALL.finditer(text))
     for match in matches:
         number = match.group("number").rstrip(" (./-")
-        digits = sum(char.isdigit() for char in number)
+        digits = sum(char.isdigit() for char in _EXTENSION.split(number)[0])
         if (match.groupdict().get("cue") or "").lower() in _WEAK_CUES and number.isdigit():
             continue
         if an_id_noun_before(text, match.start("number")):

@@ -154,16 +154,18 @@ MEASURED_LEAKS = {
 # Ten bare digits of an Indian mobile in an Indian script's text: phones 19 2.55% -> 1.82%. Words for calling
 # (`ligue para`, `ring på`, `hívjanak`, `pod nr`), `cel`, `моб.`, `best number`, a written number after `contact`:
 # phones 3 0.25% -> 0, 4 1.64% -> 1.32%, 5 0.67% -> 0.57%, 8 1.17% -> 0.70%, 10 0.30% -> 0, 13 0.83% -> 0.18%,
-# 14 1.39% -> 0.80%.
+# 14 1.39% -> 0.80%. More requests to call (`devolver la llamada al`, `contattarmi al`, `по номеру`), a number
+# before German's `anrufen` or Turkish's `numarasından`, an extension after a cued number: phones 1 1.57% -> 0.67%,
+# 5 0.57% -> 0.10%, 6 0.54% -> 0.47%, 8 0.70% -> 0.47%, 16 1.13% -> 1.06%, 17 1.10% -> 0.96%.
 STRUCTURED = {
-    pii_blind.BLIND1: {"PHONE": 0.016, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND1: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.005, "IBAN": 0.029, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND3: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND4: {"PHONE": 0.014, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND5: {"PHONE": 0.006, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.005},
-    pii_blind.BLIND6: {"PHONE": 0.006, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND5: {"PHONE": 0.001, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.005},
+    pii_blind.BLIND6: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND7: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND8: {"PHONE": 0.008, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND8: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND9: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND10: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND11: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
@@ -171,8 +173,8 @@ STRUCTURED = {
     pii_blind.BLIND13: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND14: {"PHONE": 0.008, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND15: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND16: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND17: {"PHONE": 0.012, "IBAN": 0.0, "CREDIT_CARD": 0.006, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND16: {"PHONE": 0.011, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND17: {"PHONE": 0.01, "IBAN": 0.0, "CREDIT_CARD": 0.006, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND18: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND19: {"PHONE": 0.019, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.005},
 }

@@ -55,3 +55,26 @@ def test_a_number_after_a_word_for_calling_or_a_mobile_is_a_phone(text: str, num
 ])
 def test_a_record_s_number_after_a_phone_word_stays(text: str) -> None:
     assert _phones(text) == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Könnte mich bitte jemand unter 00960313798 zurückrufen?", "00960313798"),  # the number before the verb
+    ("Bitte unter 0171 2345678 anrufen", "0171 2345678"),
+    ("Lütfen beni 820 1 410 numarasından geri arayın.", "820 1 410"),
+    ("¿Alguien me puede devolver la llamada al 1-106-815-9190x82722?", "1-106-815-9190x82722"),  # and its extension
+    ("Berit ønsker å bli ringt opp på 90088840.", "90088840"),
+    ("Potete contattarmi al 3902222531 oppure via mail.", "3902222531"),
+    ("Шилова просит перезвонить по номеру 89525512990.", "89525512990"),
+    ("Me pueden localizar en el 693890325 o por correo.", "693890325"),
+    ("my new number is 1-005-407-1944, please update it", "1-005-407-1944"),
+])
+def test_a_number_a_request_to_call_names_is_a_phone(text: str, number: str) -> None:
+    assert _phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "#9415316 numaralı siparişinizle ilgili mesajınız için teşekkürler",  # "numbered": an order
+    "Bestellung 12345678 anrufen",  # an order's noun before the number
+])
+def test_a_numbered_thing_before_a_verb_stays(text: str) -> None:
+    assert _phones(text) == []
