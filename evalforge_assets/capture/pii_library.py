@@ -31,6 +31,7 @@ from evalforge_assets.capture.pii_address_stacked import find_stacked_streets
 from evalforge_assets.capture.pii_address_vcard import find_vcard_streets
 from evalforge_assets.capture.pii_context import context_candidates, several_of_each_case_and_digits
 from evalforge_assets.capture.pii_csv_columns import find_table_cells
+from evalforge_assets.capture.pii_hl7 import find_hl7_fields
 from evalforge_assets.capture.pii_ibans import find_ibans
 from evalforge_assets.capture.pii_link_tokens import find_link_tokens
 from evalforge_assets.capture.pii_name_finders import name_candidates
@@ -458,6 +459,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_answered_addresses(text)
     found += find_stacked_streets(text)
     found += find_vcard_streets(text)  # gated inside: a literal search for ADR
+    found += find_hl7_fields(text)  # gated inside: literal searches for the segments it reads (`PID|`)
     found += find_placed_phones(text, shapes)
     if shapes.number_run:  # room for eight digits with a phone's separators
         found += find_reported_calls(text)

@@ -95,26 +95,28 @@ from tests.corpora import pii_blind, pii_foreign
 # A name in an XML element under a person's tag, the writer's name in lower case leading a one-turn message, then the
 # model retrained: names 5 6.18% -> 5.94%, 18 14.63% -> 14.56%, 11 15.30% -> 15.35%; negatives 11 4.83% -> 4.86%, 17
 # 4.57% -> 4.60%, 18 3.15% -> 3.18% (the retrain and one lower-case writer).
+# An HL7 v2 message's people, streets and phones by field position, then the model retrained: names 6 6.55% -> 6.08%,
+# 17 14.35% -> 14.13%, 11 15.35% -> 15.45%, 12 15.36% -> 15.45%; streets 6 3.57% -> 3.15%; the rest within 0.1 point.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.028, 0.003),
     pii_blind.BLIND2: (0.014, 0.032, 0.016),
     pii_blind.BLIND3: (0.038, 0.016, 0.012),
     pii_blind.BLIND4: (0.048, 0.013, 0.017),
-    pii_blind.BLIND5: (0.06, 0.05, 0.012),
-    pii_blind.BLIND6: (0.066, 0.036, 0.028),
+    pii_blind.BLIND5: (0.06, 0.049, 0.012),
+    pii_blind.BLIND6: (0.061, 0.032, 0.028),
     pii_blind.BLIND7: (0.045, 0.039, 0.006),
     pii_blind.BLIND8: (0.081, 0.016, 0.016),
     pii_blind.BLIND9: (0.049, 0.023, 0.017),
-    pii_blind.BLIND10: (0.027, 0.01, 0.007),
-    pii_blind.BLIND11: (0.154, 0.04, 0.049),
-    pii_blind.BLIND12: (0.154, 0.037, 0.02),
+    pii_blind.BLIND10: (0.026, 0.01, 0.007),
+    pii_blind.BLIND11: (0.155, 0.038, 0.049),
+    pii_blind.BLIND12: (0.155, 0.037, 0.02),
     pii_blind.BLIND13: (0.126, 0.049, 0.032),
-    pii_blind.BLIND14: (0.133, 0.071, 0.026),
-    pii_blind.BLIND15: (0.113, 0.026, 0.044),
+    pii_blind.BLIND14: (0.134, 0.071, 0.026),
+    pii_blind.BLIND15: (0.113, 0.026, 0.045),
     pii_blind.BLIND16: (0.074, 0.122, 0.074),
-    pii_blind.BLIND17: (0.144, 0.073, 0.047),
+    pii_blind.BLIND17: (0.142, 0.073, 0.047),
     pii_blind.BLIND18: (0.146, 0.034, 0.032),
-    pii_blind.BLIND19: (0.271, 0.17, 0.088),
+    pii_blind.BLIND19: (0.27, 0.17, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
@@ -156,14 +158,15 @@ MEASURED_LEAKS = {
 # phones 3 0.25% -> 0, 4 1.64% -> 1.32%, 5 0.67% -> 0.57%, 8 1.17% -> 0.70%, 10 0.30% -> 0, 13 0.83% -> 0.18%,
 # 14 1.39% -> 0.80%. More requests to call (`devolver la llamada al`, `contattarmi al`, `по номеру`), a number
 # before German's `anrufen` or Turkish's `numarasından`, an extension after a cued number: phones 1 1.57% -> 0.67%,
-# 5 0.57% -> 0.10%, 6 0.54% -> 0.47%, 8 0.70% -> 0.47%, 16 1.13% -> 1.06%, 17 1.10% -> 0.96%.
+# 5 0.57% -> 0.10%, 6 0.54% -> 0.47%, 8 0.70% -> 0.47%, 16 1.13% -> 1.06%, 17 1.10% -> 0.96%. HL7 phone fields: 6
+# 0.47% -> 0.34%.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.005, "IBAN": 0.029, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND3: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND4: {"PHONE": 0.014, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND5: {"PHONE": 0.001, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.005},
-    pii_blind.BLIND6: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND6: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND7: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND8: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND9: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
