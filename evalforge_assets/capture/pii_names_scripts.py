@@ -70,6 +70,9 @@ _ANY_CYRILLIC = re.compile("[А-ЯЁІЇЄҐЎ]")
 _KANA_CHAR = re.compile(f"[{_KANA}]")
 _EAST_ASIAN_LETTER = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]")
 _PATH_SEPARATORS = ("/", "\\")
+# A script's word for "number": a run holding one labels a number (`رقم الطلب 12345678`, `מספר הזמנה`, `ऑर्डर
+# संख्या`), and no name holds one.
+_NUMBER_WORDS = frozenset(["رقم", "الرقم", "מספר", "संख्या", "नंबर", "नम्बर", "क्रमांक", "شماره", "เลขที่", "หมายเลข"])
 # Russian, Ukrainian and Belarusian names carry a patronymic (Эдгарович, Антоновна, Іванівна): two or three
 # capitalised Cyrillic words, one of them a patronymic, are a name in any text.
 _CYR_WORD = r"[А-ЯЁІЇЄҐЎ][а-яёіїєґў'’-]+"
@@ -104,7 +107,8 @@ def find_script_names(text: str) -> Iterator[Candidate]:
     if spaced:
         for pattern in _SPACED_RUNS:
             for match in pattern.finditer(text):
-                if _stands_alone(text, match.start(), match.end(), _EAST_ASIAN_LETTER):
+                if (_stands_alone(text, match.start(), match.end(), _EAST_ASIAN_LETTER)
+                        and not _a_key(match.group()) and not _NUMBER_WORDS.intersection(match.group().split())):
                     yield "PERSON", match.start(), match.end()
     if cjk:
         for match in _CJK_RUN.finditer(text):

@@ -244,6 +244,11 @@ _PHONE_WORDS = (
     "llamada al", "localizarme en el", "localizar en el", "contattarmi al", "contattarci al", "contattateci al",
     "ringt opp på", "ringes opp på", "ring opp på", "ringer deg på", "ringer dig på", "vi ringer", "fange mig på",
     "по номеру", "перезвонить", "перезвоните",
+    # Scripts of their own: Arabic, Persian, Hebrew, Hindi, Thai, Vietnamese (`رقم الجوال`, `המספר שלי`, `मेरा नंबर`).
+    "هاتف", "هاتفي", "الهاتف", "جوال", "جوالي", "الجوال", "موبايل", "رقم الهاتف", "رقم الجوال", "رقمي", "اتصل بي على",
+    "تلفن", "شماره تماس", "شماره تلفن", "شماره موبایل", "موبایل", "טלפון", "נייד", "המספר שלי", "מספר טלפון",
+    "מספר הטלפון", "फ़ोन", "फोन", "मोबाइल", "मेरा नंबर", "मेरा नम्बर", "संपर्क नंबर", "फ़ोन नंबर", "फोन नंबर",
+    "मोबाइल नंबर", "โทร", "เบอร์", "เบอร์โทร", "โทรศัพท์", "số điện thoại", "điện thoại", "sđt", "số của tôi",
     # A record's word as much as a phone's: a CRM's `contact 48213377` is its id; see `_WEAK_CUES`.
     *_WEAK_CUES,
     "ezen a számon", "numerosta", "numeroon", "numaram", "qua số", "nomor saya", "hubungi saya di",

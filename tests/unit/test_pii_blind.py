@@ -159,7 +159,7 @@ MEASURED_LEAKS = {
 # 14 1.39% -> 0.80%. More requests to call (`devolver la llamada al`, `contattarmi al`, `по номеру`), a number
 # before German's `anrufen` or Turkish's `numarasından`, an extension after a cued number: phones 1 1.57% -> 0.67%,
 # 5 0.57% -> 0.10%, 6 0.54% -> 0.47%, 8 0.70% -> 0.47%, 16 1.13% -> 1.06%, 17 1.10% -> 0.96%. HL7 phone fields: 6
-# 0.47% -> 0.34%.
+# 0.47% -> 0.34%. Phone words of Arabic, Persian, Hebrew, Hindi, Thai and Vietnamese: phones 12 0.82% -> 0.55%.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.005, "IBAN": 0.029, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
@@ -172,7 +172,7 @@ STRUCTURED = {
     pii_blind.BLIND9: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND10: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND11: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND12: {"PHONE": 0.009, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND12: {"PHONE": 0.006, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND13: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND14: {"PHONE": 0.008, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND15: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},

@@ -79,3 +79,13 @@ def test_a_name_of_another_script_stands_alone_in_east_asian_text(text: str, nam
 def test_east_asian_text_of_one_script_is_no_name() -> None:
     text = "本日のメンテナンスは午後十時から午前二時まで行います。ご不便をおかけします。"
     assert redact_text(text, {}) == text
+
+
+@pytest.mark.parametrize("text", [
+    "رقم الطلب 12345678",  # "order number": a short text of one script, whose two words name a field
+    "מספר הזמנה 12345678",
+    "ऑर्डर संख्या 12345",
+    "رقم الجوال: 0551234567",  # "mobile number": a key's words
+])
+def test_the_words_that_label_a_number_are_no_name(text: str) -> None:
+    assert [match for match in find_pii(text) if match.entity == "PERSON"] == []

@@ -78,3 +78,14 @@ def test_a_number_a_request_to_call_names_is_a_phone(text: str, number: str) -> 
 ])
 def test_a_numbered_thing_before_a_verb_stays(text: str) -> None:
     assert _phones(text) == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("[00:19] מתקשר: המספר שלי 97 250 121 0790", "97 250 121 0790"),  # Hebrew "my number"
+    ("कॉलर: मेरा नंबर 91 91 77 59 74 18", "91 91 77 59 74 18"),  # Hindi "my number"
+    ("رقم الجوال: 0551234567", "0551234567"),
+    ("โทร 081-234-5678", "081-234-5678"),
+    ("số điện thoại 0912 345 678", "0912 345 678"),
+])
+def test_the_phone_words_of_scripts_without_latin_letters_are_cues(text: str, number: str) -> None:
+    assert _phones(text) == [number]
