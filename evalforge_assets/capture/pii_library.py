@@ -40,7 +40,7 @@ from evalforge_assets.capture.pii_national_ids import find_national_ids, may_hol
 from evalforge_assets.capture.pii_pairs import find_credential_ids
 from evalforge_assets.capture.pii_password_files import find_answered_passwords, find_file_passwords
 from evalforge_assets.capture.pii_patterns import CSV_CARD_FIELD, GDS_CARD_FIELD, Candidate
-from evalforge_assets.capture.pii_phone_columns import find_phone_cells
+from evalforge_assets.capture.pii_phone_columns import find_contact_column_phones, find_phone_cells
 from evalforge_assets.capture.pii_phones import DATE_OR_TIME, find_cued_phones, find_phones
 from evalforge_assets.capture.pii_phones_placed import find_placed_phones
 from evalforge_assets.capture.pii_phones_reported import find_reported_calls
@@ -467,6 +467,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_spoken_streets(text, shapes)  # gated inside: a number word among the words
     found += find_table_cells(text)
     found += find_phone_cells(text)
+    found += find_contact_column_phones(text)  # gated inside: an `@`
     found += find_named_fields(text)  # gated inside: a literal search for `val`
     found += find_phones_under_a_phone_key(text)  # gated inside: a `{` or a `[`
     found += find_inserted_values(text)  # gated inside: a literal search for INSERT

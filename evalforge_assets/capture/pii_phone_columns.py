@@ -9,6 +9,10 @@ they are shaped like one (seven digits or more with a phone's separators), since
 in blocks not yet allocated (`0926-602036`) that are still someone's number in an export.
 
 A column whose header names an id (`call_id`, `order number`, `ticket`) is not read: its numbers are that id.
+
+Rows of cells with no header at all (`| CASE-3330105 | Ludvig Henriksen | 44287569 | Bech A/S |` over `| INC8081945 |
+Esben Eriksen | esben_eriksen@icloud.com | Larsen A/S |`) are read by column too: a column where another row holds an
+e-mail address alone in its cell lists the contacts' details, and a cell of it shaped like a phone is one.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_phones import DATE_OR_TIME, an_id_noun_before, find_phones
 
 _FEWEST_DIGITS = 7
+_ROW_SEPARATORS = ("|", "\t")
+_EMAIL_CELL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _KEY_JOINTS = re.compile(r"[_\-.]+")
 
 
@@ -94,3 +100,39 @@ def find_phone_cells(text: str) -> Iterator[Candidate]:
                 phones = [cell for cell in cells if cell in read or _shaped_like_a_phone(text[slice(*cell)])]
             for start, end in phones:
                 yield "PHONE", start, end
+
+
+def _rows(text: str, separator: str) -> Iterator[list[list[tuple[int, int]]]]:
+    """Each run of two lines or more holding as many `separator`s (two or more), as the places of their cells."""
+    run: list[list[tuple[int, int]]] = []
+    count, position = 0, 0
+    for line in text.split("\n"):
+        if not _DELIMITER_ROW.fullmatch(line):
+            here = line.count(separator)
+            if here < 2 or here != count:
+                if len(run) >= 2:
+                    yield run
+                run, count = [], here
+            if here >= 2:
+                run.append([(position + start, position + end) for start, end in _row_cells(line, separator)])
+        position += len(line) + 1
+    if len(run) >= 2:
+        yield run
+
+
+def find_contact_column_phones(text: str) -> Iterator[Candidate]:
+    """PHONE candidates for phone-shaped cells in a column of rows that also holds an e-mail address alone in its
+    cell (see the module's docstring)."""
+    if "@" not in text or not may_hold_table(text):
+        return
+    for separator in _ROW_SEPARATORS:
+        if separator not in text:
+            continue
+        for rows in _rows(text, separator):
+            for column in range(min(len(row) for row in rows)):
+                cells = [_stripped(text, *row[column]) for row in rows]
+                if not any(_EMAIL_CELL.fullmatch(text, start, end) for start, end in cells):
+                    continue
+                for start, end in cells:
+                    if _shaped_like_a_phone(text[start:end]):
+                        yield "PHONE", start, end

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from evalforge_assets.capture.pii import redact_text
+from evalforge_assets.capture.pii_phone_columns import find_contact_column_phones
 
 _CALL_LOG = (
     "call_id,from,to,duration_s,disposition\n"
@@ -99,3 +100,24 @@ def test_a_number_after_a_telephone_sign_or_a_slash_after_an_email_is_redacted(t
 @pytest.mark.parametrize("text", ["📞 2024-05-12 10:00", "see docs / 2024 release notes at a@example.com"])
 def test_a_date_after_a_telephone_sign_is_kept(text: str) -> None:
     assert "<PHONE>" not in _redacted(text)
+
+
+def test_a_phone_shaped_cell_in_a_column_of_contact_details_is_a_phone() -> None:
+    """Rows with no header: the column where another row holds an e-mail address lists the contacts' details."""
+    text = (
+        "| CASE-3330105 | Ludvig Henriksen | 44287569 | Bech A/S |\n"
+        "| INC8081945 | Esben Eriksen | esben_eriksen@icloud.com | Larsen A/S |"
+    )
+    assert [text[start:end] for _, start, end in find_contact_column_phones(text)] == ["44287569"]
+    tabbed = "0026792427\teila@example.fi\tTmi\nirene@example.fi\t(351) 293 024 337\tLda"
+    assert [tabbed[start:end] for _, start, end in find_contact_column_phones(tabbed)] == [
+        "0026792427", "(351) 293 024 337"]
+
+
+@pytest.mark.parametrize("text", [
+    "| 12345678 | Ludvig | 1 |\n| 87654321 | Esben | 2 |",  # no e-mail address in the column: an id's column
+    "| 12345678 | reach me at ludvig@example.com |\n| 87654321 | Esben |",  # the address does not fill its cell
+    "id 12345678 for ludvig@example.com\nid 87654321",  # no rows of cells
+])
+def test_numbers_beside_no_column_of_addresses_stay(text: str) -> None:
+    assert list(find_contact_column_phones(text)) == []
