@@ -101,7 +101,11 @@ def _decoded_if_hiding(original: str, decoded: str, redact: Redactor, counts: di
 def _form_value_if_hiding(original: str, redact: Redactor, counts: dict[str, int] | None) -> str:
     """A form-encoded value decoded (`+` a space) when that shows a finding the value as written does not hide: a
     base64 secret holds `+` too (`AWS_SECRET_ACCESS_KEY=Vq+OVUrB…`), and read with spaces it would be cut in two."""
-    return _decoded_if_hiding(original, unquote_plus(original), redact, counts, unless_written_hides=True)
+    # A value's first `+` before a digit is a phone's international prefix written as it is (`phone=+91+87200+37618`):
+    # as a space it would open the value with nothing.
+    kept_plus = original[:1] == "+" and original[1:2].isdigit()
+    decoded = "+" + unquote_plus(original[1:]) if kept_plus else unquote_plus(original)
+    return _decoded_if_hiding(original, decoded, redact, counts, unless_written_hides=True)
 
 
 def _unescaped_if_hiding(match: re.Match[str], redact: Redactor, counts: dict[str, int] | None) -> str:

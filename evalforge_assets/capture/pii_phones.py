@@ -128,16 +128,18 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
             continue  # the tail of an IBAN-shaped number whose checksum failed
         if _joined_to_words(text, match.start(), match.end()):
             continue  # `我的订单2088933046还没有发货`: bare digits joined to a word are an order's or an account's id
-        number = value.strip()
-        if not (_phone_valid(number) or _an_indian_mobile(text, match.start(), match.end(), number)):
+        number, start = value.strip(), match.start()
+        if number.startswith("(") and ")" not in number:
+            number, start = number[1:], start + 1  # a bracket around the number (`(93 819 24 35 x4165)`)
+        if not (_phone_valid(number) or _an_indian_mobile(text, start, match.end(), number)):
             continue
         if _PAIRS_BEYOND_A_PHONE.fullmatch(number) or _HOURS.fullmatch(number):
             continue
-        if _NATIONAL_GROUPS.fullmatch(number) and _a_register_before(text, match.start()):
+        if _NATIONAL_GROUPS.fullmatch(number) and _a_register_before(text, start):
             continue  # `RCS Paris B 812 345 678`: a register's number in a phone's groups
-        if an_id_noun_before(text, match.start()):
+        if an_id_noun_before(text, start):
             continue
-        yield "PHONE", match.start(), match.end()
+        yield "PHONE", start, match.end()
 
 
 # The letters of India's scripts, Devanagari to Malayalam: in a text written in one, ten bare digits that open with
@@ -219,9 +221,9 @@ def _touches_letters(text: str, start: int, end: int) -> bool:
 # `sms.sent to=0042-192 5405`, `call me back at 1651752531`) or just before a Japanese, Chinese or Korean request to
 # call (`090-8918-8302に折り返し`): a phone number even when no numbering plan accepts it (generated data, numbers
 # written without their trunk prefix). Its digits are all that is needed: 7 to 15 of them, not a date or a version.
-# Cues that label a phone only when the number is written as one (`contact 233-74596`, `Kontakt: +47 412 34 567`):
-# bare digits after them are a record's id.
-_WEAK_CUES = ("contact", "kontakt")
+# Cues that label a phone only when the number is written as one (`contact 233-74596`, `Office 8152 7873`) or opens
+# with a trunk's 0: other bare digits after them are a record's id (`contact 48213377`, `office 1234567`).
+_WEAK_CUES = ("contact", "kontakt", "office")
 _PHONE_WORDS = (
     "phone", "telephone", "tel", "tél", "téléphone", "telefon", "telefono", "teléfono", "telefone", "telefoon",
     "puhelin", "τηλ", "τηλέφωνο", "телефон", "тел", "mobile", "mobil", "mobiel", "móvil", "movil", "cellulare",
@@ -245,6 +247,9 @@ _PHONE_WORDS = (
     "ringt opp på", "ringes opp på", "ring opp på", "ringer deg på", "ringer dig på", "vi ringer", "fange mig på",
     "по номеру", "перезвонить", "перезвоните",
     # Scripts of their own: Arabic, Persian, Hebrew, Hindi, Thai, Vietnamese (`رقم الجوال`, `המספר שלי`, `मेरा नंबर`).
+    "ping me at", "ping me on", "appelle", "appelez", "appeler", "marquen al", "marca al", "márcame al",
+    "llama al", "llamen al", "llámenme al", "gọi", "gọi cho", "gọi số", "зателефонуйте", "geri arama", "ctcm", "ctch",
+    "ctcb", "ctcp",
     "هاتف", "هاتفي", "الهاتف", "جوال", "جوالي", "الجوال", "موبايل", "رقم الهاتف", "رقم الجوال", "رقمي", "اتصل بي على",
     "تلفن", "شماره تماس", "شماره تلفن", "شماره موبایل", "موبایل", "טלפון", "נייד", "המספר שלי", "מספר טלפון",
     "מספר הטלפון", "फ़ोन", "फोन", "मोबाइल", "मेरा नंबर", "मेरा नम्बर", "संपर्क नंबर", "फ़ोन नंबर", "फोन नंबर",
@@ -273,7 +278,7 @@ _CUED_PHONE = re.compile(
 # numarasından geri arayın` ("from the number ..."; not `numaralı`, "numbered", which an order is too).
 _BEFORE_A_CALL = re.compile(
     r"(?<![\w.+#-])(?P<number>\+?\(?\d[\d ()/-]{5,18}\d)[ \t]+(?:(?i:zurückrufen|zurückzurufen|anrufen|anzurufen)\b"
-    r"|(?i:numarasından)(?![^\W\d_]))"
+    r"|(?i:numarasından|számról|számon)(?![^\W\d_]))"
 )
 _ASCII_CALL_VERBS = frozenset([b"anrufen", b"anzurufen"])  # the ASCII words `_BEFORE_A_CALL` can end with
 _BEFORE_CJK_CALL = re.compile(
@@ -312,10 +317,13 @@ def find_cued_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candid
     for match in matches:
         number = match.group("number").rstrip(" (./-")
         digits = sum(char.isdigit() for char in _EXTENSION.split(number)[0])
-        if (match.groupdict().get("cue") or "").lower() in _WEAK_CUES and number.isdigit():
+        cue = (match.groupdict().get("cue") or "").lower()
+        if cue in _WEAK_CUES and number.isdigit() and number[0] != "0":
             continue
         if an_id_noun_before(text, match.start("number")):
             continue  # `Contact ID: 48213377`, `tel. order no 12345678`
+        if cue == "office" and _NATIONAL_GROUPS.fullmatch(number) and _a_register_before(text, match.start("number")):
+            continue  # `Registered office: RCS Paris B 812 345 678`: a company's office, and its register's number
         if (
             7 <= digits <= 15
             and not DATE_OR_TIME.search(number)

@@ -97,6 +97,14 @@ def test_a_form_encoded_address_in_a_query_string_is_decoded_and_redacted() -> N
     assert redact_text("GET /search?q=how+to+reset+password&lang=en", {}) == "GET /search?q=how+to+reset+password&lang=en"
 
 
+def test_a_form_value_s_first_plus_before_a_digit_stays_a_phone_s_prefix() -> None:
+    """`phone=+91+87200+37618`: the other `+` are spaces, the first opens an international number."""
+    text = 'POST /contact form_data="name=Roy+Cox&phone=+91+87200+37618&message=Need+a+quote" ip=1'
+    redacted = redact_text(text, {})
+    assert "&phone=<PHONE>&message=" in redacted and "87200" not in redacted
+    assert redact_text("GET /calc?q=+1+2+3&x=a+b", {}) == "GET /calc?q=+1+2+3&x=a+b"
+
+
 def test_a_base64_secret_with_a_plus_is_not_read_as_a_form_value() -> None:
     """A value that already hides a finding as written is not decoded: `+` in base64 is no space."""
     text = "export AWS_SECRET_ACCESS_KEY=Vq+OVUrBm8BrzXXNYdj4oLx4OqoMdqUUowv3NC4O"

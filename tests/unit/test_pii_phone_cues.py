@@ -89,3 +89,28 @@ def test_a_numbered_thing_before_a_verb_stays(text: str) -> None:
 ])
 def test_the_phone_words_of_scripts_without_latin_letters_are_cues(text: str, number: str) -> None:
     assert _phones(text) == [number]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("ok so tell yutika to ping me at 5609827875 once the deploy is done", "5609827875"),
+    ("si personne répond appelle édith au 7915901544, le code wifi", "7915901544"),  # French "call"
+    ("el timbre no sirve asi q marquen al 5572767 jaja", "5572767"),  # Spanish "dial"
+    ("có gì gọi 00 4568021", "00 4568021"),  # Vietnamese "call"
+    ("Geri arama numarası: 0016 255 95 29.", "0016 255 95 29"),  # Turkish "callback number"
+    ("CTCM: 63/810 7240", "63/810 7240"),  # a booking's contact mobile
+    ("Márton telefonált a(z) 53/530 7986 számról a(z) #4455782 rendelés ügyében", "53/530 7986"),  # "from number"
+    ("Office 8152 7873", "8152 7873"),  # a weak cue before a number written as one
+    ("Office: 0423057854", "0423057854"),  # or with a trunk's 0
+    ("Looping in Curro Montalbán (93 819 24 35 x4165).", "93 819 24 35 x4165"),  # a bracket around the number
+])
+def test_more_words_for_calling_and_a_number_in_brackets(text: str, number: str) -> None:
+    assert _phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "office 1234567 rooms booked",  # bare digits after `office`
+    "Registered office: RCS Paris B 812 345 678",  # a register's number
+    "Timestamp outside the tolerance zone (1768527405)",  # epoch seconds in brackets
+])
+def test_an_office_s_register_and_a_bracketed_timestamp_stay(text: str) -> None:
+    assert _phones(text) == []
