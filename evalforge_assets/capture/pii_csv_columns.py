@@ -25,6 +25,9 @@ from evalforge_assets.capture.pii_names_cues import capitalised_non_words
 from evalforge_assets.capture.pii_patterns import _NOT_NAMES, _ORGANISATION_WORDS, Candidate
 
 _SEPARATORS = (",", ";", "\t", "|")
+# The separators of rows with no header, whose cells are read by their place (`pii_names_in_rows`,
+# `pii_phone_columns`): a comma or a semicolon there joins the words of a sentence as often.
+HEADERLESS_SEPARATORS = ("|", "\t")
 _PERSON_HEADERS = frozenset([
     "name", "fullname", "customername", "clientname", "contactname", "recipient", "recipientname", "customer",
     "contact", "firstname", "lastname", "surname", "givenname", "familyname", "cardholder", "cardholdername",

@@ -46,6 +46,28 @@ _PHONE_COMPONENTS = (0, 5, 6)  # the number as written; area code; local number
 _PHONE_DIGITS = 7
 
 
+def _a_name(value: str) -> bool:
+    return any(char.isalpha() for char in value)
+
+
+def _a_street(value: str) -> bool:
+    return any(char.isalnum() for char in value)
+
+
+def _a_phone(value: str) -> bool:
+    """Not an area code alone, an extension or a use code (`PRN`)."""
+    return sum(char.isdigit() for char in value) >= _PHONE_DIGITS
+
+
+# What each kind of field holds, where, and the test a component's value must pass to be one.
+_READINGS = (
+    ("PERSON", _PERSON_FIELDS, _NAME_COMPONENTS, _a_name),
+    ("PERSON", _PROVIDER_FIELDS, _PROVIDER_NAME_COMPONENTS, _a_name),
+    ("STREET_ADDRESS", _ADDRESS_FIELDS, _STREET_COMPONENTS, _a_street),
+    ("PHONE", _PHONE_FIELDS, _PHONE_COMPONENTS, _a_phone),
+)
+
+
 def _parts(text: str, start: int, end: int, separator: str) -> list[tuple[int, int]]:
     """The places of text[start:end]'s parts between `separator`s."""
     places, position = [], start
@@ -72,25 +94,13 @@ def _components(
 def _candidates(
     text: str, segment: str, fields: list[tuple[int, int]], component: str, repetition: str
 ) -> Iterator[Candidate]:
-    readings = (
-        ("PERSON", _PERSON_FIELDS, _NAME_COMPONENTS),
-        ("PERSON", _PROVIDER_FIELDS, _PROVIDER_NAME_COMPONENTS),
-        ("STREET_ADDRESS", _ADDRESS_FIELDS, _STREET_COMPONENTS),
-        ("PHONE", _PHONE_FIELDS, _PHONE_COMPONENTS),
-    )
-    for entity, table, wanted in readings:
+    for entity, table, wanted, holds_one in _READINGS:
         for number in table.get(segment, ()):
             if number >= len(fields):
                 continue
             for start, end in _components(text, fields[number], component, repetition, wanted):
-                value = text[start:end]
-                if entity == "PHONE" and sum(char.isdigit() for char in value) < _PHONE_DIGITS:
-                    continue  # an area code alone, an extension, a use code (`PRN`)
-                if entity == "PERSON" and not any(char.isalpha() for char in value):
-                    continue
-                if entity == "STREET_ADDRESS" and not any(char.isalnum() for char in value):
-                    continue
-                yield entity, start, end
+                if holds_one(text[start:end]):
+                    yield entity, start, end
 
 
 def find_hl7_fields(text: str) -> Iterator[Candidate]:

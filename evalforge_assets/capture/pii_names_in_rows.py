@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from evalforge_assets.capture.pii_csv_columns import _DELIMITER_ROW, _HEADER_CELL, _row_cells, contact_name
+from evalforge_assets.capture.pii_csv_columns import (
+    _DELIMITER_ROW,
+    _HEADER_CELL,
+    HEADERLESS_SEPARATORS,
+    _row_cells,
+    contact_name,
+)
 from evalforge_assets.capture.pii_patterns import Candidate
-
-_CELL_SEPARATORS = ("|", "\t")
 
 
 def contact_cell_names(text: str, contacts: Iterable[Candidate]) -> Iterator[Candidate]:
@@ -24,7 +28,7 @@ def contact_cell_names(text: str, contacts: Iterable[Candidate]) -> Iterator[Can
     for _, start, end in contacts:
         line_start = text.rfind("\n", 0, start) + 1
         line_end = _line_end(text, end)
-        for separator in _CELL_SEPARATORS:
+        for separator in HEADERLESS_SEPARATORS:
             if (line_start, separator) not in separators:
                 separators[(line_start, separator)] = text.count(separator, line_start, line_end)
             if separators[(line_start, separator)] < 2:

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from evalforge_assets.capture.pii_csv_columns import (
     _DELIMITER_ROW,
     _PHONE_CELL,
+    HEADERLESS_SEPARATORS,
     _row_cells,
     header_cells,
     may_hold_table,
@@ -31,7 +32,6 @@ from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_phones import DATE_OR_TIME, an_id_noun_before, find_phones
 
 _FEWEST_DIGITS = 7
-_ROW_SEPARATORS = ("|", "\t")
 _EMAIL_CELL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _KEY_JOINTS = re.compile(r"[_\-.]+")
 
@@ -125,7 +125,7 @@ def find_contact_column_phones(text: str) -> Iterator[Candidate]:
     cell (see the module's docstring)."""
     if "@" not in text or not may_hold_table(text):
         return
-    for separator in _ROW_SEPARATORS:
+    for separator in HEADERLESS_SEPARATORS:
         if separator not in text:
             continue
         for rows in _rows(text, separator):
