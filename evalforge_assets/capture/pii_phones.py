@@ -17,11 +17,14 @@ from evalforge_assets.capture.pii_shapes import NUMBER_RUN_SHAPE, Shapes
 # (`太田さんが080-6743-1621から`), and Hebrew joins a one-letter preposition to it (`ל-054-2599181`).
 _ATTACHING_LETTERS = "\u0590-\u05ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _PHONE_BODY = (
-    r"(?:\+|00)?\(?\d(?:[\d()./-]|[ ](?![ ])){5,20}\d(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?"
+    r"(?:\(?\+|00)?\(?\d(?:[\d()./-]|[ ](?![ ])){5,20}\d(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?"
     rf"(?!@|(?![{_ATTACHING_LETTERS}])\w|[.,:/-]\d|-[A-Za-z])"
 )
+# Not after a comma, which joins the groups of `1,234,567`; but a country code's plus after one opens a number
+# (a table's cell: `…,0059945355,(+358) 768808350,3,voicemail`).
 _PHONE_CANDIDATE = re.compile(
-    rf"(?<![+.,:/$€£#])(?<!(?<![{_ATTACHING_LETTERS}])-)(?<!(?![{_ATTACHING_LETTERS}])\w)" + _PHONE_BODY
+    rf"(?<![+.:/$€£#])(?:(?<!,)|(?=\(?\+))(?<!(?<![{_ATTACHING_LETTERS}])-)(?<!(?![{_ATTACHING_LETTERS}])\w)"
+    + _PHONE_BODY
 )
 DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d+\.\d+\.\d+\.\d+$")
 # Numbering plans tried for numbers written without a country code, most common first.
@@ -48,6 +51,8 @@ def _phone_valid(candidate: str) -> bool:
         return False  # one dot between digits is a decimal or a dated build (20221001.31), not a phone
     if "." in main and any(len(part.strip("() ")) < 2 for part in main.split(".")):
         return False  # 6.1.18.4433 is a version
+    if main.startswith("(+"):
+        main = main[1:].replace(")", "", 1)  # a country code in parentheses with its plus (`(+358) 768808350`)
     if main.startswith(("+", "00")):
         text = "+" + main[2:] if main.startswith("00") else main
         # With a country code the plan is known, and a number of a possible length for it is enough: numbers
@@ -223,7 +228,7 @@ def _touches_letters(text: str, start: int, end: int) -> bool:
 # written without their trunk prefix). Its digits are all that is needed: 7 to 15 of them, not a date or a version.
 # Cues that label a phone only when the number is written as one (`contact 233-74596`, `Office 8152 7873`) or opens
 # with a trunk's 0: other bare digits after them are a record's id (`contact 48213377`, `office 1234567`).
-_WEAK_CUES = ("contact", "kontakt", "office")
+_WEAK_CUES = ("contact", "kontakt", "office", "line")
 _PHONE_WORDS = (
     "phone", "telephone", "tel", "tél", "téléphone", "telefon", "telefono", "teléfono", "telefone", "telefoon",
     "puhelin", "τηλ", "τηλέφωνο", "телефон", "тел", "mobile", "mobil", "mobiel", "móvil", "movil", "cellulare",
@@ -247,7 +252,8 @@ _PHONE_WORDS = (
     "ringt opp på", "ringes opp på", "ring opp på", "ringer deg på", "ringer dig på", "vi ringer", "fange mig på",
     "по номеру", "перезвонить", "перезвоните", "ping me at", "ping me on", "appelle", "appelez", "appeler",
     "marquen al", "marca al", "márcame al", "llama al", "llamen al", "llámenme al", "gọi", "gọi cho", "gọi số",
-    "зателефонуйте", "geri arama", "ctcm", "ctch", "ctcb", "ctcp",
+    "зателефонуйте", "geri arama", "ctcm", "ctch", "ctcb", "ctcp", "i'm on", "i’m on", "im on", "i am on",
+    "text a reminder to", "send a text to", "text me on", "text us at", "text us on", "voicemail from",
     # Scripts of their own: Arabic, Persian, Hebrew, Hindi, Thai, Vietnamese (`رقم الجوال`, `המספר שלי`, `मेरा नंबर`).
     "هاتف", "هاتفي", "الهاتف", "جوال", "جوالي", "الجوال", "موبايل", "رقم الهاتف", "رقم الجوال", "رقمي", "اتصل بي على",
     "تلفن", "شماره تماس", "شماره تلفن", "شماره موبایل", "موبایل", "טלפון", "נייד", "המספר שלי", "מספר טלפון",

@@ -114,3 +114,26 @@ def test_more_words_for_calling_and_a_number_in_brackets(text: str, number: str)
 ])
 def test_an_office_s_register_and_a_bracketed_timestamp_stay(text: str) -> None:
     assert _phones(text) == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("if anyone needs me after, I'm on (351) 270 558 059", "(351) 270 558 059"),  # "I'm on" a number
+    ("im on 0412 345 678 till 5", "0412 345 678"),
+    ("We'll text a reminder to 466 56 879 and send the confirmation", "466 56 879"),
+    ("Voicemail from 813 72 18: Hi, this is Sandra", "813 72 18"),
+    ("Observation: the clinic line 78/633 3706.", "78/633 3706"),  # `line` is a weak cue
+    ("reach me at (+358) 768808350 please", "(+358) 768808350"),  # a country code's plus in parentheses
+    (("call_id,from,to,duration_s,outcome\ne30a0272,0203041453,0355149342,883,busy\n"
+      "65715c09,0059945355,(+358) 768808350,3,voicemail"), "(+358) 768808350"),  # and so in a table's cell
+])
+def test_being_on_a_number_texting_a_line_and_a_bracketed_plus(text: str, number: str) -> None:
+    assert number in _phones(text)
+
+
+@pytest.mark.parametrize("text", [
+    "see line 1234567 of the dump",  # bare digits after `line`: a line's number
+    "I'm on build 20240506 now",  # an id's noun between
+    "total 1,234,567 and 12,+3456789",  # digits after a comma that no plus opens
+])
+def test_a_line_number_and_comma_groups_stay(text: str) -> None:
+    assert _phones(text) == []
