@@ -228,7 +228,11 @@ def _touches_letters(text: str, start: int, end: int) -> bool:
 # written without their trunk prefix). Its digits are all that is needed: 7 to 15 of them, not a date or a version.
 # Cues that label a phone only when the number is written as one (`contact 233-74596`, `Office 8152 7873`) or opens
 # with a trunk's 0: other bare digits after them are a record's id (`contact 48213377`, `office 1234567`).
-_WEAK_CUES = ("contact", "kontakt", "office", "line")
+_WEAK_CUES = ("contact", "kontakt", "office", "line", "nok")
+# A nurse's handover writes the next of kin's number after `NOK` (`NOK 044 437 759`); in capitals only, and not an
+# amount in thousands' groups (`NOK 12 500 000`, the krone).
+_NEXT_OF_KIN = "NOK"
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:([ .,])\d{3})(?:\1\d{3})*(?:[.,]\d{1,2})?")
 _PHONE_WORDS = (
     "phone", "telephone", "tel", "tél", "téléphone", "telefon", "telefono", "teléfono", "telefone", "telefoon",
     "puhelin", "τηλ", "τηλέφωνο", "телефон", "тел", "mobile", "mobil", "mobiel", "móvil", "movil", "cellulare",
@@ -254,6 +258,14 @@ _PHONE_WORDS = (
     "marquen al", "marca al", "márcame al", "llama al", "llamen al", "llámenme al", "gọi", "gọi cho", "gọi số",
     "зателефонуйте", "geri arama", "ctcm", "ctch", "ctcb", "ctcp", "i'm on", "i’m on", "im on", "i am on",
     "text a reminder to", "send a text to", "text me on", "text us at", "text us on", "voicemail from",
+    # One's own (direct) number, and the compounds that name a phone's number (`Il mio numero diretto è …`,
+    # `Közvetlen számom: …`); with the verb where the bare phrase also opens an order's number (`mój numer
+    # zamówienia`, `numărul meu de comandă`).
+    "numero diretto", "számom", "directe nummer", "mijn nummer is", "telefoonnummer", "mobiele nummer",
+    "numărul meu direct", "numărul meu de telefon", "numărul meu este", "numărul de telefon", "numer bezpośredni",
+    "numer telefonu", "numer komórki", "ligne directe", "numéro direct", "mit nummer er", "mitt nummer er",
+    "mitt nummer är", "min nummer er", "telefonnummer", "mobilnummer", "numeroni on", "vakthavende på",
+    "vakttelefon", "vakttelefonen", "on-call at", "on call at",
     # Scripts of their own: Arabic, Persian, Hebrew, Hindi, Thai, Vietnamese (`رقم الجوال`, `המספר שלי`, `मेरा नंबर`).
     "هاتف", "هاتفي", "الهاتف", "جوال", "جوالي", "الجوال", "موبايل", "رقم الهاتف", "رقم الجوال", "رقمي", "اتصل بي على",
     "تلفن", "شماره تماس", "شماره تلفن", "شماره موبایل", "موبایل", "טלפון", "נייד", "המספר שלי", "מספר טלפון",
@@ -324,6 +336,8 @@ def find_cued_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candid
         digits = sum(char.isdigit() for char in _EXTENSION.split(number)[0])
         cue = (match.groupdict().get("cue") or "").lower()
         if cue in _WEAK_CUES and number.isdigit() and number[0] != "0":
+            continue
+        if cue == "nok" and (match.group("cue") != _NEXT_OF_KIN or _THOUSANDS.fullmatch(number)):
             continue
         if an_id_noun_before(text, match.start("number")):
             continue  # `Contact ID: 48213377`, `tel. order no 12345678`

@@ -165,7 +165,8 @@ MEASURED_LEAKS = {
 # around a number, a form value's leading `+`: phones 1 0.67% -> 0.45%, 2 0.48% -> 0.32%, 4 0.77% -> 0.44%, 9 0.36% ->
 # 0.24%, 17 0.96% -> 0.82%, 18 0.10% -> 0, 19 1.82% -> 1.21%. `I'm on`, `text a reminder to` and `line` (weak) as cues,
 # a country code's plus in parentheses or after a table's comma: phones 4 0.44% -> 0.33%, 6 0.34% -> 0.20%, 9 0.24% ->
-# 0.12%.
+# 0.12%. One's direct number in ten languages (`numero diretto`, `számom`, `ligne directe`), `telefonnummer`, a
+# handover's `NOK`, Norwegian `vakthavende på`: phones 16 1.06% -> 0.46%, 19 1.21% -> 0.49%.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.004, "IBAN": 0.029, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
@@ -182,10 +183,10 @@ STRUCTURED = {
     pii_blind.BLIND13: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND14: {"PHONE": 0.008, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND15: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND16: {"PHONE": 0.011, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND16: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND17: {"PHONE": 0.009, "IBAN": 0.0, "CREDIT_CARD": 0.006, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND18: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND19: {"PHONE": 0.013, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.005},
+    pii_blind.BLIND19: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.005},
 }
 
 

@@ -137,3 +137,29 @@ def test_being_on_a_number_texting_a_line_and_a_bracketed_plus(text: str, number
 ])
 def test_a_line_number_and_comma_groups_stay(text: str) -> None:
     assert _phones(text) == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Il mio numero diretto è 385488760.", "385488760"),  # one's direct number
+    ("Közvetlen számom: (91)/506-7956.", "(91)/506-7956"),
+    ("Numărul meu direct este 46558762", "46558762"),
+    ("Mój numer bezpośredni: 46558762", "46558762"),
+    ("Ma ligne directe est le 46558762", "46558762"),
+    ("Jeg heter Rebecca, mit nummer er 46558762", "46558762"),
+    ("Suora numeroni on 46558762", "46558762"),
+    ("Tommy varslet vakthavende på 49419955.", "49419955"),  # Norwegian: "notified the on-call at"
+    ("Bed 4 – Gavin Aguilar (75) – falls risk NOK 7871-2394", "7871-2394"),  # a handover's next of kin
+    ("urine sent, wife visiting in the morning NOK 00965595290", "00965595290"),
+])
+def test_one_s_direct_number_and_a_next_of_kin_s_are_phones(text: str, number: str) -> None:
+    assert _phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "Numărul meu de comandă este 46558762",  # "my order number": the bare phrase is not a cue
+    "Contract value NOK 12 500 000 over three years",  # the krone, in thousands' groups
+    "falls risk NOK 95179346",  # bare digits after `NOK`, a weak cue
+    "the audit said nok 7871-2394",  # `NOK` in capitals only
+])
+def test_an_order_s_number_and_an_amount_in_krone_stay(text: str) -> None:
+    assert _phones(text) == []
