@@ -35,6 +35,20 @@ _REGIONS = ("US", "GB", "DE", "FR", "JP", "CN", "BR", "ES", "IT", "NL", "TR", "P
 # Nine digits in three groups of three, or in groups of two after a first of two or three ("22 610 71 62",
 # "512 79 97 17"), one separator throughout.
 _NATIONAL_GROUPS = re.compile(r"\d{3}([ -])\d{3}\1\d{3}|\d{2,3}([ -])\d{2,3}\2\d{2}\2\d{2}")
+# An area code of one to three digits in parentheses, then the subscriber's number in groups (`(22) 397 49 07`,
+# `(2) 8769 3802`): a phone's national shape, as a year (four digits) or an id's run is not.
+_AREA_IN_PARENTHESES = re.compile(r"\((?P<area>\d{1,3})\)[ ]?(?P<subscriber>\d{2,4}(?:[ -]\d{2,4}){1,3})")
+
+
+def _after_an_area_code(main: str) -> bool:
+    """Whether `main` is an area code in parentheses and a subscriber's number long enough to follow one: eight
+    digits after one digit, seven after two or three. A list mark or a figure's number in parentheses is followed by
+    fewer (`see (1) 234 5678 and (12) 345 678`)."""
+    match = _AREA_IN_PARENTHESES.fullmatch(main)
+    if match is None:
+        return False
+    subscriber = sum(char.isdigit() for char in match.group("subscriber"))
+    return subscriber >= (8 if len(match.group("area")) == 1 else 7)
 _SSN_SHAPE = re.compile(r"\d{3}([-. ])\d{2}\1\d{4}")
 _EXTENSION = re.compile(r"[ ]?(?:x|ext\.?|#)[ ]?(?=\d+$)")
 
@@ -66,7 +80,9 @@ def _phone_valid(candidate: str) -> bool:
         return True
     # A trunk prefix may stand in the area code's parentheses (`(0512) 10928 159`).
     trunk = main.lstrip("(").startswith("0")
-    if not trunk and len(digits) not in (10, 11) and not _NATIONAL_GROUPS.fullmatch(main):
+    if not trunk and len(digits) not in (10, 11) and not (
+        _NATIONAL_GROUPS.fullmatch(main) or _after_an_area_code(main)
+    ):
         # Without a trunk or country prefix a number is an id, a status and a duration ("302 11521") far
         # more often, unless it has a subscriber number's full length or is written in the groups of a
         # national number that has no trunk prefix (Spain, Poland, Czechia, Portugal: "612 345 678").
@@ -236,7 +252,7 @@ _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:([ .,])\d{3})(?:\1\d{3})*(?:[.,]\d{1,2}
 _PHONE_WORDS = (
     "phone", "telephone", "tel", "tél", "téléphone", "telefon", "telefono", "teléfono", "telefone", "telefoon",
     "puhelin", "τηλ", "τηλέφωνο", "телефон", "тел", "mobile", "mobil", "mobiel", "móvil", "movil", "cellulare",
-    "celular", "cell", "handy", "portable", "gsm", "kom", "komórka", "whatsapp", "sms", "fax", "call me back at",
+    "celular", "cell", "handy", "portable", "gsm", "kom", "komórka", "whatsapp", "sms", "fax", "call me back at", "call me back on", "call back on", "call us on", "call-back to", "call back to", "landline", "land line", "new number",
     "call me at", "call back at", "call us at", "rückruf", "zurückrufen", "richiamare", "rappeler", "llamar",
     "ligar", "zadzwonić", "pod numerem", "numéro de téléphone", "número de teléfono", "mobile number",
     "contact number", "電話", "电话", "回电", "致电", "手机", "携帯", "전화", "휴대폰", "연락처", "連絡先", "折り返し先",

@@ -166,7 +166,9 @@ MEASURED_LEAKS = {
 # 0.24%, 17 0.96% -> 0.82%, 18 0.10% -> 0, 19 1.82% -> 1.21%. `I'm on`, `text a reminder to` and `line` (weak) as cues,
 # a country code's plus in parentheses or after a table's comma: phones 4 0.44% -> 0.33%, 6 0.34% -> 0.20%, 9 0.24% ->
 # 0.12%. One's direct number in ten languages (`numero diretto`, `számom`, `ligne directe`), `telefonnummer`, a
-# handover's `NOK`, Norwegian `vakthavende på`: phones 16 1.06% -> 0.46%, 19 1.21% -> 0.49%.
+# handover's `NOK`, Norwegian `vakthavende på`: phones 16 1.06% -> 0.46%, 19 1.21% -> 0.49%. An area code in
+# parentheses before the groups, `landline`, `new number`, `call me back on`, `a call-back to`: phones 11 0.64% -> 0, 13
+# 0.18% -> 0, 14 0.80% -> 0.60%, 15 0.40% -> 0.20%, 17 0.82% -> 0.55%.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.004, "IBAN": 0.029, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
@@ -178,13 +180,13 @@ STRUCTURED = {
     pii_blind.BLIND8: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND9: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND10: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND11: {"PHONE": 0.007, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND11: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND12: {"PHONE": 0.006, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND13: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND14: {"PHONE": 0.008, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND15: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND13: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND14: {"PHONE": 0.006, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND15: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND16: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND17: {"PHONE": 0.009, "IBAN": 0.0, "CREDIT_CARD": 0.006, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND17: {"PHONE": 0.006, "IBAN": 0.0, "CREDIT_CARD": 0.006, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND18: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND19: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.005},
 }

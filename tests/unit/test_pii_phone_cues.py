@@ -163,3 +163,23 @@ def test_one_s_direct_number_and_a_next_of_kin_s_are_phones(text: str, number: s
 ])
 def test_an_order_s_number_and_an_amount_in_krone_stay(text: str) -> None:
     assert _phones(text) == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Viewings by appointment with Gladys Tapia (Coldwell Banker) on (2) 8769 3802.", "(2) 8769 3802"),  # area code
+    ("BIANKA BAZYLUK\nT (71) 246 51 17  M +48664507428", "(71) 246 51 17"),
+    ("new number: 031 923 752. old one is dead since 2025-08-26", "031 923 752"),
+    ("not yet. try my landline 21 487 7588 after 17:45", "21 487 7588"),
+    ("can someone from AXA call me back on 0005 970740 about my claim?", "0005 970740"),
+    ("Done — a call-back to 0005 970740 is scheduled for Monday", "0005 970740"),
+])
+def test_an_area_code_in_parentheses_a_landline_and_a_call_back(text: str, number: str) -> None:
+    assert number in _phones(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Smith v Jones (2019) 12 345 was cited",  # four digits in parentheses: a year
+    "registered callback to handler 12345678",  # a program's callback
+])
+def test_a_year_in_parentheses_and_a_program_s_callback_stay(text: str) -> None:
+    assert _phones(text) == []
