@@ -51,6 +51,7 @@ from evalforge_assets.capture.pii_phones import an_id_in_place, split_joined_num
 from evalforge_assets.capture.pii_shapes import Shapes
 from evalforge_assets.capture.pii_taken import TakenSpans
 from evalforge_assets.capture.pii_unspaced import SPACED_OUT, unspaced_view
+from evalforge_assets.capture.pii_value_echoes import value_echoes
 
 __all__ = [
     "IBAN_LENGTHS",
@@ -135,6 +136,8 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
     accepted: list[Candidate] = []
     taken = TakenSpans()
     for candidate in candidates:
+        _accept_if_free(candidate, accepted, taken)
+    for candidate in value_echoes(text, accepted):  # a number found once is that number where it stands again
         _accept_if_free(candidate, accepted, taken)
     _add_addressees(text, accepted, taken)
     if learned:  # free by construction: only words outside `accepted` are asked about
