@@ -244,7 +244,7 @@ def _touches_letters(text: str, start: int, end: int) -> bool:
 # written without their trunk prefix). Its digits are all that is needed: 7 to 15 of them, not a date or a version.
 # Cues that label a phone only when the number is written as one (`contact 233-74596`, `Office 8152 7873`) or opens
 # with a trunk's 0: other bare digits after them are a record's id (`contact 48213377`, `office 1234567`).
-_WEAK_CUES = ("contact", "kontakt", "office", "line", "nok")
+_WEAK_CUES = ("contact", "kontakt", "office", "line", "nok", "the number is")
 # A nurse's handover writes the next of kin's number after `NOK` (`NOK 044 437 759`); in capitals only, and not an
 # amount in thousands' groups (`NOK 12 500 000`, the krone).
 _NEXT_OF_KIN = "NOK"
@@ -273,7 +273,7 @@ _PHONE_WORDS = (
     "по номеру", "перезвонить", "перезвоните", "ping me at", "ping me on", "appelle", "appelez", "appeler",
     "marquen al", "marca al", "márcame al", "llama al", "llamen al", "llámenme al", "gọi", "gọi cho", "gọi số",
     "зателефонуйте", "geri arama", "ctcm", "ctch", "ctcb", "ctcp", "i'm on", "i’m on", "im on", "i am on",
-    "text a reminder to", "send a text to", "text me on", "text us at", "text us on", "voicemail from",
+    "whatsapp opt-in", "text a reminder to", "send a text to", "text me on", "text us at", "text us on", "voicemail from",
     # One's own (direct) number, and the compounds that name a phone's number (`Il mio numero diretto è …`,
     # `Közvetlen számom: …`); with the verb where the bare phrase also opens an order's number (`mój numer
     # zamówienia`, `numărul meu de comandă`).

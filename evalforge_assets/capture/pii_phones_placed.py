@@ -8,7 +8,8 @@
   not an order's or an invoice's, after "my number" in other languages, or after a contact label;
 - **the number on an emergency contact's line** (`Emergency contact: Lars Svendsen (spouse) – 29 39 54 66`);
 - **a chat answer to a question for a phone number** (`Bot: What's the best number to reach you?` then `Dolores:
-  57 308 852 90 50`): the next line's message is the number alone (not after "What's your order number?");
+  57 308 852 90 50`, or `CALLER: Sure, it's 4118463415.`): the next line's message is the number, perhaps after a
+  caller's `sure, it's um` (not after "What's your order number?");
 - **a number beside an e-mail address in a list of contact details** (`Kontakt: ola@example.no, 71673919`,
   `(HR, hr@example.com, 5368.2576)`, `me at anna@example.com or on 4757.8628`, `12 Main St | 67897684 |
   ola@example.no`): a comma or semicolon and a space, a pipe, a slash between spaces, or "or" between them (not a
@@ -57,9 +58,15 @@ _SAID_TO_BE_ABROAD = re.compile(
 _EMERGENCY_LINE = re.compile(r"(?im)^[^\n]*\bemergency[ \t]+contact\b[^\n]*$")
 _NUMBER_RUN = re.compile(_NUMBER)
 _ASKED = re.compile(
-    r"(?i)\b(?:phone|mobile|cell|reach you|call you|call back|callback|best number|contact number|whatsapp)\b"
-    r"[^\n]*\?[ \t]*$"
+    r"(?i)\b(?:phone|mobile|cell|reach you|call you|call back|callback|best number|contact number|whatsapp|"
+    r"number on the account|number on file)\b[^\n]*\?[ \t]*$"
 )
+# What a caller says before the number itself (`Sure, it's 4118463415.`, `it's um 8813.1299`), and after it.
+_LEAD_IN = re.compile(
+    r"(?i)(?:(?:sure|yes|yeah|yep|ok|okay|right|uh|um|er|so)\b[ \t,.!]*)*"
+    r"(?:(?:it'?s|it is|its|that'?s|that is)\b[ \t,]*)?(?:(?:uh|um|er)\b[ \t,]*)*"
+)
+_TRAILER = re.compile(r"[ \t]*[.!]?[ \t]*")
 _GATE_WORDS = frozenset([b"number", b"emergency", b"nummeret", b"nummer", b"numero", b"numer", b"numeroni", b"cislo",
                          b"contato", b"contacto", b"contatto", b"kontakt", b"contact"])
 _WORD_AFTER = re.compile(r"[ \t]+[^\W\d_]")
@@ -140,8 +147,10 @@ def _said_to_be(text: str) -> Iterator[Candidate]:
 
 def _answers(text: str) -> Iterator[Candidate]:
     for start, end in answers(text, _ASKED):
-        if _NUMBER_RUN.fullmatch(text, start, end):
-            yield from phone_at(text, start, end)
+        lead = _LEAD_IN.match(text, start, end)
+        number = _NUMBER_RUN.match(text, lead.end() if lead else start, end)
+        if number is not None and _TRAILER.fullmatch(text, number.end(), end):
+            yield from phone_at(text, number.start(), number.end())
 
 
 def _beside_an_email(text: str) -> Iterator[Candidate]:

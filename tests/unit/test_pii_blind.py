@@ -169,20 +169,21 @@ MEASURED_LEAKS = {
 # handover's `NOK`, Norwegian `vakthavende på`: phones 16 1.06% -> 0.46%, 19 1.21% -> 0.49%. An area code in
 # parentheses before the groups, `landline`, `new number`, `call me back on`, `a call-back to`: phones 11 0.64% -> 0, 13
 # 0.18% -> 0, 14 0.80% -> 0.60%, 15 0.40% -> 0.20%, 17 0.82% -> 0.55%. A number found once hidden where it stands
-# again: phones 17 0.55% -> 0.41%.
+# again: phones 17 0.55% -> 0.41%. `the number is` (weak), a WhatsApp opt-in, a caller's answer after `sure, it's`:
+# phones 1 0.45% -> 0, 4 0.33% -> 0.11%, 8 0.47% -> 0, 12 0.55% -> 0.14%.
 STRUCTURED = {
-    pii_blind.BLIND1: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND1: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.004, "IBAN": 0.029, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND3: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND4: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND4: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND5: {"PHONE": 0.001, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.005},
     pii_blind.BLIND6: {"PHONE": 0.003, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND7: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND8: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND8: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND9: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND10: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND11: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND12: {"PHONE": 0.006, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND12: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND13: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND14: {"PHONE": 0.006, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND15: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},

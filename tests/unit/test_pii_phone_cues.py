@@ -183,3 +183,16 @@ def test_an_area_code_in_parentheses_a_landline_and_a_call_back(text: str, numbe
 ])
 def test_a_year_in_parentheses_and_a_program_s_callback_stay(text: str) -> None:
     assert _phones(text) == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Vedant said you'd call back and nobody did. the number is 00377919897. ticket BILL-2628", "00377919897"),
+    ("[00:31] caller: and the number is 35 38 73 26 66 37", "35 38 73 26 66 37"),  # `the number is`, weak
+    ("WhatsApp opt-in confirmed for 80312339246 (campaign SPRING24)", "80312339246"),
+])
+def test_the_number_is_and_a_whatsapp_opt_in(text: str, number: str) -> None:
+    assert _phones(text) == [number]
+
+
+def test_bare_digits_after_the_number_is_stay() -> None:
+    assert _phones("the number is 12345678 and it keeps growing") == []

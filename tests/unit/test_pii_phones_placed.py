@@ -42,3 +42,27 @@ def test_a_number_in_a_phones_place_is_redacted(text: str, number: str) -> None:
 )
 def test_a_number_that_is_no_phone_is_kept(text: str) -> None:
     assert "<PHONE>" not in _redacted(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("AGENT: Can you confirm the number on the account?\nCALLER: Sure, it's 4118463415.\nAGENT: And the card",
+         "4118463415"),
+        ("AGENT: and the best number to reach you?\nCALLER: it's um 8813.1299\nAGENT: great", "8813.1299"),
+    ],
+)
+def test_a_callers_answer_with_a_lead_in_is_a_phone(text: str, number: str) -> None:
+    redacted = _redacted(text)
+    assert number not in redacted and "<PHONE>" in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bot: What's your order number?\nAna: it's 4118463415",  # a question for an order's number
+        "AGENT: and the best number to reach you?\nCALLER: it's 4118463415 but I never pick up",  # more than a number
+    ],
+)
+def test_other_answers_with_a_lead_in_stay(text: str) -> None:
+    assert "4118463415" in _redacted(text)
