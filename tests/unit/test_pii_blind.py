@@ -170,14 +170,14 @@ MEASURED_LEAKS = {
 # parentheses before the groups, `landline`, `new number`, `call me back on`, `a call-back to`: phones 11 0.64% -> 0, 13
 # 0.18% -> 0, 14 0.80% -> 0.60%, 15 0.40% -> 0.20%, 17 0.82% -> 0.55%. A number found once hidden where it stands
 # again: phones 17 0.55% -> 0.41%. `the number is` (weak), a WhatsApp opt-in, a caller's answer after `sure, it's`:
-# phones 1 0.45% -> 0, 4 0.33% -> 0.11%, 8 0.47% -> 0, 12 0.55% -> 0.14%.
+# phones 1 0.45% -> 0, 4 0.33% -> 0.11%, 8 0.47% -> 0, 12 0.55% -> 0.14%. An HTML table's phone column: 6 0.20% -> 0.07%.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.004, "IBAN": 0.029, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND3: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND4: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND5: {"PHONE": 0.001, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.005},
-    pii_blind.BLIND6: {"PHONE": 0.003, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND6: {"PHONE": 0.001, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND7: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND8: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND9: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
