@@ -12,6 +12,8 @@ from evalforge_assets.capture.pii_shapes import Shapes
 
 _PHONE_SHAPE = re.compile(r"\+?\(?\d[\d ().\-/]{2,22}\d(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?")
 _ISO_DATE = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
+# A date written day or month first, one separator throughout (`sms sent 06/03/2024`).
+_WRITTEN_DATE = re.compile(r"\d{1,2}([-/.])\d{1,2}\1(?:19|20)\d{2}")
 
 
 def phone_value(value: str) -> tuple[int, int] | None:
@@ -21,7 +23,7 @@ def phone_value(value: str) -> tuple[int, int] | None:
         return None
     number = match.group()
     digits = sum(char.isdigit() for char in number)
-    if not 4 <= digits <= 21 or _ISO_DATE.match(number):
+    if not 4 <= digits <= 21 or _ISO_DATE.match(number) or _WRITTEN_DATE.fullmatch(number.rstrip()):
         return None
     rest = value[match.end() :]
     if rest and (rest[0].isalnum() and not number.endswith(" ")):

@@ -26,7 +26,8 @@ _PHONE_CANDIDATE = re.compile(
     rf"(?<![+.:/$€£#])(?:(?<!,)|(?=\(?\+))(?<!(?<![{_ATTACHING_LETTERS}])-)(?<!(?![{_ATTACHING_LETTERS}])\w)"
     + _PHONE_BODY
 )
-DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d+\.\d+\.\d+\.\d+$")
+# A date writes one separator throughout (`2024-05-06`, `06/05/2024`); `06-3/5258101` is a number.
+DATE_OR_TIME = re.compile(r"\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4}|\d+\.\d+\.\d+\.\d+$")
 # Numbering plans tried for numbers written without a country code, most common first.
 _REGIONS = ("US", "GB", "DE", "FR", "JP", "CN", "BR", "ES", "IT", "NL", "TR", "PH", "IL", "IN", "AU", "MX",
             "PL", "SE", "CH", "AT", "BE", "KR", "RU", "ZA")
@@ -304,7 +305,7 @@ _PHONE_WORDS = (
 )
 _CUED_PHONE = re.compile(
     r"(?<![A-Za-z0-9_-])(?P<cue>(?i:" + phrase_alternation(_PHONE_WORDS)
-    + r"))(?![^\W\d_])[^\d\n()\[\]{}<>#]{0,20}?(?<![A-Za-z0-9_.-])"
+    + r"))(?![^\W\d_])[^\d\n()\[\]{}<>#]{0,26}?(?<![A-Za-z0-9_.-])"
     r"(?P<number>\+?\(?\d[\d ()./-]{5,20}\d(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?)(?![\w.,/-][0-9A-Za-z]|\d)"
 )
 # A number before the verb that asks for a call: German's `unter 0171 2345678 zurückrufen` and Turkish's `820 1 410

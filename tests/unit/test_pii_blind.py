@@ -97,6 +97,8 @@ from tests.corpora import pii_blind, pii_foreign
 # 4.57% -> 4.60%, 18 3.15% -> 3.18% (the retrain and one lower-case writer).
 # An HL7 v2 message's people, streets and phones by field position, then the model retrained: names 6 6.55% -> 6.08%,
 # 17 14.35% -> 14.13%, 11 15.35% -> 15.45%, 12 15.36% -> 15.45%; streets 6 3.57% -> 3.15%; the rest within 0.1 point.
+# A date written day or month first after a phone word is no phone: negatives 16 7.35% -> 6.61%, 17 4.60% -> 4.59%, 18
+# 3.13% -> 3.09%.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.028, 0.003),
     pii_blind.BLIND2: (0.014, 0.032, 0.016),
@@ -113,9 +115,9 @@ LEVELS = {
     pii_blind.BLIND13: (0.126, 0.049, 0.032),
     pii_blind.BLIND14: (0.134, 0.071, 0.026),
     pii_blind.BLIND15: (0.113, 0.026, 0.045),
-    pii_blind.BLIND16: (0.074, 0.122, 0.074),
-    pii_blind.BLIND17: (0.142, 0.073, 0.047),
-    pii_blind.BLIND18: (0.146, 0.034, 0.032),
+    pii_blind.BLIND16: (0.074, 0.122, 0.067),
+    pii_blind.BLIND17: (0.142, 0.073, 0.046),
+    pii_blind.BLIND18: (0.146, 0.034, 0.031),
     pii_blind.BLIND19: (0.27, 0.17, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
@@ -171,6 +173,7 @@ MEASURED_LEAKS = {
 # 0.18% -> 0, 14 0.80% -> 0.60%, 15 0.40% -> 0.20%, 17 0.82% -> 0.55%. A number found once hidden where it stands
 # again: phones 17 0.55% -> 0.41%. `the number is` (weak), a WhatsApp opt-in, a caller's answer after `sure, it's`:
 # phones 1 0.45% -> 0, 4 0.33% -> 0.11%, 8 0.47% -> 0, 12 0.55% -> 0.14%. An HTML table's phone column: 6 0.20% -> 0.07%.
+# A cue reaching 26 characters, a date's one separator: phones 9 0.12% -> 0, 14 0.60% -> 0.40%.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.004, "IBAN": 0.029, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
@@ -180,12 +183,12 @@ STRUCTURED = {
     pii_blind.BLIND6: {"PHONE": 0.001, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND7: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND8: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND9: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND9: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND10: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND11: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND12: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND13: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND14: {"PHONE": 0.006, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND14: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND15: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND16: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND17: {"PHONE": 0.005, "IBAN": 0.0, "CREDIT_CARD": 0.006, "US_SSN": 0.0, "PASSWORD": 0.0},

@@ -196,3 +196,20 @@ def test_the_number_is_and_a_whatsapp_opt_in(text: str, number: str) -> None:
 
 def test_bare_digits_after_the_number_is_stay() -> None:
     assert _phones("the number is 12345678 and it keeps growing") == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("SMS/e-mail notifications: 6217348317 · anthony@example.com", "6217348317"),  # 23 characters after the cue
+    ("2022-03-16T08:51:55.962Z sms.outbound to=06-3/5258101 template=shipping", "06-3/5258101"),  # no date: two seps
+])
+def test_a_cue_reaches_past_a_longer_label_and_mixed_separators_make_no_date(text: str, number: str) -> None:
+    assert number in _phones(text)
+
+
+@pytest.mark.parametrize("text", [
+    "sms sent 06/03/2024 ok",
+    "mobile verified 12-11-2023 by the agent",
+    "phone: 31.01.2024",
+])
+def test_a_date_written_day_or_month_first_after_a_phone_word_stays(text: str) -> None:
+    assert _phones(text) == []
