@@ -5,6 +5,8 @@ check never flags what the redactor keeps on purpose):
   `billing@`, `notifications@`, `git@github.com`): it identifies an organisation.
 * **Machine-made local parts:** a UUID or a hex digest before the `@` (a Message-ID `<9f00…-…@mail.example>`, a
   Sentry DSN key `9f23d74e…@o5824.ingest.sentry.io`): no one's mailbox.
+* **A calendar's own address:** a Google Calendar resource (a room, a projector: `c_iaheu…@resource.calendar.google.com`)
+  or a shared or imported calendar (`…@group.calendar.google.com`), which the calendar made and no person reads.
 * **Loopback and unspecified addresses** (`127.0.0.1`, `0.0.0.0`, `::1`): every machine's own.
 * **A value masked already** (`[FILTERED]` as Rails logs a parameter, `[REDACTED]`, `***`, `sk-...redacted`): no
   secret is left in it.
@@ -29,11 +31,14 @@ ROLE_MAILBOXES = frozenset(
 )
 _MACHINE_LOCAL = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{24,}")
 _LOCAL_PART = re.compile(r"[\w.%+-]+$")
+_CALENDAR_DOMAINS = ("@resource.calendar.google.com", "@group.calendar.google.com", "@import.calendar.google.com")
 _LOOPBACK_V4 = re.compile(r"127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0")
 
 
 def not_a_persons_mailbox(address: str) -> bool:
-    """Whether the e-mail address `address` is a role mailbox or has a machine-made local part."""
+    """Whether the e-mail address `address` is a role mailbox, a calendar's own or has a machine-made local part."""
+    if address.lower().endswith(_CALENDAR_DOMAINS):
+        return True
     # The local part as a mailbox has it: a loose match may start with what stood before it (`https://…@`).
     local = _LOCAL_PART.search(address.rpartition("@")[0].lower())
     return local is not None and (local.group() in ROLE_MAILBOXES or _MACHINE_LOCAL.fullmatch(local.group()) is not None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from evalforge_assets.capture.not_personal import not_a_persons_mailbox
 from evalforge_assets.capture.pii import redact_text
 from evalforge_assets.capture.pii_second import second_opinion
 
@@ -48,3 +49,18 @@ def test_a_masked_value_under_a_secret_key_stays_and_a_real_one_goes() -> None:
 
     sanitized = sanitize_value({"password": "[FILTERED]", "api_key": "***", "secret": "real-s3cret-value"}, {})
     assert sanitized == {"password": "[FILTERED]", "api_key": "***", "secret": "<SECRET>"}
+
+
+@pytest.mark.parametrize("address", [
+    "c_iaheuczdfxdt5v5n0s09vh1o2y@resource.calendar.google.com",  # a room or a projector
+    "6bf6zeol2yzihjcsm6nyf335fd@group.calendar.google.com",  # a shared calendar
+])
+def test_a_calendar_s_own_address_is_no_person_s(address: str) -> None:
+    text = f'{{"email": "{address}", "resource": true}}'
+    assert not_a_persons_mailbox(address)
+    assert redact_text(text) == text
+    assert second_opinion(text) == []
+
+
+def test_a_person_s_address_at_a_calendar_like_domain_is_still_hidden() -> None:
+    assert "<EMAIL>" in redact_text("invite anna.berg@calendar-google.example.com")

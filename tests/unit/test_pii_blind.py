@@ -98,14 +98,14 @@ from tests.corpora import pii_blind, pii_foreign
 # An HL7 v2 message's people, streets and phones by field position, then the model retrained: names 6 6.55% -> 6.08%,
 # 17 14.35% -> 14.13%, 11 15.35% -> 15.45%, 12 15.36% -> 15.45%; streets 6 3.57% -> 3.15%; the rest within 0.1 point.
 # A date written day or month first after a phone word is no phone: negatives 16 7.35% -> 6.61%, 17 4.60% -> 4.59%, 18
-# 3.13% -> 3.09%.
+# 3.13% -> 3.09%. A Google Calendar's own addresses (rooms, shared calendars): negatives 6 2.76% -> 2.60%.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.028, 0.003),
     pii_blind.BLIND2: (0.014, 0.032, 0.016),
     pii_blind.BLIND3: (0.038, 0.016, 0.012),
     pii_blind.BLIND4: (0.048, 0.013, 0.017),
     pii_blind.BLIND5: (0.06, 0.049, 0.012),
-    pii_blind.BLIND6: (0.061, 0.032, 0.028),
+    pii_blind.BLIND6: (0.061, 0.032, 0.027),
     pii_blind.BLIND7: (0.045, 0.039, 0.006),
     pii_blind.BLIND8: (0.081, 0.016, 0.016),
     pii_blind.BLIND9: (0.049, 0.023, 0.017),
