@@ -39,6 +39,8 @@ _NATIONAL_GROUPS = re.compile(r"\d{3}([ -])\d{3}\1\d{3}|\d{2,3}([ -])\d{2,3}\2\d
 # An area code of one to three digits in parentheses, then the subscriber's number in groups (`(22) 397 49 07`,
 # `(2) 8769 3802`): a phone's national shape, as a year (four digits) or an id's run is not.
 _AREA_IN_PARENTHESES = re.compile(r"\((?P<area>\d{1,3})\)[ ]?(?P<subscriber>\d{2,4}(?:[ -]\d{2,4}){1,3})")
+_SSN_SHAPE = re.compile(r"\d{3}([-. ])\d{2}\1\d{4}")
+_EXTENSION = re.compile(r"[ ]?(?:x|ext\.?|#)[ ]?(?=\d+$)")
 
 
 def _after_an_area_code(main: str) -> bool:
@@ -50,8 +52,6 @@ def _after_an_area_code(main: str) -> bool:
         return False
     subscriber = sum(char.isdigit() for char in match.group("subscriber"))
     return subscriber >= (8 if len(match.group("area")) == 1 else 7)
-_SSN_SHAPE = re.compile(r"\d{3}([-. ])\d{2}\1\d{4}")
-_EXTENSION = re.compile(r"[ ]?(?:x|ext\.?|#)[ ]?(?=\d+$)")
 
 
 @lru_cache(maxsize=8192)
@@ -253,7 +253,9 @@ _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:([ .,])\d{3})(?:\1\d{3})*(?:[.,]\d{1,2}
 _PHONE_WORDS = (
     "phone", "telephone", "tel", "tél", "téléphone", "telefon", "telefono", "teléfono", "telefone", "telefoon",
     "puhelin", "τηλ", "τηλέφωνο", "телефон", "тел", "mobile", "mobil", "mobiel", "móvil", "movil", "cellulare",
-    "celular", "cell", "handy", "portable", "gsm", "kom", "komórka", "whatsapp", "sms", "fax", "call me back at", "call me back on", "call back on", "call us on", "call-back to", "call back to", "landline", "land line", "new number",
+    "celular", "cell", "handy", "portable", "gsm", "kom", "komórka", "whatsapp", "sms", "fax", "call me back at",
+    "call me back on", "call back on", "call us on", "call-back to", "call back to", "landline", "land line",
+    "new number",
     "call me at", "call back at", "call us at", "rückruf", "zurückrufen", "richiamare", "rappeler", "llamar",
     "ligar", "zadzwonić", "pod numerem", "numéro de téléphone", "número de teléfono", "mobile number",
     "contact number", "電話", "电话", "回电", "致电", "手机", "携帯", "전화", "휴대폰", "연락처", "連絡先", "折り返し先",
@@ -274,7 +276,8 @@ _PHONE_WORDS = (
     "по номеру", "перезвонить", "перезвоните", "ping me at", "ping me on", "appelle", "appelez", "appeler",
     "marquen al", "marca al", "márcame al", "llama al", "llamen al", "llámenme al", "gọi", "gọi cho", "gọi số",
     "зателефонуйте", "geri arama", "ctcm", "ctch", "ctcb", "ctcp", "i'm on", "i’m on", "im on", "i am on",
-    "whatsapp opt-in", "text a reminder to", "send a text to", "text me on", "text us at", "text us on", "voicemail from",
+    "whatsapp opt-in", "text a reminder to", "send a text to", "text me on", "text us at", "text us on",
+    "voicemail from",
     # One's own (direct) number, and the compounds that name a phone's number (`Il mio numero diretto è …`,
     # `Közvetlen számom: …`); with the verb where the bare phrase also opens an order's number (`mój numer
     # zamówienia`, `numărul meu de comandă`).

@@ -24,7 +24,8 @@ def test_a_header_names_its_column_s_phones() -> None:
 
 
 def test_ssn_and_password_columns_are_read_and_names_are_left_to_their_finders() -> None:
-    text = "<tr><th>Name</th><th>SSN</th><th>Password</th></tr><tr><td>Ana Lima</td><td>078-05-1120</td><td>hunter2!x</td></tr>"
+    text = ("<tr><th>Name</th><th>SSN</th><th>Password</th></tr>"
+            "<tr><td>Ana Lima</td><td>078-05-1120</td><td>hunter2!x</td></tr>")
     found = [(kind, text[start:end]) for kind, start, end in find_html_table_cells(text)]
     assert found == [("US_SSN", "078-05-1120"), ("PASSWORD", "hunter2!x")]
 
