@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_csv_columns import column_kind, is_cell_of
+from evalforge_assets.capture.pii_csv_columns import _if_cell_is, column_kind
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _ROW_START = re.compile(r"<tr\b[^<>]{0,200}>", re.IGNORECASE)
@@ -32,9 +32,9 @@ def find_html_table_cells(text: str) -> Iterator[Candidate]:
     starts = [match.end() for match in _ROW_START.finditer(text)]
     kinds: list[str | None] | None = None
     for index, start in enumerate(starts):
-        end = text.find("</table", start, starts[index + 1] if index + 1 < len(starts) else len(text))
-        end = end if end != -1 else (starts[index + 1] if index + 1 < len(starts) else len(text))
-        cells = list(_CELL.finditer(text, start, end))
+        limit = starts[index + 1] if index + 1 < len(starts) else len(text)
+        table_end = text.find("</table", start, limit)
+        cells = list(_CELL.finditer(text, start, limit if table_end == -1 else table_end))
         if cells and all(cell.group(1).lower() == "h" for cell in cells):
             kinds = [column_kind(_plain(cell.group(2))) for cell in cells]
             kinds = [kind if kind in _READ else None for kind in kinds]
@@ -42,15 +42,8 @@ def find_html_table_cells(text: str) -> Iterator[Candidate]:
         if kinds is None or len(cells) != len(kinds) or not any(kinds):
             continue
         for cell, kind in zip(cells, kinds, strict=True):
-            if kind is None:
-                continue
-            value = cell.group(2)
-            stripped = value.strip()
-            if "&" in stripped:
-                continue  # an entity inside the value: its offsets would not be the text's
-            offset = cell.start(2) + value.index(stripped) if stripped else cell.start(2)
-            if is_cell_of(kind, stripped):
-                yield kind, offset, offset + len(stripped)
+            if "&" not in cell.group(2):  # an entity inside the value: its offsets would not be the text's
+                yield from _if_cell_is(kind, text, cell.start(2), cell.end(2), 0)
 
 
 def _plain(header: str) -> str:
