@@ -49,6 +49,7 @@ from evalforge_assets.capture.pii_patterns import (
 )
 from evalforge_assets.capture.pii_phones import an_id_in_place, split_joined_numbers
 from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_street_phones import phones_beside_streets
 from evalforge_assets.capture.pii_taken import TakenSpans
 from evalforge_assets.capture.pii_unspaced import SPACED_OUT, unspaced_view
 from evalforge_assets.capture.pii_value_echoes import value_echoes
@@ -138,6 +139,8 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
     for candidate in candidates:
         _accept_if_free(candidate, accepted, taken)
     for candidate in value_echoes(text, accepted):  # a number found once is that number where it stands again
+        _accept_if_free(candidate, accepted, taken)
+    for candidate in phones_beside_streets(text, accepted):  # an address line's number
         _accept_if_free(candidate, accepted, taken)
     _add_addressees(text, accepted, taken)
     if learned:  # free by construction: only words outside `accepted` are asked about

@@ -14,6 +14,7 @@ _PHONE_SHAPE = re.compile(r"\+?\(?\d[\d ().\-/]{2,22}\d(?:[ ]?(?:x|ext\.?)[ ]?\d
 _ISO_DATE = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
 # A date written day or month first, one separator throughout (`sms sent 06/03/2024`).
 _WRITTEN_DATE = re.compile(r"\d{1,2}([-/.])\d{1,2}\1(?:19|20)\d{2}")
+_COMPACT_DATE = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 
 
 def phone_value(value: str) -> tuple[int, int] | None:
@@ -37,12 +38,15 @@ def phone_value(value: str) -> tuple[int, int] | None:
 # is: with a leading `+`, `(` or `0`, or with separators.
 # The person called may be named (`Please call Maria Nowak on 4731.0990`) and called back (`call me back on …`);
 # "contact" and "reached" need "on" or "at" before the number (`contact Ana on 863-8508`, `can be reached on
-# 667-7241`), as a named person does.
-_CALL_VERBS = ("call", "ring", "text", "reach", "dial", "whatsapp", "sms", "contact", "reached")
+# 667-7241`), as a named person does; so does a call a note reports or plans (`Spoke to Priya (tenant) on
+# 7326154408`, `Follow up Monday on 915 22 408`), whose name may carry a remark in brackets.
+_CALL_VERBS = ("call", "ring", "text", "reach", "dial", "whatsapp", "sms", "contact", "reached", "spoke", "speak",
+               "talked", "follow", "followed")
 _CALLED_NUMBER = re.compile(
-    r"(?i:\b(?:call|ring|text|reach|dial|whatsapp|sms|(?P<needs_on>contact|reached)))"
-    r"(?P<object>(?:[ \t]+(?:(?i:me|us|him|her|them)|(?P<name>[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,2})))?"
-    r"(?:[ \t]+(?i:back))?(?P<on>[ \t]+(?i:on|at))?)"
+    r"(?i:\b(?:call|ring|text|reach|dial|whatsapp|sms|(?P<needs_on>contact|reached"
+    r"|(?P<needs_person>(?:spoke|speak|talked)[ \t]+(?:to|with)|follow(?:ed)?[ \t]+up(?:[ \t]+with)?))))"
+    r"(?P<object>(?:[ \t]+(?:(?P<pronoun>(?i:me|us|him|her|them))|(?P<name>[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,2})))?"
+    r"(?:[ \t]+\([^()\n]{1,30}\))?(?:[ \t]+(?i:back))?(?P<on>[ \t]+(?i:on|at))?)"
     r"[ \t]+(?=[+(\d])"
 )
 FEWEST_CALLED_DIGITS = 7
@@ -75,10 +79,14 @@ def find_called_numbers(text: str, shapes: Shapes | None = None) -> Iterator[Can
     for match in _verb_matches(text, shapes):
         if (match.group("needs_on") or match.group("name")) and not match.group("on"):
             continue
+        if match.group("needs_person") and not (match.group("name") or match.group("pronoun")):
+            continue  # `followed up on 12345678 tickets`: a matter followed up, not a person called
         found = phone_value(text[match.end() : match.end() + 40])
         if found is None:
             continue
         number = text[match.end() + found[0] : match.end() + found[1]].rstrip()
+        if _COMPACT_DATE.fullmatch(number):
+            continue  # `Spoke to Henry on 20240105`
         written_as_phone = match.group("object") or number[0] in "+(0" or not number.isdigit()
         if written_as_phone and sum(char.isdigit() for char in number) >= FEWEST_CALLED_DIGITS:
             yield "PHONE", match.end() + found[0], match.end() + found[0] + len(number)

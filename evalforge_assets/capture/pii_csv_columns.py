@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from evalforge_assets.capture.checksums import ssn_valid
+from evalforge_assets.capture.checksums import luhn_valid, ssn_valid
 from evalforge_assets.capture.pii_address_keys import address_key, street_value
 from evalforge_assets.capture.pii_key_names import _normalized, key_kind
 from evalforge_assets.capture.pii_names import _ordinary, capitalised_or_caseless
@@ -61,17 +61,27 @@ _NOT_A_PASSWORD_COLUMN = ("hash", "salt", "policy", "reset", "expir", "changed",
                           "required", "date", "time", "count", "attempt", "strength")
 _PASSWORD_CELL = re.compile(r"\S{4,128}")
 _SSN_HEADERS = frozenset(["ssn", "socialsecuritynumber", "socialsecurity", "tin", "taxid", "itin"])
+# A card column's cell is a card by its column, whatever its issuer's prefix and length rules say of a long run
+# of digits elsewhere (`'6304123456789012347'`, a Maestro's 19): 12 to 19 digits that pass Luhn's check.
+_CARD_HEADERS = frozenset([
+    "card", "cardnumber", "cardno", "cardnum", "creditcard", "creditcardnumber", "debitcard", "paymentcard", "cc",
+    "ccnumber", "ccnum", "pan", "kartennummer", "kreditkarte", "kreditkartennummer", "tarjeta", "numerotarjeta",
+    "numerodetarjeta", "numerodecarte", "cartao", "numerocartao", "numerodocartao", "kaartnummer", "numerkarty",
+])
+_CARD_CELL = re.compile(r"\d{4}(?:[ -]?\d{1,7}){1,5}")
 _SSN_CELL = re.compile(r"(\d{3})-?(\d{2})-?(\d{4})")
 
 
 def column_kind(cell: str) -> str | None:
-    """The entity a column named `cell` holds, when it names one (a phone, an SSN, a street, a person, a password;
+    """The entity a column named `cell` holds, when it names one (a phone, an SSN, a card, a street, a person, a password;
     an e-mail column only says the table lists people)."""
     if key_kind(cell) == "PHONE":
         return "PHONE"
     normalized = _normalized(cell)
     if normalized in _SSN_HEADERS:
         return "US_SSN"
+    if normalized in _CARD_HEADERS:
+        return "CREDIT_CARD"
     if address_key(cell):
         return "STREET_ADDRESS"
     if normalized in _PERSON_HEADERS:
@@ -116,6 +126,9 @@ def _cell_is(kind: str, value: str, contacts: bool = False) -> bool:
         return bool(_PHONE_CELL.fullmatch(value)) and sum(char.isdigit() for char in value) >= 6
     if kind == "STREET_ADDRESS":
         return street_value(value)
+    if kind == "CREDIT_CARD":
+        digits = value.replace(" ", "").replace("-", "")
+        return bool(_CARD_CELL.fullmatch(value)) and 12 <= len(digits) <= 19 and luhn_valid(digits)
     if kind == "US_SSN":
         return (match := _SSN_CELL.fullmatch(value)) is not None and ssn_valid(*match.groups())
     return cell_is_name(value)

@@ -45,6 +45,10 @@ _PHONE_KEYS = (
 # Phone words in other grammatical forms (`telefonu`, `Mobilnummer`, `Handynummer`).
 _PHONE_LEADS = ("phone", "telefon", "telephon", "mobil", "handy", "celular", "puhelin")
 # A key of two words whose second is "number" is judged by its first (`contact number`, `numer telefonu`).
+# The keys a phone object files its numbers under: which line, not what the value is (`sent_at`, `count` are not).
+PHONE_LINE_KEYS = frozenset(["mobile", "office", "home", "work", "main", "primary", "secondary", "other", "personal",
+                             "business", "landline", "fax", "cell", "direct", "number", "value", "private",
+                             "emergency"])
 _NUMBER_WORDS = frozenset({"number", "nummer", "numero", "número", "numer", "no", "nr", "num"})
 # Cheap test: one of these (lowered) must be in the text for any key above to be.
 _STEMS = ("pass", "pw", "kennwort", "contras", "senha", "wachtwoord", "parol", "senord", "hasl", "hasł", "salasana",

@@ -204,6 +204,9 @@ _LONG_TOKEN = re.compile(r"(?<![\w/+=.:-])[A-Za-z0-9_\-+][A-Za-z0-9_\-+/]{15,}={
 # Code that assigns a secret from elsewhere names none: `api_key=settings.API_KEY`, `password=db_password`,
 # `password=%(pw)s`, `PASSWORD=%DB_PASSWORD%`.
 _CODE_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[a-z]+_[a-z_]+|\w+\(.*|%(?:\(\w+\))?[sdr]|%\w+%")
+# Words joined by dots and ended by digits are a passphrase's shape, not code's (`river.candle.orbit42`, where
+# `settings.API_KEY` and `self.password` are references).
+_DOTTED_PASSPHRASE = re.compile(r"[a-z]{3,}(?:\.[a-z]{3,}){2,}\d{1,4}")
 _ENTROPY = Base64HighEntropyString()
 # Identifiers that follow "key" or "token" without being one: UUIDs, SHA-1 and SHA-256 digests.
 _NOT_A_KEY = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-f]{40}|[0-9a-f]{64}")
@@ -265,7 +268,7 @@ def _mixed(value: str) -> bool:
 def _looks_like_password(value: str) -> bool:
     if _EMAIL_LIKE.search(value) or "://" in value or value.startswith("<") or value.lower() in _NOT_PASSWORDS or "=" in value:
         return False
-    if _CODE_REFERENCE.fullmatch(value):
+    if _CODE_REFERENCE.fullmatch(value) and not _DOTTED_PASSPHRASE.fullmatch(value):
         return False
     has_digit = any(c.isdigit() for c in value)
     has_symbol = any(not c.isalnum() for c in value)

@@ -13,12 +13,13 @@ object's other keys (`"sms": {"count": "1234567"}`) hold its metadata.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_address_keys import address_key, street_value
 from evalforge_assets.capture.pii_called import phone_value
-from evalforge_assets.capture.pii_key_names import key_kind
+from evalforge_assets.capture.pii_key_names import PHONE_LINE_KEYS, key_kind
 from evalforge_assets.capture.pii_names_keys import _person_under
 from evalforge_assets.capture.pii_patterns import Candidate
 
@@ -29,17 +30,23 @@ _NAMED_FIELD = re.compile(
 )
 
 
-# A key over an object or a list without nesting, and the quoted strings inside it.
-_KEY_OVER = re.compile(
-    r"""["'](?P<key>[A-Za-z][\w.-]{1,40})["'][ \t]*:[ \t]*(?P<open>[{\[])(?P<body>[^{}\[\]]{1,2000})[}\]]"""
+# A JSON Patch (RFC 6902) names the field it sets by its path's last step: `{"op": "replace", "path": "/phone",
+# "value": "915-22-408"}`, written on one line or several.
+_PATCHED_FIELD = re.compile(
+    r""""path"\s*:\s*"(?:/[^"/\n]*)*/(?P<field>[A-Za-z][\w.-]{1,40})"\s*,\s*"value"\s*:\s*"""
+    r'"(?P<double>[^"\n]{1,200})"'
 )
+# A key over an object or a list without nesting, or over a list of such objects (`"phones": [{"type": "home",
+# "number": "9811838212"}]`), and the quoted strings inside it.
+_KEY_OVER = re.compile(
+    r"""["'](?P<key>[A-Za-z][\w.-]{1,40})["'][ \t]*:[ \t]*(?:(?P<open>[{\[])(?P<body>[^{}\[\]]{1,2000})[}\]]"""
+    r"""|(?P<list>\[)(?P<objects>(?:[^{}\[\]]++|\{[^{}\[\]]{0,400}+\})++)\])"""
+)
+_MOST_OBJECTS = 4000
 _QUOTED = re.compile(
     r"""(?:["'](?P<inner>[A-Za-z][\w.-]{0,30})["'][ \t]*:[ \t]*)?"""
     r"""(?<![\w"'])["'](?P<value>[^"'\n]{1,60})["'](?![ \t]*:)"""
 )
-# The keys a phone object files its numbers under: which line, not what the value is (`sent_at`, `count` are not).
-_LINE_KEYS = frozenset(["mobile", "office", "home", "work", "main", "primary", "secondary", "other", "personal",
-                        "business", "landline", "fax", "cell", "direct", "number", "value", "private", "emergency"])
 
 
 def find_phones_under_a_phone_key(text: str) -> Iterator[Candidate]:
@@ -49,14 +56,19 @@ def find_phones_under_a_phone_key(text: str) -> Iterator[Candidate]:
     for over in _KEY_OVER.finditer(text):
         if key_kind(over.group("key")) != "PHONE":
             continue
-        for quoted in _QUOTED.finditer(over.group("body")):
+        body = "body" if over.group("body") is not None else "objects"
+        if len(over.group(body)) > _MOST_OBJECTS:
+            continue
+        for quoted in _QUOTED.finditer(over.group(body)):
             inner = quoted.group("inner")
-            if over.group("open") == "{" and (inner is None or (
-                    inner.lower() not in _LINE_KEYS and key_kind(inner) != "PHONE")):
+            # An object's strings are its numbers only under a line's key; a list's bare strings are numbers.
+            in_an_object = over.group("open") == "{" or body == "objects"
+            if (in_an_object and (inner is None or (inner.lower() not in PHONE_LINE_KEYS and key_kind(inner) != "PHONE"))
+                    or (body == "objects" and inner is None)):
                 continue
             found = phone_value(quoted.group("value"))
             if found is not None and sum(char.isdigit() for char in quoted.group("value")) >= 7:
-                start = over.start("body") + quoted.start("value")
+                start = over.start(body) + quoted.start("value")
                 yield "PHONE", start + found[0], start + found[1]
 
 
@@ -64,7 +76,8 @@ def find_named_fields(text: str) -> Iterator[Candidate]:
     """Values of name-and-value pairs, by what their field's name says they hold (see the module's docstring)."""
     if "val" not in text.lower():
         return
-    for match in _NAMED_FIELD.finditer(text):
+    patched = _PATCHED_FIELD.finditer(text) if '"path"' in text else ()
+    for match in itertools.chain(_NAMED_FIELD.finditer(text), patched):
         group = "double" if match.group("double") is not None else "single"
         value, start = match.group(group), match.start(group)
         field = match.group("field")

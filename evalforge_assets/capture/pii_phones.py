@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import phonenumbers
 
+from evalforge_assets.capture.pii_key_names import PHONE_LINE_KEYS, key_kind
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 from evalforge_assets.capture.pii_shapes import NUMBER_RUN_SHAPE, Shapes
 
@@ -153,7 +154,13 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
         number, start = value.strip(), match.start()
         if number.startswith("(") and ")" not in number:
             number, start = number[1:], start + 1  # a bracket around the number (`(93 819 24 35 x4165)`)
-        if not (_phone_valid(number) or _an_indian_mobile(text, start, match.end(), number)):
+        end = match.end()
+        if (closed := _closed_before_opened(number)) is not None:
+            # A bracket that opened before the number closes after it (`보호자: 김민준 ( 031-552-8874 ) 2023. 6. 2.`):
+            # the number ends there, and what follows (a date) is not its part.
+            number = number[:closed].rstrip()
+            end = start + len(number)
+        if not (_phone_valid(number) or _an_indian_mobile(text, start, end, number)):
             continue
         if _PAIRS_BEYOND_A_PHONE.fullmatch(number) or _HOURS.fullmatch(number):
             continue
@@ -161,7 +168,13 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
             continue  # `RCS Paris B 812 345 678`: a register's number in a phone's groups
         if an_id_noun_before(text, start):
             continue
-        yield "PHONE", start, match.end()
+        yield "PHONE", start, end
+
+
+def _closed_before_opened(number: str) -> int | None:
+    """Where a closing bracket stands in `number` before any opening one: no number's part."""
+    closed = number.find(")")
+    return closed if closed != -1 and "(" not in number[:closed] else None
 
 
 # The letters of India's scripts, Devanagari to Malayalam: in a text written in one, ten bare digits that open with
@@ -361,15 +374,64 @@ def find_cued_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candid
             continue
         if an_id_noun_before(text, match.start("number")):
             continue  # `Contact ID: 48213377`, `tel. order no 12345678`
+        if cue and _another_key_between(text, match.end("cue"), match.start("number")):
+            continue  # `{"type": "mobile", "verified_at": "1745866279"}`: the number is another key's value
         if cue == "office" and _NATIONAL_GROUPS.fullmatch(number) and _a_register_before(text, match.start("number")):
             continue  # `Registered office: RCS Paris B 812 345 678`: a company's office, and its register's number
-        if (
-            7 <= digits <= 15
-            and not DATE_OR_TIME.search(number)
-            and not _VERSION_OR_ADDRESS.search(number)
-            and not _HOURS.fullmatch(number)
-        ):
-            yield "PHONE", match.start("number"), match.start("number") + len(number)
+        if _cued_number(number, digits):
+            end = match.start("number") + len(number)
+            yield "PHONE", match.start("number"), end
+            yield from _listed_after(text, end, weak=cue in _WEAK_CUES)
+
+
+# A key between a phone word and a number: the number is that key's value, and its name says what it is.
+_KEY_BETWEEN = re.compile(r"""["'](?P<key>[A-Za-z_][\w.-]{0,40})["'][ \t]*:""")
+
+
+def _another_key_between(text: str, start: int, end: int) -> bool:
+    """Whether a key that names no phone stands between a cue and its number (a line's `number`, `home` does)."""
+    keys = _KEY_BETWEEN.findall(text, start, end)
+    return bool(keys) and key_kind(keys[-1]) != "PHONE" and keys[-1].lower() not in PHONE_LINE_KEYS
+
+
+def _cued_number(number: str, digits: int) -> bool:
+    """Whether a number after a phone word is a phone's: 7 to 15 digits, not a date, a version or opening hours."""
+    return (
+        7 <= digits <= 15
+        and not DATE_OR_TIME.search(number)
+        and not _VERSION_OR_ADDRESS.search(number)
+        and not _HOURS.fullmatch(number)
+    )
+
+
+# A cue's number may open a list of the numbers one reaches someone on (`Dial-in: (415)203 7781 · 6125550148`,
+# `Tel. 030 1234567, 0171 2345678 or +49 30 7654321`): each number right after it, past a list's mark, is one
+# too; written as a run of digits alone, with a phone's eight digits at least (`tel 0301234567, 12 beds`) and
+# no unit after it.
+_LISTED_NEXT = re.compile(
+    r"[ \t]*(?:[,;·•|]|(?<=[ \t])or(?=[ \t]))[ \t]*"
+    r"(?P<number>\+?\(?\d[\d ()./-]{5,20}\d(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?)(?![\w.,/-][0-9A-Za-z]|\d)"
+)
+_MOST_LISTED = 3
+_WORD_AFTER = re.compile(r"[ \t]+(?!or\b|and\b)([^\W\d_])")  # a unit's word, not the list's next "or"
+
+
+def _listed_after(text: str, end: int, weak: bool) -> Iterator[Candidate]:
+    for _ in range(_MOST_LISTED):
+        listed = _LISTED_NEXT.match(text, end)
+        if listed is None:
+            return
+        number = listed.group("number").rstrip(" (./-")
+        digits = sum(char.isdigit() for char in _EXTENSION.split(number)[0])
+        bare = number.isdigit() and number[0] != "0"
+        if (bare and (weak or digits < 8)) or not _cued_number(number, digits):
+            return
+        if bare and (word := _WORD_AFTER.match(text, listed.end("number"))) is not None and word.group(1).islower():
+            return  # a count's unit (`phone 0301 554 2211, 12345678 rows`)
+        if an_id_noun_before(text, listed.start("number")):
+            return
+        end = listed.start("number") + len(number)
+        yield "PHONE", listed.start("number"), end
 
 
 # The second of two numbers on one line, read from where it starts; and where two such numbers may be joined: a

@@ -5,7 +5,8 @@
 - **a number said to be one** (`The 'To' number (351) 913 421 218 is not a valid phone number`, Twilio's error;
   `my number 813 72 18`, `nummeret mitt er 441 21 681`, `Contato: 933416588`): a phone-shaped number of eight
   digits or more after "number" with a word before it that makes it a phone's (`phone`, `mobile`, `my`, `'To'`),
-  not an order's or an invoice's, after "my number" in other languages, or after a contact label;
+  not an order's or an invoice's, after "my number" in other languages, after a contact label, or after the
+  Slavic `номер` in a phone's groups (`номер 381 42 67`);
 - **the number on an emergency contact's line** (`Emergency contact: Lars Svendsen (spouse) – 29 39 54 66`);
 - **a chat answer to a question for a phone number** (`Bot: What's the best number to reach you?` then `Dolores:
   57 308 852 90 50`, or `CALLER: Sure, it's 4118463415.`): the next line's message is the number, perhaps after a
@@ -54,6 +55,12 @@ _SAID_TO_BE_ABROAD = re.compile(
     r"|meu[ \t]+n[úu]mero|il[ \t]+mio[ \t]+numero|mijn[ \t]+nummer|m[óo]j[ \t]+numer|moje[ \t]+[čc][íi]slo"
     r"|мой[ \t]+номер|мій[ \t]+номер|numeroni)[ \t]+(?:er|är|ist|est|es|é|è|is|to|je|—|-)?[ \t:]*(?=[+(\d])"
     r"|(?<![^\W\d_])(?:contato|contacto|contatto|kontakt|contact|контакт)[ \t]*:[ \t]*(?=[+(\d])"
+)
+# The Slavic word for "number" alone (`номер 381 42 67`, `за номером 067 214 33 90`) names an order's too; a number
+# in a phone's groups of two after three (or three, three) after it is a phone's.
+_NUMBER_WORD_GROUPS = re.compile(
+    r"(?i)(?<![^\W\d_])(?:за[ \t]+)?(?:номер|номером|номеру|номера)[ \t]*:?[ \t]*"
+    r"(?P<number>\d{3}([ -])(?:\d{3}\2)?\d{2}\2\d{2})(?![\w-]|[.,/ ]\d)"
 )
 _EMERGENCY_LINE = re.compile(r"(?im)^[^\n]*\bemergency[ \t]+contact\b[^\n]*$")
 _NUMBER_RUN = re.compile(_NUMBER)
@@ -143,6 +150,9 @@ def _said_to_be(text: str) -> Iterator[Candidate]:
         for found in phone_at(text, said.end(), min(len(text), said.end() + 30), fewest=8):
             if not (text[found[1] : found[2]].isdigit() and _WORD_AFTER.match(text, found[2])):
                 yield found  # not a count (`Contact: 12345678 items`)
+    if not text.isascii():
+        for said in _NUMBER_WORD_GROUPS.finditer(text):
+            yield "PHONE", *said.span("number")
 
 
 def _answers(text: str) -> Iterator[Candidate]:
@@ -157,6 +167,9 @@ def _beside_an_email(text: str) -> Iterator[Candidate]:
     for match in _BESIDE_AN_EMAIL.finditer(text):
         side = "after" if match.group("after") is not None else "before"
         start, end = match.span(side)
-        if side == "after" and text[start:end].strip().isdigit() and _WORD_AFTER.match(text, end):
-            continue  # a count or a size (`c@d.com, 12345678 bytes`), not a number written as a phone's
+        word = _WORD_AFTER.match(text, end) if side == "after" and text[start:end].strip().isdigit() else None
+        if word is not None and not text[word.end() - 1].isupper():
+            # A count or a size (`c@d.com, 12345678 bytes`), not a number written as a phone's; a capital opens the
+            # next sentence instead (`press@example.com, 61298734412 For further information …`).
+            continue
         yield from phone_at(text, start, end)

@@ -35,3 +35,16 @@ def test_a_tab_separated_table_inside_a_prompt() -> None:
 )
 def test_tables_without_such_values_keep_their_cells(text: str) -> None:
     assert list(find_table_cells(text)) == []
+
+
+def test_a_card_columns_long_run_of_digits_is_a_card() -> None:
+    # A Maestro's 19 digits: a long unseparated run outside a card's column is an id.
+    text = ("INSERT INTO payments (id, card_number, amount)\n"
+            "VALUES (1, '6304123456789012347', 12.50), (2, '4111 1111 1111 1111', 3.00);")
+    redacted = redact_text(text, {})
+    assert "6304123456789012347" not in redacted and redacted.count("<CREDIT_CARD>") == 2, redacted
+
+
+def test_a_card_columns_cell_that_fails_luhn_is_kept() -> None:
+    text = "id,card_number,amount\n1,6304123456789012348,12.50\n"
+    assert redact_text(text, {}) == text

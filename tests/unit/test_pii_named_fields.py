@@ -52,3 +52,21 @@ def test_a_phone_under_a_phone_key_or_after_a_call_back_is_redacted(text: str, n
 def test_a_phone_objects_metadata_is_kept() -> None:
     text = '{"sms": {"sent_at": "2024-05-12T10:00:00Z", "count": "1234567"}}'
     assert redact_text(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ('[{"op": "replace", "path": "/contact/phone",\n  "value": "915-22-408"}]', "915-22-408"),
+        ('{"phones": [{"type": "mobile", "number": "+47 915 22 408"},\n {"type": "home", "number": "7326154408"}]}',
+         "7326154408"),
+    ],
+)
+def test_a_json_patchs_path_and_a_list_of_phone_objects_name_their_values(text: str, number: str) -> None:
+    redacted = redact_text(text, {})
+    assert number not in redacted and "<PHONE>" in redacted, redacted
+
+
+def test_a_phone_lists_objects_keep_their_other_keys() -> None:
+    text = '{"phones": [{"type": "mobile", "verified_at": "1745866279"}], "op": "add", "path": "/tier", "value": "12345678"}'
+    assert redact_text(text, {}) == text

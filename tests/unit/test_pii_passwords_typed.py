@@ -35,3 +35,13 @@ def test_a_typed_or_a_wifi_password_is_redacted(text: str, password: str) -> Non
 )
 def test_what_is_no_password_is_kept(text: str) -> None:
     assert redact_text(text, {}) == text
+
+
+def test_words_joined_by_dots_and_ended_by_digits_are_a_passphrase_not_code() -> None:
+    redacted = redact_text("Hei! En pääse sisään, vaikka salasanani on river.candle.orbit42. Onko tili lukittu?", {})
+    assert "river.candle.orbit42" not in redacted and "lukittu" in redacted, redacted
+
+
+def test_a_reference_to_a_setting_after_a_password_word_is_kept() -> None:
+    text = "the password is read from settings.database.password at start"
+    assert redact_text(text, {}) == text

@@ -213,3 +213,41 @@ def test_a_cue_reaches_past_a_longer_label_and_mixed_separators_make_no_date(tex
 ])
 def test_a_date_written_day_or_month_first_after_a_phone_word_stays(text: str) -> None:
     assert _phones(text) == []
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("Dial-in: (415)203 7781 · 8897310462 (PIN 2210)", ["(415)203 7781", "8897310462"]),
+    ("Tel. 030 2298 7710, 98314472 or 1127 3316", ["030 2298 7710", "98314472", "1127 3316"]),
+])
+def test_a_cues_number_opens_a_list_of_numbers(text: str, numbers: list[str]) -> None:
+    assert _phones(text) == numbers
+
+
+@pytest.mark.parametrize("text", [
+    "phone 0301 554 2211, 12345678 rows",  # a count after a list's mark, as bare digits without a trunk's 0
+    "contact 0301554221, 98765432",  # a weak cue lists no bare digits
+    "phone 0301 554 2211, 2024-03-05",
+])
+def test_what_follows_a_cues_number_is_not_always_a_number_of_the_list(text: str) -> None:
+    assert len(_phones(text)) == 1
+
+
+def test_a_bracket_closed_after_a_number_ends_it() -> None:
+    assert _phones("보호자: 김민준 ( 031-552-8874 ) 2023. 6. 2. 검사") == ["031-552-8874"]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("10:40 J. Moss: Spoke to Priya (tenant) on 4927316605; she confirms the damp", "4927316605"),
+    ("Met the buyer. Follow up Monday on 915 22 408.", "915 22 408"),
+    ("talked with Ana on 4927316605 after lunch", "4927316605"),
+])
+def test_a_call_a_note_reports_or_plans_gives_its_number(text: str, number: str) -> None:
+    assert number in _phones(text)
+
+
+@pytest.mark.parametrize("text", [
+    "followed up on 12345678 tickets this week",  # a matter followed up, no one called
+    "Spoke to Henry on 20240105 about the lease",  # a compact date
+])
+def test_a_matter_followed_up_or_a_date_is_no_number_called(text: str) -> None:
+    assert _phones(text) == []

@@ -66,3 +66,24 @@ def test_a_callers_answer_with_a_lead_in_is_a_phone(text: str, number: str) -> N
 )
 def test_other_answers_with_a_lead_in_stay(text: str) -> None:
     assert "4118463415" in _redacted(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Ольга чекає на дзвінок щодо повернення коштів, номер 381 42 67. Дякую", "381 42 67"),
+        ("Перезвоните мне, пожалуйста, за номером 112 318 22 90.", "112 318 22 90"),
+        ("Press contact: Ana Ruiz, press@example.com, 61298734412 For further information", "61298734412"),
+    ],
+)
+def test_the_slavic_word_for_number_and_an_e_mails_number_before_a_sentence(text: str, number: str) -> None:
+    redacted = _redacted(text)
+    assert number not in redacted and "<PHONE>" in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["номер заказа 123 45 67 оплачен", "номер 1234567", "ana@example.com, 61298734 bytes"],
+)
+def test_an_orders_number_and_a_count_stay(text: str) -> None:
+    assert "<PHONE>" not in _redacted(text)
