@@ -3,12 +3,12 @@
 rendered writes it.
 
 The header is a row of `<th>` cells; each later row with as many cells is read column by column, as a CSV or
-Markdown table's rows are (`pii_csv_columns`): a cell of a phone, SSN or password column is one when it has that
-kind's shape, whatever numbering plan would say. Names and streets are left to their own finders, which read the
-cells of probe 6's tables but for one name and two streets: taking them here would move the person model's training
-input and force a retrain, which cost more hard negatives elsewhere (`Mercado Pago`, `user message is French`) than
-it saved. A cell with markup inside it is left to the other finders. Rows are cut at the next `<tr`, and a cell is
-text without `<`, so a page of unclosed tags is read in one pass.
+Markdown table's rows are (`pii_csv_columns`): a cell of a phone, SSN, card or password column is one when it has
+that kind's shape, whatever numbering plan would say. Names and streets are left to their own finders, which read
+the cells of probe 6's tables but for one name and two streets: taking them here would move the person model's
+training input and force a retrain, which cost more hard negatives elsewhere (`Mercado Pago`, `user message is
+French`) than it saved. A cell with markup inside it is left to the other finders. Rows are cut at the next `<tr`,
+and a cell is text without `<`, so a page of unclosed tags is read in one pass.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from evalforge_assets.capture.pii_patterns import Candidate
 _ROW_START = re.compile(r"<tr\b[^<>]{0,200}>", re.IGNORECASE)
 _CELL = re.compile(r"<t([hd])\b[^<>]{0,200}>([^<]*)</t\1\s*>", re.IGNORECASE)
 _ENTITIES = {"&amp;": "&", "&nbsp;": " ", "&#160;": " "}
-_READ = frozenset({"PHONE", "US_SSN", "PASSWORD"})  # the column kinds read here (see the module docstring)
+_READ = frozenset({"PHONE", "US_SSN", "CREDIT_CARD", "PASSWORD"})  # the column kinds read here (see the module docstring)
 
 
 def find_html_table_cells(text: str) -> Iterator[Candidate]:

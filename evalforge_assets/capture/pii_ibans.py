@@ -27,6 +27,10 @@ def _load_iban_lengths() -> dict[str, int]:
     return _IBAN_LENGTHS
 
 
+# An IBAN's print form, groups of four after the country and check (`BD23 DZTP 6301 8092 9`): with letters in its
+# account too, what an unlabelled number outside the registry needs besides its check (an id's letters are not so
+# grouped).
+_PRINTED_IN_FOURS = re.compile(r"[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?(?![A-Za-z0-9])")
 _IBAN_LOOSE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2})(\d{2})((?:[ -]?[A-Z0-9]){8,32})")
 
 
@@ -37,8 +41,12 @@ def find_ibans(text: str) -> Iterator[Candidate]:
         if length is None:
             # A country outside the registry (Iran writes its Sheba numbers as IBANs): labelled, or with its check.
             found = _labelled_iban_end(text, match)
-            if found is None and match.group(1) in _REGIONS and match.group(3).replace(" ", "").replace("-", "").isdigit():
-                found = _other_length_iban(text, match)
+            if found is None and match.group(1) in _REGIONS:
+                if match.group(3).replace(" ", "").replace("-", "").isdigit():
+                    found = _other_length_iban(text, match)
+                elif (printed := _PRINTED_IN_FOURS.match(text, match.start())) is not None:
+                    compact = printed.group().replace(" ", "")
+                    found = printed.end() if mod97(compact[4:] + compact[:4]) == 1 else None
             if found is not None:
                 yield "IBAN", match.start(), found
             continue

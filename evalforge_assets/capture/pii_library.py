@@ -29,6 +29,7 @@ from evalforge_assets.capture.pii_address_prose import find_prose_addresses
 from evalforge_assets.capture.pii_address_spoken import find_spoken_streets
 from evalforge_assets.capture.pii_address_stacked import find_stacked_streets
 from evalforge_assets.capture.pii_address_vcard import find_vcard_streets
+from evalforge_assets.capture.pii_aligned_tables import find_aligned_table_cells
 from evalforge_assets.capture.pii_context import context_candidates, several_of_each_case_and_digits
 from evalforge_assets.capture.pii_csv_columns import find_table_cells
 from evalforge_assets.capture.pii_hl7 import find_hl7_fields
@@ -471,6 +472,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_spoken_streets(text, shapes)  # gated inside: a number word among the words
     found += find_table_cells(text)
     found += find_html_table_cells(text)  # gated inside: a literal search for `<t`
+    found += find_aligned_table_cells(text)  # gated inside: a literal search for two spaces
     found += find_phone_cells(text)
     found += find_contact_column_phones(text)  # gated inside: an `@`
     found += find_named_fields(text)  # gated inside: a literal search for `val`

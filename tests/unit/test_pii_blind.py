@@ -99,26 +99,30 @@ from tests.corpora import pii_blind, pii_foreign
 # 17 14.35% -> 14.13%, 11 15.35% -> 15.45%, 12 15.36% -> 15.45%; streets 6 3.57% -> 3.15%; the rest within 0.1 point.
 # A date written day or month first after a phone word is no phone: negatives 16 7.35% -> 6.61%, 17 4.60% -> 4.59%, 18
 # 3.13% -> 3.09%. A Google Calendar's own addresses (rooms, shared calendars): negatives 6 2.76% -> 2.60%.
+# An IBAN outside the registry printed in fours with letters, then the model retrained (its letter groups were words
+# the model learned from): names 4 4.71% -> 4.66%, 5 5.98% -> 5.94%, 11 15.45% -> 15.30%, 14 13.31% -> 13.26%, 19
+# 26.97% -> 27.02%, the rest within 0.08 point; streets 5 4.85% -> 4.97%, 11 3.79% -> 3.93%; negatives 6 2.60% ->
+# 2.59%, 11 4.83% -> 4.77%, the rest within 0.03 point.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.028, 0.003),
     pii_blind.BLIND2: (0.014, 0.032, 0.016),
     pii_blind.BLIND3: (0.038, 0.016, 0.012),
-    pii_blind.BLIND4: (0.048, 0.013, 0.017),
-    pii_blind.BLIND5: (0.06, 0.049, 0.012),
-    pii_blind.BLIND6: (0.061, 0.032, 0.027),
+    pii_blind.BLIND4: (0.047, 0.013, 0.017),
+    pii_blind.BLIND5: (0.06, 0.05, 0.012),
+    pii_blind.BLIND6: (0.061, 0.032, 0.026),
     pii_blind.BLIND7: (0.045, 0.039, 0.006),
     pii_blind.BLIND8: (0.081, 0.016, 0.016),
     pii_blind.BLIND9: (0.049, 0.023, 0.017),
-    pii_blind.BLIND10: (0.026, 0.01, 0.007),
-    pii_blind.BLIND11: (0.155, 0.038, 0.049),
+    pii_blind.BLIND10: (0.027, 0.01, 0.007),
+    pii_blind.BLIND11: (0.154, 0.04, 0.048),
     pii_blind.BLIND12: (0.155, 0.037, 0.02),
     pii_blind.BLIND13: (0.126, 0.049, 0.032),
-    pii_blind.BLIND14: (0.134, 0.071, 0.026),
-    pii_blind.BLIND15: (0.113, 0.026, 0.045),
-    pii_blind.BLIND16: (0.074, 0.122, 0.067),
-    pii_blind.BLIND17: (0.142, 0.073, 0.046),
-    pii_blind.BLIND18: (0.146, 0.034, 0.031),
-    pii_blind.BLIND19: (0.27, 0.17, 0.088),
+    pii_blind.BLIND14: (0.133, 0.071, 0.026),
+    pii_blind.BLIND15: (0.114, 0.026, 0.045),
+    pii_blind.BLIND16: (0.074, 0.122, 0.066),
+    pii_blind.BLIND17: (0.142, 0.073, 0.047),
+    pii_blind.BLIND18: (0.147, 0.034, 0.031),
+    pii_blind.BLIND19: (0.271, 0.17, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
@@ -177,13 +181,14 @@ MEASURED_LEAKS = {
 # a phone list's objects, a bracket closed after a number, a cue's listed numbers, a call reported (`Spoke to Henry
 # on`), `номер` before a phone's groups, a number beside a street or an e-mail before a capital; a card column, a
 # dotted passphrase: phones 6 0.07%, 12 0.14%, 15 0.20% -> 0, 16 0.46% -> 0.20%, 17 0.41% -> 0.14%, 19 0.49% ->
-# 0.24%; cards 17 0.53% -> 0; passwords 5 0.42% -> 0.
+# 0.24%; cards 17 0.53% -> 0; passwords 5 0.42% -> 0. A table printed in aligned columns (a DataFrame): phones 5 0.10% ->
+# 0. An IBAN outside the registry printed in fours with letters in its account: IBANs 2 2.9% -> 0.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND2: {"PHONE": 0.004, "IBAN": 0.029, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND2: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND3: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND4: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND5: {"PHONE": 0.001, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND5: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND6: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND7: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND8: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
