@@ -39,13 +39,15 @@ def phone_value(value: str) -> tuple[int, int] | None:
 # The person called may be named (`Please call Maria Nowak on 4731.0990`) and called back (`call me back on …`);
 # "contact" and "reached" need "on" or "at" before the number (`contact Ana on 863-8508`, `can be reached on
 # 667-7241`), as a named person does; so does a call a note reports or plans (`Spoke to Priya (tenant) on
-# 7326154408`, `Follow up Monday on 915 22 408`), whose name may carry a remark in brackets.
+# 7326154408`, `Follow up Monday on 915 22 408`), whose name may carry a remark in brackets, and a role to contact
+# (`contact the building manager, Ana Lima, at 3492 2427`), whose number must be written as a phone's.
 _CALL_VERBS = ("call", "ring", "text", "reach", "dial", "whatsapp", "sms", "contact", "reached", "spoke", "speak",
                "talked", "follow", "followed")
 _CALLED_NUMBER = re.compile(
     r"(?i:\b(?:call|ring|text|reach|dial|whatsapp|sms|(?P<needs_on>contact|reached"
     r"|(?P<needs_person>(?:spoke|speak|talked)[ \t]+(?:to|with)|follow(?:ed)?[ \t]+up(?:[ \t]+with)?))))"
-    r"(?P<object>(?:[ \t]+(?:(?P<pronoun>(?i:me|us|him|her|them))|(?P<name>[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,2})))?"
+    r"(?P<object>(?:[ \t]+(?:(?P<pronoun>(?i:me|us|him|her|them))|(?P<name>[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,2})"
+    r"|(?P<role>(?i:the|our|your|my)[ \t]+[a-z][\w-]*(?:[ \t]+[a-z][\w-]*)?(?:,[ \t]+[^\W\d_][^\d,\n]{0,40}?,)?)))?"
     r"(?:[ \t]+\([^()\n]{1,30}\))?(?:[ \t]+(?i:back))?(?P<on>[ \t]+(?i:on|at))?)"
     r"[ \t]+(?=[+(\d])"
 )
@@ -77,7 +79,7 @@ def _verb_matches(text: str, shapes: Shapes | None) -> Iterator[re.Match[str]]:
 
 def find_called_numbers(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
     for match in _verb_matches(text, shapes):
-        if (match.group("needs_on") or match.group("name")) and not match.group("on"):
+        if (match.group("needs_on") or match.group("name") or match.group("role")) and not match.group("on"):
             continue
         if match.group("needs_person") and not (match.group("name") or match.group("pronoun")):
             continue  # `followed up on 12345678 tickets`: a matter followed up, not a person called
@@ -87,7 +89,7 @@ def find_called_numbers(text: str, shapes: Shapes | None = None) -> Iterator[Can
         number = text[match.end() + found[0] : match.end() + found[1]].rstrip()
         if _COMPACT_DATE.fullmatch(number):
             continue  # `Spoke to Henry on 20240105`
-        written_as_phone = match.group("object") or number[0] in "+(0" or not number.isdigit()
+        written_as_phone = (match.group("object") and not match.group("role")) or number[0] in "+(0" or not number.isdigit()
         if written_as_phone and sum(char.isdigit() for char in number) >= FEWEST_CALLED_DIGITS:
             yield "PHONE", match.end() + found[0], match.end() + found[0] + len(number)
 

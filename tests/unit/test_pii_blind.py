@@ -182,7 +182,8 @@ MEASURED_LEAKS = {
 # on`), `номер` before a phone's groups, a number beside a street or an e-mail before a capital; a card column, a
 # dotted passphrase: phones 6 0.07%, 12 0.14%, 15 0.20% -> 0, 16 0.46% -> 0.20%, 17 0.41% -> 0.14%, 19 0.49% ->
 # 0.24%; cards 17 0.53% -> 0; passwords 5 0.42% -> 0. A table printed in aligned columns (a DataFrame): phones 5 0.10% ->
-# 0. An IBAN outside the registry printed in fours with letters in its account: IBANs 2 2.9% -> 0.
+# 0. An IBAN outside the registry printed in fours with letters in its account: IBANs 2 2.9% -> 0. A role to contact
+# (`contact the building manager, Ana Lima, at`): phones 19 0.24% -> 0.12%.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
@@ -202,7 +203,7 @@ STRUCTURED = {
     pii_blind.BLIND16: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND17: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND18: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND19: {"PHONE": 0.003, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.005},
+    pii_blind.BLIND19: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.005},
 }
 
 

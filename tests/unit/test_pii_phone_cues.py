@@ -251,3 +251,15 @@ def test_a_call_a_note_reports_or_plans_gives_its_number(text: str, number: str)
 ])
 def test_a_matter_followed_up_or_a_date_is_no_number_called(text: str) -> None:
     assert _phones(text) == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("With questions, please contact the building manager, Ana Lima, at 3492 2427. She will", "3492 2427"),
+    ("please contact your property manager, Jo Ann Smith-Baker, at 4812 7730 today", "4812 7730"),
+])
+def test_a_role_to_contact_gives_the_number_written_as_a_phones(text: str, number: str) -> None:
+    assert number in _phones(text)
+
+
+def test_bare_digits_after_a_role_to_contact_stay() -> None:
+    assert _phones("contact the team at 12345678 for access") == []
