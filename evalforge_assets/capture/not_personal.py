@@ -8,8 +8,12 @@ check never flags what the redactor keeps on purpose):
 * **A calendar's own address:** a Google Calendar resource (a room, a projector: `c_iaheu…@resource.calendar.google.com`)
   or a shared or imported calendar (`…@group.calendar.google.com`), which the calendar made and no person reads.
 * **Loopback and unspecified addresses** (`127.0.0.1`, `0.0.0.0`, `::1`): every machine's own.
-* **A value masked already** (`[FILTERED]` as Rails logs a parameter, `[REDACTED]`, `***`, `sk-...redacted`): no
-  secret is left in it.
+* **A website's address in a HAR entry** (`"serverIPAddress": "151.101.161.168"`), which the format defines as the
+  server the browser reached. Other hosts are hidden: a proxy's upstream, a connection string's host, the host curl
+  tries may be a person's machine (a home server, a developer's box), corpora written by different people disagree
+  there, and a leak costs more than a hidden host.
+* **A value masked already** (`[FILTERED]` as Rails logs a parameter, `[REDACTED]`, `***`, `sk-...redacted`), or a
+  template's placeholder of words (`changeme-in-prod`, `replace_me`): no secret is left in it.
 * **A browser's version in a user agent** (`Chrome/124.0.0.0`, `Edg/124.0.2478.51`): a dotted quad after the name
   of a browser or engine and a slash (any other word and slash may stand before an address: `client/203.0.113.7`).
 * **A version written as a dotted quad** after "version", "build", "v" or `==`, also as a key (`version =
@@ -44,6 +48,15 @@ def not_a_persons_mailbox(address: str) -> bool:
     return local is not None and (local.group() in ROLE_MAILBOXES or _MACHINE_LOCAL.fullmatch(local.group()) is not None)
 
 
+_HAR_SERVER_BEFORE = re.compile(r"(?i)\bserveripaddress[\"']?[ \t]*[=:][ \t]*[\"']?\Z")
+_HAR_SERVER_REACH = 40
+
+
+def a_websites_address(text: str, start: int) -> bool:
+    """Whether the address at `start` is a HAR entry's `serverIPAddress` (see the module's docstring)."""
+    return _HAR_SERVER_BEFORE.search(text, max(0, start - _HAR_SERVER_REACH), start) is not None
+
+
 def a_loopback_address(address: str) -> bool:
     return _LOOPBACK_V4.fullmatch(address) is not None or address in ("::1", "::")
 
@@ -74,7 +87,9 @@ def a_product_version(text: str, start: int) -> bool:
 
 _MASK = re.compile(
     r"\[?(?:FILTERED|REDACTED|MASKED|HIDDEN|REMOVED|SCRUBBED)\]?|[*•x]{3,}|<(?:redacted|hidden|masked)>"
-    r"|[\w-]{0,12}\.{3}[ \t]*(?:redacted|masked|hidden)",
+    r"|[\w-]{0,12}\.{3}[ \t]*(?:redacted|masked|hidden)"
+    # A template's placeholder, words only (`changeme-in-prod`, `change_me`, `replace-me`); `Changeme12` is a password.
+    r"|(?:change|replace)[-_.]?me(?:[-_.][a-z]+){0,3}",
     re.IGNORECASE,
 )
 

@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
-from evalforge_assets.capture.not_personal import a_mask
+from evalforge_assets.capture.not_personal import a_mask, a_websites_address
 from evalforge_assets.capture.pii_decode import prepare
 from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_key_names import _normalized
@@ -133,6 +133,8 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
     # A company (`Niemi Ky`, `Weber & Lang GmbH`), a place (`São Paulo`) or a model (`Claude Sonnet`) names no one,
     # whichever finder read it.
     candidates = [c for c in candidates if c[0] != "PERSON" or not names_no_one(text, c[1], c[2])]
+    # A website's address in a HAR entry (`"serverIPAddress": …`) is no one's (`not_personal`).
+    candidates = [c for c in candidates if c[0] != "IP_ADDRESS" or not a_websites_address(text, c[1])]
     candidates = sorted(set(candidates), key=lambda c: (_RANK[c[0]], c[1] - c[2], c[1]))
     accepted: list[Candidate] = []
     taken = TakenSpans()

@@ -131,10 +131,15 @@ def given_name_ranks() -> dict[str, int]:
     return ranks
 
 
+# Georgian's Mkhedruli letters have capitals in Unicode (Mtavruli), which its writing uses only for whole words in
+# capitals: a name is written in them as every word is (`ნატო თოლორდავა`).
+_MKHEDRULI = ("\u10d0", "\u10ff")
+
+
 def capitalised_or_caseless(word: str) -> bool:
-    """A word written as a name is: a capital first, or a script without case (`राजीव`, `שושנה`, `太郎`), whose every
-    word is as written."""
-    return word[0].isupper() or word.lower() == word.upper()
+    """A word written as a name is: a capital first, or a script without case (`राजीव`, `שושנה`, `太郎`, `ნატო`),
+    whose every word is as written."""
+    return word[0].isupper() or word.lower() == word.upper() or _MKHEDRULI[0] <= word[0] <= _MKHEDRULI[1]
 
 
 @cache

@@ -3,7 +3,8 @@
 handle that is a name identifies its owner as well as the name does.
 
 A mention is `@` and a handle after a space or the line's start (not an e-mail address, an npm scope `@types/node`
-or a decorator's call `@app.route(`). The handle is a name when one of its parts (split at `.`, `_` and `-`) is a
+or a decorator's call `@app.route(`); a GitHub comment's author is the handle in bold over it (`**ronald-wright**
+commented on`). The handle is a name when one of its parts (split at `.`, `_` and `-`) is a
 given name or a common surname that is no English word (`maria.lopez`, `Priya`), when two of its parts are names
 (`will.smith`), or when it is an initial glued to such a surname (`jdoe` is not, `mkowalski` is). Channel words
 (`@here`, `@channel`, `@oncall`) and decorators (`@property`, `@dataclass`) are no names.
@@ -11,6 +12,7 @@ given name or a common surname that is no English word (`maria.lopez`, `Priya`),
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -22,11 +24,21 @@ _PARTS = re.compile(r"[._-]")
 _COMMON_SURNAME_RANK = 5_000
 
 
+# GitHub's header over a comment or a review writes its author's handle in bold (`**ronald-wright** commented on`).
+_AUTHOR = re.compile(
+    r"\*\*(?P<handle>[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+){0,3})\*\*[ \t]+"
+    r"(?:commented|approved|requested changes|reviewed|replied)\b"
+)
+
+
 def find_handle_names(text: str) -> Iterator[Candidate]:
-    """The mentions of `text` whose handle spells a person's name (see the module docstring)."""
-    if "@" not in text:
+    """The mentions of `text` and the authors of its GitHub comments whose handle spells a person's name (see the
+    module docstring)."""
+    if "@" not in text and "**" not in text:
         return
-    for match in _MENTION.finditer(text):
+    matches = itertools.chain(_MENTION.finditer(text) if "@" in text else (),
+                              _AUTHOR.finditer(text) if "**" in text else ())
+    for match in matches:
         if _a_name(match.group("handle")):
             yield "PERSON", match.start("handle"), match.end("handle")
 

@@ -22,6 +22,7 @@ from stdnum import luhn
 
 from evalforge_assets.capture.not_personal import (
     a_product_version,
+    a_websites_address,
     after_a_version_word,
     not_a_persons_mailbox,
 )
@@ -98,6 +99,7 @@ def second_opinion(text: str) -> list[tuple[str, str]]:
             if not (
                 address.is_loopback
                 or address.is_unspecified
+                or a_websites_address(text, match.start())
                 or a_product_version(text, match.start())
                 or after_a_version_word(text, match.start())
             ):

@@ -64,3 +64,29 @@ def test_a_calendar_s_own_address_is_no_person_s(address: str) -> None:
 
 def test_a_person_s_address_at_a_calendar_like_domain_is_still_hidden() -> None:
     assert "<EMAIL>" in redact_text("invite anna.berg@calendar-google.example.com")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"response": {"status": 201}, "serverIPAddress": "151.101.161.168"}',
+        "STRIPE_SECRET_KEY=changeme-in-prod\nDATABASE_PASSWORD=change_me",
+    ],
+)
+def test_a_websites_address_in_a_har_entry_and_a_templates_placeholder_stay_and_the_check_agrees(text: str) -> None:
+    assert redact_text(text, {}) == text
+    assert second_opinion(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ('remote_addr=10.1.2.3 "serverIPAddress": "151.101.161.168"', "10.1.2.3"),  # the client's address
+        ("upstream=10.0.6.11:8080 rt=0.309", "10.0.6.11"),  # a proxy's upstream: corpora disagree, so hidden
+        ("* Trying 104.18.17.170:443...", "104.18.17.170"),  # a host curl tries may be anyone's
+        ("DATABASE_URL=postgres://app:pw@10.0.1.15:5432/shop", "10.0.1.15"),
+        ("password: Changeme12", "Changeme12"),  # a password made from the placeholder
+    ],
+)
+def test_a_clients_address_a_hosts_and_a_real_password_are_still_hidden(text: str, value: str) -> None:
+    assert value not in redact_text(text, {})

@@ -48,3 +48,9 @@ def test_a_card_columns_long_run_of_digits_is_a_card() -> None:
 def test_a_card_columns_cell_that_fails_luhn_is_kept() -> None:
     text = "id,card_number,amount\n1,6304123456789012348,12.50\n"
     assert redact_text(text, {}) == text
+
+
+def test_a_georgian_name_column_is_read_though_unicode_gives_mkhedruli_capitals() -> None:
+    text = "first_name,last_name,email\nნატო,თოლორდავა,nato@example.ge\n"
+    redacted = redact_text(text, {})
+    assert "ნატო" not in redacted and "თოლორდავა" not in redacted, redacted

@@ -33,3 +33,13 @@ def test_mentions_that_name_no_one_stay(text: str) -> None:
 
 def test_the_redactor_hides_the_handle_and_keeps_the_mention_sign() -> None:
     assert redact_text("cc @maria.lopez on the rollout", {}) == "cc @<PERSON> on the rollout"
+
+
+def test_a_github_comments_author_whose_handle_is_a_name_is_redacted() -> None:
+    redacted = redact_text("**ronald-wright** commented on `src/app.py` line 97:\n> `TEST_USER = {}`", {})
+    assert "ronald-wright" not in redacted and "<PERSON>" in redacted, redacted
+
+
+def test_a_bots_handle_over_a_comment_stays() -> None:
+    text = "**dependabot** commented on the PR; **build-bot** approved these changes"
+    assert redact_text(text, {}) == text
