@@ -19,16 +19,26 @@ from collections.abc import Iterator
 from evalforge_assets.capture.pii_names import _given_names, _ordinary, _surname_ranks
 from evalforge_assets.capture.pii_patterns import Candidate
 
-_MENTION = re.compile(r"(?<![\w.@/+-])@(?P<handle>[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+){0,3})(?![\w@/(-])")
+# A handle's letters may be any script's (`@सीता`, `@öztek`); its marks too (`\w` leaves out the vowel signs of
+# India's scripts and Thai).
+_HANDLE = r"[^\W\d_][\w\u0900-\u0eff]*(?:[._-][\w\u0900-\u0eff]+){0,3}"
+_MENTION = re.compile(rf"(?<![\w.@/+-])@(?P<handle>{_HANDLE})(?![\w\u0900-\u0eff@/(-])")
+# Everyone and the team, in the scripts whose handles are read as names (`@所有人` in a WeChat group).
+_EVERYONE = frozenset(["所有人", "全体成员", "全員", "みんな", "모두", "전체", "все", "всем", "всі", "усі", "команда",
+                       "כולם", "الجميع", "सभी", "ทุกคน", "ทีม", "όλοι"])
 _PARTS = re.compile(r"[._-]")
 _COMMON_SURNAME_RANK = 5_000
 
 
 # GitHub's header over a comment or a review writes its author's handle in bold (`**ronald-wright** commented on`).
 _AUTHOR = re.compile(
-    r"\*\*(?P<handle>[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+){0,3})\*\*[ \t]+"
-    r"(?:commented|approved|requested changes|reviewed|replied)\b"
+    rf"\*\*(?P<handle>{_HANDLE})\*\*[ \t]+(?:commented|approved|requested changes|reviewed|replied)\b"
 )
+# A login of two or three words joined by hyphens is a person's first and last name there (`hélène-fonjallaz`),
+# unless one of its words names a machine or a team.
+_LOGIN_NAME = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]{2,}){1,2}")
+_NOT_A_PERSONS_LOGIN = frozenset(["bot", "ci", "build", "deploy", "release", "github", "actions", "dependabot",
+                                  "renovate", "team", "admin", "service", "automation", "app", "infra", "ops", "sre"])
 
 
 def find_handle_names(text: str) -> Iterator[Candidate]:
@@ -39,11 +49,19 @@ def find_handle_names(text: str) -> Iterator[Candidate]:
     matches = itertools.chain(_MENTION.finditer(text) if "@" in text else (),
                               _AUTHOR.finditer(text) if "**" in text else ())
     for match in matches:
-        if _a_name(match.group("handle")):
+        handle = match.group("handle")
+        if _a_name(handle) or (match.re is _AUTHOR and _a_persons_login(handle)):
             yield "PERSON", match.start("handle"), match.end("handle")
 
 
+def _a_persons_login(handle: str) -> bool:
+    return _LOGIN_NAME.fullmatch(handle) is not None and not any(
+        part.lower() in _NOT_A_PERSONS_LOGIN for part in handle.split("-"))
+
+
 def _a_name(handle: str) -> bool:
+    if not any("a" <= char.lower() <= "z" for char in handle):
+        return handle not in _EVERYONE  # a script with no English words to mistake it for (`@सीता`, `@רוי`)
     parts = [part.capitalize() for part in _PARTS.split(handle) if part.isalpha() and len(part) >= 3]
     named = [part for part in parts if _known(part)]
     if any(not _ordinary(part) for part in named) or len(named) >= 2:

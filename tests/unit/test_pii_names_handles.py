@@ -43,3 +43,24 @@ def test_a_github_comments_author_whose_handle_is_a_name_is_redacted() -> None:
 def test_a_bots_handle_over_a_comment_stays() -> None:
     text = "**dependabot** commented on the PR; **build-bot** approved these changes"
     assert redact_text(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "handle"),
+    [
+        ("@सीता these look like real credentials, please rotate them", "सीता"),
+        ("thanks @רוי for the review", "רוי"),
+        ("**hélène-fonjallaz** approved these changes", "hélène-fonjallaz"),
+        ("**bhanu-upadhyay** commented on `src/app.py` line 3:", "bhanu-upadhyay"),
+    ],
+)
+def test_a_handle_in_a_script_without_english_words_and_a_github_login_of_two_words_are_names(
+        text: str, handle: str) -> None:
+    redacted = redact_text(text, {})
+    assert handle not in redacted and "<PERSON>" in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "text", ["@所有人 请查看", "@ทุกคน โปรดดู", "**release-bot** commented on `setup.py`", "**ci-build** approved"])
+def test_everyone_in_other_scripts_and_a_machines_login_are_no_handle_names(text: str) -> None:
+    assert list(find_handle_names(text)) == []
