@@ -11,6 +11,7 @@ from evalforge_assets.capture.pii_names_citations import find_cited_names
 from evalforge_assets.capture.pii_names_cjk import find_cjk_cued_names
 from evalforge_assets.capture.pii_names_cues import find_cued_names
 from evalforge_assets.capture.pii_names_devanagari import find_devanagari_names
+from evalforge_assets.capture.pii_names_fhir import find_fhir_names
 from evalforge_assets.capture.pii_names_fields import find_field_names
 from evalforge_assets.capture.pii_names_handles import find_handle_names
 from evalforge_assets.capture.pii_names_keys import find_keyed_names
@@ -40,6 +41,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     `pii_names_beside.addressee_names`)."""
     found: list[Candidate] = []
     found += find_keyed_names(text, shapes.letters if shapes.ascii else None)
+    found += find_fhir_names(text)  # gated inside: a literal search for its keys
     if not shapes.ascii:
         found += find_native_keyed_names(text)
         found += find_chinese_names(text)

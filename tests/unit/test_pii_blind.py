@@ -106,13 +106,14 @@ from tests.corpora import pii_blind, pii_foreign
 # words (`changeme-in-prod`) kept: negatives 6 2.59% -> 2.29%. A GitHub comment's author by handle, Georgian words
 # as caseless: names 6 6.08% -> 5.80%, 14 13.26% -> 13.04%. A handle in a script without English words, a GitHub
 # login of two or three words: names 5 5.94% -> 5.86%, 6 5.80% -> 5.38%, 13 12.59% -> 11.87%, 14 13.04% -> 12.85%.
+# A FHIR HumanName's names without Latin letters: names 6 5.38% -> 5.13%.
 LEVELS = {
     pii_blind.BLIND1: (0.019, 0.028, 0.003),
     pii_blind.BLIND2: (0.014, 0.032, 0.016),
     pii_blind.BLIND3: (0.038, 0.016, 0.012),
     pii_blind.BLIND4: (0.047, 0.013, 0.017),
     pii_blind.BLIND5: (0.059, 0.05, 0.012),
-    pii_blind.BLIND6: (0.054, 0.032, 0.023),
+    pii_blind.BLIND6: (0.052, 0.032, 0.023),
     pii_blind.BLIND7: (0.045, 0.039, 0.006),
     pii_blind.BLIND8: (0.081, 0.016, 0.016),
     pii_blind.BLIND9: (0.049, 0.023, 0.017),
