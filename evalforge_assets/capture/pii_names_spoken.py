@@ -44,9 +44,12 @@ _GREETINGS = (
 )
 _STRONG_CUE = re.compile(rf"(?<![\w'’])(?:{phrase_alternation(_STRONG)})[ \t]*[:,]?[ \t]+")
 _WEAK_CUE = re.compile(
-    rf"^(?P<greeting>(?:{phrase_alternation(_GREETINGS)})[ \t]*[,!.]?[ \t]+)?(?:[^\W\d_]+[ \t]+)?"
+    rf"^[ \t]*(?P<greeting>(?:{phrase_alternation(_GREETINGS)})[ \t]*[,!.]?[ \t]+)?(?:(?P<addressee>[^\W\d_]+)[ \t]+)?"
     rf"(?P<cue>{phrase_alternation(_WEAK)})[ \t]+"
 )
+# A caller greets someone by name and names themselves and where they call from (`hi rita it's grace from accounts
+# payable`): a given name there is one even when it is also an English word (not `hi team it's fine from my side`).
+_FROM_AFTER = re.compile(r"[ \t]+from[ \t]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _GAP = re.compile(r"[ \t]+")
 _FILLERS = frozenset(["um", "uh", "eh", "ah", "er", "erm", "hmm", "yeah", "yes", "ok", "okay", "so", "and"])
@@ -62,14 +65,31 @@ def find_spoken_names(text: str) -> Iterator[Candidate]:
                 yield "PERSON", start + found[0], start + found[1]
         weak = _WEAK_CUE.match(line)
         if weak is not None:
+            addressee = weak.group("addressee") if weak.group("greeting") else None
             found = _name_after(line, weak.end(), english=weak.group("cue") in _ENGLISH_CUES,
-                                greeted=weak.group("greeting") is not None)
+                                greeted=weak.group("greeting") is not None,
+                                by_name=addressee is not None and known_given_name(_titled(addressee)))
             if found is not None:
                 yield "PERSON", start + found[0], start + found[1]
+            if addressee is not None and _addressed(addressee, found):
+                yield "PERSON", start + weak.start("addressee"), start + weak.end("addressee")
 
 
-def _name_after(line: str, start: int, english: bool, greeted: bool = True) -> tuple[int, int] | None:
+def _addressed(word: str, caller: tuple[int, int] | None) -> bool:
+    """Whether the word between a greeting and the caller's cue (`hi rita it's …`) names the one greeted: a known
+    given name, or a word of another script than English's when the caller named themselves after it."""
+    if known_given_name(_titled(word)):
+        return True
+    return caller is not None and not word.isascii() and _may_be_a_name_word(word)
+
+
+def _name_after(
+        line: str, start: int, english: bool, greeted: bool = True, by_name: bool = False) -> tuple[int, int] | None:
     """(start, end) of the words after a cue that make a name, or None."""
+    first = _WORD.match(line, start)
+    if (by_name and first is not None and _FROM_AFTER.match(line, first.end())
+            and known_given_name(_titled(first.group()))):
+        return first.start(), first.end()
     words: list[re.Match[str]] = []
     position = start
     while len(words) < _MOST_WORDS:

@@ -136,3 +136,13 @@ def test_a_brand_joined_by_a_hyphen_is_no_given_name() -> None:
 def test_a_found_name_is_hidden_in_its_possessive_too() -> None:
     assert redact_text("Their son Marco emigrated. Marco's daughter stayed; O'Marco is a shop.") == (
         "Their son <PERSON> emigrated. <PERSON>'s daughter stayed; O'Marco is a shop.")
+
+
+def test_a_caller_who_greets_someone_by_name_names_themselves_before_from() -> None:
+    # `grace` is an English word too; after a greeting by name and before "from", a given name.
+    redacted = redact_text(" hi rita it's grace from accounts payable", {})
+    assert "rita" not in redacted and "grace" not in redacted, redacted
+
+
+def test_a_greeting_to_a_team_keeps_a_word_before_from() -> None:
+    assert redact_text("hi team it's fine from my side", {}) == "hi team it's fine from my side"
