@@ -35,6 +35,7 @@ from evalforge_assets.capture.pii_names_beside import addressee_names
 from evalforge_assets.capture.pii_names_in_rows import contact_cell_names
 from evalforge_assets.capture.pii_names_learned import learned_names
 from evalforge_assets.capture.pii_names_pairs import partners_of_found_names
+from evalforge_assets.capture.pii_names_scripts import names_after_relatives
 from evalforge_assets.capture.pii_names_slots import slot_names
 from evalforge_assets.capture.pii_not_people import names_no_one
 from evalforge_assets.capture.pii_pairs import credential_id_keys
@@ -150,6 +151,8 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
             if not names_no_one(text, *name[1:]):
                 accepted.append(name)
                 taken.take(name[1], name[2])
+        for candidate in names_after_relatives(text):  # after the model: see `pii_names_scripts`
+            _accept_if_free(candidate, accepted, taken)
     _add_partners(text, accepted, taken)
     # A name inside a finding that ranks above it (`maria dot lopez at gmail dot com`) still names someone whose
     # other mentions are echoes of it.

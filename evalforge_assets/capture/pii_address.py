@@ -132,7 +132,9 @@ _ROMANCE_TOKEN_ENDS = tuple(word.replace("\\.", ".") for word in _ROMANCE_TYPES.
 _COMPOUND_TAIL = re.compile(rf"(?i:{_COMPOUND_TAILS})[ \t]+\d")
 # A compound's tail ends where a run of spaces before a digit starts; searching for the tail only just before
 # each such run costs a few microseconds, where a search of the whole text for the tail alternation cost ~50.
-_SPACES_THEN_DIGIT = re.compile(r"[ \t]+\d")
+# Only from a run's first space: tried from every space of a long run with no digit after it, the scan was quadratic
+# (100 KB of spaces took a minute).
+_SPACES_THEN_DIGIT = re.compile(r"(?<![ \t])[ \t]+\d")
 _LONGEST_TAIL = max(len(tail.replace("\\", "")) for tail in _COMPOUND_TAILS.split("|"))
 
 

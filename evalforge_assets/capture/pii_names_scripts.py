@@ -9,7 +9,8 @@ that quotes a few words of Chinese is rarer than one that names a Chinese custom
 - the nearest letters before and after it are Latin, or there are none (the run is the whole value);
 - it is short: two to four words of its script, or, in scripts written without spaces, one word of two to four
   characters whose first is a common family name (王, 李, 陳; 김, 이, 박), or a family and a given name of one to
-  three characters each with a space between them (木村 陽一, 김 영희).
+  three characters each with a space between them (木村 陽一, 김 영희); or one word right after a relative's word
+  (`daughter 刚`, `Partner: حسيب`).
 
 Text written in the script itself (a Chinese sentence, a Hindi paragraph) is left to the other finders: a run
 with a letter of its own script or any other non-Latin letter beside it is part of that text.
@@ -29,7 +30,8 @@ from evalforge_assets.capture.pii_names_cjk import (
     JAPANESE_FAMILY_NAMES,
     KOREAN_FAMILY_NAMES,
 )
-from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_names_cue_words import RELATIVES
+from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 
 _HAN = HAN
 _KANA = "\u3040-\u309f\u30a0-\u30ff"
@@ -120,6 +122,28 @@ def find_script_names(text: str) -> Iterator[Candidate]:
             if (is_korean_name(match.group()) and _stands_alone(text, match.start(), match.end(), _ANY_CJK)
                     and not _a_key(match.group())):
                 yield "PERSON", match.start(), match.end()
+
+
+# One word of such a script right after a relative's word (`daughter 刚`, `Partner: حسيب`): the relative names a
+# person, so one word is enough where a run alone needs two (or a family name's character).
+_UNCASED_LETTERS = "".join(_SPACED_SCRIPTS) + _HAN + _KANA + _HANGUL
+_AFTER_A_RELATIVE = re.compile(
+    rf"(?i:(?<![\w-])(?:{phrase_alternation(RELATIVES)}))[ \t]*:?[ \t]+"
+    rf"(?P<run>[{_UNCASED_LETTERS}]{{1,12}})(?![{_UNCASED_LETTERS}\w])"
+)
+
+
+def names_after_relatives(text: str) -> Iterator[Candidate]:
+    """One word of an uncased script right after a relative's word, standing alone in Latin text. Asked after the
+    learned look (`pii._find`), so the words the person model is trained on stay as they were: each retrain so far
+    moved single words elsewhere (`Mercado Pago` read as a person)."""
+    if _ANY_SPACED_SCRIPT.search(text) is None and _EAST_ASIAN_LETTER.search(text) is None:
+        return
+    for match in _AFTER_A_RELATIVE.finditer(text):
+        start, end = match.span("run")
+        if (_stands_alone(text, start, end, _EAST_ASIAN_LETTER) and not _a_key(match.group("run"))
+                and match.group("run") not in _NUMBER_WORDS):
+            yield "PERSON", start, end
 
 
 def _a_key(run: str) -> bool:

@@ -89,3 +89,20 @@ def test_east_asian_text_of_one_script_is_no_name() -> None:
 ])
 def test_the_words_that_label_a_number_are_no_name(text: str) -> None:
     assert [match for match in find_pii(text) if match.entity == "PERSON"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("- Partner: 강; daughter 美咲 starts school in September.", "美咲"),
+        ("- Partner: سلمى; son كريم plays football.", "سلمى"),
+        ("Memory: wife ปรียา prefers calls after six.", "ปรียา"),
+    ],
+)
+def test_one_word_of_an_uncased_script_after_a_relatives_word_is_a_name(text: str, name: str) -> None:
+    redacted = redact_text(text, {})
+    assert name not in redacted and "<PERSON>" in redacted, redacted
+
+
+def test_a_word_of_an_uncased_script_without_a_relative_before_it_stays() -> None:
+    assert redact_text("The label says 美咲 on the box", {}) == "The label says 美咲 on the box"
