@@ -16,6 +16,8 @@
   ola@example.no`): a comma or semicolon and a space, a pipe, a slash between spaces, or "or" between them (not a
   CSV row's comma, whose column says what the number is); or a number alone on the line above or below an e-mail
   address alone on its line;
+- **an SMS gateway's recipient** (`sms-gw … to=60/162 4111`): a `to` or `recipient` key's number on a line with
+  the word SMS;
 - **a number after a signature's phone label** (`T: 70385673`, `M 918 31 454`, `F: 9128 0564`) at a line's start or
   after a `|`.
 
@@ -61,6 +63,12 @@ _SAID_TO_BE_ABROAD = re.compile(
 _NUMBER_WORD_GROUPS = re.compile(
     r"(?i)(?<![^\W\d_])(?:за[ \t]+)?(?:номер|номером|номеру|номера)[ \t]*:?[ \t]*"
     r"(?P<number>\d{3}([ -])(?:\d{3}\2)?\d{2}\2\d{2})(?![\w-]|[.,/ ]\d)"
+)
+# An SMS gateway's log line names its recipient by a key (`sms-gw INFO msg_id=… to=60/162 4111 segments=1`): on a
+# line with the word SMS, the value of `to`, `recipient`, `msisdn` or `destination` is a phone.
+_SMS_LINE = re.compile(r"(?im)^[^\n]*(?<![^\W\d_])sms(?![^\W\d_])[^\n]*$")
+_RECIPIENT = re.compile(
+    r"(?i)(?<![\w-])(?:to|recipient|msisdn|destination)[\"']?[ \t]*[=:][ \t]*[\"']?(?P<number>\+?\(?\d[\d ()./-]{5,20}\d)"
 )
 _EMERGENCY_LINE = re.compile(r"(?im)^[^\n]*\bemergency[ \t]+contact\b[^\n]*$")
 _NUMBER_RUN = re.compile(_NUMBER)
@@ -112,6 +120,10 @@ def find_placed_phones(text: str, shapes: Shapes) -> Iterator[Candidate]:
             yield from phone_at(text, *match.span(side))
     for match in _LABELLED.finditer(text):
         yield from phone_at(text, *match.span("number"))
+    if "sms" in text.lower():
+        for line in _SMS_LINE.finditer(text):
+            for match in _RECIPIENT.finditer(text, line.start(), line.end()):
+                yield from phone_at(text, *match.span("number"))
     if not (shapes.ascii and shapes.words.isdisjoint(_GATE_WORDS)):
         yield from _said_to_be(text)
         for line in _EMERGENCY_LINE.finditer(text):

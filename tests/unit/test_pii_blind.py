@@ -189,12 +189,13 @@ MEASURED_LEAKS = {
 # dotted passphrase: phones 6 0.07%, 12 0.14%, 15 0.20% -> 0, 16 0.46% -> 0.20%, 17 0.41% -> 0.14%, 19 0.49% ->
 # 0.24%; cards 17 0.53% -> 0; passwords 5 0.42% -> 0. A table printed in aligned columns (a DataFrame): phones 5 0.10% ->
 # 0. An IBAN outside the registry printed in fours with letters in its account: IBANs 2 2.9% -> 0. A role to contact
-# (`contact the building manager, Ana Lima, at`): phones 19 0.24% -> 0.12%.
+# (`contact the building manager, Ana Lima, at`): phones 19 0.24% -> 0.12%. An SMS gateway's `to=`: phones 4 0.11%
+# -> 0.
 STRUCTURED = {
     pii_blind.BLIND1: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND2: {"PHONE": 0.004, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND3: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
-    pii_blind.BLIND4: {"PHONE": 0.002, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
+    pii_blind.BLIND4: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND5: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND6: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},
     pii_blind.BLIND7: {"PHONE": 0.0, "IBAN": 0.0, "CREDIT_CARD": 0.0, "US_SSN": 0.0, "PASSWORD": 0.0},

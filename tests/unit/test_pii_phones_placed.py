@@ -87,3 +87,14 @@ def test_the_slavic_word_for_number_and_an_e_mails_number_before_a_sentence(text
 )
 def test_an_orders_number_and_a_count_stay(text: str) -> None:
     assert "<PHONE>" not in _redacted(text)
+
+
+def test_an_sms_gateways_recipient_is_a_phone() -> None:
+    text = "2024-05-06T15:49:20Z sms-gw INFO msg_id=9f2c to=41/733 5520 segments=1 status=DELIVERED"
+    redacted = _redacted(text)
+    assert "41/733 5520" not in redacted and "<PHONE>" in redacted, redacted
+
+
+def test_a_to_key_on_a_line_without_sms_stays() -> None:
+    text = "mail-gw INFO msg_id=9f2c to=41/733 5520 status=DELIVERED"
+    assert "<PHONE>" not in _redacted(text)
