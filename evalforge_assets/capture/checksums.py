@@ -107,6 +107,11 @@ def iban_valid(compact: str) -> bool:
     """Country length and the ISO 7064 mod-97 check of an IBAN written without spaces."""
     if IBAN_LENGTHS.get(compact[:2]) != len(compact) or not compact.isalnum():
         return False
+    return iban_check_holds(compact)
+
+
+def iban_check_holds(compact: str) -> bool:
+    """The ISO 7064 mod-97 check of an IBAN written without spaces, whatever its country and length."""
     return mod97(compact[4:] + compact[:4]) == 1
 
 

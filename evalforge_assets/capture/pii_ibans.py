@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import phonenumbers
 from stdnum import iban as stdnum_iban
 
-from evalforge_assets.capture.checksums import mod97
+from evalforge_assets.capture.checksums import iban_check_holds
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _SEPARATORS = re.compile(r"[ -]")
@@ -46,7 +46,7 @@ def find_ibans(text: str) -> Iterator[Candidate]:
                     found = _other_length_iban(text, match)
                 elif (printed := _PRINTED_IN_FOURS.match(text, match.start())) is not None:
                     compact = printed.group().replace(" ", "")
-                    found = printed.end() if mod97(compact[4:] + compact[:4]) == 1 else None
+                    found = printed.end() if iban_check_holds(compact) else None
             if found is not None:
                 yield "IBAN", match.start(), found
             continue
@@ -59,7 +59,7 @@ def find_ibans(text: str) -> Iterator[Candidate]:
                     break
         if kept == length and not (end < len(text) and text[end].isalnum()):
             compact = _SEPARATORS.sub("", text[match.start() : end])
-            if mod97(compact[4:] + compact[:4]) == 1:
+            if iban_check_holds(compact):
                 yield "IBAN", match.start(), end
                 continue
         if (other := _other_length_iban(text, match)) is not None:
@@ -80,7 +80,7 @@ def _other_length_iban(text: str, match: re.Match[str]) -> int | None:
         if end < len(text) and text[end].isalnum():
             continue
         compact = _SEPARATORS.sub("", text[match.start() : end])
-        if _MIN_IBAN <= len(compact) <= _MAX_IBAN and mod97(compact[4:] + compact[:4]) == 1:
+        if _MIN_IBAN <= len(compact) <= _MAX_IBAN and iban_check_holds(compact):
             return end
     return None
 

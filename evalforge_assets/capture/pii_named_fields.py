@@ -63,8 +63,7 @@ def find_phones_under_a_phone_key(text: str) -> Iterator[Candidate]:
             inner = quoted.group("inner")
             # An object's strings are its numbers only under a line's key; a list's bare strings are numbers.
             in_an_object = over.group("open") == "{" or body == "objects"
-            if (in_an_object and (inner is None or (inner.lower() not in PHONE_LINE_KEYS and key_kind(inner) != "PHONE"))
-                    or (body == "objects" and inner is None)):
+            if in_an_object and (inner is None or (inner.lower() not in PHONE_LINE_KEYS and key_kind(inner) != "PHONE")):
                 continue
             found = phone_value(quoted.group("value"))
             if found is not None and sum(char.isdigit() for char in quoted.group("value")) >= 7:

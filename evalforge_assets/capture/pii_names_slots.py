@@ -32,7 +32,7 @@ _MOST_WORDS = 3
 
 def slot_names(text: str, names: Iterable[Candidate]) -> Iterator[Candidate]:
     """Names in the slot of lines that share a found name's frame (see the module's docstring)."""
-    lines = _lines(text)
+    lines = line_spans(text)
     starts = [line_start for line_start, _ in lines]
     frames: set[tuple[str, str]] = set()
     for _, start, end in names:
@@ -79,7 +79,8 @@ def _first_word(words: list[str]) -> str:
     return next((word for word in words if any(char.isalpha() for char in word)), "")
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line of `text`, split at its line breaks."""
     spans, start = [], 0
     for line in text.split("\n"):
         spans.append((start, start + len(line)))

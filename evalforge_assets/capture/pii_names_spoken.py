@@ -66,20 +66,18 @@ def find_spoken_names(text: str) -> Iterator[Candidate]:
         weak = _WEAK_CUE.match(line)
         if weak is not None:
             addressee = weak.group("addressee") if weak.group("greeting") else None
+            by_name = addressee is not None and known_given_name(_titled(addressee))
             found = _name_after(line, weak.end(), english=weak.group("cue") in _ENGLISH_CUES,
-                                greeted=weak.group("greeting") is not None,
-                                by_name=addressee is not None and known_given_name(_titled(addressee)))
+                                greeted=weak.group("greeting") is not None, by_name=by_name)
             if found is not None:
                 yield "PERSON", start + found[0], start + found[1]
-            if addressee is not None and _addressed(addressee, found):
+            if addressee is not None and (by_name or _another_scripts_addressee(addressee, found)):
                 yield "PERSON", start + weak.start("addressee"), start + weak.end("addressee")
 
 
-def _addressed(word: str, caller: tuple[int, int] | None) -> bool:
-    """Whether the word between a greeting and the caller's cue (`hi rita it's …`) names the one greeted: a known
-    given name, or a word of another script than English's when the caller named themselves after it."""
-    if known_given_name(_titled(word)):
-        return True
+def _another_scripts_addressee(word: str, caller: tuple[int, int] | None) -> bool:
+    """Whether the word between a greeting and the caller's cue (`hi епифан it's …`), no known given name, still
+    names the one greeted: a word of another script than English's when the caller named themselves after it."""
     return caller is not None and not word.isascii() and _may_be_a_name_word(word)
 
 

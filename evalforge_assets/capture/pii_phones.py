@@ -366,7 +366,7 @@ def find_cued_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candid
             _CUED_PHONE.finditer(text), _BEFORE_CJK_CALL.finditer(text), _BEFORE_A_CALL.finditer(text))
     for match in matches:
         number = match.group("number").rstrip(" (./-")
-        digits = sum(char.isdigit() for char in _EXTENSION.split(number)[0])
+        digits = _main_digits(number)
         cue = (match.groupdict().get("cue") or "").lower()
         if cue in _WEAK_CUES and number.isdigit() and number[0] != "0":
             continue
@@ -392,6 +392,11 @@ def _another_key_between(text: str, start: int, end: int) -> bool:
     """Whether a key that names no phone stands between a cue and its number (a line's `number`, `home` does)."""
     keys = _KEY_BETWEEN.findall(text, start, end)
     return bool(keys) and key_kind(keys[-1]) != "PHONE" and keys[-1].lower() not in PHONE_LINE_KEYS
+
+
+def _main_digits(number: str) -> int:
+    """The digits of a number before its extension."""
+    return sum(char.isdigit() for char in _EXTENSION.split(number)[0])
 
 
 def _cued_number(number: str, digits: int) -> bool:
@@ -422,7 +427,7 @@ def _listed_after(text: str, end: int, weak: bool) -> Iterator[Candidate]:
         if listed is None:
             return
         number = listed.group("number").rstrip(" (./-")
-        digits = sum(char.isdigit() for char in _EXTENSION.split(number)[0])
+        digits = _main_digits(number)
         bare = number.isdigit() and number[0] != "0"
         if (bare and (weak or digits < 8)) or not _cued_number(number, digits):
             return

@@ -15,6 +15,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
+from evalforge_assets.capture.pii_names_slots import line_spans
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_phones import DATE_OR_TIME, an_id_noun_before
 
@@ -37,7 +38,7 @@ def phones_beside_streets(text: str, found: list[Candidate]) -> Iterator[Candida
             yield from _phone(text, after.start("number"), after.end("number"))
     if "\n" not in text:
         return
-    lines = _line_spans(text)
+    lines = line_spans(text)
     starts = [start for start, _ in lines]
     holding = {bisect.bisect_right(starts, start) - 1 for start, _ in streets}
     for alone in _ALONE.finditer(text):
@@ -52,14 +53,6 @@ def _phone(text: str, start: int, end: int) -> Iterator[Candidate]:
     if (_FEWEST <= digits <= _MOST and not DATE_OR_TIME.search(number) and not _POSTCODE.fullmatch(number)
             and not an_id_noun_before(text, start)):
         yield "PHONE", start, end
-
-
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for line in text.split("\n"):
-        spans.append((start, start + len(line)))
-        start += len(line) + 1
-    return spans
 
 
 def _neighbour(lines: list[tuple[int, int]], text: str, index: int, step: int) -> int | None:
