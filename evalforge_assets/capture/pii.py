@@ -34,6 +34,7 @@ from evalforge_assets.capture.pii_name_echoes import name_echoes
 from evalforge_assets.capture.pii_names_beside import addressee_names
 from evalforge_assets.capture.pii_names_in_rows import contact_cell_names
 from evalforge_assets.capture.pii_names_learned import learned_names
+from evalforge_assets.capture.pii_names_lone import lone_words_named
 from evalforge_assets.capture.pii_names_pairs import partners_of_found_names
 from evalforge_assets.capture.pii_names_scripts import names_after_relatives
 from evalforge_assets.capture.pii_names_slots import slot_names
@@ -153,6 +154,9 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
                 taken.take(name[1], name[2])
         for candidate in names_after_relatives(text):  # after the model: see `pii_names_scripts`
             _accept_if_free(candidate, accepted, taken)
+        for candidate in lone_words_named(text, taken):  # after the model: see `pii_names_lone`
+            if not names_no_one(text, *candidate[1:]):
+                _accept_if_free(candidate, accepted, taken)
     _add_partners(text, accepted, taken)
     # A name inside a finding that ranks above it (`maria dot lopez at gmail dot com`) still names someone whose
     # other mentions are echoes of it.

@@ -32,7 +32,7 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _CLAUSE = re.compile(r"[^\n。！？!?；;]{1,120}")
 # Last characters of a place's, an institution's or a shop's name: a "name" ending in one is none (`张家界`, a
 # mountain park; `黄山`; `李村`).
-_PLACE_ENDINGS = frozenset("界山岭峰市省县区镇村乡路街道巷湖河江海岛港湾寺庙园馆店楼厂院校局部会社司所站桥门城")
+PLACE_ENDINGS = frozenset("界山岭峰市省县区镇村乡路街道巷湖河江海岛港湾寺庙园馆店楼厂院校局部会社司所站桥门城")
 # Words after a name that make it a brand's or a firm's (`李宁专卖店`, Li Ning's shop; `李宁运动鞋`, its trainers).
 # Words of a firm's name a few characters after the "name": company, limited, group, media, technology, holdings.
 _COMPANY_WORDS = ("公司", "有限", "集团", "集團", "会社", "會社", "株式", "传媒", "科技", "实业", "控股", "企业", "事务所",
@@ -56,6 +56,23 @@ def _segmenter() -> tuple[Any, dict[str, str]]:
     return jieba.dt, jieba.posseg.dt.word_tag_tab
 
 
+def jieba_tags() -> dict[str, str]:
+    """jieba's dictionary: each word's part-of-speech tag (`nr` and its kinds for people's names)."""
+    return _segmenter()[1]
+
+
+def jieba_count(word: str) -> int:
+    """How often jieba's dictionary counted `word` (0 for a word it does not hold)."""
+    tokenizer = _segmenter()[0]
+    tokenizer.check_initialized()
+    return tokenizer.FREQ.get(word) or 0
+
+
+def jieba_words(text: str) -> list[str]:
+    """`text` cut into words by jieba."""
+    return list(_segmenter()[0].cut(text))
+
+
 def find_chinese_names(text: str) -> Iterator[Candidate]:
     """PERSON candidates for the words jieba tags as people's names in Chinese text (see the module's docstring)."""
     if _HAN_RUN.search(text) is None or _KANA.search(text) is not None:
@@ -73,7 +90,7 @@ def _names_in(text: str, offset: int, clause: str) -> Iterator[Candidate]:
         tag = tags.get(word)
         if not (2 <= len(word) <= 3 and word[0] in CHINESE_FAMILY_NAMES and (tag is None or tag.startswith("nr"))):
             continue
-        if word[-1] not in _PLACE_ENDINGS and not text.startswith(_BRAND_AFTER, position) and not _in_a_path(
+        if word[-1] not in PLACE_ENDINGS and not text.startswith(_BRAND_AFTER, position) and not _in_a_path(
                 text, start, position) and not _in_a_company(text[position : position + _COMPANY_REACH]):
             yield "PERSON", start, position
 

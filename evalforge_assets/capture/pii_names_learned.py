@@ -340,9 +340,13 @@ def _recurs_near(positions: list[int], start: int) -> bool:
 def word_features(text: str, start: int, end: int, counts: dict[str, list[int]]) -> list[str]:
     """The features of the word `text[start:end]`, given the text's `word_positions` (the same function trains the
     model and applies it)."""
+    return [*_own_features(text[start:end]), *context_features(text, start, end, counts)]
+
+
+def context_features(text: str, start: int, end: int, counts: dict[str, list[int]]) -> list[str]:
+    """The features of the words and marks around `text[start:end]` and of whether it recurs nearby."""
     word = text[start:end]
-    features = list(_own_features(word))
-    features.append(f"run={min(_run_before(text, start), 3)},{min(_run_after(text, end), 4)}")
+    features = [f"run={min(_run_before(text, start), 3)},{min(_run_after(text, end), 4)}"]
     if _COMPANY_AFTER.match(text, end, end + 30):
         features.append("n_corp")
     if (start > 0 and text[start - 1].isdigit()) or _NUMBER_BEFORE.search(text[max(0, start - 4) : start]):

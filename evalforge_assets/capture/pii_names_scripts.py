@@ -74,7 +74,7 @@ _EAST_ASIAN_LETTER = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]")
 _PATH_SEPARATORS = ("/", "\\")
 # A script's word for "number": a run holding one labels a number (`رقم الطلب 12345678`, `מספר הזמנה`, `ऑर्डर
 # संख्या`), and no name holds one.
-_NUMBER_WORDS = frozenset(["رقم", "الرقم", "מספר", "संख्या", "नंबर", "नम्बर", "क्रमांक", "شماره", "เลขที่", "หมายเลข"])
+NUMBER_WORDS = frozenset(["رقم", "الرقم", "מספר", "संख्या", "नंबर", "नम्बर", "क्रमांक", "شماره", "เลขที่", "หมายเลข"])
 # Russian, Ukrainian and Belarusian names carry a patronymic (Эдгарович, Антоновна, Іванівна): two or three
 # capitalised Cyrillic words, one of them a patronymic, are a name in any text.
 _CYR_WORD = r"[А-ЯЁІЇЄҐЎ][а-яёіїєґў'’-]+"
@@ -109,27 +109,27 @@ def find_script_names(text: str) -> Iterator[Candidate]:
     if spaced:
         for pattern in _SPACED_RUNS:
             for match in pattern.finditer(text):
-                if (_stands_alone(text, match.start(), match.end(), _EAST_ASIAN_LETTER)
-                        and not _a_key(match.group()) and not _NUMBER_WORDS.intersection(match.group().split())):
+                if (stands_alone(text, match.start(), match.end(), _EAST_ASIAN_LETTER)
+                        and not a_key(match.group()) and not NUMBER_WORDS.intersection(match.group().split())):
                     yield "PERSON", match.start(), match.end()
     if cjk:
         for match in _CJK_RUN.finditer(text):
-            if (is_cjk_name(match.group()) and _stands_alone(text, match.start(), match.end(), _ANY_HANGUL)
-                    and not _a_key(match.group())):
+            if (is_cjk_name(match.group()) and stands_alone(text, match.start(), match.end(), _ANY_HANGUL)
+                    and not a_key(match.group())):
                 yield "PERSON", match.start(), match.end()
     if hangul:
         for match in _HANGUL_RUN.finditer(text):
-            if (is_korean_name(match.group()) and _stands_alone(text, match.start(), match.end(), _ANY_CJK)
-                    and not _a_key(match.group())):
+            if (is_korean_name(match.group()) and stands_alone(text, match.start(), match.end(), _ANY_CJK)
+                    and not a_key(match.group())):
                 yield "PERSON", match.start(), match.end()
 
 
 # One word of such a script right after a relative's word (`daughter 刚`, `Partner: حسيب`): the relative names a
 # person, so one word is enough where a run alone needs two (or a family name's character).
-_UNCASED_LETTERS = "".join(_SPACED_SCRIPTS) + _HAN + _KANA + _HANGUL
+UNCASED_LETTERS = "".join(_SPACED_SCRIPTS) + _HAN + _KANA + _HANGUL
 _AFTER_A_RELATIVE = re.compile(
     rf"(?i:(?<![\w-])(?:{phrase_alternation(RELATIVES)}))[ \t]*:?[ \t]+"
-    rf"(?P<run>[{_UNCASED_LETTERS}]{{1,12}})(?![{_UNCASED_LETTERS}\w])"
+    rf"(?P<run>[{UNCASED_LETTERS}]{{1,12}})(?![{UNCASED_LETTERS}\w])"
 )
 
 
@@ -141,12 +141,12 @@ def names_after_relatives(text: str) -> Iterator[Candidate]:
         return
     for match in _AFTER_A_RELATIVE.finditer(text):
         start, end = match.span("run")
-        if (_stands_alone(text, start, end, _EAST_ASIAN_LETTER) and not _a_key(match.group("run"))
-                and match.group("run") not in _NUMBER_WORDS):
+        if (stands_alone(text, start, end, _EAST_ASIAN_LETTER) and not a_key(match.group("run"))
+                and match.group("run") not in NUMBER_WORDS):
             yield "PERSON", start, end
 
 
-def _a_key(run: str) -> bool:
+def a_key(run: str) -> bool:
     """A word that names a field, not a person, though it starts with a family name's syllable: `연락처` (contact),
     `주소` (address), `电话` (phone)."""
     return key_kind(run) is not None or address_key(run)
@@ -169,7 +169,7 @@ def is_korean_name(run: str) -> bool:
     return 2 <= len(run) <= 4 and run[0] in KOREAN_FAMILY_NAMES
 
 
-def _stands_alone(text: str, start: int, end: int, also: re.Pattern[str]) -> bool:
+def stands_alone(text: str, start: int, end: int, also: re.Pattern[str]) -> bool:
     """The nearest letters on both sides (within 40 characters) are Latin or of the East Asian scripts `also` names
     (a Thai or Arabic name in a Japanese sentence, a Korean one in a Chinese sentence: `박진우 が参加します`), or there
     are none; and the run is no segment of a path or URL (`site-packages/索引/client.py`)."""

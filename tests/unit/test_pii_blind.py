@@ -108,26 +108,28 @@ from tests.corpora import pii_blind, pii_foreign
 # login of two or three words: names 5 5.94% -> 5.86%, 6 5.80% -> 5.38%, 13 12.59% -> 11.87%, 14 13.04% -> 12.85%.
 # A FHIR HumanName's names without Latin letters: names 6 5.38% -> 5.13%. A caller greeting someone by name: names 17
 # 14.13% -> 14.10%. One word of an uncased script after a relative's word, after the model: names 6 5.13% -> 4.96%, 9
-# 4.88% -> 4.77%, 11 15.30% -> 15.06%.
+# 4.88% -> 4.77%, 11 15.30% -> 15.06%. One word of such a script alone in English prose, read by the person model's
+# context features: names 3 3.78% -> 3.40%, 4 4.66% -> 4.16%, 6 4.96% -> 4.33%, 8 8.04% -> 6.27%, 11 15.06% -> 12.43%,
+# 14 12.83% -> 11.07%, 17 14.08% -> 13.72%, the rest fewer or the same; no hard negative moved.
 LEVELS = {
-    pii_blind.BLIND1: (0.019, 0.028, 0.003),
+    pii_blind.BLIND1: (0.018, 0.027, 0.003),
     pii_blind.BLIND2: (0.014, 0.032, 0.016),
-    pii_blind.BLIND3: (0.038, 0.016, 0.012),
-    pii_blind.BLIND4: (0.047, 0.013, 0.017),
-    pii_blind.BLIND5: (0.059, 0.05, 0.012),
-    pii_blind.BLIND6: (0.05, 0.032, 0.023),
-    pii_blind.BLIND7: (0.045, 0.039, 0.006),
-    pii_blind.BLIND8: (0.081, 0.016, 0.016),
-    pii_blind.BLIND9: (0.048, 0.023, 0.017),
-    pii_blind.BLIND10: (0.027, 0.01, 0.007),
-    pii_blind.BLIND11: (0.151, 0.04, 0.048),
-    pii_blind.BLIND12: (0.155, 0.037, 0.02),
-    pii_blind.BLIND13: (0.119, 0.049, 0.032),
-    pii_blind.BLIND14: (0.129, 0.071, 0.026),
+    pii_blind.BLIND3: (0.034, 0.016, 0.012),
+    pii_blind.BLIND4: (0.042, 0.013, 0.017),
+    pii_blind.BLIND5: (0.057, 0.05, 0.012),
+    pii_blind.BLIND6: (0.044, 0.032, 0.023),
+    pii_blind.BLIND7: (0.044, 0.039, 0.006),
+    pii_blind.BLIND8: (0.063, 0.016, 0.015),
+    pii_blind.BLIND9: (0.045, 0.023, 0.017),
+    pii_blind.BLIND10: (0.025, 0.01, 0.007),
+    pii_blind.BLIND11: (0.125, 0.04, 0.048),
+    pii_blind.BLIND12: (0.154, 0.037, 0.02),
+    pii_blind.BLIND13: (0.117, 0.049, 0.032),
+    pii_blind.BLIND14: (0.111, 0.07, 0.026),
     pii_blind.BLIND15: (0.114, 0.026, 0.045),
     pii_blind.BLIND16: (0.074, 0.122, 0.066),
-    pii_blind.BLIND17: (0.141, 0.073, 0.047),
-    pii_blind.BLIND18: (0.147, 0.034, 0.031),
+    pii_blind.BLIND17: (0.138, 0.073, 0.047),
+    pii_blind.BLIND18: (0.145, 0.034, 0.031),
     pii_blind.BLIND19: (0.271, 0.17, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
