@@ -26,7 +26,7 @@ from typing import Any
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
 from evalforge_assets.capture.not_personal import a_mask, a_websites_address
-from evalforge_assets.capture.pii_decode import prepare
+from evalforge_assets.capture.pii_decode import escaped_letters_view, prepare
 from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_library import library_candidates
@@ -233,7 +233,17 @@ def contains_pii(text: str) -> bool:
     if find_pii(text):
         return True
     found: dict[str, int] = {}
-    return bool(find_pii(prepare(text, _redact_decoded, found))) or bool(found)
+    return bool(_found(prepare(text, _redact_decoded, found), find_pii)) or bool(found)
+
+
+def _found(text: str, find: Callable[[str], list[PiiMatch]]) -> list[PiiMatch]:
+    """`find`'s findings in `text` read with its escaped letters as letters (`escaped_letters_view`), placed on
+    `text` itself."""
+    if (view := escaped_letters_view(text)) is None:
+        return find(text)
+    letters, origin = view
+    return [PiiMatch(m.entity, origin[m.start], origin[m.end], text[origin[m.start] : origin[m.end]])
+            for m in find(letters)]
 
 
 def _apply(text: str, matches: list[PiiMatch], counts: dict[str, int] | None) -> str:
@@ -289,7 +299,7 @@ def _redact_plain(_: str, text: str, counts: dict[str, int]) -> str:
 def _decoded_and_redacted(text: str, counts: dict[str, int], find: Callable[[str], list[PiiMatch]]) -> str:
     if not text.isascii() or "%" in text or len(text) >= 16:
         text = prepare(text, _redact_decoded, counts)
-    matches = find(text)
+    matches = _found(text, find)
     return _apply(text, matches, counts) if matches else text
 
 
@@ -378,7 +388,7 @@ def _redact_in_context(text: str, prefix: str, counts: dict[str, int] | None) ->
 def _redact_after(prefix: str, text: str, counts: dict[str, int]) -> str:
     if not text.isascii() or "%" in text or len(text) >= 16:
         text = prepare(text, _redact_decoded, counts)
-    matches = find_pii(prefix + text)
+    matches = _found(prefix + text, find_pii)
     if not matches:
         return text
     offset = len(prefix)

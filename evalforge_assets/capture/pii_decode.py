@@ -36,6 +36,9 @@ _BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Z
 _SUPERSCRIPT_MARKS = "⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉ"
 _MARK_AFTER_WORD = re.compile(rf"(?<=[^\W\d_{_SUPERSCRIPT_MARKS}])[{_SUPERSCRIPT_MARKS}]{{1,2}}(?![{_SUPERSCRIPT_MARKS}\w@.])")
 _FOLDED_MARKS = str.maketrans(_SUPERSCRIPT_MARKS, unicodedata.normalize("NFKC", _SUPERSCRIPT_MARKS))
+# A `\uXXXX` escape behind one backslash or more: `json.dumps` writes every letter outside ASCII so by default
+# (`"Ger\u00f3nimo"`), and a JSON document inside a JSON string doubles the backslash (`\\u00c7elikkan`).
+_ESCAPED_LETTER = re.compile(r"(?<!\\)\\+u([0-9a-fA-F]{4})")
 # Decoded bytes count as text when nearly all of them are printable.
 _PRINTABLE_SHARE = 0.95
 
@@ -48,6 +51,42 @@ def normalize(text: str) -> str:
         return text
     text = _MARK_AFTER_WORD.sub(lambda match: "^" + match.group().translate(_FOLDED_MARKS), text)
     return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+
+
+def escaped_letters_view(text: str) -> tuple[str, list[int]] | None:
+    """`text` with each `\\uXXXX` escape of a letter or mark outside ASCII read as that letter, so the finders read
+    a name or a street with the words around it (a key, a sentence), and for each character of that view where it
+    starts in `text` (one more for the view's end); None when `text` holds no such escape. Findings are placed back
+    on the escapes, so a text keeps its escapes where it hides nothing."""
+    if "\\u" not in text:
+        return None
+    nested = '\\"' in text  # an escaped quote: a JSON document inside a string, whose escapes are doubled
+    parts: list[str] = []
+    origin: list[int] = []
+    position = 0
+    for match in _ESCAPED_LETTER.finditer(text):
+        if (letter := _letter(match, nested)) is None:
+            continue
+        parts.append(text[position : match.start()])
+        origin.extend(range(position, match.start()))
+        parts.append(letter)
+        origin.append(match.start())
+        position = match.end()
+    if not parts:
+        return None
+    parts.append(text[position:])
+    origin.extend(range(position, len(text) + 1))
+    return "".join(parts), origin
+
+
+def _letter(match: re.Match[str], nested: bool) -> str | None:
+    """The letter an escape stands for, or None for any other escape (a quote, a line break, an emoji's half). An
+    even run of backslashes is an escape only in a nested document: elsewhere it is a backslash written twice, as
+    in a Windows path (`C:\\\\Users\\\\u1000`)."""
+    if (match.end() - match.start() - 5) % 2 == 0 and not nested:  # the backslashes before `u`, even
+        return None
+    char = chr(int(match.group(1), 16))
+    return char if not char.isascii() and unicodedata.category(char)[0] in "LM" else None
 
 
 @lru_cache(maxsize=16_384)

@@ -56,3 +56,35 @@ def test_a_json_string_with_escaped_line_breaks_is_read_decoded() -> None:
     redacted = redact_text(text)
     assert "MG Road" not in redacted
     assert json.loads(json.loads(redacted)["body"]) == {"order_id": "PAY-50483", "shipping_address": "<STREET_ADDRESS>"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "name"),
+    [
+        # Read with its key: one word of another script under a name key is a name only with the key beside it.
+        ({"user_profile": {"real_name": "Ana Lima", "display_name": "אביטל"}, "text": "ok"}, "אביטל"),
+        # Read with its sentence: the words around a name say it is one (`pii_names_lone`).
+        ({"role": "user", "content": "Escalated by גלעד to tier 2 after the timeout"}, "גלעד"),
+        ({"action": "fill", "selector": "#firstName", "value": "Lívia"}, "Lívia"),
+    ],
+)
+def test_escaped_letters_are_read_with_the_text_around_them(payload: dict, name: str) -> None:
+    text = json.dumps(payload)
+    escaped = json.dumps(name)[1:-1]
+    assert escaped in text and name not in text
+    redacted = redact_text(text)
+    assert escaped not in redacted
+    assert "<PERSON>" in redacted
+    assert json.loads(redacted)  # still a JSON document
+    assert not contains_pii(redacted)
+
+
+def test_escapes_outside_a_finding_stay_as_written() -> None:
+    text = json.dumps({"customer": "Gerónimo Ibáñez", "note": "café au lait"})
+    redacted = redact_text(text)
+    assert "caf\\u00e9 au lait" in redacted
+
+
+def test_a_backslash_written_twice_before_u_is_no_escape_outside_a_nested_document() -> None:
+    text = 'copied to C:\\\\Users\\\\u00e9t\\\\reports for Gerónimo'
+    assert "C:\\\\Users\\\\u00e9t\\\\reports" in redact_text(text)
