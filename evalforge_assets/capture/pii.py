@@ -26,7 +26,7 @@ from typing import Any
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
 from evalforge_assets.capture.not_personal import a_mask, a_websites_address
-from evalforge_assets.capture.pii_decode import escaped_letters_view, prepare
+from evalforge_assets.capture.pii_decode import encoded_letters_view, prepare
 from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_library import library_candidates
@@ -237,9 +237,9 @@ def contains_pii(text: str) -> bool:
 
 
 def _found(text: str, find: Callable[[str], list[PiiMatch]]) -> list[PiiMatch]:
-    """`find`'s findings in `text` read with its escaped letters as letters (`escaped_letters_view`), placed on
+    """`find`'s findings in `text` read with its encoded letters as letters (`encoded_letters_view`), placed on
     `text` itself."""
-    if (view := escaped_letters_view(text)) is None:
+    if (view := encoded_letters_view(text)) is None:
         return find(text)
     letters, origin = view
     return [PiiMatch(m.entity, origin[m.start], origin[m.end], text[origin[m.start] : origin[m.end]])

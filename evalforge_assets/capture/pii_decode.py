@@ -6,7 +6,9 @@ default: `"Harloffstra\\u00dfe 127"`, also a JSON document inside a JSON string)
 
 `prepare` returns the text to scan and to store: normalized (NFKC, zero-width characters removed), and with
 each encoded segment that hides a finding replaced by its decoded, redacted form. Encoded segments that hide
-nothing are kept as they were, so ordinary URLs and blobs stay byte for byte.
+nothing are kept as they were, so ordinary URLs and blobs stay byte for byte. A segment is judged alone, by the
+rules; `encoded_letters_view` lets the finders read escaped and percent-encoded letters with the text around them
+(a key, a sentence), and their findings are placed back on the encoded letters.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ _FOLDED_MARKS = str.maketrans(_SUPERSCRIPT_MARKS, unicodedata.normalize("NFKC", 
 # A `\uXXXX` escape behind one backslash or more: `json.dumps` writes every letter outside ASCII so by default
 # (`"Ger\u00f3nimo"`), and a JSON document inside a JSON string doubles the backslash (`\\u00c7elikkan`).
 _ESCAPED_LETTER = re.compile(r"(?<!\\)\\+u([0-9a-fA-F]{4})")
+_PERCENT_BYTES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_PERCENT_LEAD = re.compile(r"%[C-Fc-f][0-9A-Fa-f]")  # the first byte of a UTF-8 character outside ASCII
 # Decoded bytes count as text when nearly all of them are printable.
 _PRINTABLE_SHARE = 0.95
 
@@ -53,40 +57,74 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
 
 
-def escaped_letters_view(text: str) -> tuple[str, list[int]] | None:
-    """`text` with each `\\uXXXX` escape of a letter or mark outside ASCII read as that letter, so the finders read
-    a name or a street with the words around it (a key, a sentence), and for each character of that view where it
-    starts in `text` (one more for the view's end); None when `text` holds no such escape. Findings are placed back
-    on the escapes, so a text keeps its escapes where it hides nothing."""
-    if "\\u" not in text:
+def encoded_letters_view(text: str) -> tuple[str, list[int]] | None:
+    """`text` with each letter or mark outside ASCII that is written as a `\\uXXXX` escape or percent-encoded
+    (`%D0%90`, a query string's or a form body's) read as itself, so the finders read a name or a street with the
+    words around it (a key, a sentence); and for each character of that view where it starts in `text` (one more for
+    the view's end). None when `text` holds no such letter. Findings are placed back on the encoded letters, so a
+    text keeps its encoding wherever it hides nothing."""
+    pieces = [*_escaped_letters(text), *_percent_letters(text)]
+    if not pieces:
         return None
-    nested = '\\"' in text  # an escaped quote: a JSON document inside a string, whose escapes are doubled
     parts: list[str] = []
     origin: list[int] = []
     position = 0
-    for match in _ESCAPED_LETTER.finditer(text):
-        if (letter := _letter(match, nested)) is None:
-            continue
-        parts.append(text[position : match.start()])
-        origin.extend(range(position, match.start()))
+    for start, end, letter in sorted(pieces):
+        parts.append(text[position:start])
+        origin.extend(range(position, start))
         parts.append(letter)
-        origin.append(match.start())
-        position = match.end()
-    if not parts:
-        return None
+        origin.append(start)
+        position = end
     parts.append(text[position:])
     origin.extend(range(position, len(text) + 1))
     return "".join(parts), origin
 
 
-def _letter(match: re.Match[str], nested: bool) -> str | None:
-    """The letter an escape stands for, or None for any other escape (a quote, a line break, an emoji's half). An
-    even run of backslashes is an escape only in a nested document: elsewhere it is a backslash written twice, as
-    in a Windows path (`C:\\\\Users\\\\u1000`)."""
-    if (match.end() - match.start() - 5) % 2 == 0 and not nested:  # the backslashes before `u`, even
-        return None
-    char = chr(int(match.group(1), 16))
-    return char if not char.isascii() and unicodedata.category(char)[0] in "LM" else None
+def _escaped_letters(text: str) -> list[tuple[int, int, str]]:
+    """Where a `\\uXXXX` escape of a letter stands, and the letter. An even run of backslashes is an escape only in a
+    nested document (one with an escaped quote): elsewhere it is a backslash written twice, as in a Windows path
+    (`C:\\\\Users\\\\u1000`)."""
+    if "\\u" not in text:
+        return []
+    nested = '\\"' in text
+    pieces = []
+    for match in _ESCAPED_LETTER.finditer(text):
+        if (match.end() - match.start() - 5) % 2 == 1 or nested:  # the backslashes before `u`, odd
+            char = chr(int(match.group(1), 16))
+            if _outside_ascii_letter(char):
+                pieces.append((match.start(), match.end(), char))
+    return pieces
+
+
+def _percent_letters(text: str) -> list[tuple[int, int, str]]:
+    """Where a percent-encoded letter's UTF-8 bytes stand (`%CE%A0`), and the letter; other bytes (`%20`, `%40`)
+    are left to `prepare`, which decodes a run that hides a finding."""
+    if "%" not in text or _PERCENT_LEAD.search(text) is None:
+        return []
+    pieces = []
+    for match in _PERCENT_BYTES.finditer(text):
+        raw = bytes.fromhex(match.group().replace("%", ""))
+        index = 0
+        while index < len(raw):
+            size = _utf8_length(raw[index])
+            try:
+                char = raw[index : index + size].decode("utf-8")
+            except UnicodeDecodeError:
+                char = ""
+            if len(char) == 1 and _outside_ascii_letter(char):
+                start = match.start() + 3 * index
+                pieces.append((start, start + 3 * size, char))
+            index += size
+    return pieces
+
+
+def _utf8_length(lead: int) -> int:
+    """How many bytes a UTF-8 character takes, by its first byte (1 for a byte no character starts with)."""
+    return 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if 0xF0 <= lead < 0xF8 else 1
+
+
+def _outside_ascii_letter(char: str) -> bool:
+    return not char.isascii() and unicodedata.category(char)[0] in "LM"
 
 
 @lru_cache(maxsize=16_384)

@@ -1,4 +1,5 @@
-"""JSON strings whose letters are `\\uXXXX` escapes (`json.dumps`'s default) are read decoded (`capture/pii_decode.py`)."""
+"""JSON strings whose letters are `\\uXXXX` escapes (`json.dumps`'s default), and percent-encoded letters, are read
+decoded (`capture/pii_decode.py`)."""
 
 from __future__ import annotations
 
@@ -88,3 +89,14 @@ def test_escapes_outside_a_finding_stay_as_written() -> None:
 def test_a_backslash_written_twice_before_u_is_no_escape_outside_a_nested_document() -> None:
     text = 'copied to C:\\\\Users\\\\u00e9t\\\\reports for Gerónimo'
     assert "C:\\\\Users\\\\u00e9t\\\\reports" in redact_text(text)
+
+
+def test_percent_encoded_letters_are_read_with_their_keys() -> None:
+    """A form body or a query string encodes each letter outside ASCII as its UTF-8 bytes (`%CE%9B` for Λ)."""
+    text = "first_name=%CE%9B%CE%B5%CF%89%CE%BD%CE%AF%CE%B4%CE%B1%CF%82&last_name=%CE%A3%CF%84%CE%B1%CF%8D%CF%81%CE%BF%CF%85&plan=pro"
+    assert redact_text(text) == "first_name=<PERSON>&last_name=<PERSON>&plan=pro"
+
+
+def test_percent_encoded_text_that_hides_nothing_stays_as_written() -> None:
+    text = "GET /search?q=caf%C3%A9+au+lait&page=2 HTTP/1.1"
+    assert redact_text(text) == text
