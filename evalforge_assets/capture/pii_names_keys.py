@@ -8,9 +8,10 @@
   (`assignee`, `reporter`, `requester`, `approver`, `reviewer`, `author`). A bare `name` names tools and products
   as often (`"name": "geocode"`, `"name": "Kafka"`), so under it the value must also be two words or more led by a
   known given name (`"name": "Bertrand Boutin"`, not `"Grafana Loki"`) or in a script without capitals, Cyrillic
-  or Greek (`name='Θεόπιστος Μπαλτζής'`); a query string's `name=Bertrand+Boutin` is read the same way.
-  A full name typed in lower case counts under a key that says "name" of someone (`"customer_name": "élisabeth
-  beaudoin"`: each word a known name or no English word), and under a bare `name` when led by a known given name
+  or Greek (`name='Θεόπιστος Μπαλτζής'`); a query string's `name=Bertrand+Boutin` is read the same way, and so is a
+  value a person's key gives without quotes (`first_name=सरस्वती last_name=प्रसाद`, a `key=value` log's).
+  A name typed in lower case counts under a key that says "name" of someone (`"customer_name": "élisabeth
+  beaudoin"`, `"display_name": "veeti"`: each word a known name or no English word), and under a bare `name` when led by a known given name
   (`"name": "johan clausen"`). `customer`, `recipient`, `driver` or `owner` hold a company or a team as often: under
   them only a value in a script without Latin letters and without a company's words is taken (`"recipient":
   "Світлана Усик"`, not `"ООО Ромашка"`); the rest is left to the cues of `pii_finders` and `pii_names_cues`.
@@ -55,6 +56,10 @@ _KEYED_VALUE = re.compile(
 # An XML element's text under a key's tag (`<FamilyName>Romanens</FamilyName>`), attributes allowed in the start tag.
 _ELEMENT = re.compile(r"<(?P<key>[A-Za-z][\w.-]{2,40})(?:[ \t][^<>]{0,200})?>(?P<value>[^<>\n]{1,80})</(?P=key)>")
 _GATE = re.compile(rb"name|assignee|reporter|requester|approver|reviewer|author|createdby|submittedby|assignedto|person")
+# A value after a key's `=` with no quotes, as `key=value` logs and form bodies write it (`first_name=सरस्वती
+# last_name=प्रसाद`), its words joined by `+` in a form.
+_UNQUOTED_VALUE = re.compile(
+    r"(?<![\w.-])(?P<key>[A-Za-z][A-Za-z_.-]{2,40})=(?P<value>[^\W\d_][^\s&;,=\"'<>()\[\]{}]{0,60})(?=[\s&;,]|$)")
 # `name=` in a query string or a form body, its words joined by `+` (`?email=…&name=Bertrand+Boutin`).
 _QUERY_NAME = re.compile(r"(?<=[?&])(?:full_?)?name=(?P<value>[^&\s+=]+(?:\+[^&\s+=]+){1,3})(?=[&\s\"']|$)")
 # Letters of scripts without capitals that write words apart (not Chinese or Japanese, whose one "word" may be a
@@ -103,6 +108,27 @@ def _lower_case_full_name(value: str) -> bool:
     return all(_NAME_WORD.fullmatch(word) and (_known(word) or not _ordinary(word)) for word in words)
 
 
+def lower_case_names_under_keys(text: str) -> Iterator[Candidate]:
+    """One word in lower case under a key that says "name" of someone, quoted or not (`"display_name": "veeti"`,
+    `first_name=христо`). Asked after the learned look (`pii._find`): a name found here is also hidden where it stands
+    capitalised, which would move the words the person model is trained on."""
+    if "name" not in text and "Name" not in text:
+        return
+    for match in itertools.chain(_KEYED_VALUE.finditer(text), _UNQUOTED_VALUE.finditer(text) if "=" in text else ()):
+        value = match.group("value")
+        if _normalized(match.group("key")).endswith(_NAME_KEY_ENDINGS) and _lower_case_one_name(value):
+            yield "PERSON", match.start("value"), match.end("value")
+
+
+def _lower_case_one_name(value: str) -> bool:
+    """One word in lower case: no ordinary English word (not `"first_name": "test"`, `"display_name": "admin"`), or a
+    given name of four letters or more (`"display_name": "mark"`, not the placeholders `nil`, `nan`, `na` that are
+    given names too). One in capitals is left to the person model, which reads capitalised words."""
+    if not value.islower() or len(value) < 2 or not _NAME_WORD.fullmatch(value):
+        return False
+    return not _ordinary(value) or (len(value) >= 4 and _titled_word(value) in _given_names())
+
+
 def _written_without_latin_letters(value: str) -> bool:
     """Two or three words of another script, none in capitals (`"recipient": "Світлана Усик"`, `"driver": "אבישי
     דביר"`): a person, where a company would carry a form's capitals (`ООО`) or Latin letters."""
@@ -133,6 +159,12 @@ def find_keyed_names(text: str, letters: bytes | None = None) -> Iterator[Candid
             if value and _person_under(match.group("key"), value):
                 start = match.start("value") + match.group("value").index(value)
                 yield "PERSON", start, start + len(value)
+        if "=" in text:
+            for match in _UNQUOTED_VALUE.finditer(text):
+                key, value = match.group("key"), match.group("value")
+                # No capital in it: the person model reads capitalised words, and is trained on what the rules leave.
+                if value == value.lower() and _names_a_person(key) and _person_under(key, value.replace("+", " ")):
+                    yield "PERSON", match.start("value"), match.end("value")
         if "name=" in text:
             for match in _QUERY_NAME.finditer(text):
                 if _named_under_bare_key(match.group("value").replace("+", " ")):

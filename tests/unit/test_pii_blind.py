@@ -114,16 +114,17 @@ from tests.corpora import pii_blind, pii_foreign
 # Escaped letters (`\u00ed`) read with the text around them: names 7 4.38% -> 2.57%, 8 6.27% -> 6.11%, 9 4.42% ->
 # 4.35%; streets 7 3.80% -> 2.68%, 9 2.25% -> 2.10%, 11 3.93% -> 3.79%; negatives 9 1.65% -> 1.69%.
 # Percent-encoded letters (`%CE%A0`) read the same way: names 7 2.57% -> 2.01%, 11 12.43% -> 12.04%; streets 7 2.68% ->
-# 2.54%.
+# 2.54%. One lower-case word under a person's name key (`"display_name": "veeti"`), a person key's value without
+# quotes (`first_name=X last_name=Y`): names 5 5.65% -> 5.49%, 6 4.33% -> 4.03%, 7 2.01% -> 1.88%, 8 6.11% -> 5.77%.
 LEVELS = {
     pii_blind.BLIND1: (0.018, 0.027, 0.003),
     pii_blind.BLIND2: (0.014, 0.032, 0.016),
     pii_blind.BLIND3: (0.034, 0.016, 0.012),
     pii_blind.BLIND4: (0.042, 0.013, 0.017),
-    pii_blind.BLIND5: (0.057, 0.05, 0.012),
-    pii_blind.BLIND6: (0.044, 0.032, 0.023),
-    pii_blind.BLIND7: (0.021, 0.026, 0.006),
-    pii_blind.BLIND8: (0.062, 0.016, 0.015),
+    pii_blind.BLIND5: (0.055, 0.05, 0.012),
+    pii_blind.BLIND6: (0.041, 0.032, 0.023),
+    pii_blind.BLIND7: (0.019, 0.024, 0.006),
+    pii_blind.BLIND8: (0.058, 0.016, 0.015),
     pii_blind.BLIND9: (0.044, 0.021, 0.017),
     pii_blind.BLIND10: (0.025, 0.01, 0.007),
     pii_blind.BLIND11: (0.121, 0.038, 0.048),

@@ -62,3 +62,26 @@ def test_a_bare_name_key_holds_a_person_when_the_value_says_so(text: str, name: 
 )
 def test_a_bare_name_key_with_a_tool_or_a_team_stays(text: str) -> None:
     assert redact_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ('{"display_name": "veeti", "is_bot": false}', "veeti"),
+        ('{"first_name": "ярослава", "plan": "pro"}', "ярослава"),
+        ("DEBUG [signup] form_id=contact first_name=ज्योत्स्ना last_name=कुलकर्णी plan=pro", "ज्योत्स्ना"),
+        ("DEBUG [signup] form_id=contact first_name=ज्योत्स्ना last_name=कुलकर्णी plan=pro", "कुलकर्णी"),
+        ("audit actor_display_name=kalevi action=login", "kalevi"),
+    ],
+)
+def test_one_lower_case_word_or_an_unquoted_value_under_a_persons_key_is_a_name(text: str, name: str) -> None:
+    assert name not in redact_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"first_name": "test", "last_name": "user"}', '{"display_name": "admin"}', '{"nickname": "null"}',
+     "job name=geocode first_name=nil status=ok", "form_id=contact plan=pro region=eu"],
+)
+def test_placeholders_and_other_keys_values_stay(text: str) -> None:
+    assert redact_text(text) == text
