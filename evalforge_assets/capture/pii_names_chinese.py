@@ -85,7 +85,7 @@ def find_chinese_names(text: str) -> Iterator[Candidate]:
 def _names_in(text: str, offset: int, clause: str) -> Iterator[Candidate]:
     tokenizer, tags = _segmenter()
     position = offset
-    for word in tokenizer.cut(clause):
+    for word in _family_names_joined(list(tokenizer.cut(clause)), tags):
         start, position = position, position + len(word)
         tag = tags.get(word)
         if not (2 <= len(word) <= 3 and word[0] in CHINESE_FAMILY_NAMES and (tag is None or tag.startswith("nr"))):
@@ -93,6 +93,23 @@ def _names_in(text: str, offset: int, clause: str) -> Iterator[Candidate]:
         if word[-1] not in PLACE_ENDINGS and not text.startswith(_BRAND_AFTER, position) and not _in_a_path(
                 text, start, position) and not _in_a_company(text[position : position + _COMPANY_REACH]):
             yield "PERSON", start, position
+
+
+def _family_names_joined(words: list[str], tags: dict[str, str]) -> list[str]:
+    """jieba's words with a family name it cut off its given name joined to it again: `陆` + `红霞`, `叶` + `建华`
+    (the dictionary knows the given name as a name, `nr`, or as another proper noun, `nz`, or not at all)."""
+    joined: list[str] = []
+    index = 0
+    while index < len(words):
+        word, following = words[index], words[index + 1] if index + 1 < len(words) else ""
+        if (len(word) == 1 and word in CHINESE_FAMILY_NAMES and 1 <= len(following) <= 2
+                and _HAN_RUN.fullmatch(word + following) and tags.get(following, "nr")[:2] in ("nr", "nz")):
+            joined.append(word + following)
+            index += 2
+        else:
+            joined.append(word)
+            index += 1
+    return joined
 
 
 def _in_a_company(after: str) -> bool:

@@ -80,3 +80,11 @@ def test_jieba_is_handed_one_clause_of_at_most_120_characters_at_a_time(monkeypa
     found = [text[start:end] for _, start, end in find_chinese_names(text)]
     assert "王燕" in found
     assert max(map(len, handed)) <= 120 and "".join(handed) == text.replace("。", "")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("备注:柳红霞在面谈时申请缩短工时。", "柳红霞"),  # jieba cuts 柳 + 红霞, both names
+    ("参会人:王丽、刘洋、叶建华\n叶建华负责后续跟进。", "叶建华"),  # 叶 + 建华, 建华 another proper noun
+])
+def test_a_family_name_jieba_cut_off_its_given_name_is_joined_again(text: str, name: str) -> None:
+    assert name not in redact_text(text)
