@@ -39,6 +39,35 @@ _MENTION_BEFORE = re.compile(r"(?:\A|[^\w.@-])@\Z")
 _EDGE_AFTER = re.compile(r"(?![\w'’@-]|\.\w)|(?=['’]s(?![\w'’@-]))")
 
 
+# A part of a name written in Chinese, Japanese or Korean with a space between family and given name (`中村 真綾`),
+# echoed where it stands alone (`真綾は10月から…`): two characters make a name there, and the text around it has no
+# spaces, so its edges are other scripts' letters: no Han character beside a Han part (`中村区` is a ward), no Hangul
+# before a Hangul part (Korean's particles follow the name: `진호한테`).
+_HAN = "\u4e00-\u9fff"
+_HANGUL = "\uac00-\ud7a3"
+_HAN_PART = re.compile(f"[{_HAN}]{{2,3}}")
+_HANGUL_PART = re.compile(f"[{_HANGUL}]{{2,3}}")
+_HAN_LETTER = re.compile(f"[{_HAN}]")
+_HANGUL_LETTER = re.compile(f"[{_HANGUL}]")
+
+
+def _east_asian_parts(name: str) -> Iterator[str]:
+    words = name.split()
+    if len(words) == 2:
+        yield from (part for part in words if _HAN_PART.fullmatch(part) or _HANGUL_PART.fullmatch(part))
+
+
+def _east_asian_echoes(text: str, part: str) -> Iterator[tuple[int, int]]:
+    han = _HAN_PART.fullmatch(part) is not None
+    letter = _HAN_LETTER if han else _HANGUL_LETTER
+    at = text.find(part)
+    while at != -1:
+        end = at + len(part)
+        if (at == 0 or letter.match(text, at - 1) is None) and (not han or letter.match(text, end) is None):
+            yield at, end
+        at = text.find(part, at + 1)
+
+
 def _parts(name: str) -> Iterator[str]:
     for word in name.split():
         bare = word.strip(".,;:!?()[]{}\"'’")
@@ -68,7 +97,13 @@ def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
         # A chat's lower case (`Annica Holm` posts, then `also annica can you ack the alert`): a part in lower case
         # too when it is a known given name and no word of any language's stop words (`Mario`, not `Will` or `Ana`).
         wanted.update(part.lower() for part in parts if part.isascii() and typed_given_name(part))
-    if not wanted:
+    # Each part once, however many names hold it (a list of thousands of names sharing a family name).
+    # Longest first and then in order, so overlapping parts are settled the same way in every process.
+    east_asian_parts = {part for _, start, end in names if not text[start:end].isascii()
+                        for part in _east_asian_parts(text[start:end])}
+    east_asian = [span for part in sorted(east_asian_parts, key=lambda part: (-len(part), part))
+                  for span in _east_asian_echoes(text, part)]
+    if not wanted and not east_asian:
         return []
     # Longest first, so a full name is taken whole before its parts; str.find per word, as a pattern compiled for
     # each text's names cost more than the rest of the echo.
@@ -82,4 +117,7 @@ def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
                     and _EDGE_AFTER.match(text, end) and taken.take(at, end)):
                 found.append(("PERSON", at, end))
             at = text.find(word, at + 1)
+    for at, end in east_asian:
+        if taken.take(at, end):
+            found.append(("PERSON", at, end))
     return found
