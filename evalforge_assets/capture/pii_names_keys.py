@@ -108,15 +108,23 @@ def _lower_case_full_name(value: str) -> bool:
     return all(_NAME_WORD.fullmatch(word) and (_known(word) or not _ordinary(word)) for word in words)
 
 
+# A passport's or an ID card's keys for the names (ICAO's `given_names`), read after the learned look: asked among the
+# rules, their capitalised values moved the words the person model is trained on.
+_DOCUMENT_NAME_KEYS = ("givennames", "middlenames", "forename", "forenames")
+
+
 def lower_case_names_under_keys(text: str) -> Iterator[Candidate]:
     """One word in lower case under a key that says "name" of someone, quoted or not (`"display_name": "veeti"`,
-    `first_name=христо`). Asked after the learned look (`pii._find`): a name found here is also hidden where it stands
+    `first_name=христо`), and a name of a script without capitals under a document's name key (`"given_names":
+    "מיאל"`). Asked after the learned look (`pii._find`): a name found here is also hidden where it stands
     capitalised, which would move the words the person model is trained on."""
     if "name" not in text and "Name" not in text:
         return
     for match in itertools.chain(_KEYED_VALUE.finditer(text), _UNQUOTED_VALUE.finditer(text) if "=" in text else ()):
-        value = match.group("value")
-        if _normalized(match.group("key")).endswith(_NAME_KEY_ENDINGS) and _lower_case_one_name(value):
+        value, key = match.group("value"), _normalized(match.group("key"))
+        if (key.endswith(_NAME_KEY_ENDINGS) and _lower_case_one_name(value)) or (
+                key.endswith(_DOCUMENT_NAME_KEYS) and _SPACED_UNCASED.fullmatch(value.replace(" ", ""))
+                and len(value.split()) <= 4):
             yield "PERSON", match.start("value"), match.end("value")
 
 

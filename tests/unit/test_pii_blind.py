@@ -120,6 +120,7 @@ from tests.corpora import pii_blind, pii_foreign
 # 10.76%, 19 27.02% -> 26.71%, the rest fewer or the same.
 # A given or family name of a spaced CJK name echoed alone (`中村 真綾` … `真綾は`): names 8 5.69% -> 5.31%, 7 1.88% ->
 # 1.81%, 14 10.76% -> 10.69%, 5, 6 and 16 one fewer.
+# A passport's `given_names` in a script without capitals, after the model: names 8 5.31% -> 5.16%.
 LEVELS = {
     pii_blind.BLIND1: (0.018, 0.027, 0.003),
     pii_blind.BLIND2: (0.014, 0.032, 0.016),
@@ -128,7 +129,7 @@ LEVELS = {
     pii_blind.BLIND5: (0.054, 0.05, 0.012),
     pii_blind.BLIND6: (0.04, 0.032, 0.023),
     pii_blind.BLIND7: (0.019, 0.024, 0.006),
-    pii_blind.BLIND8: (0.054, 0.016, 0.015),
+    pii_blind.BLIND8: (0.052, 0.016, 0.015),
     pii_blind.BLIND9: (0.044, 0.021, 0.017),
     pii_blind.BLIND10: (0.025, 0.01, 0.007),
     pii_blind.BLIND11: (0.121, 0.038, 0.048),

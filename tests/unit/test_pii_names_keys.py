@@ -72,6 +72,7 @@ def test_a_bare_name_key_with_a_tool_or_a_team_stays(text: str) -> None:
         ("DEBUG [signup] form_id=contact first_name=ज्योत्स्ना last_name=कुलकर्णी plan=pro", "ज्योत्स्ना"),
         ("DEBUG [signup] form_id=contact first_name=ज्योत्स्ना last_name=कुलकर्णी plan=pro", "कुलकर्णी"),
         ("audit actor_display_name=kalevi action=login", "kalevi"),
+        ('{"document_type": "passport", "given_names": "שירה", "nationality": "ISR"}', "שירה"),
     ],
 )
 def test_one_lower_case_word_or_an_unquoted_value_under_a_persons_key_is_a_name(text: str, name: str) -> None:
