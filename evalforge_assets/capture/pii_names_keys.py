@@ -11,10 +11,11 @@
   or Greek (`name='Θεόπιστος Μπαλτζής'`); a query string's `name=Bertrand+Boutin` is read the same way, and so is a
   value a person's key gives without quotes (`first_name=सरस्वती last_name=प्रसाद`, a `key=value` log's).
   A name typed in lower case counts under a key that says "name" of someone (`"customer_name": "élisabeth
-  beaudoin"`, `"display_name": "veeti"`: each word a known name or no English word), and under a bare `name` when led by a known given name
-  (`"name": "johan clausen"`). `customer`, `recipient`, `driver` or `owner` hold a company or a team as often: under
-  them only a value in a script without Latin letters and without a company's words is taken (`"recipient":
-  "Світлана Усик"`, not `"ООО Ромашка"`); the rest is left to the cues of `pii_finders` and `pii_names_cues`.
+  beaudoin"`, `"display_name": "veeti"`: each word a known name or no English word), and under a bare `name` when
+  led by a known given name (`"name": "johan clausen"`). `customer`, `recipient`, `driver` or `owner` hold a
+  company or a team as often: under them only a value in a script without Latin letters and without a company's
+  words is taken (`"recipient": "Світлана Усик"`, not `"ООО Ромашка"`); the rest is left to the cues of
+  `pii_finders` and `pii_names_cues`.
 - **A display name before an e-mail address in angle brackets** (`Author: Besin Korutürk <mahteraksu@example.com>`,
   `Attendees: Anna Berg <a.berg@example.org>, …`), which mail headers, git logs and calendar invites write: the
   words between the previous `:`, `,`, `;` or line start and the `<` are a name by the same test, when they are

@@ -93,7 +93,8 @@ def test_a_backslash_written_twice_before_u_is_no_escape_outside_a_nested_docume
 
 def test_percent_encoded_letters_are_read_with_their_keys() -> None:
     """A form body or a query string encodes each letter outside ASCII as its UTF-8 bytes (`%CE%9B` for Λ)."""
-    text = "first_name=%CE%9B%CE%B5%CF%89%CE%BD%CE%AF%CE%B4%CE%B1%CF%82&last_name=%CE%A3%CF%84%CE%B1%CF%8D%CF%81%CE%BF%CF%85&plan=pro"
+    text = ("first_name=%CE%9B%CE%B5%CF%89%CE%BD%CE%AF%CE%B4%CE%B1%CF%82"
+            "&last_name=%CE%A3%CF%84%CE%B1%CF%8D%CF%81%CE%BF%CF%85&plan=pro")
     assert redact_text(text) == "first_name=<PERSON>&last_name=<PERSON>&plan=pro"
 
 
