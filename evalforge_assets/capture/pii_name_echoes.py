@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from evalforge_assets.capture.pii_names import _ordinary
+from evalforge_assets.capture.pii_names_cjk import HANGUL
 from evalforge_assets.capture.pii_names_cues import (
     _NON_NAME_WORDS,
     _PARTICLES,
@@ -43,12 +44,13 @@ _EDGE_AFTER = re.compile(r"(?![\w'’@-]|\.\w)|(?=['’]s(?![\w'’@-]))")
 # echoed where it stands alone (`真綾は10月から…`): two characters make a name there, and the text around it has no
 # spaces, so its edges are other scripts' letters: no Han character beside a Han part (`中村区` is a ward), no Hangul
 # before a Hangul part (Korean's particles follow the name: `진호한테`).
+# The CJK Unified block only, as `pii_names_chinese` reads names: `pii_names_cjk.HAN` also holds `々`, which would
+# make `佐々木` a part to echo, a change of what is echoed.
 _HAN = "\u4e00-\u9fff"
-_HANGUL = "\uac00-\ud7a3"
 _HAN_PART = re.compile(f"[{_HAN}]{{2,3}}")
-_HANGUL_PART = re.compile(f"[{_HANGUL}]{{2,3}}")
+_HANGUL_PART = re.compile(f"[{HANGUL}]{{2,3}}")
 _HAN_LETTER = re.compile(f"[{_HAN}]")
-_HANGUL_LETTER = re.compile(f"[{_HANGUL}]")
+_HANGUL_LETTER = re.compile(f"[{HANGUL}]")
 
 
 def _east_asian_parts(name: str) -> Iterator[str]:

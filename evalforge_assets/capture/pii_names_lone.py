@@ -26,18 +26,24 @@ from collections.abc import Iterator
 from evalforge_assets.capture.pii_names_chinese import PLACE_ENDINGS, jieba_count, jieba_tags, jieba_words
 from evalforge_assets.capture.pii_names_cjk import HAN, HANGUL
 from evalforge_assets.capture.pii_names_learned import context_features, person_token_model
-from evalforge_assets.capture.pii_names_scripts import NUMBER_WORDS, UNCASED_LETTERS, a_key, stands_alone
+from evalforge_assets.capture.pii_names_scripts import (
+    EAST_ASIAN_LETTER,
+    NUMBER_WORDS,
+    UNCASED_LETTERS,
+    a_key,
+    stands_alone,
+)
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_taken import TakenSpans
 
-# How far below the model's own threshold a lone word's score may fall: the lowest margin, in steps of half a logit,
-# at which three in four such words taken on the training probes (1-10 and 12) lie in planted names, the precision
-# the model's threshold is chosen for (`tools/train_person_model.py`, `LEAST_PRECISION`). 2.0 gave 0.83 and 3.0 0.67.
+# How far below the model's own threshold a lone word's score may fall, chosen on the training probes (1-10 and 12)
+# with the gates below in place: in steps of half a logit, the lowest margin whose step still added words three in
+# four of which lie in planted names, the precision the model's threshold is chosen for (`tools/train_person_model.py`,
+# `LEAST_PRECISION`). 2.0 -> 2.5 added 23 words, 18 in names; 2.5 -> 3.0 added 18, 9 in names.
 _MARGIN = 2.5
 _REACH = 40  # characters on each side in which no other letter of such a script may stand
 _LONE_WORD = re.compile(rf"(?<![{UNCASED_LETTERS}\w])[{UNCASED_LETTERS}]{{2,12}}(?![{UNCASED_LETTERS}\w])")
 _UNCASED_LETTER = re.compile(f"[{UNCASED_LETTERS}]")
-_EAST_ASIAN = re.compile(f"[{HAN}{HANGUL}\u3040-\u30ff]")
 _HAN_WORD = re.compile(f"[{HAN}]{{2,4}}")
 _HANGUL_WORD = re.compile(f"[{HANGUL}]{{2,4}}")
 _NO_LETTER = re.compile("(?!)")  # `stands_alone` with no script beside the run but Latin
@@ -69,7 +75,7 @@ def lone_words_named(text: str, taken: TakenSpans) -> Iterator[Candidate]:
 
 def _name_shaped(word: str) -> bool:
     """A spaced script's word, or two to four Han or Hangul characters; in Han, none jieba knows as another word."""
-    if _EAST_ASIAN.search(word) is None:
+    if EAST_ASIAN_LETTER.search(word) is None:
         return True
     if _HANGUL_WORD.fullmatch(word):
         return True

@@ -20,8 +20,8 @@ from evalforge_assets.capture.pii_csv_columns import _PERSON_HEADERS
 from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_names_native import _NATIVE_CUES, ORGANISATION_OR_PLACEHOLDER_WORDS
 from evalforge_assets.capture.pii_names_scripts import (
-    _EAST_ASIAN_LETTER,
     _HANGUL,
+    EAST_ASIAN_LETTER,
     SCRIPT_LETTERS,
     is_cjk_name,
     is_korean_name,
@@ -82,7 +82,7 @@ def _written_as_a_name(value: str) -> bool:
     words = value.split()
     if not words or not ORGANISATION_OR_PLACEHOLDER_WORDS.isdisjoint(words):
         return False
-    if _EAST_ASIAN_LETTER.match(value):
+    if EAST_ASIAN_LETTER.match(value):
         if _KOREAN_RUN.fullmatch(value):
             return is_korean_name(value)
         return len(words) <= 2 and is_cjk_name(value)

@@ -70,7 +70,7 @@ _ANY_CJK = re.compile(f"[{_HAN}{_KANA}]")
 _ANY_HANGUL = re.compile(f"[{_HANGUL}]")
 _ANY_CYRILLIC = re.compile("[А-ЯЁІЇЄҐЎ]")
 _KANA_CHAR = re.compile(f"[{_KANA}]")
-_EAST_ASIAN_LETTER = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]")
+EAST_ASIAN_LETTER = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]")
 _PATH_SEPARATORS = ("/", "\\")
 # A script's word for "number": a run holding one labels a number (`رقم الطلب 12345678`, `מספר הזמנה`, `ऑर्डर
 # संख्या`), and no name holds one.
@@ -109,7 +109,7 @@ def find_script_names(text: str) -> Iterator[Candidate]:
     if spaced:
         for pattern in _SPACED_RUNS:
             for match in pattern.finditer(text):
-                if (stands_alone(text, match.start(), match.end(), _EAST_ASIAN_LETTER)
+                if (stands_alone(text, match.start(), match.end(), EAST_ASIAN_LETTER)
                         and not a_key(match.group()) and not NUMBER_WORDS.intersection(match.group().split())):
                     yield "PERSON", match.start(), match.end()
     if cjk:
@@ -137,11 +137,11 @@ def names_after_relatives(text: str) -> Iterator[Candidate]:
     """One word of an uncased script right after a relative's word, standing alone in Latin text. Asked after the
     learned look (`pii._find`), so the words the person model is trained on stay as they were: each retrain so far
     moved single words elsewhere (`Mercado Pago` read as a person)."""
-    if _ANY_SPACED_SCRIPT.search(text) is None and _EAST_ASIAN_LETTER.search(text) is None:
+    if _ANY_SPACED_SCRIPT.search(text) is None and EAST_ASIAN_LETTER.search(text) is None:
         return
     for match in _AFTER_A_RELATIVE.finditer(text):
         start, end = match.span("run")
-        if (stands_alone(text, start, end, _EAST_ASIAN_LETTER) and not a_key(match.group("run"))
+        if (stands_alone(text, start, end, EAST_ASIAN_LETTER) and not a_key(match.group("run"))
                 and match.group("run") not in NUMBER_WORDS):
             yield "PERSON", start, end
 
