@@ -33,6 +33,7 @@ from evalforge_assets.capture.pii_library import library_candidates
 from evalforge_assets.capture.pii_name_echoes import name_echoes
 from evalforge_assets.capture.pii_names_beside import addressee_names
 from evalforge_assets.capture.pii_names_in_rows import contact_cell_names
+from evalforge_assets.capture.pii_names_introduced import find_introduced_names
 from evalforge_assets.capture.pii_names_keys import lower_case_names_under_keys
 from evalforge_assets.capture.pii_names_learned import learned_names
 from evalforge_assets.capture.pii_names_lone import lone_words_named
@@ -158,6 +159,9 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
         for candidate in lower_case_names_under_keys(text):  # after the model: see `pii_names_keys`
             _accept_if_free(candidate, accepted, taken)
         for candidate in lone_words_named(text, taken):  # after the model: see `pii_names_lone`
+            if not names_no_one(text, *candidate[1:]):
+                _accept_if_free(candidate, accepted, taken)
+        for candidate in find_introduced_names(text):  # after the model, whose training words it would move
             if not names_no_one(text, *candidate[1:]):
                 _accept_if_free(candidate, accepted, taken)
     _add_partners(text, accepted, taken)

@@ -121,24 +121,26 @@ from tests.corpora import pii_blind, pii_foreign
 # A given or family name of a spaced CJK name echoed alone (`中村 真綾` … `真綾は`): names 8 5.69% -> 5.31%, 7 1.88% ->
 # 1.81%, 14 10.76% -> 10.69%, 5, 6 and 16 one fewer.
 # A passport's `given_names` in a script without capitals, after the model: names 8 5.31% -> 5.16%.
+# A name given right after a greeting (`hey it's zayyan again`, `hi!! joshua here -`), after the model: names 8 5.16%
+# -> 4.97%, 5 5.37% -> 5.21%, 6 3.98% -> 3.78%, 12 15.34% -> 15.08%, 1, 2, 4, 9-11 and 17 one to five fewer.
 LEVELS = {
-    pii_blind.BLIND1: (0.018, 0.027, 0.003),
-    pii_blind.BLIND2: (0.014, 0.032, 0.016),
+    pii_blind.BLIND1: (0.016, 0.027, 0.003),
+    pii_blind.BLIND2: (0.013, 0.032, 0.016),
     pii_blind.BLIND3: (0.033, 0.016, 0.012),
-    pii_blind.BLIND4: (0.042, 0.013, 0.017),
-    pii_blind.BLIND5: (0.054, 0.05, 0.012),
-    pii_blind.BLIND6: (0.04, 0.032, 0.023),
+    pii_blind.BLIND4: (0.041, 0.013, 0.017),
+    pii_blind.BLIND5: (0.053, 0.05, 0.012),
+    pii_blind.BLIND6: (0.038, 0.032, 0.023),
     pii_blind.BLIND7: (0.019, 0.024, 0.006),
-    pii_blind.BLIND8: (0.052, 0.016, 0.015),
-    pii_blind.BLIND9: (0.044, 0.021, 0.017),
-    pii_blind.BLIND10: (0.025, 0.01, 0.007),
-    pii_blind.BLIND11: (0.121, 0.038, 0.048),
-    pii_blind.BLIND12: (0.154, 0.037, 0.02),
+    pii_blind.BLIND8: (0.05, 0.016, 0.015),
+    pii_blind.BLIND9: (0.043, 0.021, 0.017),
+    pii_blind.BLIND10: (0.024, 0.01, 0.007),
+    pii_blind.BLIND11: (0.12, 0.038, 0.048),
+    pii_blind.BLIND12: (0.151, 0.037, 0.02),
     pii_blind.BLIND13: (0.115, 0.049, 0.032),
     pii_blind.BLIND14: (0.107, 0.07, 0.026),
     pii_blind.BLIND15: (0.114, 0.026, 0.045),
     pii_blind.BLIND16: (0.074, 0.122, 0.066),
-    pii_blind.BLIND17: (0.138, 0.073, 0.047),
+    pii_blind.BLIND17: (0.137, 0.073, 0.047),
     pii_blind.BLIND18: (0.145, 0.034, 0.031),
     pii_blind.BLIND19: (0.268, 0.17, 0.088),
 }
