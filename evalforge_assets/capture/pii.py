@@ -32,6 +32,7 @@ from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_library import library_candidates
 from evalforge_assets.capture.pii_name_echoes import name_echoes
 from evalforge_assets.capture.pii_names_beside import addressee_names
+from evalforge_assets.capture.pii_names_copied import copied_names
 from evalforge_assets.capture.pii_names_in_rows import contact_cell_names
 from evalforge_assets.capture.pii_names_introduced import find_introduced_names
 from evalforge_assets.capture.pii_names_keys import lower_case_names_under_keys
@@ -164,6 +165,8 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
         for candidate in find_introduced_names(text):  # after the model, whose training words it would move
             if not names_no_one(text, *candidate[1:]):
                 _accept_if_free(candidate, accepted, taken)
+        for candidate in copied_names(text, [c for c in accepted if c[0] == "PERSON"]):  # `pii_names_copied`
+            _accept_if_free(candidate, accepted, taken)
     _add_partners(text, accepted, taken)
     # A name inside a finding that ranks above it (`maria dot lopez at gmail dot com`) still names someone whose
     # other mentions are echoes of it.

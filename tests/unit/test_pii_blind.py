@@ -123,6 +123,8 @@ from tests.corpora import pii_blind, pii_foreign
 # A passport's `given_names` in a script without capitals, after the model: names 8 5.31% -> 5.16%.
 # A name given right after a greeting (`hey it's zayyan again`, `hi!! joshua here -`), after the model: names 8 5.16%
 # -> 4.97%, 5 5.37% -> 5.21%, 6 3.98% -> 3.78%, 12 15.34% -> 15.08%, 1, 2, 4, 9-11 and 17 one to five fewer.
+# A name copied after `cc` that the text names again (`Verified with Yadavi's sample set. cc yadavi`): names 8
+# 4.97% -> 4.37%; nothing else moved.
 LEVELS = {
     pii_blind.BLIND1: (0.016, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
@@ -131,7 +133,7 @@ LEVELS = {
     pii_blind.BLIND5: (0.053, 0.05, 0.012),
     pii_blind.BLIND6: (0.038, 0.032, 0.023),
     pii_blind.BLIND7: (0.019, 0.024, 0.006),
-    pii_blind.BLIND8: (0.05, 0.016, 0.015),
+    pii_blind.BLIND8: (0.044, 0.016, 0.015),
     pii_blind.BLIND9: (0.043, 0.021, 0.017),
     pii_blind.BLIND10: (0.024, 0.01, 0.007),
     pii_blind.BLIND11: (0.12, 0.038, 0.048),
