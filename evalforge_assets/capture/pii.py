@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
@@ -36,6 +37,7 @@ from evalforge_assets.capture.pii_names_copied import copied_names
 from evalforge_assets.capture.pii_names_in_rows import contact_cell_names
 from evalforge_assets.capture.pii_names_introduced import find_introduced_names
 from evalforge_assets.capture.pii_names_keys import lower_case_names_under_keys
+from evalforge_assets.capture.pii_names_labelled import labelled_names
 from evalforge_assets.capture.pii_names_learned import learned_names
 from evalforge_assets.capture.pii_names_lone import lone_words_named
 from evalforge_assets.capture.pii_names_pairs import partners_of_found_names
@@ -155,18 +157,7 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
             if not names_no_one(text, *name[1:]):
                 accepted.append(name)
                 taken.take(name[1], name[2])
-        for candidate in names_after_relatives(text):  # after the model: see `pii_names_scripts`
-            _accept_if_free(candidate, accepted, taken)
-        for candidate in lower_case_names_under_keys(text):  # after the model: see `pii_names_keys`
-            _accept_if_free(candidate, accepted, taken)
-        for candidate in lone_words_named(text, taken):  # after the model: see `pii_names_lone`
-            if not names_no_one(text, *candidate[1:]):
-                _accept_if_free(candidate, accepted, taken)
-        for candidate in find_introduced_names(text):  # after the model, whose training words it would move
-            if not names_no_one(text, *candidate[1:]):
-                _accept_if_free(candidate, accepted, taken)
-        for candidate in copied_names(text, [c for c in accepted if c[0] == "PERSON"]):  # `pii_names_copied`
-            _accept_if_free(candidate, accepted, taken)
+        _add_after_the_model(text, accepted, taken)
     _add_partners(text, accepted, taken)
     # A name inside a finding that ranks above it (`maria dot lopez at gmail dot com`) still names someone whose
     # other mentions are echoes of it.
@@ -187,6 +178,18 @@ def _widened(text: str, candidate: Candidate) -> str:
     start -= start > 0 and text[start - 1] == "["
     end += end < len(text) and text[end] == "]"
     return text[start:end]
+
+
+def _add_after_the_model(text: str, accepted: list[Candidate], taken: TakenSpans) -> None:
+    """The name rules asked after the learned look: asked among the other finders they moved the words the person
+    model is trained on (`tools/train_person_model.py --check`), so they take only what the model left."""
+    for candidate in chain(names_after_relatives(text), lower_case_names_under_keys(text)):
+        _accept_if_free(candidate, accepted, taken)
+    for candidate in chain(lone_words_named(text, taken), find_introduced_names(text), labelled_names(text)):
+        if not names_no_one(text, *candidate[1:]):
+            _accept_if_free(candidate, accepted, taken)
+    for candidate in copied_names(text, [c for c in accepted if c[0] == "PERSON"]):  # a name the text names again
+        _accept_if_free(candidate, accepted, taken)
 
 
 def _add_addressees(text: str, accepted: list[Candidate], taken: TakenSpans) -> None:

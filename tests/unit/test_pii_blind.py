@@ -125,18 +125,21 @@ from tests.corpora import pii_blind, pii_foreign
 # -> 4.97%, 5 5.37% -> 5.21%, 6 3.98% -> 3.78%, 12 15.34% -> 15.08%, 1, 2, 4, 9-11 and 17 one to five fewer.
 # A name copied after `cc` that the text names again (`Verified with Yadavi's sample set. cc yadavi`): names 8
 # 4.97% -> 4.37%; nothing else moved.
+# Names after a person's label led by a given name though all Webster words (`Organizer: Ralph Stey`), and a value
+# filling a role key's field (`Assignee: Cailin |`, `Guest: KITTIPONG RATTANAKUL`), after the model: names 5 5.21% ->
+# 4.92%, 11 11.99% -> 11.84%, 10 one fewer.
 LEVELS = {
     pii_blind.BLIND1: (0.016, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
     pii_blind.BLIND3: (0.033, 0.016, 0.012),
     pii_blind.BLIND4: (0.041, 0.013, 0.017),
-    pii_blind.BLIND5: (0.053, 0.05, 0.012),
+    pii_blind.BLIND5: (0.05, 0.05, 0.012),
     pii_blind.BLIND6: (0.038, 0.032, 0.023),
     pii_blind.BLIND7: (0.019, 0.024, 0.006),
     pii_blind.BLIND8: (0.044, 0.016, 0.015),
     pii_blind.BLIND9: (0.043, 0.021, 0.017),
-    pii_blind.BLIND10: (0.024, 0.01, 0.007),
-    pii_blind.BLIND11: (0.12, 0.038, 0.048),
+    pii_blind.BLIND10: (0.023, 0.01, 0.007),
+    pii_blind.BLIND11: (0.119, 0.038, 0.048),
     pii_blind.BLIND12: (0.151, 0.037, 0.02),
     pii_blind.BLIND13: (0.115, 0.049, 0.032),
     pii_blind.BLIND14: (0.107, 0.07, 0.026),
