@@ -198,7 +198,8 @@ def _add_addressees(text: str, accepted: list[Candidate], taken: TakenSpans) -> 
     streets = [candidate for candidate in accepted if candidate[0] == "STREET_ADDRESS"]
     if streets and ("\n" in text or "\\n" in text):  # a line break, or one escaped inside a JSON string
         for candidate in addressee_names(text, streets):
-            _accept_if_free(candidate, accepted, taken)
+            if not names_no_one(text, candidate[1], candidate[2]):  # a letter's sender firm (`Madsen ApS`)
+                _accept_if_free(candidate, accepted, taken)
     contacts = [candidate for candidate in accepted if candidate[0] in ("PHONE", "EMAIL")]
     if contacts and ("|" in text or "\t" in text):
         for candidate in contact_cell_names(text, contacts):

@@ -50,7 +50,8 @@ def _legal_forms() -> tuple[str, str]:
     ordinary, _ = _webster()
     bare_forms = {term.upper() for term in bare if len(term) >= 2}
     bare_forms |= {term.capitalize() for term in bare if len(term) >= 2 and term not in ordinary}
-    bare_forms.add("GmbH")
+    # Written in mixed case, or missing from cleanco's terms: the commonest forms of Germany and the Netherlands.
+    bare_forms.update(("GmbH", "BV"))
     # Longest first, so "GmbH & Co. KG" wins over "GmbH" and "S.A. de C.V." over "S.A.".
     return (
         "|".join(re.escape(term) for term in sorted(dotted, key=len, reverse=True)),

@@ -128,6 +128,8 @@ from tests.corpora import pii_blind, pii_foreign
 # Names after a person's label led by a given name though all Webster words (`Organizer: Ralph Stey`), and a value
 # filling a role key's field (`Assignee: Cailin |`, `Guest: KITTIPONG RATTANAKUL`), after the model: names 5 5.21% ->
 # 4.92%, 11 11.99% -> 11.84%, 10 one fewer.
+# An addressee line that names a firm (`Madsen d.o.o.`, a legal form; `BV` added to cleanco's): negatives 6 2.29% ->
+# 2.22%, 16 6.58% -> 6.37%, 4 one fewer; names 16 one more.
 LEVELS = {
     pii_blind.BLIND1: (0.016, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
@@ -144,7 +146,7 @@ LEVELS = {
     pii_blind.BLIND13: (0.115, 0.049, 0.032),
     pii_blind.BLIND14: (0.107, 0.07, 0.026),
     pii_blind.BLIND15: (0.114, 0.026, 0.045),
-    pii_blind.BLIND16: (0.074, 0.122, 0.066),
+    pii_blind.BLIND16: (0.074, 0.122, 0.064),
     pii_blind.BLIND17: (0.137, 0.073, 0.047),
     pii_blind.BLIND18: (0.145, 0.034, 0.031),
     pii_blind.BLIND19: (0.268, 0.17, 0.088),

@@ -35,6 +35,9 @@ def test_a_name_beside_a_street_or_an_iban_is_redacted(text: str, name: str) -> 
         ("Shipping address\n1200 Main Street\nSpringfield, IL 62704", "Shipping address"),
         ("Order shipped today.\nGlobex Zentrale\n1200 Main Street\nSpringfield, IL 62704", "Globex Zentrale"),
         ("Pay Deutsche Bank, IBAN DE89370400440532013000 by Friday.", "Deutsche Bank"),
+        # A firm named after its owners, with its legal form: the addressee is no person (`pii_not_people`).
+        ("Virtanen Nieminen Tmi\nRantatie 4\n33100 Tampere\n\n12.03.2025", "Virtanen Nieminen Tmi"),
+        ("Invoice from\nHoogland Bakker BV\nKerkstraat 12\n1017 GB Amsterdam", "Hoogland Bakker BV"),
     ],
 )
 def test_what_is_no_name_stays(text: str, kept: str) -> None:
