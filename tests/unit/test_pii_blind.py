@@ -130,26 +130,28 @@ from tests.corpora import pii_blind, pii_foreign
 # 4.92%, 11 11.99% -> 11.84%, 10 one fewer.
 # An addressee line that names a firm (`Madsen d.o.o.`, a legal form; `BV` added to cleanco's): negatives 6 2.29% ->
 # 2.22%, 16 6.58% -> 6.37%, 4 one fewer; names 16 one more.
+# One family name after an English relative's word (`leave w/ neighbour gabryelczyk if`), after the model: names 12
+# 15.08% -> 14.63%, 11 11.84% -> 11.74%, 17 13.70% -> 13.61%, 19 26.71% -> 26.61%, 4, 6, 8, 14 and 16 one or two fewer.
 LEVELS = {
     pii_blind.BLIND1: (0.016, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
     pii_blind.BLIND3: (0.033, 0.016, 0.012),
-    pii_blind.BLIND4: (0.041, 0.013, 0.017),
+    pii_blind.BLIND4: (0.04, 0.013, 0.017),
     pii_blind.BLIND5: (0.05, 0.05, 0.012),
     pii_blind.BLIND6: (0.038, 0.032, 0.023),
     pii_blind.BLIND7: (0.019, 0.024, 0.006),
     pii_blind.BLIND8: (0.044, 0.016, 0.015),
     pii_blind.BLIND9: (0.043, 0.021, 0.017),
     pii_blind.BLIND10: (0.023, 0.01, 0.007),
-    pii_blind.BLIND11: (0.119, 0.038, 0.048),
-    pii_blind.BLIND12: (0.151, 0.037, 0.02),
+    pii_blind.BLIND11: (0.118, 0.038, 0.048),
+    pii_blind.BLIND12: (0.147, 0.037, 0.02),
     pii_blind.BLIND13: (0.115, 0.049, 0.032),
     pii_blind.BLIND14: (0.107, 0.07, 0.026),
     pii_blind.BLIND15: (0.114, 0.026, 0.045),
     pii_blind.BLIND16: (0.074, 0.122, 0.064),
     pii_blind.BLIND17: (0.137, 0.073, 0.047),
     pii_blind.BLIND18: (0.145, 0.034, 0.031),
-    pii_blind.BLIND19: (0.268, 0.17, 0.088),
+    pii_blind.BLIND19: (0.267, 0.17, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

@@ -1,0 +1,56 @@
+"""One family name alone after an English word for a relative or a neighbour: `leave w/ neighbour gabryelczyk if no
+answer`, `my colleague Okonjo will cover`, `ask my landlord turner`.
+
+`pii_names_cues` reads the name after a relative's word when name data knows it as a given name, or when two words
+follow (`my son Marco`, `neighbour Ana Lima`); a family name alone, in any case, is left, and a driver's note or a
+transcript names a neighbour by the family name most of all. After the relative's word one word is a name when it
+is no ordinary English word or stop word of the 58 languages (or a common census surname, which is often an English
+word too: `turner`, `hill`), and what follows it ends the name: a mark, the end, or a word of English (`if`, `will`,
+`said`), so the first of two unknown words (`neighbour van damme`) is left to the cue finder's reading of runs.
+
+Only English's words: in other languages a verb follows the relative as often (`mi hermana llamó`), and stop-word
+lists do not hold every verb form. Asked after the learned look, so the person model's training words stay.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalforge_assets.capture.pii_names import COMMON_SURNAME_RANK, _ordinary, _surname_ranks, stop_words
+from evalforge_assets.capture.pii_names_cue_words import RELATIVES
+from evalforge_assets.capture.pii_names_cues import _titled
+from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
+
+# English's words, but `partner` and `boss`, which stand before a firm or a word as often (`our partner Shopify`).
+_ENGLISH_RELATIVES = tuple(word for word in RELATIVES[: RELATIVES.index("ehefrau")] if word not in ("partner", "boss"))
+_AFTER_KIN = re.compile(
+    rf"(?<![\w'’-])(?:{phrase_alternation(_ENGLISH_RELATIVES)})[ \t]+"  # in lower case, as in a sentence (not a brand's
+    r"(?P<word>[^\W\d_]{3,}(?:-[^\W\d_]+)?)(?![\w'’@.-]|\.\w)"  # `Aunt Bessie's`), and no possessive after
+)
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
+_CLAUSE_JOINERS = frozenset(["if", "and", "or", "but", "when", "unless", "so", "because", "then"])
+
+
+def names_after_kin(text: str) -> Iterator[Candidate]:
+    """PERSON spans of one family name right after an English relative's word (see the module docstring)."""
+    for match in _AFTER_KIN.finditer(text):
+        word = match.group("word")
+        lowered = word.lower()
+        if lowered in stop_words() or lowered in _ENGLISH_RELATIVES:
+            continue
+        following = _NEXT_WORD.match(text, match.end())
+        if _ordinary(_titled(word)):
+            # A surname that is an English word too (`turner`, `hill`, `still`) only where the clause ends after it:
+            # `my dad still works` goes on with a verb.
+            rank = _surname_ranks().get(_titled(word))
+            if rank is None or rank > COMMON_SURNAME_RANK or (
+                    following is not None and following.group(1).lower() not in _CLAUSE_JOINERS):
+                continue
+        elif following is not None and not _english(following.group(1)):
+            continue  # the first of two words that may be a name together
+        yield "PERSON", match.start("word"), match.end("word")
+
+
+def _english(word: str) -> bool:
+    return word.lower() in stop_words() or _ordinary(_titled(word))

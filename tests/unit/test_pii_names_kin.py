@@ -1,0 +1,33 @@
+"""One family name alone after an English word for a relative or a neighbour (`capture/pii_names_kin.py`). The
+examples are invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalforge_assets.capture.pii import redact_text
+from evalforge_assets.capture.pii_names_kin import names_after_kin
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("note: leave w/ neighbour wozniczka if no answer, dog is friendly", "wozniczka"),
+    ("my colleague Okonjo will cover the shift", "Okonjo"),
+    ("ask my landlord turner", "turner"),  # a common surname that is an English word, where the clause ends
+    ("parcel left with neighbour hill if nobody answers", "hill"),
+    ("my roommate Ulvhild broke the window", "Ulvhild"),
+])
+def test_a_family_name_after_a_relatives_word_is_found(text: str, name: str) -> None:
+    assert [text[start:end] for _, start, end in names_after_kin(text)] == [name]
+    assert name not in redact_text(text, {})
+
+
+@pytest.mark.parametrize("text", [
+    "my dad still works there",  # a surname that is an English word, and the clause goes on
+    "my neighbour said the parcel was wet",
+    "our partner Shopify handles the checkout",  # `partner` stands before firms
+    "Known issue with Aunt Bessie's bundle promo",  # a brand, in capitals and the possessive
+    "my colleague van damme",  # two words: the cue finder's reading of runs
+    "my sister company in Lyon",
+])
+def test_what_follows_a_relatives_word_but_names_no_one_stays(text: str) -> None:
+    assert list(names_after_kin(text)) == []
