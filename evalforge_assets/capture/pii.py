@@ -33,6 +33,7 @@ from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_library import library_candidates
 from evalforge_assets.capture.pii_name_echoes import name_echoes
 from evalforge_assets.capture.pii_names_beside import addressee_names
+from evalforge_assets.capture.pii_names_citations import possessive_citations
 from evalforge_assets.capture.pii_names_copied import copied_names
 from evalforge_assets.capture.pii_names_in_rows import contact_cell_names
 from evalforge_assets.capture.pii_names_introduced import find_introduced_names
@@ -184,7 +185,7 @@ def _widened(text: str, candidate: Candidate) -> str:
 def _add_after_the_model(text: str, accepted: list[Candidate], taken: TakenSpans) -> None:
     """The name rules asked after the learned look: asked among the other finders they moved the words the person
     model is trained on (`tools/train_person_model.py --check`), so they take only what the model left."""
-    for candidate in chain(names_after_relatives(text), lower_case_names_under_keys(text)):
+    for candidate in chain(names_after_relatives(text), lower_case_names_under_keys(text), possessive_citations(text)):
         _accept_if_free(candidate, accepted, taken)
     for candidate in chain(lone_words_named(text, taken), find_introduced_names(text), labelled_names(text),
                            names_after_kin(text)):

@@ -132,6 +132,8 @@ from tests.corpora import pii_blind, pii_foreign
 # 2.22%, 16 6.58% -> 6.37%, 4 one fewer; names 16 one more.
 # One family name after an English relative's word (`leave w/ neighbour gabryelczyk if`), after the model: names 12
 # 15.08% -> 14.63%, 11 11.84% -> 11.74%, 17 13.70% -> 13.61%, 19 26.71% -> 26.61%, 4, 6, 8, 14 and 16 one or two fewer.
+# An author cited in the possessive (`This replicates Cámara's earlier cohort (2018a)`), after the model: names 12
+# 14.63% -> 14.14%; nothing else moved.
 LEVELS = {
     pii_blind.BLIND1: (0.016, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
@@ -144,7 +146,7 @@ LEVELS = {
     pii_blind.BLIND9: (0.043, 0.021, 0.017),
     pii_blind.BLIND10: (0.023, 0.01, 0.007),
     pii_blind.BLIND11: (0.118, 0.038, 0.048),
-    pii_blind.BLIND12: (0.147, 0.037, 0.02),
+    pii_blind.BLIND12: (0.142, 0.037, 0.02),
     pii_blind.BLIND13: (0.115, 0.049, 0.032),
     pii_blind.BLIND14: (0.107, 0.07, 0.026),
     pii_blind.BLIND15: (0.114, 0.026, 0.045),
