@@ -159,7 +159,7 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
             if not names_no_one(text, *name[1:]):
                 accepted.append(name)
                 taken.take(name[1], name[2])
-        _add_after_the_model(text, accepted, taken)
+        _add_after_the_model(text, accepted, taken, shapes)
     _add_partners(text, accepted, taken)
     # A name inside a finding that ranks above it (`maria dot lopez at gmail dot com`) still names someone whose
     # other mentions are echoes of it.
@@ -182,13 +182,13 @@ def _widened(text: str, candidate: Candidate) -> str:
     return text[start:end]
 
 
-def _add_after_the_model(text: str, accepted: list[Candidate], taken: TakenSpans) -> None:
+def _add_after_the_model(text: str, accepted: list[Candidate], taken: TakenSpans, shapes: Shapes) -> None:
     """The name rules asked after the learned look: asked among the other finders they moved the words the person
     model is trained on (`tools/train_person_model.py --check`), so they take only what the model left."""
     for candidate in chain(names_after_relatives(text), lower_case_names_under_keys(text), possessive_citations(text)):
         _accept_if_free(candidate, accepted, taken)
-    for candidate in chain(lone_words_named(text, taken), find_introduced_names(text), labelled_names(text),
-                           names_after_kin(text)):
+    for candidate in chain(lone_words_named(text, taken), find_introduced_names(text, shapes),
+                           labelled_names(text, shapes), names_after_kin(text, shapes)):
         if not names_no_one(text, *candidate[1:]):
             _accept_if_free(candidate, accepted, taken)
     for candidate in copied_names(text, [c for c in accepted if c[0] == "PERSON"]):  # a name the text names again

@@ -24,6 +24,7 @@ from evalforge_assets.capture.pii_names_cue_words import LABELS
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _style, _titled
 from evalforge_assets.capture.pii_names_scripts import UNCASED_LETTERS
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
+from evalforge_assets.capture.pii_shapes import Shapes
 
 _ROLE_KEYS = ("assignee", "assigned to", "driver", "rider", "passenger", "guest", "cardholder", "card holder",
               "patient", "courier", "technician")
@@ -40,12 +41,15 @@ _ROLE_VALUE = re.compile(
     re.MULTILINE,
 )
 _MIN_LETTERS = 3
+# Each label's and key's first word in ASCII, for a cheap test that a text may hold one (`Shapes.may_hold_words`).
+_FIRST_WORDS = frozenset(first.encode() for phrase in (*LABELS, *_ROLE_KEYS)
+                         if (first := re.split(r"[ .'-]", phrase)[0]).isascii() and first.isalpha())
 _UNCASED = re.compile(f"[{UNCASED_LETTERS}]")
 
 
-def labelled_names(text: str) -> Iterator[Candidate]:
+def labelled_names(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
     """PERSON spans of the names after labels and role keys that the cue finder left (see the module docstring)."""
-    if ":" not in text and "=" not in text:
+    if (":" not in text and "=" not in text) or (shapes is not None and not shapes.may_hold_words(_FIRST_WORDS)):
         return
     for match in _LABELLED_RUN.finditer(text):
         words = match.group("run").split()
