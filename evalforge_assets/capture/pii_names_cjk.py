@@ -77,6 +77,7 @@ _LABELS = (
     "宛名", "差出人", "送信者", "受取人", "名義人", "患者", "联系人", "聯絡人", "收件人", "收货人", "收貨人", "寄件人",
     "发件人", "發件人", "负责人", "負責人", "申请人", "申請人", "经办人", "經辦人", "客户", "客戶", "名字", "저자",
     "이름", "성명", "담당자", "작성자", "수신자", "수신인", "발신자", "발신인", "예약자", "보호자", "고객명", "환자", "명의",
+    "담당의", "주치의",  # the attending doctor, in a Korean clinical note
 )
 _CJK_WORD = rf"[{HAN}][{HAN}{_KANA}]{{0,3}}|[{_KANA}]{{2,4}}"
 _HANGUL_WORD = rf"[{HANGUL}]{{2,4}}"
@@ -119,6 +120,9 @@ _INTRODUCED = tuple(
         rf"명의는{_SPACE}{_NAME}{_SPACE}(?:로|으로)",
     )
 )
+# A person's age in parentheses after the name, as records write it (`서정남 (61세)`, `王芳（35岁）`); the name must start
+# with a family name, since a group's word takes an age too (`平均年龄（35岁）`, "average age").
+_AGED = re.compile(rf"(?<![{HAN}{HANGUL}]){_NAME}{_SPACE}[（(][ \t]?\d{{1,3}}[ \t]?(?:세|岁|歲|歳|才)[ \t]?[）)]")
 # "I am ..." in Chinese names anyone as often (`我是客服`, "I am customer service"): a family name's run counts.
 _I_AM = re.compile(rf"我是{_SPACE}{_NAME}{_BOUNDARY_AFTER}")
 # A Japanese family name, then one to three characters of a given name or a given name in kana.
@@ -148,6 +152,10 @@ def find_cjk_cued_names(text: str) -> Iterator[Candidate]:
     for match in _I_AM.finditer(text):
         if match.group("name")[0] in CHINESE_FAMILY_NAMES:
             yield from _name_of(match)
+    for match in _AGED.finditer(text):
+        name = match.group("name")
+        if _ANY_HANGUL.match(name) or name[0] in CHINESE_FAMILY_NAMES or name[:2] in JAPANESE_FAMILY_NAMES:
+            yield from _name_of(match)  # Hangul: `_name_of` asks for a Korean family name
     for label in _LABEL.finditer(text):
         yield from _listed_after(text, label.end())
     for match in _FAMILY_AND_GIVEN.finditer(text):

@@ -27,6 +27,7 @@ from evalforge_assets.capture.pii_names_cues import (
     capitalised_non_words,
 )
 from evalforge_assets.capture.pii_names_romanised import typed_given_name
+from evalforge_assets.capture.pii_names_scripts import is_cjk_name, is_korean_name
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _ROLES = frozenset([
@@ -112,6 +113,39 @@ def _people_talking(turns: list[re.Match[str]]) -> Iterator[Candidate]:
         if typed_given_name(speaker) or (speaker.islower() and speaker.isalpha() and _no_word(speaker)) or (
                 not speaker.islower() and _name([speaker])):
             yield "PERSON", turn.start("speaker"), turn.end("speaker")
+
+
+# A chat of turns stamped with a time alone (`[19:44] 김명자: …`), as a messenger or a chat export writes them; a log's
+# stamps carry a date (`[2024-01-02 10:00:01] Kafka:`).
+_TIMED_TURN = re.compile(r"^[ \t]*\[\d{1,2}:\d{2}(?::\d{2})?\][ \t]*(?P<speaker>[^:\n\[\]<>]{1,40}?)[ \t]*:[ \t]", re.MULTILINE)
+_HANGUL_SPEAKER = re.compile(r"[\uac00-\ud7a3]{2,4}")
+_HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def timed_speakers(text: str) -> Iterator[Candidate]:
+    """The speakers of a chat whose turns are stamped with a time alone, with no role among them (`[19:44] 김명자:
+    …` / `[20:31] 박은영: …`): two turns or more, and a speaker taken when it has a person's name's shape: a Korean
+    name (a family name's syllable, two to four syllables), a Chinese or Japanese one (`鈴木 さゆり`), or two or three
+    capitalised words none of which is an ordinary word (`Ermenegildo Schiavone`). `find_speakers` asks for a role,
+    a date or three turns, which two people's short exchange does not have. Asked after the learned look
+    (`pii._find`): among the finders it moved the person model's training words."""
+    if "[" not in text:
+        return
+    turns = list(_TIMED_TURN.finditer(text))
+    if len(turns) < 2 or any(turn.group("speaker").lower() in _ROLES for turn in turns):
+        return
+    for turn in turns:
+        if _a_named_speaker(turn.group("speaker")):
+            yield "PERSON", turn.start("speaker"), turn.end("speaker")
+
+
+def _a_named_speaker(speaker: str) -> bool:
+    words = speaker.split()
+    if _HANGUL_SPEAKER.fullmatch(speaker):
+        return is_korean_name(speaker)
+    if _HAN_OR_KANA.search(speaker):
+        return is_cjk_name(speaker)
+    return 2 <= len(words) <= 3 and all(word[:1].isupper() for word in words) and _name(words)
 
 
 def _no_word(word: str) -> bool:

@@ -104,3 +104,19 @@ def test_names_under_cjk_json_keys(text: str, names: list[str]) -> None:
 
 def test_one_character_keys_count_only_quoted() -> None:
     assert _names("名古屋で会議") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("진료 기록: 한지민 (42세) 두통으로 내원.", ["한지민"]),  # an age in parentheses after the name
+        ("病历：周晓兰（35岁）因胸痛就诊。", ["周晓兰"]),
+        ("담당의: 윤재석.", ["윤재석"]),  # the attending doctor's label
+    ],
+)
+def test_a_name_before_an_age_or_after_a_doctors_label(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+def test_an_age_after_a_word_that_is_no_name_shape_stays() -> None:
+    assert _names("平均年龄（35岁）以上") == []
