@@ -33,7 +33,9 @@ from evalforge_assets.capture.pii_shapes import Shapes
 _GREETINGS = ("hi", "hey", "hello", "hiya", "heya", "howdy", "good morning", "good afternoon", "good evening")
 _FILLERS = ("yeah", "yes", "yep", "oh", "um", "uh", "ok", "okay", "so", "well")
 _SELF_CUES = ("it's", "it’s", "its", "it is", "this is", "i'm", "i’m", "im", "i am")
-_CONFIRMING = ("again", "here", "calling", "from", "speaking", "um", "uh", "erm", "i'm", "i’m", "im", "i am")
+# A caller's next word after their name; "again" confirms it only with more (`_caller_confirmed`).
+_CALLERS_WORDS = ("here", "calling", "from", "speaking", "um", "uh", "erm", "i'm", "i’m", "im", "i am")
+_CONFIRMING = ("again", *_CALLERS_WORDS)
 # The greeting opens the text, a line, a quotation or a clause after a label's colon (`Transcription: "hey …`).
 _GREETING = re.compile(
     rf"(?:^|(?<=[\n\"“‘(\[>])|(?<=[:.!?][ \t]))[ \t]*(?:(?:{phrase_alternation(_FILLERS)})(?:[ \t]*[,.])?[ \t]+)*"
@@ -44,7 +46,7 @@ _CUE = re.compile(rf"(?:{phrase_alternation(_SELF_CUES)})[ \t]+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _GAP = re.compile(r"[ \t]+")
 _ADDRESSEE_GAP = re.compile(r"(?:[ \t]*,)?[ \t]+")
-_CALLERS_NEXT = re.compile(rf"[ \t]+(?:{phrase_alternation(_CONFIRMING[1:])})(?![\w'’])", re.IGNORECASE)
+_CALLERS_NEXT = re.compile(rf"[ \t]+(?:{phrase_alternation(_CALLERS_WORDS)})(?![\w'’])", re.IGNORECASE)
 _CLAUSE_ENDS = re.compile(r"[ \t]*(?:[,.!?;:–—-]|$)|[ \t]+again(?![\w'’])", re.IGNORECASE | re.MULTILINE)
 _FIRST_PERSON = re.compile(r"(?<![\w'’])(?:me|my|mine|i|i'm|i’m|im|i'll|i’ll|i've|i’ve)(?![\w'’])", re.IGNORECASE)
 _FIRST_PERSON_REACH = 120
