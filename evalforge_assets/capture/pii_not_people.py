@@ -64,7 +64,30 @@ def names_no_one(text: str, start: int, end: int) -> bool:
         or names_someone_famous(text, start, end)
         or _after_the(text, start, end)
         or _after_a_role(text, start)
+        or _beside_an_organisation_word(text, start, end)
     )
+
+
+# The words for a company, a bank or a group in the scripts without capitals, which cleanco's legal forms and the
+# Latin organisation words do not hold: Arabic's شركة and مجموعة, Thai's บริษัท … จำกัด, Georgian's ბანკი, Hindi's कंपनी.
+_ORGANISATION_WORDS_OF_SCRIPTS = frozenset((
+    "شركة", "شركه", "مجموعة", "مؤسسة", "بنك", "مصرف", "شرکت", "گروه", "بانک",
+    "บริษัท", "จำกัด", "จํากัด", "ห้างหุ้นส่วนจำกัด", "ห้างหุ้นส่วนจํากัด", "ห้างหุ้นส่วน", "ธนาคาร",  # SARA AM composed or not
+    "ბანკი", "კომპანია", "ჯგუფი",
+    "कंपनी", "बैंक", "लिमिटेड", "समूह",
+    "בנק", 'בע"מ', "בע״מ", "קבוצת", "חברת",
+))
+_WORD_AROUND = 40
+
+
+def _beside_an_organisation_word(text: str, start: int, end: int) -> bool:
+    """Whether the name read at text[start:end], or the word just before or after it on its line, is such a word."""
+    if text[start:end].isascii():
+        return False
+    before = text[max(0, start - _WORD_AROUND):start].rsplit("\n", 1)[-1].split()
+    after = text[end:end + _WORD_AROUND].split("\n", 1)[0].split()
+    words = text[start:end].split() + before[-1:] + after[:1]
+    return any(word.strip(".,:;«»\"'()") in _ORGANISATION_WORDS_OF_SCRIPTS for word in words)
 
 
 def _after_the(text: str, start: int, end: int) -> bool:

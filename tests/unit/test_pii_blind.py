@@ -136,13 +136,15 @@ from tests.corpora import pii_blind, pii_foreign
 # 14.63% -> 14.14%; nothing else moved.
 # Speakers of turns stamped with a time alone (`[19:44] 김명자:`), after the model, a CJK name before an age
 # (`서정남 (61세)`) and a Korean doctor's label: names 8 4.34% -> 3.91%, 14 10.64% -> 10.59%.
+# A name beside the word for a company in a script without capitals (`บริษัท … จำกัด`, `شركة`, `ბანკი`): negatives 6
+# 2.22% -> 2.11%, 11 4.77% -> 4.74%, 18 3.09% -> 3.06%; names 16 7.34% -> 7.36%.
 LEVELS = {
     pii_blind.BLIND1: (0.016, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
     pii_blind.BLIND3: (0.033, 0.016, 0.012),
     pii_blind.BLIND4: (0.04, 0.013, 0.017),
     pii_blind.BLIND5: (0.05, 0.05, 0.012),
-    pii_blind.BLIND6: (0.038, 0.032, 0.023),
+    pii_blind.BLIND6: (0.038, 0.032, 0.022),
     pii_blind.BLIND7: (0.019, 0.024, 0.006),
     pii_blind.BLIND8: (0.04, 0.016, 0.015),
     pii_blind.BLIND9: (0.043, 0.021, 0.017),
