@@ -192,7 +192,7 @@ def _add_after_the_model(text: str, accepted: list[Candidate], taken: TakenSpans
                            labelled_names(text, shapes), names_after_kin(text, shapes), timed_speakers(text)):
         if not names_no_one(text, *candidate[1:]):
             _accept_if_free(candidate, accepted, taken)
-    for candidate in copied_names(text, [c for c in accepted if c[0] == "PERSON"]):  # a name the text names again
+    for candidate in copied_names(text, [c for c in accepted if c[0] == "PERSON"], shapes):  # named again
         _accept_if_free(candidate, accepted, taken)
 
 

@@ -152,9 +152,9 @@ def possessive_citations(text: str) -> Iterator[Candidate]:
     product's notes are dated the same way (`Kubernetes's release notes (2019)`), so the text must read as
     scholarship: a year with a letter after it (`2018a`, as one author's works of a year are told apart), or a
     second cited year."""
-    if "(" not in text or not _CITED_YEAR.search(text):
+    if "(" not in text or not (cited := _CITED_YEAR.findall(text)):
         return
-    scholarly = len(_CITED_YEAR.findall(text)) >= 2
+    scholarly = len(cited) >= 2
     for match in _POSSESSIVE_CITED.finditer(text):
         start = match.start("a")
         if not (scholarly or _LETTERED_YEAR.match(text, match.end())):

@@ -27,19 +27,21 @@ from evalforge_assets.capture.pii_names import _ordinary, known_given_name, stop
 from evalforge_assets.capture.pii_names_cues import _titled
 from evalforge_assets.capture.pii_names_scripts import UNCASED_LETTERS
 from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_shapes import Shapes
 
 _CC = re.compile(r"(?<![\w'’@./-])/?cc(?![\w'’@.-])[ \t]*:?[ \t]*", re.IGNORECASE)
 # Letters of any script, with the vowel signs of the scripts without capitals (not `\w` in Python's `re`).
 _LETTERS = rf"(?:[^\W\d_]|[{UNCASED_LETTERS}])++"
 _ITEM = re.compile(rf"{_LETTERS}(?:['’-]{_LETTERS})*(?![\w{UNCASED_LETTERS}@.'’-])")
 _SEPARATOR = re.compile(r"[ \t]*(?:,|&|\band\b)?[ \t]*")
+_CC_WORD = frozenset([b"cc"])  # for `Shapes.may_hold_words`: `_CC` matches only where `cc` is a word of its own
 _MOST_ITEMS = 6
 _MIN_LETTERS = 3
 
 
-def copied_names(text: str, found: Iterable[Candidate]) -> Iterator[Candidate]:
+def copied_names(text: str, found: Iterable[Candidate], shapes: Shapes | None = None) -> Iterator[Candidate]:
     """PERSON spans of the words after `cc` that name someone the text names again (see the module docstring)."""
-    if "cc" not in text.lower():
+    if shapes is not None and not shapes.may_hold_words(_CC_WORD):
         return
     parts = {part.lower() for _, start, end in found for part in text[start:end].split()}
     mentions: dict[str, list[int]] = {}  # each word's first two whole-word places, looked up once

@@ -67,7 +67,7 @@ from evalforge_assets.capture.pii_patterns import (
     Candidate,
     phrase_alternation,
 )
-from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_shapes import Shapes, first_ascii_words
 
 _LETTER = f"[{re.escape(_UPPER + _LOWER)}]"
 # A word of a name as written in any case: "Müller", "GROS-RIVIÈRE", "d'Arcy", "yves".
@@ -119,9 +119,7 @@ _CUES = re.compile(
 # ASCII. `_CUES` is then matched at those positions only.
 _ALL_CUES = (*GREETINGS, *THANKS, *SIGN_OFFS, *_TITLES, *_DOTTED_TITLES, *INTRODUCTIONS, *RELATIVES, *LABELS,
              *WEAK_LABELS)
-_ASCII_FIRST_WORDS = frozenset(
-    first.encode() for phrase in _ALL_CUES
-    if (first := re.split(r"[ .'-]", phrase)[0]).isascii() and first.isalpha())
+_ASCII_FIRST_WORDS = first_ascii_words(_ALL_CUES)
 _OTHER_FIRST_WORDS = re.compile(
     r"(?<![\w'’-])(?i:" + phrase_alternation(tuple(sorted({
         first for phrase in _ALL_CUES if not (first := re.split(r"[ .'-]", phrase)[0]).isascii() or not first.isalpha()

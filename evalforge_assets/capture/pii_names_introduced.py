@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from evalforge_assets.capture.pii_names import _ordinary, known_given_name, stop_words
 from evalforge_assets.capture.pii_names_cues import _titled
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
-from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_shapes import Shapes, first_ascii_words
 
 _GREETINGS = ("hi", "hey", "hello", "hiya", "heya", "howdy", "good morning", "good afternoon", "good evening")
 _FILLERS = ("yeah", "yes", "yep", "oh", "um", "uh", "ok", "okay", "so", "well")
@@ -53,7 +53,7 @@ _FIRST_PERSON_REACH = 120
 _HERE = re.compile(r"[ \t]+here[ \t]*(?:[,.!?;:–—-]|$)", re.IGNORECASE | re.MULTILINE)
 _MOST_WORDS = 4
 # The greetings' first words, for a cheap test that a text may hold one (`Shapes.may_hold_words`).
-_GREETING_WORDS = frozenset(greeting.split()[0].encode() for greeting in _GREETINGS)
+_GREETING_WORDS = first_ascii_words(_GREETINGS)
 
 
 def find_introduced_names(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:

@@ -21,7 +21,7 @@ from evalforge_assets.capture.pii_names import COMMON_SURNAME_RANK, _ordinary, _
 from evalforge_assets.capture.pii_names_cue_words import RELATIVES
 from evalforge_assets.capture.pii_names_cues import _titled
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
-from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_shapes import Shapes, first_ascii_words
 
 # English's words, but `partner` and `boss`, which stand before a firm or a word as often (`our partner Shopify`).
 _ENGLISH_RELATIVES = tuple(word for word in RELATIVES[: RELATIVES.index("ehefrau")] if word not in ("partner", "boss"))
@@ -29,7 +29,7 @@ _AFTER_KIN = re.compile(
     rf"(?<![\w'’-])(?:{phrase_alternation(_ENGLISH_RELATIVES)})[ \t]+"  # in lower case, as in a sentence (not a brand's
     r"(?P<word>[^\W\d_]{3,}(?:-[^\W\d_]+)?)(?![\w'’@.-]|\.\w)"  # `Aunt Bessie's`), and no possessive after
 )
-_KIN_WORDS = frozenset(re.split(r"[ -]", word)[0].encode() for word in _ENGLISH_RELATIVES if word.isascii())
+_KIN_WORDS = first_ascii_words(_ENGLISH_RELATIVES)
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 _CLAUSE_JOINERS = frozenset(["if", "and", "or", "but", "when", "unless", "so", "because", "then"])
 

@@ -24,7 +24,7 @@ from evalforge_assets.capture.pii_names_cue_words import LABELS
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _style, _titled
 from evalforge_assets.capture.pii_names_scripts import UNCASED_LETTERS
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
-from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_shapes import Shapes, first_ascii_words
 
 _ROLE_KEYS = ("assignee", "assigned to", "driver", "rider", "passenger", "guest", "cardholder", "card holder",
               "patient", "courier", "technician")
@@ -42,8 +42,7 @@ _ROLE_VALUE = re.compile(
 )
 _MIN_LETTERS = 3
 # Each label's and key's first word in ASCII, for a cheap test that a text may hold one (`Shapes.may_hold_words`).
-_FIRST_WORDS = frozenset(first.encode() for phrase in (*LABELS, *_ROLE_KEYS)
-                         if (first := re.split(r"[ .'-]", phrase)[0]).isascii() and first.isalpha())
+_FIRST_WORDS = first_ascii_words((*LABELS, *_ROLE_KEYS))
 _UNCASED = re.compile(f"[{UNCASED_LETTERS}]")
 
 

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_names import _given_names, _ordinary, stop_words
+from evalforge_assets.capture.pii_names_cjk import HANGUL
 from evalforge_assets.capture.pii_names_cues import (
     _LINE_BREAK,
     _NON_NAME_WORDS,
@@ -118,7 +119,7 @@ def _people_talking(turns: list[re.Match[str]]) -> Iterator[Candidate]:
 # A chat of turns stamped with a time alone (`[19:44] 김명자: …`), as a messenger or a chat export writes them; a log's
 # stamps carry a date (`[2024-01-02 10:00:01] Kafka:`).
 _TIMED_TURN = re.compile(r"^[ \t]*\[\d{1,2}:\d{2}(?::\d{2})?\][ \t]*(?P<speaker>[^:\n\[\]<>]{1,40}?)[ \t]*:[ \t]", re.MULTILINE)
-_HANGUL_SPEAKER = re.compile(r"[\uac00-\ud7a3]{2,4}")
+_HANGUL_SPEAKER = re.compile(f"[{HANGUL}]{{2,4}}")
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 

@@ -13,6 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
+def first_ascii_words(phrases: Iterable[str]) -> frozenset[bytes]:
+    """The first word of each cue phrase that is written in ASCII letters (`"co-worker"` -> `co`, `"good morning"`
+    -> `good`), for `Shapes.may_hold_words`: a text without any of them holds none of the phrases."""
+    return frozenset(first.encode() for phrase in phrases
+                     if (first := re.split(r"[ .'-]", phrase)[0]).isascii() and first.isalpha())
+
+
 def _translation(keep: Callable[[int], int]) -> bytes:
     return bytes(keep(byte) for byte in range(256))
 
