@@ -46,7 +46,7 @@ from evalforge_assets.capture.pii_names_pairs import partners_of_found_names
 from evalforge_assets.capture.pii_names_scripts import names_after_relatives
 from evalforge_assets.capture.pii_names_slots import slot_names
 from evalforge_assets.capture.pii_names_speakers import timed_speakers
-from evalforge_assets.capture.pii_not_people import names_no_one
+from evalforge_assets.capture.pii_not_people import names_no_one, names_no_one_after_the_model
 from evalforge_assets.capture.pii_pairs import credential_id_keys
 from evalforge_assets.capture.pii_patterns import (
     _PLACEHOLDER,
@@ -161,6 +161,7 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
                 accepted.append(name)
                 taken.take(name[1], name[2])
         _add_after_the_model(text, accepted, taken, shapes)
+        accepted = [c for c in accepted if c[0] != "PERSON" or not names_no_one_after_the_model(text, c[1], c[2])]
     _add_partners(text, accepted, taken)
     # A name inside a finding that ranks above it (`maria dot lopez at gmail dot com`) still names someone whose
     # other mentions are echoes of it.

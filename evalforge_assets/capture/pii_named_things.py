@@ -37,7 +37,8 @@ _INSTITUTIONS_BEFORE = _word_set(
     "casa château castello hacienda palazzo palacio schloss liceo lycée collège école colegio escuela "
     "scuola istituto instituto museo musée teatro théâtre hôpital ospedale fondation fundación fondazione "
     "fundação universidad università université universidade estadio stadio estádio clínica mount lake cape "
-    "fort saint st st. sankt são"
+    "fort saint st st. sankt são politecnico politécnico politechnika politehnica universitatea uniwersytet "
+    "univerzita universitat"
 )
 # Clubs: an abbreviation beside the name, or a word only clubs open with.
 # Not `AC` or `SC`: after a name they are honours and ranks (`John Smith AC`, a Senior Counsel's `SC`).

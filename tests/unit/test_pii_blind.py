@@ -138,13 +138,16 @@ from tests.corpora import pii_blind, pii_foreign
 # (`서정남 (61세)`) and a Korean doctor's label: names 8 4.34% -> 3.91%, 14 10.64% -> 10.59%.
 # A name beside the word for a company in a script without capitals (`บริษัท … จำกัด`, `شركة`, `ბანკი`): negatives 6
 # 2.22% -> 2.11%, 11 4.77% -> 4.74%, 18 3.09% -> 3.06%; names 16 7.34% -> 7.36%.
+# A thing's name under its key (`Business name:`) and the place a table is booked at, after the model, and an
+# institution's opening word abroad (`Politecnico di …`): negatives 6 2.11% -> 1.97%, 2 1.58% -> 1.54%, 3 1.15% ->
+# 1.05%, 17 4.60% -> 4.54%; no name moved.
 LEVELS = {
     pii_blind.BLIND1: (0.016, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
-    pii_blind.BLIND3: (0.033, 0.016, 0.012),
+    pii_blind.BLIND3: (0.033, 0.016, 0.011),
     pii_blind.BLIND4: (0.04, 0.013, 0.017),
     pii_blind.BLIND5: (0.05, 0.05, 0.012),
-    pii_blind.BLIND6: (0.038, 0.032, 0.022),
+    pii_blind.BLIND6: (0.038, 0.032, 0.02),
     pii_blind.BLIND7: (0.019, 0.024, 0.006),
     pii_blind.BLIND8: (0.04, 0.016, 0.015),
     pii_blind.BLIND9: (0.043, 0.021, 0.017),
@@ -155,7 +158,7 @@ LEVELS = {
     pii_blind.BLIND14: (0.106, 0.07, 0.026),
     pii_blind.BLIND15: (0.114, 0.026, 0.045),
     pii_blind.BLIND16: (0.074, 0.122, 0.064),
-    pii_blind.BLIND17: (0.137, 0.073, 0.047),
+    pii_blind.BLIND17: (0.137, 0.073, 0.046),
     pii_blind.BLIND18: (0.145, 0.034, 0.031),
     pii_blind.BLIND19: (0.267, 0.17, 0.088),
 }
