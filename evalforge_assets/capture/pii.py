@@ -38,7 +38,7 @@ from evalforge_assets.capture.pii_names_copied import copied_names
 from evalforge_assets.capture.pii_names_in_rows import contact_cell_names
 from evalforge_assets.capture.pii_names_introduced import find_introduced_names
 from evalforge_assets.capture.pii_names_keys import lower_case_names_under_keys
-from evalforge_assets.capture.pii_names_kin import names_after_kin
+from evalforge_assets.capture.pii_names_kin import names_after_kin, names_before_kin
 from evalforge_assets.capture.pii_names_labelled import labelled_names
 from evalforge_assets.capture.pii_names_learned import learned_names
 from evalforge_assets.capture.pii_names_lone import lone_words_named
@@ -190,7 +190,8 @@ def _add_after_the_model(text: str, accepted: list[Candidate], taken: TakenSpans
     for candidate in chain(names_after_relatives(text), lower_case_names_under_keys(text), possessive_citations(text)):
         _accept_if_free(candidate, accepted, taken)
     for candidate in chain(lone_words_named(text, taken), find_introduced_names(text, shapes),
-                           labelled_names(text, shapes), names_after_kin(text, shapes), timed_speakers(text)):
+                           labelled_names(text, shapes), names_after_kin(text, shapes), names_before_kin(text, shapes),
+                           timed_speakers(text)):
         if not names_no_one(text, *candidate[1:]):
             _accept_if_free(candidate, accepted, taken)
     for candidate in copied_names(text, [c for c in accepted if c[0] == "PERSON"], shapes):  # named again

@@ -1,5 +1,6 @@
 """One family name alone after an English word for a relative or a neighbour: `leave w/ neighbour gabryelczyk if no
-answer`, `my colleague Okonjo will cover`, `ask my landlord turner`.
+answer`, `my colleague Okonjo will cover`, `ask my landlord turner`; and a name set before "my" and such a word, as
+its apposition (`put it under kerry adair she's my sister`, `tomasz my neighbour said`).
 
 `pii_names_cues` reads the name after a relative's word when name data knows it as a given name, or when two words
 follow (`my son Marco`, `neighbour Ana Lima`); a family name alone, in any case, is left, and a driver's note or a
@@ -7,6 +8,11 @@ transcript names a neighbour by the family name most of all. After the relative'
 is no ordinary English word or stop word of the 58 languages (or a common census surname, which is often an English
 word too: `turner`, `hill`), and what follows it ends the name: a mark, the end, or a word of English (`if`, `will`,
 `said`), so the first of two unknown words (`neighbour van damme`) is left to the cue finder's reading of runs.
+
+Before "my" and the relative (maybe after `she's`, `he's`, `who's` or `is`), one to three words are the name when each
+is a given name or a surname of the name data, or a word in lower case that is no English word, stop word or chat
+word (`lol my sister`, `omg my mum`): a capitalised unknown word is as often a product (`Netflix my son watches`), and
+the learned look has judged it already.
 
 Only English's words: in other languages a verb follows the relative as often (`mi hermana llamó`), and stop-word
 lists do not hold every verb form. Asked after the learned look, so the person model's training words stay.
@@ -17,10 +23,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_names import COMMON_SURNAME_RANK, _ordinary, _surname_ranks, stop_words
+from evalforge_assets.capture.pii_names import (
+    COMMON_SURNAME_RANK,
+    _given_names,
+    _ordinary,
+    _surname_ranks,
+    stop_words,
+)
 from evalforge_assets.capture.pii_names_cue_words import RELATIVES
 from evalforge_assets.capture.pii_names_cues import _titled
-from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
+from evalforge_assets.capture.pii_patterns import Candidate, _word_set, phrase_alternation
 from evalforge_assets.capture.pii_shapes import Shapes, first_ascii_words
 
 # English's words, but `partner` and `boss`, which stand before a firm or a word as often (`our partner Shopify`).
@@ -32,6 +44,17 @@ _AFTER_KIN = re.compile(
 _KIN_WORDS = first_ascii_words(_ENGLISH_RELATIVES)
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 _CLAUSE_JOINERS = frozenset(["if", "and", "or", "but", "when", "unless", "so", "because", "then"])
+_BEFORE_KIN = re.compile(
+    rf"[ \t]*,?[ \t]+(?:(?:she|he|who|that)['’]s[ \t]+|(?:she|he|who|that)[ \t]+is[ \t]+|is[ \t]+)?my[ \t]+"
+    rf"(?:{phrase_alternation(_ENGLISH_RELATIVES)})(?![\w'’-])"
+)
+_WORD_BEFORE = re.compile(r"(?<![\w'’@./-])([^\W\d_]{2,})[ \t]*\Z")
+# Words of chat that stand where a name would and are in no dictionary or stop-word list.
+_CHAT_WORDS = _word_set(
+    "lol lmao rofl omg btw tbh idk imo imho ikr smh fyi asap brb ok okay hey heyy hii yeah yea yep yup nah nope pls "
+    "plz thx tho cuz coz bcz bcoz ya yah wtf ugh hmm hmmm umm uhh"
+)
+_MOST_WORDS = 3
 
 
 def names_after_kin(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
@@ -58,3 +81,28 @@ def names_after_kin(text: str, shapes: Shapes | None = None) -> Iterator[Candida
 
 def _english(word: str) -> bool:
     return word.lower() in stop_words() or _ordinary(_titled(word))
+
+
+def names_before_kin(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
+    """PERSON spans of a name set before "my" and an English relative's word (see the module docstring)."""
+    if shapes is not None and not shapes.may_hold_words(_KIN_WORDS):
+        return
+    for match in _BEFORE_KIN.finditer(text):
+        start = end = match.start()
+        for _ in range(_MOST_WORDS):
+            word = _WORD_BEFORE.search(text, max(0, start - 40), start)
+            if word is None or not _a_name_word(word.group(1)):
+                break
+            start = word.start(1)
+        if start < end:
+            yield "PERSON", start, end
+
+
+def _a_name_word(word: str) -> bool:
+    lowered = word.lower()
+    if lowered in stop_words() or lowered in _CHAT_WORDS or lowered in _ENGLISH_RELATIVES:
+        return False
+    titled = _titled(word)
+    if titled in _given_names() or (_surname_ranks().get(titled) or COMMON_SURNAME_RANK + 1) <= COMMON_SURNAME_RANK:
+        return True
+    return word.islower() and not _ordinary(titled)

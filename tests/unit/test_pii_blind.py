@@ -141,6 +141,8 @@ from tests.corpora import pii_blind, pii_foreign
 # A thing's name under its key (`Business name:`) and the place a table is booked at, after the model, and an
 # institution's opening word abroad (`Politecnico di …`): negatives 6 2.11% -> 1.97%, 2 1.58% -> 1.54%, 3 1.15% ->
 # 1.05%, 17 4.60% -> 4.54%; no name moved.
+# A name before "my" and a relative's word (`put it under kerry adair she's my sister`), after the model: names 12
+# 14.14% -> 13.92%, 9 4.27% -> 4.23%, streets 19 one fewer.
 LEVELS = {
     pii_blind.BLIND1: (0.016, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
@@ -153,14 +155,14 @@ LEVELS = {
     pii_blind.BLIND9: (0.043, 0.021, 0.017),
     pii_blind.BLIND10: (0.023, 0.01, 0.007),
     pii_blind.BLIND11: (0.118, 0.038, 0.048),
-    pii_blind.BLIND12: (0.142, 0.037, 0.02),
+    pii_blind.BLIND12: (0.14, 0.037, 0.02),
     pii_blind.BLIND13: (0.115, 0.049, 0.032),
     pii_blind.BLIND14: (0.106, 0.07, 0.026),
     pii_blind.BLIND15: (0.114, 0.026, 0.045),
     pii_blind.BLIND16: (0.074, 0.122, 0.064),
     pii_blind.BLIND17: (0.137, 0.073, 0.046),
     pii_blind.BLIND18: (0.145, 0.034, 0.031),
-    pii_blind.BLIND19: (0.267, 0.17, 0.088),
+    pii_blind.BLIND19: (0.267, 0.169, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from evalforge_assets.capture.pii import redact_text
-from evalforge_assets.capture.pii_names_kin import names_after_kin
+from evalforge_assets.capture.pii_names_kin import names_after_kin, names_before_kin
 
 
 @pytest.mark.parametrize(("text", "name"), [
@@ -31,3 +31,24 @@ def test_a_family_name_after_a_relatives_word_is_found(text: str, name: str) -> 
 ])
 def test_what_follows_a_relatives_word_but_names_no_one_stays(text: str) -> None:
     assert list(names_after_kin(text)) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("caller: actually put it under oyelaran bisi she's my sister\nagent: okay", "oyelaran bisi"),
+    ("[01:12] caller: bartosz my neighbour said someone left a note", "bartosz"),
+    ("the spare key is with Rosalind, my landlady", "Rosalind"),
+    ("ifeoluwa is my cousin, she signs for it", "ifeoluwa"),
+])
+def test_a_name_before_my_and_a_relatives_word_is_found(text: str, name: str) -> None:
+    assert [text[start:end] for _, start, end in names_before_kin(text)] == [name]
+    assert name not in redact_text(text, {})
+
+
+@pytest.mark.parametrize("text", [
+    "lol my sister said no",  # chat words
+    "yesterday my neighbour called twice",  # an English word
+    "Netflix my son watches every night",  # a capitalised unknown word: a product as often
+    "and then my brother left",
+])
+def test_what_stands_before_my_and_a_relative_but_names_no_one_stays(text: str) -> None:
+    assert list(names_before_kin(text)) == []
