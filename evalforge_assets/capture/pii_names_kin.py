@@ -44,10 +44,13 @@ _AFTER_KIN = re.compile(
 _KIN_WORDS = first_ascii_words(_ENGLISH_RELATIVES)
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 _CLAUSE_JOINERS = frozenset(["if", "and", "or", "but", "when", "unless", "so", "because", "then"])
-_BEFORE_KIN = re.compile(
-    rf"[ \t]*,?[ \t]+(?:(?:she|he|who|that)['’]s[ \t]+|(?:she|he|who|that)[ \t]+is[ \t]+|is[ \t]+)?my[ \t]+"
-    rf"(?:{phrase_alternation(_ENGLISH_RELATIVES)})(?![\w'’-])"
+# "my" and the relative; what stands before them is read backwards from there, within a few characters (a regex
+# that starts before the name would be tried from every space of a long run of them).
+_MY_KIN = re.compile(rf"(?<![\w'’-])my[ \t]+(?:{phrase_alternation(_ENGLISH_RELATIVES)})(?![\w'’-])")
+_APPOSITION_GAP = re.compile(
+    r"[ \t]*,?[ \t]+(?:(?:she|he|who|that)['’]s[ \t]+|(?:she|he|who|that)[ \t]+is[ \t]+|is[ \t]+)?\Z"
 )
+_GAP_WINDOW = 24
 _WORD_BEFORE = re.compile(r"(?<![\w'’@./-])([^\W\d_]{2,})[ \t]*\Z")
 # Words of chat that stand where a name would and are in no dictionary or stop-word list.
 _CHAT_WORDS = _word_set(
@@ -87,8 +90,11 @@ def names_before_kin(text: str, shapes: Shapes | None = None) -> Iterator[Candid
     """PERSON spans of a name set before "my" and an English relative's word (see the module docstring)."""
     if shapes is not None and not shapes.may_hold_words(_KIN_WORDS):
         return
-    for match in _BEFORE_KIN.finditer(text):
-        start = end = match.start()
+    for match in _MY_KIN.finditer(text):
+        gap = _APPOSITION_GAP.search(text, max(0, match.start() - _GAP_WINDOW), match.start())
+        if gap is None:
+            continue
+        start = end = gap.start()
         for _ in range(_MOST_WORDS):
             word = _WORD_BEFORE.search(text, max(0, start - 40), start)
             if word is None or not _a_name_word(word.group(1)):
