@@ -64,7 +64,7 @@ _NATIVE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
         "introduction": ("أنا", "معك", "معكم", "من", "میں"),
         "closing": ("هستم", "ہوں"),
         "named": ("اسمي", "اسم من", "نام من", "میرا نام", "الاسم", "الاسم الكامل", "اسم المستفيد", "المستفيد",
-                  "نام و نام خانوادگی", "گیرنده", "نام گیرنده", "صاحب الحساب"),
+                  "نام و نام خانوادگی", "گیرنده", "نام گیرنده", "صاحب الحساب", "باسم", "على اسم", "به نام"),
         "label": ("العميل", "العميلة", "عميل", "اسم العميل", "الزبون", "المستلم", "اسم المستلم", "المرسل", "المرسل إليه",
                   "جهة الاتصال", "المريض", "المريضة", "السائق", "المندوب", "الموظف", "الموظفة", "الراكب", "الضيف",
                   "مقدم الطلب", "صاحب الطلب", "الاسم الأول", "اسم العائلة", "الكنية", "مشتری", "نام مشتری", "فرستنده",
@@ -74,7 +74,7 @@ _NATIVE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
         "title": ("מר", "גב'", "גב׳", "גברת", "ד\"ר", "ד״ר", "פרופ'", "עו\"ד", "עו״ד", "הרב"),
         "greeting": ("שלום", "היי", "תודה", "תודה רבה", "לכבוד", "בברכה"),
         "introduction": ("אני", "כאן", "מדבר", "מדברת"),
-        "named": ("שמי", "קוראים לי", "שם מלא", "שם הלקוח", "למוטב", "שם המוטב", "בעל החשבון"),
+        "named": ("שמי", "קוראים לי", "שם מלא", "שם הלקוח", "למוטב", "שם המוטב", "בעל החשבון", "על שם", "רשום על שם"),
         "label": ("שם", "שם פרטי", "שם משפחה", "לקוח", "הלקוח", "לקוחה", "הלקוחה", "נמען", "הנמען", "המקבל", "מקבל",
                   "שם הנמען", "שולח", "השולח", "איש קשר", "מטופל", "מטופלת", "המטופל", "נהג", "הנהג", "שליח", "השליח",
                   "נוסע", "הנוסע", "אורח", "נציג", "הנציג", "עובד", "העובד", "מבקש", "המזמין"),
@@ -126,6 +126,10 @@ _THAI_NOT_NAMES = ("จ้าง", "หน้า", "แบบ", "ฟ้า", "�
 _STOP_WORDS = frozenset(
     word for language in ("ar", "fa", "he", "hi") for word in stopwordsiso.stopwords(language)
 ) - {"بن", "بنت", "آل", "ابن", "أبو", "عبد", "بن־", "בן", "בת"}
+# Greetings of two words or more, split, per script (`السلام عليكم`, `תודה רבה`).
+_LONG_GREETINGS = {
+    script: [phrase.split() for phrase in cues.get("greeting", ()) if " " in phrase] for script, cues in _NATIVE_CUES.items()
+}
 # How many words a name of the script may have.
 _LONGEST = {"arabic": 5}
 _LONGEST_DEFAULT = 3
@@ -274,6 +278,11 @@ def _words_named(match: re.Match[str], script: str, ended: bool) -> list[str]:
         # "معك يوسف من خدمة العملاء": the name ends before "from". Not after a greeting alone, where the run is
         # as often the sentence ("سلام، اسم من …", hello, my name is …).
         words, ended = words[:stop], True
+    if _greeting_goes_on(match.group("greeting"), words, script):
+        return []  # "سلام" read as the greeting and "عليكم" as the name: the rest of "سلام عليكم"
+    greeting = next((i for i in range(1, len(words)) if _a_greeting_at(words, i, script)), None)
+    if greeting is not None:  # "الحساب باسم صبري الأشراف سلام عليكم": the name ends where a greeting starts
+        words, ended = words[:greeting], True
     if words[0] in _NATIVE_CUES[script]["introduction"]:
         return []  # "สวัสดีครับ ผม": the "I" of an introduction that names no one
     if words[-1] in _CLOSINGS:  # "سلام، محمدياسين هدایت هستم."
@@ -293,6 +302,20 @@ def _words_named(match: re.Match[str], script: str, ended: bool) -> list[str]:
     if script == "thai":
         return words[:2]  # a full name is two words, then the sentence runs on unspaced
     return words if ended else []
+
+
+def _a_greeting_at(words: list[str], index: int, script: str) -> bool:
+    """Whether a greeting of two words or more starts at words[index] (one word may be a name: `سلام`, Salam)."""
+    return any(words[index:index + len(phrase)] == phrase for phrase in _LONG_GREETINGS.get(script, ()))
+
+
+def _greeting_goes_on(greeting: str | None, words: list[str], script: str) -> bool:
+    """Whether the greeting read and the first words of the run make a longer greeting."""
+    if greeting is None:
+        return False
+    said = [*greeting.split(), *words]
+    return any(len(phrase) > len(said) - len(words) and said[:len(phrase)] == phrase
+               for phrase in _LONG_GREETINGS.get(script, ()))
 
 
 def _after_native_sign_offs(text: str) -> Iterator[Candidate]:

@@ -29,6 +29,8 @@ _STRONG = (
     "ich heiße", "mijn naam is", "jag heter", "jeg heter", "meu nome é", "me chamo", "nazywam się", "jmenuji se",
     "меня зовут", "мене звати", "tên tôi là", "nama saya", "atas nama", "benim adım", "a nevem", "numele meu este",
     "in the name of", "under the name", "no nome de", "a nome di", "au nom de", "a nombre de", "auf den namen",
+    "em nome de", "intestato a", "intestata a", "op naam van", "lautet auf", "na nazwisko", "na jméno", "pe numele",
+    "на имя", "на ім'я", "на імʼя", "στο όνομα", "tài khoản tên", "đứng tên",
 )
 _WEAK = (
     "it's", "its", "this is", "i'm", "i am", "ben", "aqui é", "aqui fala", "sou", "eu sou", "tôi là", "mình là",

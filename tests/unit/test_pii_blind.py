@@ -143,6 +143,8 @@ from tests.corpora import pii_blind, pii_foreign
 # 1.05%, 17 4.60% -> 4.54%; no name moved.
 # A name before "my" and a relative's word (`put it under kerry adair she's my sister`), after the model: names 12
 # 14.14% -> 13.92%, 9 4.27% -> 4.23%, streets 19 one fewer.
+# "In the name of" said of an account in more languages (`الحساب باسم`, `על שם`, `tài khoản tên`, `на имя`, `na
+# nazwisko`): names 12 13.92% -> 13.43%; nothing else moved.
 LEVELS = {
     pii_blind.BLIND1: (0.016, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
@@ -155,7 +157,7 @@ LEVELS = {
     pii_blind.BLIND9: (0.043, 0.021, 0.017),
     pii_blind.BLIND10: (0.023, 0.01, 0.007),
     pii_blind.BLIND11: (0.118, 0.038, 0.048),
-    pii_blind.BLIND12: (0.14, 0.037, 0.02),
+    pii_blind.BLIND12: (0.135, 0.037, 0.02),
     pii_blind.BLIND13: (0.115, 0.049, 0.032),
     pii_blind.BLIND14: (0.106, 0.07, 0.026),
     pii_blind.BLIND15: (0.114, 0.026, 0.045),

@@ -101,3 +101,16 @@ def test_a_sentence_after_a_sign_off_is_no_name() -> None:
 def test_a_hindi_letter_opens_with_respected_or_dear_before_a_name_not_a_role() -> None:
     assert redact_text("आदरणीय अनिला छेत्री जी,\n\nहमारे कार्यालय से पत्र") == "आदरणीय <PERSON> जी,\n\nहमारे कार्यालय से पत्र"
     assert redact_text("प्रिय ग्राहक, आपका ऑर्डर भेज दिया गया है") == "प्रिय ग्राहक, आपका ऑर्डर भेज दिया गया है"
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("المتصل: الحساب باسم نزار القباني الصغير", "المتصل: الحساب باسم <PERSON>"),  # "in the name of"
+        ("מתקשר: החשבון רשום על שם שירלי אלמוג", "מתקשר: החשבון רשום על שם <PERSON>"),
+        # the name ends where a greeting of two words starts, and the greeting's second word is no name
+        ("المتصل: الحساب باسم نزار القباني السلام عليكم", "المتصل: الحساب باسم <PERSON> السلام عليكم"),
+    ],
+)
+def test_the_name_an_account_is_in(text: str, redacted: str) -> None:
+    assert redact_text(text) == redacted

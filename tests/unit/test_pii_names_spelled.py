@@ -60,6 +60,11 @@ def test_english_words_before_a_verb_stay(text: str) -> None:
         ("cliente: oi aqui é érica fernandes", "cliente: oi aqui é <PERSON>"),
         ("caller: hi this is abosede olukunga i'm calling", "caller: hi this is <PERSON> i'm calling"),
         ("caller: my name is nnamdi okafor um yeah", "caller: my name is <PERSON> um yeah"),
+        # "in the name of", said of an account or a contract
+        ("klient: umowa jest na nazwisko bożydar kłos", "klient: umowa jest na nazwisko <PERSON>"),
+        ("khách: tài khoản tên trịnh khôi\nkhách: cảm ơn", "khách: tài khoản tên <PERSON>\nkhách: cảm ơn"),
+        ("клиент: счёт на имя агафья репина", "клиент: счёт на имя <PERSON>"),
+        ("cliente: a conta está em nome de iracema nogueira", "cliente: a conta está em nome de <PERSON>"),
     ],
 )
 def test_names_speakers_give_in_lower_case(text: str, redacted: str) -> None:
