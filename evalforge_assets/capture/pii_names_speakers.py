@@ -153,3 +153,46 @@ def _no_word(word: str) -> bool:
     """A lower-case word that is no ordinary word, stop word, role or log word (`kamya`, not `error`)."""
     return (word.isascii() and len(word) >= 3 and not _ordinary(word) and word not in stop_words()
             and word not in _NON_NAME_WORDS)
+
+
+# A thread copied out of Slack or Teams: each message opens with a line of its writer's display name and the time
+# (`Zoral Seven  10:50`, `Ines Vale  9:14 AM`), the message on the lines below.
+_POSTED_BY = re.compile(
+    r"^[ \t]*(?P<speaker>[^\W\d_][\w'’.-]*(?:[ \t][^\W\d_][\w'’.-]*){0,2})[ \t]+\d{1,2}:\d{2}(?:[ \t]?[AaPp][Mm])?"
+    r"[ \t]*$",
+    re.MULTILINE,
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def posted_by_speakers(text: str) -> Iterator[Candidate]:
+    """The writers of a thread copied from a chat app (`Gastón Chico  12:11` / `ok i'll text her`): two such lines
+    or more, none a role; a writer of one word is a known given name, a writer of two or three words is capitalised
+    and holds a word that is no ordinary word. The writers' first names where the thread mentions them in lower case
+    (`also zoral can you ack the alert`) go too, when no ordinary word. Asked after the learned look, like
+    `timed_speakers`."""
+    if "\n" not in text or ":" not in text:
+        return
+    lines = list(_POSTED_BY.finditer(text))
+    if len(lines) < 2 or any(line.group("speaker").lower() in _ROLES for line in lines):
+        return
+    first_names: set[str] = set()
+    for line in lines:
+        speaker = line.group("speaker")
+        if _a_writer_name(speaker.split()):
+            yield "PERSON", line.start("speaker"), line.end("speaker")
+            first_names.add(speaker.split()[0].lower())
+    mentioned = {name for name in first_names if len(name) >= 3 and name not in stop_words()
+                 and not _ordinary(_titled(name)) and name not in _NON_NAME_WORDS}
+    if mentioned:
+        for word in _WORD.finditer(text):
+            if word.group() in mentioned:
+                yield "PERSON", word.start(), word.end()
+
+
+def _a_writer_name(words: list[str]) -> bool:
+    if any(word.lower() in _ROLES or word.lower() in _NON_NAME_WORDS for word in words):
+        return False
+    if len(words) == 1:
+        return typed_given_name(words[0])
+    return all(word[:1].isupper() for word in words) and not all(_ordinary(word) for word in words)

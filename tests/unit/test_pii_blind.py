@@ -145,6 +145,8 @@ from tests.corpora import pii_blind, pii_foreign
 # 14.14% -> 13.92%, 9 4.27% -> 4.23%, streets 19 one fewer.
 # "In the name of" said of an account in more languages (`الحساب باسم`, `על שם`, `tài khoản tên`, `на имя`, `na
 # nazwisko`): names 12 13.92% -> 13.43%; nothing else moved.
+# The writers of a thread copied from a chat app (`Zoral Seven  10:50` on its own line), after the model: names 8
+# 3.91% -> 3.67%, 15 11.31% -> 10.93%.
 LEVELS = {
     pii_blind.BLIND1: (0.016, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
@@ -153,14 +155,14 @@ LEVELS = {
     pii_blind.BLIND5: (0.05, 0.05, 0.012),
     pii_blind.BLIND6: (0.038, 0.032, 0.02),
     pii_blind.BLIND7: (0.019, 0.024, 0.006),
-    pii_blind.BLIND8: (0.04, 0.016, 0.015),
+    pii_blind.BLIND8: (0.037, 0.016, 0.015),
     pii_blind.BLIND9: (0.043, 0.021, 0.017),
     pii_blind.BLIND10: (0.023, 0.01, 0.007),
     pii_blind.BLIND11: (0.118, 0.038, 0.048),
     pii_blind.BLIND12: (0.135, 0.037, 0.02),
     pii_blind.BLIND13: (0.115, 0.049, 0.032),
     pii_blind.BLIND14: (0.106, 0.07, 0.026),
-    pii_blind.BLIND15: (0.114, 0.026, 0.045),
+    pii_blind.BLIND15: (0.11, 0.026, 0.045),
     pii_blind.BLIND16: (0.074, 0.122, 0.064),
     pii_blind.BLIND17: (0.137, 0.073, 0.046),
     pii_blind.BLIND18: (0.145, 0.034, 0.031),
