@@ -45,7 +45,7 @@ from evalforge_assets.capture.pii_names_lone import lone_words_named
 from evalforge_assets.capture.pii_names_pairs import partners_of_found_names
 from evalforge_assets.capture.pii_names_scripts import names_after_relatives
 from evalforge_assets.capture.pii_names_slots import slot_names
-from evalforge_assets.capture.pii_names_speakers import posted_by_speakers, timed_speakers
+from evalforge_assets.capture.pii_names_speakers import paragraph_writers, posted_by_speakers, timed_speakers
 from evalforge_assets.capture.pii_not_people import names_no_one, names_no_one_after_the_model
 from evalforge_assets.capture.pii_pairs import credential_id_keys
 from evalforge_assets.capture.pii_patterns import (
@@ -191,7 +191,7 @@ def _add_after_the_model(text: str, accepted: list[Candidate], taken: TakenSpans
         _accept_if_free(candidate, accepted, taken)
     for candidate in chain(lone_words_named(text, taken), find_introduced_names(text, shapes),
                            labelled_names(text, shapes), names_after_kin(text, shapes), names_before_kin(text, shapes),
-                           timed_speakers(text), posted_by_speakers(text)):
+                           timed_speakers(text), posted_by_speakers(text), paragraph_writers(text)):
         if not names_no_one(text, *candidate[1:]):
             _accept_if_free(candidate, accepted, taken)
     for candidate in copied_names(text, [c for c in accepted if c[0] == "PERSON"], shapes):  # named again

@@ -196,3 +196,19 @@ def _a_writer_name(words: list[str]) -> bool:
     if len(words) == 1:
         return typed_given_name(words[0])
     return all(word[:1].isupper() for word in words) and not all(_ordinary(word) for word in words)
+
+
+# A paragraph led by its writer's name in lower case, after a blank line: a review comment under a quoted line of code
+# (`> client = OpenAI(…)` / blank / `bianka: please don't hardcode this — load it from the environment.`).
+_PARAGRAPH_WRITER = re.compile(rf"\n[ \t]*\r?\n[ \t]*(?P<speaker>[^\W\d_]{_IN_WORD}{{2,20}}):[ \t]+(?P<message>[^\n]{{1,400}})")
+
+
+def paragraph_writers(text: str) -> Iterator[Candidate]:
+    """The writer leading a paragraph after a blank line, as `find_speakers` takes the one leading the text: a known
+    given name in lower case that is no English word or role, before a sentence of four words or more. Asked after
+    the learned look, like `timed_speakers`."""
+    if "\n" not in text or ":" not in text:
+        return
+    for writer in _PARAGRAPH_WRITER.finditer(text):
+        if _a_writer(writer.group("speaker"), writer.group("message")):
+            yield "PERSON", writer.start("speaker"), writer.end("speaker")

@@ -1,10 +1,11 @@
-"""The writers of a thread copied from a chat app, each message opened by a line of the writer's name and the time
+"""The writers of a thread copied from a chat app, each message opened by a line of the writer's name and the time, and the
+writer leading a paragraph in lower case
 (`capture/pii_names_speakers.py`, `posted_by_speakers`). The examples are invented."""
 
 from __future__ import annotations
 
 from evalforge_assets.capture.pii import redact_text
-from evalforge_assets.capture.pii_names_speakers import posted_by_speakers
+from evalforge_assets.capture.pii_names_speakers import paragraph_writers, posted_by_speakers
 
 THREAD = (
     "Teodric Marrow  10:50\n"
@@ -36,3 +37,16 @@ def test_lines_of_a_word_and_a_time_that_name_no_one_stay() -> None:
         "Teodric Marrow  10:50\nhello",  # one line is no thread
     ):
         assert list(posted_by_speakers(text)) == []
+
+
+def test_the_writer_leading_a_paragraph_in_lower_case_is_found() -> None:
+    text = 'config/app.ts:41\n> client = Client(api_key="…")\n\nmirela: please move this key into the vault first.'
+    assert [text[start:end] for _, start, end in paragraph_writers(text)] == ["mirela"]
+    assert "mirela" not in redact_text(text, {})
+
+
+def test_a_paragraph_led_by_a_label_or_a_short_note_stays() -> None:
+    for text in ("intro\n\nnote: please move this key into the vault first.",  # an English word
+                 "intro\n\nmirela: thanks",  # no sentence after it
+                 "intro\nmirela: please move this key into the vault first."):  # no blank line before it
+        assert list(paragraph_writers(text)) == []
