@@ -1,6 +1,6 @@
-"""The writers of a thread copied from a chat app, each message opened by a line of the writer's name and the time, and the
-writer leading a paragraph in lower case
-(`capture/pii_names_speakers.py`, `posted_by_speakers`). The examples are invented."""
+"""The writers of a thread copied from a chat app, each message opened by a line of the writer's name and the time
+(`capture/pii_names_speakers.py`, `posted_by_speakers`), and the writer leading a paragraph in lower case
+(`paragraph_writers`). The examples are invented."""
 
 from __future__ import annotations
 
