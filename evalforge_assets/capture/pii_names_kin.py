@@ -1,6 +1,7 @@
 """One family name alone after an English word for a relative or a neighbour: `leave w/ neighbour gabryelczyk if no
 answer`, `my colleague Okonjo will cover`, `ask my landlord turner`; and a name set before "my" and such a word, as
-its apposition (`put it under kerry adair she's my sister`, `tomasz my neighbour said`).
+its apposition (`put it under kerry adair she's my sister`, `tomasz my neighbour said`), or before a comma and a
+relative's word of any language (`Dupuy, le voisin du dessus, gare son Volvo`).
 
 `pii_names_cues` reads the name after a relative's word when name data knows it as a given name, or when two words
 follow (`my son Marco`, `neighbour Ana Lima`); a family name alone, in any case, is left, and a driver's note or a
@@ -12,7 +13,9 @@ word too: `turner`, `hill`), and what follows it ends the name: a mark, the end,
 Before "my" and the relative (maybe after `she's`, `he's`, `who's` or `is`), one to three words are the name when each
 is a given name or a surname of the name data, or a word in lower case that is no English word, stop word or chat
 word (`lol my sister`, `omg my mum`): a capitalised unknown word is as often a product (`Netflix my son watches`), and
-the learned look has judged it already.
+the learned look has judged it already. After a comma, an article or a possessive and a relative's word of any
+language, a capitalised word that is no English or stop word is taken too, unless a reported clause follows
+(`Netflix, my son says, …`).
 
 Only English's words: in other languages a verb follows the relative as often (`mi hermana llamó`), and stop-word
 lists do not hold every verb form. Asked after the learned look, so the person model's training words stay.
@@ -21,7 +24,7 @@ lists do not hold every verb form. Asked after the learned look, so the person m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from evalforge_assets.capture.pii_names import (
     COMMON_SURNAME_RANK,
@@ -42,6 +45,7 @@ _AFTER_KIN = re.compile(
     r"(?P<word>[^\W\d_]{3,}(?:-[^\W\d_]+)?)(?![\w'’@.-]|\.\w)"  # `Aunt Bessie's`), and no possessive after
 )
 _KIN_WORDS = first_ascii_words(_ENGLISH_RELATIVES)
+_ANY_KIN_WORDS = first_ascii_words(RELATIVES)
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 _CLAUSE_JOINERS = frozenset(["if", "and", "or", "but", "when", "unless", "so", "because", "then"])
 # "my" and the relative; what stands before them is read backwards from there, within a few characters (a regex
@@ -51,6 +55,14 @@ _APPOSITION_GAP = re.compile(
     r"[ \t]*,?[ \t]+(?:(?:she|he|who|that)['’]s[ \t]+|(?:she|he|who|that)[ \t]+is[ \t]+|is[ \t]+)?\Z"
 )
 _GAP_WINDOW = 24
+# A comma, maybe an article or a possessive, and a relative's word in any language: the apposition of a name written
+# before it (`Dupuy, le voisin du dessus, gare son Volvo`, `Ferreyra, el vecino del 3º`, `Lind, my neighbour`).
+_COMMA_KIN = re.compile(
+    r",[ \t]+(?:(?:the|my|our|el|la|le|il|lo|der|die|de|het|o|a|mi|mon|ma|mein|meine|mijn|nuestro|nuestra|notre|"
+    r"unser|unsere|nostro|nostra|onze|mój|moja)[ \t]+)?"
+    rf"(?:{phrase_alternation(tuple(word for word in RELATIVES if word not in ('partner', 'boss')))})(?![\w'’-])"
+    r"(?![ \t]+(?:says|said|thinks|thought|reckons|tells|told)\b)"  # `Netflix, my son says, …`: a reported clause
+)
 _WORD_BEFORE = re.compile(r"(?<![\w'’@./-])([^\W\d_]{2,})[ \t]*\Z")
 # Words of chat that stand where a name would and are in no dictionary or stop-word list.
 _CHAT_WORDS = _word_set(
@@ -87,21 +99,35 @@ def _english(word: str) -> bool:
 
 
 def names_before_kin(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
-    """PERSON spans of a name set before "my" and an English relative's word (see the module docstring)."""
-    if shapes is not None and not shapes.may_hold_words(_KIN_WORDS):
-        return
-    for match in _MY_KIN.finditer(text):
+    """PERSON spans of a name set before "my" and an English relative's word, or before a comma and a relative's word of
+    any language (see the module docstring)."""
+    found: dict[int, Candidate] = {}  # by end: `Rosalind, my landlady` is read by both patterns
+    for match in _MY_KIN.finditer(text) if shapes is None or shapes.may_hold_words(_KIN_WORDS) else ():
         gap = _APPOSITION_GAP.search(text, max(0, match.start() - _GAP_WINDOW), match.start())
-        if gap is None:
-            continue
-        start = end = gap.start()
-        for _ in range(_MOST_WORDS):
-            word = _WORD_BEFORE.search(text, max(0, start - 40), start)
-            if word is None or not _a_name_word(word.group(1)):
-                break
-            start = word.start(1)
-        if start < end:
-            yield "PERSON", start, end
+        if gap is not None:
+            found.update((name[2], name) for name in _name_ending_at(text, gap.start(), _a_name_word))
+    if "," in text and (shapes is None or shapes.may_hold_words(_ANY_KIN_WORDS)):
+        for match in _COMMA_KIN.finditer(text):
+            found.update((name[2], name) for name in _name_ending_at(text, match.start(), _a_name_or_capitalised_word))
+    yield from found.values()
+
+
+def _name_ending_at(text: str, end: int, a_name_word: Callable[[str], bool]) -> Iterator[Candidate]:
+    start = end
+    for _ in range(_MOST_WORDS):
+        word = _WORD_BEFORE.search(text, max(0, start - 40), start)
+        if word is None or not a_name_word(word.group(1)):
+            break
+        start = word.start(1)
+    if start < end:
+        yield "PERSON", start, end
+
+
+def _a_name_or_capitalised_word(word: str) -> bool:
+    """After a comma and a relative, a capitalised word that is no English or stop word names someone too."""
+    return _a_name_word(word) or (
+        word[:1].isupper() and not _ordinary(_titled(word)) and word.lower() not in stop_words()
+        and word.lower() not in _CHAT_WORDS)
 
 
 def _a_name_word(word: str) -> bool:

@@ -148,6 +148,7 @@ from tests.corpora import pii_blind, pii_foreign
 # The writers of a thread copied from a chat app (`Zoral Seven  10:50` on its own line), after the model: names 8
 # 3.91% -> 3.67%, 15 11.31% -> 10.93%.
 # The writer leading a paragraph in lower case after a blank line (`bianka: please don't …`): names 8 3.67% -> 3.55%.
+# A name before a comma and a relative's word of any language (`Dupuy, le voisin du dessus,`): names 9 4.23% -> 4.13%.
 LEVELS = {
     pii_blind.BLIND1: (0.016, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
@@ -157,7 +158,7 @@ LEVELS = {
     pii_blind.BLIND6: (0.038, 0.032, 0.02),
     pii_blind.BLIND7: (0.019, 0.024, 0.006),
     pii_blind.BLIND8: (0.036, 0.016, 0.015),
-    pii_blind.BLIND9: (0.043, 0.021, 0.017),
+    pii_blind.BLIND9: (0.042, 0.021, 0.017),
     pii_blind.BLIND10: (0.023, 0.01, 0.007),
     pii_blind.BLIND11: (0.118, 0.038, 0.048),
     pii_blind.BLIND12: (0.135, 0.037, 0.02),

@@ -59,3 +59,22 @@ def test_a_long_run_of_spaces_before_my_and_a_relative_is_read_in_one_pass() -> 
     # space of the run, and 2,000 spaces took a minute.
     text = "Partner:" + " " * 400_000 + "my sister"
     assert list(names_before_kin(text)) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Ferrandou, le voisin du dessus, gare son Volvo devant mon garage", "Ferrandou"),
+    ("Ferreyra, el vecino de enfrente, aparca en mi vado", "Ferreyra"),
+    ("Lindqvist, my neighbour, has the spare key", "Lindqvist"),
+])
+def test_a_name_before_a_comma_and_a_relatives_word_in_any_language_is_found(text: str, name: str) -> None:
+    assert [text[start:end] for _, start, end in names_before_kin(text)] == [name]
+    assert name not in redact_text(text, {})
+
+
+@pytest.mark.parametrize("text", [
+    "Netflix, my son says, is too expensive",  # a reported clause, not an apposition
+    "Hello, my friend",
+    "Yesterday, my neighbour called",
+])
+def test_a_word_before_a_comma_and_a_relative_that_names_no_one_stays(text: str) -> None:
+    assert list(names_before_kin(text)) == []
