@@ -31,7 +31,7 @@ from evalforge_assets.capture.pii_decode import encoded_letters_view, prepare
 from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_library import library_candidates
-from evalforge_assets.capture.pii_name_echoes import name_echoes
+from evalforge_assets.capture.pii_name_echoes import lower_case_echoes, name_echoes
 from evalforge_assets.capture.pii_names_beside import addressee_names
 from evalforge_assets.capture.pii_names_citations import possessive_citations
 from evalforge_assets.capture.pii_names_copied import copied_names
@@ -169,6 +169,9 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
     emails = [(start, end) for entity, start, end in accepted if entity == "EMAIL"]
     inside = [c for c in candidates if c[0] == "PERSON" and c not in kept and _inside_email(c, emails)] if emails else []
     _add_name_echoes(text, accepted, inside, taken)
+    if learned:  # after the model, as its training words are the rules' (`tools/train_person_model.py --check`)
+        for candidate in lower_case_echoes(text, [c for c in accepted if c[0] == "PERSON"]):
+            _accept_if_free(candidate, accepted, taken)
     accepted.sort(key=lambda c: c[1])
     return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from evalforge_assets.capture.pii_names import _ordinary
+from evalforge_assets.capture.pii_names import _ordinary, stop_words
 from evalforge_assets.capture.pii_names_cjk import HANGUL
 from evalforge_assets.capture.pii_names_cues import (
     _NON_NAME_WORDS,
@@ -50,6 +50,7 @@ _HAN = "\u4e00-\u9fff"
 _HAN_PART = re.compile(f"[{_HAN}]{{2,3}}")
 _HANGUL_PART = re.compile(f"[{HANGUL}]{{2,3}}")
 _HAN_LETTER = re.compile(f"[{_HAN}]")
+_LOWER_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_A-Z]+(?![^\W\d_])")
 _HANGUL_LETTER = re.compile(f"[{HANGUL}]")
 
 
@@ -122,4 +123,29 @@ def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
     for at, end in east_asian:
         if taken.take(at, end):
             found.append(("PERSON", at, end))
+    return found
+
+
+def lower_case_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
+    """PERSON candidates for a found name's parts written again in lower case (`Gastón Chico` posts, then `also
+    gastón can you…`) when the part is no ordinary English word and no stop word of any language: `name_echoes`
+    takes a part in lower case only when it is a known given name."""
+    wanted: set[str] = set()
+    for _, start, end in names:
+        name = text[start:end]
+        if any(word.isascii() and _a_word_not_a_name(word) and not _known(word) for word in name.split()):
+            continue
+        wanted.update(lowered for part in _parts(name)
+                      if len(part) >= 4 and (lowered := part.lower()) != part and lowered not in stop_words())
+    if not wanted:
+        return []
+    found: list[Candidate] = []
+    # Only the parts the text holds as words: a text of thousands of names would otherwise be searched once a part.
+    for word in sorted(wanted.intersection(_LOWER_WORD.findall(text))):
+        at = text.find(word)
+        while at != -1:
+            end = at + len(word)
+            if (at == 0 or not _INSIDE_BEFORE.match(text[at - 1])) and _EDGE_AFTER.match(text, end):
+                found.append(("PERSON", at, end))
+            at = text.find(word, at + 1)
     return found
