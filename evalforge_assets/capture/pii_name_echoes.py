@@ -127,8 +127,8 @@ def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
 
 
 def lower_case_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
-    """PERSON candidates for a found name's parts written again in lower case (`Gastón Chico` posts, then `also
-    gastón can you…`) when the part is no ordinary English word and no stop word of any language: `name_echoes`
+    """PERSON candidates for a found name's parts written again in lower case (`Dear Ysolde Brackwater,` … `also
+    ysolde can you…`) when the part is no ordinary English word and no stop word of any language: `name_echoes`
     takes a part in lower case only when it is a known given name."""
     wanted: set[str] = set()
     for _, start, end in names:

@@ -1,7 +1,7 @@
 """One family name alone after an English word for a relative or a neighbour: `leave w/ neighbour gabryelczyk if no
 answer`, `my colleague Okonjo will cover`, `ask my landlord turner`; and a name set before "my" and such a word, as
 its apposition (`put it under kerry adair she's my sister`, `tomasz my neighbour said`), or before a comma and a
-relative's word of any language (`Dupuy, le voisin du dessus, gare son Volvo`).
+relative's word of any language (`Ferrandou, le voisin du dessus, gare son Volvo`).
 
 `pii_names_cues` reads the name after a relative's word when name data knows it as a given name, or when two words
 follow (`my son Marco`, `neighbour Ana Lima`); a family name alone, in any case, is left, and a driver's note or a
@@ -17,8 +17,9 @@ the learned look has judged it already. After a comma, an article or a possessiv
 language, a capitalised word that is no English or stop word is taken too, unless a reported clause follows
 (`Netflix, my son says, …`).
 
-Only English's words: in other languages a verb follows the relative as often (`mi hermana llamó`), and stop-word
-lists do not hold every verb form. Asked after the learned look, so the person model's training words stay.
+After the relative, only English's words: in other languages a verb follows the relative as often (`mi hermana
+llamó`), and stop-word lists do not hold every verb form. Asked after the learned look, so the person model's training
+words stay.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ _APPOSITION_GAP = re.compile(
 )
 _GAP_WINDOW = 24
 # A comma, maybe an article or a possessive, and a relative's word in any language: the apposition of a name written
-# before it (`Dupuy, le voisin du dessus, gare son Volvo`, `Ferreyra, el vecino del 3º`, `Lind, my neighbour`).
+# before it (`Ferrandou, le voisin du dessus, gare son Volvo`, `Ferreyra, el vecino del 3º`, `Lindqvist, my neighbour`).
 _COMMA_KIN = re.compile(
     r",[ \t]+(?:(?:the|my|our|el|la|le|il|lo|der|die|de|het|o|a|mi|mon|ma|mein|meine|mijn|nuestro|nuestra|notre|"
     r"unser|unsere|nostro|nostra|onze|mój|moja)[ \t]+)?"
@@ -70,6 +71,7 @@ _CHAT_WORDS = _word_set(
     "plz thx tho cuz coz bcz bcoz ya yah wtf ugh hmm hmmm umm uhh"
 )
 _MOST_WORDS = 3
+_WORD_REACH = 40  # characters looked back for the word before
 
 
 def names_after_kin(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
@@ -104,23 +106,24 @@ def names_before_kin(text: str, shapes: Shapes | None = None) -> Iterator[Candid
     found: dict[int, Candidate] = {}  # by end: `Rosalind, my landlady` is read by both patterns
     for match in _MY_KIN.finditer(text) if shapes is None or shapes.may_hold_words(_KIN_WORDS) else ():
         gap = _APPOSITION_GAP.search(text, max(0, match.start() - _GAP_WINDOW), match.start())
-        if gap is not None:
-            found.update((name[2], name) for name in _name_ending_at(text, gap.start(), _a_name_word))
+        if gap is not None and (name := _name_ending_at(text, gap.start(), _a_name_word)) is not None:
+            found[name[2]] = name
     if "," in text and (shapes is None or shapes.may_hold_words(_ANY_KIN_WORDS)):
         for match in _COMMA_KIN.finditer(text):
-            found.update((name[2], name) for name in _name_ending_at(text, match.start(), _a_name_or_capitalised_word))
+            if (name := _name_ending_at(text, match.start(), _a_name_or_capitalised_word)) is not None:
+                found[name[2]] = name
     yield from found.values()
 
 
-def _name_ending_at(text: str, end: int, a_name_word: Callable[[str], bool]) -> Iterator[Candidate]:
+def _name_ending_at(text: str, end: int, a_name_word: Callable[[str], bool]) -> Candidate | None:
+    """The run of up to three words ending at `end` that `a_name_word` accepts, read backwards."""
     start = end
     for _ in range(_MOST_WORDS):
-        word = _WORD_BEFORE.search(text, max(0, start - 40), start)
+        word = _WORD_BEFORE.search(text, max(0, start - _WORD_REACH), start)
         if word is None or not a_name_word(word.group(1)):
             break
         start = word.start(1)
-    if start < end:
-        yield "PERSON", start, end
+    return ("PERSON", start, end) if start < end else None
 
 
 def _a_name_or_capitalised_word(word: str) -> bool:
@@ -131,10 +134,12 @@ def _a_name_or_capitalised_word(word: str) -> bool:
 
 
 def _a_name_word(word: str) -> bool:
+    """A given name or a common surname of the name data, or a lower-case word that is no English, stop or chat word."""
     lowered = word.lower()
     if lowered in stop_words() or lowered in _CHAT_WORDS or lowered in _ENGLISH_RELATIVES:
         return False
     titled = _titled(word)
-    if titled in _given_names() or (_surname_ranks().get(titled) or COMMON_SURNAME_RANK + 1) <= COMMON_SURNAME_RANK:
+    rank = _surname_ranks().get(titled)
+    if titled in _given_names() or (rank is not None and rank <= COMMON_SURNAME_RANK):
         return True
     return word.islower() and not _ordinary(titled)

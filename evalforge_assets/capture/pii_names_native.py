@@ -281,7 +281,7 @@ def _words_named(match: re.Match[str], script: str, ended: bool) -> list[str]:
     if _greeting_goes_on(match.group("greeting"), words, script):
         return []  # "سلام" read as the greeting and "عليكم" as the name: the rest of "سلام عليكم"
     greeting = next((i for i in range(1, len(words)) if _a_greeting_at(words, i, script)), None)
-    if greeting is not None:  # "الحساب باسم صبري الأشراف سلام عليكم": the name ends where a greeting starts
+    if greeting is not None:  # "الحساب باسم نزار القباني السلام عليكم": the name ends where a greeting starts
         words, ended = words[:greeting], True
     if words[0] in _NATIVE_CUES[script]["introduction"]:
         return []  # "สวัสดีครับ ผม": the "I" of an introduction that names no one

@@ -156,7 +156,7 @@ def _no_word(word: str) -> bool:
 
 
 # A thread copied out of Slack or Teams: each message opens with a line of its writer's display name and the time
-# (`Zoral Seven  10:50`, `Ines Vale  9:14 AM`), the message on the lines below.
+# (`Teodric Marrow  10:50`, `Ines Vale  9:14 AM`), the message on the lines below.
 _POSTED_BY = re.compile(
     r"^[ \t]*(?P<speaker>[^\W\d_][\w'’.-]*(?:[ \t][^\W\d_][\w'’.-]*){0,2})[ \t]+\d{1,2}:\d{2}(?:[ \t]?[AaPp][Mm])?"
     r"[ \t]*$",
@@ -166,10 +166,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def posted_by_speakers(text: str) -> Iterator[Candidate]:
-    """The writers of a thread copied from a chat app (`Gastón Chico  12:11` / `ok i'll text her`): two such lines
+    """The writers of a thread copied from a chat app (`Teodric Marrow  10:50` / `anyone on call?`): two such lines
     or more, none a role; a writer of one word is a known given name, a writer of two or three words is capitalised
     and holds a word that is no ordinary word. The writers' first names where the thread mentions them in lower case
-    (`also zoral can you ack the alert`) go too, when no ordinary word. Asked after the learned look, like
+    (`ask teodric again later`) go too, when no ordinary word. Asked after the learned look, like
     `timed_speakers`."""
     if "\n" not in text or ":" not in text:
         return
@@ -191,6 +191,8 @@ def posted_by_speakers(text: str) -> Iterator[Candidate]:
 
 
 def _a_writer_name(words: list[str]) -> bool:
+    """No role or log word; one word a known given name, or two or three capitalised with a word that is no ordinary
+    word among them."""
     if any(word.lower() in _ROLES or word.lower() in _NON_NAME_WORDS for word in words):
         return False
     if len(words) == 1:
@@ -199,7 +201,7 @@ def _a_writer_name(words: list[str]) -> bool:
 
 
 # A paragraph led by its writer's name in lower case, after a blank line: a review comment under a quoted line of code
-# (`> client = OpenAI(…)` / blank / `bianka: please don't hardcode this — load it from the environment.`).
+# (`> client = OpenAI(…)` / blank / `mirela: please move this key into the vault first.`).
 _PARAGRAPH_WRITER = re.compile(rf"\n[ \t]*\r?\n[ \t]*(?P<speaker>[^\W\d_]{_IN_WORD}{{2,20}}):[ \t]+(?P<message>[^\n]{{1,400}})")
 
 

@@ -38,7 +38,7 @@ _RECORD_AFTER = re.compile(
 )
 # A signature's role, then its employer ("Account Director | Morgan Stanley", "Lead Engineer at Siemens").
 _ROLE_THEN = re.compile(r"([^\W\d_]+)[ \t]*(?:\||@|\bat\b)[ \t]*\Z")
-# A name key led by the word for a thing holds that thing's name (`Business name: Sanchez, Bailey and Simmons`,
+# A name key led by the word for a thing holds that thing's name (`Business name: Morales, Carter and Rhodes`,
 # `"company_name": "Reyes Ortiz"`, `productName=`). Not the keys of a person (`legal name`, `display name`, `account
 # name`) nor `street name`, whose name is part of the street. The word opens the key: `example.org name=` is no
 # organisation's name.
@@ -46,7 +46,7 @@ _THING_NAME_KEY = re.compile(r"(?:^|(?<=[\s\"'{,;|(]))([A-Za-z]+?)[ _.-]?(?i:nam
 _THINGS_NAMED = (_KEYS_OF_NO_ONE - {"title", "room"}) | _word_set(
     "business trading trade product item app application service domain host venue restaurant event campaign course"
 )
-# A table, a room or a meal booked at a place, then the place (`Your table for 3 at Dishoom Shoreditch`, `a room at
+# A table, a room or a meal booked at a place, then the place (`Your table for 4 at Quillon Marylebone`, `a room at
 # Hotel …`); a name in the possessive is a host's (`dinner at Maria's`).
 _BOOKED_AT = re.compile(
     r"\b(?i:table|tables|reservation|booking|room|suite|stay|dinner|lunch|brunch|breakfast|drinks)\b"
