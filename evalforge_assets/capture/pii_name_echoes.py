@@ -81,13 +81,19 @@ def _parts(name: str) -> Iterator[str]:
         yield bare
 
 
+def _echoed(name: str) -> bool:
+    """Whether a found name may be echoed: not when it holds an ordinary word that is no name ("Discovering Milan"),
+    the likelier mistake; "Kaitlin Rush" echoes "Kaitlin"."""
+    return not any(word.isascii() and _a_word_not_a_name(word) and not _known(word) for word in name.split())
+
+
 def name_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
     """PERSON candidates for the other whole-word occurrences, in `text`, of the found `names` and their parts."""
     wanted: set[str] = set()
     for _, start, end in names:
         name = text[start:end]
-        if any(word.isascii() and _a_word_not_a_name(word) and not _known(word) for word in name.split()):
-            continue  # an ordinary word that is no name ("Discovering Milan"); "Kaitlin Rush" echoes "Kaitlin"
+        if not _echoed(name):
+            continue
         wanted.add(name)
         parts = list(_parts(name))
         wanted.update(parts)
@@ -133,7 +139,7 @@ def lower_case_echoes(text: str, names: Iterable[Candidate]) -> list[Candidate]:
     wanted: set[str] = set()
     for _, start, end in names:
         name = text[start:end]
-        if any(word.isascii() and _a_word_not_a_name(word) and not _known(word) for word in name.split()):
+        if not _echoed(name):
             continue
         wanted.update(lowered for part in _parts(name)
                       if len(part) >= 4 and (lowered := part.lower()) != part and lowered not in stop_words())

@@ -39,8 +39,10 @@ from evalforge_assets.capture.pii_names_cues import _titled
 from evalforge_assets.capture.pii_patterns import Candidate, _word_set, phrase_alternation
 from evalforge_assets.capture.pii_shapes import Shapes, first_ascii_words
 
-# English's words, but `partner` and `boss`, which stand before a firm or a word as often (`our partner Shopify`).
-_ENGLISH_RELATIVES = tuple(word for word in RELATIVES[: RELATIVES.index("ehefrau")] if word not in ("partner", "boss"))
+# The relatives' words but `partner` and `boss`, which stand before a firm or a word as often (`our partner Shopify`);
+# English's come first in `RELATIVES`, up to German's `ehefrau`.
+_KIN = tuple(word for word in RELATIVES if word not in ("partner", "boss"))
+_ENGLISH_RELATIVES = tuple(word for word in RELATIVES[: RELATIVES.index("ehefrau")] if word in _KIN)
 _AFTER_KIN = re.compile(
     rf"(?<![\w'’-])(?:{phrase_alternation(_ENGLISH_RELATIVES)})[ \t]+"  # in lower case, as in a sentence (not a brand's
     r"(?P<word>[^\W\d_]{3,}(?:-[^\W\d_]+)?)(?![\w'’@.-]|\.\w)"  # `Aunt Bessie's`), and no possessive after
@@ -61,7 +63,7 @@ _GAP_WINDOW = 24
 _COMMA_KIN = re.compile(
     r",[ \t]+(?:(?:the|my|our|el|la|le|il|lo|der|die|de|het|o|a|mi|mon|ma|mein|meine|mijn|nuestro|nuestra|notre|"
     r"unser|unsere|nostro|nostra|onze|mój|moja)[ \t]+)?"
-    rf"(?:{phrase_alternation(tuple(word for word in RELATIVES if word not in ('partner', 'boss')))})(?![\w'’-])"
+    rf"(?:{phrase_alternation(_KIN)})(?![\w'’-])"
     r"(?![ \t]+(?:says|said|thinks|thought|reckons|tells|told)\b)"  # `Netflix, my son says, …`: a reported clause
 )
 _WORD_BEFORE = re.compile(r"(?<![\w'’@./-])([^\W\d_]{2,})[ \t]*\Z")
