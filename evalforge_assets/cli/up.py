@@ -48,7 +48,15 @@ def default_api_workers() -> int:
 
 
 def api_command(host: str, port: int, workers: int = 1) -> list[str]:
-    """The API server exactly as `evalforge up` runs it (benchmarks/load.py starts this same command)."""
+    """The API server exactly as `evalforge up` runs it (benchmarks/load.py starts this same command).
+
+    Several workers on Linux get a listening socket each (evalforge_api.workers), so that kept-open connections
+    spread over them; elsewhere uvicorn's own workers share one socket."""
+    from evalforge_api.workers import reuse_port_spreads_connections  # here: it imports uvicorn (0.15 s)
+
+    if workers > 1 and reuse_port_spreads_connections():
+        return [sys.executable, "-m", "evalforge_api.workers", "--host", host, "--port", str(port),
+                "--workers", str(workers), "--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)]
     command = _uvicorn("evalforge_api.main:app", host, port)
     return command + ["--workers", str(workers)] if workers > 1 else command
 

@@ -1,4 +1,4 @@
-"""/metrics with several uvicorn workers: a real `uvicorn --workers 2` started as `evalforge up` starts it
+"""/metrics with several API workers, started as `evalforge up` starts them
 (api_command, with the environment api_environment prepares) answers the same request count on every scrape,
 whichever worker takes it; WebSocket clients add up across workers; workers leave no live-gauge file behind.
 """
@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -25,72 +22,14 @@ from websockets.sync.client import connect
 
 from evalforge_api.metrics import forget_dead_workers, multiprocess_dir
 from evalforge_assets.cli.api_metrics import MULTIPROC_ENV, api_environment, api_metrics_dir
-from evalforge_assets.cli.up import api_command
+from tests.fixtures.api_workers import api_workers
 from tests.fixtures.processes import stop_process
 
-REPO = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
 WORKERS = 2
-START_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 20.0
 SETTLE_SECONDS = 10.0
 ROUTE = "/v1/captures"
 SCRAPES = 12
-
-
-def _log_tail(path: Path) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-40:])
-
-
-@contextmanager
-def api_workers(home: Path) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
-    """`evalforge up`'s API command with 2 workers on a socket bound here; yields (URL, metrics dir, process)."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((HOST, 0))
-    listener.listen(128)
-    port = listener.getsockname()[1]
-    base = {key: value for key, value in os.environ.items()
-            if not key.startswith(("EVALFORGE_", "DD_", "MINIMAX_", "DEMO_APP_", "FIRESTORE_EMULATOR_HOST"))}
-    # No keys: loopback callers are let in, as on a developer's machine.
-    base.update({"EVALFORGE_HOME": str(home), "EVALFORGE_STORE": f"sqlite:///{home / 'store.db'}",
-                 "EVALFORGE_LOG_LEVEL": "WARNING", "PYTHONPATH": str(REPO),
-                 # A stale value from the caller's shell must be replaced, not inherited.
-                 MULTIPROC_ENV: str(home / "not-this-one")})
-    env = api_environment(base, home, port, WORKERS)
-    # `--fd` hands the workers the socket bound above; uvicorn uses it instead of --host/--port.
-    command = [*api_command(HOST, port, WORKERS), "--fd", str(listener.fileno())]
-    log_path = home / "api.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, env=env, cwd=home, stdout=log, stderr=subprocess.STDOUT,
-                                   pass_fds=(listener.fileno(),), start_new_session=True)
-    url = f"http://{HOST}:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while not _answers(url):
-            if process.poll() is not None:
-                raise RuntimeError(f"the API exited with code {process.returncode}:\n{_log_tail(log_path)}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the API did not answer within {START_TIMEOUT_SECONDS:.0f} s:\n"
-                                   f"{_log_tail(log_path)}")
-            time.sleep(0.1)
-        # Both workers are up once each has created its WebSocket gauge file (at import of the app).
-        directory = Path(env[MULTIPROC_ENV])
-        while len(_pids(directory, "gauge_livesum")) < WORKERS:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"only {_pids(directory, 'gauge_livesum')} started:\n{_log_tail(log_path)}")
-            time.sleep(0.1)
-        yield url, directory, process
-    finally:
-        assert not stop_process(process, STOP_TIMEOUT_SECONDS), "the API had to be killed"
-        listener.close()
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/health", timeout=5.0).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def _pids(directory: Path, prefix: str) -> set[int]:
@@ -119,7 +58,8 @@ def _settled(url: str, key: tuple, expected: float) -> None:
 
 
 def test_every_scrape_counts_the_requests_of_both_workers(tmp_path: Path) -> None:
-    with api_workers(tmp_path) as (url, directory, _process):
+    with api_workers(tmp_path, WORKERS) as api:
+        url, directory = api.url, api.metrics_dir
         assert directory == api_metrics_dir(tmp_path.resolve(), int(url.rsplit(":", 1)[1]))
         assert stat.S_IMODE(directory.stat().st_mode) == 0o700
         sent = 0
@@ -139,14 +79,15 @@ def test_every_scrape_counts_the_requests_of_both_workers(tmp_path: Path) -> Non
 
 
 def test_websocket_clients_add_up_across_workers_and_workers_leave_no_live_files(tmp_path: Path) -> None:
-    with api_workers(tmp_path) as (url, directory, process):
+    with api_workers(tmp_path, WORKERS) as api:
+        url, directory = api.url, api.metrics_dir
         ws_url = url.replace("http://", "ws://") + "/ws"
         with connect(ws_url, open_timeout=10.0), connect(ws_url, open_timeout=10.0):
             _settled(url, WEBSOCKETS, 2)
             for _ in range(SCRAPES):
                 assert _scrape(url)[WEBSOCKETS] == 2
         _settled(url, WEBSOCKETS, 0)
-        stop_process(process, STOP_TIMEOUT_SECONDS)
+        stop_process(api.process, STOP_TIMEOUT_SECONDS)
         assert not list(directory.glob("gauge_live*.db")), "a stopped worker left its WebSocket gauge behind"
         assert _pids(directory, "counter"), "the workers' request counts must outlive them"
 
