@@ -10,9 +10,10 @@ sockets by a hash of each connection's addresses.
 
 The supervisor is small on purpose: it binds the sockets, starts one uvicorn worker per socket (uvicorn's own
 worker process, with its health pings), starts a worker again on the same socket when one dies, and stops them
-all on SIGINT or SIGTERM. A dead worker's socket stays open in the supervisor, so connections that arrive for it
-wait in its queue for the replacement instead of being refused. Off Linux, where `SO_REUSEPORT` does not spread
-connections, `evalforge up` keeps uvicorn's shared socket (`reuse_port_spreads_connections`).
+all on SIGINT, SIGTERM or SIGHUP (uvicorn's own supervisor restarts its workers on SIGHUP; this one has no reload).
+A dead worker's socket stays open in the supervisor, so connections that arrive for it wait in its queue for the
+replacement instead of being refused. Off Linux, where `SO_REUSEPORT` does not spread connections, `evalforge up`
+keeps uvicorn's shared socket (`reuse_port_spreads_connections`).
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ class ReusePortWorkers:
     def __init__(self, config: Config, sockets: Sequence[socket.socket]) -> None:
         self.config = config
         self.should_exit = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):  # before the first worker, so no stop finds them unwatched
+        # Before the first worker starts, so no stop finds them unwatched. SIGHUP (a closed terminal) stops too: its
+        # default would end this process alone and leave the workers serving without a supervisor.
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, lambda *_: self.should_exit.set())
         self.workers = [self._start(sock) for sock in sockets]
 
@@ -100,7 +103,7 @@ class ReusePortWorkers:
         return False
 
     def run(self) -> int:
-        """Supervise until SIGINT or SIGTERM; returns 0, or STARTUP_FAILURE when a worker could not start."""
+        """Supervise until SIGINT, SIGTERM or SIGHUP; returns 0, or STARTUP_FAILURE when a worker could not start."""
         started = all(self._serving(worker) for worker in self.workers)
         while started and not self.should_exit.wait(CHECK_INTERVAL_SECONDS):
             started = self.replace_dead_workers()

@@ -93,10 +93,11 @@ def test_a_killed_worker_is_replaced_on_its_socket_and_no_connection_is_refused(
         assert httpx.get(f"{api.url}/health", timeout=10.0).status_code == 200
 
 
-def test_sigterm_stops_the_supervisor_and_its_workers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=lambda sig: sig.name)
+def test_a_stop_signal_ends_the_supervisor_and_its_workers(tmp_path: Path, stop: signal.Signals) -> None:
     with api_workers(tmp_path, WORKERS) as api:
         workers = list(listening_children(api.process.pid, api.port))
-        assert not stop_process(api.process, 20.0), "the API had to be killed"
+        assert not stop_process(api.process, 20.0, first=stop), f"the API had to be killed after {stop.name}"
         assert api.process.returncode == 0
         assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")], "a worker outlived its supervisor"
 
