@@ -33,7 +33,7 @@ from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_library import library_candidates
 from evalforge_assets.capture.pii_name_echoes import lower_case_echoes, name_echoes
 from evalforge_assets.capture.pii_names_beside import addressee_names
-from evalforge_assets.capture.pii_names_citations import possessive_citations
+from evalforge_assets.capture.pii_names_citations import authors_beside_found, possessive_citations
 from evalforge_assets.capture.pii_names_copied import copied_names
 from evalforge_assets.capture.pii_names_in_rows import contact_cell_names
 from evalforge_assets.capture.pii_names_introduced import find_introduced_names
@@ -197,7 +197,8 @@ def _add_after_the_model(text: str, accepted: list[Candidate], taken: TakenSpans
                            timed_speakers(text), posted_by_speakers(text), paragraph_writers(text)):
         if not names_no_one(text, *candidate[1:]):
             _accept_if_free(candidate, accepted, taken)
-    for candidate in copied_names(text, [c for c in accepted if c[0] == "PERSON"], shapes):  # named again
+    persons = [c for c in accepted if c[0] == "PERSON"]
+    for candidate in chain(copied_names(text, persons, shapes), authors_beside_found(text, persons)):  # named again
         _accept_if_free(candidate, accepted, taken)
 
 

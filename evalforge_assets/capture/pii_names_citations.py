@@ -17,6 +17,7 @@ an organisation's or a place's words.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from itertools import pairwise
@@ -162,3 +163,37 @@ def possessive_citations(text: str) -> Iterator[Candidate]:
         if not _CAPITALISED_BEFORE.search(text, max(0, start - 30), start) and _a_surname(
                 match.group("a"), VERY_COMMON_SURNAME_RANK):
             yield "PERSON", start, match.end("a")
+
+
+# After the learned look, a reference's author may be written as `García Márquez, G.`: two words of surname.
+_LISTED_REFERENCE = re.compile(rf"(?<![\w'’-])(?P<a>(?:{_WORD}[ \t]+)?{_SURNAME}),[ \t]+{_INITIALS}(?<=\.)")
+
+
+def authors_beside_found(text: str, persons: list[Candidate]) -> Iterator[Candidate]:
+    """An author of a reference list next to another author or to a name already found, whichever style each is
+    written in (`Harper, L., D. Smith (1997)`) and with a surname of two words (`García Márquez, G.`), when
+    `_a_surname` takes both surnames (`J.P. Morgan and U.S. Army` stays: `Army` is an ordinary word). Asked
+    after the learned look with what it found (`pii._add_after_the_model`): asked among the finders, it moved the
+    person model's training words."""
+    authors: dict[tuple[int, int], str] = {}
+    if _COMMA_INITIAL.search(text):  # each pattern only where its cheap necessary condition holds (see above)
+        authors = {(match.start(), match.end()): match.group("a") for match in _LISTED_REFERENCE.finditer(text)}
+    if _INITIAL_NAME.search(text):
+        authors |= {(match.start(), match.end("a")): match.group("a") for match in _AUTHOR_FIRST.finditer(text)
+                    if text[match.start("a") - 1] in " \t"}  # not a degree's `B.Sc`
+    named = [span for span, surname in authors.items() if _not_an_organisation(surname) and _a_surname(surname)]
+    if not named:
+        return
+    found = sorted((start, end) for _, start, end in persons)
+    # Where the next item of a row would start after each author or found name: past a comma or "and".
+    followed_at = {_LIST_GAP.match(text, end).end() for _, end in named + found}
+    starts = {start for start, _ in named + found}
+    for span in named:
+        if (span[0] in followed_at or _LIST_GAP.match(text, span[1]).end() in starts) and not _overlaps(span, found):
+            yield "PERSON", *span
+
+
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """Whether `span` overlaps one of `spans` (sorted, and not overlapping each other, as accepted findings are)."""
+    index = bisect.bisect_left(spans, (span[1],))  # the first that starts at or after span's end
+    return index > 0 and spans[index - 1][1] > span[0]

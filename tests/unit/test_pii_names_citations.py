@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evalforge_assets.capture.pii import redact_text
-from evalforge_assets.capture.pii_names_citations import find_cited_names
+from evalforge_assets.capture.pii_names_citations import authors_beside_found, find_cited_names
 
 
 def _cited(text: str) -> list[str]:
@@ -107,3 +107,29 @@ def test_an_author_cited_in_the_possessive_is_hidden(text: str, author: str) -> 
 ])
 def test_a_possessive_before_a_year_that_is_no_citation_stays(text: str) -> None:
     assert "<PERSON>" not in redact_text(text, {})
+
+
+@pytest.mark.parametrize(("text", "hidden"), [
+    # An initials-first author before a `Surname, I.` one whose surname is two words.
+    ("[7] P. Ilunga, Aranda Villaseñor, M. (2011). On the Kalman filter. Lancet, 8(2).",
+     ["Ilunga", "Aranda Villaseñor"]),
+    # A `Surname, I.` author before one whose surname is two words, then an initials-first one.
+    ("[4] Szabadi, T., Echeverría Iturbe, L., K. Mwangi (1998). Revisiting the Kalman filter. Lancet, 3(1).",
+     ["Szabadi", "Echeverría Iturbe", "Mwangi"]),
+])
+def test_a_reference_rows_authors_are_hidden_whichever_style_each_is_written_in(text: str, hidden: list[str]) -> None:
+    redacted = redact_text(text, {})
+    assert not [name for name in hidden if name in redacted], redacted
+    assert "Kalman filter" in redacted and "Lancet" in redacted
+
+
+def test_an_author_beside_a_found_name_is_taken_and_an_ordinary_word_beside_it_is_not() -> None:
+    text = "Reviewed by J. Halloran, K. Mbeki and D. Bo."
+    found = [("PERSON", text.index("J."), text.index(","))]
+    assert [text[start:end] for _, start, end in authors_beside_found(text, found)] == ["K. Mbeki"]
+
+
+def test_initials_before_ordinary_words_beside_a_firm_are_no_reference_row() -> None:
+    text = "J.P. Morgan and U.S. Army, U.K. Navy"
+    assert list(authors_beside_found(text, [])) == []
+    assert redact_text(text, {}) == text
