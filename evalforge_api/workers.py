@@ -45,10 +45,11 @@ def reuse_port_spreads_connections() -> bool:
 def bind_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     """`count` listening sockets on one address. Port 0 takes a free port for the first and binds the rest to it.
 
-    Raises OSError with a sentence naming the address when it cannot be bound (in use, or not this machine's)."""
-    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    Raises OSError with a sentence naming the address when it cannot be bound (in use, not this machine's, or a
+    name that does not resolve)."""
     sockets: list[socket.socket] = []
     try:
+        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
         for _ in range(count):
             # IPPROTO_TCP, not 0: an accepted socket inherits it, and asyncio sets TCP_NODELAY only on sockets that
             # say they are TCP (without it every keep-alive response after the first waits for a delayed ACK).

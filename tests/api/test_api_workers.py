@@ -117,6 +117,13 @@ def test_a_taken_port_is_a_sentence_and_nothing_starts() -> None:
     assert f"The API cannot listen on {HOST}:{port} (Address already in use). Stop what holds that port" in result.stderr
 
 
+def test_an_address_that_is_not_this_machines_is_a_sentence() -> None:
+    result = _workers_module("--host", "192.0.2.1", "--port", "8000", "--workers", "2")  # TEST-NET-1, nobody's
+    assert result.returncode == 1
+    assert "The API cannot listen on 192.0.2.1:8000 (Cannot assign requested address)." in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_worker_that_cannot_start_stops_the_api_instead_of_restarting_forever(tmp_path: Path) -> None:
     env = {**os.environ, "EVALFORGE_HOME": str(tmp_path), "PYTHONPATH": str(REPO),
            # The app refuses a metrics directory that does not exist, so every worker fails at import.
