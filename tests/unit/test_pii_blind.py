@@ -154,6 +154,7 @@ from tests.corpora import pii_blind, pii_foreign
 # The authors of a reference list beside a found one or a second author, whichever style each is written in
 # (`P. Ilunga, Aranda Villaseñor, M. (2011)`), after the model: names 12 13.37% -> 13.19%, 15 10.64% -> 10.55%, 16 7.36%
 # -> 7.32%.
+# A role key's value ending in a family name's initial (`rider: Adaeze K.`), after the model: names 9 4.13% -> 4.02%.
 LEVELS = {
     pii_blind.BLIND1: (0.016, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
@@ -163,7 +164,7 @@ LEVELS = {
     pii_blind.BLIND6: (0.038, 0.032, 0.02),
     pii_blind.BLIND7: (0.019, 0.024, 0.006),
     pii_blind.BLIND8: (0.035, 0.016, 0.015),
-    pii_blind.BLIND9: (0.042, 0.021, 0.017),
+    pii_blind.BLIND9: (0.041, 0.021, 0.017),
     pii_blind.BLIND10: (0.023, 0.01, 0.007),
     pii_blind.BLIND11: (0.118, 0.038, 0.048),
     pii_blind.BLIND12: (0.132, 0.037, 0.02),
