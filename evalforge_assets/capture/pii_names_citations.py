@@ -17,7 +17,6 @@ an organisation's or a place's words.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 from itertools import pairwise
@@ -31,6 +30,7 @@ from evalforge_assets.capture.pii_names import (
 )
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS
 from evalforge_assets.capture.pii_patterns import _ORGANISATION_WORDS, Candidate
+from evalforge_assets.capture.pii_taken import TakenSpans
 
 _PARTICLE = r"(?:van|von|de|da|del|della|di|du|le|la|der|den|ter|ten|dos|das|do|bin|al|el)"
 _SURNAME = rf"(?:{_PARTICLE}[ \t]+){{0,2}}{_WORD}"
@@ -51,7 +51,8 @@ _ONE_AUTHOR = re.compile(
 _POSSESSIVE_CITED = re.compile(
     rf"(?<![\w'’-])(?P<a>{_SURNAME})['’]s[ \t]+(?:[a-z]+[ \t]+){{0,4}}\((?={_YEAR}\))")
 _LETTERED_YEAR = re.compile(r"(?:19|20)\d\d[a-z]\)")
-_REFERENCE = re.compile(rf"(?<![\w'’-])(?P<a>{_SURNAME}),[ \t]+{_INITIALS}(?<=\.)")
+_AFTER_SURNAME = rf",[ \t]+{_INITIALS}(?<=\.)"  # a reference's `, C. N.` after its author's surname
+_REFERENCE = re.compile(rf"(?<![\w'’-])(?P<a>{_SURNAME}){_AFTER_SURNAME}")
 _AUTHOR_FIRST = re.compile(rf"(?<![\w'’.-]){_INITIALS}[ \t]?(?P<a>{_SURNAME})(?P<mark>\^\d+(?:,\d+)*|[*†‡§]+)?")
 # Necessary conditions, far cheaper than the patterns they stand for (each tries a lookbehind at every position):
 # a year as citations write it, `(2021)` or `, 2021;`; a comma before initials; an initial before a capitalised word.
@@ -166,7 +167,7 @@ def possessive_citations(text: str) -> Iterator[Candidate]:
 
 
 # After the learned look, a reference's author may be written as `García Márquez, G.`: two words of surname.
-_LISTED_REFERENCE = re.compile(rf"(?<![\w'’-])(?P<a>(?:{_WORD}[ \t]+)?{_SURNAME}),[ \t]+{_INITIALS}(?<=\.)")
+_LISTED_REFERENCE = re.compile(rf"(?<![\w'’-])(?P<a>(?:{_WORD}[ \t]+)?{_SURNAME}){_AFTER_SURNAME}")
 
 
 def authors_beside_found(text: str, persons: list[Candidate]) -> Iterator[Candidate]:
@@ -184,16 +185,11 @@ def authors_beside_found(text: str, persons: list[Candidate]) -> Iterator[Candid
     named = [span for span, surname in authors.items() if _not_an_organisation(surname) and _a_surname(surname)]
     if not named:
         return
-    found = sorted((start, end) for _, start, end in persons)
+    found = [(start, end) for _, start, end in persons]
+    taken = TakenSpans(found)
     # Where the next item of a row would start after each author or found name: past a comma or "and".
     followed_at = {_LIST_GAP.match(text, end).end() for _, end in named + found}
     starts = {start for start, _ in named + found}
     for span in named:
-        if (span[0] in followed_at or _LIST_GAP.match(text, span[1]).end() in starts) and not _overlaps(span, found):
+        if (span[0] in followed_at or _LIST_GAP.match(text, span[1]).end() in starts) and not taken.overlaps(*span):
             yield "PERSON", *span
-
-
-def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    """Whether `span` overlaps one of `spans` (sorted, and not overlapping each other, as accepted findings are)."""
-    index = bisect.bisect_left(spans, (span[1],))  # the first that starts at or after span's end
-    return index > 0 and spans[index - 1][1] > span[0]
