@@ -17,7 +17,7 @@ from evalforge_assets.cli.supervisor import ManagedProcess, Supervisor
 from evalforge_assets.runtime import child_environment, prepare_dagster_home
 from evalforge_assets.settings import Settings
 
-__all__ = ["BOOTSTRAP_ASSETS", "api_command", "bootstrap_partitions", "up"]
+__all__ = ["BOOTSTRAP_ASSETS", "api_command", "bootstrap_partitions", "shared_socket_command", "up"]
 
 # uvicorn waits this long for open connections (WebSocket clients, keep-alives) before closing them on a stop.
 GRACEFUL_SHUTDOWN_SECONDS = 1
@@ -57,6 +57,12 @@ def api_command(host: str, port: int, workers: int = 1) -> list[str]:
     if workers > 1 and reuse_port_spreads_connections():
         return [sys.executable, "-m", "evalforge_api.workers", "--host", host, "--port", str(port),
                 "--workers", str(workers), "--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)]
+    return shared_socket_command(host, port, workers)
+
+
+def shared_socket_command(host: str, port: int, workers: int = 1) -> list[str]:
+    """The API as uvicorn runs it, its workers sharing one listening socket: `api_command` off Linux or with one
+    worker (benchmarks/worker_spread.py measures it against a socket per worker)."""
     command = _uvicorn("evalforge_api.main:app", host, port)
     return command + ["--workers", str(workers)] if workers > 1 else command
 
