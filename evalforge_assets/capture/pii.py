@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import chain
 from typing import Any
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
@@ -32,20 +31,12 @@ from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_library import library_candidates
 from evalforge_assets.capture.pii_name_echoes import lower_case_echoes, name_echoes
+from evalforge_assets.capture.pii_names_after_model import add_names_after_the_model
 from evalforge_assets.capture.pii_names_beside import addressee_names
-from evalforge_assets.capture.pii_names_citations import authors_beside_found, possessive_citations
-from evalforge_assets.capture.pii_names_copied import copied_names
 from evalforge_assets.capture.pii_names_in_rows import contact_cell_names
-from evalforge_assets.capture.pii_names_introduced import find_introduced_names
-from evalforge_assets.capture.pii_names_keys import lower_case_names_under_keys
-from evalforge_assets.capture.pii_names_kin import names_after_kin, names_before_kin
-from evalforge_assets.capture.pii_names_labelled import labelled_names
 from evalforge_assets.capture.pii_names_learned import learned_names
-from evalforge_assets.capture.pii_names_lone import lone_words_named
 from evalforge_assets.capture.pii_names_pairs import partners_of_found_names
-from evalforge_assets.capture.pii_names_scripts import names_after_relatives
 from evalforge_assets.capture.pii_names_slots import slot_names
-from evalforge_assets.capture.pii_names_speakers import paragraph_writers, posted_by_speakers, timed_speakers
 from evalforge_assets.capture.pii_not_people import names_no_one, names_no_one_after_the_model
 from evalforge_assets.capture.pii_pairs import credential_id_keys
 from evalforge_assets.capture.pii_patterns import (
@@ -160,7 +151,7 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
             if not names_no_one(text, *name[1:]):
                 accepted.append(name)
                 taken.take(name[1], name[2])
-        _add_after_the_model(text, accepted, taken, shapes)
+        add_names_after_the_model(text, accepted, taken, shapes, lambda c: _accept_if_free(c, accepted, taken))
         accepted = [c for c in accepted if c[0] != "PERSON" or not names_no_one_after_the_model(text, c[1], c[2])]
     _add_partners(text, accepted, taken)
     # A name inside a finding that ranks above it (`maria dot lopez at gmail dot com`) still names someone whose
@@ -185,21 +176,6 @@ def _widened(text: str, candidate: Candidate) -> str:
     start -= start > 0 and text[start - 1] == "["
     end += end < len(text) and text[end] == "]"
     return text[start:end]
-
-
-def _add_after_the_model(text: str, accepted: list[Candidate], taken: TakenSpans, shapes: Shapes) -> None:
-    """The name rules asked after the learned look: asked among the other finders they moved the words the person
-    model is trained on (`tools/train_person_model.py --check`), so they take only what the model left."""
-    for candidate in chain(names_after_relatives(text), lower_case_names_under_keys(text), possessive_citations(text)):
-        _accept_if_free(candidate, accepted, taken)
-    for candidate in chain(lone_words_named(text, taken), find_introduced_names(text, shapes),
-                           labelled_names(text, shapes), names_after_kin(text, shapes), names_before_kin(text, shapes),
-                           timed_speakers(text), posted_by_speakers(text), paragraph_writers(text)):
-        if not names_no_one(text, *candidate[1:]):
-            _accept_if_free(candidate, accepted, taken)
-    persons = [c for c in accepted if c[0] == "PERSON"]
-    for candidate in chain(copied_names(text, persons, shapes), authors_beside_found(text, persons)):  # named again
-        _accept_if_free(candidate, accepted, taken)
 
 
 def _add_addressees(text: str, accepted: list[Candidate], taken: TakenSpans) -> None:

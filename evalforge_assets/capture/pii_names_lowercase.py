@@ -42,7 +42,9 @@ from evalforge_assets.capture.pii_names_romanised import (
     has_family_name_ending,
     in_romanised_script,
     romanised_given_name,
+    russian_given_name_beside_family_name,
 )
+from evalforge_assets.capture.pii_names_russian import russian_verb
 from evalforge_assets.capture.pii_patterns import _NOT_NAMES, Candidate
 from evalforge_assets.capture.pii_shapes import LETTER_SHAPE, Shapes
 
@@ -84,11 +86,12 @@ def _given_name(word: str) -> bool | None:
     """True for a known given name (or given names joined by a hyphen, `anna-lena`) that is no English word
     (`james`, `karin`); None for a common one that Webster's Second lists as a word too (`emma`, `anna`, `marco`),
     a name only beside a word that is none (`emma and marcus`, not `grace and hope`); False for no given name.
-    A Cyrillic or Greek word is read romanised (`вероника`, `νίκος`: `pii_names_romanised`)."""
+    A Cyrillic or Greek word is read romanised (`вероника`, `νίκος`: `pii_names_romanised`) or by Russian's
+    dictionary, where a name that is more often a word is one only beside a family name (`майя кравец`)."""
     if len(word) < _SHORTEST or word in _EVERYDAY or word in _NOT_NAMES or word in _AND or word in stop_words():
         return False
     if in_romanised_script(word):
-        return romanised_given_name(word)
+        return True if romanised_given_name(word) else None if russian_given_name_beside_family_name(word) else False
     titled = _titled(word)
     if not known_given_name(titled):
         return False
@@ -142,8 +145,9 @@ def _names_in_line(line: str) -> Iterator[tuple[int, int]]:
             yield start, end  # "stay with isaac", "chez isaac", "da stefano": with someone, at someone's
             index += 1
             continue
-        if given is True and adjacent and following is not None and following[2] in _SUBJECT_VERBS:
-            yield start, end  # "julien did", "elin can you": the subject of an English verb
+        if given is True and adjacent and following is not None and (
+                following[2] in _SUBJECT_VERBS or russian_verb(following[2])):
+            yield start, end  # "julien did", "elin can you", "пелагея звонила": the subject of a verb
             index += 1
             continue
         joined = words[index + 2] if index + 2 < len(words) else None

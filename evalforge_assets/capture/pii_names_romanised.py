@@ -21,6 +21,7 @@ from functools import cache
 from anyascii import anyascii
 
 from evalforge_assets.capture.pii_names import _common_given_names, _ordinary, known_given_name, stop_words
+from evalforge_assets.capture.pii_names_russian import NOUNS_NAMED, russian_family_name, russian_given_name
 
 _CYRILLIC_OR_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff\u0400-\u04ff]")
 _FAMILY_NAME_ENDING = re.compile(
@@ -37,12 +38,6 @@ _WORDS_WITH_NAME_ENDINGS = frozenset((
 ))
 
 
-# Given names that are everyday nouns of their language: faith, hope, love, glory, rose, lily, novel, lion, peace,
-# iris; hope, peace, love, wisdom, glory, joy.
-_NOUNS_NAMED = frozenset((
-    "вера", "надежда", "любовь", "слава", "роза", "лилия", "роман", "лев", "мир", "ирис", "віра",
-    "надія", "любов", "ελπίδα", "ειρήνη", "αγάπη", "σοφία", "δόξα", "χαρά",
-))
 
 
 def in_romanised_script(word: str) -> bool:
@@ -52,19 +47,20 @@ def in_romanised_script(word: str) -> bool:
 
 @cache
 def romanised_given_name(word: str) -> bool:
-    """A Cyrillic or Greek word that, romanised, is a known given name (`вероника`, `ярослав`, `νίκος`)."""
-    if word.lower() in _NOUNS_NAMED:
+    """A Cyrillic or Greek word that, romanised, is a known given name (`вероника`, `ярослав`, `νίκος`), or that
+    Russian's dictionary reads as one (`мефодий`, `фаддей`: `pii_names_russian`)."""
+    if word.lower() in NOUNS_NAMED:
         return False
-    return _known_romanised(word)
+    return _known_romanised(word) or russian_given_name(word) is True
 
 
 @cache
 def inflected_given_name(word: str) -> bool:
     """A Cyrillic or Greek word that is a known given name romanised, as it is or in the nominative of a case ending
     it may carry after a cue (`γιώργο`, `маше`, `олено`). Only after a cue: alone, `кино` would be `Kina`."""
-    if word.lower() in _NOUNS_NAMED:
+    if word.lower() in NOUNS_NAMED:
         return False
-    return any(_known_romanised(form) for form in (word, *_nominatives(word.lower())))
+    return russian_given_name(word) is True or any(_known_romanised(form) for form in (word, *_nominatives(word.lower())))
 
 
 def typed_given_name(word: str) -> bool:
@@ -75,6 +71,12 @@ def typed_given_name(word: str) -> bool:
     titled = word[:1].upper() + word[1:].lower()
     return (word.isalpha() and known_given_name(titled) and word.lower() not in stop_words()
             and not (_ordinary(word) and titled not in _common_given_names()))
+
+
+def russian_given_name_beside_family_name(word: str) -> bool:
+    """A Cyrillic word Russian's dictionary reads as a given name less often than as a word (`майя`, `лада`),
+    which a family name after it makes a name (`майя кравец`), but for everyday nouns that are names too (`вера`)."""
+    return word.lower() not in NOUNS_NAMED and russian_given_name(word) is None
 
 
 def _known_romanised(word: str) -> bool:
@@ -90,7 +92,7 @@ _NOMINATIVE_OF = (("ο", ("ος",)), ("η", ("ης",)), ("α", ("ας",)), ("ε"
 
 
 def _nominatives(word: str) -> tuple[str, ...]:
-    if len(word) < 4 or word in _NOUNS_NAMED:
+    if len(word) < 4 or word in NOUNS_NAMED:
         return ()
     return tuple(word[: -len(ending)] + nominative for ending, nominatives in _NOMINATIVE_OF
                  if word.endswith(ending) for nominative in nominatives)
@@ -98,7 +100,8 @@ def _nominatives(word: str) -> tuple[str, ...]:
 
 def has_family_name_ending(word: str) -> bool:
     """A Cyrillic or Greek word of five letters or more with a family name's ending (`шевченко`, `иванова`,
-    `παπαδόπουλος`), but for everyday words with such an ending."""
+    `παπαδόπουλος`), but for everyday words with such an ending; or one Russian's dictionary knows as a family name
+    (`гончар`, `бондарь`: `pii_names_russian`)."""
     lowered = word.lower()
     return (len(lowered) >= _SHORTEST_FAMILY_NAME and lowered not in _WORDS_WITH_NAME_ENDINGS
-            and _FAMILY_NAME_ENDING.search(lowered) is not None)
+            and (_FAMILY_NAME_ENDING.search(lowered) is not None or russian_family_name(lowered)))

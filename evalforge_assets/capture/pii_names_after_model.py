@@ -1,0 +1,47 @@
+"""The name rules asked after the learned look (`pii_names_learned`): asked among the other finders, they moved the
+words the person model is trained on (`tools/train_person_model.py --check`), so they take only what the model and
+the rules before it left. Three rounds, each taking a candidate only where nothing was found yet:
+
+1. names beside a relative's word in another script, lower-case names under name keys, possessive citations;
+2. rules whose candidates may be firms or products, so each passes `pii_not_people.names_no_one` first: lone words
+   of scripts without capitals, introductions, labels, kin words, speakers, paragraph writers, and capitalised
+   Russian given names (`pii_names_russian`);
+3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import chain
+
+from evalforge_assets.capture.pii_names_citations import authors_beside_found, possessive_citations
+from evalforge_assets.capture.pii_names_copied import copied_names
+from evalforge_assets.capture.pii_names_introduced import find_introduced_names
+from evalforge_assets.capture.pii_names_keys import lower_case_names_under_keys
+from evalforge_assets.capture.pii_names_kin import names_after_kin, names_before_kin
+from evalforge_assets.capture.pii_names_labelled import labelled_names
+from evalforge_assets.capture.pii_names_lone import lone_words_named
+from evalforge_assets.capture.pii_names_russian import find_russian_names
+from evalforge_assets.capture.pii_names_scripts import names_after_relatives
+from evalforge_assets.capture.pii_names_speakers import paragraph_writers, posted_by_speakers, timed_speakers
+from evalforge_assets.capture.pii_not_people import names_no_one
+from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_shapes import Shapes
+from evalforge_assets.capture.pii_taken import TakenSpans
+
+
+def add_names_after_the_model(
+    text: str, accepted: list[Candidate], taken: TakenSpans, shapes: Shapes, accept: Callable[[Candidate], None]
+) -> None:
+    """Offer `accept` (which takes a candidate if it is free, into `accepted` and `taken`) each round's names."""
+    for candidate in chain(names_after_relatives(text), lower_case_names_under_keys(text), possessive_citations(text)):
+        accept(candidate)
+    for candidate in chain(lone_words_named(text, taken), find_introduced_names(text, shapes),
+                           labelled_names(text, shapes), names_after_kin(text, shapes), names_before_kin(text, shapes),
+                           timed_speakers(text), posted_by_speakers(text), paragraph_writers(text),
+                           find_russian_names(text)):
+        if not names_no_one(text, *candidate[1:]):
+            accept(candidate)
+    persons = [c for c in accepted if c[0] == "PERSON"]
+    for candidate in chain(copied_names(text, persons, shapes), authors_beside_found(text, persons)):  # named again
+        accept(candidate)
