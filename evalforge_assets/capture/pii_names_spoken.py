@@ -11,7 +11,10 @@ transcript or a phone's chat does not have. Here the cue and the words after it 
   must be a known given name, or a greeting must stand before the cue.
 
 The name is one to four words up to the first stop word of any of 58 languages, English word, filler (`um`), digit
-or punctuation; after an English cue a single word that is no known given name is not enough (`it's nginx`).
+or punctuation; after an English cue a single word that is no known given name is not enough (`it's nginx`). A
+family name's particles after the first word go on with the name, and so does the word after them, English or not
+(`femke de wit`, `joão da silva`). A yes may lead the line before the greeting (`ja hallo met bram`: Dutch callers
+name themselves after "met").
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_names import _ordinary, known_given_name, stop_words
+from evalforge_assets.capture.pii_names import _PARTICLES, _ordinary, known_given_name, stop_words
 from evalforge_assets.capture.pii_names_cues import _titled
 from evalforge_assets.capture.pii_names_lowercase import lower_case_lines
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
@@ -36,7 +39,10 @@ _WEAK = (
     "it's", "its", "this is", "i'm", "i am", "ben", "aqui é", "aqui fala", "sou", "eu sou", "tôi là", "mình là",
     "em là", "anh là", "saya", "je suis", "moi c'est", "c'est", "ich bin", "hier ist", "soy", "habla", "sono",
     "ik ben", "jestem", "z tej strony", "это", "це", "jsem", "olen", "sunt",
+    "met",  # Dutch answers and opens a call with "(hallo,) met Femke"
 )
+# A yes or an okay a speaker may start with before the greeting (`ja hallo met …`, `yeah hi it's …`).
+_YES = ("ja", "yes", "yeah", "yep", "ok", "okay", "oui", "sí", "si", "sim", "evet", "da", "tak", "ano", "ya", "iya")
 _ENGLISH_CUES = frozenset(["it's", "its", "this is", "i'm", "i am", "my name is", "the name is", "name's",
                            "in the name of", "under the name"])
 _GREETINGS = (
@@ -48,7 +54,7 @@ _GREETINGS = (
 # follows (`hi` and 4,000 spaces took 0.7 s).
 _STRONG_CUE = re.compile(rf"(?<![\w'’])(?:{phrase_alternation(_STRONG)})(?:[ \t]*+[:,])?[ \t]++")
 _WEAK_CUE = re.compile(
-    rf"^[ \t]*+(?P<greeting>(?:{phrase_alternation(_GREETINGS)})(?:[ \t]*+[,!.])?[ \t]++)?(?:(?P<addressee>[^\W\d_]+)[ \t]++)?"
+    rf"^[ \t]*+(?:(?:{phrase_alternation(_YES)})(?:[ \t]*+,)?[ \t]++)?(?P<greeting>(?:{phrase_alternation(_GREETINGS)})(?:[ \t]*+[,!.])?[ \t]++)?(?:(?P<addressee>[^\W\d_]+)[ \t]++)?"
     rf"(?P<cue>{phrase_alternation(_WEAK)})[ \t]+"
 )
 # A caller greets someone by name and names themselves and where they call from (`hi rita it's grace from accounts
@@ -58,6 +64,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _GAP = re.compile(r"[ \t]+")
 _FILLERS = frozenset(["um", "uh", "eh", "ah", "er", "erm", "hmm", "yeah", "yes", "ok", "okay", "so", "and"])
 _MOST_WORDS = 4
+_MOST_PARTICLES = 2
 
 
 def find_spoken_names(text: str) -> Iterator[Candidate]:
@@ -96,7 +103,13 @@ def _name_after(
     position = start
     while len(words) < _MOST_WORDS:
         match = _WORD.match(line, position)
-        if match is None or not _may_be_a_name_word(match.group()):
+        # Particles only after the given name: after two words they go on with the sentence (`sanne bakker van de
+        # klantenservice`, of customer service).
+        if match is not None and len(words) == 1 and match.group() in _PARTICLES:
+            match = _name_word_after_particles(line, match)
+            if match is None or not _may_follow_particles(match.group()):
+                break
+        elif match is None or not _may_be_a_name_word(match.group()):
             break
         words.append(match)
         gap = _GAP.match(line, match.end())
@@ -111,6 +124,23 @@ def _name_after(
     if english and len(words) == 1 and not given:
         return None  # `it's nginx`: one word that is no given name
     return words[0].start(), words[-1].end()
+
+
+def _name_word_after_particles(line: str, particle: re.Match[str]) -> re.Match[str] | None:
+    """The word after one or two particles of a family name (`femke de wit`, `joost van der berg`), which are stop
+    words of their languages and end the name otherwise; None when no word follows them."""
+    match: re.Match[str] | None = particle
+    for _ in range(_MOST_PARTICLES):
+        gap = _GAP.match(line, match.end()) if match is not None else None
+        match = _WORD.match(line, gap.end()) if gap is not None else None
+        if match is None or match.group() not in _PARTICLES:
+            return match
+    return None
+
+
+def _may_follow_particles(word: str) -> bool:
+    """A family name after its particles may be an English word as well (`de wit`, `van dam`, `de jong`)."""
+    return len(word) >= 2 and word not in _FILLERS and word not in stop_words()
 
 
 def _may_be_a_name_word(word: str) -> bool:

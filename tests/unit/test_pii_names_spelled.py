@@ -65,6 +65,11 @@ def test_english_words_before_a_verb_stay(text: str) -> None:
         ("khách: tài khoản tên trịnh khôi\nkhách: cảm ơn", "khách: tài khoản tên <PERSON>\nkhách: cảm ơn"),
         ("клиент: счёт на имя агафья репина", "клиент: счёт на имя <PERSON>"),
         ("cliente: a conta está em nome de iracema nogueira", "cliente: a conta está em nome de <PERSON>"),
+        # Dutch opens a call with "met" and the caller's name; a yes may stand before the greeting
+        ("beller: ja hallo met bram over de levering", "beller: ja hallo met <PERSON> over de levering"),
+        # a family name's particles, and the English word after them (`de wit`, of Dutch "white")
+        ("beller: ja hallo met noor de bruin over mijn bestelling", "beller: ja hallo met <PERSON> over mijn bestelling"),
+        ("beller: goedemiddag met femke de wit", "beller: goedemiddag met <PERSON>"),
     ],
 )
 def test_names_speakers_give_in_lower_case(text: str, redacted: str) -> None:
@@ -79,6 +84,8 @@ def test_names_speakers_give_in_lower_case(text: str, redacted: str) -> None:
         "it's fine, i'm ok",
         "this is the way",
         "my name is on the list",
+        "met vriendelijke groet",  # "kind regards": no greeting and no given name after "met"
+        "ja met wie spreek ik",  # "yes, who am I speaking with"
     ],
 )
 def test_cues_before_no_name_stay(text: str) -> None:
