@@ -158,25 +158,29 @@ from tests.corpora import pii_blind, pii_foreign
 # Russian given and family names read by OpenCorpora's dictionary (pymorphy3): in lower-case lines, and capitalised
 # outside quotation marks after the model: names 12 13.19% -> 12.51%, 11 11.74% -> 11.26%, 18 14.43% -> 14.06%, 19
 # 26.61% -> 26.08%, 4, 6, 13-17 two to seven fewer; negatives 19 8.71% -> 8.73% (one).
+# A spoken name goes on after a family name's particles (`femke de wit`); Dutch callers' "met" is a weak cue: names 7
+# 1.81% -> 1.63%, 12 12.51% -> 12.42%.
+# The answer to a question for a name (`agent: and the first name` / `caller: roisin yeah`), after the model: names 12
+# 12.42% -> 12.10%, 18 14.06% -> 14.00%.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
     pii_blind.BLIND3: (0.033, 0.016, 0.011),
     pii_blind.BLIND4: (0.039, 0.013, 0.017),
-    pii_blind.BLIND5: (0.05, 0.05, 0.012),
+    pii_blind.BLIND5: (0.049, 0.05, 0.012),
     pii_blind.BLIND6: (0.037, 0.031, 0.02),
-    pii_blind.BLIND7: (0.019, 0.024, 0.006),
+    pii_blind.BLIND7: (0.017, 0.024, 0.006),
     pii_blind.BLIND8: (0.035, 0.016, 0.015),
     pii_blind.BLIND9: (0.04, 0.021, 0.017),
     pii_blind.BLIND10: (0.023, 0.01, 0.007),
     pii_blind.BLIND11: (0.113, 0.038, 0.048),
-    pii_blind.BLIND12: (0.126, 0.037, 0.02),
+    pii_blind.BLIND12: (0.122, 0.037, 0.02),
     pii_blind.BLIND13: (0.112, 0.049, 0.032),
     pii_blind.BLIND14: (0.105, 0.07, 0.026),
     pii_blind.BLIND15: (0.105, 0.026, 0.045),
     pii_blind.BLIND16: (0.073, 0.122, 0.064),
     pii_blind.BLIND17: (0.134, 0.073, 0.046),
-    pii_blind.BLIND18: (0.141, 0.034, 0.031),
+    pii_blind.BLIND18: (0.14, 0.034, 0.031),
     pii_blind.BLIND19: (0.261, 0.169, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
