@@ -189,11 +189,12 @@ def find_address_blocks(text: str, shapes: Shapes) -> Iterator[Candidate]:
                    taken[-1][1] - (len(last) - len(last.rstrip())))
 
 
-# A question for an address, as a bot or an agent asks it in a chat.
+# A question for an address, as a bot or an agent asks it in a chat. The line's end is looked at once, before its
+# words (a line of 20,000 "address" took 1.8 s when the question mark was looked for after each).
 _ASKED_FOR_ADDRESS = re.compile(
-    r"(?i)^(?![^\n]*\b(?:ip|e-?mail|mac|wallet|server|web|url|bitcoin|ethereum)\b)[^\n]*"  # another address
-    r"\b(?:address|adresse|dirección|direccion|endereço|indirizzo|adres|adresa|адрес|כתובת|عنوان|住所|地址|주소)"
-    r"\b[^\n]*\?[ \t]*$"
+    r"(?i)^(?![^\n]*\b(?:ip|e-?mail|mac|wallet|server|web|url|bitcoin|ethereum)\b)"  # another address
+    r"(?=[^\n]*\?[ \t]*$)[^\n]*?"
+    r"\b(?:address|adresse|dirección|direccion|endereço|indirizzo|adres|adresa|адрес|כתובת|عنوان|住所|地址|주소)\b"
 )
 
 

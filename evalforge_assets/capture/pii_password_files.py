@@ -39,8 +39,11 @@ _WIFI_PAIR = re.compile(
     r"(?i)\b(?:wi-?fi|wlan|wireless)\b[^\n:]{0,30}:[ \t]*[^\s/]{1,32}(?:[ \t][^\s/]{1,32}){0,2}[ \t]+/[ \t]+"
     r"(?P<password>\S{6,64})"
 )
+# The first asking word of a line is held (an atomic group), so the password word is looked for once after it, not
+# after each (a line of 20,000 "what" took seconds).
 _ASKED_FOR_PASSWORD = re.compile(
-    r"(?i)\b(?:what|what's|whats|send|share|give|tell|need)\b[^\n]*\b(?:password|passwd|pw|passcode|passphrase)\b"
+    r"(?im)^(?>[^\n]*?\b(?:what|what's|whats|send|share|give|tell|need)\b)[^\n]*"
+    r"\b(?:password|passwd|pw|passcode|passphrase)\b"
     r"|\b(?:password|passwd|pw|passcode|passphrase)[ \t]+(?:pls|plz|please)\b"  # `wifi pw pls`
 )
 _PASSWORD_WORDS = frozenset([b"password", b"passwd", b"pw", b"passcode", b"passphrase"])

@@ -72,9 +72,11 @@ _RECIPIENT = re.compile(
 )
 _EMERGENCY_LINE = re.compile(r"(?im)^[^\n]*\bemergency[ \t]+contact\b[^\n]*$")
 _NUMBER_RUN = re.compile(_NUMBER)
+# A question for a phone number, asked of one line: its end is looked at once, before its words (a line of 20,000
+# "phone" took 1.3 s when the question mark was looked for after each).
 _ASKED = re.compile(
-    r"(?i)\b(?:phone|mobile|cell|reach you|call you|call back|callback|best number|contact number|whatsapp|"
-    r"number on the account|number on file)\b[^\n]*\?[ \t]*$"
+    r"(?i)^(?=[^\n]*\?[ \t]*$)[^\n]*?\b(?:phone|mobile|cell|reach you|call you|call back|callback|best number|"
+    r"contact number|whatsapp|number on the account|number on file)\b"
 )
 # What a caller says before the number itself (`Sure, it's 4118463415.`, `it's um 8813.1299`), and after it.
 _LEAD_IN = re.compile(
