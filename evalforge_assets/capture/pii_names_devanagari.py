@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from evalforge_assets.capture.pii_names import _surname_ranks, stop_words
 from evalforge_assets.capture.pii_patterns import Candidate
@@ -89,7 +89,7 @@ def _next_to(text: str, word: re.Match[str], following: re.Match[str]) -> bool:
     return text[word.end() : following.start()] in (" ", "\t")
 
 
-@cache
+@lru_cache(maxsize=65_536)  # words of texts: bounded, unlike @cache
 def _given_name(word: str) -> bool:
     """A given name of the data, romanised, of four letters or more and no Hindi stop word (`कल`, `kal`, is
     "yesterday" before it is anyone's name)."""
@@ -98,7 +98,7 @@ def _given_name(word: str) -> bool:
 
 
 
-@cache
+@lru_cache(maxsize=65_536)  # words of texts: bounded, unlike @cache
 def _surname(word: str) -> bool:
     return word not in stop_words() and any(
         len(key) >= _SHORTEST_KEY and key in _surname_keys() for key in romanised_keys(word))

@@ -16,7 +16,7 @@ here: in lower case nothing tells `вера и надежда` the names from th
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -45,7 +45,7 @@ def in_romanised_script(word: str) -> bool:
     return _CYRILLIC_OR_GREEK.search(word) is not None
 
 
-@cache
+@lru_cache(maxsize=65_536)  # words of texts: bounded, unlike @cache
 def romanised_given_name(word: str) -> bool:
     """A Cyrillic or Greek word that, romanised, is a known given name (`вероника`, `ярослав`, `νίκος`), or that
     Russian's dictionary reads as one (`мефодий`, `фаддей`: `pii_names_russian`)."""
@@ -54,7 +54,7 @@ def romanised_given_name(word: str) -> bool:
     return _known_romanised(word) or russian_given_name(word) is True
 
 
-@cache
+@lru_cache(maxsize=65_536)  # words of texts: bounded, unlike @cache
 def inflected_given_name(word: str) -> bool:
     """A Cyrillic or Greek word that is a known given name romanised, as it is or in the nominative of a case ending
     it may carry after a cue (`γιώργο`, `маше`, `олено`). Only after a cue: alone, `кино` would be `Kina`."""

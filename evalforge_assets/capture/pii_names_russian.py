@@ -33,6 +33,7 @@ NOUNS_NAMED = frozenset((
 _GIVEN = "Name"
 _FAMILY = frozenset(("Surn", "Patr"))
 _LEAST_NAME_SHARE = 0.5
+_LONGEST_WORD = 30
 
 
 @cache
@@ -42,11 +43,16 @@ def _analyzer() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang="ru", units=[pymorphy3.units.DictionaryAnalyzer()])
 
 
-@lru_cache(maxsize=65536)
 def _readings(word: str) -> tuple[tuple[frozenset[str], str, float], ...]:
-    """(grammemes, part of speech, score) of each reading the dictionary holds for `word`, in lower case."""
+    """(grammemes, part of speech, score) of each reading the dictionary holds for `word`, in lower case. No name
+    or verb is longer than `_LONGEST_WORD` letters, and a longer word is not kept in the cache."""
+    return _cached_readings(word.lower()) if len(word) <= _LONGEST_WORD else ()
+
+
+@lru_cache(maxsize=65_536)
+def _cached_readings(word: str) -> tuple[tuple[frozenset[str], str, float], ...]:
     return tuple((frozenset(reading.tag.grammemes), str(reading.tag.POS), reading.score)
-                 for reading in _analyzer().parse(word.lower()) if reading.is_known)
+                 for reading in _analyzer().parse(word) if reading.is_known)
 
 
 def russian_given_name(word: str) -> bool | None:

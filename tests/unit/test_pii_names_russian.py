@@ -68,3 +68,18 @@ def test_the_dictionary_weighs_a_name_against_the_word() -> None:
 def test_words_the_dictionary_does_not_hold_are_not_guessed() -> None:
     assert russian_given_name("зяблофукс") is False
     assert not russian_family_name("зяблофукс")
+
+
+def test_a_word_longer_than_any_name_is_not_looked_up() -> None:
+    assert russian_given_name("пелагея" * 10) is False
+
+
+def test_the_words_looked_up_are_remembered_in_bounded_caches() -> None:
+    # A long-running ingest or API process reads millions of distinct words; an unbounded cache (`functools.cache`)
+    # per word grows with them.
+    from evalforge_assets.capture import pii_names_devanagari, pii_names_romanised, pii_names_russian
+
+    for looked_up in (pii_names_romanised.romanised_given_name, pii_names_romanised.inflected_given_name,
+                      pii_names_devanagari._given_name, pii_names_devanagari._surname,
+                      pii_names_russian._cached_readings):
+        assert looked_up.cache_info().maxsize is not None
