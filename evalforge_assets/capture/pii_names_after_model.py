@@ -5,7 +5,8 @@ the rules before it left. Three rounds, each taking a candidate only where nothi
 1. names beside a relative's word in another script, lower-case names under name keys, possessive citations;
 2. rules whose candidates may be firms or products, so each passes `pii_not_people.names_no_one` first: lone words
    of scripts without capitals, introductions, labels, kin words, speakers, paragraph writers, capitalised
-   Russian given names (`pii_names_russian`), and names given as the answer to a question for one;
+   Russian given names (`pii_names_russian`), names given as the answer to a question for one, and an author
+   block's names with their footnote marks;
 3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
 """
 
@@ -15,7 +16,11 @@ from collections.abc import Callable
 from itertools import chain
 
 from evalforge_assets.capture.pii_names_answered import names_answered
-from evalforge_assets.capture.pii_names_citations import authors_beside_found, possessive_citations
+from evalforge_assets.capture.pii_names_citations import (
+    authors_beside_found,
+    marked_authors,
+    possessive_citations,
+)
 from evalforge_assets.capture.pii_names_copied import copied_names
 from evalforge_assets.capture.pii_names_introduced import find_introduced_names
 from evalforge_assets.capture.pii_names_keys import lower_case_names_under_keys
@@ -40,7 +45,7 @@ def add_names_after_the_model(
     for candidate in chain(lone_words_named(text, taken), find_introduced_names(text, shapes),
                            labelled_names(text, shapes), names_after_kin(text, shapes), names_before_kin(text, shapes),
                            timed_speakers(text), posted_by_speakers(text), paragraph_writers(text),
-                           find_russian_names(text), names_answered(text)):
+                           find_russian_names(text), names_answered(text), marked_authors(text)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]

@@ -25,6 +25,7 @@ from evalforge_assets.capture.pii_names import (
     _WORD,
     COMMON_SURNAME_RANK,
     VERY_COMMON_SURNAME_RANK,
+    _common_given_names,
     _ordinary,
     _surname_ranks,
 )
@@ -193,3 +194,28 @@ def authors_beside_found(text: str, persons: list[Candidate]) -> Iterator[Candid
     for span in named:
         if (span[0] in followed_at or _LIST_GAP.match(text, span[1]).end() in starts) and not taken.overlaps(*span):
             yield "PERSON", *span
+
+
+# After the learned look, an author block's full names, each with its affiliations' footnote mark after it.
+_MARKED_AUTHOR = re.compile(
+    rf"(?<![\w'’.-])(?P<a>{_WORD}(?:[ \t]+{_SURNAME}){{1,2}})(?:\^\d+(?:,\d+)*[*†‡§]*|[*†‡§]+)(?![\w*])"
+)
+_FOOTNOTE_MARK = re.compile(r"\^\d|[†‡§]|[^\s*]\*(?!\*)")
+
+
+def marked_authors(text: str) -> Iterator[Candidate]:
+    """Full names with a footnote mark after each, two or more in a row, as a paper's author block lists them
+    (`Adaeze Obi^1*, Ilse Marten^2 and Tomasz Wilk^1`): no organisation's word, and a word that is no English word
+    or a common given name first (`Open Settings*, Click Save*` stay). Asked after the learned
+    look (`pii_names_after_model`): these are capitalised words the person model is trained on."""
+    if _FOOTNOTE_MARK.search(text) is None:
+        return
+    marked = [match for match in _MARKED_AUTHOR.finditer(text) if _name_shaped(match.group("a"))]
+    for match, in_a_row in zip(marked, _in_a_row(marked, text), strict=True):
+        if in_a_row:
+            yield "PERSON", match.start("a"), match.end("a")
+
+
+def _name_shaped(name: str) -> bool:
+    words = name.split()
+    return _not_an_organisation(name) and (words[0] in _common_given_names() or not all(map(_ordinary, words)))

@@ -54,8 +54,8 @@ _WORD = re.compile(r"(?<![\w@./\\:#-])[^\W\d_]+(?:['’-][^\W\d_]+)*(?![\w@/\\#-
 # "and", as a whole lower-case word.
 # Indonesian's "dan" and spoken "sama", and Turkish's "ile" (with, and) are read here too.
 _AND = frozenset(["and", "&", "та", "й", "και", "dan", "sama", "ile", *OTHER_ANDS])
-# A speaker's label before a line's words: `User: `, `[09:14] Caller: `, `AGENT: `.
-_SPEAKER = re.compile(r"[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*)?[^\W\d_][\w .-]{0,24}:[ \t]+")
+# A speaker's label before a line's words: `User: `, `[09:14] Caller: `, `AGENT: `, `Transcription (auto): `.
+_SPEAKER = re.compile(r"[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*)?[^\W\d_][\w .-]{0,24}(?:\([\w .-]{1,20}\))?:[ \t]+")
 # "With" and "at the home of" in the languages of the other finders: a known given name right after one is a person
 # (`stay with isaac`, `chez isaac`, `da stefano`, `hos ingeborg`, `di rumah reza`), not a tool with its version after it.
 _WITH = frozenset(["with", "chez", "bei", "bij", "hos", "da", "con", "com", "med", "från", "von", "van", "u", "у",

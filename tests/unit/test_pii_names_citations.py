@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from evalforge_assets.capture.pii import redact_text
-from evalforge_assets.capture.pii_names_citations import authors_beside_found, find_cited_names
+from evalforge_assets.capture.pii_names_citations import (
+    authors_beside_found,
+    find_cited_names,
+    marked_authors,
+)
 
 
 def _cited(text: str) -> list[str]:
@@ -133,3 +137,22 @@ def test_initials_before_ordinary_words_beside_a_firm_are_no_reference_row() -> 
     text = "J.P. Morgan and U.S. Army, U.K. Navy"
     assert list(authors_beside_found(text, [])) == []
     assert redact_text(text, {}) == text
+
+
+def test_an_author_blocks_full_names_with_footnote_marks_go() -> None:
+    text = "Robust retrieval for clinical notes\nAdaeze Obi^1*, Ilse Marten^2 and Tomasz Wilk^1\n1University of Ghent"
+    assert [text[start:end] for _, start, end in marked_authors(text)] == ["Adaeze Obi", "Ilse Marten", "Tomasz Wilk"]
+    assert "Ilse Marten" not in redact_text(text, {})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Steps: Open Settings*, Click Save* and Restart Server*",  # ordinary words, not names
+        "**Acme Support**, **Billing Team** and **Ops Desk**",  # Markdown's bold, not a footnote mark
+        "Partners: Acme Labs^1, Borealis Institute^2",  # organisations
+        "Adaeze Obi^1 wrote it.",  # one alone is no author block
+    ],
+)
+def test_marked_words_that_are_no_author_block_stay(text: str) -> None:
+    assert list(marked_authors(text)) == []

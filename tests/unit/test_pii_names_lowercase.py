@@ -65,6 +65,17 @@ def test_lower_case_words_that_are_no_name_stay(text: str) -> None:
     assert _lower_case_names(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Transcription (auto): hey so karin wants the keys", ["karin"]),
+        ("[10:02] Caller (verified): karin wants to stay with us", ["karin"]),
+    ],
+)
+def test_a_speakers_label_with_a_parenthesis_leads_a_lower_case_line(text: str, names: list[str]) -> None:
+    assert _lower_case_names(text) == names
+
+
 def test_a_long_lower_case_line_is_read_in_one_pass() -> None:
     line = ("anna-" * 20_000) + "x " + "and " * 5_000 + "so james and jonathan"
     assert _lower_case_names(line) == ["james", "jonathan"]
