@@ -165,6 +165,8 @@ from tests.corpora import pii_blind, pii_foreign
 # A speaker's label with a parenthesis leads a lower-case line (`Transcription (auto): `): names 12 12.10% -> 11.89%.
 # An author block's full names with footnote marks (`Adaeze Obi^1*, Ilse Marten^2`), after the model: names 12 11.89%
 # -> 11.67%.
+# Who a lower-case message says just wrote or called, in some twenty languages (`inga lassen skrev lige`), after the
+# model: names 12 11.67% -> 11.22%.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
@@ -177,7 +179,7 @@ LEVELS = {
     pii_blind.BLIND9: (0.04, 0.021, 0.017),
     pii_blind.BLIND10: (0.023, 0.01, 0.007),
     pii_blind.BLIND11: (0.113, 0.038, 0.048),
-    pii_blind.BLIND12: (0.117, 0.037, 0.02),
+    pii_blind.BLIND12: (0.113, 0.037, 0.02),
     pii_blind.BLIND13: (0.112, 0.049, 0.032),
     pii_blind.BLIND14: (0.105, 0.07, 0.026),
     pii_blind.BLIND15: (0.105, 0.026, 0.045),
