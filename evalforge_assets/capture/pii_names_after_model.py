@@ -5,8 +5,8 @@ the rules before it left. Three rounds, each taking a candidate only where nothi
 1. names beside a relative's word in another script, lower-case names under name keys, possessive citations;
 2. rules whose candidates may be firms or products, so each passes `pii_not_people.names_no_one` first: lone words
    of scripts without capitals, introductions, labels, kin words, speakers, paragraph writers, capitalised
-   Russian given names (`pii_names_russian`), names given as the answer to a question for one, and an author
-   block's names with their footnote marks, and who a lower-case message says just wrote;
+   Russian given names (`pii_names_russian`), the answer to a question for a name, an author block's names with
+   their footnote marks, and who a lower-case message says just wrote;
 3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
 """
 

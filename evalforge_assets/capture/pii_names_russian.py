@@ -24,8 +24,8 @@ import pymorphy3
 
 from evalforge_assets.capture.pii_patterns import Candidate
 
-# Given names that are everyday nouns of their language (Russian, Ukrainian; Greek): faith, hope, love, glory, rose, lily, novel, lion, peace,
-# iris; hope, peace, love, wisdom, glory, joy.
+# Given names that are everyday nouns of their language (Russian and Ukrainian: faith, hope, love, glory, rose, lily,
+# novel, lion, peace, iris; Greek: hope, peace, love, wisdom, glory, joy).
 NOUNS_NAMED = frozenset((
     "вера", "надежда", "любовь", "слава", "роза", "лилия", "роман", "лев", "мир", "ирис", "віра",
     "надія", "любов", "ελπίδα", "ειρήνη", "αγάπη", "σοφία", "δόξα", "χαρά",
@@ -81,8 +81,7 @@ def russian_verb(word: str) -> bool:
     return bool(readings) and max(readings, key=lambda reading: reading[2])[1] == "VERB"
 
 
-# A capitalised Cyrillic word standing alone (not in an identifier, a path or a word in capitals), with the one
-# after it when both are capitalised: `Феофан`, `Пелагея Кравец`.
+# A capitalised Cyrillic word standing alone: not in an identifier, a path or a word in capitals.
 _CAPITALISED = re.compile(r"(?<![\w@/\\.-])[А-ЯЁ][а-яё]{2,}(?![\w@/\\-])")
 
 
@@ -114,9 +113,8 @@ def find_russian_names(text: str) -> Iterator[Candidate]:
         if (quoted.at(match.start()) or match.group().lower() in NOUNS_NAMED
                 or russian_given_name(match.group()) is not True):
             continue
-        end = match.end()
-        while index + 1 < len(words) and text[end:words[index + 1].start()] == " " and (
-                russian_family_name(words[index + 1].group())):
-            index += 1
-            end = words[index].end()
+        end, following = match.end(), index + 1
+        while following < len(words) and text[end : words[following].start()] == " " and (
+                russian_family_name(words[following].group())):
+            end, following = words[following].end(), following + 1
         yield "PERSON", match.start(), end
