@@ -1,7 +1,14 @@
-"""The person a message says just wrote or called, in a lower-case line of a chat, an SMS export or a voicemail's
-transcript: `inga lassen skrev lige`, `"text": "nasrin duran az önce yazdı"`, `um agnes obi just texted me`.
+"""People a message is from or to: whom a user asks an assistant to write to (`draft a text to ottilie`, `reply to
+Hamsini Rajagopalan`, `schreib eine nachricht an ramon`), and the person a lower-case line of a chat, an SMS export
+or a voicemail's transcript says just wrote or called (`inga lassen skrev lige`, `"text": "nasrin duran az önce
+yazdı"`, `um agnes obi just texted me`).
 
-Said at the start of a message, "just texted me" and its like in some twenty languages have a person before them (or
+**Written to.** After "reply to", "a text to", "a message to", "write to" and their like in fifteen languages, one to
+three words are the name: a single word must be a known given name however it is typed (`reply to everyone`, `a
+message to kafka` stay), two or more may be words of no English (`hamsini rajagopalan`); none is a stop word, and none
+runs on into an identifier (`reply to lil_turtle#3696`).
+
+**Just wrote.**Said at the start of a message, "just texted me" and its like in some twenty languages have a person before them (or
 a group, whose name is rarely typed in lower case). The words before the phrase back to the message's start, a
 speaker's mark (`me`, `<`, `>`, a label's colon, an opening quote) or a filler (`um`, `so`) are the name: one to four
 words, particles allowed between them (`cas van vlaanderen`), none a stop word of any of 58 languages unless a known
@@ -39,6 +46,46 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+(?:['’-][^\W\d_]+)*)[ \t]+$")
 _MESSAGE_START = re.compile(r"(?:^|[\"“'‘:>]|(?<![\w'’-])(?:<|me|um|uh|so|ok|hey|hi|oi|btw|fyi|lol))[ \t]*$")
 _MOST_WORDS = 4
 _WINDOW = 48
+
+
+_WRITTEN_TO = (
+    "reply to", "a text to", "a message to", "an email to", "a note to", "write to", "nachricht an", "e-mail an",
+    "messaggio a", "mensaje a", "mensagem para", "message à", "bericht aan", "wiadomość do", "meddelande till",
+    "besked til", "mesaj at", "сообщение для", "повідомлення для", "tin nhắn cho", "pesan ke", "pesan untuk",
+)
+_TO = re.compile(rf"(?i)(?<![\w'’-])(?:{phrase_alternation(_WRITTEN_TO)})[ \t]+")
+# A word of the name, not the start of an identifier, a handle, a path or an address (`lil_turtle#3696`).
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*(?![\w#@/]|\.\w)")
+_GAP = re.compile(r"[ \t]+")
+_MOST_WRITTEN_TO = 3
+
+
+def names_written_to(text: str) -> Iterator[Candidate]:
+    """PERSON spans of whom a message is to be written to (see the module docstring)."""
+    for cue in _TO.finditer(text):
+        words: list[re.Match[str]] = []
+        position = cue.end()
+        while len(words) < _MOST_WRITTEN_TO and (word := _NAME_WORD.match(text, position)) is not None:
+            if not _may_name(word.group()):
+                break  # `… to hamsini he says`, `write to disk failed`: a stop word or an English word ends it
+            words.append(word)
+            gap = _GAP.match(text, word.end())
+            if gap is None:
+                break
+            position = gap.end()
+        if words and (typed_given_name(words[0].group()) or len(words) >= 2):
+            yield "PERSON", words[0].start(), words[-1].end()
+
+
+def _may_name(word: str) -> bool:
+    """A known given name, or a word of no English, inflected or not (`failed` is `fail`'s)."""
+    if len(word) < 2 or word.lower() in stop_words():
+        return False
+    if typed_given_name(word):
+        return True
+    lowered = word.lower()
+    stems = [lowered[: -len(ending)] for ending in ("ed", "ing", "es", "er") if lowered.endswith(ending)]
+    return not (word.isascii() and (_ordinary(word) or any(_ordinary(stem) or _ordinary(stem + "e") for stem in stems)))
 
 
 def names_messaged(text: str) -> Iterator[Candidate]:

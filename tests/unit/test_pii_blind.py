@@ -167,6 +167,8 @@ from tests.corpora import pii_blind, pii_foreign
 # -> 11.67%.
 # Who a lower-case message says just wrote or called, in some twenty languages (`inga lassen skrev lige`), after the
 # model: names 12 11.67% -> 11.22%.
+# Whom a message is to be written to (`reply to …`, `a text to …`, `nachricht an …`), after the model: names 14 10.43%
+# -> 10.33%, 17 13.37% -> 13.21%, 19 26.08% -> 25.91%, 12 11.22% -> 11.09%, 16 one fewer.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
@@ -179,14 +181,14 @@ LEVELS = {
     pii_blind.BLIND9: (0.04, 0.021, 0.017),
     pii_blind.BLIND10: (0.023, 0.01, 0.007),
     pii_blind.BLIND11: (0.113, 0.038, 0.048),
-    pii_blind.BLIND12: (0.113, 0.037, 0.02),
+    pii_blind.BLIND12: (0.111, 0.037, 0.02),
     pii_blind.BLIND13: (0.112, 0.049, 0.032),
-    pii_blind.BLIND14: (0.105, 0.07, 0.026),
+    pii_blind.BLIND14: (0.104, 0.07, 0.026),
     pii_blind.BLIND15: (0.105, 0.026, 0.045),
     pii_blind.BLIND16: (0.073, 0.122, 0.064),
-    pii_blind.BLIND17: (0.134, 0.073, 0.046),
+    pii_blind.BLIND17: (0.133, 0.073, 0.046),
     pii_blind.BLIND18: (0.14, 0.034, 0.031),
-    pii_blind.BLIND19: (0.261, 0.169, 0.088),
+    pii_blind.BLIND19: (0.26, 0.169, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

@@ -1,11 +1,11 @@
-"""Who a lower-case message says just wrote or called (`pii_names_messaged`)."""
+"""Whom a message is to be written to, and who a lower-case message says just wrote or called (`pii_names_messaged`)."""
 
 from __future__ import annotations
 
 import pytest
 
 from evalforge_assets.capture.pii import redact_text
-from evalforge_assets.capture.pii_names_messaged import names_messaged
+from evalforge_assets.capture.pii_names_messaged import names_messaged, names_written_to
 
 
 def _names(text: str) -> list[str]:
@@ -45,3 +45,31 @@ def test_words_before_the_phrase_that_are_no_name_stay(text: str) -> None:
 def test_a_line_of_many_phrases_is_read_in_one_pass() -> None:
     line = "um agnes obi just texted " * 20_000
     assert len(_names(line)) == 20_000
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("User: schreib eine nachricht an ramon, dass wir freitag nicht kommen", "ramon"),
+        ('{"role": "user", "content": "scrivi un messaggio a luciana per martedì"}', "luciana"),
+        ("help me reply to hamsini rajagopalan he says she drew a map", "hamsini rajagopalan"),
+        ("Reply to Ottilie about the invoice", "Ottilie"),
+    ],
+)
+def test_whom_a_message_is_to_be_written_to_goes(text: str, name: str) -> None:
+    assert [text[start:end] for _, start, end in names_written_to(text)] == [name]
+    assert name not in redact_text(text, {})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "reply to everyone in the thread",
+        "sent a message to kafka topic orders",  # one word that is no given name
+        "write to disk failed: no space left on device",  # English words, `failed` inflected
+        "write to Redis Cluster failed",
+        "The bot's reply to lil_turtle#3696 in #lfg-na",  # a handle, not a name
+    ],
+)
+def test_a_message_to_no_one_named_stays(text: str) -> None:
+    assert list(names_written_to(text)) == []
