@@ -8,12 +8,12 @@ three words are the name: a single word must be a known given name however it is
 message to kafka` stay), two or more may be words of no English (`hamsini rajagopalan`); none is a stop word, and none
 runs on into an identifier (`reply to lil_turtle#3696`).
 
-**Just wrote.**Said at the start of a message, "just texted me" and its like in some twenty languages have a person before them (or
-a group, whose name is rarely typed in lower case). The words before the phrase back to the message's start, a
-speaker's mark (`me`, `<`, `>`, a label's colon, an opening quote) or a filler (`um`, `so`) are the name: one to four
-words, particles allowed between them (`cas van vlaanderen`), none a stop word of any of 58 languages unless a known
-given name (`inga`), and one at least a known given name or no English word (`hey support just emailed` stays).
-Capitalised lines are the other finders' (`pii_names_lowercase.lower_case_lines`).
+**Just wrote.** Said at the start of a message, "just texted me" and its like in some twenty languages have a
+person before them (or a group, whose name is rarely typed in lower case). The words before the phrase back to the
+message's start, a speaker's mark (`me`, `<`, `>`, a label's colon, an opening quote) or a filler (`um`, `so`) are the
+name: one to four words, particles allowed between them (`cas van vlaanderen`), none a stop word of any of 58
+languages unless a known given name (`inga`), and one at least a known given name or no English word (`hey support
+just emailed` stays). Capitalised lines are the other finders' (`pii_names_lowercase.lower_case_lines`).
 """
 
 from __future__ import annotations
