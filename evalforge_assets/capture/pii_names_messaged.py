@@ -3,10 +3,10 @@ Hamsini Rajagopalan`, `schreib eine nachricht an ramon`), and the person a lower
 or a voicemail's transcript says just wrote or called (`inga lassen skrev lige`, `"text": "nasrin duran az önce
 yazdı"`, `um agnes obi just texted me`).
 
-**Written to.** After "reply to", "a text to", "a message to", "write to" and their like in fifteen languages, one to
-three words are the name: a single word must be a known given name however it is typed (`reply to everyone`, `a
-message to kafka` stay), two or more may be words of no English (`hamsini rajagopalan`); none is a stop word, and none
-runs on into an identifier (`reply to lil_turtle#3696`).
+**Written to.** After "reply to", "a text to", "a message to", "write to", "a meeting with", "forward this to" and
+their like in fifteen languages, one to three words are the name: a single word must be a known given name however
+it is typed (`reply to everyone`, `a message to kafka` stay), two or more may be words of no English (`hamsini
+rajagopalan`); none is a stop word, and none runs on into an identifier (`reply to lil_turtle#3696`).
 
 **Just wrote.** Said at the start of a message, "just texted me" and its like in some twenty languages have a
 person before them (or a group, whose name is rarely typed in lower case). The words before the phrase back to the
@@ -52,6 +52,10 @@ _WRITTEN_TO = (
     "reply to", "a text to", "a message to", "an email to", "a note to", "write to", "nachricht an", "e-mail an",
     "messaggio a", "mensaje a", "mensagem para", "message à", "bericht aan", "wiadomość do", "meddelande till",
     "besked til", "mesaj at", "сообщение для", "повідомлення для", "tin nhắn cho", "pesan ke", "pesan untuk",
+    # Whom a meeting or a call is to be with, and whom a mail is to be forwarded to.
+    "a meeting with", "a call with", "lunch with", "dinner with", "coffee with", "catch up with", "forward this to",
+    "forward it to", "réunion avec", "treffen mit", "termin mit", "reunión con", "riunione con", "reunião com",
+    "afspraak met", "spotkanie z", "встречу с", "зустріч з",
 )
 _TO = re.compile(rf"(?i)(?<![\w'’-])(?:{phrase_alternation(_WRITTEN_TO)})[ \t]+")
 # A word of the name, not the start of an identifier, a handle, a path or an address (`lil_turtle#3696`).

@@ -169,6 +169,7 @@ from tests.corpora import pii_blind, pii_foreign
 # model: names 12 11.67% -> 11.22%.
 # Whom a message is to be written to (`reply to …`, `a text to …`, `nachricht an …`), after the model: names 14 10.43%
 # -> 10.33%, 17 13.37% -> 13.21%, 19 26.08% -> 25.91%, 12 11.22% -> 11.09%, 16 one fewer.
+# Whom a meeting or a call is to be with (`a meeting with …`, `termin mit …`), after the model: names 17 13.21% -> 13.07%.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
@@ -186,7 +187,7 @@ LEVELS = {
     pii_blind.BLIND14: (0.104, 0.07, 0.026),
     pii_blind.BLIND15: (0.105, 0.026, 0.045),
     pii_blind.BLIND16: (0.073, 0.122, 0.064),
-    pii_blind.BLIND17: (0.133, 0.073, 0.046),
+    pii_blind.BLIND17: (0.131, 0.073, 0.046),
     pii_blind.BLIND18: (0.14, 0.034, 0.031),
     pii_blind.BLIND19: (0.26, 0.169, 0.088),
 }

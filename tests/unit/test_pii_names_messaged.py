@@ -54,6 +54,8 @@ def test_a_line_of_many_phrases_is_read_in_one_pass() -> None:
         ('{"role": "user", "content": "scrivi un messaggio a luciana per martedì"}', "luciana"),
         ("help me reply to hamsini rajagopalan he says she drew a map", "hamsini rajagopalan"),
         ("Reply to Ottilie about the invoice", "Ottilie"),
+        ("can you set up a meeting with theodora vasquez-oyelaran next week", "theodora vasquez-oyelaran"),
+        ("Bitte einen Termin mit Ludovica am Freitag eintragen", "Ludovica"),
     ],
 )
 def test_whom_a_message_is_to_be_written_to_goes(text: str, name: str) -> None:
@@ -69,6 +71,8 @@ def test_whom_a_message_is_to_be_written_to_goes(text: str, name: str) -> None:
         "write to disk failed: no space left on device",  # English words, `failed` inflected
         "write to Redis Cluster failed",
         "The bot's reply to lil_turtle#3696 in #lfg-na",  # a handle, not a name
+        "schedule a meeting with the platform team",
+        "lunch with grpc clients is flaky",
     ],
 )
 def test_a_message_to_no_one_named_stays(text: str) -> None:
