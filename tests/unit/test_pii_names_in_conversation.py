@@ -79,9 +79,9 @@ def test_a_name_with_an_ordinary_word_in_it_is_not_echoed() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (  # a WhatsApp export: every turn dated, no role among the speakers
+        (  # a WhatsApp export: every turn dated, no role among the speakers (and who just wrote, `pii_names_messaged`)
             "[07/04/2025, 15:56] Durmuşali: naide zorlu az önce yazdı\n[07/04/2025, 15:58] Zeynep: tamam",
-            "[07/04/2025, 15:56] <PERSON>: naide zorlu az önce yazdı\n[07/04/2025, 15:58] <PERSON>: tamam",
+            "[07/04/2025, 15:56] <PERSON>: <PERSON> az önce yazdı\n[07/04/2025, 15:58] <PERSON>: tamam",
         ),
         (  # the Android form, and speakers in a script with vowel signs
             "15/02/2025, 09:45 - पुरुषोत्तम कलिता: हम लेट होंगे\n15/02/2025, 09:46 - दीपाली: ठीक है",
