@@ -46,7 +46,7 @@ def add_names_after_the_model(
     for candidate in chain(lone_words_named(text, taken), find_introduced_names(text, shapes),
                            labelled_names(text, shapes), names_after_kin(text, shapes), names_before_kin(text, shapes),
                            timed_speakers(text), posted_by_speakers(text), paragraph_writers(text),
-                           find_russian_names(text), names_answered(text), marked_authors(text),
+                           find_russian_names(text), names_answered(text, shapes), marked_authors(text),
                            names_messaged(text), names_written_to(text)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)

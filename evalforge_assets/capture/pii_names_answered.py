@@ -19,6 +19,7 @@ from evalforge_assets.capture.pii_answers import answers
 from evalforge_assets.capture.pii_names import _ordinary, stop_words
 from evalforge_assets.capture.pii_names_romanised import typed_given_name
 from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_shapes import Shapes
 
 _WHOSE_NAME = (
     r"(?:(?:first|last|full|given|family|middle|your|the|his|her|their)[ \t]+name|surname|forename"
@@ -32,8 +33,9 @@ _ASKED_FOR_NAME = re.compile(
     rf"(?i)^(?:[^\n:]{{0,40}}:[ \t]*)?(?:(?=[^\n]*\?[ \t]*$)[^\n]*?\b{_WHOSE_NAME}\b"
     rf"|{_QUESTION_START}\b(?=[^\n?]*$)[^\n]*?\b{_WHOSE_NAME}\b)"
 )
-# A cheap search first: most texts ask for no name.
-_GATE = re.compile(r"(?i)name|am i|nombre|nome|nom|naam|зовут|имя|фамилия|adınız")
+# A text none of whose ASCII words is one of these asks for no name (`Shapes.may_hold_words`); most ask for none.
+_QUESTION_WORDS = frozenset([b"name", b"namen", b"surname", b"forename", b"who", b"nombre", b"nome", b"nom", b"naam",
+                             b"nama"])
 _LEAD_IN = re.compile(
     r"(?i)(?:(?:sure|yes|yeah|yep|ok|okay|right|uh|um|er|so|oh)\b[ \t,.!]*)*"
     r"(?:(?:it'?s|it is|its|that'?s|that is|i'?m|my name is|name'?s)\b[ \t,]*)?(?:(?:uh|um|er)\b[ \t,]*)*"
@@ -43,9 +45,9 @@ _GAP = re.compile(r"[ \t]+")
 _MOST_WORDS = 3
 
 
-def names_answered(text: str) -> Iterator[Candidate]:
+def names_answered(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """PERSON spans of the names given on the line after a question for a name (see the module docstring)."""
-    if _GATE.search(text) is None:
+    if not shapes.may_hold_words(_QUESTION_WORDS):
         return
     for start, end in answers(text, _ASKED_FOR_NAME):
         lead_in = _LEAD_IN.match(text, start, end)
