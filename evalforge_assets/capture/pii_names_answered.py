@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_answers import answers
+from evalforge_assets.capture.pii_answers import ENDS_AS_A_QUESTION, answers, lead_in
 from evalforge_assets.capture.pii_names import _ordinary, stop_words
 from evalforge_assets.capture.pii_names_romanised import typed_given_name
 from evalforge_assets.capture.pii_patterns import Candidate
@@ -27,19 +27,16 @@ _WHOSE_NAME = (
     r"|ihr(?:en)? name[n]?|il suo nome|как вас зовут|ваше имя|ваша фамилия|adınız|nama anda)"
 )
 _QUESTION_START = r"(?:and|what|what's|whats|can|could|may|please|who|and your|y|e|et|und|en|и)"
-# Each line's end is looked at once, before the words are (a line of 10,000 "your name" took 2.7 s when the question
-# mark was looked for after each).
+# A line asks when it ends with a question mark, or starts as a question and has none; either end is looked at once,
+# before the words.
 _ASKED_FOR_NAME = re.compile(
-    rf"(?i)^(?:[^\n:]{{0,40}}:[ \t]*)?(?:(?=[^\n]*\?[ \t]*$)[^\n]*?\b{_WHOSE_NAME}\b"
+    rf"(?i)^(?:[^\n:]{{0,40}}:[ \t]*)?(?:{ENDS_AS_A_QUESTION}[^\n]*?\b{_WHOSE_NAME}\b"
     rf"|{_QUESTION_START}\b(?=[^\n?]*$)[^\n]*?\b{_WHOSE_NAME}\b)"
 )
 # A text none of whose ASCII words is one of these asks for no name (`Shapes.may_hold_words`); most ask for none.
 _QUESTION_WORDS = frozenset([b"name", b"namen", b"surname", b"forename", b"who", b"nombre", b"nome", b"nom", b"naam",
                              b"nama"])
-_LEAD_IN = re.compile(
-    r"(?i)(?:(?:sure|yes|yeah|yep|ok|okay|right|uh|um|er|so|oh)\b[ \t,.!]*)*"
-    r"(?:(?:it'?s|it is|its|that'?s|that is|i'?m|my name is|name'?s)\b[ \t,]*)?(?:(?:uh|um|er)\b[ \t,]*)*"
-)
+_LEAD_IN = lead_in(more_yes=("oh",), more_saying=("i'?m", "my name is", "name'?s"))
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _GAP = re.compile(r"[ \t]+")
 _MOST_WORDS = 3

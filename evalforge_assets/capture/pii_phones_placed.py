@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_answers import answers
+from evalforge_assets.capture.pii_answers import ENDS_AS_A_QUESTION, answers, lead_in
 from evalforge_assets.capture.pii_called import phone_value
 from evalforge_assets.capture.pii_names_cue_words import SIGN_OFFS, THANKS
 from evalforge_assets.capture.pii_patterns import _EMAIL, Candidate, phrase_alternation
@@ -72,17 +72,12 @@ _RECIPIENT = re.compile(
 )
 _EMERGENCY_LINE = re.compile(r"(?im)^[^\n]*\bemergency[ \t]+contact\b[^\n]*$")
 _NUMBER_RUN = re.compile(_NUMBER)
-# A question for a phone number, asked of one line: its end is looked at once, before its words (a line of 20,000
-# "phone" took 1.3 s when the question mark was looked for after each).
 _ASKED = re.compile(
-    r"(?i)^(?=[^\n]*\?[ \t]*$)[^\n]*?\b(?:phone|mobile|cell|reach you|call you|call back|callback|best number|"
+    rf"(?i)^{ENDS_AS_A_QUESTION}[^\n]*?\b(?:phone|mobile|cell|reach you|call you|call back|callback|best number|"
     r"contact number|whatsapp|number on the account|number on file)\b"
 )
 # What a caller says before the number itself (`Sure, it's 4118463415.`, `it's um 8813.1299`), and after it.
-_LEAD_IN = re.compile(
-    r"(?i)(?:(?:sure|yes|yeah|yep|ok|okay|right|uh|um|er|so)\b[ \t,.!]*)*"
-    r"(?:(?:it'?s|it is|its|that'?s|that is)\b[ \t,]*)?(?:(?:uh|um|er)\b[ \t,]*)*"
-)
+_LEAD_IN = lead_in()
 _TRAILER = re.compile(r"[ \t]*[.!]?[ \t]*")
 _GATE_WORDS = frozenset([b"number", b"emergency", b"nummeret", b"nummer", b"numero", b"numer", b"numeroni", b"cislo",
                          b"contato", b"contacto", b"contatto", b"kontakt", b"contact"])
