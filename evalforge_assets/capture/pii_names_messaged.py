@@ -136,7 +136,7 @@ def _may_be_a_name_word(word: str) -> bool:
 
 def _a_names_word(word: str) -> bool:
     """A word only a name would hold: a known given name, or no English word (`obi` and `cas` are, beside one)."""
-    return typed_given_name(word) or _given_name_no_word(word) or not (word.isascii() and _ordinary(word))
+    return typed_given_name(word) or not (word.isascii() and _ordinary(word))
 
 
 def _given_name_no_word(word: str) -> bool:
