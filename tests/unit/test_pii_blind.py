@@ -170,26 +170,30 @@ from tests.corpora import pii_blind, pii_foreign
 # Whom a message is to be written to (`reply to …`, `a text to …`, `nachricht an …`), after the model: names 14 10.43%
 # -> 10.33%, 17 13.37% -> 13.21%, 19 26.08% -> 25.91%, 12 11.22% -> 11.09%, 16 one fewer.
 # Whom a meeting or a call is to be with (`a meeting with …`, `termin mit …`), after the model: names 17 13.21% -> 13.07%.
+# GeoNames' cities of two words or more (and a large city's other names) are places, not people, after the model:
+# negatives 14 2.56% -> 2.39%, 19 8.73% -> 8.58%, 11 4.74% -> 4.64%, 3, 12, 15, 17, 18 two to four fewer; names 14
+# 10.33% -> 10.38% (two). Streets 6 one more: a Russian street line ending in a city, counted as hidden before because
+# its city was taken for a name; 11 one more and 18 two (blind, likely the same).
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.013, 0.032, 0.016),
     pii_blind.BLIND3: (0.033, 0.016, 0.011),
     pii_blind.BLIND4: (0.039, 0.013, 0.017),
     pii_blind.BLIND5: (0.049, 0.05, 0.012),
-    pii_blind.BLIND6: (0.037, 0.031, 0.02),
+    pii_blind.BLIND6: (0.037, 0.032, 0.02),
     pii_blind.BLIND7: (0.017, 0.024, 0.006),
     pii_blind.BLIND8: (0.035, 0.016, 0.015),
     pii_blind.BLIND9: (0.04, 0.021, 0.017),
     pii_blind.BLIND10: (0.023, 0.01, 0.007),
-    pii_blind.BLIND11: (0.113, 0.038, 0.048),
+    pii_blind.BLIND11: (0.113, 0.04, 0.047),
     pii_blind.BLIND12: (0.111, 0.037, 0.02),
     pii_blind.BLIND13: (0.112, 0.049, 0.032),
-    pii_blind.BLIND14: (0.104, 0.07, 0.026),
-    pii_blind.BLIND15: (0.105, 0.026, 0.045),
+    pii_blind.BLIND14: (0.104, 0.07, 0.024),
+    pii_blind.BLIND15: (0.105, 0.026, 0.044),
     pii_blind.BLIND16: (0.073, 0.122, 0.064),
-    pii_blind.BLIND17: (0.131, 0.073, 0.046),
-    pii_blind.BLIND18: (0.14, 0.034, 0.031),
-    pii_blind.BLIND19: (0.26, 0.169, 0.088),
+    pii_blind.BLIND17: (0.131, 0.073, 0.045),
+    pii_blind.BLIND18: (0.14, 0.035, 0.031),
+    pii_blind.BLIND19: (0.26, 0.169, 0.086),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

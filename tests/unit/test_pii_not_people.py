@@ -7,7 +7,7 @@ import pytest
 
 from evalforge_assets.capture.pii import redact_text
 from evalforge_assets.capture.pii_not_people import names_no_one
-from evalforge_assets.capture.pii_places import place_names
+from evalforge_assets.capture.pii_places import city_names, place_names
 
 
 def _names_no_one(text: str, name: str) -> bool:
@@ -49,6 +49,19 @@ def test_the_gazetteer_holds_places_of_two_words_or_more_and_leaves_out_those_na
     assert {"São Paulo", "Milton Keynes", "Kuala Lumpur", "Rio de Janeiro"} <= places
     assert not {"Maria Stein", "Glen Davis", "Jim Thorpe"} & places
     assert all(" " in place for place in places)
+
+
+def test_the_gazetteer_knows_geonames_cities_and_a_large_citys_other_names() -> None:
+    places = place_names() | city_names()
+    assert {"Puerto Montt", "Vung Tau", "Nova Iguaçu", "Nova Iguassu", "Cd. Obregón"} <= places
+    # GeoNames' towns named after a person, and a city's romanised syllables that are a given name and a surname too
+    assert not {"Juan Aldama", "Domingos Martins", "Hai Phong"} & places
+
+
+def test_a_city_in_running_text_is_kept_and_the_person_beside_it_hidden() -> None:
+    text = "Olga Brandt met us in Nova Iguaçu, then drove to Ciudad Obregón."
+    assert redact_text(text, {}) == "<PERSON> met us in Nova Iguaçu, then drove to Ciudad Obregón."
+    assert redact_text("Customer Juan Aldama called.", {}) == "Customer <PERSON> called."
 
 
 def test_the_redactor_keeps_the_place_and_the_model_and_hides_the_person() -> None:
