@@ -28,6 +28,7 @@ from evalforge_assets.capture.pii_names_speakers import find_speakers
 from evalforge_assets.capture.pii_names_spelled import find_spelled_names
 from evalforge_assets.capture.pii_names_spoken import find_spoken_names
 from evalforge_assets.capture.pii_names_tasks import find_task_owners
+from evalforge_assets.capture.pii_names_thai import find_thai_names
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes
 
@@ -45,6 +46,7 @@ def name_candidates(text: str, shapes: Shapes) -> list[Candidate]:
     if not shapes.ascii:
         found += find_native_keyed_names(text)
         found += find_chinese_names(text)
+        found += find_thai_names(text)  # gated inside: a search for a Thai letter
         if _DEVANAGARI.search(text):
             found += find_devanagari_names(text)
     found += find_signed_names(text)
