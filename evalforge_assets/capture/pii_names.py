@@ -90,6 +90,7 @@ _CASE_GAP = re.compile(rb"Aa+ +(?:a+ +)*A")
 _WIDE_GAP = re.compile(rf"{_L}[ \t]+{_U}")
 _LAST_WORD = re.compile(r"(?:^|[^\w])([a-z]+)[ \t]+$")
 _FIRST_WORD = re.compile(r"[ \t]*[,:;]?[ \t]+([a-z]+)\b")
+_WORD_WINDOW = 80
 
 
 @cache
@@ -224,7 +225,9 @@ def _name_evidence(words: list[str]) -> bool:
 
 def _beside_english_word(text: str, start: int, end: int) -> bool:
     """Whether the word just before or just after text[start:end] is an ordinary lower-case English word."""
-    before = _LAST_WORD.search(text, 0, start)
+    # The search looks back a bounded window: from the text's start, a text of thousands of capitalised runs took
+    # time quadratic in its length. A dictionary word is far shorter than the window.
+    before = _LAST_WORD.search(text, max(0, start - _WORD_WINDOW), start)
     after = _FIRST_WORD.match(text, end)
     common, _ = _webster()
     return any(found is not None and found.group(1) in common for found in (before, after))

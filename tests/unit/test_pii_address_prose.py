@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from evalforge_assets.capture.pii import redact_text
+from evalforge_assets.capture.pii import find_pii, redact_text
 
 
 @pytest.mark.parametrize(
@@ -66,6 +66,11 @@ def test_sentences_that_name_no_street_stay(text: str) -> None:
         ("Livrare la Str. Mihai Eminescu nr. 12, bl. 3", "Str. Mihai Eminescu nr. 12"),
         ("Szállítási cím: Kossuth Lajos utca 5., kapucsengő 12", "Kossuth Lajos utca 5."),
         ("Doručte na nám. Míru 5, prosím", "nám. Míru 5"),
+        # Baltic: Lithuanian abbreviations in lower case, Latvian and Estonian type words after the name
+        ("Mano adresas Vytauto g. 7, Utena", "Vytauto g. 7"),
+        ("siuntinį palikite Ukmergės pr. 41-3, ačiū", "Ukmergės pr. 41-3"),
+        ("Piegādes adrese Dzirnavu iela 18, Rīga", "Dzirnavu iela 18"),
+        ("Saatke pakk Tallinna mnt 22, Narva", "Tallinna mnt 22"),
     ],
 )
 def test_central_european_street_lines_are_redacted(text: str, street: str) -> None:
@@ -77,6 +82,17 @@ def test_central_european_street_lines_are_redacted(text: str, street: str) -> N
 def test_central_european_type_words_alone_are_no_address() -> None:
     text = "The utca field and the ul element: ul 5 items. See pl. 3 of the report, and Str. 5 of the spec."
     assert redact_text(text, {}) == text
+
+
+def test_baltic_abbreviations_in_capitals_are_initials_and_sections() -> None:
+    text = "See Appendix G. 5 and Table Pr. 2 for the figures."
+    assert redact_text(text, {}) == text
+
+
+def test_a_street_line_starts_at_a_capital_not_at_a_lower_case_letter_of_latin_extended_a() -> None:
+    # `į` (to) lies between capitals in Unicode's Latin Extended-A, where upper and lower case alternate
+    found = [m.value for m in find_pii("Pristatyti į Jaunystės al. 2, Marijampolė") if m.entity == "STREET_ADDRESS"]
+    assert found == ["Jaunystės al. 2"]
 
 
 @pytest.mark.parametrize(

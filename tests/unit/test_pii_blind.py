@@ -177,6 +177,8 @@ from tests.corpora import pii_blind, pii_foreign
 # Thai given names by the Thai Names Corpus (pythainlp), with the family name after them: names 19 25.91% -> 24.97%,
 # 11 11.26% -> 10.58%, 18 14.00% -> 13.53%, 8 3.43% -> 2.97%, 16 7.28% -> 7.03%, 4 3.83% -> 3.54%, 2, 5, 6, 9, 10,
 # 12-14, 17 one to seven fewer; negatives 19 8.58% -> 8.77% (nine: a brand or a place in Thai letters after a name).
+# Baltic street lines (`Vytauto g. 7`, `Dzirnavu iela 18`, `Tallinna mnt 22`) and a street name's capital no longer
+# a lower-case letter of Latin Extended-A: streets 19 16.85% -> 15.76%, 16 12.19% -> 11.39%, 17 7.22% -> 6.78%.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.032, 0.016),
@@ -193,10 +195,10 @@ LEVELS = {
     pii_blind.BLIND13: (0.111, 0.049, 0.032),
     pii_blind.BLIND14: (0.103, 0.07, 0.024),
     pii_blind.BLIND15: (0.105, 0.026, 0.044),
-    pii_blind.BLIND16: (0.071, 0.122, 0.064),
-    pii_blind.BLIND17: (0.13, 0.073, 0.045),
+    pii_blind.BLIND16: (0.071, 0.114, 0.064),
+    pii_blind.BLIND17: (0.13, 0.068, 0.045),
     pii_blind.BLIND18: (0.136, 0.035, 0.031),
-    pii_blind.BLIND19: (0.25, 0.169, 0.088),
+    pii_blind.BLIND19: (0.25, 0.158, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
