@@ -26,6 +26,7 @@ from typing import Any
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
 from evalforge_assets.capture.not_personal import a_mask, a_websites_address
+from evalforge_assets.capture.pii_address_prose import find_streets_after_to_the_address
 from evalforge_assets.capture.pii_decode import encoded_letters_view, prepare
 from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_key_names import _normalized
@@ -117,6 +118,8 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
         return []
     shapes = Shapes.of(text)
     candidates = _candidates(text, shapes) + library_candidates(text, shapes)
+    if learned:  # not among the rules the person model is trained on (`find_streets_after_to_the_address`)
+        candidates += find_streets_after_to_the_address(text, shapes)
     if (view := unspaced_view(text)) is not None:  # a number against Chinese, Japanese, Korean or Thai letters
         view_shapes = Shapes.of(view)
         candidates += [candidate for candidate in _candidates(view, view_shapes) + library_candidates(view, view_shapes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from evalforge_assets.capture.pii import find_pii, redact_text
+from evalforge_assets.capture.pii import find_pii, redact_text, rule_findings
 
 
 @pytest.mark.parametrize(
@@ -31,6 +31,9 @@ from evalforge_assets.capture.pii import find_pii, redact_text
         ("Your parcel left the hub and will be delivered to Kvetná 18 tomorrow before noon.",
          "Your parcel left the hub and will be delivered to <STREET_ADDRESS> tomorrow before noon."),
         ("kripya mera पता बदलकर 12/4 गांधी मार्ग कर दें", "kripya mera पता बदलकर <STREET_ADDRESS> कर दें"),
+        # "to" before the address word, the value right after it
+        ("Balík pošleme na adresu Lipová 14, Trnava.", "Balík pošleme na adresu <STREET_ADDRESS>."),
+        ("Paczkę wyślemy na adres Klonowa 7 jutro rano.", "Paczkę wyślemy na adres <STREET_ADDRESS> jutro rano."),
     ],
 )
 def test_streets_a_sentence_names_are_redacted(text: str, expected: str) -> None:
@@ -51,6 +54,8 @@ def test_streets_a_sentence_names_are_redacted(text: str, expected: str) -> None
         "moved to the warehouse 3 yesterday",
         "New: 3 errors\nOld: 5 errors",  # old and new lines with no address word in the text
         "Address book sync: see /api/v2/address/12 for details",
+        "We need to address 5 issues before the release",  # a verb after "to"
+        "Switch to the address bar 3 times and reload",
     ],
 )
 def test_sentences_that_name_no_street_stay(text: str) -> None:
@@ -82,6 +87,13 @@ def test_central_european_street_lines_are_redacted(text: str, street: str) -> N
 def test_central_european_type_words_alone_are_no_address() -> None:
     text = "The utca field and the ul element: ul 5 items. See pl. 3 of the report, and Str. 5 of the spec."
     assert redact_text(text, {}) == text
+
+
+def test_a_street_after_to_the_address_is_found_with_the_learned_look_only() -> None:
+    # among the rules the person model is trained on, these streets moved its training words
+    text = "Paczkę wyślemy na adres Klonowa 7 jutro rano."
+    assert [m.value for m in find_pii(text)] == ["Klonowa 7"]
+    assert rule_findings(text) == []
 
 
 def test_baltic_abbreviations_in_capitals_are_initials_and_sections() -> None:
