@@ -3,11 +3,13 @@ administrative markers every address of the language carries (text is NFKC-norma
 full-width digits are ASCII):
 
 * Japanese: prefecture (都道府県), municipality (市区町村郡), then block numbers: `東京都千代田区丸の内1丁目9-1`,
-  `横浜市栄区下吉羽38丁目11番5号`, with a building and room after a space (`秋葉原ハイツ577`);
+  `横浜市栄区下吉羽38丁目11番5号`, with a building and room after a space (`秋葉原ハイツ577`); or a district's chome
+  and block alone (`高輪8丁目8番1号`);
 * Chinese: province or city (省, 自治区, 市, 县), a road (路, 街, 道, 巷, 弄, 段) and a numbered door or block
   (号, 號, 座, 栋, 楼, 室): `北京市朝阳区建国路88号`, `臺北市大安區仁愛路四段300號`;
 * Korean: province or city (도, 시), district (시, 군, 구), road or quarter (로, 길, 가, 동, 리) and its number:
-  `서울특별시 강남구 테헤란로 152`, `경기도 홍성군 양재천2가 920-86 (영수장동)`;
+  `서울특별시 강남구 테헤란로 152`, `경기도 홍성군 양재천2가 920-86 (영수장동)`; or a road and its building number
+  alone, with its floor or unit (`개포길 95 6층`);
 * Cyrillic (Russian, Ukrainian, Bulgarian, ...): a street abbreviation (ул., пр-т, бул., пер., вул., ...), its
   name and house number, with the settlement before it and the flat and postcode after it:
   `г. Москва, ул. Тверская, д. 7, кв. 5`, `вул. Хрещатик, 22, 01001`; typed in lower case, with the house's word
@@ -34,6 +36,10 @@ _JAPANESE = re.compile(
     # ... without it, the chome or banchi marker says the numbers are a block's.
     rf"|[{_JA}]{{1,12}}[市区町村郡][{_JA}]{{0,16}}?\d{{1,4}}(?:丁目|番地)(?:\d{{1,4}}(?:番地?|号|-))*\d{{0,4}}号?"
     rf"{_JA_BUILDING}"
+    # ... and with neither, a district's name and its chome with the block after it (高輪8丁目8番1号), or a town's
+    # three numbers (脚折町5-15-23), as a street line under its key or in an English sentence writes them.
+    rf"|[{_HAN}][{_HAN}ヶの]{{0,7}}\d{{1,2}}丁目\d{{1,4}}(?:番地?|-)\d{{1,4}}号?{_JA_BUILDING}"
+    rf"|[{_HAN}]{{1,6}}町\d{{1,4}}-\d{{1,4}}-\d{{1,4}}(?!\d){_JA_BUILDING}"
 )
 _CN_DOOR = r"(?:号|號|座|栋|棟|楼|樓|室|弄|巷|段)"
 _CHINESE = re.compile(
@@ -106,9 +112,20 @@ _VIETNAMESE = re.compile(
 )
 _VI_MARKERS = re.compile(r"Phường|phường|Quận|quận|Xã|xã|Huyện|huyện|Thị trấn|thị trấn|Tỉnh|tỉnh|Thành phố|thành phố")
 # Necessary conditions, one search each: a marker character of the pattern's language.
-_JA_MARKERS = re.compile(r"[都道府県市区町村郡]")
+_JA_MARKERS = re.compile(r"[都道府県市区町村郡]|丁目")
 _CN_MARKERS = re.compile(r"[路街道巷弄段]")
 _KO_MARKERS = re.compile(rf"[{_HANGUL}](?:도|시)[ \t]")
+# A road and its building number alone, as a street line under its key or in a sentence writes it (`개포길 95 6층`,
+# `서초대로 254`, `테헤란로7길 22`): the number may not start with 0, run into a word or go on as a phone number
+# (`전화로 1588 1234`) or be a count (`버스로 30분`, `오늘로 2 주째`: a noun with the particle 로 before it). A floor or
+# a unit may have a particle after it (`2층으로`).
+_KO_COUNTS = "주|개월|년|일|시간|분|초|명|개|번|원|살|시|달|회|배|대|장|권|잔|층|호"
+_KOREAN_ROAD = re.compile(
+    rf"(?<![{_HANGUL}0-9])[{_HANGUL}][{_HANGUL}0-9]{{1,12}}?(?:대로|로|길)(?:[ \t]?\d{{1,3}}번?길)?[ \t]?(?!0)\d{{1,4}}"
+    rf"(?:-\d{{1,4}})?(?:[ \t](?:지하[ \t]?)?\d{{1,3}}층|[ \t]?\d{{1,4}}호)*"
+    rf"(?:(?<=[층호])|(?![\w]|[ \t]+(?:\d|{_KO_COUNTS})))"
+)
+_KO_ROAD_MARKERS = re.compile(rf"[{_HANGUL}](?:로|길)[ \t]?\d")
 _CYR_MARKERS = re.compile(rf"(?<![\w.])(?:{_CYR_STREET})\.?[ \t]")
 
 
@@ -117,6 +134,7 @@ _GATED = (
     (_JA_MARKERS, _JAPANESE),
     (_CN_MARKERS, _CHINESE),
     (_KO_MARKERS, _KOREAN),
+    (_KO_ROAD_MARKERS, _KOREAN_ROAD),
     (_CYR_MARKERS, _CYRILLIC),
     (_CYR_MARKERS, _CYRILLIC_LOWER),
     (_GREEK_MARKERS, _GREEK),

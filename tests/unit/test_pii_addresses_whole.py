@@ -130,3 +130,32 @@ def test_a_long_line_of_order_ids_and_streets_is_read_in_one_pass() -> None:
     text = "Bestellung PO-2024-33548 an Forsterstrasse 334, 4970 Gland. " * 1_000
     redacted = redact_text(text, {})
     assert redacted.count("<STREET_ADDRESS>") == 1_000
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        # a Korean road and its building number alone, with the floor and unit, before a particle
+        ("Thought: check the shipment to 반포대로 58 before noon.", "반포대로 58"),
+        ('{"line1": "백제고분로 41 5층", "city": "서울특별시"}', "백제고분로 41 5층"),
+        ("배송지는 올림픽로35길 12 3층 302호에 놓아 주세요", "올림픽로35길 12 3층 302호"),
+        # a Japanese district's chome and block, and a town's three numbers, without the prefecture
+        ('{"street_line": "白金3丁目12番4号 メゾン白金201号室"}', "白金3丁目12番4号 メゾン白金201号室"),
+        ("配送先: 桜丘町4-12-7", "桜丘町4-12-7"),
+    ],
+)
+def test_a_road_or_a_chome_alone_is_a_street_line(text: str, street: str) -> None:
+    assert [m.value for m in find_pii(text) if m.entity == "STREET_ADDRESS"] == [street]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "버스로 30분 걸려요",  # "by bus, 30 minutes": the particle 로 and a count
+        "카드로 3개월 할부 가능해요",
+        "오늘로 2 주째 기다리는 중",
+        "第3丁目の話をしよう",  # no block after the chome
+    ],
+)
+def test_a_particle_before_a_count_is_no_road(text: str) -> None:
+    assert not [m for m in find_pii(text) if m.entity == "STREET_ADDRESS"]
