@@ -139,6 +139,8 @@ def test_a_long_line_of_order_ids_and_streets_is_read_in_one_pass() -> None:
         ("Thought: check the shipment to 반포대로 58 before noon.", "반포대로 58"),
         ('{"line1": "백제고분로 41 5층", "city": "서울특별시"}', "백제고분로 41 5층"),
         ("배송지는 올림픽로35길 12 3층 302호에 놓아 주세요", "올림픽로35길 12 3층 302호"),
+        ("저희 집은 반포대로 58이에요", "반포대로 58"),  # a particle after the number
+        ("택배는 청담동 118-7 2층으로 보내 주세요", "청담동 118-7 2층"),  # a lot number after its quarter
         # a Japanese district's chome and block, and a town's three numbers, without the prefecture
         ('{"street_line": "白金3丁目12番4号 メゾン白金201号室"}', "白金3丁目12番4号 メゾン白金201号室"),
         ("配送先: 桜丘町4-12-7", "桜丘町4-12-7"),
@@ -154,6 +156,8 @@ def test_a_road_or_a_chome_alone_is_a_street_line(text: str, street: str) -> Non
         "버스로 30분 걸려요",  # "by bus, 30 minutes": the particle 로 and a count
         "카드로 3개월 할부 가능해요",
         "오늘로 2 주째 기다리는 중",
+        "운동 3-4회 하세요",  # a word ending in 동 with a range after it
+        "활동 1-2 단계 완료",
         "第3丁目の話をしよう",  # no block after the chome
     ],
 )

@@ -184,6 +184,8 @@ from tests.corpora import pii_blind, pii_foreign
 # A Korean road and its building number alone (`반포대로 58`), a Japanese chome and block without the prefecture
 # (`白金3丁目12番4号`) or a town's three numbers: streets 16 11.39% -> 8.79%, 19 14.05% -> 12.62%, 11 3.93% -> 2.95%,
 # 13 4.87% -> 3.73%, 18 3.50% -> 2.91%, 9 2.10% -> 1.83%, 14 one fewer; negatives 16 one more.
+# A particle after a Korean road's number (`반포대로 58이에요`) and a lot number after its quarter (`청담동 118-7`): streets
+# 19 12.62% -> 12.45%.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.032, 0.016),
@@ -203,7 +205,7 @@ LEVELS = {
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
     pii_blind.BLIND17: (0.13, 0.068, 0.045),
     pii_blind.BLIND18: (0.136, 0.03, 0.031),
-    pii_blind.BLIND19: (0.25, 0.127, 0.088),
+    pii_blind.BLIND19: (0.25, 0.125, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
