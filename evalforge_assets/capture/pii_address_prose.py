@@ -195,31 +195,33 @@ _DELIVERY_LAST_WORDS = _delivery_last_words()
 _DELIVERY_FIRST_WORDS = frozenset(_DELIVERY_LAST_WORDS)
 
 
-def _cue_kinds(shapes: Shapes) -> tuple[bool, bool]:
-    """Whether a text with a digit may hold a delivery cue and an address word (the ASCII tests above; other text:
-    yes)."""
+def _may_hold_delivery(shapes: Shapes) -> bool:
+    """Whether a text may hold a delivery cue (the ASCII test above; other text: yes)."""
     if not shapes.ascii:
-        return True, True
+        return True
     words = shapes.words
-    delivery = any(not _DELIVERY_LAST_WORDS[first].isdisjoint(words) for first in words & _DELIVERY_FIRST_WORDS)
-    return delivery, _ADDRESS_GATE.search(shapes.letters) is not None
+    return any(not _DELIVERY_LAST_WORDS[first].isdisjoint(words) for first in words & _DELIVERY_FIRST_WORDS)
+
+
+def _street_address_words(text: str, shapes: Shapes) -> list[re.Match[str]]:
+    """The address words of `text` that name a street address (the ASCII gate above first)."""
+    if shapes.ascii and _ADDRESS_GATE.search(shapes.letters) is None:
+        return []
+    return [word for word in _ADDRESS_WORD.finditer(text) if _names_a_street(text, word)]
 
 
 def find_prose_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """STREET_ADDRESS candidates a sentence names (see the module's docstring)."""
     if not _has_digit(text, shapes):
         return  # every street line a sentence names here has a house number
-    delivery, address = _cue_kinds(shapes)
-    if delivery:
+    if _may_hold_delivery(shapes):
         for cue in _AFTER_DELIVERY.finditer(text):
             yield from _street_in_clause(text, cue.end(), after_verb=True)
     if not shapes.ascii or not shapes.words.isdisjoint(_LIVE_GATE_WORDS):
         for cue in _LIVE.finditer(text):
             if _starts_an_utterance(text, cue.start()):
                 yield from _street_in_clause(text, cue.end(), after_verb=False)
-    if not address:
-        return
-    words = [word for word in _ADDRESS_WORD.finditer(text) if _names_a_street(text, word)]
+    words = _street_address_words(text, shapes)
     if not words:
         return
     for word in words:
@@ -241,10 +243,10 @@ def find_streets_after_to_the_address(text: str, shapes: Shapes) -> Iterator[Can
     """STREET_ADDRESS candidates right after "to" and an address word (`na adresu Lipová 14`). Asked only with the
     learned look (`pii._find`), before it: among the rules the person model is trained on, these streets' words
     moved its training words, and the retrain that followed read `NF-e` and `Hotel dei Mellini` as names."""
-    if not _has_digit(text, shapes) or not _cue_kinds(shapes)[1]:
+    if not _has_digit(text, shapes):
         return
-    for word in _ADDRESS_WORD.finditer(text):
-        if _names_a_street(text, word) and _TO_BEFORE.search(text, max(0, word.start() - 16), word.start()):
+    for word in _street_address_words(text, shapes):
+        if _TO_BEFORE.search(text, max(0, word.start() - 16), word.start()):
             value = _REST_OF_WORD.match(text, word.end())
             yield from _street_in_clause(text, value.end() if value else word.end(), after_verb=False)
 

@@ -26,11 +26,14 @@ from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
+from evalforge_assets.capture.pii_names_scripts import SCRIPT_LETTERS
 from evalforge_assets.capture.pii_patterns import Candidate
 
-# Thai letters, vowels and tone marks (not its digits, which are no part of a name).
-_THAI_RUN = re.compile("(?<![\u0e00-\u0e7f])[\u0e01-\u0e4e]+(?![\u0e00-\u0e7f])")
-_ANY_THAI = re.compile("[\u0e01-\u0e4e]")
+# Thai letters, vowels and tone marks as the other script finders read them (not its digits, which are no part of
+# a name), a run of them bounded by no other character of the Thai block.
+_THAI_LETTERS = SCRIPT_LETTERS["thai"]
+_THAI_RUN = re.compile(f"(?<![\u0e00-\u0e7f])[{_THAI_LETTERS}]+(?![\u0e00-\u0e7f])")
+_ANY_THAI = re.compile(f"[{_THAI_LETTERS}]")
 _GAP = re.compile(r"[ \t]+")
 # NIKHAHIT then SARA AA is how some keyboards and PDFs write SARA AM (`ซ้ํา` for `ซ้ำ`); the corpus writes SARA AM.
 _DECOMPOSED_SARA_AM = ("\u0e4d\u0e32", "\u0e33")

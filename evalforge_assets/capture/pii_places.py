@@ -86,13 +86,18 @@ def one_word_place_names() -> frozenset[str]:
     return frozenset(name for name in _geocoder_names() if " " not in name)
 
 
+def _words_of(text: str, start: int, end: int) -> str:
+    """text[start:end] with its words one space apart, as the gazetteers write them."""
+    return " ".join(text[start:end].split())
+
+
 def a_place(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is a place of two words or more that the geocoder knows."""
-    return " ".join(text[start:end].split()) in place_names()
+    return _words_of(text, start, end) in place_names()
 
 
 def a_city(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is a GeoNames city of two words or more. Asked once the learned look is done
     (`pii_not_people.names_no_one_after_the_model`): asked with `a_place`, these cities moved the words the person
     model is trained on (`tools/train_person_model.py --check`)."""
-    return " ".join(text[start:end].split()) in city_names()
+    return _words_of(text, start, end) in city_names()
