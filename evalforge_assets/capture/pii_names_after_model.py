@@ -6,7 +6,8 @@ the rules before it left. Three rounds, each taking a candidate only where nothi
 2. rules whose candidates may be firms or products, so each passes `pii_not_people.names_no_one` first: lone words
    of scripts without capitals, introductions, labels, kin words, speakers, paragraph writers, capitalised
    Russian given names (`pii_names_russian`), the answer to a question for a name, an author block's names with
-   their footnote marks, who a lower-case message says just wrote, and whom a message is to be written to;
+   their footnote marks, who a lower-case message says just wrote, whom a message is to be written to, and the
+   name of a JSON or YAML contact record that holds a found phone or e-mail address (`pii_names_records`);
 3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
 """
 
@@ -28,6 +29,7 @@ from evalforge_assets.capture.pii_names_kin import names_after_kin, names_before
 from evalforge_assets.capture.pii_names_labelled import labelled_names
 from evalforge_assets.capture.pii_names_lone import lone_words_named
 from evalforge_assets.capture.pii_names_messaged import names_messaged, names_written_to
+from evalforge_assets.capture.pii_names_records import record_names
 from evalforge_assets.capture.pii_names_russian import find_russian_names
 from evalforge_assets.capture.pii_names_scripts import names_after_relatives
 from evalforge_assets.capture.pii_names_speakers import paragraph_writers, posted_by_speakers, timed_speakers
@@ -47,7 +49,7 @@ def add_names_after_the_model(
                            labelled_names(text, shapes), names_after_kin(text, shapes), names_before_kin(text, shapes),
                            timed_speakers(text), posted_by_speakers(text), paragraph_writers(text),
                            find_russian_names(text), names_answered(text, shapes), marked_authors(text),
-                           names_messaged(text), names_written_to(text)):
+                           names_messaged(text), names_written_to(text), record_names(text, accepted)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]

@@ -186,24 +186,26 @@ from tests.corpora import pii_blind, pii_foreign
 # 13 4.87% -> 3.73%, 18 3.50% -> 2.91%, 9 2.10% -> 1.83%, 14 one fewer; negatives 16 one more.
 # A particle after a Korean road's number (`반포대로 58이에요`) and a lot number after its quarter (`청담동 118-7`): streets
 # 19 12.62% -> 12.45%.
+# A contact record's name beside its phone or e-mail address (`{"name": "Ysabeau", "phone": …}`): names 14 10.23% ->
+# 8.41%, 3 3.21% -> 2.93%, 4, 5, 9, 10, 12, 13, 17 one to three fewer.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.032, 0.016),
-    pii_blind.BLIND3: (0.033, 0.016, 0.011),
-    pii_blind.BLIND4: (0.036, 0.013, 0.017),
+    pii_blind.BLIND3: (0.03, 0.016, 0.011),
+    pii_blind.BLIND4: (0.035, 0.013, 0.017),
     pii_blind.BLIND5: (0.048, 0.049, 0.012),
     pii_blind.BLIND6: (0.037, 0.032, 0.02),
     pii_blind.BLIND7: (0.017, 0.024, 0.006),
     pii_blind.BLIND8: (0.03, 0.016, 0.015),
     pii_blind.BLIND9: (0.039, 0.019, 0.017),
-    pii_blind.BLIND10: (0.023, 0.01, 0.007),
+    pii_blind.BLIND10: (0.022, 0.01, 0.007),
     pii_blind.BLIND11: (0.106, 0.03, 0.047),
     pii_blind.BLIND12: (0.111, 0.037, 0.02),
-    pii_blind.BLIND13: (0.111, 0.038, 0.032),
-    pii_blind.BLIND14: (0.103, 0.068, 0.024),
+    pii_blind.BLIND13: (0.11, 0.038, 0.032),
+    pii_blind.BLIND14: (0.085, 0.068, 0.024),
     pii_blind.BLIND15: (0.105, 0.026, 0.044),
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
-    pii_blind.BLIND17: (0.13, 0.068, 0.045),
+    pii_blind.BLIND17: (0.129, 0.068, 0.045),
     pii_blind.BLIND18: (0.136, 0.03, 0.031),
     pii_blind.BLIND19: (0.25, 0.125, 0.088),
 }
