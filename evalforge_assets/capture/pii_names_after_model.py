@@ -7,7 +7,8 @@ the rules before it left. Three rounds, each taking a candidate only where nothi
    of scripts without capitals, introductions, labels, kin words, speakers, paragraph writers, capitalised
    Russian given names (`pii_names_russian`), the answer to a question for a name, an author block's names with
    their footnote marks, who a lower-case message says just wrote, whom a message is to be written to, and the
-   name of a JSON or YAML contact record that holds a found phone or e-mail address (`pii_names_records`);
+   name of a JSON or YAML contact record that holds a found phone or e-mail address (`pii_names_records`), and a
+   name after a ward's title (`RN`, `Sister`: `pii_names_titled`);
 3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
 """
 
@@ -33,6 +34,7 @@ from evalforge_assets.capture.pii_names_records import record_names
 from evalforge_assets.capture.pii_names_russian import find_russian_names
 from evalforge_assets.capture.pii_names_scripts import names_after_relatives
 from evalforge_assets.capture.pii_names_speakers import paragraph_writers, posted_by_speakers, timed_speakers
+from evalforge_assets.capture.pii_names_titled import titled_staff_names
 from evalforge_assets.capture.pii_not_people import names_no_one
 from evalforge_assets.capture.pii_patterns import Candidate
 from evalforge_assets.capture.pii_shapes import Shapes
@@ -49,7 +51,8 @@ def add_names_after_the_model(
                            labelled_names(text, shapes), names_after_kin(text, shapes), names_before_kin(text, shapes),
                            timed_speakers(text), posted_by_speakers(text), paragraph_writers(text),
                            find_russian_names(text), names_answered(text, shapes), marked_authors(text),
-                           names_messaged(text), names_written_to(text), record_names(text, accepted)):
+                           names_messaged(text), names_written_to(text), record_names(text, accepted),
+                           titled_staff_names(text)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]

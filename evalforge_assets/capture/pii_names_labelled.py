@@ -27,7 +27,11 @@ from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 from evalforge_assets.capture.pii_shapes import Shapes, first_ascii_words
 
 _ROLE_KEYS = ("assignee", "assigned to", "driver", "rider", "passenger", "guest", "cardholder", "card holder",
-              "patient", "courier", "technician")
+              "patient", "courier", "technician",
+              # a ward's or a care home's staff, as handovers list them (`Nurse in charge: Gwenda.`)
+              "nurse", "nurse in charge", "charge nurse", "named nurse", "key worker", "keyworker", "carer", "midwife",
+              "infirmière", "infirmier", "pflegekraft", "enfermera", "enfermero", "infermiera", "infermiere",
+              "verpleegkundige")
 # Possessive runs (`*+`): a value starts with a letter, and runs that could share a long run of spaces cost quadratic
 # time when none follows (`rider:` and 4,000 spaces took 0.55 s).
 _COLON = r"(?![\w'’-])\**+[ \t]*+[:=][ \t]*+\**+[ \t]*+"
@@ -39,8 +43,9 @@ _UNCASED_WORD = rf"[{UNCASED_LETTERS}]{{2,12}}"
 _INITIAL = r"[^\W\d_]\."  # a family name's initial, as an app shortens it (`Rider: Adaeze K.`)
 _ROLE_VALUE = re.compile(
     rf"(?<![\w'’-])(?i:{phrase_alternation(_ROLE_KEYS)}){_COLON}"
-    rf"(?P<value>{_WORD}(?:[ \t]{_WORD}){{0,2}}|{_WORD}[ \t]{_INITIAL}|{_UNCASED_WORD}(?:[ \t]{_UNCASED_WORD})?)"
-    r"(?=[ \t]*(?:$|[|,;(<\t]|\\n))",
+    # the initial's form first: the other would take `Châu D` before the full stop that may end a value
+    rf"(?P<value>{_WORD}[ \t]{_INITIAL}|{_WORD}(?:[ \t]{_WORD}){{0,2}}|{_UNCASED_WORD}(?:[ \t]{_UNCASED_WORD})?)"
+    r"(?=[ \t]*(?:$|[|,;(<\t]|\\n)|\.(?:[ \t]|$))",
     re.MULTILINE,
 )
 _MIN_LETTERS = 3

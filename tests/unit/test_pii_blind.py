@@ -188,6 +188,8 @@ from tests.corpora import pii_blind, pii_foreign
 # 19 12.62% -> 12.45%.
 # A contact record's name beside its phone or e-mail address (`{"name": "Ysabeau", "phone": …}`): names 14 10.23% ->
 # 8.41%, 3 3.21% -> 2.93%, 4, 5, 9, 10, 12, 13, 17 one to three fewer.
+# A name after a ward's title (`RN Oyelaran`, `Sister Merewen Quill`) or a staff label (`Nurse in charge:`): names 15
+# 10.49% -> 10.27%.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.032, 0.016),
@@ -203,7 +205,7 @@ LEVELS = {
     pii_blind.BLIND12: (0.111, 0.037, 0.02),
     pii_blind.BLIND13: (0.11, 0.038, 0.032),
     pii_blind.BLIND14: (0.085, 0.068, 0.024),
-    pii_blind.BLIND15: (0.105, 0.026, 0.044),
+    pii_blind.BLIND15: (0.103, 0.026, 0.044),
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
     pii_blind.BLIND17: (0.129, 0.068, 0.045),
     pii_blind.BLIND18: (0.136, 0.03, 0.031),
