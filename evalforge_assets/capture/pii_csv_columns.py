@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from evalforge_assets.capture.checksums import luhn_valid, ssn_valid
 from evalforge_assets.capture.pii_address_keys import address_key, street_value
@@ -197,10 +197,17 @@ def _header(line: str, next_line: str) -> tuple[str, list[str | None]] | None:
 
 
 def _if_cell_is(
-        kind: str | None, line: str, start: int, end: int, offset: int, contacts: bool = False) -> Iterator[Candidate]:
+        kind: str | None, line: str, start: int, end: int, offset: int, contacts: bool = False,
+        person_cell: Callable[[str], bool] | None = None) -> Iterator[Candidate]:
     value = line[start:end]
     stripped = value.strip()
-    if kind and stripped and _cell_is(kind, stripped, contacts):
+    if not kind or not stripped:
+        return
+    if person_cell is not None:  # a second reading of the name columns only, by another test of the cell
+        found = kind == "PERSON" and person_cell(stripped)
+    else:
+        found = _cell_is(kind, stripped, contacts)
+    if found:
         at = offset + start + value.index(stripped)
         yield kind, at, at + len(stripped)
 
@@ -225,8 +232,10 @@ def may_hold_table(text: str) -> bool:
     return "\n" in text and any(separator in text for separator in _SEPARATORS)
 
 
-def find_table_cells(text: str) -> Iterator[Candidate]:
-    """PHONE, STREET_ADDRESS and PERSON candidates for the cells of named columns (see the module's docstring)."""
+def find_table_cells(text: str, person_cell: Callable[[str], bool] | None = None) -> Iterator[Candidate]:
+    """PHONE, STREET_ADDRESS and PERSON candidates for the cells of named columns (see the module's docstring).
+
+    With `person_cell`, only the name columns' cells are read, and a cell is a name when it passes that test."""
     if not may_hold_table(text):
         return
     offset = 0
@@ -244,8 +253,8 @@ def find_table_cells(text: str) -> Iterator[Candidate]:
                 table = None
             elif len(spans) == len(kinds):
                 for (start, end), kind in zip(spans, kinds, strict=True):
-                    yield from _if_cell_is(kind, line, start, end, offset, contacts)
-            else:
+                    yield from _if_cell_is(kind, line, start, end, offset, contacts, person_cell)
+            elif person_cell is None:
                 yield from _phones_of_a_split_row(kinds, spans, line, offset)
         if table is None and index + 1 < len(lines):
             following = lines[index + 1]

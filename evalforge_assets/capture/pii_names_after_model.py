@@ -2,7 +2,8 @@
 words the person model is trained on (`tools/train_person_model.py --check`), so they take only what the model and
 the rules before it left. Three rounds, each taking a candidate only where nothing was found yet:
 
-1. names beside a relative's word in another script, lower-case names under name keys, possessive citations;
+1. names beside a relative's word in another script, lower-case names under name keys, a name column's cells in
+   lower case or family name first (`pii_names_keys`), possessive citations;
 2. rules whose candidates may be firms or products, so each passes `pii_not_people.names_no_one` first: lone words
    of scripts without capitals, introductions, labels, kin words, speakers, paragraph writers, capitalised
    Russian given names (`pii_names_russian`), the answer to a question for a name, an author block's names with
@@ -25,7 +26,10 @@ from evalforge_assets.capture.pii_names_citations import (
 )
 from evalforge_assets.capture.pii_names_copied import copied_names
 from evalforge_assets.capture.pii_names_introduced import find_introduced_names
-from evalforge_assets.capture.pii_names_keys import lower_case_names_under_keys
+from evalforge_assets.capture.pii_names_keys import (
+    lower_case_names_under_keys,
+    names_in_name_columns_the_rules_leave,
+)
 from evalforge_assets.capture.pii_names_kin import names_after_kin, names_before_kin
 from evalforge_assets.capture.pii_names_labelled import labelled_names
 from evalforge_assets.capture.pii_names_lone import lone_words_named
@@ -45,7 +49,8 @@ def add_names_after_the_model(
     text: str, accepted: list[Candidate], taken: TakenSpans, shapes: Shapes, accept: Callable[[Candidate], None]
 ) -> None:
     """Offer `accept` (which takes a candidate if it is free, into `accepted` and `taken`) each round's names."""
-    for candidate in chain(names_after_relatives(text), lower_case_names_under_keys(text), possessive_citations(text)):
+    for candidate in chain(names_after_relatives(text), lower_case_names_under_keys(text),
+                           names_in_name_columns_the_rules_leave(text), possessive_citations(text)):
         accept(candidate)
     for candidate in chain(lone_words_named(text, taken), find_introduced_names(text, shapes),
                            labelled_names(text, shapes), names_after_kin(text, shapes), names_before_kin(text, shapes),

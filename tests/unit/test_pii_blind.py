@@ -190,13 +190,15 @@ from tests.corpora import pii_blind, pii_foreign
 # 8.41%, 3 3.21% -> 2.93%, 4, 5, 9, 10, 12, 13, 17 one to three fewer.
 # A name after a ward's title (`RN Oyelaran`, `Sister Merewen Quill`) or a staff label (`Nurse in charge:`): names 15
 # 10.49% -> 10.27%.
+# A name column's cells in lower case or family name first (`"Haskell, Corwin"`): names 17 12.88% -> 12.36%, 6 3.61%
+# -> 3.56%.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.032, 0.016),
     pii_blind.BLIND3: (0.03, 0.016, 0.011),
     pii_blind.BLIND4: (0.035, 0.013, 0.017),
     pii_blind.BLIND5: (0.048, 0.049, 0.012),
-    pii_blind.BLIND6: (0.037, 0.032, 0.02),
+    pii_blind.BLIND6: (0.036, 0.032, 0.02),
     pii_blind.BLIND7: (0.017, 0.024, 0.006),
     pii_blind.BLIND8: (0.03, 0.016, 0.015),
     pii_blind.BLIND9: (0.039, 0.019, 0.017),
@@ -207,7 +209,7 @@ LEVELS = {
     pii_blind.BLIND14: (0.085, 0.068, 0.024),
     pii_blind.BLIND15: (0.103, 0.026, 0.044),
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
-    pii_blind.BLIND17: (0.129, 0.068, 0.045),
+    pii_blind.BLIND17: (0.124, 0.068, 0.045),
     pii_blind.BLIND18: (0.136, 0.03, 0.031),
     pii_blind.BLIND19: (0.25, 0.125, 0.088),
 }
