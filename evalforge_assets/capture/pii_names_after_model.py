@@ -3,13 +3,15 @@ words the person model is trained on (`tools/train_person_model.py --check`), so
 the rules before it left. Three rounds, each taking a candidate only where nothing was found yet:
 
 1. names beside a relative's word in another script, lower-case names under name keys, a name column's cells in
-   lower case or family name first (`pii_names_keys`), possessive citations;
+   lower case or family name first (`pii_names_keys`), a passport's machine-readable zone (`pii_names_documents`),
+   possessive citations;
 2. rules whose candidates may be firms or products, so each passes `pii_not_people.names_no_one` first: lone words
    of scripts without capitals, introductions, labels, kin words, speakers, paragraph writers, capitalised
    Russian given names (`pii_names_russian`), the answer to a question for a name, an author block's names with
-   their footnote marks, who a lower-case message says just wrote, whom a message is to be written to, and the
-   name of a JSON or YAML contact record that holds a found phone or e-mail address (`pii_names_records`), and a
-   name after a ward's title (`RN`, `Sister`: `pii_names_titled`);
+   their footnote marks, who a lower-case message says just wrote, whom a message is to be written to, the name
+   of a JSON or YAML contact record that holds a found phone or e-mail address (`pii_names_records`), a name
+   after a ward's title (`RN`, `Sister`: `pii_names_titled`), and the names under an identity document's keys
+   and in extracted form fields (`pii_names_documents`);
 3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
 """
 
@@ -25,6 +27,7 @@ from evalforge_assets.capture.pii_names_citations import (
     possessive_citations,
 )
 from evalforge_assets.capture.pii_names_copied import copied_names
+from evalforge_assets.capture.pii_names_documents import document_names, machine_readable_names
 from evalforge_assets.capture.pii_names_introduced import find_introduced_names
 from evalforge_assets.capture.pii_names_keys import (
     lower_case_names_under_keys,
@@ -50,14 +53,15 @@ def add_names_after_the_model(
 ) -> None:
     """Offer `accept` (which takes a candidate if it is free, into `accepted` and `taken`) each round's names."""
     for candidate in chain(names_after_relatives(text), lower_case_names_under_keys(text),
-                           names_in_name_columns_the_rules_leave(text), possessive_citations(text)):
+                           names_in_name_columns_the_rules_leave(text), machine_readable_names(text),
+                           possessive_citations(text)):
         accept(candidate)
     for candidate in chain(lone_words_named(text, taken), find_introduced_names(text, shapes),
                            labelled_names(text, shapes), names_after_kin(text, shapes), names_before_kin(text, shapes),
                            timed_speakers(text), posted_by_speakers(text), paragraph_writers(text),
                            find_russian_names(text), names_answered(text, shapes), marked_authors(text),
                            names_messaged(text), names_written_to(text), record_names(text, accepted),
-                           titled_staff_names(text)):
+                           titled_staff_names(text), document_names(text)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]

@@ -192,6 +192,8 @@ from tests.corpora import pii_blind, pii_foreign
 # 10.49% -> 10.27%.
 # A name column's cells in lower case or family name first (`"Haskell, Corwin"`): names 17 12.88% -> 12.36%, 6 3.61%
 # -> 3.56%.
+# A name key's value in capitals or lower case (`surname: QUARRENDON`), a form field's value beside a name label, a
+# machine-readable zone's names: names 17 12.36% -> 11.52%, 9 3.85% -> 3.82%.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.032, 0.016),
@@ -209,7 +211,7 @@ LEVELS = {
     pii_blind.BLIND14: (0.085, 0.068, 0.024),
     pii_blind.BLIND15: (0.103, 0.026, 0.044),
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
-    pii_blind.BLIND17: (0.124, 0.068, 0.045),
+    pii_blind.BLIND17: (0.116, 0.068, 0.045),
     pii_blind.BLIND18: (0.136, 0.03, 0.031),
     pii_blind.BLIND19: (0.25, 0.125, 0.088),
 }
