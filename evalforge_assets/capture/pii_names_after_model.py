@@ -8,10 +8,10 @@ the rules before it left. Three rounds, each taking a candidate only where nothi
 2. rules whose candidates may be firms or products, so each passes `pii_not_people.names_no_one` first: lone words
    of scripts without capitals, introductions, labels, kin words, speakers, paragraph writers, capitalised
    Russian given names (`pii_names_russian`), the answer to a question for a name, an author block's names with
-   their footnote marks, who a lower-case message says just wrote, whom a message is to be written to, the name
-   of a JSON or YAML contact record that holds a found phone or e-mail address (`pii_names_records`), a name
-   after a ward's title (`RN`, `Sister`: `pii_names_titled`), and the names under an identity document's keys
-   and in extracted form fields (`pii_names_documents`);
+   their footnote marks, who a lower-case message says just wrote, whom a message is to be written to or an
+   assistant is asked to call, the name of a JSON or YAML contact record that holds a found phone or e-mail address
+   (`pii_names_records`), a name after a ward's title (`RN`, `Sister`: `pii_names_titled`), and the names under an
+   identity document's keys and in extracted form fields (`pii_names_documents`);
 3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
 """
 
@@ -36,7 +36,7 @@ from evalforge_assets.capture.pii_names_keys import (
 from evalforge_assets.capture.pii_names_kin import names_after_kin, names_before_kin
 from evalforge_assets.capture.pii_names_labelled import labelled_names
 from evalforge_assets.capture.pii_names_lone import lone_words_named
-from evalforge_assets.capture.pii_names_messaged import names_messaged, names_written_to
+from evalforge_assets.capture.pii_names_messaged import names_contacted, names_messaged, names_written_to
 from evalforge_assets.capture.pii_names_records import record_names
 from evalforge_assets.capture.pii_names_russian import find_russian_names
 from evalforge_assets.capture.pii_names_scripts import names_after_relatives
@@ -60,8 +60,8 @@ def add_names_after_the_model(
                            labelled_names(text, shapes), names_after_kin(text, shapes), names_before_kin(text, shapes),
                            timed_speakers(text), posted_by_speakers(text), paragraph_writers(text),
                            find_russian_names(text), names_answered(text, shapes), marked_authors(text),
-                           names_messaged(text), names_written_to(text), record_names(text, accepted),
-                           titled_staff_names(text), document_names(text)):
+                           names_messaged(text), names_written_to(text), names_contacted(text),
+                           record_names(text, accepted), titled_staff_names(text), document_names(text)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]

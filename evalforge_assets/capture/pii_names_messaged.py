@@ -1,4 +1,4 @@
-"""People a message is from or to: whom a user asks an assistant to write to (`draft a text to ottilie`, `reply to
+"""People a message is from or to: whom a user asks an assistant to write to, call or remind (`draft a text to ottilie`, `reply to
 Hamsini Rajagopalan`, `schreib eine nachricht an ramon`), and the person a lower-case line of a chat, an SMS export
 or a voicemail's transcript says just wrote or called (`inga lassen skrev lige`, `"text": "nasrin duran az önce
 yazdı"`, `um agnes obi just texted me`).
@@ -7,6 +7,11 @@ yazdı"`, `um agnes obi just texted me`).
 their like in fifteen languages, one to three words are the name: a single word must be a known given name however
 it is typed (`reply to everyone`, `a message to kafka` stay), two or more may be words of no English (`hamsini
 rajagopalan`); none is a stop word, and none runs on into an identifier (`reply to lil_turtle#3696`).
+
+**Called, texted, reminded.** After the verbs of what an assistant is asked to do to someone (`call`, `text`,
+`remind`, `pick up`, `drop in on`, `follow up with`), the same words are the name, but one word alone only when it is
+typed in lower case (`call corwin at five`): a capitalised word after them is a firm's as often (`call Hilton about
+the invoice`, `text Chase`), which the learned look reads in its context.
 
 **Just wrote.** Said at the start of a message, "just texted me" and its like in some twenty languages have a
 person before them (or a group, whose name is rarely typed in lower case). The words before the phrase back to the
@@ -58,6 +63,14 @@ _WRITTEN_TO = (
     "afspraak met", "spotkanie z", "встречу с", "зустріч з",
 )
 _TO = re.compile(rf"(?i)(?<![\w'’-])(?:{phrase_alternation(_WRITTEN_TO)})[ \t]+")
+# What an assistant is asked to do to someone: call, text or remind them, pick them up. Not "called" (`the wifi is
+# called FRITZ!Box`).
+_CONTACTED = (
+    "call", "ring", "phone", "text", "texted", "email", "e-mail", "emailed", "message", "messaged", "ping", "pinged",
+    "dm", "remind", "reminded", "invite", "invited", "thank", "thanked", "congratulate", "visit", "visited", "cc",
+    "pick up", "drop off", "copy in", "loop in", "drop in on", "check on", "check in with", "follow up with",
+)
+_CONTACT = re.compile(rf"(?i)(?<![\w'’-])(?:{phrase_alternation(_CONTACTED)})[ \t]+")
 # A word of the name, not the start of an identifier, a handle, a path or an address (`lil_turtle#3696`).
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*(?![\w#@/]|\.\w)")
 _GAP = re.compile(r"[ \t]+")
@@ -67,18 +80,31 @@ _MOST_WRITTEN_TO = 3
 def names_written_to(text: str) -> Iterator[Candidate]:
     """PERSON spans of whom a message is to be written to (see the module docstring)."""
     for cue in _TO.finditer(text):
-        words: list[re.Match[str]] = []
-        position = cue.end()
-        while len(words) < _MOST_WRITTEN_TO and (word := _NAME_WORD.match(text, position)) is not None:
-            if not _may_name(word.group()):
-                break  # `… to hamsini he says`, `write to disk failed`: a stop word or an English word ends it
-            words.append(word)
-            gap = _GAP.match(text, word.end())
-            if gap is None:
-                break
-            position = gap.end()
+        words = _name_words_after(text, cue.end())
         if words and (typed_given_name(words[0].group()) or len(words) >= 2):
             yield "PERSON", words[0].start(), words[-1].end()
+
+
+def names_contacted(text: str) -> Iterator[Candidate]:
+    """PERSON spans of whom an assistant is asked to call, text or remind (see the module docstring)."""
+    for cue in _CONTACT.finditer(text):
+        words = _name_words_after(text, cue.end())
+        if words and (len(words) >= 2 or (words[0].group().islower() and typed_given_name(words[0].group()))):
+            yield "PERSON", words[0].start(), words[-1].end()
+
+
+def _name_words_after(text: str, position: int) -> list[re.Match[str]]:
+    """The one to three words at `position` that may name someone (`_may_name`)."""
+    words: list[re.Match[str]] = []
+    while len(words) < _MOST_WRITTEN_TO and (word := _NAME_WORD.match(text, position)) is not None:
+        if not _may_name(word.group()):
+            break  # `… to hamsini he says`, `write to disk failed`: a stop word or an English word ends it
+        words.append(word)
+        gap = _GAP.match(text, word.end())
+        if gap is None:
+            break
+        position = gap.end()
+    return words
 
 
 def _may_name(word: str) -> bool:

@@ -194,6 +194,8 @@ from tests.corpora import pii_blind, pii_foreign
 # -> 3.56%.
 # A name key's value in capitals or lower case (`surname: QUARRENDON`), a form field's value beside a name label, a
 # machine-readable zone's names: names 17 12.36% -> 11.52%, 9 3.85% -> 3.82%.
+# Whom an assistant is asked to call or remind (`call corwin at five`): names 15 10.27% -> 9.70%, 17 11.52% -> 11.14%,
+# 19 24.97% -> 24.69%, 12, 13 one or two fewer.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.032, 0.016),
@@ -207,13 +209,13 @@ LEVELS = {
     pii_blind.BLIND10: (0.022, 0.01, 0.007),
     pii_blind.BLIND11: (0.106, 0.03, 0.047),
     pii_blind.BLIND12: (0.111, 0.037, 0.02),
-    pii_blind.BLIND13: (0.11, 0.038, 0.032),
+    pii_blind.BLIND13: (0.109, 0.038, 0.032),
     pii_blind.BLIND14: (0.085, 0.068, 0.024),
-    pii_blind.BLIND15: (0.103, 0.026, 0.044),
+    pii_blind.BLIND15: (0.097, 0.026, 0.044),
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
-    pii_blind.BLIND17: (0.116, 0.068, 0.045),
+    pii_blind.BLIND17: (0.112, 0.068, 0.045),
     pii_blind.BLIND18: (0.136, 0.03, 0.031),
-    pii_blind.BLIND19: (0.25, 0.125, 0.088),
+    pii_blind.BLIND19: (0.247, 0.125, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

@@ -77,3 +77,32 @@ def test_whom_a_message_is_to_be_written_to_goes(text: str, name: str) -> None:
 )
 def test_a_message_to_no_one_named_stays(text: str) -> None:
     assert list(names_written_to(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("hey assistant remind me to call corwin at five", "corwin"),
+        ("text tamsin that I'm running late", "tamsin"),
+        ("remind me tomorrow to ring Corwin Haskell about the invoice", "Corwin Haskell"),
+        ("please follow up with ysolde quarrendon next week", "ysolde quarrendon"),
+    ],
+)
+def test_whom_an_assistant_is_asked_to_call_goes(text: str, name: str) -> None:
+    redacted = redact_text(text, {})
+    assert name not in redacted and "<PERSON>" in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the wifi at the office is called Quarrendon Mesh and the password is on the fridge",
+        "- Tamsin — call Hilton about the invoice",  # a capitalised word alone after the verb is a firm's as often
+        "call support at five, or text help to 60060",
+        "remind me to call back after the standup",
+    ],
+)
+def test_a_call_to_no_one_named_stays(text: str) -> None:
+    redacted = redact_text(text, {})
+    kept = {"called Quarrendon Mesh", "call Hilton", "call support", "call back"}
+    assert any(phrase in redacted for phrase in kept), redacted
