@@ -11,7 +11,8 @@ the rules before it left. Three rounds, each taking a candidate only where nothi
    their footnote marks, who a lower-case message says just wrote, whom a message is to be written to or an
    assistant is asked to call, the name of a JSON or YAML contact record that holds a found phone or e-mail address
    (`pii_names_records`), a name after a ward's title (`RN`, `Sister`: `pii_names_titled`), and the names under an
-   identity document's keys and in extracted form fields (`pii_names_documents`);
+   identity document's keys and in extracted form fields (`pii_names_documents`), and a name beside an honorific
+   or a case marker of romanised chat (`mehmet abi`, `ravi ko`, `kay ana`: `pii_names_honorifics`);
 3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
 """
 
@@ -28,6 +29,7 @@ from evalforge_assets.capture.pii_names_citations import (
 )
 from evalforge_assets.capture.pii_names_copied import copied_names
 from evalforge_assets.capture.pii_names_documents import document_names, machine_readable_names
+from evalforge_assets.capture.pii_names_honorifics import names_beside_honorifics
 from evalforge_assets.capture.pii_names_introduced import find_introduced_names
 from evalforge_assets.capture.pii_names_keys import (
     lower_case_names_under_keys,
@@ -61,7 +63,8 @@ def add_names_after_the_model(
                            timed_speakers(text), posted_by_speakers(text), paragraph_writers(text),
                            find_russian_names(text), names_answered(text, shapes), marked_authors(text),
                            names_messaged(text), names_written_to(text), names_contacted(text),
-                           record_names(text, accepted), titled_staff_names(text), document_names(text)):
+                           record_names(text, accepted), titled_staff_names(text), document_names(text),
+                           names_beside_honorifics(text)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]

@@ -196,6 +196,8 @@ from tests.corpora import pii_blind, pii_foreign
 # machine-readable zone's names: names 17 12.36% -> 11.52%, 9 3.85% -> 3.82%.
 # Whom an assistant is asked to call or remind (`call corwin at five`): names 15 10.27% -> 9.70%, 17 11.52% -> 11.14%,
 # 19 24.97% -> 24.69%, 12, 13 one or two fewer.
+# A name beside an honorific or a case marker of romanised chat (`mehmet abi`, `ravi ko`): names 9 3.82% -> 3.78%,
+# 11 one fewer.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.032, 0.016),
@@ -205,7 +207,7 @@ LEVELS = {
     pii_blind.BLIND6: (0.036, 0.032, 0.02),
     pii_blind.BLIND7: (0.017, 0.024, 0.006),
     pii_blind.BLIND8: (0.03, 0.016, 0.015),
-    pii_blind.BLIND9: (0.039, 0.019, 0.017),
+    pii_blind.BLIND9: (0.038, 0.019, 0.017),
     pii_blind.BLIND10: (0.022, 0.01, 0.007),
     pii_blind.BLIND11: (0.106, 0.03, 0.047),
     pii_blind.BLIND12: (0.111, 0.037, 0.02),
