@@ -12,7 +12,8 @@ the rules before it left. Three rounds, each taking a candidate only where nothi
    assistant is asked to call, the name of a JSON or YAML contact record that holds a found phone or e-mail address
    (`pii_names_records`), a name after a ward's title (`RN`, `Sister`: `pii_names_titled`), and the names under an
    identity document's keys and in extracted form fields (`pii_names_documents`), and a name beside an honorific
-   or a case marker of romanised chat (`mehmet abi`, `ravi ko`, `kay ana`: `pii_names_honorifics`);
+   or a case marker of romanised chat (`mehmet abi`, `ravi ko`, `kay ana`: `pii_names_honorifics`), and the staff
+   a review names after their job or a word of thanks (`our server Jenna`, `kudos to Corwin`: `pii_names_staff`);
 3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
 """
 
@@ -43,6 +44,7 @@ from evalforge_assets.capture.pii_names_records import record_names
 from evalforge_assets.capture.pii_names_russian import find_russian_names
 from evalforge_assets.capture.pii_names_scripts import names_after_relatives
 from evalforge_assets.capture.pii_names_speakers import paragraph_writers, posted_by_speakers, timed_speakers
+from evalforge_assets.capture.pii_names_staff import staff_names
 from evalforge_assets.capture.pii_names_titled import titled_staff_names
 from evalforge_assets.capture.pii_not_people import names_no_one
 from evalforge_assets.capture.pii_patterns import Candidate
@@ -64,7 +66,7 @@ def add_names_after_the_model(
                            find_russian_names(text), names_answered(text, shapes), marked_authors(text),
                            names_messaged(text), names_written_to(text), names_contacted(text),
                            record_names(text, accepted), titled_staff_names(text), document_names(text),
-                           names_beside_honorifics(text)):
+                           names_beside_honorifics(text), staff_names(text)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]

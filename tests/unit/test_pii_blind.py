@@ -198,6 +198,8 @@ from tests.corpora import pii_blind, pii_foreign
 # 19 24.97% -> 24.69%, 12, 13 one or two fewer.
 # A name beside an honorific or a case marker of romanised chat (`mehmet abi`, `ravi ko`): names 9 3.82% -> 3.78%,
 # 11 one fewer.
+# The staff a review names after their job or a word of thanks (`our server Jenna`): names 14 8.41% -> 8.14%, 15
+# 9.70% -> 9.51%, 9, 17, 19 one to four fewer.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.032, 0.016),
@@ -212,8 +214,8 @@ LEVELS = {
     pii_blind.BLIND11: (0.106, 0.03, 0.047),
     pii_blind.BLIND12: (0.111, 0.037, 0.02),
     pii_blind.BLIND13: (0.109, 0.038, 0.032),
-    pii_blind.BLIND14: (0.085, 0.068, 0.024),
-    pii_blind.BLIND15: (0.097, 0.026, 0.044),
+    pii_blind.BLIND14: (0.082, 0.068, 0.024),
+    pii_blind.BLIND15: (0.096, 0.026, 0.044),
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
     pii_blind.BLIND17: (0.112, 0.068, 0.045),
     pii_blind.BLIND18: (0.136, 0.03, 0.031),
