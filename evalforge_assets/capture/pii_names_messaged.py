@@ -9,7 +9,8 @@ it is typed (`reply to everyone`, `a message to kafka` stay), two or more may be
 rajagopalan`); none is a stop word, and none runs on into an identifier (`reply to lil_turtle#3696`).
 
 **Called, texted, reminded.** After the verbs of what an assistant is asked to do to someone (`call`, `text`,
-`remind`, `pick up`, `drop in on`, `follow up with`), the same words are the name, but one word alone only when it is
+`remind`, `drop in on`, `follow up with`) or whom a child is collected or a parcel left with (`pick up`, `collect`,
+`grabbing`, `leave it with`), the same words are the name, but one word alone only when it is
 typed in lower case (`call corwin at five`): a capitalised word after them is a firm's as often (`call Hilton about
 the invoice`, `text Chase`), which the learned look reads in its context.
 
@@ -69,6 +70,9 @@ _CONTACTED = (
     "call", "ring", "phone", "text", "texted", "email", "e-mail", "emailed", "message", "messaged", "ping", "pinged",
     "dm", "remind", "reminded", "invite", "invited", "thank", "thanked", "congratulate", "visit", "visited", "cc",
     "pick up", "drop off", "copy in", "loop in", "drop in on", "check on", "check in with", "follow up with",
+    # whom a child is collected or a parcel is left with (`can u collect amara from nursery`, `pickup for ysolde`)
+    "picking up", "picked up", "dropping off", "grab", "grabbing", "collect", "collecting", "pickup for",
+    "hand it to", "give it to", "leave it with",
 )
 _CONTACT = re.compile(rf"(?i)(?<![\w'’-])(?:{phrase_alternation(_CONTACTED)})[ \t]+")
 # A word of the name, not the start of an identifier, a handle, a path or an address (`lil_turtle#3696`).

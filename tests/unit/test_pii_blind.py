@@ -200,6 +200,8 @@ from tests.corpora import pii_blind, pii_foreign
 # 11 one fewer.
 # The staff a review names after their job or a word of thanks (`our server Jenna`): names 14 8.41% -> 8.14%, 15
 # 9.70% -> 9.51%, 9, 17, 19 one to four fewer.
+# Whom a child is collected by or a parcel left with (`collect amara from nursery`): names 19 24.62% -> 24.50%, 11 one
+# fewer.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.032, 0.016),
@@ -211,7 +213,7 @@ LEVELS = {
     pii_blind.BLIND8: (0.03, 0.016, 0.015),
     pii_blind.BLIND9: (0.038, 0.019, 0.017),
     pii_blind.BLIND10: (0.022, 0.01, 0.007),
-    pii_blind.BLIND11: (0.106, 0.03, 0.047),
+    pii_blind.BLIND11: (0.105, 0.03, 0.047),
     pii_blind.BLIND12: (0.111, 0.037, 0.02),
     pii_blind.BLIND13: (0.109, 0.038, 0.032),
     pii_blind.BLIND14: (0.082, 0.068, 0.024),
@@ -219,7 +221,7 @@ LEVELS = {
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
     pii_blind.BLIND17: (0.112, 0.068, 0.045),
     pii_blind.BLIND18: (0.136, 0.03, 0.031),
-    pii_blind.BLIND19: (0.247, 0.125, 0.088),
+    pii_blind.BLIND19: (0.246, 0.125, 0.088),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
