@@ -202,6 +202,7 @@ from tests.corpora import pii_blind, pii_foreign
 # 9.70% -> 9.51%, 9, 17, 19 one to four fewer.
 # Whom a child is collected by or a parcel left with (`collect amara from nursery`): names 19 24.62% -> 24.50%, 11 one
 # fewer.
+# The people of an incident after their part in it (`resident (Ysolde Q.)`): names 17 two fewer.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.032, 0.016),
@@ -219,7 +220,7 @@ LEVELS = {
     pii_blind.BLIND14: (0.082, 0.068, 0.024),
     pii_blind.BLIND15: (0.096, 0.026, 0.044),
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
-    pii_blind.BLIND17: (0.112, 0.068, 0.045),
+    pii_blind.BLIND17: (0.111, 0.068, 0.045),
     pii_blind.BLIND18: (0.136, 0.03, 0.031),
     pii_blind.BLIND19: (0.246, 0.125, 0.088),
 }

@@ -1,4 +1,4 @@
-"""The staff a review or a thank-you names (`capture/pii_names_staff.py`)."""
+"""The staff a review or a thank-you names, and the people of an incident (`capture/pii_names_staff.py`)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from evalforge_assets.capture.pii import redact_text
         ("The stylist, Ysabeau Quarrendon, listened to exactly what I wanted.", "Ysabeau Quarrendon"),
         ("Ask for Marisol at the front desk, she sorted our room in minutes.", "Marisol"),
         ("big shoutout to tamsin on the phone line", "tamsin"),
+        ("14 Elmstead Rd: resident (Ysolde Q.) heard shouting around 0200", "Ysolde Q."),
+        ("The witness, Quenby Marbleridge, left before the officers arrived.", "Quenby Marbleridge"),
+        ("Would book the technician Halvard.", "Halvard"),
     ],
 )
 def test_a_staff_members_name_is_redacted(text: str, name: str) -> None:
@@ -31,6 +34,7 @@ def test_a_staff_members_name_is_redacted(text: str, name: str) -> None:
         ("it got faster thanks to Redis and the new index", "thanks to Redis"),
         ("ask for Approval before merging", "ask for Approval"),
         ("the cashier Counter was closed", "cashier Counter"),
+        ("the suspect Vehicle was found on the ring road", "suspect Vehicle"),
     ],
 )
 def test_a_job_before_a_product_or_an_ordinary_word_names_no_one(text: str, kept: str) -> None:
