@@ -27,7 +27,7 @@ from evalforge_assets.capture.pii_names_keys import (
     _lower_case_full_name,
     _lower_case_one_name,
 )
-from evalforge_assets.capture.pii_names_records import _nearest, _same_json_record, _same_yaml_item
+from evalforge_assets.capture.pii_names_records import nearest_spans, same_json_record, same_yaml_item
 from evalforge_assets.capture.pii_patterns import Candidate
 
 # A passport's, an ID card's and a licence's keys for the name and its holder, normalized (`_normalized`).
@@ -89,10 +89,10 @@ def _document_name(value: str) -> bool:
 
 def _form_field_names(text: str) -> Iterator[Candidate]:
     """The value beside each name label in the same flat JSON record or YAML item; only the values just before and
-    after a label are asked (`pii_names_records._nearest`), which keeps a long form linear."""
-    for labels, value_pattern, same_record in ((_JSON_LABEL, _JSON_VALUE, _same_json_record),
-                                               (_YAML_LABEL, _YAML_VALUE, _same_yaml_item)):
-        if labels is _JSON_LABEL and '":' not in text or labels is _YAML_LABEL and "\n" not in text:
+    after a label are asked (`pii_names_records.nearest_spans`), which keeps a long form linear."""
+    for gate, labels, value_pattern, same_record in (('":', _JSON_LABEL, _JSON_VALUE, same_json_record),
+                                                     ("\n", _YAML_LABEL, _YAML_VALUE, same_yaml_item)):
+        if gate not in text:
             continue
         values = {(value.start(), value.end()): value for value in value_pattern.finditer(text)}
         spans = list(values)
@@ -100,7 +100,7 @@ def _form_field_names(text: str) -> Iterator[Candidate]:
         for label in labels.finditer(text):
             if not spans or not _a_name_key(label.group("label")):
                 continue
-            for span in _nearest(spans, starts, label):
+            for span in nearest_spans(spans, starts, label):
                 value = values[span]
                 if _document_name(value.group("value")) and same_record(text, label, span):
                     yield "PERSON", value.start("value"), value.end("value")

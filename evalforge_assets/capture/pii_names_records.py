@@ -51,20 +51,21 @@ def record_names(text: str, accepted: Iterable[Candidate]) -> Iterator[Candidate
     if '":' in text or '" :' in text:
         for match in _JSON_PAIR.finditer(text):
             if _a_record_name(match) and any(
-                    _same_json_record(text, match, contact) for contact in _nearest(contacts, starts, match)):
+                    same_json_record(text, match, contact) for contact in nearest_spans(contacts, starts, match)):
                 yield _candidate(match)
     if ":" in text and "\n" in text:
         for match in _YAML_PAIR.finditer(text):
             if _a_record_name(match) and any(
-                    _same_yaml_item(text, match, contact) for contact in _nearest(contacts, starts, match)):
+                    same_yaml_item(text, match, contact) for contact in nearest_spans(contacts, starts, match)):
                 yield _candidate(match)
 
 
-def _nearest(contacts: list[tuple[int, int]], starts: list[int], match: re.Match[str]) -> list[tuple[int, int]]:
-    """The contacts just before and just after the pair: a record's other contacts stand farther, behind them, and
-    asking only these keeps a long list of records linear."""
+def nearest_spans(spans: list[tuple[int, int]], starts: list[int], match: re.Match[str]) -> list[tuple[int, int]]:
+    """Of the sorted `spans` (`starts` their starts), the one just before and the one just after `match`, within a
+    card's reach: a record's other contacts stand farther, behind them, and asking only these keeps a long list of
+    records linear."""
     after = bisect.bisect_left(starts, match.end())
-    return [(start, end) for start, end in contacts[max(after - 1, 0) : after + 1]
+    return [(start, end) for start, end in spans[max(after - 1, 0) : after + 1]
             if start - match.end() <= _REACH and match.start() - end <= _REACH]
 
 
@@ -85,7 +86,7 @@ def _candidate(match: re.Match[str]) -> Candidate:
     return "PERSON", start, start + len(value.strip())
 
 
-def _same_json_record(text: str, match: re.Match[str], contact: tuple[int, int]) -> bool:
+def same_json_record(text: str, match: re.Match[str], contact: tuple[int, int]) -> bool:
     """Whether the contact stands in the JSON object of the name's pair, with no brace between the two."""
     start, end = contact
     if start >= match.end():
@@ -97,7 +98,7 @@ def _same_json_record(text: str, match: re.Match[str], contact: tuple[int, int])
     return "{" not in between and "}" not in between
 
 
-def _same_yaml_item(text: str, match: re.Match[str], contact: tuple[int, int]) -> bool:
+def same_yaml_item(text: str, match: re.Match[str], contact: tuple[int, int]) -> bool:
     """Whether the contact stands on a line of the name's YAML item: from one line to the other, no line is blank or
     has its key less deep than the name's, and none but the first starts a new item at the name's depth."""
     column = len(match.group("indent"))
