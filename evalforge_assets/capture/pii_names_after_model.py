@@ -10,10 +10,10 @@ the rules before it left. Three rounds, each taking a candidate only where nothi
    Russian given names (`pii_names_russian`), the answer to a question for a name, an author block's names with
    their footnote marks, who a lower-case message says just wrote, whom a message is to be written to or an
    assistant is asked to call, the name of a JSON or YAML contact record that holds a found phone or e-mail address
-   (`pii_names_records`), a name after a ward's title (`RN`, `Sister`: `pii_names_titled`), and the names under an
-   identity document's keys and in extracted form fields (`pii_names_documents`), and a name beside an honorific
-   or a case marker of romanised chat (`mehmet abi`, `ravi ko`, `kay ana`: `pii_names_honorifics`), and the staff
-   a review names after their job or a word of thanks (`our server Jenna`, `kudos to Corwin`: `pii_names_staff`);
+   (`pii_names_records`), a name after a ward's title (`RN`, `Sister`: `pii_names_titled`), the names under an
+   identity document's keys and in extracted form fields (`pii_names_documents`), a name beside an honorific or a
+   case marker of romanised chat (`mehmet abi`, `ravi ko`, `kay ana`: `pii_names_honorifics`), and the staff a
+   review names after their job or a word of thanks (`our server Jenna`, `kudos to Corwin`: `pii_names_staff`);
 3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
 """
 

@@ -22,17 +22,14 @@ from evalforge_assets.capture.pii_csv_columns import _NAME_WORD, cell_is_name
 from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_names import _ordinary, _surname_ranks, known_given_name
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS, _titled
-from evalforge_assets.capture.pii_names_keys import (
-    _NAME_KEY_ENDINGS,
-    _lower_case_full_name,
-    _lower_case_one_name,
-)
+from evalforge_assets.capture.pii_names_keys import _DOCUMENT_NAME_KEYS, _NAME_KEY_ENDINGS, lower_case_name
 from evalforge_assets.capture.pii_names_records import nearest_spans, same_json_record, same_yaml_item
 from evalforge_assets.capture.pii_patterns import Candidate
 
-# A passport's, an ID card's and a licence's keys for the name and its holder, normalized (`_normalized`).
-_DOCUMENT_KEYS = frozenset(["givennames", "forename", "forenames", "middlenames", "holder", "nameofholder", "bearer",
-                            "nameofbearer", "primaryidentifier", "secondaryidentifier"])
+# A passport's, an ID card's and a licence's keys for the name and its holder, normalized (`_normalized`): the name
+# keys `pii_names_keys` reads on documents, and the holder's.
+_DOCUMENT_KEYS = frozenset([*_DOCUMENT_NAME_KEYS, "holder", "nameofholder", "bearer", "nameofbearer",
+                            "primaryidentifier", "secondaryidentifier"])
 _KEY_LINE = re.compile(
     r"^[ \t]*(?:-[ \t]+)?(?P<key>[A-Za-z][\w .()/-]{1,40}?)[ \t]*:[ \t]+"
     r"(?P<value>[^\W\d_][^\n:#\"'{}\[\]<>|,;=]{0,60}?)[ \t]*$",
@@ -83,7 +80,7 @@ def _document_name(value: str) -> bool:
             not _ordinary(titled := _titled(word)) or known_given_name(titled) or titled in _surname_ranks())
             for word in words)
     if value.islower():
-        return _lower_case_full_name(value) if len(words) > 1 else _lower_case_one_name(value)
+        return lower_case_name(value)
     return cell_is_name(value)
 
 

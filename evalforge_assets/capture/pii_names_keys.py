@@ -139,8 +139,8 @@ def names_in_name_columns_the_rules_leave(text: str) -> Iterator[Candidate]:
     """A table's name column's cells that `pii_csv_columns` leaves, since its test wants capitalised words: a name
     typed in lower case (`kofi mensah`, each word a known name or no ordinary English word; one word no English word
     or a known given name), or written family name first in a quoted cell (`"Fennimore, Ysabeau"`; not a city before
-    its country or state, `"Paris, France"`, `"Austin, TX"`). Asked after the
-    learned look (`pii._find`), as `lower_case_names_under_keys` is."""
+    its country or state, `"Paris, France"`, `"Austin, TX"`). Asked after the learned look (`pii._find`), as
+    `lower_case_names_under_keys` is."""
     if may_hold_table(text):
         yield from find_table_cells(text, _a_name_cell_the_rules_leave)
 
@@ -150,11 +150,18 @@ _FAMILY_NAME_FIRST = re.compile(r"(?P<family>[^,]{2,40}),[ \t]*(?P<given>[^,]{2,
 
 def _a_name_cell_the_rules_leave(value: str) -> bool:
     if value.islower():
-        return _lower_case_full_name(value) if " " in value else _lower_case_one_name(value)
+        return lower_case_name(value)
     parts = _FAMILY_NAME_FIRST.fullmatch(value)
     return (parts is not None and len(value.split()) <= 4 and cell_is_name(parts.group("family"))
             and cell_is_name(given := parts.group("given").strip()) and not given.isupper()  # `Austin, TX`
             and given not in countries_and_states())  # `Paris, France`
+
+
+def lower_case_name(value: str) -> bool:
+    """A name typed in lower case where its place says a name stands (a name key, a name column, a contact card's
+    name): words each a known name or no ordinary English word (`_lower_case_full_name`), or one word
+    (`_lower_case_one_name`)."""
+    return _lower_case_full_name(value) if " " in value else _lower_case_one_name(value)
 
 
 def _lower_case_one_name(value: str) -> bool:

@@ -1,7 +1,7 @@
-"""People a message is from or to: whom a user asks an assistant to write to, call or remind (`draft a text to ottilie`, `reply to
-Hamsini Rajagopalan`, `schreib eine nachricht an ramon`), and the person a lower-case line of a chat, an SMS export
-or a voicemail's transcript says just wrote or called (`inga lassen skrev lige`, `"text": "nasrin duran az önce
-yazdı"`, `um agnes obi just texted me`).
+"""People a message is from or to: whom a user asks an assistant to write to, call or remind (`draft a text to
+ottilie`, `reply to Hamsini Rajagopalan`, `schreib eine nachricht an ramon`), and the person a lower-case line of a
+chat, an SMS export or a voicemail's transcript says just wrote or called (`inga lassen skrev lige`, `"text":
+"nasrin duran az önce yazdı"`, `um agnes obi just texted me`).
 
 **Written to.** After "reply to", "a text to", "a message to", "write to", "a meeting with", "forward this to" and
 their like in fifteen languages, one to three words are the name: a single word must be a known given name however

@@ -5,8 +5,7 @@ phone or mailbox beside it is a contact card, so its name is read as a table's n
 is (`pii_csv_columns.contact_name`): one to four capitalised or caseless words, not all ordinary words, none of an
 organisation; or typed in lower case, each word a known name or no ordinary English word; or one word in lower case
 that is no English word or a known given name, and no slug (`name: acme-portal` above `admin_email: …` is an
-app's). A company's card (`Fenwick Labs`) fails that test or
-`pii_not_people.names_no_one`, which the caller asks.
+app's). A company's card (`Fenwick Labs`) fails that test or `pii_not_people.names_no_one`, which the caller asks.
 
 Only a flat record is read: the name and the contact with no brace between them (JSON), or on lines of one YAML
 item (no new item, no line indented less than the name's key between them).
@@ -21,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from evalforge_assets.capture.pii_csv_columns import contact_name
 from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_names_cue_words import RELATIVES
-from evalforge_assets.capture.pii_names_keys import _lower_case_full_name, _lower_case_one_name
+from evalforge_assets.capture.pii_names_keys import lower_case_name
 from evalforge_assets.capture.pii_patterns import Candidate
 
 # Keys of a record's name, normalized (`pii_key_names._normalized`): the name itself, vCard's formatted name, and
@@ -76,7 +75,7 @@ def _a_record_name(match: re.Match[str]) -> bool:
     if not value or any(char.isdigit() for char in value) or value.lower() in _RELATIVE_WORDS:
         return False
     if value.islower():  # not a slug (`acme-portal`), which an app's record names beside its admin's address
-        return "-" not in value and (_lower_case_full_name(value) if " " in value else _lower_case_one_name(value))
+        return "-" not in value and lower_case_name(value)
     return contact_name(value)
 
 

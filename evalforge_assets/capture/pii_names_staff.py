@@ -8,7 +8,8 @@ One or two words are the name. The first, capitalised, is a known given name (no
 common given name: `Jenna`, `Grace`; not `Will`), or after the word for a job only people do (`cashier`, `waitress`,
 `receptionist`) any capitalised word that is no ordinary English word or stop word (`Quenby`). A job's word that names
 a machine or a program as often (`server`, `driver`, `manager`, `agent`, `host`, `guide`) and the words of thanks ask
-for the known given name. Not `courier`, which is followed by a firm as often, a given name's too (`courier Hermes`). Typed in lower case, the first word is a known given name however typed
+for the known given name. Not `courier`, which is followed by a firm as often, a given name's too (`courier
+Hermes`). Typed in lower case, the first word is a known given name however typed
 (`pii_names_romanised.typed_given_name`). A second capitalised word joins when it is a census surname or no ordinary
 word, and so does a family name's initial (`Ysolde Q.`). Asked after the learned look (`pii_names_after_model`), and
 through `pii_not_people`.
@@ -60,8 +61,7 @@ def staff_names(text: str) -> Iterator[Candidate]:
 
 def _name(match: re.Match[str], any_word: bool) -> Iterator[Candidate]:
     first, second = match.group("first"), match.group("second")
-    lowered = first.lower()
-    if lowered in stop_words():
+    if first.lower() in stop_words():
         return
     if first.islower():
         named = typed_given_name(first)
@@ -70,7 +70,7 @@ def _name(match: re.Match[str], any_word: bool) -> Iterator[Candidate]:
     if not named:
         return
     end = match.end("initial") if match.group("initial") else match.end("first")  # `Ysolde Q.`
-    if second is not None and first[0].isupper() and (
-            _titled(second) in _surname_ranks() or not _ordinary(_titled(second))) and second.lower() not in stop_words():
+    if second is not None and first[0].isupper() and second.lower() not in stop_words() and (
+            _titled(second) in _surname_ranks() or not _ordinary(_titled(second))):
         end = match.end("second")
     yield "PERSON", match.start("first"), end

@@ -26,6 +26,7 @@ _WORD = r"[^\W\d_]+(?:[-'’][^\W\d_]+)?"
 # The run is looked ahead at, so the next title in it (`by RN Philippa to RN Adebayo`) starts a match of its own.
 _TITLED_RUN = re.compile(rf"(?<![\w'’.-])(?:{_TITLES})\.?[ \t]+(?=(?P<run>{_WORD}(?:[ \t]+{_WORD}){{0,2}}))")
 _MIN_LETTERS = 3
+_POSSESSIVE = re.compile(r"['’]s\Z")
 
 
 def titled_staff_names(text: str) -> Iterator[Candidate]:
@@ -56,8 +57,6 @@ def _name_words(words: list[str]) -> list[str]:
         return []
     return name
 
-
-_POSSESSIVE = re.compile(r"['’]s\Z")
 
 
 def _a_name_word(word: str, after_the_first: bool) -> bool:
