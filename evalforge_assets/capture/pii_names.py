@@ -175,6 +175,31 @@ def _ordinary(word: str) -> bool:
     )
 
 
+# The shortest stem an -ing form is read back to: `Gading`, `Ming` and `Sterling` are names, not `gad` + ing.
+_SHORTEST_ING_STEM = 4
+
+
+def an_inflected_word(word: str) -> bool:
+    """Whether `word` is the past tense or the -ing form of an ordinary word (`Upgraded`, `Bumped`, `Copied`,
+    `Retrying`): Webster's Second lists a verb by its stem alone, so the weaker rules read these as no words."""
+    lowered = word.lower()
+    common, _ = _webster()
+    if lowered in common or not lowered.isalpha():
+        return False
+    stems: list[str] = []
+    if lowered.endswith("ied"):
+        stems.append(lowered[:-3] + "y")
+    if lowered.endswith("ed"):
+        stems += [lowered[:-2], lowered[:-1]]
+        if len(lowered) > 4 and lowered[-3] == lowered[-4]:  # a doubled last consonant: `bumped`, `stopped`
+            stems.append(lowered[:-3])
+    if lowered.endswith("ing") and len(lowered) >= _SHORTEST_ING_STEM + 3:
+        stems += [lowered[:-3], lowered[:-3] + "e"]
+        if lowered[-4] == lowered[-5]:
+            stems.append(lowered[:-4])
+    return any(len(stem) >= 3 and stem in common for stem in stems)
+
+
 def _surname(word: str, ordinary: bool) -> bool:
     rank = _surname_ranks().get(word.capitalize())
     return rank is not None and (not ordinary or rank <= COMMON_SURNAME_RANK)

@@ -13,6 +13,7 @@ from evalforge_assets.capture.pii_companies import names_a_company
 from evalforge_assets.capture.pii_eponyms import names_an_eponym
 from evalforge_assets.capture.pii_famous import names_someone_famous
 from evalforge_assets.capture.pii_named_things import _ROLES, names_a_thing
+from evalforge_assets.capture.pii_names import _surname_ranks, an_inflected_word, known_given_name
 from evalforge_assets.capture.pii_names_learned import _KEYS_OF_THINGS, under_a_key_of_things
 from evalforge_assets.capture.pii_patterns import _word_set
 from evalforge_assets.capture.pii_places import a_city, a_place
@@ -41,8 +42,11 @@ _ROLE_THEN = re.compile(r"([^\W\d_]+)[ \t]*(?:\||@|\bat\b)[ \t]*\Z")
 # A name key led by the word for a thing holds that thing's name (`Business name: Morales, Carter and Rhodes`,
 # `"company_name": "Reyes Ortiz"`, `productName=`). Not the keys of a person (`legal name`, `display name`, `account
 # name`) nor `street name`, whose name is part of the street. The word opens the key: `example.org name=` is no
-# organisation's name.
-_THING_NAME_KEY = re.compile(r"(?:^|(?<=[\s\"'{,;|(]))([A-Za-z]+?)[ _.-]?(?i:name)[\"']?[ \t]*[:=][ \t]*[\"']?[ \t]*\Z")
+# organisation's name. Its quotes may be escaped: a tool call's arguments are JSON inside a JSON string
+# (`\"product_name\": \"Halvard Lamp\"`).
+_THING_NAME_KEY = re.compile(
+    r"(?:^|(?<=[\s\"'{,;|(]))([A-Za-z]+?)[ _.-]?(?i:name)\\?[\"']?[ \t]*[:=][ \t]*\\?[\"']?[ \t]*\Z"
+)
 _THINGS_NAMED = (_KEYS_OF_NO_ONE - {"title", "room"}) | _word_set(
     "business trading trade product item app application service domain host venue restaurant event campaign course"
 )
@@ -85,10 +89,15 @@ def names_no_one(text: str, start: int, end: int) -> bool:
 
 def names_no_one_after_the_model(text: str, start: int, end: int) -> bool:
     """Whether the name read at text[start:end] is a thing's name under its key (`Business name:`), the place a
-    table or a room is booked at, or a GeoNames city (`pii_places.a_city`). Asked of the findings once the learned
-    look is done: asked in `names_no_one`, they moved the words the person model is trained on
-    (`tools/train_person_model.py --check`)."""
-    return _under_a_things_name_key(text, start) or _booked_at(text, start, end) or a_city(text, start, end)
+    table or a room is booked at, a GeoNames city (`pii_places.a_city`) or a change log's verb and the word after it
+    (`Upgraded Zentrix`). Asked of the findings once the learned look is done: asked in `names_no_one`, they moved
+    the words the person model is trained on (`tools/train_person_model.py --check`)."""
+    return (
+        _under_a_things_name_key(text, start)
+        or _booked_at(text, start, end)
+        or a_city(text, start, end)
+        or _led_by_a_verb(text, start, end)
+    )
 
 
 # The words for a company, a bank or a group in the scripts without capitals, which cleanco's legal forms and the
@@ -117,6 +126,18 @@ def _under_a_things_name_key(text: str, start: int) -> bool:
     """Whether the name read is the value of a key that names a thing's name (`Business name:`)."""
     match = _THING_NAME_KEY.search(text, max(0, start - 40), start)
     return match is not None and match.group(1).lower() in _THINGS_NAMED
+
+
+def _led_by_a_verb(text: str, start: int, end: int) -> bool:
+    """Whether the name read is two words, the first a verb's past tense or -ing form that is no given name or census
+    surname (`Upgraded Zentrix`, `Exceeded Retrying`): a change log's line, not a person."""
+    words = text[start:end].split()
+    return (
+        len(words) == 2
+        and an_inflected_word(words[0])
+        and not known_given_name(words[0])
+        and words[0].capitalize() not in _surname_ranks()
+    )
 
 
 def _booked_at(text: str, start: int, end: int) -> bool:

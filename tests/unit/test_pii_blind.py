@@ -203,12 +203,14 @@ from tests.corpora import pii_blind, pii_foreign
 # Whom a child is collected by or a parcel left with (`collect amara from nursery`): names 19 24.62% -> 24.50%, 11 one
 # fewer.
 # The people of an incident after their part in it (`resident (Ysolde Q.)`): names 17 two fewer.
+# A change log's verb and the word after it (`Upgraded Zentrix`), a thing's name key inside a JSON string
+# (`\"product_name\": …`): hard negatives 14 2.39% -> 2.03%, 4 1.66% -> 1.38%, 5 1.15% -> 0.80%, 2, 15.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.032, 0.016),
     pii_blind.BLIND3: (0.03, 0.016, 0.011),
-    pii_blind.BLIND4: (0.035, 0.013, 0.017),
-    pii_blind.BLIND5: (0.048, 0.049, 0.012),
+    pii_blind.BLIND4: (0.035, 0.013, 0.014),
+    pii_blind.BLIND5: (0.048, 0.049, 0.009),
     pii_blind.BLIND6: (0.036, 0.032, 0.02),
     pii_blind.BLIND7: (0.017, 0.024, 0.006),
     pii_blind.BLIND8: (0.03, 0.016, 0.015),
@@ -217,7 +219,7 @@ LEVELS = {
     pii_blind.BLIND11: (0.105, 0.03, 0.047),
     pii_blind.BLIND12: (0.111, 0.037, 0.02),
     pii_blind.BLIND13: (0.109, 0.038, 0.032),
-    pii_blind.BLIND14: (0.082, 0.068, 0.024),
+    pii_blind.BLIND14: (0.082, 0.068, 0.021),
     pii_blind.BLIND15: (0.096, 0.026, 0.044),
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
     pii_blind.BLIND17: (0.111, 0.068, 0.045),

@@ -1,6 +1,7 @@
-"""A name read under a key that names a thing's name (`Business name:`), at the place a table or a room is booked,
-or after the word that opens an institution's name abroad (`Politecnico di …`) names no one
-(`capture/pii_not_people.py`, `capture/pii_named_things.py`). The examples are invented."""
+"""A name read under a key that names a thing's name (`Business name:`, also inside a JSON string), at the place a
+table or a room is booked, after the word that opens an institution's name abroad (`Politecnico di …`), or led by a
+change log's verb (`Upgraded Zentrix`) names no one (`capture/pii_not_people.py`, `capture/pii_named_things.py`).
+The examples are invented."""
 
 from __future__ import annotations
 
@@ -51,3 +52,36 @@ def test_a_hosts_name_in_the_possessive_stays_a_name() -> None:
 def test_an_institution_named_by_its_opening_word_names_no_one(institution: str) -> None:
     text = f"EDUCATION\nMSc, {institution}\n"
     assert institution in redact_text(text, {})
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ('{"tool": "stock", "arguments": "{\\"product_name\\": \\"Marlow Keats\\", \\"qty\\": 2}"}', "Marlow Keats"),
+    ("arguments='{\\'item_name\\': \\'Orla Finch\\'}'", "Orla Finch"),
+])
+def test_a_things_name_key_holds_a_thing_inside_a_json_string_too(text: str, kept: str) -> None:
+    assert kept in redact_text(text, {})
+
+
+def test_a_persons_name_key_inside_a_json_string_still_holds_a_person() -> None:
+    text = '{"arguments": "{\\"customer_name\\": \\"Tobias Wrenfield\\", \\"product_name\\": \\"Marlow Keats\\"}"}'
+    redacted = redact_text(text, {})
+    assert "Tobias Wrenfield" not in redacted
+    assert "Marlow Keats" in redacted
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Release 4.2.0\n- Upgraded Zentrix and Halvard clients\n- Dropped support for Python 3.8", "Upgraded Zentrix"),
+    ("rpc error: code = Unavailable desc = Connection Refused Retrying in 4s.", "Refused Retrying"),
+    ("Changelog\n- Bumped Quorvane to 2.1\n- Copied Velmora fixtures", "Bumped Quorvane"),
+])
+def test_a_change_logs_verb_and_the_name_after_it_name_no_one(text: str, kept: str) -> None:
+    assert kept in redact_text(text, {})
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Jared Quarrendon called about the refund.", "Jared Quarrendon"),  # a given name that reads as `jar` + ed
+    ("Saw Gading Wasitra in the lobby.", "Gading Wasitra"),  # -ing after a stem too short to be a word's
+    ("Emailed Ysolde Quarrendon about the refund.", "Ysolde Quarrendon"),  # a verb before a whole name
+])
+def test_a_name_that_looks_inflected_or_follows_a_verb_is_still_a_name(text: str, name: str) -> None:
+    assert name not in redact_text(text, {})
