@@ -27,6 +27,7 @@ from typing import Any
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
 from evalforge_assets.capture.not_personal import a_mask, a_websites_address
 from evalforge_assets.capture.pii_address_prose import find_streets_after_to_the_address
+from evalforge_assets.capture.pii_address_scripts import streets_off_ids
 from evalforge_assets.capture.pii_decode import encoded_letters_view, prepare
 from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_key_names import _normalized
@@ -127,6 +128,8 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
                        and not (candidate[0] == "PHONE" and an_id_in_place(text, candidate[1], candidate[2]))]
     if "/" in text or " - " in text:
         candidates = split_joined_numbers(text, candidates)
+    if learned:  # not among the rules the person model is trained on, as `find_streets_after_to_the_address`
+        candidates = streets_off_ids(text, candidates)
     if not candidates and not learned:
         return []
     if "<" in text:

@@ -23,6 +23,9 @@ city ("東京都に住んでいます", "в г. Москва") is not an address
 from __future__ import annotations
 
 import re
+import string
+
+from evalforge_assets.capture.pii_patterns import Candidate
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _KANA = "\u3040-\u309f\u30a0-\u30ff"
@@ -154,3 +157,48 @@ def script_address_patterns(text: str) -> list[re.Pattern[str]]:
     """The patterns of this module that may match `text` (a marker of the language is in it); ASCII text needs
     none of them, and the caller does not ask."""
     return [pattern for markers, pattern in _GATED if markers.search(text)]
+
+
+# The characters of an order's or a ticket's id (`#583920`, `ORD-2025-774120`, `WEB-QTRX57`).
+_ID_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_#/-")
+_ID_LETTERS = frozenset(string.ascii_letters + string.digits + "_")
+_HOUSE_NUMBERS = re.compile(r"\d{1,5}(?:[-/]\d{1,5}[A-Z]?)*")
+
+
+def _inside_an_id(text: str, start: int) -> bool:
+    """Whether text[start] continues an id: a letter or a digit just before it, or a `#`, `-` or `/` after one
+    (`#12 ถนน…` alone is a house number)."""
+    if start == 0:
+        return False
+    if text[start - 1] in "#/-":
+        return start > 1 and text[start - 2] in _ID_LETTERS
+    return text[start - 1] in _ID_LETTERS
+
+
+def streets_off_ids(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """`candidates`, with each street these patterns read from an id's last digits (`đơn #583920 sang Số 14 Phố…`,
+    `訂單ORD-2025-774120寄到中正路45號`) read again after the id: in scripts written without spaces a number is all
+    that marks where an address starts, and an id's digits are no house number. A street none is left of is
+    dropped."""
+    patterns = script_address_patterns(text) if any(c[0] == "STREET_ADDRESS" for c in candidates) else []
+    if not patterns:
+        return candidates
+    kept = (_off_an_id(text, candidate, patterns) for candidate in candidates)
+    return [candidate for candidate in kept if candidate is not None]
+
+
+def _off_an_id(text: str, candidate: Candidate, patterns: list[re.Pattern[str]]) -> Candidate | None:
+    entity, start, end = candidate
+    if (entity != "STREET_ADDRESS" or not text[start].isdigit() or not _inside_an_id(text, start)
+            or not any(pattern.match(text, start) for pattern in patterns)):
+        return candidate
+    first, after = start, start
+    while first > 0 and text[first - 1] in _ID_CHARACTERS:
+        first -= 1
+    while after < end and text[after] in _ID_CHARACTERS:
+        after += 1
+    if _HOUSE_NUMBERS.fullmatch(text, first, after):  # a range or a lot and a house, `12-14`, `202/8`: all of it
+        return entity, first, end
+    again = (match for pattern in patterns if (match := pattern.search(text, after)) and match.start() < end)
+    match = min(again, key=lambda found: found.start(), default=None)
+    return None if match is None else (entity, match.start(), match.end())

@@ -163,3 +163,28 @@ def test_a_road_or_a_chome_alone_is_a_street_line(text: str, street: str) -> Non
 )
 def test_a_particle_before_a_count_is_no_road(text: str) -> None:
     assert not [m for m in find_pii(text) if m.entity == "STREET_ADDRESS"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "street"),
+    [
+        ("Đổi địa chỉ đơn #583920 sang Số 14 Phố số 7 phường Tân Định TP. Vinh giúp mình", "#583920", "Số 14 Phố số 7"),
+        ("Giao đơn ORD-QZX-4417 thành 27 phố Hàng Bạc, xã Tân Lập, Ninh Bình.", "ORD-QZX-4417", "27 phố Hàng Bạc"),
+        ("ส่งคำสั่งซื้อ WEB-QTRX57 ไปที่ 48/2 ถ.ประชาราษฎร์ ต.บางเขน อ.เมือง จ.นนทบุรี 11000", "WEB-QTRX57",
+         "48/2 ถ.ประชาราษฎร์"),
+        ("請把訂單ORD-2025-774120寄到中正路45號", "ORD-2025-774120", "中正路45號"),
+    ],
+)
+def test_an_ids_last_digits_are_no_house_number_in_scripts_without_spaces(text: str, kept: str, street: str) -> None:
+    # A number is all that marks where such an address starts; the digits that end an order's id are no part of it.
+    redacted = redact_text(text, {})
+    assert kept in redacted and street not in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "street",
+    ["12-14 ถนนพหลโยธิน แขวงลาดยาว เขตจตุจักร กรุงเทพฯ 10900",  # a range of house numbers, not an id before one
+     "202/8 ถ.นาคะนคร ต.บางเขน อ.เมือง จ.นนทบุรี 11000"],
+)
+def test_a_house_numbers_range_or_lot_is_read_whole(street: str) -> None:
+    assert [m.value for m in find_pii(f"ส่งที่ {street}") if m.entity == "STREET_ADDRESS"] == [street]
