@@ -50,6 +50,15 @@ _THING_NAME_KEY = re.compile(
 _THINGS_NAMED = (_KEYS_OF_NO_ONE - {"title", "room"}) | _word_set(
     "business trading trade product item app application service domain host venue restaurant event campaign course"
 )
+# The words of a team or a function of an organisation beside `pii_patterns`' organisation words (`team`, `desk`,
+# `support`), which the rules the person model is trained on ask. None is a US Census surname (`Board`, `Crew`,
+# `Council`, `Center` and `Care` are, and stay out).
+_TEAM_WORDS = _word_set(
+    "squad unit office division centre hub taskforce on-call oncall helpdesk servicedesk hotline accounts "
+    "success relations partnerships procurement payroll finance legal compliance marketing recruiting facilities "
+    "logistics fulfilment fulfillment returns claims collections underwriting escalations escalation"
+)
+_PUNCTUATION = ".,;:!?()[]\"'`"
 # A table, a room or a meal booked at a place, then the place (`Your table for 4 at Quillon Marylebone`, `a room at
 # Hotel …`); a name in the possessive is a host's (`dinner at Maria's`).
 _BOOKED_AT = re.compile(
@@ -89,14 +98,15 @@ def names_no_one(text: str, start: int, end: int) -> bool:
 
 def names_no_one_after_the_model(text: str, start: int, end: int) -> bool:
     """Whether the name read at text[start:end] is a thing's name under its key (`Business name:`), the place a
-    table or a room is booked at, a GeoNames city (`pii_places.a_city`) or a change log's verb and the word after it
-    (`Upgraded Zentrix`). Asked of the findings once the learned look is done: asked in `names_no_one`, they moved
+    table or a room is booked at, a GeoNames city (`pii_places.a_city`), a change log's verb and the word after it
+    (`Upgraded Zentrix`) or a team (`Merchant Success`). Asked of the findings once the learned look is done: asked in `names_no_one`, they moved
     the words the person model is trained on (`tools/train_person_model.py --check`)."""
     return (
         _under_a_things_name_key(text, start)
         or _booked_at(text, start, end)
         or a_city(text, start, end)
         or _led_by_a_verb(text, start, end)
+        or _names_a_team(text, start, end)
     )
 
 
@@ -138,6 +148,12 @@ def _led_by_a_verb(text: str, start: int, end: int) -> bool:
         and not known_given_name(words[0])
         and words[0].capitalize() not in _surname_ranks()
     )
+
+
+def _names_a_team(text: str, start: int, end: int) -> bool:
+    """Whether a word of the name read names a team or a function of an organisation (`Partner Success`, `Infra
+    On-Call`, `Payments Squad`): a ticket's owner, a letter's signature or whom to contact, not a person."""
+    return any(word.strip(_PUNCTUATION).lower() in _TEAM_WORDS for word in text[start:end].split())
 
 
 def _booked_at(text: str, start: int, end: int) -> bool:

@@ -208,9 +208,10 @@ from tests.corpora import pii_blind, pii_foreign
 # An id's last digits read as a house number in Thai, Vietnamese or Chinese (`đơn #583920 sang Số 14 Phố…`): hard
 # negatives 19 8.77% -> 8.32%, 2, 3, 6 fewer; names 19 24.50% -> 24.64% and streets 12.45% -> 12.56%, which the id's
 # span had hidden by chance.
+# A team named like a person (`Merchant Success`, `Storage On-Call`): hard negatives 2 1.50% -> 1.29%, 15 six fewer.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
-    pii_blind.BLIND2: (0.011, 0.032, 0.015),
+    pii_blind.BLIND2: (0.011, 0.032, 0.013),
     pii_blind.BLIND3: (0.03, 0.016, 0.01),
     pii_blind.BLIND4: (0.035, 0.013, 0.014),
     pii_blind.BLIND5: (0.048, 0.049, 0.009),
@@ -223,7 +224,7 @@ LEVELS = {
     pii_blind.BLIND12: (0.111, 0.037, 0.02),
     pii_blind.BLIND13: (0.109, 0.038, 0.032),
     pii_blind.BLIND14: (0.082, 0.068, 0.021),
-    pii_blind.BLIND15: (0.096, 0.026, 0.044),
+    pii_blind.BLIND15: (0.096, 0.026, 0.043),
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
     pii_blind.BLIND17: (0.111, 0.068, 0.045),
     pii_blind.BLIND18: (0.136, 0.03, 0.031),

@@ -1,7 +1,7 @@
 """A name read under a key that names a thing's name (`Business name:`, also inside a JSON string), at the place a
-table or a room is booked, after the word that opens an institution's name abroad (`Politecnico di …`), or led by a
-change log's verb (`Upgraded Zentrix`) names no one (`capture/pii_not_people.py`, `capture/pii_named_things.py`).
-The examples are invented."""
+table or a room is booked, after the word that opens an institution's name abroad (`Politecnico di …`), led by a
+change log's verb (`Upgraded Zentrix`) or holding a team's word (`Merchant Success`) names no one
+(`capture/pii_not_people.py`, `capture/pii_named_things.py`). The examples are invented."""
 
 from __future__ import annotations
 
@@ -85,3 +85,19 @@ def test_a_change_logs_verb_and_the_name_after_it_name_no_one(text: str, kept: s
 ])
 def test_a_name_that_looks_inflected_or_follows_a_verb_is_still_a_name(text: str, name: str) -> None:
     assert name not in redact_text(text, {})
+
+
+@pytest.mark.parametrize(("text", "team"), [
+    ("Root cause: disk full on db-7. Owner: Storage On-Call. Follow-up: OPS-4411.", "Storage On-Call"),
+    ("You can also contact Enterprise Accounts with reference CS-1182.", "Enterprise Accounts"),
+    ("Wants a refund of NZ$40. Escalated to Merchant Success.", "Merchant Success"),
+    ("We have credited 12,00 € to your account.\n\nYours sincerely,\nRefunds Squad", "Refunds Squad"),
+    ("Yours sincerely,\nVendor Relations", "Vendor Relations"),
+])
+def test_a_team_named_like_a_person_names_no_one(text: str, team: str) -> None:
+    assert team in redact_text(text, {})
+
+
+def test_a_family_name_that_is_also_a_teams_word_stays_a_name() -> None:
+    # `Board`, `Crew`, `Council` and `Care` are US Census surnames, so no team's word.
+    assert "Marisol Board" not in redact_text("Signed, Marisol Board, Finance Office", {})
