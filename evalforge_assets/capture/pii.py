@@ -27,7 +27,7 @@ from typing import Any
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
 from evalforge_assets.capture.not_personal import a_mask, a_websites_address
 from evalforge_assets.capture.pii_address_prose import find_streets_after_to_the_address
-from evalforge_assets.capture.pii_address_scripts import streets_off_ids
+from evalforge_assets.capture.pii_address_scripts import streets_off_ids, thai_streets_ended
 from evalforge_assets.capture.pii_decode import encoded_letters_view, prepare
 from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_key_names import _normalized
@@ -129,7 +129,7 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
     if "/" in text or " - " in text:
         candidates = split_joined_numbers(text, candidates)
     if learned:  # not among the rules the person model is trained on, as `find_streets_after_to_the_address`
-        candidates = streets_off_ids(text, candidates)
+        candidates = thai_streets_ended(text, streets_off_ids(text, candidates))
     if not candidates and not learned:
         return []
     if "<" in text:

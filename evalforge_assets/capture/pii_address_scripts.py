@@ -202,3 +202,36 @@ def _off_an_id(text: str, candidate: Candidate, patterns: list[re.Pattern[str]])
     again = (match for pattern in patterns if (match := pattern.search(text, after)) and match.start() < end)
     match = min(again, key=lambda found: found.start(), default=None)
     return None if match is None else (entity, match.start(), match.end())
+
+
+# A Thai street's postcode (`10160`), and the markers a number follows as its value (`หมู่ 2`, `ซอย 3`).
+_THAI_POSTCODE = re.compile(r"(?<![\d/])\d{5}(?![\d/])")
+_THAI_NUMBERED_MARKERS = frozenset(("หมู่", "ซอย"))
+_TOKEN = re.compile(r"\S+")
+
+
+def thai_streets_ended(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """`candidates`, with each Thai street ended at its postcode, or without one at its last word that carries a
+    marker (`จ.เชียงใหม่`, and the number after `หมู่` or `ซอย`): `_THAI` reads on over Thai letters, digits and
+    spaces, so it took the chat after the address with it (`… จ.กรุงเทพฯ 10160 พรุ่งนี้ 14.00 น. เจอกันนะ`)."""
+    if _THAI_MARKERS.search(text) is None:
+        return candidates
+    return [_thai_street_ended(text, candidate) for candidate in candidates]
+
+
+def _thai_street_ended(text: str, candidate: Candidate) -> Candidate:
+    entity, start, end = candidate
+    if entity != "STREET_ADDRESS" or _THAI.match(text, start) is None:
+        return candidate
+    first_marker = _THAI_MARKERS.search(text, start, end)
+    if first_marker is None:
+        return candidate
+    if (postcode := _THAI_POSTCODE.search(text, first_marker.start(), end)) is not None:
+        return entity, start, postcode.end()
+    last, previous = end, ""
+    for token in _TOKEN.finditer(text, first_marker.start(), end):
+        word = token.group()
+        if _THAI_MARKERS.search(word) or (previous in _THAI_NUMBERED_MARKERS and word.isdigit()):
+            last = token.end()
+        previous = word
+    return entity, start, last

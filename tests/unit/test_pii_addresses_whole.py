@@ -188,3 +188,19 @@ def test_an_ids_last_digits_are_no_house_number_in_scripts_without_spaces(text: 
 )
 def test_a_house_numbers_range_or_lot_is_read_whole(street: str) -> None:
     assert [m.value for m in find_pii(f"ส่งที่ {street}") if m.entity == "STREET_ADDRESS"] == [street]
+
+
+@pytest.mark.parametrize(
+    ("text", "street", "kept"),
+    [
+        ("บ้านเราอยู่ 99/1 ซอย 3 ถ.เพชรเกษม ต.หนองค้างพลู อ.หนองแขม จ.กรุงเทพฯ 10160 พรุ่งนี้ 14.00 น. เจอกันนะ",
+         "99/1 ซอย 3 ถ.เพชรเกษม ต.หนองค้างพลู อ.หนองแขม จ.กรุงเทพฯ 10160", "พรุ่งนี้ 14.00 น. เจอกันนะ"),  # at the postcode
+        ("มาหาที่บ้านได้เลย 45 หมู่ 2 ต.ป่าแดด อ.เมือง จ.เชียงใหม่ แล้วโทรมาตอน 12 นาฬิกา",
+         "45 หมู่ 2 ต.ป่าแดด อ.เมือง จ.เชียงใหม่", "แล้วโทรมาตอน 12 นาฬิกา"),  # at the province, without one
+        ("ส่งที่ 12 ซอย 5 ถนนพหลโยธิน แขวงลาดยาว เขตจตุจักร วันนี้ 14.00 น.",
+         "12 ซอย 5 ถนนพหลโยธิน แขวงลาดยาว เขตจตุจักร", "วันนี้ 14.00 น."),
+    ],
+)
+def test_a_thai_street_ends_at_its_postcode_or_its_last_marked_word(text: str, street: str, kept: str) -> None:
+    assert [m.value for m in find_pii(text) if m.entity == "STREET_ADDRESS"] == [street]
+    assert kept in redact_text(text, {})
