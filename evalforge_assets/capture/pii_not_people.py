@@ -99,8 +99,8 @@ def names_no_one(text: str, start: int, end: int) -> bool:
 def names_no_one_after_the_model(text: str, start: int, end: int) -> bool:
     """Whether the name read at text[start:end] is a thing's name under its key (`Business name:`), the place a
     table or a room is booked at, a GeoNames city (`pii_places.a_city`), a change log's verb and the word after it
-    (`Upgraded Zentrix`) or a team (`Merchant Success`). Asked of the findings once the learned look is done: asked in `names_no_one`, they moved
-    the words the person model is trained on (`tools/train_person_model.py --check`)."""
+    (`Upgraded Zentrix`) or a team (`Merchant Success`). Asked of the findings once the learned look is done: asked
+    in `names_no_one`, they moved the words the person model is trained on (`tools/train_person_model.py --check`)."""
     return (
         _under_a_things_name_key(text, start)
         or _booked_at(text, start, end)
@@ -151,8 +151,8 @@ def _led_by_a_verb(text: str, start: int, end: int) -> bool:
 
 
 def _names_a_team(text: str, start: int, end: int) -> bool:
-    """Whether a word of the name read names a team or a function of an organisation (`Partner Success`, `Infra
-    On-Call`, `Payments Squad`): a ticket's owner, a letter's signature or whom to contact, not a person."""
+    """Whether a word of the name read names a team or a function of an organisation (`Merchant Success`, `Storage
+    On-Call`, `Refunds Squad`): a ticket's owner, a letter's signature or whom to contact, not a person."""
     return any(word.strip(_PUNCTUATION).lower() in _TEAM_WORDS for word in text[start:end].split())
 
 
