@@ -214,8 +214,8 @@ def thai_streets_ended(text: str, candidates: list[Candidate]) -> list[Candidate
     """`candidates`, with each Thai street ended at its postcode, or without one at its last word that carries a
     marker (`จ.เชียงใหม่`, and the number after `หมู่` or `ซอย`): `_THAI` reads on over Thai letters, digits and
     spaces, so it took the chat after the address with it (`… จ.กรุงเทพฯ 10160 พรุ่งนี้ 14.00 น. เจอกันนะ`)."""
-    if _THAI_MARKERS.search(text) is None:
-        return candidates
+    if not any(candidate[0] == "STREET_ADDRESS" for candidate in candidates) or _THAI_MARKERS.search(text) is None:
+        return candidates  # the candidates are asked first: most texts hold no street, and few are Thai
     return [_thai_street_ended(text, candidate) for candidate in candidates]
 
 

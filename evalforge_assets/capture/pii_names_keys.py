@@ -28,12 +28,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_csv_columns import (
-    _NAME_WORD,
-    cell_is_name,
-    find_table_cells,
-    may_hold_table,
-)
+from evalforge_assets.capture.pii_csv_columns import _NAME_WORD, cell_is_name, find_table_cells
 from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_names import _given_names, _ordinary
 from evalforge_assets.capture.pii_names_cues import _known
@@ -141,8 +136,7 @@ def names_in_name_columns_the_rules_leave(text: str) -> Iterator[Candidate]:
     or a known given name), or written family name first in a quoted cell (`"Fennimore, Ysabeau"`; not a city before
     its country or state, `"Paris, France"`, `"Austin, TX"`). Asked after the learned look (`pii._find`), as
     `lower_case_names_under_keys` is."""
-    if may_hold_table(text):
-        yield from find_table_cells(text, _a_name_cell_the_rules_leave)
+    yield from find_table_cells(text, _a_name_cell_the_rules_leave)  # which asks `may_hold_table` first
 
 
 _FAMILY_NAME_FIRST = re.compile(r"(?P<family>[^,]{2,40}),[ \t]*(?P<given>[^,]{2,40})")

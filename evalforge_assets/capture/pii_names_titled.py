@@ -58,7 +58,6 @@ def _name_words(words: list[str]) -> list[str]:
     return name
 
 
-
 def _a_name_word(word: str, after_the_first: bool) -> bool:
     lower = word.lower()
     if _style(word) != "title" or len(word) < _MIN_LETTERS or lower in _NON_NAME_WORDS or lower in stop_words():
