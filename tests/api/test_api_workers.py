@@ -18,7 +18,7 @@ import pytest
 from evalforge_api.workers import reuse_port_spreads_connections
 from evalforge_assets.cli.up import GRACEFUL_SHUTDOWN_SECONDS, api_command
 from tests.fixtures.api_workers import HOST, REPO, api_workers
-from tests.fixtures.proc_sockets import connections_per_worker, listening_children
+from tests.fixtures.proc_sockets import connections_per_worker, listening_children, wait_until_exited
 from tests.fixtures.processes import free_port, stop_process
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's /proc")
@@ -78,8 +78,10 @@ def test_a_killed_worker_is_replaced_on_its_socket_and_no_connection_is_refused(
         before = listening_children(api.process.pid, api.port)
         killed, its_socket = next(iter(before.items()))
         os.kill(killed, signal.SIGKILL)
-        # Connections hashed to the dead worker's socket wait in its queue (the supervisor keeps it open) and are
-        # answered by the replacement.
+        # A connection the worker accepted in the moment before the kill landed is reset when it dies (one CI run
+        # on a loaded host met that), so what is tested starts once it is dead: connections hashed to the dead
+        # worker's socket wait in its queue (the supervisor keeps it open) and are answered by the replacement.
+        wait_until_exited(killed, REPLACE_TIMEOUT_SECONDS)
         for _ in range(20):
             assert httpx.get(f"{api.url}/health", timeout=REPLACE_TIMEOUT_SECONDS,
                              headers={"Connection": "close"}).status_code == 200
