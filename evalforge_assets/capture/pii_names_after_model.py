@@ -13,7 +13,9 @@ the rules before it left. Three rounds, each taking a candidate only where nothi
    (`pii_names_records`), a name after a ward's title (`RN`, `Sister`: `pii_names_titled`), the names under an
    identity document's keys and in extracted form fields (`pii_names_documents`), a name beside an honorific or a
    case marker of romanised chat (`mehmet abi`, `ravi ko`, `kay ana`: `pii_names_honorifics`), and the staff a
-   review names after their job or a word of thanks (`our server Jenna`, `kudos to Corwin`: `pii_names_staff`);
+   review names after their job or a word of thanks (`our server Jenna`, `kudos to Corwin`: `pii_names_staff`),
+   and Hebrew, Arabic and Persian names after an attendee or owner label or before a person's verb
+   (`pii_names_caseless`);
 3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
 """
 
@@ -23,6 +25,7 @@ from collections.abc import Callable
 from itertools import chain
 
 from evalforge_assets.capture.pii_names_answered import names_answered
+from evalforge_assets.capture.pii_names_caseless import names_before_verbs, names_listed_after_labels
 from evalforge_assets.capture.pii_names_citations import (
     authors_beside_found,
     marked_authors,
@@ -66,7 +69,8 @@ def add_names_after_the_model(
                            find_russian_names(text), names_answered(text, shapes), marked_authors(text),
                            names_messaged(text), names_written_to(text), names_contacted(text),
                            record_names(text, accepted), titled_staff_names(text), document_names(text),
-                           names_beside_honorifics(text), staff_names(text)):
+                           names_beside_honorifics(text), staff_names(text), names_before_verbs(text),
+                           names_listed_after_labels(text)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]

@@ -211,26 +211,29 @@ from tests.corpora import pii_blind, pii_foreign
 # A team named like a person (`Merchant Success`, `Storage On-Call`): hard negatives 2 1.50% -> 1.29%, 15 six fewer.
 # A Thai street ends at its postcode or its last marked word: streets 19 12.56% -> 11.88%, 2 two fewer; hard negatives
 # 19 8.32% -> 7.80%; names 19 24.64% -> 24.78%, 11 one more (names after the address the overlong span had hidden).
+# Hebrew, Arabic and Persian names listed after an attendee or owner label, or before a person's verb (`גלעד פרידמן
+# אמר`): names 19 24.78% -> 22.81%, 12 11.03% -> 10.60%, 8 2.97% -> 2.58%, 9 3.77% -> 3.68%, 5 one fewer; hard
+# negatives 19 7.80% -> 7.82% (one more).
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.03, 0.013),
     pii_blind.BLIND3: (0.03, 0.016, 0.01),
     pii_blind.BLIND4: (0.035, 0.013, 0.014),
-    pii_blind.BLIND5: (0.048, 0.049, 0.009),
+    pii_blind.BLIND5: (0.047, 0.049, 0.009),
     pii_blind.BLIND6: (0.036, 0.032, 0.02),
     pii_blind.BLIND7: (0.017, 0.024, 0.006),
-    pii_blind.BLIND8: (0.03, 0.016, 0.015),
-    pii_blind.BLIND9: (0.038, 0.019, 0.017),
+    pii_blind.BLIND8: (0.026, 0.016, 0.015),
+    pii_blind.BLIND9: (0.037, 0.019, 0.017),
     pii_blind.BLIND10: (0.022, 0.01, 0.007),
     pii_blind.BLIND11: (0.106, 0.03, 0.047),
-    pii_blind.BLIND12: (0.111, 0.037, 0.02),
+    pii_blind.BLIND12: (0.106, 0.037, 0.02),
     pii_blind.BLIND13: (0.109, 0.038, 0.032),
     pii_blind.BLIND14: (0.082, 0.068, 0.021),
     pii_blind.BLIND15: (0.096, 0.026, 0.043),
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
     pii_blind.BLIND17: (0.111, 0.068, 0.045),
     pii_blind.BLIND18: (0.136, 0.03, 0.031),
-    pii_blind.BLIND19: (0.248, 0.119, 0.078),
+    pii_blind.BLIND19: (0.229, 0.119, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
