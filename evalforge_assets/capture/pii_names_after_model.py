@@ -15,7 +15,8 @@ the rules before it left. Three rounds, each taking a candidate only where nothi
    case marker of romanised chat (`mehmet abi`, `ravi ko`, `kay ana`: `pii_names_honorifics`), and the staff a
    review names after their job or a word of thanks (`our server Jenna`, `kudos to Corwin`: `pii_names_staff`),
    and Hebrew, Arabic and Persian names after an attendee or owner label or before a person's verb
-   (`pii_names_caseless`);
+   (`pii_names_caseless`), and Korean names before a job title, after a minutes' label or opening the lines of two
+   speakers (`pii_names_korean`);
 3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
 """
 
@@ -40,6 +41,11 @@ from evalforge_assets.capture.pii_names_keys import (
     names_in_name_columns_the_rules_leave,
 )
 from evalforge_assets.capture.pii_names_kin import names_after_kin, names_before_kin
+from evalforge_assets.capture.pii_names_korean import (
+    korean_names_before_titles,
+    korean_names_listed,
+    korean_speakers,
+)
 from evalforge_assets.capture.pii_names_labelled import labelled_names
 from evalforge_assets.capture.pii_names_lone import lone_words_named
 from evalforge_assets.capture.pii_names_messaged import names_contacted, names_messaged, names_written_to
@@ -70,7 +76,8 @@ def add_names_after_the_model(
                            names_messaged(text), names_written_to(text), names_contacted(text),
                            record_names(text, accepted), titled_staff_names(text), document_names(text),
                            names_beside_honorifics(text), staff_names(text), names_before_verbs(text),
-                           names_listed_after_labels(text)):
+                           names_listed_after_labels(text), korean_names_before_titles(text),
+                           korean_names_listed(text), korean_speakers(text)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]
