@@ -13,6 +13,9 @@ writing or calling (`דנה לוי אמרה שהחבילה הגיעה`, `[T-12] 
 - the words open a run of their script: a line's start, a mark, a digit or a word of another script stands before
   them (`14:02 me …`, `[OPS-7] …`, `- …`), so a sentence's middle is never read;
 - one to three words, then the verb: a longer run is a clause (`the package from the store arrived`), not a name;
+- a role with its article may stand first (`הלקוחה דנה לוי פנתה`, `العميلة وداد السقا قالت`, "the customer … said"):
+  in Hebrew and Arabic an adjective after it takes the article too (`הלקוח הקבוע`), which no name does; Persian
+  writes its adjectives bare (`همسایه جدید گفت`, "the new neighbour said"), so there only the name opens the run;
 - the verb is one a person does and no noun spells the same way: "said", "asked", "wrote to me", "called",
   "confirmed", "will follow up" (Hebrew `אמרה`, `ביקש/ה`; Arabic `قالت`, `سيتابع`; Persian `گفت`, `زنگ زد`), not
   Arabic `طلب` or `رد`, which are "a request" and "a reply" as often.
@@ -84,6 +87,16 @@ _LIST_LABELS = (
     "حاضرین", "حاضران", "غایبین", "غائبین", "شرکت‌کنندگان", "شرکت کنندگان", "اعضای حاضر", "مسئول", "مسئولین",
     "مسئول پیگیری", "دبیر جلسه", "تهیه‌کننده", "تهیه کننده", "رونوشت", "از", "به",
 )
+# A role with its article names the person after it (`הלקוחה דנה לוי פנתה`, "the customer Dana Levi contacted").
+# Not in Persian, whose adjectives follow a noun without an article (`همسایه جدید گفت`, "the new neighbour said").
+_ROLES_BEFORE_A_NAME = {
+    "hebrew": ("הלקוח", "הלקוחה", "השכן", "השכנה", "הנהג", "השליח", "הטכנאי", "הנציג", "הנציגה", "המטופל", "המטופלת",
+               "העובד", "העובדת", "הדייר", "הדיירת", "המשתמש", "המשתמשת", "הפונה", "המתקשר", "המתקשרת", "בעל הבית",
+               "בעלת הבית"),
+    "arabic": ("العميل", "العميلة", "الزبون", "الزبونة", "الجار", "الجارة", "السائق", "المندوب", "الفني", "الموظف",
+               "الموظفة", "المريض", "المريضة", "المتصل", "المتصلة", "المستخدم", "المستخدمة", "المالك", "المستأجر",
+               "المستأجرة"),
+}
 _ARTICLES = {"hebrew": ("ה",), "arabic": ("ال", "وال", "بال", "فال", "لل")}
 _MOST_WORDS = 3
 _MOST_LISTED = {"hebrew": 3, "arabic": 4}
@@ -93,9 +106,10 @@ def _pattern(script: str) -> re.Pattern[str]:
     letters = _SCRIPTS[script]
     word = rf"[{letters}]+(?:[-'’׳\u200c][{letters}]+)*"
     verbs = phrase_alternation(_VERBS[script])
-    # The words right before the verb, none of them preceded by a letter of the script (the run's start).
-    return re.compile(rf"(?<![{letters}'’׳\u200c-])(?P<name>{word}(?:[ \t]+{word}){{0,{_MOST_WORDS - 1}}})[ \t]+"
-                      rf"(?:{verbs})(?![{letters}\u200c])")
+    roles = rf"(?:{phrase_alternation(_ROLES_BEFORE_A_NAME[script])})[ \t]+" if script in _ROLES_BEFORE_A_NAME else ""
+    # The words right before the verb, perhaps after a role with its article, opening a run of the script.
+    return re.compile(rf"(?<![{letters}'’׳\u200c-])(?:{roles})?(?P<name>{word}(?:[ \t]+{word}){{0,{_MOST_WORDS - 1}}})"
+                      rf"[ \t]+(?:{verbs})(?![{letters}\u200c])")
 
 
 def _label_pattern(script: str) -> re.Pattern[str]:
@@ -147,7 +161,7 @@ def names_before_verbs(text: str) -> Iterator[Candidate]:
             continue
         for match in pattern.finditer(text):
             start, end = match.span("name")
-            if _opens_a_run(text, start, _SCRIPTS[script]) and _may_name_all(match.group("name").split(), script):
+            if _opens_a_run(text, match.start(), _SCRIPTS[script]) and _may_name_all(match.group("name").split(), script):
                 yield "PERSON", start, end
 
 

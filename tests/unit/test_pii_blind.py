@@ -216,6 +216,7 @@ from tests.corpora import pii_blind, pii_foreign
 # negatives 19 7.80% -> 7.82% (one more).
 # Korean names before a job title or a spaced `님`/`씨`, after a minutes' label, opening two speakers' lines: names 19
 # 22.81% -> 21.60%, 8 2.58% -> 2.44%, 12, 9, 18 three or four fewer, 11 and 13 one; no negative moved.
+# A Hebrew or Arabic role with its article before the name (`הלקוחה … פנתה`): names 19 21.60% -> 21.12%.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.03, 0.013),
@@ -235,7 +236,7 @@ LEVELS = {
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
     pii_blind.BLIND17: (0.111, 0.068, 0.045),
     pii_blind.BLIND18: (0.135, 0.03, 0.031),
-    pii_blind.BLIND19: (0.216, 0.119, 0.079),
+    pii_blind.BLIND19: (0.212, 0.119, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

@@ -53,6 +53,8 @@ def test_a_label_before_a_team_a_service_or_a_sentence_lists_no_one(text: str) -
         ("- نبيل ستتابع مع المورد غداً", "نبيل"),
         ("کاوه افشار گفت که سفارش دیر رسید", "کاوه افشار"),
         ("بهار زنگ زد و پرسید کی می‌آیید", "بهار"),
+        ("סיכום: הלקוחה שקד אלמוג פנתה בנוגע לחיוב", "שקד אלמוג"),
+        ("العميلة وداد السقا قالت إن الفاتورة خاطئة", "وداد السقا"),
     ],
 )
 def test_the_subject_of_a_persons_verb_is_a_name(text: str, name: str) -> None:
@@ -71,6 +73,9 @@ def test_the_subject_of_a_persons_verb_is_a_name(text: str, name: str) -> None:
         "رقم طلب الاسترداد 55120",  # "a request", not "asked"
         "همسایه گفت صدای زنگ آمد",  # a neighbour
         "مدير قال إن الاجتماع أُلغي",  # a manager
+        "הלקוח הקבוע אמר שהוא מרוצה",  # "the regular customer": the adjective takes the article
+        "الجار الجديد قال إن الضجيج استمر",  # "the new neighbour"
+        "همسایه جدید گفت صدای زنگ آمد",  # Persian: no role before a name
     ],
 )
 def test_a_role_a_noun_or_a_clause_before_the_verb_is_no_name(text: str) -> None:
