@@ -187,10 +187,12 @@ def header_cells(line: str, next_line: str, quoted_rows: bool = True) -> Iterato
             yield separator, cells
 
 
-def _header(line: str, next_line: str) -> tuple[str, list[str | None]] | None:
-    """The separator and the kind of each column, when `line` is a header with at least one column of interest."""
+def _header(line: str, next_line: str, columns: Callable[[str], bool] | None = None
+            ) -> tuple[str, list[str | None]] | None:
+    """The separator and the kind of each column, when `line` is a header with at least one column of interest
+    (and, with `columns`, whose header passes it)."""
     for separator, cells in header_cells(line, next_line):
-        kinds = [column_kind(cell) for cell in cells]
+        kinds = [column_kind(cell) if columns is None or columns(cell) else None for cell in cells]
         if any(kinds):
             return separator, kinds
     return None
@@ -232,10 +234,12 @@ def may_hold_table(text: str) -> bool:
     return "\n" in text and any(separator in text for separator in _SEPARATORS)
 
 
-def find_table_cells(text: str, person_cell: Callable[[str], bool] | None = None) -> Iterator[Candidate]:
+def find_table_cells(text: str, person_cell: Callable[[str], bool] | None = None,
+                     columns: Callable[[str], bool] | None = None) -> Iterator[Candidate]:
     """PHONE, STREET_ADDRESS and PERSON candidates for the cells of named columns (see the module's docstring).
 
-    With `person_cell`, only the name columns' cells are read, and a cell is a name when it passes that test."""
+    With `person_cell`, only the name columns' cells are read, and a cell is a name when it passes that test; with
+    `columns`, only the columns whose header passes it."""
     if not may_hold_table(text):
         return
     offset = 0
@@ -260,5 +264,5 @@ def find_table_cells(text: str, person_cell: Callable[[str], bool] | None = None
             following = lines[index + 1]
             if _DELIMITER_ROW.fullmatch(following) and index + 2 < len(lines):
                 following = lines[index + 2]  # the first row is under the rule
-            table = _header(line, following)
+            table = _header(line, following, columns)
         offset += len(line) + 1

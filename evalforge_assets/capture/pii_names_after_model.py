@@ -3,8 +3,8 @@ words the person model is trained on (`tools/train_person_model.py --check`), so
 the rules before it left. Three rounds, each taking a candidate only where nothing was found yet:
 
 1. names beside a relative's word in another script, lower-case names under name keys, a name column's cells in
-   lower case or family name first (`pii_names_keys`), a passport's machine-readable zone (`pii_names_documents`),
-   possessive citations;
+   lower case or family name first, and ordinary words in a column of one part of a name (`pii_names_keys`), a
+   passport's machine-readable zone (`pii_names_documents`), possessive citations;
 2. rules whose candidates may be firms or products, so each passes `pii_not_people.names_no_one` first: lone words
    of scripts without capitals, introductions, labels, kin words, speakers, paragraph writers, capitalised
    Russian given names (`pii_names_russian`), the answer to a question for a name, an author block's names with
@@ -39,6 +39,7 @@ from evalforge_assets.capture.pii_names_introduced import find_introduced_names
 from evalforge_assets.capture.pii_names_keys import (
     lower_case_names_under_keys,
     names_in_name_columns_the_rules_leave,
+    names_in_name_part_columns,
 )
 from evalforge_assets.capture.pii_names_kin import names_after_kin, names_before_kin
 from evalforge_assets.capture.pii_names_korean import (
@@ -66,8 +67,8 @@ def add_names_after_the_model(
 ) -> None:
     """Offer `accept` (which takes a candidate if it is free, into `accepted` and `taken`) each round's names."""
     for candidate in chain(names_after_relatives(text), lower_case_names_under_keys(text),
-                           names_in_name_columns_the_rules_leave(text), machine_readable_names(text),
-                           possessive_citations(text)):
+                           names_in_name_columns_the_rules_leave(text), names_in_name_part_columns(text),
+                           machine_readable_names(text), possessive_citations(text)):
         accept(candidate)
     for candidate in chain(lone_words_named(text, taken), find_introduced_names(text, shapes),
                            labelled_names(text, shapes), names_after_kin(text, shapes), names_before_kin(text, shapes),

@@ -30,11 +30,11 @@ from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_csv_columns import _NAME_WORD, cell_is_name, find_table_cells
 from evalforge_assets.capture.pii_key_names import _normalized
-from evalforge_assets.capture.pii_names import _given_names, _ordinary
+from evalforge_assets.capture.pii_names import _given_names, _ordinary, capitalised_or_caseless
 from evalforge_assets.capture.pii_names_cues import _known
 from evalforge_assets.capture.pii_names_native import _ORGANISATION_ENDINGS
 from evalforge_assets.capture.pii_names_scripts import _LATIN_LETTER
-from evalforge_assets.capture.pii_patterns import Candidate
+from evalforge_assets.capture.pii_patterns import _NOT_NAMES, Candidate
 from evalforge_assets.capture.pii_places import countries_and_states
 
 # Normalized keys (lower case, letters only) that hold a person's name.
@@ -137,6 +137,34 @@ def names_in_name_columns_the_rules_leave(text: str) -> Iterator[Candidate]:
     its country or state, `"Paris, France"`, `"Austin, TX"`). Asked after the learned look (`pii._find`), as
     `lower_case_names_under_keys` is."""
     yield from find_table_cells(text, _a_name_cell_the_rules_leave)  # which asks `may_hold_table` first
+
+
+# Headers of one part of a name (`first_name`, `last_name`, `Nachname`, `apellido`), as `_normalized` writes them: a
+# column that holds nothing else, where an ordinary word is a name (`Green`, `Bishop`, `Rose`).
+_NAME_PART_HEADERS = frozenset([
+    "firstname", "lastname", "surname", "givenname", "familyname", "middlename", "maidenname", "vorname", "nachname",
+    "prenom", "prénom", "apellido", "apellidos", "cognome", "sobrenome", "voornaam", "achternaam", "förnamn",
+    "efternamn", "fornavn", "etternavn", "efternavn", "etunimi", "sukunimi", "vezetéknév", "keresztnév", "prenume",
+    "jmeno", "jméno", "prijmeni", "příjmení", "imie", "imię", "nazwisko", "soyad", "soyadı", "adı", "επώνυμο",
+    "фамилия", "имя", "імя", "ім'я", "прізвище", "שםפרטי", "שםמשפחה", "نامخانوادگی", "姓", "名", "성", "นามสกุล",
+])
+# Most words of a name part: an Arabic family name chains its ancestors (`آل محمد بن علي بن جماز`).
+_MOST_NAME_PART_WORDS = 6
+
+
+def names_in_name_part_columns(text: str) -> Iterator[Candidate]:
+    """A cell of a column that holds one part of a name (`first_name`, `last_name`, `Nachname`): one to six words
+    written as a name is (a capital first, or a script without case), none a placeholder (`Unknown`, `NULL`), with no
+    digit. There an ordinary word is a name (`Green`, `Bishop`), which `pii_csv_columns` leaves, since in a `name`
+    column it may be a product's (`Wireless Mouse`). Asked after the learned look, as the other second readings."""
+    yield from find_table_cells(text, _a_name_part, columns=lambda header: _normalized(header) in _NAME_PART_HEADERS)
+
+
+def _a_name_part(value: str) -> bool:
+    words = value.split()
+    return 1 <= len(words) <= _MOST_NAME_PART_WORDS and all(
+        _NAME_WORD.fullmatch(word) and capitalised_or_caseless(word) and word.lower().rstrip(".") not in _NOT_NAMES
+        for word in words)
 
 
 _FAMILY_NAME_FIRST = re.compile(r"(?P<family>[^,]{2,40}),[ \t]*(?P<given>[^,]{2,40})")

@@ -217,6 +217,8 @@ from tests.corpora import pii_blind, pii_foreign
 # Korean names before a job title or a spaced `님`/`씨`, after a minutes' label, opening two speakers' lines: names 19
 # 22.81% -> 21.60%, 8 2.58% -> 2.44%, 12, 9, 18 three or four fewer, 11 and 13 one; no negative moved.
 # A Hebrew or Arabic role with its article before the name (`הלקוחה … פנתה`): names 19 21.60% -> 21.12%.
+# Ordinary words in a column of one part of a name (`last_name`: `Green`, `Bishop`): names 15 9.51% -> 9.10%, 18
+# 13.43% -> 13.20%, 14 8.14% -> 8.00%, 7 1.63% -> 1.42%, 6 one fewer; no negative moved.
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.03, 0.013),
@@ -224,18 +226,18 @@ LEVELS = {
     pii_blind.BLIND4: (0.035, 0.013, 0.014),
     pii_blind.BLIND5: (0.047, 0.049, 0.009),
     pii_blind.BLIND6: (0.036, 0.032, 0.02),
-    pii_blind.BLIND7: (0.017, 0.024, 0.006),
+    pii_blind.BLIND7: (0.015, 0.024, 0.006),
     pii_blind.BLIND8: (0.025, 0.016, 0.015),
     pii_blind.BLIND9: (0.037, 0.019, 0.017),
     pii_blind.BLIND10: (0.022, 0.01, 0.007),
     pii_blind.BLIND11: (0.105, 0.03, 0.047),
     pii_blind.BLIND12: (0.106, 0.037, 0.02),
     pii_blind.BLIND13: (0.108, 0.038, 0.032),
-    pii_blind.BLIND14: (0.082, 0.068, 0.021),
-    pii_blind.BLIND15: (0.096, 0.026, 0.043),
+    pii_blind.BLIND14: (0.08, 0.068, 0.021),
+    pii_blind.BLIND15: (0.091, 0.026, 0.043),
     pii_blind.BLIND16: (0.071, 0.088, 0.064),
     pii_blind.BLIND17: (0.111, 0.068, 0.045),
-    pii_blind.BLIND18: (0.135, 0.03, 0.031),
+    pii_blind.BLIND18: (0.132, 0.03, 0.031),
     pii_blind.BLIND19: (0.212, 0.119, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,

@@ -86,3 +86,19 @@ def test_one_lower_case_word_or_an_unquoted_value_under_a_persons_key_is_a_name(
 )
 def test_placeholders_and_other_keys_values_stay(text: str) -> None:
     assert redact_text(text) == text
+
+
+def test_ordinary_words_in_a_name_part_column_are_names_and_placeholders_stay() -> None:
+    table = ("member_no,given_name,family_name,tier\n"
+             "7,Hazel,Carpenter,gold\n"
+             "8,Sunny,Marsh,silver\n"
+             "9,Unknown,NULL,bronze\n"
+             "10,Ilham,آل سعد بن فهد,gold")
+    redacted = redact_text(table)
+    assert not [name for name in ("Hazel", "Carpenter", "Sunny", "Marsh", "Ilham", "آل سعد بن فهد") if name in redacted]
+    assert "9,Unknown,NULL,bronze" in redacted and "member_no,given_name,family_name,tier" in redacted
+
+
+def test_a_name_column_of_products_keeps_its_ordinary_words() -> None:
+    table = "sku,name,price\nA1,Wireless Mouse,19.99\nA2,Marsh Green Throw,24.00"
+    assert redact_text(table) == table
