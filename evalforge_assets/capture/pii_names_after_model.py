@@ -16,7 +16,8 @@ the rules before it left. Three rounds, each taking a candidate only where nothi
    review names after their job or a word of thanks (`our server Jenna`, `kudos to Corwin`: `pii_names_staff`),
    and Hebrew, Arabic and Persian names after an attendee or owner label or before a person's verb
    (`pii_names_caseless`), and Korean names before a job title, after a minutes' label or opening the lines of two
-   speakers (`pii_names_korean`);
+   speakers (`pii_names_korean`), and patients before an age and a sex, after a bed or family name first in
+   capitals (`pii_names_clinical`);
 3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
 """
 
@@ -32,6 +33,7 @@ from evalforge_assets.capture.pii_names_citations import (
     marked_authors,
     possessive_citations,
 )
+from evalforge_assets.capture.pii_names_clinical import clinical_names
 from evalforge_assets.capture.pii_names_copied import copied_names
 from evalforge_assets.capture.pii_names_documents import document_names, machine_readable_names
 from evalforge_assets.capture.pii_names_honorifics import names_beside_honorifics
@@ -78,7 +80,7 @@ def add_names_after_the_model(
                            record_names(text, accepted), titled_staff_names(text), document_names(text),
                            names_beside_honorifics(text), staff_names(text), names_before_verbs(text),
                            names_listed_after_labels(text), korean_names_before_titles(text),
-                           korean_names_listed(text), korean_speakers(text)):
+                           korean_names_listed(text), korean_speakers(text), clinical_names(text)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]

@@ -32,7 +32,7 @@ _POSSESSIVE = re.compile(r"['’]s\Z")
 def titled_staff_names(text: str) -> Iterator[Candidate]:
     """PERSON spans of the names after a ward's titles (see the module docstring)."""
     for match in _TITLED_RUN.finditer(text):
-        words = _name_words(match.group("run").split())
+        words = name_words_after_a_title(match.group("run").split())
         if words:
             start = end = match.start("run")
             for word in words:
@@ -40,7 +40,7 @@ def titled_staff_names(text: str) -> Iterator[Candidate]:
             yield "PERSON", start, end
 
 
-def _name_words(words: list[str]) -> list[str]:
+def name_words_after_a_title(words: list[str]) -> list[str]:
     """The words after the title that are the name: the first a known given name or no ordinary word, the rest a
     known given name, no ordinary word or a census surname (family names are ordinary words as often: `Sister Roisin
     Quill`). A first word that is an ordinary word and a given name too (`Rota`, `Rose`) counts only with a name word

@@ -219,6 +219,8 @@ from tests.corpora import pii_blind, pii_foreign
 # A Hebrew or Arabic role with its article before the name (`הלקוחה … פנתה`): names 19 21.60% -> 21.12%.
 # Ordinary words in a column of one part of a name (`last_name`: `Green`, `Bishop`): names 15 9.51% -> 9.10%, 18
 # 13.43% -> 13.20%, 14 8.14% -> 8.00%, 7 1.63% -> 1.42%, 6 one fewer; no negative moved.
+# Patients before an age and a sex, after a bed, or family name first in capitals (`Tavish Quarrendon, 54M`): names
+# 16 7.03% -> 6.58%, 18 13.20% -> 12.97%, 6 one fewer; hard negatives 16 6.40% -> 6.42% (one more).
 LEVELS = {
     pii_blind.BLIND1: (0.015, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.03, 0.013),
@@ -235,9 +237,9 @@ LEVELS = {
     pii_blind.BLIND13: (0.108, 0.038, 0.032),
     pii_blind.BLIND14: (0.08, 0.068, 0.021),
     pii_blind.BLIND15: (0.091, 0.026, 0.043),
-    pii_blind.BLIND16: (0.071, 0.088, 0.064),
+    pii_blind.BLIND16: (0.066, 0.088, 0.065),
     pii_blind.BLIND17: (0.111, 0.068, 0.045),
-    pii_blind.BLIND18: (0.132, 0.03, 0.031),
+    pii_blind.BLIND18: (0.13, 0.03, 0.031),
     pii_blind.BLIND19: (0.212, 0.119, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
