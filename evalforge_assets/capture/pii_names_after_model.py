@@ -17,7 +17,7 @@ the rules before it left. Three rounds, each taking a candidate only where nothi
    and Hebrew, Arabic and Persian names after an attendee or owner label or before a person's verb
    (`pii_names_caseless`), and Korean names before a job title, after a minutes' label or opening the lines of two
    speakers (`pii_names_korean`), and patients before an age and a sex, after a bed or family name first in
-   capitals (`pii_names_clinical`);
+   capitals (`pii_names_clinical`), and a particle-led family name after a title (`pii_names_particles`);
 3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
 """
 
@@ -52,6 +52,7 @@ from evalforge_assets.capture.pii_names_korean import (
 from evalforge_assets.capture.pii_names_labelled import labelled_names
 from evalforge_assets.capture.pii_names_lone import lone_words_named
 from evalforge_assets.capture.pii_names_messaged import names_contacted, names_messaged, names_written_to
+from evalforge_assets.capture.pii_names_particles import names_with_particles_after_titles
 from evalforge_assets.capture.pii_names_records import record_names
 from evalforge_assets.capture.pii_names_russian import find_russian_names
 from evalforge_assets.capture.pii_names_scripts import names_after_relatives
@@ -80,7 +81,8 @@ def add_names_after_the_model(
                            record_names(text, accepted), titled_staff_names(text), document_names(text),
                            names_beside_honorifics(text), staff_names(text), names_before_verbs(text),
                            names_listed_after_labels(text), korean_names_before_titles(text),
-                           korean_names_listed(text), korean_speakers(text), clinical_names(text)):
+                           korean_names_listed(text), korean_speakers(text), clinical_names(text),
+                           names_with_particles_after_titles(text)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]

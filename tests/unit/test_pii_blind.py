@@ -221,8 +221,9 @@ from tests.corpora import pii_blind, pii_foreign
 # 13.43% -> 13.20%, 14 8.14% -> 8.00%, 7 1.63% -> 1.42%, 6 one fewer; no negative moved.
 # Patients before an age and a sex, after a bed, or family name first in capitals (`Tavish Quarrendon, 54M`): names
 # 16 7.03% -> 6.58%, 18 13.20% -> 12.97%, 6 one fewer; hard negatives 16 6.40% -> 6.42% (one more).
+# A particle-led family name after a title (`Herr von Trotha`): names 19, 15, 13, 9 and 1 one to five fewer.
 LEVELS = {
-    pii_blind.BLIND1: (0.015, 0.027, 0.003),
+    pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.03, 0.013),
     pii_blind.BLIND3: (0.03, 0.016, 0.01),
     pii_blind.BLIND4: (0.035, 0.013, 0.014),
@@ -234,13 +235,13 @@ LEVELS = {
     pii_blind.BLIND10: (0.022, 0.01, 0.007),
     pii_blind.BLIND11: (0.105, 0.03, 0.047),
     pii_blind.BLIND12: (0.106, 0.037, 0.02),
-    pii_blind.BLIND13: (0.108, 0.038, 0.032),
+    pii_blind.BLIND13: (0.107, 0.038, 0.032),
     pii_blind.BLIND14: (0.08, 0.068, 0.021),
     pii_blind.BLIND15: (0.091, 0.026, 0.043),
     pii_blind.BLIND16: (0.066, 0.088, 0.065),
     pii_blind.BLIND17: (0.111, 0.068, 0.045),
     pii_blind.BLIND18: (0.13, 0.03, 0.031),
-    pii_blind.BLIND19: (0.212, 0.119, 0.079),
+    pii_blind.BLIND19: (0.211, 0.119, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
