@@ -9,7 +9,8 @@ it is typed (`reply to everyone`, `a message to kafka` stay), two or more may be
 rajagopalan`); none is a stop word, and none runs on into an identifier (`reply to lil_turtle#3696`).
 
 **Called, texted, reminded.** After the verbs of what an assistant is asked to do to someone (`call`, `text`,
-`remind`, `drop in on`, `follow up with`) or whom a child is collected or a parcel left with (`pick up`, `collect`,
+`remind`, `drop in on`, `follow up with`), whom to tell or call in seven more languages (`dis à théo`, `avisa o
+joão`, `dile a joaquín`, `sag anna`), or whom a child is collected or a parcel left with (`pick up`, `collect`,
 `grabbing`, `leave it with`), the same words are the name, but one word alone only when it is
 typed in lower case (`call corwin at five`): a capitalised word after them is a firm's as often (`call Hilton about
 the invoice`, `text Chase`), which the learned look reads in its context.
@@ -73,6 +74,13 @@ _CONTACTED = (
     # whom a child is collected or a parcel is left with (`can u collect amara from nursery`, `pickup for ysolde`)
     "picking up", "picked up", "dropping off", "grab", "grabbing", "collect", "collecting", "pickup for",
     "hand it to", "give it to", "leave it with",
+    # whom to tell, warn or call in the other languages of lower-case chat (`dis à théo`, `avisa o joão`, `dile a
+    # joaquín`, `sag anna`); Polish inflects the name after them (`powiedz tomkowi`), which no list of given names
+    # holds, so there, as everywhere, one word counts only when it is a given name as written
+    "dis à", "dites à", "dire à", "préviens", "appelle", "rappelle", "écris à", "dile a", "dígale a", "avisa a",
+    "avísale a", "llama a", "escríbele a", "avisa o", "diz ao", "diz à", "diga ao", "diga à", "fala pro", "fala pra",
+    "liga pro", "liga pra", "di' a", "dì a", "dici a", "avvisa", "chiama", "scrivi a", "sag", "ruf", "zeg tegen", "bel",
+    "powiedz", "zadzwoń do", "napisz do",
 )
 _CONTACT = re.compile(rf"(?i)(?<![\w'’-])(?:{phrase_alternation(_CONTACTED)})[ \t]+")
 # A word of the name, not the start of an identifier, a handle, a path or an address (`lil_turtle#3696`).

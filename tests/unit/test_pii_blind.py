@@ -222,6 +222,7 @@ from tests.corpora import pii_blind, pii_foreign
 # Patients before an age and a sex, after a bed, or family name first in capitals (`Tavish Quarrendon, 54M`): names
 # 16 7.03% -> 6.58%, 18 13.20% -> 12.97%, 6 one fewer; hard negatives 16 6.40% -> 6.42% (one more).
 # A particle-led family name after a title (`Herr von Trotha`): names 19, 15, 13, 9 and 1 one to five fewer.
+# Whom to tell or call in seven more languages (`dis à théo`, `avisa o joão`): names 19 nine fewer, 17 one.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.03, 0.013),
@@ -241,7 +242,7 @@ LEVELS = {
     pii_blind.BLIND16: (0.066, 0.088, 0.065),
     pii_blind.BLIND17: (0.111, 0.068, 0.045),
     pii_blind.BLIND18: (0.13, 0.03, 0.031),
-    pii_blind.BLIND19: (0.211, 0.119, 0.079),
+    pii_blind.BLIND19: (0.209, 0.119, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

@@ -88,6 +88,10 @@ def test_a_message_to_no_one_named_stays(text: str) -> None:
         ("please follow up with ysolde quarrendon next week", "ysolde quarrendon"),
         ("running late can u collect amara from nursery", "amara"),
         ("im grabbing kofi from school", "kofi"),
+        ("tu peux dire à théo que j'arrive vers 19h ?", "théo"),
+        ("oi, avisa o joão que vou atrasar", "joão"),
+        ("dile a joaquín que llego tarde", "joaquín"),
+        ("sag anna bitte, dass ich später komme", "anna"),
     ],
 )
 def test_whom_an_assistant_is_asked_to_call_goes(text: str, name: str) -> None:
@@ -103,9 +107,12 @@ def test_whom_an_assistant_is_asked_to_call_goes(text: str, name: str) -> None:
         "call support at five, or text help to 60060",
         "remind me to call back after the standup",
         "can you collect logs from the pod and grab coffee",
+        "appelle le service client demain",
+        "chiama il tecnico domani mattina",
     ],
 )
 def test_a_call_to_no_one_named_stays(text: str) -> None:
     redacted = redact_text(text, {})
-    kept = {"called Quarrendon Mesh", "call Hilton", "call support", "call back", "collect logs"}
+    kept = {"called Quarrendon Mesh", "call Hilton", "call support", "call back", "collect logs", "appelle le service",
+            "chiama il tecnico"}
     assert any(phrase in redacted for phrase in kept), redacted
