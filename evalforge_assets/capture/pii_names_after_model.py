@@ -77,12 +77,12 @@ def add_names_after_the_model(
                            labelled_names(text, shapes), names_after_kin(text, shapes), names_before_kin(text, shapes),
                            timed_speakers(text), posted_by_speakers(text), paragraph_writers(text),
                            find_russian_names(text), names_answered(text, shapes), marked_authors(text),
-                           names_messaged(text), names_written_to(text), names_contacted(text),
+                           names_messaged(text), names_written_to(text), names_contacted(text, shapes),
                            record_names(text, accepted), titled_staff_names(text), document_names(text),
                            names_beside_honorifics(text), staff_names(text), names_before_verbs(text),
                            names_listed_after_labels(text), korean_names_before_titles(text),
                            korean_names_listed(text), korean_speakers(text), clinical_names(text),
-                           names_with_particles_after_titles(text)):
+                           names_with_particles_after_titles(text, shapes)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]

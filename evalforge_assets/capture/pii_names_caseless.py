@@ -125,6 +125,7 @@ def _item_pattern(script: str) -> re.Pattern[str]:
 
 
 _PATTERNS = {script: _pattern(script) for script in _SCRIPTS}
+_ANY_LETTER = {script: re.compile(f"[{letters}]") for script, letters in _SCRIPTS.items()}
 _LABELS = {script: _label_pattern(script) for script in _SCRIPTS}
 _ITEMS = {script: _item_pattern(script) for script in _SCRIPTS}
 # What ends a listed name: a comma of either script, a semicolon, "and", the line's or the text's end.
@@ -135,7 +136,7 @@ _NEXT_ITEM = re.compile(r"[ \t]*(?:[,،;؛]|(?:و|and)[ \t])[ \t]*")
 def names_listed_after_labels(text: str) -> Iterator[Candidate]:
     """PERSON spans of the names listed after an attendee, owner or sender label (see the module docstring)."""
     for script, labels in _LABELS.items():
-        if not re.search(f"[{_SCRIPTS[script]}]", text):
+        if not _ANY_LETTER[script].search(text):
             continue
         for label in labels.finditer(text):
             yield from _listed(text, label.end(), script)
@@ -157,7 +158,7 @@ def _listed(text: str, position: int, script: str) -> Iterator[Candidate]:
 def names_before_verbs(text: str) -> Iterator[Candidate]:
     """PERSON spans of the words that open a clause before a person's verb (see the module docstring)."""
     for script, pattern in _PATTERNS.items():
-        if not re.search(f"[{_SCRIPTS[script]}]", text):
+        if not _ANY_LETTER[script].search(text):
             continue
         for match in pattern.finditer(text):
             start, end = match.span("name")

@@ -39,16 +39,23 @@ _FAMILY_IN_CAPITALS = re.compile(
 )
 
 
+# Necessary conditions, each a search far cheaper than its pattern's, which is tried at every capital.
+_AN_AGE = re.compile(r"\d[ \t]?(?:[MF](?![\w/])|y/?o\b|yrs?\b|years?[ \t]old\b|-year-old\b)")
+_A_BED = re.compile(r"(?:Bed|Room|Rm|Bay|Cubicle|Side[ \t]+room)[ \t]*\d")
+_CAPITALS_AND_COMMA = re.compile(r"[A-Z]{3},[ \t]+[A-Z]")
+
+
 def clinical_names(text: str) -> Iterator[Candidate]:
     """PERSON spans of patients before an age and a sex, after a bed, or family name first in capitals."""
-    for match in _BEFORE_AN_AGE.finditer(text):
-        yield from _tail_named(match)
-    for match in _BED.finditer(text):
+    if _AN_AGE.search(text):
+        for match in _BEFORE_AN_AGE.finditer(text):
+            yield from _tail_named(match)
+    for match in _BED.finditer(text) if _A_BED.search(text) else ():
         words = name_words_after_a_title(match.group("run").split())
         if words:
             start = match.start("run")
             yield "PERSON", start, text.index(words[-1], start) + len(words[-1])
-    for match in _FAMILY_IN_CAPITALS.finditer(text):
+    for match in _FAMILY_IN_CAPITALS.finditer(text) if _CAPITALS_AND_COMMA.search(text) else ():
         if _family_name(match.group("family")) and _given_name(match.group("given")):
             yield "PERSON", match.start(), match.end()
 
