@@ -162,14 +162,17 @@ def names_before_verbs(text: str) -> Iterator[Candidate]:
             continue
         for match in pattern.finditer(text):
             start, end = match.span("name")
-            if _opens_a_run(text, match.start(), _SCRIPTS[script]) and _may_name_all(match.group("name").split(), script):
+            if _opens_a_run(text, match.start(), _ANY_LETTER[script]) and _may_name_all(match.group("name").split(), script):
                 yield "PERSON", start, end
 
 
-def _opens_a_run(text: str, start: int, letters: str) -> bool:
-    """True when no word of the script stands right before `start` (only spaces between)."""
-    before = text[:start].rstrip(" \t")
-    return not before or re.match(f"[{letters}]", before[-1]) is None
+def _opens_a_run(text: str, start: int, letter: re.Pattern[str]) -> bool:
+    """True when no word of the script stands right before `start` (only spaces between). Walks back over the
+    spaces rather than copying the text before it, once per match."""
+    position = start
+    while position and text[position - 1] in " \t":
+        position -= 1
+    return not position or letter.match(text, position - 1) is None
 
 
 def _may_name_all(words: list[str], script: str) -> bool:

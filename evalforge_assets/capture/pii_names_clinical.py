@@ -62,19 +62,19 @@ def clinical_names(text: str) -> Iterator[Candidate]:
 
 def _tail_named(match: re.Match[str]) -> Iterator[Candidate]:
     """The longest run of name words that ends where the age starts, without a title before it."""
-    starts = [match.start("run") + word.start() for word in re.finditer(r"\S+", match.group("run"))]
-    words = match.group("run").split()
+    spans = list(re.finditer(r"\S+", match.group("run")))
+    words = [span.group() for span in spans]
     for first in range(len(words)):
         tail = words[first:]
         if (tail[0] not in _TITLES and not an_inflected_word(tail[0])  # `Reviewed Ottoline …`
                 and name_words_after_a_title(tail) == tail):
-            yield "PERSON", starts[first], match.end("run")
+            yield "PERSON", match.start("run") + spans[first].start(), match.end("run")
             return
 
 
-def _family_name(word: str) -> bool:
-    titled = "-".join(part.capitalize() for part in word.split("-"))
-    return all(part.capitalize() in _surname_ranks() or not _ordinary(part.capitalize()) for part in titled.split())
+def _family_name(words: str) -> bool:
+    """Each word of a family name in capitals is a census surname or no ordinary word, read as a name is written."""
+    return all(word.capitalize() in _surname_ranks() or not _ordinary(word.capitalize()) for word in words.split())
 
 
 def _given_name(words: str) -> bool:

@@ -26,7 +26,12 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_names import stop_words
-from evalforge_assets.capture.pii_names_cjk import HANGUL, KOREAN_FAMILY_NAMES, ROLES_AND_RELATIVES
+from evalforge_assets.capture.pii_names_cjk import (
+    _ANY_HANGUL,
+    HANGUL,
+    KOREAN_FAMILY_NAMES,
+    ROLES_AND_RELATIVES,
+)
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 
 # Job titles of Korean offices and professions, as a colleague's name is followed by them; the second kind are
@@ -36,10 +41,12 @@ _TITLES = (
     "작가", "간호사", "연구원", "파트장", "그룹장",
 )
 _TITLES_WITH_HONORIFIC = ("책임", "이사", "대표", "수석", "선임", "사원", "선배", "후배")
-# Words before `님` or `씨` that are no one's given name: people by their part, members, relatives.
+_ALL_TITLES = (*_TITLES, *_TITLES_WITH_HONORIFIC)
+# Words before `님` or `씨` that are no one's given name: people by their part, members, relatives (beside
+# `pii_names_cjk.ROLES_AND_RELATIVES` and the titles, which `_may_name` asks too).
 _NOT_GIVEN = frozenset((
     "회원", "학생", "환자", "직원", "주민", "이웃", "친구", "엄마", "아빠", "언니", "오빠", "누나", "형님", "동생", "아들",
-    "사모", "작가", "기자", "강사", "코치", "감독", "교수", "박사", "기사", "고객", "사장", "원장",
+    "강사", "코치", "감독", "박사",
 ))
 # What may follow the title: `님`, then a particle, or the word's end.
 _PARTICLES = ("께서", "에게", "한테", "이", "가", "은", "는", "을", "를", "의", "도", "과", "와", "랑", "이랑")
@@ -49,7 +56,6 @@ _TITLED = re.compile(
     rf"(?:{phrase_alternation(_TITLES_WITH_HONORIFIC)})(?=님)){_AFTER_TITLE}"
 )
 _HONOURED = re.compile(rf"(?<![{HANGUL}])(?P<name>[{HANGUL}]{{2}})[ \t](?:님|씨){_AFTER_TITLE}")
-_ANY_HANGUL = re.compile(f"[{HANGUL}]")
 # Labels of minutes and notes that people follow: attendees, absentees, owner, presenter, chair, minute-taker, copied.
 _LIST_LABELS = ("참석", "참석자", "참가자", "불참", "불참자", "담당", "담당자", "발표자", "진행자", "사회자", "서기", "참조",
                 "요청자", "보낸 사람", "받는 사람")
@@ -57,6 +63,9 @@ _LIST_LABEL = re.compile(rf"(?<![{HANGUL}])(?:{phrase_alternation(_LIST_LABELS)}
 _ITEM = re.compile(rf"(?P<name>[{HANGUL}]{{2,3}})(?![{HANGUL}])(?P<honorific>[ \t]?님)?(?:[ \t]*\([^()\n]{{1,20}}\))?")
 _ITEM_END = re.compile(r"[ \t]*(?:[,、/;)]|[ \t]및[ \t]|[.\r\n]|$)")
 _NEXT_ITEM = re.compile(r"[ \t]*(?:[,、/;]|및[ \t])[ \t]*")
+_LINE_OWNER = re.compile(
+    rf"^[ \t]*(?:[-*•·]|\d{{1,2}}[.)])?[ \t]*(?P<name>[{HANGUL}]{{3}})[ \t]*(?:[:：]|[ \t][-–→][ \t])", re.MULTILINE
+)
 # The syllables Korean given names are made of (most are Sino-Korean, a few native: 별, 봄, 슬, 늘): a word with
 # another syllable is a loanword or an everyday word (`마케팅`, "marketing"; `이메일`, "e-mail"), not a name.
 _GIVEN_SYLLABLES = frozenset(
@@ -100,9 +109,6 @@ def korean_names_listed(text: str) -> Iterator[Candidate]:
             position = separator.end()
 
 
-_LINE_OWNER = re.compile(
-    rf"^[ \t]*(?:[-*•·]|\d{{1,2}}[.)])?[ \t]*(?P<name>[{HANGUL}]{{3}})[ \t]*(?:[:：]|[ \t][-–→][ \t])", re.MULTILINE
-)
 
 
 def korean_speakers(text: str) -> Iterator[Candidate]:
@@ -123,4 +129,4 @@ def _may_name(word: str) -> bool:
         return False
     if word in ROLES_AND_RELATIVES or word in _NOT_GIVEN or word in stop_words():
         return False
-    return not word.endswith((*_TITLES, *_TITLES_WITH_HONORIFIC))  # `본부장 님` is the title with its honorific
+    return not word.endswith(_ALL_TITLES)  # `본부장 님` is the title with its honorific
