@@ -37,12 +37,39 @@ _HE_FLAT = r",?[ \t]+דירה[ \t]+\d{1,4}"
 _HE_TOWN_POSTCODE = (
     rf"[ \t]*,[ \t]*(?:{_HE_WORD}|[()])(?:[ \t]+{_HE_WORD}|[ \t]*[()]|(?<=[()]){_HE_WORD}){{0,5}},?[ \t]*\d{{7}}(?!\d)"
 )
+# Hebrew writes "in", "to", "from", "and", "the" and "that" as one letter glued to the next word, up to two of them
+# (`ברחוב הרצל 12`, "in Herzl Street 12"; `ולשדרות`): after them a street word still opens an address, which starts
+# after the letters. Not `דרך` and `מעלה` so glued: `בדרך` is "on the way" and `למעלה` "upstairs".
+_HE_GLUED = rf"(?<=(?<![\w{_HE}])[ובלמהשכ])|(?<=(?<![\w{_HE}])[ובלמהשכ]{{2}})"
+_HE_GLUED_STREET = r"רחוב|רח['׳]|שדרות|שד['׳]|סמטת|סמ['׳]|כיכר|שביל|משעול"
 _HEBREW = re.compile(
-    rf"(?<![\w{_HE}])(?:"
-    rf"(?:{_HE_STREET})[ \t]+{_HE_NAME}[ \t]+{_HE_NUMBER}(?:{_HE_FLAT})?(?:{_HE_TOWN_POSTCODE})?"
-    rf"|{_HE_NAME}[ \t]+{_HE_NUMBER}(?:{_HE_FLAT}(?:{_HE_TOWN_POSTCODE})?|{_HE_TOWN_POSTCODE})"
+    rf"(?:(?<![\w{_HE}])(?:{_HE_STREET})|(?:{_HE_GLUED})(?:{_HE_GLUED_STREET}))[ \t]+{_HE_NAME}[ \t]+{_HE_NUMBER}(?:{_HE_FLAT})?"
+    rf"(?:{_HE_TOWN_POSTCODE})?(?!\d)"
+    rf"|(?<![\w{_HE}])(?:"
+    rf"{_HE_NAME}[ \t]+{_HE_NUMBER}(?:{_HE_FLAT}(?:{_HE_TOWN_POSTCODE})?|{_HE_TOWN_POSTCODE})"
     r")(?!\d)"
 )
+# A street named without its street word, after a verb of living, moving or sending and the glued "in" or "to"
+# (`גרה בהרצל 12`, "lives in Herzl 12"; `נשלח לדיזנגוף 120`): the verb is what shows a place follows, and the
+# place's first word has three letters or more and no word is a floor, an hour, a room or a span of time (`גר בקומה
+# 3`, `יגיע בעוד 5 דקות`, `שלחו לי 2 הודעות`).
+_HE_PLACE_VERBS = (
+    r"גר|גרה|גרים|גרות|גרתי|גרנו|מתגורר|מתגוררת|מתגוררים|עבר|עברה|עברו|עברנו|עברתי|נשלח|נשלחה|נשלחו|לשלוח|שלחו|"
+    r"שלחתי|שלח|שלחה|תשלחו|תשלח|להעביר|העבירו|למסור|נמסר|נמסרה|הגיע|הגיעה|יגיע|תגיע|להגיע|נמצא|נמצאת|ממוקם|ממוקמת"
+)
+_HE_NOT_PLACES = (
+    r"קומה|שעה|שעות|עוד|לפני|אחרי|תוך|יום|ימים|חדר|חדרים|דירה|סביבות|ערך|מספר|משך|שבוע|שבועות|חודש|חודשים|שנה|"
+    r"שנים|דקה|דקות|בית|בניין|כניסה|שער|עמדה|תור|פעם|פעמים|לי|לו|לה|לנו|לכם|להם|אליו|אליה|אלי|אליך|אלינו|סך|גיל|"
+    r"מקום|שורה|אולם|משרד|כיתה|קו|רציף|טרמינל|מחיר|עלות|תשלום|הזמנה|חבילה|חבילות|משלוח"
+)
+_HE_PLACE_WORD = rf"(?!(?:{_HE_NOT_PLACES})(?![{_HE}'\"׳״-])){_HE_WORD}"
+# The verb, a space and the glued letter, each verb in a lookbehind of its own width, so the match is the street.
+_HE_AFTER_A_PLACE_VERB = "|".join(rf"(?<=(?<![\w{_HE}]){verb} [בל])" for verb in _HE_PLACE_VERBS.split("|"))
+_HE_AFTER_PLACE_VERB = re.compile(
+    rf"(?:{_HE_AFTER_A_PLACE_VERB})(?=[{_HE}'׳]{{3}}){_HE_PLACE_WORD}(?:[ \t]+{_HE_PLACE_WORD})?[ \t]+{_HE_NUMBER}"
+    rf"(?![\d%₪]|[ \t]*(?:דקות|שעות|ימים|שבועות|חודשים|שנים|פעמים|ש\"ח|ש״ח|₪|ק\"מ|ק״מ|מטר|אחוז))"
+)
+_HE_PLACE_VERB_SEARCH = re.compile(rf"(?<![\w{_HE}])(?:{_HE_PLACE_VERBS}) [בל][{_HE}]+[ \t]+(?:[{_HE}]+[ \t]+)?\d")
 _HE_MARKERS = re.compile(rf"(?:{_HE_STREET}|דירה)[ \t]|\d{{7}}")
 _HE_LETTER = re.compile(f"[{_HE}]")
 
@@ -131,6 +158,8 @@ def regional_street_patterns(text: str, shapes: Shapes) -> list[re.Pattern[str]]
             patterns.append(_HINDI)
         if _HE_MARKERS.search(text) and _HE_LETTER.search(text):
             patterns.append(_HEBREW)
+        if _HE_PLACE_VERB_SEARCH.search(text):
+            patterns.append(_HE_AFTER_PLACE_VERB)
         if _AR_MARKERS.search(text):
             patterns.append(_ARABIC)
     return patterns

@@ -82,9 +82,12 @@ _CYRILLIC_LOWER = re.compile(
     r"(?:д|дом|буд|№)\.?[ \t]*\d{1,5}[а-я]?(?:[/-]\d{1,5}[а-я]?)?"
     r"(?:,?[ \t]*(?:стр|к|корп|кв|оф|ап|бл|вх|ет)\.?[ \t]*\d{1,5}(?:/\d{1,5})?)*"
 )
-# Greek: the way's word, its name (a genitive, in any case) and the number: `οδός Ερμού 12`, `Λεωφ. Κηφισίας 45Α`,
-# `πλ. νικομηδείας 12-33`.
-_GREEK_WAY = r"[Οο]δός|[Οο]δό|[Λλ]εωφόρος|[Λλ]εωφόρο|[Λλ]εωφ\.|[Ππ]λατεία|[Ππ]λ\.|[Ππ]άροδος|[Ππ]άρ\."
+# Greek: the way's word (in the nominative, accusative or genitive: `της οδού Ερμού 12`), its name (a genitive, in
+# any case) and the number: `οδός Ερμού 12`, `Λεωφ. Κηφισίας 45Α`, `πλ. νικομηδείας 12-33`.
+_GREEK_WAY = (
+    r"[Οο]δός|[Οο]δό|[Οο]δού|[Λλ]εωφόρος|[Λλ]εωφόρο|[Λλ]εωφόρου|[Λλ]εωφ\.|[Ππ]λατεία|[Ππ]λατείας|[Ππ]λ\.|[Ππ]άροδος"
+    r"|[Ππ]αρόδου|[Ππ]άρ\."
+)
 # Articles and prepositions, which start a phrase (`η οδός προς την επιτυχία`, "the road to success"), not a name.
 _GREEK_SMALL_WORDS = "(?:προς|την|τον|το|της|του|των|για|με|σε|στην|στον|στο|και|από|μια|ένα)"
 _GREEK = re.compile(
@@ -92,6 +95,14 @@ _GREEK = re.compile(
     r"[ \t]+(?!(?:19|20)\d\d(?!\d))\d{1,4}[Α-Ωα-ω]?(?:-\d{1,4})?(?![\w])"
 )
 _GREEK_MARKERS = re.compile(_GREEK_WAY)
+# The way's word left out after "on" or "at" (`μένω στην Ερμού 12.`, "I live on Ermou 12"; `επί της Σόλωνος 5`): the
+# name is capitalised, and the number ends the clause (`στην Αθήνα 3 μέρες` is three days in Athens).
+_GREEK_ON = re.compile(
+    r"(?:(?<=(?<![\w])στην )|(?<=(?<![\w])στη )|(?<=(?<![\w])επί της ))[Α-ΩΆ-Ώ][\u0370-\u03ff\u1f00-\u1fff'’-]+"
+    r"(?:[ \t]+[Α-ΩΆ-Ώ][\u0370-\u03ff\u1f00-\u1fff'’.-]+)?[ \t]+(?!(?:19|20)\d\d(?!\d))\d{1,4}[Α-Ωα-ω]?(?:-\d{1,4})?"
+    r"(?=[ \t]*(?:[.,;:!)\n]|$))"
+)
+_GREEK_ON_MARKERS = re.compile(r"(?:στην?|επί της) [Α-ΩΆ-Ώ][^ \t\n]*[ \t]+(?:[Α-ΩΆ-Ώ][^ \t\n]*[ \t]+)?\d")
 # Thai: a house number, the soi, road, subdistrict, district and province (ซอย, ถนน, ต., อ., จ. and their long
 # forms), and the five-digit postcode: `868/05 ถนนตรีครุธพันธุ์ ต.เว่อ อ.บำเหน็จณรงค์ จ.หนองคาย 13770`.
 _THAI_RUN = "\u0e00-\u0e7f"
@@ -123,19 +134,19 @@ _KO_MARKERS = re.compile(rf"[{_HANGUL}](?:도|시)[ \t]")
 # (`전화로 1588 1234`) or be a count (`버스로 30분`, `오늘로 2 주째`: a noun with the particle 로 before it). A floor or
 # a unit may have a particle after it (`2층으로`).
 _KO_COUNTS = "주|개월|년|일|시간|분|초|명|개|번|원|살|시|달|회|배|대|장|권|잔|층|호"
-_KO_PARTICLES = "에서|에|으로|이에요|예요|입니다|이고|이며|까지|번지"
+_KO_PARTICLES = "에서|에|으로|로|이에요|예요|입니다|이고|이며|까지|번지|를|을|은|는|도|와|과|의|부터"
 _KO_AFTER_NUMBER = (
     rf"(?:[ \t](?:지하[ \t]?)?\d{{1,3}}층|[ \t]?\d{{1,4}}호)*"
     rf"(?:(?<=[층호])|(?={_KO_PARTICLES})|(?![\w]|[ \t]+(?:\d|{_KO_COUNTS})))"
 )
 _KOREAN_ROAD = re.compile(
-    rf"(?<![{_HANGUL}0-9])[{_HANGUL}][{_HANGUL}0-9]{{1,12}}?(?:대로|로|길)(?:[ \t]?\d{{1,3}}번?길)?[ \t]?(?!0)\d{{1,4}}"
+    rf"(?<![{_HANGUL}0-9])[{_HANGUL}][{_HANGUL}0-9]{{1,12}}?(?:대로|로|길|(?<=\d)가)(?:[ \t]?\d{{1,3}}번?길)?[ \t]?(?!0)\d{{1,4}}"
     rf"(?:-\d{{1,4}})?{_KO_AFTER_NUMBER}"
     # A lot number after its quarter or village, always with its dash (`역삼동 123-45`): without one, `3동 5` counts.
     # The quarter's name has two syllables or more: `이동`, `활동`, `처리` (moving, activity, processing) are words.
     rf"|(?<![{_HANGUL}0-9])[{_HANGUL}]{{2,8}}(?:동|리)[ \t]?(?:산[ \t]?)?(?!0)\d{{1,5}}-\d{{1,5}}{_KO_AFTER_NUMBER}"
 )
-_KO_ROAD_MARKERS = re.compile(rf"[{_HANGUL}](?:로|길|동|리)[ \t]?(?:산[ \t]?)?\d")
+_KO_ROAD_MARKERS = re.compile(rf"[{_HANGUL}0-9](?:로|길|동|리|가)[ \t]?(?:산[ \t]?)?\d")
 _CYR_MARKERS = re.compile(rf"(?<![\w.])(?:{_CYR_STREET})\.?[ \t]")
 
 
@@ -148,6 +159,7 @@ _GATED = (
     (_CYR_MARKERS, _CYRILLIC),
     (_CYR_MARKERS, _CYRILLIC_LOWER),
     (_GREEK_MARKERS, _GREEK),
+    (_GREEK_ON_MARKERS, _GREEK_ON),
     (_VI_MARKERS, _VIETNAMESE),
     (_THAI_MARKERS, _THAI),
 )

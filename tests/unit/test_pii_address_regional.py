@@ -91,3 +91,49 @@ def test_a_long_run_of_spaces_with_no_digit_after_it_is_read_in_one_pass() -> No
     # would pass the suite's timeout; from the run's first space only, it is one pass.
     text = "Partner:" + " " * 400_000 + "龙"
     assert "<STREET_ADDRESS>" not in redact_text(text, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        ("הוא גר ברחוב הרצל 12.", "רחוב הרצל 12"),  # "in" glued to "street"
+        ("המשלוח נשלח לרחוב ז'בוטינסקי 45 בבוקר.", "רחוב ז'בוטינסקי 45"),  # "to"
+        ("הלקוח עבר ולשדרות רוטשילד 8.", "שדרות רוטשילד 8"),  # "and to"
+        ("הלקוחה גרה בהרצל 12 בקומה שנייה.", "הרצל 12"),  # no street word: "lives in" says it
+        ("החבילה נשלחה לדיזנגוף 120 אתמול.", "דיזנגוף 120"),  # "was sent to"
+    ],
+)
+def test_a_hebrew_street_after_a_glued_in_or_to(text: str, street: str) -> None:
+    assert _streets(text) == [street]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "אני בדרך אליך 5 דקות",  # "I'm on the way to you, 5 minutes": `בדרך` is no street word
+        "תעלה למעלה 3 קומות",  # "go up 3 floors"
+        "השליח יגיע בעוד 5 דקות.",  # "in another 5 minutes"
+        "שלחו לי 2 הודעות.",  # "they sent me 2 messages"
+        "הוא נמצא בחדר 12 עכשיו.",  # "room 12"
+        "היא עברה בטסט 2 פעמים.",  # "twice": a count after the number
+    ],
+)
+def test_hebrew_ways_floors_rooms_and_counts_are_no_street(text: str) -> None:
+    assert _streets(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        ("Η παραγγελία θα παραδοθεί στη διεύθυνση της οδού Παναρίτη 181.", "οδού Παναρίτη 181"),  # the genitive
+        ("Έχω μετακομίσει στην Ερμού 12.", "Ερμού 12"),  # "on Ermou 12", no way word
+        ("Μένω επί της Σόλωνος 5, δεύτερος όροφος.", "Σόλωνος 5"),
+    ],
+)
+def test_greek_streets_in_the_genitive_or_after_on(text: str, street: str) -> None:
+    assert _streets(text) == [street]
+
+
+@pytest.mark.parametrize("text", ["Έμεινα στην Αθήνα 3 μέρες.", "Ταξιδεύω στην Κρήτη 2024.", "στο τέλος της οδού 5 λεπτά"])
+def test_a_greek_town_before_a_count_or_a_year_is_no_street(text: str) -> None:
+    assert _streets(text) == []

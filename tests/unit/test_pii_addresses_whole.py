@@ -141,6 +141,10 @@ def test_a_long_line_of_order_ids_and_streets_is_read_in_one_pass() -> None:
         ("배송지는 올림픽로35길 12 3층 302호에 놓아 주세요", "올림픽로35길 12 3층 302호"),
         ("저희 집은 반포대로 58이에요", "반포대로 58"),  # a particle after the number
         ("택배는 청담동 118-7 2층으로 보내 주세요", "청담동 118-7 2층"),  # a lot number after its quarter
+        ("배송지를 봉은사로7길 22로 변경해 주세요.", "봉은사로7길 22"),  # "to" (로) against the number
+        ("세종대로 110를 방문했습니다", "세종대로 110"),  # the object's particle
+        ("가산디지털1로 88 2층 204호로 보내주세요", "가산디지털1로 88 2층 204호"),  # a digit before the road's 로
+        ("양재천2가 920으로 보내 주세요", "양재천2가 920"),  # a road's numbered section (가)
         # a Japanese district's chome and block, and a town's three numbers, without the prefecture
         ('{"street_line": "白金3丁目12番4号 メゾン白金201号室"}', "白金3丁目12番4号 メゾン白金201号室"),
         ("配送先: 桜丘町4-12-7", "桜丘町4-12-7"),

@@ -223,6 +223,8 @@ from tests.corpora import pii_blind, pii_foreign
 # 16 7.03% -> 6.58%, 18 13.20% -> 12.97%, 6 one fewer; hard negatives 16 6.40% -> 6.42% (one more).
 # A particle-led family name after a title (`Herr von Trotha`): names 19, 15, 13, 9 and 1 one to five fewer.
 # Whom to tell or call in seven more languages (`dis à théo`, `avisa o joão`): names 19 nine fewer, 17 one.
+# Hebrew streets after a glued "in" or "to", Korean road numbers before a particle, Greek streets in the genitive or
+# after "on" (`ברחוב הרצל 12`, `봉은사로7길 22로`, `στην Ερμού 12.`): streets 19 11.88% -> 9.77%, 8 one fewer.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.03, 0.013),
@@ -231,7 +233,7 @@ LEVELS = {
     pii_blind.BLIND5: (0.047, 0.049, 0.009),
     pii_blind.BLIND6: (0.036, 0.032, 0.02),
     pii_blind.BLIND7: (0.015, 0.024, 0.006),
-    pii_blind.BLIND8: (0.025, 0.016, 0.015),
+    pii_blind.BLIND8: (0.025, 0.014, 0.015),
     pii_blind.BLIND9: (0.037, 0.019, 0.017),
     pii_blind.BLIND10: (0.022, 0.01, 0.007),
     pii_blind.BLIND11: (0.105, 0.03, 0.047),
@@ -242,7 +244,7 @@ LEVELS = {
     pii_blind.BLIND16: (0.066, 0.088, 0.065),
     pii_blind.BLIND17: (0.111, 0.068, 0.045),
     pii_blind.BLIND18: (0.13, 0.03, 0.031),
-    pii_blind.BLIND19: (0.209, 0.119, 0.079),
+    pii_blind.BLIND19: (0.209, 0.098, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
