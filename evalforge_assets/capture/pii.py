@@ -28,6 +28,7 @@ from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_va
 from evalforge_assets.capture.not_personal import a_mask, a_websites_address
 from evalforge_assets.capture.pii_address_prose import find_streets_after_to_the_address
 from evalforge_assets.capture.pii_address_scripts import streets_off_ids, thai_streets_ended
+from evalforge_assets.capture.pii_address_slots import streets_in_found_places
 from evalforge_assets.capture.pii_decode import encoded_letters_view, prepare
 from evalforge_assets.capture.pii_finders import _candidates
 from evalforge_assets.capture.pii_key_names import _normalized
@@ -169,6 +170,9 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
     if learned:  # after the model, as its training words are the rules' (`tools/train_person_model.py --check`)
         for candidate in lower_case_echoes(text, [c for c in accepted if c[0] == "PERSON"]):
             _accept_if_free(candidate, accepted, taken)
+        if "\n" in text:  # a list's other streets, in the place of one found (`pii_address_slots`)
+            for candidate in streets_in_found_places(text, [c for c in accepted if c[0] == "STREET_ADDRESS"]):
+                _accept_if_free(candidate, accepted, taken)
     accepted.sort(key=lambda c: c[1])
     return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]
 

@@ -44,6 +44,17 @@ _JAPANESE = re.compile(
     rf"|[{_HAN}][{_HAN}ヶの]{{0,7}}\d{{1,2}}丁目\d{{1,4}}(?:番地?|-)\d{{1,4}}号?{_JA_BUILDING}"
     rf"|[{_HAN}]{{1,6}}町\d{{1,4}}-\d{{1,4}}-\d{{1,4}}(?!\d){_JA_BUILDING}"
 )
+# A district's name and its chome, block and house written with dashes alone (`西新宿2-8-1`, `恵比寿南3-5-8`), in
+# Japanese text (kana in it: Chinese writes such numbers after a version or a figure). The name has two to six Han
+# letters and does not end in a word of numbering or time (`番号12-34-56`, `第3-4-5`, `図2-1-3`), the chome has one
+# or two digits, and nothing numeric follows the house.
+_JA_NOT_DISTRICTS = "番号|番|号|第|版|図|表|章|節|項|型|式|期|回|日|月|年|時|分|秒|円|枚|個|件|階"
+_JA_DASHED_BLOCK = re.compile(
+    rf"(?<![{_HAN}ヶの])[{_HAN}][{_HAN}ヶの]{{1,5}}(?<!{_JA_NOT_DISTRICTS.replace('|', ')(?<!')})"
+    rf"\d{{1,2}}-\d{{1,4}}-\d{{1,4}}(?![\d-]){_JA_BUILDING}"
+)
+_JA_DASHED_MARKERS = re.compile(rf"[{_HAN}]\d{{1,2}}-\d{{1,4}}-\d")
+_KANA_LETTER = re.compile(f"[{_KANA}]")
 _CN_DOOR = r"(?:号|號|座|栋|棟|楼|樓|室|弄|巷|段)"
 _CHINESE = re.compile(
     rf"[{_HAN}]{{2,10}}?(?:省|自治区|自治區|市|县|縣)[{_HAN}A-Za-z0-9]{{0,24}}?(?:路|街|道|巷|弄|胡同|段)"
@@ -168,7 +179,10 @@ _GATED = (
 def script_address_patterns(text: str) -> list[re.Pattern[str]]:
     """The patterns of this module that may match `text` (a marker of the language is in it); ASCII text needs
     none of them, and the caller does not ask."""
-    return [pattern for markers, pattern in _GATED if markers.search(text)]
+    patterns = [pattern for markers, pattern in _GATED if markers.search(text)]
+    if _JA_DASHED_MARKERS.search(text) and _KANA_LETTER.search(text):
+        patterns.append(_JA_DASHED_BLOCK)
+    return patterns
 
 
 # The characters of an order's or a ticket's id (`#583920`, `ORD-2025-774120`, `WEB-QTRX57`).

@@ -148,6 +148,8 @@ def test_a_long_line_of_order_ids_and_streets_is_read_in_one_pass() -> None:
         # a Japanese district's chome and block, and a town's three numbers, without the prefecture
         ('{"street_line": "白金3丁目12番4号 メゾン白金201号室"}', "白金3丁目12番4号 メゾン白金201号室"),
         ("配送先: 桜丘町4-12-7", "桜丘町4-12-7"),
+        ("新しい住所（西新宿2-8-1）に送ってください", "西新宿2-8-1"),  # a district's chome, block and house
+        ("お届け先は恵比寿南3-5-8、よろしく。", "恵比寿南3-5-8"),
     ],
 )
 def test_a_road_or_a_chome_alone_is_a_street_line(text: str, street: str) -> None:
@@ -163,6 +165,11 @@ def test_a_road_or_a_chome_alone_is_a_street_line(text: str, street: str) -> Non
         "운동 3-4회 하세요",  # a word ending in 동 with a range after it
         "활동 1-2 단계 완료",
         "第3丁目の話をしよう",  # no block after the chome
+        "エラー番号12-34-56が出ました",  # numbers after a word of numbering, a version, an article or a figure
+        "バージョン2-8-1をインストール",
+        "第3-4-5条を参照してください",
+        "図2-1-3を見てください",
+        "版本2-8-1已发布",  # Chinese: no kana
     ],
 )
 def test_a_particle_before_a_count_is_no_road(text: str) -> None:

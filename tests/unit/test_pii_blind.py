@@ -225,6 +225,8 @@ from tests.corpora import pii_blind, pii_foreign
 # Whom to tell or call in seven more languages (`dis à théo`, `avisa o joão`): names 19 nine fewer, 17 one.
 # Hebrew streets after a glued "in" or "to", Korean road numbers before a particle, Greek streets in the genitive or
 # after "on" (`ברחוב הרצל 12`, `봉은사로7길 22로`, `στην Ερμού 12.`): streets 19 11.88% -> 9.77%, 8 one fewer.
+# A Japanese district's chome, block and house with dashes alone (`西新宿2-8-1`): streets 19 9.77% -> 8.62%, 13 one
+# fewer. A list's other streets in the place of a found one (`- Benákova 20: …`): streets 16 8.79% -> 7.98%.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.03, 0.013),
@@ -238,13 +240,13 @@ LEVELS = {
     pii_blind.BLIND10: (0.022, 0.01, 0.007),
     pii_blind.BLIND11: (0.105, 0.03, 0.047),
     pii_blind.BLIND12: (0.106, 0.037, 0.02),
-    pii_blind.BLIND13: (0.107, 0.038, 0.032),
+    pii_blind.BLIND13: (0.107, 0.036, 0.032),
     pii_blind.BLIND14: (0.08, 0.068, 0.021),
     pii_blind.BLIND15: (0.091, 0.026, 0.043),
-    pii_blind.BLIND16: (0.066, 0.088, 0.065),
+    pii_blind.BLIND16: (0.066, 0.08, 0.065),
     pii_blind.BLIND17: (0.111, 0.068, 0.045),
     pii_blind.BLIND18: (0.13, 0.03, 0.031),
-    pii_blind.BLIND19: (0.209, 0.098, 0.079),
+    pii_blind.BLIND19: (0.209, 0.087, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
