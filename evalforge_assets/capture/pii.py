@@ -171,7 +171,7 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
         for candidate in lower_case_echoes(text, [c for c in accepted if c[0] == "PERSON"]):
             _accept_if_free(candidate, accepted, taken)
         if "\n" in text:  # a list's other streets, in the place of one found (`pii_address_slots`)
-            for candidate in streets_in_found_places(text, [c for c in accepted if c[0] == "STREET_ADDRESS"]):
+            for candidate in streets_in_found_places(text, list(accepted)):
                 _accept_if_free(candidate, accepted, taken)
     accepted.sort(key=lambda c: c[1])
     return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]

@@ -11,6 +11,11 @@ them, with none. When a found street opens its line after a bullet and ends at a
 comma, a bracket or a bar), the same place of the other lines with that bullet holds a street too, if it has the
 shape of one: one to four words with a house number first or last, a word of letters that is no ordinary English
 word (`Step 2`, `Room 5`, `Phase 1` are list items, not streets) and a capital or a script without case.
+
+A canvass may have no line whose street the patterns know (`- Benákova 20: Agnes Whitford heard a car door`). Two
+lines of one frame whose place has a street's shape, is written with a letter outside ASCII, and is followed on its
+line by a found person, e-mail address or phone, make the frame a list of people at their addresses: its places are
+streets. Not in ASCII alone, where a list of versions reads the same (`- Django 4: done by Tom Baker`).
 """
 
 from __future__ import annotations
@@ -24,8 +29,8 @@ from evalforge_assets.capture.pii_patterns import Candidate
 
 # A bullet: a dash, a star, a dot or a number with a full stop or a bracket, then spaces.
 _BULLET = re.compile(r"[ \t]*(?P<bullet>[-*•·–]|\d{1,3}[.)])[ \t]+")
-# What ends the street's place on its line.
-_SEPARATOR = re.compile(r"[ \t]*(?::|—|–|-[ \t]|,|\(|\|)")
+# What ends the street's place on its line: the first colon, dash, comma, bracket or bar after the bullet.
+_SEPARATOR = re.compile(r"[ \t]*(?::|—|–|[ \t]-[ \t]|,|\(|\|)")
 _HOUSE = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?"
 _WORD = r"[^\W\d_][\w'’.-]*"
 _STREET_SHAPE = re.compile(
@@ -35,39 +40,47 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _MOST_LINES = 200
 
 
-def streets_in_found_places(text: str, streets: Iterable[Candidate]) -> Iterator[Candidate]:
-    """STREET_ADDRESS candidates in the place of a found street on other lines of the same list (see above)."""
+def streets_in_found_places(text: str, found: Iterable[Candidate]) -> Iterator[Candidate]:
+    """STREET_ADDRESS candidates in the place of a found street on other lines of the same list, or in the places
+    of a list whose lines name a person after their place (see above); `found` are the findings so far."""
     lines = line_spans(text)
     if len(lines) < 3 or len(lines) > _MOST_LINES:
         return
-    frames = set()
-    for _, start, end in streets:
-        frame = _frame(text, start, end)
-        if frame is not None:
-            frames.add(frame)
-    for bullet_kind, separator in frames:
-        for line_start, line_end in lines:
-            bullet = _BULLET.match(text, line_start, line_end)
-            if bullet is None or _kind(bullet.group("bullet")) != bullet_kind:
-                continue
-            cut = text.find(separator, bullet.end(), line_end)
-            if cut == -1:
-                continue
-            place = text[bullet.end() : cut].rstrip(" \t")
-            if _a_street(place):
-                yield "STREET_ADDRESS", bullet.end(), bullet.end() + len(place)
+    places = [place for line in lines if (place := _place(text, *line)) is not None]
+    if len(places) < 2:
+        return
+    found = list(found)
+    street_ends = {(start, end) for entity, start, end in found if entity == "STREET_ADDRESS"}
+    contacts = sorted((start, end) for entity, start, end in found if entity in _CONTACTS)
+    frames = {frame for frame, start, end, _ in places if (start, end) in street_ends}
+    people: dict[tuple[str, str], int] = {}
+    for frame, start, end, line_end in places:
+        place = text[start:end]
+        if not place.isascii() and _a_street(place) and any(end < b and a < line_end for a, b in contacts):
+            people[frame] = people.get(frame, 0) + 1
+    frames |= {frame for frame, count in people.items() if count >= 2}
+    for frame, start, end, _ in places:
+        if frame in frames and (start, end) not in street_ends and _a_street(text[start:end]):
+            yield "STREET_ADDRESS", start, end
 
 
-def _frame(text: str, start: int, end: int) -> tuple[str, str] | None:
-    """The bullet's kind and the separator of the line a found street opens, or None when it does not open one."""
-    line_start = text.rfind("\n", 0, start) + 1
-    bullet = _BULLET.match(text, line_start, start)
-    if bullet is None or bullet.end() != start:
+# Who a list's line names after its place: a canvass's witness, a route's contact.
+_CONTACTS = frozenset({"PERSON", "EMAIL", "PHONE"})
+
+
+def _place(text: str, line_start: int, line_end: int) -> tuple[tuple[str, str], int, int, int] | None:
+    """The line's frame (its bullet's kind and the separator after its place), the place's start and end, and the
+    line's end; None for a line with no bullet or no separator."""
+    bullet = _BULLET.match(text, line_start, line_end)
+    if bullet is None:
         return None
-    separator = _SEPARATOR.match(text, end)
+    separator = _SEPARATOR.search(text, bullet.end(), line_end)
     if separator is None:
         return None
-    return _kind(bullet.group("bullet")), separator.group().lstrip(" \t")
+    end = bullet.end() + len(text[bullet.end() : separator.start()].rstrip(" \t"))
+    if end == bullet.end():
+        return None
+    return (_kind(bullet.group("bullet")), separator.group().strip(" \t") or "-"), bullet.end(), end, line_end
 
 
 def _kind(bullet: str) -> str:

@@ -39,3 +39,23 @@ def test_without_a_found_street_no_line_is_read_as_one() -> None:
 def test_another_bullet_or_separator_is_another_list() -> None:
     text = "- 14 Harlow Rd: no answer\n* Benákova 20: heard shouting\n- Záporožská 230, CCTV"
     assert _streets(text) == ["14 Harlow Rd"]
+
+
+def test_a_canvass_of_people_at_streets_no_pattern_knows() -> None:
+    text = (
+        "Door-to-door canvass, 12 March.\n"
+        "- Benákova 20: Agnes Whitford (agnes.w@example.net) heard a car door at 02:00.\n"
+        "- Záporožská 230: Jonas Kramer saw nothing.\n"
+        "- Παναρίτη 181: Priya Natarajan has a doorbell camera.\n"
+    )
+    assert _streets(text) == ["Benákova 20", "Záporožská 230", "Παναρίτη 181"]
+
+
+def test_a_list_of_versions_and_their_owners_holds_no_street() -> None:
+    text = "Upgrade status:\n- Django 4: done by Tom Baker\n- Kafka 3: pending, ask Lena Ortiz\n- Postgres 15: done"
+    assert _streets(text) == []
+
+
+def test_one_line_of_a_person_at_a_place_is_no_list() -> None:
+    text = "Notes:\n- Benákova 20: Agnes Whitford heard a car door.\n- Weather: rain\n- Shift: night"
+    assert _streets(text) == []

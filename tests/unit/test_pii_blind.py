@@ -227,6 +227,8 @@ from tests.corpora import pii_blind, pii_foreign
 # after "on" (`ברחוב הרצל 12`, `봉은사로7길 22로`, `στην Ερμού 12.`): streets 19 11.88% -> 9.77%, 8 one fewer.
 # A Japanese district's chome, block and house with dashes alone (`西新宿2-8-1`): streets 19 9.77% -> 8.62%, 13 one
 # fewer. A list's other streets in the place of a found one (`- Benákova 20: …`): streets 16 8.79% -> 7.98%.
+# A list's places written outside ASCII, each before a found person (`- Benákova 20: Agnes Whitford …`): streets 16
+# 7.98% -> 6.99%.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.03, 0.013),
@@ -243,7 +245,7 @@ LEVELS = {
     pii_blind.BLIND13: (0.107, 0.036, 0.032),
     pii_blind.BLIND14: (0.08, 0.068, 0.021),
     pii_blind.BLIND15: (0.091, 0.026, 0.043),
-    pii_blind.BLIND16: (0.066, 0.08, 0.065),
+    pii_blind.BLIND16: (0.066, 0.07, 0.065),
     pii_blind.BLIND17: (0.111, 0.068, 0.045),
     pii_blind.BLIND18: (0.13, 0.03, 0.031),
     pii_blind.BLIND19: (0.209, 0.087, 0.079),
