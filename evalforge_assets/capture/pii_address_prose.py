@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_address import an_english_street
 from evalforge_assets.capture.pii_address_keys import names_another_address, street_value
+from evalforge_assets.capture.pii_address_lowercase import reads_as_address
 from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
 from evalforge_assets.capture.pii_shapes import Shapes
@@ -56,7 +57,7 @@ _ADDRESS_WORD = re.compile(_STEM)
 # "To" before the address word, whose value then follows it directly (`na adresu Obchodní 22`, `to the address 12
 # Elm St`), as the Slavic languages write it.
 _TO_BEFORE = re.compile(
-    rf"(?<![^\W\d_])(?i:{phrase_alternation(_TO_WORDS)})(?:[ \t]+(?i:the|die|het|de|la|l'))?[ \t]+\Z"
+    rf"(?<![^\W\d_])(?i:{phrase_alternation((*_TO_WORDS, 'pod'))})(?:[ \t]+(?i:the|die|het|de|la|l'))?[ \t]+\Z"
 )
 _REST_OF_WORD = re.compile(r"[^\W\d_]*[ \t]*:?[ \t]*")
 # The word before an address word, which says whose address it is ("IP address", "delivery address").
@@ -102,6 +103,21 @@ _LIVE = re.compile(
     rf"(?i:{phrase_alternation(_LIVE_WORDS)})(?:[ \t]+(?:at|in|on|na|przy|w|au|à|a|am|an|en|em|aan|op|på|на|по|в|v|u))?"
     r"[ \t]+(?=[^\W_])"
 )
+# A street's own word as a form's label (`Street: Benákova 20`, `Ulice: …`, `Οδός: …`): the value is read as after a
+# delivery verb, with a capitalised or numbered start and a number that is no year.
+_STREET_LABEL_WORDS = (
+    "street", "straße", "strasse", "ulice", "ulica", "calle", "rua", "via", "rue", "gade", "gata", "gatan", "katu",
+    "utca", "οδός", "улица", "вулиця",
+)
+_STREET_LABEL = re.compile(rf"(?<![^\W\d_])(?i:{phrase_alternation(_STREET_LABEL_WORDS)})[ \t]*:[ \t]*")
+_STREET_LABEL_GATE = frozenset(word.encode() for word in _STREET_LABEL_WORDS if word.isascii())
+# An address word with its value straight after it, starting with a capital or a number (`Billing address Benákova
+# 20`): the value must also hold a word no English sentence has (`address Line 2` is a form's field).
+_STRAIGHT_AFTER = re.compile(r"[^\W\d_]*[ \t]+(?=[^\W\d_](?<=[^\W\d_a-zà-öø-ÿα-ωа-яё])|\d)")
+_DOTTED_LEADER = re.compile(r"[^\W\d_]*[ \t]*\.{3,}[ \t]*")
+# Czech and Slovak "residing at", as a contract or a statement names a party (`Jana Veselá, bytem Lipová 14`).
+_RESIDING_WORDS = frozenset({b"bytem", b"bytom"})
+_RESIDING = re.compile(r"(?<![^\W\d_])(?i:bytem|bytom)[ \t]+")
 _LIVE_GATE_WORDS = frozenset(b"live living mieszkam habite wohne vivo moro abito woon bor".split())
 _MOST_WORDS = 12
 _WORD_AT = re.compile(r"[^\W\d_]+")
@@ -249,6 +265,29 @@ def find_streets_after_to_the_address(text: str, shapes: Shapes) -> Iterator[Can
         if _TO_BEFORE.search(text, max(0, word.start() - 16), word.start()):
             value = _REST_OF_WORD.match(text, word.end())
             yield from _street_in_clause(text, value.end() if value else word.end(), after_verb=False)
+
+
+def find_streets_after_later_cues(text: str, shapes: Shapes) -> Iterator[Candidate]:
+    """STREET_ADDRESS candidates after cues asked, like "to the address", only with the learned look: a street's word
+    as a label (`Street: Benákova 20`), an address word with its value straight after it (`Billing address Benákova
+    20`) or after a dotted leader (`Address ....... Lipová 14`), and Czech and Slovak "residing at" (`bytem`)."""
+    if not _has_digit(text, shapes):
+        return
+    if not shapes.ascii or not shapes.words.isdisjoint(_STREET_LABEL_GATE):
+        for cue in _STREET_LABEL.finditer(text):
+            yield from _street_in_clause(text, cue.end(), after_verb=True)
+    if not shapes.ascii or not shapes.words.isdisjoint(_RESIDING_WORDS):
+        for cue in _RESIDING.finditer(text):
+            yield from _street_in_clause(text, cue.end(), after_verb=True)
+    for word in _street_address_words(text, shapes):
+        if _AFTER_ADDRESS.match(text, word.start()) is not None:
+            continue  # read by `find_prose_addresses`
+        if (dots := _DOTTED_LEADER.match(text, word.end())) is not None:
+            yield from _street_in_clause(text, dots.end(), after_verb=False)
+        elif (straight := _STRAIGHT_AFTER.match(text, word.end())) is not None:
+            for found in _street_in_clause(text, straight.end(), after_verb=True):
+                if reads_as_address(text[found[1] : found[2]]):
+                    yield found
 
 
 def _has_digit(text: str, shapes: Shapes) -> bool:

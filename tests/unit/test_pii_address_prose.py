@@ -183,3 +183,33 @@ def test_where_someone_lives_or_is_vouches_for_an_english_street(text: str, stre
 )
 def test_being_at_a_number_of_other_things_stays(text: str) -> None:
     assert redact_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        ("Petr Franek street: Benákova 20", "Benákova 20"),  # a street's word as a label
+        ("Ulice: Kamaufova 12", "Kamaufova 12"),
+        ("Billing address Benákova 20", "Benákova 20"),  # the value straight after the address word
+        ("address ....... Záporožská 230", "Záporožská 230"),  # a form's dotted leader
+        ("Jana Veselá, bytem Benákova 20", "Benákova 20"),  # Czech "residing at"
+        ("Proszę wysłać pod adres Záporožská 230.", "Záporožská 230"),  # Polish "to the address"
+    ],
+)
+def test_streets_after_later_cues_are_found_with_the_learned_look_only(text: str, street: str) -> None:
+    assert [m.value for m in find_pii(text) if m.entity == "STREET_ADDRESS"] == [street]
+    assert not [m for m in rule_findings(text) if m.entity == "STREET_ADDRESS"]  # the model's training words hold
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wall Street: 5 reasons to buy",  # the label's value starts with a number of things, in English words
+        "street: 2019 Berlin",  # a year is no house number
+        "Shipping address Line 2 Suite 5",  # a form's field: no word outside English
+        "billing address benákova 20 was wrong",  # straight after the word, the value starts with a capital or a number
+        "The address 10.0.0.1 is down",
+    ],
+)
+def test_later_cues_before_no_street_stay(text: str) -> None:
+    assert not [m for m in find_pii(text) if m.entity == "STREET_ADDRESS"]
