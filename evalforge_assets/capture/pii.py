@@ -26,6 +26,7 @@ from typing import Any
 
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
 from evalforge_assets.capture.not_personal import a_mask, a_websites_address
+from evalforge_assets.capture.pii_address_more_types import find_streets_of_more_types
 from evalforge_assets.capture.pii_address_prose import (
     find_streets_after_later_cues,
     find_streets_after_to_the_address,
@@ -126,6 +127,7 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
     if learned:  # not among the rules the person model is trained on (`find_streets_after_to_the_address`)
         candidates += find_streets_after_to_the_address(text, shapes)
         candidates += find_streets_after_later_cues(text, shapes)
+        candidates += find_streets_of_more_types(text)
     if (view := unspaced_view(text)) is not None:  # a number against Chinese, Japanese, Korean or Thai letters
         view_shapes = Shapes.of(view)
         candidates += [candidate for candidate in _candidates(view, view_shapes) + library_candidates(view, view_shapes)

@@ -232,12 +232,14 @@ from tests.corpora import pii_blind, pii_foreign
 # Streets after a street's word as a label, an address word with the value straight after it or a dotted leader,
 # Czech "residing at" and Polish "to the address" (`Street: Benákova 20`, `bytem …`, `pod adres …`): streets 14
 # 6.75% -> 4.50%, 19 8.62% -> 8.11%, 16, 17, 2, 3, 5 one fewer.
+# The USPS's and AS/NZS 4819's other road types (`45 Kestrel Byway`, `713 Amber Trafficway`): streets 16 6.93% ->
+# 5.38%, 19 8.11% -> 7.14%, 4 and 5 two fewer, 15 and 17 one.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.029, 0.013),
     pii_blind.BLIND3: (0.03, 0.015, 0.01),
-    pii_blind.BLIND4: (0.035, 0.013, 0.014),
-    pii_blind.BLIND5: (0.047, 0.048, 0.009),
+    pii_blind.BLIND4: (0.035, 0.01, 0.014),
+    pii_blind.BLIND5: (0.047, 0.046, 0.009),
     pii_blind.BLIND6: (0.036, 0.032, 0.02),
     pii_blind.BLIND7: (0.015, 0.024, 0.006),
     pii_blind.BLIND8: (0.025, 0.014, 0.015),
@@ -247,11 +249,11 @@ LEVELS = {
     pii_blind.BLIND12: (0.106, 0.037, 0.02),
     pii_blind.BLIND13: (0.107, 0.036, 0.032),
     pii_blind.BLIND14: (0.08, 0.045, 0.021),
-    pii_blind.BLIND15: (0.091, 0.026, 0.043),
-    pii_blind.BLIND16: (0.066, 0.07, 0.065),
-    pii_blind.BLIND17: (0.111, 0.067, 0.045),
+    pii_blind.BLIND15: (0.091, 0.024, 0.043),
+    pii_blind.BLIND16: (0.066, 0.054, 0.065),
+    pii_blind.BLIND17: (0.111, 0.066, 0.045),
     pii_blind.BLIND18: (0.13, 0.03, 0.031),
-    pii_blind.BLIND19: (0.209, 0.082, 0.079),
+    pii_blind.BLIND19: (0.209, 0.072, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
