@@ -118,6 +118,14 @@ _DOTTED_LEADER = re.compile(r"[^\W\d_]*[ \t]*\.{3,}[ \t]*")
 # Czech and Slovak "residing at", as a contract or a statement names a party (`Jana Veselá, bytem Lipová 14`).
 _RESIDING_WORDS = frozenset({b"bytem", b"bytom"})
 _RESIDING = re.compile(r"(?<![^\W\d_])(?i:bytem|bytom)[ \t]+")
+# A question for an address and its answer on the same line, after "I have" or "it is" (`Jakou máte adresu? Mám
+# Lipová 14.`, `¿Dirección de envío? Tengo Calle Mayor 5.`; Greek asks with `;`): the answer starts with a capital or
+# a number.
+_ANSWER_WORDS = ("i have", "i've got", "mám", "mam", "έχω", "tengo", "tenho", "j'ai", "ich habe", "ho", "it's",
+                 "it is", "its", "je", "es", "è", "é", "ist", "est", "είναι")
+_ASKED_THEN_ANSWERED = re.compile(
+    rf"[^?;\u037e\n]{{0,40}}[?;\u037e][ \t]+(?i:{phrase_alternation(_ANSWER_WORDS)})[ \t]+(?=\d|[^\W\d_](?<=[^\W\d_a-zà-öø-ÿα-ωа-яё]))"
+)
 _LIVE_GATE_WORDS = frozenset(b"live living mieszkam habite wohne vivo moro abito woon bor".split())
 _MOST_WORDS = 12
 _WORD_AT = re.compile(r"[^\W\d_]+")
@@ -270,7 +278,8 @@ def find_streets_after_to_the_address(text: str, shapes: Shapes) -> Iterator[Can
 def find_streets_after_later_cues(text: str, shapes: Shapes) -> Iterator[Candidate]:
     """STREET_ADDRESS candidates after cues asked, like "to the address", only with the learned look: a street's word
     as a label (`Street: Benákova 20`), an address word with its value straight after it (`Billing address Benákova
-    20`) or after a dotted leader (`Address ....... Lipová 14`), and Czech and Slovak "residing at" (`bytem`)."""
+    20`) or after a dotted leader (`Address ....... Lipová 14`), the answer to a question for an address on its line
+    (`adresu? Mám Lipová 14`), and Czech and Slovak "residing at" (`bytem`)."""
     if not _has_digit(text, shapes):
         return
     if not shapes.ascii or not shapes.words.isdisjoint(_STREET_LABEL_GATE):
@@ -282,7 +291,9 @@ def find_streets_after_later_cues(text: str, shapes: Shapes) -> Iterator[Candida
     for word in _street_address_words(text, shapes):
         if _AFTER_ADDRESS.match(text, word.start()) is not None:
             continue  # read by `find_prose_addresses`
-        if (dots := _DOTTED_LEADER.match(text, word.end())) is not None:
+        if (answer := _ASKED_THEN_ANSWERED.match(text, word.end())) is not None:
+            yield from _street_in_clause(text, answer.end(), after_verb=True)
+        elif (dots := _DOTTED_LEADER.match(text, word.end())) is not None:
             yield from _street_in_clause(text, dots.end(), after_verb=False)
         elif (straight := _STRAIGHT_AFTER.match(text, word.end())) is not None:
             for found in _street_in_clause(text, straight.end(), after_verb=True):

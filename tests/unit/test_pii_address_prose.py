@@ -194,6 +194,8 @@ def test_being_at_a_number_of_other_things_stays(text: str) -> None:
         ("address ....... Záporožská 230", "Záporožská 230"),  # a form's dotted leader
         ("Jana Veselá, bytem Benákova 20", "Benákova 20"),  # Czech "residing at"
         ("Proszę wysłać pod adres Záporožská 230.", "Záporožská 230"),  # Polish "to the address"
+        ("Jakou máte novou adresu? Mám Benákova 20.", "Benákova 20"),  # the answer on the question's line
+        ("Ποια είναι η διεύθυνση αποστολής; Έχω Παναρίτη 181.", "Παναρίτη 181"),  # Greek asks with `;`
     ],
 )
 def test_streets_after_later_cues_are_found_with_the_learned_look_only(text: str, street: str) -> None:
@@ -209,6 +211,8 @@ def test_streets_after_later_cues_are_found_with_the_learned_look_only(text: str
         "Shipping address Line 2 Suite 5",  # a form's field: no word outside English
         "billing address benákova 20 was wrong",  # straight after the word, the value starts with a capital or a number
         "The address 10.0.0.1 is down",
+        "What's your address? I have 2 kids and 3 dogs",  # no capitalised or numbered street after "I have"
+        "Address updated; it is 5 business days until delivery",
     ],
 )
 def test_later_cues_before_no_street_stay(text: str) -> None:

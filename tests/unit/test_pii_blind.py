@@ -234,6 +234,7 @@ from tests.corpora import pii_blind, pii_foreign
 # 6.75% -> 4.50%, 19 8.62% -> 8.11%, 16, 17, 2, 3, 5 one fewer.
 # The USPS's and AS/NZS 4819's other road types (`45 Kestrel Byway`, `713 Amber Trafficway`): streets 16 6.93% ->
 # 5.38%, 19 8.11% -> 7.14%, 4 and 5 two fewer, 15 and 17 one.
+# The answer to a question for an address on its line (`adresu? Mám Benákova 20`): streets 16 5.38% -> 4.76%.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.029, 0.013),
@@ -250,7 +251,7 @@ LEVELS = {
     pii_blind.BLIND13: (0.107, 0.036, 0.032),
     pii_blind.BLIND14: (0.08, 0.045, 0.021),
     pii_blind.BLIND15: (0.091, 0.024, 0.043),
-    pii_blind.BLIND16: (0.066, 0.054, 0.065),
+    pii_blind.BLIND16: (0.066, 0.048, 0.065),
     pii_blind.BLIND17: (0.111, 0.066, 0.045),
     pii_blind.BLIND18: (0.13, 0.03, 0.031),
     pii_blind.BLIND19: (0.209, 0.072, 0.079),
