@@ -145,19 +145,19 @@ _KO_MARKERS = re.compile(rf"[{_HANGUL}](?:도|시)[ \t]")
 # (`전화로 1588 1234`) or be a count (`버스로 30분`, `오늘로 2 주째`: a noun with the particle 로 before it). A floor or
 # a unit may have a particle after it (`2층으로`).
 _KO_COUNTS = "주|개월|년|일|시간|분|초|명|개|번|원|살|시|달|회|배|대|장|권|잔|층|호"
-_KO_PARTICLES = "에서|에|으로|로|이에요|예요|입니다|이고|이며|까지|번지|를|을|은|는|도|와|과|의|부터"
+_KO_PARTICLES = "에서|에|으로|로|이에요|예요|입니다|이고|이며|까지|번지|를|을|은|는|도|와|과|의|부터|가|이"
 _KO_AFTER_NUMBER = (
     rf"(?:[ \t](?:지하[ \t]?)?\d{{1,3}}층|[ \t]?\d{{1,4}}호)*"
     rf"(?:(?<=[층호])|(?={_KO_PARTICLES})|(?![\w]|[ \t]+(?:\d|{_KO_COUNTS})))"
 )
 _KOREAN_ROAD = re.compile(
-    rf"(?<![{_HANGUL}0-9])[{_HANGUL}][{_HANGUL}0-9]{{1,12}}?(?:대로|로|길|(?<=\d)가)(?:[ \t]?\d{{1,3}}번?길)?[ \t]?(?!0)\d{{1,4}}"
+    rf"(?<![{_HANGUL}0-9])[{_HANGUL}][{_HANGUL}0-9]{{1,12}}?(?:대로|로|길|거리|(?<=\d)가)(?:[ \t]?\d{{1,3}}번?길)?[ \t]?(?!0)\d{{1,4}}"
     rf"(?:-\d{{1,4}})?{_KO_AFTER_NUMBER}"
     # A lot number after its quarter or village, always with its dash (`역삼동 123-45`): without one, `3동 5` counts.
     # The quarter's name has two syllables or more: `이동`, `활동`, `처리` (moving, activity, processing) are words.
     rf"|(?<![{_HANGUL}0-9])[{_HANGUL}]{{2,8}}(?:동|리)[ \t]?(?:산[ \t]?)?(?!0)\d{{1,5}}-\d{{1,5}}{_KO_AFTER_NUMBER}"
 )
-_KO_ROAD_MARKERS = re.compile(rf"[{_HANGUL}0-9](?:로|길|동|리|가)[ \t]?(?:산[ \t]?)?\d")
+_KO_ROAD_MARKERS = re.compile(rf"[{_HANGUL}0-9](?:로|길|거리|동|리|가)[ \t]?(?:산[ \t]?)?\d")
 _CYR_MARKERS = re.compile(rf"(?<![\w.])(?:{_CYR_STREET})\.?[ \t]")
 
 

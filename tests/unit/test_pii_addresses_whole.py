@@ -145,6 +145,8 @@ def test_a_long_line_of_order_ids_and_streets_is_read_in_one_pass() -> None:
         ("세종대로 110를 방문했습니다", "세종대로 110"),  # the object's particle
         ("가산디지털1로 88 2층 204호로 보내주세요", "가산디지털1로 88 2층 204호"),  # a digit before the road's 로
         ("양재천2가 920으로 보내 주세요", "양재천2가 920"),  # a road's numbered section (가)
+        ("명동거리 12로 와 주세요", "명동거리 12"),  # a street (거리)
+        ("선릉길 12가 아니라 뒷문이에요", "선릉길 12"),  # the subject's particle after the number
         # a Japanese district's chome and block, and a town's three numbers, without the prefecture
         ('{"street_line": "白金3丁目12番4号 メゾン白金201号室"}', "白金3丁目12番4号 メゾン白金201号室"),
         ("配送先: 桜丘町4-12-7", "桜丘町4-12-7"),
@@ -162,6 +164,8 @@ def test_a_road_or_a_chome_alone_is_a_street_line(text: str, street: str) -> Non
         "버스로 30분 걸려요",  # "by bus, 30 minutes": the particle 로 and a count
         "카드로 3개월 할부 가능해요",
         "오늘로 2 주째 기다리는 중",
+        "거리 12km를 달렸어요",  # "distance": the word alone, a unit after the number
+        "이 거리 5분이면 돼요",
         "운동 3-4회 하세요",  # a word ending in 동 with a range after it
         "활동 1-2 단계 완료",
         "第3丁目の話をしよう",  # no block after the chome

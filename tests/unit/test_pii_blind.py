@@ -235,6 +235,7 @@ from tests.corpora import pii_blind, pii_foreign
 # The USPS's and AS/NZS 4819's other road types (`45 Kestrel Byway`, `713 Amber Trafficway`): streets 16 6.93% ->
 # 5.38%, 19 8.11% -> 7.14%, 4 and 5 two fewer, 15 and 17 one.
 # The answer to a question for an address on its line (`adresu? Mám Benákova 20`): streets 16 5.38% -> 4.76%.
+# A Korean street named with 거리, and the subject's particle after a road's number: streets 19 7.14% -> 6.51%.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.029, 0.013),
@@ -254,7 +255,7 @@ LEVELS = {
     pii_blind.BLIND16: (0.066, 0.048, 0.065),
     pii_blind.BLIND17: (0.111, 0.066, 0.045),
     pii_blind.BLIND18: (0.13, 0.03, 0.031),
-    pii_blind.BLIND19: (0.209, 0.072, 0.079),
+    pii_blind.BLIND19: (0.209, 0.066, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,
