@@ -12,7 +12,9 @@ The supervisor is small on purpose: it binds the sockets, starts one uvicorn wor
 worker process, with its health pings), starts a worker again on the same socket when one dies, and stops them
 all on SIGINT, SIGTERM or SIGHUP (uvicorn's own supervisor restarts its workers on SIGHUP; this one has no reload).
 A dead worker's socket stays open in the supervisor, so connections that arrive for it wait in its queue for the
-replacement instead of being refused. Off Linux, where `SO_REUSEPORT` does not spread connections, `evalforge up`
+replacement instead of being refused. A worker killed by a signal before the supervisor first asked whether it
+serves is replaced too; only one that exits by itself before serving, or a replacement that never serves, stops
+the API. Off Linux, where `SO_REUSEPORT` does not spread connections, `evalforge up`
 keeps uvicorn's shared socket (`reuse_port_spreads_connections`).
 """
 
@@ -96,8 +98,12 @@ class ReusePortWorkers:
         process.start()
         return Worker(sock, process)
 
-    def _serving(self, worker: Worker) -> bool:
+    def _serving(self, worker: Worker, first_start: bool = False) -> bool:
         if worker.process.wait_until_ready(START_TIMEOUT_SECONDS, self.should_exit) or self.should_exit.is_set():
+            return True
+        if first_start and (worker.process.exitcode or 0) < 0:
+            # Killed by a signal before this loop asked whether it serves (an operator's kill, the OOM killer), not a
+            # worker that cannot start: the loop below starts it again, and that replacement must serve.
             return True
         print(f"API worker {worker.process.pid} did not start serving within {START_TIMEOUT_SECONDS:.0f} s "
               f"(exit code {worker.process.exitcode}); stopping the API. Its log above says why.", file=sys.stderr)
@@ -105,7 +111,7 @@ class ReusePortWorkers:
 
     def run(self) -> int:
         """Supervise until SIGINT, SIGTERM or SIGHUP; returns 0, or STARTUP_FAILURE when a worker could not start."""
-        started = all(self._serving(worker) for worker in self.workers)
+        started = all(self._serving(worker, first_start=True) for worker in self.workers)
         while started and not self.should_exit.wait(CHECK_INTERVAL_SECONDS):
             started = self.replace_dead_workers()
         self.stop()
