@@ -27,10 +27,7 @@ from typing import Any
 from evalforge_assets.capture.checksums import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
 from evalforge_assets.capture.not_personal import a_mask, a_websites_address
 from evalforge_assets.capture.pii_address_more_types import find_streets_of_more_types
-from evalforge_assets.capture.pii_address_prose import (
-    find_streets_after_later_cues,
-    find_streets_after_to_the_address,
-)
+from evalforge_assets.capture.pii_address_prose import find_streets_with_the_learned_look
 from evalforge_assets.capture.pii_address_scripts import streets_off_ids, thai_streets_ended
 from evalforge_assets.capture.pii_address_slots import streets_in_found_places
 from evalforge_assets.capture.pii_decode import encoded_letters_view, prepare
@@ -124,9 +121,8 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
         return []
     shapes = Shapes.of(text)
     candidates = _candidates(text, shapes) + library_candidates(text, shapes)
-    if learned:  # not among the rules the person model is trained on (`find_streets_after_to_the_address`)
-        candidates += find_streets_after_to_the_address(text, shapes)
-        candidates += find_streets_after_later_cues(text, shapes)
+    if learned:  # not among the rules the person model is trained on (`find_streets_with_the_learned_look`)
+        candidates += find_streets_with_the_learned_look(text, shapes)
         candidates += find_streets_of_more_types(text)
     if (view := unspaced_view(text)) is not None:  # a number against Chinese, Japanese, Korean or Thai letters
         view_shapes = Shapes.of(view)
@@ -135,7 +131,7 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
                        and not (candidate[0] == "PHONE" and an_id_in_place(text, candidate[1], candidate[2]))]
     if "/" in text or " - " in text:
         candidates = split_joined_numbers(text, candidates)
-    if learned:  # not among the rules the person model is trained on, as `find_streets_after_to_the_address`
+    if learned:  # not among the rules the person model is trained on, as `find_streets_with_the_learned_look`
         candidates = thai_streets_ended(text, streets_off_ids(text, candidates))
     if not candidates and not learned:
         return []
@@ -177,7 +173,7 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
         for candidate in lower_case_echoes(text, [c for c in accepted if c[0] == "PERSON"]):
             _accept_if_free(candidate, accepted, taken)
         if "\n" in text:  # a list's other streets, in the place of one found (`pii_address_slots`)
-            for candidate in streets_in_found_places(text, list(accepted)):
+            for candidate in streets_in_found_places(text, tuple(accepted)):
                 _accept_if_free(candidate, accepted, taken)
     accepted.sort(key=lambda c: c[1])
     return [PiiMatch(entity, start, end, text[start:end]) for entity, start, end in accepted]

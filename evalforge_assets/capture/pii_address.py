@@ -58,13 +58,12 @@ _EN_TYPES = (
     r"Annex|Arcade|Hills|Crest|Underpass|Valley|Valleys|Viaduct|Ville|Throughway|Tunnel|Shoal|Shoals|Lodge|"
     r"Loaf|Lodge|Hwy|Ests|Cswy"
 )
-# Not an HTTP status and its reason (`502 Bad Gateway`), which every error log holds.
-# A unit's number or the first of a range may stand before the house number (`4/27 Beach Rd`, `10-24 Orchard Road`).
-_NUMBER_FIRST = re.compile(
-    rf"(?<![\w.,/-])(?!5\d\d[ \t]+Bad[ \t]+Gateway\b(?![ \t]+{_WORD}))(?:\d{{1,5}}[A-Za-z]?[/-](?=\d))?\d{{1,6}}[A-Za-z]?,?[ \t]+"
-    rf"(?:{_WORD}[ \t]+){{1,3}}(?:{_EN_TYPES})s?\b\.?"
-    r"(?:[ \t,]+(?:Suite|Apt\.?|Unit|Apartment|Floor)[ \t]+\d+\w?)?"
-)
+# Not an HTTP status and its reason (`502 Bad Gateway`), which every error log holds. A unit's number or the first of a
+# range may stand before the house number (`4/27 Beach Rd`); `pii_address_more_types` reads other types between these.
+NUMBER_BEFORE_NAME = (rf"(?<![\w.,/-])(?!5\d\d[ \t]+Bad[ \t]+Gateway\b(?![ \t]+{_WORD}))"
+                      rf"(?:\d{{1,5}}[A-Za-z]?[/-](?=\d))?\d{{1,6}}[A-Za-z]?,?[ \t]+(?:{_WORD}[ \t]+){{1,3}}")
+UNIT_AFTER_TYPE = r"(?:[ \t,]+(?:Suite|Apt\.?|Unit|Apartment|Floor)[ \t]+\d+\w?)?"
+_NUMBER_FIRST = re.compile(rf"{NUMBER_BEFORE_NAME}(?:{_EN_TYPES})s?\b\.?{UNIT_AFTER_TYPE}")
 
 
 def an_english_street(value: str) -> bool:

@@ -13,18 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from evalforge_assets.capture.pii_address import NUMBER_BEFORE_NAME, UNIT_AFTER_TYPE
 from evalforge_assets.capture.pii_patterns import Candidate
 
 _MORE_TYPES = (
     "Trafficway|Fall|Mall|River|Amble|Approach|Byway|Circuit|Concourse|Cutting|Esplanade|Formation|Glade|Meander|"
     "Nook|Parade|Plateau|Quad|Quadrant|Quay|Reach|Retreat|Stairs|Subway|Tor|Villas|Wharf|Wynd|Promenade|Cres|Mew"
 )
-_CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
 _TYPE_WORD = re.compile(rf"(?<=[ \t])(?:{_MORE_TYPES})\b")
-_STREET = re.compile(
-    rf"(?<![\w.,/-])(?:\d{{1,5}}[A-Za-z]?[/-](?=\d))?\d{{1,6}}[A-Za-z]?,?[ \t]+(?:{_CAPITALISED}[ \t]+){{1,3}}"
-    rf"(?:{_MORE_TYPES})\b\.?(?:[ \t,]+(?:Suite|Apt\.?|Unit|Apartment|Floor)[ \t]+\d+\w?)?"
-)
+_STREET = re.compile(rf"{NUMBER_BEFORE_NAME}(?:{_MORE_TYPES})\b\.?{UNIT_AFTER_TYPE}")  # no plural
 
 
 def find_streets_of_more_types(text: str) -> Iterator[Candidate]:

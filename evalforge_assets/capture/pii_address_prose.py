@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_address import an_english_street
+from evalforge_assets.capture.pii_address import _NOT_LOWER, an_english_street
 from evalforge_assets.capture.pii_address_keys import names_another_address, street_value
 from evalforge_assets.capture.pii_address_lowercase import reads_as_address
 from evalforge_assets.capture.pii_names import _ordinary
@@ -113,7 +113,9 @@ _STREET_LABEL = re.compile(rf"(?<![^\W\d_])(?i:{phrase_alternation(_STREET_LABEL
 _STREET_LABEL_GATE = frozenset(word.encode() for word in _STREET_LABEL_WORDS if word.isascii())
 # An address word with its value straight after it, starting with a capital or a number (`Billing address Benákova
 # 20`): the value must also hold a word no English sentence has (`address Line 2` is a form's field).
-_STRAIGHT_AFTER = re.compile(r"[^\W\d_]*[ \t]+(?=[^\W\d_](?<=[^\W\d_a-zà-öø-ÿα-ωа-яё])|\d)")
+# A value's start: a number, or a letter that is no lower-case one.
+_CAPITAL_OR_NUMBER = rf"(?=\d|{_NOT_LOWER}[^\W\d_])"
+_STRAIGHT_AFTER = re.compile(rf"[^\W\d_]*[ \t]+{_CAPITAL_OR_NUMBER}")
 _DOTTED_LEADER = re.compile(r"[^\W\d_]*[ \t]*\.{3,}[ \t]*")
 # Czech and Slovak "residing at", as a contract or a statement names a party (`Jana Veselá, bytem Lipová 14`).
 _RESIDING_WORDS = frozenset({b"bytem", b"bytom"})
@@ -124,7 +126,7 @@ _RESIDING = re.compile(r"(?<![^\W\d_])(?i:bytem|bytom)[ \t]+")
 _ANSWER_WORDS = ("i have", "i've got", "mám", "mam", "έχω", "tengo", "tenho", "j'ai", "ich habe", "ho", "it's",
                  "it is", "its", "je", "es", "è", "é", "ist", "est", "είναι")
 _ASKED_THEN_ANSWERED = re.compile(
-    rf"[^?;\u037e\n]{{0,40}}[?;\u037e][ \t]+(?i:{phrase_alternation(_ANSWER_WORDS)})[ \t]+(?=\d|[^\W\d_](?<=[^\W\d_a-zà-öø-ÿα-ωа-яё]))"
+    rf"[^?;\u037e\n]{{0,40}}[?;\u037e][ \t]+(?i:{phrase_alternation(_ANSWER_WORDS)})[ \t]+{_CAPITAL_OR_NUMBER}"
 )
 _LIVE_GATE_WORDS = frozenset(b"live living mieszkam habite wohne vivo moro abito woon bor".split())
 _MOST_WORDS = 12
@@ -263,23 +265,13 @@ def find_prose_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
         yield from _street_in_clause(text, cue.end(), after_verb=False)
 
 
-def find_streets_after_to_the_address(text: str, shapes: Shapes) -> Iterator[Candidate]:
-    """STREET_ADDRESS candidates right after "to" and an address word (`na adresu Lipová 14`). Asked only with the
-    learned look (`pii._find`), before it: among the rules the person model is trained on, these streets' words
-    moved its training words, and the retrain that followed read `NF-e` and `Hotel dei Mellini` as names."""
-    if not _has_digit(text, shapes):
-        return
-    for word in _street_address_words(text, shapes):
-        if _TO_BEFORE.search(text, max(0, word.start() - 16), word.start()):
-            value = _REST_OF_WORD.match(text, word.end())
-            yield from _street_in_clause(text, value.end() if value else word.end(), after_verb=False)
-
-
-def find_streets_after_later_cues(text: str, shapes: Shapes) -> Iterator[Candidate]:
-    """STREET_ADDRESS candidates after cues asked, like "to the address", only with the learned look: a street's word
-    as a label (`Street: Benákova 20`), an address word with its value straight after it (`Billing address Benákova
-    20`) or after a dotted leader (`Address ....... Lipová 14`), the answer to a question for an address on its line
-    (`adresu? Mám Lipová 14`), and Czech and Slovak "residing at" (`bytem`)."""
+def find_streets_with_the_learned_look(text: str, shapes: Shapes) -> Iterator[Candidate]:
+    """STREET_ADDRESS candidates after cues asked only with the learned look (`pii._find`), before it: among the rules
+    the person model is trained on, these streets' words moved its training words, and the retrain that followed read
+    `NF-e` and `Hotel dei Mellini` as names. Right after "to" and an address word (`na adresu Lipová 14`); after a
+    street's word as a label (`Street: Benákova 20`); after an address word with its value straight after it
+    (`Billing address Benákova 20`) or after a dotted leader (`Address ....... Lipová 14`); the answer to a question for
+    an address on its line (`adresu? Mám Lipová 14`); and after Czech and Slovak "residing at" (`bytem`)."""
     if not _has_digit(text, shapes):
         return
     if not shapes.ascii or not shapes.words.isdisjoint(_STREET_LABEL_GATE):
@@ -289,6 +281,9 @@ def find_streets_after_later_cues(text: str, shapes: Shapes) -> Iterator[Candida
         for cue in _RESIDING.finditer(text):
             yield from _street_in_clause(text, cue.end(), after_verb=True)
     for word in _street_address_words(text, shapes):
+        if _TO_BEFORE.search(text, max(0, word.start() - 16), word.start()):
+            value = _REST_OF_WORD.match(text, word.end())
+            yield from _street_in_clause(text, value.end() if value else word.end(), after_verb=False)
         if _AFTER_ADDRESS.match(text, word.start()) is not None:
             continue  # read by `find_prose_addresses`
         if (answer := _ASKED_THEN_ANSWERED.match(text, word.end())) is not None:

@@ -145,7 +145,8 @@ _KO_MARKERS = re.compile(rf"[{_HANGUL}](?:도|시)[ \t]")
 # (`전화로 1588 1234`) or be a count (`버스로 30분`, `오늘로 2 주째`: a noun with the particle 로 before it). A floor or
 # a unit may have a particle after it (`2층으로`).
 _KO_COUNTS = "주|개월|년|일|시간|분|초|명|개|번|원|살|시|달|회|배|대|장|권|잔|층|호"
-_KO_PARTICLES = "에서|에|으로|로|이에요|예요|입니다|이고|이며|까지|번지|를|을|은|는|도|와|과|의|부터|가|이"
+# Each is asked as a lookahead, so a particle's longer forms need no place of their own (`이` reads `이에요`, `이며`).
+_KO_PARTICLES = "에|으로|로|예요|입니다|이|까지|번지|를|을|은|는|도|와|과|의|부터|가"
 _KO_AFTER_NUMBER = (
     rf"(?:[ \t](?:지하[ \t]?)?\d{{1,3}}층|[ \t]?\d{{1,4}}호)*"
     rf"(?:(?<=[층호])|(?={_KO_PARTICLES})|(?![\w]|[ \t]+(?:\d|{_KO_COUNTS})))"

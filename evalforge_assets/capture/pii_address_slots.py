@@ -21,7 +21,7 @@ streets. Not in ASCII alone, where a list of versions reads the same (`- Django 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 
 from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_names_slots import line_spans
@@ -40,7 +40,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _MOST_LINES = 200
 
 
-def streets_in_found_places(text: str, found: Iterable[Candidate]) -> Iterator[Candidate]:
+def streets_in_found_places(text: str, found: Sequence[Candidate]) -> Iterator[Candidate]:
     """STREET_ADDRESS candidates in the place of a found street on other lines of the same list, or in the places
     of a list whose lines name a person after their place (see above); `found` are the findings so far."""
     lines = line_spans(text)
@@ -49,7 +49,6 @@ def streets_in_found_places(text: str, found: Iterable[Candidate]) -> Iterator[C
     places = [place for line in lines if (place := _place(text, *line)) is not None]
     if len(places) < 2:
         return
-    found = list(found)
     street_ends = {(start, end) for entity, start, end in found if entity == "STREET_ADDRESS"}
     contacts = sorted((start, end) for entity, start, end in found if entity in _CONTACTS)
     frames = {frame for frame, start, end, _ in places if (start, end) in street_ends}
@@ -80,7 +79,7 @@ def _place(text: str, line_start: int, line_end: int) -> tuple[tuple[str, str], 
     end = bullet.end() + len(text[bullet.end() : separator.start()].rstrip(" \t"))
     if end == bullet.end():
         return None
-    return (_kind(bullet.group("bullet")), separator.group().strip(" \t") or "-"), bullet.end(), end, line_end
+    return (_kind(bullet.group("bullet")), separator.group().strip(" \t")), bullet.end(), end, line_end
 
 
 def _kind(bullet: str) -> str:
