@@ -120,13 +120,13 @@ def _find(text: str, learned: bool = True) -> list[PiiMatch]:
     if len(text) < 3:
         return []
     shapes = Shapes.of(text)
-    candidates = _candidates(text, shapes) + library_candidates(text, shapes)
+    candidates = _candidates(text, shapes) + library_candidates(text, shapes, learned)
     if learned:  # not among the rules the person model is trained on (`find_streets_with_the_learned_look`)
         candidates += find_streets_with_the_learned_look(text, shapes)
         candidates += find_streets_of_more_types(text)
     if (view := unspaced_view(text)) is not None:  # a number against Chinese, Japanese, Korean or Thai letters
         view_shapes = Shapes.of(view)
-        candidates += [candidate for candidate in _candidates(view, view_shapes) + library_candidates(view, view_shapes)
+        candidates += [candidate for candidate in _candidates(view, view_shapes) + library_candidates(view, view_shapes, learned)
                        if candidate[0] not in SPACED_OUT
                        and not (candidate[0] == "PHONE" and an_id_in_place(text, candidate[1], candidate[2]))]
     if "/" in text or " - " in text:

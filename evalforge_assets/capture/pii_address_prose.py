@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_address import _NOT_LOWER, an_english_street
-from evalforge_assets.capture.pii_address_keys import names_another_address, street_value
+from evalforge_assets.capture.pii_address_keys import address_key, names_another_address, street_value
 from evalforge_assets.capture.pii_address_lowercase import reads_as_address
 from evalforge_assets.capture.pii_names import _ordinary
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
@@ -54,6 +54,16 @@ _AFTER_ADDRESS = re.compile(
     r"[ \t*]*(?:\r?\n[ \t]*)?"
 )
 _ADDRESS_WORD = re.compile(_STEM)
+# Keys for a line or a part of an address that name no address word (`line2`, `house_no`, `calle`), and the keys
+# of a field's value in a form-filling step, whose field the address word named (`"selector": "#address1",
+# "value": "…"`).
+_ADDRESS_PART_KEY = re.compile(
+    r"(?i)(?:^|[_.-])(?:line|house|unit|apt|apartment|flat|suite|building|premise|road|calle|rua|rue|via|avenida"
+    r"|strada|straat|gata|gade|katu|sokak|cadde)"
+    r"|^(?:value|text|input|content|data|val|fill|answer|typed|keys)$"
+)
+# The key a quoted value belongs to, just before its opening quote (`, "window": `).
+_KEY_BEFORE_VALUE = re.compile(r"[\"']?(?P<key>[^\W\d][\w.-]{0,39})[\"']?[ \t]*[:=][ \t]*\Z")
 # "To" before the address word, whose value then follows it directly (`na adresu Obchodní 22`, `to the address 12
 # Elm St`), as the Slavic languages write it.
 _TO_BEFORE = re.compile(
@@ -236,8 +246,10 @@ def _street_address_words(text: str, shapes: Shapes) -> list[re.Match[str]]:
     return [word for word in _ADDRESS_WORD.finditer(text) if _names_a_street(text, word)]
 
 
-def find_prose_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
-    """STREET_ADDRESS candidates a sentence names (see the module's docstring)."""
+def find_prose_addresses(text: str, shapes: Shapes, learned: bool = False) -> Iterator[Candidate]:
+    """STREET_ADDRESS candidates a sentence names (see the module's docstring). With the learned look (`pii._find`),
+    a quoted value after an address word that is a later key's (`"window": "Montag 09-12"`) is left alone: among
+    the rules the person model is trained on, that moved its training words."""
     if not _has_digit(text, shapes):
         return  # every street line a sentence names here has a house number
     if _may_hold_delivery(shapes):
@@ -259,7 +271,9 @@ def find_prose_addresses(text: str, shapes: Shapes) -> Iterator[Candidate]:
         line_end = text.find("\n", word.end())
         window_end = min(len(text), word.end() + 80) if line_end == -1 else min(line_end, word.end() + 80)
         for quoted in _QUOTED.finditer(text, word.end(), window_end):
-            if _plain_street(quoted.group("value"), after_verb=False):
+            if _plain_street(quoted.group("value"), after_verb=False) and not (
+                learned and _another_keys_value(text, word.end(), quoted.start())
+            ):
                 yield "STREET_ADDRESS", quoted.start("value"), quoted.end("value")
     for cue in _CHANGE_LINE.finditer(text):  # old and new lines only where an address word stands
         yield from _street_in_clause(text, cue.end(), after_verb=False)
@@ -294,6 +308,14 @@ def find_streets_with_the_learned_look(text: str, shapes: Shapes) -> Iterator[Ca
             for found in _street_in_clause(text, straight.end(), after_verb=True):
                 if reads_as_address(text[found[1] : found[2]]):
                     yield found
+
+
+def _another_keys_value(text: str, word_end: int, quote_start: int) -> bool:
+    """Whether the quoted value at `quote_start` is a later key's, not the address word's (`"address": "…",
+    "window": "Montag 09-12"`), and that key names no part of an address."""
+    key = _KEY_BEFORE_VALUE.search(text, word_end, quote_start)
+    return (key is not None and key.start() > word_end and not address_key(key.group("key"))
+            and not _ADDRESS_PART_KEY.search(key.group("key")))
 
 
 def _has_digit(text: str, shapes: Shapes) -> bool:

@@ -418,9 +418,10 @@ _SSN_SHAPE_RUN = re.compile(rb"000[-. ]00[-. ]0000")
 _PHONE_SHAPE_RUN = re.compile(rb"0[0 ()./-]{5,}0")
 
 
-def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidate]:
+def library_candidates(text: str, shapes: Shapes | None = None, learned: bool = False) -> list[Candidate]:
     """Every finding of the finders above, each run only when a cheap test says it may match (each test a
-    necessary condition of its finder, see `Shapes`)."""
+    necessary condition of its finder, see `Shapes`); `learned` as in `pii._find` (what the rules the person model
+    is trained on do not ask)."""
     shapes = shapes or Shapes.of(text)
     found: list[Candidate] = []
     if "@" in text and (not text.isascii() or "xn--" in text):
@@ -468,7 +469,7 @@ def library_candidates(text: str, shapes: Shapes | None = None) -> list[Candidat
     found += find_placed_phones(text, shapes)
     if shapes.number_run:  # room for eight digits with a phone's separators
         found += find_reported_calls(text)
-    found += find_prose_addresses(text, shapes)
+    found += find_prose_addresses(text, shapes, learned)
     found += find_spoken_streets(text, shapes)  # gated inside: a number word among the words
     found += find_table_cells(text)
     found += find_html_table_cells(text)  # gated inside: a literal search for `<t`

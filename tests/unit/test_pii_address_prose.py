@@ -217,3 +217,27 @@ def test_streets_after_later_cues_are_found_with_the_learned_look_only(text: str
 )
 def test_later_cues_before_no_street_stay(text: str) -> None:
     assert not [m for m in find_pii(text) if m.entity == "STREET_ADDRESS"]
+
+
+@pytest.mark.parametrize(
+    ("text", "streets"),
+    [
+        # a later key's value is its own, not the address word's: a delivery window, a floor, a gate code
+        ('{"address": "Lindelaan 47B", "country": "NL", "window": "Dinsdag 09-12"}', ["Lindelaan 47B"]),
+        ('{"shipping_address": "Kvetná 18", "slot": "pondělí 14-17", "gate": "Brána 2"}', ["Kvetná 18"]),
+        # keys for a part of an address, and a form step's value for the address field, are the address's
+        ('{"address": "Lindelaan 47B", "line2": "Achterhuis 3"}', ["Lindelaan 47B", "Achterhuis 3"]),
+        ('{"action": "fill", "selector": "#address1", "value": "14/220, Banyan"}', ["14/220, Banyan"]),
+        ('{"tool": "normalizar_direccion", "calle": "Retorno Sur Fierro 655"}', ["Retorno Sur Fierro 655"]),
+    ],
+)
+def test_a_quoted_value_after_an_address_word_is_a_street_only_as_the_addresss_own(
+    text: str, streets: list[str]
+) -> None:
+    assert [m.value for m in find_pii(text) if m.entity == "STREET_ADDRESS"] == streets
+
+
+def test_a_later_keys_value_is_left_alone_with_the_learned_look_only() -> None:
+    # among the rules the person model is trained on, leaving these values moved its training words
+    text = '{"address": "Lindelaan 47B", "country": "NL", "window": "Dinsdag 09-12"}'
+    assert [m.value for m in rule_findings(text) if m.entity == "STREET_ADDRESS"] == ["Lindelaan 47B", "Dinsdag 09-12"]

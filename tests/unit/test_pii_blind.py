@@ -236,6 +236,8 @@ from tests.corpora import pii_blind, pii_foreign
 # 5.38%, 19 8.11% -> 7.14%, 4 and 5 two fewer, 15 and 17 one.
 # The answer to a question for an address on its line (`adresu? Mám Benákova 20`): streets 16 5.38% -> 4.76%.
 # A Korean street named with 거리, and the subject's particle after a road's number: streets 19 7.14% -> 6.51%.
+# A quoted value after an address word that is a later key's, not the address's (`"window": "Dinsdag 09-12"`): hard
+# negatives 14 2.03% -> 1.51%, 16 6.42% -> 6.22%, 15, 17 three fewer, 2 one.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.029, 0.013),
@@ -250,9 +252,9 @@ LEVELS = {
     pii_blind.BLIND11: (0.105, 0.03, 0.047),
     pii_blind.BLIND12: (0.106, 0.037, 0.02),
     pii_blind.BLIND13: (0.107, 0.036, 0.032),
-    pii_blind.BLIND14: (0.08, 0.045, 0.021),
+    pii_blind.BLIND14: (0.08, 0.045, 0.016),
     pii_blind.BLIND15: (0.091, 0.024, 0.043),
-    pii_blind.BLIND16: (0.066, 0.048, 0.065),
+    pii_blind.BLIND16: (0.066, 0.048, 0.063),
     pii_blind.BLIND17: (0.111, 0.066, 0.045),
     pii_blind.BLIND18: (0.13, 0.03, 0.031),
     pii_blind.BLIND19: (0.209, 0.066, 0.079),
