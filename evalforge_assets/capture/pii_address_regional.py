@@ -136,12 +136,26 @@ _DEV_PART = rf"[{_DEV}]+\.?(?:[ \t]+(?:[{_DEV}]+\.?|\d{{1,4}})){{0,4}}"
 # Spoken or typed without commas (`मकान नं 64 सिविल लाइंस असम 775864`), the first part follows the number after a
 # space. A part ends before a speaker's label on the next line (`\nकॉलर:`).
 _DEV_ADDRESS_PART = rf"{_DEV_PART}(?![{_DEV}\d]|[ \t]*:)"
+# A later part ends where a part does, at a comma, a line break, a danda or the PIN code: a part that runs on into the
+# sentence (`…, गेट पर गार्ड को दे देना`, "give it to the guard at the gate") is the sentence's.
+_DEV_LATER_PART = rf"{_DEV_PART}(?=[ \t]*(?:[,\n।]|$|-?[ \t]*[1-9]\d{{5}}(?!\d)))"
+# The house's word and its number (`मकान नं. 12`); a flat's, a plot's or a house's word may stand without the number's
+# word when a comma or a line break follows the number (`फ्लैट 12, गुलमोहर अपार्टमेंट`; `फ्लैट 3 बजे तक`, "the flat
+# by 3 o'clock", stays). The abbreviation `म.` always has it.
+_HI_NUMBER = r"[ \t]*\d{1,4}(?:[-/]\d{1,4})?"
 _HINDI = re.compile(
-    rf"(?:मकान|फ्लैट|प्लॉट|म\.)[ \t]*(?:नं\.?|नंबर|संख्या)[ \t]*\d{{1,4}}(?:[-/]\d{{1,4}})?"
-    rf"(?:(?:{_IN_BREAK}|[ \t]+){_DEV_ADDRESS_PART})(?:{_IN_BREAK}{_DEV_ADDRESS_PART}){{0,5}}"
-    rf"(?:[ \t]*-?[ \t]*[1-9]\d{{5}}(?!\d))?"
+    rf"(?:(?:मकान|फ्लैट|प्लॉट|म\.)[ \t]*(?:नं\.?|नंबर|संख्या){_HI_NUMBER}(?:{_IN_BREAK}|[ \t]+)"
+    rf"|(?:मकान|फ्लैट|प्लॉट){_HI_NUMBER}{_IN_BREAK})"
+    rf"{_DEV_ADDRESS_PART}(?:{_IN_BREAK}{_DEV_LATER_PART}){{0,5}}(?:[ \t]*-?[ \t]*[1-9]\d{{5}}(?!\d))?"
 )
-_HI_MARKERS = re.compile(r"(?:मकान|फ्लैट|प्लॉट|म\.)[ \t]*(?:नं|नंबर|संख्या)")
+_HI_MARKERS = re.compile(r"(?:मकान|फ्लैट|प्लॉट|म\.)[ \t]*(?:नं|नंबर|संख्या)|(?:मकान|फ्लैट|प्लॉट)[ \t]*\d")
+# With no house's word, the number first and one to three words ending in a road's word (`45, नेहरू रोड`); the
+# town after it is left, as the words after it may be the sentence's (`45, नेहरू रोड, लखनऊ में रहती हूँ`).
+_HI_ROADS = "रोड|मार्ग|गली|लेन|नगर|कॉलोनी|कालोनी|पथ|चौक|एन्क्लेव|विहार|अपार्टमेंट|सोसाइटी|मोहल्ला|बाज़ार|बाजार"
+_HINDI_NUMBER_FIRST = re.compile(
+    rf"(?<![\w/.-])\d{{1,4}}(?:[-/]\d{{1,4}})?,[ \t]*(?:[{_DEV}]+\.?[ \t]+){{1,3}}(?:{_HI_ROADS})(?![{_DEV}]|[ \t]*मैप)"  # not a road map (`रोड मैप`)
+)
+_HI_ROAD_AFTER_NUMBER = re.compile(rf"\d,[ \t]*[{_DEV}]")
 
 
 def regional_street_patterns(text: str, shapes: Shapes) -> list[re.Pattern[str]]:
@@ -156,6 +170,8 @@ def regional_street_patterns(text: str, shapes: Shapes) -> list[re.Pattern[str]]
     if not shapes.ascii:
         if _HI_MARKERS.search(text):
             patterns.append(_HINDI)
+        if _HI_ROAD_AFTER_NUMBER.search(text):
+            patterns.append(_HINDI_NUMBER_FIRST)
         if _HE_MARKERS.search(text) and _HE_LETTER.search(text):
             patterns.append(_HEBREW)
         if _HE_PLACE_VERB_SEARCH.search(text):

@@ -137,3 +137,33 @@ def test_greek_streets_in_the_genitive_or_after_on(text: str, street: str) -> No
 @pytest.mark.parametrize("text", ["Έμεινα στην Αθήνα 3 μέρες.", "Ταξιδεύω στην Κρήτη 2024.", "στο τέλος της οδού 5 λεπτά"])
 def test_a_greek_town_before_a_count_or_a_year_is_no_street(text: str) -> None:
     assert _streets(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "streets"),
+    [
+        # a flat's or a plot's word without the number's word, a comma after the number
+        ("कृपया फ्लैट 12, गुलमोहर अपार्टमेंट, सेक्टर 5, नोएडा 201301 पर भेजें",
+         ["फ्लैट 12, गुलमोहर अपार्टमेंट, सेक्टर 5, नोएडा 201301"]),
+        ("प्लॉट 7, सेक्टर 21\nगुड़गांव", ["प्लॉट 7, सेक्टर 21\nगुड़गांव"]),
+        # the number first, then a road's word: the town after it is left with the sentence
+        ("मैं 45, नेहरू रोड, लखनऊ में रहती हूँ", ["45, नेहरू रोड"]),
+        ("पार्सल 12/3, शास्त्री नगर पर भेज दो", ["12/3, शास्त्री नगर"]),
+        # a later part that runs on into the sentence is the sentence's
+        ("मकान नं. 30, ब्लॉक सी, गेट पर गार्ड को दे देना", ["मकान नं. 30, ब्लॉक सी"]),
+    ],
+)
+def test_hindi_streets_without_the_numbers_word_or_the_houses(text: str, streets: list[str]) -> None:
+    assert _streets(text) == streets
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "फ्लैट 3 बजे तक खाली करना है",  # "the flat by 3 o'clock": no comma after the number
+        "टिकट 45, नया रोड मैप तैयार है",  # "ticket 45, the new road map is ready"
+        "कुल 45, सड़क पर",  # a count, and no road's word ends the words after it
+    ],
+)
+def test_hindi_numbers_before_no_street_stay(text: str) -> None:
+    assert _streets(text) == []
