@@ -146,19 +146,28 @@ _KO_MARKERS = re.compile(rf"[{_HANGUL}](?:도|시)[ \t]")
 # a unit may have a particle after it (`2층으로`).
 _KO_COUNTS = "주|개월|년|일|시간|분|초|명|개|번|원|살|시|달|회|배|대|장|권|잔|층|호"
 # Each is asked as a lookahead, so a particle's longer forms need no place of their own (`이` reads `이에요`, `이며`).
-_KO_PARTICLES = "에|으로|로|예요|입니다|이|까지|번지|를|을|은|는|도|와|과|의|부터|가"
+# `가` before a number is a quarter's (`을지로3가 12-4`), not the subject's particle.
+_KO_PARTICLES = r"에|으로|로|예요|입니다|이|까지|번지|를|을|은|는|도|와|과|의|부터|가(?![ \t]?\d)"
+# A floor, an apartment block's building and its unit (`101동 1203호`) may follow the number.
 _KO_AFTER_NUMBER = (
-    rf"(?:[ \t](?:지하[ \t]?)?\d{{1,3}}층|[ \t]?\d{{1,4}}호)*"
-    rf"(?:(?<=[층호])|(?={_KO_PARTICLES})|(?![\w]|[ \t]+(?:\d|{_KO_COUNTS})))"
+    rf"(?:[ \t](?:지하[ \t]?)?\d{{1,3}}층|[ \t]?\d{{1,4}}호|[ \t]\d{{1,4}}동)*"
+    rf"(?:(?<=[층호동])|(?={_KO_PARTICLES})|(?![\w]|[ \t]+(?:\d|{_KO_COUNTS})))"
 )
 _KOREAN_ROAD = re.compile(
-    rf"(?<![{_HANGUL}0-9])[{_HANGUL}][{_HANGUL}0-9]{{1,12}}?(?:대로|로|길|거리|(?<=\d)가)(?:[ \t]?\d{{1,3}}번?길)?[ \t]?(?!0)\d{{1,4}}"
-    rf"(?:-\d{{1,4}})?{_KO_AFTER_NUMBER}"
-    # A lot number after its quarter or village, always with its dash (`역삼동 123-45`): without one, `3동 5` counts.
-    # The quarter's name has two syllables or more: `이동`, `활동`, `처리` (moving, activity, processing) are words.
-    rf"|(?<![{_HANGUL}0-9])[{_HANGUL}]{{2,8}}(?:동|리)[ \t]?(?:산[ \t]?)?(?!0)\d{{1,5}}-\d{{1,5}}{_KO_AFTER_NUMBER}"
+    rf"(?<![{_HANGUL}0-9])[{_HANGUL}][{_HANGUL}0-9]{{1,12}}?(?:대로|로|길|거리|(?<=\d)가)(?:[ \t]?\d{{1,3}}번?길)?"
+    rf"[ \t]?(?:지하[ \t]?)?(?!0)\d{{1,4}}(?:-\d{{1,4}})?{_KO_AFTER_NUMBER}"  # an entrance underground: `지하 11`
+    # A road ending in `가` with no number before it is written as the subject with its particle (`철수가 3 개`,
+    # `우리나라가 2-1로`), so only with a number no count or score has: underground, or before a building, a floor or
+    # a unit.
+    rf"|(?<![{_HANGUL}0-9])[{_HANGUL}]{{2,8}}가[ \t]?(?:지하[ \t]?(?!0)\d{{1,4}}"
+    rf"|(?!0)\d{{1,4}}(?:-\d{{1,4}})?(?=,?[ \t]\d{{1,4}}[동층호]))(?:,?[ \t]\d{{1,3}}층)?{_KO_AFTER_NUMBER}"
+    # A lot number after its quarter or village, with its dash (`역삼동 123-45`) or on a mountain lot (`산 12`):
+    # without either, `3동 5` counts. The quarter's name has two syllables or more: `이동`, `활동`, `처리` (moving,
+    # activity, processing) are words.
+    rf"|(?<![{_HANGUL}0-9])[{_HANGUL}]{{2,8}}(?:동|리)[ \t]?(?:산[ \t]?(?!0)\d{{1,5}}(?:-\d{{1,5}})?|(?!0)\d{{1,5}}-\d{{1,5}})"
+    rf"{_KO_AFTER_NUMBER}"
 )
-_KO_ROAD_MARKERS = re.compile(rf"[{_HANGUL}0-9](?:로|길|거리|동|리|가)[ \t]?(?:산[ \t]?)?\d")
+_KO_ROAD_MARKERS = re.compile(rf"[{_HANGUL}0-9](?:로|길|거리|동|리|가)[ \t]?(?:산[ \t]?|지하[ \t]?)?\d")
 _CYR_MARKERS = re.compile(rf"(?<![\w.])(?:{_CYR_STREET})\.?[ \t]")
 
 

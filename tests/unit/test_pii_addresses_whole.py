@@ -147,6 +147,11 @@ def test_a_long_line_of_order_ids_and_streets_is_read_in_one_pass() -> None:
         ("양재천2가 920으로 보내 주세요", "양재천2가 920"),  # a road's numbered section (가)
         ("명동거리 12로 와 주세요", "명동거리 12"),  # a street (거리)
         ("선릉길 12가 아니라 뒷문이에요", "선릉길 12"),  # the subject's particle after the number
+        ("새 주소(테헤란로 12 101동 1203호)로 보내 주세요", "테헤란로 12 101동 1203호"),  # an apartment block's building
+        ("우리 집(을지로3가 12-4)에 와", "을지로3가 12-4"),  # `가` before a number is the quarter's, no particle
+        ("주소: 관철동길 지하53 2층", "관철동길 지하53 2층"),  # an entrance underground
+        ("다른 주소(명륜가 12, 3층)로", "명륜가 12, 3층"),  # a road in `가` alone, before a floor
+        ("송정리 산53 앞이에요", "송정리 산53"),  # a mountain lot needs no dash
         # a Japanese district's chome and block, and a town's three numbers, without the prefecture
         ('{"street_line": "白金3丁目12番4号 メゾン白金201号室"}', "白金3丁目12番4号 メゾン白金201号室"),
         ("配送先: 桜丘町4-12-7", "桜丘町4-12-7"),
@@ -168,6 +173,8 @@ def test_a_road_or_a_chome_alone_is_a_street_line(text: str, street: str) -> Non
         "이 거리 5분이면 돼요",
         "운동 3-4회 하세요",  # a word ending in 동 with a range after it
         "활동 1-2 단계 완료",
+        "철수가 3 개 샀어",  # the subject's particle before a count or a score, not a road in `가`
+        "우리나라가 2-1로 이겼다",
         "第3丁目の話をしよう",  # no block after the chome
         "エラー番号12-34-56が出ました",  # numbers after a word of numbering, a version, an article or a figure
         "バージョン2-8-1をインストール",
