@@ -107,7 +107,21 @@ def names_no_one_after_the_model(text: str, start: int, end: int) -> bool:
         or a_city(text, start, end)
         or _led_by_a_verb(text, start, end)
         or _names_a_team(text, start, end)
+        or _holds_a_dates_weekday(text, start, end)
     )
+
+
+# A weekday that a month or a day's number follows is a date's (`Friday December 12, 2025`, `Friday, 12 December`),
+# which the finder of two capitalised words read as a first name and a surname.
+_MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATES_WEEKDAY = re.compile(
+    rf"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+(?:(?:{_MONTH})\b|\d{{1,2}}(?:st|nd|rd|th)?\b)"
+)
+
+
+def _holds_a_dates_weekday(text: str, start: int, end: int) -> bool:
+    """Whether the name read at text[start:end] holds a weekday that begins a date."""
+    return any(match.start() < end for match in _DATES_WEEKDAY.finditer(text, start, min(len(text), end + 40)))
 
 
 # The words for a company, a bank or a group in the scripts without capitals, which cleanco's legal forms and the

@@ -243,6 +243,8 @@ from tests.corpora import pii_blind, pii_foreign
 # Korean apartment blocks' buildings after the number (`101동 1203호`), `가` before a number as a quarter's, entrances
 # underground (`지하 53`), roads in `가` before a floor or a unit, mountain lots without a dash: streets 19 5.60% ->
 # 4.97%, 16 two fewer.
+# A weekday that a month or a day's number follows begins a date, no name (`Friday December 12, 2025`): hard negatives
+# 18 3.01% -> 2.77%, 15 ten fewer, 16 six.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.029, 0.013),
@@ -258,10 +260,10 @@ LEVELS = {
     pii_blind.BLIND12: (0.106, 0.037, 0.02),
     pii_blind.BLIND13: (0.107, 0.036, 0.032),
     pii_blind.BLIND14: (0.08, 0.045, 0.016),
-    pii_blind.BLIND15: (0.091, 0.024, 0.043),
-    pii_blind.BLIND16: (0.066, 0.047, 0.063),
+    pii_blind.BLIND15: (0.091, 0.024, 0.041),
+    pii_blind.BLIND16: (0.066, 0.047, 0.062),
     pii_blind.BLIND17: (0.111, 0.066, 0.045),
-    pii_blind.BLIND18: (0.13, 0.019, 0.031),
+    pii_blind.BLIND18: (0.13, 0.019, 0.028),
     pii_blind.BLIND19: (0.209, 0.05, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,

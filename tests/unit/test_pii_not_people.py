@@ -113,3 +113,20 @@ def test_a_name_after_the_or_after_a_role_names_no_one(text: str, kept: str) -> 
 )
 def test_a_person_whose_record_follows_the_article_stays_a_person(text: str, hidden: str) -> None:
     assert hidden not in redact_text(text, {})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a weekday that a month or a day's number follows begins a date (`names_no_one_after_the_model`)
+        "Left at reception, Friday December 12, 2025.\nSigned by: front desk",
+        "Delivered Thursday November 13, 2025.",
+        "Parcel arrived Saturday, October 4 at the side gate",
+    ],
+)
+def test_a_weekday_that_begins_a_date_names_no_one(text: str) -> None:
+    assert redact_text(text) == text
+
+
+def test_a_person_before_a_month_and_a_day_is_still_a_person() -> None:
+    assert redact_text("Call Kelly Andersen April 3 about the lease") == "Call <PERSON> April 3 about the lease"
