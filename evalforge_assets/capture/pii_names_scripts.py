@@ -65,6 +65,9 @@ _SPACED_RUNS = tuple(
 _CJK_RUN = re.compile(rf"(?<![{_HAN}{_KANA}])[{_HAN}{_KANA}]{{1,4}}(?:[ \t\u3000][{_HAN}{_KANA}]{{1,4}})?(?![{_HAN}{_KANA}])")
 _HANGUL_RUN = re.compile(rf"(?<![{_HANGUL}])[{_HANGUL}]{{1,4}}(?:[ \t][{_HANGUL}]{{1,4}})?(?![{_HANGUL}])")
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ]")
+# An id: capitals and digits (`ORD-2291-07`, `FAC039197`), not a key's lower-case word and number (`line1`) and not
+# an id as a label (`TKT-4471: <a name and what they asked>`), whose colon sets the words after it apart.
+_ID = re.compile(r"(?<![\w:-])(?=[A-Z_-]*\d)(?=[\d_-]*[A-Z])[A-Z0-9_-]{4,}(?![\w:-])")
 _ANY_SPACED_SCRIPT = re.compile("[" + "".join(_SPACED_SCRIPTS) + "]")
 _ANY_CJK = re.compile(f"[{_HAN}{_KANA}]")
 _ANY_HANGUL = re.compile(f"[{_HANGUL}]")
@@ -109,7 +112,7 @@ def find_script_names(text: str) -> Iterator[Candidate]:
     if spaced:
         for pattern in _SPACED_RUNS:
             for match in pattern.finditer(text):
-                if (stands_alone(text, match.start(), match.end(), EAST_ASIAN_LETTER)
+                if (stands_alone(text, match.start(), match.end(), EAST_ASIAN_LETTER, past_ids=True)
                         and not a_key(match.group()) and not NUMBER_WORDS.intersection(match.group().split())):
                     yield "PERSON", match.start(), match.end()
     if cjk:
@@ -169,18 +172,26 @@ def is_korean_name(run: str) -> bool:
     return 2 <= len(run) <= 4 and run[0] in KOREAN_FAMILY_NAMES
 
 
-def stands_alone(text: str, start: int, end: int, also: re.Pattern[str]) -> bool:
+def stands_alone(text: str, start: int, end: int, also: re.Pattern[str], past_ids: bool = False) -> bool:
     """The nearest letters on both sides (within 40 characters) are Latin or of the East Asian scripts `also` names
     (a Thai or Arabic name in a Japanese sentence, a Korean one in a Chinese sentence: `박진우 が参加します`), or there
-    are none; and the run is no segment of a path or URL (`site-packages/索引/client.py`)."""
+    are none; and the run is no segment of a path or URL (`site-packages/索引/client.py`). With `past_ids`, the
+    letters of an id just before the run on its line are looked past: the words after an id in the middle of a
+    sentence in the run's script go on with that sentence (`… بخصوص الطلب ORD-2291-07 وطلب تغيير العنوان.`)."""
     if (start and text[start - 1] in _PATH_SEPARATORS) or text[end : end + 1] in _PATH_SEPARATORS:
         return False
-    return (_foreign_or_none(text[max(0, start - 40) : start][::-1], also)
-            and _foreign_or_none(text[end : end + 40], also))
+    return (_foreign_or_none(text[max(0, start - 40) : start][::-1], also, past_ids)
+            and _foreign_or_none(text[end : end + 40], also, past_ids=False))
 
 
-def _foreign_or_none(side: str, also: re.Pattern[str]) -> bool:
-    for char in side:
+def _foreign_or_none(side: str, also: re.Pattern[str], past_ids: bool) -> bool:
+    # Only on the run's own line: an id on a line above it may head a signature (`FAC-039197\n\nרוני עזרא`).
+    line = side.find("\n")
+    ids = [match.span() for match in _ID.finditer(side, 0, len(side) if line == -1 else line)] if past_ids else []
+    for index, char in enumerate(side):
         if char.isalpha():
-            return _LATIN_LETTER.match(char) is not None or also.match(char) is not None
+            latin = _LATIN_LETTER.match(char) is not None
+            if latin and any(start <= index < end for start, end in ids):
+                continue
+            return latin or also.match(char) is not None
     return True

@@ -76,6 +76,31 @@ def test_a_name_of_another_script_stands_alone_in_east_asian_text(text: str, nam
     assert name not in redact_text(text, {})
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the words after an id in the middle of a sentence in their script go on with it
+        "ملاحظة: اتصل العميل بخصوص الطلب ORD-2291-07 وطلب تغيير العنوان.",
+        "הערה: הלקוח ביקש לבטל את הזמנה INV-88213, החזר כספי אושר.",
+        "नोट: ग्राहक ने ऑर्डर TKT4471, वापसी का अनुरोध किया",
+    ],
+)
+def test_the_sentence_after_an_id_in_its_own_script_is_no_name(text: str) -> None:
+    assert redact_text(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("TKT-4471: רוני עזרא", "רוני עזרא"),  # an id as a label sets the name after its colon apart
+        ("ref FAC-039197\n\nרוני עזרא", "רוני עזרא"),  # an id on a line above heads a signature
+        ('{"line1": "x", "recipient": "رامي المشاولة"}', "رامي المشاولة"),  # a key's word and number is no id
+    ],
+)
+def test_a_name_beside_an_id_that_does_not_run_into_it_is_still_a_name(text: str, name: str) -> None:
+    assert name not in redact_text(text, {})
+
+
 def test_east_asian_text_of_one_script_is_no_name() -> None:
     text = "本日のメンテナンスは午後十時から午前二時まで行います。ご不便をおかけします。"
     assert redact_text(text, {}) == text
