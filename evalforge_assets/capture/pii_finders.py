@@ -56,6 +56,7 @@ from evalforge_assets.capture.pii_patterns import (
     Candidate,
     _person_name,
 )
+from evalforge_assets.capture.pii_phones import end_of_bracketed_number
 from evalforge_assets.capture.pii_shapes import Shapes, WordFragments
 
 # Seven or more characters of digits and separators: where cards, phones, SSNs and IPv4 addresses live.
@@ -204,8 +205,7 @@ def _secret_after_key(text: str, letters: bytes, stem: bytes, index: int, after:
     return None
 
 
-# Code that assigns a secret from somewhere else names no secret: `password = getpass()`,
-# `token=self.token`, `api_key=settings.API_KEY`, `password=db_password`.
+# Code that assigns a secret from somewhere else names none: `password = getpass()`, `token=self.token`, …
 _CODE_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Za-z]+_\w+")
 
 
@@ -314,13 +314,13 @@ def _find_us_phones(text: str, start: int, end: int) -> Iterator[Candidate]:
 def _find_international_phones(text: str, start: int, end: int) -> Iterator[Candidate]:
     for match in _PHONE_INTERNATIONAL.finditer(text, start, end):
         value = match.group()
-        count = sum(char.isdigit() for char in value)
-        if count > 15:
+        if (closed := end_of_bracketed_number(value)) is not None:
+            value = value[:closed].rstrip()  # `(+36 30 123 4567) 12 000 Ft`: an amount after the bracket
+        elif sum(char.isdigit() for char in value) > 15:
             # The pattern also took in a number after the phone ("+49 151 48271108 401 Unauthorized"): E.164
             # allows 15 digits, so keep the longest part that ends at a separator and fits.
             value = _within_phone_length(value)
-            count = sum(char.isdigit() for char in value)
-        if 8 <= count <= 15:
+        if 8 <= sum(char.isdigit() for char in value) <= 15:
             yield "PHONE", match.start(), match.start() + len(value)
 
 

@@ -44,6 +44,9 @@ _PHONE_KEYS = (
 )
 # Phone words in other grammatical forms (`telefonu`, `Mobilnummer`, `Handynummer`).
 _PHONE_LEADS = ("phone", "telefon", "telephon", "mobil", "handy", "celular", "puhelin")
+# Words that start like a phone's key and name no phone: a payment app and its verb (`MobilePay`, Danish
+# `mobilepayet 1.234,50 kr.`), mobility, a handyman, phonetics.
+_NOT_PHONE_LEADS = ("mobilepay", "mobilit", "mobilis", "mobiliz", "handyman", "handwerk", "phonet", "phonem")
 # A key of two words whose second is "number" is judged by its first (`contact number`, `numer telefonu`).
 # The keys a phone object files its numbers under: which line, not what the value is (`sent_at`, `count` are not).
 PHONE_LINE_KEYS = frozenset(["mobile", "office", "home", "work", "main", "primary", "secondary", "other", "personal",
@@ -99,7 +102,7 @@ def key_kind(key: str) -> str | None:
     if normalized.endswith(_SECRET_KEYS) or (normalized.startswith(_SECRET_KEY_LEADS) and "api" in normalized):
         return "SECRET"
     if (normalized.endswith(_PHONE_KEYS) and not normalized.endswith(("hotel", "intel", "motel"))) or (
-        normalized.startswith(_PHONE_LEADS)
+        normalized.startswith(_PHONE_LEADS) and not normalized.startswith(_NOT_PHONE_LEADS)
     ):
         return "PHONE"
     return None

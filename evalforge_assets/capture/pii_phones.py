@@ -155,9 +155,7 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
         if number.startswith("(") and ")" not in number:
             number, start = number[1:], start + 1  # a bracket around the number (`(93 819 24 35 x4165)`)
         end = match.end()
-        if (closed := _closed_before_opened(number)) is not None:
-            # A bracket that opened before the number closes after it (`보호자: 김민준 ( 031-552-8874 ) 2023. 6. 2.`):
-            # the number ends there, and what follows (a date) is not its part.
+        if (closed := end_of_bracketed_number(number)) is not None:
             number = number[:closed].rstrip()
             end = start + len(number)
         if not (_phone_valid(number) or _an_indian_mobile(text, start, end, number)):
@@ -171,10 +169,21 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
         yield "PHONE", start, end
 
 
-def _closed_before_opened(number: str) -> int | None:
-    """Where a closing bracket stands in `number` before any opening one: no number's part."""
+def end_of_bracketed_number(number: str) -> int | None:
+    """Where a bracket around a whole number, not an area code, ends the phone number `number` starts with: one
+    that opened before the number (`보호자: 김민준 ( 031-552-8874 ) 2023. 6. 2.`) or with it (`(06-1-234-5678) 15 500
+    Ft`). What follows it (a date, an amount) is not the number's part; after an area code it is (`(502) 341-0399`,
+    `502)+341-0399` in a form body whose bracket opened before the value)."""
     closed = number.find(")")
-    return closed if closed != -1 and "(" not in number[:closed] else None
+    if closed == -1 or sum(char.isdigit() for char in number[:closed]) < _WHOLE_NUMBER_DIGITS:
+        return None
+    opened = number.find("(", 0, closed)
+    if opened == -1:
+        return closed
+    return closed + 1 if opened == 0 else None
+
+
+_WHOLE_NUMBER_DIGITS = 7  # an area code in brackets has at most five (`(0)20`, `(555)`, `(06-1)`)
 
 
 # The letters of India's scripts, Devanagari to Malayalam: in a text written in one, ten bare digits that open with

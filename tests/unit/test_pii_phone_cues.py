@@ -236,6 +236,28 @@ def test_a_bracket_closed_after_a_number_ends_it() -> None:
     assert _phones("보호자: 김민준 ( 031-552-8874 ) 2023. 6. 2. 검사") == ["031-552-8874"]
 
 
+@pytest.mark.parametrize(("text", "phone"), [
+    # a bracket around a whole number ends it: the amount after it is no part of it
+    ("1.: Kovács Anna ügyfélnél (+36 30 123 4567) 12 000 Ft tartozás", "(+36 30 123 4567)"),
+    ("2.: Nagy Béla hívta (06-1-234-5678) 15 500 Ft", "(06-1-234-5678)"),
+    ("telefon: +36 30 123 4567) 12 000 Ft", "+36 30 123 4567"),
+    # after an area code in brackets the number goes on
+    ("Call (555) 123 4567 now", "(555) 123 4567"),
+    ("tel: +44 (0)20 7946 0958", "+44 (0)20 7946 0958"),
+    ("form_data=\"name=G+C&phone=(502)+341-0399&message=hi\"", "502)+341-0399"),
+])
+def test_a_bracket_around_a_whole_number_ends_it(text: str, phone: str) -> None:
+    assert _phones(text) == [phone]
+
+
+@pytest.mark.parametrize("text", [
+    "Jeg har mobilepayet 1.234,50 kr. til dig",  # a payment app's verb, no phone's key
+    "MobilePay: 2.499,00 kr. modtaget",
+])
+def test_a_word_that_starts_like_a_phones_key_and_names_none_keeps_its_number(text: str) -> None:
+    assert _phones(text) == []
+
+
 @pytest.mark.parametrize(("text", "number"), [
     ("10:40 J. Moss: Spoke to Priya (tenant) on 4927316605; she confirms the damp", "4927316605"),
     ("Met the buyer. Follow up Monday on 915 22 408.", "915 22 408"),
