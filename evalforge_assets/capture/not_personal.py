@@ -95,5 +95,11 @@ _MASK = re.compile(
 
 
 def a_mask(value: str) -> bool:
-    """Whether `value` (found where a secret would stand) is a mask that hides one, not the secret itself."""
-    return _MASK.fullmatch(value.strip(" \t\"'")) is not None
+    """Whether `value` (found where a secret would stand) is a mask that hides one, or a file's path in lower case
+    that says where the secret is kept (`the password is in /etc/shadow.`, `password: /run/secrets/db_password`), not
+    the secret itself. A password with slashes has capitals or symbols in it (`/Xy7!q/9z`)."""
+    value = value.strip(" \t\"'")
+    return _MASK.fullmatch(value) is not None or _FILE_PATH.fullmatch(value) is not None
+
+
+_FILE_PATH = re.compile(r"(?:~|\.{1,2})?/[a-z._-]+(?:/[a-z0-9._-]+)+/?[.,;:]?")

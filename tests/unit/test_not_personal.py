@@ -79,6 +79,23 @@ def test_a_websites_address_in_a_har_entry_and_a_templates_placeholder_stay_and_
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "I see, the root password is in /etc/shadow.",  # where the secret is kept, not the secret
+        "DB_PASSWORD=/run/secrets/db_password",
+        "api_key: ~/.config/app/api.key",
+    ],
+)
+def test_a_files_path_where_a_secret_would_stand_stays_and_the_check_agrees(text: str) -> None:
+    assert redact_text(text, {}) == text
+    assert second_opinion(text) == []
+
+
+def test_a_password_with_slashes_and_capitals_or_symbols_is_still_a_password() -> None:
+    assert redact_text("password: /Xy7!q/9z", {}) == "password: <PASSWORD>"
+
+
+@pytest.mark.parametrize(
     ("text", "value"),
     [
         ('remote_addr=10.1.2.3 "serverIPAddress": "151.101.161.168"', "10.1.2.3"),  # the client's address
