@@ -20,6 +20,7 @@ from evalforge_assets.capture.pii_names import (
     _surname_ranks,
     stop_words,
 )
+from evalforge_assets.capture.pii_names_learned import _MONTHS_AND_DAYS
 
 # A lower-case Latin letter that starts a word (not after a letter, a digit or an apostrophe: `don't` stays `Don't`),
 # accented ones too (`šulekova`, `łódzka`).
@@ -116,8 +117,8 @@ def reads_as_address(value: str, street_words: frozenset[str] = frozenset()) -> 
 
 def _vouches(word: str, street_words: frozenset[str]) -> bool:
     """Whether a word of a lower-case finding shows it is an address (see `reads_as_address`)."""
-    if word.lower() in stop_words():
-        return False  # `in`, `de`: a surname somewhere, but here the sentence's
+    if word.lower() in stop_words() or word.lower() in _MONTHS_AND_DAYS:
+        return False  # `in`, `de`: a surname somewhere, but here the sentence's; `june 5`, a date's month
     titled = word.capitalize()
     street_word = word.lower() in street_words
     rank = VERY_COMMON_SURNAME_RANK if street_word else COMMON_SURNAME_RANK

@@ -35,10 +35,16 @@ def test_a_lower_case_address_is_found(text: str, address: str) -> None:
         "retry 2 more times, see 4 open issues",
         "bought park avenue eau de parfum, 2 bottles",  # no number in what the street pattern read
         "the avenue q cast, 2 shows tonight",
+        "hey, see you on friday june 5, 2025 at 14:30 ok?",  # a date's month and weekday vouch for no street
+        "ok cool, pick up tuesday march 3, 2026 at 10:00 thx",
     ],
 )
 def test_lower_case_prose_is_no_address(text: str) -> None:
     assert _streets(text) == []
+
+
+def test_a_street_named_after_a_month_is_still_a_street() -> None:
+    assert _streets("deliver to 12 june street please") == ["12 june street"]
 
 
 def test_capitalising_keeps_the_length_so_spans_carry_over() -> None:

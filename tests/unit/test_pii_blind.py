@@ -251,6 +251,8 @@ from tests.corpora import pii_blind, pii_foreign
 # hard negatives 18 2.50% -> 2.31%.
 # A file's path in lower case where a secret would stand says where it is kept (`the password is in /etc/shadow.`):
 # hard negatives 18 2.31% -> 2.22%.
+# A month's or a weekday's name vouches for no lower-case street (`friday june 5, 2025 at 14:30`): hard negatives 18
+# 2.22% -> 2.15%.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.029, 0.013),
@@ -269,7 +271,7 @@ LEVELS = {
     pii_blind.BLIND15: (0.091, 0.024, 0.041),
     pii_blind.BLIND16: (0.066, 0.047, 0.062),
     pii_blind.BLIND17: (0.111, 0.066, 0.045),
-    pii_blind.BLIND18: (0.13, 0.019, 0.023),
+    pii_blind.BLIND18: (0.13, 0.019, 0.022),
     pii_blind.BLIND19: (0.209, 0.05, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
