@@ -117,10 +117,11 @@ def reads_as_address(value: str, street_words: frozenset[str] = frozenset()) -> 
 
 def _vouches(word: str, street_words: frozenset[str]) -> bool:
     """Whether a word of a lower-case finding shows it is an address (see `reads_as_address`)."""
-    if word.lower() in stop_words() or word.lower() in _MONTHS_AND_DAYS:
+    lowered = word.lower()
+    if lowered in stop_words() or lowered in _MONTHS_AND_DAYS:
         return False  # `in`, `de`: a surname somewhere, but here the sentence's; `june 5`, a date's month
     titled = word.capitalize()
-    street_word = word.lower() in street_words
+    street_word = lowered in street_words
     rank = VERY_COMMON_SURNAME_RANK if street_word else COMMON_SURNAME_RANK
     if titled in _common_given_names() or _surname_ranks().get(titled, rank + 1) <= rank:
         return True

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from evalforge_assets.capture.pii_patterns import Candidate
-from evalforge_assets.capture.pii_phones import end_of_bracketed_number
+from evalforge_assets.capture.pii_phones import number_within_its_bracket
 from evalforge_assets.capture.pii_shapes import Shapes
 
 _PHONE_SHAPE = re.compile(r"\+?\(?\d[\d ().\-/]{2,22}\d(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?")
@@ -27,8 +27,8 @@ def phone_value(value: str) -> tuple[int, int] | None:
     digits = sum(char.isdigit() for char in number)
     if not 4 <= digits <= 21 or _ISO_DATE.match(number) or _WRITTEN_DATE.fullmatch(number.rstrip()):
         return None
-    if (closed := end_of_bracketed_number(number)) is not None:
-        return match.start(), match.start() + len(number[:closed].rstrip())
+    if (cut := number_within_its_bracket(number)) is not None:
+        return match.start(), match.start() + len(cut)
     rest = value[match.end() :]
     if rest and (rest[0].isalnum() and not number.endswith(" ")):
         return None  # part of a longer token: an id, a version

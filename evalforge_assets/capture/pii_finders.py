@@ -56,7 +56,7 @@ from evalforge_assets.capture.pii_patterns import (
     Candidate,
     _person_name,
 )
-from evalforge_assets.capture.pii_phones import end_of_bracketed_number
+from evalforge_assets.capture.pii_phones import number_within_its_bracket
 from evalforge_assets.capture.pii_shapes import Shapes, WordFragments
 
 # Seven or more characters of digits and separators: where cards, phones, SSNs and IPv4 addresses live.
@@ -314,8 +314,8 @@ def _find_us_phones(text: str, start: int, end: int) -> Iterator[Candidate]:
 def _find_international_phones(text: str, start: int, end: int) -> Iterator[Candidate]:
     for match in _PHONE_INTERNATIONAL.finditer(text, start, end):
         value = match.group()
-        if (closed := end_of_bracketed_number(value)) is not None:
-            value = value[:closed].rstrip()  # `(+36 30 123 4567) 12 000 Ft`: an amount after the bracket
+        if (cut := number_within_its_bracket(value)) is not None:
+            value = cut  # `(+36 30 123 4567) 12 000 Ft`: an amount after the bracket
         elif sum(char.isdigit() for char in value) > 15:
             # The pattern also took in a number after the phone ("+49 151 48271108 401 Unauthorized"): E.164
             # allows 15 digits, so keep the longest part that ends at a separator and fits.

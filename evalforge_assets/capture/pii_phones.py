@@ -155,9 +155,8 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
         if number.startswith("(") and ")" not in number:
             number, start = number[1:], start + 1  # a bracket around the number (`(93 819 24 35 x4165)`)
         end = match.end()
-        if (closed := end_of_bracketed_number(number)) is not None:
-            number = number[:closed].rstrip()
-            end = start + len(number)
+        if (cut := number_within_its_bracket(number)) is not None:
+            number, end = cut, start + len(cut)
         if not (_phone_valid(number) or _an_indian_mobile(text, start, end, number)):
             continue
         if _PAIRS_BEYOND_A_PHONE.fullmatch(number) or _HOURS.fullmatch(number):
@@ -169,18 +168,18 @@ def find_phones(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
         yield "PHONE", start, end
 
 
-def end_of_bracketed_number(number: str) -> int | None:
-    """Where a bracket around a whole number, not an area code, ends the phone number `number` starts with: one
-    that opened before the number (`보호자: 김민준 ( 031-552-8874 ) 2023. 6. 2.`) or with it (`(06-1-234-5678) 15 500
-    Ft`). What follows it (a date, an amount) is not the number's part; after an area code it is (`(502) 341-0399`,
-    `502)+341-0399` in a form body whose bracket opened before the value)."""
+def number_within_its_bracket(number: str) -> str | None:
+    """The phone number `number` starts with, cut where a bracket around a whole number, not an area code, ends it:
+    one that opened before the number (`보호자: 김민준 ( 031-552-8874 ) 2023. 6. 2.`) or with it (`(06-1-234-5678) 15 500
+    Ft`); None when no such bracket does. What follows it (a date, an amount) is not the number's part; after an
+    area code it is (`(502) 341-0399`, `502)+341-0399` in a form body whose bracket opened before the value)."""
     closed = number.find(")")
     if closed == -1 or sum(char.isdigit() for char in number[:closed]) < _WHOLE_NUMBER_DIGITS:
         return None
     opened = number.find("(", 0, closed)
     if opened == -1:
-        return closed
-    return closed + 1 if opened == 0 else None
+        return number[:closed].rstrip()
+    return number[: closed + 1] if opened == 0 else None
 
 
 _WHOLE_NUMBER_DIGITS = 7  # an area code in brackets has at most five (`(0)20`, `(555)`, `(06-1)`)
