@@ -89,6 +89,19 @@ _REPORTED_BY = re.compile(
     r"(?<![\w@./'’-])(?P<name>[A-Z][a-zà-öø-ÿ'’]+(?:-[A-Z][a-zà-öø-ÿ]+)?)[ \t]+(?:" + "|".join(_REPORTING_VERBS)
     + r")(?![\w'’-])"
 )
+# Nouns for the parts of a system: a given name right after one names the part ("upstream Cassandra reported"), and
+# this finder leaves it to the others.
+_SYSTEM_NOUNS = frozenset((
+    "service", "server", "node", "cluster", "database", "db", "cache", "queue", "broker", "backend", "upstream",
+    "downstream", "host", "pod", "container", "job", "worker", "daemon", "proxy", "gateway", "api", "endpoint",
+    "replica", "shard", "instance", "bot", "plugin", "module", "library", "sdk", "client", "provider", "vendor",
+    "system", "tool", "model", "engine", "pipeline", "scheduler", "runner", "monitor", "probe", "webhook",
+    "integration", "deployment", "release", "project", "repo", "app", "application", "device", "sensor", "region",
+    # and for the organisations a system talks to ("issuer Chase rejected")
+    "bank", "issuer", "processor", "acquirer", "carrier", "courier", "partner", "merchant", "network", "registrar",
+    "insurer", "lender", "supplier", "retailer", "store", "shop", "airline", "hotel", "brand", "company", "team",
+))
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
 _REPORTING_VERB_WORDS = frozenset(verb.encode() for verb in _REPORTING_VERBS)
 _SIGNED_WORD = rf"[^\W\d_](?:[\w'’-]|[{_MARKS}])*"
 _DASH_SIGNED = re.compile(
@@ -127,6 +140,9 @@ def find_placed_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
 def _subjects_of_reporting_verbs(text: str) -> Iterator[Candidate]:
     for match in _REPORTED_BY.finditer(text):
         name = match.group("name")
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 24), match.start())
+        if before is not None and before.group(1).lower() in _SYSTEM_NOUNS:
+            continue  # a system or an organisation named after a person
         if _titled(name) in _given_names() and name.lower() not in _NON_NAME_WORDS and not _a_word_not_a_name(name):
             yield "PERSON", match.start("name"), match.end("name")
 

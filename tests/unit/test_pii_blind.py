@@ -253,6 +253,8 @@ from tests.corpora import pii_blind, pii_foreign
 # hard negatives 18 2.31% -> 2.22%.
 # A month's or a weekday's name vouches for no lower-case street (`friday june 5, 2025 at 14:30`): hard negatives 18
 # 2.22% -> 2.15%.
+# A given name after the word for a system's part or an organisation (`issuer Chase rejected`), and German's `im`
+# before no given name (`im Kundenservice Nord`): hard negatives 18 2.15% -> 2.03%, 16 6.12% -> 6.01%.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.029, 0.013),
@@ -269,9 +271,9 @@ LEVELS = {
     pii_blind.BLIND13: (0.107, 0.036, 0.032),
     pii_blind.BLIND14: (0.08, 0.045, 0.016),
     pii_blind.BLIND15: (0.091, 0.024, 0.041),
-    pii_blind.BLIND16: (0.066, 0.047, 0.062),
+    pii_blind.BLIND16: (0.066, 0.047, 0.061),
     pii_blind.BLIND17: (0.111, 0.066, 0.045),
-    pii_blind.BLIND18: (0.13, 0.019, 0.022),
+    pii_blind.BLIND18: (0.13, 0.019, 0.021),
     pii_blind.BLIND19: (0.209, 0.05, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,

@@ -40,6 +40,7 @@ from evalforge_assets.capture.pii import redact_text
     ("rider: Inga K. | ride.status → DRIVER_ASSIGNED", "Inga K."),
     ('{"guest": "Selena Muro Pont", "room": 412}', "Selena Muro Pont"),
     # Whom an invite or a message went to, as whom a ticket was assigned or forwarded to.
+    ("hey im Anna Schmidt from billing, my card was charged twice", "Anna Schmidt"),
     ("todo:\n- send Garmin Forerunner 265 invite to tristan lemire\n- book the room", "tristan lemire"),
     ("the summary was sent to Ingelise Brandt on Monday", "Ingelise Brandt"),
     ("नमस्ते, मैं महात्मा गुहा हूँ। मेरा ऑर्डर नहीं आया।", "महात्मा गुहा"),
@@ -59,6 +60,9 @@ def test_a_name_marked_by_its_context_is_redacted(text: str, name: str) -> None:
     '{"customer": "Tyrell Systems", "tier": "gold"}',
     "Chargé de clientèle · Coral Bay Retail Pty Ltd",  # "Bay" is no title without its full stop
     "ich bin gleich zurück, bitte warten",
+    # German's "im" (in the) is no "I'm" without its apostrophe, unless a known given name follows it.
+    "Sie arbeitet seit März im Kundenservice Nord.",
+    "Die Stelle ist im Vertrieb Süd angesiedelt.",
     "学生君は催眠術の本を読んだ",  # 君 after a noun names no one
     # An article or a possessive opens the sentence after a speaker's label, though `Una`, `Il` and `Mon` are in
     # name lists.

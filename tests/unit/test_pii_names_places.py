@@ -77,6 +77,7 @@ def _redacted(text: str) -> str:
         # A given name alone as the subject of a verb of tickets and minutes.
         ("Priya approved the refund on Monday.", "Priya"),
         ("Action items: Kevin will rotate the keys by Friday.", "Kevin"),
+        ("[audit-1] RefundService - user Julia approved refund R-22", "Julia"),  # a person's role is no system
         # The name column of a table that also lists e-mail addresses or phones holds people.
         ("| Name | Email | Phone |\n|---|---|---|\n| Ikshita Gara | g@example.com | +912709864628 |", "Ikshita Gara"),
     ],
@@ -114,6 +115,10 @@ def test_a_name_in_its_place_is_redacted(text: str, name: str) -> None:
         "Müşteri geri arandı.",
         "Will will fix it after lunch.",
         "Docker said no to the mount.",
+        # A given name right after the word for a part of a system, or for an organisation it talks to.
+        "2025-03-02 11:04:09 [pool-2] PaymentService - issuer Chase rejected the authorisation",
+        "[sync-4] Replicator - upstream Cassandra reported 3 stale rows",
+        "bank Chase rejected the card",
     ],
 )
 def test_what_stands_in_such_a_place_and_is_no_name_is_kept(text: str) -> None:
