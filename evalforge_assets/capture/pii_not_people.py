@@ -99,7 +99,7 @@ def names_no_one(text: str, start: int, end: int) -> bool:
 def names_no_one_after_the_model(text: str, start: int, end: int) -> bool:
     """Whether the name read at text[start:end] is a thing's name under its key (`Business name:`), the place a
     table or a room is booked at, a GeoNames city (`pii_places.a_city`), a change log's verb and the word after it
-    (`Upgraded Zentrix`) or a team (`Merchant Success`). Asked of the findings once the learned look is done: asked
+    (`Upgraded Zentrix`), a team (`Merchant Success`) or a public place (`Piața Victoriei`). Asked of the findings once the learned look is done: asked
     in `names_no_one`, they moved the words the person model is trained on (`tools/train_person_model.py --check`)."""
     return (
         _under_a_things_name_key(text, start)
@@ -108,7 +108,31 @@ def names_no_one_after_the_model(text: str, start: int, end: int) -> bool:
         or _led_by_a_verb(text, start, end)
         or _names_a_team(text, start, end)
         or _holds_a_dates_weekday(text, start, end)
+        or _names_a_public_place(text, start, end)
     )
+
+
+# The words for a square, a station, a market, a park, an airport or a church in the languages of Europe, which a
+# place's name follows or precedes as a given name does a surname (`Piața Victoriei`, `Plac Zbawiciela`, `Gare
+# Saint-Lazare`). Not the words that are family names too: Italian's `piazza`, Spanish's `plaza`, `mercado` and
+# `iglesia`, `gara`, and none that is a US Census surname (`Platz`, `Markt`, `Parco`).
+_PUBLIC_PLACE_WORDS = _word_set(
+    "piața piata plac náměstí namesti námestie praça plein torget torg tér meydanı площадь площа "
+    "gare bahnhof hauptbahnhof estación estação stazione dworzec nádraží pályaudvar вокзал "
+    "mercato marché rynek piac parque parc aeroport aeropuerto aeroporto aéroport flughafen "
+    "lotnisko letiště repülőtér havalimanı catedral cathédrale cattedrale kathedrale biserica église "
+    "kirche kościół"
+)
+
+
+def _names_a_public_place(text: str, start: int, end: int) -> bool:
+    """Whether a word of the name read is the word for a public place (`Piața Victoriei`): a place to meet, not a
+    person. Not before a number: then the place is a street's (`Fügnerovo náměstí 8`), which the name covers."""
+    return _NUMBER_AFTER.match(text, end) is None and any(
+        word.strip(_PUNCTUATION).lower() in _PUBLIC_PLACE_WORDS for word in text[start:end].split())
+
+
+_NUMBER_AFTER = re.compile(r",?[ \t]*\d")
 
 
 # A weekday that a month or a day's number follows is a date's (`Friday December 12, 2025`, `Friday, 12 December`),

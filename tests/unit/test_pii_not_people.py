@@ -130,3 +130,20 @@ def test_a_weekday_that_begins_a_date_names_no_one(text: str) -> None:
 
 def test_a_person_before_a_month_and_a_day_is_still_a_person() -> None:
     assert redact_text("Call Kelly Andersen April 3 about the lease") == "Call <PERSON> April 3 about the lease"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a public place's word in a run read as a name (`names_no_one_after_the_model`)
+        "Ana: ne vedem la Piața Victoriei la 12:30?",
+        "Spotkamy się na Plac Zbawiciela o 18:00.",
+        "Le colis attend à la Gare Saint-Lazare, consigne 4.",
+    ],
+)
+def test_a_public_place_read_as_a_name_names_no_one(text: str) -> None:
+    assert redact_text(text) == text
+
+
+def test_a_public_place_before_a_house_number_stays_a_street() -> None:
+    assert "Fügnerovo Náměstí 8" not in redact_text("Doručit na Fügnerovo Náměstí 8, Praha 2")
