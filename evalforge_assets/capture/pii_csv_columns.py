@@ -192,10 +192,26 @@ def _header(line: str, next_line: str, columns: Callable[[str], bool] | None = N
     """The separator and the kind of each column, when `line` is a header with at least one column of interest
     (and, with `columns`, whose header passes it)."""
     for separator, cells in header_cells(line, next_line):
-        kinds = [column_kind(cell) if columns is None or columns(cell) else None for cell in cells]
+        paired = _paired_name_parts(cells)
+        kinds = [("PERSON" if index in paired else column_kind(cell)) if columns is None or columns(cell) else None
+                 for index, cell in enumerate(cells)]
         if any(kinds):
             return separator, kinds
     return None
+
+
+# Headers that name a part of a name only beside the other part (`first,last,email`): alone, `last` may be a price and
+# `family` a font's.
+_FIRST_PARTS = frozenset(["first", "given", "forename"])
+_LAST_PARTS = frozenset(["last", "family", "surname"])
+
+
+def _paired_name_parts(cells: list[str]) -> set[int]:
+    """The places of the cells that name a first and a last part of a name, when the header has both."""
+    normalized = [_normalized(cell) for cell in cells]
+    if _FIRST_PARTS.isdisjoint(normalized) or _LAST_PARTS.isdisjoint(normalized):
+        return set()
+    return {index for index, cell in enumerate(normalized) if cell in _FIRST_PARTS | _LAST_PARTS}
 
 
 def _if_cell_is(

@@ -143,6 +143,7 @@ def names_in_name_columns_the_rules_leave(text: str) -> Iterator[Candidate]:
 # column that holds nothing else, where an ordinary word is a name (`Green`, `Bishop`, `Rose`).
 _NAME_PART_HEADERS = frozenset([
     "firstname", "lastname", "surname", "givenname", "familyname", "middlename", "maidenname", "vorname", "nachname",
+    "first", "last", "given", "family", "forename",  # read only in pairs (`pii_csv_columns._paired_name_parts`)
     "prenom", "prénom", "apellido", "apellidos", "cognome", "sobrenome", "voornaam", "achternaam", "förnamn",
     "efternamn", "fornavn", "etternavn", "efternavn", "etunimi", "sukunimi", "vezetéknév", "keresztnév", "prenume",
     "jmeno", "jméno", "prijmeni", "příjmení", "imie", "imię", "nazwisko", "soyad", "soyadı", "adı", "επώνυμο",

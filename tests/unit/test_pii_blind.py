@@ -256,6 +256,8 @@ from tests.corpora import pii_blind, pii_foreign
 # A given name after the word for a system's part or an organisation (`issuer Chase rejected`), and German's `im`
 # before no given name (`im Kundenservice Nord`): hard negatives 18 2.15% -> 2.03%, 16 6.12% -> 6.01%.
 # A public place's word in a name read (`Piața Victoriei`): hard negatives 18 2.03% -> 2.00%.
+# A table's `first` and `last` columns side by side (`first,last,email`), each a part of a name: names 19 20.88% ->
+# 20.26%.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.029, 0.013),
@@ -275,7 +277,7 @@ LEVELS = {
     pii_blind.BLIND16: (0.066, 0.047, 0.061),
     pii_blind.BLIND17: (0.111, 0.066, 0.045),
     pii_blind.BLIND18: (0.13, 0.019, 0.021),
-    pii_blind.BLIND19: (0.209, 0.05, 0.079),
+    pii_blind.BLIND19: (0.203, 0.05, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
          pii_blind.BLIND5: 2500, pii_blind.BLIND6: 2500, pii_blind.BLIND7: 2000,

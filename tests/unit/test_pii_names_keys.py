@@ -99,6 +99,24 @@ def test_ordinary_words_in_a_name_part_column_are_names_and_placeholders_stay() 
     assert "9,Unknown,NULL,bronze" in redacted and "member_no,given_name,family_name,tier" in redacted
 
 
+@pytest.mark.parametrize("header", ["first,last", "First,Last", "given,family", "forename,surname"])
+def test_a_first_and_a_last_column_side_by_side_hold_a_name(header: str) -> None:
+    table = (f"{header},email,ticket\n"
+             "Oskar,Wilde,oskar.w@example.com,T-1201\n"
+             "Tadeusz,Brzęczyszczykiewicz,tb_x@example.pl,T-1203\n"
+             "Rose,Green,rg@example.com,T-1204")
+    redacted = redact_text(table)
+    assert not [name for name in ("Oskar", "Wilde", "Tadeusz", "Brzęczyszczykiewicz", "Rose,", "Green") if name in redacted]
+
+
+@pytest.mark.parametrize("table", [
+    "symbol,open,last,volume\nACME,12.5,13.1,Heavy\nINIT,3.2,3.3,Light",  # `last` alone: a price
+    "element,font,family,size\nbody,Inter,Georgia,16\nh1,Lato,Verdana,32",  # `family` alone: a font's
+])
+def test_a_last_or_a_family_column_alone_holds_no_name(table: str) -> None:
+    assert redact_text(table) == table
+
+
 def test_a_name_column_of_products_keeps_its_ordinary_words() -> None:
     table = "sku,name,price\nA1,Wireless Mouse,19.99\nA2,Marsh Green Throw,24.00"
     assert redact_text(table) == table
