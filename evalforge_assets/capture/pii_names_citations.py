@@ -1,7 +1,7 @@
 """Authors as papers, preprints and court documents cite them, which retrieval puts in front of a model: `Okafor et
 al. (2021)`, `Lindqvist and Moreau (2019)`, `(Abara, 2020; Zhou & Lee, 2018)`, a reference list's `Okafor, C. N.,
 & Lee, J. (2021).` and an author block's `R. Acuña^1*, G. Puspita^2` (the footnote marks as `pii_decode` writes
-them). A surname alone or after initials has no given name for `pii_names` to vouch for it; the citation's form
+them; an affiliation's number may also be in parentheses, `A. Baker (1)`, or LaTeX's or HTML's superscript). A surname alone or after initials has no given name for `pii_names` to vouch for it; the citation's form
 does:
 
 - a surname (particles allowed: `van der Berg`) before `et al.`;
@@ -54,7 +54,12 @@ _POSSESSIVE_CITED = re.compile(
 _LETTERED_YEAR = re.compile(r"(?:19|20)\d\d[a-z]\)")
 _AFTER_SURNAME = rf",[ \t]+{_INITIALS}(?<=\.)"  # a reference's `, C. N.` after its author's surname
 _REFERENCE = re.compile(rf"(?<![\w'’-])(?P<a>{_SURNAME}){_AFTER_SURNAME}")
-_AUTHOR_FIRST = re.compile(rf"(?<![\w'’.-]){_INITIALS}[ \t]?(?P<a>{_SURNAME})(?P<mark>\^\d+(?:,\d+)*|[*†‡§]+)?")
+# An affiliation's number after an author written as a typesetter would (`^1`, `$^{1}$`, `<sup>1</sup>`) or in
+# parentheses (`A. Baker (1), T. Fischer (2)`), and footnote marks.
+_AFFILIATION = (r"\^\d+(?:,\d+)*|\$\^\{\d+(?:,\d+)*\}\$|<sup>\d+(?:,\d+)*</sup>"
+                r"|[ \t]\(\d{1,2}(?:,[ \t]?\d{1,2})*\)(?=[ \t]*(?:,|and\b|&|$))")
+_AUTHOR_FIRST = re.compile(
+    rf"(?<![\w'’.-]){_INITIALS}[ \t]?(?P<a>{_SURNAME})(?P<mark>(?:{_AFFILIATION})[*†‡§]*|[*†‡§]+)?", re.MULTILINE)
 # Necessary conditions, far cheaper than the patterns they stand for (each tries a lookbehind at every position):
 # a year as citations write it, `(2021)` or `, 2021;`; a comma before initials; an initial before a capitalised word.
 _CITED_YEAR = re.compile(rf"(?:\(|,[ \t]*){_YEAR}[;),]")
@@ -198,9 +203,10 @@ def authors_beside_found(text: str, persons: list[Candidate]) -> Iterator[Candid
 
 # After the learned look, an author block's full names, each with its affiliations' footnote mark after it.
 _MARKED_AUTHOR = re.compile(
-    rf"(?<![\w'’.-])(?P<a>{_WORD}(?:[ \t]+{_SURNAME}){{1,2}})(?:\^\d+(?:,\d+)*[*†‡§]*|[*†‡§]+)(?![\w*])"
+    rf"(?<![\w'’.-])(?P<a>{_WORD}(?:[ \t]+{_SURNAME}){{1,2}})(?:(?:{_AFFILIATION})[*†‡§]*|[*†‡§]+)(?![\w*])",
+    re.MULTILINE,
 )
-_FOOTNOTE_MARK = re.compile(r"\^\d|[†‡§]|[^\s*]\*(?!\*)")
+_FOOTNOTE_MARK = re.compile(r"\^\d|[†‡§]|[^\s*]\*(?!\*)|\$\^\{|<sup>\d|[^\W\d_][ \t]\(\d{1,2}\)")
 
 
 def marked_authors(text: str) -> Iterator[Candidate]:

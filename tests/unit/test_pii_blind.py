@@ -258,6 +258,8 @@ from tests.corpora import pii_blind, pii_foreign
 # A public place's word in a name read (`Piața Victoriei`): hard negatives 18 2.03% -> 2.00%.
 # A table's `first` and `last` columns side by side (`first,last,email`), each a part of a name: names 19 20.88% ->
 # 20.26%.
+# Authors with their affiliations' numbers in parentheses, LaTeX's or HTML's superscript (`A. Baker (1), T. Fischer
+# (2)`): names 17 11.03% -> 10.16%.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.029, 0.013),
@@ -275,7 +277,7 @@ LEVELS = {
     pii_blind.BLIND14: (0.08, 0.045, 0.016),
     pii_blind.BLIND15: (0.091, 0.024, 0.041),
     pii_blind.BLIND16: (0.066, 0.047, 0.061),
-    pii_blind.BLIND17: (0.111, 0.066, 0.045),
+    pii_blind.BLIND17: (0.102, 0.066, 0.045),
     pii_blind.BLIND18: (0.13, 0.019, 0.021),
     pii_blind.BLIND19: (0.203, 0.05, 0.079),
 }

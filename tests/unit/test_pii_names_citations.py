@@ -156,3 +156,31 @@ def test_an_author_blocks_full_names_with_footnote_marks_go() -> None:
 )
 def test_marked_words_that_are_no_author_block_stay(text: str) -> None:
     assert list(marked_authors(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        # an affiliation's number in parentheses, in LaTeX's superscript or in HTML's
+        ("Graph retrieval for triage notes\nJ. Carter (1), M. Lindqvist (2), P. Oduya (1)\n1 University of Leeds",
+         ["M. Lindqvist", "P. Oduya"]),
+        ("Adaeze Obi (1), Ilse Marten (2) and Tomasz Wilk (1,2)", ["Adaeze Obi", "Ilse Marten", "Tomasz Wilk"]),
+        ("Ana Lopes$^{1}$, Rui Mota$^{2}$\n$^{1}$Universidade do Minho", ["Ana Lopes", "Rui Mota"]),
+        ("Hanna Berg<sup>1</sup>, Tomas Wick<sup>2</sup>", ["Hanna Berg", "Tomas Wick"]),
+    ],
+)
+def test_authors_with_their_affiliations_numbered_go(text: str, authors: list[str]) -> None:
+    redacted = redact_text(text, {})
+    assert [author for author in authors if author in redacted] == [], redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See J. Smith (2019) for the method.",  # a year, not an affiliation
+        "Step (1), Step (2), Open Settings (3)",
+        "Partners: Acme Labs (1), Borealis Institute (2)",
+    ],
+)
+def test_numbers_in_parentheses_that_mark_no_authors_stay(text: str) -> None:
+    assert list(marked_authors(text)) == []
