@@ -13,7 +13,9 @@ rajagopalan`); none is a stop word, and none runs on into an identifier (`reply 
 joão`, `dile a joaquín`, `sag anna`), or whom a child is collected or a parcel left with (`pick up`, `collect`,
 `grabbing`, `leave it with`), the same words are the name, but one word alone only when it is
 typed in lower case (`call corwin at five`): a capitalised word after them is a firm's as often (`call Hilton about
-the invoice`, `text Chase`), which the learned look reads in its context.
+the invoice`, `text Chase`), which the learned look reads in its context. With a phone number straight after it, a
+capitalised given name alone is taken too, and "contact" and "reach" count as such verbs (`Questions? Call Ingrid on
++44 20 7946 0958`).
 
 **Just wrote.** Said at the start of a message, "just texted me" and its like in some twenty languages have a
 person before them (or a group, whose name is rarely typed in lower case). The words before the phrase back to the
@@ -89,6 +91,12 @@ _TOLD = (
     "powiedz", "zadzwoń do", "napisz do",
 )
 _CONTACT = re.compile(rf"(?i)(?<![\w'’-])(?:{phrase_alternation(_CONTACTED)})[ \t]+")
+# A capitalised given name alone after such a verb may be a firm's (`call Hilton`), but not with a phone number
+# straight after it (`Questions? Call Ingrid on +44 20 7946 0958`, `contact Mateus at 07700 900123`), where "contact"
+# and "reach" are such verbs too.
+_PHONE_AFTER_NAME = re.compile(
+    r"(?:[ \t](?:on|at|via|unter|au|al|op|på)[ \t]++|:[ \t]*+|[ \t][-–—][ \t]++)\(?\+?\d[\d \t().-]{6}")
+_CONTACT_BY_PHONE = re.compile(r"(?i)(?<![\w'’-])(?:contact|reach|contacta|contacte|contatta|kontaktiere)[ \t]+")
 _TELL = re.compile(rf"(?i)(?<![\w'’-])(?:{phrase_alternation(_TOLD)})[ \t]+")
 _TOLD_WORDS = first_ascii_words(_TOLD)
 # A word of the name, not the start of an identifier, a handle, a path or an address (`lil_turtle#3696`).
@@ -108,9 +116,11 @@ def names_written_to(text: str) -> Iterator[Candidate]:
 def names_contacted(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:
     """PERSON spans of whom an assistant is asked to call, text or remind (see the module docstring)."""
     told = _TELL.finditer(text) if shapes is None or shapes.may_hold_words(_TOLD_WORDS) else ()
-    for cue in chain(_CONTACT.finditer(text), told):
+    by_phone = _CONTACT_BY_PHONE.finditer(text) if _PHONE_AFTER_NAME.search(text) else ()
+    for cue in chain(_CONTACT.finditer(text), told, by_phone):
         words = _name_words_after(text, cue.end())
-        if words and (len(words) >= 2 or (words[0].group().islower() and typed_given_name(words[0].group()))):
+        if words and (len(words) >= 2 or (typed_given_name(words[0].group()) and (
+                words[0].group().islower() or _PHONE_AFTER_NAME.match(text, words[0].end())))):
             yield "PERSON", words[0].start(), words[-1].end()
 
 

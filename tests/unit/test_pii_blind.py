@@ -260,6 +260,8 @@ from tests.corpora import pii_blind, pii_foreign
 # 20.26%.
 # Authors with their affiliations' numbers in parentheses, LaTeX's or HTML's superscript (`A. Baker (1), T. Fischer
 # (2)`): names 17 11.03% -> 10.16%.
+# A capitalised given name alone after "call" or "contact" with a phone number after it (`Call Ingrid on +44 …`):
+# names 16 nine fewer, 17 three, 13 two.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.029, 0.013),
@@ -273,11 +275,11 @@ LEVELS = {
     pii_blind.BLIND10: (0.022, 0.01, 0.007),
     pii_blind.BLIND11: (0.105, 0.03, 0.047),
     pii_blind.BLIND12: (0.106, 0.037, 0.02),
-    pii_blind.BLIND13: (0.107, 0.036, 0.032),
+    pii_blind.BLIND13: (0.105, 0.036, 0.032),
     pii_blind.BLIND14: (0.08, 0.045, 0.016),
     pii_blind.BLIND15: (0.091, 0.024, 0.041),
-    pii_blind.BLIND16: (0.066, 0.047, 0.061),
-    pii_blind.BLIND17: (0.102, 0.066, 0.045),
+    pii_blind.BLIND16: (0.065, 0.047, 0.061),
+    pii_blind.BLIND17: (0.101, 0.066, 0.045),
     pii_blind.BLIND18: (0.13, 0.019, 0.021),
     pii_blind.BLIND19: (0.203, 0.05, 0.079),
 }

@@ -92,6 +92,10 @@ def test_a_message_to_no_one_named_stays(text: str) -> None:
         ("oi, avisa o joão que vou atrasar", "joão"),
         ("dile a joaquín que llego tarde", "joaquín"),
         ("sag anna bitte, dass ich später komme", "anna"),
+        # a capitalised given name alone, with a phone number straight after it
+        ("Bake sale on Saturday. Questions? Call Ingrid on +44 20 7946 0958.", "Ingrid"),
+        ("Book club meets monthly. Contact Mateus on 07700 900123 to join.", "Mateus"),
+        ("Lost keys? Reach Oksana at (212) 555-0148.", "Oksana"),
     ],
 )
 def test_whom_an_assistant_is_asked_to_call_goes(text: str, name: str) -> None:
@@ -109,10 +113,11 @@ def test_whom_an_assistant_is_asked_to_call_goes(text: str, name: str) -> None:
         "can you collect logs from the pod and grab coffee",
         "appelle le service client demain",
         "chiama il tecnico domani mattina",
+        "Contact Support at 0800 123 4567 for a new card",  # no given name before the number
     ],
 )
 def test_a_call_to_no_one_named_stays(text: str) -> None:
     redacted = redact_text(text, {})
     kept = {"called Quarrendon Mesh", "call Hilton", "call support", "call back", "collect logs", "appelle le service",
-            "chiama il tecnico"}
+            "chiama il tecnico", "Contact Support"}
     assert any(phrase in redacted for phrase in kept), redacted
