@@ -6,7 +6,9 @@ chat, an SMS export or a voicemail's transcript says just wrote or called (`inga
 **Written to.** After "reply to", "a text to", "a message to", "write to", "a meeting with", "forward this to" and
 their like in fifteen languages, one to three words are the name: a single word must be a known given name however
 it is typed (`reply to everyone`, `a message to kafka` stay), two or more may be words of no English (`hamsini
-rajagopalan`); none is a stop word, and none runs on into an identifier (`reply to lil_turtle#3696`).
+rajagopalan`); none is a stop word, and none runs on into an identifier (`reply to lil_turtle#3696`). Whom an agent's
+plan or a ticket sends, forwards, hands or assigns something to (`email it to Jonas.`, `assign the ticket to Mateus,
+then close`) is read too: one known given name that is no English word, where the clause ends after the name.
 
 **Called, texted, reminded.** After the verbs of what an assistant is asked to do to someone (`call`, `text`,
 `remind`, `drop in on`, `follow up with`), whom to tell or call in seven more languages (`dis à théo`, `avisa o
@@ -69,6 +71,18 @@ _WRITTEN_TO = (
     "afspraak met", "spotkanie z", "встречу с", "зустріч з",
 )
 _TO = re.compile(rf"(?i)(?<![\w'’-])(?:{phrase_alternation(_WRITTEN_TO)})[ \t]+")
+# What an agent's plan or a ticket sends, hands or assigns to someone, then "to" (`email it to Jonas.`, `assign the
+# ticket to Mateus, then close`): a known given name there, which the clause ends after, is whom.
+_HANDED = (
+    "send", "sent", "email", "emailed", "e-mail", "forward", "forwarded", "assign", "assigned", "reassign",
+    "reassigned", "hand", "handed", "give", "gave", "pass", "passed", "route", "routed", "escalate", "escalated",
+    "delegate", "delegated", "refer", "referred", "mail", "mailed", "transfer", "transferred",
+    "introduce", "introduced", "show", "showed", "explain", "explained", "submit", "submitted",
+)
+_HANDED_TO = re.compile(
+    rf"(?i)(?<![\w'’-])(?:{phrase_alternation(_HANDED)})(?:[ \t]++[a-z]+){{0,3}}?[ \t]++to[ \t]++(?=[^\W\d_])")
+_CLAUSE_END = re.compile(
+    r"[ \t]*(?:[.,;:!?)]|$|and\b|then\b|for\b|by\b|before\b|after\b|today\b|tomorrow\b)", re.MULTILINE)
 # What an assistant is asked to do to someone: call, text or remind them, pick them up. Not "called" (`the wifi is
 # called FRITZ!Box`).
 _CONTACTED = (
@@ -106,11 +120,17 @@ _MOST_WRITTEN_TO = 3
 
 
 def names_written_to(text: str) -> Iterator[Candidate]:
-    """PERSON spans of whom a message is to be written to (see the module docstring)."""
+    """PERSON spans of whom a message is to be written to, or a thing sent or handed to (see the module docstring)."""
     for cue in _TO.finditer(text):
         words = _name_words_after(text, cue.end())
         if words and (typed_given_name(words[0].group()) or len(words) >= 2):
             yield "PERSON", words[0].start(), words[-1].end()
+    if " to " in text:
+        for cue in _HANDED_TO.finditer(text):
+            words = _name_words_after(text, cue.end())
+            if words and typed_given_name(words[0].group()) and not _ordinary(words[0].group()) and (
+                    _CLAUSE_END.match(text, words[-1].end())):
+                yield "PERSON", words[0].start(), words[-1].end()
 
 
 def names_contacted(text: str, shapes: Shapes | None = None) -> Iterator[Candidate]:

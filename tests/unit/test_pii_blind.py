@@ -262,6 +262,8 @@ from tests.corpora import pii_blind, pii_foreign
 # (2)`): names 17 11.03% -> 10.16%.
 # A capitalised given name alone after "call" or "contact" with a phone number after it (`Call Ingrid on +44 …`):
 # names 16 nine fewer, 17 three, 13 two.
+# Whom a plan or a ticket sends or assigns something to, a given name ending the clause (`email it to Jonas.`): names 17
+# five fewer.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.029, 0.013),
@@ -279,7 +281,7 @@ LEVELS = {
     pii_blind.BLIND14: (0.08, 0.045, 0.016),
     pii_blind.BLIND15: (0.091, 0.024, 0.041),
     pii_blind.BLIND16: (0.065, 0.047, 0.061),
-    pii_blind.BLIND17: (0.101, 0.066, 0.045),
+    pii_blind.BLIND17: (0.1, 0.066, 0.045),
     pii_blind.BLIND18: (0.13, 0.019, 0.021),
     pii_blind.BLIND19: (0.203, 0.05, 0.079),
 }

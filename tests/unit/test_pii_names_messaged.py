@@ -64,6 +64,32 @@ def test_whom_a_message_is_to_be_written_to_goes(text: str, name: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Plan: fetch the invoice, then email it to Jonas. Then close the ticket.", "Jonas"),
+        ("Assign the ticket to Mateus, then close it.", "Mateus"),
+        ("Step 3: forward the logs to oksana before noon.", "oksana"),
+    ],
+)
+def test_whom_a_thing_is_sent_or_handed_to_goes(text: str, name: str) -> None:
+    redacted = redact_text(text, {})
+    assert name not in redacted and "<PERSON>" in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Escalate to Tier 2, then switch to Python.",
+        "send the report to Berlin.",
+        "Send it to Will.",  # an English word first
+        "forward the alert to Kafka and retry",
+    ],
+)
+def test_what_a_thing_is_sent_to_that_is_no_one_stays(text: str) -> None:
+    assert "<PERSON>" not in redact_text(text, {})
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "reply to everyone in the thread",
