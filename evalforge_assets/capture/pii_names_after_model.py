@@ -18,7 +18,8 @@ the rules before it left. Three rounds, each taking a candidate only where nothi
    (`pii_names_caseless`), and Korean names before a job title, after a minutes' label or opening the lines of two
    speakers (`pii_names_korean`), and patients before an age and a sex, after a bed or family name first in
    capitals (`pii_names_clinical`), and a particle-led family name after a title (`pii_names_particles`);
-3. names found again: copies of the names found so far, and the authors beside a found author in a reference row.
+3. names found again: copies of the names found so far, the authors beside a found author in a reference row, and
+   the given names in a list with a found name (`pii_names_listed_with`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from evalforge_assets.capture.pii_names_korean import (
     korean_speakers,
 )
 from evalforge_assets.capture.pii_names_labelled import labelled_names
+from evalforge_assets.capture.pii_names_listed_with import names_listed_with_found
 from evalforge_assets.capture.pii_names_lone import lone_words_named
 from evalforge_assets.capture.pii_names_messaged import names_contacted, names_messaged, names_written_to
 from evalforge_assets.capture.pii_names_particles import names_with_particles_after_titles
@@ -86,5 +88,6 @@ def add_names_after_the_model(
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]
-    for candidate in chain(copied_names(text, persons, shapes), authors_beside_found(text, persons)):  # named again
+    for candidate in chain(copied_names(text, persons, shapes), authors_beside_found(text, persons),
+                           names_listed_with_found(text, persons)):  # named again
         accept(candidate)

@@ -264,6 +264,8 @@ from tests.corpora import pii_blind, pii_foreign
 # names 16 nine fewer, 17 three, 13 two.
 # Whom a plan or a ticket sends or assigns something to, a given name ending the clause (`email it to Jonas.`): names 17
 # five fewer.
+# The given names of a list with a found name or after a family's word in the plural (`survived by her children,
+# Anna, Mark and Leo`): names 12 five fewer, 17 four, 18 two, 13 one.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.029, 0.013),
@@ -276,13 +278,13 @@ LEVELS = {
     pii_blind.BLIND9: (0.037, 0.019, 0.017),
     pii_blind.BLIND10: (0.022, 0.01, 0.007),
     pii_blind.BLIND11: (0.105, 0.03, 0.047),
-    pii_blind.BLIND12: (0.106, 0.037, 0.02),
+    pii_blind.BLIND12: (0.105, 0.037, 0.02),
     pii_blind.BLIND13: (0.105, 0.036, 0.032),
     pii_blind.BLIND14: (0.08, 0.045, 0.016),
     pii_blind.BLIND15: (0.091, 0.024, 0.041),
     pii_blind.BLIND16: (0.065, 0.047, 0.061),
-    pii_blind.BLIND17: (0.1, 0.066, 0.045),
-    pii_blind.BLIND18: (0.13, 0.019, 0.021),
+    pii_blind.BLIND17: (0.099, 0.066, 0.045),
+    pii_blind.BLIND18: (0.129, 0.019, 0.021),
     pii_blind.BLIND19: (0.203, 0.05, 0.079),
 }
 SIZES = {pii_blind.BLIND1: 3000, pii_blind.BLIND2: 3000, pii_blind.BLIND3: 2500, pii_blind.BLIND4: 2500,
