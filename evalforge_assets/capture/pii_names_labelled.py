@@ -5,8 +5,8 @@ they moved the words the person model is trained on):
   capitalised words led by a known given name, though Webster's Second lists every one of them (`Organizer: Ralph
   Stey`: it lists "ralph" and "stey"). `pii_names_cues` leaves a run of such words, as it must leave `Organizer:
   Marketing Team`.
-- **After a key for a person's role in a ticket, a trip or a booking** (`Assignee`, `Driver`, `Guest`, `Passenger`,
-  `Cardholder`, `Patient`), a value that fills its field alone, up to the line's end or a cell's or list's mark:
+- **After a key for a person's role in a ticket, a trip, a booking or a child's form** (`Assignee`, `Driver`,
+  `Guest`, `Passenger`, `Cardholder`, `Patient`, `Child`), a value that fills its field alone, up to the line's end or a cell's or list's mark:
   one capitalised word that is no ordinary English word or a known given name (`Assignee: Cailin |`, `Driver:
   Svea`), such a word before a family name's initial (`Rider: Adaeze K.`), two or three words in capitals none of
   which is an ordinary word (`Guest: KITTIPONG RATTANAKUL`), or one or two words of a script without capitals
@@ -31,7 +31,11 @@ _ROLE_KEYS = ("assignee", "assigned to", "driver", "rider", "passenger", "guest"
               # a ward's or a care home's staff, as handovers list them (`Nurse in charge: Gwenda.`)
               "nurse", "nurse in charge", "charge nurse", "named nurse", "key worker", "keyworker", "carer", "midwife",
               "infirmière", "infirmier", "pflegekraft", "enfermera", "enfermero", "infermiera", "infermiere",
-              "verpleegkundige")
+              "verpleegkundige",
+              # the child on a nursery's, a school's or a camp's form (`Child: Emma`)
+              "child", "child's name", "child name", "pupil", "student", "camper", "enfant", "niño", "niña",
+              "bambino", "bambina", "criança", "dziecko", "lapsi", "çocuk", "ребёнок", "ребенок", "дитина", "dítě",
+              "gyermek", "παιδί")
 # Possessive runs (`*+`): a value starts with a letter, and runs that could share a long run of spaces cost quadratic
 # time when none follows (`rider:` and 4,000 spaces took 0.55 s).
 _COLON = r"(?![\w'’-])\**+[ \t]*+[:=][ \t]*+\**+[ \t]*+"

@@ -266,6 +266,7 @@ from tests.corpora import pii_blind, pii_foreign
 # five fewer.
 # The given names of a list with a found name or after a family's word in the plural (`survived by her children,
 # Anna, Mark and Leo`): names 12 five fewer, 17 four, 18 two, 13 one.
+# A child's name alone on a nursery's or a school's form (`Child: Emma`): names 11 10.48% -> 9.36%.
 LEVELS = {
     pii_blind.BLIND1: (0.014, 0.027, 0.003),
     pii_blind.BLIND2: (0.011, 0.029, 0.013),
@@ -277,7 +278,7 @@ LEVELS = {
     pii_blind.BLIND8: (0.025, 0.014, 0.015),
     pii_blind.BLIND9: (0.037, 0.019, 0.017),
     pii_blind.BLIND10: (0.022, 0.01, 0.007),
-    pii_blind.BLIND11: (0.105, 0.03, 0.047),
+    pii_blind.BLIND11: (0.094, 0.03, 0.047),
     pii_blind.BLIND12: (0.105, 0.037, 0.02),
     pii_blind.BLIND13: (0.105, 0.036, 0.032),
     pii_blind.BLIND14: (0.08, 0.045, 0.016),

@@ -16,6 +16,8 @@ from evalforge_assets.capture.pii_names_labelled import labelled_names
     ("Ticket CS-5521 | Pending | Assignee: 민재 | 환불이 안 됐어요", "민재"),
     ("Reservation 88213 · Harbour Hotel\nGuest: SOMCHAI PHROMMA\nGuarantee: card on file", "SOMCHAI PHROMMA"),
     ("Trip receipt TR-2231\nDriver: Ildikó\nPickup: airport", "Ildikó"),
+    ("Pickup authorization\nChild: Emma\nRoom: Bluebirds\nValid until: 30 June", "Emma"),  # a child's form
+    ("Autorisation de sortie\nEnfant : Léonie\nClasse : CE1", "Léonie"),
 ])
 def test_a_name_after_a_label_or_a_role_key_is_found(text: str, name: str) -> None:
     assert name in [text[start:end] for _, start, end in labelled_names(text)]
@@ -30,6 +32,7 @@ def test_a_name_after_a_label_or_a_role_key_is_found(text: str, name: str) -> No
     "Assignee: Unassigned | Priority: P2",
     "driver: nvidia\nversion: 535.104",  # lower case
     "Driver: NVIDIA",
+    "Child: Unknown\nChild: Yes",  # no name on a child's form
     "Assignee: Cailin Brody and the on-call rotation",  # does not fill its field alone
 ])
 def test_a_label_followed_by_no_persons_name_finds_none(text: str) -> None:
