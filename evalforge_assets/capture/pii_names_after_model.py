@@ -53,7 +53,12 @@ from evalforge_assets.capture.pii_names_korean import (
 from evalforge_assets.capture.pii_names_labelled import labelled_names
 from evalforge_assets.capture.pii_names_listed_with import names_listed_with_found
 from evalforge_assets.capture.pii_names_lone import lone_words_named
-from evalforge_assets.capture.pii_names_messaged import names_contacted, names_messaged, names_written_to
+from evalforge_assets.capture.pii_names_messaged import (
+    names_after_personal_a,
+    names_contacted,
+    names_messaged,
+    names_written_to,
+)
 from evalforge_assets.capture.pii_names_particles import names_with_particles_after_titles
 from evalforge_assets.capture.pii_names_records import record_names
 from evalforge_assets.capture.pii_names_russian import find_russian_names
@@ -84,7 +89,7 @@ def add_names_after_the_model(
                            names_beside_honorifics(text), staff_names(text), names_before_verbs(text),
                            names_listed_after_labels(text), korean_names_before_titles(text),
                            korean_names_listed(text), korean_speakers(text), clinical_names(text),
-                           names_with_particles_after_titles(text, shapes)):
+                           names_with_particles_after_titles(text, shapes), names_after_personal_a(text)):
         if not names_no_one(text, *candidate[1:]):
             accept(candidate)
     persons = [c for c in accepted if c[0] == "PERSON"]

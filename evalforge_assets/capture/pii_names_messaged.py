@@ -19,6 +19,10 @@ the invoice`, `text Chase`), which the learned look reads in its context. With a
 capitalised given name alone is taken too, and "contact" and "reach" count as such verbs (`Questions? Call Ingrid on
 +44 20 7946 0958`).
 
+**After Spanish's personal "a".** In a text with words only Spanish writes (`el`, `hoy`, `ayer`, `y`), a known given
+name typed in lower case after "a" and a verb (`le dije a martín que sí`, `ayer vi a jimena en el súper`), when it
+is no English word, no country and no city of 100,000 people or more (`voy a paris`).
+
 **Just wrote.** Said at the start of a message, "just texted me" and its like in some twenty languages have a
 person before them (or a group, whose name is rarely typed in lower case). The words before the phrase back to the
 message's start, a speaker's mark (`me`, `<`, `>`, a label's colon, an opening quote) or a filler (`um`, `so`) are the
@@ -38,6 +42,7 @@ from evalforge_assets.capture.pii_names_cues import _titled
 from evalforge_assets.capture.pii_names_lowercase import lower_case_lines
 from evalforge_assets.capture.pii_names_romanised import typed_given_name
 from evalforge_assets.capture.pii_patterns import Candidate, phrase_alternation
+from evalforge_assets.capture.pii_places import a_city_word, countries_and_states
 from evalforge_assets.capture.pii_shapes import Shapes, first_ascii_words
 
 _JUST_MESSAGED = (
@@ -142,6 +147,26 @@ def names_contacted(text: str, shapes: Shapes | None = None) -> Iterator[Candida
         if words and (len(words) >= 2 or (typed_given_name(words[0].group()) and (
                 words[0].group().islower() or _PHONE_AFTER_NAME.match(text, words[0].end())))):
             yield "PERSON", words[0].start(), words[-1].end()
+
+
+# Spanish's personal "a" after a verb of its sentence, in lower-case chat (`le dije a martín que sí`, `ayer vi a
+# jimena en el súper`): in a text that reads Spanish, a known given name typed in lower case after it, which is no
+# English word (`a mark`) and no place (`voy a paris`, a given name too).
+_PERSONAL_A = re.compile(r"(?<=[a-záéíóúñ] )a[ \t]+(?P<name>[a-záéíóúüñ]{3,})(?![\w'’-])")
+# Words of Spanish that Portuguese, whose "a" is also the article (`a glória`), does not write.
+_SPANISH_WORDS = re.compile(
+    r"(?<![\w'’-])(?:el|los|del|muy|estoy|hoy|mañana|ayer|dije|dijo|pues|vale|también|y)(?![\w'’-])")
+
+
+def names_after_personal_a(text: str) -> Iterator[Candidate]:
+    """PERSON spans of the lower-case given names after Spanish's personal "a" (see `_PERSONAL_A`)."""
+    if " a " not in text or _SPANISH_WORDS.search(text) is None:
+        return
+    for match in _PERSONAL_A.finditer(text):
+        name = match.group("name")
+        if typed_given_name(name) and not _ordinary(name) and _titled(name) not in countries_and_states() and (
+                not a_city_word(name)):
+            yield "PERSON", match.start("name"), match.end("name")
 
 
 def _name_words_after(text: str, position: int) -> list[re.Match[str]]:

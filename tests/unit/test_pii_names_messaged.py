@@ -147,3 +147,27 @@ def test_a_call_to_no_one_named_stays(text: str) -> None:
     kept = {"called Quarrendon Mesh", "call Hilton", "call support", "call back", "collect logs", "appelle le service",
             "chiama il tecnico", "Contact Support"}
     assert any(phrase in redacted for phrase in kept), redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("jaja le dije a martín que sí y ya", "martín"),
+        ("ayer vi a jimena en el súper y me dijo que ya", "jimena"),
+    ],
+)
+def test_a_lower_case_given_name_after_spanish_personal_a_goes(text: str, name: str) -> None:
+    redacted = redact_text(text, {})
+    assert name not in redacted and "<PERSON>" in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mañana voy a paris con el equipo",  # a city
+        "i need a mark on the map for the trip",  # English's article
+        "ela mostrou a glória da cidade, que linda",  # Portuguese's article
+    ],
+)
+def test_what_follows_a_that_is_no_person_stays(text: str) -> None:
+    assert "<PERSON>" not in redact_text(text, {})
