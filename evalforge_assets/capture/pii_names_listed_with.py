@@ -2,12 +2,13 @@
 Noor, Kai`): the other words of the list are the same kind of thing as the one a finder read.
 
 A list here is two to nine single capitalised words parted by commas and "and" (or its word in another European
-language). When one of its words was found as a person, or a family's word in the plural stands before it (`his sons
-Tomas and Elias`), each other word that is a known given name is one too, even an English word that is a common
-given name (`Mark`, `Grace`); a word that is neither ends nothing, but is left (`Anna, Support and Billing` leaves
-`Support` and `Billing`). Not a very common surname (`Sanchez, Bailey and Simmons` is a firm's partners), and no list
-with a month's or a weekday's name (`in January, April and August`) or a country's or a US state's (`Paris,
-France`). Asked last, with what the finders and the learned look found (`pii_names_after_model`).
+language, as `pii_names_citations` joins authors). When one of its words was found as a person, or a family's word in
+the plural stands before it (`his sons Tomas and Elias`), each other word that is a known given name is one too, even
+an English word that is a common given name (`Mark`, `Grace`); a word that is neither ends nothing, but is left
+(`Anna, Support and Billing` leaves `Support` and `Billing`). Not a very common surname (`Sanchez, Bailey and Simmons`
+is a firm's partners), and no list with a month's or a weekday's name (`in January, April and August`) or a country's
+or a US state's (`Paris, France`). Asked last, with what the finders and the learned look found
+(`pii_names_after_model`).
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from evalforge_assets.capture.pii_names import (
     _surname_ranks,
     known_given_name,
 )
+from evalforge_assets.capture.pii_names_citations import _AND
 from evalforge_assets.capture.pii_names_cues import _NON_NAME_WORDS
 from evalforge_assets.capture.pii_names_learned import _MONTHS_AND_DAYS
 from evalforge_assets.capture.pii_patterns import _ORGANISATION_WORDS, Candidate
 from evalforge_assets.capture.pii_places import countries_and_states
 
-_AND = r"(?:and|&|et|und|y|e|og|och|i|en|és|ve)"
 # One capitalised word standing alone: no capitalised word right after it (`Mark Olsen` is another finder's).
 _WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+(?![\w'’-])(?![ \t]+[A-ZÀ-ÖØ-Þ])"
 _JOIN = rf"(?:,[ \t]*+(?:{_AND}[ \t]++)?|[ \t]++{_AND}[ \t]++)"
@@ -42,6 +43,7 @@ _KIN_BEFORE = re.compile(
 )
 _KIN_REACH = 32
 _JOINED = re.compile(rf",|[ \t]{_AND}[ \t]")  # a necessary condition of `_LIST`
+_AND_WORDS = frozenset(["Et", "Und", "Og", "Och", "En"])  # a joining word written with a capital is no item
 
 
 def names_listed_with_found(text: str, persons: list[Candidate]) -> Iterator[Candidate]:
@@ -60,9 +62,6 @@ def names_listed_with_found(text: str, persons: list[Candidate]) -> Iterator[Can
         for item in items:
             if item.span() not in found and _a_given_name(item.group()):
                 yield "PERSON", item.start(), item.end()
-
-
-_AND_WORDS = frozenset(["Et", "Und", "Og", "Och", "En", "És", "Ve"])  # a joining word written with a capital is no item
 
 
 def _a_given_name(word: str) -> bool:
