@@ -204,6 +204,7 @@ def _header(line: str, next_line: str, columns: Callable[[str], bool] | None = N
 # `family` a font's.
 _FIRST_PARTS = frozenset(["first", "given", "forename"])
 _LAST_PARTS = frozenset(["last", "family", "surname"])
+PAIRED_NAME_PART_HEADERS = _FIRST_PARTS | _LAST_PARTS
 
 
 def _paired_name_parts(cells: list[str]) -> set[int]:
@@ -211,7 +212,7 @@ def _paired_name_parts(cells: list[str]) -> set[int]:
     normalized = [_normalized(cell) for cell in cells]
     if _FIRST_PARTS.isdisjoint(normalized) or _LAST_PARTS.isdisjoint(normalized):
         return set()
-    return {index for index, cell in enumerate(normalized) if cell in _FIRST_PARTS | _LAST_PARTS}
+    return {index for index, cell in enumerate(normalized) if cell in PAIRED_NAME_PART_HEADERS}
 
 
 def _if_cell_is(

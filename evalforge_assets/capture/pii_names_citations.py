@@ -1,8 +1,8 @@
 """Authors as papers, preprints and court documents cite them, which retrieval puts in front of a model: `Okafor et
 al. (2021)`, `Lindqvist and Moreau (2019)`, `(Abara, 2020; Zhou & Lee, 2018)`, a reference list's `Okafor, C. N.,
 & Lee, J. (2021).` and an author block's `R. Acuña^1*, G. Puspita^2` (the footnote marks as `pii_decode` writes
-them; an affiliation's number may also be in parentheses, `A. Baker (1)`, or LaTeX's or HTML's superscript). A surname alone or after initials has no given name for `pii_names` to vouch for it; the citation's form
-does:
+them; an affiliation's number may also be in parentheses, `A. Baker (1)`, or LaTeX's or HTML's superscript). A
+surname alone or after initials has no given name for `pii_names` to vouch for it; the citation's form does:
 
 - a surname (particles allowed: `van der Berg`) before `et al.`;
 - two surnames joined by "and" or `&` before a year, or one with a year inside parentheses, as an in-text

@@ -373,7 +373,7 @@ def _cued_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
         skipped, name = _name_words(match.group("name"))
         if skipped or not name or (kind == "title" and _style(name[0]) != "title"
                                    and match.group("title").strip().lower() in _TITLES_BEFORE_CAPITALS) or (
-                kind == "introduction" and match.group(kind).lower() == "im"  # also German "in the" ("im Vertrieb Nord")
+                kind == "introduction" and match.group(kind).lower() == "im"  # German "in the": "im Vertrieb"
                 and _titled(name[0]) not in _given_names()):
             continue
         start = match.start("name")

@@ -28,7 +28,12 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from evalforge_assets.capture.pii_csv_columns import _NAME_WORD, cell_is_name, find_table_cells
+from evalforge_assets.capture.pii_csv_columns import (
+    _NAME_WORD,
+    PAIRED_NAME_PART_HEADERS,
+    cell_is_name,
+    find_table_cells,
+)
 from evalforge_assets.capture.pii_key_names import _normalized
 from evalforge_assets.capture.pii_names import _given_names, _ordinary, capitalised_or_caseless
 from evalforge_assets.capture.pii_names_cues import _known
@@ -143,12 +148,11 @@ def names_in_name_columns_the_rules_leave(text: str) -> Iterator[Candidate]:
 # column that holds nothing else, where an ordinary word is a name (`Green`, `Bishop`, `Rose`).
 _NAME_PART_HEADERS = frozenset([
     "firstname", "lastname", "surname", "givenname", "familyname", "middlename", "maidenname", "vorname", "nachname",
-    "first", "last", "given", "family", "forename",  # read only in pairs (`pii_csv_columns._paired_name_parts`)
     "prenom", "prénom", "apellido", "apellidos", "cognome", "sobrenome", "voornaam", "achternaam", "förnamn",
     "efternamn", "fornavn", "etternavn", "efternavn", "etunimi", "sukunimi", "vezetéknév", "keresztnév", "prenume",
     "jmeno", "jméno", "prijmeni", "příjmení", "imie", "imię", "nazwisko", "soyad", "soyadı", "adı", "επώνυμο",
     "фамилия", "имя", "імя", "ім'я", "прізвище", "שםפרטי", "שםמשפחה", "نامخانوادگی", "姓", "名", "성", "นามสกุล",
-])
+]) | PAIRED_NAME_PART_HEADERS  # `first`, `last`: read only beside each other (`pii_csv_columns._paired_name_parts`)
 # Most words of a name part: an Arabic family name chains its ancestors (`آل محمد بن علي بن جماز`).
 _MOST_NAME_PART_WORDS = 6
 

@@ -5,11 +5,11 @@ they moved the words the person model is trained on):
   capitalised words led by a known given name, though Webster's Second lists every one of them (`Organizer: Ralph
   Stey`: it lists "ralph" and "stey"). `pii_names_cues` leaves a run of such words, as it must leave `Organizer:
   Marketing Team`.
-- **After a key for a person's role in a ticket, a trip, a booking or a child's form** (`Assignee`, `Driver`,
-  `Guest`, `Passenger`, `Cardholder`, `Patient`, `Child`), a value that fills its field alone, up to the line's end or a cell's or list's mark:
-  one capitalised word that is no ordinary English word or a known given name (`Assignee: Cailin |`, `Driver:
-  Svea`), such a word before a family name's initial (`Rider: Adaeze K.`), two or three words in capitals none of
-  which is an ordinary word (`Guest: KITTIPONG RATTANAKUL`), or one or two words of a script without capitals
+- **After a key for a person's role in a ticket, a trip, a booking or a child's form** (`Assignee`, `Driver`, `Guest`,
+  `Passenger`, `Cardholder`, `Patient`, `Child`), a value that fills its field alone, up to the line's end or a cell's
+  or list's mark: one capitalised word that is no ordinary English word or a known given name (`Assignee: Cailin |`,
+  `Driver: Svea`), such a word before a family name's initial (`Rider: Adaeze K.`), two or three words in capitals
+  none of which is an ordinary word (`Guest: KITTIPONG RATTANAKUL`), or one or two words of a script without capitals
   (`Assignee: 광수 |`). `pii_names_cues` reads the keys that hold an organisation as often as a person (`Customer:
   Initech`) as weak labels and asks them for a full name led by a known given name; these keys hold a person.
 """

@@ -140,10 +140,10 @@ def find_placed_names(text: str, shapes: Shapes) -> Iterator[Candidate]:
 def _subjects_of_reporting_verbs(text: str) -> Iterator[Candidate]:
     for match in _REPORTED_BY.finditer(text):
         name = match.group("name")
+        if _titled(name) not in _given_names() or name.lower() in _NON_NAME_WORDS or _a_word_not_a_name(name):
+            continue
         before = _WORD_BEFORE.search(text, max(0, match.start() - 24), match.start())
-        if before is not None and before.group(1).lower() in _SYSTEM_NOUNS:
-            continue  # a system or an organisation named after a person
-        if _titled(name) in _given_names() and name.lower() not in _NON_NAME_WORDS and not _a_word_not_a_name(name):
+        if before is None or before.group(1).lower() not in _SYSTEM_NOUNS:  # not a system named after a person
             yield "PERSON", match.start("name"), match.end("name")
 
 

@@ -99,8 +99,9 @@ def names_no_one(text: str, start: int, end: int) -> bool:
 def names_no_one_after_the_model(text: str, start: int, end: int) -> bool:
     """Whether the name read at text[start:end] is a thing's name under its key (`Business name:`), the place a
     table or a room is booked at, a GeoNames city (`pii_places.a_city`), a change log's verb and the word after it
-    (`Upgraded Zentrix`), a team (`Merchant Success`) or a public place (`Piața Victoriei`). Asked of the findings once the learned look is done: asked
-    in `names_no_one`, they moved the words the person model is trained on (`tools/train_person_model.py --check`)."""
+    (`Upgraded Zentrix`), a team (`Merchant Success`) or a public place (`Piața Victoriei`). Asked of the findings
+    once the learned look is done: asked in `names_no_one`, they moved the words the person model is trained on
+    (`tools/train_person_model.py --check`)."""
     return (
         _under_a_things_name_key(text, start)
         or _booked_at(text, start, end)
@@ -128,8 +129,7 @@ _PUBLIC_PLACE_WORDS = _word_set(
 def _names_a_public_place(text: str, start: int, end: int) -> bool:
     """Whether a word of the name read is the word for a public place (`Piața Victoriei`): a place to meet, not a
     person. Not before a number: then the place is a street's (`Fügnerovo náměstí 8`), which the name covers."""
-    return _NUMBER_AFTER.match(text, end) is None and any(
-        word.strip(_PUNCTUATION).lower() in _PUBLIC_PLACE_WORDS for word in text[start:end].split())
+    return _NUMBER_AFTER.match(text, end) is None and _holds_a_word_of(text, start, end, _PUBLIC_PLACE_WORDS)
 
 
 _NUMBER_AFTER = re.compile(r",?[ \t]*\d")
@@ -191,7 +191,12 @@ def _led_by_a_verb(text: str, start: int, end: int) -> bool:
 def _names_a_team(text: str, start: int, end: int) -> bool:
     """Whether a word of the name read names a team or a function of an organisation (`Merchant Success`, `Storage
     On-Call`, `Refunds Squad`): a ticket's owner, a letter's signature or whom to contact, not a person."""
-    return any(word.strip(_PUNCTUATION).lower() in _TEAM_WORDS for word in text[start:end].split())
+    return _holds_a_word_of(text, start, end, _TEAM_WORDS)
+
+
+def _holds_a_word_of(text: str, start: int, end: int, words: frozenset[str]) -> bool:
+    """Whether a word of text[start:end], its punctuation stripped and in lower case, is one of `words`."""
+    return any(word.strip(_PUNCTUATION).lower() in words for word in text[start:end].split())
 
 
 def _booked_at(text: str, start: int, end: int) -> bool:

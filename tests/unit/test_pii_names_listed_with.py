@@ -10,8 +10,8 @@ from evalforge_assets.capture.pii import redact_text
 @pytest.mark.parametrize(
     ("text", "names"),
     [
-        ("Margaret Olsen, 84, died on March 3. She is survived by her children, Anna, Mark and Leo, and her sister Ruth.",
-         ["Mark"]),
+        (("Margaret Olsen, 84, died on March 3. She is survived by her children, Anna, Mark and Leo, and her sister "
+          "Ruth."), ["Mark"]),
         ("He leaves his wife Ingrid, his sons Tomas and Elias, and grandchildren Ada, Noor, Kai.",
          ["Tomas", "Elias", "Ada", "Kai"]),
         ("Beloved grandmother of Sara, Jonas and Mikkel.", ["Sara", "Jonas", "Mikkel"]),
